@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { EventTime } from "./time.js";
+
+/** The canonical event catalog, contract v1. @see ../../../../shared/spec/events.md */
+
+export const PLATFORMS = ["kuaishou", "douyin", "jd", "pdd"] as const;
+export const Platform = z.enum(PLATFORMS);
+export type Platform = z.infer<typeof Platform>;
+
+const Id = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
+const RefId = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
+
+const envelope = {
+  id: Id,
+  platform: Platform,
+  shopId: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+  at: EventTime,
+};
+
+function ev<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
+  return z.object({ ...envelope, type: z.literal(type), ...shape }).passthrough();
+}
+
+const orderId = RefId;
+const afterSaleId = RefId;
+const consumerId = RefId;
+
+export const OrderPaid = ev("order.paid", {
+  orderId,
+  amount: z.number().nonnegative().finite().optional(),
+  presale: z.boolean().optional(),
+  custom: z.boolean().optional(),
+  noShipment: z.boolean().optional(),
+  promisedShipBy: EventTime.optional(),
+});
+export const OrderCancelled = ev("order.cancelled", { orderId });
+export const OrderShipped = ev("order.shipped", { orderId });
+export const LogisticsPickedUp = ev("logistics.picked_up", { orderId });
+export const LogisticsUpdated = ev("logistics.updated", { orderId });
+export const LogisticsSigned = ev("logistics.signed", { orderId });
+export const ReviewPosted = ev("review.posted", { orderId, rating: z.enum(["good", "neutral", "bad"]) });
+export const FeedbackPosted = ev("feedback.posted", {
+  orderId,
+  issue: z.enum(["shipping", "other"]),
+  reason: z.enum(["slow_shipping", "not_shipped", "other"]),
+});
+export const ComplaintFiled = ev("complaint.filed", { orderId });
+
+export const AFTERSALE_KINDS = ["refund_only", "return_refund", "exchange"] as const;
+export const AFTERSALE_REASONS = ["quality", "not_as_described", "damaged", "shipping", "no_reason", "other"] as const;
+
+export const AftersaleRequested = ev("aftersale.requested", {
+  afterSaleId,
+  orderId,
+  kind: z.enum(AFTERSALE_KINDS),
+  reason: z.enum(AFTERSALE_REASONS),
+  afterShipment: z.boolean(),
+  overdueEntry: z.boolean().optional(),
+});
+export const AftersaleMerchantActed = ev("aftersale.merchant_acted", { afterSaleId, decision: z.enum(["agree", "refuse"]) });
+export const AftersaleReturnSigned = ev("aftersale.return_signed", { afterSaleId });
+export const AftersaleReadyForProcessing = ev("aftersale.ready_for_processing", { afterSaleId });
+export const AftersaleProcessed = ev("aftersale.processed", { afterSaleId });
+export const AftersaleAwaitingCustomer = ev("aftersale.awaiting_customer", { afterSaleId });
+export const AftersalePlatformIntervened = ev("aftersale.platform_intervened", { afterSaleId });
+export const AftersaleArbitrated = ev("aftersale.arbitrated", {
+  afterSaleId,
+  liability: z.enum(["merchant", "both", "consumer", "none"]),
+});
+export const AftersaleCancelled = ev("aftersale.cancelled", { afterSaleId });
+export const AftersaleCompleted = ev("aftersale.completed", { afterSaleId, outcome: z.enum(["refunded", "closed"]) });
+
+const conversationId = RefId.optional();
+export const KUAISHOU_RATINGS = ["satisfied", "neutral", "disappointed"] as const;
+export const JD_RATINGS = ["very_satisfied", "satisfied", "neutral", "unsatisfied", "very_unsatisfied"] as const;
+export const DOUYIN_RATINGS = ["1", "2", "3", "4", "5"] as const;
+const ALL_RATINGS = [...new Set<string>([...KUAISHOU_RATINGS, ...JD_RATINGS, ...DOUYIN_RATINGS])] as [string, ...string[]];
+
+export const ChatTransferred = ev("chat.transferred", { consumerId, conversationId });
+export const ChatMessage = ev("chat.message", {
+  consumerId,
+  sender: z.enum(["consumer", "agent", "robot"]),
+  conversationId,
+  agentId: RefId.optional(),
+  assist: z.boolean().optional(),
+});
+export const ChatClosed = ev("chat.closed", { consumerId, conversationId });
+export const ChatRated = ev("chat.rated", {
+  consumerId,
+  rating: z.enum(ALL_RATINGS),
+  cardSentAt: EventTime,
+  conversationId,
+  agentId: RefId.optional(),
+  robot: z.boolean().optional(),
+});
+export const ConsumerExcluded = ev("consumer.excluded", { consumerId });
+
+export const EVENT_SCHEMAS = [
+  OrderPaid, OrderCancelled, OrderShipped, LogisticsPickedUp, LogisticsUpdated, LogisticsSigned,
+  ReviewPosted, FeedbackPosted, ComplaintFiled,
+  AftersaleRequested, AftersaleMerchantActed, AftersaleReturnSigned, AftersaleReadyForProcessing,
+  AftersaleProcessed, AftersaleAwaitingCustomer, AftersalePlatformIntervened, AftersaleArbitrated,
+  AftersaleCancelled, AftersaleCompleted,
+  ChatTransferred, ChatMessage, ChatClosed, ChatRated, ConsumerExcluded,
+] as const;
+
+const RATINGS_BY_PLATFORM: Record<Platform, readonly string[]> = {
+  kuaishou: KUAISHOU_RATINGS,
+  pdd: KUAISHOU_RATINGS,
+  jd: JD_RATINGS,
+  douyin: DOUYIN_RATINGS,
+};
+
+export const CanonicalEvent = z.discriminatedUnion("type", EVENT_SCHEMAS).superRefine((e, ctx) => {
+  // A rating must be on the scale of the shop's platform (events.md, chat.rated).
+  if (e.type === "chat.rated" && !RATINGS_BY_PLATFORM[e.platform].includes(e.rating)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["rating"],
+      message: `must be one of ${RATINGS_BY_PLATFORM[e.platform].join(", ")} on ${e.platform}`,
+    });
+  }
+});
+export type CanonicalEvent = z.infer<typeof CanonicalEvent>;
+export type EventType = CanonicalEvent["type"];
+export const EVENT_TYPES = EVENT_SCHEMAS.map((s) => s.shape.type.value) as EventType[];
+export type EventOf<T extends EventType> = Extract<CanonicalEvent, { type: T }>;

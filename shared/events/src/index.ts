@@ -1,0 +1,4 @@
+export * from "./catalog.js";
+export * from "./parse.js";
+export * from "./time.js";
+export * from "./topics.js";

@@ -1,0 +1,35 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+// Two tiers (style.md): *.unit.test.ts are pure; *.int.test.ts talk to the real Kafka and Redis that
+// the global setup provides (env, testcontainers, or local processes started from infra/).
+export default defineConfig({
+  test: {
+    root,
+    projects: [
+      {
+        test: {
+          name: "unit",
+          root,
+          include: ["{services,shared,infra,test}/**/*.unit.test.ts"],
+          exclude: ["**/node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "int",
+          root,
+          include: ["{services,shared,infra,test}/**/*.int.test.ts"],
+          exclude: ["**/node_modules/**"],
+          globalSetup: ["test/src/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          pool: "forks",
+        },
+      },
+    ],
+  },
+});
