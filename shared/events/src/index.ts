@@ -2,3 +2,4 @@ export * from "./catalog.js";
 export * from "./parse.js";
 export * from "./time.js";
 export * from "./topics.js";
+export * from "./alerts.js";
