@@ -1,0 +1,103 @@
+import { SHANGHAI_OFFSET_MS } from "@sg/events";
+import { hhmmMinutes } from "@sg/rules";
+
+/** Calendar rules in Asia/Shanghai (UTC+08:00, no daylight saving); metrics.md "Windows and calendars". */
+
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+/** Epoch ms of 00:00 Shanghai on the day containing `ms`. */
+export function dayStart(ms: number): number {
+  return Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY) * DAY - SHANGHAI_OFFSET_MS;
+}
+
+/** Minutes since 00:00 Shanghai. */
+export function minuteOfDay(ms: number): number {
+  return (ms - dayStart(ms)) / MINUTE;
+}
+
+/** Epoch ms of 00:00 Shanghai on the first day of the month containing `ms`. */
+export function monthStart(ms: number): number {
+  const d = new Date(ms + SHANGHAI_OFFSET_MS);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) - SHANGHAI_OFFSET_MS;
+}
+
+export function nextMonthStart(ms: number): number {
+  const d = new Date(ms + SHANGHAI_OFFSET_MS);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - SHANGHAI_OFFSET_MS;
+}
+
+/** A half-open interval `[start, end)` of epoch ms. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export function inRange(ms: number, r: Range): boolean {
+  return ms >= r.start && ms < r.end;
+}
+
+/**
+ * The window of a metric at `asOf`: day = the Shanghai day of asOf; 30d = that day and the 29 before;
+ * month = the Shanghai calendar month; now = everything up to asOf.
+ */
+export function windowRange(window: "day" | "30d" | "month" | "now", asOf: number): Range {
+  const d0 = dayStart(asOf);
+  switch (window) {
+    case "day":
+      return { start: d0, end: d0 + DAY };
+    case "30d":
+      return { start: d0 - 29 * DAY, end: d0 + DAY };
+    case "month":
+      return { start: monthStart(asOf), end: nextMonthStart(asOf) };
+    case "now":
+      return { start: Number.NEGATIVE_INFINITY, end: Number.POSITIVE_INFINITY };
+  }
+}
+
+/** Service hours `[HH:MM, HH:MM)` as minutes of the day. */
+export interface DailyHours {
+  from: number;
+  to: number;
+}
+
+export function dailyHours([from, to]: readonly [string, string]): DailyHours {
+  return { from: hhmmMinutes(from), to: hhmmMinutes(to) };
+}
+
+/** True when `ms` falls inside the service hours of its own Shanghai day. */
+export function inHours(ms: number, h: DailyHours): boolean {
+  const m = minuteOfDay(ms);
+  return m >= h.from && m < h.to;
+}
+
+/**
+ * Business time between a and b (a ≤ b): only the time inside `h` on each Shanghai day counts
+ * (metrics.md "business time", JD 09:00–21:00).
+ */
+export function businessTime(a: number, b: number, h: DailyHours): number {
+  if (b <= a) return 0;
+  let total = 0;
+  for (let d = dayStart(a); d < b; d += DAY) {
+    const s = Math.max(a, d + h.from * MINUTE);
+    const e = Math.min(b, d + h.to * MINUTE);
+    if (e > s) total += e - s;
+  }
+  return total;
+}
+
+/** The moment at which `amount` of business time has passed since `a`. */
+export function addBusinessTime(a: number, amount: number, h: DailyHours): number {
+  let left = amount;
+  let t = a;
+  for (let d = dayStart(a); ; d += DAY) {
+    const s = Math.max(t, d + h.from * MINUTE);
+    const e = d + h.to * MINUTE;
+    if (e > s) {
+      if (e - s >= left) return s + left;
+      left -= e - s;
+    }
+    t = d + DAY;
+  }
+}

@@ -1,0 +1,120 @@
+import { toShanghaiIso, type CanonicalEvent, type Platform } from "@sg/events";
+import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
+import { DAY, dayStart, windowRange } from "./calendar.js";
+import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
+import { buildModel, sortEvents } from "./model.js";
+import { deriveStatus } from "./status.js";
+import type { KindFn, Limits, MetricState, MetricOutput, ShopOverrides } from "./types.js";
+
+/** A firing alert as `replay` lists it (metrics.md "Alerts"). */
+export interface FiringAlert {
+  metric: string;
+  kind: "threshold" | "at_risk";
+  severity: "warning" | "critical";
+  status: "firing";
+  value: number | null;
+  threshold: number | null;
+  target: number | null;
+  dueCount?: number;
+  soonestDeadline?: string;
+  projectedValue?: number | null;
+}
+
+/** One entry of `replay`'s `shops` map (events.md). */
+export interface ShopSnapshot {
+  platform: Platform;
+  shopId: string;
+  rulePack: string;
+  metrics: Record<string, MetricOutput>;
+  alerts: FiringAlert[];
+}
+
+export interface ShopEvaluation {
+  snapshot: ShopSnapshot;
+  states: MetricState[];
+  /** The next moment after asOf at which the result can change without a new event. */
+  nextWake: number;
+}
+
+export function limitsFor(name: string, def: MetricDef, shop: ShopOverrides): Limits {
+  const o = shop.metrics?.[name];
+  const lead = o?.leadTime ?? def.leadTime;
+  return {
+    threshold: o && o.threshold !== undefined ? o.threshold : def.threshold,
+    target: o && o.target !== undefined ? o.target : def.target,
+    leadMs: lead === undefined ? 0 : typeof lead === "number" ? lead : durationMs(lead),
+  };
+}
+
+function firingAlerts(states: MetricState[]): FiringAlert[] {
+  const out: FiringAlert[] = [];
+  for (const s of states) {
+    const { threshold, target } = s.limits;
+    if (threshold === null && target === null) continue;
+    const base = { metric: s.name, status: "firing" as const, value: s.output.value, threshold, target };
+    if (s.output.status === "breach") out.push({ ...base, kind: "threshold", severity: "critical" });
+    else if (s.pastTarget) out.push({ ...base, kind: "threshold", severity: "warning" });
+    if (s.atRisk && s.measured.due) {
+      out.push({
+        ...base,
+        kind: "at_risk",
+        severity: "warning",
+        dueCount: s.measured.due.count,
+        soonestDeadline: toShanghaiIso(s.measured.due.soonest),
+        projectedValue: s.measured.due.projected,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Computes every metric of the shop's rule pack at `asOf` from the shop's events (any order, duplicates
+ * allowed). This is a pure function: the same events and `asOf` always give the same result.
+ */
+export function evaluateShop(input: {
+  platform: Platform;
+  shopId: string;
+  events: CanonicalEvent[];
+  asOf: number;
+  shop?: ShopOverrides;
+  pack?: RulePack;
+}): ShopEvaluation {
+  const pack = input.pack ?? packFor(input.platform);
+  const shop = input.shop ?? {};
+  const seen = new Set<string>();
+  const unique = input.events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
+  const model = buildModel(sortEvents(unique), input.asOf);
+  const others = new Map<string, MetricState>();
+  const entries = Object.entries(pack.metrics);
+  const ordered = [
+    ...entries.filter(([, d]) => !DERIVED_KINDS.has(d.kind)),
+    ...entries.filter(([, d]) => DERIVED_KINDS.has(d.kind)),
+  ];
+  for (const [name, def] of ordered) {
+    const limits = limitsFor(name, def, shop);
+    const fn = KINDS[def.kind] as KindFn<MetricDef>;
+    const measured = fn({ name, def, model, asOf: input.asOf, window: windowRange(def.window, input.asOf), limits, pack, others, shop });
+    const d = deriveStatus(def, limits, measured);
+    others.set(name, { name, def, limits, measured, output: d.output, atRisk: d.atRisk, pastTarget: d.pastTarget });
+  }
+  // While the dispute rule is breached, the metrics it names carry a score cap (kuaishou@2023-03).
+  for (const s of others.values()) {
+    if (s.def.kind === "dispute_rate" && s.output.status === "breach") {
+      for (const capped of s.def.params.capMetrics) {
+        const c = others.get(capped);
+        if (c) c.output.scoreCap = s.def.params.scoreCap;
+      }
+    }
+  }
+  const states = entries.map(([name]) => others.get(name)!);
+  const metrics: Record<string, MetricOutput> = {};
+  for (const s of states) metrics[s.name] = s.output;
+  let nextWake = dayStart(input.asOf) + DAY;
+  for (const s of states) for (const w of s.measured.wakeups) if (w > input.asOf && w < nextWake) nextWake = w;
+  return {
+    snapshot: { platform: input.platform, shopId: input.shopId, rulePack: pack.id, metrics, alerts: firingAlerts(states) },
+    states,
+    nextWake,
+  };
+}

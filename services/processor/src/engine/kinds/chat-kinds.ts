@@ -1,0 +1,77 @@
+import type { DefOf } from "@sg/rules";
+import { durationMs } from "@sg/rules";
+import { dailyHours, inHours, inRange } from "../calendar.js";
+import { sessions, waits } from "../chat.js";
+import type { KindFn } from "../types.js";
+import { deadlineWakeups, dueOf, ratio } from "./ratio.js";
+
+/**
+ * douyin `avg_response_seconds`: waits opened in service hours of the day; response = end − open capped at
+ * `cap`; a wait still open at `cap` counts `cap`; one still open under `cap` is pending and not in the mean.
+ * Numerator = sum of seconds, denominator = waits averaged.
+ */
+export const avgResponseSeconds: KindFn<DefOf<"avg_response_seconds">> = ({ def, model, window, asOf, limits }) => {
+  const cap = durationMs(def.params.cap);
+  const hours = dailyHours(def.params.serviceHours);
+  let sum = 0;
+  let n = 0;
+  const pendingDeadlines: number[] = [];
+  for (const c of model.consumers.values()) {
+    for (const w of waits(c)) {
+      if (!inRange(w.open, window) || !inHours(w.open, hours)) continue;
+      if (w.end !== undefined) {
+        sum += Math.min(w.end - w.open, cap) / 1000;
+        n++;
+      } else if (w.open + cap <= asOf) {
+        sum += cap / 1000;
+        n++;
+      } else {
+        pendingDeadlines.push(w.open + cap);
+      }
+    }
+  }
+  return {
+    value: ratio(sum, n),
+    numerator: sum,
+    denominator: n,
+    pending: pendingDeadlines.length,
+    due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => ratio(sum + (k * cap) / 1000, n + k)),
+    wakeups: deadlineWakeups(pendingDeadlines, limits.leadMs),
+  };
+};
+
+/**
+ * jd `first_response_30s_rate`, per session: counted if the session opens in service hours of the day;
+ * responded if a reply follows its first consumer message within `responseWithin`. A session still
+ * inside that time is pending, neither good nor bad (metrics.md "Pending"), and not in the ratio.
+ */
+export const firstResponseSessions: KindFn<DefOf<"first_response_sessions">> = ({ def, model, window, asOf, limits }) => {
+  const gap = durationMs(def.params.sessionGap);
+  const within = durationMs(def.params.responseWithin);
+  const hours = dailyHours(def.params.serviceHours);
+  let numerator = 0;
+  let denominator = 0;
+  const pendingDeadlines: number[] = [];
+  for (const c of model.consumers.values()) {
+    for (const s of sessions(c, gap)) {
+      if (!inRange(s.open, window) || !inHours(s.open, hours)) continue;
+      const deadline = s.open + within;
+      if (s.firstReply !== undefined && s.firstReply <= deadline) {
+        numerator++;
+        denominator++;
+      } else if (s.firstReply !== undefined || deadline <= asOf) {
+        denominator++;
+      } else {
+        pendingDeadlines.push(deadline);
+      }
+    }
+  }
+  return {
+    value: ratio(numerator, denominator),
+    numerator,
+    denominator,
+    pending: pendingDeadlines.length,
+    due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => ratio(numerator, denominator + k)),
+    wakeups: deadlineWakeups(pendingDeadlines, limits.leadMs),
+  };
+};

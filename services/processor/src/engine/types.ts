@@ -1,0 +1,71 @@
+import type { MetricDef, RulePack } from "@sg/rules";
+import type { Range } from "./calendar.js";
+import type { ShopModel } from "./model.js";
+
+/** What a metric kind measures, before status, headroom and alerts are derived (status.ts). */
+export interface Measured {
+  value: number | null;
+  numerator?: number;
+  denominator?: number;
+  pending?: number;
+  /** Pending items whose deadline falls within the lead time, and the value if all of them turn out bad. */
+  due?: { count: number; soonest: number; projected: number | null };
+  /** Moments after `asOf` at which the result can change without a new event (deadlines, lead entries). */
+  wakeups: number[];
+  /** Fields a kind defines itself (`tier`, `penalty`). */
+  extra?: Record<string, unknown>;
+}
+
+/** Threshold and target after the shop's overrides. */
+export interface Limits {
+  threshold: number | null;
+  target: number | null;
+  leadMs: number;
+}
+
+export type Status = "ok" | "warning" | "breach" | "no_data";
+
+/** One metric of `replay`'s output (events.md) plus what alerts need. */
+export interface MetricOutput {
+  value: number | null;
+  numerator?: number;
+  denominator?: number;
+  pending?: number;
+  headroom?: number;
+  status: Status;
+  scoreCap?: number;
+  tier?: string;
+  penalty?: number;
+}
+
+export interface MetricState {
+  name: string;
+  def: MetricDef;
+  limits: Limits;
+  measured: Measured;
+  output: MetricOutput;
+  /** Status is warning or better, but pending items due within the lead time would make it breach. */
+  atRisk: boolean;
+  /** The value is on the wrong side of the target (or, for the dispute rule, one more would breach). */
+  pastTarget: boolean;
+}
+
+export interface KindInput<D> {
+  name: string;
+  def: D;
+  model: ShopModel;
+  asOf: number;
+  window: Range;
+  limits: Limits;
+  pack: RulePack;
+  /** Metrics already evaluated (kinds that depend on others run last). */
+  others: Map<string, MetricState>;
+  shop: ShopOverrides;
+}
+
+export interface ShopOverrides {
+  metrics?: Record<string, { threshold?: number | null; target?: number | null; leadTime?: number | string } | undefined>;
+  jdServiceNorms?: number;
+}
+
+export type KindFn<D> = (input: KindInput<D>) => Measured;

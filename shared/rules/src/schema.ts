@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { Platform } from "@sg/events";
+
+/**
+ * Rule packs are data (metrics.md "Rule packs"): a pack lists its metrics, each with a *kind* the engine
+ * implements and the kind's parameters. A new pack version needs no code when its kinds already exist.
+ */
+
+const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
+export const Duration = z.string().regex(DURATION, "must be a duration like 180s, 10m, 24h");
+const HHMM = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "must be HH:MM");
+/** `[start, end)` in Asia/Shanghai wall-clock time. */
+export const Hours = z.tuple([HHMM, HHMM]);
+
+export const Window = z.enum(["day", "30d", "month", "now"]);
+export type Window = z.infer<typeof Window>;
+export const Unit = z.enum(["ratio", "hours", "seconds", "count", "points"]);
+
+const base = {
+  window: Window,
+  unit: Unit,
+  direction: z.enum(["min", "max"]),
+  threshold: z.number().nullable(),
+  target: z.number().nullable(),
+  /** How far ahead pending deadlines count for `at_risk` (metrics.md "Alerts", default lead times). */
+  leadTime: Duration.optional(),
+  /** Chinese display name, used by the notifier. */
+  title: z.string().optional(),
+};
+
+const k = <K extends string, S extends z.ZodRawShape>(kind: K, params: S) =>
+  z.object({ ...base, kind: z.literal(kind), params: z.object(params).strict() }).strict();
+
+export const MetricDef = z.discriminatedUnion("kind", [
+  k("reply_consumer_day", { deadline: Duration, serviceHours: Hours }),
+  k("rating_share", { ratings: z.array(z.string()).min(1), good: z.array(z.string()).min(1), serviceHours: Hours.optional() }),
+  k("aftersale_awaiting_hours", {
+    kinds: z.array(z.enum(["refund_only", "return_refund", "exchange"])).min(1),
+    includeIntervened: z.boolean(),
+  }),
+  k("dispute_rate", {
+    liable: z.array(z.enum(["merchant", "both", "consumer", "none"])).min(1),
+    minCount: z.number().int().positive(),
+    rate: z.number().positive(),
+    capMetrics: z.array(z.string()),
+    scoreCap: z.number(),
+  }),
+  k("first_review_rate", { rating: z.enum(["good", "neutral", "bad"]) }),
+  k("quality_return_rate", {
+    reasons: z.array(z.string()).min(1),
+    kinds: z.array(z.enum(["refund_only", "return_refund", "exchange"])).min(1),
+    refundOnlyAfterShipmentOnly: z.boolean(),
+  }),
+  k("pickup_rate", { deadline: Duration }),
+  k("delivery_hours", {}),
+  k("shipping_feedback_rate", { presaleGrace: Duration }),
+  k("aftersale_rejection_rate", { liable: z.array(z.enum(["merchant", "both", "consumer", "none"])).min(1) }),
+  k("platform_help_rate", { liable: z.array(z.enum(["merchant", "both", "consumer", "none"])).min(1) }),
+  k("avg_response_seconds", { cap: Duration, serviceHours: Hours }),
+  k("stalled_shipments", { stallAfter: Duration }),
+  k("first_response_sessions", { sessionGap: Duration, responseWithin: Duration, serviceHours: Hours }),
+  k("business_time_rate", {
+    from: z.enum(["requested", "ready_for_processing"]),
+    to: z.enum(["first_merchant_acted", "processed"]),
+    limit: Duration,
+    businessHours: Hours,
+  }),
+  k("ever_state_rate", { state: z.enum(["awaiting_customer"]) }),
+  k("jd_service_score", {
+    satisfaction: z.object({ metric: z.string(), points: z.number(), perPointShort: z.number(), manyRatings: z.number().int(), badRatings: z.array(z.string()) }).strict(),
+    review: z.object({ metric: z.string(), points: z.number(), perPointShort: z.number() }).strict(),
+    process: z.object({ metric: z.string(), points: z.number(), perPointShort: z.number() }).strict(),
+    norms: z.object({ points: z.number() }).strict(),
+    awaitingFeedback: z.object({ metric: z.string(), deduction: z.number() }).strict(),
+    tiers: z.array(z.object({ min: z.number(), tier: z.string() }).strict()).min(1),
+    penalties: z.array(z.object({ min: z.number(), penalty: z.number() }).strict()).min(1),
+  }),
+  k("overdue_refund_count", { deadline: Duration }),
+  k("intervention_rate", {}),
+]);
+export type MetricDef = z.infer<typeof MetricDef>;
+export type MetricKind = MetricDef["kind"];
+export type DefOf<K extends MetricKind> = Extract<MetricDef, { kind: K }>;
+
+export const RulePack = z
+  .object({
+    id: z.string().regex(/^[a-z]+@\d{4}-\d{2}$/, "must look like platform@YYYY-MM"),
+    platform: Platform,
+    source: z.string().optional(),
+    metrics: z.record(z.string().regex(/^[a-z0-9_]+$/), MetricDef),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (!p.id.startsWith(`${p.platform}@`)) ctx.addIssue({ code: "custom", path: ["id"], message: "must start with the platform" });
+    for (const [name, m] of Object.entries(p.metrics)) {
+      const refs: string[] = [];
+      if (m.kind === "dispute_rate") refs.push(...m.params.capMetrics);
+      if (m.kind === "jd_service_score") refs.push(m.params.satisfaction.metric, m.params.review.metric, m.params.process.metric, m.params.awaitingFeedback.metric);
+      for (const r of refs) {
+        if (!(r in p.metrics)) ctx.addIssue({ code: "custom", path: ["metrics", name], message: `refers to unknown metric "${r}"` });
+      }
+    }
+  });
+export type RulePack = z.infer<typeof RulePack>;
