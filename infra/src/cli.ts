@@ -1,0 +1,66 @@
+// npm run infra:up | infra:down, or: tsx infra/src/cli.ts up|down|status
+// `up` leaves Kafka and Redis running in the background and prints the variables to use them.
+import { existsSync, readdirSync } from "node:fs";
+import { defaultLog, livePid } from "./daemon.js";
+import { parseInfraEnv } from "./env.js";
+import { kafkaFiles } from "./kafka-dist.js";
+import { ensureKafka, kafkaAnswers, stopKafka } from "./kafka.js";
+import { kafkaRunDir, runDir, shown } from "./paths.js";
+import { ensureRedis, redisAnswers, startedRedisServers, stopStartedRedisServers } from "./redis.js";
+
+/** Ports of the brokers infra has a run folder for. */
+function kafkaPorts(): number[] {
+  if (!existsSync(runDir)) return [];
+  return readdirSync(runDir)
+    .map((f) => /^kafka-(\d+)$/.exec(f)?.[1])
+    .filter((p): p is string => p !== undefined)
+    .map(Number);
+}
+
+async function up(): Promise<void> {
+  const env = parseInfraEnv();
+  const kafka = await ensureKafka({});
+  // The usual local Redis; started on 6379 when nothing answers there.
+  const redis = await ensureRedis({ url: env.REDIS_URL ?? "redis://127.0.0.1:6379", ...(env.REDIS_URL ? {} : { port: 6379 }) });
+  process.stdout.write(`KAFKA_BROKERS=${kafka.brokers.join(",")}\nREDIS_URL=${redis.url}\n`);
+}
+
+async function down(): Promise<void> {
+  for (const port of kafkaPorts()) {
+    const pid = await stopKafka(port);
+    if (pid !== undefined) defaultLog(`kafka: stopped the broker on 127.0.0.1:${port} (pid ${pid})`);
+  }
+  for (const url of await stopStartedRedisServers()) defaultLog(`redis: stopped ${url}`);
+}
+
+async function status(): Promise<void> {
+  const env = parseInfraEnv();
+  const lines: string[] = [];
+  for (const port of kafkaPorts()) {
+    const files = kafkaFiles(kafkaRunDir(port));
+    const pid = livePid(files.pidFile, files.serverProperties);
+    const answers = await kafkaAnswers([`127.0.0.1:${port}`]);
+    lines.push(`kafka 127.0.0.1:${port}: ${pid === undefined ? "not started by infra" : `pid ${pid}`}, ${answers ? "answers" : "does not answer"} (log: ${shown(files.logFile)})`);
+  }
+  const defaultKafka = env.KAFKA_PORT ?? 9092;
+  if (!kafkaPorts().includes(defaultKafka)) {
+    lines.push(`kafka 127.0.0.1:${defaultKafka}: ${(await kafkaAnswers([`127.0.0.1:${defaultKafka}`])) ? "answers (not started by infra)" : "does not answer"}`);
+  }
+  for (const s of startedRedisServers()) lines.push(`redis ${s.url}: pid ${s.pid}, ${(await redisAnswers(s.url)) ? "answers" : "does not answer"}`);
+  const url = env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  if (!startedRedisServers().some((s) => s.url === url)) lines.push(`redis ${url}: ${(await redisAnswers(url)) ? "answers" : "does not answer"}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+const commands: Record<string, () => Promise<void>> = { up, down, status };
+const name = process.argv[2] ?? "";
+const command = commands[name];
+if (command === undefined) {
+  process.stderr.write("usage: tsx infra/src/cli.ts up|down|status\n");
+  process.exitCode = 2;
+} else {
+  command().catch((err: unknown) => {
+    process.stderr.write(`infra ${name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,146 @@
+// A Redis for local runs and tests: the one at REDIS_URL when it answers, else a redis-server started
+// here with nothing kept on disk (architecture.md, "Local infrastructure without Docker").
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRedis } from "@sg/redis";
+import { parseInfraEnv } from "./env.js";
+import { defaultLog, freePort, isOurs, once, spawnDaemon, stopPid, waitReady } from "./daemon.js";
+import { redisStateFile, runDir } from "./paths.js";
+
+export type EnsureRedisOptions = {
+  /** A Redis to reuse if it answers PING. Default: env REDIS_URL. `null`: always start a redis-server. */
+  url?: string | null;
+  /** Port for a started redis-server. Default: a free port. */
+  port?: number;
+  log?: (msg: string) => void;
+  /** Default 15s. */
+  startTimeoutMs?: number;
+};
+
+export type RedisHandle = {
+  url: string;
+  /** False when an already running Redis was reused; `stop()` then does nothing. */
+  started: boolean;
+  stop(): Promise<void>;
+};
+
+/** What infra/.run/redis-<port>.json records about a redis-server it started, for `infra:down`. */
+type RedisState = { pid: number; port: number; dir: string; url: string };
+
+/** The URL without its password, for messages. */
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch (err) {
+    if (err instanceof TypeError) return "(unparsable REDIS_URL)";
+    throw err;
+  }
+}
+
+/** True when a Redis at `url` answers PING. */
+export async function redisAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
+  const redis = createRedis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // Without a listener ioredis prints "Unhandled error event"; the outcome is reported by the return value.
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === "PONG";
+  } catch {
+    // Refused, timed out or not Redis: the caller starts its own.
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function checkRedisServer(): void {
+  const r = spawnSync("redis-server", ["--version"], { encoding: "utf8", timeout: 10_000 });
+  if (r.error) {
+    throw new Error(`redis-server is needed for a local Redis (${r.error.message}): apt-get install redis-server, or set REDIS_URL`, {
+      cause: r.error,
+    });
+  }
+}
+
+export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<RedisHandle> {
+  const log = options.log ?? defaultLog;
+  const candidate = options.url === undefined ? parseInfraEnv().REDIS_URL : options.url;
+  if (candidate !== undefined && candidate !== null) {
+    if (await redisAnswers(candidate)) {
+      log(`redis: reusing ${safeUrl(candidate)}`);
+      return { url: candidate, started: false, stop: async () => undefined };
+    }
+    log(`redis: ${safeUrl(candidate)} does not answer PING; starting a local redis-server`);
+  }
+  checkRedisServer();
+  const port = options.port ?? (await freePort());
+  const url = `redis://127.0.0.1:${port}`;
+  const dir = mkdtempSync(join(tmpdir(), "sg-redis-"));
+  const logFile = join(dir, "redis.log");
+  // No RDB snapshots, no AOF: the data lives as long as the process (tests and local runs only).
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"];
+  log(`redis: starting redis-server on ${url}`);
+  const daemon = spawnDaemon("redis-server", args, { logFile, cwd: dir });
+  const stateFile = redisStateFile(port);
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(stateFile, `${JSON.stringify({ pid: daemon.pid, port, dir, url } satisfies RedisState)}\n`);
+  try {
+    await waitReady({
+      what: `redis-server (pid ${daemon.pid})`,
+      daemon,
+      logFile,
+      timeoutMs: options.startTimeoutMs ?? 15_000,
+      intervalMs: 100,
+      ready: () => redisAnswers(url, 500),
+    });
+  } catch (err) {
+    rmSync(stateFile, { force: true });
+    throw err;
+  }
+  return { url, started: true, stop: once(() => stopState({ pid: daemon.pid, port, dir, url })) };
+}
+
+async function stopState(state: RedisState): Promise<void> {
+  await stopPid(state.pid, 10_000);
+  rmSync(state.dir, { recursive: true, force: true });
+  rmSync(redisStateFile(state.port), { force: true });
+}
+
+function readState(file: string): RedisState {
+  return JSON.parse(readFileSync(file, "utf8")) as RedisState;
+}
+
+/** The redis-servers infra started that still run (their state files), cleaning up stale ones. */
+export function startedRedisServers(): RedisState[] {
+  if (!existsSync(runDir)) return [];
+  const out: RedisState[] = [];
+  for (const f of readdirSync(runDir)) {
+    if (!/^redis-\d+\.json$/.test(f)) continue;
+    const state = readState(join(runDir, f));
+    // redis-server shows itself as "redis-server 127.0.0.1:<port>".
+    if (isOurs(state.pid, `:${state.port}`)) out.push(state);
+    else {
+      rmSync(state.dir, { recursive: true, force: true });
+      rmSync(join(runDir, f), { force: true });
+    }
+  }
+  return out;
+}
+
+/** Stops every redis-server that infra started. Returns their URLs. */
+export async function stopStartedRedisServers(): Promise<string[]> {
+  const states = startedRedisServers();
+  for (const s of states) await stopState(s);
+  return states.map((s) => s.url);
+}

@@ -1,0 +1,59 @@
+import { createHash } from "node:crypto";
+import type { ApiToken } from "../ports.js";
+
+/**
+ * Bearer tokens from the configuration's `apiTokens` (alerts.md "Configuration"), each scoped to shops:
+ * `platform:shopId`, `platform:*`, or `*`.
+ *
+ * Tokens are looked up by their SHA-256 digest, so the comparison never runs over the secret itself
+ * (no early-exit timing on matching prefixes), and logs only ever see a short fingerprint of the digest.
+ */
+export interface TokenScope {
+  /** First 12 hex digits of SHA-256(token): safe to log, enough to tell tokens apart. */
+  readonly fingerprint: string;
+  allows(platform: string, shopId: string): boolean;
+  /** True when the token lists `*` or `platform:*`. */
+  allowsPlatform(platform: string): boolean;
+}
+
+export type AuthResult = { ok: true; scope: TokenScope } | { ok: false; reason: "missing_token" | "unknown_token" };
+
+export interface TokenRegistry {
+  authenticate(authorization: string | undefined): AuthResult;
+}
+
+const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");
+
+export function tokenFingerprint(token: string): string {
+  return sha256(token).slice(0, 12);
+}
+
+function scopeOf(token: ApiToken): TokenScope {
+  const all = token.shops.includes("*");
+  const platforms = new Set(token.shops.filter((s) => s.endsWith(":*")).map((s) => s.slice(0, -2)));
+  const shops = new Set(token.shops);
+  return {
+    fingerprint: tokenFingerprint(token.token),
+    allows: (platform, shopId) => all || platforms.has(platform) || shops.has(`${platform}:${shopId}`),
+    allowsPlatform: (platform) => all || platforms.has(platform),
+  };
+}
+
+export function createTokenRegistry(tokens: readonly ApiToken[]): TokenRegistry {
+  const byDigest = new Map<string, TokenScope>();
+  for (const t of tokens) {
+    // The same token listed twice: its shops add up.
+    const digest = sha256(t.token);
+    const prev = tokens.filter((o) => o.token === t.token).flatMap((o) => o.shops);
+    byDigest.set(digest, scopeOf({ token: t.token, shops: prev }));
+  }
+  return {
+    authenticate(authorization) {
+      if (authorization === undefined || authorization === "") return { ok: false, reason: "missing_token" };
+      const m = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
+      if (m === null || m[1] === undefined) return { ok: false, reason: "missing_token" };
+      const scope = byDigest.get(sha256(m[1]));
+      return scope === undefined ? { ok: false, reason: "unknown_token" } : { ok: true, scope };
+    },
+  };
+}

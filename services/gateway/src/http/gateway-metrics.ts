@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+/**
+ * The gateway's service metrics. Labels are bounded (architecture.md "Bounded Prometheus labels"): route
+ * patterns, fixed reason and outcome names, sources; never a shop, token or message id.
+ */
+export interface GatewayMetrics {
+  /** Every refused request, by route pattern and reason (issue 5, "every refusal is counted"). */
+  refusals: Counter<"route" | "reason">;
+  /** Canonical events acknowledged by Kafka, by source (`api`, `douyin`, `kuaishou`, `pdd`, `kuaidi100`). */
+  eventsProduced: Counter<"source">;
+  /** Platform messages by outcome: mapped, test, ignored, unknown, invalid, replayed. */
+  platformMessages: Counter<"source" | "outcome">;
+  /** Produce calls that Kafka did not acknowledge. */
+  produceFailures: Counter<"source">;
+  requestSeconds: Histogram<"route" | "status">;
+  pddConnected: Gauge;
+  pddReconnects: Counter;
+}
+
+export function createGatewayMetrics(registry: Registry): GatewayMetrics {
+  const registers = [registry];
+  return {
+    refusals: new Counter({
+      name: "sg_gateway_refusals_total",
+      help: "Requests the gateway refused, by route and reason",
+      labelNames: ["route", "reason"] as const,
+      registers,
+    }),
+    eventsProduced: new Counter({
+      name: "sg_gateway_events_produced_total",
+      help: "Canonical events acknowledged by Kafka (acks=all), by source",
+      labelNames: ["source"] as const,
+      registers,
+    }),
+    platformMessages: new Counter({
+      name: "sg_gateway_platform_messages_total",
+      help: "Platform messages received, by source and outcome",
+      labelNames: ["source", "outcome"] as const,
+      registers,
+    }),
+    produceFailures: new Counter({
+      name: "sg_gateway_produce_failures_total",
+      help: "Produce calls that Kafka did not acknowledge, by source",
+      labelNames: ["source"] as const,
+      registers,
+    }),
+    requestSeconds: new Histogram({
+      name: "sg_gateway_request_duration_seconds",
+      help: "HTTP request duration, by route pattern and status code",
+      labelNames: ["route", "status"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    pddConnected: new Gauge({
+      name: "sg_gateway_pdd_connected",
+      help: "1 while the Pinduoduo message websocket is open",
+      registers,
+    }),
+    pddReconnects: new Counter({
+      name: "sg_gateway_pdd_reconnects_total",
+      help: "Pinduoduo websocket reconnect attempts",
+      registers,
+    }),
+  };
+}

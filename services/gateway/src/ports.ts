@@ -1,0 +1,60 @@
+// The gateway's ports: what it needs from the outside, as small interfaces, so `createGateway` can be driven
+// by tests with recording stubs (unit tier) or with the real Kafka and Redis (int tier).
+import type { CanonicalEvent, FieldProblem } from "@sg/events";
+
+/**
+ * The producer port. `publish` resolves only once Kafka has acknowledged every record with acks=all
+ * (`@sg/kafka` `createProducer`), and rejects otherwise: the gateway answers success to a platform, or 202
+ * to a client, only after it resolves.
+ */
+export interface EventSink {
+  /** Produces canonical events to `sg.events`, keyed by `platform:shopId`. */
+  publish(events: readonly CanonicalEvent[]): Promise<void>;
+  /** Produces records for platform messages that could not become events to `sg.events.dlq`. */
+  deadLetter(records: readonly DeadLetter[]): Promise<void>;
+}
+
+/** A platform message the gateway acknowledged but could not map (events.md "Bad input"). */
+export interface DeadLetter {
+  /** `douyin`, `kuaishou`, `pdd`, `kuaidi100`. */
+  source: string;
+  /** The platform's message id, when it has one. */
+  messageId?: string;
+  reason: string;
+  problems: FieldProblem[];
+  /** The message as received (after decoding/decryption), cut to 64 KiB. */
+  payload: string;
+  receivedAt: number;
+}
+
+/** One entry of `replay`'s `shops` map (events.md), live. Owned by `@sg/processor`. */
+export interface ShopSnapshot {
+  platform: string;
+  shopId: string;
+  rulePack: string;
+  metrics: Record<string, unknown>;
+  alerts: Array<Record<string, unknown>>;
+}
+
+/** `createSnapshotReader` of `@sg/processor` (docs/interfaces.md "Cross-service"). */
+export interface SnapshotReader {
+  shop(platform: string, shopId: string): Promise<ShopSnapshot | null>;
+}
+
+/** The part of the configuration (alerts.md "Configuration") the gateway uses. */
+export interface ApiToken {
+  token: string;
+  /** `platform:shopId`, `platform:*` or `*`. */
+  shops: string[];
+}
+
+export interface GatewayConfig {
+  apiTokens: ApiToken[];
+  platforms: {
+    douyin?: { appKey: string; appSecret: string };
+    kuaishou?: { messageSecret: string };
+    pdd?: { clientId: string; clientSecret: string; url: string };
+    /** The `salt` given when subscribing at 快递100; it signs every push. */
+    kuaidi100?: { salt: string };
+  };
+}

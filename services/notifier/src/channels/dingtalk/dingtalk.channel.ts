@@ -1,0 +1,95 @@
+import { createHmac } from "node:crypto";
+import {
+  classifyHttpStatus,
+  joinText,
+  parseJsonObject,
+  utf8Bytes,
+  type Channel,
+  type HttpAnswer,
+  type HttpRequest,
+  type MessageContent,
+  type RenderedBody,
+  type SendResult,
+} from "../channel.js";
+
+/**
+ * DingTalk custom robot (alerts.md "Receivers"): POST …/robot/send?access_token=T&timestamp=MS&sign=S,
+ * markdown message, HTTP 200 always, the outcome is in `errcode`.
+ */
+export interface DingTalkOptions {
+  url: string;
+  secret?: string;
+  atMobiles?: string[];
+  atUserIds?: string[];
+}
+
+export interface DingTalkBody {
+  msgtype: "markdown";
+  markdown: { title: string; text: string };
+  at: { atMobiles: string[]; atUserIds: string[]; isAtAll: boolean };
+}
+
+/** S = urlencode(base64(HMAC-SHA256(key = secret, msg = MS + "\n" + secret))), MS in milliseconds. */
+export function dingTalkSign(secret: string, timestampMs: number): string {
+  const mac = createHmac("sha256", secret).update(`${timestampMs}\n${secret}`, "utf8").digest("base64");
+  return encodeURIComponent(mac);
+}
+
+// errcode values, from DingTalk's custom-robot error list (alerts.md "success / errors").
+const OK = 0;
+const SYSTEM_BUSY = -1;
+const RATE_LIMITED = 130101;
+const TOO_LARGE = 460101;
+
+/** 20 messages per minute per robot: 5 at once, then 15 per minute, so no 60 s window sees more than 20. */
+const BUCKETS = [{ capacity: 5, refillPerSec: 15 / 60 }] as const;
+
+export function createDingTalkChannel(opts: DingTalkOptions): Channel {
+  const baseMobiles = opts.atMobiles ?? [];
+  const baseUserIds = opts.atUserIds ?? [];
+  return {
+    type: "dingtalk",
+    maxBytes: 20_000,
+    buckets: BUCKETS,
+
+    render(content: MessageContent, shown: number): RenderedBody {
+      const atMobiles = unique([...baseMobiles, ...content.mentions.mobiles]);
+      const atUserIds = unique([...baseUserIds, ...content.mentions.userIds]);
+      // DingTalk only notifies mentioned mobiles that also appear in the text as "@mobile".
+      const atLine = [...atMobiles, ...atUserIds].map((m) => `@${m}`).join(" ");
+      const body: DingTalkBody = {
+        msgtype: "markdown",
+        markdown: { title: content.title, text: joinText(content, shown, atLine ? [atLine] : []) },
+        at: { atMobiles, atUserIds, isAtAll: content.mentions.all },
+      };
+      return { body, size: utf8Bytes(JSON.stringify(body)) };
+    },
+
+    request(body: unknown, now: number): HttpRequest {
+      let url = opts.url;
+      if (opts.secret !== undefined && opts.secret !== "") {
+        const sep = url.includes("?") ? "&" : "?";
+        url = `${url}${sep}timestamp=${now}&sign=${dingTalkSign(opts.secret, now)}`;
+      }
+      return { url, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
+    },
+
+    classify(answer: HttpAnswer): SendResult {
+      const byStatus = classifyHttpStatus(answer.status);
+      if (byStatus) return byStatus;
+      const json = parseJsonObject(answer.text);
+      if (json === null || typeof json.errcode !== "number") return { outcome: "retryable", code: "bad_response" };
+      const code = json.errcode;
+      const c = String(code);
+      if (code === OK) return { outcome: "ok", code: c };
+      if (code === RATE_LIMITED || code === SYSTEM_BUSY) return { outcome: "retryable", code: c };
+      if (code === TOO_LARGE) return { outcome: "too_large", code: c };
+      // 310000 (sign, keyword or IP check), 300001 (token), 400xx (payload): retrying cannot help.
+      return { outcome: "permanent", code: c };
+    },
+  };
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,74 @@
+import {
+  classifyHttpStatus,
+  joinText,
+  parseJsonObject,
+  utf8Bytes,
+  type Channel,
+  type HttpAnswer,
+  type HttpRequest,
+  type MessageContent,
+  type RenderedBody,
+  type SendResult,
+} from "../channel.js";
+
+/**
+ * WeCom group robot (alerts.md "Receivers"): POST …/webhook/send?key=K with a markdown message; the key
+ * in the URL is the only secret. The outcome is in `errcode`.
+ */
+export interface WeComOptions {
+  url: string;
+  /** WeCom user ids to mention with `<@userid>` (markdown messages cannot mention by mobile). */
+  atUserIds?: string[];
+}
+
+export interface WeComBody {
+  msgtype: "markdown";
+  markdown: { content: string };
+}
+
+const OK = 0;
+const SYSTEM_BUSY = -1;
+const RATE_LIMITED = 45009;
+const TOO_LARGE = 40058;
+
+/** 20 messages per minute per robot, bounded like DingTalk's. */
+const BUCKETS = [{ capacity: 5, refillPerSec: 15 / 60 }] as const;
+
+const COLOR = { critical: "warning", warning: "comment", resolved: "info" } as const;
+
+export function createWeComChannel(opts: WeComOptions): Channel {
+  const baseUserIds = opts.atUserIds ?? [];
+  return {
+    type: "wecom",
+    // markdown.content ≤ 4,096 bytes (UTF-8).
+    maxBytes: 4096,
+    buckets: BUCKETS,
+
+    render(content: MessageContent, shown: number): RenderedBody {
+      const ids = [...new Set([...baseUserIds, ...content.mentions.userIds])];
+      const at = [...(content.mentions.all ? ["<@all>"] : []), ...ids.map((id) => `<@${id}>`)].join(" ");
+      const title = `<font color="${COLOR[content.tone]}">**${content.title}**</font>`;
+      const text = `${title}\n\n${joinText(content, shown, at ? [at] : [])}`;
+      const body: WeComBody = { msgtype: "markdown", markdown: { content: text } };
+      return { body, size: utf8Bytes(text) };
+    },
+
+    request(body: unknown): HttpRequest {
+      return { url: opts.url, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(body) };
+    },
+
+    classify(answer: HttpAnswer): SendResult {
+      const byStatus = classifyHttpStatus(answer.status);
+      if (byStatus) return byStatus;
+      const json = parseJsonObject(answer.text);
+      if (json === null || typeof json.errcode !== "number") return { outcome: "retryable", code: "bad_response" };
+      const code = json.errcode;
+      const c = String(code);
+      if (code === OK) return { outcome: "ok", code: c };
+      if (code === RATE_LIMITED || code === SYSTEM_BUSY) return { outcome: "retryable", code: c };
+      if (code === TOO_LARGE) return { outcome: "too_large", code: c };
+      // 93000 (invalid key), 40008 (message type), 44004 (empty content): retrying cannot help.
+      return { outcome: "permanent", code: c };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Every Redis key of the notifier, from one builder (style.md, after trigger.dev's keyProducer). Keys of
+ * one group share the hash tag `{g:<groupId>}`, keys of one receiver `{rcv:<name>}`, and the alert
+ * registry of a shop the shop's own tag `{platform:shop}` (architecture.md), so every Lua script touches
+ * one slot and the same code runs on Redis Cluster. Cross-slot steps are ordered so a crash between them
+ * is repaired by the next tick (see state/group-store.ts).
+ */
+export interface ShopRef {
+  platform: string;
+  shopId: string;
+}
+
+/** Group ids are built by `groupIdOf` from URI-encoded label values, so they never contain `{` or `}`. */
+export function createKeys(prefix: string) {
+  const n = `${prefix}:notifier`;
+  return {
+    /** HASH `tok` (CAS token) and `state` (group state JSON). */
+    group: (groupId: string) => `${n}:{g:${groupId}}:state`,
+    /** ZSET groupId → epoch ms when the ticker must look at the group again. */
+    due: () => `${n}:{due}:groups`,
+    /** ZSET groupId → epoch ms queued: groups holding undelivered notifications for this receiver. */
+    pending: (receiver: string) => `${n}:{rcv:${receiver}}:pending`,
+    /** HASH of the receiver's token buckets (`t<i>` tokens, `ts` last refill). */
+    bucket: (receiver: string) => `${n}:{rcv:${receiver}}:bucket`,
+    /** STRING: the instance currently delivering to this receiver (a lease). */
+    lock: (receiver: string) => `${n}:{rcv:${receiver}}:lock`,
+    /** HASH `metric:kind` → latest AlertRecord JSON of the shop (seq-gated). */
+    shopAlerts: (s: ShopRef) => `${prefix}:{${s.platform}:${s.shopId}}:notifier:alerts`,
+    /** HASH receiver → JSON of its last delivery attempt (for the API). */
+    deliveries: () => `${n}:deliveries`,
+    /** LIST of recent failed deliveries, newest first, JSON (for the API). */
+    failures: () => `${n}:failures`,
+  };
+}
+export type Keys = ReturnType<typeof createKeys>;

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, parseEnv } from "@sg/config";
+
+/** The processor's environment, parsed once (style.md "One zod Env per service"). Nothing else reads process.env. */
+export const Env = z.object({
+  KAFKA_BROKERS: envBrokers(),
+  REDIS_URL: envOptionalString(),
+  SCOREGUARD_CONFIG: envOptionalString(),
+  TOPIC_PREFIX: envString(""),
+  KEY_PREFIX: envString("sg"),
+  PROCESSOR_PORT: envPort(9101),
+  PROCESSOR_GROUP: envString("sg-processor"),
+  /** Partitions of `sg.events` when the processor creates it (issue 2: 12). */
+  EVENTS_PARTITIONS: envInt(12, { min: 1, max: 1000 }),
+  /** How often changed shops are re-evaluated, ms. */
+  EVAL_INTERVAL_MS: envInt(250, { min: 10, max: 60_000 }),
+  LOG_LEVEL: envLogLevel(),
+});
+export type Env = z.infer<typeof Env>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  return parseEnv(Env, source);
+}

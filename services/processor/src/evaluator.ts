@@ -1,0 +1,44 @@
+import { alertKey, type Platform } from "@sg/events";
+import type { Producer } from "@sg/kafka";
+import { evaluateShop, type ShopEvaluation, type ShopOverrides } from "./engine/index.js";
+import { alertTransitions } from "./alert-transitions.js";
+import type { ShopStore } from "./state/shop-store.js";
+
+export interface ShopConfigSource {
+  shops?: Record<string, ShopOverrides | undefined>;
+}
+
+export function parseShopKey(key: string): { platform: Platform; shopId: string } {
+  const i = key.indexOf(":");
+  return { platform: key.slice(0, i) as Platform, shopId: key.slice(i + 1) };
+}
+
+/**
+ * Evaluates one shop from its stored events at `nowMs`, publishes alert state changes to `sg.alerts`
+ * (before recording them, so a crash in between re-publishes the same `seq`, which the notifier ignores),
+ * and schedules the shop's next deadline.
+ */
+export async function evaluateAndPublish(deps: {
+  store: ShopStore;
+  producer: Producer;
+  alertsTopic: string;
+  config: ShopConfigSource;
+  shopKey: string;
+  nowMs: number;
+}): Promise<ShopEvaluation | undefined> {
+  const { store, shopKey, nowMs } = deps;
+  const shop = parseShopKey(shopKey);
+  const events = await store.loadEvents(shop, nowMs);
+  if (events.length === 0) return undefined;
+  const ev = evaluateShop({ ...shop, events, asOf: nowMs, shop: deps.config.shops?.[shopKey] ?? {} });
+  const { records, states } = alertTransitions(ev, await store.alertStates(shop), nowMs);
+  if (records.length > 0) {
+    await deps.producer.send({
+      topic: deps.alertsTopic,
+      messages: records.map((r) => ({ key: alertKey(r), value: JSON.stringify(r) })),
+    });
+    await store.saveAlertStates(shop, states);
+  }
+  await store.setDue(shopKey, ev.nextWake);
+  return ev;
+}

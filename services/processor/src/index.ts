@@ -1,0 +1,6 @@
+export * from "./engine/index.js";
+export { createProcessor, type Processor, type ProcessorDeps } from "./processor.js";
+export { createSnapshotReader, type SnapshotReader } from "./snapshot.js";
+export { startProcessorService, type ProcessorServiceOptions } from "./service.js";
+export { runReplay, type ReplayOutput } from "./replay/run-replay.js";
+export { readEventsFile } from "./replay/read-events.js";

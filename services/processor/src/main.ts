@@ -1,0 +1,32 @@
+import { loadScoreguardConfig } from "@sg/config";
+import { resolveLocalInfra } from "@sg/infra";
+import { createLogger } from "@sg/logger";
+import { createRegistry, startOpsServer } from "@sg/telemetry";
+import { loadEnv } from "./env.js";
+import { startProcessorService } from "./service.js";
+
+/** The processor alone (scale-out: run several in one consumer group). Reads env, wires, starts, stops. */
+const env = loadEnv();
+const log = createLogger({ name: "processor", level: env.LOG_LEVEL });
+const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
+const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
+const registry = createRegistry();
+const svc = await startProcessorService({
+  brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX,
+  groupId: env.PROCESSOR_GROUP, eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
+  config, log, registry,
+});
+const ops = await startOpsServer({ port: env.PROCESSOR_PORT, registry, ready: svc.ready });
+log.info({ port: ops.port, brokers: infra.brokers }, `processor running; ops on http://127.0.0.1:${ops.port}/metrics`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "stopping: finishing the batch in hand");
+  await svc.stop();
+  await ops.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,150 @@
+import { shopKey, type Topics } from "@sg/events";
+import { createProducer, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from "@sg/kafka";
+import type { Redis } from "@sg/redis";
+import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
+import { intake } from "./intake.js";
+import type { Log } from "./log.js";
+import { ShopStore, type StoredEvent } from "./state/shop-store.js";
+import type { ShopRef } from "./state/keys.js";
+import type { ProcessorMetrics } from "./telemetry.js";
+
+export interface ProcessorDeps {
+  kafka: Kafka;
+  redis: Redis;
+  topics: Topics;
+  keyPrefix: string;
+  groupId: string;
+  /** The processor's clock: the wall clock in service, a fixed or simulated one in `replay`. */
+  clock: () => number;
+  config: ShopConfigSource;
+  log: Log;
+  metrics?: ProcessorMetrics;
+  /** How often dirty shops are re-evaluated (ms). */
+  evalIntervalMs?: number;
+  /** How often the deadline ticker looks for due shops (ms); 0 turns the ticker off. */
+  tickMs?: number;
+}
+
+export interface Processor {
+  start(): Promise<void>;
+  /** Stops intake, finishes the batch in hand, evaluates what is dirty, disconnects. Idempotent. */
+  stop(): Promise<void>;
+  /** Evaluates every shop changed since the last evaluation, and every shop whose deadline is due. */
+  flush(): Promise<void>;
+  /** Records consumed so far (applied or dead-lettered). */
+  readonly handled: number;
+  readonly running: boolean;
+  readonly store: ShopStore;
+}
+
+/** The processor (architecture.md): `sg.events` → Redis state via Lua → metric status → `sg.alerts`. */
+export function createProcessor(deps: ProcessorDeps): Processor {
+  const store = new ShopStore(deps.redis, deps.keyPrefix);
+  const producer: Producer = createProducer(deps.kafka);
+  let consumer: Consumer | undefined;
+  const dirty = new Set<string>();
+  let handled = 0;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const now = deps.clock();
+    const byShop = new Map<string, { shop: ShopRef; events: StoredEvent[] }>();
+    const dead: Message[] = [];
+    for (const m of batch.messages) {
+      const r = intake(m.value, now);
+      if (!r.ok) {
+        dead.push({
+          key: m.key,
+          value: JSON.stringify({ reason: r.reason, topic: batch.topic, partition: batch.partition, offset: m.offset, value: m.value?.toString("utf8") ?? null }),
+          headers: { reason: r.reason },
+        });
+        continue;
+      }
+      const key = shopKey(r.event);
+      let entry = byShop.get(key);
+      if (!entry) byShop.set(key, (entry = { shop: { platform: r.event.platform, shopId: r.event.shopId }, events: [] }));
+      entry.events.push({ event: r.event, atMs: r.atMs, json: r.json });
+    }
+    const added = await store.applyBatch(byShop, now);
+    if (dead.length > 0) {
+      await producer.send({ topic: deps.topics.dlq, messages: dead });
+      for (const d of dead) deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
+    }
+    // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
+    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    handled += batch.messages.length;
+    let applied = 0;
+    for (const [key, n] of added) {
+      applied += n;
+      if (n > 0) dirty.add(key);
+    }
+    deps.metrics?.eventsApplied.inc(applied);
+    deps.metrics?.duplicates.inc(batch.messages.length - dead.length - applied);
+    deps.metrics?.deadLettered.inc(dead.length);
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+  }
+
+  async function flushOnce(): Promise<void> {
+    const now = deps.clock();
+    for (const key of await store.dueShops(now)) dirty.add(key);
+    const keys = [...dirty];
+    dirty.clear();
+    for (const key of keys) {
+      try {
+        await evaluateAndPublish({ store, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, nowMs: now });
+        deps.metrics?.evaluations.inc();
+      } catch (err) {
+        dirty.add(key);
+        deps.log.error({ err, shop: key }, "evaluation failed; will retry");
+      }
+    }
+  }
+
+  function flush(): Promise<void> {
+    // Single-flight: a flush already under way is followed by one more, so nothing dirtied meanwhile waits.
+    const next = (flushing ?? Promise.resolve()).then(flushOnce);
+    flushing = next.finally(() => {
+      if (flushing === next) flushing = undefined;
+    });
+    return next;
+  }
+
+  return {
+    store,
+    get handled() {
+      return handled;
+    },
+    get running() {
+      return running;
+    },
+    async start() {
+      await producer.connect();
+      consumer = deps.kafka.consumer({ groupId: deps.groupId, maxWaitTimeInMs: 200 });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [deps.topics.events], fromBeginning: true });
+      await consumer.run({ eachBatchAutoResolve: false, eachBatch });
+      running = true;
+      const evalMs = deps.evalIntervalMs ?? 250;
+      timer = setInterval(() => void flush().catch(() => {}), evalMs);
+      if ((deps.tickMs ?? 1000) > 0) ticker = setInterval(() => void flush().catch(() => {}), deps.tickMs ?? 1000);
+    },
+    stop() {
+      stopping ??= (async () => {
+        if (timer) clearInterval(timer);
+        if (ticker) clearInterval(ticker);
+        await consumer?.disconnect();
+        running = false;
+        await flush().catch((err) => deps.log.error({ err }, "final evaluation failed"));
+        await producer.disconnect();
+      })();
+      return stopping;
+    },
+    flush,
+  };
+}

@@ -1,0 +1,56 @@
+import { topicNames } from "@sg/events";
+import { createKafka, ensureTopics, type Kafka } from "@sg/kafka";
+import { createRedis, type Redis } from "@sg/redis";
+import type { Registry } from "prom-client";
+import type { ShopConfigSource } from "./evaluator.js";
+import type { Log } from "./log.js";
+import { createProcessor, type Processor } from "./processor.js";
+import { processorMetrics } from "./telemetry.js";
+
+export interface ProcessorServiceOptions {
+  brokers: string[];
+  redisUrl: string;
+  topicPrefix: string;
+  keyPrefix: string;
+  groupId: string;
+  eventsPartitions: number;
+  evalIntervalMs: number;
+  config: ShopConfigSource;
+  log: Log;
+  registry: Registry;
+}
+
+/** The processor as a running service: topics ensured, clients built, wall clock. Used by main.ts and the all-in-one. */
+export async function startProcessorService(o: ProcessorServiceOptions): Promise<{ processor: Processor; kafka: Kafka; redis: Redis; ready(): Promise<boolean>; stop(): Promise<void> }> {
+  const topics = topicNames(o.topicPrefix);
+  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor" });
+  const redis = createRedis(o.redisUrl);
+  await ensureTopics(kafka, [
+    { topic: topics.events, numPartitions: o.eventsPartitions },
+    { topic: topics.dlq, numPartitions: 1 },
+    { topic: topics.alerts, numPartitions: 3 },
+  ]);
+  const processor = createProcessor({
+    kafka, redis, topics, keyPrefix: o.keyPrefix, groupId: o.groupId, clock: Date.now, config: o.config,
+    log: o.log, metrics: processorMetrics(o.registry), evalIntervalMs: o.evalIntervalMs,
+  });
+  await processor.start();
+  let stopped: Promise<void> | undefined;
+  return {
+    processor,
+    kafka,
+    redis,
+    async ready() {
+      if (!processor.running) return false;
+      try {
+        return (await redis.ping()) === "PONG";
+      } catch {
+        return false;
+      }
+    },
+    stop() {
+      stopped ??= processor.stop().finally(() => redis.disconnect());
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Every Redis key of the processor, from one builder (style.md). All keys of a shop carry the hash tag
+ * `{platform:shop}`, so each Lua script touches one slot and runs unchanged on Redis Cluster.
+ */
+export interface ShopRef {
+  platform: string;
+  shopId: string;
+}
+
+export function shopTag(s: ShopRef): string {
+  return `{${s.platform}:${s.shopId}}`;
+}
+
+export function createKeys(prefix: string) {
+  const shop = (s: ShopRef, part: string) => `${prefix}:${shopTag(s)}:${part}`;
+  return {
+    /** ZSET event id → event time (ms): the dedup index. */
+    shopIds: (s: ShopRef) => shop(s, "ids"),
+    /** ZSET canonical event JSON → event time (ms): the shop's retained events. */
+    shopLog: (s: ShopRef) => shop(s, "log"),
+    /** HASH alert identity → JSON of its last state (status, severity, seq). */
+    shopAlerts: (s: ShopRef) => shop(s, "alerts"),
+    /** ZSET `platform:shopId` → next deadline (ms): which shops the ticker must re-evaluate, and when. */
+    due: () => `${prefix}:due`,
+    /** Pattern matching every key under this prefix (replay cleanup). */
+    all: () => `${prefix}:*`,
+  };
+}
+export type Keys = ReturnType<typeof createKeys>;

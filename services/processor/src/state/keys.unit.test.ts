@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { createKeys } from "./keys.js";
+
+describe("processor keys", () => {
+  const keys = createKeys("sg");
+  const shop = { platform: "kuaishou", shopId: "s1" };
+  it("pins the exact key strings, each with the shop hash tag", () => {
+    expect(keys.shopIds(shop)).toBe("sg:{kuaishou:s1}:ids");
+    expect(keys.shopLog(shop)).toBe("sg:{kuaishou:s1}:log");
+    expect(keys.shopAlerts(shop)).toBe("sg:{kuaishou:s1}:alerts");
+    expect(keys.due()).toBe("sg:due");
+  });
+  it("isolates runs by prefix", () => {
+    expect(createKeys("replay-1").shopLog(shop)).toBe("replay-1:{kuaishou:s1}:log");
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Rules that span sections: routes name existing receivers; an API token is defined once.
+ *
+ * They take the raw input rather than the parsed config, because zod runs a `superRefine` only when the
+ * object beneath it parsed; `parseScoreguardConfig` applies them to the raw input too, so one run lists
+ * a misspelt receiver next to an unrelated type error.
+ */
+export interface CrossFieldIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
+  if (!isRecord(input)) return [];
+  return [...receiverReferenceIssues(input), ...duplicateTokenIssues(input)];
+}
+
+function receiverReferenceIssues(config: Record<string, unknown>): CrossFieldIssue[] {
+  const issues: CrossFieldIssue[] = [];
+  const defined = isRecord(config.receivers) ? config.receivers : {};
+  if (!Array.isArray(config.routes)) return issues;
+  config.routes.forEach((route: unknown, r) => {
+    if (!isRecord(route) || !Array.isArray(route.receivers)) return;
+    const names: unknown[] = route.receivers;
+    names.forEach((name, i) => {
+      if (typeof name !== "string" || name === "") return; // the type error is the route schema's to report
+      if (!Object.hasOwn(defined, name)) {
+        issues.push({ path: ["routes", r, "receivers", i], message: `unknown receiver ${JSON.stringify(name)}` });
+      } else if (names.indexOf(name) !== i) {
+        issues.push({ path: ["routes", r, "receivers", i], message: `receiver ${JSON.stringify(name)} is listed twice` });
+      }
+    });
+  });
+  return issues;
+}
+
+/** Two entries with one token would give that token two different shop lists. The token itself is never quoted. */
+function duplicateTokenIssues(config: Record<string, unknown>): CrossFieldIssue[] {
+  if (!Array.isArray(config.apiTokens)) return [];
+  const first = new Map<string, number>();
+  const issues: CrossFieldIssue[] = [];
+  config.apiTokens.forEach((entry: unknown, i) => {
+    if (!isRecord(entry) || typeof entry.token !== "string") return;
+    const prev = first.get(entry.token);
+    if (prev === undefined) first.set(entry.token, i);
+    else issues.push({ path: ["apiTokens", i, "token"], message: `same token as apiTokens[${prev}]` });
+  });
+  return issues;
+}

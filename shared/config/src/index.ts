@@ -1,0 +1,41 @@
+export { ConfigError, formatPath, type ConfigProblem } from "./errors.js";
+export { parseDuration, durationField, DurationError, DURATION_HINT } from "./duration.js";
+export {
+  parseEnv,
+  envPort,
+  envInt,
+  envBrokers,
+  envLogLevel,
+  envString,
+  envOptionalString,
+  envUrl,
+  envBool,
+  LOG_LEVELS,
+  type LogLevel,
+  type EnvSource,
+} from "./env.js";
+export { loadScoreguardConfig, parseScoreguardConfig } from "./load.js";
+export { ScoreguardConfig, ScoreguardConfigSchema, type ScoreguardConfigInput } from "./schema.js";
+export { PLATFORMS, Platform, Language, ShopKey, ShopPattern } from "./fields.js";
+export { Shops, ShopOverride, MetricOverride } from "./shops.js";
+export {
+  Receiver,
+  Receivers,
+  ReceiverName,
+  RECEIVER_TYPES,
+  type ReceiverType,
+  type ReceiverOf,
+} from "./receivers.js";
+export {
+  Route,
+  RouteMatch,
+  QuietHours,
+  Mentions,
+  GROUP_LABELS,
+  SEVERITIES,
+  ALERT_KINDS,
+  type GroupLabel,
+} from "./routes.js";
+export { Platforms } from "./platforms.js";
+export { ApiToken, ApiTokens } from "./apiTokens.js";
+export { SECRET_FIELDS } from "./secrets.js";

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { ApiTokens } from "./apiTokens.js";
+import { crossFieldIssues } from "./crossField.js";
+import { HttpUrl, Language } from "./fields.js";
+import { Platforms } from "./platforms.js";
+import { Receivers } from "./receivers.js";
+import { Route } from "./routes.js";
+import { Shops } from "./shops.js";
+
+/**
+ * The ScoreGuard config file (alerts.md "Configuration"): strict, so unknown keys are errors; durations come
+ * out in milliseconds with alerts.md's defaults applied; every section defaults to empty.
+ */
+export const ScoreguardConfig = z
+  .object({
+    shops: Shops.default({}),
+    receivers: Receivers.default({}),
+    /** Ordered: first match wins unless `continue`. */
+    routes: z.array(Route).default([]),
+    platforms: Platforms.default({}),
+    apiTokens: ApiTokens.default([]),
+    /** Dashboard links in messages are built from this base URL. */
+    grafana: z.object({ url: HttpUrl }).strict().optional(),
+    language: Language.default("zh-CN"),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const issue of crossFieldIssues(config)) ctx.addIssue({ code: "custom", ...issue });
+  });
+
+/** Alias of `ScoreguardConfig`, the schema. */
+export const ScoreguardConfigSchema = ScoreguardConfig;
+/** The parsed config: durations in milliseconds, defaults applied, match values as lists. */
+export type ScoreguardConfig = z.output<typeof ScoreguardConfig>;
+/** What a file may contain (durations as strings, sections optional); handy for building configs in tests. */
+export type ScoreguardConfigInput = z.input<typeof ScoreguardConfig>;

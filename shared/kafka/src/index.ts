@@ -1,0 +1,95 @@
+// The one place that builds kafkajs clients (architecture.md, "The same clients everywhere"): services
+// import Kafka types and factories from here, so the client can be replaced in one place.
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type ITopicConfig,
+  type KafkaConfig,
+  type Producer,
+  type ProducerConfig,
+  type ProducerBatch,
+  type ProducerRecord,
+} from "kafkajs";
+
+export { Kafka, logLevel, CompressionTypes } from "kafkajs";
+export * from "./errors.js";
+export type {
+  Admin,
+  Consumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  EachMessagePayload,
+  IHeaders,
+  KafkaConfig,
+  KafkaMessage,
+  Message,
+  Producer,
+  ProducerConfig,
+  RecordMetadata,
+} from "kafkajs";
+
+export type CreateKafkaOptions = { brokers: string[]; clientId: string } & Omit<KafkaConfig, "brokers" | "clientId">;
+
+/** A kafkajs client. Logs at WARN unless `logLevel` says otherwise (kafkajs logs every retry at ERROR by default). */
+export function createKafka(options: CreateKafkaOptions): Kafka {
+  return new Kafka({ logLevel: logLevel.WARN, ...options });
+}
+
+export type TopicSpec = {
+  topic: string;
+  numPartitions: number;
+  /** Defaults to the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+  configEntries?: { name: string; value: string }[];
+};
+
+/**
+ * Creates the topics that do not exist yet and waits for their leaders. Existing topics are left as they
+ * are (their partition count is not changed). Returns the names it created.
+ */
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing: ITopicConfig[] = topics
+      .filter((t) => !existing.has(t.topic))
+      .map((t) => ({
+        topic: t.topic,
+        numPartitions: t.numPartitions,
+        ...(t.replicationFactor === undefined ? {} : { replicationFactor: t.replicationFactor }),
+        ...(t.configEntries === undefined ? {} : { configEntries: t.configEntries }),
+      }));
+    if (missing.length === 0) return [];
+    // createTopics resolves false when every failure was TOPIC_ALREADY_EXISTS (another process won the
+    // race); it then skips waiting for leaders, so wait here through a metadata fetch.
+    const created = await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (!created) await admin.fetchTopicMetadata({ topics: missing.map((t) => t.topic) });
+    return missing.map((t) => t.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * An idempotent producer whose `send`/`sendBatch` always ask for `acks: -1` (all in-sync replicas).
+ *
+ * `maxInFlightRequests: 1`: kafkajs 2.2.4 assigns idempotent sequence numbers per request, and concurrent
+ * in-flight requests to one partition have been seen to fail with OUT_OF_ORDER_SEQUENCE_NUMBER or to be
+ * dropped (tulios/kafkajs#598, #1005). The default (Java-compatible murmur2) partitioner keeps
+ * `platform:shop` keys on the same partitions as any Java client would.
+ */
+export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    maxInFlightRequests: 1,
+    ...config,
+    idempotent: true,
+  });
+  return {
+    ...producer,
+    send: (record: ProducerRecord) => producer.send({ ...record, acks: -1 }),
+    sendBatch: (batch: ProducerBatch) => producer.sendBatch({ ...batch, acks: -1 }),
+  };
+}

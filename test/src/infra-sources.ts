@@ -1,0 +1,71 @@
+// Where the int tests' Kafka and Redis come from, in order: the environment (KAFKA_BROKERS, REDIS_URL),
+// testcontainers when a Docker engine answers, else local processes started through @sg/infra.
+import { execFile } from "node:child_process";
+import { ensureKafka, ensureRedis } from "@sg/infra";
+
+/** A service the harness uses, and how to give it back. */
+export type Provided<T> = { value: T; source: string; stop: () => Promise<void> };
+
+const nothingToStop = async () => undefined;
+
+/**
+ * Tests use their own broker port so that a broker from `npm start` or `infra:up` on 9092 and a test
+ * run never share state or fight over a port.
+ */
+export const TEST_KAFKA_PORT = 39092;
+
+/** Docker is used only when an engine answers quickly; a CLI without an engine must not slow every run. */
+export function dockerAnswers(timeoutMs = 3000): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile("docker", ["info", "--format", "{{.ServerVersion}}"], { timeout: timeoutMs }, (err, stdout) => {
+      resolve(err === null && stdout.trim() !== "");
+    });
+  });
+}
+
+export type HarnessEnv = { KAFKA_BROKERS: string[] | undefined; REDIS_URL: string | undefined };
+
+export function parseHarnessEnv(source: NodeJS.ProcessEnv = process.env): HarnessEnv {
+  const brokers = source.KAFKA_BROKERS?.split(",")
+    .map((b) => b.trim())
+    .filter((b) => b !== "");
+  const redis = source.REDIS_URL?.trim();
+  return { KAFKA_BROKERS: brokers && brokers.length > 0 ? brokers : undefined, REDIS_URL: redis ? redis : undefined };
+}
+
+export async function provideKafka(env: HarnessEnv, docker: () => Promise<boolean>, log: (m: string) => void): Promise<Provided<string[]>> {
+  if (env.KAFKA_BROKERS) return { value: env.KAFKA_BROKERS, source: "KAFKA_BROKERS", stop: nothingToStop };
+  if (await docker()) {
+    const { KafkaContainer } = await import("@testcontainers/kafka");
+    log("test harness: starting Kafka with testcontainers");
+    const container = await new KafkaContainer("confluentinc/cp-kafka:7.9.0").withKraft().start();
+    return {
+      value: [`${container.getHost()}:${container.getMappedPort(9093)}`],
+      source: "testcontainers",
+      stop: async () => {
+        await container.stop();
+      },
+    };
+  }
+  const kafka = await ensureKafka({ port: TEST_KAFKA_PORT, fresh: true, log });
+  return { value: kafka.brokers, source: kafka.started ? "local broker (started)" : "local broker (reused)", stop: kafka.stop };
+}
+
+export async function provideRedis(env: HarnessEnv, docker: () => Promise<boolean>, log: (m: string) => void): Promise<Provided<string>> {
+  if (env.REDIS_URL) return { value: env.REDIS_URL, source: "REDIS_URL", stop: nothingToStop };
+  if (await docker()) {
+    const { RedisContainer } = await import("@testcontainers/redis");
+    log("test harness: starting Redis with testcontainers");
+    const container = await new RedisContainer("redis:7-alpine").start();
+    return {
+      value: container.getConnectionUrl(),
+      source: "testcontainers",
+      stop: async () => {
+        await container.stop();
+      },
+    };
+  }
+  // Never the developer's own Redis on 6379: a redis-server of the harness's own, on a free port.
+  const redis = await ensureRedis({ url: null, log });
+  return { value: redis.url, source: "local redis-server", stop: redis.stop };
+}
