@@ -1,4 +1,4 @@
-// npm run infra:up | infra:down, or: tsx infra/src/cli.ts up|down|status
+// npm run infra:up | infra:down [-- --all], or: tsx infra/src/cli.ts up | down [--all] | status
 // `up` leaves Kafka and Redis running in the background and prints the variables to use them.
 import { existsSync, readdirSync } from "node:fs";
 import { defaultLog, livePid } from "./daemon.js";
@@ -17,20 +17,25 @@ function kafkaPorts(): number[] {
     .map(Number);
 }
 
+const UP_REDIS_PORT = 6379;
+
 async function up(): Promise<void> {
   const env = parseInfraEnv();
   const kafka = await ensureKafka({});
   // The usual local Redis; started on 6379 when nothing answers there.
-  const redis = await ensureRedis({ url: env.REDIS_URL ?? "redis://127.0.0.1:6379", ...(env.REDIS_URL ? {} : { port: 6379 }) });
+  const redis = await ensureRedis({ url: env.REDIS_URL ?? `redis://127.0.0.1:${UP_REDIS_PORT}`, ...(env.REDIS_URL ? {} : { port: UP_REDIS_PORT }) });
   process.stdout.write(`KAFKA_BROKERS=${kafka.brokers.join(",")}\nREDIS_URL=${redis.url}\n`);
 }
 
+/** Stops what `up` starts (the broker on KAFKA_PORT or 9092, a redis-server on 6379); `--all`: everything infra started. */
 async function down(): Promise<void> {
-  for (const port of kafkaPorts()) {
+  const all = process.argv.includes("--all");
+  const ports = all ? kafkaPorts() : [parseInfraEnv().KAFKA_PORT ?? 9092];
+  for (const port of ports) {
     const pid = await stopKafka(port);
     if (pid !== undefined) defaultLog(`kafka: stopped the broker on 127.0.0.1:${port} (pid ${pid})`);
   }
-  for (const url of await stopStartedRedisServers()) defaultLog(`redis: stopped ${url}`);
+  for (const url of await stopStartedRedisServers(all ? undefined : UP_REDIS_PORT)) defaultLog(`redis: stopped ${url}`);
 }
 
 async function status(): Promise<void> {
@@ -56,7 +61,7 @@ const commands: Record<string, () => Promise<void>> = { up, down, status };
 const name = process.argv[2] ?? "";
 const command = commands[name];
 if (command === undefined) {
-  process.stderr.write("usage: tsx infra/src/cli.ts up|down|status\n");
+  process.stderr.write("usage: tsx infra/src/cli.ts up | down [--all] | status\n");
   process.exitCode = 2;
 } else {
   command().catch((err: unknown) => {

@@ -65,8 +65,8 @@ function readProc(pid: number, file: string): string | undefined {
  */
 export function livePid(pidFile: string, marker: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, "utf8").trim());
-  if (Number.isInteger(pid) && pid > 0 && isOurs(pid, marker)) return pid;
+  const pid = readPid(pidFile);
+  if (pid !== undefined && isOurs(pid, marker)) return pid;
   rmSync(pidFile, { force: true });
   return undefined;
 }
@@ -176,4 +176,45 @@ export async function waitReady(opts: {
 export function once(fn: () => Promise<void>): () => Promise<void> {
   let p: Promise<void> | undefined;
   return () => (p ??= fn());
+}
+
+/**
+ * Runs `fn` while holding a lock file (created exclusively, holding our pid), so that two processes
+ * starting the same daemon, or fetching the same jars, take turns. A lock whose holder died is taken over.
+ */
+export async function withLockFile<T>(file: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: "wx" });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const holder = readPid(file);
+    if (holder !== undefined && !isAlive(holder)) {
+      rmSync(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`${file} is still held by pid ${holder ?? "?"} after ${Math.round(timeoutMs / 1000)}s`);
+    await sleep(250);
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** The pid in a pid or lock file; undefined while the file is missing or being written. */
+function readPid(file: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }

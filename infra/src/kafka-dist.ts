@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Log } from "./daemon.js";
+import { withLockFile, type Log } from "./daemon.js";
 import { kafkaCacheDir, kafkaPom, shown } from "./paths.js";
 
 const run = promisify(execFile);
@@ -19,12 +19,17 @@ export function kafkaVersion(): string {
  * marker file holds the hash of the pom the jars came from.
  */
 export async function ensureKafkaJars(log: Log): Promise<string> {
+  mkdirSync(kafkaCacheDir, { recursive: true });
+  // Two brokers on different ports may be started at once; one fetch, the other waits for it.
+  return withLockFile(join(kafkaCacheDir, "fetch.lock"), 15 * 60_000, () => fetchJars(log));
+}
+
+async function fetchJars(log: Log): Promise<string> {
   const jars = join(kafkaCacheDir, "jars");
   const marker = join(kafkaCacheDir, "jars.pom-sha256");
   const pomHash = createHash("sha256").update(readFileSync(kafkaPom)).digest("hex");
   if (existsSync(jars) && existsSync(marker) && readFileSync(marker, "utf8").trim() === pomHash) return jars;
 
-  mkdirSync(kafkaCacheDir, { recursive: true });
   const partial = `${jars}.partial`;
   rmSync(partial, { recursive: true, force: true });
   const started = Date.now();

@@ -1,10 +1,20 @@
 // A local Apache Kafka broker without Docker (architecture.md, "Local infrastructure without Docker"):
 // jars from Maven Central, KRaft mode, Java 17, one process that is both broker and controller.
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { createKafka, KafkaJSError, logLevel } from "@sg/kafka";
 import { parseInfraEnv } from "./env.js";
-import { defaultLog, livePid, once, sleep, spawnDaemon, stopPid, tcpOpen, waitReady, writePidFile } from "./daemon.js";
-import { ensureFormatted, ensureKafkaJars, findJava, jvmArgs, kafkaFiles, kafkaVersion, writeKafkaConfig } from "./kafka-dist.js";
+import { defaultLog, livePid, once, sleep, spawnDaemon, stopPid, tcpOpen, waitReady, withLockFile, writePidFile } from "./daemon.js";
+import {
+  ensureFormatted,
+  ensureKafkaJars,
+  findJava,
+  jvmArgs,
+  kafkaFiles,
+  kafkaVersion,
+  writeKafkaConfig,
+  type KafkaFiles,
+} from "./kafka-dist.js";
 import { kafkaRunDir, shown } from "./paths.js";
 
 export type EnsureKafkaOptions = {
@@ -17,7 +27,22 @@ export type EnsureKafkaOptions = {
   startTimeoutMs?: number;
   /** JVM max heap. Default "512m". */
   heap?: string;
+  /**
+   * Reuse a broker that already answers on the port (default true). With false, a busy port throws
+   * `KafkaPortBusyError`, so a caller that wants a broker of its own can try another port.
+   */
+  reuse?: boolean;
 };
+
+export class KafkaPortBusyError extends Error {
+  override readonly name = "KafkaPortBusyError";
+  constructor(
+    readonly port: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export type KafkaHandle = {
   brokers: string[];
@@ -59,28 +84,50 @@ export async function ensureKafka(options: EnsureKafkaOptions = {}): Promise<Kaf
   const files = kafkaFiles(kafkaRunDir(port));
   const reused: KafkaHandle = { brokers, started: false, stop: async () => undefined };
 
-  if (await kafkaAnswers(brokers)) {
-    log(`kafka: reusing the broker that answers on ${brokers[0]}`);
-    return reused;
-  }
-  const earlier = livePid(files.pidFile, files.serverProperties);
-  if (earlier !== undefined) {
-    // Started by another process (infra:up, an earlier run) and still starting up: wait for it.
-    log(`kafka: a broker started earlier (pid ${earlier}) is not answering yet; waiting for it`);
-    const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
-    while (!(await kafkaAnswers(brokers))) {
-      if (livePid(files.pidFile, files.serverProperties) === undefined) throw new Error(`kafka: pid ${earlier} exited; see ${files.logFile}`);
-      if (Date.now() > deadline) throw new Error(`kafka: pid ${earlier} does not answer on ${brokers[0]}; see ${files.logFile}`);
-      await sleep(500);
+  mkdirSync(files.dir, { recursive: true });
+  // Two processes starting the same broker take turns; the second then finds it answering.
+  return withLockFile(join(files.dir, "start.lock"), (options.startTimeoutMs ?? 120_000) + 60_000, async () => {
+    const running = await runningBroker(brokers, files, options);
+    if (running === "answers") {
+      if (options.reuse === false) throw new KafkaPortBusyError(port, `kafka: a broker already answers on ${brokers[0]}`);
+      log(`kafka: reusing the broker that answers on ${brokers[0]}`);
+      return reused;
     }
-    return reused;
-  }
-  for (const p of [port, controllerPort]) {
-    if (await tcpOpen(p)) {
-      throw new Error(`kafka: port ${p} on 127.0.0.1 is taken by something that is not our Kafka; stop it or set KAFKA_PORT`);
+    for (const p of [port, controllerPort]) {
+      if (await tcpOpen(p)) {
+        throw new KafkaPortBusyError(p, `kafka: port ${p} on 127.0.0.1 is taken by something that is not Kafka; stop it or set KAFKA_PORT`);
+      }
     }
-  }
+    return startBroker({ port, controllerPort, brokers, files, options, log });
+  });
+}
 
+/**
+ * "answers" when a broker answers on the port, after waiting for one that a process started earlier
+ * (infra:up, an earlier run) is still starting; "none" when nothing of ours runs there.
+ */
+async function runningBroker(brokers: string[], files: KafkaFiles, options: EnsureKafkaOptions): Promise<"answers" | "none"> {
+  if (await kafkaAnswers(brokers)) return "answers";
+  const earlier = livePid(files.pidFile, files.serverProperties);
+  if (earlier === undefined) return "none";
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+  while (!(await kafkaAnswers(brokers))) {
+    if (livePid(files.pidFile, files.serverProperties) === undefined) throw new Error(`kafka: pid ${earlier} exited; see ${files.logFile}`);
+    if (Date.now() > deadline) throw new Error(`kafka: pid ${earlier} does not answer on ${brokers[0]}; see ${files.logFile}`);
+    await sleep(500);
+  }
+  return "answers";
+}
+
+async function startBroker(a: {
+  port: number;
+  controllerPort: number;
+  brokers: string[];
+  files: KafkaFiles;
+  options: EnsureKafkaOptions;
+  log: (msg: string) => void;
+}): Promise<KafkaHandle> {
+  const { port, controllerPort, brokers, files, options, log } = a;
   const started = Date.now();
   const jars = await ensureKafkaJars(log);
   const java = findJava(parseInfraEnv().JAVA_HOME);

@@ -4,9 +4,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRedis } from "@sg/redis";
+import { createRedis, type Redis } from "@sg/redis";
 import { parseInfraEnv } from "./env.js";
-import { defaultLog, freePort, isOurs, once, spawnDaemon, stopPid, waitReady } from "./daemon.js";
+import { defaultLog, freePort, isOurs, once, spawnDaemon, stopPid, tcpOpen, waitReady } from "./daemon.js";
 import { redisStateFile, runDir } from "./paths.js";
 
 export type EnsureRedisOptions = {
@@ -43,6 +43,15 @@ function safeUrl(url: string): string {
 
 /** True when a Redis at `url` answers PING. */
 export async function redisAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
+  return (await probeRedis(url, timeoutMs, async (redis) => (await redis.ping()) === "PONG")) ?? false;
+}
+
+/** The pid of the redis-server answering at `url` (INFO server), or undefined when none answers. */
+async function redisServerPid(url: string, timeoutMs: number): Promise<number | undefined> {
+  return probeRedis(url, timeoutMs, async (redis) => Number(/^process_id:(\d+)/m.exec(await redis.info("server"))?.[1]));
+}
+
+async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: Redis) => Promise<T>): Promise<T | undefined> {
   const redis = createRedis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -55,10 +64,10 @@ export async function redisAnswers(url: string, timeoutMs = 2000): Promise<boole
   redis.on("error", () => undefined);
   try {
     await redis.connect();
-    return (await redis.ping()) === "PONG";
+    return await query(redis);
   } catch {
     // Refused, timed out or not Redis: the caller starts its own.
-    return false;
+    return undefined;
   } finally {
     redis.disconnect();
   }
@@ -86,6 +95,9 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
   checkRedisServer();
   const port = options.port ?? (await freePort());
   const url = `redis://127.0.0.1:${port}`;
+  if (options.port !== undefined && (await tcpOpen(port))) {
+    throw new Error(`redis: port ${port} on 127.0.0.1 is already in use; set REDIS_URL to use what runs there, or pick another port`);
+  }
   const dir = mkdtempSync(join(tmpdir(), "sg-redis-"));
   const logFile = join(dir, "redis.log");
   // No RDB snapshots, no AOF: the data lives as long as the process (tests and local runs only).
@@ -102,10 +114,13 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
       logFile,
       timeoutMs: options.startTimeoutMs ?? 15_000,
       intervalMs: 100,
-      ready: () => redisAnswers(url, 500),
+      // Ours, not another server that happens to answer on the port.
+      ready: async () => (await redisServerPid(url, 500)) === daemon.pid,
     });
   } catch (err) {
+    // waitReady has stopped the daemon (or it exited); its log is quoted in the error.
     rmSync(stateFile, { force: true });
+    rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   return { url, started: true, stop: once(() => stopState({ pid: daemon.pid, port, dir, url })) };
@@ -138,9 +153,9 @@ export function startedRedisServers(): RedisState[] {
   return out;
 }
 
-/** Stops every redis-server that infra started. Returns their URLs. */
-export async function stopStartedRedisServers(): Promise<string[]> {
-  const states = startedRedisServers();
+/** Stops the redis-servers that infra started (all of them, or the one on `port`). Returns their URLs. */
+export async function stopStartedRedisServers(port?: number): Promise<string[]> {
+  const states = startedRedisServers().filter((s) => port === undefined || s.port === port);
   for (const s of states) await stopState(s);
   return states.map((s) => s.url);
 }

@@ -1,7 +1,7 @@
 // Where the int tests' Kafka and Redis come from, in order: the environment (KAFKA_BROKERS, REDIS_URL),
 // testcontainers when a Docker engine answers, else local processes started through @sg/infra.
 import { execFile } from "node:child_process";
-import { ensureKafka, ensureRedis } from "@sg/infra";
+import { ensureKafka, ensureRedis, KafkaPortBusyError } from "@sg/infra";
 
 /** A service the harness uses, and how to give it back. */
 export type Provided<T> = { value: T; source: string; stop: () => Promise<void> };
@@ -10,9 +10,10 @@ const nothingToStop = async () => undefined;
 
 /**
  * Tests use their own broker port so that a broker from `npm start` or `infra:up` on 9092 and a test
- * run never share state or fight over a port.
+ * run never share state or fight over a port. A run never reuses a broker it did not start (another run
+ * would stop it under its feet): when the port is busy it tries the next one.
  */
-export const TEST_KAFKA_PORT = 39092;
+export const TEST_KAFKA_PORTS = Array.from({ length: 10 }, (_, i) => 39092 + 100 * i);
 
 /** Docker is used only when an engine answers quickly; a CLI without an engine must not slow every run. */
 export function dockerAnswers(timeoutMs = 3000): Promise<boolean> {
@@ -47,8 +48,16 @@ export async function provideKafka(env: HarnessEnv, docker: () => Promise<boolea
       },
     };
   }
-  const kafka = await ensureKafka({ port: TEST_KAFKA_PORT, fresh: true, log });
-  return { value: kafka.brokers, source: kafka.started ? "local broker (started)" : "local broker (reused)", stop: kafka.stop };
+  for (const port of TEST_KAFKA_PORTS) {
+    try {
+      const kafka = await ensureKafka({ port, fresh: true, reuse: false, log });
+      return { value: kafka.brokers, source: "local broker", stop: kafka.stop };
+    } catch (err) {
+      if (!(err instanceof KafkaPortBusyError)) throw err;
+      log(`${err.message}; trying another port`);
+    }
+  }
+  throw new Error(`no free port for a test broker among ${TEST_KAFKA_PORTS.join(", ")}; \`npm run infra:down -- --all\` stops leftovers`);
 }
 
 export async function provideRedis(env: HarnessEnv, docker: () => Promise<boolean>, log: (m: string) => void): Promise<Provided<string>> {

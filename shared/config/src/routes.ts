@@ -22,7 +22,7 @@ function oneOrMany<T extends z.ZodTypeAny>(item: T) {
 export const RouteMatch = z
   .object({
     platform: oneOrMany(Platform).optional(),
-    /** The alert's shop, as its shopId. */
+    /** The alert's shop: its shopId, or `platform:shopId`. */
     shop: oneOrMany(NonEmpty).optional(),
     metric: oneOrMany(MetricName).optional(),
     severity: oneOrMany(z.enum(SEVERITIES)).optional(),

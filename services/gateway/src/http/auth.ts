@@ -11,6 +11,8 @@ import type { ApiToken } from "../ports.js";
 export interface TokenScope {
   /** First 12 hex digits of SHA-256(token): safe to log, enough to tell tokens apart. */
   readonly fingerprint: string;
+  /** The token lists `*`: every shop. */
+  readonly all: boolean;
   allows(platform: string, shopId: string): boolean;
   /** True when the token lists `*` or `platform:*`. */
   allowsPlatform(platform: string): boolean;
@@ -34,6 +36,7 @@ function scopeOf(token: ApiToken): TokenScope {
   const shops = new Set(token.shops);
   return {
     fingerprint: tokenFingerprint(token.token),
+    all,
     allows: (platform, shopId) => all || platforms.has(platform) || shops.has(`${platform}:${shopId}`),
     allowsPlatform: (platform) => all || platforms.has(platform),
   };

@@ -22,6 +22,8 @@ export interface MessageContent {
   title: string;
   header: string;
   items: string[];
+  /** Between items: a blank line between alert blocks, a newline between summary lines. */
+  itemSeparator: "\n\n" | "\n";
   /** The "N more" line for `hidden` items left out. */
   moreLine: (hidden: number) => string;
   footer: string;
@@ -83,9 +85,8 @@ export function utf8Bytes(s: string): number {
 /** The text of a markdown message: header, the shown items, the "N more" line, footer, extra lines. */
 export function joinText(content: MessageContent, shown: number, extra: readonly string[] = []): string {
   const hidden = content.items.length - shown;
-  return [content.header, ...content.items.slice(0, shown), hidden > 0 ? content.moreLine(hidden) : "", content.footer, ...extra]
-    .filter((part) => part.length > 0)
-    .join("\n\n");
+  const items = [...content.items.slice(0, shown), hidden > 0 ? content.moreLine(hidden) : ""].filter((p) => p.length > 0);
+  return [content.header, items.join(content.itemSeparator), content.footer, ...extra].filter((part) => part.length > 0).join("\n\n");
 }
 
 /** HTTP status classes shared by the JSON robots before their body code is read. */

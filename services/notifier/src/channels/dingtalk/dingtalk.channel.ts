@@ -21,6 +21,8 @@ export interface DingTalkOptions {
   secret?: string;
   atMobiles?: string[];
   atUserIds?: string[];
+  /** The robot's custom keyword ("keyword" security setting): added to any text that lacks it. */
+  keyword?: string;
 }
 
 export interface DingTalkBody {
@@ -57,9 +59,11 @@ export function createDingTalkChannel(opts: DingTalkOptions): Channel {
       const atUserIds = unique([...baseUserIds, ...content.mentions.userIds]);
       // DingTalk only notifies mentioned mobiles that also appear in the text as "@mobile".
       const atLine = [...atMobiles, ...atUserIds].map((m) => `@${m}`).join(" ");
+      let text = joinText(content, shown, atLine ? [atLine] : []);
+      if (opts.keyword !== undefined && !text.includes(opts.keyword)) text = `${text}\n\n${opts.keyword}`;
       const body: DingTalkBody = {
         msgtype: "markdown",
-        markdown: { title: content.title, text: joinText(content, shown, atLine ? [atLine] : []) },
+        markdown: { title: content.title, text },
         at: { atMobiles, atUserIds, isAtAll: content.mentions.all },
       };
       return { body, size: utf8Bytes(JSON.stringify(body)) };

@@ -21,6 +21,8 @@ import { shopDashboardUrl } from "../../messages/links.js";
 export interface WebhookOptions {
   url: string;
   secret?: string;
+  /** Header carrying the signature; default `X-ScoreGuard-Signature`. */
+  headerName?: string;
   /** Sent as `receiver`. */
   receiver: string;
   /** Grafana base URL: `externalURL`, and with the shop filter each alert's `generatorURL`. */
@@ -139,7 +141,7 @@ export function createWebhookChannel(opts: WebhookOptions): Channel {
         "content-type": "application/json",
         "x-scoreguard-timestamp": toShanghaiIso(now),
       };
-      if (opts.secret !== undefined && opts.secret !== "") headers[SIGNATURE_HEADER] = webhookSignature(opts.secret, text);
+      if (opts.secret !== undefined && opts.secret !== "") headers[(opts.headerName ?? SIGNATURE_HEADER).toLowerCase()] = webhookSignature(opts.secret, text);
       return { url: opts.url, headers, body: text };
     },
 

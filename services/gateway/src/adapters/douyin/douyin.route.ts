@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { decodeUtf8Strict } from "../../json/lossless-json.js";
+import { bodyBytes, limitBySource, refuse, type GatewayContext } from "../../http/context.js";
+import { deliver } from "../deliver.js";
+import { mapDouyinMessage, parseDouyinPush, verifyDouyin, type DouyinCredentials } from "./douyin.adapter.js";
+
+/** Answer bodies (zsmhub/doudian-sdk message/doudian_message.go: SuccessResponse / FailResponse). */
+const SUCCESS = { code: 0, msg: "success" };
+
+/** `POST /webhooks/douyin` (issue 5 §2). */
+export function registerDouyinRoute(app: FastifyInstance, ctx: GatewayContext, creds: DouyinCredentials): void {
+  app.post("/webhooks/douyin", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {
+    const raw = bodyBytes(request);
+    const header = (name: string): string | undefined => {
+      const v = request.headers[name];
+      return typeof v === "string" ? v : undefined;
+    };
+    // Verify before anything else reads the body: nothing unsigned is parsed.
+    if (!verifyDouyin(raw, { appId: header("app-id"), sign: header("event-sign") }, creds)) {
+      return refuse(ctx, request, reply, "bad_signature", "app-id or event-sign does not match", {
+        body: { code: 40100, msg: "invalid signature" },
+      });
+    }
+    const text = decodeUtf8Strict(raw);
+    if (text === null) {
+      return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8", { body: { code: 40000, msg: "body is not valid UTF-8" } });
+    }
+    const push = parseDouyinPush(text);
+    if (!push.ok) {
+      const msg = push.problems.map((p) => `${p.field || "(body)"}: ${p.reason}`).join("; ");
+      return refuse(ctx, request, reply, "malformed_json", msg, { body: { code: 40000, msg, problems: push.problems } });
+    }
+    // An exact replay of a push already produced: success, without producing it again.
+    const replayKey = `douyin:${createHash("sha256").update(raw).digest("hex")}`;
+    if (ctx.replays.seen(replayKey)) {
+      ctx.metrics.platformMessages.inc({ source: "douyin", outcome: "replayed" }, push.messages.length);
+      return reply.send(SUCCESS);
+    }
+    const receivedAt = ctx.now();
+    const received = push.messages.map((m) => ({ outcome: mapDouyinMessage(m, receivedAt), messageId: m.msgId, payload: JSON.stringify({ tag: m.tag, msg_id: m.msgId, data: m.rawData }) }));
+    try {
+      await deliver(ctx, "douyin", received);
+    } catch (err) {
+      request.log.error({ err, route: "/webhooks/douyin" }, "produce failed; asking Douyin to retry");
+      // A non-zero code makes the platform redeliver (issue 5 §2).
+      return reply.code(500).send({ code: 1, msg: "fail: not stored, retry" });
+    }
+    ctx.replays.remember(replayKey);
+    return reply.send(SUCCESS);
+  });
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from "fastify";
+import { decodeUtf8Strict } from "../../json/lossless-json.js";
+import { bodyBytes, limitBySource, refuse, type GatewayContext } from "../../http/context.js";
+import { deliver } from "../deliver.js";
+import { mapKuaidi100, verifyKuaidi100 } from "./kuaidi100.adapter.js";
+
+/** Answer bodies (kuaidi100-api/java-demo callBackUrl: SubscribeResp). */
+const SUCCESS = { result: true, returnCode: "200", message: "成功" };
+
+/** `POST /webhooks/kuaidi100?platform=…&shopId=…&orderId=…&ref=…` (issue 5 §5). */
+export function registerKuaidi100Route(app: FastifyInstance, ctx: GatewayContext, creds: { salt: string }): void {
+  app.post("/webhooks/kuaidi100", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {
+    const failure = (message: string) => ({ result: false, returnCode: "400", message });
+    const text = decodeUtf8Strict(bodyBytes(request));
+    if (text === null) return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8", { body: failure("body is not valid UTF-8") });
+    const form = new URLSearchParams(text);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const v = verifyKuaidi100(form, query, creds.salt);
+    if (!v.ok) return refuse(ctx, request, reply, v.reason, v.message, { body: { ...failure(v.message), returnCode: v.reason === "bad_signature" ? "401" : "400" } });
+    const outcome = mapKuaidi100(v.param, v.ref, ctx.now());
+    try {
+      await deliver(ctx, "kuaidi100", [{ outcome, payload: v.param }]);
+    } catch (err) {
+      request.log.error({ err, route: "/webhooks/kuaidi100" }, "produce failed; asking 快递100 to retry");
+      return reply.code(500).send({ result: false, returnCode: "500", message: "not stored, retry" });
+    }
+    return reply.send(SUCCESS);
+  });
+}

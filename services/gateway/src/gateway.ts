@@ -1,0 +1,154 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
+import type { SilenceStore } from "@sg/notifier";
+import type { Registry } from "prom-client";
+import { registerDouyinRoute } from "./adapters/douyin/douyin.route.js";
+import { registerKuaidi100Route } from "./adapters/kuaidi100/kuaidi100.route.js";
+import { registerKuaishouRoute } from "./adapters/kuaishou/kuaishou.route.js";
+import { createTokenRegistry } from "./http/auth.js";
+import { refuse, routeLabel, type GatewayContext, type Limits } from "./http/context.js";
+import { createGatewayMetrics, type GatewayMetrics } from "./http/gateway-metrics.js";
+import { createRateLimiter, type RateLimit } from "./http/rate-limit.js";
+import { createReplayCache } from "./http/replay-cache.js";
+import type { EventSink, GatewayConfig, SnapshotReader } from "./ports.js";
+import { registerEventRoutes } from "./routes/events.route.js";
+import { registerOpenApiRoute } from "./routes/openapi.js";
+import { registerOpsRoutes } from "./routes/ops.route.js";
+import { registerReadRoutes } from "./routes/read.route.js";
+import { registerSilenceRoutes } from "./routes/silences.route.js";
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  /** The producer port (Kafka in service, a recording stub in unit tests). */
+  sink: EventSink;
+  /** The process's prom-client registry (`@sg/telemetry` `createRegistry`); served at /metrics. */
+  registry: Registry;
+  logger: FastifyBaseLogger;
+  /** Created on `registry` when not given; pass it to share with the Pinduoduo client. */
+  metrics?: GatewayMetrics;
+  snapshots?: SnapshotReader;
+  silences?: SilenceStore;
+  /** Readiness of what the gateway depends on (the producer is connected…); combined with intake state. */
+  ready?: () => Promise<boolean> | boolean;
+  limits?: Partial<Limits>;
+  /** Per API token (canonical intake, read API). */
+  tokenRate?: RateLimit;
+  /** Per source address and webhook (the platforms send no token). */
+  sourceRate?: RateLimit;
+  /** Trust X-Forwarded-For from a proxy in front (the source address for rate limits and logs). */
+  trustProxy?: boolean;
+  now?: () => number;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  metrics: GatewayMetrics;
+  /** Starts listening; returns the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops taking requests: /readyz turns 503 and every route but the ops ones answers 503. */
+  stopIntake(): void;
+  /** Stops intake, then waits for in-flight requests and closes the server. */
+  close(): Promise<void>;
+}
+
+/** 1 MiB: issue 5's "1 MB" read as the usual HTTP meaning of a body limit. */
+export const DEFAULT_LIMITS: Limits = { bodyLimitBytes: 1024 * 1024, maxEvents: 1000 };
+/** Generous defaults: a token may send 50 batches of 1,000 events a second; one address 200 pushes a second. */
+export const DEFAULT_TOKEN_RATE: RateLimit = { ratePerSec: 50, burst: 100 };
+export const DEFAULT_SOURCE_RATE: RateLimit = { ratePerSec: 200, burst: 400 };
+
+const OPS_ROUTES = new Set(["/metrics", "/livez", "/readyz", "/openapi.json"]);
+
+/**
+ * Builds the gateway (fastify) without listening: `main.ts` wires real clients and shutdown, tests drive it
+ * with `inject`. Every content type is read as raw bytes, so signatures are checked over exactly what was
+ * sent and each route decodes (UTF-8, JSON, form, ciphertext) itself.
+ */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const now = deps.now ?? Date.now;
+  const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const metrics = deps.metrics ?? createGatewayMetrics(deps.registry);
+  const ctx: GatewayContext = {
+    config: deps.config,
+    sink: deps.sink,
+    metrics,
+    logger: deps.logger,
+    tokens: createTokenRegistry(deps.config.apiTokens),
+    tokenLimiter: createRateLimiter(deps.tokenRate ?? DEFAULT_TOKEN_RATE, { now }),
+    sourceLimiter: createRateLimiter(deps.sourceRate ?? DEFAULT_SOURCE_RATE, { now }),
+    replays: createReplayCache({ now }),
+    limits,
+    now,
+    snapshots: deps.snapshots,
+    silences: deps.silences,
+  };
+
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // Request logs would carry headers (tokens, signatures); refusals and errors are logged explicitly.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: limits.bodyLimitBytes,
+    trustProxy: deps.trustProxy ?? false,
+    return503OnClosing: true,
+  });
+  app.decorateRequest("sgScope", null);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+
+  let accepting = true;
+  app.addHook("onRequest", async (request, reply) => {
+    if (!accepting && !OPS_ROUTES.has(routeLabel(request))) {
+      return refuse(ctx, request, reply, "shutting_down", "the gateway is shutting down", { headers: { "retry-after": "5", connection: "close" } });
+    }
+    return undefined;
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.requestSeconds.observe({ route: routeLabel(request), status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return refuse(ctx, request, reply, "body_too_large", `body over ${limits.bodyLimitBytes} bytes`);
+    }
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      return refuse(ctx, request, reply, "unsupported_media_type", "unsupported content type");
+    }
+    if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+      // Other client errors fastify raises while reading the request (bad content-length, aborted body…).
+      return refuse(ctx, request, reply, "invalid_request", error.message);
+    }
+    request.log.error({ err: error, route: routeLabel(request) }, "unhandled error");
+    return reply.code(500).send({ error: "internal", message: "internal error" });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `${request.method} ${request.url.split("?")[0]} is not a route` }));
+
+  const ready = async () => accepting && ((await deps.ready?.()) ?? true);
+  registerOpsRoutes(app, deps.registry, ready);
+  registerOpenApiRoute(app, limits);
+  registerEventRoutes(app, ctx);
+  registerReadRoutes(app, ctx);
+  registerSilenceRoutes(app, ctx);
+  // A platform's webhook exists only when its credentials are configured: an unconfigured one cannot verify.
+  const p = deps.config.platforms;
+  if (p.douyin !== undefined) registerDouyinRoute(app, ctx, p.douyin);
+  if (p.kuaishou !== undefined) registerKuaishouRoute(app, ctx, p.kuaishou);
+  if (p.kuaidi100 !== undefined) registerKuaidi100Route(app, ctx, p.kuaidi100);
+
+  const stopIntake = () => {
+    accepting = false;
+  };
+  return {
+    app,
+    metrics,
+    async listen(port, host = "0.0.0.0") {
+      await app.listen({ port, host });
+      const addr = app.server.address();
+      return typeof addr === "object" && addr !== null ? addr.port : port;
+    },
+    stopIntake,
+    async close() {
+      stopIntake();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { parseEvent, shopKey, type CanonicalEvent } from "@sg/events";
+import type { FastifyInstance } from "fastify";
+import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
+import { JsonSyntaxError, decodeUtf8Strict, parseLosslessJson } from "../json/lossless-json.js";
+
+export interface IndexedProblem {
+  /** Position in the request's array (0 for a single event). */
+  index: number;
+  field: string;
+  reason: string;
+}
+
+/**
+ * `POST /v1/events` (issue 5 §1): one canonical event or an array of up to `maxEvents`, within
+ * `bodyLimitBytes`. All or nothing: any invalid event refuses the whole request with 400 listing every
+ * index, field and reason; a shop the token does not list refuses it with 403. 202 only after Kafka acked.
+ */
+export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  app.post("/v1/events", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [requireToken(ctx)] }, async (request, reply) => {
+    const text = decodeUtf8Strict(bodyBytes(request));
+    if (text === null) return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8");
+    let doc: unknown;
+    try {
+      // Numbers stay numbers (an id sent as a number is a wrong type, reported as such), and depth is bounded.
+      doc = parseLosslessJson(text, { bigIntegers: "number", maxDepth: 32 });
+    } catch (err) {
+      if (!(err instanceof JsonSyntaxError)) throw err;
+      return refuse(ctx, request, reply, "malformed_json", `body is not JSON: ${err.message}`, {
+        fields: { problems: [{ index: null, field: "", reason: err.message }] },
+      });
+    }
+    const items = Array.isArray(doc) ? doc : [doc];
+    if (items.length === 0) {
+      return refuse(ctx, request, reply, "invalid_request", "an empty array has no events", {
+        fields: { problems: [{ index: null, field: "", reason: "must contain at least one event" }] },
+      });
+    }
+    if (items.length > ctx.limits.maxEvents) {
+      return refuse(ctx, request, reply, "too_many_events", `at most ${ctx.limits.maxEvents} events per request, got ${items.length}`);
+    }
+
+    const problems: IndexedProblem[] = [];
+    const events: CanonicalEvent[] = [];
+    items.forEach((item, index) => {
+      const r = parseEvent(item);
+      if (r.ok) events.push(r.event);
+      else for (const p of r.problems) problems.push({ index, ...p });
+    });
+    if (problems.length > 0) {
+      const bad = new Set(problems.map((p) => p.index)).size;
+      return refuse(ctx, request, reply, "invalid_event", `${bad} of ${items.length} events are invalid; nothing was accepted`, {
+        fields: { problems },
+      });
+    }
+
+    const scope = request.sgScope;
+    const forbidden = events.flatMap((e, index) =>
+      scope !== null && scope.allows(e.platform, e.shopId) ? [] : [{ index, field: "shopId", reason: `the token does not list ${shopKey(e)}` }],
+    );
+    if (forbidden.length > 0) {
+      return refuse(ctx, request, reply, "forbidden", "the token may not write these shops; nothing was accepted", { fields: { problems: forbidden } });
+    }
+
+    try {
+      await ctx.sink.publish(events);
+    } catch (err) {
+      ctx.metrics.produceFailures.inc({ source: "api" });
+      request.log.error({ err }, "produce failed");
+      return refuse(ctx, request, reply, "unavailable", "Kafka did not acknowledge the events; nothing was accepted, resend", {
+        headers: { "retry-after": "1" },
+      });
+    }
+    ctx.metrics.eventsProduced.inc({ source: "api" }, events.length);
+    return reply.code(202).send({ accepted: events.length, ids: events.map((e) => e.id) });
+  });
+}

@@ -1,0 +1,105 @@
+import { PLATFORMS } from "@sg/events";
+import { SilenceInput, SilenceInputError, type Silence, type SilenceMatcher } from "@sg/notifier";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
+import type { TokenScope } from "../http/auth.js";
+import { JsonSyntaxError, decodeUtf8Strict, parseLosslessJson } from "../json/lossless-json.js";
+
+/**
+ * Which shops a silence can reach, from its exact (non-regex) matchers: the notifier matches `shop` against
+ * both `shopId` and `platform:shopId` (services/notifier silences/silence.ts `matcherMatches`).
+ * `{ platform }` alone reaches every shop of that platform; null means it is not pinned to a platform.
+ */
+function reach(matchers: readonly SilenceMatcher[]): { platform: string; shopId?: string } | null {
+  const exact = (name: string) => matchers.find((m) => m.name === name && m.isRegex !== true)?.value;
+  const shop = exact("shop");
+  const platform = exact("platform");
+  if (shop !== undefined) {
+    const i = shop.indexOf(":");
+    const p = i > 0 ? shop.slice(0, i) : undefined;
+    if (p !== undefined && (PLATFORMS as readonly string[]).includes(p)) {
+      if (platform !== undefined && platform !== p) return null;
+      return { platform: p, shopId: shop.slice(i + 1) };
+    }
+    return platform === undefined ? null : { platform, shopId: shop };
+  }
+  return platform === undefined ? null : { platform };
+}
+
+/** A token may create, see and remove only silences pinned to shops it lists (or `platform:*`, or `*`). */
+function covers(scope: TokenScope | null, matchers: readonly SilenceMatcher[]): boolean {
+  if (scope === null) return false;
+  if (scope.all) return true;
+  const r = reach(matchers);
+  if (r === null) return false;
+  return r.shopId === undefined ? scope.allowsPlatform(r.platform) : scope.allows(r.platform, r.shopId);
+}
+
+/** `POST`, `GET` and `DELETE /v1/silences` (issue 5 §6): the notifier's silences, scoped by token. */
+export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  const opts = { onRequest: [requireToken(ctx)] };
+  const store = (request: FastifyRequest, reply: FastifyReply) => {
+    if (ctx.silences === undefined) refuse(ctx, request, reply, "unavailable", "the silence store is not configured");
+    return ctx.silences;
+  };
+
+  app.post("/v1/silences", { ...opts, bodyLimit: 64 * 1024 }, async (request, reply) => {
+    const silences = store(request, reply);
+    if (silences === undefined) return reply;
+    const text = decodeUtf8Strict(bodyBytes(request));
+    if (text === null) return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8");
+    let doc: unknown;
+    try {
+      doc = parseLosslessJson(text, { bigIntegers: "number", maxDepth: 8 });
+    } catch (err) {
+      if (!(err instanceof JsonSyntaxError)) throw err;
+      return refuse(ctx, request, reply, "malformed_json", `body is not JSON: ${err.message}`);
+    }
+    const input = SilenceInput.safeParse(doc);
+    if (!input.success) {
+      const problems = input.error.issues.map((i) => ({ field: i.path.join(".") || "(root)", reason: i.message }));
+      return refuse(ctx, request, reply, "invalid_request", "invalid silence", { fields: { problems } });
+    }
+    if (!covers(request.sgScope, input.data.matchers)) {
+      return refuse(ctx, request, reply, "forbidden", "a silence must name, with exact matchers, a platform and shop the token lists", {
+        fields: { problems: [{ field: "matchers", reason: "must pin platform (and shop) within the token's shops" }] },
+      });
+    }
+    try {
+      const created = await silences.create(input.data);
+      return reply.code(201).send(created);
+    } catch (err) {
+      if (!(err instanceof SilenceInputError)) throw err;
+      return refuse(ctx, request, reply, "invalid_request", "invalid silence", { fields: { problems: err.problems } });
+    }
+  });
+
+  app.get("/v1/silences", opts, async (request, reply) => {
+    const silences = store(request, reply);
+    if (silences === undefined) return reply;
+    const all = await silences.list();
+    return reply.send({ silences: all.filter((s: Silence) => covers(request.sgScope, s.matchers)) });
+  });
+
+  const remove = async (request: FastifyRequest, reply: FastifyReply, id: string | undefined) => {
+    const silences = store(request, reply);
+    if (silences === undefined) return reply;
+    if (id === undefined || id === "") return refuse(ctx, request, reply, "invalid_request", "the silence id is required (/v1/silences/{id} or ?id=)");
+    const s = await silences.get(id);
+    if (s === null) return reply.code(404).send({ error: "not_found", message: `no active silence ${id}` });
+    if (!covers(request.sgScope, s.matchers)) return refuse(ctx, request, reply, "forbidden", "the token does not list the shops of this silence");
+    await silences.remove(id);
+    return reply.code(204).send();
+  };
+
+  app.get("/v1/silences/:id", opts, async (request, reply) => {
+    const silences = store(request, reply);
+    if (silences === undefined) return reply;
+    const { id } = request.params as { id: string };
+    const s = await silences.get(id);
+    if (s === null || !covers(request.sgScope, s.matchers)) return reply.code(404).send({ error: "not_found", message: `no active silence ${id}` });
+    return reply.send(s);
+  });
+  app.delete("/v1/silences/:id", opts, async (request, reply) => remove(request, reply, (request.params as { id: string }).id));
+  app.delete("/v1/silences", opts, async (request, reply) => remove(request, reply, (request.query as { id?: string }).id));
+}
