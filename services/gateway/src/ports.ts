@@ -32,8 +32,9 @@ export interface ShopSnapshot {
   platform: string;
   shopId: string;
   rulePack: string;
-  metrics: Record<string, unknown>;
-  alerts: Array<Record<string, unknown>>;
+  metrics: Record<string, object>;
+  /** The alerts firing at the snapshot's time. */
+  alerts: ReadonlyArray<{ readonly status?: string }>;
 }
 
 /** `createSnapshotReader` of `@sg/processor` (docs/interfaces.md "Cross-service"). */

@@ -12,3 +12,12 @@ export {
   type MatcherName,
   type SilenceProblem,
 } from "./silences/silence.js";
+export {
+  createDeliveryStatusReader,
+  type DeliveryStatus,
+  type DeliveryFailure,
+  type DeliveryStatusReader,
+} from "./state/delivery-status.js";
+export { createNotifier, type Notifier, type NotifierDeps } from "./notifier.js";
+export { startNotifierService, type NotifierService, type NotifierServiceOptions } from "./service.js";
+export { CHANNEL_TYPES, type ChannelType } from "./channels/channel.js";

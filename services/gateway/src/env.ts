@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { envBool, envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, envUrl, parseEnv } from "@sg/config";
+
+/**
+ * The gateway's environment, parsed once (style.md "One zod Env per service"; docs/interfaces.md
+ * "Environment variables"). Nothing else reads process.env.
+ */
+export const Env = z.object({
+  /** Unset: a local Kafka is started (all-in-one). */
+  KAFKA_BROKERS: envBrokers(),
+  /** Unset: a local redis-server is used or started. */
+  REDIS_URL: envUrl(["redis", "rediss"]),
+  SCOREGUARD_CONFIG: envOptionalString(),
+  TOPIC_PREFIX: envString(""),
+  KEY_PREFIX: envString("sg"),
+  GATEWAY_PORT: envPort(8080),
+  GATEWAY_HOST: envString("0.0.0.0"),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits, logs). */
+  GATEWAY_TRUST_PROXY: envBool(false),
+  /** Per API token: sustained requests/s and burst. */
+  GATEWAY_TOKEN_RATE: envInt(50, { min: 1, max: 100_000 }),
+  GATEWAY_TOKEN_BURST: envInt(100, { min: 1, max: 100_000 }),
+  /** Per source address on each webhook. */
+  GATEWAY_SOURCE_RATE: envInt(200, { min: 1, max: 100_000 }),
+  GATEWAY_SOURCE_BURST: envInt(400, { min: 1, max: 100_000 }),
+  /** Partitions of `sg.events` if the gateway is the first to create it (the processor's default, issue 2). */
+  EVENTS_PARTITIONS: envInt(12, { min: 1, max: 1000 }),
+  LOG_LEVEL: envLogLevel(),
+});
+export type Env = z.infer<typeof Env>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  return parseEnv(Env, source);
+}

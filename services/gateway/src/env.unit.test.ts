@@ -1,0 +1,39 @@
+import { ConfigError } from "@sg/config";
+import { describe, expect, it } from "vitest";
+import { loadEnv } from "./env.js";
+
+describe("gateway Env", () => {
+  it("applies the documented defaults (docs/interfaces.md)", () => {
+    expect(loadEnv({})).toMatchObject({
+      GATEWAY_PORT: 8080,
+      GATEWAY_HOST: "0.0.0.0",
+      TOPIC_PREFIX: "",
+      KEY_PREFIX: "sg",
+      LOG_LEVEL: "info",
+      KAFKA_BROKERS: undefined,
+      REDIS_URL: undefined,
+      GATEWAY_TRUST_PROXY: false,
+    });
+  });
+
+  it("parses brokers, ports and limits", () => {
+    const env = loadEnv({ KAFKA_BROKERS: "a:9092, b:9093", GATEWAY_PORT: "0", GATEWAY_TOKEN_RATE: "5", REDIS_URL: "redis://:pw@h:6379/1" });
+    expect(env.KAFKA_BROKERS).toEqual(["a:9092", "b:9093"]);
+    expect(env.GATEWAY_PORT).toBe(0);
+    expect(env.GATEWAY_TOKEN_RATE).toBe(5);
+  });
+
+  it("names every bad variable without quoting values", () => {
+    try {
+      loadEnv({ GATEWAY_PORT: "http", REDIS_URL: "http://user:secret@h", GATEWAY_SOURCE_RATE: "0" });
+      throw new Error("expected a ConfigError");
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const text = String((err as Error).message) + JSON.stringify(err);
+      expect(text).toContain("GATEWAY_PORT");
+      expect(text).toContain("REDIS_URL");
+      expect(text).toContain("GATEWAY_SOURCE_RATE");
+      expect(text).not.toContain("secret");
+    }
+  });
+});

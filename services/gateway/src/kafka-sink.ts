@@ -1,0 +1,35 @@
+import { formatProblems, shopKey, type Topics } from "@sg/events";
+import type { Producer } from "@sg/kafka";
+import type { EventSink } from "./ports.js";
+
+/**
+ * The producer port over Kafka. `producer` comes from `@sg/kafka` `createProducer` (idempotent, acks=all);
+ * `acks: -1` is repeated here so a plain kafkajs producer behaves the same. `send` resolves only when every
+ * in-sync replica has the records, and rejects (kafkajs retries first) otherwise.
+ */
+export function createKafkaEventSink(producer: Producer, topics: Pick<Topics, "events" | "dlq">): EventSink {
+  return {
+    async publish(events) {
+      if (events.length === 0) return;
+      await producer.send({
+        topic: topics.events,
+        acks: -1,
+        // Keyed by platform:shopId so one shop's events stay in order on one partition (architecture.md).
+        messages: events.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
+      });
+    },
+    async deadLetter(records) {
+      if (records.length === 0) return;
+      await producer.send({
+        topic: topics.dlq,
+        acks: -1,
+        messages: records.map((r) => ({
+          key: r.source,
+          // `reason` first, as in the processor's dead letters; then the gateway's detail.
+          value: JSON.stringify({ reason: `${r.reason}: ${formatProblems(r.problems)}`, stage: "gateway", ...r }),
+          headers: { reason: r.reason, source: r.source },
+        })),
+      });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { loadScoreguardConfig } from "@sg/config";
+import { resolveLocalInfra } from "@sg/infra";
+import { createLogger } from "@sg/logger";
+import { createRegistry } from "@sg/telemetry";
+import { loadEnv } from "./env.js";
+import { startGatewayService } from "./service.js";
+
+/** The gateway alone. Reads env, wires, starts; on SIGTERM/SIGINT stops intake, flushes, closes. */
+const env = loadEnv();
+const log = createLogger({ name: "gateway", level: env.LOG_LEVEL });
+const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
+const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
+const registry = createRegistry();
+const svc = await startGatewayService({
+  brokers: infra.brokers,
+  redisUrl: infra.redisUrl,
+  topicPrefix: env.TOPIC_PREFIX,
+  keyPrefix: env.KEY_PREFIX,
+  eventsPartitions: env.EVENTS_PARTITIONS,
+  port: env.GATEWAY_PORT,
+  host: env.GATEWAY_HOST,
+  config,
+  logger: log,
+  registry,
+  tokenRate: { ratePerSec: env.GATEWAY_TOKEN_RATE, burst: env.GATEWAY_TOKEN_BURST },
+  sourceRate: { ratePerSec: env.GATEWAY_SOURCE_RATE, burst: env.GATEWAY_SOURCE_BURST },
+  trustProxy: env.GATEWAY_TRUST_PROXY,
+});
+for (const note of infra.notes) log.info(note);
+log.info({ port: svc.port, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "stopping: no new requests; finishing those in flight");
+  try {
+    await svc.stop();
+    process.exit(0);
+  } catch (err) {
+    log.error({ err }, "shutdown failed");
+    process.exit(1);
+  }
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

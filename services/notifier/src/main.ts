@@ -1,0 +1,44 @@
+import { loadScoreguardConfig } from "@sg/config";
+import { resolveLocalInfra } from "@sg/infra";
+import { createLogger } from "@sg/logger";
+import { createRegistry, startOpsServer } from "@sg/telemetry";
+import { loadEnv } from "./env.js";
+import { startNotifierService } from "./service.js";
+
+/** The notifier alone. Reads env and config (bad config fails here, naming the path), wires, starts, stops. */
+const env = loadEnv();
+const logger = createLogger({ name: "notifier", level: env.LOG_LEVEL });
+const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
+const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
+const registry = createRegistry();
+const svc = await startNotifierService({
+  brokers: infra.brokers,
+  redisUrl: infra.redisUrl,
+  topicPrefix: env.TOPIC_PREFIX,
+  keyPrefix: env.KEY_PREFIX,
+  consumerGroup: env.NOTIFIER_GROUP,
+  tickMs: env.NOTIFIER_TICK_MS,
+  ...(env.GRAFANA_URL === undefined ? {} : { grafanaUrl: env.GRAFANA_URL }),
+  config,
+  logger,
+  registry,
+});
+const ops = await startOpsServer({
+  port: env.NOTIFIER_PORT,
+  registry,
+  ready: svc.ready,
+  onError: (err, context) => logger.error({ err, context }, "ops server error"),
+});
+logger.info({ port: ops.port }, `notifier running; ops on http://127.0.0.1:${ops.port}/metrics`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "stopping: finishing the tick in hand");
+  await svc.stop();
+  await ops.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,238 @@
+import type { ScoreguardConfig } from "@sg/config";
+import { AlertRecord, topicNames } from "@sg/events";
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from "@sg/kafka";
+import type { Logger } from "@sg/logger";
+import type { Redis } from "@sg/redis";
+import { Registry } from "prom-client";
+import { createChannel } from "./channels/index.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./delivery/backoff.js";
+import { createReceiverWorker, type ReceiverWorker } from "./delivery/receiver-worker.js";
+import { createGroupEngine } from "./group-engine.js";
+import { createKeys } from "./keys.js";
+import { composeNotification, composeSummary } from "./messages/compose.js";
+import { DEFAULT_TEMPLATE_DIR, loadTemplates } from "./messages/templates.js";
+import { createNotifierMetrics } from "./metrics.js";
+import { routeSpecs } from "./model/routing.js";
+import { createSilenceStore, type SilenceStore } from "./silences/silence-store.js";
+import { createDeliveryStatusStore } from "./state/delivery-status.js";
+import { createGroupStore } from "./state/group-store.js";
+import { createAlertRegistry } from "./state/registry.js";
+import { registerScripts } from "./state/scripts.js";
+
+export interface NotifierDeps {
+  config: ScoreguardConfig;
+  redis: Redis;
+  /** Without Kafka the notifier only runs its ticker; tests and replay feed `ingest` directly. */
+  kafka?: Kafka;
+  logger: Logger;
+  /** Redis key prefix (`KEY_PREFIX`, default `sg`). */
+  keyPrefix: string;
+  /** Kafka topic prefix (`TOPIC_PREFIX`). */
+  topicPrefix?: string;
+  /** Kafka consumer group; default `${topicPrefix}sg.notifier`. */
+  consumerGroup?: string;
+  consumerConfig?: Partial<ConsumerConfig>;
+  registry?: Registry;
+  /** Wall clock by default; timers (group_wait, resolve_after, quiet hours…) all read it. */
+  now?: () => number;
+  random?: () => number;
+  /** Ticker period; default 1 s. */
+  tickMs?: number;
+  /** How soon a group with muted alerts or undelivered notifications is looked at again; default 30 s. */
+  recheckMs?: number;
+  retry?: Partial<RetryPolicy>;
+  httpTimeoutMs?: number;
+  /** A receiver's delivery lease; another instance takes over after this if one dies mid-delivery. */
+  leaseMs?: number;
+  grafanaUrl?: string;
+  templatesDir?: URL;
+}
+
+export interface Notifier {
+  /** Starts consuming `sg.alerts` (if Kafka was given) and the ticker. */
+  start(): Promise<void>;
+  /** Idempotent and single-flight: stops the consumer and the ticker, waits for the current tick. */
+  stop(): Promise<void>;
+  /** One ticker pass: due groups, then deliveries. */
+  tick(): Promise<void>;
+  /** Applies one record, as the consumer does. */
+  ingest(record: AlertRecord): Promise<void>;
+  ready(): Promise<boolean>;
+  silences: SilenceStore;
+  registry: Registry;
+}
+
+/** `createNotifier(deps)` is what tests drive; `main.ts` only reads env, builds clients and wires shutdown. */
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const tickMs = deps.tickMs ?? 1000;
+  const recheckMs = deps.recheckMs ?? 30_000;
+  const registry = deps.registry ?? new Registry();
+  const metrics = createNotifierMetrics(registry);
+  const logger = deps.logger;
+  const keys = createKeys(deps.keyPrefix);
+  const grafanaUrl = deps.grafanaUrl ?? deps.config.grafana?.url ?? "http://localhost:3000";
+  registerScripts(deps.redis);
+
+  const routes = routeSpecs(deps.config.routes);
+  // A group lives as long as its alerts fire; it is rewritten at least every repeat_interval.
+  const maxRepeat = Math.max(0, ...routes.map((r) => r.repeatInterval));
+  const groups = createGroupStore(deps.redis, keys, Math.max(7 * 86_400_000, 3 * maxRepeat));
+  const silences = createSilenceStore(deps.redis, deps.keyPrefix, { now });
+  const engine = createGroupEngine({
+    routes,
+    redis: deps.redis,
+    keys,
+    groups,
+    registry: createAlertRegistry(deps.redis, keys),
+    silences,
+    metrics,
+    logger,
+    now,
+    recheckMs,
+    batch: 500,
+  });
+  const status = createDeliveryStatusStore(deps.redis, keys);
+  const workers: ReceiverWorker[] = Object.entries(deps.config.receivers).map(([name, receiver]) => {
+    const templates = loadTemplates(receiver.language ?? deps.config.language, deps.templatesDir ?? DEFAULT_TEMPLATE_DIR);
+    const opts = { templates, grafanaUrl };
+    return createReceiverWorker({
+      name,
+      channel: createChannel(name, receiver, { grafanaUrl }),
+      redis: deps.redis,
+      keys,
+      groups,
+      compose: { one: (n) => composeNotification(n, opts), many: (ns) => composeSummary(ns, opts) },
+      status,
+      metrics,
+      logger,
+      now,
+      random,
+      retry: { ...DEFAULT_RETRY, ...deps.retry },
+      httpTimeoutMs: deps.httpTimeoutMs ?? 5_000,
+      leaseMs: deps.leaseMs ?? 30_000,
+      batch: 500,
+    });
+  });
+
+  let consumer: Consumer | null = null;
+  let consumerJoined = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let inFlight: Promise<void> | null = null;
+  let stopping: Promise<void> | null = null;
+
+  async function tick(): Promise<void> {
+    const end = metrics.tickSeconds.startTimer();
+    try {
+      await engine.processDue();
+      // Receivers are independent robots: a slow one must not hold up the others.
+      const results = await Promise.allSettled(workers.map((w) => w.drain()));
+      for (const r of results) {
+        if (r.status === "rejected") {
+          metrics.errors.inc({ where: "delivery" });
+          logger.error({ err: r.reason }, "delivery pass failed");
+        }
+      }
+    } finally {
+      end();
+    }
+  }
+
+  function schedule(): void {
+    if (!running) return;
+    timer = setTimeout(() => {
+      inFlight = tick()
+        .catch((err: unknown) => {
+          metrics.errors.inc({ where: "tick" });
+          logger.error({ err }, "ticker pass failed");
+        })
+        .finally(() => {
+          inFlight = null;
+          schedule();
+        });
+    }, tickMs);
+  }
+
+  async function handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const parsed = parseRecord(message.value);
+      if (parsed === null) {
+        metrics.records.inc({ result: "invalid" });
+        logger.warn({ topic: batch.topic, partition: batch.partition, offset: message.offset }, "invalid sg.alerts record skipped");
+      } else {
+        await engine.ingest(parsed);
+      }
+      // The offset is resolved only once Redis has the effect (style.md, after kafkajs runner.js).
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (running) return;
+    running = true;
+    if (deps.kafka) {
+      const topics = topicNames(deps.topicPrefix ?? "");
+      consumer = deps.kafka.consumer({
+        groupId: deps.consumerGroup ?? `${deps.topicPrefix ?? ""}sg.notifier`,
+        maxWaitTimeInMs: 500,
+        ...deps.consumerConfig,
+      });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        consumerJoined = true;
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        consumerJoined = false;
+        metrics.errors.inc({ where: "consumer" });
+        logger.error({ err: payload.error, restart: payload.restart }, "sg.alerts consumer crashed");
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic: topics.alerts, fromBeginning: true });
+      await consumer.run({ eachBatchAutoResolve: false, eachBatch: handleBatch });
+    }
+    schedule();
+    logger.info({ routes: routes.length, receivers: workers.length, tickMs }, "notifier started");
+  }
+
+  async function stopOnce(): Promise<void> {
+    running = false;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (consumer) await consumer.disconnect();
+    consumer = null;
+    consumerJoined = false;
+    if (inFlight) await inFlight;
+    await Promise.all(workers.map((w) => w.release()));
+    logger.info("notifier stopped");
+  }
+
+  return {
+    start,
+    stop: () => (stopping ??= stopOnce()),
+    tick,
+    ingest: (r) => engine.ingest(r),
+    async ready() {
+      return running && deps.redis.status === "ready" && (deps.kafka === undefined || consumerJoined);
+    },
+    silences,
+    registry,
+  };
+}
+
+/** Parses one `sg.alerts` value; null for anything that is not a valid AlertRecord. */
+function parseRecord(value: Buffer | null): AlertRecord | null {
+  if (value === null) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString("utf8"));
+  } catch (e) {
+    if (e instanceof SyntaxError) return null;
+    throw e;
+  }
+  const r = AlertRecord.safeParse(json);
+  return r.success ? r.data : null;
+}
+

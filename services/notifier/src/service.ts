@@ -1,0 +1,60 @@
+import type { ScoreguardConfig } from "@sg/config";
+import { topicNames } from "@sg/events";
+import { createKafka, ensureTopics, type Kafka } from "@sg/kafka";
+import type { Logger } from "@sg/logger";
+import { createRedis, type Redis } from "@sg/redis";
+import type { Registry } from "prom-client";
+import { createNotifier, type Notifier } from "./notifier.js";
+
+export interface NotifierServiceOptions {
+  brokers: string[];
+  redisUrl: string;
+  topicPrefix: string;
+  keyPrefix: string;
+  consumerGroup: string;
+  tickMs: number;
+  grafanaUrl?: string;
+  config: ScoreguardConfig;
+  logger: Logger;
+  registry: Registry;
+}
+
+export interface NotifierService {
+  notifier: Notifier;
+  kafka: Kafka;
+  redis: Redis;
+  ready(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/** The notifier as a running service: topic ensured, clients built, wall clock. Used by main.ts and the all-in-one. */
+export async function startNotifierService(o: NotifierServiceOptions): Promise<NotifierService> {
+  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-notifier" });
+  const redis = createRedis(o.redisUrl);
+  // Same partition count as the processor creates it with; an existing topic is left as it is.
+  await ensureTopics(kafka, [{ topic: topicNames(o.topicPrefix).alerts, numPartitions: 3 }]);
+  const notifier = createNotifier({
+    config: o.config,
+    redis,
+    kafka,
+    logger: o.logger,
+    keyPrefix: o.keyPrefix,
+    topicPrefix: o.topicPrefix,
+    consumerGroup: o.consumerGroup,
+    registry: o.registry,
+    tickMs: o.tickMs,
+    ...(o.grafanaUrl === undefined ? {} : { grafanaUrl: o.grafanaUrl }),
+  });
+  await notifier.start();
+  let stopped: Promise<void> | undefined;
+  return {
+    notifier,
+    kafka,
+    redis,
+    ready: () => notifier.ready(),
+    stop() {
+      stopped ??= notifier.stop().finally(() => redis.disconnect());
+      return stopped;
+    },
+  };
+}

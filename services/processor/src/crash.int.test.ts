@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
+import { createKafka, createProducer, ensureTopics, logLevel } from "@sg/kafka";
+import { createRedis } from "@sg/redis";
+import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { evaluateShop } from "./engine/index.js";
+import { createSnapshotReader } from "./snapshot.js";
+import { createKeys } from "./state/keys.js";
+import { randomStream } from "./testing/random-events.js";
+
+/**
+ * Crash test (issue 3): SIGKILL the processor process halfway through a stream, start it again, and the
+ * final state equals an uninterrupted run's (here: the pure engine over the whole stream).
+ */
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
+
+function startProcessor(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "services/processor/src/main.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+describe("crash and restart", () => {
+  it("a SIGKILLed processor, restarted, ends with exactly the uninterrupted result", async () => {
+    const { brokers, redisUrl } = testInfra();
+    const run = uniqueName("crash");
+    const topics = topicNames(`${run}.`);
+    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
+    await ensureTopics(kafka, [
+      { topic: topics.events, numPartitions: 4 },
+      { topic: topics.dlq, numPartitions: 1 },
+      { topic: topics.alerts, numPartitions: 1 },
+    ]);
+    // The processor runs on the wall clock, so the stream lies in the last few days.
+    const startMs = Date.now() - 20 * 86_400_000;
+    const events: CanonicalEvent[] = [];
+    for (let s = 0; s < 8; s++) {
+      const platform = PLATFORMS[s % 4]!;
+      events.push(...randomStream({ seed: 100 + s, platform, shopId: `c${s}`, startMs, consumers: 60, orders: 60 }));
+    }
+    // Every event must be within retention and not in the future of the processor's wall clock.
+    expect(events.every((e) => Number(e.at) < Date.now())).toBe(true);
+    const half = Math.floor(events.length / 2);
+    const producer = createProducer(kafka);
+    await producer.connect();
+    const send = (xs: CanonicalEvent[]) =>
+      producer.send({ topic: topics.events, messages: xs.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })) });
+    const env = {
+      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run,
+      PROCESSOR_GROUP: run, PROCESSOR_PORT: "0", EVENTS_PARTITIONS: "4",
+    };
+    const redis = createRedis(redisUrl);
+    const keys = createKeys(run);
+    const shops = [...new Set(events.map((e) => shopKey(e)))];
+    const applied = async () => {
+      let n = 0;
+      for (const k of shops) {
+        const i = k.indexOf(":");
+        n += await redis.zcard(keys.shopIds({ platform: k.slice(0, i), shopId: k.slice(i + 1) }));
+      }
+      return n;
+    };
+    let child = startProcessor(env);
+    try {
+      await send(events.slice(0, half));
+      await pollUntil(async () => (await applied()) >= half, { timeoutMs: 60_000, message: "first half applied" });
+      // Mid-stream: the second half is arriving when the process is killed without any chance to clean up.
+      const sending = send(events.slice(half));
+      child.kill("SIGKILL");
+      await sending;
+      await new Promise((r) => child.once("exit", r));
+      expect(await applied()).toBeLessThan(events.length);
+
+      child = startProcessor(env);
+      await pollUntil(async () => (await applied()) === events.length, { timeoutMs: 90_000, message: "all events applied after restart" });
+      const asOf = Date.now();
+      const reader = createSnapshotReader({ redis, keyPrefix: run, config: {} });
+      for (const k of shops) {
+        const i = k.indexOf(":");
+        const platform = k.slice(0, i) as Platform;
+        const shopId = k.slice(i + 1);
+        const got = await reader.shop(platform, shopId, asOf);
+        const want = evaluateShop({ platform, shopId, events: events.filter((e) => shopKey(e) === k), asOf }).snapshot;
+        expect(got).toEqual(want);
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await producer.disconnect();
+      redis.disconnect();
+    }
+  });
+});
