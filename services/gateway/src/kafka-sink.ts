@@ -25,8 +25,8 @@ export function createKafkaEventSink(producer: Producer, topics: Pick<Topics, "e
         acks: -1,
         messages: records.map((r) => ({
           key: r.source,
-          // `reason` first, as in the processor's dead letters; then the gateway's detail.
-          value: JSON.stringify({ reason: `${r.reason}: ${formatProblems(r.problems)}`, stage: "gateway", ...r }),
+          // `reason` names the fields, as in the processor's dead letters.
+          value: JSON.stringify({ stage: "gateway", ...r, reason: `${r.reason}: ${formatProblems(r.problems)}` }),
           headers: { reason: r.reason, source: r.source },
         })),
       });

@@ -4,12 +4,13 @@ import { describe, expect, it } from "vitest";
 import type { ShopSnapshot, SnapshotReader } from "../ports.js";
 import { TOKENS, testGateway } from "../testing/test-support.js";
 
+const ALERTS = [{ metric: "human_reply_3min_rate", kind: "threshold", severity: "critical", status: "firing" }];
 const SNAPSHOT: ShopSnapshot = {
   platform: "kuaishou",
   shopId: "s1",
   rulePack: "kuaishou@2023-03",
   metrics: { human_reply_3min_rate: { value: 0.75, numerator: 3, denominator: 4, status: "breach", pending: 0 } },
-  alerts: [{ metric: "human_reply_3min_rate", kind: "threshold", severity: "critical", status: "firing" }],
+  alerts: ALERTS,
 };
 
 const snapshots: SnapshotReader = {
