@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, Socket } from "node:net";
+import { fileURLToPath } from "node:url";
 
 export type Log = (msg: string) => void;
 
@@ -217,4 +218,14 @@ function readPid(file: string): number | undefined {
   }
   const pid = Number(text.trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * Starts a detached watchdog that sends SIGTERM to `daemonPid` once `ownerPid` has exited (see
+ * watchdog.mjs). For daemons that must not outlive their owner even when the owner is SIGKILLed.
+ */
+export function stopWhenGone(ownerPid: number, daemonPid: number): void {
+  const script = fileURLToPath(new URL("./watchdog.mjs", import.meta.url));
+  const child = spawn(process.execPath, [script, String(ownerPid), String(daemonPid)], { detached: true, stdio: "ignore" });
+  child.unref();
 }

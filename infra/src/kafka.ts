@@ -4,7 +4,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createKafka, KafkaJSError, logLevel } from "@sg/kafka";
 import { parseInfraEnv } from "./env.js";
-import { defaultLog, livePid, once, sleep, spawnDaemon, stopPid, tcpOpen, waitReady, withLockFile, writePidFile } from "./daemon.js";
+import { defaultLog, livePid, once, sleep, spawnDaemon, stopPid, stopWhenGone, tcpOpen, waitReady, withLockFile, writePidFile } from "./daemon.js";
 import {
   ensureFormatted,
   ensureKafkaJars,
@@ -32,6 +32,8 @@ export type EnsureKafkaOptions = {
    * `KafkaPortBusyError`, so a caller that wants a broker of its own can try another port.
    */
   reuse?: boolean;
+  /** Stop a broker started here once this process exits, even if it is killed (a test run's pid). */
+  stopWithProcess?: number;
 };
 
 export class KafkaPortBusyError extends Error {
@@ -140,6 +142,7 @@ async function startBroker(a: {
     cwd: files.dir,
   });
   writePidFile(files.pidFile, daemon.pid);
+  if (options.stopWithProcess !== undefined) stopWhenGone(options.stopWithProcess, daemon.pid);
   const stop = once(async () => {
     // Controlled shutdown of a single KRaft node takes a few seconds.
     await stopPid(daemon.pid, 30_000);

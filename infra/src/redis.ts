@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRedis, type Redis } from "@sg/redis";
 import { parseInfraEnv } from "./env.js";
-import { defaultLog, freePort, isOurs, once, spawnDaemon, stopPid, tcpOpen, waitReady } from "./daemon.js";
+import { defaultLog, freePort, isOurs, once, spawnDaemon, stopPid, stopWhenGone, tcpOpen, waitReady } from "./daemon.js";
 import { redisStateFile, runDir } from "./paths.js";
 
 export type EnsureRedisOptions = {
@@ -17,6 +17,8 @@ export type EnsureRedisOptions = {
   log?: (msg: string) => void;
   /** Default 15s. */
   startTimeoutMs?: number;
+  /** Stop a redis-server started here once this process exits, even if it is killed (a test run's pid). */
+  stopWithProcess?: number;
 };
 
 export type RedisHandle = {
@@ -104,6 +106,7 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"];
   log(`redis: starting redis-server on ${url}`);
   const daemon = spawnDaemon("redis-server", args, { logFile, cwd: dir });
+  if (options.stopWithProcess !== undefined) stopWhenGone(options.stopWithProcess, daemon.pid);
   const stateFile = redisStateFile(port);
   mkdirSync(runDir, { recursive: true });
   writeFileSync(stateFile, `${JSON.stringify({ pid: daemon.pid, port, dir, url } satisfies RedisState)}\n`);

@@ -50,7 +50,7 @@ export async function provideKafka(env: HarnessEnv, docker: () => Promise<boolea
   }
   for (const port of TEST_KAFKA_PORTS) {
     try {
-      const kafka = await ensureKafka({ port, fresh: true, reuse: false, log });
+      const kafka = await ensureKafka({ port, fresh: true, reuse: false, stopWithProcess: process.pid, log });
       return { value: kafka.brokers, source: "local broker", stop: kafka.stop };
     } catch (err) {
       if (!(err instanceof KafkaPortBusyError)) throw err;
@@ -75,6 +75,6 @@ export async function provideRedis(env: HarnessEnv, docker: () => Promise<boolea
     };
   }
   // Never the developer's own Redis on 6379: a redis-server of the harness's own, on a free port.
-  const redis = await ensureRedis({ url: null, log });
+  const redis = await ensureRedis({ url: null, stopWithProcess: process.pid, log });
   return { value: redis.url, source: "local redis-server", stop: redis.stop };
 }

@@ -53,7 +53,8 @@ export interface GatewayConfig {
   apiTokens: ApiToken[];
   platforms: {
     douyin?: { appKey: string; appSecret: string };
-    kuaishou?: { messageSecret: string };
+    /** `appKey`, when configured, must equal the decrypted message's `appKey`. */
+    kuaishou?: { messageSecret: string; appKey?: string };
     pdd?: { clientId: string; clientSecret: string; url: string };
     /** The `salt` given when subscribing at 快递100; it signs every push. */
     kuaidi100?: { salt: string };

@@ -20,7 +20,7 @@ export function toGatewayConfig(config: Pick<ScoreguardConfig, "apiTokens" | "pl
     apiTokens: config.apiTokens,
     platforms: {
       ...(p.douyin === undefined ? {} : { douyin: p.douyin }),
-      ...(p.kuaishou === undefined ? {} : { kuaishou: { messageSecret: p.kuaishou.messageSecret } }),
+      ...(p.kuaishou === undefined ? {} : { kuaishou: { messageSecret: p.kuaishou.messageSecret, ...(p.kuaishou.appKey === undefined ? {} : { appKey: p.kuaishou.appKey }) } }),
       ...(p.pdd === undefined ? {} : { pdd: p.pdd }),
       // 快递100 pushes are signed only when the subscription gave a salt; without one the webhook stays off.
       ...(p.kuaidi100?.salt === undefined ? {} : { kuaidi100: { salt: p.kuaidi100.salt } }),

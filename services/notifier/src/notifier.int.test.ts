@@ -139,7 +139,6 @@ describe("notifier, end to end", () => {
       return BURST_SHOPS.every((s) => new RegExp(`快手 ${s}｜`).test(text));
     };
     await pollUntil(covered, { timeoutMs: 30_000, message: "all 100 shops reached the robot" });
-    console.log("BURST", burst.messages.length, burst.messages.map((m) => [m.title, Buffer.byteLength(m.text), m.at - burst.messages[0]!.at]));
     expect(burst.answers.every((c) => c === 0)).toBe(true); // never rate limited
     expect(burst.messages.length).toBeLessThanOrEqual(5);
     const first = burst.messages[0]!;
@@ -173,7 +172,6 @@ describe("notifier, end to end", () => {
   });
 
   it("never writes a secret, token or webhook URL to the logs", () => {
-    console.log(h.logs.lines.slice(0, 40).join("\n"));
     expect(h.logs.lines.length).toBeGreaterThan(5);
     const all = h.logs.lines.join("\n");
     for (const [name, secret] of Object.entries(SECRETS)) expect(all, name).not.toContain(secret);

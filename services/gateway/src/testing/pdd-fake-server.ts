@@ -28,7 +28,8 @@ export async function startPddFakeServer(creds: PddCredentials): Promise<PddFake
   const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
   const addr = wss.address();
-  const port = typeof addr === "string" ? 0 : addr.port;
+  if (addr === null || typeof addr === "string") throw new Error("fake PDD server: no TCP address");
+  const port = addr.port;
   const unacked = new Map<string, string>();
   let client: WebSocket | null = null;
 

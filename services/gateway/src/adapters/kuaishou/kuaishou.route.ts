@@ -4,7 +4,7 @@ import { deliver } from "../deliver.js";
 import { KuaishouDecryptError, decryptKuaishou, kuaishouKey, mapKuaishouMessage, parseKuaishouMessage } from "./kuaishou.adapter.js";
 
 /** `POST /webhooks/kuaishou` (issue 5 §3). The body is Base64 ciphertext; decrypting it is the authentication. */
-export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext, creds: { messageSecret: string }): void {
+export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext, creds: { messageSecret: string; appKey?: string }): void {
   const key = kuaishouKey(creds.messageSecret);
   app.post("/webhooks/kuaishou", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {
     const raw = bodyBytes(request);
@@ -22,6 +22,11 @@ export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext,
       return refuse(ctx, request, reply, "malformed_json", message, {
         body: { result: 0, error: "malformed_json", message, problems: parsed.problems },
       });
+    }
+    const appKey = parsed.message.envelope.appKey;
+    if (creds.appKey !== undefined && typeof appKey === "string" && appKey !== creds.appKey) {
+      // Decrypted with our secret but addressed to another app: refuse rather than attribute it to our shops.
+      return refuse(ctx, request, reply, "bad_signature", "the message is for another appKey", { body: { result: 0, error: "bad_signature" } });
     }
     const outcome = mapKuaishouMessage(parsed.message, ctx.now());
     try {

@@ -31,6 +31,15 @@ describe("POST /webhooks/kuaishou", () => {
     expect(res.json()).toEqual({ result: 0 });
   });
 
+  it("refuses a message addressed to another appKey when one is configured", async () => {
+    const gw = testGateway({ config: { ...BASE_CONFIG, platforms: { kuaishou: { messageSecret: KUAISHOU_SECRET, appKey: "ks-ours" } } } });
+    const res = await send(gw, encrypted(envelope("kwaishop_order_paySuccess", orderInfo())));
+    expect(res.statusCode).toBe(401);
+    expect(gw.sink.events).toEqual([]);
+    const ours = await send(gw, encrypted(envelope("kwaishop_order_paySuccess", orderInfo(), { appKey: "ks-ours" })));
+    expect(ours.json()).toEqual({ result: 1 });
+  });
+
   describe("hostile corpus", () => {
     it.each([
       ["plain JSON", JSON.stringify({ test: true })],

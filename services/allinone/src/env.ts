@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, parseEnv } from "@sg/config";
+
+/** The all-in-one process's environment (docs/interfaces.md), parsed once. */
+export const Env = z.object({
+  KAFKA_BROKERS: envBrokers(),
+  REDIS_URL: envOptionalString(),
+  SCOREGUARD_CONFIG: envOptionalString(),
+  TOPIC_PREFIX: envString(""),
+  KEY_PREFIX: envString("sg"),
+  GATEWAY_PORT: envPort(8080),
+  EVENTS_PARTITIONS: envInt(12, { min: 1, max: 1000 }),
+  EVAL_INTERVAL_MS: envInt(250, { min: 10, max: 60_000 }),
+  NOTIFIER_TICK_MS: envInt(1000, { min: 50, max: 60_000 }),
+  GRAFANA_URL: envOptionalString(),
+  LOG_LEVEL: envLogLevel(),
+});
+export type Env = z.infer<typeof Env>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  return parseEnv(Env, source);
+}

@@ -1,0 +1,1 @@
+export { topicsExist } from "./topics-ready.js";

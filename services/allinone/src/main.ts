@@ -1,0 +1,71 @@
+import { ConfigError, loadScoreguardConfig } from "@sg/config";
+import { startGatewayService } from "@sg/gateway";
+import { resolveLocalInfra } from "@sg/infra";
+import { createLogger } from "@sg/logger";
+import { startNotifierService } from "@sg/notifier";
+import { startProcessorService } from "@sg/processor";
+import { createRegistry } from "@sg/telemetry";
+import { loadEnv } from "./env.js";
+import { topicsExist } from "./topics-ready.js";
+
+/**
+ * `npm start`: gateway, processor and notifier in one process, on local Kafka and Redis unless
+ * KAFKA_BROKERS / REDIS_URL say otherwise. Ctrl-C stops intake first, then processing, then delivery.
+ */
+const say = (m: string) => process.stderr.write(`scoreguard: ${m}\n`);
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
+  if (env.SCOREGUARD_CONFIG) say(`configuration from ${env.SCOREGUARD_CONFIG}`);
+  else say("no SCOREGUARD_CONFIG: default configuration (no API tokens, no receivers)");
+  say("looking for Kafka and Redis…");
+  const infra = await resolveLocalInfra({
+    log: (m) => say(m),
+    env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL },
+  });
+  for (const n of infra.notes) say(n);
+  const registry = createRegistry();
+  const common = { brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX };
+
+  const processor = await startProcessorService({
+    ...common, groupId: "sg-processor", eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
+    config, log: createLogger({ name: "processor", level: env.LOG_LEVEL }), registry,
+  });
+  const notifier = await startNotifierService({
+    ...common, consumerGroup: "sg-notifier", tickMs: env.NOTIFIER_TICK_MS, config,
+    ...(env.GRAFANA_URL ? { grafanaUrl: env.GRAFANA_URL } : {}),
+    logger: createLogger({ name: "notifier", level: env.LOG_LEVEL }), registry,
+  });
+  const gateway = await startGatewayService({
+    ...common, eventsPartitions: env.EVENTS_PARTITIONS, port: env.GATEWAY_PORT, config,
+    logger: createLogger({ name: "gateway", level: env.LOG_LEVEL }), registry,
+    extraReady: async () => (await processor.ready()) && (await notifier.ready()) && (await topicsExist(processor.kafka, env.TOPIC_PREFIX)),
+  });
+
+  say(`Kafka   ${infra.brokers.join(",")}`);
+  say(`Redis   ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")}`);
+  say(`gateway http://127.0.0.1:${gateway.port}  (POST /v1/events, /webhooks/{douyin,kuaishou,kuaidi100}, GET /v1/shops/{platform}/{shopId}/metrics, /openapi.json)`);
+  say(`ops     http://127.0.0.1:${gateway.port}/metrics  /livez  /readyz`);
+  say("ready. Ctrl-C to stop.");
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    stopping ??= (async () => {
+      say(`${signal}: stopping intake, finishing the batch in hand, flushing alerts…`);
+      await gateway.stop().catch((err: unknown) => say(`gateway stop: ${String(err)}`));
+      await processor.stop().catch((err: unknown) => say(`processor stop: ${String(err)}`));
+      await notifier.stop().catch((err: unknown) => say(`notifier stop: ${String(err)}`));
+      say("stopped.");
+      process.exit(0);
+    })();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) say(`configuration error:\n${err.message}`);
+  else say(`failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

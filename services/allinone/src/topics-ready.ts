@@ -1,0 +1,16 @@
+import { topicNames } from "@sg/events";
+import type { Kafka } from "@sg/kafka";
+
+/** True when the three topics exist (issue 2: the all-in-one is ready only then). */
+export async function topicsExist(kafka: Kafka, prefix: string): Promise<boolean> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const have = new Set(await admin.listTopics());
+    return Object.values(topicNames(prefix)).every((t) => have.has(t));
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

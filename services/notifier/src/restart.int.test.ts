@@ -1,0 +1,59 @@
+// A notifier stopped mid-group and replaced by a new instance on the same Redis and topic sends the group
+// once, with everything it held plus what arrived while no notifier ran (issue 4: "no duplicate, loses nothing").
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pollUntil } from "../../../test/src/index.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../test/robots/index.js";
+import { createKeys } from "./keys.js";
+import type { GroupState } from "./model/group.js";
+import { alert, startHarness, type Harness } from "./test-support.int.js";
+
+describe("notifier restart", () => {
+  let h: Harness;
+  let hook: WebhookReceiver;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    hook = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await hook?.close();
+  });
+
+  it("keeps a pending group across a restart and sends it exactly once", async () => {
+    const config = {
+      receivers: { hook: { type: "webhook" as const, url: hook.url } },
+      // group_wait long enough for the replacement to join the consumer group before the flush.
+      routes: [{ match: { shop: ["rst"] }, receivers: ["hook"], groupWait: "10s", groupInterval: "2s", resolveAfter: "1s" }],
+    };
+    const first = await h.notifier(config);
+    await pollUntil(() => first.ready(), { timeoutMs: 60_000, message: "first notifier ready" });
+
+    const a = alert({ shopId: "rst", metric: "human_reply_3min_rate" });
+    const b = alert({ shopId: "rst", metric: "human_good_review_rate", severity: "warning" });
+    await h.publish([a, b]);
+    const groupKey = createKeys(h.keyPrefix).group("r0|shop=kuaishou%3Arst");
+    await pollUntil(
+      async () => {
+        const json = await h.redis.hget(groupKey, "state");
+        return json !== null && Object.keys((JSON.parse(json) as GroupState).alerts).length === 2;
+      },
+      { timeoutMs: 20_000, message: "both alerts grouped in Redis" },
+    );
+    await first.stop();
+    expect(hook.bodies).toEqual([]); // stopped inside group_wait
+
+    // Arrives while no notifier runs.
+    const c = alert({ shopId: "rst", metric: "pickup_24h_rate", platform: "kuaishou", value: 0.85, threshold: 0.9, target: 0.95 });
+    await h.publish([c]);
+
+    const second = await h.notifier(config);
+    const body = await pollUntil(() => hook.bodies[0], { timeoutMs: 30_000, message: "the group was flushed after the restart" });
+    expect(body.alerts.map((x) => x.labels.metric).sort()).toEqual(["human_good_review_rate", "human_reply_3min_rate", "pickup_24h_rate"]);
+    // Nothing else follows: not a second copy, not an update (nothing changed).
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(hook.bodies).toHaveLength(1);
+    expect(hook.received).toHaveLength(1);
+    await second.stop();
+  });
+});

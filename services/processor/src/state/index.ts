@@ -1,0 +1,2 @@
+export { ShopStore, RETENTION_MS, type StoredEvent } from "./shop-store.js";
+export { createKeys, shopTag, type Keys, type ShopRef } from "./keys.js";

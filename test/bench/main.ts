@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: measures, in one run on this machine, the costs the design rests on (architecture.md
+ * "One script call per shop per batch", "Bounded state") and prints ratios. Nothing here fails on a slow
+ * machine: it reports. Uses KAFKA_BROKERS / REDIS_URL, or the local ones.
+ */
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { shopKey, type CanonicalEvent, type Platform } from "@sg/events";
+import { resolveLocalInfra } from "@sg/infra";
+import { evaluateShop, runReplay } from "@sg/processor";
+import { ShopStore, type StoredEvent } from "@sg/processor/state";
+import { randomStream } from "@sg/processor/testing";
+import { createRedis, type Redis } from "@sg/redis";
+
+const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
+const now = Date.parse("2026-03-05T12:00:00+08:00");
+const start = Date.parse("2026-03-01T08:00:00+08:00");
+
+function streams(shops: number, perShop: number): CanonicalEvent[] {
+  const out: CanonicalEvent[] = [];
+  for (let s = 0; s < shops; s++) {
+    const scale = Math.max(1, Math.round(perShop / 60));
+    out.push(...randomStream({ seed: s + 1, platform: PLATFORMS[s % 4]!, shopId: `b${s}`, startMs: start, consumers: scale * 5, orders: scale * 5 }));
+  }
+  return out;
+}
+
+const stored = (e: CanonicalEvent): StoredEvent => ({ event: e, atMs: Number(e.at), json: JSON.stringify(e) });
+
+async function cleanup(redis: Redis, prefix: string) {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== "0");
+}
+
+async function applyRate(redis: Redis, events: CanonicalEvent[], perCall: "event" | "shop", batch: number): Promise<number> {
+  const prefix = `bench-${randomUUID()}`;
+  const store = new ShopStore(redis, prefix);
+  const t0 = performance.now();
+  for (let i = 0; i < events.length; i += batch) {
+    const slice = events.slice(i, i + batch);
+    if (perCall === "shop") {
+      const byShop = new Map<string, { shop: { platform: string; shopId: string }; events: StoredEvent[] }>();
+      for (const e of slice) {
+        const k = shopKey(e);
+        let entry = byShop.get(k);
+        if (!entry) byShop.set(k, (entry = { shop: { platform: e.platform, shopId: e.shopId }, events: [] }));
+        entry.events.push(stored(e));
+      }
+      await store.applyBatch(byShop, now);
+    } else {
+      // One script call per event, all calls of the batch pipelined: the design this replaces.
+      const calls = slice.map((e, j) => new Map([[`${shopKey(e)}#${j}`, { shop: { platform: e.platform, shopId: e.shopId }, events: [stored(e)] }]]));
+      await Promise.all(calls.map((c) => store.applyBatch(c, now)));
+    }
+  }
+  const secs = (performance.now() - t0) / 1000;
+  await cleanup(redis, prefix);
+  return events.length / secs;
+}
+
+function evalRate(events: CanonicalEvent[], platform: Platform, shopId: string): { perSec: number; ms: number } {
+  const mine = events.filter((e) => e.platform === platform && e.shopId === shopId);
+  const runs = 5;
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) evaluateShop({ platform, shopId, events: mine, asOf: now });
+  const ms = (performance.now() - t0) / runs;
+  return { perSec: mine.length / (ms / 1000), ms };
+}
+
+async function main() {
+  const infra = await resolveLocalInfra();
+  const redis = createRedis(infra.redisUrl);
+  const line = (s: string) => console.log(s);
+  try {
+    const events = streams(200, 120);
+    line(`ScoreGuard benchmark (${new Date().toISOString()}, Node ${process.version})`);
+    line(`\n1. Applying events to Redis (${events.length} events, 200 shops, batches of 1000, Redis ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
+    const perEvent = await applyRate(redis, events, "event", 1000);
+    const perShop = await applyRate(redis, events, "shop", 1000);
+    line(`   one script call per event:          ${perEvent.toFixed(0)} events/s`);
+    line(`   one script call per shop per batch: ${perShop.toFixed(0)} events/s`);
+    line(`   ratio (per shop / per event):       ${(perShop / perEvent).toFixed(2)}x`);
+
+    line("\n2. Evaluating one shop's metrics from its events (pure engine, all metrics of the pack)");
+    for (const size of [100, 1000, 10000]) {
+      const big = randomStream({ seed: 7, platform: "douyin", shopId: "big", startMs: start, consumers: Math.round(size / 8), orders: Math.round(size / 8) });
+      const r = evalRate(big, "douyin", "big");
+      line(`   ${String(big.length).padStart(6)} events: ${r.ms.toFixed(2)} ms per evaluation, ${r.perSec.toFixed(0)} events/s`);
+    }
+
+    line("\n3. End to end through Kafka, the processor and Redis (replay pipeline)");
+    const e2e = streams(50, 400);
+    const t0 = performance.now();
+    await runReplay({
+      read: { lines: e2e.map((event) => ({ raw: JSON.stringify(event), event })), errors: [], latestAtMs: undefined },
+      asOfMs: now, config: {}, brokers: infra.brokers, redisUrl: infra.redisUrl, timeoutMs: 600_000,
+    });
+    const secs = (performance.now() - t0) / 1000;
+    line(`   ${e2e.length} events, 50 shops: ${secs.toFixed(1)} s including topic set-up and group join, ${(e2e.length / secs).toFixed(0)} events/s`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+await main();
