@@ -42,6 +42,8 @@ export interface GatewayServiceOptions {
   tokenRate?: RateLimit;
   sourceRate?: RateLimit;
   trustProxy?: boolean;
+  /** More readiness to report on /readyz (the all-in-one adds its processor and notifier). */
+  extraReady?: () => Promise<boolean>;
 }
 
 export interface GatewayService {
@@ -80,6 +82,11 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
   const config = toGatewayConfig(o.config);
   const sink = createKafkaEventSink(producer, topics);
   const metrics = createGatewayMetrics(o.registry);
+  const pddCreds = config.platforms.pdd;
+  const pdd =
+    pddCreds === undefined
+      ? undefined
+      : createPddClient({ url: pddCreds.url, creds: pddCreds, sink, metrics, logger: log.child({ component: "pdd" }) });
   const gateway = createGateway({
     config,
     sink,
@@ -88,17 +95,12 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     logger: log,
     snapshots: createSnapshotReader({ redis, keyPrefix: o.keyPrefix, config: o.config }),
     silences: createSilenceStore(redis, o.keyPrefix),
-    ready: () => producerUp && redis.status === "ready",
+    ready: async () => producerUp && redis.status === "ready" && (pdd === undefined || pdd.connected) && ((await o.extraReady?.()) ?? true),
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),
     ...(o.sourceRate === undefined ? {} : { sourceRate: o.sourceRate }),
     ...(o.trustProxy === undefined ? {} : { trustProxy: o.trustProxy }),
   });
 
-  const pddCreds = config.platforms.pdd;
-  const pdd =
-    pddCreds === undefined
-      ? undefined
-      : createPddClient({ url: pddCreds.url, creds: pddCreds, sink, metrics, logger: log.child({ component: "pdd" }) });
   pdd?.start();
   const port = await gateway.listen(o.port, o.host);
 
@@ -111,7 +113,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     redis,
     pdd,
     async ready() {
-      return producerUp && redis.status === "ready" && (pdd === undefined || pdd.connected);
+      return producerUp && redis.status === "ready" && (pdd === undefined || pdd.connected) && ((await o.extraReady?.()) ?? true);
     },
     stop() {
       stopped ??= (async () => {
