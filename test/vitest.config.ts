@@ -26,8 +26,9 @@ export default defineConfig({
           globalSetup: ["test/src/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // Int files share one broker and one redis-server: run them one at a time in one fork.
           pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],
