@@ -225,13 +225,31 @@ export function evaluateGroup(state: GroupState, opts: EvalOptions): EvalResult 
       delete s.sent[e.key];
       delete s.alerts[e.key];
     }
-    for (const r of route.receivers) s.outbox[r] = [...(s.outbox[r] ?? []), notification];
+    for (const r of route.receivers) s.outbox[r] = [supersede(s.outbox[r], notification)];
     s.lastFlushAt = now;
   }
 
   if (isEmpty(s)) return { state: null, notification };
   s.nextAt = nextWake(s, now, route, mute, opts.recheckMs);
   return { state: s, notification };
+}
+
+/**
+ * A robot that has not taken the group's previous notification yet gets only the newest one: it states
+ * the whole group, plus the resolved alerts the older one announced, so nothing is lost and a backed-up
+ * robot is not sent stale states (the outbox stays at one notification per group and receiver).
+ */
+function supersede(queued: readonly Notification[] | undefined, next: Notification): Notification {
+  if (!queued || queued.length === 0) return next;
+  const keys = new Set(next.alerts.map((a) => a.key));
+  const carried: NotificationAlert[] = [];
+  for (const a of queued.flatMap((n) => n.alerts)) {
+    if (a.status === "resolved" && !keys.has(a.key)) {
+      keys.add(a.key);
+      carried.push(a);
+    }
+  }
+  return carried.length === 0 ? next : { ...next, alerts: [...next.alerts, ...carried] };
 }
 
 /** A receiver acknowledged (delivered, or gave up on) these notifications. */

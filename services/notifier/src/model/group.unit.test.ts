@@ -105,12 +105,25 @@ describe("group model", () => {
     expect(forgetAlert(s, "kuaishou:s1:human_reply_3min_rate:threshold", T0, ROUTE)).toBeNull();
   });
 
-  it("keeps every flushed notification in the outbox until acknowledged", () => {
+  it("keeps a flushed notification until acknowledged, superseded by a newer one without losing resolves", () => {
     let s = must(tick(must(apply(null, { seq: 1 }, T0)), T0 + 30_000).state);
+    s = must(ackOutbox(s, "hook", new Set(["r0|shop=kuaishou%3As1#1"])));
     s = must(apply(s, { seq: 1, metric: "human_good_review_rate" }, T0 + 31_000));
-    s = must(tick(s, T0 + 30_000 + 300_000).state);
-    expect(s.outbox.ding?.map((n) => n.id)).toEqual(["r0|shop=kuaishou%3As1#1", "r0|shop=kuaishou%3As1#2"]);
-    s = must(ackOutbox(s, "ding", new Set(["r0|shop=kuaishou%3As1#1"])));
-    expect(s.outbox.ding?.map((n) => n.id)).toEqual(["r0|shop=kuaishou%3As1#2"]);
+    s = must(tick(s, T0 + 30_000 + 300_000).state); // #2: both firing
+    s = must(apply(s, { seq: 2, status: "resolved" }, T0 + 340_000));
+    s = must(tick(s, T0 + 400_000).state); // resolve_after over, waiting for group_interval
+    s = must(tick(s, T0 + 630_000).state); // #3: reply rate resolved, review rate firing
+    s = must(apply(s, { seq: 2, metric: "human_good_review_rate", status: "resolved" }, T0 + 640_000));
+    s = must(tick(s, T0 + 700_000).state);
+    const r = tick(s, T0 + 930_000); // #4: review rate resolved
+    s = must(r.state);
+    // The robot "ding" took nothing yet: one notification, the newest, still carrying the earlier resolve.
+    expect(s.outbox.ding?.map((n) => n.id)).toEqual(["r0|shop=kuaishou%3As1#4"]);
+    expect(s.outbox.ding?.[0]?.alerts.map((a) => `${a.record.metric}:${a.status}`).sort()).toEqual([
+      "human_good_review_rate:resolved",
+      "human_reply_3min_rate:resolved",
+    ]);
+    expect(s.outbox.hook?.map((n) => n.id)).toEqual(["r0|shop=kuaishou%3As1#4"]);
+    expect(ackOutbox(ackOutbox(s, "ding", new Set(["r0|shop=kuaishou%3As1#4"]))!, "hook", new Set(["r0|shop=kuaishou%3As1#4"]))).toBeNull();
   });
 });

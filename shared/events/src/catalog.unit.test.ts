@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { EVENT_TYPES, parseEvent, toMillis, toShanghaiIso, formatProblems } from "./index.js";
+
+/** The canonical event catalog (events.md): every type parses, and every failure names its field. */
+const env = { id: "e1", platform: "kuaishou", shopId: "s1", at: "2026-11-20T08:00:05+08:00" } as const;
+
+const valid: Record<string, Record<string, unknown>> = {
+  "order.paid": { orderId: "o", amount: 10, presale: false, custom: false, noShipment: false, promisedShipBy: 1_763_600_000_000 },
+  "order.cancelled": { orderId: "o" },
+  "order.shipped": { orderId: "o" },
+  "logistics.picked_up": { orderId: "o" },
+  "logistics.updated": { orderId: "o" },
+  "logistics.signed": { orderId: "o" },
+  "review.posted": { orderId: "o", rating: "bad" },
+  "feedback.posted": { orderId: "o", issue: "shipping", reason: "slow_shipping" },
+  "complaint.filed": { orderId: "o" },
+  "aftersale.requested": { afterSaleId: "a", orderId: "o", kind: "refund_only", reason: "quality", afterShipment: true, overdueEntry: false },
+  "aftersale.merchant_acted": { afterSaleId: "a", decision: "refuse" },
+  "aftersale.return_signed": { afterSaleId: "a" },
+  "aftersale.ready_for_processing": { afterSaleId: "a" },
+  "aftersale.processed": { afterSaleId: "a" },
+  "aftersale.awaiting_customer": { afterSaleId: "a" },
+  "aftersale.platform_intervened": { afterSaleId: "a" },
+  "aftersale.arbitrated": { afterSaleId: "a", liability: "both" },
+  "aftersale.cancelled": { afterSaleId: "a" },
+  "aftersale.completed": { afterSaleId: "a", outcome: "refunded" },
+  "chat.transferred": { consumerId: "u", conversationId: "c" },
+  "chat.message": { consumerId: "u", sender: "robot", assist: true, agentId: "x" },
+  "chat.closed": { consumerId: "u" },
+  "chat.rated": { consumerId: "u", rating: "satisfied", cardSentAt: "2026-11-20T08:00:00+08:00", robot: false },
+  "consumer.excluded": { consumerId: "u" },
+};
+
+function problemsOf(x: unknown): string {
+  const r = parseEvent(x);
+  if (r.ok) throw new Error("expected a failure");
+  return formatProblems(r.problems);
+}
+
+describe("canonical events", () => {
+  it("covers every type of events.md", () => {
+    expect(new Set(EVENT_TYPES)).toEqual(new Set(Object.keys(valid)));
+  });
+
+  it.each(Object.entries(valid))("%s parses", (type, fields) => {
+    const r = parseEvent({ ...env, type, ...fields });
+    expect(r.ok).toBe(true);
+  });
+
+  it("accepts epoch milliseconds and keeps extra fields", () => {
+    const r = parseEvent({ ...env, at: 1_763_596_805_000, type: "order.shipped", orderId: "o", note: "extra" });
+    expect(r.ok && (r.event as Record<string, unknown>).note).toBe("extra");
+  });
+
+  it("names the field of each problem", () => {
+    expect(problemsOf({ ...env, type: "order.paid" })).toContain("orderId");
+    expect(problemsOf({ ...env, type: "order.paid", orderId: 42 })).toContain("orderId");
+    expect(problemsOf({ ...env, type: "aftersale.requested", afterSaleId: "a", orderId: "o", kind: "refund", reason: "quality", afterShipment: true })).toContain("kind");
+    expect(problemsOf({ ...env, type: "aftersale.requested", afterSaleId: "a", orderId: "o", kind: "refund_only", reason: "quality" })).toContain("afterShipment");
+    expect(problemsOf({ ...env, type: "chat.message", consumerId: "u", sender: "bot" })).toContain("sender");
+    expect(problemsOf({ ...env, platform: "taobao", type: "order.shipped", orderId: "o" })).toContain("platform");
+    expect(problemsOf({ ...env, id: "", type: "order.shipped", orderId: "o" })).toContain("id");
+    expect(problemsOf({ ...env, id: "x".repeat(129), type: "order.shipped", orderId: "o" })).toContain("id");
+    expect(problemsOf({ ...env, shopId: "s".repeat(65), type: "order.shipped", orderId: "o" })).toContain("shopId");
+  });
+
+  it("refuses times without an offset, impossible dates and non-integer epochs", () => {
+    expect(problemsOf({ ...env, at: "2026-11-20T08:00:05", type: "order.shipped", orderId: "o" })).toContain("at");
+    expect(problemsOf({ ...env, at: "2026-13-45T08:00:05+08:00", type: "order.shipped", orderId: "o" })).toContain("at");
+    expect(problemsOf({ ...env, at: 1.5, type: "order.shipped", orderId: "o" })).toContain("at");
+    expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: "satisfied", cardSentAt: "yesterday" })).toContain("cardSentAt");
+  });
+
+  it("names an unknown type and a missing type", () => {
+    expect(problemsOf({ ...env, type: "order.exploded" })).toMatch(/^type: unknown event type/);
+    expect(problemsOf({ ...env })).toContain("type");
+  });
+
+  it("checks a rating against the shop's platform scale", () => {
+    expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: "5", cardSentAt: env.at })).toContain("rating");
+    expect(parseEvent({ ...env, platform: "douyin", type: "chat.rated", consumerId: "u", rating: "5", cardSentAt: env.at }).ok).toBe(true);
+    expect(parseEvent({ ...env, platform: "jd", type: "chat.rated", consumerId: "u", rating: "very_unsatisfied", cardSentAt: env.at }).ok).toBe(true);
+  });
+
+  it("refuses values that are not objects without throwing", () => {
+    for (const x of [null, 42, "str", [], undefined]) expect(parseEvent(x).ok).toBe(false);
+  });
+
+  it("converts times in Asia/Shanghai", () => {
+    expect(toMillis("2026-03-01T23:30:00+08:00")).toBe(Date.parse("2026-03-01T15:30:00Z"));
+    expect(toShanghaiIso(Date.parse("2026-03-01T15:30:00Z"))).toBe("2026-03-01T23:30:00+08:00");
+    expect(toShanghaiIso(Date.parse("2026-03-01T15:30:00.250Z"))).toBe("2026-03-01T23:30:00.250+08:00");
+  });
+});
