@@ -56,4 +56,28 @@ describe("notifier restart", () => {
     expect(hook.received).toHaveLength(1);
     await second.stop();
   });
+
+  it("takes over delivery when a crashed instance left its receiver lease behind", async () => {
+    const hook2 = await startWebhookReceiver({ path: "/api/hook2" });
+    try {
+      const config = {
+        receivers: { hook2: { type: "webhook" as const, url: hook2.url } },
+        routes: [{ match: { shop: ["crash"] }, receivers: ["hook2"], groupWait: "1s" }],
+      };
+      // What a killed instance leaves: a lease nobody will release.
+      const leaseKey = createKeys(h.keyPrefix).lock("hook2");
+      await h.redis.set(leaseKey, "dead-instance", "PX", 6_000);
+      const leaseEnds = Date.now() + 6_000;
+      const n = await h.notifier(config);
+      await pollUntil(() => n.ready(), { timeoutMs: 60_000, message: "notifier ready" });
+      await h.publish([alert({ shopId: "crash" })]);
+      await pollUntil(() => hook2.bodies.length === 1, { timeoutMs: 20_000, message: "delivered after the lease expired" });
+      // Not before the dead instance's lease ran out, and soon after.
+      expect(hook2.received[0]!.at).toBeGreaterThanOrEqual(leaseEnds - 50);
+      expect(hook2.received).toHaveLength(1);
+      await n.stop();
+    } finally {
+      await hook2.close();
+    }
+  });
 });

@@ -20,13 +20,13 @@ const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
 function startProcessor(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "services/processor/src/main.ts"], {
     cwd: root,
-    env: { ...process.env, ...env, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, ...env, LOG_LEVEL: process.env.CRASH_LOG ?? "warn" },
+    stdio: ["ignore", process.env.CRASH_LOG ? "inherit" : "ignore", "inherit"],
   });
 }
 
 describe("crash and restart", () => {
-  it("a SIGKILLed processor, restarted, ends with exactly the uninterrupted result", async () => {
+  it("a SIGKILLed processor, restarted, ends with exactly the uninterrupted result", { timeout: 300_000 }, async () => {
     const { brokers, redisUrl } = testInfra();
     const run = uniqueName("crash");
     const topics = topicNames(`${run}.`);
@@ -67,17 +67,24 @@ describe("crash and restart", () => {
     };
     let child = startProcessor(env);
     try {
+      const t0 = Date.now();
+      const mark = (what: string) => process.env.CRASH_LOG && console.error(`crash test: ${what} at +${Date.now() - t0} ms`);
       await send(events.slice(0, half));
+      mark("first half sent");
       await pollUntil(async () => (await applied()) >= half, { timeoutMs: 60_000, message: "first half applied" });
       // Mid-stream: the second half is arriving when the process is killed without any chance to clean up.
       const sending = send(events.slice(half));
+      mark("first half applied");
+      const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGKILL");
       await sending;
-      await new Promise((r) => child.once("exit", r));
+      await exited;
       expect(await applied()).toBeLessThan(events.length);
 
       child = startProcessor(env);
+      mark("restarted");
       await pollUntil(async () => (await applied()) === events.length, { timeoutMs: 90_000, message: "all events applied after restart" });
+      mark("all applied");
       const asOf = Date.now();
       const reader = createSnapshotReader({ redis, keyPrefix: run, config: {} });
       for (const k of shops) {
@@ -88,6 +95,7 @@ describe("crash and restart", () => {
         const want = evaluateShop({ platform, shopId, events: events.filter((e) => shopKey(e) === k), asOf }).snapshot;
         expect(got).toEqual(want);
       }
+      mark("compared");
     } finally {
       child.kill("SIGTERM");
       await producer.disconnect();
