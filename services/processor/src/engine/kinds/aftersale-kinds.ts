@@ -4,7 +4,7 @@ import { addBusinessTime, businessTime, dailyHours, dayStart, inRange } from "..
 import type { AftersaleFacts } from "../model.js";
 import type { KindFn } from "../types.js";
 import { firstWaitEnd } from "./aftersale-awaiting-hours.js";
-import { deadlineWakeups, dueOf, ratio } from "./ratio.js";
+import { deadlineWakeups, dueOf, rateWithPending, ratio } from "./ratio.js";
 
 /** JD after-sales kinds and pdd's overdue refunds (metrics.md). */
 
@@ -40,14 +40,7 @@ export const businessTimeRate: KindFn<DefOf<"business_time_rate">> = ({ def, mod
     denominator++;
     if (businessTime(start, end, hours) <= limit) numerator++;
   }
-  return {
-    value: ratio(numerator, denominator),
-    numerator,
-    denominator,
-    pending: pendingDeadlines.length,
-    due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => ratio(numerator, denominator + k)),
-    wakeups: deadlineWakeups(pendingDeadlines, limits.leadMs),
-  };
+  return rateWithPending(numerator, denominator, pendingDeadlines, asOf, limits.leadMs);
 };
 
 /** jd `awaiting_feedback_rate`: after-sales first reviewed in the window; numerator: those ever in `state`. */

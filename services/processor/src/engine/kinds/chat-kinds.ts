@@ -3,7 +3,7 @@ import { durationMs } from "@sg/rules";
 import { dailyHours, inHours, inRange } from "../calendar.js";
 import { sessions, waits } from "../chat.js";
 import type { KindFn } from "../types.js";
-import { deadlineWakeups, dueOf, ratio } from "./ratio.js";
+import { deadlineWakeups, dueOf, rateWithPending, ratio } from "./ratio.js";
 
 /**
  * douyin `avg_response_seconds`: waits opened in service hours of the day; response = end − open capped at
@@ -66,12 +66,5 @@ export const firstResponseSessions: KindFn<DefOf<"first_response_sessions">> = (
       }
     }
   }
-  return {
-    value: ratio(numerator, denominator),
-    numerator,
-    denominator,
-    pending: pendingDeadlines.length,
-    due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => ratio(numerator, denominator + k)),
-    wakeups: deadlineWakeups(pendingDeadlines, limits.leadMs),
-  };
+  return rateWithPending(numerator, denominator, pendingDeadlines, asOf, limits.leadMs);
 };

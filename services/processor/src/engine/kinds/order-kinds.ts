@@ -4,7 +4,7 @@ import { HOUR, inRange } from "../calendar.js";
 import type { OrderFacts, ShopModel } from "../model.js";
 import type { KindFn } from "../types.js";
 import { lastLiability } from "./dispute-rate.js";
-import { deadlineWakeups, dueOf, ratio } from "./ratio.js";
+import { rateWithPending, ratio } from "./ratio.js";
 
 /** Order-based kinds of douyin@2023-06 and pdd@2020-02 (metrics.md). */
 
@@ -80,14 +80,7 @@ export const pickupRate: KindFn<DefOf<"pickup_rate">> = ({ def, model, window, a
       pendingDeadlines.push(deadline);
     }
   }
-  return {
-    value: ratio(numerator, denominator),
-    numerator,
-    denominator,
-    pending: pendingDeadlines.length,
-    due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => ratio(numerator, denominator + k)),
-    wakeups: deadlineWakeups(pendingDeadlines, limits.leadMs),
-  };
+  return rateWithPending(numerator, denominator, pendingDeadlines, asOf, limits.leadMs);
 };
 
 /** `delivery_hours`: orders signed in the window with a pickup time; mean (signed − picked up) in hours. */

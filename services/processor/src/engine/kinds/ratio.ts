@@ -25,3 +25,18 @@ export function dueOf(
 export function deadlineWakeups(deadlines: number[], leadMs: number): number[] {
   return deadlines.flatMap((d) => (leadMs > 0 ? [d, d - leadMs] : [d]));
 }
+
+/**
+ * A ratio whose pending items, once decided bad, add to the denominator only (a good/all rate):
+ * pickups, JD sessions, JD business-time reviews.
+ */
+export function rateWithPending(numerator: number, denominator: number, pendingDeadlines: number[], asOf: number, leadMs: number): Measured {
+  return {
+    value: ratio(numerator, denominator),
+    numerator,
+    denominator,
+    pending: pendingDeadlines.length,
+    due: dueOf(pendingDeadlines, asOf, leadMs, (k) => ratio(numerator, denominator + k)),
+    wakeups: deadlineWakeups(pendingDeadlines, leadMs),
+  };
+}
