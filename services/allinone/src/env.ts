@@ -12,6 +12,7 @@ export const Env = z.object({
   EVENTS_PARTITIONS: envInt(12, { min: 1, max: 1000 }),
   EVAL_INTERVAL_MS: envInt(250, { min: 10, max: 60_000 }),
   NOTIFIER_TICK_MS: envInt(1000, { min: 50, max: 60_000 }),
+  EXPORT_SHOP_LIMIT: envInt(1000, { min: 0, max: 100_000 }),
   GRAFANA_URL: envOptionalString(),
   LOG_LEVEL: envLogLevel(),
 });

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 
   const processor = await startProcessorService({
     ...common, groupId: "sg-processor", eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
-    config, log: createLogger({ name: "processor", level: env.LOG_LEVEL }), registry,
+    exportShopLimit: env.EXPORT_SHOP_LIMIT, config, log: createLogger({ name: "processor", level: env.LOG_LEVEL }), registry,
   });
   const notifier = await startNotifierService({
     ...common, consumerGroup: "sg-notifier", tickMs: env.NOTIFIER_TICK_MS, config,

@@ -14,6 +14,8 @@ export const Env = z.object({
   EVENTS_PARTITIONS: envInt(12, { min: 1, max: 1000 }),
   /** How often changed shops are re-evaluated, ms. */
   EVAL_INTERVAL_MS: envInt(250, { min: 10, max: 60_000 }),
+  /** Per-shop metric gauges are exported for at most this many shops (architecture.md). */
+  EXPORT_SHOP_LIMIT: envInt(1000, { min: 0, max: 100_000 }),
   LOG_LEVEL: envLogLevel(),
 });
 export type Env = z.infer<typeof Env>;

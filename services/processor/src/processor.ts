@@ -97,8 +97,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     dirty.clear();
     for (const key of keys) {
       try {
-        await evaluateAndPublish({ store, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, nowMs: now });
+        const ev = await evaluateAndPublish({ store, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, nowMs: now });
         deps.metrics?.evaluations.inc();
+        if (ev) deps.metrics?.exportShop(ev.snapshot);
       } catch (err) {
         dirty.add(key);
         deps.log.error({ err, shop: key }, "evaluation failed; will retry");

@@ -15,6 +15,8 @@ export interface ProcessorServiceOptions {
   groupId: string;
   eventsPartitions: number;
   evalIntervalMs: number;
+  /** EXPORT_SHOP_LIMIT: shops whose metrics are exported as Prometheus gauges. */
+  exportShopLimit?: number;
   config: ShopConfigSource;
   log: Log;
   registry: Registry;
@@ -32,7 +34,7 @@ export async function startProcessorService(o: ProcessorServiceOptions): Promise
   ]);
   const processor = createProcessor({
     kafka, redis, topics, keyPrefix: o.keyPrefix, groupId: o.groupId, clock: Date.now, config: o.config,
-    log: o.log, metrics: processorMetrics(o.registry), evalIntervalMs: o.evalIntervalMs,
+    log: o.log, metrics: processorMetrics(o.registry, o.exportShopLimit), evalIntervalMs: o.evalIntervalMs,
   });
   await processor.start();
   let stopped: Promise<void> | undefined;
