@@ -11,13 +11,13 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
   const shopValue = new Gauge({
     name: "sg_shop_metric_value",
     help: "A shop's metric value (ratios as fractions, hours, seconds, counts, points); absent with no data",
-    labelNames: ["platform", "shop", "metric"] as const,
+    labelNames: ["platform", "shop", "shop_key", "metric"] as const,
     registers: [registry],
   });
   const shopStatus = new Gauge({
     name: "sg_shop_metric_status",
     help: "A shop's metric status: -1 no_data, 0 ok, 1 warning, 2 breach",
-    labelNames: ["platform", "shop", "metric"] as const,
+    labelNames: ["platform", "shop", "shop_key", "metric"] as const,
     registers: [registry],
   });
   const exported = new Set<string>();
@@ -35,7 +35,8 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
         exported.add(key);
       }
       for (const [metric, m] of Object.entries(s.metrics)) {
-        const labels = { platform: s.platform, shop: s.shopId, metric };
+        // shop_key = "platform:shopId", the form alert links use (var-shop=platform:shopId); same cardinality.
+        const labels = { platform: s.platform, shop: s.shopId, shop_key: key, metric };
         if (m.value === null) shopValue.remove(labels);
         else shopValue.set(labels, m.value);
         shopStatus.set(labels, STATUS_CODE[m.status]);

@@ -13,8 +13,8 @@ describe("per-shop gauges", () => {
       m.exportShop(evaluateShop({ platform: "douyin", shopId, events, asOf }).snapshot);
     }
     const text = await registry.metrics();
-    expect(text).toContain('sg_shop_metric_value{platform="douyin",shop="a",metric="shipping_negative_feedback_rate"} 0');
-    expect(text).toContain('sg_shop_metric_status{platform="douyin",shop="b",metric="pickup_24h_rate"} -1');
+    expect(text).toContain('sg_shop_metric_value{platform="douyin",shop="a",shop_key="douyin:a",metric="shipping_negative_feedback_rate"} 0');
+    expect(text).toContain('sg_shop_metric_status{platform="douyin",shop="b",shop_key="douyin:b",metric="pickup_24h_rate"} -1');
     expect(text).not.toContain('shop="c"');
     expect(text).toContain("sg_processor_exported_shops 2");
   });
