@@ -30,7 +30,7 @@ export interface Processor {
   /** Stops intake, finishes the batch in hand, evaluates what is dirty, disconnects. Idempotent. */
   stop(): Promise<void>;
   /** Evaluates every shop changed since the last evaluation, and every shop whose deadline is due. */
-  flush(): Promise<void>;
+  flush(throttle?: boolean): Promise<void>;
   /** Records consumed so far (applied or dead-lettered). */
   readonly handled: number;
   readonly running: boolean;
@@ -90,16 +90,29 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     await heartbeat();
   }
 
-  async function flushOnce(): Promise<void> {
+  /**
+   * Wall-clock cost of each shop's last evaluation. A periodic flush re-evaluates a shop no sooner than 4×
+   * its last evaluation took, so one very large shop cannot take more than about a fifth of the processor's
+   * time; its changes are still all applied, only the re-evaluation is coalesced.
+   */
+  const lastEval = new Map<string, { at: number; ms: number }>();
+
+  async function flushOnce(throttle: boolean): Promise<void> {
     const now = deps.clock();
     for (const key of await store.dueShops(now)) dirty.add(key);
-    const keys = [...dirty];
-    dirty.clear();
+    const wall = performance.now();
+    const keys = [...dirty].filter((k) => {
+      const last = lastEval.get(k);
+      return !throttle || !last || wall - last.at >= 4 * last.ms;
+    });
+    for (const k of keys) dirty.delete(k);
     for (const key of keys) {
+      const started = performance.now();
       try {
         const ev = await evaluateAndPublish({ store, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, nowMs: now });
         deps.metrics?.evaluations.inc();
         if (ev) deps.metrics?.exportShop(ev.snapshot);
+        lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
       } catch (err) {
         dirty.add(key);
         deps.log.error({ err, shop: key }, "evaluation failed; will retry");
@@ -107,9 +120,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     }
   }
 
-  function flush(): Promise<void> {
+  function flush(throttle = false): Promise<void> {
     // Single-flight: a flush already under way is followed by one more, so nothing dirtied meanwhile waits.
-    const next = (flushing ?? Promise.resolve()).then(flushOnce);
+    const next = (flushing ?? Promise.resolve()).then(() => flushOnce(throttle));
     flushing = next.finally(() => {
       if (flushing === next) flushing = undefined;
     });
@@ -133,8 +146,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       await consumer.run({ eachBatchAutoResolve: false, eachBatch });
       running = true;
       const evalMs = deps.evalIntervalMs ?? 250;
-      timer = setInterval(() => void flush().catch(() => {}), evalMs);
-      if ((deps.tickMs ?? 1000) > 0) ticker = setInterval(() => void flush().catch(() => {}), deps.tickMs ?? 1000);
+      timer = setInterval(() => void flush(true).catch(() => {}), evalMs);
+      if ((deps.tickMs ?? 1000) > 0) ticker = setInterval(() => void flush(true).catch(() => {}), deps.tickMs ?? 1000);
     },
     stop() {
       stopping ??= (async () => {
