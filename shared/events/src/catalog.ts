@@ -104,23 +104,12 @@ export const EVENT_SCHEMAS = [
   ChatTransferred, ChatMessage, ChatClosed, ChatRated, ConsumerExcluded,
 ] as const;
 
-const RATINGS_BY_PLATFORM: Record<Platform, readonly string[]> = {
-  kuaishou: KUAISHOU_RATINGS,
-  pdd: KUAISHOU_RATINGS,
-  jd: JD_RATINGS,
-  douyin: DOUYIN_RATINGS,
-};
-
-export const CanonicalEvent = z.discriminatedUnion("type", EVENT_SCHEMAS).superRefine((e, ctx) => {
-  // A rating must be on the scale of the shop's platform (events.md, chat.rated).
-  if (e.type === "chat.rated" && !RATINGS_BY_PLATFORM[e.platform].includes(e.rating)) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ["rating"],
-      message: `must be one of ${RATINGS_BY_PLATFORM[e.platform].join(", ")} on ${e.platform}`,
-    });
-  }
-});
+/**
+ * A rating must be on one of the platforms' scales (events.md `chat.rated`). It is not tied to the shop's
+ * platform here: a rating off that platform's scale is simply not counted by its metrics (a rule pack lists
+ * the ratings it counts), and refusing it would drop the whole event.
+ */
+export const CanonicalEvent = z.discriminatedUnion("type", EVENT_SCHEMAS);
 export type CanonicalEvent = z.infer<typeof CanonicalEvent>;
 export type EventType = CanonicalEvent["type"];
 export const EVENT_TYPES = EVENT_SCHEMAS.map((s) => s.shape.type.value) as EventType[];

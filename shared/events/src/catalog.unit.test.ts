@@ -76,8 +76,9 @@ describe("canonical events", () => {
     expect(problemsOf({ ...env })).toContain("type");
   });
 
-  it("checks a rating against the shop's platform scale", () => {
-    expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: "5", cardSentAt: env.at })).toContain("rating");
+  it("takes a rating on any platform's scale, and nothing else", () => {
+    expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: "great", cardSentAt: env.at })).toContain("rating");
+    expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: 5, cardSentAt: env.at })).toContain("rating");
     expect(parseEvent({ ...env, platform: "douyin", type: "chat.rated", consumerId: "u", rating: "5", cardSentAt: env.at }).ok).toBe(true);
     expect(parseEvent({ ...env, platform: "jd", type: "chat.rated", consumerId: "u", rating: "very_unsatisfied", cardSentAt: env.at }).ok).toBe(true);
   });

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGatewayMetrics } from "../../http/gateway-metrics.js";
@@ -5,6 +7,15 @@ import { startPddFakeServer, type PddFakeServer } from "../../testing/pdd-fake-s
 import { recordingLogger, recordingSink } from "../../testing/test-support.js";
 import { createPddClient, type PddClient } from "./pdd.client.js";
 import { BIG_COMMAND_ID, PDD_CREDS, command, refundContent, tradeContent } from "./pdd.fixtures.js";
+
+/** Polls an async condition (the client updates its metrics a moment after the server sees a frame). */
+async function pollUntil(fn: () => Promise<boolean>, { timeoutMs }: { timeoutMs: number }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
 
 let server: PddFakeServer | undefined;
 let client: PddClient | undefined;
@@ -99,6 +110,7 @@ describe("createPddClient", () => {
     c.start();
     await server.until(() => server!.badSignatures >= 2);
     expect(server.connections).toBe(0);
-    expect((await metrics.pddReconnects.get()).values[0]!.value).toBeGreaterThanOrEqual(2);
+    // The client counts a reconnect when it sees the refusal close, a moment after the server counted it.
+    await pollUntil(async () => ((await metrics.pddReconnects.get()).values[0]?.value ?? 0) >= 2, { timeoutMs: 5000 });
   });
 });
