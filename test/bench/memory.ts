@@ -25,13 +25,13 @@ function conversation(shopId: string, i: number, t: number): CanonicalEvent[] {
   ] as CanonicalEvent[];
 }
 
-function order(shopId: string, i: number, t: number): CanonicalEvent[] {
+function order(shopId: string, i: number, t: number, updates = 1): CanonicalEvent[] {
   const o = { platform: "douyin" as const, shopId, orderId: `6912345678901234${String(i).padStart(3, "0")}` };
   return [
     { ...o, id: `p-${i}`, type: "order.paid", at: t, amount: 59.9, promisedShipBy: t + 48 * H },
     { ...o, id: `s-${i}`, type: "order.shipped", at: t + 5 * H },
     { ...o, id: `k-${i}`, type: "logistics.picked_up", at: t + 8 * H },
-    { ...o, id: `u-${i}`, type: "logistics.updated", at: t + 20 * H },
+    ...Array.from({ length: updates }, (_, u) => ({ ...o, id: `u-${i}-${u}`, type: "logistics.updated", at: t + (20 + 6 * u) * H })),
   ] as CanonicalEvent[];
 }
 
@@ -47,7 +47,7 @@ async function measure(store: ShopStore, redis: ReturnType<typeof createRedis>, 
     const part = new Map([...byShop].map(([k, v]) => [k, { shop: v.shop, events: v.events.slice(i, i + 500) }]));
     await store.applyBatch(part, start + 10 * DAY);
   }
-  return usage(redis, [store.keys.shopIds(shop), store.keys.shopLog(shop)]);
+  return usage(redis, store.shopKeys(shop));
 }
 
 async function main() {
@@ -59,6 +59,7 @@ async function main() {
     const n = 2000;
     const conv = await measure(store, redis, { platform: "kuaishou", shopId: "chat" }, Array.from({ length: n }, (_, i) => conversation("chat", i, start + (i % 900) * 60_000)).flat());
     const ord = await measure(store, redis, { platform: "douyin", shopId: "orders" }, Array.from({ length: n }, (_, i) => order("orders", i, start + (i % 900) * 60_000)).flat());
+    const tracked = await measure(store, redis, { platform: "douyin", shopId: "tracked" }, Array.from({ length: n }, (_, i) => order("tracked", i, start + (i % 900) * 60_000, 8)).flat());
     // A busy shop-day: 500 conversations and 300 orders.
     const day = await measure(store, redis, { platform: "douyin", shopId: "day" }, [
       ...Array.from({ length: 500 }, (_, i) => conversation("day", i, start + i * 100_000)).flat(),
@@ -69,6 +70,7 @@ async function main() {
     console.log(`  per event (average)                         ${perEvent.toFixed(0)} B`);
     console.log(`  per conversation (transfer, 4 messages, close) ${(conv / n).toFixed(0)} B`);
     console.log(`  per live order (paid, shipped, picked up, update) ${(ord / n).toFixed(0)} B`);
+    console.log(`  per live order with 8 tracking updates (only the latest is kept) ${(tracked / n).toFixed(0)} B`);
     console.log(`  per busy shop-day (500 conversations, 300 orders, 4200 events) ${(day / 1024).toFixed(0)} KiB`);
     console.log(`  per shop over 31 days at that rate          ${((day * 31) / 1024 / 1024).toFixed(1)} MiB`);
   } finally {

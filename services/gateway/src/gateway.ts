@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
-import type { SilenceStore } from "@sg/notifier";
+import type { DeliveryStatusReader, SilenceStore } from "@sg/notifier";
 import type { Registry } from "prom-client";
 import { registerDouyinRoute } from "./adapters/douyin/douyin.route.js";
 import { registerKuaidi100Route } from "./adapters/kuaidi100/kuaidi100.route.js";
@@ -10,6 +10,7 @@ import { createGatewayMetrics, type GatewayMetrics } from "./http/gateway-metric
 import { createRateLimiter, type RateLimit } from "./http/rate-limit.js";
 import { createReplayCache } from "./http/replay-cache.js";
 import type { EventSink, GatewayConfig, SnapshotReader } from "./ports.js";
+import { registerDeliveryRoutes } from "./routes/deliveries.route.js";
 import { registerEventRoutes } from "./routes/events.route.js";
 import { registerOpenApiRoute } from "./routes/openapi.js";
 import { registerOpsRoutes } from "./routes/ops.route.js";
@@ -27,6 +28,8 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics;
   snapshots?: SnapshotReader;
   silences?: SilenceStore;
+  /** The notifier's delivery status (`createDeliveryStatusReader`), read by `GET /v1/deliveries`. */
+  deliveries?: DeliveryStatusReader;
   /** Readiness of what the gateway depends on (the producer is connected…); combined with intake state. */
   ready?: () => Promise<boolean> | boolean;
   limits?: Partial<Limits>;
@@ -80,6 +83,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     now,
     snapshots: deps.snapshots,
     silences: deps.silences,
+    deliveries: deps.deliveries,
   };
 
   const app = Fastify({
@@ -128,6 +132,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   registerEventRoutes(app, ctx);
   registerReadRoutes(app, ctx);
   registerSilenceRoutes(app, ctx);
+  registerDeliveryRoutes(app, ctx);
   // A platform's webhook exists only when its credentials are configured: an unconfigured one cannot verify.
   const p = deps.config.platforms;
   if (p.douyin !== undefined) registerDouyinRoute(app, ctx, p.douyin);

@@ -2,7 +2,7 @@ import type { ScoreguardConfig } from "@sg/config";
 import { topicNames } from "@sg/events";
 import { createKafka, createProducer, ensureTopics, type Kafka, type Producer } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
-import { createSilenceStore } from "@sg/notifier";
+import { createDeliveryStatusReader, createSilenceStore } from "@sg/notifier";
 import { createSnapshotReader } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
 import type { Registry } from "prom-client";
@@ -98,6 +98,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     logger: log,
     snapshots: createSnapshotReader({ redis, keyPrefix: o.keyPrefix, config: o.config }),
     silences: createSilenceStore(redis, o.keyPrefix),
+    deliveries: createDeliveryStatusReader(redis, o.keyPrefix),
     ready,
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),
     ...(o.sourceRate === undefined ? {} : { sourceRate: o.sourceRate }),

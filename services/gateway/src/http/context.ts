@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
-import type { SilenceStore } from "@sg/notifier";
+import type { DeliveryStatusReader, SilenceStore } from "@sg/notifier";
 import type { EventSink, GatewayConfig, SnapshotReader } from "../ports.js";
 import type { TokenRegistry, TokenScope } from "./auth.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
@@ -34,6 +34,7 @@ export interface GatewayContext {
   now: () => number;
   snapshots: SnapshotReader | undefined;
   silences: SilenceStore | undefined;
+  deliveries: DeliveryStatusReader | undefined;
 }
 
 export const REFUSALS = {

@@ -112,6 +112,35 @@ export function openApiDocument(limits: Limits): object {
         Silence: {
           allOf: [ref("SilenceInput"), { type: "object", required: ["id", "startsAt"], properties: { id: { type: "string" } } }],
         },
+        DeliveryStatus: {
+          type: "object",
+          description: "The notifier's last delivery attempt to a receiver. Never carries a URL, token or secret.",
+          required: ["receiver", "channel", "outcome", "code", "at", "notificationIds"],
+          properties: {
+            receiver: { type: "string", description: "The receiver's name in the configuration" },
+            channel: { type: "string", description: "dingtalk, feishu, wecom, slack, webhook" },
+            outcome: { type: "string", enum: ["ok", "retryable", "permanent", "too_large", "retry_exhausted"] },
+            code: { type: "string", description: "The channel's own code, e.g. DingTalk 310000, http_503, timeout" },
+            at: { type: "string", format: "date-time" },
+            notificationIds: { type: "array", items: { type: "string" } },
+          },
+          additionalProperties: false,
+        },
+        DeliveryFailure: {
+          type: "object",
+          description: "A delivery the notifier gave up on (permanent error, too large, or retries exhausted)",
+          required: ["receiver", "channel", "outcome", "code", "at", "notificationIds", "alerts"],
+          properties: {
+            receiver: { type: "string" },
+            channel: { type: "string" },
+            outcome: { type: "string", enum: ["permanent", "too_large", "retry_exhausted"] },
+            code: { type: "string" },
+            at: { type: "string", format: "date-time" },
+            notificationIds: { type: "array", items: { type: "string" } },
+            alerts: { type: "array", description: "Identities platform:shopId:metric:kind of the alerts the message carried", items: { type: "string" } },
+          },
+          additionalProperties: false,
+        },
       },
     },
     paths: {
@@ -191,6 +220,33 @@ export function openApiDocument(limits: Limits): object {
           security: [{ bearer: [] }],
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: { "204": { description: "Removed" }, ...tokenRefusals, "404": refusal("No such active silence") },
+        },
+      },
+      "/v1/deliveries": {
+        get: {
+          summary: "The notifier's delivery status",
+          description:
+            "The last attempt per receiver and recent failed deliveries, newest first (alerts.md: a permanent error remains visible through the API). " +
+            "A token listing `*` sees every receiver and failure; any other token sees `receivers: {}` and only the failures whose alerts all belong to shops it lists.",
+          security: [{ bearer: [] }],
+          parameters: [{ name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200, default: 50 }, description: "Most failures returned" }],
+          responses: {
+            "200": {
+              description: "Delivery status",
+              content: json({
+                type: "object",
+                required: ["receivers", "failures"],
+                properties: {
+                  receivers: { type: "object", additionalProperties: ref("DeliveryStatus") },
+                  failures: { type: "array", maxItems: 200, items: ref("DeliveryFailure") },
+                },
+              }),
+            },
+            "400": refusal("limit is not an integer from 1 to 200 (problems names limit)"),
+            "401": tokenRefusals["401"],
+            "429": tokenRefusals["429"],
+            "503": refusal("The delivery status reader is not configured"),
+          },
         },
       },
       "/webhooks/douyin": {

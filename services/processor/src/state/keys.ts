@@ -18,6 +18,10 @@ export function createKeys(prefix: string) {
     shopIds: (s: ShopRef) => shop(s, "ids"),
     /** ZSET canonical event JSON → event time (ms): the shop's retained events. */
     shopLog: (s: ShopRef) => shop(s, "log"),
+    /** HASH orderId → JSON of the order's latest `logistics.updated` (the only one any metric reads). */
+    shopTrack: (s: ShopRef) => shop(s, "track"),
+    /** ZSET orderId → time of that latest update, to trim `shopTrack` at retention. */
+    shopTrackIndex: (s: ShopRef) => shop(s, "track-idx"),
     /** HASH alert identity → JSON of its last state (status, severity, seq). */
     shopAlerts: (s: ShopRef) => shop(s, "alerts"),
     /** ZSET `platform:shopId` → next deadline (ms): which shops the ticker must re-evaluate, and when. */

@@ -7,6 +7,8 @@ describe("processor keys", () => {
   it("pins the exact key strings, each with the shop hash tag", () => {
     expect(keys.shopIds(shop)).toBe("sg:{kuaishou:s1}:ids");
     expect(keys.shopLog(shop)).toBe("sg:{kuaishou:s1}:log");
+    expect(keys.shopTrack(shop)).toBe("sg:{kuaishou:s1}:track");
+    expect(keys.shopTrackIndex(shop)).toBe("sg:{kuaishou:s1}:track-idx");
     expect(keys.shopAlerts(shop)).toBe("sg:{kuaishou:s1}:alerts");
     expect(keys.due()).toBe("sg:due");
   });

@@ -1,9 +1,18 @@
-import type { CanonicalEvent } from "@sg/events";
+import { toMillis, type CanonicalEvent } from "@sg/events";
 import { defineLuaScripts, queueLuaScript, type Redis } from "@sg/redis";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 
 /** Retention of events and of the dedup index (architecture.md "Event time, any order": 31 days). */
 export const RETENTION_MS = 31 * 86_400_000;
+/**
+ * Where an event is kept: an order's `logistics.updated` events only set the time of its last tracking
+ * update (`stalled_shipments`), so only the order's latest one is kept, under the order id. Every other
+ * event is kept as is. This is exact under any arrival order: the latest of the kept ones is the latest.
+ */
+function lane(e: CanonicalEvent): string {
+  return e.type === "logistics.updated" ? e.orderId : "";
+}
+
 /** Keys live a day past retention, so a quiet shop's state disappears by itself. */
 const TTL_SECONDS = 32 * 86_400;
 
@@ -37,8 +46,8 @@ export class ShopStore {
     const order: string[] = [];
     for (const [key, { shop, events }] of byShop) {
       const args: (string | number)[] = [nowMs - RETENTION_MS, TTL_SECONDS];
-      for (const e of events) args.push(e.event.id, e.atMs, e.json);
-      queueLuaScript(pipeline, "applyEvents", [this.keys.shopIds(shop), this.keys.shopLog(shop)], args);
+      for (const e of events) args.push(e.event.id, e.atMs, e.json, lane(e.event));
+      queueLuaScript(pipeline, "applyEvents", this.shopKeys(shop), args);
       order.push(key);
     }
     const replies = (await pipeline.exec()) ?? [];
@@ -50,15 +59,29 @@ export class ShopStore {
     return out;
   }
 
+  /** The keys `applyEvents.lua` touches, all with the shop's hash tag. */
+  shopKeys(shop: ShopRef): string[] {
+    return [this.keys.shopIds(shop), this.keys.shopLog(shop), this.keys.shopTrack(shop), this.keys.shopTrackIndex(shop)];
+  }
+
   /** The shop's retained events (any order; the engine sorts). */
   async loadEvents(shop: ShopRef, nowMs: number): Promise<CanonicalEvent[]> {
-    const members = await this.redis.zrangebyscore(this.keys.shopLog(shop), nowMs - RETENTION_MS, "+inf");
+    const cutoff = nowMs - RETENTION_MS;
+    const [members, tracks] = await Promise.all([
+      this.redis.zrangebyscore(this.keys.shopLog(shop), cutoff, "+inf"),
+      this.redis.hvals(this.keys.shopTrack(shop)),
+    ]);
     // Only events validated at intake are ever stored, so they are not validated again on this hot path.
-    return members.map((m) => JSON.parse(m) as CanonicalEvent);
+    const events = members.map((m) => JSON.parse(m) as CanonicalEvent);
+    for (const t of tracks) {
+      const e = JSON.parse(t) as CanonicalEvent;
+      if (toMillis(e.at) >= cutoff) events.push(e);
+    }
+    return events;
   }
 
   async hasShop(shop: ShopRef): Promise<boolean> {
-    return (await this.redis.exists(this.keys.shopLog(shop))) === 1;
+    return (await this.redis.exists(this.keys.shopLog(shop), this.keys.shopTrack(shop))) > 0;
   }
 
   async alertStates(shop: ShopRef): Promise<Record<string, string>> {

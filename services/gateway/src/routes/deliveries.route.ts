@@ -1,0 +1,85 @@
+import type { DeliveryFailure, DeliveryStatus } from "@sg/notifier";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { TokenScope } from "../http/auth.js";
+import { refuse, requireToken, type GatewayContext } from "../http/context.js";
+
+/** The notifier keeps its 200 newest failures (services/notifier state/delivery-status.ts `FAILURES_KEPT`). */
+export const MAX_DELIVERY_FAILURES = 200;
+export const DEFAULT_DELIVERY_FAILURES = 50;
+
+const Query = z.object({
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, "must be an integer from 1 to 200")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "must be an integer from 1 to 200").max(MAX_DELIVERY_FAILURES, "must be an integer from 1 to 200"))
+    .optional(),
+});
+
+/**
+ * The shop of an alert identity `platform:shopId:metric:kind` (`alertKey` of @sg/events). Platform, metric
+ * and kind never contain `:`; the shop id is whatever lies between. Null when it is not such an identity.
+ */
+export function shopOfAlertKey(key: string): { platform: string; shopId: string } | null {
+  const first = key.indexOf(":");
+  const last = key.lastIndexOf(":");
+  const beforeLast = last > 0 ? key.lastIndexOf(":", last - 1) : -1;
+  if (first <= 0 || beforeLast <= first + 1 || last <= beforeLast + 1 || last === key.length - 1) return null;
+  return { platform: key.slice(0, first), shopId: key.slice(first + 1, beforeLast) };
+}
+
+/**
+ * A token that does not list `*` sees a failure only when every alert it carried belongs to a shop the token
+ * lists. A failure naming no alert (or an identity that does not parse) belongs to no shop: only `*` sees it.
+ */
+function visible(scope: TokenScope, failure: DeliveryFailure): boolean {
+  if (scope.all) return true;
+  if (failure.alerts.length === 0) return false;
+  return failure.alerts.every((key) => {
+    const shop = shopOfAlertKey(key);
+    return shop !== null && scope.allows(shop.platform, shop.shopId);
+  });
+}
+
+// Field by field, so that whatever else a stored record might one day hold (a URL, a secret) never leaves.
+const status = (s: DeliveryStatus): DeliveryStatus => ({
+  receiver: s.receiver,
+  channel: s.channel,
+  outcome: s.outcome,
+  code: s.code,
+  at: s.at,
+  notificationIds: [...(s.notificationIds ?? [])],
+});
+const failure = (f: DeliveryFailure): DeliveryFailure => ({ ...status(f), alerts: [...(f.alerts ?? [])] });
+
+/**
+ * `GET /v1/deliveries` (alerts.md "Retries": a permanent error "remains visible through the API"): the
+ * notifier's last attempt per receiver and its recent failed deliveries, newest first, scoped by token.
+ * Receivers are global configuration, so only a `*` token sees them; other tokens get `receivers: {}`.
+ */
+export function registerDeliveryRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  app.get("/v1/deliveries", { onRequest: [requireToken(ctx)] }, async (request, reply) => {
+    const query = Query.safeParse(request.query ?? {});
+    if (!query.success) {
+      return refuse(ctx, request, reply, "invalid_request", "invalid query", {
+        fields: { problems: query.error.issues.map((i) => ({ field: i.path.join(".") || "(query)", reason: i.message })) },
+      });
+    }
+    if (ctx.deliveries === undefined) return refuse(ctx, request, reply, "unavailable", "the delivery status reader is not configured");
+    const scope = request.sgScope;
+    if (scope === null) return refuse(ctx, request, reply, "missing_token", "Authorization: Bearer <token> is required");
+    const limit = query.data.limit ?? DEFAULT_DELIVERY_FAILURES;
+
+    if (scope.all) {
+      const [receivers, failures] = await Promise.all([ctx.deliveries.receivers(), ctx.deliveries.failures(limit)]);
+      return reply.send({
+        receivers: Object.fromEntries(Object.entries(receivers).map(([name, s]) => [name, status(s)])),
+        failures: failures.slice(0, limit).map(failure),
+      });
+    }
+    // Filter over every failure kept, then cut, so a scoped token still gets up to `limit` of its own.
+    const failures = await ctx.deliveries.failures(MAX_DELIVERY_FAILURES);
+    return reply.send({ receivers: {}, failures: failures.filter((f) => visible(scope, f)).slice(0, limit).map(failure) });
+  });
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { CanonicalEvent } from "@sg/events";
+import { createRedis } from "@sg/redis";
+import { testInfra, uniqueName } from "@sg/test";
+import { RETENTION_MS, ShopStore } from "./shop-store.js";
+
+/** applyEvents.lua on the real Redis: idempotent, latest tracking update only, trimmed at retention, TTLs. */
+describe("ShopStore", () => {
+  const shop = { platform: "douyin", shopId: "st" };
+  const now = Date.parse("2026-03-10T12:00:00+08:00");
+  const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) =>
+    ({ id, type, ...shop, at, orderId: "o1", ...extra }) as unknown as CanonicalEvent;
+  const stored = (e: CanonicalEvent) => ({ event: e, atMs: Number(e.at), json: JSON.stringify(e) });
+  const apply = (store: ShopStore, events: CanonicalEvent[], at = now) =>
+    store.applyBatch(new Map([["douyin:st", { shop, events: events.map(stored) }]]), at);
+
+  it("applies each id once, keeps only an order's latest tracking update, and trims at retention", async () => {
+    const redis = createRedis(testInfra().redisUrl);
+    const store = new ShopStore(redis, uniqueName("store"));
+    try {
+      const h = 3_600_000;
+      const paid = ev("p", "order.paid", now - 50 * h);
+      const u1 = ev("u1", "logistics.updated", now - 30 * h);
+      const u2 = ev("u2", "logistics.updated", now - 20 * h);
+      const u0 = ev("u0", "logistics.updated", now - 40 * h);
+      expect((await apply(store, [paid, u1])).get("douyin:st")).toBe(2);
+      // u2 is later and replaces u1; u0 arrives late but is older, and changes nothing kept; p is a duplicate.
+      expect((await apply(store, [u2, u0, paid])).get("douyin:st")).toBe(2);
+      const kept = (await store.loadEvents(shop, now)).map((e) => e.id).sort();
+      expect(kept).toEqual(["p", "u2"]);
+      expect(await redis.ttl(store.keys.shopTrack(shop))).toBeGreaterThan(30 * 86_400);
+
+      // 31 days later (relative to the events), everything has aged out of retention.
+      const later = now + RETENTION_MS;
+      await apply(store, [ev("x", "order.paid", later, { orderId: "o2" })], later);
+      expect((await store.loadEvents(shop, later)).map((e) => e.id)).toEqual(["x"]);
+      expect(await redis.hlen(store.keys.shopTrack(shop))).toBe(0);
+      expect(await redis.zcard(store.keys.shopIds(shop))).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
