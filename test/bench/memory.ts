@@ -58,6 +58,10 @@ async function main() {
   try {
     const n = 2000;
     const conv = await measure(store, redis, { platform: "kuaishou", shopId: "chat" }, Array.from({ length: n }, (_, i) => conversation("chat", i, start + (i % 900) * 60_000)).flat());
+    // The same conversations two days later, after the daily compaction: a settled conversation keeps its last
+    // reply and the stage marks at or after it.
+    await store.compactChat({ platform: "kuaishou", shopId: "chat" }, start + 10 * DAY);
+    const convCompacted = await usage(redis, store.shopKeys({ platform: "kuaishou", shopId: "chat" }));
     const ord = await measure(store, redis, { platform: "douyin", shopId: "orders" }, Array.from({ length: n }, (_, i) => order("orders", i, start + (i % 900) * 60_000)).flat());
     const tracked = await measure(store, redis, { platform: "douyin", shopId: "tracked" }, Array.from({ length: n }, (_, i) => order("tracked", i, start + (i % 900) * 60_000, 8)).flat());
     // A busy shop-day: 500 conversations and 300 orders.
@@ -69,10 +73,12 @@ async function main() {
     console.log(`Redis memory of the processor state (MEMORY USAGE, ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
     console.log(`  per event (average)                         ${perEvent.toFixed(0)} B`);
     console.log(`  per conversation (transfer, 4 messages, close) ${(conv / n).toFixed(0)} B`);
+    console.log(`  per settled conversation older than yesterday (compacted) ${(convCompacted / n).toFixed(0)} B`);
     console.log(`  per live order (paid, shipped, picked up, update) ${(ord / n).toFixed(0)} B`);
     console.log(`  per live order with 8 tracking updates (only the latest is kept) ${(tracked / n).toFixed(0)} B`);
     console.log(`  per busy shop-day (500 conversations, 300 orders, 4200 events) ${(day / 1024).toFixed(0)} KiB`);
-    console.log(`  per shop over 31 days at that rate          ${((day * 31) / 1024 / 1024).toFixed(1)} MiB`);
+    const dayCompacted = 500 * (convCompacted / n) + (day - 500 * (conv / n));
+    console.log(`  per shop over 31 days at that rate          ${((day * 2 + dayCompacted * 29) / 1024 / 1024).toFixed(1)} MiB (2 days whole, 29 compacted)`);
   } finally {
     let cursor = "0";
     do {

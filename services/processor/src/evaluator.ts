@@ -28,6 +28,7 @@ export async function evaluateAndPublish(deps: {
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
+  await store.compactChat(shop, nowMs);
   const events = await store.loadEvents(shop, nowMs);
   if (events.length === 0) return undefined;
   const ev = evaluateShop({ ...shop, events, asOf: nowMs, shop: deps.config.shops?.[shopKey] ?? {} });

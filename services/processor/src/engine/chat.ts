@@ -84,17 +84,20 @@ export interface Session {
 
 /**
  * A consumer message opens a session if the consumer has none, or if their last message in either
- * direction is over `gapMs` old.
+ * direction is over `gapMs` old. A session lives while messages in either direction follow each other within
+ * `gapMs`; after a longer silence the consumer has none, and an agent's message does not open one.
  */
 export function sessions(c: ConsumerFacts, gapMs: number): Session[] {
   const replies = replyTimes(c);
   const out: Session[] = [];
   let last: number | undefined;
+  let live = false;
   for (const m of c.messages) {
-    // "if the consumer has none": a session exists only once a consumer message opened one.
-    if (m.sender === "consumer" && (out.length === 0 || last === undefined || m.at - last > gapMs)) {
+    if (last !== undefined && m.at - last > gapMs) live = false;
+    if (m.sender === "consumer" && !live) {
       const firstReply = firstAtOrAfter(replies, m.at);
       out.push(firstReply === undefined ? { open: m.at } : { open: m.at, firstReply });
+      live = true;
     }
     last = m.at;
   }

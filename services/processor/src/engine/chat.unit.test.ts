@@ -33,6 +33,10 @@ describe("JD sessions", () => {
     expect(sessions(x, 10 * M).map((s) => s.open)).toEqual([0, 25_000 + 20 * M + 1]);
     expect(sessions(x, 10 * M)[0]!.firstReply).toBe(25_000);
   });
+  it("after a silence of over 10 minutes the consumer has no session: an agent's message opens none, the consumer's next does", () => {
+    const x = c({ messages: [msg(0, "consumer"), msg(M, "agent"), msg(3 * 24 * 60 * M, "agent"), msg(3 * 24 * 60 * M + 2 * M, "consumer")] });
+    expect(sessions(x, 10 * M).map((s) => s.open)).toEqual([0, 3 * 24 * 60 * M + 2 * M]);
+  });
   it("the consumer's first message opens a session even right after an agent's", () => {
     const x = c({ messages: [msg(0, "agent"), msg(M, "consumer")] });
     expect(sessions(x, 10 * M).map((s) => s.open)).toEqual([M]);

@@ -22,6 +22,8 @@ export function createKeys(prefix: string) {
     shopTrack: (s: ShopRef) => shop(s, "track"),
     /** ZSET orderId → time of that latest update, to trim `shopTrack` at retention. */
     shopTrackIndex: (s: ShopRef) => shop(s, "track-idx"),
+    /** HASH of bookkeeping fields (`chatCompactedTo`: the cutoff of the last chat compaction). */
+    shopMeta: (s: ShopRef) => shop(s, "meta"),
     /** HASH alert identity → JSON of its last state (status, severity, seq). */
     shopAlerts: (s: ShopRef) => shop(s, "alerts"),
     /** ZSET `platform:shopId` → next deadline (ms): which shops the ticker must re-evaluate, and when. */

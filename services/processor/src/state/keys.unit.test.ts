@@ -9,6 +9,7 @@ describe("processor keys", () => {
     expect(keys.shopLog(shop)).toBe("sg:{kuaishou:s1}:log");
     expect(keys.shopTrack(shop)).toBe("sg:{kuaishou:s1}:track");
     expect(keys.shopTrackIndex(shop)).toBe("sg:{kuaishou:s1}:track-idx");
+    expect(keys.shopMeta(shop)).toBe("sg:{kuaishou:s1}:meta");
     expect(keys.shopAlerts(shop)).toBe("sg:{kuaishou:s1}:alerts");
     expect(keys.due()).toBe("sg:due");
   });

@@ -30,6 +30,20 @@ describe("ShopStore", () => {
       expect(kept).toEqual(["p", "u2"]);
       expect(await redis.ttl(store.keys.shopTrack(shop))).toBeGreaterThan(30 * 86_400);
 
+      // Chat compaction: a settled conversation from three days ago keeps its last reply, the stage mark at or
+      // before it (the transfer) and the marks after it (the close); the answered message goes.
+      const c = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) =>
+        ({ id, type, ...shop, at, consumerId: "u", ...extra }) as unknown as CanonicalEvent;
+      await apply(store, [
+        c("ct", "chat.transferred", now - 72 * h),
+        c("cm", "chat.message", now - 72 * h + 1000, { sender: "consumer" }),
+        c("ca", "chat.message", now - 72 * h + 60_000, { sender: "agent" }),
+        c("cc", "chat.closed", now - 71 * h),
+      ]);
+      expect(await store.compactChat(shop, now)).toBe(1);
+      expect(await store.compactChat(shop, now)).toBe(0);
+      expect((await store.loadEvents(shop, now)).map((e) => e.id).sort()).toEqual(["ca", "cc", "ct", "p", "u2"]);
+
       // 31 days later (relative to the events), everything has aged out of retention.
       const later = now + RETENTION_MS;
       await apply(store, [ev("x", "order.paid", later, { orderId: "o2" })], later);

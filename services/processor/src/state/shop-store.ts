@@ -1,5 +1,6 @@
 import { toMillis, type CanonicalEvent } from "@sg/events";
 import { defineLuaScripts, queueLuaScript, type Redis } from "@sg/redis";
+import { chatCutoff, droppableChatEvents } from "./chat-compaction.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 
 /** Retention of events and of the dedup index (architecture.md "Event time, any order": 31 days). */
@@ -78,6 +79,25 @@ export class ShopStore {
       if (toMillis(e.at) >= cutoff) events.push(e);
     }
     return events;
+  }
+
+  /**
+   * Drops the shop's old chat-stage events that no result can depend on any more (chat-compaction.ts), once
+   * per day. Late events before an already-compacted cutoff are compacted on the next day's pass.
+   * Returns the number of events dropped.
+   */
+  async compactChat(shop: ShopRef, nowMs: number): Promise<number> {
+    const cutoff = chatCutoff(nowMs);
+    const meta = this.keys.shopMeta(shop);
+    if (Number((await this.redis.hget(meta, "chatCompactedTo")) ?? 0) >= cutoff) return 0;
+    const log = this.keys.shopLog(shop);
+    const members = await this.redis.zrangebyscore(log, "-inf", `(${cutoff}`);
+    const parsed = members.map((m) => ({ m, e: JSON.parse(m) as CanonicalEvent }));
+    const drop = new Set(droppableChatEvents(parsed.map((p) => p.e), cutoff));
+    const gone = parsed.filter((p) => drop.has(p.e.id)).map((p) => p.m);
+    for (let i = 0; i < gone.length; i += 1000) await this.redis.zrem(log, ...gone.slice(i, i + 1000));
+    await this.redis.multi().hset(meta, "chatCompactedTo", String(cutoff)).expire(meta, TTL_SECONDS).exec();
+    return gone.length;
   }
 
   async hasShop(shop: ShopRef): Promise<boolean> {
