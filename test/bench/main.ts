@@ -10,7 +10,7 @@ import { resolveLocalInfra } from "@sg/infra";
 import { evaluateShop, runReplay } from "@sg/processor";
 import { ShopStore, type StoredEvent } from "@sg/processor/state";
 import { randomStream } from "@sg/processor/testing";
-import { createRedis, type Redis } from "@sg/redis";
+import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 
 const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
 const now = Date.parse("2026-03-05T12:00:00+08:00");
@@ -26,15 +26,6 @@ function streams(shops: number, perShop: number): CanonicalEvent[] {
 }
 
 const stored = (e: CanonicalEvent): StoredEvent => ({ event: e, atMs: Number(e.at), json: JSON.stringify(e) });
-
-async function cleanup(redis: Redis, prefix: string) {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
-}
 
 async function applyRate(redis: Redis, events: CanonicalEvent[], perCall: "event" | "shop", batch: number): Promise<number> {
   const prefix = `bench-${randomUUID()}`;
@@ -58,7 +49,7 @@ async function applyRate(redis: Redis, events: CanonicalEvent[], perCall: "event
     }
   }
   const secs = (performance.now() - t0) / 1000;
-  await cleanup(redis, prefix);
+  await deleteByPrefix(redis, prefix);
   return events.length / secs;
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { CanonicalEvent } from "@sg/events";
 import { resolveLocalInfra } from "@sg/infra";
 import { ShopStore } from "@sg/processor/state";
-import { createRedis } from "@sg/redis";
+import { createRedis, deleteByPrefix } from "@sg/redis";
 
 const DAY = 86_400_000;
 const H = 3_600_000;
@@ -80,12 +80,7 @@ async function main() {
     const dayCompacted = 500 * (convCompacted / n) + (day - 500 * (conv / n));
     console.log(`  per shop over 31 days at that rate          ${((day * 2 + dayCompacted * 29) / 1024 / 1024).toFixed(1)} MiB (2 days whole, 29 compacted)`);
   } finally {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteByPrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -11,3 +11,4 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   // ioredis retries a command through reconnects 20 times by default; 3 surfaces an outage faster.
   return new Redis(url, { maxRetriesPerRequest: 3, ...options });
 }
+export { deleteByPrefix } from "./prefix.js";

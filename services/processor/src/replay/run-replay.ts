@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { shopKey, toShanghaiIso, topicNames, type Platform } from "@sg/events";
 import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
-import { createRedis, type Redis } from "@sg/redis";
+import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { evaluateShop, type ShopSnapshot } from "../engine/index.js";
 import type { ShopConfigSource } from "../evaluator.js";
 import { silentLog } from "../log.js";
@@ -92,10 +92,5 @@ async function cleanup(kafka: Kafka, redis: Redis, prefix: string, topics: strin
   } finally {
     await admin.disconnect();
   }
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
+  await deleteByPrefix(redis, prefix);
 }
