@@ -24,6 +24,8 @@ export async function evaluateAndPublish(deps: {
   alertsTopic: string;
   config: ShopConfigSource;
   shopKey: string;
+  /** The shop's partition of sg.events, whose due index holds its next deadline. */
+  partition: number;
   nowMs: number;
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
@@ -40,6 +42,6 @@ export async function evaluateAndPublish(deps: {
     });
     await store.saveAlertStates(shop, states);
   }
-  await store.setDue(shopKey, ev.nextWake);
+  await store.setDue(shopKey, deps.partition, ev.nextWake);
   return ev;
 }

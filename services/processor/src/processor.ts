@@ -42,7 +42,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const store = new ShopStore(deps.redis, deps.keyPrefix);
   const producer: Producer = createProducer(deps.kafka);
   let consumer: Consumer | undefined;
-  const dirty = new Set<string>();
+  /** Shops to re-evaluate, with their partition of sg.events. */
+  const dirty = new Map<string, number>();
+  /** Partitions of sg.events this instance owns now (from the last group join). */
+  let assigned: number[] = [];
   let handled = 0;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -81,7 +84,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     let applied = 0;
     for (const [key, n] of added) {
       applied += n;
-      if (n > 0) dirty.add(key);
+      if (n > 0) dirty.set(key, batch.partition);
     }
     deps.metrics?.eventsApplied.inc(applied);
     deps.metrics?.duplicates.inc(batch.messages.length - dead.length - applied);
@@ -99,22 +102,23 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   async function flushOnce(throttle: boolean): Promise<void> {
     const now = deps.clock();
-    for (const key of await store.dueShops(now)) dirty.add(key);
+    // Only the owner of a partition fires its timers, so instances do not evaluate each other's shops.
+    for (const p of assigned) for (const key of await store.dueShops(p, now)) if (!dirty.has(key)) dirty.set(key, p);
     const wall = performance.now();
-    const keys = [...dirty].filter((k) => {
+    const keys = [...dirty].filter(([k]) => {
       const last = lastEval.get(k);
       return !throttle || !last || wall - last.at >= 4 * last.ms;
     });
-    for (const k of keys) dirty.delete(k);
-    for (const key of keys) {
+    for (const [k] of keys) dirty.delete(k);
+    for (const [key, partition] of keys) {
       const started = performance.now();
       try {
-        const ev = await evaluateAndPublish({ store, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, nowMs: now });
+        const ev = await evaluateAndPublish({ store, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now });
         deps.metrics?.evaluations.inc();
         if (ev) deps.metrics?.exportShop(ev.snapshot);
         lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
       } catch (err) {
-        dirty.add(key);
+        dirty.set(key, partition);
         deps.log.error({ err, shop: key }, "evaluation failed; will retry");
       }
     }
@@ -141,6 +145,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       await producer.connect();
       // 10 s: a crashed member's partitions move to a restarted one sooner than with the 30 s default.
       consumer = deps.kafka.consumer({ groupId: deps.groupId, maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        assigned = e.payload.memberAssignment[deps.topics.events] ?? [];
+      });
       await consumer.connect();
       await consumer.subscribe({ topics: [deps.topics.events], fromBeginning: true });
       await consumer.run({ eachBatchAutoResolve: false, eachBatch });

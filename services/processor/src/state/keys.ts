@@ -26,8 +26,11 @@ export function createKeys(prefix: string) {
     shopMeta: (s: ShopRef) => shop(s, "meta"),
     /** HASH alert identity → JSON of its last state (status, severity, seq). */
     shopAlerts: (s: ShopRef) => shop(s, "alerts"),
-    /** ZSET `platform:shopId` → next deadline (ms): which shops the ticker must re-evaluate, and when. */
-    due: () => `${prefix}:due`,
+    /**
+     * ZSET `platform:shopId` → next deadline (ms), one per partition of `sg.events`: which shops the ticker of
+     * the partition's owner must re-evaluate, and when. A partition that moves takes its timers with it.
+     */
+    due: (partition: number) => `${prefix}:due:${partition}`,
     /** Pattern matching every key under this prefix (replay cleanup). */
     all: () => `${prefix}:*`,
   };

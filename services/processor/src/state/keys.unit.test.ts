@@ -11,7 +11,7 @@ describe("processor keys", () => {
     expect(keys.shopTrackIndex(shop)).toBe("sg:{kuaishou:s1}:track-idx");
     expect(keys.shopMeta(shop)).toBe("sg:{kuaishou:s1}:meta");
     expect(keys.shopAlerts(shop)).toBe("sg:{kuaishou:s1}:alerts");
-    expect(keys.due()).toBe("sg:due");
+    expect(keys.due(3)).toBe("sg:due:3");
   });
   it("isolates runs by prefix", () => {
     expect(createKeys("replay-1").shopLog(shop)).toBe("replay-1:{kuaishou:s1}:log");

@@ -114,12 +114,12 @@ export class ShopStore {
     await this.redis.multi().hset(key, states).expire(key, TTL_SECONDS).exec();
   }
 
-  /** Records when the shop must next be re-evaluated without a new event. */
-  async setDue(shopKey: string, atMs: number): Promise<void> {
-    await this.redis.zadd(this.keys.due(), atMs, shopKey);
+  /** Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event. */
+  async setDue(shopKey: string, partition: number, atMs: number): Promise<void> {
+    await this.redis.zadd(this.keys.due(partition), atMs, shopKey);
   }
 
-  async dueShops(nowMs: number, limit = 500): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.due(), "-inf", nowMs, "LIMIT", 0, limit);
+  async dueShops(partition: number, nowMs: number, limit = 500): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.due(partition), "-inf", nowMs, "LIMIT", 0, limit);
   }
 }
