@@ -32,7 +32,10 @@ export async function evaluateAndPublish(deps: {
   const shop = parseShopKey(shopKey);
   await store.compactChat(shop, nowMs);
   const events = await store.loadEvents(shop, nowMs);
-  if (events.length === 0) return undefined;
+  if (events.length === 0) {
+    await store.clearDue(shopKey, deps.partition);
+    return undefined;
+  }
   const ev = evaluateShop({ ...shop, events, asOf: nowMs, shop: deps.config.shops?.[shopKey] ?? {} });
   const { records, states } = alertTransitions(ev, await store.alertStates(shop), nowMs);
   if (records.length > 0) {

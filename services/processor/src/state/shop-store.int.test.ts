@@ -50,6 +50,13 @@ describe("ShopStore", () => {
       expect((await store.loadEvents(shop, later)).map((e) => e.id)).toEqual(["x"]);
       expect(await redis.hlen(store.keys.shopTrack(shop))).toBe(0);
       expect(await redis.zcard(store.keys.shopIds(shop))).toBe(1);
+
+      // The due index: set with a TTL, cleared for a shop with nothing left.
+      await store.setDue("douyin:st", 2, later + 1000);
+      expect(await store.dueShops(2, later + 1000)).toEqual(["douyin:st"]);
+      expect(await redis.ttl(store.keys.due(2))).toBeGreaterThan(0);
+      await store.clearDue("douyin:st", 2);
+      expect(await store.dueShops(2, later + 1000)).toEqual([]);
     } finally {
       redis.disconnect();
     }

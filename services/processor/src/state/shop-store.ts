@@ -116,7 +116,13 @@ export class ShopStore {
 
   /** Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event. */
   async setDue(shopKey: string, partition: number, atMs: number): Promise<void> {
-    await this.redis.zadd(this.keys.due(partition), atMs, shopKey);
+    const key = this.keys.due(partition);
+    await this.redis.multi().zadd(key, atMs, shopKey).expire(key, TTL_SECONDS).exec();
+  }
+
+  /** A shop with no retained event has nothing left to time. */
+  async clearDue(shopKey: string, partition: number): Promise<void> {
+    await this.redis.zrem(this.keys.due(partition), shopKey);
   }
 
   async dueShops(partition: number, nowMs: number, limit = 500): Promise<string[]> {
