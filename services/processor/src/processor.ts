@@ -34,6 +34,8 @@ export interface Processor {
   /** Records consumed so far (applied or dead-lettered). */
   readonly handled: number;
   readonly running: boolean;
+  /** Partitions of sg.events this instance owns since the last group join. */
+  readonly assignedPartitions: readonly number[];
   readonly store: ShopStore;
 }
 
@@ -140,6 +142,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     },
     get running() {
       return running;
+    },
+    get assignedPartitions() {
+      return assigned;
     },
     async start() {
       await producer.connect();
