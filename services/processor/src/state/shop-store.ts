@@ -100,10 +100,6 @@ export class ShopStore {
     return gone.length;
   }
 
-  async hasShop(shop: ShopRef): Promise<boolean> {
-    return (await this.redis.exists(this.keys.shopLog(shop), this.keys.shopTrack(shop))) > 0;
-  }
-
   async alertStates(shop: ShopRef): Promise<Record<string, string>> {
     return this.redis.hgetall(this.keys.shopAlerts(shop));
   }
