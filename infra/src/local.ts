@@ -5,9 +5,9 @@ import { ensureRedis, redisAnswers } from "./redis.js";
 
 export type LocalInfra = { brokers: string[]; redisUrl: string; notes: string[] };
 
-/** The Redis every local command shares when REDIS_URL is unset: the usual one, else one started on 6390. */
+/** The Redis every local command shares when REDIS_URL is unset: the one on 6379, started there if none answers (as `npm run infra:up` does). */
 const DEFAULT_REDIS = "redis://127.0.0.1:6379";
-const FALLBACK_REDIS_PORT = 6390;
+const FALLBACK_REDIS_PORT = 6379;
 
 export async function resolveLocalInfra(options: { log?: (msg: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<LocalInfra> {
   const env = options.env ?? process.env;
