@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AlertRecord, topicNames, type CanonicalEvent } from "@sg/events";
-import { createKafka, createProducer, ensureTopics, logLevel } from "@sg/kafka";
+import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
+import { ensurePipelineTopics } from "./topics.js";
 
 /**
  * metrics.md "Alerts": state changes go to sg.alerts keyed by identity. A deadline fires from the
@@ -18,11 +19,7 @@ describe("metric alerts on sg.alerts", () => {
     const topics = topicNames(`${run}.`);
     const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
     const redis = createRedis(redisUrl);
-    await ensureTopics(kafka, [
-      { topic: topics.events, numPartitions: 2 },
-      { topic: topics.dlq, numPartitions: 1 },
-      { topic: topics.alerts, numPartitions: 1 },
-    ]);
+    await ensurePipelineTopics(kafka, topics, 2);
     const ev = (id: string, type: string, at: string, extra: Record<string, unknown>) =>
       ({ id, type, platform: "kuaishou", shopId: "a1", at, consumerId: "u", ...extra }) as unknown as CanonicalEvent;
     const producer = createProducer(kafka);

@@ -2,13 +2,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
-import { createKafka, createProducer, ensureTopics, logLevel } from "@sg/kafka";
+import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { evaluateShop } from "./engine/index.js";
 import { createSnapshotReader } from "./snapshot.js";
 import { createKeys } from "./state/keys.js";
 import { randomStream } from "./testing/random-events.js";
+import { ensurePipelineTopics } from "./topics.js";
 
 /**
  * Crash test (issue 3): SIGKILL the processor process halfway through a stream, start it again, and the
@@ -31,11 +32,7 @@ describe("crash and restart", () => {
     const run = uniqueName("crash");
     const topics = topicNames(`${run}.`);
     const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    await ensureTopics(kafka, [
-      { topic: topics.events, numPartitions: 4 },
-      { topic: topics.dlq, numPartitions: 1 },
-      { topic: topics.alerts, numPartitions: 1 },
-    ]);
+    await ensurePipelineTopics(kafka, topics, 4);
     // The processor runs on the wall clock, so the stream lies in the last few days.
     const startMs = Date.now() - 20 * 86_400_000;
     const events: CanonicalEvent[] = [];

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { topicNames } from "@sg/events";
-import { createKafka, createProducer, ensureTopics, logLevel } from "@sg/kafka";
+import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
 import { createSnapshotReader } from "./snapshot.js";
+import { ensurePipelineTopics } from "./topics.js";
 
 /** Bad input never loses good data: invalid records go to the DLQ with a reason, the rest is applied. */
 describe("dead letters", () => {
@@ -15,11 +16,7 @@ describe("dead letters", () => {
     const topics = topicNames(`${run}.`);
     const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
     const redis = createRedis(redisUrl);
-    await ensureTopics(kafka, [
-      { topic: topics.events, numPartitions: 2 },
-      { topic: topics.dlq, numPartitions: 1 },
-      { topic: topics.alerts, numPartitions: 1 },
-    ]);
+    await ensurePipelineTopics(kafka, topics, 2);
     const now = Date.parse("2026-03-02T12:00:00+08:00");
     const paid = (id: string, orderId: string, at: string) => JSON.stringify({ id, type: "order.paid", platform: "douyin", shopId: "s", at, orderId });
     const producer = createProducer(kafka);

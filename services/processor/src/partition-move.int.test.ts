@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AlertRecord, topicNames } from "@sg/events";
-import { createKafka, createProducer, ensureTopics, logLevel } from "@sg/kafka";
+import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
+import { ensurePipelineTopics } from "./topics.js";
 
 /**
  * Issue 3: timers survive a partition moving to another instance. Two processors share the group; one
@@ -17,11 +18,7 @@ describe("partition move", () => {
     const topics = topicNames(`${run}.`);
     const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
     const redis = createRedis(redisUrl);
-    await ensureTopics(kafka, [
-      { topic: topics.events, numPartitions: 4 },
-      { topic: topics.dlq, numPartitions: 1 },
-      { topic: topics.alerts, numPartitions: 1 },
-    ]);
+    await ensurePipelineTopics(kafka, topics, 4);
     const shops = Array.from({ length: 8 }, (_, i) => `m${i}`);
     const producer = createProducer(kafka);
     await producer.connect();

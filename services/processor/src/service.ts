@@ -1,11 +1,12 @@
 import { topicNames } from "@sg/events";
-import { createKafka, ensureTopics, type Kafka } from "@sg/kafka";
+import { createKafka, type Kafka } from "@sg/kafka";
 import { createRedis, type Redis } from "@sg/redis";
 import type { Registry } from "prom-client";
 import type { ShopConfigSource } from "./evaluator.js";
 import type { Log } from "./log.js";
 import { createProcessor, type Processor } from "./processor.js";
 import { processorMetrics } from "./telemetry.js";
+import { ensurePipelineTopics } from "./topics.js";
 
 export interface ProcessorServiceOptions {
   brokers: string[];
@@ -27,11 +28,7 @@ export async function startProcessorService(o: ProcessorServiceOptions): Promise
   const topics = topicNames(o.topicPrefix);
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor" });
   const redis = createRedis(o.redisUrl);
-  await ensureTopics(kafka, [
-    { topic: topics.events, numPartitions: o.eventsPartitions },
-    { topic: topics.dlq, numPartitions: 1 },
-    { topic: topics.alerts, numPartitions: 3 },
-  ]);
+  await ensurePipelineTopics(kafka, topics, o.eventsPartitions, 3);
   const processor = createProcessor({
     kafka, redis, topics, keyPrefix: o.keyPrefix, groupId: o.groupId, clock: Date.now, config: o.config,
     log: o.log, metrics: processorMetrics(o.registry, o.exportShopLimit), evalIntervalMs: o.evalIntervalMs,

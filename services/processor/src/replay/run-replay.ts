@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { shopKey, toShanghaiIso, topicNames, type Platform } from "@sg/events";
-import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
+import { createKafka, createProducer, logLevel, type Kafka } from "@sg/kafka";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { evaluateShop, type ShopSnapshot } from "../engine/index.js";
 import type { ShopConfigSource } from "../evaluator.js";
@@ -8,6 +8,7 @@ import { silentLog } from "../log.js";
 import { createProcessor } from "../processor.js";
 import { createSnapshotReader } from "../snapshot.js";
 import type { ReadEvents } from "./read-events.js";
+import { ensurePipelineTopics } from "../topics.js";
 
 export interface ReplayOutput {
   asOf: string;
@@ -36,11 +37,7 @@ export async function runReplay(input: {
   });
   const producer = createProducer(kafka);
   try {
-    await ensureTopics(kafka, [
-      { topic: topics.events, numPartitions: 3 },
-      { topic: topics.dlq, numPartitions: 1 },
-      { topic: topics.alerts, numPartitions: 1 },
-    ]);
+    await ensurePipelineTopics(kafka, topics, 3);
     await producer.connect();
     const total = input.read.lines.length;
     for (let i = 0; i < total; i += 1000) {
