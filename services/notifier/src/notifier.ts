@@ -44,6 +44,11 @@ export interface NotifierDeps {
   httpTimeoutMs?: number;
   /** A receiver's delivery lease; another instance takes over after this if one dies mid-delivery. */
   leaseMs?: number;
+  /**
+   * How long a rate-limited robot gathers queued notifications before a message, so a burst is merged
+   * into one summary; default the larger of 1 s and two ticks (a burst's groups flush over several ticks).
+   */
+  mergeWaitMs?: number;
   grafanaUrl?: string;
   templatesDir?: URL;
 }
@@ -112,6 +117,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       retry: { ...DEFAULT_RETRY, ...deps.retry },
       httpTimeoutMs: deps.httpTimeoutMs ?? 5_000,
       leaseMs: deps.leaseMs ?? 30_000,
+      mergeWaitMs: deps.mergeWaitMs ?? Math.max(1_000, 2 * tickMs),
       batch: 500,
     });
   });

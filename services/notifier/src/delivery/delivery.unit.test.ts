@@ -30,6 +30,37 @@ describe("planMessages", () => {
     for (const m of plan) expect(wecom.render(m.content, m.content.items.length).size).toBeLessThanOrEqual(4096);
   });
 
+  it("splits like a greedy fill, composing a few summaries per message rather than one per prefix", () => {
+    const wecom = createWeComChannel({ url: "http://x" });
+    // Varied sizes: some notifications hold several alerts.
+    const ns = Array.from({ length: 300 }, (_, i) =>
+      notification(Array.from({ length: 1 + (i % 4) }, (_, k) => record({ shopId: `s${i}`, metric: k === 0 ? "human_reply_3min_rate" : `m${k}` })), {}, `g${i}#1`),
+    );
+    let calls = 0;
+    const counting: Composer = {
+      one: compose.one,
+      many: (xs) => {
+        calls += 1;
+        return compose.many(xs);
+      },
+    };
+    const plan = planMessages(wecom, ns, counting);
+    // The reference: extend the current message while its summary still fits.
+    const greedy: string[][] = [];
+    let cur: typeof ns = [];
+    for (const n of ns) {
+      const c = compose.many([...cur, n]);
+      if (cur.length === 0 || wecom.render(c, c.items.length).size <= wecom.maxBytes) cur = [...cur, n];
+      else {
+        greedy.push(cur.map((x) => x.id));
+        cur = [n];
+      }
+    }
+    greedy.push(cur.map((x) => x.id));
+    expect(plan.map((m) => m.notifications.map((n) => n.id))).toEqual(greedy);
+    expect(calls).toBeLessThanOrEqual(plan.length * (Math.ceil(Math.log2(ns.length)) + 1));
+  });
+
   it("sends one queued notification in detail, and one message per notification to a webhook", () => {
     const ding = createDingTalkChannel({ url: "http://x" });
     expect(planMessages(ding, queued(1), compose)[0]?.content.itemSeparator).toBe("\n\n");

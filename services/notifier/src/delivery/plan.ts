@@ -25,23 +25,39 @@ export function planMessages(channel: Channel, queued: readonly Notification[], 
   const first = queued[0];
   if (queued.length === 1 && first) return [{ content: compose.one(first), notifications: [first] }];
 
-  const out: PlannedMessage[] = [];
-  let current: Notification[] = [];
-  const close = () => {
-    const only = current[0];
-    if (current.length === 1 && only) out.push({ content: compose.one(only), notifications: current });
-    else if (current.length > 1) out.push({ content: compose.many(current), notifications: current });
+  // A summary only grows with the notifications it merges, so each message takes the longest run of
+  // queued notifications whose summary fits (binary search), not a re-composition for every prefix: a
+  // burst of n costs O(log n) compositions per message instead of O(n), each of them O(n) to render.
+  const summaryIfFits = (ns: readonly Notification[]): MessageContent | null => {
+    const c = compose.many(ns);
+    return channel.render(c, c.items.length).size <= channel.maxBytes ? c : null;
   };
-  for (const n of queued) {
-    const candidate = [...current, n];
-    const c = compose.many(candidate);
-    if (current.length === 0 || channel.render(c, c.items.length).size <= channel.maxBytes) {
-      current = candidate;
-    } else {
-      close();
-      current = [n];
+  const out: PlannedMessage[] = [];
+  for (let start = 0; start < queued.length; ) {
+    const rest = queued.slice(start);
+    let content = rest.length > 1 ? summaryIfFits(rest) : null;
+    let take = content ? rest.length : 1; // at least one per message, even one too large (fitted when sent)
+    if (!content && rest.length > 2) {
+      // Longest prefix in [2, rest.length - 1] whose summary fits, if any.
+      let lo = 2;
+      let hi = rest.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const c = summaryIfFits(rest.slice(0, mid));
+        if (c) {
+          content = c;
+          take = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
     }
+    const chunk = rest.slice(0, take);
+    const only = chunk[0];
+    if (content) out.push({ content, notifications: chunk });
+    else if (only) out.push({ content: compose.one(only), notifications: [only] });
+    start += take;
   }
-  close();
   return out;
 }

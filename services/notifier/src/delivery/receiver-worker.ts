@@ -30,6 +30,12 @@ export interface ReceiverWorkerDeps {
   retry: RetryPolicy;
   httpTimeoutMs: number;
   leaseMs: number;
+  /**
+   * A robot with a rate limit gets nothing before its oldest queued notification is this old, so that a
+   * burst whose groups flush over several ticks (their group_wait counts from each alert's arrival) goes
+   * out as one summary, not as a detailed first message and a trickle of small ones spending the tokens.
+   */
+  mergeWaitMs: number;
   /** Most groups read per drain. */
   batch: number;
 }
@@ -125,7 +131,10 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
   /** One pass: deliver what is queued, as far as tokens and the robot allow. */
   async function drain(): Promise<void> {
     if (d.now() < retryAt) return;
-    if ((await d.redis.zcard(pendingKey)) === 0) return;
+    // Scores are when each group's oldest undelivered notification was queued: the first is the oldest.
+    const oldest = await d.redis.zrange(pendingKey, 0, 0, "WITHSCORES");
+    if (oldest.length === 0) return;
+    if (d.channel.buckets.length > 0 && d.now() < Number(oldest[1]) + d.mergeWaitMs) return;
     if (!(await acquire())) return;
     try {
       const plan = planMessages(d.channel, await queued(), d.compose);
