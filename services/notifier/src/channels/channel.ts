@@ -116,3 +116,20 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/**
+ * The outcome of a robot that always answers HTTP 200 with a JSON `errcode` (DingTalk, WeCom): `ok`, the
+ * codes worth a retry, the "too large" code; anything else is permanent, since retrying cannot help.
+ */
+export function classifyErrcode(answer: HttpAnswer, codes: { ok: number; retryable: readonly number[]; tooLarge: number }): SendResult {
+  const byStatus = classifyHttpStatus(answer.status);
+  if (byStatus) return byStatus;
+  const json = parseJsonObject(answer.text);
+  if (json === null || typeof json.errcode !== "number") return { outcome: "retryable", code: "bad_response" };
+  const code = json.errcode;
+  const c = String(code);
+  if (code === codes.ok) return { outcome: "ok", code: c };
+  if (codes.retryable.includes(code)) return { outcome: "retryable", code: c };
+  if (code === codes.tooLarge) return { outcome: "too_large", code: c };
+  return { outcome: "permanent", code: c };
+}

@@ -1,8 +1,7 @@
 import { createHmac } from "node:crypto";
 import {
-  classifyHttpStatus,
+  classifyErrcode,
   joinText,
-  parseJsonObject,
   utf8Bytes,
   type Channel,
   type HttpAnswer,
@@ -79,17 +78,8 @@ export function createDingTalkChannel(opts: DingTalkOptions): Channel {
     },
 
     classify(answer: HttpAnswer): SendResult {
-      const byStatus = classifyHttpStatus(answer.status);
-      if (byStatus) return byStatus;
-      const json = parseJsonObject(answer.text);
-      if (json === null || typeof json.errcode !== "number") return { outcome: "retryable", code: "bad_response" };
-      const code = json.errcode;
-      const c = String(code);
-      if (code === OK) return { outcome: "ok", code: c };
-      if (code === RATE_LIMITED || code === SYSTEM_BUSY) return { outcome: "retryable", code: c };
-      if (code === TOO_LARGE) return { outcome: "too_large", code: c };
-      // 310000 (sign, keyword or IP check), 300001 (token), 400xx (payload): retrying cannot help.
-      return { outcome: "permanent", code: c };
+      // 310000 (sign, keyword or IP check), 300001 (token), 400xx (payload) are permanent: retrying cannot help.
+      return classifyErrcode(answer, { ok: OK, retryable: [RATE_LIMITED, SYSTEM_BUSY], tooLarge: TOO_LARGE });
     },
   };
 }

@@ -1,7 +1,6 @@
 import {
-  classifyHttpStatus,
+  classifyErrcode,
   joinText,
-  parseJsonObject,
   utf8Bytes,
   type Channel,
   type HttpAnswer,
@@ -58,17 +57,8 @@ export function createWeComChannel(opts: WeComOptions): Channel {
     },
 
     classify(answer: HttpAnswer): SendResult {
-      const byStatus = classifyHttpStatus(answer.status);
-      if (byStatus) return byStatus;
-      const json = parseJsonObject(answer.text);
-      if (json === null || typeof json.errcode !== "number") return { outcome: "retryable", code: "bad_response" };
-      const code = json.errcode;
-      const c = String(code);
-      if (code === OK) return { outcome: "ok", code: c };
-      if (code === RATE_LIMITED || code === SYSTEM_BUSY) return { outcome: "retryable", code: c };
-      if (code === TOO_LARGE) return { outcome: "too_large", code: c };
-      // 93000 (invalid key), 40008 (message type), 44004 (empty content): retrying cannot help.
-      return { outcome: "permanent", code: c };
+      // 93000 (invalid key), 40008 (message type), 44004 (empty content) are permanent: retrying cannot help.
+      return classifyErrcode(answer, { ok: OK, retryable: [RATE_LIMITED, SYSTEM_BUSY], tooLarge: TOO_LARGE });
     },
   };
 }
