@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import {
+  mentionTags,
   classifyHttpStatus,
   joinText,
   parseJsonObject,
@@ -61,8 +62,7 @@ export function createFeishuChannel(opts: FeishuOptions): Channel {
     buckets: BUCKETS,
 
     render(content: MessageContent, shown: number): RenderedBody {
-      const ids = [...new Set([...baseUserIds, ...content.mentions.userIds])];
-      const at = [...(content.mentions.all ? ["<at id=all></at>"] : []), ...ids.map((id) => `<at id=${id}></at>`)].join(" ");
+      const at = mentionTags(content, baseUserIds, { all: "<at id=all></at>", user: (id) => `<at id=${id}></at>` });
       const body: FeishuBody = {
         msg_type: "interactive",
         card: {

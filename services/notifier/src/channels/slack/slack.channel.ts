@@ -1,4 +1,5 @@
 import {
+  mentionTags,
   joinText,
   parseRetryAfter,
   utf8Bytes,
@@ -50,8 +51,7 @@ export function createSlackChannel(opts: SlackOptions): Channel {
     buckets: BUCKETS,
 
     render(content: MessageContent, shown: number): RenderedBody {
-      const ids = [...new Set([...baseUserIds, ...content.mentions.userIds])];
-      const at = [...(content.mentions.all ? ["<!channel>"] : []), ...ids.map((id) => `<@${id}>`)].join(" ");
+      const at = mentionTags(content, baseUserIds, { all: "<!channel>", user: (id) => `<@${id}>` });
       const text = toMrkdwn(joinText(content, shown)) + (at ? `\n\n${at}` : "");
       const body: SlackBody = {
         text: content.title,

@@ -1,4 +1,5 @@
 import {
+  mentionTags,
   classifyErrcode,
   joinText,
   utf8Bytes,
@@ -44,8 +45,7 @@ export function createWeComChannel(opts: WeComOptions): Channel {
     buckets: BUCKETS,
 
     render(content: MessageContent, shown: number): RenderedBody {
-      const ids = [...new Set([...baseUserIds, ...content.mentions.userIds])];
-      const at = [...(content.mentions.all ? ["<@all>"] : []), ...ids.map((id) => `<@${id}>`)].join(" ");
+      const at = mentionTags(content, baseUserIds, { all: "<@all>", user: (id) => `<@${id}>` });
       const title = `<font color="${COLOR[content.tone]}">**${content.title}**</font>`;
       const text = `${title}\n\n${joinText(content, shown, at ? [at] : [])}`;
       const body: WeComBody = { msgtype: "markdown", markdown: { content: text } };
