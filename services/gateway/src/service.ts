@@ -1,9 +1,9 @@
 import type { ScoreguardConfig } from "@sg/config";
+import { createProjectionReader } from "./snapshots.js";
 import { topicNames } from "@sg/events";
 import { createKafka, createProducer, ensureTopics, type Kafka, type Producer } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
 import { createDeliveryStatusReader, createSilenceStore } from "@sg/notifier";
-import { createSnapshotReader } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
 import type { Registry } from "prom-client";
 import { createPddClient, type PddClient } from "./adapters/pdd/pdd.client.js";
@@ -96,7 +96,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     registry: o.registry,
     metrics,
     logger: log,
-    snapshots: createSnapshotReader({ redis, keyPrefix: o.keyPrefix, config: o.config }),
+    snapshots: createProjectionReader(redis, o.keyPrefix),
     silences: createSilenceStore(redis, o.keyPrefix),
     deliveries: createDeliveryStatusReader(redis, o.keyPrefix),
     ready,

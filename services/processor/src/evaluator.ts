@@ -2,6 +2,7 @@ import { alertKey, type Platform } from "@sg/events";
 import type { Producer } from "@sg/kafka";
 import { evaluateShop, type ShopEvaluation, type ShopOverrides } from "./engine/index.js";
 import { alertTransitions } from "./alert-transitions.js";
+import type { ProjectionWriter } from "./projection/projection.js";
 import type { ShopStore } from "./state/shop-store.js";
 
 export interface ShopConfigSource {
@@ -20,6 +21,7 @@ export function parseShopKey(key: string): { platform: Platform; shopId: string 
  */
 export async function evaluateAndPublish(deps: {
   store: ShopStore;
+  projection: ProjectionWriter;
   producer: Producer;
   alertsTopic: string;
   config: ShopConfigSource;
@@ -45,6 +47,7 @@ export async function evaluateAndPublish(deps: {
     });
     await store.saveAlertStates(shop, states);
   }
+  await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
   await store.setDue(shopKey, deps.partition, ev.nextWake);
   return ev;
 }

@@ -4,6 +4,7 @@ import type { Redis } from "@sg/redis";
 import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
 import { intake } from "./intake.js";
 import type { Log } from "./log.js";
+import { ProjectionWriter } from "./projection/projection.js";
 import { ShopStore, type StoredEvent } from "./state/shop-store.js";
 import type { ShopRef } from "./state/keys.js";
 import type { ProcessorMetrics } from "./telemetry.js";
@@ -42,6 +43,7 @@ export interface Processor {
 /** The processor (architecture.md): `sg.events` → Redis state via Lua → metric status → `sg.alerts`. */
 export function createProcessor(deps: ProcessorDeps): Processor {
   const store = new ShopStore(deps.redis, deps.keyPrefix);
+  const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
   const producer: Producer = createProducer(deps.kafka);
   let consumer: Consumer | undefined;
   /** Shops to re-evaluate, with their partition of sg.events. */
@@ -115,7 +117,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     for (const [key, partition] of keys) {
       const started = performance.now();
       try {
-        const ev = await evaluateAndPublish({ store, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now });
+        const ev = await evaluateAndPublish({ store, projection, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now });
         deps.metrics?.evaluations.inc();
         if (ev) deps.metrics?.exportShop(ev.snapshot);
         lastEval.set(key, { at: performance.now(), ms: performance.now() - started });

@@ -3,3 +3,4 @@ export * from "./parse.js";
 export * from "./time.js";
 export * from "./topics.js";
 export * from "./alerts.js";
+export * from "./snapshot.js";

@@ -1,4 +1,4 @@
-import { toShanghaiIso, type CanonicalEvent, type Platform } from "@sg/events";
+import { SNAPSHOT_DUE_LIMIT, toShanghaiIso, type CanonicalEvent, type DueItem, type DueItemKind, type Platform } from "@sg/events";
 import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange } from "./calendar.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
@@ -34,6 +34,30 @@ export interface ShopEvaluation {
   states: MetricState[];
   /** The next moment after asOf at which the result can change without a new event. */
   nextWake: number;
+  /** Pending items of every metric, soonest deadline first, at most SNAPSHOT_DUE_LIMIT (the board's queue). */
+  due: DueItem[];
+}
+
+/** What a pending item of each kind of metric is (the entity its deadline belongs to). */
+const DUE_ITEM_OF: Partial<Record<MetricDef["kind"], DueItemKind>> = {
+  reply_consumer_day: "consumer",
+  avg_response_seconds: "consumer",
+  first_response_sessions: "consumer",
+  pickup_rate: "order",
+  business_time_rate: "aftersale",
+  overdue_refund_count: "aftersale",
+};
+
+/** The pending items of all metrics, soonest first, bounded (snapshot.ts in @sg/events). */
+export function dueItems(states: readonly MetricState[]): DueItem[] {
+  const out: DueItem[] = [];
+  for (const s of states) {
+    const item = DUE_ITEM_OF[s.def.kind];
+    if (!item) continue;
+    for (const p of s.measured.pendingItems ?? []) out.push({ metric: s.name, item, id: p.id, deadline: p.deadline });
+  }
+  out.sort((a, b) => a.deadline - b.deadline || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.slice(0, SNAPSHOT_DUE_LIMIT);
 }
 
 export function limitsFor(name: string, def: MetricDef, shop: ShopOverrides): Limits {
@@ -116,5 +140,6 @@ export function evaluateShop(input: {
     snapshot: { platform: input.platform, shopId: input.shopId, rulePack: pack.id, metrics, alerts: firingAlerts(states) },
     states,
     nextWake,
+    due: dueItems(states),
   };
 }

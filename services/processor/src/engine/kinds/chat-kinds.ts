@@ -15,7 +15,7 @@ export const avgResponseSeconds: KindFn<DefOf<"avg_response_seconds">> = ({ def,
   const hours = dailyHours(def.params.serviceHours);
   let sum = 0;
   let n = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const c of model.consumers.values()) {
     for (const w of waits(c)) {
       if (!inRange(w.open, window) || !inHours(w.open, hours)) continue;
@@ -26,12 +26,14 @@ export const avgResponseSeconds: KindFn<DefOf<"avg_response_seconds">> = ({ def,
         sum += cap / 1000;
         n++;
       } else {
-        pendingDeadlines.push(w.open + cap);
+        pendingItems.push({ id: c.consumerId, deadline: w.open + cap });
       }
     }
   }
+  const pendingDeadlines = pendingItems.map((p) => p.deadline);
   return {
     value: ratio(sum, n),
+    pendingItems,
     numerator: sum,
     denominator: n,
     pending: pendingDeadlines.length,
@@ -51,7 +53,7 @@ export const firstResponseSessions: KindFn<DefOf<"first_response_sessions">> = (
   const hours = dailyHours(def.params.serviceHours);
   let numerator = 0;
   let denominator = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const c of model.consumers.values()) {
     for (const s of sessions(c, gap)) {
       if (!inRange(s.open, window) || !inHours(s.open, hours)) continue;
@@ -62,9 +64,9 @@ export const firstResponseSessions: KindFn<DefOf<"first_response_sessions">> = (
       } else if (s.firstReply !== undefined || deadline <= asOf) {
         denominator++;
       } else {
-        pendingDeadlines.push(deadline);
+        pendingItems.push({ id: c.consumerId, deadline });
       }
     }
   }
-  return rateWithPending(numerator, denominator, pendingDeadlines, asOf, limits.leadMs);
+  return rateWithPending(numerator, denominator, pendingItems, asOf, limits.leadMs);
 };

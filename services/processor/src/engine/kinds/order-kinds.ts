@@ -62,7 +62,7 @@ export const pickupRate: KindFn<DefOf<"pickup_rate">> = ({ def, model, window, a
   const dl = durationMs(def.params.deadline);
   let numerator = 0;
   let denominator = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const o of model.orders.values()) {
     if (o.paidAt === undefined || !inStock(o)) continue;
     const deadline = o.paidAt + dl;
@@ -77,10 +77,10 @@ export const pickupRate: KindFn<DefOf<"pickup_rate">> = ({ def, model, window, a
     } else if (deadline <= asOf) {
       if (inRange(deadline, window)) denominator++;
     } else {
-      pendingDeadlines.push(deadline);
+      pendingItems.push({ id: o.orderId, deadline });
     }
   }
-  return rateWithPending(numerator, denominator, pendingDeadlines, asOf, limits.leadMs);
+  return rateWithPending(numerator, denominator, pendingItems, asOf, limits.leadMs);
 };
 
 /** `delivery_hours`: orders signed in the window with a pickup time; mean (signed − picked up) in hours. */
