@@ -5,8 +5,7 @@ import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
 import { intake } from "./intake.js";
 import type { Log } from "./log.js";
 import { ProjectionWriter } from "./projection/projection.js";
-import { ShopStore, type StoredEvent } from "./state/shop-store.js";
-import type { ShopRef } from "./state/keys.js";
+import { EntityStore, type ShopEvents } from "./state/entity-store.js";
 import type { ProcessorMetrics } from "./telemetry.js";
 
 export interface ProcessorDeps {
@@ -37,12 +36,12 @@ export interface Processor {
   readonly running: boolean;
   /** Partitions of sg.events this instance owns since the last group join. */
   readonly assignedPartitions: readonly number[];
-  readonly store: ShopStore;
+  readonly store: EntityStore;
 }
 
 /** The processor (architecture.md): `sg.events` → Redis state via Lua → metric status → `sg.alerts`. */
 export function createProcessor(deps: ProcessorDeps): Processor {
-  const store = new ShopStore(deps.redis, deps.keyPrefix);
+  const store = new EntityStore(deps.redis, deps.keyPrefix);
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
   const producer: Producer = createProducer(deps.kafka);
   let consumer: Consumer | undefined;
@@ -60,7 +59,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const now = deps.clock();
-    const byShop = new Map<string, { shop: ShopRef; events: StoredEvent[] }>();
+    const byShop = new Map<string, ShopEvents>();
     const dead: Message[] = [];
     for (const m of batch.messages) {
       const r = intake(m.value, now);
@@ -75,9 +74,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       const key = shopKey(r.event);
       let entry = byShop.get(key);
       if (!entry) byShop.set(key, (entry = { shop: { platform: r.event.platform, shopId: r.event.shopId }, events: [] }));
-      entry.events.push({ event: r.event, atMs: r.atMs, json: r.json });
+      entry.events.push({ event: r.event, atMs: r.atMs });
     }
-    const added = await store.applyBatch(byShop, now);
+    // Each shop is marked due in its partition's index before its events are committed (no evaluation lost).
+    const changed = await store.applyBatch(byShop, now, () => batch.partition);
     if (dead.length > 0) {
       await producer.send({ topic: deps.topics.dlq, messages: dead });
       for (const d of dead) deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
@@ -86,9 +86,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     handled += batch.messages.length;
     let applied = 0;
-    for (const [key, n] of added) {
-      applied += n;
-      if (n > 0) dirty.set(key, batch.partition);
+    for (const [key, n] of changed) {
+      const events = byShop.get(key)!.events.length;
+      if (n > 0) applied += events;
+      dirty.set(key, batch.partition);
     }
     deps.metrics?.eventsApplied.inc(applied);
     deps.metrics?.duplicates.inc(batch.messages.length - dead.length - applied);

@@ -1,10 +1,10 @@
 import { SNAPSHOT_DUE_LIMIT, toShanghaiIso, type CanonicalEvent, type DueItem, type DueItemKind, type Platform } from "@sg/events";
 import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
-import { DAY, dayStart, windowRange } from "./calendar.js";
+import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
 import { deriveStatus } from "./status.js";
-import type { KindFn, Limits, MetricState, MetricOutput, ShopOverrides } from "./types.js";
+import type { KindFn, Limits, Measured, MetricState, MetricOutput, ShopOverrides } from "./types.js";
 
 /** A firing alert as `replay` lists it (metrics.md "Alerts"). */
 export interface FiringAlert {
@@ -109,6 +109,34 @@ export function evaluateShop(input: {
   const seen = new Set<string>();
   const unique = input.events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   const model = buildModel(sortEvents(unique), input.asOf);
+  return evaluateMeasured({ ...input, pack, shop }, ({ name, def, window, limits, others }) => {
+    const fn = KINDS[def.kind] as KindFn<MetricDef>;
+    return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
+  });
+}
+
+/** What a metric's measurement needs besides the shop's state. */
+export interface MeasureInput {
+  name: string;
+  def: MetricDef;
+  /** The metric's position in its rule pack. */
+  index: number;
+  window: Range;
+  limits: Limits;
+  others: Map<string, MetricState>;
+}
+
+/**
+ * Status, headroom, score caps, firing alerts, pending items and the next wake-up from each metric's
+ * measurement: shared by the reference engine (evaluateShop, over the full event history) and the
+ * incremental one (over per-day aggregates).
+ */
+export function evaluateMeasured(
+  input: { platform: Platform; shopId: string; asOf: number; shop: ShopOverrides; pack: RulePack },
+  measure: (m: MeasureInput) => Measured,
+): ShopEvaluation {
+  const { pack, shop } = input;
+  const index = new Map(Object.keys(pack.metrics).map((n, i) => [n, i]));
   const others = new Map<string, MetricState>();
   const entries = Object.entries(pack.metrics);
   const ordered = [
@@ -117,8 +145,7 @@ export function evaluateShop(input: {
   ];
   for (const [name, def] of ordered) {
     const limits = limitsFor(name, def, shop);
-    const fn = KINDS[def.kind] as KindFn<MetricDef>;
-    const measured = fn({ name, def, model, asOf: input.asOf, window: windowRange(def.window, input.asOf), limits, pack, others, shop });
+    const measured = measure({ name, def, index: index.get(name)!, window: windowRange(def.window, input.asOf), limits, others });
     const d = deriveStatus(def, limits, measured);
     others.set(name, { name, def, limits, measured, output: d.output, atRisk: d.atRisk, pastTarget: d.pastTarget });
   }

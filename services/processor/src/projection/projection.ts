@@ -1,4 +1,4 @@
-import { snapshotKeys, toShanghaiIso, type DueItem, type ShopSnapshot } from "@sg/events";
+import { snapshotKeys, StoredSnapshot, toShanghaiIso, type DueItem, type ShopSnapshot } from "@sg/events";
 import { defineLuaScripts, queueLuaScript, type Redis } from "@sg/redis";
 
 /** Projection keys live as long as the shop's state (a day past the 31-day windows). */
@@ -51,4 +51,10 @@ export class ProjectionWriter {
   private versionKey(s: { platform: string; shopId: string }): string {
     return `${this.prefix}:{${s.platform}:${s.shopId}}:snapshot-version`;
   }
+}
+
+/** Reads a shop's snapshot projection (for `replay`); null when the shop has none. */
+export async function readProjection(redis: Redis, prefix: string, shop: { platform: string; shopId: string }): Promise<StoredSnapshot | null> {
+  const json = await redis.get(snapshotKeys(prefix).snapshot(shop));
+  return json === null ? null : StoredSnapshot.parse(JSON.parse(json));
 }

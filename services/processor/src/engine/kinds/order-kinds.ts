@@ -85,13 +85,15 @@ export const pickupRate: KindFn<DefOf<"pickup_rate">> = ({ def, model, window, a
 
 /** `delivery_hours`: orders signed in the window with a pickup time; mean (signed − picked up) in hours. */
 export const deliveryHours: KindFn<DefOf<"delivery_hours">> = ({ model, window }) => {
-  let sum = 0;
+  // Summed in whole ms and divided once, so the result does not depend on the order of the sum.
+  let sumMs = 0;
   let n = 0;
   for (const o of model.orders.values()) {
     if (o.signedAt === undefined || o.pickedUpAt === undefined || !inRange(o.signedAt, window)) continue;
-    sum += (o.signedAt - o.pickedUpAt) / HOUR;
+    sumMs += o.signedAt - o.pickedUpAt;
     n++;
   }
+  const sum = sumMs / HOUR;
   return { value: ratio(sum, n), numerator: sum, denominator: n, wakeups: [] };
 };
 
