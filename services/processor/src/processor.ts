@@ -156,12 +156,23 @@ export function createProcessor(deps: ProcessorDeps): Processor {
    * flush). Each pass is scheduled after the previous one ends, so a slow or failing Redis never piles up
    * passes; a failed pass is logged and counted, and the next one retries what is still dirty.
    */
+  let failedPasses = 0;
+  let lastFailureLog = 0;
   function scheduleLoop(everyMs: number): void {
     timer = setTimeout(() => {
       flush(true)
+        .then(() => {
+          if (failedPasses > 0) deps.log.info({ failedPasses }, "evaluation passes succeed again");
+          failedPasses = 0;
+        })
         .catch((err: unknown) => {
           deps.metrics?.flushFailures.inc();
-          deps.log.error({ err }, "evaluation pass failed; will retry");
+          failedPasses++;
+          // Every pass fails during an outage: log the first and then one every 10 s; the counter has them all.
+          if (Date.now() - lastFailureLog >= 10_000) {
+            lastFailureLog = Date.now();
+            deps.log.error({ err, failedPasses }, "evaluation pass failed; will retry");
+          }
         })
         .finally(() => {
           if (running) scheduleLoop(everyMs);
