@@ -4,7 +4,7 @@ import { resolveLocalInfra } from "@sg/infra";
 import { createLogger } from "@sg/logger";
 import { startNotifierService } from "@sg/notifier";
 import { startProcessorService } from "@sg/processor";
-import { createRegistry } from "@sg/telemetry";
+import { createRegistry, installProcessGuards } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { topicsExist } from "./topics-ready.js";
 
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   });
   for (const n of infra.notes) say(n);
   const registry = createRegistry();
+  installProcessGuards({ registry, log: createLogger({ name: "scoreguard", level: env.LOG_LEVEL }) });
   const common = { brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX };
 
   const processor = await startProcessorService({

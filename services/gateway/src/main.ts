@@ -1,16 +1,17 @@
 import { loadScoreguardConfig } from "@sg/config";
 import { resolveLocalInfra } from "@sg/infra";
 import { createLogger } from "@sg/logger";
-import { createRegistry } from "@sg/telemetry";
+import { createRegistry, installProcessGuards } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startGatewayService } from "./service.js";
 
 /** The gateway alone. Reads env, wires, starts; on SIGTERM/SIGINT stops intake, flushes, closes. */
 const env = loadEnv();
 const log = createLogger({ name: "gateway", level: env.LOG_LEVEL });
+const registry = createRegistry();
+installProcessGuards({ registry, log });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
 const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
-const registry = createRegistry();
 const svc = await startGatewayService({
   brokers: infra.brokers,
   redisUrl: infra.redisUrl,

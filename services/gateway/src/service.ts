@@ -62,7 +62,7 @@ export interface GatewayService {
 export async function startGatewayService(o: GatewayServiceOptions): Promise<GatewayService> {
   const log = o.logger;
   const topics = topicNames(o.topicPrefix);
-  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-gateway" });
+  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-gateway", logger: log.child({ component: "kafkajs" }) });
   await ensureTopics(kafka, [
     { topic: topics.events, numPartitions: o.eventsPartitions },
     { topic: topics.dlq, numPartitions: 1 },
@@ -77,7 +77,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
   });
   await producer.connect();
   producerUp = true;
-  const redis = createRedis(o.redisUrl);
+  const redis = createRedis(o.redisUrl, {}, (err, info) => log.warn({ err, ...info }, "redis connection error; reconnecting"));
 
   const config = toGatewayConfig(o.config);
   const sink = createKafkaEventSink(producer, topics);

@@ -1,16 +1,17 @@
 import { loadScoreguardConfig } from "@sg/config";
 import { resolveLocalInfra } from "@sg/infra";
 import { createLogger } from "@sg/logger";
-import { createRegistry, startOpsServer } from "@sg/telemetry";
+import { createRegistry, installProcessGuards, startOpsServer } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startNotifierService } from "./service.js";
 
 /** The notifier alone. Reads env and config (bad config fails here, naming the path), wires, starts, stops. */
 const env = loadEnv();
 const logger = createLogger({ name: "notifier", level: env.LOG_LEVEL });
+const registry = createRegistry();
+installProcessGuards({ registry, log: logger });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
 const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
-const registry = createRegistry();
 const svc = await startNotifierService({
   brokers: infra.brokers,
   redisUrl: infra.redisUrl,

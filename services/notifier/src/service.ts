@@ -29,8 +29,8 @@ export interface NotifierService {
 
 /** The notifier as a running service: topic ensured, clients built, wall clock. Used by main.ts and the all-in-one. */
 export async function startNotifierService(o: NotifierServiceOptions): Promise<NotifierService> {
-  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-notifier" });
-  const redis = createRedis(o.redisUrl);
+  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-notifier", logger: o.logger.child({ component: "kafkajs" }) });
+  const redis = createRedis(o.redisUrl, {}, (err, info) => o.logger.warn({ err, ...info }, "redis connection error; reconnecting"));
   // Same partition count as the processor creates it with; an existing topic is left as it is.
   await ensureTopics(kafka, [{ topic: topicNames(o.topicPrefix).alerts, numPartitions: 3 }]);
   const notifier = createNotifier({

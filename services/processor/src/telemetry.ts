@@ -26,6 +26,9 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     duplicates: new Counter({ name: "sg_processor_duplicate_events_total", help: "Events whose id was already applied", registers: [registry] }),
     deadLettered: new Counter({ name: "sg_processor_dead_lettered_total", help: "Records sent to the dead-letter topic", registers: [registry] }),
     evaluations: new Counter({ name: "sg_processor_shop_evaluations_total", help: "Shop metric evaluations", registers: [registry] }),
+    batchFailures: new Counter({ name: "sg_processor_batch_failures_total", help: "sg.events batches not applied (Redis error); retried", registers: [registry] }),
+    flushFailures: new Counter({ name: "sg_processor_evaluation_pass_failures_total", help: "Evaluation passes that failed (Redis or Kafka error); retried", registers: [registry] }),
+    consumerCrashes: new Counter({ name: "sg_processor_consumer_crashes_total", help: "Crashes of the sg.events consumer (it restarts)", registers: [registry] }),
     exportedShops: new Gauge({ name: "sg_processor_exported_shops", help: "Shops whose metrics are exported as gauges", registers: [registry], collect() { this.set(exported.size); } }),
     /** Exports a shop's metrics, unless the shop limit is reached by other shops. */
     exportShop(s: ShopSnapshot) {
