@@ -1,8 +1,5 @@
-import { formatProblems, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
+import { formatProblems, futureTimeReason, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
 import { RETENTION_MS } from "./state/shop-store.js";
-
-/** Events more than this far ahead of the processor's clock are refused (architecture.md). */
-export const MAX_FUTURE_MS = 5 * 60_000;
 
 export type Intake =
   | { ok: true; event: CanonicalEvent; atMs: number; json: string }
@@ -24,6 +21,7 @@ export function intake(value: Buffer | null, nowMs: number): Intake {
   if (!r.ok) return { ok: false, reason: `invalid event: ${formatProblems(r.problems)}` };
   const atMs = toMillis(r.event.at);
   if (atMs < nowMs - RETENTION_MS) return { ok: false, reason: "at: older than the 31-day retention" };
-  if (atMs > nowMs + MAX_FUTURE_MS) return { ok: false, reason: "at: more than 5 minutes in the future" };
+  const future = futureTimeReason(atMs, nowMs);
+  if (future !== null) return { ok: false, reason: `at: ${future}` };
   return { ok: true, event: r.event, atMs, json: JSON.stringify(r.event) };
 }
