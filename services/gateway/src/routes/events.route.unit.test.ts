@@ -143,7 +143,7 @@ describe("intake shutdown", () => {
     const gw = testGateway();
     gw.stopIntake();
     expect((await post(gw, JSON.stringify(paidEvent()))).statusCode).toBe(503);
-    expect((await gw.app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
-    expect((await gw.app.inject({ method: "GET", url: "/livez" })).statusCode).toBe(200);
+    expect((await gw.ops.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
+    expect((await gw.ops.inject({ method: "GET", url: "/livez" })).statusCode).toBe(200);
   });
 });
