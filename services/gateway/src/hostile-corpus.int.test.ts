@@ -165,6 +165,13 @@ describe("hostile corpus on every public route (issue 9)", () => {
     expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
   });
 
+  it("binds both servers to loopback when no host is configured (issue 9 item 6)", () => {
+    for (const server of [svc.gateway.app.server, svc.gateway.ops.server]) {
+      expect((server.address() as { address: string }).address).toBe("127.0.0.1");
+    }
+    expect(svc.opsPort).not.toBe(svc.port);
+  });
+
   it("is still up and takes a good event, unaltered by all of the above", async () => {
     expect((await fetch(`http://127.0.0.1:${svc.opsPort}/livez`)).status).toBe(200);
     const res = await fetch(`${base}/v1/events`, { method: "POST", headers: auth(), body: JSON.stringify(paidEvent({ id: "good-after-corpus" })) });

@@ -31,7 +31,7 @@ export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext,
       await deliver(ctx, "kuaishou", [{ outcome, messageId: parsed.message.id, payload: plaintext }]);
     } catch (err) {
       request.log.error({ err, route: "/webhooks/kuaishou" }, "produce failed; asking Kuaishou to retry");
-      return reply.code(500).send({ result: 0 });
+      return reply.code(500).header("retry-after", "1").send({ result: 0 });
     }
     return reply.send({ result: 1 });
   });

@@ -29,6 +29,7 @@ describe("POST /webhooks/kuaishou", () => {
     const res = await send(gw, encrypted(envelope("kwaishop_order_paySuccess", orderInfo())));
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ result: 0 });
+    expect(res.headers["retry-after"]).toBe("1");
   });
 
   it("refuses a message addressed to another appKey when one is configured", async () => {
