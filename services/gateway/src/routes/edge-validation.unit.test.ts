@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TOKENS, bearer, paidEvent, testGateway } from "../testing/test-support.js";
+import { KUAISHOU_SECRET, encrypted, envelope, orderInfo } from "../adapters/kuaishou/kuaishou.fixtures.js";
+import { BASE_CONFIG, TOKENS, bearer, paidEvent, testGateway } from "../testing/test-support.js";
 
 /** Issue 9 item 8: the gateway applies the processor's time rules and refuses broken ids with 400 naming the field. */
 const NOW = Date.parse("2026-11-20T08:00:00+08:00");
@@ -40,5 +41,20 @@ describe("POST /v1/events: edge validation", () => {
     expect(problems.map((p) => [p.index, p.field])).toEqual([[0, "shopId"], [1, "orderId"], [2, "id"]]);
     for (const p of problems) expect(p.reason).toContain("lone UTF-16 surrogate");
     expect(gw.sink.events).toEqual([]);
+  });
+});
+
+describe("webhooks: the same time rule", () => {
+  it("dead-letters a platform message more than 5 minutes ahead with the reason, and acknowledges the push", async () => {
+    const gw = testGateway({ now: () => NOW, config: { ...BASE_CONFIG, platforms: { kuaishou: { messageSecret: KUAISHOU_SECRET } } } });
+    const send = (info: string) =>
+      gw.app.inject({ method: "POST", url: "/webhooks/kuaishou", headers: { "content-type": "text/plain" }, payload: encrypted(envelope("kwaishop_order_paySuccess", info)) });
+    const future = await send(orderInfo({ updateTime: Date.parse("2100-01-01T00:00:00Z") }));
+    expect(future.json()).toEqual({ result: 1 });
+    expect(gw.sink.events).toEqual([]);
+    expect(gw.sink.dead).toEqual([expect.objectContaining({ source: "kuaishou", problems: [{ field: "at", reason: "more than 5 minutes in the future" }] })]);
+    // The same message at a present time is produced.
+    expect((await send(orderInfo({ updateTime: NOW - 60_000 }))).json()).toEqual({ result: 1 });
+    expect(gw.sink.events).toHaveLength(1);
   });
 });
