@@ -39,15 +39,21 @@ async function main(): Promise<void> {
     logger: createLogger({ name: "notifier", level: env.LOG_LEVEL }), registry,
   });
   const gateway = await startGatewayService({
-    ...common, eventsPartitions: env.EVENTS_PARTITIONS, port: env.GATEWAY_PORT, config,
+    ...common, eventsPartitions: env.EVENTS_PARTITIONS, port: env.GATEWAY_PORT, host: env.HOST, opsPort: env.OPS_PORT, opsHost: env.OPS_HOST, config,
+    connections: {
+      headersTimeoutMs: env.GATEWAY_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.GATEWAY_REQUEST_TIMEOUT_MS,
+      maxConnectionsPerSource: env.GATEWAY_MAX_CONNECTIONS_PER_SOURCE,
+    },
+    produceTimeoutMs: env.PRODUCE_TIMEOUT_MS,
     logger: createLogger({ name: "gateway", level: env.LOG_LEVEL }), registry,
     extraReady: async () => (await processor.ready()) && (await notifier.ready()) && (await topicsExist(processor.kafka, env.TOPIC_PREFIX)),
   });
 
   say(`Kafka   ${infra.brokers.join(",")}`);
   say(`Redis   ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")}`);
-  say(`gateway http://127.0.0.1:${gateway.port}  (POST /v1/events, /webhooks/{douyin,kuaishou,kuaidi100}, GET /v1/shops/{platform}/{shopId}/metrics, /openapi.json)`);
-  say(`ops     http://127.0.0.1:${gateway.port}/metrics  /livez  /readyz`);
+  say(`gateway http://${shownHost(env.HOST)}:${gateway.port}  (POST /v1/events, /webhooks/{douyin,kuaishou,kuaidi100}, GET /v1/shops/{platform}/{shopId}/metrics, /openapi.json)`);
+  say(`ops     http://${shownHost(env.OPS_HOST)}:${gateway.opsPort}/metrics  /livez  /readyz`);
   say("ready. Ctrl-C to stop.");
 
   let stopping: Promise<void> | undefined;
@@ -63,6 +69,11 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** A wildcard address is not one to browse to; show loopback for it. */
+function shownHost(host: string): string {
+  return host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
 }
 
 main().catch((err: unknown) => {

@@ -9,7 +9,14 @@ describe("gateway Env", () => {
     expect(env.REDIS_URL).toBeUndefined();
     expect(env).toMatchObject({
       GATEWAY_PORT: 8080,
-      GATEWAY_HOST: "0.0.0.0",
+      // Loopback unless configured otherwise, the ops server apart (issue 9 item 6).
+      GATEWAY_HOST: "127.0.0.1",
+      GATEWAY_OPS_PORT: 9100,
+      GATEWAY_OPS_HOST: "127.0.0.1",
+      GATEWAY_HEADERS_TIMEOUT_MS: 10_000,
+      GATEWAY_REQUEST_TIMEOUT_MS: 30_000,
+      GATEWAY_MAX_CONNECTIONS_PER_SOURCE: 64,
+      PRODUCE_TIMEOUT_MS: 5_000,
       TOPIC_PREFIX: "",
       KEY_PREFIX: "sg",
       LOG_LEVEL: "info",

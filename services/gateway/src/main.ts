@@ -20,6 +20,14 @@ const svc = await startGatewayService({
   eventsPartitions: env.EVENTS_PARTITIONS,
   port: env.GATEWAY_PORT,
   host: env.GATEWAY_HOST,
+  opsPort: env.GATEWAY_OPS_PORT,
+  opsHost: env.GATEWAY_OPS_HOST,
+  connections: {
+    headersTimeoutMs: env.GATEWAY_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.GATEWAY_REQUEST_TIMEOUT_MS,
+    maxConnectionsPerSource: env.GATEWAY_MAX_CONNECTIONS_PER_SOURCE,
+  },
+  produceTimeoutMs: env.PRODUCE_TIMEOUT_MS,
   config,
   logger: log,
   registry,
@@ -28,7 +36,8 @@ const svc = await startGatewayService({
   trustProxy: env.GATEWAY_TRUST_PROXY,
 });
 for (const note of infra.notes) log.info(note);
-log.info({ port: svc.port, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
+log.info({ port: svc.port, opsPort: svc.opsPort, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
+log.info(`ops (/metrics /livez /readyz) on http://${env.GATEWAY_OPS_HOST}:${svc.opsPort}`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

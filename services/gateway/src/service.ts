@@ -7,7 +7,8 @@ import { createDeliveryStatusReader, createSilenceStore } from "@sg/notifier";
 import { createRedis, type Redis } from "@sg/redis";
 import type { Registry } from "prom-client";
 import { createPddClient, type PddClient } from "./adapters/pdd/pdd.client.js";
-import { createGateway, type Gateway } from "./gateway.js";
+import { LOOPBACK, createGateway, type Gateway } from "./gateway.js";
+import type { ConnectionLimits } from "./http/connection-guard.js";
 import { createGatewayMetrics } from "./http/gateway-metrics.js";
 import type { RateLimit } from "./http/rate-limit.js";
 import { createKafkaEventSink } from "./kafka-sink.js";
@@ -34,8 +35,18 @@ export interface GatewayServiceOptions {
   topicPrefix: string;
   keyPrefix: string;
   eventsPartitions: number;
+  /** The public port (intake, webhooks, read API). */
   port: number;
+  /** Default 127.0.0.1 (issue 9 item 6): exposing the gateway is an explicit choice. */
   host?: string;
+  /** The ops port (`/metrics`, `/livez`, `/readyz`); 0 picks a free one. */
+  opsPort: number;
+  /** Default 127.0.0.1: `/metrics` carries per-shop series. */
+  opsHost?: string;
+  /** Request timeouts and the per-source connection cap (issue 9 item 7). */
+  connections?: Partial<ConnectionLimits>;
+  /** Longest wait for Kafka's acknowledgement before answering 503 (issue 9 item 11); default 5000. */
+  produceTimeoutMs?: number;
   config: Pick<ScoreguardConfig, "apiTokens" | "platforms" | "shops">;
   logger: Logger;
   registry: Registry;
@@ -49,6 +60,8 @@ export interface GatewayServiceOptions {
 export interface GatewayService {
   gateway: Gateway;
   port: number;
+  /** The bound ops port. */
+  opsPort: number;
   kafka: Kafka;
   producer: Producer;
   redis: Redis;
@@ -80,7 +93,11 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
   const redis = createRedis(o.redisUrl, {}, (err, info) => log.warn({ err, ...info }, "redis connection error; reconnecting"));
 
   const config = toGatewayConfig(o.config);
-  const sink = createKafkaEventSink(producer, topics);
+  const sink = createKafkaEventSink(producer, topics, {
+    ...(o.produceTimeoutMs === undefined ? {} : { timeoutMs: o.produceTimeoutMs }),
+    // Only the error's name: kafkajs errors can carry broker addresses, which are not secrets but are noise here.
+    onLateFailure: (err) => log.warn({ error: err instanceof Error ? err.name : typeof err }, "a produce already answered 503 by its timeout failed later"),
+  });
   const metrics = createGatewayMetrics(o.registry);
   // Ready when it can take and store requests. The Pinduoduo link is not part of it (an outage there must not
   // take the HTTP intake out of rotation); it shows in sg_gateway_pdd_connected instead.
@@ -103,15 +120,18 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),
     ...(o.sourceRate === undefined ? {} : { sourceRate: o.sourceRate }),
     ...(o.trustProxy === undefined ? {} : { trustProxy: o.trustProxy }),
+    ...(o.connections === undefined ? {} : { connections: o.connections }),
   });
 
   pdd?.start();
-  const port = await gateway.listen(o.port, o.host);
+  const opsPort = await gateway.listenOps(o.opsPort, o.opsHost ?? LOOPBACK);
+  const port = await gateway.listen(o.port, o.host ?? LOOPBACK);
 
   let stopped: Promise<void> | undefined;
   return {
     gateway,
     port,
+    opsPort,
     kafka,
     producer,
     redis,

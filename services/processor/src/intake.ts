@@ -1,8 +1,5 @@
-import { formatProblems, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
+import { formatProblems, futureTimeReason, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
 import { EXPIRED_AFTER_MS } from "./engine/incremental/delta.js";
-
-/** Events more than this far ahead of the processor's clock are refused (architecture.md). */
-export const MAX_FUTURE_MS = 5 * 60_000;
 
 export type Intake =
   | { ok: true; event: CanonicalEvent; atMs: number; json: string }
@@ -26,6 +23,7 @@ export function intake(value: Buffer | null, nowMs: number): Intake {
   // Retention is by entity (architecture.md): an event of any age is applied while its entity can still be
   // kept (at most 90 days after its first event); an older one can change no window.
   if (atMs < nowMs - EXPIRED_AFTER_MS) return { ok: false, reason: "expired: at is over 90 days old, so no window can count it" };
-  if (atMs > nowMs + MAX_FUTURE_MS) return { ok: false, reason: "at: more than 5 minutes in the future" };
+  const future = futureTimeReason(atMs, nowMs);
+  if (future !== null) return { ok: false, reason: `at: ${future}` };
   return { ok: true, event: r.event, atMs, json: JSON.stringify(r.event) };
 }
