@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRedis, type Redis } from "@sg/redis";
+import { createRedis, type RedisClient } from "@sg/redis";
 import { parseInfraEnv } from "./env.js";
 import { defaultLog, freePort, isOurs, once, spawnDaemon, stopPid, stopWhenGone, tcpOpen, waitReady } from "./daemon.js";
 import { redisStateFile, runDir } from "./paths.js";
@@ -19,6 +19,8 @@ export type EnsureRedisOptions = {
   startTimeoutMs?: number;
   /** Stop a redis-server started here once this process exits, even if it is killed (a test run's pid). */
   stopWithProcess?: number;
+  /** More redis-server arguments, e.g. cluster mode (redis-cluster.ts). */
+  extraArgs?: string[];
 };
 
 export type RedisHandle = {
@@ -53,7 +55,7 @@ async function redisServerPid(url: string, timeoutMs: number): Promise<number | 
   return probeRedis(url, timeoutMs, async (redis) => Number(/^process_id:(\d+)/m.exec(await redis.info("server"))?.[1]));
 }
 
-async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: Redis) => Promise<T>): Promise<T | undefined> {
+async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: RedisClient) => Promise<T>): Promise<T | undefined> {
   const redis = createRedis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -103,7 +105,7 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
   const dir = mkdtempSync(join(tmpdir(), "sg-redis-"));
   const logFile = join(dir, "redis.log");
   // No RDB snapshots, no AOF: the data lives as long as the process (tests and local runs only).
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"];
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", ...(options.extraArgs ?? [])];
   log(`redis: starting redis-server on ${url}`);
   const daemon = spawnDaemon("redis-server", args, { logFile, cwd: dir });
   if (options.stopWithProcess !== undefined) stopWhenGone(options.stopWithProcess, daemon.pid);
