@@ -55,7 +55,10 @@ async function members(kafka: Kafka, groupId: string): Promise<number> {
   }
 }
 
-describe("scale-out", () => {
+// Six child processes take a minute or two: in `npm run test:scale` and `npm run test:cluster`, not in every `npm test`.
+const enabled = process.env.SG_TEST_SCALE === "1" || process.env.SG_TEST_REDIS === "cluster";
+
+describe.runIf(enabled)("scale-out", () => {
   it("3 processors (+1 joining, 1 SIGKILLed) and 2 notifiers: same metrics as one run, each notification once", { timeout: 400_000 }, async () => {
     const { brokers, redisUrl } = testInfra();
     const run = uniqueName("scale");
