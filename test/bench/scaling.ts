@@ -38,7 +38,7 @@ export type ScalingOptions = {
   runTimeoutMs?: number;
 };
 
-type RunResult = { ok: true; secs: number; perSec: number; procCpu: number; redisCpu: number; machineBusy: number } | { ok: false; why: string };
+type RunResult = { ok: true; secs: number; produceSecs: number; perSec: number; procCpu: number; redisCpu: number; machineBusy: number } | { ok: false; why: string; log: string };
 
 function events(total: number): CanonicalEvent[] {
   const shops = 48;
@@ -112,18 +112,25 @@ async function runOnce(kafka: Kafka, brokers: string[], redisUrl: string, n: num
     PROCESSOR_GROUP: run, PROCESSOR_PORT: "0", EVENTS_PARTITIONS: String(PARTITIONS), LOG_LEVEL: "error",
   };
   const children: ChildProcess[] = [];
+  const stderr: string[] = [];
   const redis = createRedis(redisUrl);
   const producer = createProducer(kafka);
   try {
     for (let i = 0; i < n; i++) {
-      children.push(spawn(process.execPath, ["--import", "tsx", "services/processor/src/main.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] }));
+      const child = spawn(process.execPath, ["--import", "tsx", "services/processor/src/main.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+      // kafkajs logs every rebalance at error level; kept, and shown only if the run fails.
+      child.stderr?.on("data", (b: Buffer) => {
+        stderr.push(b.toString("utf8"));
+        if (stderr.length > 50) stderr.shift();
+      });
+      children.push(child);
     }
     const joinBy = Date.now() + 120_000;
     for (;;) {
       const g = await groupState(kafka, run, topics.events);
       if (g.stable && g.members === n) break;
-      if (Date.now() > joinBy) return { ok: false, why: `the group did not settle with ${n} members` };
-      if (children.some((c) => c.exitCode !== null)) return { ok: false, why: "a processor exited during start-up" };
+      if (Date.now() > joinBy) return { ok: false, why: `the group did not settle with ${n} members`, log: stderr.join("") };
+      if (children.some((c) => c.exitCode !== null)) return { ok: false, why: "a processor exited during start-up", log: stderr.join("") };
       await sleep(200);
     }
     await producer.connect();
@@ -134,17 +141,21 @@ async function runOnce(kafka: Kafka, brokers: string[], redisUrl: string, n: num
     for (let i = 0; i < evs.length; i += 5000) {
       await producer.send({ topic: topics.events, messages: evs.slice(i, i + 5000).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })) });
     }
+    const produceSecs = (performance.now() - t0) / 1000;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const g = await groupState(kafka, run, topics.events);
       if (g.total === evs.length && g.done === g.total) break;
-      if (Date.now() > deadline) return { ok: false, why: `${g.done} of ${evs.length} events applied after ${timeoutMs / 1000} s` };
-      if (children.some((c) => c.exitCode !== null)) return { ok: false, why: "a processor exited" };
+      if (Date.now() > deadline) return { ok: false, why: `${g.done} of ${evs.length} events applied after ${timeoutMs / 1000} s`, log: stderr.join("") };
+      if (children.some((c) => c.exitCode !== null)) return { ok: false, why: "a processor exited", log: stderr.join("") };
       await sleep(100);
     }
     const secs = (performance.now() - t0) / 1000;
     const cpu = children.reduce((s, c, i) => s + procCpu(c.pid!) - cpu0[i]!, 0);
-    return { ok: true, secs, perSec: evs.length / secs, procCpu: cpu, redisCpu: (await redisCpu(redis)) - r0, machineBusy: machineBusy() - m0 };
+    return { ok: true, secs, produceSecs, perSec: evs.length / secs, procCpu: cpu, redisCpu: (await redisCpu(redis)) - r0, machineBusy: machineBusy() - m0 };
+  } catch (err) {
+    process.stderr.write(stderr.join(""));
+    throw err;
   } finally {
     await Promise.all(
       children.map((c) => {
@@ -173,20 +184,21 @@ export async function scalingBench(o: ScalingOptions): Promise<void> {
   if (!o.clusterUrl) cluster = await ensureRedisCluster({ log: () => undefined });
   const clusterUrl = o.clusterUrl ?? cluster!.url;
   line(`   ${evs.length} events, 48 shops, ${PARTITIONS} partitions; processors are child processes; ${(await import("node:os")).cpus().length} cores, load ${loadavg()[0]!.toFixed(1)} at start`);
-  line("   redis      procs   events/s   wall s   CPU s: procs  redis  machine(all)   x vs 1 proc");
+  line("   redis      procs   events/s   wall s (producing)   CPU s: procs  redis  machine(all)   x vs 1 proc");
   try {
     for (const [name, url] of [["single", o.redisUrl], ["cluster×3", clusterUrl]] as const) {
       let base: number | undefined;
       for (const n of counts) {
         const r = await runOnce(kafka, o.brokers, url, n, evs, o.runTimeoutMs ?? 120_000);
         if (!r.ok) {
+          process.stderr.write(`${r.why}\n${r.log}`);
           line(`   ${name.padEnd(10)} ${String(n).padStart(5)}   did not finish: ${r.why}`);
           continue;
         }
         base ??= n === 1 ? r.perSec : undefined;
         const x = base ? `${(r.perSec / base).toFixed(2)}x` : "";
         line(
-          `   ${name.padEnd(10)} ${String(n).padStart(5)} ${r.perSec.toFixed(0).padStart(10)} ${r.secs.toFixed(1).padStart(8)} ${r.procCpu.toFixed(1).padStart(13)} ${r.redisCpu.toFixed(1).padStart(6)} ${r.machineBusy.toFixed(1).padStart(14)}   ${x}`,
+          `   ${name.padEnd(10)} ${String(n).padStart(5)} ${r.perSec.toFixed(0).padStart(10)} ${r.secs.toFixed(1).padStart(8)} ${`(${r.produceSecs.toFixed(1)})`.padStart(11)} ${r.procCpu.toFixed(1).padStart(13)} ${r.redisCpu.toFixed(1).padStart(6)} ${r.machineBusy.toFixed(1).padStart(14)}   ${x}`,
         );
         if (n === 2 && base) {
           const met = r.perSec / base >= 1.7;

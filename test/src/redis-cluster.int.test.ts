@@ -14,7 +14,7 @@ import {
   type Redis,
   type RedisNode,
 } from "@sg/redis";
-import { testCluster, uniqueName, type TestCluster } from "./index.js";
+import { isClusterUrl, testCluster, testInfra, uniqueName, type TestCluster } from "./index.js";
 
 describe("Redis Cluster plumbing", () => {
   let cluster: TestCluster;
@@ -92,5 +92,32 @@ describe("Redis Cluster plumbing", () => {
     expect(replies).toEqual(keys.map(() => [null, "v0"]));
     expect(redis.slots[slot]![0]).toBe(`${to.options.host}:${to.options.port}`);
     expect(await deleteByPrefix(redis, prefix)).toBe(120);
+  });
+});
+
+describe("pipelineByNode on one node", () => {
+  it("is a single pipeline, replies in order", async (ctx) => {
+    const { redisUrl } = testInfra();
+    if (isClusterUrl(redisUrl)) ctx.skip();
+    const redis = createRedis(redisUrl);
+    try {
+      let pipelines = 0;
+      const counted = new Proxy(redis, {
+        get(target, prop, receiver) {
+          if (prop === "pipeline") pipelines++;
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      const prefix = uniqueName("sg-node");
+      const keys = Array.from({ length: 50 }, (_, i) => `${prefix}:{s${i}}:v`);
+      await pipelineByNode(counted, keys.map((k, i) => ({ keys: [k], queue: (p) => p.set(k, String(i)) })));
+      const replies = await pipelineByNode(counted, keys.map((k) => ({ keys: [k], queue: (p) => p.get(k) })));
+      expect(pipelines).toBe(2);
+      expect(replies).toEqual(keys.map((_, i) => [null, String(i)]));
+      expect(await deleteByPrefix(redis, prefix)).toBe(50);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
