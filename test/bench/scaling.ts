@@ -143,9 +143,13 @@ async function runOnce(kafka: Kafka, brokers: string[], redisUrl: string, n: num
     }
     const produceSecs = (performance.now() - t0) / 1000;
     const deadline = Date.now() + timeoutMs;
+    let last = { done: -1, at: Date.now() };
     for (;;) {
       const g = await groupState(kafka, run, topics.events);
       if (g.total === evs.length && g.done === g.total) break;
+      if (g.done !== last.done) last = { done: g.done, at: Date.now() };
+      // A processor that cannot apply batches (e.g. state code that pipelines across cluster nodes) stalls.
+      if (Date.now() - last.at > 30_000) return { ok: false, why: `no progress for 30 s at ${g.done} of ${evs.length} events`, log: stderr.join("") };
       if (Date.now() > deadline) return { ok: false, why: `${g.done} of ${evs.length} events applied after ${timeoutMs / 1000} s`, log: stderr.join("") };
       if (children.some((c) => c.exitCode !== null)) return { ok: false, why: "a processor exited", log: stderr.join("") };
       await sleep(100);
