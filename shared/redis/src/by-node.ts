@@ -23,7 +23,7 @@ function redirected(err: Error | null): boolean {
 
 /** ioredis refuses a pipeline whose keys are no longer served by one group of nodes (a slot moved meanwhile). */
 function spansNodes(err: unknown): boolean {
-  return err instanceof Error && /same slots allocation group|same slot/.test(err.message);
+  return err instanceof Error && /same slots allocation group/.test(err.message);
 }
 
 function refreshSlots(cluster: Cluster): Promise<void> {
