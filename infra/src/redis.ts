@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRedis, type Redis } from "@sg/redis";
+import { createRedis, type RedisClient } from "@sg/redis";
 import { parseInfraEnv } from "./env.js";
 import { defaultLog, freePort, isOurs, once, spawnDaemon, stopPid, stopWhenGone, tcpOpen, waitReady } from "./daemon.js";
 import { redisStateFile, runDir } from "./paths.js";
@@ -24,6 +24,8 @@ export type EnsureRedisOptions = {
    * state again. Default: a fresh temporary folder, removed on stop (tests).
    */
   dataDir?: string;
+  /** More redis-server arguments, e.g. cluster mode (redis-cluster.ts). */
+  extraArgs?: string[];
 };
 
 /**
@@ -70,7 +72,7 @@ async function redisServerPid(url: string, timeoutMs: number): Promise<number | 
   return probeRedis(url, timeoutMs, async (redis) => Number(/^process_id:(\d+)/m.exec(await redis.info("server"))?.[1]));
 }
 
-async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: Redis) => Promise<T>): Promise<T | undefined> {
+async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: RedisClient) => Promise<T>): Promise<T | undefined> {
   const redis = createRedis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -121,7 +123,7 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
   const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), "sg-redis-"));
   mkdirSync(dir, { recursive: true });
   const logFile = join(dir, "redis.log");
-  const args = redisServerArgs(port, dir);
+  const args = [...redisServerArgs(port, dir), ...(options.extraArgs ?? [])];
   log(`redis: starting redis-server on ${url}`);
   const daemon = spawnDaemon("redis-server", args, { logFile, cwd: dir });
   if (options.stopWithProcess !== undefined) stopWhenGone(options.stopWithProcess, daemon.pid);

@@ -44,3 +44,4 @@ export async function pollUntil<T>(
     await sleep(intervalMs);
   }
 }
+export { testCluster, isClusterUrl, type TestCluster } from "./cluster.js";

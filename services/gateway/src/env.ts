@@ -1,5 +1,18 @@
 import { z } from "zod";
-import { envBool, envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, envUrl, parseEnv } from "@sg/config";
+import { envBool, envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, parseEnv } from "@sg/config";
+import { parseRedisUrl, RedisUrlError } from "@sg/redis";
+
+/** True when `createRedis` accepts the URL: one node (`redis://`, `rediss://`) or a cluster (`redis+cluster://h1:p1,h2:p2`). */
+function redisUrlOk(url: string | undefined): boolean {
+  if (url === undefined) return true;
+  try {
+    parseRedisUrl(url);
+    return true;
+  } catch (err) {
+    if (err instanceof RedisUrlError) return false;
+    throw err;
+  }
+}
 
 /**
  * The gateway's environment, parsed once (style.md "One zod Env per service"; docs/interfaces.md
@@ -8,8 +21,8 @@ import { envBool, envBrokers, envInt, envLogLevel, envOptionalString, envPort, e
 export const Env = z.object({
   /** Unset: a local Kafka is started (all-in-one). */
   KAFKA_BROKERS: envBrokers(),
-  /** Unset: a local redis-server is used or started. */
-  REDIS_URL: envUrl(["redis", "rediss"]),
+  /** Unset: a local redis-server is used or started. A cluster: `redis+cluster://host1:7000,host2:7001`. */
+  REDIS_URL: envOptionalString().refine(redisUrlOk, "must be a redis:// or rediss:// URL, or redis+cluster://host1:port1,host2:port2"),
   SCOREGUARD_CONFIG: envOptionalString(),
   TOPIC_PREFIX: envString(""),
   KEY_PREFIX: envString("sg"),

@@ -31,6 +31,11 @@ describe("gateway Env", () => {
     expect(env.GATEWAY_TOKEN_RATE).toBe(5);
   });
 
+  it("accepts a Redis Cluster URL and refuses a malformed one", () => {
+    expect(loadEnv({ REDIS_URL: "redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001" }).REDIS_URL).toBe("redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001");
+    expect(() => loadEnv({ REDIS_URL: "redis+cluster://:secret@h1:7000,h2" })).toThrow(/REDIS_URL/);
+  });
+
   it("names every bad variable without quoting values", () => {
     try {
       loadEnv({ GATEWAY_PORT: "http", REDIS_URL: "http://user:secret@h", GATEWAY_SOURCE_RATE: "0" });

@@ -26,10 +26,13 @@ export function createKeys(prefix: string) {
     lock: (receiver: string) => `${n}:{rcv:${receiver}}:lock`,
     /** HASH `metric:kind` → latest AlertRecord JSON of the shop (seq-gated). */
     shopAlerts: (s: ShopRef) => `${prefix}:{${s.platform}:${s.shopId}}:notifier:alerts`,
-    /** HASH receiver → JSON of its last delivery attempt (for the API). */
-    deliveries: () => `${n}:deliveries`,
+    /**
+     * HASH receiver → JSON of its last delivery attempt (for the API). It shares the tag `{deliveries}`
+     * with `failures`, since a failure updates both in one MULTI, which a cluster allows only in one slot.
+     */
+    deliveries: () => `${n}:{deliveries}:status`,
     /** LIST of recent failed deliveries, newest first, JSON (for the API). */
-    failures: () => `${n}:failures`,
+    failures: () => `${n}:{deliveries}:failures`,
   };
 }
 export type Keys = ReturnType<typeof createKeys>;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { Redis } from "@sg/redis";
 import { Silence, buildSilence, isExpired } from "./silence.js";
 
 export interface SilenceStore {

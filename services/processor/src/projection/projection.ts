@@ -1,5 +1,5 @@
 import { snapshotKeys, StoredSnapshot, toShanghaiIso, type DueItem, type ShopSnapshot } from "@sg/events";
-import { defineLuaScripts, queueLuaScript, type Redis } from "@sg/redis";
+import { defineLuaScripts, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 
 /** Projection keys live as long as the shop's state (a day past the 31-day windows). */
 const TTL_SECONDS = 32 * 86_400;
@@ -31,19 +31,21 @@ export class ProjectionWriter {
   /** Writes the snapshots of several shops in one round trip; resolves once Redis has stored them all. */
   async write(items: readonly ProjectionInput[]): Promise<void> {
     if (items.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const calls: NodeCall[] = [];
     const fresh: string[] = [];
     for (const { snapshot, asOfMs, due } of items) {
       const shop = { platform: snapshot.platform, shopId: snapshot.shopId };
       const key = `${shop.platform}:${shop.shopId}`;
       const body = JSON.stringify({ ...snapshot, asOf: toShanghaiIso(asOfMs), asOfMs, due });
-      queueLuaScript(pipeline, "writeSnapshot", [this.keys.snapshot(shop), this.versionKey(shop)], [body.slice(0, -1), TTL_SECONDS, this.keys.channel(), key]);
+      const keys = [this.keys.snapshot(shop), this.versionKey(shop)];
+      calls.push({ keys, queue: (p) => queueLuaScript(p, "writeSnapshot", keys, [body.slice(0, -1), TTL_SECONDS, this.keys.channel(), key]) });
       if (!this.registered.has(key)) {
-        pipeline.zadd(this.keys.shops(), "NX", asOfMs, key);
+        const shops = this.keys.shops();
+        calls.push({ keys: [shops], queue: (p) => p.zadd(shops, "NX", asOfMs, key) });
         fresh.push(key);
       }
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await pipelineByNode(this.redis, calls);
     for (const [err] of replies) if (err) throw new Error("writing a shop snapshot failed", { cause: err });
     for (const k of fresh) this.registered.add(k);
   }

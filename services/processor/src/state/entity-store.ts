@@ -1,5 +1,5 @@
 import type { CanonicalEvent, Platform } from "@sg/events";
-import { defineLuaScripts, queueLuaScript, type Redis } from "@sg/redis";
+import { defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 import { packFor, type RulePack } from "@sg/rules";
 import { windowRange } from "../engine/calendar.js";
 import type { ShopEvaluation } from "../engine/evaluate.js";
@@ -117,11 +117,13 @@ export class EntityStore {
   }
 
   private async loadMany(reqs: { shopKey: string; shop: ShopRef; keys: string[] }[]): Promise<{ version: string; records: Map<string, StoredRecord | undefined> }[]> {
-    const p = this.redis.pipeline();
-    for (const r of reqs) {
-      queueLuaScript(p, "loadEntities", [this.keys.entities(r.shop), this.keys.links(r.shop), this.keys.shopMeta(r.shop)], [...new Set(r.keys)]);
-    }
-    const replies = (await p.exec()) ?? [];
+    const replies = await pipelineByNode(
+      this.redis,
+      reqs.map((r) => {
+        const keys = [this.keys.entities(r.shop), this.keys.links(r.shop), this.keys.shopMeta(r.shop)];
+        return { keys, queue: (p) => queueLuaScript(p, "loadEntities", keys, [...new Set(r.keys)]) };
+      }),
+    );
     return replies.map(([err, reply], i) => {
       if (err) throw new Error(`loading the state of ${reqs[i]!.shopKey || "a shop"} failed`, { cause: err });
       const arr = reply as string[];
@@ -140,20 +142,28 @@ export class EntityStore {
 
   /** Commits deltas in one pipeline; a shop's due mark (when asked) precedes its commit. Returns each commit's reply. */
   private async commitMany(commits: { shopKey: string; shop: ShopRef; version: string; delta: ShopDelta; due?: number }[], now: number): Promise<number[]> {
-    const p = this.redis.pipeline();
-    const slot: number[] = [];
+    const marks: NodeCall[] = [];
     for (const c of commits) {
-      if (c.due !== undefined) {
-        const key = this.keys.due(c.due);
-        p.zadd(key, now, c.shopKey).expire(key, STATE_TTL_SECONDS);
-      }
-      const { keys, args } = this.commitArgs(c.shop, c.version, c.delta);
-      slot.push(p.length);
-      queueLuaScript(p, "commitEntities", keys, args);
+      if (c.due === undefined) continue;
+      const key = this.keys.due(c.due);
+      marks.push({ keys: [key], queue: (p) => p.zadd(key, now, c.shopKey) }, { keys: [key], queue: (p) => p.expire(key, STATE_TTL_SECONDS) });
     }
-    const replies = (await p.exec()) ?? [];
+    const writes: NodeCall[] = commits.map((c) => {
+      const { keys, args } = this.commitArgs(c.shop, c.version, c.delta);
+      return { keys, queue: (p) => queueLuaScript(p, "commitEntities", keys, args) };
+    });
+    // The due marks must be durable before the commits. One node runs one pipeline in order; a cluster's
+    // nodes do not order their pipelines, so there the marks go first, in a round trip of their own.
+    let replies;
+    if (isCluster(this.redis)) {
+      const r = await pipelineByNode(this.redis, marks);
+      for (const [err] of r) if (err) throw new Error("marking shops due failed", { cause: err });
+      replies = await pipelineByNode(this.redis, writes);
+    } else {
+      replies = (await pipelineByNode(this.redis, [...marks, ...writes])).slice(marks.length);
+    }
     for (const [err] of replies) if (err) throw new Error("committing a shop's state failed", { cause: err });
-    return slot.map((i) => Number(replies[i]![1]));
+    return replies.map(([, v]) => Number(v));
   }
 
   private commitArgs(shop: ShopRef, version: string, d: ShopDelta): { keys: string[]; args: (string | number)[] } {
