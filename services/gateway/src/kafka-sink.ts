@@ -1,5 +1,6 @@
 import { formatProblems, shopKey, type Topics } from "@sg/events";
 import type { Producer } from "@sg/kafka";
+import type { Histogram } from "prom-client";
 import type { EventSink } from "./ports.js";
 
 /**
@@ -7,16 +8,28 @@ import type { EventSink } from "./ports.js";
  * `acks: -1` is repeated here so a plain kafkajs producer behaves the same. `send` resolves only when every
  * in-sync replica has the records, and rejects (kafkajs retries first) otherwise.
  */
-export function createKafkaEventSink(producer: Producer, topics: Pick<Topics, "events" | "dlq">): EventSink {
+export function createKafkaEventSink(
+  producer: Producer,
+  topics: Pick<Topics, "events" | "dlq">,
+  /** `sg_gateway_produce_duration_seconds`: time until Kafka acknowledged (or refused) a publish. */
+  produceSeconds?: Histogram<"outcome">,
+): EventSink {
   return {
     async publish(events) {
       if (events.length === 0) return;
-      await producer.send({
-        topic: topics.events,
-        acks: -1,
-        // Keyed by platform:shopId so one shop's events stay in order on one partition (architecture.md).
-        messages: events.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
-      });
+      const end = produceSeconds?.startTimer();
+      try {
+        await producer.send({
+          topic: topics.events,
+          acks: -1,
+          // Keyed by platform:shopId so one shop's events stay in order on one partition (architecture.md).
+          messages: events.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
+        });
+        end?.({ outcome: "ok" });
+      } catch (err) {
+        end?.({ outcome: "error" });
+        throw err;
+      }
     },
     async deadLetter(records) {
       if (records.length === 0) return;

@@ -5,6 +5,7 @@ import type { Logger } from "@sg/logger";
 import { createDeliveryStatusReader, createSilenceStore } from "@sg/notifier";
 import { createSnapshotReader } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
+import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import { createPddClient, type PddClient } from "./adapters/pdd/pdd.client.js";
 import { createGateway, type Gateway } from "./gateway.js";
@@ -80,11 +81,13 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
   const redis = createRedis(o.redisUrl);
 
   const config = toGatewayConfig(o.config);
-  const sink = createKafkaEventSink(producer, topics);
   const metrics = createGatewayMetrics(o.registry);
+  const sink = createKafkaEventSink(producer, topics, metrics.produceSeconds);
   // Ready when it can take and store requests. The Pinduoduo link is not part of it (an outage there must not
   // take the HTTP intake out of rotation); it shows in sg_gateway_pdd_connected instead.
   const ready = async (): Promise<boolean> => producerUp && redis.status === "ready" && ((await o.extraReady?.()) ?? true);
+  // The gateway's own health on its own: the all-in-one's extraReady is the other services', reported by them.
+  registerServiceHealth(o.registry, "gateway", { ready: async () => producerUp && redis.status === "ready", redis: () => redis.status === "ready" });
   const pddCreds = config.platforms.pdd;
   const pdd =
     pddCreds === undefined

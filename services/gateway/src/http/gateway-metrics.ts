@@ -13,7 +13,10 @@ export interface GatewayMetrics {
   platformMessages: Counter<"source" | "outcome">;
   /** Produce calls that Kafka did not acknowledge. */
   produceFailures: Counter<"source">;
+  /** Every request by route pattern and status code; its `_count` is the request counter. */
   requestSeconds: Histogram<"route" | "status">;
+  /** Time until Kafka acknowledged (outcome ok) or refused (error) a publish of canonical events. */
+  produceSeconds: Histogram<"outcome">;
   pddConnected: Gauge;
   pddReconnects: Counter;
 }
@@ -50,6 +53,13 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       help: "HTTP request duration, by route pattern and status code",
       labelNames: ["route", "status"] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    produceSeconds: new Histogram({
+      name: "sg_gateway_produce_duration_seconds",
+      help: "Time to publish canonical events to sg.events until acks=all, by outcome (ok, error)",
+      labelNames: ["outcome"] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
     pddConnected: new Gauge({
