@@ -10,7 +10,7 @@ export function createNotifierMetrics(
   queueDepth?: () => Promise<Record<string, number>>,
 ) {
   const registers = [registry];
-  return {
+  const metrics = {
     notificationDeliveries: new Counter({
       name: "sg_notifier_notification_deliveries_total",
       help: "Notifications settled, by channel and result: sent, or given up (permanent, too_large, retry_exhausted)",
@@ -77,5 +77,8 @@ export function createNotifierMetrics(
       registers,
     }),
   };
+  // Initialised at zero, so a notifier that never failed shows 0 on the dashboard rather than no series.
+  for (const where of ["delivery", "tick", "consumer"]) metrics.errors.inc({ where }, 0);
+  return metrics;
 }
 export type NotifierMetrics = ReturnType<typeof createNotifierMetrics>;

@@ -23,7 +23,7 @@ export interface GatewayMetrics {
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const registers = [registry];
-  return {
+  const metrics: GatewayMetrics = {
     refusals: new Counter({
       name: "sg_gateway_refusals_total",
       help: "Requests the gateway refused, by route and reason",
@@ -73,4 +73,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       registers,
     }),
   };
+  // Initialised at zero for every source, so the dashboard shows 0 failures rather than no series.
+  for (const source of ["api", "douyin", "kuaishou", "pdd", "kuaidi100"]) metrics.produceFailures.inc({ source }, 0);
+  return metrics;
 }
