@@ -129,6 +129,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     });
   });
 
+  // Each receiver's channel starts at 0 for every result, so the first failure shows as an increase
+  // (infra/prometheus/rules.yml "deliveries failing" uses increase(), which cannot see a series' first value).
+  for (const w of workers) {
+    for (const result of ["sent", "permanent", "too_large", "retry_exhausted"]) metrics.notificationDeliveries.inc({ channel: w.channel, result }, 0);
+  }
+
   let consumer: Consumer | null = null;
   let consumerJoined = false;
   let timer: NodeJS.Timeout | null = null;

@@ -22,7 +22,9 @@ export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
  * Dead-letter reasons are free text naming the field (intake.ts); the label is their bounded class, so the
  * label count stays fixed whatever the input.
  */
-export function deadLetterReasonClass(reason: string): "empty" | "malformed_json" | "invalid_event" | "too_old" | "future" | "other" {
+const DEAD_LETTER_REASONS = ["empty", "malformed_json", "invalid_event", "too_old", "future", "other"] as const;
+
+export function deadLetterReasonClass(reason: string): (typeof DEAD_LETTER_REASONS)[number] {
   if (reason.startsWith("empty")) return "empty";
   if (reason.startsWith("malformed JSON")) return "malformed_json";
   if (reason.startsWith("invalid event")) return "invalid_event";
@@ -86,6 +88,8 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     labelNames: ["reason"] as const,
     registers,
   });
+  // Every class starts at 0, so the first dead letter shows as an increase (rules.yml "dead letters rising").
+  for (const reason of DEAD_LETTER_REASONS) deadLettered.inc({ reason }, 0);
   const eventAge = new Histogram({
     name: "sg_processor_event_age_seconds",
     help: "Age of an event (processor clock minus its `at`) when its batch is applied to Redis",

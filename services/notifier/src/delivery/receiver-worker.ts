@@ -195,6 +195,6 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
     }
   }
 
-  return { name: d.name, drain, release };
+  return { name: d.name, channel: d.channel.type, drain, release };
 }
 export type ReceiverWorker = ReturnType<typeof createReceiverWorker>;
