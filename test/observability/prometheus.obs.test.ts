@@ -139,27 +139,38 @@ describe("dashboards against a real Prometheus", () => {
       await pollUntil(async () => (await instant(promUrl, 'up{job="scoreguard"} == 1')).length === 1, { timeoutMs: 30_000, message: "scoreguard scraped" });
       const startedAt = Date.now();
 
-      // Events, in waves so the graphs have a shape: consumers waiting 10 minutes without a human reply
-      // (0/n < 70%: a critical breach), some answered in time, one duplicate.
+      // Events, in waves so the graphs have a shape. Consumers handed to a human 10 minutes ago are either
+      // answered within 3 minutes or not: answered/missed per wave 2/0, 0/1, 1/0, 0/1 move the shop's
+      // human_reply_3min_rate through 100%, 67% (breach, under the 70% line), 75% (warning, under the 85%
+      // target), 60% (breach). The last wave also holds a consumer still waiting (pending); wave 1 repeats an
+      // event (a duplicate) and wave 2 posts with a wrong token (a refusal).
       const post = (body: unknown, auth = token) =>
         fetch(`${base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${auth}`, "content-type": "application/json" }, body: JSON.stringify(body) });
       const chat = (id: string, type: string, at: number, consumerId: string, extra: Record<string, unknown> = {}) =>
         ({ id: `${run}-${id}`, type, platform, shopId, at: new Date(at).toISOString(), consumerId, ...extra });
-      for (let wave = 0; wave < 4; wave++) {
+      const waves = [{ answered: 2, missed: 0 }, { answered: 0, missed: 1 }, { answered: 1, missed: 0 }, { answered: 0, missed: 1, waiting: 1 }];
+      for (const [wave, w] of waves.entries()) {
         const t = Date.now() - 10 * 60_000;
-        const events = [
-          chat(`t${wave}`, "chat.transferred", t, `c${wave}`),
-          chat(`m${wave}`, "chat.message", t + 1000, `c${wave}`, { sender: "consumer" }),
-          chat(`ta${wave}`, "chat.transferred", t, `a${wave}`),
-          chat(`ma${wave}`, "chat.message", t + 1000, `a${wave}`, { sender: "consumer" }),
-          chat(`ra${wave}`, "chat.message", t + 30_000, `a${wave}`, { sender: "agent" }),
-        ];
+        const events: Array<Record<string, unknown>> = [];
+        for (let i = 0; i < w.answered; i++) {
+          const c = `a${wave}-${i}`;
+          events.push(chat(`t${c}`, "chat.transferred", t, c), chat(`m${c}`, "chat.message", t + 1000, c, { sender: "consumer" }), chat(`r${c}`, "chat.message", t + 30_000, c, { sender: "agent" }));
+        }
+        for (let i = 0; i < w.missed; i++) {
+          const c = `m${wave}-${i}`;
+          events.push(chat(`t${c}`, "chat.transferred", t, c), chat(`m${c}`, "chat.message", t + 1000, c, { sender: "consumer" }));
+        }
+        for (let i = 0; i < (w.waiting ?? 0); i++) {
+          const c = `w${wave}-${i}`;
+          const now = Date.now() - 30_000;
+          events.push(chat(`t${c}`, "chat.transferred", now, c), chat(`m${c}`, "chat.message", now + 1000, c, { sender: "consumer" }));
+        }
         // 503 "Kafka did not acknowledge … resend" can answer the first posts while a fresh broker elects the
         // new topics' leaders; a client resends, as the API says.
         await pollUntil(async () => (await post(events)).status === 202, { timeoutMs: 30_000, intervalMs: 500, message: "events accepted" });
         if (wave === 1) expect((await post(events.slice(0, 1))).status).toBe(202); // a duplicate
         if (wave === 2) expect((await post(events, "not-a-token")).status).toBe(401); // a refusal
-        await new Promise((r) => setTimeout(r, 4_000));
+        await new Promise((r) => setTimeout(r, 5_000));
       }
       // A dead letter: a record on sg.events that is not a canonical event (only a broken producer writes one).
       const kafka = createKafka({ brokers, clientId: `${run}-dlq` });
@@ -200,8 +211,15 @@ describe("dashboards against a real Prometheus", () => {
       }
       expect(empty, "panel queries with no data").toEqual([]);
 
-      // The shop's lines are the engine's: value 0 (no wait answered in time for c*), threshold 0.7, target 0.85.
+      // The shop's gauges say what the read API says (the same engine), with the pack's lines 0.7 and 0.85.
       const sel = `shop_key="${shopKey}", metric="human_reply_3min_rate"`;
+      const api = (await (await fetch(`${base}/v1/shops/${platform}/${shopId}/metrics`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        metrics: Record<string, { value: number; pending?: number; status: string }>;
+      };
+      const reply = api.metrics.human_reply_3min_rate!;
+      expect(reply.status).toBe("breach");
+      await pollUntil(async () => Number((await instant(promUrl, `sg_shop_metric_value{${sel}}`))[0]?.value[1]) === reply.value, { timeoutMs: 15_000, message: `gauge value ${reply.value}` });
+      await pollUntil(async () => Number((await instant(promUrl, `sg_shop_metric_pending{${sel}}`))[0]?.value[1]) === (reply.pending ?? 0), { timeoutMs: 15_000, message: `gauge pending ${reply.pending}` });
       expect(Number((await instant(promUrl, `sg_shop_metric_threshold{${sel}}`))[0]!.value[1])).toBe(0.7);
       expect(Number((await instant(promUrl, `sg_shop_metric_target{${sel}}`))[0]!.value[1])).toBe(0.85);
       expect(await instant(promUrl, `sg_shop_alert_firing{${sel}, severity="critical"}`)).toHaveLength(1);
@@ -212,7 +230,7 @@ describe("dashboards against a real Prometheus", () => {
       // The pictures: always drawn (the renderer must work on real data), kept under docs/ when asked.
       const endMs = Date.now();
       for (const d of dashboards) {
-        const png = await renderDashboardPng(d, { prometheusUrl: promUrl, vars, startMs: startedAt - 30_000, endMs, rateInterval: "10s" });
+        const png = await renderDashboardPng(d, { prometheusUrl: promUrl, vars, startMs: startedAt - 10_000, endMs, rateInterval: "20s" });
         expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
         const out = process.env.SG_WRITE_DOCS === "1" ? join(root, "docs") : dir;
         writeFileSync(join(out, `dashboard-${d.uid!.replace(/^scoreguard-/, "")}.png`), png);

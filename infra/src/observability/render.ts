@@ -84,15 +84,19 @@ async function timeseriesSvg(p: RawPanel, o: Required<RenderOptions>, w: number,
       });
     }
   }
+  // Legend rows, estimated from the names' widths (about 6 px a character at 10 px, plus the marker), so the
+  // plot area leaves room for them.
+  const legendWidth = series.reduce((sum, x) => sum + String(x.name).length * 6 + 34, 0);
+  const legendRows = Math.max(1, Math.ceil(legendWidth / (w - 16)));
   const chart = echarts.init(null, "dark", { renderer: "svg", ssr: true, width: w, height: h });
   chart.setOption({
     backgroundColor: PANEL_BG,
     textStyle: { fontFamily: FONT },
     animation: false,
     title: { text: p.title ?? "", left: 8, top: 6, textStyle: { fontSize: 13, color: TEXT, fontFamily: FONT } },
-    grid: { left: 62, right: 14, top: 34, bottom: 50 },
+    grid: { left: 62, right: 14, top: 34, bottom: 32 + 16 * legendRows },
     legend: { bottom: 4, left: 8, type: "plain", textStyle: { fontSize: 10, color: TEXT }, itemHeight: 6, itemWidth: 14 },
-    xAxis: { type: "time", min: o.startMs, max: o.endMs, axisLabel: { fontSize: 10, hideOverlap: true } },
+    xAxis: { type: "time", min: o.startMs, max: o.endMs, splitNumber: Math.max(2, Math.floor(w / 120)), axisLabel: { fontSize: 10, hideOverlap: true } },
     yAxis: { type: "value", axisLabel: { fontSize: 10, formatter: (v: number) => formatValue(v, unit) }, splitLine: { lineStyle: { color: "#2c3235" } } },
     series,
   });
