@@ -129,10 +129,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     });
   });
 
-  // Each receiver's channel starts at 0 for every result, so the first failure shows as an increase
-  // (infra/prometheus/rules.yml "deliveries failing" uses increase(), which cannot see a series' first value).
+  // Each receiver's channel starts at 0 for every result (and its latency histogram empty), so the first
+  // delivery shows as an increase: rate() and increase() cannot see a series' first value (rules.yml
+  // "deliveries failing", the pipeline dashboard's delivery panels).
   for (const w of workers) {
     for (const result of ["sent", "permanent", "too_large", "retry_exhausted"]) metrics.notificationDeliveries.inc({ channel: w.channel, result }, 0);
+    metrics.deliverySeconds.zero({ channel: w.channel });
   }
 
   let consumer: Consumer | null = null;

@@ -75,5 +75,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   };
   // Initialised at zero for every source, so the dashboard shows 0 failures rather than no series.
   for (const source of ["api", "douyin", "kuaishou", "pdd", "kuaidi100"]) metrics.produceFailures.inc({ source }, 0);
+  // Likewise the produce latency histogram, so the first publish shows in rate().
+  for (const outcome of ["ok", "error"]) metrics.produceSeconds.zero({ outcome });
   return metrics;
 }
