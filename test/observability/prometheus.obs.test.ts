@@ -240,7 +240,9 @@ describe("dashboards against a real Prometheus", () => {
       // ScoreGuard's own rule fires in this Prometheus.
       await pollUntil(async () => (await instant(promUrl, 'ALERTS{alertname="ScoreGuardDeliveriesFailing", alertstate="firing", channel="dingtalk"}')).length > 0, { timeoutMs: 30_000, message: "ScoreGuardDeliveriesFailing fires" });
 
-      // The pictures: always drawn (the renderer must work on real data), kept under docs/ when asked.
+      // The pictures: always drawn (the renderer must work on real data), kept under docs/ when asked, then
+      // after a few more scrapes so the last events' rates are on them.
+      if (process.env.SG_WRITE_DOCS === "1") await new Promise((r) => setTimeout(r, 15_000));
       const endMs = Date.now();
       for (const d of dashboards) {
         const png = await renderDashboardPng(d, { prometheusUrl: promUrl, vars, startMs: startedAt - 10_000, endMs, rateInterval: "20s" });

@@ -106,7 +106,9 @@ export function pipelineDashboard(): Dashboard {
     .withPanel(graph("Delivery latency", "s", "One HTTP delivery to a robot, by channel", quantiles("sg_notifier_delivery_duration_seconds", "channel")))
     .withPanel(graph("Queue depth", "short", "Groups with undelivered notifications, per receiver", [q("max by (receiver) (sg_notifier_queue_depth)", "{{receiver}}")]))
     .withRow(new RowBuilder("Errors"))
-    .withPanel(graph("Delivery failures", "short", "Messages given up, by channel and the robot's own code", [q(`sum by (channel, code) (increase(sg_notifier_delivery_failures_total[${RATE}]))`, "{{channel}} {{code}}")]))
+    // Codes are only known once a robot answers one, so these series start at their first failure, which
+    // increase() cannot see: the panel shows the counts since the process started instead.
+    .withPanel(graph("Delivery failures since start", "short", "Messages given up since the process started, by channel and the robot's own code", [q("sum by (channel, code) (sg_notifier_delivery_failures_total)", "{{channel}} {{code}}")]))
     .withPanel(graph("Produce failures", "short", "Publishes Kafka did not acknowledge, by source", [q(`sum by (source) (increase(sg_gateway_produce_failures_total[${RATE}]))`, "{{source}}")]))
     .withPanel(graph("Notifier errors", "short", "Unexpected errors in the notifier, by where", [q(`sum by (where) (increase(sg_notifier_errors_total[${RATE}]))`, "{{where}}")]))
     .build();
