@@ -158,6 +158,8 @@ export function shopDashboard(): Dashboard {
         .sort(VariableSort.AlphabeticalAsc)
         .multi(true)
         .includeAll(true)
+        // All metrics by default: an alert link sets only var-shop, and should open every row.
+        .current({ selected: true, text: ["All"], value: ["$__all"] })
         .hide(VariableHide.DontHide),
     )
     .withPanel(
