@@ -1,5 +1,6 @@
 import { formatProblems, shopKey, type Topics } from "@sg/events";
 import type { Producer } from "@sg/kafka";
+import type { Histogram } from "prom-client";
 import type { EventSink } from "./ports.js";
 
 /** Kafka did not acknowledge within the produce timeout; the caller answers 503 with Retry-After. */
@@ -18,6 +19,8 @@ export interface KafkaSinkOptions {
    * the answer is never 202 without the acknowledgement.
    */
   timeoutMs?: number;
+  /** `sg_gateway_produce_duration_seconds`: time until Kafka acknowledged (or refused) a publish. */
+  produceSeconds?: Histogram<"outcome">;
   /** A send that failed after its request was already answered with a failure (by the timeout). */
   onLateFailure?: (err: unknown) => void;
 }
@@ -36,13 +39,20 @@ export function createKafkaEventSink(producer: Producer, topics: Pick<Topics, "e
   return {
     async publish(events) {
       if (events.length === 0) return;
-      await within(timeoutMs, producer.send({
-        topic: topics.events,
-        acks: -1,
-        timeout: timeoutMs,
-        // Keyed by platform:shopId so one shop's events stay in order on one partition (architecture.md).
-        messages: events.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
-      }), onLate);
+      const end = options.produceSeconds?.startTimer();
+      try {
+        await within(timeoutMs, producer.send({
+          topic: topics.events,
+          acks: -1,
+          timeout: timeoutMs,
+          // Keyed by platform:shopId so one shop's events stay in order on one partition (architecture.md).
+          messages: events.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
+        }), onLate);
+        end?.({ outcome: "ok" });
+      } catch (err) {
+        end?.({ outcome: "error" });
+        throw err;
+      }
     },
     async deadLetter(records) {
       if (records.length === 0) return;

@@ -5,6 +5,7 @@ import { createKafka, createProducer, ensureTopics, type Kafka, type Producer } 
 import type { Logger } from "@sg/logger";
 import { createDeliveryStatusReader, createSilenceStore } from "@sg/notifier";
 import { createRedis, type Redis } from "@sg/redis";
+import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import { createPddClient, type PddClient } from "./adapters/pdd/pdd.client.js";
 import { LOOPBACK, createGateway, type Gateway } from "./gateway.js";
@@ -93,15 +94,18 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
   const redis = createRedis(o.redisUrl, {}, (err, info) => log.warn({ err, ...info }, "redis connection error; reconnecting"));
 
   const config = toGatewayConfig(o.config);
+  const metrics = createGatewayMetrics(o.registry);
   const sink = createKafkaEventSink(producer, topics, {
+    produceSeconds: metrics.produceSeconds,
     ...(o.produceTimeoutMs === undefined ? {} : { timeoutMs: o.produceTimeoutMs }),
     // Only the error's name: kafkajs errors can carry broker addresses, which are not secrets but are noise here.
     onLateFailure: (err) => log.warn({ error: err instanceof Error ? err.name : typeof err }, "a produce already answered 503 by its timeout failed later"),
   });
-  const metrics = createGatewayMetrics(o.registry);
   // Ready when it can take and store requests. The Pinduoduo link is not part of it (an outage there must not
   // take the HTTP intake out of rotation); it shows in sg_gateway_pdd_connected instead.
   const ready = async (): Promise<boolean> => producerUp && redis.status === "ready" && ((await o.extraReady?.()) ?? true);
+  // The gateway's own health on its own: the all-in-one's extraReady is the other services', reported by them.
+  registerServiceHealth(o.registry, "gateway", { ready: async () => producerUp && redis.status === "ready", redis: () => redis.status === "ready" });
   const pddCreds = config.platforms.pdd;
   const pdd =
     pddCreds === undefined

@@ -3,6 +3,7 @@ import { topicNames } from "@sg/events";
 import { createKafka, ensureTopics, type Kafka } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
 import { createRedis, type Redis } from "@sg/redis";
+import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import { createNotifier, type Notifier } from "./notifier.js";
 
@@ -46,6 +47,7 @@ export async function startNotifierService(o: NotifierServiceOptions): Promise<N
     ...(o.grafanaUrl === undefined ? {} : { grafanaUrl: o.grafanaUrl }),
   });
   await notifier.start();
+  registerServiceHealth(o.registry, "notifier", { ready: () => notifier.ready(), redis: () => redis.status === "ready" });
   let stopped: Promise<void> | undefined;
   return {
     notifier,

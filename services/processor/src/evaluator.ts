@@ -30,6 +30,8 @@ export async function evaluateAndPublish(deps: {
   /** The shop's partition of sg.events, whose due index holds its next deadline. */
   partition: number;
   nowMs: number;
+  /** Told about each alert record published (telemetry.ts `alertPublished`). */
+  metrics?: { alertPublished(record: { status: string; severity: string }): void };
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
@@ -44,6 +46,7 @@ export async function evaluateAndPublish(deps: {
       topic: deps.alertsTopic,
       messages: records.map((r) => ({ key: alertKey(r), value: JSON.stringify(r) })),
     });
+    for (const r of records) deps.metrics?.alertPublished(r);
     await store.saveAlertStates(shop, states);
   }
   await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);

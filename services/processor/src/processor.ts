@@ -6,7 +6,7 @@ import { intake } from "./intake.js";
 import type { Log } from "./log.js";
 import { ProjectionWriter } from "./projection/projection.js";
 import { EntityStore, type ShopEvents } from "./state/entity-store.js";
-import type { ProcessorMetrics } from "./telemetry.js";
+import { shopLimitsOf, type ProcessorMetrics } from "./telemetry.js";
 
 export interface ProcessorDeps {
   kafka: Kafka;
@@ -86,9 +86,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       deps.log.warn({ err, partition: batch.partition, size: batch.messages.length }, "batch not applied (Redis); it will be retried");
       throw err;
     }
+    for (const { events } of byShop.values()) for (const e of events) deps.metrics?.observeEventAge((now - e.atMs) / 1000);
     if (dead.length > 0) {
       await producer.send({ topic: deps.topics.dlq, messages: dead });
-      for (const d of dead) deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
+      for (const d of dead) {
+        deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
+        deps.metrics?.deadLetter(String(d.headers?.reason));
+      }
     }
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
@@ -101,7 +105,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     }
     deps.metrics?.eventsApplied.inc(applied);
     deps.metrics?.duplicates.inc(batch.messages.length - dead.length - applied);
-    deps.metrics?.deadLettered.inc(dead.length);
+    deps.metrics?.eventsConsumed.inc(batch.messages.length);
+    deps.metrics?.consumerLag(batch.partition, Number(batch.highWatermark) - Number(batch.messages[batch.messages.length - 1]!.offset) - 1);
     await commitOffsetsIfNecessary();
     await heartbeat();
   }
@@ -116,7 +121,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function flushOnce(throttle: boolean): Promise<void> {
     const now = deps.clock();
     // Only the owner of a partition fires its timers, so instances do not evaluate each other's shops.
-    for (const p of assigned) for (const key of await store.dueShops(p, now)) if (!dirty.has(key)) dirty.set(key, p);
+    let due = 0;
+    for (const p of assigned) {
+      for (const key of await store.dueShops(p, now)) {
+        due += 1;
+        if (!dirty.has(key)) dirty.set(key, p);
+      }
+    }
+    deps.metrics?.dueShops.set(due);
     const wall = performance.now();
     const keys = [...dirty].filter(([k]) => {
       const last = lastEval.get(k);
@@ -126,9 +138,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     for (const [key, partition] of keys) {
       const started = performance.now();
       try {
-        const ev = await evaluateAndPublish({ store, projection, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now });
+        const ev = await evaluateAndPublish({ store, projection, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
         deps.metrics?.evaluations.inc();
-        if (ev) deps.metrics?.exportShop(ev.snapshot);
+        deps.metrics?.evaluationSeconds.observe((performance.now() - started) / 1000);
+        if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
         lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
       } catch (err) {
         dirty.set(key, partition);
@@ -198,6 +211,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     });
     c.on(c.events.GROUP_JOIN, (e) => {
       assigned = e.payload.memberAssignment[deps.topics.events] ?? [];
+      deps.metrics?.partitionsAssigned(assigned);
     });
     c.on(c.events.CRASH, ({ payload }) => {
       assigned = [];

@@ -1,6 +1,7 @@
 import { topicNames } from "@sg/events";
 import { createKafka, type Kafka } from "@sg/kafka";
 import { createRedis, type Redis } from "@sg/redis";
+import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import type { ShopConfigSource } from "./evaluator.js";
 import type { Log } from "./log.js";
@@ -35,18 +36,20 @@ export async function startProcessorService(o: ProcessorServiceOptions): Promise
   });
   await processor.start();
   let stopped: Promise<void> | undefined;
+  async function ready(): Promise<boolean> {
+    if (!processor.running) return false;
+    try {
+      return (await redis.ping()) === "PONG";
+    } catch {
+      return false;
+    }
+  }
+  registerServiceHealth(o.registry, "processor", { ready, redis: () => redis.status === "ready" });
   return {
     processor,
     kafka,
     redis,
-    async ready() {
-      if (!processor.running) return false;
-      try {
-        return (await redis.ping()) === "PONG";
-      } catch {
-        return false;
-      }
-    },
+    ready,
     stop() {
       stopped ??= processor.stop().finally(() => redis.disconnect());
       return stopped;
