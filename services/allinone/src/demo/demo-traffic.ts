@@ -87,7 +87,7 @@ export function startDemo(o: DemoOptions): Demo {
     for (let i = 1; i <= 16; i++) {
       const paid = t0 - (2 * 24 * H + i * 37 * 60 * S);
       const orderId = `DY${5_000_100 + i}`;
-      out.push(dy("order.paid", paid, { orderId, amount: 59 }), dy("order.shipped", paid + 3 * H, { orderId }), dy("logistics.picked_up", paid + 6 * H, { orderId }));
+      out.push(dy("order.paid", paid, { orderId, amount: 59 }), dy("order.shipped", paid + 3 * H, { orderId }), dy("logistics.picked_up", paid + 6 * H, { orderId }), dy("logistics.signed", paid + 30 * H, { orderId }));
     }
     for (const [i, left] of [[17, 40], [18, 48]] as const) out.push(dy("order.paid", t0 - 24 * H + left * S, { orderId: `DY${5_000_100 + i}`, amount: 128 }));
     return out;

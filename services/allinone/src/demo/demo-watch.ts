@@ -2,7 +2,10 @@
  * The demo's narration in the log: it reads each demo shop through the public read API every two seconds
  * (as any client would) and prints each metric's status change and each alert that starts or stops firing.
  */
+import { loadRulePacks } from "@sg/rules";
+
 interface ShopView {
+  rulePack: string;
   metrics: Record<string, { value: number | null; status: string; pending?: number }>;
   alerts: Array<{ metric: string; kind: string; severity: string }>;
 }
@@ -15,7 +18,8 @@ export function watchShops(o: {
   everyMs?: number;
 }): { stop(): void } {
   const last = new Map<string, ShopView>();
-  const pct = (v: number | null) => (v === null ? "—" : Number.isInteger(v) ? String(v) : `${(v * 100).toFixed(1)}%`);
+  const packs = loadRulePacks();
+  const show = (v: number | null, unit: string | undefined) => (v === null ? "—" : unit === "ratio" ? `${(v * 100).toFixed(1)}%` : String(Math.round(v * 100) / 100));
   const poll = async () => {
     for (const s of o.shops) {
       const key = `${s.platform}:${s.shopId}`;
@@ -27,7 +31,7 @@ export function watchShops(o: {
       for (const [name, m] of Object.entries(now.metrics)) {
         const was = before?.metrics[name];
         if (m.status === "no_data") continue;
-        if (was === undefined || was.status !== m.status) o.say(`${key} ${name} = ${pct(m.value)}: ${was?.status ?? "new"} → ${m.status.toUpperCase()}`);
+        if (was === undefined || was.status !== m.status) o.say(`${key} ${name} = ${show(m.value, packs.get(now.rulePack)?.metrics[name]?.unit)}: ${was?.status ?? "new"} → ${m.status.toUpperCase()}`);
       }
       const id = (a: { metric: string; kind: string }) => `${a.metric} ${a.kind}`;
       const had = new Set((before?.alerts ?? []).map(id));

@@ -166,13 +166,21 @@ function shopCard(t, shop) {
       el("span", { class: "counts" }, s.alerts.length > 0 ? el("span", { class: "firing-count" }, t.firing(s.alerts.length)) : null, " ", t.pending(s.due.length)),
       next ? el("span", { class: "countdown", dataset: { deadline: next.deadline } }) : null,
     ),
-    tiles(t, shop),
+    tiles(t, shop, true),
   );
 }
 
-function tiles(t, shop) {
+/** The metrics as tiles, worst first. `compact`: metrics without data are one dim line, not tiles (the overview). */
+function tiles(t, shop, compact = false) {
   const entries = Object.entries(shop.snapshot.metrics).sort((a, b) => (STATUS_ORDER[a[1].status] ?? 3) - (STATUS_ORDER[b[1].status] ?? 3));
-  return el("div", { class: "tiles" }, entries.map(([name, m]) => tile(t, shop, name, m)));
+  const shown = compact ? entries.filter(([, m]) => m.status !== "no_data") : entries;
+  const rest = compact ? entries.filter(([, m]) => m.status === "no_data") : [];
+  return el(
+    "div",
+    {},
+    el("div", { class: "tiles" }, shown.map(([name, m]) => tile(t, shop, name, m))),
+    rest.length ? el("p", { class: "no-data-line" }, `${t.status.no_data}: `, rest.map(([name]) => metricTitle(state.lang, name, shop.meta[name])).join(" · ")) : null,
+  );
 }
 
 function tile(t, shop, name, m) {
