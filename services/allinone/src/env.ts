@@ -17,6 +17,8 @@ export const Env = z.object({
   LOG_LEVEL: envLogLevel(),
   /** The same as `--demo`: feed live demo traffic for three shops (issue 13), in their own topics and keys. */
   SCOREGUARD_DEMO: envBool(false),
+  /** Where the first-run local API token is kept (default `.scoreguard/local-token` in the checkout). */
+  SCOREGUARD_LOCAL_TOKEN_FILE: envOptionalString(),
 });
 export type Env = z.infer<typeof Env>;
 

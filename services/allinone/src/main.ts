@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ConfigError, loadScoreguardConfig } from "@sg/config";
 import { startGatewayService } from "@sg/gateway";
 import { resolveLocalInfra } from "@sg/infra";
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
   if (env.SCOREGUARD_CONFIG) say(`configuration from ${env.SCOREGUARD_CONFIG}`);
   else say("no SCOREGUARD_CONFIG: default configuration (a local API token, no receivers)");
   // First run (issue 13): with no configuration (or for the demo), one local token that sees every shop.
-  const local = !env.SCOREGUARD_CONFIG || demo ? localToken() : undefined;
+  const local = !env.SCOREGUARD_CONFIG || demo ? localToken(env.SCOREGUARD_LOCAL_TOKEN_FILE ? pathToFileURL(resolve(env.SCOREGUARD_LOCAL_TOKEN_FILE)) : undefined) : undefined;
   if (local !== undefined) config = { ...config, apiTokens: [...config.apiTokens, { token: local.token, shops: ["*"] }] };
   // The demo runs in topics and keys of its own, emptied at start, so it shows the same story every time
   // and never mixes with real shops.
