@@ -95,6 +95,8 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: GatewayContext, d
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store",
       "x-accel-buffering": "no",
+      // The socket closes with the stream: a shutdown that ends the stream need not wait out keep-alive.
+      connection: "close",
     });
     streams.add(res);
     const write = (chunk: string): boolean => {
