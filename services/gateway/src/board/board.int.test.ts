@@ -181,4 +181,37 @@ describe("the shop board in a browser", () => {
     expect(logged).not.toContain(tokenA);
     expect(logged).not.toContain(tokenB);
   });
+
+  it("streams a shop's snapshot once, then only what changed", { timeout: 120_000 }, async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${port}/board/stream`, { headers: { authorization: `Bearer ${tokenA}` }, signal: ctrl.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const events = () =>
+      text
+        .split("\n\n")
+        .filter((b) => b.startsWith("event: "))
+        .map((b) => ({ event: b.slice(7, b.indexOf("\n")), data: JSON.parse(b.slice(b.indexOf("data: ") + 6)) as Record<string, unknown> }));
+    const readUntil = async (done: () => boolean) => {
+      while (!done()) text += decoder.decode((await reader.read()).value, { stream: true });
+    };
+    try {
+      await readUntil(() => text.includes("event: ready"));
+      expect(events().filter((e) => e.event === "snapshot").map((e) => e.data.shop)).toEqual([`kuaishou:${shopId}`]);
+      await post([ev("chat.transferred", clock - 2 * S, "c3"), ev("chat.message", clock - S, "c3", { sender: "consumer" })]);
+      const change = () => events().find((e) => e.event === "change" && JSON.stringify(e.data.due ?? {}).includes('"c3"'));
+      await readUntil(() => change() !== undefined);
+      const c = change()!.data as { shop: string; from: number; version: number; metrics?: Record<string, unknown>; due: { upsert: Array<{ id: string }> } };
+      expect(c.shop).toBe(`kuaishou:${shopId}`);
+      expect(c.version).toBeGreaterThan(c.from);
+      expect(c.due.upsert.map((d) => d.id)).toEqual(["c3"]);
+      // Unchanged metrics are not resent, and the shop's whole snapshot is not sent again.
+      expect(Object.keys(c.metrics ?? {})).not.toContain("human_good_review_rate");
+      expect(events().filter((e) => e.event === "snapshot")).toHaveLength(1);
+    } finally {
+      ctrl.abort();
+    }
+  });
 });
