@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, parseEnv } from "@sg/config";
+import { envBool, envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, parseEnv } from "@sg/config";
 
 /** The all-in-one process's environment (docs/interfaces.md), parsed once. */
 export const Env = z.object({
@@ -26,6 +26,10 @@ export const Env = z.object({
   EXPORT_SHOP_LIMIT: envInt(1000, { min: 0, max: 100_000 }),
   GRAFANA_URL: envOptionalString(),
   LOG_LEVEL: envLogLevel(),
+  /** The same as `--demo`: feed live demo traffic for three shops (issue 13), in their own topics and keys. */
+  SCOREGUARD_DEMO: envBool(false),
+  /** Where the first-run local API token is kept (default `.scoreguard/local-token` in the checkout). */
+  SCOREGUARD_LOCAL_TOKEN_FILE: envOptionalString(),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -4,6 +4,7 @@ import type { Registry } from "prom-client";
 import { registerDouyinRoute } from "./adapters/douyin/douyin.route.js";
 import { registerKuaidi100Route } from "./adapters/kuaidi100/kuaidi100.route.js";
 import { registerKuaishouRoute } from "./adapters/kuaishou/kuaishou.route.js";
+import { registerBoardRoutes, type BoardDeps } from "./board/board.route.js";
 import { createTokenRegistry } from "./http/auth.js";
 import { DEFAULT_CONNECTION_LIMITS, capConnectionsPerSource, timeoutOptions, type ConnectionLimits } from "./http/connection-guard.js";
 import { refuse, routeLabel, type GatewayContext, type Limits } from "./http/context.js";
@@ -43,6 +44,8 @@ export interface GatewayDeps {
   /** Request timeouts and the per-source connection cap of the public server (issue 9 item 7). */
   connections?: Partial<ConnectionLimits>;
   now?: () => number;
+  /** The shop board (`/board`): its snapshot hub and stream settings. */
+  board?: BoardDeps;
 }
 
 export interface Gateway {
@@ -153,6 +156,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   registerReadRoutes(app, ctx);
   registerSilenceRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx);
+  registerBoardRoutes(app, ctx, deps.board ?? {});
   // A platform's webhook exists only when its credentials are configured: an unconfigured one cannot verify.
   const p = deps.config.platforms;
   if (p.douyin !== undefined) registerDouyinRoute(app, ctx, p.douyin);

@@ -11,6 +11,7 @@ import { createPddClient, type PddClient } from "./adapters/pdd/pdd.client.js";
 import { LOOPBACK, createGateway, type Gateway } from "./gateway.js";
 import type { ConnectionLimits } from "./http/connection-guard.js";
 import { createGatewayMetrics } from "./http/gateway-metrics.js";
+import { createSnapshotHub } from "./board/snapshot-hub.js";
 import type { RateLimit } from "./http/rate-limit.js";
 import { createKafkaEventSink } from "./kafka-sink.js";
 import type { GatewayConfig } from "./ports.js";
@@ -111,6 +112,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     pddCreds === undefined
       ? undefined
       : createPddClient({ url: pddCreds.url, creds: pddCreds, sink, metrics, logger: log.child({ component: "pdd" }) });
+  const hub = createSnapshotHub({ redis, keyPrefix: o.keyPrefix, overrides: o.config.shops, logger: log });
   const gateway = createGateway({
     config,
     sink,
@@ -121,6 +123,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     silences: createSilenceStore(redis, o.keyPrefix),
     deliveries: createDeliveryStatusReader(redis, o.keyPrefix),
     ready,
+    board: { hub },
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),
     ...(o.sourceRate === undefined ? {} : { sourceRate: o.sourceRate }),
     ...(o.trustProxy === undefined ? {} : { trustProxy: o.trustProxy }),
@@ -146,6 +149,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
         gateway.stopIntake();
         await pdd?.stop();
         await gateway.close();
+        await hub.close();
         await producer.disconnect();
         await redis.quit().catch(() => redis.disconnect());
       })();
