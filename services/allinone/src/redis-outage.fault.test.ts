@@ -39,12 +39,14 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
       "",
     ].join("\n"));
     const port = await freePort();
+    // /readyz is on the ops port (OPS_PORT), never the public one.
+    const opsPort = await freePort();
     const svc = startService("services/allinone/src/main.ts", {
-      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redis.url, SCOREGUARD_CONFIG: configPath, GATEWAY_PORT: String(port),
+      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redis.url, SCOREGUARD_CONFIG: configPath, GATEWAY_PORT: String(port), OPS_PORT: String(opsPort),
       TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", LOG_LEVEL: "warn",
     });
     const base = `http://127.0.0.1:${port}`;
-    const readyz = async () => (await fetch(`${base}/readyz`)).status;
+    const readyz = async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status;
     const acked = new Set<string>();
     let posted = 0;
     let faults = 0;

@@ -1,3 +1,4 @@
+import { EntityStore } from "./entity-store.js";
 import { describe, expect, it } from "vitest";
 import type { CanonicalEvent } from "@sg/events";
 import { createRedis } from "@sg/redis";
@@ -51,12 +52,13 @@ describe("ShopStore", () => {
       expect(await redis.hlen(store.keys.shopTrack(shop))).toBe(0);
       expect(await redis.zcard(store.keys.shopIds(shop))).toBe(1);
 
-      // The due index: set with a TTL, cleared for a shop with nothing left.
-      await store.setDue("douyin:st", 2, later + 1000);
-      expect(await store.dueShops(2, later + 1000)).toEqual(["douyin:st"]);
+      // The due index (engine v2's store): set with a TTL, cleared for a shop with nothing left.
+      const es = new EntityStore(redis, store.keys.all().slice(0, -2));
+      await es.setDue("douyin:st", 2, later + 1000);
+      expect(await es.dueShops(2, later + 1000)).toEqual(["douyin:st"]);
       expect(await redis.ttl(store.keys.due(2))).toBeGreaterThan(0);
-      await store.clearDue("douyin:st", 2);
-      expect(await store.dueShops(2, later + 1000)).toEqual([]);
+      await es.clearDue("douyin:st", 2);
+      expect(await es.dueShops(2, later + 1000)).toEqual([]);
     } finally {
       redis.disconnect();
     }

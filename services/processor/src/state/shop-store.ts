@@ -26,7 +26,11 @@ export interface StoredEvent {
   json: string;
 }
 
-/** The processor's Redis state: each shop's retained events, its alert states, and the due index. */
+/**
+ * The engine v1 state, kept as the reference path (README "How it computes exactly"; `npm run bench` measures
+ * it against engine v2's EntityStore): each shop's retained canonical events, which the pure reference
+ * engine `evaluateShop` evaluates whole.
+ */
 export class ShopStore {
   readonly keys: Keys;
   constructor(
@@ -98,30 +102,5 @@ export class ShopStore {
     for (let i = 0; i < gone.length; i += 1000) await this.redis.zrem(log, ...gone.slice(i, i + 1000));
     await this.redis.multi().hset(meta, "chatCompactedTo", String(cutoff)).expire(meta, TTL_SECONDS).exec();
     return gone.length;
-  }
-
-  async alertStates(shop: ShopRef): Promise<Record<string, string>> {
-    return this.redis.hgetall(this.keys.shopAlerts(shop));
-  }
-
-  async saveAlertStates(shop: ShopRef, states: Record<string, string>): Promise<void> {
-    if (Object.keys(states).length === 0) return;
-    const key = this.keys.shopAlerts(shop);
-    await this.redis.multi().hset(key, states).expire(key, TTL_SECONDS).exec();
-  }
-
-  /** Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event. */
-  async setDue(shopKey: string, partition: number, atMs: number): Promise<void> {
-    const key = this.keys.due(partition);
-    await this.redis.multi().zadd(key, atMs, shopKey).expire(key, TTL_SECONDS).exec();
-  }
-
-  /** A shop with no retained event has nothing left to time. */
-  async clearDue(shopKey: string, partition: number): Promise<void> {
-    await this.redis.zrem(this.keys.due(partition), shopKey);
-  }
-
-  async dueShops(partition: number, nowMs: number, limit = 500): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.due(partition), "-inf", nowMs, "LIMIT", 0, limit);
   }
 }
