@@ -112,7 +112,9 @@ describe("the incremental engine equals the full-history reference", () => {
         await deleteByPrefix(redis, prefix);
       }
     });
-    const result = await fc.check(property, { numRuns: RUNS, endOnFailure: false });
+    // SG_MODEL_SEED (and SG_MODEL_PATH) replay a reported failure.
+    const replay = process.env.SG_MODEL_SEED === undefined ? {} : { seed: Number(process.env.SG_MODEL_SEED), path: process.env.SG_MODEL_PATH };
+    const result = await fc.check(property, { numRuns: RUNS, ...replay });
     const ms = Date.now() - started;
     console.log(`model: ${runs} runs (incl. shrinking), ${compared} evaluations compared, ${ms} ms, seed ${result.seed}`);
     if (result.failed) {
