@@ -17,21 +17,23 @@ import { deliveryPlan, modelStream, type DeliveryStep, type ModelStream } from "
  * evaluation on the way is compared (with the events delivered so far), and the final one at an asOf
  * after every event. `SG_MODEL_RUNS` sets the count (`npm run test:model`: 10,000).
  */
-const RUNS = Number(process.env.SG_MODEL_RUNS ?? 60);
+const RUNS = Number(process.env.SG_MODEL_RUNS ?? 120);
 const DAY = 86_400_000;
 /** Asia/Shanghai midnights from late January to March: month windows start, end and roll over. */
 const FIRST_DAY = Date.parse("2026-01-25T00:00:00+08:00");
 
 interface Coverage {
   data: boolean;
-  /** Ratios: an evaluation with both good and bad items. Others: two different values. */
+  /** Ratios: an evaluation with both good and bad items (0 < numerator < denominator). Averages, counts, scores: values on both sides of the limit. */
   mixed: boolean;
   values: Set<number>;
+  sides: Set<string>;
   /** An evaluation whose value a late fact (one that happened before it, arriving after it) changed. */
   corrected: boolean;
 }
+const NOT_RATIOS = new Set(["delivery_hours", "aftersale_awaiting_hours", "avg_response_seconds", "stalled_shipments", "overdue_refund_count", "jd_service_score"]);
 const coverage = new Map<string, Coverage>();
-for (const p of PLATFORMS) for (const m of Object.keys(packFor(p).metrics)) coverage.set(`${p}/${m}`, { data: false, mixed: false, values: new Set(), corrected: false });
+for (const p of PLATFORMS) for (const m of Object.keys(packFor(p).metrics)) coverage.set(`${p}/${m}`, { data: false, mixed: false, values: new Set(), sides: new Set(), corrected: false });
 
 function observe(platform: Platform, metrics: Record<string, MetricOutput>) {
   for (const [name, out] of Object.entries(metrics)) {
@@ -39,23 +41,36 @@ function observe(platform: Platform, metrics: Record<string, MetricOutput>) {
     if (out.status === "no_data" || out.value === null) continue;
     c.data = true;
     c.values.add(out.value);
-    if (out.numerator !== undefined && out.denominator !== undefined && out.denominator > 0) {
-      if (out.numerator > 0 && out.numerator < out.denominator) c.mixed = true;
-    } else if (c.values.size >= 2) c.mixed = true;
+    const n = out.numerator;
+    const d = out.denominator;
+    const def = packFor(platform).metrics[name]!;
+    if (!NOT_RATIOS.has(def.kind)) {
+      if (n !== undefined && d !== undefined && n > 0 && n < d) c.mixed = true;
+    } else {
+      // Averages, counts and scores: values on both sides of the metric's limit (or two values if it has none).
+      const limit = def.target ?? def.threshold;
+      if (limit === null || limit === undefined) c.mixed ||= c.values.size >= 2;
+      else {
+        c.sides.add(out.value > limit ? "above" : "at_or_below");
+        c.mixed ||= c.sides.size === 2;
+      }
+    }
   }
 }
 
 const spec = fc.record({
   platform: fc.constantFrom(...PLATFORMS),
   day: fc.integer({ min: 0, max: 50 }),
-  consumers: fc.array(fc.integer(), { maxLength: 16 }),
-  orders: fc.array(fc.integer(), { maxLength: 22 }),
+  // "max": sizes spread up to the bound (fast-check's default keeps arrays short); shrinking still drops entities.
+  consumers: fc.array(fc.integer(), { maxLength: 24, size: "max" }),
+  orders: fc.array(fc.integer(), { maxLength: 36, size: "max" }),
+  goodReplies: fc.constantFrom(0.15, 0.4, 0.8),
   delivery: fc.integer(),
 });
 type Spec = typeof spec extends fc.Arbitrary<infer T> ? T : never;
 
 function streamOf(s: Spec): { stream: ModelStream; plan: DeliveryStep[] } {
-  const stream = modelStream({ platform: s.platform, shopId: "m1", dayStartMs: FIRST_DAY + s.day * DAY, consumers: s.consumers, orders: s.orders });
+  const stream = modelStream({ platform: s.platform, shopId: "m1", dayStartMs: FIRST_DAY + s.day * DAY, consumers: s.consumers, orders: s.orders, goodReplies: s.goodReplies });
   return { stream, plan: deliveryPlan(stream, s.delivery) };
 }
 

@@ -29,6 +29,8 @@ export interface ModelStreamSpec {
   /** One seed per consumer-conversation, per order. */
   consumers: number[];
   orders: number[];
+  /** Share of rounds the agent answers in time (0..1): shops that answer well and shops that do not. */
+  goodReplies?: number;
 }
 
 export interface ModelStream {
@@ -75,16 +77,17 @@ function chatOf(rnd: Rnd, consumerId: string, s: ModelStreamSpec, asOf: number, 
       push(t, { type: "chat.message", consumerId, sender: "consumer" });
       t += between(rnd, 1_000, 40_000);
     }
+    const good = s.goodReplies ?? 0.4;
     const reply = rnd();
-    if (reply < 0.4) {
+    if (reply < good) {
       // Good: within 30 s (JD) or within 3 minutes.
       t += rnd() < 0.5 ? between(rnd, 1_000, 29_000) : between(rnd, 31_000, 170_000);
       push(t, { type: "chat.message", consumerId, sender: "agent" });
-    } else if (reply < 0.65) {
+    } else if (reply < good + (1 - good) * 0.42) {
       // Late: after the deadline, often after the platform's cap too.
       t += between(rnd, 185_000, 15 * MIN);
       push(t, { type: "chat.message", consumerId, sender: "agent" });
-    } else if (reply < 0.78) {
+    } else if (reply < good + (1 - good) * 0.64) {
       t += between(rnd, 2_000, 60_000);
       push(t, { type: "chat.message", consumerId, sender: "robot", ...(rnd() < 0.5 ? { assist: true } : {}) });
     }
@@ -193,7 +196,7 @@ export function deliveryPlan(stream: ModelStream, seed: number, dupRate = 0.3): 
       const r = rnd();
       const delay = event.type === "consumer.excluded"
         ? between(rnd, H, 3 * DAY)
-        : r < 0.6 ? between(rnd, 0, 3_000) : r < 0.85 ? between(rnd, 0, 20 * MIN) : r < 0.95 ? between(rnd, 0, 12 * H) : between(rnd, 0, 3 * DAY);
+        : r < 0.5 ? between(rnd, 0, 3_000) : r < 0.7 ? between(rnd, 0, 20 * MIN) : r < 0.85 ? between(rnd, 0, 12 * H) : between(rnd, 0, 3 * DAY);
       copies.push({ event, arrival: Math.min(stream.asOf, at + delay), tie: rnd() });
     }
   }
@@ -209,7 +212,7 @@ export function deliveryPlan(stream: ModelStream, seed: number, dupRate = 0.3): 
     steps.push({ kind: "apply", now, events });
     if (rnd() < 0.08) steps.push({ kind: "apply", now, events, redelivered: true });
     if (rnd() < 0.04) steps.push({ kind: "restart" });
-    if (rnd() < 0.35) {
+    if (rnd() < 0.45) {
       // The clock runs on between batches: timers fire before later arrivals.
       now = Math.min(stream.asOf, now + (rnd() < 0.5 ? between(rnd, 0, 5 * MIN) : between(rnd, 0, 6 * H)));
       steps.push({ kind: "evaluate", now });
