@@ -51,7 +51,7 @@ export class EntityStore {
     let todo = [...byShop.keys()];
     for (let attempt = 0; todo.length > 0; attempt++) {
       if (attempt >= MAX_ATTEMPTS) throw new Error(`applying events: the state of ${todo.length} shop(s) kept changing under this instance`);
-      const loads = await this.loadMany(todo.map((k) => ({ shopKey: k, shop: byShop.get(k)!.shop, keys: byShop.get(k)!.events.map((e) => entityOf(e.event)) })));
+      const loads = await this.loadMany(todo.map((k) => ({ shopKey: k, shop: byShop.get(k)!.shop, keys: byShop.get(k)!.events.flatMap((e) => loadKeysOf(e.event)) })));
       const commits = todo.map((k, i) => {
         const { shop, events } = byShop.get(k)!;
         const l = loads[i]!;
@@ -225,6 +225,16 @@ export class EntityStore {
   async dueShops(partition: number, nowMs: number, limit = 500): Promise<string[]> {
     return this.redis.zrangebyscore(this.keys.due(partition), "-inf", nowMs, "LIMIT", 0, limit);
   }
+}
+
+/**
+ * The records an event's fold needs: its entity, and for an after-sale request also the order it names.
+ * The stored link (afterSaleId -> orderId) only exists once a request has been committed, so on the first
+ * request loadEntities.lua cannot find the order by itself; without it the order's record would be
+ * replaced by one holding only the summary, and its old contribution never subtracted.
+ */
+function loadKeysOf(e: CanonicalEvent): string[] {
+  return e.type === "aftersale.requested" ? [entityOf(e), `o:${e.orderId}`] : [entityOf(e)];
 }
 
 function packOf(shop: ShopRef): RulePack {
