@@ -5,7 +5,7 @@
  * reports, it never fails. Scales are reduced to fit a shared 2-core machine and printed with each row.
  *
  * Alone: `npx tsx test/bench/engine-v2.ts [memory|eval|latency|read|backlog|zod ...]` (no argument: all).
- * Knobs (env): BENCH_BUSY_PER_DAY (busy shop's events/day, default 1000), BENCH_LATENCY_SCALE (fraction of
+ * Knobs (env): BENCH_BUSY_PER_DAY (busy shop's events/day, default 4000, the issue's), BENCH_LATENCY_SCALE (fraction of
  * the issue's 2,000 shops, default 0.05), BENCH_BACKLOG (events, default 50000).
  */
 import { randomUUID } from "node:crypto";
@@ -144,7 +144,7 @@ async function memory(c: Ctx) {
 }
 
 async function evaluation(c: Ctx) {
-  const perDay = env("BENCH_BUSY_PER_DAY", 1000);
+  const perDay = env("BENCH_BUSY_PER_DAY", 4000);
   const shop = { platform: "douyin" as Platform, shopId: "busy" };
   const events = history(shop.platform, shop.shopId, 30, perDay);
   const pb = `benchb-${randomUUID()}`;
