@@ -11,6 +11,7 @@ import { evaluateShop, runReplay } from "@sg/processor";
 import { ShopStore, type StoredEvent } from "@sg/processor/state";
 import { randomStream } from "@sg/processor/testing";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
+import { engineV2Bench } from "./engine-v2.js";
 import { scalingBench } from "./scaling.js";
 
 const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
@@ -96,6 +97,9 @@ async function main() {
 
     line("\n4. Scaling out: 1, 2 and 3 processor processes, one Redis against a 3-master cluster (test/bench/scaling.ts)");
     await scalingBench({ brokers: infra.brokers, redisUrl: infra.redisUrl, line });
+
+    line("\n5. Engine v2, issue 8's rows before and after, with its goals (test/bench/engine-v2.ts; alone: npx tsx test/bench/engine-v2.ts [memory|eval|latency|backlog|zod])");
+    await engineV2Bench();
   } finally {
     redis.disconnect();
   }

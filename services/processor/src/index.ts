@@ -4,3 +4,4 @@ export { createSnapshotReader, type SnapshotReader } from "./snapshot.js";
 export { startProcessorService, type ProcessorServiceOptions } from "./service.js";
 export { runReplay, type ReplayOutput } from "./replay/run-replay.js";
 export { readEventsFile } from "./replay/read-events.js";
+export { ProjectionWriter } from "./projection/projection.js";

@@ -15,7 +15,7 @@ const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?
 const svc = await startProcessorService({
   brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX,
   groupId: env.PROCESSOR_GROUP, eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
-  exportShopLimit: env.EXPORT_SHOP_LIMIT, config, log, registry,
+  exportShopLimit: env.EXPORT_SHOP_LIMIT, pauseBeforeEvalMs: env.SG_TEST_PAUSE_BEFORE_EVAL_MS, config, log, registry,
 });
 const ops = await startOpsServer({ port: env.PROCESSOR_PORT, registry, ready: svc.ready });
 log.info({ port: ops.port, brokers: infra.brokers }, `processor running; ops on http://127.0.0.1:${ops.port}/metrics`);

@@ -23,6 +23,11 @@ export interface ProcessorDeps {
   evalIntervalMs?: number;
   /** How often the deadline ticker looks for due shops (ms); 0 turns the ticker off. */
   tickMs?: number;
+  /**
+   * Test-only (env.ts SG_TEST_PAUSE_BEFORE_EVAL_MS): an evaluation pass with shops to evaluate waits this long
+   * first, so a test can kill the process after the offset commit and before the evaluation. Unset in service.
+   */
+  pauseBeforeEvalMs?: number;
 }
 
 export interface Processor {
@@ -135,6 +140,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       return !throttle || !last || wall - last.at >= 4 * last.ms;
     });
     for (const [k] of keys) dirty.delete(k);
+    if (keys.length > 0 && deps.pauseBeforeEvalMs) await new Promise((r) => setTimeout(r, deps.pauseBeforeEvalMs));
     for (const [key, partition] of keys) {
       const started = performance.now();
       try {

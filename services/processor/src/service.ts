@@ -19,6 +19,8 @@ export interface ProcessorServiceOptions {
   evalIntervalMs: number;
   /** EXPORT_SHOP_LIMIT: shops whose metrics are exported as Prometheus gauges. */
   exportShopLimit?: number;
+  /** SG_TEST_PAUSE_BEFORE_EVAL_MS (env.ts): test-only wait before each evaluation pass; 0 or unset in service. */
+  pauseBeforeEvalMs?: number;
   config: ShopConfigSource;
   log: Log;
   registry: Registry;
@@ -33,6 +35,7 @@ export async function startProcessorService(o: ProcessorServiceOptions): Promise
   const processor = createProcessor({
     kafka, redis, topics, keyPrefix: o.keyPrefix, groupId: o.groupId, clock: Date.now, config: o.config,
     log: o.log, metrics: processorMetrics(o.registry, o.exportShopLimit), evalIntervalMs: o.evalIntervalMs,
+    ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
   });
   await processor.start();
   let stopped: Promise<void> | undefined;
