@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { shopKey, toShanghaiIso, topicNames, type Platform } from "@sg/events";
+import { shopKey, toMillis, toShanghaiIso, topicNames, type Platform } from "@sg/events";
 import { createKafka, createProducer, logLevel, type Kafka } from "@sg/kafka";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { evaluateShop, type ShopSnapshot } from "../engine/index.js";
@@ -39,11 +39,14 @@ export async function runReplay(input: {
   try {
     await ensurePipelineTopics(kafka, topics, 3);
     await producer.connect();
-    const total = input.read.lines.length;
+    // Events later than asOf are not facts yet (events.md: results as if each arrived in `at` order, up to the
+    // clock): they are not sent, as a processor whose clock is asOf would not have received them yet.
+    const lines = input.read.lines.filter((l) => toMillis(l.event.at) <= input.asOfMs);
+    const total = lines.length;
     for (let i = 0; i < total; i += 1000) {
       await producer.send({
         topic: topics.events,
-        messages: input.read.lines.slice(i, i + 1000).map((l) => ({ key: shopKey(l.event), value: l.raw })),
+        messages: lines.slice(i, i + 1000).map((l) => ({ key: shopKey(l.event), value: l.raw })),
       });
     }
     await processor.start();

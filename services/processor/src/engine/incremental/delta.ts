@@ -38,8 +38,9 @@ export const EXPIRED_AFTER_MS = OPEN_KEEP_MS;
 
 function isClosed(key: string, rec: EntityRec): boolean {
   if (key.startsWith("o:")) {
+    // Signed, or cancelled before any pickup: a picked-up parcel that was never signed can still stall.
     const o = rec as OrderRec;
-    return o.g !== undefined || o.c !== undefined;
+    return o.g !== undefined || (o.c !== undefined && o.k === undefined);
   }
   if (key.startsWith("a:")) {
     const a = rec as AftersaleRec;
