@@ -50,7 +50,7 @@ export async function evaluateAndPublish(deps: {
     await store.saveAlertStates(shop, states);
   }
   await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
-  await store.setDue(shopKey, deps.partition, spreadRollover(shopKey, ev.nextWake));
+  await store.setDue(shopKey, deps.partition, spreadRollover(shopKey, ev.nextWake), nowMs);
   return ev;
 }
 

@@ -44,6 +44,9 @@ export interface Processor {
   readonly store: EntityStore;
 }
 
+/** How many shops one evaluation pass evaluates at once. */
+const EVAL_CONCURRENCY = 16;
+
 /** The processor (architecture.md): `sg.events` → Redis state via Lua → metric status → `sg.alerts`. */
 export function createProcessor(deps: ProcessorDeps): Processor {
   const store = new EntityStore(deps.redis, deps.keyPrefix);
@@ -141,18 +144,26 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     });
     for (const [k] of keys) dirty.delete(k);
     if (keys.length > 0 && deps.pauseBeforeEvalMs) await new Promise((r) => setTimeout(r, deps.pauseBeforeEvalMs));
-    for (const [key, partition] of keys) {
-      const started = performance.now();
-      try {
-        const ev = await evaluateAndPublish({ store, projection, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
-        deps.metrics?.evaluations.inc();
-        deps.metrics?.evaluationSeconds.observe((performance.now() - started) / 1000);
-        if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
-        lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
-      } catch (err) {
-        dirty.set(key, partition);
-        deps.log.error({ err, shop: key }, "evaluation failed; will retry");
-      }
+    // Shops are independent: several are evaluated at once, so one pass's latency is not the sum of its
+    // shops' round trips (issue 8's alert-latency goal). Each shop is still evaluated by one call at a time.
+    let next = 0;
+    const worker = async () => {
+      while (next < keys.length) await evaluateOne(keys[next++]!, now);
+    };
+    await Promise.all(Array.from({ length: Math.min(EVAL_CONCURRENCY, keys.length) }, worker));
+  }
+
+  async function evaluateOne([key, partition]: [string, number], now: number): Promise<void> {
+    const started = performance.now();
+    try {
+      const ev = await evaluateAndPublish({ store, projection, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+      deps.metrics?.evaluations.inc();
+      deps.metrics?.evaluationSeconds.observe((performance.now() - started) / 1000);
+      if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
+      lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
+    } catch (err) {
+      dirty.set(key, partition);
+      deps.log.error({ err, shop: key }, "evaluation failed; will retry");
     }
   }
 

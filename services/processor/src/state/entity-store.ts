@@ -1,5 +1,5 @@
 import type { CanonicalEvent, Platform } from "@sg/events";
-import { defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
+import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 import { packFor, type RulePack } from "@sg/rules";
 import { windowRange } from "../engine/calendar.js";
 import type { ShopEvaluation } from "../engine/evaluate.js";
@@ -212,10 +212,12 @@ export class EntityStore {
     await this.redis.multi().hset(key, states).expire(key, STATE_TTL_SECONDS).exec();
   }
 
-  /** Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event. */
-  async setDue(shopKey: string, partition: number, atMs: number): Promise<void> {
-    const key = this.keys.due(partition);
-    await this.redis.multi().zadd(key, atMs, shopKey).expire(key, STATE_TTL_SECONDS).exec();
+  /**
+   * Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event. A mark
+   * newer than `evaluatedAt` (an apply during the evaluation) is kept when it is sooner (setDue.lua).
+   */
+  async setDue(shopKey: string, partition: number, atMs: number, evaluatedAt = Number.NEGATIVE_INFINITY): Promise<void> {
+    await callLuaScript(this.redis, "setDue", [this.keys.due(partition)], [shopKey, Number.isFinite(evaluatedAt) ? evaluatedAt : -1, atMs, STATE_TTL_SECONDS]);
   }
 
   async clearDue(shopKey: string, partition: number): Promise<void> {
