@@ -7,6 +7,7 @@ export {
   SilenceInputError,
   MATCHER_NAMES,
   silencedBy,
+  shopMatcherTarget,
   isActive as isSilenceActive,
   type AlertLabels,
   type MatcherName,

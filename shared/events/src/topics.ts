@@ -8,8 +8,3 @@ export interface Topics {
 export function topicNames(prefix = ""): Topics {
   return { events: `${prefix}sg.events`, dlq: `${prefix}sg.events.dlq`, alerts: `${prefix}sg.alerts` };
 }
-
-/** Events are keyed by platform:shopId so one shop's events stay in order on one partition. */
-export function shopKey(e: { platform: string; shopId: string }): string {
-  return `${e.platform}:${e.shopId}`;
-}

@@ -1,13 +1,12 @@
-import { PLATFORMS } from "@sg/events";
-import { SilenceInput, SilenceInputError, type Silence, type SilenceMatcher } from "@sg/notifier";
+import { SilenceInput, SilenceInputError, shopMatcherTarget, type Silence, type SilenceMatcher } from "@sg/notifier";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import type { TokenScope } from "../http/auth.js";
 import { JsonSyntaxError, decodeUtf8Strict, parseLosslessJson } from "../json/lossless-json.js";
 
 /**
- * Which shops a silence can reach, from its exact (non-regex) matchers: the notifier matches `shop` against
- * both `shopId` and `platform:shopId` (services/notifier silences/silence.ts `matcherMatches`).
+ * Which shops a silence can reach, from its exact (non-regex) matchers, read with the very function the
+ * notifier matches with (`shopMatcherTarget`): a `shop` value is a full `platform:shopId` key or a bare id.
  * `{ platform }` alone reaches every shop of that platform; null means it is not pinned to a platform.
  */
 function reach(matchers: readonly SilenceMatcher[]): { platform: string; shopId?: string } | null {
@@ -15,13 +14,10 @@ function reach(matchers: readonly SilenceMatcher[]): { platform: string; shopId?
   const shop = exact("shop");
   const platform = exact("platform");
   if (shop !== undefined) {
-    const i = shop.indexOf(":");
-    const p = i > 0 ? shop.slice(0, i) : undefined;
-    if (p !== undefined && (PLATFORMS as readonly string[]).includes(p)) {
-      if (platform !== undefined && platform !== p) return null;
-      return { platform: p, shopId: shop.slice(i + 1) };
-    }
-    return platform === undefined ? null : { platform, shopId: shop };
+    const target = shopMatcherTarget(shop);
+    const p = target.platform ?? platform;
+    if (p === undefined || (platform !== undefined && platform !== p)) return null;
+    return { platform: p, shopId: target.shopId };
   }
   return platform === undefined ? null : { platform };
 }
