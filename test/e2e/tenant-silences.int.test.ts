@@ -2,6 +2,7 @@
 // Kafka and Redis): a tenant's silence mutes only its own shop, and a pathological regex cannot stall the
 // notifier. Both were reproduced on the running system before the fix (ReDoS and cross-tenant silences).
 import { createGateway, type Gateway } from "@sg/gateway";
+import { createSilenceStore } from "@sg/events/runtime";
 import type { Notifier } from "@sg/notifier";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +10,6 @@ import { startWebhookReceiver, type WebhookReceiver } from "../robots/index.js";
 import { pollUntil } from "../src/index.js";
 import { alert, FAST_TIMERS, startHarness, type Harness } from "../../services/notifier/src/test-support.int.js";
 import { recordingLogger, recordingSink } from "../../services/gateway/src/testing/test-support.js";
-import { createSilenceStore } from "@sg/notifier";
 
 const TENANT = "tok-douyin-77-0123456789abcdef";
 const endsAt = "2099-01-01T00:00:00+08:00";

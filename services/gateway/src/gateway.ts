@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
-import type { DeliveryStatusReader, SilenceStore } from "@sg/notifier";
+import type { DeliveryStatusReader, SilenceStore } from "@sg/events/runtime";
 import type { Registry } from "prom-client";
 import { registerDouyinRoute } from "./adapters/douyin/douyin.route.js";
 import { registerKuaidi100Route } from "./adapters/kuaidi100/kuaidi100.route.js";

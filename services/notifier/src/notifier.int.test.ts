@@ -14,7 +14,7 @@ import {
   type WeComRobot,
   type WebhookReceiver,
 } from "../../../test/robots/index.js";
-import { createDeliveryStatusReader } from "./state/delivery-status.js";
+import { createDeliveryStatusReader } from "@sg/events/runtime";
 import type { Notifier } from "./notifier.js";
 import { FAST_TIMERS, alert, startHarness, type Harness } from "./test-support.int.js";
 

@@ -1,6 +1,7 @@
 import type { ScoreguardConfig } from "@sg/config";
 import { topicNames } from "@sg/events";
-import { createKafka, ensureTopics, type Kafka } from "@sg/kafka";
+import { ensurePipelineTopics } from "@sg/events/runtime";
+import { createKafka, type Kafka } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
 import { createRedis, type Redis } from "@sg/redis";
 import type { Registry } from "prom-client";
@@ -31,8 +32,7 @@ export interface NotifierService {
 export async function startNotifierService(o: NotifierServiceOptions): Promise<NotifierService> {
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-notifier" });
   const redis = createRedis(o.redisUrl);
-  // Same partition count as the processor creates it with; an existing topic is left as it is.
-  await ensureTopics(kafka, [{ topic: topicNames(o.topicPrefix).alerts, numPartitions: 3 }]);
+  await ensurePipelineTopics(kafka, topicNames(o.topicPrefix), undefined, ["alerts"]);
   const notifier = createNotifier({
     config: o.config,
     redis,

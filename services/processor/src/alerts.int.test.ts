@@ -5,7 +5,7 @@ import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
  * metrics.md "Alerts": state changes go to sg.alerts keyed by identity. A deadline fires from the

@@ -9,7 +9,7 @@ import { evaluateShop } from "./engine/index.js";
 import { createSnapshotReader } from "./snapshot.js";
 import { createKeys } from "./state/keys.js";
 import { randomStream } from "./testing/random-events.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
  * Crash test (issue 3): SIGKILL the processor process halfway through a stream, start it again, and the

@@ -5,7 +5,7 @@ import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
  * Issue 3: timers survive a partition moving to another instance. Two processors share the group; one

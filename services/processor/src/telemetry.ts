@@ -1,3 +1,4 @@
+import { shopKey } from "@sg/events";
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { ShopSnapshot } from "./engine/index.js";
 
@@ -29,7 +30,7 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     exportedShops: new Gauge({ name: "sg_processor_exported_shops", help: "Shops whose metrics are exported as gauges", registers: [registry], collect() { this.set(exported.size); } }),
     /** Exports a shop's metrics, unless the shop limit is reached by other shops. */
     exportShop(s: ShopSnapshot) {
-      const key = `${s.platform}:${s.shopId}`;
+      const key = shopKey(s);
       if (!exported.has(key)) {
         if (exported.size >= shopLimit) return;
         exported.add(key);

@@ -24,3 +24,19 @@ export function parseShopKey(text: string): ShopRef | null {
   if (shopId === "" || !(PLATFORMS as readonly string[]).includes(platform)) return null;
   return { platform: platform as Platform, shopId };
 }
+
+/**
+ * What a written shop name (a silence's `shop` matcher, a route's `match.shop`) names. A value that starts
+ * with a known platform and `:` is a full shop key: `douyin:77` is Douyin's shop 77, never another
+ * platform's shop whose id is literally `douyin:77` (that one is `kuaishou:douyin:77`). Any other value is a
+ * bare shop id, on any platform unless something else pins the platform.
+ */
+export function shopNameTarget(value: string): { platform?: Platform; shopId: string } {
+  return parseShopKey(value) ?? { shopId: value };
+}
+
+/** True when the written shop name `value` names this shop. */
+export function namesShop(value: string, shop: { platform: string; shopId: string }): boolean {
+  const target = shopNameTarget(value);
+  return target.shopId === shop.shopId && (target.platform === undefined || target.platform === shop.platform);
+}

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
-import type { DeliveryStatusReader, SilenceStore } from "@sg/notifier";
+import type { DeliveryStatusReader, SilenceStore } from "@sg/events/runtime";
 import type { EventSink, GatewayConfig, SnapshotReader } from "../ports.js";
 import type { TokenRegistry, TokenScope } from "./auth.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";

@@ -1,5 +1,6 @@
 import { toMillis, toShanghaiIso } from "@sg/events";
-import { SilenceInput, type Silence, type SilenceStore } from "@sg/notifier";
+import { SilenceInput, type Silence } from "@sg/events";
+import type { SilenceStore } from "@sg/events/runtime";
 import { describe, expect, it } from "vitest";
 import type { ShopSnapshot, SnapshotReader } from "../ports.js";
 import { TOKENS, testGateway } from "../testing/test-support.js";

@@ -1,4 +1,4 @@
-import { SilenceInput, SilenceInputError, shopMatcherTarget, type Silence, type SilenceMatcher } from "@sg/notifier";
+import { SilenceInput, SilenceInputError, shopNameTarget, type Silence, type SilenceMatcher } from "@sg/events";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import type { TokenScope } from "../http/auth.js";
@@ -6,7 +6,7 @@ import { JsonSyntaxError, decodeUtf8Strict, parseLosslessJson } from "../json/lo
 
 /**
  * Which shops a silence can reach, from its exact (non-regex) matchers, read with the very function the
- * notifier matches with (`shopMatcherTarget`): a `shop` value is a full `platform:shopId` key or a bare id.
+ * notifier matches with (`shopNameTarget` of @sg/events): a `shop` value is a full `platform:shopId` key or a bare id.
  * `{ platform }` alone reaches every shop of that platform; null means it is not pinned to a platform.
  */
 function reach(matchers: readonly SilenceMatcher[]): { platform: string; shopId?: string } | null {
@@ -14,7 +14,7 @@ function reach(matchers: readonly SilenceMatcher[]): { platform: string; shopId?
   const shop = exact("shop");
   const platform = exact("platform");
   if (shop !== undefined) {
-    const target = shopMatcherTarget(shop);
+    const target = shopNameTarget(shop);
     const p = target.platform ?? platform;
     if (p === undefined || (platform !== undefined && platform !== p)) return null;
     return { platform: p, shopId: target.shopId };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { shopKey, toShanghaiIso, topicNames, type Platform } from "@sg/events";
+import { parseShopKey, shopKey, toShanghaiIso, topicNames, type Platform } from "@sg/events";
 import { createKafka, createProducer, logLevel, type Kafka } from "@sg/kafka";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { evaluateShop, type ShopSnapshot } from "../engine/index.js";
@@ -8,7 +8,7 @@ import { silentLog } from "../log.js";
 import { createProcessor } from "../processor.js";
 import { createSnapshotReader } from "../snapshot.js";
 import type { ReadEvents } from "./read-events.js";
-import { ensurePipelineTopics } from "../topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 export interface ReplayOutput {
   asOf: string;
@@ -57,9 +57,9 @@ export async function runReplay(input: {
     const shops: Record<string, ShopSnapshot> = {};
     const keys = [...new Set(input.read.lines.map((l) => shopKey(l.event)))].sort();
     for (const key of keys) {
-      const i = key.indexOf(":");
-      const platform = key.slice(0, i) as Platform;
-      const shopId = key.slice(i + 1);
+      const ref = parseShopKey(key);
+      if (ref === null) throw new Error(`replay: ${key} is not a shop key`);
+      const { platform, shopId } = ref;
       shops[key] = (await reader.shop(platform, shopId, input.asOfMs)) ?? emptySnapshot(platform, shopId, input.asOfMs, input.config);
     }
     return { asOf: toShanghaiIso(input.asOfMs), shops };
@@ -76,7 +76,7 @@ export async function runReplay(input: {
  * (events.md): evaluating no events gives each as `no_data`, or 0 for counts.
  */
 function emptySnapshot(platform: Platform, shopId: string, asOf: number, config: ShopConfigSource): ShopSnapshot {
-  return evaluateShop({ platform, shopId, events: [], asOf, shop: config.shops?.[`${platform}:${shopId}`] ?? {} }).snapshot;
+  return evaluateShop({ platform, shopId, events: [], asOf, shop: config.shops?.[shopKey({ platform, shopId })] ?? {} }).snapshot;
 }
 
 /** Removes the run's topics and keys: each run is isolated and leaves nothing behind. */

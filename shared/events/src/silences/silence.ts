@@ -1,12 +1,15 @@
 import { z } from "zod";
-import { EventTime, linearRegex, linearRegexProblem, parseShopKey, shopKey, toMillis, toShanghaiIso } from "@sg/events";
+import { ALERT_LABELS } from "../alerts.js";
+import { linearRegex, linearRegexProblem } from "../linear-regex.js";
+import { namesShop, shopKey, shopNameTarget } from "../shop-key.js";
+import { EventTime, toMillis, toShanghaiIso } from "../time.js";
 
 /**
  * Silences (alerts.md "Silences"): matchers, a start and an end. An alert is silenced while every
  * matcher matches it and `startsAt <= now < endsAt`. Modelled on Alertmanager's silences, minus
  * the negative matchers, which the contract does not ask for.
  */
-export const MATCHER_NAMES = ["platform", "shop", "metric", "severity", "kind"] as const;
+export const MATCHER_NAMES = ALERT_LABELS;
 export type MatcherName = (typeof MATCHER_NAMES)[number];
 
 export const SilenceMatcher = z
@@ -40,7 +43,7 @@ export const SilenceInput = z
     const platform = s.matchers.find((m) => m.name === "platform" && m.isRegex !== true)?.value;
     s.matchers.forEach((m, i) => {
       if (m.name !== "shop" || m.isRegex === true || platform === undefined) return;
-      const target = shopMatcherTarget(m.value);
+      const target = shopNameTarget(m.value);
       if (target.platform !== undefined && target.platform !== platform) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
@@ -110,19 +113,10 @@ export interface AlertLabels {
   kind: string;
 }
 
-/**
- * What an exact `shop` matcher names. A value that starts with a known platform and `:` is a full shop key
- * (`douyin:77` is Douyin's shop 77, never another platform's shop whose id is literally `douyin:77`; that one
- * is `kuaishou:douyin:77`). Any other value is a bare shop id, which a `platform` matcher pins to one platform.
- */
-export function shopMatcherTarget(value: string): { platform?: string; shopId: string } {
-  return parseShopKey(value) ?? { shopId: value };
-}
-
+/** An exact `shop` matcher names one shop as `shopNameTarget` reads it; a bare id is pinned by a `platform` matcher. */
 function exactMatches(m: SilenceMatcher, labels: AlertLabels): boolean {
   if (m.name !== "shop") return labels[m.name] === m.value;
-  const target = shopMatcherTarget(m.value);
-  return target.shopId === labels.shop && (target.platform === undefined || target.platform === labels.platform);
+  return namesShop(m.value, { platform: labels.platform, shopId: labels.shop });
 }
 
 function matcherMatches(m: SilenceMatcher, labels: AlertLabels): boolean {
