@@ -1,20 +1,14 @@
 import { z } from "zod";
-import { envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, parseEnv } from "@sg/config";
+import { BaseEnv, SharedEnvVars, envPort, parseEnv } from "@sg/config";
 
-/** The all-in-one process's environment (docs/interfaces.md), parsed once. */
-export const Env = z.object({
-  KAFKA_BROKERS: envBrokers(),
-  REDIS_URL: envOptionalString(),
-  SCOREGUARD_CONFIG: envOptionalString(),
-  TOPIC_PREFIX: envString(""),
-  KEY_PREFIX: envString("sg"),
+/** The all-in-one process's environment (docs/interfaces.md): the common variables plus those of the three services it runs. */
+export const Env = BaseEnv.extend({
   GATEWAY_PORT: envPort(8080),
-  EVENTS_PARTITIONS: envInt(12, { min: 1, max: 1000 }),
-  EVAL_INTERVAL_MS: envInt(250, { min: 10, max: 60_000 }),
-  NOTIFIER_TICK_MS: envInt(1000, { min: 50, max: 60_000 }),
-  EXPORT_SHOP_LIMIT: envInt(1000, { min: 0, max: 100_000 }),
-  GRAFANA_URL: envOptionalString(),
-  LOG_LEVEL: envLogLevel(),
+  EVENTS_PARTITIONS: SharedEnvVars.EVENTS_PARTITIONS(),
+  EVAL_INTERVAL_MS: SharedEnvVars.EVAL_INTERVAL_MS(),
+  NOTIFIER_TICK_MS: SharedEnvVars.NOTIFIER_TICK_MS(),
+  EXPORT_SHOP_LIMIT: SharedEnvVars.EXPORT_SHOP_LIMIT(),
+  GRAFANA_URL: SharedEnvVars.GRAFANA_URL(),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -1,18 +1,11 @@
 import { z } from "zod";
-import { envBool, envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, envUrl, parseEnv } from "@sg/config";
+import { BaseEnv, SharedEnvVars, envBool, envInt, envPort, envString, parseEnv } from "@sg/config";
 
 /**
  * The gateway's environment, parsed once (style.md "One zod Env per service"; docs/interfaces.md
- * "Environment variables"). Nothing else reads process.env.
+ * "Environment variables"): the common variables plus its own. Nothing else reads process.env.
  */
-export const Env = z.object({
-  /** Unset: a local Kafka is started (all-in-one). */
-  KAFKA_BROKERS: envBrokers(),
-  /** Unset: a local redis-server is used or started. */
-  REDIS_URL: envUrl(["redis", "rediss"]),
-  SCOREGUARD_CONFIG: envOptionalString(),
-  TOPIC_PREFIX: envString(""),
-  KEY_PREFIX: envString("sg"),
+export const Env = BaseEnv.extend({
   GATEWAY_PORT: envPort(8080),
   GATEWAY_HOST: envString("0.0.0.0"),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits, logs). */
@@ -23,9 +16,7 @@ export const Env = z.object({
   /** Per source address on each webhook. */
   GATEWAY_SOURCE_RATE: envInt(200, { min: 1, max: 100_000 }),
   GATEWAY_SOURCE_BURST: envInt(400, { min: 1, max: 100_000 }),
-  /** Partitions of `sg.events` if the gateway is the first to create it (the processor's default, issue 2). */
-  EVENTS_PARTITIONS: envInt(12, { min: 1, max: 1000 }),
-  LOG_LEVEL: envLogLevel(),
+  EVENTS_PARTITIONS: SharedEnvVars.EVENTS_PARTITIONS(),
 });
 export type Env = z.infer<typeof Env>;
 

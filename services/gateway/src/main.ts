@@ -1,5 +1,4 @@
-import { loadScoreguardConfig } from "@sg/config";
-import { resolveLocalInfra } from "@sg/infra";
+import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
 import { createRegistry } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
@@ -9,7 +8,8 @@ import { startGatewayService } from "./service.js";
 const env = loadEnv();
 const log = createLogger({ name: "gateway", level: env.LOG_LEVEL });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
-const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
+// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local infrastructure.
+const infra = requireInfra(env, "gateway");
 const registry = createRegistry();
 const svc = await startGatewayService({
   brokers: infra.brokers,
@@ -26,7 +26,6 @@ const svc = await startGatewayService({
   sourceRate: { ratePerSec: env.GATEWAY_SOURCE_RATE, burst: env.GATEWAY_SOURCE_BURST },
   trustProxy: env.GATEWAY_TRUST_PROXY,
 });
-for (const note of infra.notes) log.info(note);
 log.info({ port: svc.port, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
 
 let stopping = false;

@@ -1,5 +1,4 @@
-import { loadScoreguardConfig } from "@sg/config";
-import { resolveLocalInfra } from "@sg/infra";
+import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
 import { createRegistry, startOpsServer } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
@@ -9,7 +8,8 @@ import { startProcessorService } from "./service.js";
 const env = loadEnv();
 const log = createLogger({ name: "processor", level: env.LOG_LEVEL });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
-const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
+// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local infrastructure.
+const infra = requireInfra(env, "processor");
 const registry = createRegistry();
 const svc = await startProcessorService({
   brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX,
