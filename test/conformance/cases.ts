@@ -36,7 +36,8 @@ interface ReplayAlert {
 }
 
 interface ReplayShop {
-  metrics?: Record<string, Record<string, unknown>>;
+  /** A metric's fields; `object` so the engine's typed `MetricOutput` fits as well as parsed JSON. */
+  metrics?: Record<string, object>;
   alerts?: ReplayAlert[];
 }
 
@@ -72,7 +73,7 @@ export function compare(out: ReplayOutput, meta: CaseMeta): string[] {
       continue;
     }
     for (const [metric, fields] of Object.entries(want.metrics ?? {})) {
-      const m = got.metrics?.[metric];
+      const m = got.metrics?.[metric] as Record<string, unknown> | undefined;
       if (m === undefined) {
         errs.push(`${shop} ${metric} missing`);
         continue;

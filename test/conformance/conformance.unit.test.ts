@@ -8,7 +8,7 @@
  */
 import { parseScoreguardConfig, type ScoreguardConfigInput } from "@sg/config";
 import { parseShopKey, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
-import { evaluateShop } from "@sg/processor";
+import { evaluateShop, type ShopOverrides } from "@sg/processor";
 import { describe, expect, it } from "vitest";
 import { intake } from "../../services/processor/src/intake.js";
 import { readEventsFile } from "../../services/processor/src/replay/read-events.js";
@@ -17,7 +17,8 @@ import { casesDir, caseNames, compare, loadCase, type ReplayOutput } from "./cas
 function evaluateCase(name: string): ReplayOutput {
   const meta = loadCase(name);
   const asOf = toMillis(meta.at);
-  const config = meta.config === undefined ? {} : parseScoreguardConfig(meta.config as ScoreguardConfigInput);
+  const config: { shops?: Record<string, ShopOverrides | undefined> } =
+    meta.config === undefined ? {} : parseScoreguardConfig(meta.config as ScoreguardConfigInput);
   const read = readEventsFile(`${casesDir}${name}.jsonl`);
   if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
   const byShop = new Map<string, Map<string, CanonicalEvent>>();
