@@ -6,7 +6,7 @@
  * events are kept once per id as the store keeps them, and a shop's configuration overrides are looked up by
  * its shop key.
  */
-import { parseScoreguardConfig, type ScoreguardConfigInput } from "@sg/config";
+import { parseScoreguardConfig } from "@sg/config";
 import { parseShopKey, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
 import { evaluateShop, type ShopOverrides } from "@sg/processor";
 import { describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ function evaluateCase(name: string): ReplayOutput {
   const meta = loadCase(name);
   const asOf = toMillis(meta.at);
   const config: { shops?: Record<string, ShopOverrides | undefined> } =
-    meta.config === undefined ? {} : parseScoreguardConfig(meta.config as ScoreguardConfigInput);
+    meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
   const read = readEventsFile(`${casesDir}${name}.jsonl`);
   if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
   const byShop = new Map<string, Map<string, CanonicalEvent>>();

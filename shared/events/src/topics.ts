@@ -1,9 +1,9 @@
 /** Kafka topic names (architecture.md). A prefix isolates test runs and `replay` runs. */
-export interface Topics {
+export type Topics = {
   events: string;
   dlq: string;
   alerts: string;
-}
+};
 
 export type PipelineTopic = keyof Topics;
 

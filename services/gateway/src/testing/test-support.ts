@@ -58,7 +58,7 @@ export function recordingLogger(lines: LogLine[] = []): FastifyBaseLogger & { li
     silent: at("silent"),
     child: () => logger,
   };
-  return logger as unknown as FastifyBaseLogger & { lines: LogLine[] };
+  return logger;
 }
 
 export const TOKENS = {

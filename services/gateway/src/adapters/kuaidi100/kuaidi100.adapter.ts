@@ -73,7 +73,7 @@ export function verifyKuaidi100(form: URLSearchParams, query: Record<string, unk
   if (sign === null || !safeEqual(sign.toUpperCase(), kuaidi100Sign(param, salt))) {
     return { ok: false, reason: "bad_signature", message: "sign does not match md5(param + salt)" };
   }
-  const str = (k: string): string => (typeof query[k] === "string" ? (query[k] as string) : "");
+  const str = (k: string): string => (typeof query[k] === "string" ? (query[k]) : "");
   const platform = str("platform");
   const ref = { platform: platform as Platform, shopId: str("shopId"), orderId: str("orderId") };
   if (!(PLATFORMS as readonly string[]).includes(platform) || ref.shopId === "" || ref.orderId === "") {
