@@ -166,4 +166,3 @@ export function createGroupEngine(d: GroupEngineDeps) {
 
   return { ingest, processDue };
 }
-export type GroupEngine = ReturnType<typeof createGroupEngine>;

@@ -19,7 +19,7 @@ export {
   type EnvSource,
 } from "./env.js";
 export { loadScoreguardConfig, parseScoreguardConfig } from "./load.js";
-export { ScoreguardConfig, ScoreguardConfigSchema, type ScoreguardConfigInput } from "./schema.js";
+export { ScoreguardConfig, type ScoreguardConfigInput } from "./schema.js";
 export { PLATFORMS, Platform, Language, ShopKey, ShopPattern } from "./fields.js";
 export { Shops, ShopOverride, MetricOverride } from "./shops.js";
 export {
@@ -35,10 +35,8 @@ export {
   RouteMatch,
   QuietHours,
   Mentions,
-  GROUP_LABELS,
   SEVERITIES,
   ALERT_KINDS,
-  type GroupLabel,
 } from "./routes.js";
 export { Platforms } from "./platforms.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";

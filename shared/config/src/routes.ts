@@ -9,7 +9,7 @@ import { MetricName, Mobile, NonEmpty, Platform } from "./fields.js";
  */
 
 // Defined once with the alert record (@sg/events).
-export { SEVERITIES, ALERT_KINDS, ALERT_LABELS as GROUP_LABELS, type AlertLabel as GroupLabel } from "@sg/events";
+export { SEVERITIES, ALERT_KINDS } from "@sg/events";
 
 /** `severity: critical` or `severity: [warning, critical]`; parsed to a list either way. */
 function oneOrMany<T extends z.ZodTypeAny>(item: T) {

@@ -113,4 +113,3 @@ export const CanonicalEvent = z.discriminatedUnion("type", EVENT_SCHEMAS);
 export type CanonicalEvent = z.infer<typeof CanonicalEvent>;
 export type EventType = CanonicalEvent["type"];
 export const EVENT_TYPES = EVENT_SCHEMAS.map<EventType>((s) => s.shape.type.value);
-export type EventOf<T extends EventType> = Extract<CanonicalEvent, { type: T }>;

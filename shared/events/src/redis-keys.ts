@@ -1,5 +1,3 @@
-import type { ShopRef } from "./shop-key.js";
-
 /**
  * The Redis keys more than one service reads or writes. Each service's private keys stay with it; these are
  * the contract. `prefix` is `KEY_PREFIX` (default `sg`).
@@ -14,7 +12,6 @@ export function sharedKeys(prefix: string) {
     failures: () => `${prefix}:notifier:failures`,
   };
 }
-export type SharedKeys = ReturnType<typeof sharedKeys>;
 
 /**
  * The hash tag of every key of one shop, `{platform:shopId}` (architecture.md): one shop's keys live in one
@@ -23,5 +20,3 @@ export type SharedKeys = ReturnType<typeof sharedKeys>;
 export function shopHashTag(s: { platform: string; shopId: string }): string {
   return `{${s.platform}:${s.shopId}}`;
 }
-// Re-exported so a key builder needs one import.
-export type { ShopRef };

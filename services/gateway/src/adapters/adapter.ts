@@ -14,8 +14,6 @@ export type MessageOutcome =
   /** A known kind whose content is wrong (acknowledged, counted, dead-lettered with the field). */
   | { outcome: "invalid"; problems: FieldProblem[] };
 
-export type Outcome = MessageOutcome["outcome"];
-
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -10,7 +10,6 @@ import { EventTime, toMillis, toShanghaiIso } from "../time.js";
  * the negative matchers, which the contract does not ask for.
  */
 export const MATCHER_NAMES = ALERT_LABELS;
-export type MatcherName = (typeof MATCHER_NAMES)[number];
 
 export const SilenceMatcher = z
   .object({
