@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeys } from "../../services/notifier/src/keys.js";
 import { createDeliveryStatusStore } from "../../services/notifier/src/state/delivery-status.js";
 import { createGateway, type Gateway } from "@sg/gateway";
-import { BASE_CONFIG, TOKENS, recordingLogger, recordingSink } from "../../services/gateway/src/testing/test-support.js";
+import { BASE_CONFIG, TOKENS, recordingLogger, recordingSink } from "../../services/gateway/testing/test-support.js";
 
 describe("GET /v1/deliveries over the notifier's Redis records", () => {
   let redis: Redis;

@@ -7,9 +7,9 @@ import { pollUntil, testInfra, uniqueName } from "../src/index.js";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "@sg/gateway";
-import { DOUYIN_CREDS, paidData, pushBody, signedHeaders } from "../../services/gateway/src/adapters/douyin/douyin.fixtures.js";
-import { kafkaFixture, type KafkaFixture } from "../../services/gateway/src/testing/int-support.js";
-import { BASE_CONFIG, TOKENS, recordingLogger } from "../../services/gateway/src/testing/test-support.js";
+import { DOUYIN_CREDS, paidData, pushBody, signedHeaders } from "../../services/gateway/testing/douyin.fixtures.js";
+import { kafkaFixture, type KafkaFixture } from "../../services/gateway/testing/int-support.js";
+import { BASE_CONFIG, TOKENS, recordingLogger } from "../../services/gateway/testing/test-support.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -8,8 +8,8 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../robots/index.js";
 import { pollUntil } from "../src/index.js";
-import { alert, FAST_TIMERS, startHarness, type Harness } from "../../services/notifier/src/test-support.int.js";
-import { recordingLogger, recordingSink } from "../../services/gateway/src/testing/test-support.js";
+import { alert, FAST_TIMERS, startHarness, type Harness } from "../../services/notifier/testing/harness.js";
+import { recordingLogger, recordingSink } from "../../services/gateway/testing/test-support.js";
 
 const TENANT = "tok-douyin-77-0123456789abcdef";
 const endsAt = "2099-01-01T00:00:00+08:00";

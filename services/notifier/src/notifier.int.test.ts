@@ -16,7 +16,7 @@ import {
 } from "../../../test/robots/index.js";
 import { createDeliveryStatusReader } from "@sg/events/runtime";
 import type { Notifier } from "./notifier.js";
-import { FAST_TIMERS, alert, startHarness, type Harness } from "./test-support.int.js";
+import { FAST_TIMERS, alert, startHarness, type Harness } from "../testing/harness.js";
 
 const SECRETS = {
   dingToken: "dt0ken7f3a9c2e1b4d6f8a0c2e4f6a8b",

@@ -5,7 +5,7 @@ import { pollUntil } from "../../../test/src/index.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/robots/index.js";
 import { createKeys } from "./keys.js";
 import type { GroupState } from "./model/group.js";
-import { alert, startHarness, type Harness } from "./test-support.int.js";
+import { alert, startHarness, type Harness } from "../testing/harness.js";
 
 describe("notifier restart", () => {
   let h: Harness;

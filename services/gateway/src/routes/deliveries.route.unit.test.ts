@@ -1,7 +1,7 @@
 import type { DeliveryFailure, DeliveryStatus } from "@sg/events";
 import type { DeliveryStatusReader } from "@sg/events/runtime";
 import { describe, expect, it } from "vitest";
-import { TOKENS, testGateway } from "../testing/test-support.js";
+import { TOKENS, testGateway } from "../../testing/test-support.js";
 
 const okStatus: DeliveryStatus = {
   receiver: "ops-dingtalk",

@@ -8,7 +8,7 @@ import {
   dataString,
   paidData,
   pushBody,
-} from "./douyin.fixtures.js";
+} from "../../../testing/douyin.fixtures.js";
 
 const RECEIVED = Date.parse("2026-11-23T10:00:00+08:00");
 

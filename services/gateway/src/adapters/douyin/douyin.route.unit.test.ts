@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BASE_CONFIG, testGateway } from "../../testing/test-support.js";
+import { BASE_CONFIG, testGateway } from "../../../testing/test-support.js";
 import { douyinSign } from "./douyin.adapter.js";
-import { BIG_ORDER_ID, DOUYIN_CREDS, aftersaleData, paidData, pushBody, signedHeaders } from "./douyin.fixtures.js";
+import { BIG_ORDER_ID, DOUYIN_CREDS, aftersaleData, paidData, pushBody, signedHeaders } from "../../../testing/douyin.fixtures.js";
 
 const config = { ...BASE_CONFIG, platforms: { douyin: DOUYIN_CREDS } };
 const gateway = () => testGateway({ config, now: () => Date.parse("2026-11-23T10:00:00+08:00") });

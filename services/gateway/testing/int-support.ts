@@ -4,8 +4,8 @@ import { ensurePipelineTopics } from "@sg/events/runtime";
 import { topicNames, type Topics } from "@sg/events";
 import { createKafka, createProducer, logLevel, type Consumer, type Kafka, type Producer } from "@sg/kafka";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
-import { createKafkaEventSink } from "../kafka-sink.js";
-import type { EventSink } from "../ports.js";
+import { createKafkaEventSink } from "../src/kafka-sink.js";
+import type { EventSink } from "../src/ports.js";
 
 export interface KafkaFixture {
   kafka: Kafka;

@@ -7,7 +7,7 @@ import { createKafka, createProducer, type Kafka, type Producer } from "@sg/kafk
 import { createLogger, type Logger } from "@sg/logger";
 import { createRedis, type Redis } from "@sg/redis";
 import { testInfra, uniqueName } from "../../../test/src/index.js";
-import { createNotifier, type Notifier, type NotifierDeps } from "./notifier.js";
+import { createNotifier, type Notifier, type NotifierDeps } from "../src/notifier.js";
 
 /** Every log line the notifiers of a test file wrote, as text. */
 export class LogCapture {
