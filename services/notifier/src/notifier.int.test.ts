@@ -1,5 +1,5 @@
 // The whole path: sg.alerts on a real Kafka → notifier (state in a real Redis) → local robots that check
-// signatures, payloads and limits as the real ones do (test/robots). alerts.md and issue 4, item 5.
+// signatures, payloads and limits as the real ones do (test/robots). alerts.md.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollUntil } from "../../../test/src/index.js";
 import {

@@ -12,7 +12,7 @@ import { randomStream } from "./testing/random-events.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
- * Crash test (issue 3): SIGKILL the processor process halfway through a stream, start it again, and the
+ * Crash test: SIGKILL the processor process halfway through a stream, start it again, and the
  * final state equals an uninterrupted run's (here: the pure engine over the whole stream).
  */
 const root = fileURLToPath(new URL("../../../", import.meta.url));

@@ -8,7 +8,7 @@ import { createProcessor } from "./processor.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
- * Issue 3: timers survive a partition moving to another instance. Two processors share the group; one
+ * Timers survive a partition moving to another instance. Two processors share the group; one
  * stops; the other takes its partitions and fires the deadlines the first one had scheduled.
  */
 describe("partition move", () => {

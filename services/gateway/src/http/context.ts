@@ -14,9 +14,9 @@ declare module "fastify" {
 }
 
 export interface Limits {
-  /** Largest accepted body, in bytes (issue 5: 1 MB). */
+  /** Largest accepted body, in bytes (the intake contract: 1 MB). */
   bodyLimitBytes: number;
-  /** Most events in one `POST /v1/events` (issue 5: 1,000). */
+  /** Most events in one `POST /v1/events` (the intake contract: 1,000). */
   maxEvents: number;
 }
 

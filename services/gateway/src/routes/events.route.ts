@@ -11,7 +11,7 @@ export interface IndexedProblem {
 }
 
 /**
- * `POST /v1/events` (issue 5 §1): one canonical event or an array of up to `maxEvents`, within
+ * `POST /v1/events` (events.md, the canonical intake): one canonical event or an array of up to `maxEvents`, within
  * `bodyLimitBytes`. All or nothing: any invalid event refuses the whole request with 400 listing every
  * index, field and reason; a shop the token does not list refuses it with 403. 202 only after Kafka acked.
  */

@@ -7,7 +7,7 @@ const json = (schema: object) => ({ "application/json": { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const refusal = (description: string) => ({ description, content: json(ref("Refusal")) });
 
-/** The OpenAPI 3.1 document served at `/openapi.json` (issue 5 §6). */
+/** The OpenAPI 3.1 document served at `/openapi.json`. */
 export function openApiDocument(limits: Limits): object {
   const tokenRefusals = {
     "401": refusal("No token, or an unknown one"),

@@ -31,7 +31,7 @@ function covers(scope: TokenScope | null, matchers: readonly SilenceMatcher[]): 
   return r.shopId === undefined ? scope.allowsPlatform(r.platform) : scope.allows(r.platform, r.shopId);
 }
 
-/** `POST`, `GET` and `DELETE /v1/silences` (issue 5 §6): the notifier's silences, scoped by token. */
+/** `POST`, `GET` and `DELETE /v1/silences` (alerts.md "Silences"): the silences the notifier applies, scoped by token. */
 export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   const opts = { onRequest: [requireToken(ctx)] };
   const store = (request: FastifyRequest, reply: FastifyReply) => {

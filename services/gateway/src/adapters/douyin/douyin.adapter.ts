@@ -5,7 +5,7 @@
  * - Body: a JSON array of `{tag, msg_id, data}` where `data` is itself a JSON string.
  *   @see zsmhub/doudian-sdk message/doudian_message.go (`Message{Tag, MsgID, Data string}`, `GetMessage`)
  * - Signature: header `event-sign` = hex md5(app_key + raw body + app_secret).
- *   @see zsmhub/doudian-sdk message/doudian_sign.go (`VerifySign`); issue 5 adds header `app-id` = app key.
+ *   @see zsmhub/doudian-sdk message/doudian_sign.go (`VerifySign`); the push also carries header `app-id` = app key.
  * - Answer `{"code":0,"msg":"success"}`; anything else makes the platform retry.
  *   @see zsmhub/doudian-sdk message/doudian_message.go (`SuccessResponse`, `FailResponse{Code:1}`)
  * - Tag numbers and `data` fields, one file per message in zsmhub/doudian-sdk message/:

@@ -23,7 +23,7 @@
  *   `callbackurl` = `kuaidi100CallbackUrl(base, salt, {platform, shopId, orderId})`, which appends those
  *   three and `ref`, an HMAC-SHA256 of them under the salt, so a signed push cannot be replayed onto
  *   another order by editing the query string (the provider's `sign` covers only `param`).
- * - Mapping (issue 5): collected → `logistics.picked_up`, signed → `logistics.signed`, others →
+ * - Mapping: collected → `logistics.picked_up`, signed → `logistics.signed`, others →
  *   `logistics.updated`. Any state after collection also yields `logistics.picked_up` at the oldest track
  *   line, so a parcel whose first push is already in transit still gets its pickup; its id is fixed per
  *   waybill, so it is produced once however many pushes repeat it.

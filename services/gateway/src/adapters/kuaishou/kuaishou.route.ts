@@ -3,7 +3,7 @@ import { bodyBytes, limitBySource, refuse, type GatewayContext } from "../../htt
 import { deliver } from "../deliver.js";
 import { KuaishouDecryptError, decryptKuaishou, kuaishouKey, mapKuaishouMessage, parseKuaishouMessage } from "./kuaishou.adapter.js";
 
-/** `POST /webhooks/kuaishou` (issue 5 §3). The body is Base64 ciphertext; decrypting it is the authentication. */
+/** `POST /webhooks/kuaishou` The body is Base64 ciphertext; decrypting it is the authentication. */
 export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext, creds: { messageSecret: string; appKey?: string }): void {
   const key = kuaishouKey(creds.messageSecret);
   app.post("/webhooks/kuaishou", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {
