@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AlertRecord, topicNames } from "@sg/events";
 import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { holdsFor, pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
@@ -55,6 +55,7 @@ describe("partition move", () => {
       await a.flush();
       await b.flush();
       expect(firing.size).toBe(0);
+      await holdsFor(() => firing.size === 0, { message: "nothing firing before the deadline" });
 
       await a.stop();
       clock = Date.parse("2026-03-02T10:05:00+08:00");
