@@ -1,6 +1,6 @@
 import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
-import { createRegistry, startOpsServer } from "@sg/telemetry";
+import { createRegistry, startOpsServer, stopOnSignals } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startNotifierService } from "./service.js";
 
@@ -31,14 +31,7 @@ const ops = await startOpsServer({
 });
 logger.info({ port: ops.port }, `notifier running; ops on http://127.0.0.1:${ops.port}/metrics`);
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "stopping: finishing the tick in hand");
+stopOnSignals(logger, "stopping: finishing the tick in hand", async () => {
   await svc.stop();
   await ops.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+});

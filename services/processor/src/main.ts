@@ -1,6 +1,6 @@
 import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
-import { createRegistry, startOpsServer } from "@sg/telemetry";
+import { createRegistry, startOpsServer, stopOnSignals } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startProcessorService } from "./service.js";
 
@@ -19,14 +19,7 @@ const svc = await startProcessorService({
 const ops = await startOpsServer({ port: env.PROCESSOR_PORT, registry, ready: svc.ready });
 log.info({ port: ops.port, brokers: infra.brokers }, `processor running; ops on http://127.0.0.1:${ops.port}/metrics`);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, "stopping: finishing the batch in hand");
+stopOnSignals(log, "stopping: finishing the batch in hand", async () => {
   await svc.stop();
   await ops.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+});

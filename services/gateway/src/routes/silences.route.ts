@@ -2,7 +2,7 @@ import { SilenceInput, SilenceInputError, shopNameTarget, type Silence, type Sil
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import type { TokenScope } from "../http/auth.js";
-import { JsonSyntaxError, decodeUtf8Strict, parseLosslessJson } from "../json/lossless-json.js";
+import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
 
 /**
  * Which shops a silence can reach, from its exact (non-regex) matchers, read with the very function the
@@ -44,14 +44,9 @@ export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext)
     if (silences === undefined) return reply;
     const text = decodeUtf8Strict(bodyBytes(request));
     if (text === null) return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8");
-    let doc: unknown;
-    try {
-      doc = parseLosslessJson(text, { bigIntegers: "number", maxDepth: 8 });
-    } catch (err) {
-      if (!(err instanceof JsonSyntaxError)) throw err;
-      return refuse(ctx, request, reply, "malformed_json", `body is not JSON: ${err.message}`);
-    }
-    const input = SilenceInput.safeParse(doc);
+    const parsed = tryParseLosslessJson(text, { bigIntegers: "number", maxDepth: 8 });
+    if (!parsed.ok) return refuse(ctx, request, reply, "malformed_json", `body is not JSON: ${parsed.reason}`);
+    const input = SilenceInput.safeParse(parsed.value);
     if (!input.success) {
       const problems = input.error.issues.map((i) => ({ field: i.path.join(".") || "(root)", reason: i.message }));
       return refuse(ctx, request, reply, "invalid_request", "invalid silence", { fields: { problems } });

@@ -32,7 +32,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { PLATFORMS, type Platform } from "@sg/events";
-import { JsonSyntaxError, parseLosslessJson } from "../../json/lossless-json.js";
+import { tryParseLosslessJson } from "../../json/lossless-json.js";
 import { finish, isRecord, parseTime, type MessageOutcome } from "../adapter.js";
 
 export function kuaidi100Sign(param: string, salt: string): string {
@@ -96,13 +96,9 @@ function category(state: string): "picked_up" | "signed" | "before_pickup" | "ot
 
 /** Maps a verified `param`. `receivedAt` stands in when the push has no track lines. */
 export function mapKuaidi100(param: string, ref: OrderRef, receivedAt: number): MessageOutcome {
-  let doc: unknown;
-  try {
-    doc = parseLosslessJson(param);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) return { outcome: "invalid", problems: [{ field: "param", reason: err.message }] };
-    throw err;
-  }
+  const parsed = tryParseLosslessJson(param);
+  if (!parsed.ok) return { outcome: "invalid", problems: [{ field: "param", reason: parsed.reason }] };
+  const doc = parsed.value;
   if (!isRecord(doc)) return { outcome: "invalid", problems: [{ field: "param", reason: "must be a JSON object" }] };
   const last = doc.lastResult;
   if (!isRecord(last)) {
