@@ -1,3 +1,5 @@
+import { shopKey } from "./shop-key.js";
+
 /**
  * The Redis keys more than one service reads or writes. Each service's private keys stay with it; these are
  * the contract. `prefix` is `KEY_PREFIX` (default `sg`).
@@ -18,5 +20,5 @@ export function sharedKeys(prefix: string) {
  * slot, so each Lua script touches one slot and the same code runs on Redis Cluster.
  */
 export function shopHashTag(s: { platform: string; shopId: string }): string {
-  return `{${s.platform}:${s.shopId}}`;
+  return `{${shopKey(s)}}`;
 }
