@@ -64,9 +64,10 @@ export async function runReplay(input: {
     }
     return { asOf: toShanghaiIso(input.asOfMs), shops };
   } finally {
-    await processor.stop().catch(() => undefined);
-    await producer.disconnect().catch(() => undefined);
-    await cleanup(kafka, redis, run, Object.values(topics)).catch(() => undefined);
+    // The result (or the error) is what matters; a failed teardown is reported on stderr, never on stdout.
+    await processor.stop().catch(warnOnStderr("stopping the processor"));
+    await producer.disconnect().catch(warnOnStderr("disconnecting the producer"));
+    await cleanup(kafka, redis, run, Object.values(topics)).catch(warnOnStderr(`removing the run's topics and keys (${run})`));
     redis.disconnect();
   }
 }
@@ -79,13 +80,18 @@ function emptySnapshot(platform: Platform, shopId: string, asOf: number, config:
   return evaluateShop({ platform, shopId, events: [], asOf, shop: config.shops?.[shopKey({ platform, shopId })] ?? {} }).snapshot;
 }
 
+function warnOnStderr(what: string): (err: unknown) => void {
+  return (err) => process.stderr.write(`replay: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+}
+
 /** Removes the run's topics and keys: each run is isolated and leaves nothing behind. */
 async function cleanup(kafka: Kafka, redis: Redis, prefix: string, topics: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     await admin.deleteTopics({ topics, timeout: 5000 });
-    await admin.deleteGroups([prefix]).catch(() => undefined);
+    // The group exists only if the processor got as far as joining it.
+    await admin.deleteGroups([prefix]).catch(warnOnStderr("deleting the run's consumer group"));
   } finally {
     await admin.disconnect();
   }
