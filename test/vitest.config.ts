@@ -31,6 +31,21 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
         },
       },
+      {
+        // Issue 9: real processes under faults (SIGKILLed Redis, restarted broker, killed services). `npm run
+        // test:faults` runs only these; the global setup prints the summary of counts at the end.
+        test: {
+          name: "faults",
+          root,
+          include: ["{services,shared,infra,test}/**/*.fault.test.ts"],
+          exclude: ["**/node_modules/**"],
+          globalSetup: ["test/src/faults/global-setup.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
     ],
   },
 });

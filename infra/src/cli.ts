@@ -5,7 +5,7 @@ import { defaultLog, livePid } from "./daemon.js";
 import { parseInfraEnv } from "./env.js";
 import { kafkaFiles } from "./kafka-dist.js";
 import { ensureKafka, kafkaAnswers, stopKafka } from "./kafka.js";
-import { kafkaRunDir, runDir, shown } from "./paths.js";
+import { kafkaRunDir, redisDataDir, runDir, shown } from "./paths.js";
 import { ensureRedis, redisAnswers, startedRedisServers, stopStartedRedisServers } from "./redis.js";
 
 /** Ports of the brokers infra has a run folder for. */
@@ -23,7 +23,7 @@ async function up(): Promise<void> {
   const env = parseInfraEnv();
   const kafka = await ensureKafka({});
   // The usual local Redis; started on 6379 when nothing answers there.
-  const redis = await ensureRedis({ url: env.REDIS_URL ?? `redis://127.0.0.1:${UP_REDIS_PORT}`, ...(env.REDIS_URL ? {} : { port: UP_REDIS_PORT }) });
+  const redis = await ensureRedis({ url: env.REDIS_URL ?? `redis://127.0.0.1:${UP_REDIS_PORT}`, ...(env.REDIS_URL ? {} : { port: UP_REDIS_PORT, dataDir: redisDataDir(UP_REDIS_PORT) }) });
   process.stdout.write(`KAFKA_BROKERS=${kafka.brokers.join(",")}\nREDIS_URL=${redis.url}\n`);
 }
 

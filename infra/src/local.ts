@@ -1,6 +1,7 @@
 // Where `npm start` and `replay` find Kafka and Redis: the configured ones (KAFKA_BROKERS, REDIS_URL), else
 // local ones, started here if they are not running yet and left running for the next command.
 import { ensureKafka } from "./kafka.js";
+import { redisDataDir } from "./paths.js";
 import { ensureRedis, redisAnswers } from "./redis.js";
 
 export type LocalInfra = { brokers: string[]; redisUrl: string; notes: string[] };
@@ -27,7 +28,7 @@ export async function resolveLocalInfra(options: { log?: (msg: string) => void; 
   } else if (await redisAnswers(DEFAULT_REDIS)) {
     redisUrl = DEFAULT_REDIS;
   } else {
-    const r = await ensureRedis({ url: `redis://127.0.0.1:${FALLBACK_REDIS_PORT}`, port: FALLBACK_REDIS_PORT, log });
+    const r = await ensureRedis({ url: `redis://127.0.0.1:${FALLBACK_REDIS_PORT}`, port: FALLBACK_REDIS_PORT, log, dataDir: redisDataDir(FALLBACK_REDIS_PORT) });
     redisUrl = r.url;
     if (r.started) notes.push(`started redis-server at ${r.url} (stop it with: npm run infra:down)`);
   }

@@ -13,6 +13,11 @@ export function kafkaRunDir(port: number): string {
   return join(runDir, `kafka-${port}`);
 }
 
+/** The data folder (append-only file) of the redis-server that `npm start` and `infra:up` run on `port`; kept across restarts. */
+export function redisDataDir(port: number): string {
+  return join(runDir, `redis-data-${port}`);
+}
+
 export function redisStateFile(port: number): string {
   return join(runDir, `redis-${port}.json`);
 }

@@ -1,10 +1,10 @@
 // A Redis for local runs and tests: the one at REDIS_URL when it answers, else a redis-server started
-// here with nothing kept on disk (architecture.md, "Local infrastructure without Docker").
+// here with an append-only file (architecture.md, "Local infrastructure without Docker"; issue 9 item 2).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRedis, type Redis } from "@sg/redis";
+import { createRedis, type RedisClient } from "@sg/redis";
 import { parseInfraEnv } from "./env.js";
 import { defaultLog, freePort, isOurs, once, spawnDaemon, stopPid, stopWhenGone, tcpOpen, waitReady } from "./daemon.js";
 import { redisStateFile, runDir } from "./paths.js";
@@ -19,7 +19,26 @@ export type EnsureRedisOptions = {
   startTimeoutMs?: number;
   /** Stop a redis-server started here once this process exits, even if it is killed (a test run's pid). */
   stopWithProcess?: number;
+  /**
+   * The server's data folder (its append-only file), kept when it stops, so a restarted server finds its
+   * state again. Default: a fresh temporary folder, removed on stop (tests).
+   */
+  dataDir?: string;
+  /** More redis-server arguments, e.g. cluster mode (redis-cluster.ts). */
+  extraArgs?: string[];
 };
+
+/**
+ * The arguments every redis-server the project starts runs with: an append-only file fsynced every second
+ * (`appendfsync everysec`: a crash loses at most the last second of writes, which `npm run rebuild` repairs
+ * from sg.events; README "Redis persistence"), and no RDB snapshots, which the AOF makes redundant.
+ */
+export function redisServerArgs(port: number, dir: string): string[] {
+  return [
+    "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--daemonize", "no",
+    "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+  ];
+}
 
 export type RedisHandle = {
   url: string;
@@ -29,7 +48,7 @@ export type RedisHandle = {
 };
 
 /** What infra/.run/redis-<port>.json records about a redis-server it started, for `infra:down`. */
-type RedisState = { pid: number; port: number; dir: string; url: string };
+type RedisState = { pid: number; port: number; dir: string; url: string; keepDir?: boolean };
 
 /** The URL without its password, for messages. */
 function safeUrl(url: string): string {
@@ -53,7 +72,7 @@ async function redisServerPid(url: string, timeoutMs: number): Promise<number | 
   return probeRedis(url, timeoutMs, async (redis) => Number(/^process_id:(\d+)/m.exec(await redis.info("server"))?.[1]));
 }
 
-async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: Redis) => Promise<T>): Promise<T | undefined> {
+async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: RedisClient) => Promise<T>): Promise<T | undefined> {
   const redis = createRedis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -61,9 +80,9 @@ async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: Redi
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+  }, () => {
+    // A probe's failure is its answer (the return value below); nothing to report.
   });
-  // Without a listener ioredis prints "Unhandled error event"; the outcome is reported by the return value.
-  redis.on("error", () => undefined);
   try {
     await redis.connect();
     return await query(redis);
@@ -100,16 +119,17 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
   if (options.port !== undefined && (await tcpOpen(port))) {
     throw new Error(`redis: port ${port} on 127.0.0.1 is already in use; set REDIS_URL to use what runs there, or pick another port`);
   }
-  const dir = mkdtempSync(join(tmpdir(), "sg-redis-"));
+  const keepDir = options.dataDir !== undefined;
+  const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), "sg-redis-"));
+  mkdirSync(dir, { recursive: true });
   const logFile = join(dir, "redis.log");
-  // No RDB snapshots, no AOF: the data lives as long as the process (tests and local runs only).
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"];
+  const args = [...redisServerArgs(port, dir), ...(options.extraArgs ?? [])];
   log(`redis: starting redis-server on ${url}`);
   const daemon = spawnDaemon("redis-server", args, { logFile, cwd: dir });
   if (options.stopWithProcess !== undefined) stopWhenGone(options.stopWithProcess, daemon.pid);
   const stateFile = redisStateFile(port);
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(stateFile, `${JSON.stringify({ pid: daemon.pid, port, dir, url } satisfies RedisState)}\n`);
+  writeFileSync(stateFile, `${JSON.stringify({ pid: daemon.pid, port, dir, url, keepDir } satisfies RedisState)}\n`);
   try {
     await waitReady({
       what: `redis-server (pid ${daemon.pid})`,
@@ -123,15 +143,15 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
   } catch (err) {
     // waitReady has stopped the daemon (or it exited); its log is quoted in the error.
     rmSync(stateFile, { force: true });
-    rmSync(dir, { recursive: true, force: true });
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  return { url, started: true, stop: once(() => stopState({ pid: daemon.pid, port, dir, url })) };
+  return { url, started: true, stop: once(() => stopState({ pid: daemon.pid, port, dir, url, keepDir })) };
 }
 
 async function stopState(state: RedisState): Promise<void> {
   await stopPid(state.pid, 10_000);
-  rmSync(state.dir, { recursive: true, force: true });
+  if (!state.keepDir) rmSync(state.dir, { recursive: true, force: true });
   rmSync(redisStateFile(state.port), { force: true });
 }
 
@@ -149,7 +169,7 @@ export function startedRedisServers(): RedisState[] {
     // redis-server shows itself as "redis-server 127.0.0.1:<port>".
     if (isOurs(state.pid, `:${state.port}`)) out.push(state);
     else {
-      rmSync(state.dir, { recursive: true, force: true });
+      if (!state.keepDir) rmSync(state.dir, { recursive: true, force: true });
       rmSync(join(runDir, f), { force: true });
     }
   }

@@ -11,6 +11,7 @@ import { evaluateShop, runReplay } from "@sg/processor";
 import { ShopStore, type StoredEvent } from "@sg/processor/state";
 import { randomStream } from "@sg/processor/testing";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
+import { scalingBench } from "./scaling.js";
 
 const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
 const now = Date.parse("2026-03-05T12:00:00+08:00");
@@ -92,6 +93,9 @@ async function main() {
     });
     const secs = (performance.now() - t0) / 1000;
     line(`   ${e2e.length} events, 50 shops: ${secs.toFixed(1)} s including topic set-up and group join, ${(e2e.length / secs).toFixed(0)} events/s`);
+
+    line("\n4. Scaling out: 1, 2 and 3 processor processes, one Redis against a 3-master cluster (test/bench/scaling.ts)");
+    await scalingBench({ brokers: infra.brokers, redisUrl: infra.redisUrl, line });
   } finally {
     redis.disconnect();
   }

@@ -58,3 +58,4 @@ export async function holdsFor(fn: () => boolean | Promise<boolean>, { forMs = 3
     await sleep(intervalMs);
   }
 }
+export { testCluster, isClusterUrl, type TestCluster } from "./cluster.js";

@@ -1,7 +1,7 @@
 // Where the int tests' Kafka and Redis come from, in order: the environment (KAFKA_BROKERS, REDIS_URL),
 // testcontainers when a Docker engine answers, else local processes started through @sg/infra.
 import { execFile } from "node:child_process";
-import { ensureKafka, ensureRedis, KafkaPortBusyError } from "@sg/infra";
+import { ensureKafka, ensureRedis, ensureRedisCluster, KafkaPortBusyError } from "@sg/infra";
 
 /** A service the harness uses, and how to give it back. */
 export type Provided<T> = { value: T; source: string; stop: () => Promise<void> };
@@ -24,14 +24,24 @@ export function dockerAnswers(timeoutMs = 3000): Promise<boolean> {
   });
 }
 
-export type HarnessEnv = { KAFKA_BROKERS: string[] | undefined; REDIS_URL: string | undefined };
+/**
+ * `SG_TEST_REDIS=cluster` runs the int tests against a Redis Cluster: the one REDIS_URL names if it is a
+ * `redis+cluster://` URL, else three local cluster-enabled redis-servers (`npm run test:cluster`).
+ */
+export type HarnessEnv = { KAFKA_BROKERS: string[] | undefined; REDIS_URL: string | undefined; SG_TEST_REDIS: "single" | "cluster" };
 
 export function parseHarnessEnv(source: NodeJS.ProcessEnv = process.env): HarnessEnv {
   const brokers = source.KAFKA_BROKERS?.split(",")
     .map((b) => b.trim())
     .filter((b) => b !== "");
   const redis = source.REDIS_URL?.trim();
-  return { KAFKA_BROKERS: brokers && brokers.length > 0 ? brokers : undefined, REDIS_URL: redis ? redis : undefined };
+  const mode = source.SG_TEST_REDIS?.trim().toLowerCase() ?? "";
+  if (!["", "single", "cluster"].includes(mode)) throw new Error(`SG_TEST_REDIS must be "single" or "cluster", got "${source.SG_TEST_REDIS}"`);
+  return {
+    KAFKA_BROKERS: brokers && brokers.length > 0 ? brokers : undefined,
+    REDIS_URL: redis ? redis : undefined,
+    SG_TEST_REDIS: mode === "cluster" ? "cluster" : "single",
+  };
 }
 
 export async function provideKafka(env: HarnessEnv, docker: () => Promise<boolean>, log: (m: string) => void): Promise<Provided<string[]>> {
@@ -61,6 +71,12 @@ export async function provideKafka(env: HarnessEnv, docker: () => Promise<boolea
 }
 
 export async function provideRedis(env: HarnessEnv, docker: () => Promise<boolean>, log: (m: string) => void): Promise<Provided<string>> {
+  if (env.SG_TEST_REDIS === "cluster") {
+    if (env.REDIS_URL && /^rediss?\+cluster:/i.test(env.REDIS_URL)) return { value: env.REDIS_URL, source: "REDIS_URL (cluster)", stop: nothingToStop };
+    // Local processes even where Docker answers: a containerised cluster announces addresses the host cannot reach.
+    const cluster = await ensureRedisCluster({ stopWithProcess: process.pid, log });
+    return { value: cluster.url, source: "local 3-master Redis Cluster", stop: cluster.stop };
+  }
   if (env.REDIS_URL) return { value: env.REDIS_URL, source: "REDIS_URL", stop: nothingToStop };
   if (await docker()) {
     const { RedisContainer } = await import("@testcontainers/redis");

@@ -48,12 +48,13 @@ describe("all-in-one process", () => {
       "",
     ].join("\n"));
     const port = await freePort();
+    const opsPort = await freePort();
     let out = "";
     const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "services/allinone/src/main.ts"], {
       cwd: root,
       env: {
         ...process.env, KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, SCOREGUARD_CONFIG: configPath,
-        GATEWAY_PORT: String(port), TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", LOG_LEVEL: "debug",
+        GATEWAY_PORT: String(port), OPS_PORT: String(opsPort), TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", LOG_LEVEL: "debug",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -62,8 +63,12 @@ describe("all-in-one process", () => {
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     try {
       const base = `http://127.0.0.1:${port}`;
-      await pollUntil(async () => (await fetch(`${base}/readyz`)).status === 200, { timeoutMs: 90_000, message: "all-in-one ready" });
+      const opsBase = `http://127.0.0.1:${opsPort}`;
+      await pollUntil(async () => (await fetch(`${opsBase}/readyz`)).status === 200, { timeoutMs: 90_000, message: "all-in-one ready" });
       expect(out).toContain(`gateway http://127.0.0.1:${port}`);
+      expect(out).toContain(`ops     http://127.0.0.1:${opsPort}/metrics`);
+      // Issue 9 item 6: the per-shop series are on the ops port only.
+      expect((await fetch(`${base}/metrics`)).status).toBe(404);
 
       const t = Date.now() - 10 * 60_000;
       const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({ id: `${run}-${id}`, type, platform: "kuaishou", shopId: "shop1", at, consumerId: "c1", ...extra });

@@ -1,12 +1,18 @@
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ConfigError, loadScoreguardConfig } from "@sg/config";
 import { startGatewayService } from "@sg/gateway";
 import { resolveLocalInfra } from "@sg/infra";
 import { createLogger } from "@sg/logger";
+import { createRedis, deleteByPrefix } from "@sg/redis";
 import { startNotifierService } from "@sg/notifier";
 import { startProcessorService } from "@sg/processor";
-import { createRegistry } from "@sg/telemetry";
+import { createRegistry, installProcessGuards } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { topicsExist } from "./topics-ready.js";
+import { DEMO_SHOPS, startDemo } from "./demo/demo-traffic.js";
+import { watchShops } from "./demo/demo-watch.js";
+import { localToken } from "./local-token.js";
 
 /**
  * `npm start`: gateway, processor and notifier in one process, on local Kafka and Redis unless
@@ -16,9 +22,17 @@ const say = (m: string) => process.stderr.write(`scoreguard: ${m}\n`);
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
+  const demo = env.SCOREGUARD_DEMO || process.argv.slice(2).includes("--demo");
+  let config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
   if (env.SCOREGUARD_CONFIG) say(`configuration from ${env.SCOREGUARD_CONFIG}`);
-  else say("no SCOREGUARD_CONFIG: default configuration (no API tokens, no receivers)");
+  else say("no SCOREGUARD_CONFIG: default configuration (a local API token, no receivers)");
+  // First run (issue 13): with no configuration (or for the demo), one local token that sees every shop.
+  const local = !env.SCOREGUARD_CONFIG || demo ? localToken(env.SCOREGUARD_LOCAL_TOKEN_FILE ? pathToFileURL(resolve(env.SCOREGUARD_LOCAL_TOKEN_FILE)) : undefined) : undefined;
+  if (local !== undefined) config = { ...config, apiTokens: [...config.apiTokens, { token: local.token, shops: ["*"] }] };
+  // The demo runs in topics and keys of its own, emptied at start, so it shows the same story every time
+  // and never mixes with real shops.
+  const keyPrefix = demo ? `${env.KEY_PREFIX}-demo` : env.KEY_PREFIX;
+  const topicPrefix = demo ? `${env.TOPIC_PREFIX}demo.` : env.TOPIC_PREFIX;
   say("looking for Kafka and Redis…");
   const infra = await resolveLocalInfra({
     log: (m) => say(m),
@@ -26,7 +40,16 @@ async function main(): Promise<void> {
   });
   for (const n of infra.notes) say(n);
   const registry = createRegistry();
-  const common = { brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX };
+  installProcessGuards({ registry, log: createLogger({ name: "scoreguard", level: env.LOG_LEVEL }) });
+  const common = { brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix, keyPrefix };
+  if (demo) {
+    const r = createRedis(infra.redisUrl);
+    try {
+      say(`demo: cleared ${await deleteByPrefix(r, keyPrefix)} keys of the previous demo (prefix ${keyPrefix}:)`);
+    } finally {
+      r.disconnect();
+    }
+  }
 
   const processor = await startProcessorService({
     ...common, groupId: "sg-processor", eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
@@ -38,21 +61,50 @@ async function main(): Promise<void> {
     logger: createLogger({ name: "notifier", level: env.LOG_LEVEL }), registry,
   });
   const gateway = await startGatewayService({
-    ...common, eventsPartitions: env.EVENTS_PARTITIONS, port: env.GATEWAY_PORT, config,
+    ...common, eventsPartitions: env.EVENTS_PARTITIONS, port: env.GATEWAY_PORT, host: env.HOST, opsPort: env.OPS_PORT, opsHost: env.OPS_HOST, config,
+    connections: {
+      headersTimeoutMs: env.GATEWAY_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.GATEWAY_REQUEST_TIMEOUT_MS,
+      maxConnectionsPerSource: env.GATEWAY_MAX_CONNECTIONS_PER_SOURCE,
+    },
+    produceTimeoutMs: env.PRODUCE_TIMEOUT_MS,
     logger: createLogger({ name: "gateway", level: env.LOG_LEVEL }), registry,
-    extraReady: async () => (await processor.ready()) && (await notifier.ready()) && (await topicsExist(processor.kafka, env.TOPIC_PREFIX)),
+    extraReady: async () => (await processor.ready()) && (await notifier.ready()) && (await topicsExist(processor.kafka, topicPrefix)),
   });
 
   say(`Kafka   ${infra.brokers.join(",")}`);
   say(`Redis   ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")}`);
-  say(`gateway http://127.0.0.1:${gateway.port}  (POST /v1/events, /webhooks/{douyin,kuaishou,kuaidi100}, GET /v1/shops/{platform}/{shopId}/metrics, /openapi.json)`);
-  say(`ops     http://127.0.0.1:${gateway.port}/metrics  /livez  /readyz`);
+  say(`gateway http://${shownHost(env.HOST)}:${gateway.port}  (POST /v1/events, /webhooks/{douyin,kuaishou,kuaidi100}, GET /v1/shops/{platform}/{shopId}/metrics, /openapi.json)`);
+  say(`ops     http://${shownHost(env.OPS_HOST)}:${gateway.opsPort}/metrics  /livez  /readyz`);
+  const base = `http://127.0.0.1:${gateway.port}`;
+  say(`board   ${base}/board`);
+  if (local !== undefined) {
+    // Printed on the console on purpose (the newcomer needs it); it never goes through the services' loggers.
+    say(`local API token (every shop; ${local.created ? "created" : "kept"} in ${local.path}):`);
+    say(`        ${local.token}`);
+  }
+  let stopDemo = () => {};
+  if (demo && local !== undefined) {
+    const token = local.token;
+    const post = async (events: object[]) => {
+      const res = await fetch(`${base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(events) });
+      if (res.status !== 202) throw new Error(`POST /v1/events answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    };
+    const d = startDemo({ post, say: (m) => say(`demo: ${m}`), run: Date.now().toString(36) });
+    const w = watchShops({ base, token, shops: DEMO_SHOPS, say: (m) => say(`board: ${m}`) });
+    stopDemo = () => {
+      d.stop();
+      w.stop();
+    };
+    say("demo: feeding three shops (kuaishou:ks-flower-shop, douyin:dy-tea-house, pdd:pdd-fruit-farm); open the board and paste the token");
+  }
   say("ready. Ctrl-C to stop.");
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     stopping ??= (async () => {
       say(`${signal}: stopping intake, finishing the batch in hand, flushing alerts…`);
+      stopDemo();
       await gateway.stop().catch((err: unknown) => say(`gateway stop: ${String(err)}`));
       await processor.stop().catch((err: unknown) => say(`processor stop: ${String(err)}`));
       await notifier.stop().catch((err: unknown) => say(`notifier stop: ${String(err)}`));
@@ -62,6 +114,11 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** A wildcard address is not one to browse to; show loopback for it. */
+function shownHost(host: string): string {
+  return host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
 }
 
 main().catch((err: unknown) => {

@@ -9,7 +9,14 @@ describe("gateway Env", () => {
     expect(env.REDIS_URL).toBeUndefined();
     expect(env).toMatchObject({
       GATEWAY_PORT: 8080,
-      GATEWAY_HOST: "0.0.0.0",
+      // Loopback unless configured otherwise, the ops server apart (issue 9 item 6).
+      GATEWAY_HOST: "127.0.0.1",
+      GATEWAY_OPS_PORT: 9100,
+      GATEWAY_OPS_HOST: "127.0.0.1",
+      GATEWAY_HEADERS_TIMEOUT_MS: 10_000,
+      GATEWAY_REQUEST_TIMEOUT_MS: 30_000,
+      GATEWAY_MAX_CONNECTIONS_PER_SOURCE: 64,
+      PRODUCE_TIMEOUT_MS: 5_000,
       TOPIC_PREFIX: "",
       KEY_PREFIX: "sg",
       LOG_LEVEL: "info",
@@ -22,6 +29,11 @@ describe("gateway Env", () => {
     expect(env.KAFKA_BROKERS).toEqual(["a:9092", "b:9093"]);
     expect(env.GATEWAY_PORT).toBe(0);
     expect(env.GATEWAY_TOKEN_RATE).toBe(5);
+  });
+
+  it("accepts a Redis Cluster URL and refuses a malformed one", () => {
+    expect(loadEnv({ REDIS_URL: "redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001" }).REDIS_URL).toBe("redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001");
+    expect(() => loadEnv({ REDIS_URL: "redis+cluster://:secret@h1:7000,h2" })).toThrow(/REDIS_URL/);
   });
 
   it("names every bad variable without quoting values", () => {

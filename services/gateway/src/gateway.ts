@@ -4,7 +4,9 @@ import type { Registry } from "prom-client";
 import { registerDouyinRoute } from "./adapters/douyin/douyin.route.js";
 import { registerKuaidi100Route } from "./adapters/kuaidi100/kuaidi100.route.js";
 import { registerKuaishouRoute } from "./adapters/kuaishou/kuaishou.route.js";
+import { registerBoardRoutes, type BoardDeps } from "./board/board.route.js";
 import { createTokenRegistry } from "./http/auth.js";
+import { DEFAULT_CONNECTION_LIMITS, capConnectionsPerSource, timeoutOptions, type ConnectionLimits } from "./http/connection-guard.js";
 import { refuse, routeLabel, type GatewayContext, type Limits } from "./http/context.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./http/gateway-metrics.js";
 import { createRateLimiter, type RateLimit } from "./http/rate-limit.js";
@@ -21,7 +23,7 @@ export interface GatewayDeps {
   config: GatewayConfig;
   /** The producer port (Kafka in service, a recording stub in unit tests). */
   sink: EventSink;
-  /** The process's prom-client registry (`@sg/telemetry` `createRegistry`); served at /metrics. */
+  /** The process's prom-client registry (`@sg/telemetry` `createRegistry`); served at /metrics on the ops server. */
   registry: Registry;
   logger: FastifyBaseLogger;
   /** Created on `registry` when not given; pass it to share with the Pinduoduo client. */
@@ -39,17 +41,29 @@ export interface GatewayDeps {
   sourceRate?: RateLimit;
   /** Trust X-Forwarded-For from a proxy in front (the source address for rate limits and logs). */
   trustProxy?: boolean;
+  /** Request timeouts and the per-source connection cap of the public server (issue 9 item 7). */
+  connections?: Partial<ConnectionLimits>;
   now?: () => number;
+  /** The shop board (`/board`): its snapshot hub and stream settings. */
+  board?: BoardDeps;
 }
 
 export interface Gateway {
+  /** The public server: intake, webhooks, the read API. */
   app: FastifyInstance;
+  /**
+   * The ops server: `/metrics`, `/livez`, `/readyz` (issue 9 item 6). Separate because `/metrics` carries
+   * per-shop series, which the public port must not serve without a token; bind it to loopback.
+   */
+  ops: FastifyInstance;
   metrics: GatewayMetrics;
-  /** Starts listening; returns the bound port. */
+  /** Starts the public server; returns the bound port. Loopback unless a host is given. */
   listen(port: number, host?: string): Promise<number>;
+  /** Starts the ops server; returns the bound port. Loopback unless a host is given. */
+  listenOps(port: number, host?: string): Promise<number>;
   /** Stops taking requests: /readyz turns 503 and every route but the ops ones answers 503. */
   stopIntake(): void;
-  /** Stops intake, then waits for in-flight requests and closes the server. */
+  /** Stops intake, then waits for in-flight requests and closes both servers. */
   close(): Promise<void>;
 }
 
@@ -59,7 +73,8 @@ export const DEFAULT_LIMITS: Limits = { bodyLimitBytes: 1024 * 1024, maxEvents: 
 export const DEFAULT_TOKEN_RATE: RateLimit = { ratePerSec: 50, burst: 100 };
 export const DEFAULT_SOURCE_RATE: RateLimit = { ratePerSec: 200, burst: 400 };
 
-const OPS_ROUTES = new Set(["/metrics", "/livez", "/readyz", "/openapi.json"]);
+/** Public routes that still answer while intake is stopped. */
+const ALWAYS_ROUTES = new Set(["/openapi.json"]);
 
 /**
  * Builds the gateway (fastify) without listening: `main.ts` wires real clients and shutdown, tests drive it
@@ -69,6 +84,7 @@ const OPS_ROUTES = new Set(["/metrics", "/livez", "/readyz", "/openapi.json"]);
 export function createGateway(deps: GatewayDeps): Gateway {
   const now = deps.now ?? Date.now;
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const connections: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...deps.connections };
   const metrics = deps.metrics ?? createGatewayMetrics(deps.registry);
   const ctx: GatewayContext = {
     config: deps.config,
@@ -93,15 +109,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
     bodyLimit: limits.bodyLimitBytes,
     trustProxy: deps.trustProxy ?? false,
     return503OnClosing: true,
+    ...timeoutOptions(connections),
   });
   app.decorateRequest("sgScope", null);
+  capConnectionsPerSource(app.server, connections.maxConnectionsPerSource, (ip) => {
+    metrics.refusals.inc({ route: "connection", reason: "too_many_connections" });
+    deps.logger.warn({ ip, reason: "too_many_connections" }, "refused: too many open connections from this address");
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
   let accepting = true;
   app.addHook("onRequest", async (request, reply) => {
-    if (!accepting && !OPS_ROUTES.has(routeLabel(request))) {
+    if (!accepting && !ALWAYS_ROUTES.has(routeLabel(request))) {
       return refuse(ctx, request, reply, "shutting_down", "the gateway is shutting down", { headers: { "retry-after": "5", connection: "close" } });
     }
     return undefined;
@@ -127,12 +148,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `${request.method} ${request.url.split("?")[0]} is not a route` }));
 
   const ready = async () => accepting && ((await deps.ready?.()) ?? true);
-  registerOpsRoutes(app, deps.registry, ready);
+  const ops = Fastify({ loggerInstance: deps.logger, logController: new LogController({ disableRequestLogging: true }), ...timeoutOptions(connections) });
+  ops.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `${request.method} ${request.url.split("?")[0]} is not an ops route` }));
+  registerOpsRoutes(ops, deps.registry, ready);
   registerOpenApiRoute(app, limits);
   registerEventRoutes(app, ctx);
   registerReadRoutes(app, ctx);
   registerSilenceRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx);
+  registerBoardRoutes(app, ctx, deps.board ?? {});
   // A platform's webhook exists only when its credentials are configured: an unconfigured one cannot verify.
   const p = deps.config.platforms;
   if (p.douyin !== undefined) registerDouyinRoute(app, ctx, p.douyin);
@@ -145,15 +169,23 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     app,
     metrics,
-    async listen(port, host = "0.0.0.0") {
-      await app.listen({ port, host });
-      const addr = app.server.address();
-      return typeof addr === "object" && addr !== null ? addr.port : port;
-    },
+    ops,
+    listen: (port, host = LOOPBACK) => listenOn(app, port, host),
+    listenOps: (port, host = LOOPBACK) => listenOn(ops, port, host),
     stopIntake,
     async close() {
       stopIntake();
       await app.close();
+      await ops.close();
     },
   };
+}
+
+/** Where servers bind unless configured otherwise: only this machine can reach them. */
+export const LOOPBACK = "127.0.0.1";
+
+async function listenOn(server: FastifyInstance, port: number, host: string): Promise<number> {
+  await server.listen({ port, host });
+  const addr = server.server.address();
+  return typeof addr === "object" && addr !== null ? addr.port : port;
 }

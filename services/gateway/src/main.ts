@@ -1,16 +1,17 @@
 import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
-import { createRegistry } from "@sg/telemetry";
+import { createRegistry, installProcessGuards } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startGatewayService } from "./service.js";
 
 /** The gateway alone. Reads env, wires, starts; on SIGTERM/SIGINT stops intake, flushes, closes. */
 const env = loadEnv();
 const log = createLogger({ name: "gateway", level: env.LOG_LEVEL });
+const registry = createRegistry();
+installProcessGuards({ registry, log });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
 // Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local infrastructure.
 const infra = requireInfra(env, "gateway");
-const registry = createRegistry();
 const svc = await startGatewayService({
   brokers: infra.brokers,
   redisUrl: infra.redisUrl,
@@ -19,6 +20,14 @@ const svc = await startGatewayService({
   eventsPartitions: env.EVENTS_PARTITIONS,
   port: env.GATEWAY_PORT,
   host: env.GATEWAY_HOST,
+  opsPort: env.GATEWAY_OPS_PORT,
+  opsHost: env.GATEWAY_OPS_HOST,
+  connections: {
+    headersTimeoutMs: env.GATEWAY_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.GATEWAY_REQUEST_TIMEOUT_MS,
+    maxConnectionsPerSource: env.GATEWAY_MAX_CONNECTIONS_PER_SOURCE,
+  },
+  produceTimeoutMs: env.PRODUCE_TIMEOUT_MS,
   config,
   logger: log,
   registry,
@@ -26,7 +35,8 @@ const svc = await startGatewayService({
   sourceRate: { ratePerSec: env.GATEWAY_SOURCE_RATE, burst: env.GATEWAY_SOURCE_BURST },
   trustProxy: env.GATEWAY_TRUST_PROXY,
 });
-log.info({ port: svc.port, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
+log.info({ port: svc.port, opsPort: svc.opsPort, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
+log.info(`ops (/metrics /livez /readyz) on http://${env.GATEWAY_OPS_HOST}:${svc.opsPort}`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

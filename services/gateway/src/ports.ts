@@ -27,7 +27,7 @@ export interface DeadLetter {
   receivedAt: number;
 }
 
-/** One entry of `replay`'s `shops` map (events.md), live. Owned by `@sg/processor`. */
+/** One entry of `replay`'s `shops` map (events.md), as the processor's snapshot projection holds it (`StoredSnapshot` in @sg/events). */
 export interface ShopSnapshot {
   platform: string;
   shopId: string;
@@ -37,7 +37,7 @@ export interface ShopSnapshot {
   alerts: ReadonlyArray<{ readonly status?: string }>;
 }
 
-/** `createSnapshotReader` of `@sg/processor` (docs/interfaces.md "Cross-service"). */
+/** Reads the snapshot projection (snapshots.ts). */
 export interface SnapshotReader {
   shop(platform: string, shopId: string): Promise<ShopSnapshot | null>;
 }

@@ -31,6 +31,7 @@ describe("startGatewayService", () => {
       eventsPartitions: 2,
       port: 0,
       host: "127.0.0.1",
+      opsPort: 0,
       config: {
         apiTokens: [{ token: TOKENS.s1, shops: ["kuaishou:s1"] }],
         platforms: { pdd: { ...PDD_CREDS, url: server.url } },
@@ -40,7 +41,9 @@ describe("startGatewayService", () => {
       registry: new Registry(),
     });
     const base = `http://127.0.0.1:${svc.port}`;
-    await pollUntil(async () => (await fetch(`${base}/readyz`)).status === 200, { message: "ready" });
+    const opsBase = `http://127.0.0.1:${svc.opsPort}`;
+    expect(svc.opsPort).not.toBe(svc.port);
+    await pollUntil(async () => (await fetch(`${opsBase}/readyz`)).status === 200, { message: "ready" });
 
     const res = await fetch(`${base}/v1/events`, {
       method: "POST",
@@ -60,13 +63,15 @@ describe("startGatewayService", () => {
     } finally {
       await fx.close();
     }
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${opsBase}/metrics`)).text();
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
     expect(metrics).toContain('sg_gateway_events_produced_total{source="api"} 1');
     expect(metrics).toContain('sg_gateway_events_produced_total{source="pdd"} 1');
     expect(metrics).toContain("sg_gateway_pdd_connected 1");
 
     await svc.stop();
-    await expect(fetch(`${base}/livez`)).rejects.toThrow();
+    await expect(fetch(`${opsBase}/livez`)).rejects.toThrow();
+    await expect(fetch(`${base}/openapi.json`)).rejects.toThrow();
     expect(svc.pdd?.connected).toBe(false);
     svc = undefined;
   });

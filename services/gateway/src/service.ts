@@ -1,14 +1,17 @@
 import type { ScoreguardConfig } from "@sg/config";
+import { createProjectionReader } from "./snapshots.js";
 import { topicNames } from "@sg/events";
 import { createKafka, createProducer, type Kafka, type Producer } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
 import { createDeliveryStatusReader, createSilenceStore, ensurePipelineTopics } from "@sg/events/runtime";
-import { createSnapshotReader } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
+import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import { createPddClient, type PddClient } from "./adapters/pdd/pdd.client.js";
-import { createGateway, type Gateway } from "./gateway.js";
+import { LOOPBACK, createGateway, type Gateway } from "./gateway.js";
+import type { ConnectionLimits } from "./http/connection-guard.js";
 import { createGatewayMetrics } from "./http/gateway-metrics.js";
+import { createSnapshotHub } from "./board/snapshot-hub.js";
 import type { RateLimit } from "./http/rate-limit.js";
 import { createKafkaEventSink } from "./kafka-sink.js";
 import type { GatewayConfig } from "./ports.js";
@@ -34,8 +37,18 @@ export interface GatewayServiceOptions {
   topicPrefix: string;
   keyPrefix: string;
   eventsPartitions: number;
+  /** The public port (intake, webhooks, read API). */
   port: number;
+  /** Default 127.0.0.1 (issue 9 item 6): exposing the gateway is an explicit choice. */
   host?: string;
+  /** The ops port (`/metrics`, `/livez`, `/readyz`); 0 picks a free one. */
+  opsPort: number;
+  /** Default 127.0.0.1: `/metrics` carries per-shop series. */
+  opsHost?: string;
+  /** Request timeouts and the per-source connection cap (issue 9 item 7). */
+  connections?: Partial<ConnectionLimits>;
+  /** Longest wait for Kafka's acknowledgement before answering 503 (issue 9 item 11); default 5000. */
+  produceTimeoutMs?: number;
   config: Pick<ScoreguardConfig, "apiTokens" | "platforms" | "shops">;
   logger: Logger;
   registry: Registry;
@@ -49,6 +62,8 @@ export interface GatewayServiceOptions {
 export interface GatewayService {
   gateway: Gateway;
   port: number;
+  /** The bound ops port. */
+  opsPort: number;
   kafka: Kafka;
   producer: Producer;
   redis: Redis;
@@ -62,7 +77,7 @@ export interface GatewayService {
 export async function startGatewayService(o: GatewayServiceOptions): Promise<GatewayService> {
   const log = o.logger;
   const topics = topicNames(o.topicPrefix);
-  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-gateway" });
+  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-gateway", logger: log.child({ component: "kafkajs" }) });
   await ensurePipelineTopics(kafka, topics, o.eventsPartitions, ["events", "dlq"]);
   const producer = createProducer(kafka);
   let producerUp = false;
@@ -74,41 +89,53 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
   });
   await producer.connect();
   producerUp = true;
-  const redis = createRedis(o.redisUrl);
+  const redis = createRedis(o.redisUrl, {}, (err, info) => log.warn({ err, ...info }, "redis connection error; reconnecting"));
 
   const config = toGatewayConfig(o.config);
-  const sink = createKafkaEventSink(producer, topics);
   const metrics = createGatewayMetrics(o.registry);
+  const sink = createKafkaEventSink(producer, topics, {
+    produceSeconds: metrics.produceSeconds,
+    ...(o.produceTimeoutMs === undefined ? {} : { timeoutMs: o.produceTimeoutMs }),
+    // Only the error's name: kafkajs errors can carry broker addresses, which are not secrets but are noise here.
+    onLateFailure: (err) => log.warn({ error: err instanceof Error ? err.name : typeof err }, "a produce already answered 503 by its timeout failed later"),
+  });
   // Ready when it can take and store requests. The Pinduoduo link is not part of it (an outage there must not
   // take the HTTP intake out of rotation); it shows in sg_gateway_pdd_connected instead.
   const ready = async (): Promise<boolean> => producerUp && redis.status === "ready" && ((await o.extraReady?.()) ?? true);
+  // The gateway's own health on its own: the all-in-one's extraReady is the other services', reported by them.
+  registerServiceHealth(o.registry, "gateway", { ready: async () => producerUp && redis.status === "ready", redis: () => redis.status === "ready" });
   const pddCreds = config.platforms.pdd;
   const pdd =
     pddCreds === undefined
       ? undefined
       : createPddClient({ url: pddCreds.url, creds: pddCreds, sink, metrics, logger: log.child({ component: "pdd" }) });
+  const hub = createSnapshotHub({ redis, keyPrefix: o.keyPrefix, overrides: o.config.shops, logger: log });
   const gateway = createGateway({
     config,
     sink,
     registry: o.registry,
     metrics,
     logger: log,
-    snapshots: createSnapshotReader({ redis, keyPrefix: o.keyPrefix, config: o.config }),
+    snapshots: createProjectionReader(redis, o.keyPrefix),
     silences: createSilenceStore(redis, o.keyPrefix),
     deliveries: createDeliveryStatusReader(redis, o.keyPrefix),
     ready,
+    board: { hub },
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),
     ...(o.sourceRate === undefined ? {} : { sourceRate: o.sourceRate }),
     ...(o.trustProxy === undefined ? {} : { trustProxy: o.trustProxy }),
+    ...(o.connections === undefined ? {} : { connections: o.connections }),
   });
 
   pdd?.start();
-  const port = await gateway.listen(o.port, o.host);
+  const opsPort = await gateway.listenOps(o.opsPort, o.opsHost ?? LOOPBACK);
+  const port = await gateway.listen(o.port, o.host ?? LOOPBACK);
 
   let stopped: Promise<void> | undefined;
   return {
     gateway,
     port,
+    opsPort,
     kafka,
     producer,
     redis,
@@ -119,6 +146,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
         gateway.stopIntake();
         await pdd?.stop();
         await gateway.close();
+        await hub.close();
         await producer.disconnect();
         await redis.quit().catch(() => redis.disconnect());
       })();

@@ -24,7 +24,11 @@ export function createKeys(prefix: string) {
     lock: (receiver: string) => `${n}:{rcv:${receiver}}:lock`,
     /** HASH `metric:kind` → latest AlertRecord JSON of the shop (seq-gated). */
     shopAlerts: (s: Pick<ShopRef, "shopId"> & { platform: string }) => `${prefix}:${shopHashTag(s)}:notifier:alerts`,
-    /** HASH receiver → JSON of its last delivery attempt (for the API; a shared key of @sg/events). */
+    /**
+     * HASH receiver → JSON of its last delivery attempt (for the API; a shared key of @sg/events). It shares
+     * the tag `{deliveries}` with `failures`, since a failure updates both in one MULTI, which a cluster allows
+     * only in one slot.
+     */
     deliveries: shared.deliveries,
     /** LIST of recent failed deliveries, newest first, JSON (for the API; a shared key of @sg/events). */
     failures: shared.failures,

@@ -1,16 +1,17 @@
 import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
-import { createRegistry, startOpsServer, stopOnSignals } from "@sg/telemetry";
+import { createRegistry, installProcessGuards, startOpsServer, stopOnSignals } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startNotifierService } from "./service.js";
 
 /** The notifier alone. Reads env and config (bad config fails here, naming the path), wires, starts, stops. */
 const env = loadEnv();
 const logger = createLogger({ name: "notifier", level: env.LOG_LEVEL });
+const registry = createRegistry();
+installProcessGuards({ registry, log: logger });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
 // Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local infrastructure.
 const infra = requireInfra(env, "notifier");
-const registry = createRegistry();
 const svc = await startNotifierService({
   brokers: infra.brokers,
   redisUrl: infra.redisUrl,

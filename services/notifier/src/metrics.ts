@@ -1,12 +1,32 @@
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /**
  * The notifier's Prometheus metrics. Labels are bounded: receiver names come from the config, channel
  * codes from each robot's fixed list; no shop label (architecture.md "Bounded Prometheus labels").
  */
-export function createNotifierMetrics(registry: Registry) {
+export function createNotifierMetrics(
+  registry: Registry,
+  /** Read at scrape time: undelivered groups queued per receiver (`sg_notifier_queue_depth`). */
+  queueDepth?: () => Promise<Record<string, number>>,
+) {
   const registers = [registry];
-  return {
+  const metrics = {
+    notificationDeliveries: new Counter({
+      name: "sg_notifier_notification_deliveries_total",
+      help: "Notifications settled, by channel and result: sent, or given up (permanent, too_large, retry_exhausted)",
+      labelNames: ["channel", "result"] as const,
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: "sg_notifier_queue_depth",
+      help: "Groups with notifications not yet delivered, per receiver",
+      labelNames: ["receiver"] as const,
+      registers,
+      async collect() {
+        if (!queueDepth) return;
+        for (const [receiver, n] of Object.entries(await queueDepth())) this.set({ receiver }, n);
+      },
+    }),
     records: new Counter({
       name: "sg_notifier_records_total",
       help: "sg.alerts records consumed, by result (applied, duplicate, stale, invalid, unrouted)",
@@ -38,7 +58,7 @@ export function createNotifierMetrics(registry: Registry) {
       registers,
     }),
     deliverySeconds: new Histogram({
-      name: "sg_notifier_delivery_seconds",
+      name: "sg_notifier_delivery_duration_seconds",
       help: "Time of one HTTP delivery to a robot",
       labelNames: ["channel"] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
@@ -57,5 +77,8 @@ export function createNotifierMetrics(registry: Registry) {
       registers,
     }),
   };
+  // Initialised at zero, so a notifier that never failed shows 0 on the dashboard rather than no series.
+  for (const where of ["delivery", "tick", "consumer"]) metrics.errors.inc({ where }, 0);
+  return metrics;
 }
 export type NotifierMetrics = ReturnType<typeof createNotifierMetrics>;

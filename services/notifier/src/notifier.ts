@@ -74,9 +74,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const tickMs = deps.tickMs ?? 1000;
   const recheckMs = deps.recheckMs ?? 30_000;
   const registry = deps.registry ?? new Registry();
-  const metrics = createNotifierMetrics(registry);
-  const logger = deps.logger;
   const keys = createKeys(deps.keyPrefix);
+  const metrics = createNotifierMetrics(registry, async () => {
+    // Not while Redis is away: the client would queue the commands and hold the scrape open; the gauge keeps
+    // its last values and sg_redis_up shows why.
+    if (deps.redis.status !== "ready") return {};
+    const names = Object.keys(deps.config.receivers);
+    const counts = await Promise.all(names.map((name) => deps.redis.zcard(keys.pending(name))));
+    return Object.fromEntries(names.map((name, i) => [name, counts[i] ?? 0]));
+  });
+  const logger = deps.logger;
   const grafanaUrl = deps.grafanaUrl ?? deps.config.grafana?.url ?? "http://localhost:3000";
   registerScripts(deps.redis);
 
@@ -121,6 +128,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       batch: 500,
     });
   });
+
+  // Each receiver's channel starts at 0 for every result (and its latency histogram empty), so the first
+  // delivery shows as an increase: rate() and increase() cannot see a series' first value (rules.yml
+  // "deliveries failing", the pipeline dashboard's delivery panels).
+  for (const w of workers) {
+    for (const result of ["sent", "permanent", "too_large", "retry_exhausted"]) metrics.notificationDeliveries.inc({ channel: w.channel, result }, 0);
+    metrics.deliverySeconds.zero({ channel: w.channel });
+  }
 
   let consumer: Consumer | null = null;
   let consumerJoined = false;

@@ -4,6 +4,7 @@ import { ensurePipelineTopics } from "@sg/events/runtime";
 import { createKafka, type Kafka } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
 import { createRedis, type Redis } from "@sg/redis";
+import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import { createNotifier, type Notifier } from "./notifier.js";
 
@@ -30,8 +31,9 @@ export interface NotifierService {
 
 /** The notifier as a running service: topic ensured, clients built, wall clock. Used by main.ts and the all-in-one. */
 export async function startNotifierService(o: NotifierServiceOptions): Promise<NotifierService> {
-  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-notifier" });
-  const redis = createRedis(o.redisUrl);
+  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-notifier", logger: o.logger.child({ component: "kafkajs" }) });
+  const redis = createRedis(o.redisUrl, {}, (err, info) => o.logger.warn({ err, ...info }, "redis connection error; reconnecting"));
+  // Same partition count as the processor creates it with; an existing topic is left as it is.
   await ensurePipelineTopics(kafka, topicNames(o.topicPrefix), undefined, ["alerts"]);
   const notifier = createNotifier({
     config: o.config,
@@ -46,6 +48,7 @@ export async function startNotifierService(o: NotifierServiceOptions): Promise<N
     ...(o.grafanaUrl === undefined ? {} : { grafanaUrl: o.grafanaUrl }),
   });
   await notifier.start();
+  registerServiceHealth(o.registry, "notifier", { ready: () => notifier.ready(), redis: () => redis.status === "ready" });
   let stopped: Promise<void> | undefined;
   return {
     notifier,

@@ -8,9 +8,23 @@ interface StoredAlert {
 }
 
 /**
+ * The `seq` of an identity's next state change: the evaluation clock in ms, or one more than the stored seq
+ * when that is already as high (two changes within one ms, or a clock that stepped back).
+ *
+ * Why the clock and not a counter from 1: if Redis loses the stored alert states (a crash past the last
+ * fsync, a flush, a rebuild into empty state), a counter would start again at 1 and two different records
+ * would both say "firing, seq 1", which the notifier's seq dedup (alerts.md) takes for one redelivery. A seq
+ * from the clock is above every seq issued before the loss (each was at most its own evaluation time, plus one
+ * per change in the same ms), so identities never reuse a seq and a stale record still compares lower.
+ */
+export function nextSeq(prevSeq: number | undefined, nowMs: number): number {
+  return Math.max((prevSeq ?? 0) + 1, Math.floor(nowMs));
+}
+
+/**
  * Compares the alerts an evaluation says are firing with the shop's stored alert states and returns the
  * state changes to publish (metrics.md "Alerts": fires / resolves), and the new stored states.
- * Re-sending the same state changes nothing; every change increases the identity's `seq`.
+ * Re-sending the same state changes nothing; every change increases the identity's `seq` (see `nextSeq`).
  */
 export function alertTransitions(
   ev: ShopEvaluation,
@@ -29,9 +43,9 @@ export function alertTransitions(
     const now = firing.get(id);
     let next: StoredAlert | undefined;
     if (now && (prev?.status !== "firing" || prev.severity !== now.severity)) {
-      next = { status: "firing", severity: now.severity, seq: (prev?.seq ?? 0) + 1 };
+      next = { status: "firing", severity: now.severity, seq: nextSeq(prev?.seq, nowMs) };
     } else if (!now && prev?.status === "firing") {
-      next = { status: "resolved", severity: prev.severity, seq: prev.seq + 1 };
+      next = { status: "resolved", severity: prev.severity, seq: nextSeq(prev.seq, nowMs) };
     }
     if (!next) continue;
     states[id] = JSON.stringify(next);

@@ -53,12 +53,14 @@ describe("metric alerts on sg.alerts", () => {
       p = createProcessor(opts);
       await p.start();
       const firing = await pollUntil(() => records.find((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "firing"), { timeoutMs: 30_000, message: "threshold alert firing" });
-      expect(firing).toMatchObject({ platform: "kuaishou", shopId: "a1", severity: "critical", value: 0, threshold: 0.7, seq: 1 });
+      expect(firing).toMatchObject({ platform: "kuaishou", shopId: "a1", severity: "critical", value: 0, threshold: 0.7 });
+      // seq is the evaluation clock (issue 9: never reused, even after Redis lost the stored states).
+      expect(firing.seq).toBe(clock);
 
       // A late reply, timestamped inside the 3 minutes, arrives now: the miss is corrected.
       await send([ev("r", "chat.message", "2026-03-02T10:02:00+08:00", { sender: "agent" })]);
       const resolved = await pollUntil(() => records.find((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "resolved"), { timeoutMs: 30_000, message: "alert resolved" });
-      expect(resolved).toMatchObject({ value: 1, seq: 2 });
+      expect(resolved).toMatchObject({ value: 1, seq: firing.seq + 1 });
       // Re-sending the same events changes nothing: no third record.
       await send([ev("r", "chat.message", "2026-03-02T10:02:00+08:00", { sender: "agent" })]);
       await p.flush();

@@ -1,8 +1,10 @@
 import { alertKey, type Platform } from "@sg/events";
 import type { Producer } from "@sg/kafka";
-import { evaluateShop, type ShopEvaluation, type ShopOverrides } from "./engine/index.js";
+import { dayStart } from "./engine/calendar.js";
+import type { ShopEvaluation, ShopOverrides } from "./engine/index.js";
 import { alertTransitions } from "./alert-transitions.js";
-import type { ShopStore } from "./state/shop-store.js";
+import type { ProjectionWriter } from "./projection/projection.js";
+import type { EntityStore } from "./state/entity-store.js";
 
 export interface ShopConfigSource {
   shops?: Record<string, ShopOverrides | undefined>;
@@ -19,7 +21,8 @@ export function parseShopKey(key: string): { platform: Platform; shopId: string 
  * and schedules the shop's next deadline.
  */
 export async function evaluateAndPublish(deps: {
-  store: ShopStore;
+  store: EntityStore;
+  projection: ProjectionWriter;
   producer: Producer;
   alertsTopic: string;
   config: ShopConfigSource;
@@ -27,24 +30,41 @@ export async function evaluateAndPublish(deps: {
   /** The shop's partition of sg.events, whose due index holds its next deadline. */
   partition: number;
   nowMs: number;
+  /** Told about each alert record published (telemetry.ts `alertPublished`). */
+  metrics?: { alertPublished(record: { status: string; severity: string }): void };
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
-  await store.compactChat(shop, nowMs);
-  const events = await store.loadEvents(shop, nowMs);
-  if (events.length === 0) {
+  const ev = await store.evaluate(shop, nowMs, deps.config.shops?.[shopKey] ?? {});
+  if (ev === undefined) {
     await store.clearDue(shopKey, deps.partition);
     return undefined;
   }
-  const ev = evaluateShop({ ...shop, events, asOf: nowMs, shop: deps.config.shops?.[shopKey] ?? {} });
   const { records, states } = alertTransitions(ev, await store.alertStates(shop), nowMs);
   if (records.length > 0) {
     await deps.producer.send({
       topic: deps.alertsTopic,
       messages: records.map((r) => ({ key: alertKey(r), value: JSON.stringify(r) })),
     });
+    for (const r of records) deps.metrics?.alertPublished(r);
     await store.saveAlertStates(shop, states);
   }
-  await store.setDue(shopKey, deps.partition, ev.nextWake);
+  await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
+  await store.setDue(shopKey, deps.partition, spreadRollover(shopKey, ev.nextWake));
   return ev;
+}
+
+/** Day and month rollovers are spread over this long after midnight, so shops do not all wake at once. */
+export const ROLLOVER_SPREAD_MS = 60_000;
+
+/**
+ * A wake-up at midnight (the day's windows roll over) is moved to a moment within ROLLOVER_SPREAD_MS after
+ * it, fixed per shop (architecture.md "Bounded state, bounded work": midnight must not evaluate every shop at
+ * the same instant). Deadlines are never moved.
+ */
+export function spreadRollover(shopKey: string, wake: number): number {
+  if (wake !== dayStart(wake)) return wake;
+  let h = 2166136261;
+  for (let i = 0; i < shopKey.length; i++) h = Math.imul(h ^ shopKey.charCodeAt(i), 16777619);
+  return wake + ((h >>> 0) % ROLLOVER_SPREAD_MS);
 }

@@ -1,15 +1,12 @@
-import { formatProblems, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
-import { RETENTION_MS } from "./state/shop-store.js";
-
-/** Events more than this far ahead of the processor's clock are refused (architecture.md). */
-export const MAX_FUTURE_MS = 5 * 60_000;
+import { formatProblems, futureTimeReason, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
+import { EXPIRED_AFTER_MS } from "./engine/incremental/delta.js";
 
 export type Intake =
   | { ok: true; event: CanonicalEvent; atMs: number; json: string }
   | { ok: false; reason: string };
 
 /**
- * Decides what one record of `sg.events` is: a valid canonical event within retention, or a dead letter with
+ * Decides what one record of `sg.events` is: a valid canonical event that can still count, or a dead letter with
  * a reason that names the field. Never throws.
  */
 export function intake(value: Buffer | null, nowMs: number): Intake {
@@ -23,7 +20,10 @@ export function intake(value: Buffer | null, nowMs: number): Intake {
   const r = parseEvent(json);
   if (!r.ok) return { ok: false, reason: `invalid event: ${formatProblems(r.problems)}` };
   const atMs = toMillis(r.event.at);
-  if (atMs < nowMs - RETENTION_MS) return { ok: false, reason: "at: older than the 31-day retention" };
-  if (atMs > nowMs + MAX_FUTURE_MS) return { ok: false, reason: "at: more than 5 minutes in the future" };
+  // Retention is by entity (architecture.md): an event of any age is applied while its entity can still be
+  // kept (at most 90 days after its first event); an older one can change no window.
+  if (atMs < nowMs - EXPIRED_AFTER_MS) return { ok: false, reason: "expired: at is over 90 days old, so no window can count it" };
+  const future = futureTimeReason(atMs, nowMs);
+  if (future !== null) return { ok: false, reason: `at: ${future}` };
   return { ok: true, event: r.event, atMs, json: JSON.stringify(r.event) };
 }

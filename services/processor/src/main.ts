@@ -1,16 +1,17 @@
 import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
-import { createRegistry, startOpsServer, stopOnSignals } from "@sg/telemetry";
+import { createRegistry, installProcessGuards, startOpsServer, stopOnSignals } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startProcessorService } from "./service.js";
 
 /** The processor alone (scale-out: run several in one consumer group). Reads env, wires, starts, stops. */
 const env = loadEnv();
 const log = createLogger({ name: "processor", level: env.LOG_LEVEL });
+const registry = createRegistry();
+installProcessGuards({ registry, log });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
 // Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local infrastructure.
 const infra = requireInfra(env, "processor");
-const registry = createRegistry();
 const svc = await startProcessorService({
   brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX,
   groupId: env.PROCESSOR_GROUP, eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,

@@ -4,9 +4,9 @@ import type { Redis } from "@sg/redis";
 import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
 import { intake } from "./intake.js";
 import type { Log } from "./log.js";
-import { ShopStore, type StoredEvent } from "./state/shop-store.js";
-import type { ShopRef } from "./state/keys.js";
-import type { ProcessorMetrics } from "./telemetry.js";
+import { ProjectionWriter } from "./projection/projection.js";
+import { EntityStore, type ShopEvents } from "./state/entity-store.js";
+import { shopLimitsOf, type ProcessorMetrics } from "./telemetry.js";
 
 export interface ProcessorDeps {
   kafka: Kafka;
@@ -36,12 +36,13 @@ export interface Processor {
   readonly running: boolean;
   /** Partitions of sg.events this instance owns since the last group join. */
   readonly assignedPartitions: readonly number[];
-  readonly store: ShopStore;
+  readonly store: EntityStore;
 }
 
 /** The processor (architecture.md): `sg.events` → Redis state via Lua → metric status → `sg.alerts`. */
 export function createProcessor(deps: ProcessorDeps): Processor {
-  const store = new ShopStore(deps.redis, deps.keyPrefix);
+  const store = new EntityStore(deps.redis, deps.keyPrefix);
+  const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
   const producer: Producer = createProducer(deps.kafka);
   let consumer: Consumer | undefined;
   /** Shops to re-evaluate, with their partition of sg.events. */
@@ -51,14 +52,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   let handled = 0;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
-  let ticker: NodeJS.Timeout | undefined;
+  /** The flush under way, if any; it never rejects (see `flush`). */
   let flushing: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
 
   async function eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const now = deps.clock();
-    const byShop = new Map<string, { shop: ShopRef; events: StoredEvent[] }>();
+    const byShop = new Map<string, ShopEvents>();
     const dead: Message[] = [];
     for (const m of batch.messages) {
       const r = intake(m.value, now);
@@ -73,24 +74,39 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       const key = shopKey(r.event);
       let entry = byShop.get(key);
       if (!entry) byShop.set(key, (entry = { shop: { platform: r.event.platform, shopId: r.event.shopId }, events: [] }));
-      entry.events.push({ event: r.event, atMs: r.atMs, json: r.json });
+      entry.events.push({ event: r.event, atMs: r.atMs });
     }
-    const added = await store.applyBatch(byShop, now);
+    let changed: Awaited<ReturnType<typeof store.applyBatch>>;
+    try {
+      // Each shop is marked due in its partition's index before its events are committed (no evaluation lost).
+      changed = await store.applyBatch(byShop, now, () => batch.partition);
+    } catch (err) {
+      // Thrown on to kafkajs with nothing resolved: the batch is fetched again, and no offset moves past it.
+      deps.metrics?.batchFailures.inc();
+      deps.log.warn({ err, partition: batch.partition, size: batch.messages.length }, "batch not applied (Redis); it will be retried");
+      throw err;
+    }
+    for (const { events } of byShop.values()) for (const e of events) deps.metrics?.observeEventAge((now - e.atMs) / 1000);
     if (dead.length > 0) {
       await producer.send({ topic: deps.topics.dlq, messages: dead });
-      for (const d of dead) deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
+      for (const d of dead) {
+        deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
+        deps.metrics?.deadLetter(String(d.headers?.reason));
+      }
     }
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     handled += batch.messages.length;
     let applied = 0;
-    for (const [key, n] of added) {
-      applied += n;
-      if (n > 0) dirty.set(key, batch.partition);
+    for (const [key, n] of changed) {
+      const events = byShop.get(key)!.events.length;
+      if (n > 0) applied += events;
+      dirty.set(key, batch.partition);
     }
     deps.metrics?.eventsApplied.inc(applied);
     deps.metrics?.duplicates.inc(batch.messages.length - dead.length - applied);
-    deps.metrics?.deadLettered.inc(dead.length);
+    deps.metrics?.eventsConsumed.inc(batch.messages.length);
+    deps.metrics?.consumerLag(batch.partition, Number(batch.highWatermark) - Number(batch.messages[batch.messages.length - 1]!.offset) - 1);
     await commitOffsetsIfNecessary();
     await heartbeat();
   }
@@ -105,7 +121,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function flushOnce(throttle: boolean): Promise<void> {
     const now = deps.clock();
     // Only the owner of a partition fires its timers, so instances do not evaluate each other's shops.
-    for (const p of assigned) for (const key of await store.dueShops(p, now)) if (!dirty.has(key)) dirty.set(key, p);
+    let due = 0;
+    for (const p of assigned) {
+      for (const key of await store.dueShops(p, now)) {
+        due += 1;
+        if (!dirty.has(key)) dirty.set(key, p);
+      }
+    }
+    deps.metrics?.dueShops.set(due);
     const wall = performance.now();
     const keys = [...dirty].filter(([k]) => {
       const last = lastEval.get(k);
@@ -115,9 +138,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     for (const [key, partition] of keys) {
       const started = performance.now();
       try {
-        const ev = await evaluateAndPublish({ store, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now });
+        const ev = await evaluateAndPublish({ store, projection, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
         deps.metrics?.evaluations.inc();
-        if (ev) deps.metrics?.exportShop(ev.snapshot);
+        deps.metrics?.evaluationSeconds.observe((performance.now() - started) / 1000);
+        if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
         lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
       } catch (err) {
         dirty.set(key, partition);
@@ -128,11 +152,94 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   function flush(throttle = false): Promise<void> {
     // Single-flight: a flush already under way is followed by one more, so nothing dirtied meanwhile waits.
+    // The chain holds only settled-ok promises: a failed flush (Redis down) must neither poison the ones
+    // after it nor leave a rejected promise that nobody handles (Node exits on those). The caller still
+    // gets the failure through `next`.
     const next = (flushing ?? Promise.resolve()).then(() => flushOnce(throttle));
-    flushing = next.finally(() => {
-      if (flushing === next) flushing = undefined;
+    const settled = next.then(
+      () => undefined,
+      () => undefined, // reported to the caller of this flush, who logs and counts it
+    );
+    flushing = settled;
+    void settled.then(() => {
+      if (flushing === settled) flushing = undefined;
     });
     return next;
+  }
+
+  /**
+   * One evaluation loop for changed shops and due deadlines (they used to be two intervals calling the same
+   * flush). Each pass is scheduled after the previous one ends, so a slow or failing Redis never piles up
+   * passes; a failed pass is logged and counted, and the next one retries what is still dirty.
+   */
+  let failedPasses = 0;
+  let lastFailureLog = 0;
+  function scheduleLoop(everyMs: number): void {
+    timer = setTimeout(() => {
+      flush(true)
+        .then(() => {
+          if (failedPasses > 0) deps.log.info({ failedPasses }, "evaluation passes succeed again");
+          failedPasses = 0;
+        })
+        .catch((err: unknown) => {
+          deps.metrics?.flushFailures.inc();
+          failedPasses++;
+          // Every pass fails during an outage: log the first and then one every 10 s; the counter has them all.
+          if (Date.now() - lastFailureLog >= 10_000) {
+            lastFailureLog = Date.now();
+            deps.log.error({ err, failedPasses }, "evaluation pass failed; will retry");
+          }
+        })
+        .finally(() => {
+          if (running) scheduleLoop(everyMs);
+        });
+    }, everyMs);
+  }
+
+  /**
+   * Joins the group and consumes. A batch that fails (Redis down while applying it) throws out of eachBatch
+   * with its offsets unresolved, so kafkajs fetches it again; once its retries are spent the consumer crashes
+   * and restarts itself (`restartOnFailure`). Nothing acknowledged is lost by that: offsets are committed only
+   * after Redis applied the batch. A crash kafkajs will not restart (a non-retriable error) gets a fresh
+   * consumer here, so intake never stops for good while the service runs.
+   */
+  async function startConsumer(): Promise<Consumer> {
+    // 10 s: a crashed member's partitions move to a restarted one sooner than with the 30 s default.
+    const c = deps.kafka.consumer({
+      groupId: deps.groupId, maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1000,
+      retry: { restartOnFailure: async () => running },
+    });
+    c.on(c.events.GROUP_JOIN, (e) => {
+      assigned = e.payload.memberAssignment[deps.topics.events] ?? [];
+      deps.metrics?.partitionsAssigned(assigned);
+    });
+    c.on(c.events.CRASH, ({ payload }) => {
+      assigned = [];
+      deps.metrics?.consumerCrashes.inc();
+      deps.log.error({ err: payload.error, restart: payload.restart }, "sg.events consumer crashed");
+      if (!payload.restart && running) setTimeout(() => void replaceConsumer(c), 1000);
+    });
+    await c.connect();
+    await c.subscribe({ topics: [deps.topics.events], fromBeginning: true });
+    await c.run({ eachBatchAutoResolve: false, eachBatch });
+    return c;
+  }
+
+  async function replaceConsumer(crashed: Consumer): Promise<void> {
+    if (!running || consumer !== crashed) return;
+    try {
+      await crashed.disconnect();
+      const fresh = await startConsumer();
+      if (!running) {
+        await fresh.disconnect(); // stopped meanwhile
+        return;
+      }
+      consumer = fresh;
+      deps.log.info({}, "sg.events consumer replaced after a crash");
+    } catch (err) {
+      deps.log.error({ err }, "could not restart the sg.events consumer; trying again");
+      setTimeout(() => void replaceConsumer(crashed), 5000);
+    }
   }
 
   return {
@@ -148,25 +255,17 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     },
     async start() {
       await producer.connect();
-      // 10 s: a crashed member's partitions move to a restarted one sooner than with the 30 s default.
-      consumer = deps.kafka.consumer({ groupId: deps.groupId, maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1000 });
-      consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        assigned = e.payload.memberAssignment[deps.topics.events] ?? [];
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topics: [deps.topics.events], fromBeginning: true });
-      await consumer.run({ eachBatchAutoResolve: false, eachBatch });
+      consumer = await startConsumer();
       running = true;
-      const evalMs = deps.evalIntervalMs ?? 250;
-      timer = setInterval(() => void flush(true).catch(() => {}), evalMs);
-      if ((deps.tickMs ?? 1000) > 0) ticker = setInterval(() => void flush(true).catch(() => {}), deps.tickMs ?? 1000);
+      // Every pass evaluates changed shops and looks for due deadlines, so one loop at the shorter period does both.
+      const tickMs = deps.tickMs ?? 1000;
+      scheduleLoop(tickMs > 0 ? Math.min(deps.evalIntervalMs ?? 250, tickMs) : (deps.evalIntervalMs ?? 250));
     },
     stop() {
       stopping ??= (async () => {
-        if (timer) clearInterval(timer);
-        if (ticker) clearInterval(ticker);
-        await consumer?.disconnect();
         running = false;
+        if (timer) clearTimeout(timer);
+        await consumer?.disconnect();
         await flush().catch((err) => deps.log.error({ err }, "final evaluation failed"));
         await producer.disconnect();
       })();

@@ -1,6 +1,7 @@
 import { topicNames } from "@sg/events";
 import { createKafka, type Kafka } from "@sg/kafka";
 import { createRedis, type Redis } from "@sg/redis";
+import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import type { ShopConfigSource } from "./evaluator.js";
 import type { Log } from "./log.js";
@@ -26,8 +27,8 @@ export interface ProcessorServiceOptions {
 /** The processor as a running service: topics ensured, clients built, wall clock. Used by main.ts and the all-in-one. */
 export async function startProcessorService(o: ProcessorServiceOptions): Promise<{ processor: Processor; kafka: Kafka; redis: Redis; ready(): Promise<boolean>; stop(): Promise<void> }> {
   const topics = topicNames(o.topicPrefix);
-  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor" });
-  const redis = createRedis(o.redisUrl);
+  const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor", logger: o.log });
+  const redis = createRedis(o.redisUrl, {}, (err, info) => o.log.warn({ err, ...info }, "redis connection error; reconnecting"));
   await ensurePipelineTopics(kafka, topics, o.eventsPartitions);
   const processor = createProcessor({
     kafka, redis, topics, keyPrefix: o.keyPrefix, groupId: o.groupId, clock: Date.now, config: o.config,
@@ -35,18 +36,20 @@ export async function startProcessorService(o: ProcessorServiceOptions): Promise
   });
   await processor.start();
   let stopped: Promise<void> | undefined;
+  async function ready(): Promise<boolean> {
+    if (!processor.running) return false;
+    try {
+      return (await redis.ping()) === "PONG";
+    } catch {
+      return false;
+    }
+  }
+  registerServiceHealth(o.registry, "processor", { ready, redis: () => redis.status === "ready" });
   return {
     processor,
     kafka,
     redis,
-    async ready() {
-      if (!processor.running) return false;
-      try {
-        return (await redis.ping()) === "PONG";
-      } catch {
-        return false;
-      }
-    },
+    ready,
     stop() {
       stopped ??= processor.stop().finally(() => redis.disconnect());
       return stopped;

@@ -1,24 +1,26 @@
 import type { Platform } from "@sg/events";
 import type { Redis } from "@sg/redis";
-import { evaluateShop, type ShopSnapshot } from "./engine/index.js";
+import type { ShopSnapshot } from "./engine/index.js";
 import type { ShopConfigSource } from "./evaluator.js";
-import { ShopStore } from "./state/shop-store.js";
+import { EntityStore } from "./state/entity-store.js";
 
 export interface SnapshotReader {
-  /** One shop's metrics and firing alerts now (or at `asOfMs`), or null when the shop has no retained event. */
+  /** One shop's metrics and firing alerts now (or at `asOfMs`), or null when the shop has no state. */
   shop(platform: Platform, shopId: string, asOfMs?: number): Promise<ShopSnapshot | null>;
 }
 
-/** The read side used by the gateway's API and by `replay`: the same engine over the same Redis state. */
+/**
+ * Evaluates a shop on demand from its state in Redis, at any moment: for tests and tools that need the
+ * engine's answer at a chosen time. The services never read this way: the gateway reads the snapshot
+ * projection the processor writes after each evaluation (projection/projection.ts).
+ */
 export function createSnapshotReader(deps: { redis: Redis; keyPrefix: string; config: ShopConfigSource; now?: () => number }): SnapshotReader {
-  const store = new ShopStore(deps.redis, deps.keyPrefix);
+  const store = new EntityStore(deps.redis, deps.keyPrefix);
   const now = deps.now ?? Date.now;
   return {
     async shop(platform, shopId, asOfMs) {
-      const asOf = asOfMs ?? now();
-      const events = await store.loadEvents({ platform, shopId }, asOf);
-      if (events.length === 0) return null;
-      return evaluateShop({ platform, shopId, events, asOf, shop: deps.config.shops?.[`${platform}:${shopId}`] ?? {} }).snapshot;
+      const ev = await store.evaluate({ platform, shopId }, asOfMs ?? now(), deps.config.shops?.[`${platform}:${shopId}`] ?? {});
+      return ev?.snapshot ?? null;
     },
   };
 }

@@ -1,47 +1,176 @@
 import { shopKey } from "@sg/events";
-import { Counter, Gauge, type Registry } from "prom-client";
-import type { ShopSnapshot } from "./engine/index.js";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { ShopEvaluation, ShopSnapshot } from "./engine/index.js";
 
 const STATUS_CODE = { no_data: -1, ok: 0, warning: 1, breach: 2 } as const;
 
 /**
- * Service metrics carry no shop label (architecture.md "Bounded Prometheus labels"). Per-shop metric gauges
- * are exported for at most `shopLimit` shops (EXPORT_SHOP_LIMIT, default 1000): the first shops seen.
+ * Threshold, target and due items of each metric of a shop, which the snapshot does not carry. Keyed by
+ * metric name. Built from an evaluation by `shopLimitsOf`; engine v2 only has to produce the same shape.
+ */
+export type ShopLimits = Record<string, { threshold: number | null; target: number | null; due?: number } | undefined>;
+
+/** The limits part of a `ShopEvaluation`, for `exportShop`. */
+export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
+  const out: ShopLimits = {};
+  for (const s of ev.states) {
+    out[s.name] = { threshold: s.limits.threshold, target: s.limits.target, ...(s.measured.due ? { due: s.measured.due.count } : {}) };
+  }
+  return out;
+}
+
+/**
+ * Dead-letter reasons are free text naming the field (intake.ts); the label is their bounded class, so the
+ * label count stays fixed whatever the input.
+ */
+const DEAD_LETTER_REASONS = ["empty", "malformed_json", "invalid_event", "too_old", "future", "other"] as const;
+
+export function deadLetterReasonClass(reason: string): (typeof DEAD_LETTER_REASONS)[number] {
+  if (reason.startsWith("empty")) return "empty";
+  if (reason.startsWith("malformed JSON")) return "malformed_json";
+  if (reason.startsWith("invalid event")) return "invalid_event";
+  if (reason.includes("older than")) return "too_old";
+  if (reason.includes("future")) return "future";
+  return "other";
+}
+
+/**
+ * The processor's Prometheus metrics. The names below are a contract with the dashboards and alerting rules
+ * (infra/grafana, infra/prometheus/rules.yml, checked by infra/observability tests); keep them when the engine
+ * changes and re-wire only the call sites.
+ *
+ * Service metrics carry no shop label (architecture.md "Bounded Prometheus labels"):
+ * - `sg_processor_events_consumed_total`: records read from sg.events (`eventsConsumed.inc(n)`).
+ * - `sg_processor_events_applied_total`: new events applied to Redis (`eventsApplied.inc(n)`).
+ * - `sg_processor_duplicate_events_total`: events whose id was already applied (`duplicates.inc(n)`).
+ * - `sg_processor_dead_lettered_total{reason}`: records sent to the DLQ (`deadLetter(reason)`, free-text reason).
+ * - `sg_processor_consumer_lag_records{partition}`: records behind the high watermark after a batch
+ *   (`consumerLag(partition, lag)`; `partitionsAssigned(partitions)` drops partitions that moved away).
+ * - `sg_processor_event_age_seconds`: histogram of (processor clock − event `at`) when a batch is applied
+ *   (`observeEventAge(ageSeconds)`).
+ * - `sg_processor_evaluation_duration_seconds`: histogram of one shop's evaluation (`evaluationSeconds.observe(s)`).
+ * - `sg_processor_shop_evaluations_total`: shop evaluations (`evaluations.inc()`).
+ * - `sg_processor_due_shops`: shops whose deadline was due in the last ticker pass (`dueShops.set(n)`).
+ * - `sg_processor_alert_records_published_total{status,severity}`: records sent to sg.alerts (`alertPublished(record)`).
+ * - `sg_processor_exported_shops`: shops exported as per-shop gauges.
+ *
+ * Per-shop gauges, for at most `shopLimit` shops (EXPORT_SHOP_LIMIT, default 1000; the first shops seen), labels
+ * `platform, shop, shop_key, metric` (`exportShop(snapshot, limits)`):
+ * `sg_shop_metric_value`, `_threshold`, `_target` (absent when null), `sg_shop_metric_pending`,
+ * `sg_shop_metric_due` (pending items due within the lead time), `sg_shop_metric_headroom` (absent when the
+ * engine gives none), `sg_shop_metric_status`; and `sg_shop_alert_firing{…, kind, severity}` = 1 per firing alert.
  */
 export function processorMetrics(registry: Registry, shopLimit = 1000) {
-  const shopValue = new Gauge({
-    name: "sg_shop_metric_value",
-    help: "A shop's metric value (ratios as fractions, hours, seconds, counts, points); absent with no data",
-    labelNames: ["platform", "shop", "shop_key", "metric"] as const,
-    registers: [registry],
+  const registers = [registry];
+  const shopLabels = ["platform", "shop", "shop_key", "metric"] as const;
+  const shopGauge = (name: string, help: string) => new Gauge({ name, help, labelNames: shopLabels, registers });
+  const shopValue = shopGauge("sg_shop_metric_value", "A shop's metric value (ratios as fractions, hours, seconds, counts, points); absent with no data");
+  const shopThreshold = shopGauge("sg_shop_metric_threshold", "A shop's metric threshold after overrides; absent when the metric has none");
+  const shopTarget = shopGauge("sg_shop_metric_target", "A shop's metric target after overrides; absent when the metric has none");
+  const shopPending = shopGauge("sg_shop_metric_pending", "Items of a shop's metric still open (not yet good or bad)");
+  const shopDue = shopGauge("sg_shop_metric_due", "Pending items whose deadline falls within the metric's lead time");
+  const shopHeadroom = shopGauge("sg_shop_metric_headroom", "How many more bad items the metric takes before it breaches");
+  const shopStatus = shopGauge("sg_shop_metric_status", "A shop's metric status: -1 no_data, 0 ok, 1 warning, 2 breach");
+  const alertFiring = new Gauge({
+    name: "sg_shop_alert_firing",
+    help: "1 for each firing alert of an exported shop, by metric, kind and severity",
+    labelNames: [...shopLabels, "kind", "severity"] as const,
+    registers,
   });
-  const shopStatus = new Gauge({
-    name: "sg_shop_metric_status",
-    help: "A shop's metric status: -1 no_data, 0 ok, 1 warning, 2 breach",
-    labelNames: ["platform", "shop", "shop_key", "metric"] as const,
-    registers: [registry],
+  const consumerLag = new Gauge({
+    name: "sg_processor_consumer_lag_records",
+    help: "Records of sg.events behind the partition's high watermark after the last batch, per owned partition",
+    labelNames: ["partition"] as const,
+    registers,
+  });
+  const deadLettered = new Counter({
+    name: "sg_processor_dead_lettered_total",
+    help: "Records sent to the dead-letter topic, by reason class (empty, malformed_json, invalid_event, too_old, future)",
+    labelNames: ["reason"] as const,
+    registers,
+  });
+  // Every class starts at 0, so the first dead letter shows as an increase (rules.yml "dead letters rising").
+  for (const reason of DEAD_LETTER_REASONS) deadLettered.inc({ reason }, 0);
+  const eventAge = new Histogram({
+    name: "sg_processor_event_age_seconds",
+    help: "Age of an event (processor clock minus its `at`) when its batch is applied to Redis",
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
+    registers,
+  });
+  const alertsPublished = new Counter({
+    name: "sg_processor_alert_records_published_total",
+    help: "Alert records published to sg.alerts, by status (firing, resolved) and severity",
+    labelNames: ["status", "severity"] as const,
+    registers,
   });
   const exported = new Set<string>();
+  /** Label sets of firing alerts last exported, per shop, so resolved ones are removed. */
+  const firing = new Map<string, Array<Record<string, string>>>();
+  let owned = new Set<string>();
   return {
-    eventsApplied: new Counter({ name: "sg_processor_events_applied_total", help: "New events applied to Redis", registers: [registry] }),
-    duplicates: new Counter({ name: "sg_processor_duplicate_events_total", help: "Events whose id was already applied", registers: [registry] }),
-    deadLettered: new Counter({ name: "sg_processor_dead_lettered_total", help: "Records sent to the dead-letter topic", registers: [registry] }),
-    evaluations: new Counter({ name: "sg_processor_shop_evaluations_total", help: "Shop metric evaluations", registers: [registry] }),
-    exportedShops: new Gauge({ name: "sg_processor_exported_shops", help: "Shops whose metrics are exported as gauges", registers: [registry], collect() { this.set(exported.size); } }),
-    /** Exports a shop's metrics, unless the shop limit is reached by other shops. */
-    exportShop(s: ShopSnapshot) {
+    eventsConsumed: new Counter({ name: "sg_processor_events_consumed_total", help: "Records read from sg.events", registers }),
+    eventsApplied: new Counter({ name: "sg_processor_events_applied_total", help: "New events applied to Redis", registers }),
+    duplicates: new Counter({ name: "sg_processor_duplicate_events_total", help: "Events whose id was already applied", registers }),
+    batchFailures: new Counter({ name: "sg_processor_batch_failures_total", help: "sg.events batches not applied (Redis error); retried", registers }),
+    flushFailures: new Counter({ name: "sg_processor_evaluation_pass_failures_total", help: "Evaluation passes that failed (Redis or Kafka error); retried", registers }),
+    consumerCrashes: new Counter({ name: "sg_processor_consumer_crashes_total", help: "Crashes of the sg.events consumer (it restarts)", registers }),
+    evaluations: new Counter({ name: "sg_processor_shop_evaluations_total", help: "Shop metric evaluations", registers }),
+    evaluationSeconds: new Histogram({
+      name: "sg_processor_evaluation_duration_seconds",
+      help: "Time to evaluate one shop (load its state, compute every metric, publish alert changes)",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    dueShops: new Gauge({ name: "sg_processor_due_shops", help: "Shops whose deadline was due in the last ticker pass", registers }),
+    exportedShops: new Gauge({ name: "sg_processor_exported_shops", help: "Shops whose metrics are exported as gauges", registers, collect() { this.set(exported.size); } }),
+    /** Counts one dead-lettered record under its reason's class. */
+    deadLetter(reason: string) {
+      deadLettered.inc({ reason: deadLetterReasonClass(reason) });
+    },
+    /** Sets a partition's lag after a batch. */
+    consumerLag(partition: number, lag: number) {
+      owned.add(String(partition));
+      consumerLag.set({ partition: String(partition) }, Math.max(0, lag));
+    },
+    /** After a group join: forgets the lag of partitions this instance no longer owns. */
+    partitionsAssigned(partitions: readonly number[]) {
+      const now = new Set(partitions.map(String));
+      for (const p of owned) if (!now.has(p)) consumerLag.remove({ partition: p });
+      owned = now;
+    },
+    observeEventAge(ageSeconds: number) {
+      eventAge.observe(Math.max(0, ageSeconds));
+    },
+    alertPublished(record: { status: string; severity: string }) {
+      alertsPublished.inc({ status: record.status, severity: record.severity });
+    },
+    /** Exports a shop's metrics and firing alerts, unless the shop limit is reached by other shops. */
+    exportShop(s: ShopSnapshot, limits: ShopLimits = {}) {
       const key = shopKey(s);
       if (!exported.has(key)) {
         if (exported.size >= shopLimit) return;
         exported.add(key);
       }
+      const optional = (g: Gauge<(typeof shopLabels)[number]>, labels: Record<(typeof shopLabels)[number], string>, v: number | null | undefined) => {
+        if (v === null || v === undefined) g.remove(labels);
+        else g.set(labels, v);
+      };
       for (const [metric, m] of Object.entries(s.metrics)) {
         // shop_key = "platform:shopId", the form alert links use (var-shop=platform:shopId); same cardinality.
         const labels = { platform: s.platform, shop: s.shopId, shop_key: key, metric };
-        if (m.value === null) shopValue.remove(labels);
-        else shopValue.set(labels, m.value);
+        const l = limits[metric];
+        optional(shopValue, labels, m.value);
+        optional(shopThreshold, labels, l?.threshold);
+        optional(shopTarget, labels, l?.target);
+        optional(shopHeadroom, labels, m.headroom);
+        shopPending.set(labels, m.pending ?? 0);
+        shopDue.set(labels, l?.due ?? 0);
         shopStatus.set(labels, STATUS_CODE[m.status]);
       }
+      for (const labels of firing.get(key) ?? []) alertFiring.remove(labels);
+      const now = s.alerts.map((a) => ({ platform: s.platform, shop: s.shopId, shop_key: key, metric: a.metric, kind: a.kind, severity: a.severity }));
+      for (const labels of now) alertFiring.set(labels, 1);
+      firing.set(key, now);
     },
   };
 }

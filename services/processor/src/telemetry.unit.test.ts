@@ -1,7 +1,7 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { evaluateShop } from "./engine/index.js";
-import { processorMetrics } from "./telemetry.js";
+import { processorMetrics, shopLimitsOf } from "./telemetry.js";
 
 describe("per-shop gauges", () => {
   it("export at most the shop limit, with the metric's value and status", async () => {
@@ -17,5 +17,52 @@ describe("per-shop gauges", () => {
     expect(text).toContain('sg_shop_metric_status{platform="douyin",shop="b",shop_key="douyin:b",metric="pickup_24h_rate"} -1');
     expect(text).not.toContain('shop="c"');
     expect(text).toContain("sg_processor_exported_shops 2");
+  });
+});
+
+describe("processor metrics", () => {
+  it("export threshold, target, pending, due and firing alerts, and remove an alert once resolved", async () => {
+    const registry = new Registry();
+    const m = processorMetrics(registry);
+    const asOf = Date.parse("2026-03-02T12:00:00+08:00");
+    const t = Date.parse("2026-03-02T11:40:00+08:00");
+    const events = [
+      { id: "t", type: "chat.transferred" as const, platform: "kuaishou" as const, shopId: "s1", at: new Date(t).toISOString(), consumerId: "c1" },
+      { id: "m", type: "chat.message" as const, platform: "kuaishou" as const, shopId: "s1", at: new Date(t + 1000).toISOString(), consumerId: "c1", sender: "consumer" as const },
+    ];
+    const ev = evaluateShop({ platform: "kuaishou", shopId: "s1", events, asOf });
+    expect(ev.snapshot.alerts.length).toBeGreaterThan(0);
+    m.exportShop(ev.snapshot, shopLimitsOf(ev));
+    let text = await registry.metrics();
+    const labels = 'platform="kuaishou",shop="s1",shop_key="kuaishou:s1",metric="human_reply_3min_rate"';
+    const limits = ev.states.find((s) => s.name === "human_reply_3min_rate")!.limits;
+    expect(text).toContain(`sg_shop_metric_threshold{${labels}} ${limits.threshold}`);
+    expect(text).toContain(`sg_shop_metric_target{${labels}} ${limits.target}`);
+    expect(text).toContain(`sg_shop_metric_status{${labels}} 2`);
+    expect(text).toMatch(/sg_shop_metric_pending\{[^}]*metric="human_reply_3min_rate"\} \d+/);
+    expect(text).toMatch(/sg_shop_alert_firing\{[^}]*metric="human_reply_3min_rate",kind="threshold",severity="critical"\} 1/);
+    // Resolved: a human reply within 3 minutes; the alert's series goes away.
+    const replied = [...events, { id: "r", type: "chat.message" as const, platform: "kuaishou" as const, shopId: "s1", at: new Date(t + 60_000).toISOString(), consumerId: "c1", sender: "agent" as const }];
+    const ev2 = evaluateShop({ platform: "kuaishou", shopId: "s1", events: replied, asOf });
+    m.exportShop(ev2.snapshot, shopLimitsOf(ev2));
+    text = await registry.metrics();
+    expect(text).not.toMatch(/sg_shop_alert_firing\{[^}]*metric="human_reply_3min_rate"/);
+  });
+
+  it("counts dead letters by a bounded reason class, and forgets the lag of partitions moved away", async () => {
+    const registry = new Registry();
+    const m = processorMetrics(registry);
+    m.deadLetter("malformed JSON: Unexpected token } in JSON at position 7");
+    m.deadLetter("invalid event: shopId: required");
+    m.deadLetter("at: older than the 31-day retention");
+    m.consumerLag(0, 5);
+    m.consumerLag(1, 2);
+    m.partitionsAssigned([1]);
+    const text = await registry.metrics();
+    expect(text).toContain('sg_processor_dead_lettered_total{reason="malformed_json"} 1');
+    expect(text).toContain('sg_processor_dead_lettered_total{reason="invalid_event"} 1');
+    expect(text).toContain('sg_processor_dead_lettered_total{reason="too_old"} 1');
+    expect(text).not.toContain('sg_processor_consumer_lag_records{partition="0"}');
+    expect(text).toContain('sg_processor_consumer_lag_records{partition="1"} 2');
   });
 });

@@ -99,6 +99,26 @@ export function envUrl(protocols: readonly string[]) {
   );
 }
 
+/**
+ * `REDIS_URL`: one Redis (`redis://`, `rediss://`) or a Redis Cluster given by some of its nodes,
+ * `redis+cluster://[user:pass@]host1:port1,host2:port2` (`rediss+cluster://` for TLS). The same grammar as
+ * `parseRedisUrl` of `@sg/redis`, which `createRedis` applies; checked here so a bad URL fails at start-up.
+ */
+export function envRedisUrl() {
+  const cluster = /^rediss?\+cluster:\/\/(?:.*@)?((?:\[[^\]]+\]|[^:,/@]+):\d{1,5}(?:,(?:\[[^\]]+\]|[^:,/@]+):\d{1,5})*)\/*$/i;
+  const node = envUrl(["redis", "rediss"]);
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine(
+        (s) => cluster.test(s.trim()) || node.safeParse(s).success,
+        "must be a redis:// or rediss:// URL, or redis+cluster://host1:port1,host2:port2",
+      )
+      .optional(),
+  );
+}
+
 /** `1/true/yes/on` or `0/false/no/off`, case-insensitive. */
 export function envBool(defaultValue: boolean) {
   return z.preprocess(
@@ -119,7 +139,7 @@ export function envBool(defaultValue: boolean) {
  */
 export const BaseEnv = z.object({
   KAFKA_BROKERS: envBrokers(),
-  REDIS_URL: envUrl(["redis", "rediss"]),
+  REDIS_URL: envRedisUrl(),
   SCOREGUARD_CONFIG: envOptionalString(),
   TOPIC_PREFIX: envString(""),
   KEY_PREFIX: envString("sg"),

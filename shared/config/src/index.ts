@@ -9,6 +9,7 @@ export {
   envString,
   envOptionalString,
   envUrl,
+  envRedisUrl,
   envBool,
   BaseEnv,
   SharedEnvVars,

@@ -7,13 +7,29 @@ export const PLATFORMS = ["kuaishou", "douyin", "jd", "pdd"] as const;
 export const Platform = z.enum(PLATFORMS);
 export type Platform = z.infer<typeof Platform>;
 
-const Id = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
-const RefId = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
+/**
+ * A lone UTF-16 surrogate (a `\ud800` escape without its pair) has no UTF-8 form: two different such ids
+ * would both become U+FFFD in a Redis key and collapse into one shop or order (issue 9 item 8).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NO_LONE_SURROGATE = "must not contain a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape)";
+
+/** An identifier: 1..max UTF-16 units of well-formed Unicode. */
+export function idString(max: number) {
+  return z
+    .string()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !LONE_SURROGATE.test(s), NO_LONE_SURROGATE);
+}
+
+const Id = idString(128);
+const RefId = idString(128);
 
 const envelope = {
   id: Id,
   platform: Platform,
-  shopId: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+  shopId: idString(64),
   at: EventTime,
 };
 

@@ -10,3 +10,4 @@ export * from "./linear-regex.js";
 export * from "./redis-keys.js";
 export * from "./delivery-status.js";
 export * from "./silences/silence.js";
+export * from "./snapshot.js";

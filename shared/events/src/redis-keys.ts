@@ -8,10 +8,14 @@ export function sharedKeys(prefix: string) {
   return {
     /** HASH silence id → Silence JSON. Written by the gateway's API, read by the notifier every tick. */
     silences: () => `${prefix}:silences`,
-    /** HASH receiver → DeliveryStatus JSON of its last attempt. Written by the notifier, read by the gateway. */
-    deliveries: () => `${prefix}:notifier:deliveries`,
+    /**
+     * HASH receiver → DeliveryStatus JSON of its last attempt. Written by the notifier, read by the gateway.
+     * It shares the hash tag `{deliveries}` with `failures`: a failure updates both in one MULTI, which a
+     * Redis Cluster allows only within one slot.
+     */
+    deliveries: () => `${prefix}:notifier:{deliveries}:status`,
     /** LIST of DeliveryFailure JSON, newest first, at most `FAILURES_KEPT`. Written by the notifier, read by the gateway. */
-    failures: () => `${prefix}:notifier:failures`,
+    failures: () => `${prefix}:notifier:{deliveries}:failures`,
   };
 }
 

@@ -29,11 +29,33 @@ export type {
   RecordMetadata,
 } from "kafkajs";
 
-export type CreateKafkaOptions = { brokers: string[]; clientId: string } & Omit<KafkaConfig, "brokers" | "clientId">;
+/** Where kafkajs's own log lines go when a service passes its logger (a pino logger fits). */
+export interface KafkaLogSink {
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
 
-/** A kafkajs client. Logs at WARN unless `logLevel` says otherwise (kafkajs logs every retry at ERROR by default). */
+export type CreateKafkaOptions = { brokers: string[]; clientId: string; logger?: KafkaLogSink } & Omit<KafkaConfig, "brokers" | "clientId">;
+
+/**
+ * A kafkajs client. Logs at WARN unless `logLevel` says otherwise (kafkajs logs every retry at ERROR by default).
+ * With `logger`, kafkajs's lines go through it (and so through its secret scrubbing) instead of console.
+ */
 export function createKafka(options: CreateKafkaOptions): Kafka {
-  return new Kafka({ logLevel: logLevel.WARN, ...options });
+  const { logger, ...config } = options;
+  const logCreator: KafkaConfig["logCreator"] | undefined = logger
+    ? () => ({ namespace, level, log }) => {
+        const { message, ...extra } = log;
+        const fields = { kafkajs: namespace, ...extra };
+        if (level === logLevel.ERROR) logger.error(fields, message);
+        else if (level === logLevel.WARN) logger.warn(fields, message);
+        else if (level === logLevel.INFO) logger.info(fields, message);
+        else logger.debug(fields, message);
+      }
+    : undefined;
+  return new Kafka({ logLevel: logLevel.WARN, ...(logCreator ? { logCreator } : {}), ...config });
 }
 
 export type TopicSpec = {

@@ -52,7 +52,7 @@ function walk(value: unknown, depth: number, ancestors: WeakSet<object>): unknow
   if (value instanceof URL) return redactUrl(value.href);
   if (ancestors.has(value)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[Object]";
-  if (value instanceof Error) return walk(stdSerializers.err(value), depth, ancestors);
+  if (value instanceof Error) return walk(dropCommandArgs(stdSerializers.err(value)), depth, ancestors);
   if (value instanceof Map || value instanceof Set) return walk(Object.fromEntries(value instanceof Map ? value : [...value].entries()), depth, ancestors);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") return walk(toJSON.call(value), depth, ancestors);
@@ -70,4 +70,23 @@ function walk(value: unknown, depth: number, ancestors: WeakSet<object>): unknow
   } finally {
     ancestors.delete(value);
   }
+}
+
+/**
+ * Fields of an error that hold what a client sent: ioredis puts the failed command on the error
+ * (`command: { name: "auth", args: [password] }`), and a client's `options` may hold its password. Only the
+ * command's name is kept.
+ */
+const SENT_FIELDS = new Set(["args", "argv", "options", "connectionOptions"]);
+
+function dropCommandArgs(serialized: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(serialized)) {
+    if (SENT_FIELDS.has(k)) out[k] = CENSOR;
+    else if (k === "command" && typeof v === "object" && v !== null) {
+      const name = (v as { name?: unknown }).name;
+      out[k] = { name: typeof name === "string" ? name : undefined, args: CENSOR };
+    } else out[k] = v;
+  }
+  return out;
 }

@@ -19,7 +19,14 @@ export type LuaContract = {
   /** The text between `--[[` and `]]`. */
   header: string;
   numberOfKeys: number;
+  /**
+   * A header line `KEYS[n..]` says the script also takes any number of further keys after its fixed ones
+   * (e.g. one per day touched); callers then pass the key count, which the wrappers in lua.ts do.
+   */
+  variadic: boolean;
 };
+
+const VARIADIC_LINE = /^\s*(?:[-*]\s*)?KEYS\[(\d+)\.\.\]/;
 
 // A long comment may use any level: --[[ ]] or --[==[ ]==].
 const HEADER_OPEN = /^\s*--\[(=*)\[/;
@@ -48,7 +55,12 @@ export function parseLuaContract(source: string, file: string): LuaContract {
   const header = text.slice(bodyStart, close);
 
   const seen = new Set<number>();
+  let variadic = false;
   for (const line of header.split(/\r?\n/)) {
+    if (VARIADIC_LINE.test(line)) {
+      variadic = true;
+      continue;
+    }
     const m = KEY_LINE.exec(line);
     if (!m) continue;
     const n = Number(m[1]);
@@ -67,9 +79,9 @@ export function parseLuaContract(source: string, file: string): LuaContract {
   const body = stripComments(text.slice(close + closeMark.length));
   for (const use of body.matchAll(KEY_USE)) {
     const n = Number(use[1]);
-    if (n > numberOfKeys) {
+    if (n > numberOfKeys && !variadic) {
       throw new LuaHeaderError(`${file}: the script uses KEYS[${n}] but its contract header lists ${numberOfKeys} keys`);
     }
   }
-  return { header, numberOfKeys };
+  return { header, numberOfKeys, variadic };
 }

@@ -35,15 +35,25 @@ export function defineLuaScripts(redis: Redis | Cluster, dirUrl: URL | string): 
     const name = basename(f, ".lua");
     if (!SCRIPT_NAME.test(name)) throw new Error(`${file}: script file names must be identifiers, e.g. applyEvents.lua`);
     const lua = readFileSync(file, "utf8");
-    return { name, file, lua, numberOfKeys: parseLuaContract(lua, file).numberOfKeys };
+    const { numberOfKeys, variadic } = parseLuaContract(lua, file);
+    return { name, file, lua, numberOfKeys, variadic };
   });
   for (const s of scripts) {
-    redis.defineCommand(s.name, { lua: s.lua, numberOfKeys: s.numberOfKeys });
+    // A variadic script gets its key count from each call (see withKeyCount).
+    if (s.variadic) VARIADIC.add(s.name);
+    redis.defineCommand(s.name, s.variadic ? { lua: s.lua } : { lua: s.lua, numberOfKeys: s.numberOfKeys });
   }
   return scripts.map(({ name, file, numberOfKeys }) => ({ name, file, numberOfKeys }));
 }
 
 type LuaArg = string | number | Buffer;
+
+/** Names of scripts whose headers end with `KEYS[n..]`: their calls lead with the number of keys. */
+const VARIADIC = new Set<string>();
+
+function withKeyCount(name: string, keys: readonly string[], args: readonly LuaArg[]): LuaArg[] {
+  return VARIADIC.has(name) ? [keys.length, ...keys, ...args] : [...keys, ...args];
+}
 
 function scriptFunction(target: object, name: string): (...a: LuaArg[]) => unknown {
   const fn = (target as Record<string, unknown>)[name];
@@ -63,7 +73,7 @@ export function callLuaScript<T = unknown>(
   keys: readonly string[],
   args: readonly LuaArg[],
 ): Promise<T> {
-  return scriptFunction(redis, name).apply(redis, [...keys, ...args]) as Promise<T>;
+  return scriptFunction(redis, name).apply(redis, withKeyCount(name, keys, args)) as Promise<T>;
 }
 
 /** Queues a registered script on a pipeline or multi (`redis.pipeline()`); its reply comes from `exec()`. */
@@ -73,5 +83,5 @@ export function queueLuaScript(
   keys: readonly string[],
   args: readonly LuaArg[],
 ): ChainableCommander {
-  return scriptFunction(pipeline, name).apply(pipeline, [...keys, ...args]) as ChainableCommander;
+  return scriptFunction(pipeline, name).apply(pipeline, withKeyCount(name, keys, args)) as ChainableCommander;
 }

@@ -16,6 +16,21 @@ export interface CreateRegistryOptions {
 export function createRegistry(options: CreateRegistryOptions = {}): Registry {
   const registry = new Registry();
   if (options.labels) registry.setDefaultLabels(options.labels);
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: options.prefix ?? "sg_" });
+  if (options.defaultMetrics ?? true) {
+    const prefix = options.prefix ?? "sg_";
+    collectDefaultMetrics({ register: registry, prefix });
+    dropMisnamedGauges(registry, prefix);
+  }
   return registry;
+}
+
+/**
+ * prom-client exports three gauges named `…_total`, a suffix Prometheus reserves for counters (`promtool check
+ * metrics` rejects them). They are dropped: each is the sum of the gauge of the same name without the suffix,
+ * which prom-client also exports by `type` (`sum(sg_nodejs_active_handles)` gives the same number).
+ */
+function dropMisnamedGauges(registry: Registry, prefix: string): void {
+  for (const base of ["nodejs_active_handles", "nodejs_active_requests", "nodejs_active_resources"]) {
+    registry.removeSingleMetric(`${prefix}${base}_total`);
+  }
 }

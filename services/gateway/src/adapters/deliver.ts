@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from "@sg/events";
+import { futureTimeReason, toMillis, type CanonicalEvent } from "@sg/events";
 import type { FastifyBaseLogger } from "fastify";
 import type { GatewayMetrics } from "../http/gateway-metrics.js";
 import type { DeadLetter, EventSink } from "../ports.js";
@@ -29,7 +29,7 @@ export async function deliver(deps: DeliverDeps, source: string, received: reado
   const events: CanonicalEvent[] = [];
   const dead: DeadLetter[] = [];
   for (const r of received) {
-    const o = r.outcome;
+    const o = futureTimed(r.outcome, deps.now());
     deps.metrics.platformMessages.inc({ source, outcome: o.outcome });
     if (o.outcome === "mapped") events.push(...o.events);
     else if (o.outcome === "invalid") {
@@ -55,4 +55,17 @@ export async function deliver(deps: DeliverDeps, source: string, received: reado
   }
   if (events.length > 0) deps.metrics.eventsProduced.inc({ source }, events.length);
   return { events: events.length };
+}
+
+/**
+ * A mapped message whose event time is more than 5 minutes ahead is invalid (the rule the processor's intake
+ * applies, from @sg/events): dead-lettered here with its reason rather than produced and dead-lettered later.
+ */
+function futureTimed(o: MessageOutcome, nowMs: number): MessageOutcome {
+  if (o.outcome !== "mapped") return o;
+  for (const e of o.events) {
+    const reason = futureTimeReason(toMillis(e.at), nowMs);
+    if (reason !== null) return { outcome: "invalid", problems: [{ field: "at", reason }] };
+  }
+  return o;
 }

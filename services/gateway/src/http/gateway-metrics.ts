@@ -13,14 +13,17 @@ export interface GatewayMetrics {
   platformMessages: Counter<"source" | "outcome">;
   /** Produce calls that Kafka did not acknowledge. */
   produceFailures: Counter<"source">;
+  /** Every request by route pattern and status code; its `_count` is the request counter. */
   requestSeconds: Histogram<"route" | "status">;
+  /** Time until Kafka acknowledged (outcome ok) or refused (error) a publish of canonical events. */
+  produceSeconds: Histogram<"outcome">;
   pddConnected: Gauge;
   pddReconnects: Counter;
 }
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const registers = [registry];
-  return {
+  const metrics: GatewayMetrics = {
     refusals: new Counter({
       name: "sg_gateway_refusals_total",
       help: "Requests the gateway refused, by route and reason",
@@ -52,6 +55,13 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    produceSeconds: new Histogram({
+      name: "sg_gateway_produce_duration_seconds",
+      help: "Time to publish canonical events to sg.events until acks=all, by outcome (ok, error)",
+      labelNames: ["outcome"] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
     pddConnected: new Gauge({
       name: "sg_gateway_pdd_connected",
       help: "1 while the Pinduoduo message websocket is open",
@@ -63,4 +73,9 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       registers,
     }),
   };
+  // Initialised at zero for every source, so the dashboard shows 0 failures rather than no series.
+  for (const source of ["api", "douyin", "kuaishou", "pdd", "kuaidi100"]) metrics.produceFailures.inc({ source }, 0);
+  // Likewise the produce latency histogram, so the first publish shows in rate().
+  for (const outcome of ["ok", "error"]) metrics.produceSeconds.zero({ outcome });
+  return metrics;
 }

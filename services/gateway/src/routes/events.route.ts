@@ -1,4 +1,4 @@
-import { parseEvent, shopKey, type CanonicalEvent } from "@sg/events";
+import { futureTimeReason, parseEvent, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
 import type { FastifyInstance } from "fastify";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
@@ -39,10 +39,17 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
 
     const problems: IndexedProblem[] = [];
     const events: CanonicalEvent[] = [];
+    const nowMs = ctx.now();
     items.forEach((item, index) => {
       const r = parseEvent(item);
-      if (r.ok) events.push(r.event);
-      else for (const p of r.problems) problems.push({ index, ...p });
+      if (!r.ok) {
+        for (const p of r.problems) problems.push({ index, ...p });
+        return;
+      }
+      // The processor would dead-letter it later; say so now, with the same rule (@sg/events).
+      const future = futureTimeReason(toMillis(r.event.at), nowMs);
+      if (future !== null) problems.push({ index, field: "at", reason: future });
+      else events.push(r.event);
     });
     if (problems.length > 0) {
       const bad = new Set(problems.map((p) => p.index)).size;

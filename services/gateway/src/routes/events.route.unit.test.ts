@@ -91,7 +91,8 @@ describe("POST /v1/events", () => {
   });
 
   it("limits each token's rate with 429 and Retry-After", async () => {
-    const gw = testGateway({ tokenRate: { ratePerSec: 1, burst: 2 }, now: () => 0 });
+    // A frozen clock after the events' time (an earlier one would refuse them as future events, issue 9 item 8).
+    const gw = testGateway({ tokenRate: { ratePerSec: 1, burst: 2 }, now: () => Date.parse("2026-11-21T00:00:00Z") });
     const codes = [];
     for (let i = 0; i < 4; i++) codes.push((await post(gw, JSON.stringify(paidEvent()))).statusCode);
     expect(codes).toEqual([202, 202, 429, 429]);
@@ -142,7 +143,7 @@ describe("intake shutdown", () => {
     const gw = testGateway();
     gw.stopIntake();
     expect((await post(gw, JSON.stringify(paidEvent()))).statusCode).toBe(503);
-    expect((await gw.app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
-    expect((await gw.app.inject({ method: "GET", url: "/livez" })).statusCode).toBe(200);
+    expect((await gw.ops.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
+    expect((await gw.ops.inject({ method: "GET", url: "/livez" })).statusCode).toBe(200);
   });
 });

@@ -25,7 +25,7 @@ export function openApiDocument(limits: Limits): object {
       version: "1.0.0",
       description:
         "Canonical event intake, platform webhooks, and the read API. Events: shared/spec/events.md. " +
-        "Every refusal answers JSON naming its reason, and is counted in /metrics as sg_gateway_refusals_total{route,reason}.",
+        "Every refusal answers JSON naming its reason, and is counted as sg_gateway_refusals_total{route,reason} in /metrics, which the ops port serves (GATEWAY_OPS_PORT, loopback by default), not this one.",
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A token from `apiTokens` in the configuration, scoped to shops" } },
@@ -275,9 +275,6 @@ export function openApiDocument(limits: Limits): object {
           responses: { "200": { description: "Stored" }, "400": refusal("Malformed"), "401": refusal("Bad signature"), "429": refusal("Flood"), "500": { description: "Not stored; the provider retries" } },
         },
       },
-      "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text/plain exposition" } } } },
-      "/livez": { get: { summary: "Liveness", responses: { "200": { description: "Alive" } } } },
-      "/readyz": { get: { summary: "Readiness", responses: { "200": { description: "Ready" }, "503": { description: "Not ready (starting or shutting down)" } } } },
     },
   };
 }

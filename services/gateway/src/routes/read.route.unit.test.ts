@@ -127,14 +127,16 @@ describe("/v1/silences", () => {
 });
 
 describe("ops routes", () => {
-  it("serves /metrics with the refusal counters, /livez, /readyz and /openapi.json", async () => {
+  const ops = (gw: ReturnType<typeof testGateway>, url: string) => gw.ops.inject({ method: "GET", url });
+
+  it("serves /metrics with the refusal counters, /livez, /readyz on the ops server, and /openapi.json", async () => {
     const gw = testGateway({ ready: () => true });
     await get(gw, "/v1/shops/kuaishou/s1/metrics");
-    const metrics = await get(gw, "/metrics");
+    const metrics = await ops(gw, "/metrics");
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('sg_gateway_refusals_total{route="/v1/shops/:platform/:shopId/metrics",reason="missing_token"} 1');
-    expect((await get(gw, "/livez")).statusCode).toBe(200);
-    expect((await get(gw, "/readyz")).json()).toEqual({ status: "ready" });
+    expect((await ops(gw, "/livez")).statusCode).toBe(200);
+    expect((await ops(gw, "/readyz")).json()).toEqual({ status: "ready" });
     const doc = (await get(gw, "/openapi.json")).json();
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
@@ -144,6 +146,14 @@ describe("ops routes", () => {
 
   it("is not ready while its dependencies are not", async () => {
     const gw = testGateway({ ready: () => false });
-    expect((await get(gw, "/readyz")).statusCode).toBe(503);
+    expect((await ops(gw, "/readyz")).statusCode).toBe(503);
+  });
+
+  it("serves no ops endpoint on the public port: /metrics names every shop (issue 9 item 6)", async () => {
+    const gw = testGateway({ ready: () => true });
+    for (const url of ["/metrics", "/livez", "/readyz"]) expect((await get(gw, url)).statusCode, url).toBe(404);
+    // And the ops server serves nothing of the public API.
+    expect((await ops(gw, "/v1/shops/kuaishou/s1/metrics")).statusCode).toBe(404);
+    expect((await ops(gw, "/openapi.json")).statusCode).toBe(404);
   });
 });

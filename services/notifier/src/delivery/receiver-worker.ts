@@ -116,6 +116,7 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
       "delivery failed; notifications given up and recorded",
     );
     d.metrics.failures.inc({ receiver: d.name, channel: d.channel.type, code: result.code });
+    d.metrics.notificationDeliveries.inc({ channel: d.channel.type, result: outcome }, m.notifications.length);
     await d.status.fail({
       receiver: d.name,
       channel: d.channel.type,
@@ -152,6 +153,7 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
           attempts = 0;
           failingSince = null;
           if (m.notifications.length > 1) d.metrics.merged.inc({ receiver: d.name }, m.notifications.length);
+          d.metrics.notificationDeliveries.inc({ channel: d.channel.type, result: "sent" }, m.notifications.length);
           await ack(m.notifications);
           await d.status.record({
             receiver: d.name,
@@ -193,6 +195,6 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
     }
   }
 
-  return { name: d.name, drain, release };
+  return { name: d.name, channel: d.channel.type, drain, release };
 }
 export type ReceiverWorker = ReturnType<typeof createReceiverWorker>;

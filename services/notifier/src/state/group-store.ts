@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "@sg/redis";
+import { pipelineByNode, type Redis } from "@sg/redis";
 import type { Keys } from "../keys.js";
 import type { GroupState } from "../model/group.js";
 import { scripts } from "./scripts.js";
@@ -29,9 +29,11 @@ export function createGroupStore(redis: Redis, keys: Keys, ttlMs: number) {
   async function loadMany(ids: readonly string[]): Promise<Map<string, StoredGroup>> {
     const out = new Map<string, StoredGroup>();
     if (ids.length === 0) return out;
-    const p = redis.pipeline();
-    for (const id of ids) p.hmget(keys.group(id), "tok", "state");
-    const res = (await p.exec()) ?? [];
+    // Groups have a slot each: one pipeline per node, so this runs on a cluster too.
+    const res = await pipelineByNode(
+      redis,
+      ids.map((id) => ({ keys: [keys.group(id)], queue: (p) => p.hmget(keys.group(id), "tok", "state") })),
+    );
     ids.forEach((id, i) => {
       const [err, val] = res[i] ?? [null, null];
       if (err) throw err;

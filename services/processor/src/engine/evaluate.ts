@@ -1,10 +1,10 @@
-import { toShanghaiIso, type CanonicalEvent, type Platform } from "@sg/events";
+import { SNAPSHOT_DUE_LIMIT, toShanghaiIso, type CanonicalEvent, type DueItem, type DueItemKind, type Platform } from "@sg/events";
 import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
-import { DAY, dayStart, windowRange } from "./calendar.js";
+import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
 import { deriveStatus } from "./status.js";
-import type { KindFn, Limits, MetricState, MetricOutput, ShopOverrides } from "./types.js";
+import type { KindFn, Limits, Measured, MetricState, MetricOutput, ShopOverrides } from "./types.js";
 
 /** A firing alert as `replay` lists it (metrics.md "Alerts"). */
 export interface FiringAlert {
@@ -34,6 +34,30 @@ export interface ShopEvaluation {
   states: MetricState[];
   /** The next moment after asOf at which the result can change without a new event. */
   nextWake: number;
+  /** Pending items of every metric, soonest deadline first, at most SNAPSHOT_DUE_LIMIT (the board's queue). */
+  due: DueItem[];
+}
+
+/** What a pending item of each kind of metric is (the entity its deadline belongs to). */
+const DUE_ITEM_OF: Partial<Record<MetricDef["kind"], DueItemKind>> = {
+  reply_consumer_day: "consumer",
+  avg_response_seconds: "consumer",
+  first_response_sessions: "consumer",
+  pickup_rate: "order",
+  business_time_rate: "aftersale",
+  overdue_refund_count: "aftersale",
+};
+
+/** The pending items of all metrics, soonest first, bounded (snapshot.ts in @sg/events). */
+export function dueItems(states: readonly MetricState[]): DueItem[] {
+  const out: DueItem[] = [];
+  for (const s of states) {
+    const item = DUE_ITEM_OF[s.def.kind];
+    if (!item) continue;
+    for (const p of s.measured.pendingItems ?? []) out.push({ metric: s.name, item, id: p.id, deadline: p.deadline });
+  }
+  out.sort((a, b) => a.deadline - b.deadline || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.slice(0, SNAPSHOT_DUE_LIMIT);
 }
 
 export function limitsFor(name: string, def: MetricDef, shop: ShopOverrides): Limits {
@@ -85,6 +109,34 @@ export function evaluateShop(input: {
   const seen = new Set<string>();
   const unique = input.events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   const model = buildModel(sortEvents(unique), input.asOf);
+  return evaluateMeasured({ ...input, pack, shop }, ({ name, def, window, limits, others }) => {
+    const fn = KINDS[def.kind] as KindFn<MetricDef>;
+    return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
+  });
+}
+
+/** What a metric's measurement needs besides the shop's state. */
+export interface MeasureInput {
+  name: string;
+  def: MetricDef;
+  /** The metric's position in its rule pack. */
+  index: number;
+  window: Range;
+  limits: Limits;
+  others: Map<string, MetricState>;
+}
+
+/**
+ * Status, headroom, score caps, firing alerts, pending items and the next wake-up from each metric's
+ * measurement: shared by the reference engine (evaluateShop, over the full event history) and the
+ * incremental one (over per-day aggregates).
+ */
+export function evaluateMeasured(
+  input: { platform: Platform; shopId: string; asOf: number; shop: ShopOverrides; pack: RulePack },
+  measure: (m: MeasureInput) => Measured,
+): ShopEvaluation {
+  const { pack, shop } = input;
+  const index = new Map(Object.keys(pack.metrics).map((n, i) => [n, i]));
   const others = new Map<string, MetricState>();
   const entries = Object.entries(pack.metrics);
   const ordered = [
@@ -93,8 +145,7 @@ export function evaluateShop(input: {
   ];
   for (const [name, def] of ordered) {
     const limits = limitsFor(name, def, shop);
-    const fn = KINDS[def.kind] as KindFn<MetricDef>;
-    const measured = fn({ name, def, model, asOf: input.asOf, window: windowRange(def.window, input.asOf), limits, pack, others, shop });
+    const measured = measure({ name, def, index: index.get(name)!, window: windowRange(def.window, input.asOf), limits, others });
     const d = deriveStatus(def, limits, measured);
     others.set(name, { name, def, limits, measured, output: d.output, atRisk: d.atRisk, pastTarget: d.pastTarget });
   }
@@ -116,5 +167,6 @@ export function evaluateShop(input: {
     snapshot: { platform: input.platform, shopId: input.shopId, rulePack: pack.id, metrics, alerts: firingAlerts(states) },
     states,
     nextWake,
+    due: dueItems(states),
   };
 }

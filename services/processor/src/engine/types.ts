@@ -10,10 +10,18 @@ export interface Measured {
   pending?: number;
   /** Pending items whose deadline falls within the lead time, and the value if all of them turn out bad. */
   due?: { count: number; soonest: number; projected: number | null };
+  /** The pending items themselves (consumer, order or after-sale id, and deadline): the board's live queue. */
+  pendingItems?: PendingItem[];
   /** Moments after `asOf` at which the result can change without a new event (deadlines, lead entries). */
   wakeups: number[];
   /** Fields a kind defines itself (`tier`, `penalty`). */
   extra?: Record<string, unknown>;
+}
+
+/** A pending item of a metric: the entity it belongs to and its deadline (epoch ms). */
+export interface PendingItem {
+  id: string;
+  deadline: number;
 }
 
 /** Threshold and target after the shop's overrides. */

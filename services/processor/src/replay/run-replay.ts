@@ -6,7 +6,7 @@ import { evaluateShop, type ShopSnapshot } from "../engine/index.js";
 import type { ShopConfigSource } from "../evaluator.js";
 import { silentLog } from "../log.js";
 import { createProcessor } from "../processor.js";
-import { createSnapshotReader } from "../snapshot.js";
+import { readProjection } from "../projection/projection.js";
 import type { ReadEvents } from "./read-events.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
@@ -53,14 +53,16 @@ export async function runReplay(input: {
       await new Promise((r) => setTimeout(r, 10));
     }
     await processor.flush();
-    const reader = createSnapshotReader({ redis, keyPrefix: run, config: input.config });
     const shops: Record<string, ShopSnapshot> = {};
     const keys = [...new Set(input.read.lines.map((l) => shopKey(l.event)))].sort();
     for (const key of keys) {
       const ref = parseShopKey(key);
       if (ref === null) throw new Error(`replay: ${key} is not a shop key`);
       const { platform, shopId } = ref;
-      shops[key] = (await reader.shop(platform, shopId, input.asOfMs)) ?? emptySnapshot(platform, shopId, input.asOfMs, input.config);
+      // The output is what the read API serves: the snapshot projection the processor wrote at asOf.
+      const stored = await readProjection(redis, run, { platform, shopId });
+      if (stored && stored.asOfMs !== input.asOfMs) throw new Error(`replay: the snapshot of ${key} is as of ${stored.asOf}, not ${toShanghaiIso(input.asOfMs)}`);
+      shops[key] = stored ? { platform: stored.platform, shopId: stored.shopId, rulePack: stored.rulePack, metrics: stored.metrics, alerts: stored.alerts } : emptySnapshot(platform, shopId, input.asOfMs, input.config);
     }
     return { asOf: toShanghaiIso(input.asOfMs), shops };
   } finally {

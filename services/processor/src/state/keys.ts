@@ -24,6 +24,18 @@ export function createKeys(prefix: string) {
     shopTrackIndex: (s: ShopRef) => shop(s, "track-idx"),
     /** HASH of bookkeeping fields (`chatCompactedTo`: the cutoff of the last chat compaction). */
     shopMeta: (s: ShopRef) => shop(s, "meta"),
+    /** HASH entity key (`o:`, `a:`, `c:` + id) → JSON [calcAt, record] (engine/incremental/records.ts). */
+    entities: (s: ShopRef) => shop(s, "ent"),
+    /** HASH afterSaleId → orderId, for after-sales whose request names their order. */
+    links: (s: ShopRef) => shop(s, "links"),
+    /** ZSET entity key → the next moment its contribution changes by itself, or it expires (ms). */
+    timers: (s: ShopRef) => shop(s, "tim"),
+    /** ZSET `<metric>|<day>|<extra>|<entity key>` → deadline (ms): the shop's pending items. */
+    pending: (s: ShopRef) => shop(s, "pend"),
+    /** HASH `<metric>|<field>` → integer: aggregates of `now` windows. */
+    current: (s: ShopRef) => shop(s, "cur"),
+    /** HASH `<metric>|<field>` → integer: one Asia/Shanghai day's aggregates (day number = days since 1970-01-01 there). */
+    day: (s: ShopRef, day: number) => shop(s, `day:${day}`),
     /** HASH alert identity → JSON of its last state (status, severity, seq). */
     shopAlerts: (s: ShopRef) => shop(s, "alerts"),
     /**

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "@sg/redis";
 import { DeliveryFailure, DeliveryStatus } from "../delivery-status.js";
 import { sharedKeys } from "../redis-keys.js";
 

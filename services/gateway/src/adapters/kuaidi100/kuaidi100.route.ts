@@ -22,7 +22,7 @@ export function registerKuaidi100Route(app: FastifyInstance, ctx: GatewayContext
       await deliver(ctx, "kuaidi100", [{ outcome, payload: v.param }]);
     } catch (err) {
       request.log.error({ err, route: "/webhooks/kuaidi100" }, "produce failed; asking 快递100 to retry");
-      return reply.code(500).send({ result: false, returnCode: "500", message: "not stored, retry" });
+      return reply.code(500).header("retry-after", "1").send({ result: false, returnCode: "500", message: "not stored, retry" });
     }
     return reply.send(SUCCESS);
   });

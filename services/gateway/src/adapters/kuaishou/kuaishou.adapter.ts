@@ -50,23 +50,71 @@ export function kuaishouKey(messageSecret: string): Buffer {
   return key;
 }
 
+/** AES-CBC without its padding check: never throws on whole blocks, so a bad padding takes no separate path. */
+function decryptBlocks(cipherText: Buffer, key: Buffer): Buffer {
+  const decipher = createDecipheriv(`aes-${key.length * 8}-cbc`, key, Buffer.alloc(16, 0));
+  decipher.setAutoPadding(false);
+  return Buffer.concat([decipher.update(cipherText), decipher.final()]);
+}
+
+/**
+ * The PKCS#5/7 padding length of a decrypted buffer, or 0 when the padding is invalid. Every byte of the last
+ * block is examined whatever the answer, and no branch depends on where a mismatch is (no timing oracle).
+ */
+function paddingLength(plain: Buffer): number {
+  const pad = plain[plain.length - 1]!;
+  let bad = (pad === 0 ? 1 : 0) | (pad > 16 ? 1 : 0);
+  for (let i = 1; i <= 16; i++) {
+    const inPad = i <= pad ? 1 : 0;
+    bad |= inPad & (plain[plain.length - i] === pad ? 0 : 1);
+  }
+  return bad === 0 ? pad : 0;
+}
+
+/** The Base64 ciphertext of a push body, or a reason; depends only on the body, never on the secret. */
+function cipherTextOf(body: string): Buffer | string {
+  const b64 = body.trim().replace(/^"|"$/g, "").replace(/\s+/g, "");
+  if (b64 === "" || !BASE64.test(b64)) return "body is not Base64";
+  const cipherText = Buffer.from(b64, "base64");
+  if (cipherText.length === 0 || cipherText.length % 16 !== 0) return "ciphertext is not whole AES blocks";
+  return cipherText;
+}
+
 /** Decrypts a push body to its UTF-8 plaintext. Throws `KuaishouDecryptError` on anything malformed. */
 export function decryptKuaishou(body: string, key: Buffer): string {
-  const b64 = body.trim().replace(/^"|"$/g, "").replace(/\s+/g, "");
-  if (b64 === "" || !BASE64.test(b64)) throw new KuaishouDecryptError("body is not Base64");
-  const cipherText = Buffer.from(b64, "base64");
-  if (cipherText.length === 0 || cipherText.length % 16 !== 0) throw new KuaishouDecryptError("ciphertext is not whole AES blocks");
-  let plain: Buffer;
-  try {
-    const decipher = createDecipheriv(`aes-${key.length * 8}-cbc`, key, Buffer.alloc(16, 0));
-    plain = Buffer.concat([decipher.update(cipherText), decipher.final()]);
-  } catch {
-    // OpenSSL reports a bad padding ("bad decrypt"): the usual sign of a wrong key or a forged body.
-    throw new KuaishouDecryptError("body does not decrypt with the configured message secret");
-  }
-  const text = decodeUtf8Strict(plain);
+  const cipherText = cipherTextOf(body);
+  if (typeof cipherText === "string") throw new KuaishouDecryptError(cipherText);
+  const plain = decryptBlocks(cipherText, key);
+  const pad = paddingLength(plain);
+  // A bad padding is the usual sign of a wrong key or a forged body.
+  if (pad === 0) throw new KuaishouDecryptError("body does not decrypt with the configured message secret");
+  const text = decodeUtf8Strict(plain.subarray(0, plain.length - pad));
   if (text === null) throw new KuaishouDecryptError("decrypted body is not UTF-8");
   return text;
+}
+
+export type KuaishouOpen =
+  | { ok: true; message: KuaishouMessage; plaintext: string }
+  /** `why` is for the log only: the answer to the sender must not depend on it (issue 9 item 9). */
+  | { ok: false; why: string };
+
+/**
+ * Decrypts and parses a push in one uniform path, for the webhook. CBC without a MAC is malleable, so every
+ * way a body can fail after the key is used (padding, UTF-8, JSON, envelope) must look the same to the
+ * sender, or the difference is a padding oracle. All steps run whatever the earlier ones found; only the
+ * final verdict depends on them. Never throws.
+ */
+export function openKuaishouMessage(body: string, key: Buffer): KuaishouOpen {
+  const cipherText = cipherTextOf(body);
+  if (typeof cipherText === "string") return { ok: false, why: cipherText };
+  const plain = decryptBlocks(cipherText, key);
+  const pad = paddingLength(plain);
+  const text = decodeUtf8Strict(plain.subarray(0, plain.length - pad));
+  const parsed = parseKuaishouMessage(text ?? "");
+  if (pad === 0) return { ok: false, why: "bad padding: does not decrypt with the configured message secret" };
+  if (text === null) return { ok: false, why: "decrypted body is not UTF-8" };
+  if (!parsed.ok) return { ok: false, why: `decrypted body is not a message: ${parsed.problems.map((p) => `${p.field || "(body)"}: ${p.reason}`).join("; ")}` };
+  return { ok: true, message: parsed.message, plaintext: text };
 }
 
 /** For tests and tools: the platform side of `decryptKuaishou`. */

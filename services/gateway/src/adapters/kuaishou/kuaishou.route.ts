@@ -1,28 +1,26 @@
 import type { FastifyInstance } from "fastify";
 import { bodyBytes, limitBySource, refuse, type GatewayContext } from "../../http/context.js";
 import { deliver } from "../deliver.js";
-import { KuaishouDecryptError, decryptKuaishou, kuaishouKey, mapKuaishouMessage, parseKuaishouMessage } from "./kuaishou.adapter.js";
+import { kuaishouKey, mapKuaishouMessage, openKuaishouMessage } from "./kuaishou.adapter.js";
+
+/** The single answer to any body that does not open: no detail, so it cannot serve as a padding oracle. */
+const DECRYPT_FAILED = "the body is not a Kuaishou message encrypted with the configured message secret";
+const DECRYPT_FAILED_BODY = Object.freeze({ result: 0, error: "decrypt_failed", message: DECRYPT_FAILED });
 
 /** `POST /webhooks/kuaishou` The body is Base64 ciphertext; decrypting it is the authentication. */
 export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext, creds: { messageSecret: string; appKey?: string }): void {
   const key = kuaishouKey(creds.messageSecret);
   app.post("/webhooks/kuaishou", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {
     const raw = bodyBytes(request);
-    let plaintext: string;
-    try {
-      // Base64 is ASCII: latin1 keeps every byte, and a non-ASCII byte fails the Base64 check.
-      plaintext = decryptKuaishou(raw.toString("latin1"), key);
-    } catch (err) {
-      if (!(err instanceof KuaishouDecryptError)) throw err;
-      return refuse(ctx, request, reply, "decrypt_failed", err.message, { body: { result: 0, error: "decrypt_failed", message: err.message } });
+    // Base64 is ASCII: latin1 keeps every byte, and a non-ASCII byte fails the Base64 check.
+    const opened = openKuaishouMessage(raw.toString("latin1"), key);
+    if (!opened.ok) {
+      // One answer for every failure (issue 9 item 9): the reason goes to the log, never to the sender.
+      request.log.warn({ route: "/webhooks/kuaishou", why: opened.why }, "kuaishou push not opened");
+      return refuse(ctx, request, reply, "decrypt_failed", DECRYPT_FAILED, { body: DECRYPT_FAILED_BODY });
     }
-    const parsed = parseKuaishouMessage(plaintext);
-    if (!parsed.ok) {
-      const message = parsed.problems.map((p) => `${p.field || "(body)"}: ${p.reason}`).join("; ");
-      return refuse(ctx, request, reply, "malformed_json", message, {
-        body: { result: 0, error: "malformed_json", message, problems: parsed.problems },
-      });
-    }
+    const parsed = opened;
+    const plaintext = opened.plaintext;
     const appKey = parsed.message.envelope.appKey;
     if (creds.appKey !== undefined && typeof appKey === "string" && appKey !== creds.appKey) {
       // Decrypted with our secret but addressed to another app: refuse rather than attribute it to our shops.
@@ -33,7 +31,7 @@ export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext,
       await deliver(ctx, "kuaishou", [{ outcome, messageId: parsed.message.id, payload: plaintext }]);
     } catch (err) {
       request.log.error({ err, route: "/webhooks/kuaishou" }, "produce failed; asking Kuaishou to retry");
-      return reply.code(500).send({ result: 0 });
+      return reply.code(500).header("retry-after", "1").send({ result: 0 });
     }
     return reply.send({ result: 1 });
   });

@@ -29,6 +29,7 @@ describe("POST /webhooks/kuaishou", () => {
     const res = await send(gw, encrypted(envelope("kwaishop_order_paySuccess", orderInfo())));
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ result: 0 });
+    expect(res.headers["retry-after"]).toBe("1");
   });
 
   it("refuses a message addressed to another appKey when one is configured", async () => {
@@ -57,11 +58,12 @@ describe("POST /webhooks/kuaishou", () => {
       expect(gw.sink.events).toEqual([]);
     });
 
-    it("refuses decrypted garbage (truncated JSON) with 400 naming the position", async () => {
+    it("refuses decrypted garbage (truncated JSON) with the same 400 decrypt_failed as a bad padding (issue 9 item 9: no padding oracle)", async () => {
       const gw = gateway();
       const res = await send(gw, encrypted('{"event":"kwaishop_order_paySuccess","info":'));
       expect(res.statusCode).toBe(400);
-      expect(res.json().error).toBe("malformed_json");
+      expect(res.json().error).toBe("decrypt_failed");
+      expect(res.body).toBe((await send(gw, Buffer.alloc(48, 3).toString("base64"))).body);
     });
 
     it("dead-letters wrong types, and acknowledges unknown events", async () => {

@@ -34,15 +34,17 @@ export function firstWaitEnd(a: AftersaleFacts): number | undefined {
  * time in hours. Numerator = sum of hours, denominator = after-sales averaged.
  */
 export const aftersaleAwaitingHours: KindFn<DefOf<"aftersale_awaiting_hours">> = ({ def, model, window, asOf }) => {
-  let sumHours = 0;
+  // Summed in whole ms and divided once, so the result does not depend on the order of the sum.
+  let sumMs = 0;
   let n = 0;
   for (const a of model.aftersales.values()) {
     if (!a.requested || !def.params.kinds.includes(a.requested.kind as never)) continue;
     const completed = a.completed[0];
     if (!completed || !inRange(completed.at, window)) continue;
     if (!def.params.includeIntervened && a.intervened.length > 0) continue;
-    sumHours += awaitingMerchantMs(a, asOf) / HOUR;
+    sumMs += awaitingMerchantMs(a, asOf);
     n++;
   }
+  const sumHours = sumMs / HOUR;
   return { value: ratio(sumHours, n), numerator: sumHours, denominator: n, wakeups: [] };
 };

@@ -26,21 +26,21 @@ export const businessTimeRate: KindFn<DefOf<"business_time_rate">> = ({ def, mod
   const limit = durationMs(def.params.limit);
   let numerator = 0;
   let denominator = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const a of model.aftersales.values()) {
     const start = startOf(a, def.params.from);
     if (start === undefined) continue;
     const end = endOf(a, def.params.to);
     if (end === undefined) {
       const deadline = addBusinessTime(start, limit, hours);
-      if (deadline > asOf) pendingDeadlines.push(deadline);
+      if (deadline > asOf) pendingItems.push({ id: a.afterSaleId, deadline });
       continue;
     }
     if (!inRange(end, window)) continue;
     denominator++;
     if (businessTime(start, end, hours) <= limit) numerator++;
   }
-  return rateWithPending(numerator, denominator, pendingDeadlines, asOf, limits.leadMs);
+  return rateWithPending(numerator, denominator, pendingItems, asOf, limits.leadMs);
 };
 
 /** jd `awaiting_feedback_rate`: after-sales first reviewed in the window; numerator: those ever in `state`. */
@@ -63,7 +63,7 @@ export const everStateRate: KindFn<DefOf<"ever_state_rate">> = ({ model, window 
 export const overdueRefundCount: KindFn<DefOf<"overdue_refund_count">> = ({ def, model, window, asOf, limits }) => {
   const dl = durationMs(def.params.deadline);
   let value = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const a of model.aftersales.values()) {
     if (!a.requested) continue;
     const deadline = a.requested.at + dl;
@@ -72,11 +72,13 @@ export const overdueRefundCount: KindFn<DefOf<"overdue_refund_count">> = ({ def,
     if (overdue) {
       if (inRange(dayStart(deadline), window)) value++;
     } else if (end === undefined) {
-      pendingDeadlines.push(deadline);
+      pendingItems.push({ id: a.afterSaleId, deadline });
     }
   }
+  const pendingDeadlines = pendingItems.map((p) => p.deadline);
   return {
     value,
+    pendingItems,
     pending: pendingDeadlines.length,
     due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => value + k),
     wakeups: deadlineWakeups(pendingDeadlines, limits.leadMs),

@@ -13,29 +13,33 @@ import { deadlineWakeups, dueOf, rateWithPending, ratio } from "./ratio.js";
 export const avgResponseSeconds: KindFn<DefOf<"avg_response_seconds">> = ({ def, model, window, asOf, limits }) => {
   const cap = durationMs(def.params.cap);
   const hours = dailyHours(def.params.serviceHours);
-  let sum = 0;
+  // Summed in whole ms and divided once, so the result does not depend on the order of the sum.
+  let sumMs = 0;
   let n = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const c of model.consumers.values()) {
     for (const w of waits(c)) {
       if (!inRange(w.open, window) || !inHours(w.open, hours)) continue;
       if (w.end !== undefined) {
-        sum += Math.min(w.end - w.open, cap) / 1000;
+        sumMs += Math.min(w.end - w.open, cap);
         n++;
       } else if (w.open + cap <= asOf) {
-        sum += cap / 1000;
+        sumMs += cap;
         n++;
       } else {
-        pendingDeadlines.push(w.open + cap);
+        pendingItems.push({ id: c.consumerId, deadline: w.open + cap });
       }
     }
   }
+  const pendingDeadlines = pendingItems.map((p) => p.deadline);
+  const sum = sumMs / 1000;
   return {
     value: ratio(sum, n),
+    pendingItems,
     numerator: sum,
     denominator: n,
     pending: pendingDeadlines.length,
-    due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => ratio(sum + (k * cap) / 1000, n + k)),
+    due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => ratio((sumMs + k * cap) / 1000, n + k)),
     wakeups: deadlineWakeups(pendingDeadlines, limits.leadMs),
   };
 };
@@ -51,7 +55,7 @@ export const firstResponseSessions: KindFn<DefOf<"first_response_sessions">> = (
   const hours = dailyHours(def.params.serviceHours);
   let numerator = 0;
   let denominator = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const c of model.consumers.values()) {
     for (const s of sessions(c, gap)) {
       if (!inRange(s.open, window) || !inHours(s.open, hours)) continue;
@@ -62,9 +66,9 @@ export const firstResponseSessions: KindFn<DefOf<"first_response_sessions">> = (
       } else if (s.firstReply !== undefined || deadline <= asOf) {
         denominator++;
       } else {
-        pendingDeadlines.push(deadline);
+        pendingItems.push({ id: c.consumerId, deadline });
       }
     }
   }
-  return rateWithPending(numerator, denominator, pendingDeadlines, asOf, limits.leadMs);
+  return rateWithPending(numerator, denominator, pendingItems, asOf, limits.leadMs);
 };

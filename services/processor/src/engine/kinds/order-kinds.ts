@@ -62,7 +62,7 @@ export const pickupRate: KindFn<DefOf<"pickup_rate">> = ({ def, model, window, a
   const dl = durationMs(def.params.deadline);
   let numerator = 0;
   let denominator = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const o of model.orders.values()) {
     if (o.paidAt === undefined || !inStock(o)) continue;
     const deadline = o.paidAt + dl;
@@ -77,21 +77,23 @@ export const pickupRate: KindFn<DefOf<"pickup_rate">> = ({ def, model, window, a
     } else if (deadline <= asOf) {
       if (inRange(deadline, window)) denominator++;
     } else {
-      pendingDeadlines.push(deadline);
+      pendingItems.push({ id: o.orderId, deadline });
     }
   }
-  return rateWithPending(numerator, denominator, pendingDeadlines, asOf, limits.leadMs);
+  return rateWithPending(numerator, denominator, pendingItems, asOf, limits.leadMs);
 };
 
 /** `delivery_hours`: orders signed in the window with a pickup time; mean (signed − picked up) in hours. */
 export const deliveryHours: KindFn<DefOf<"delivery_hours">> = ({ model, window }) => {
-  let sum = 0;
+  // Summed in whole ms and divided once, so the result does not depend on the order of the sum.
+  let sumMs = 0;
   let n = 0;
   for (const o of model.orders.values()) {
     if (o.signedAt === undefined || o.pickedUpAt === undefined || !inRange(o.signedAt, window)) continue;
-    sum += (o.signedAt - o.pickedUpAt) / HOUR;
+    sumMs += o.signedAt - o.pickedUpAt;
     n++;
   }
+  const sum = sumMs / HOUR;
   return { value: ratio(sum, n), numerator: sum, denominator: n, wakeups: [] };
 };
 

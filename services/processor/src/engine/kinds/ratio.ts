@@ -1,4 +1,4 @@
-import type { Measured } from "../types.js";
+import type { Measured, PendingItem } from "../types.js";
 
 /** Helpers shared by ratio kinds. */
 
@@ -30,8 +30,10 @@ export function deadlineWakeups(deadlines: number[], leadMs: number): number[] {
  * A ratio whose pending items, once decided bad, add to the denominator only (a good/all rate):
  * pickups, JD sessions, JD business-time reviews.
  */
-export function rateWithPending(numerator: number, denominator: number, pendingDeadlines: number[], asOf: number, leadMs: number): Measured {
+export function rateWithPending(numerator: number, denominator: number, pendingItems: PendingItem[], asOf: number, leadMs: number): Measured {
+  const pendingDeadlines = pendingItems.map((p) => p.deadline);
   return {
+    pendingItems,
     value: ratio(numerator, denominator),
     numerator,
     denominator,

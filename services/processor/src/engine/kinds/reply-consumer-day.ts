@@ -18,7 +18,7 @@ export const replyConsumerDay: KindFn<DefOf<"reply_consumer_day">> = ({ def, mod
   let denominator = 0;
   let bad = 0;
   let pending = 0;
-  const pendingDeadlines: number[] = [];
+  const pendingItems: { id: string; deadline: number }[] = [];
   for (const c of model.consumers.values()) {
     let counted = false;
     let missed = false;
@@ -35,15 +35,17 @@ export const replyConsumerDay: KindFn<DefOf<"reply_consumer_day">> = ({ def, mod
     if (missed) bad++;
     else if (firstPendingDeadline !== undefined) {
       pending++;
-      pendingDeadlines.push(firstPendingDeadline);
+      pendingItems.push({ id: c.consumerId, deadline: firstPendingDeadline });
     }
   }
   const numerator = denominator - bad;
+  const pendingDeadlines = pendingItems.map((p) => p.deadline);
   return {
     value: ratio(numerator, denominator),
     numerator,
     denominator,
     pending,
+    pendingItems,
     due: dueOf(pendingDeadlines, asOf, limits.leadMs, (k) => ratio(numerator - k, denominator)),
     wakeups: deadlineWakeups(pendingDeadlines, limits.leadMs),
   };

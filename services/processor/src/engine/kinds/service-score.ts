@@ -1,6 +1,6 @@
 import type { DefOf } from "@sg/rules";
 import { inRange } from "../calendar.js";
-import type { KindFn, MetricState } from "../types.js";
+import type { KindFn, Measured, MetricState, ShopOverrides } from "../types.js";
 
 /**
  * jd@2023-01 `service_score`: points out of 100 from four metrics and their effective targets.
@@ -15,6 +15,14 @@ export function pointsShort(state: MetricState | undefined): number {
 }
 
 export const jdServiceScore: KindFn<DefOf<"jd_service_score">> = ({ def, model, window, others, shop }) => {
+  const bad = model.ratings.filter(
+    (r) => !r.robot && inRange(r.cardSentAt, window) && def.params.satisfaction.badRatings.includes(r.rating),
+  ).length;
+  return serviceScore(def, others, shop, bad);
+};
+
+/** The points of `service_score`, given the number of bad ratings in its window (used with few ratings). */
+export function serviceScore(def: DefOf<"jd_service_score">, others: Map<string, MetricState>, shop: ShopOverrides, badRatings: number): Measured {
   const p = def.params;
   const sat = others.get(p.satisfaction.metric);
   const ratings = sat?.output.denominator ?? 0;
@@ -22,10 +30,7 @@ export const jdServiceScore: KindFn<DefOf<"jd_service_score">> = ({ def, model, 
   if (ratings > p.satisfaction.manyRatings) {
     satisfaction = p.satisfaction.points - p.satisfaction.perPointShort * pointsShort(sat);
   } else {
-    const bad = model.ratings.filter(
-      (r) => !r.robot && inRange(r.cardSentAt, window) && p.satisfaction.badRatings.includes(r.rating),
-    ).length;
-    satisfaction = p.satisfaction.points - bad;
+    satisfaction = p.satisfaction.points - badRatings;
   }
   const review = p.review.points - p.review.perPointShort * pointsShort(others.get(p.review.metric));
   const processing = p.process.points - p.process.perPointShort * pointsShort(others.get(p.process.metric));
@@ -42,4 +47,4 @@ export const jdServiceScore: KindFn<DefOf<"jd_service_score">> = ({ def, model, 
   const tier = p.tiers.find((t) => total >= t.min)?.tier ?? p.tiers[p.tiers.length - 1]!.tier;
   const penalty = p.penalties.find((t) => total >= t.min)?.penalty ?? p.penalties[p.penalties.length - 1]!.penalty;
   return { value: total, wakeups: [], extra: { tier, penalty } };
-};
+}

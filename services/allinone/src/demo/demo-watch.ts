@@ -1,0 +1,50 @@
+/**
+ * The demo's narration in the log: it reads each demo shop through the public read API every two seconds
+ * (as any client would) and prints each metric's status change and each alert that starts or stops firing.
+ */
+import { loadRulePacks } from "@sg/rules";
+
+interface ShopView {
+  rulePack: string;
+  metrics: Record<string, { value: number | null; status: string; pending?: number }>;
+  alerts: Array<{ metric: string; kind: string; severity: string }>;
+}
+
+export function watchShops(o: {
+  base: string;
+  token: string;
+  shops: ReadonlyArray<{ platform: string; shopId: string }>;
+  say(line: string): void;
+  everyMs?: number;
+}): { stop(): void } {
+  const last = new Map<string, ShopView>();
+  const packs = loadRulePacks();
+  const show = (v: number | null, unit: string | undefined) => (v === null ? "—" : unit === "ratio" ? `${(v * 100).toFixed(1)}%` : String(Math.round(v * 100) / 100));
+  const poll = async () => {
+    for (const s of o.shops) {
+      const key = `${s.platform}:${s.shopId}`;
+      const res = await fetch(`${o.base}/v1/shops/${s.platform}/${encodeURIComponent(s.shopId)}/metrics`, { headers: { authorization: `Bearer ${o.token}` } }).catch(() => null);
+      if (res === null || res.status !== 200) continue;
+      const now = (await res.json()) as ShopView;
+      const before = last.get(key);
+      last.set(key, now);
+      for (const [name, m] of Object.entries(now.metrics)) {
+        const was = before?.metrics[name];
+        if (m.status === "no_data") continue;
+        if (was === undefined || was.status !== m.status) o.say(`${key} ${name} = ${show(m.value, packs.get(now.rulePack)?.metrics[name]?.unit)}: ${was?.status ?? "new"} → ${m.status.toUpperCase()}`);
+      }
+      const id = (a: { metric: string; kind: string }) => `${a.metric} ${a.kind}`;
+      const had = new Set((before?.alerts ?? []).map(id));
+      const has = new Set(now.alerts.map(id));
+      for (const a of now.alerts) if (!had.has(id(a))) o.say(`${key} ALERT FIRING: ${a.metric} ${a.kind} (${a.severity})`);
+      for (const a of before?.alerts ?? []) if (!has.has(id(a))) o.say(`${key} alert resolved: ${a.metric} ${a.kind}`);
+    }
+  };
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void poll().finally(() => (busy = false));
+  }, o.everyMs ?? 2000);
+  return { stop: () => clearInterval(timer) };
+}

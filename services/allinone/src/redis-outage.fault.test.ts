@@ -1,0 +1,122 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createRedis } from "@sg/redis";
+import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { recordFaults } from "../../../test/src/faults/summary.js";
+import { freePort, startOwnRedis, startService } from "../../../test/src/faults/processes.js";
+import { startWebhookReceiver } from "../../../test/robots/index.js";
+
+/**
+ * Issue 9 item 1, as an operator would see it: `npm start`'s process on its own redis-server (AOF), events
+ * posted without pause, and the redis-server SIGKILLed mid-load and restarted some seconds later.
+ * - The process survives (no exit of its own).
+ * - /readyz answers 503 during the outage and 200 within seconds after it.
+ * - Every event answered 202, before, during or after the outage, is applied afterwards.
+ * - Every shop whose events were acknowledged gets its critical alert delivered to the webhook.
+ */
+const SHOP_KEY_IDS = (prefix: string, shopId: string) => `${prefix}:{kuaishou:${shopId}}:ids`;
+
+describe("Redis SIGKILL and restart under load (all-in-one)", () => {
+  it("rides out the outage: readiness follows Redis, nothing acknowledged is lost, alerts delivered", async () => {
+    const { brokers } = testInfra();
+    const run = uniqueName("rfault");
+    const redis = await startOwnRedis();
+    const hook = await startWebhookReceiver();
+    const token = `tok-${run}`;
+    const dir = mkdtempSync(join(tmpdir(), "sg-rfault-"));
+    const configPath = join(dir, "scoreguard.yaml");
+    writeFileSync(configPath, [
+      "apiTokens:",
+      `  - { token: "${token}", shops: ["kuaishou:*"] }`,
+      "receivers:",
+      `  hook: { type: webhook, url: "${hook.url}" }`,
+      "routes:",
+      "  - match: { severity: critical }",
+      "    receivers: [hook]",
+      "    groupWait: 1s",
+      "",
+    ].join("\n"));
+    const port = await freePort();
+    const svc = startService("services/allinone/src/main.ts", {
+      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redis.url, SCOREGUARD_CONFIG: configPath, GATEWAY_PORT: String(port),
+      TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", LOG_LEVEL: "warn",
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const readyz = async () => (await fetch(`${base}/readyz`)).status;
+    const acked = new Set<string>();
+    let posted = 0;
+    let faults = 0;
+    const check = createRedis(redis.url, { maxRetriesPerRequest: 1 }, () => undefined);
+    try {
+      await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 120_000, message: "all-in-one ready" });
+
+      // One shop per request: a consumer transferred to a human 10 minutes ago, never answered → critical.
+      const t = Date.now() - 10 * 60_000;
+      const post = async () => {
+        const shopId = `s${posted++}`;
+        const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({ id: `${run}-${shopId}-${id}`, type, platform: "kuaishou", shopId, at, consumerId: "c1", ...extra });
+        const res = await fetch(`${base}/v1/events`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify([ev("t", "chat.transferred", t), ev("m", "chat.message", t + 1000, { sender: "consumer" })]),
+        }).catch(() => undefined);
+        if (res?.status === 202) acked.add(shopId);
+        await res?.text();
+      };
+      let loading = true;
+      const load = (async () => {
+        while (loading && posted < 400) {
+          await post();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+
+      await pollUntil(() => acked.size >= 10, { timeoutMs: 30_000, message: "load under way" });
+      await redis.kill();
+      faults++;
+      const killedAt = posted;
+      await pollUntil(async () => (await readyz()) === 503, { timeoutMs: 20_000, message: "/readyz 503 during the outage" });
+      // Keep the load on through a few seconds of outage.
+      await pollUntil(() => posted >= killedAt + 20, { timeoutMs: 30_000, message: "requests during the outage" });
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(svc.exitedOnItsOwn).toBe(false);
+      await redis.restart();
+      const back = Date.now();
+      await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 30_000, message: "/readyz 200 after the outage" });
+      const readyAfterMs = Date.now() - back;
+      await pollUntil(() => posted >= killedAt + 40, { timeoutMs: 30_000, message: "requests after the outage" });
+      loading = false;
+      await load;
+
+      expect(acked.size).toBeGreaterThan(20);
+      let applied = 0;
+      await pollUntil(
+        async () => {
+          applied = 0;
+          for (const shopId of acked) applied += await check.zcard(SHOP_KEY_IDS(run, shopId));
+          return applied === 2 * acked.size;
+        },
+        { timeoutMs: 90_000, message: "every acknowledged event applied" },
+      );
+      const delivered = () => new Set(hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))));
+      await pollUntil(() => [...acked].every((s) => delivered().has(s)), { timeoutMs: 90_000, message: "an alert delivered for every acknowledged shop" });
+      // Consistent: no alert for a shop whose events were refused.
+      for (const s of delivered()) expect(acked.has(s)).toBe(true);
+      expect(svc.exitedOnItsOwn).toBe(false);
+      expect(readyAfterMs).toBeLessThan(30_000);
+      recordFaults("redis-sigkill-allinone", {
+        faultsInjected: faults, eventsAcknowledged: 2 * acked.size, eventsApplied: applied,
+        alertsExpected: acked.size, alertsDelivered: [...acked].filter((s) => delivered().has(s)).length, crashes: svc.exitedOnItsOwn ? 1 : 0,
+      });
+    } finally {
+      const code = await svc.kill("SIGINT");
+      check.disconnect();
+      await hook.close();
+      await redis.stop();
+      if (process.env.FAULT_LOG) process.stderr.write(svc.output());
+      expect(code).toBe(0);
+    }
+  });
+});

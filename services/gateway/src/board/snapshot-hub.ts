@@ -1,0 +1,194 @@
+import { snapshotKeys, StoredSnapshot } from "@sg/events";
+import type { Redis } from "@sg/redis";
+import type { FastifyBaseLogger } from "fastify";
+import type { TokenScope } from "../http/auth.js";
+import { metricMeta, type MetricMeta, type ShopOverrides } from "./metric-meta.js";
+import { diffSnapshots, type SnapshotChange, type Transition } from "./snapshot-diff.js";
+
+/**
+ * The board's fan-out of the snapshot projection (issue 13 §3). One dedicated subscriber connection listens
+ * on the projection's channel; for each announced shop that some connected board may see, the hub reads the
+ * snapshot once, diffs it against the one it last sent, and sends the change to every board that holds that
+ * shop. A board's first message for a shop is the whole snapshot. The hub only reads the projection: it never
+ * runs the engine.
+ *
+ * Consistency: all work on one shop (a board's first snapshot, each change) runs in one queue per shop, so
+ * every board holding a shop holds the same version the next change starts `from`.
+ */
+export interface BoardClient {
+  readonly scope: TokenScope;
+  /** Sends one server-sent event; returns false when the client is gone or too far behind (the hub drops it). */
+  send(event: "snapshot" | "change", data: object): boolean;
+}
+
+export interface ShopSnapshotMessage {
+  shop: string;
+  snapshot: StoredSnapshot;
+  meta: Record<string, MetricMeta>;
+  transitions: Transition[];
+}
+
+export interface SnapshotHub {
+  /** Sends the client every shop it may see (at most `maxShops`), then keeps it updated. Returns detach. */
+  attach(client: BoardClient): Promise<{ shops: number; truncated: boolean; detach: () => void }>;
+  close(): Promise<void>;
+}
+
+export interface SnapshotHubOptions {
+  redis: Redis;
+  keyPrefix: string;
+  overrides: ShopOverrides;
+  logger: FastifyBaseLogger;
+  /** Most shops one board receives (the overview of a `*` token on a large deployment). */
+  maxShops?: number;
+  /** Recent transitions kept per shop and sent with its first snapshot. */
+  keepTransitions?: number;
+}
+
+interface Attached {
+  client: BoardClient;
+  shops: Set<string>;
+  closed: boolean;
+}
+
+const splitShop = (key: string): { platform: string; shopId: string } => {
+  const i = key.indexOf(":");
+  return { platform: key.slice(0, i), shopId: key.slice(i + 1) };
+};
+
+export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
+  const keys = snapshotKeys(o.keyPrefix);
+  const maxShops = o.maxShops ?? 500;
+  const keep = o.keepTransitions ?? 30;
+  const clients = new Set<Attached>();
+  const cache = new Map<string, StoredSnapshot>();
+  const transitions = new Map<string, Transition[]>();
+  const queued = new Set<string>();
+  const chains = new Map<string, Promise<void>>();
+  let subscriber: Redis | undefined;
+  let subscribed: Promise<void> | undefined;
+
+  const allows = (a: Attached, key: string) => {
+    const s = splitShop(key);
+    return a.client.scope.allows(s.platform, s.shopId);
+  };
+
+  /** Runs `task` after every earlier task of the same shop; a failure is logged and does not stop the queue. */
+  const inShopQueue = (key: string, task: () => Promise<void>): Promise<void> => {
+    const p = (chains.get(key) ?? Promise.resolve()).then(task).catch((err: unknown) => {
+      o.logger.warn({ err, shop: key }, "board: reading a shop snapshot failed");
+    });
+    chains.set(key, p);
+    void p.finally(() => {
+      if (chains.get(key) === p) chains.delete(key);
+    });
+    return p;
+  };
+
+  const read = async (key: string): Promise<StoredSnapshot | null> => {
+    const json = await o.redis.get(keys.snapshot(splitShop(key)));
+    if (json === null) return null;
+    const parsed = StoredSnapshot.safeParse(JSON.parse(json));
+    if (!parsed.success) {
+      // Written by an incompatible processor: skip it rather than show numbers the board cannot read.
+      o.logger.warn({ shop: key, problems: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) }, "board: a stored snapshot does not match the contract");
+      return null;
+    }
+    return parsed.data;
+  };
+
+  const drop = (a: Attached) => {
+    a.closed = true;
+    clients.delete(a);
+  };
+  const deliver = (a: Attached, event: "snapshot" | "change", data: object) => {
+    if (a.closed) return;
+    if (!a.client.send(event, data)) drop(a);
+  };
+  const sendSnapshot = (a: Attached, key: string, snapshot: StoredSnapshot) => {
+    const msg: ShopSnapshotMessage = { shop: key, snapshot, meta: metricMeta(snapshot.rulePack, key, o.overrides), transitions: transitions.get(key) ?? [] };
+    a.shops.add(key);
+    deliver(a, "snapshot", msg);
+  };
+
+  const refresh = (key: string) => {
+    if (queued.has(key)) return; // a read of this shop is already waiting: it will see this change too
+    queued.add(key);
+    void inShopQueue(key, async () => {
+      queued.delete(key);
+      const interested = [...clients].filter((a) => a.shops.has(key) || allows(a, key));
+      if (interested.length === 0) {
+        // Nobody watches it: forget it, so a later board never starts from a stale copy.
+        cache.delete(key);
+        return;
+      }
+      const next = await read(key);
+      if (next === null) return;
+      const prev = cache.get(key);
+      if (prev !== undefined && next.version <= prev.version) return;
+      cache.set(key, next);
+      let change: SnapshotChange | undefined;
+      if (prev !== undefined) {
+        change = diffSnapshots(key, prev, next);
+        if (change.transitions !== undefined) transitions.set(key, [...change.transitions.reverse(), ...(transitions.get(key) ?? [])].slice(0, keep));
+      }
+      for (const a of interested) {
+        if (a.closed) continue;
+        if (a.shops.has(key) && change !== undefined) deliver(a, "change", change);
+        else if (a.shops.size < maxShops || a.shops.has(key)) sendSnapshot(a, key, next);
+      }
+    });
+  };
+
+  const ensureSubscribed = (): Promise<void> => {
+    subscribed ??= (async () => {
+      // A connection in subscribe mode can run no other command: the hub's own, never the shared client.
+      const sub = o.redis.duplicate();
+      subscriber = sub;
+      sub.on("message", (_channel: string, message: string) => refresh(message));
+      let first = true;
+      sub.on("ready", () => {
+        // After a reconnect, announcements made while it was down are lost: re-read every shop on a board.
+        if (!first) for (const key of cache.keys()) refresh(key);
+        first = false;
+      });
+      sub.on("error", (err: Error) => o.logger.warn({ err: err.message }, "board: snapshot subscriber error"));
+      await sub.subscribe(keys.channel());
+    })();
+    return subscribed;
+  };
+
+  return {
+    async attach(client) {
+      await ensureSubscribed();
+      const a: Attached = { client, shops: new Set(), closed: false };
+      clients.add(a);
+      const all = await o.redis.zrange(keys.shops(), 0, -1);
+      const visible = all.filter((k) => allows(a, k)).sort();
+      const mine = visible.slice(0, maxShops);
+      await Promise.all(
+        mine.map((key) =>
+          inShopQueue(key, async () => {
+            if (a.closed || a.shops.has(key)) return;
+            let s = cache.get(key);
+            if (s === undefined) {
+              const fresh = await read(key);
+              if (fresh === null) return;
+              s = cache.get(key) ?? fresh;
+              cache.set(key, s);
+            }
+            sendSnapshot(a, key, s);
+          }),
+        ),
+      );
+      return { shops: mine.length, truncated: visible.length > mine.length, detach: () => drop(a) };
+    },
+    async close() {
+      for (const a of clients) drop(a);
+      const sub = subscriber;
+      subscriber = undefined;
+      subscribed = undefined;
+      if (sub !== undefined) await sub.quit().catch(() => sub.disconnect());
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Types of i18n.js for the gateway's TypeScript tests (the page runs the .js as is).
+export const LANGS: string[];
+export function strings(lang: string): Record<string, unknown>;
+export function metricTitle(lang: string, name: string, meta?: { title?: string }): string;
+export function formatValue(lang: string, unit: string, v: number | null | undefined): string;
+export function headroomWords(lang: string, headroom: number | null | undefined, meta?: { kind: string; window: string }): string | null;
+export function formatCountdown(lang: string, ms: number): string;
+export function formatTime(lang: string, ms: number): string;

@@ -1,0 +1,181 @@
+// Words and number formats of the board, zh-CN (default) and English. Pure: unit-tested in Node.
+
+const EN_TITLES = {
+  aftersale_rejection_rate: "After-sale rejection rate",
+  aftersale_satisfaction_rate: "After-sale satisfaction",
+  avg_response_seconds: "Average response time",
+  awaiting_feedback_rate: "Awaiting-customer rate",
+  bad_review_rate: "Bad review rate",
+  delivery_hours: "Pickup-to-delivery time",
+  first_response_30s_rate: "30 s first response rate",
+  human_good_review_rate: "Agent good review rate",
+  human_reply_3min_rate: "Human reply within 3 min",
+  intervention_rate: "Platform intervention rate",
+  merchant_dispute_rate: "Merchant-liable dispute rate",
+  overdue_refund_count: "Overdue refunds",
+  pickup_24h_rate: "Pickup within 24 h",
+  platform_help_rate: "Platform help rate",
+  quality_return_rate: "Quality return rate",
+  refund_only_completion_hours: "Refund-only completion time",
+  return_refund_completion_hours: "Return-refund completion time",
+  service_process_20min_rate: "Processed within 20 min",
+  service_review_20min_rate: "Reviewed within 20 min",
+  service_score: "After-sale service score",
+  session_unsatisfied_rate: "Unsatisfied session rate",
+  shipping_negative_feedback_rate: "Shipping complaint rate",
+  stalled_shipments: "Stalled shipments",
+};
+
+/** What one "bad item" of a metric kind is called, for the headroom sentence. */
+const BAD_ITEM = {
+  "zh-CN": { reply_consumer_day: "次超时", first_response_sessions: "次超时", pickup_rate: "单揽收超时", first_review_rate: "个差评", rating_share: "个差评", business_time_rate: "单超时", "*": "个不达标" },
+  en: { reply_consumer_day: ["miss", "misses"], first_response_sessions: ["miss", "misses"], pickup_rate: ["late pickup", "late pickups"], first_review_rate: ["bad review", "bad reviews"], rating_share: ["bad rating", "bad ratings"], business_time_rate: ["late case", "late cases"], "*": ["bad item", "bad items"] },
+};
+
+const STRINGS = {
+  "zh-CN": {
+    title: "ScoreGuard 店铺看板",
+    tokenPrompt: "输入 API 令牌（只保存在本浏览器）",
+    tokenPlaceholder: "API 令牌",
+    connect: "连接",
+    forget: "退出令牌",
+    badToken: "令牌无效，请重新输入",
+    lang: "English",
+    connecting: "连接中…",
+    open: "实时",
+    reconnecting: "连接断开，正在重连…",
+    noShops: "此令牌可见的店铺还没有数据",
+    truncated: (n) => `只显示前 ${n} 个店铺`,
+    overview: "全部店铺",
+    queue: "待处理队列",
+    queueEmpty: "没有待处理事项",
+    alerts: "正在告警",
+    noAlerts: "没有告警",
+    transitions: "最近变化",
+    noTransitions: "暂无变化",
+    pending: (n) => `${n} 项待处理`,
+    firing: (n) => `${n} 条告警`,
+    threshold: "红线",
+    target: "目标",
+    none: "无",
+    asOf: "计算于",
+    status: { ok: "正常", warning: "预警", breach: "越线", no_data: "无数据" },
+    item: { consumer: "咨询", order: "订单", aftersale: "售后" },
+    overdue: "已超时",
+    kind: { threshold: "越线", at_risk: "即将越线" },
+    severity: { warning: "预警", critical: "严重" },
+    firingWord: "开始告警",
+    resolvedWord: "告警解除",
+    back: "← 全部店铺",
+    scoreCap: (n) => `得分上限 ${n}`,
+  },
+  en: {
+    title: "ScoreGuard shop board",
+    tokenPrompt: "Enter an API token (kept in this browser only)",
+    tokenPlaceholder: "API token",
+    connect: "Connect",
+    forget: "Forget token",
+    badToken: "Unknown token, enter another",
+    lang: "中文",
+    connecting: "connecting…",
+    open: "live",
+    reconnecting: "disconnected, reconnecting…",
+    noShops: "No shop this token can see has data yet",
+    truncated: (n) => `Showing the first ${n} shops`,
+    overview: "All shops",
+    queue: "Live queue",
+    queueEmpty: "Nothing pending",
+    alerts: "Firing alerts",
+    noAlerts: "No alert firing",
+    transitions: "Recent transitions",
+    noTransitions: "No transition yet",
+    pending: (n) => `${n} pending`,
+    firing: (n) => `${n} firing`,
+    threshold: "line",
+    target: "target",
+    none: "none",
+    asOf: "as of",
+    status: { ok: "OK", warning: "warning", breach: "breach", no_data: "no data" },
+    item: { consumer: "consultation", order: "order", aftersale: "after-sale" },
+    overdue: "overdue",
+    kind: { threshold: "breach", at_risk: "at risk" },
+    severity: { warning: "warning", critical: "critical" },
+    firingWord: "firing",
+    resolvedWord: "resolved",
+    back: "← All shops",
+    scoreCap: (n) => `score capped at ${n}`,
+  },
+};
+
+export const LANGS = ["zh-CN", "en"];
+
+export function strings(lang) {
+  return STRINGS[lang] ?? STRINGS["zh-CN"];
+}
+
+export function metricTitle(lang, name, meta) {
+  if (lang === "en") return EN_TITLES[name] ?? name.replace(/_/g, " ");
+  return meta?.title ?? name;
+}
+
+/** A value in its unit: ratios as percentages, durations with their unit, counts as integers. */
+export function formatValue(lang, unit, v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  switch (unit) {
+    case "ratio": {
+      const pct = v * 100;
+      const digits = pct !== 0 && Math.abs(pct) < 1 ? 2 : 1;
+      return `${pct.toFixed(digits).replace(/\.0+$/, "")}%`;
+    }
+    case "hours":
+      return lang === "en" ? `${v.toFixed(1)} h` : `${v.toFixed(1)} 小时`;
+    case "seconds":
+      return lang === "en" ? `${Math.round(v)} s` : `${Math.round(v)} 秒`;
+    default:
+      return String(Math.round(v * 100) / 100);
+  }
+}
+
+const WINDOW_WORDS = {
+  "zh-CN": { day: "今天", "30d": "30天内", month: "本月", now: "" },
+  en: { day: "today", "30d": "in the 30-day window", month: "this month", now: "" },
+};
+
+/**
+ * The headroom as a sentence: "2 more misses allowed today" / "今天还能再有 2 次超时". Null when the metric
+ * reports none (no threshold, or no data yet).
+ */
+export function headroomWords(lang, headroom, meta) {
+  if (headroom === undefined || headroom === null || meta === undefined) return null;
+  const win = (WINDOW_WORDS[lang] ?? WINDOW_WORDS["zh-CN"])[meta.window] ?? "";
+  if (lang === "en") {
+    const [one, many] = BAD_ITEM.en[meta.kind] ?? BAD_ITEM.en["*"];
+    if (headroom < 0) return "over the line";
+    if (headroom === 0) return `no ${many} left ${win}`.trim();
+    return `${headroom} more ${headroom === 1 ? one : many} allowed ${win}`.trim();
+  }
+  const noun = BAD_ITEM["zh-CN"][meta.kind] ?? BAD_ITEM["zh-CN"]["*"];
+  if (headroom < 0) return "已越过红线";
+  if (headroom === 0) return `${win}已无余量，再有 1 ${noun}即越线`;
+  return `${win}还能再有 ${headroom} ${noun}`;
+}
+
+/** A countdown: "2:35", "1:02:05", or with days "1天 02:05:00" / "1d 02:05:00". */
+export function formatCountdown(lang, ms) {
+  const neg = ms < 0;
+  let s = Math.floor(Math.abs(ms) / 1000);
+  const d = Math.floor(s / 86_400);
+  s -= d * 86_400;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const two = (n) => String(n).padStart(2, "0");
+  let out = h > 0 || d > 0 ? `${d > 0 ? two(h) : h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
+  if (d > 0) out = `${d}${lang === "en" ? "d" : "天"} ${out}`;
+  return neg ? `-${out}` : out;
+}
+
+/** A clock time in Asia/Shanghai (the platforms' time zone), whatever the screen's zone. */
+export function formatTime(lang, ms) {
+  return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(new Date(ms));
+}

@@ -1,0 +1,20 @@
+// Types of model.js for the gateway's TypeScript tests (the page itself runs the .js as is: no build step).
+import type { DueItem, FiringAlert, StoredSnapshot } from "@sg/events";
+import type { SnapshotChange, Transition } from "../snapshot-diff.js";
+import type { MetricMeta } from "../metric-meta.js";
+
+export const KEEP_TRANSITIONS: number;
+export function dueKey(d: Pick<DueItem, "metric" | "item" | "id">): string;
+export function alertKey(a: Pick<FiringAlert, "metric" | "kind">): string;
+export interface BoardShop {
+  key: string;
+  snapshot: StoredSnapshot;
+  meta: Record<string, MetricMeta>;
+  transitions: Transition[];
+}
+export interface BoardModel {
+  shops: Map<string, BoardShop>;
+}
+export function createModel(): BoardModel;
+export function applySnapshot(model: BoardModel, msg: { shop: string; snapshot: StoredSnapshot; meta?: Record<string, MetricMeta>; transitions?: Transition[] }): void;
+export function applyChange(model: BoardModel, change: SnapshotChange): boolean;

@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { pollUntil, testInfra } from "@sg/test";
+import { recordFaults } from "../../../test/src/faults/summary.js";
+import { startService, type ServiceProcess } from "../../../test/src/faults/processes.js";
+import { startWebhookReceiver } from "../../../test/robots/index.js";
+import { createKeys } from "./keys.js";
+import type { GroupState } from "./model/group.js";
+import { alert, startHarness } from "../testing/harness.js";
+
+/**
+ * Issue 9: the notifier process SIGKILLed while it holds a group inside group_wait (no chance to clean up),
+ * then started again: the group is sent once, with what it held and what arrived while no notifier ran.
+ */
+describe("notifier SIGKILL mid-group", () => {
+  it("sends the held group exactly once after a restart", async () => {
+    const { brokers, redisUrl } = testInfra();
+    const h = await startHarness();
+    const hook = await startWebhookReceiver();
+    const dir = mkdtempSync(join(tmpdir(), "sg-nkill-"));
+    const configPath = join(dir, "scoreguard.yaml");
+    writeFileSync(configPath, [
+      "receivers:",
+      `  hook: { type: webhook, url: "${hook.url}" }`,
+      "routes:",
+      "  - match: { shop: [nk] }",
+      "    receivers: [hook]",
+      "    groupWait: 10s",
+      "    groupInterval: 2s",
+      "",
+    ].join("\n"));
+    const env = {
+      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, SCOREGUARD_CONFIG: configPath, TOPIC_PREFIX: h.topicPrefix,
+      KEY_PREFIX: h.keyPrefix, NOTIFIER_GROUP: `${h.keyPrefix}-group`, NOTIFIER_PORT: "0", NOTIFIER_TICK_MS: "100", LOG_LEVEL: "warn",
+    };
+    let svc: ServiceProcess = startService("services/notifier/src/main.ts", env);
+    let crashes = 0;
+    try {
+      const a = alert({ shopId: "nk", metric: "human_reply_3min_rate" });
+      const b = alert({ shopId: "nk", metric: "human_good_review_rate", severity: "warning" });
+      await h.publish([a, b]);
+      const groupKey = createKeys(h.keyPrefix).group("r0|shop=kuaishou%3Ank");
+      await pollUntil(
+        async () => {
+          const json = await h.redis.hget(groupKey, "state");
+          return json !== null && Object.keys((JSON.parse(json) as GroupState).alerts).length === 2;
+        },
+        { timeoutMs: 90_000, message: "both alerts grouped in Redis" },
+      );
+      if (svc.exitedOnItsOwn) crashes++;
+      await svc.kill("SIGKILL");
+      expect(hook.bodies).toEqual([]); // killed inside group_wait
+
+      const c = alert({ shopId: "nk", metric: "pickup_24h_rate", platform: "kuaishou", value: 0.85, threshold: 0.9, target: 0.95 });
+      await h.publish([c]);
+      svc = startService("services/notifier/src/main.ts", env);
+      const body = await pollUntil(() => hook.bodies[0], { timeoutMs: 90_000, message: "the group was sent after the restart" });
+      expect(body.alerts.map((x) => x.labels.metric).sort()).toEqual(["human_good_review_rate", "human_reply_3min_rate", "pickup_24h_rate"]);
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(hook.bodies).toHaveLength(1);
+      if (svc.exitedOnItsOwn) crashes++;
+      expect(crashes).toBe(0);
+      recordFaults("notifier-sigkill", { faultsInjected: 1, eventsAcknowledged: 0, eventsApplied: 0, alertsExpected: 3, alertsDelivered: body.alerts.length, crashes });
+    } finally {
+      await svc.kill("SIGTERM");
+      await hook.close();
+      await h.close();
+    }
+  });
+});

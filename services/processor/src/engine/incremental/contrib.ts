@@ -1,0 +1,326 @@
+import { SHANGHAI_OFFSET_MS } from "@sg/events";
+import { durationMs, type MetricDef, type RulePack } from "@sg/rules";
+import { addBusinessTime, businessTime, DAY, dailyHours, inHours } from "../calendar.js";
+import { sessions, waits } from "../chat.js";
+import { firstWaitEnd } from "../kinds/aftersale-awaiting-hours.js";
+import { inStock } from "../kinds/order-kinds.js";
+import {
+  aftersaleFacts, consumerFacts, orderFacts, ratingFacts,
+  type AftersaleRec, type AftersaleSummary, type ConsumerRec, type EntityRec, type OrderRec,
+} from "./records.js";
+
+/**
+ * An entity's contribution to the shop's aggregates at a moment (architecture.md "Bounded state, bounded
+ * work"). The shop's aggregates are always the sum of its entities' contributions, each computed from the
+ * entity's stored record at the time it was last computed; a change of record (an event, a deadline that
+ * passes, a compaction, an expiry) applies the difference of the two contributions.
+ *
+ * Keys:
+ * - `agg`: `<day>|<metric>|<field>` → amount, where day is the Asia/Shanghai day number (dayNumber) and
+ *   metric the metric's position in its rule pack. Fields: `n` numerator (a count, or a sum in ms), `d`
+ *   denominator, `b` bad items, `v` a count's value, `o`/`s` the number and summed start times of waits
+ *   still open (their time grows with the clock: numerator + o × asOf − s).
+ * - `cur`: `<metric>|<field>` → amount, for `now` windows (stalled shipments).
+ * - `pend`: `<metric>|<day or ->|<extra>|<entity key>` → deadline of a pending item.
+ * - `next`: the first moment after `asOf` at which this contribution changes without an event.
+ */
+export interface Contribution {
+  agg: Map<string, number>;
+  cur: Map<string, number>;
+  pend: Map<string, number>;
+  next: number | undefined;
+}
+
+export function dayNumber(ms: number): number {
+  return Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY);
+}
+
+/** The pack's metrics with their positions, computed once per pack. */
+const indexed = new WeakMap<RulePack, [number, MetricDef][]>();
+export function packMetrics(pack: RulePack): [number, MetricDef][] {
+  let m = indexed.get(pack);
+  if (!m) indexed.set(pack, (m = Object.values(pack.metrics).map((d, i) => [i, d])));
+  return m;
+}
+
+class Builder {
+  readonly c: Contribution = { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
+  constructor(private readonly asOf: number) {}
+  add(at: number, metric: number, field: string, amount = 1): void {
+    if (amount === 0) return;
+    const k = `${dayNumber(at)}|${metric}|${field}`;
+    this.c.agg.set(k, (this.c.agg.get(k) ?? 0) + amount);
+  }
+  cur(metric: number, field: string, amount = 1): void {
+    const k = `${metric}|${field}`;
+    this.c.cur.set(k, (this.c.cur.get(k) ?? 0) + amount);
+  }
+  /** A pending item; `dayOf` is the moment whose day filters it (day windows), or undefined. */
+  pending(metric: number, dayOf: number | undefined, extra: string | number, key: string, deadline: number): void {
+    this.c.pend.set(`${metric}|${dayOf === undefined ? "-" : dayNumber(dayOf)}|${extra}|${key}`, deadline);
+    this.wake(deadline);
+  }
+  wake(t: number): void {
+    if (t > this.asOf && (this.c.next === undefined || t < this.c.next)) this.c.next = t;
+  }
+}
+
+/** Summaries in the order the reference model sees them: by (request time, request event id). */
+function sortedSummaries(o: OrderRec): AftersaleSummary[] {
+  return Object.values(o.as ?? {}).sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+}
+
+function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: number): Contribution {
+  const b = new Builder(asOf);
+  const o = orderFacts(key.slice(2), rec);
+  const summaries = sortedSummaries(rec);
+  for (const [i, def] of packMetrics(pack)) {
+    switch (def.kind) {
+      case "first_review_rate":
+        if (o.signedAt !== undefined) b.add(o.signedAt, i, "d");
+        if (o.firstReview && o.firstReview.rating === def.params.rating) b.add(o.firstReview.at, i, "n");
+        break;
+      case "quality_return_rate": {
+        if (o.signedAt === undefined) break;
+        b.add(o.signedAt, i, "d");
+        const first = summaries[0];
+        if (!first) break;
+        const [, , kind, reason, afterShipment] = first;
+        const kindOk = def.params.kinds.includes(kind as never) && (kind !== "refund_only" || !def.params.refundOnlyAfterShipmentOnly || afterShipment === 1);
+        if (kindOk && def.params.reasons.includes(reason)) b.add(o.signedAt, i, "n");
+        break;
+      }
+      case "pickup_rate": {
+        if (o.paidAt === undefined || !inStock(o)) break;
+        const deadline = o.paidAt + durationMs(def.params.deadline);
+        const pickup = o.pickedUpAt;
+        const c = o.cancelledAt;
+        if (c !== undefined && (pickup === undefined || c < pickup) && c < deadline) break;
+        if (pickup !== undefined && pickup <= deadline) {
+          b.add(pickup, i, "n");
+          b.add(pickup, i, "d");
+        } else if (deadline <= asOf) b.add(deadline, i, "d");
+        else b.pending(i, undefined, "", key, deadline);
+        break;
+      }
+      case "delivery_hours":
+        if (o.signedAt !== undefined && o.pickedUpAt !== undefined) {
+          b.add(o.signedAt, i, "n", o.signedAt - o.pickedUpAt);
+          b.add(o.signedAt, i, "d");
+        }
+        break;
+      case "shipping_feedback_rate": {
+        if (o.paidAt === undefined) break;
+        b.add(o.paidAt, i, "d");
+        const grace = durationMs(def.params.presaleGrace);
+        const paidAt = o.paidAt;
+        const counted = o.feedback.some((f) => {
+          if (f.reason !== "slow_shipping") return true;
+          if (inStock(o) && o.promisedShipBy !== undefined && f.at <= o.promisedShipBy) return false;
+          if (o.presale && f.at <= paidAt + grace) return false;
+          return true;
+        });
+        if (counted) b.add(paidAt, i, "n");
+        break;
+      }
+      case "aftersale_rejection_rate": {
+        let deciding: AftersaleSummary | undefined;
+        for (const s of summaries) {
+          const [, , , , afterShipment, overdueEntry, cancelledFirst, last, liability] = s;
+          if (afterShipment !== 1 || cancelledFirst === 1) continue;
+          const liable = liability !== "" && def.params.liable.includes(liability as never);
+          if (overdueEntry === 1 && last === "refuse" && !liable) continue;
+          deciding = s;
+        }
+        if (!deciding || deciding[9] === -1) break;
+        b.add(deciding[9], i, "d");
+        if (deciding[7] === "refuse") b.add(deciding[9], i, "n");
+        break;
+      }
+      case "platform_help_rate":
+        if (o.paidAt === undefined) break;
+        b.add(o.paidAt, i, "d");
+        if (o.complaints.length > 0 || summaries.some((s) => s[8] !== "" && def.params.liable.includes(s[8] as never))) b.add(o.paidAt, i, "n");
+        break;
+      case "intervention_rate":
+        if (o.paidAt === undefined) break;
+        b.add(o.paidAt, i, "d");
+        if (summaries.some((s) => s[10] === 1)) b.add(o.paidAt, i, "n");
+        break;
+      case "stalled_shipments": {
+        if (o.pickedUpAt === undefined || o.signedAt !== undefined || o.lastTrackAt === undefined) break;
+        const stallAt = o.lastTrackAt + durationMs(def.params.stallAfter);
+        if (asOf >= stallAt) b.cur(i, "v");
+        else b.wake(stallAt);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return b.c;
+}
+
+function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, asOf: number): Contribution {
+  const b = new Builder(asOf);
+  const a = aftersaleFacts(key.slice(2), rec);
+  const liabilityOf = () => a.arbitrated[a.arbitrated.length - 1]?.liability;
+  for (const [i, def] of packMetrics(pack)) {
+    switch (def.kind) {
+      case "aftersale_awaiting_hours": {
+        if (!a.requested || !def.params.kinds.includes(a.requested.kind as never)) break;
+        const completed = a.completed[0];
+        if (!completed) break;
+        if (!def.params.includeIntervened && a.intervened.length > 0) break;
+        b.add(completed.at, i, "d");
+        // Awaiting-merchant time (metrics.md "Shared definitions"); a wait with no end grows with the clock.
+        const ends = [...a.acted.map((x) => x.at), ...a.completed.map((x) => x.at), ...a.cancelled].sort((x, y) => x - y);
+        for (const open of [a.requested.at, ...a.returnSigned]) {
+          const end = ends.find((t) => t >= open);
+          if (end !== undefined) b.add(completed.at, i, "n", end - open);
+          else {
+            b.add(completed.at, i, "o");
+            b.add(completed.at, i, "s", open);
+          }
+        }
+        break;
+      }
+      case "dispute_rate": {
+        const completed = a.completed[0];
+        if (!completed) break;
+        b.add(completed.at, i, "d");
+        const l = liabilityOf();
+        if (l !== undefined && def.params.liable.includes(l as never)) b.add(completed.at, i, "n");
+        break;
+      }
+      case "business_time_rate": {
+        const start = def.params.from === "requested" ? a.requested?.at : a.ready[0];
+        if (start === undefined) break;
+        const end = def.params.to === "first_merchant_acted" ? a.acted[0]?.at : a.processed[0];
+        const hours = dailyHours(def.params.businessHours);
+        const limit = durationMs(def.params.limit);
+        if (end === undefined) {
+          const deadline = addBusinessTime(start, limit, hours);
+          if (deadline > asOf) b.pending(i, undefined, "", key, deadline);
+          break;
+        }
+        b.add(end, i, "d");
+        if (businessTime(start, end, hours) <= limit) b.add(end, i, "n");
+        break;
+      }
+      case "ever_state_rate": {
+        const reviewed = a.acted[0]?.at;
+        if (reviewed === undefined) break;
+        b.add(reviewed, i, "d");
+        if (a.awaitingCustomer.length > 0) b.add(reviewed, i, "n");
+        break;
+      }
+      case "overdue_refund_count": {
+        if (!a.requested) break;
+        const deadline = a.requested.at + durationMs(def.params.deadline);
+        const end = firstWaitEnd(a);
+        const overdue = end !== undefined ? end > deadline : deadline <= asOf;
+        if (overdue) b.add(deadline, i, "v");
+        else if (end === undefined) b.pending(i, undefined, "", key, deadline);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return b.c;
+}
+
+function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asOf: number): Contribution {
+  const b = new Builder(asOf);
+  // An exclusion removes every chat and rating contribution of the consumer (metrics.md "Excluded consumer").
+  if (rec.ex !== undefined) return b.c;
+  const id = key.slice(2);
+  const c = consumerFacts(id, rec);
+  let ws: ReturnType<typeof waits> | undefined;
+  const allWaits = () => (ws ??= waits(c));
+  for (const [i, def] of packMetrics(pack)) {
+    switch (def.kind) {
+      case "reply_consumer_day": {
+        const deadlineMs = durationMs(def.params.deadline);
+        const hours = dailyHours(def.params.serviceHours);
+        // Per consumer-day: counted, missed, and the first pending deadline.
+        const days = new Map<number, { open: number; missed: boolean; pending?: number }>();
+        for (const w of allWaits()) {
+          if (!inHours(w.open, hours)) continue;
+          const d = dayNumber(w.open);
+          let s = days.get(d);
+          if (!s) days.set(d, (s = { open: w.open, missed: false }));
+          const deadline = w.open + deadlineMs;
+          if (w.end !== undefined ? w.end > deadline : deadline <= asOf) s.missed = true;
+          else if (w.end === undefined) s.pending = Math.min(s.pending ?? deadline, deadline);
+        }
+        for (const s of days.values()) {
+          b.add(s.open, i, "d");
+          if (s.missed) b.add(s.open, i, "b");
+          if (s.pending !== undefined) {
+            // A consumer with a missed wait is bad already; their open wait is not pending any more (reference).
+            if (!s.missed) b.pending(i, s.open, "", key, s.pending);
+            else b.wake(s.pending);
+          }
+        }
+        break;
+      }
+      case "avg_response_seconds": {
+        const cap = durationMs(def.params.cap);
+        const hours = dailyHours(def.params.serviceHours);
+        for (const w of allWaits()) {
+          if (!inHours(w.open, hours)) continue;
+          if (w.end !== undefined) {
+            b.add(w.open, i, "n", Math.min(w.end - w.open, cap));
+            b.add(w.open, i, "d");
+          } else if (w.open + cap <= asOf) {
+            b.add(w.open, i, "n", cap);
+            b.add(w.open, i, "d");
+          } else b.pending(i, w.open, w.open, key, w.open + cap);
+        }
+        break;
+      }
+      case "first_response_sessions": {
+        const within = durationMs(def.params.responseWithin);
+        const hours = dailyHours(def.params.serviceHours);
+        for (const s of sessions(c, durationMs(def.params.sessionGap))) {
+          if (!inHours(s.open, hours)) continue;
+          const deadline = s.open + within;
+          if (s.firstReply !== undefined && s.firstReply <= deadline) {
+            b.add(s.open, i, "n");
+            b.add(s.open, i, "d");
+          } else if (s.firstReply !== undefined || deadline <= asOf) b.add(s.open, i, "d");
+          else b.pending(i, s.open, s.open, key, deadline);
+        }
+        break;
+      }
+      case "rating_share": {
+        const hours = def.params.serviceHours ? dailyHours(def.params.serviceHours) : undefined;
+        for (const r of ratingFacts(id, rec)) {
+          if (r.robot || (hours && !inHours(r.cardSentAt, hours)) || !def.params.ratings.includes(r.rating)) continue;
+          b.add(r.cardSentAt, i, "d");
+          if (def.params.good.includes(r.rating)) b.add(r.cardSentAt, i, "n");
+        }
+        break;
+      }
+      case "jd_service_score":
+        // The satisfaction component counts bad ratings when there are few (metrics.md jd@2023-01).
+        for (const r of ratingFacts(id, rec)) {
+          if (!r.robot && def.params.satisfaction.badRatings.includes(r.rating)) b.add(r.cardSentAt, i, "b");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return b.c;
+}
+
+/** The contribution of one entity record at `asOf` (an absent record contributes nothing). */
+export function contribution(key: string, rec: EntityRec | undefined, pack: RulePack, asOf: number): Contribution {
+  if (rec === undefined) return { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
+  if (key.startsWith("o:")) return orderContribution(key, rec as OrderRec, pack, asOf);
+  if (key.startsWith("a:")) return aftersaleContribution(key, rec as AftersaleRec, pack, asOf);
+  return consumerContribution(key, rec as ConsumerRec, pack, asOf);
+}

@@ -1,0 +1,177 @@
+import type { CanonicalEvent } from "@sg/events";
+import type { RulePack } from "@sg/rules";
+import { DAY } from "../calendar.js";
+import { contribution, dayNumber, type Contribution } from "./contrib.js";
+import {
+  aftersaleSummary, entityOf, foldEvent, recordTimes,
+  type AftersaleRec, type ConsumerRec, type EntityRec, type OrderRec,
+} from "./records.js";
+
+/** A record as stored: the facts and the moment its contribution was last computed. */
+export interface StoredRecord {
+  rec: EntityRec;
+  calcAt: number;
+}
+
+/** What one shop's apply or timer pass changes, applied atomically by commitEntities.lua. */
+export interface ShopDelta {
+  /** Entity key → new stored record, or null to delete it. */
+  records: Map<string, StoredRecord | null>;
+  /** afterSaleId → orderId, for after-sales whose request names their order. */
+  links: Map<string, string>;
+  /** Entity key → next moment its contribution changes by itself (or it expires), or null: none. */
+  timers: Map<string, number | null>;
+  pendDel: Set<string>;
+  pendAdd: Map<string, number>;
+  cur: Map<string, number>;
+  /** Day number → field → delta. */
+  agg: Map<number, Map<string, number>>;
+  /** Entities whose record changed (the rest were duplicates or changed nothing). */
+  changed: number;
+}
+
+/** An entity is kept until 31 days (and a day of slack) after its last fact; while open, 90 days after its first. */
+export const CLOSED_KEEP_MS = 32 * DAY;
+export const OPEN_KEEP_MS = 90 * DAY;
+/** Events older than this can change no window and no kept entity: they are dropped as `expired`. */
+export const EXPIRED_AFTER_MS = OPEN_KEEP_MS;
+
+function isClosed(key: string, rec: EntityRec): boolean {
+  if (key.startsWith("o:")) {
+    const o = rec as OrderRec;
+    return o.g !== undefined || o.c !== undefined;
+  }
+  if (key.startsWith("a:")) {
+    const a = rec as AftersaleRec;
+    return (a.cp?.length ?? 0) > 0 || (a.cn?.length ?? 0) > 0;
+  }
+  return true;
+}
+
+/** When the entity's facts can no longer count in any window (architecture.md "retention by entity"). */
+export function expireAt(key: string, rec: EntityRec): number {
+  const times = recordTimes(key, rec);
+  if (times.length === 0) return 0;
+  const last = Math.max(...times);
+  return isClosed(key, rec) ? last + CLOSED_KEEP_MS : Math.max(Math.min(...times) + OPEN_KEEP_MS, last + CLOSED_KEEP_MS);
+}
+
+/**
+ * Drops a consumer's chat facts from before `cutoff` (00:00 of yesterday) that no result of today or later
+ * can depend on (the rule of state/chat-compaction.ts, on records): the last reply R before the cutoff,
+ * the consumer messages after R, and the human-stage marks after R or at the last mark at or before R are
+ * kept. Ratings are kept 62 days (month windows).
+ */
+export function compactConsumer(c: ConsumerRec, cutoff: number): ConsumerRec {
+  const firstMsg = c.m?.[0]?.[0] ?? Infinity;
+  const firstMark = Math.min(c.t?.[0] ?? Infinity, c.x?.[0] ?? Infinity);
+  const firstRating = c.r?.length ? Math.min(...c.r.map((r) => r[2])) : Infinity;
+  if (firstMsg >= cutoff && firstMark >= cutoff && firstRating >= cutoff - 61 * DAY) return c;
+  let r = -Infinity;
+  for (const [t, k] of c.m ?? []) if (k === "r" && t < cutoff && t > r) r = t;
+  let lastMark = -Infinity;
+  for (const t of [...(c.t ?? []), ...(c.x ?? [])]) if (t <= r && t > lastMark) lastMark = t;
+  const keepMark = (t: number) => t >= cutoff || t > r || t === lastMark;
+  const out: ConsumerRec = { ...c };
+  out.m = (c.m ?? []).filter(([t, k]) => t >= cutoff || (k === "r" && t === r) || (k === "c" && t > r));
+  out.t = (c.t ?? []).filter(keepMark);
+  out.x = (c.x ?? []).filter(keepMark);
+  out.r = (c.r ?? []).filter((x) => x[2] >= cutoff - 61 * DAY);
+  for (const f of ["m", "t", "x", "r"] as const) if (out[f]?.length === 0) delete out[f];
+  return out;
+}
+
+function chatCutoff(now: number): number {
+  return (dayNumber(now) - 1) * DAY - 8 * 3_600_000;
+}
+
+function addTo<K>(m: Map<K, number>, k: K, v: number): void {
+  if (v === 0) return;
+  const x = (m.get(k) ?? 0) + v;
+  if (x === 0) m.delete(k);
+  else m.set(k, x);
+}
+
+/**
+ * Folds one shop's events into its loaded records, recomputes the contributions of every entity that
+ * changed or whose timer is due (`recompute`), and returns the differences to apply. Pure: the same loaded
+ * state, events and `now` always give the same delta.
+ *
+ * `loaded` must hold every entity the events touch, and the order of every after-sale that names one
+ * (loadEntities.lua brings both).
+ */
+export function computeDelta(
+  pack: RulePack,
+  loaded: ReadonlyMap<string, StoredRecord | undefined>,
+  events: readonly { event: CanonicalEvent; atMs: number }[],
+  now: number,
+  recompute: Iterable<string> = [],
+): ShopDelta {
+  const current = new Map<string, EntityRec | undefined>();
+  const get = (k: string) => (current.has(k) ? current.get(k) : loaded.get(k)?.rec);
+  const links = new Map<string, string>();
+  for (const { event, atMs } of events) {
+    const key = entityOf(event);
+    current.set(key, foldEvent(key, get(key), event, atMs));
+  }
+  // An after-sale that names its order updates the order's summary of it.
+  for (const [key, rec] of [...current]) {
+    if (!key.startsWith("a:") || !rec) continue;
+    const a = rec as AftersaleRec;
+    if (!a.q) continue;
+    const orderKey = `o:${a.q[2]}`;
+    const id = key.slice(2);
+    links.set(id, a.q[2]);
+    const summary = aftersaleSummary(a);
+    const order = (get(orderKey) ?? {}) as OrderRec;
+    if (JSON.stringify(order.as?.[id]) !== JSON.stringify(summary)) {
+      current.set(orderKey, { ...order, as: { ...(order.as ?? {}), [id]: summary! } });
+    }
+  }
+  const delta: ShopDelta = {
+    records: new Map(), links, timers: new Map(), pendDel: new Set(), pendAdd: new Map(), cur: new Map(), agg: new Map(), changed: 0,
+  };
+  const keys = new Set<string>(recompute);
+  for (const [k, rec] of current) {
+    if (JSON.stringify(rec) !== JSON.stringify(loaded.get(k)?.rec)) {
+      keys.add(k);
+      delta.changed++;
+    }
+  }
+  for (const key of keys) {
+    const before = loaded.get(key);
+    let rec = get(key);
+    if (rec && key.startsWith("c:")) rec = compactConsumer(rec as ConsumerRec, chatCutoff(now));
+    const expires = rec ? expireAt(key, rec) : 0;
+    if (rec && now >= expires) rec = undefined;
+    const old = contribution(key, before?.rec, pack, before?.calcAt ?? now);
+    const next = contribution(key, rec, pack, now);
+    applyDifference(delta, old, next);
+    if (rec) {
+      delta.records.set(key, { rec, calcAt: now });
+      delta.timers.set(key, next.next === undefined ? expires : Math.min(next.next, expires));
+    } else if (before) {
+      delta.records.set(key, null);
+      delta.timers.set(key, null);
+    }
+  }
+  return delta;
+}
+
+function applyDifference(delta: ShopDelta, old: Contribution, next: Contribution): void {
+  for (const [k, v] of old.agg) addAgg(delta, k, -v);
+  for (const [k, v] of next.agg) addAgg(delta, k, v);
+  for (const [k, v] of old.cur) addTo(delta.cur, k, -v);
+  for (const [k, v] of next.cur) addTo(delta.cur, k, v);
+  for (const m of old.pend.keys()) if (!next.pend.has(m)) delta.pendDel.add(m);
+  for (const [m, d] of next.pend) if (old.pend.get(m) !== d) delta.pendAdd.set(m, d);
+}
+
+function addAgg(delta: ShopDelta, key: string, v: number): void {
+  const i = key.indexOf("|");
+  const day = Number(key.slice(0, i));
+  let m = delta.agg.get(day);
+  if (!m) delta.agg.set(day, (m = new Map<string, number>()));
+  addTo(m, key.slice(i + 1), v);
+  if (m.size === 0) delta.agg.delete(day);
+}

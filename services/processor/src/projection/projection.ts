@@ -1,0 +1,62 @@
+import { snapshotKeys, StoredSnapshot, toShanghaiIso, type DueItem, type ShopSnapshot } from "@sg/events";
+import { defineLuaScripts, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
+
+/** Projection keys live as long as the shop's state (a day past the 31-day windows). */
+const TTL_SECONDS = 32 * 86_400;
+
+const LUA_DIR = new URL("./lua/", import.meta.url);
+
+export interface ProjectionInput {
+  snapshot: ShopSnapshot;
+  asOfMs: number;
+  due: DueItem[];
+}
+
+/**
+ * The processor's side of the snapshot projection (`StoredSnapshot` in @sg/events): after each evaluation
+ * the shop's snapshot is written under its hash tag and announced on the channel; the first snapshot of a
+ * shop in this process also registers the shop in the shops index (one global key, written rarely).
+ */
+export class ProjectionWriter {
+  private readonly keys;
+  private readonly registered = new Set<string>();
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.keys = snapshotKeys(prefix);
+    defineLuaScripts(redis, LUA_DIR);
+  }
+
+  /** Writes the snapshots of several shops in one round trip; resolves once Redis has stored them all. */
+  async write(items: readonly ProjectionInput[]): Promise<void> {
+    if (items.length === 0) return;
+    const calls: NodeCall[] = [];
+    const fresh: string[] = [];
+    for (const { snapshot, asOfMs, due } of items) {
+      const shop = { platform: snapshot.platform, shopId: snapshot.shopId };
+      const key = `${shop.platform}:${shop.shopId}`;
+      const body = JSON.stringify({ ...snapshot, asOf: toShanghaiIso(asOfMs), asOfMs, due });
+      const keys = [this.keys.snapshot(shop), this.versionKey(shop)];
+      calls.push({ keys, queue: (p) => queueLuaScript(p, "writeSnapshot", keys, [body.slice(0, -1), TTL_SECONDS, this.keys.channel(), key]) });
+      if (!this.registered.has(key)) {
+        const shops = this.keys.shops();
+        calls.push({ keys: [shops], queue: (p) => p.zadd(shops, "NX", asOfMs, key) });
+        fresh.push(key);
+      }
+    }
+    const replies = await pipelineByNode(this.redis, calls);
+    for (const [err] of replies) if (err) throw new Error("writing a shop snapshot failed", { cause: err });
+    for (const k of fresh) this.registered.add(k);
+  }
+
+  private versionKey(s: { platform: string; shopId: string }): string {
+    return `${this.prefix}:{${s.platform}:${s.shopId}}:snapshot-version`;
+  }
+}
+
+/** Reads a shop's snapshot projection (for `replay`); null when the shop has none. */
+export async function readProjection(redis: Redis, prefix: string, shop: { platform: string; shopId: string }): Promise<StoredSnapshot | null> {
+  const json = await redis.get(snapshotKeys(prefix).snapshot(shop));
+  return json === null ? null : StoredSnapshot.parse(JSON.parse(json));
+}

@@ -1,0 +1,233 @@
+import type { CanonicalEvent, Platform } from "@sg/events";
+import { defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
+import { packFor, type RulePack } from "@sg/rules";
+import { windowRange } from "../engine/calendar.js";
+import type { ShopEvaluation } from "../engine/evaluate.js";
+import { computeDelta, type ShopDelta, type StoredRecord } from "../engine/incremental/delta.js";
+import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/incremental/measure.js";
+import { entityOf } from "../engine/incremental/records.js";
+import type { ShopOverrides } from "../engine/types.js";
+import { createKeys, type Keys, type ShopRef } from "./keys.js";
+
+/** A shop's state keys live a day past the 31-day windows after their last write. */
+const STATE_TTL_SECONDS = 32 * 86_400;
+/** A day's aggregates are read by windows of up to 31 days (a month); kept 64 days after their last write. */
+const DAY_TTL_SECONDS = 64 * 86_400;
+/** At most this many entities are recomputed by one timer pass of a shop; the rest wait for the next pass. */
+const TIMER_BATCH = 2000;
+/** A commit that meets a newer state (another instance, during a rebalance) is recomputed this many times. */
+const MAX_ATTEMPTS = 8;
+
+const LUA_DIR = new URL("./lua/", import.meta.url);
+
+export interface ShopEvents {
+  shop: ShopRef;
+  events: { event: CanonicalEvent; atMs: number }[];
+}
+
+/**
+ * The processor's state, engine v2 (architecture.md "Bounded state, bounded work"): per shop, entity
+ * records folded in any order, per-day aggregates changed by the differences of the entities'
+ * contributions, pending items, and entity timers. One load and one commit script call per shop and pass,
+ * pipelined across shops; the commit is atomic per shop and refused if the state moved since the load.
+ */
+export class EntityStore {
+  readonly keys: Keys;
+  constructor(
+    readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = createKeys(prefix);
+    defineLuaScripts(redis, LUA_DIR);
+  }
+
+  /**
+   * Applies each shop's events, and marks each shop due now in its partition's due index before the
+   * commit, in the same round trip (architecture.md "No evaluation is lost"). Resolves with the number of
+   * entities each shop's events changed (0: duplicates only).
+   */
+  async applyBatch(byShop: Map<string, ShopEvents>, now: number, partitionOf: (shopKey: string) => number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    let todo = [...byShop.keys()];
+    for (let attempt = 0; todo.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`applying events: the state of ${todo.length} shop(s) kept changing under this instance`);
+      const loads = await this.loadMany(todo.map((k) => ({ shopKey: k, shop: byShop.get(k)!.shop, keys: byShop.get(k)!.events.map((e) => entityOf(e.event)) })));
+      const commits = todo.map((k, i) => {
+        const { shop, events } = byShop.get(k)!;
+        const l = loads[i]!;
+        return { shopKey: k, shop, version: l.version, delta: computeDelta(packOf(shop), l.records, events, now), due: partitionOf(k) };
+      });
+      const results = await this.commitMany(commits, now);
+      todo = [];
+      commits.forEach((c, i) => {
+        if (results[i] === -1) todo.push(c.shopKey);
+        else out.set(c.shopKey, c.delta.changed);
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Recomputes the shop's entities whose timers are due (deadlines passed, expiries), then reads its
+   * aggregates and evaluates it at `now`.
+   */
+  async evaluate(shop: ShopRef, now: number, overrides: ShopOverrides): Promise<ShopEvaluation | undefined> {
+    const pack = packOf(shop);
+    for (let attempt = 0; ; attempt++) {
+      const due = await this.redis.zrangebyscore(this.keys.timers(shop), "-inf", now, "LIMIT", 0, TIMER_BATCH);
+      if (due.length === 0) break;
+      if (attempt >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
+      const [load] = await this.loadMany([{ shopKey: "", shop, keys: due }]);
+      const delta = computeDelta(pack, load!.records, [], now, due);
+      await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
+    }
+    const agg = await this.readAggregates(shop, pack, now);
+    if (agg === undefined) return undefined;
+    return evaluateAggregates({ platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: overrides, pack }, agg);
+  }
+
+  /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all. */
+  async readAggregates(shop: ShopRef, pack: RulePack, now: number): Promise<ShopAggregates | undefined> {
+    const windows = Object.values(pack.metrics).map((def) => windowRange(def.window, now));
+    const days = daysToRead(windows);
+    const p = this.redis.pipeline();
+    for (const d of days) p.hgetall(this.keys.day(shop, d));
+    p.hgetall(this.keys.current(shop));
+    p.zrange(this.keys.pending(shop), 0, -1, "WITHSCORES");
+    p.zrange(this.keys.timers(shop), 0, 0, "WITHSCORES");
+    p.hlen(this.keys.entities(shop));
+    const r = (await p.exec()) ?? [];
+    for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
+    const val = (i: number) => r[i]![1];
+    if (Number(val(days.length + 3)) === 0) return undefined;
+    const out: ShopAggregates = { days: new Map(), cur: val(days.length) as Record<string, string>, pending: [], nextTimer: undefined };
+    days.forEach((d, i) => out.days.set(d, val(i) as Record<string, string>));
+    const pend = val(days.length + 1) as string[];
+    for (let i = 0; i < pend.length; i += 2) {
+      const m = pend[i]!;
+      const a = m.indexOf("|");
+      const b = m.indexOf("|", a + 1);
+      const c = m.indexOf("|", b + 1);
+      const day = m.slice(a + 1, b);
+      out.pending.push({ metric: Number(m.slice(0, a)), day: day === "-" ? undefined : Number(day), key: m.slice(c + 1), deadline: Number(pend[i + 1]) });
+    }
+    const t = val(days.length + 2) as string[];
+    if (t.length === 2) out.nextTimer = Number(t[1]);
+    return out;
+  }
+
+  private async loadMany(reqs: { shopKey: string; shop: ShopRef; keys: string[] }[]): Promise<{ version: string; records: Map<string, StoredRecord | undefined> }[]> {
+    const replies = await pipelineByNode(
+      this.redis,
+      reqs.map((r) => {
+        const keys = [this.keys.entities(r.shop), this.keys.links(r.shop), this.keys.shopMeta(r.shop)];
+        return { keys, queue: (p) => queueLuaScript(p, "loadEntities", keys, [...new Set(r.keys)]) };
+      }),
+    );
+    return replies.map(([err, reply], i) => {
+      if (err) throw new Error(`loading the state of ${reqs[i]!.shopKey || "a shop"} failed`, { cause: err });
+      const arr = reply as string[];
+      const records = new Map<string, StoredRecord | undefined>();
+      for (let j = 1; j < arr.length; j += 2) {
+        const v = arr[j + 1]!;
+        if (v === "") records.set(arr[j]!, undefined);
+        else {
+          const [calcAt, rec] = JSON.parse(v) as [number, StoredRecord["rec"]];
+          records.set(arr[j]!, { calcAt, rec });
+        }
+      }
+      return { version: arr[0]!, records };
+    });
+  }
+
+  /** Commits deltas in one pipeline; a shop's due mark (when asked) precedes its commit. Returns each commit's reply. */
+  private async commitMany(commits: { shopKey: string; shop: ShopRef; version: string; delta: ShopDelta; due?: number }[], now: number): Promise<number[]> {
+    const marks: NodeCall[] = [];
+    for (const c of commits) {
+      if (c.due === undefined) continue;
+      const key = this.keys.due(c.due);
+      marks.push({ keys: [key], queue: (p) => p.zadd(key, now, c.shopKey) }, { keys: [key], queue: (p) => p.expire(key, STATE_TTL_SECONDS) });
+    }
+    const writes: NodeCall[] = commits.map((c) => {
+      const { keys, args } = this.commitArgs(c.shop, c.version, c.delta);
+      return { keys, queue: (p) => queueLuaScript(p, "commitEntities", keys, args) };
+    });
+    // The due marks must be durable before the commits. One node runs one pipeline in order; a cluster's
+    // nodes do not order their pipelines, so there the marks go first, in a round trip of their own.
+    let replies;
+    if (isCluster(this.redis)) {
+      const r = await pipelineByNode(this.redis, marks);
+      for (const [err] of r) if (err) throw new Error("marking shops due failed", { cause: err });
+      replies = await pipelineByNode(this.redis, writes);
+    } else {
+      replies = (await pipelineByNode(this.redis, [...marks, ...writes])).slice(marks.length);
+    }
+    for (const [err] of replies) if (err) throw new Error("committing a shop's state failed", { cause: err });
+    return replies.map(([, v]) => Number(v));
+  }
+
+  private commitArgs(shop: ShopRef, version: string, d: ShopDelta): { keys: string[]; args: (string | number)[] } {
+    const keys = [
+      this.keys.entities(shop), this.keys.links(shop), this.keys.shopMeta(shop), this.keys.timers(shop),
+      this.keys.pending(shop), this.keys.current(shop),
+    ];
+    const dayIndex = new Map<number, number>();
+    for (const day of d.agg.keys()) {
+      dayIndex.set(day, keys.length + 1);
+      keys.push(this.keys.day(shop, day));
+    }
+    const recs: (string | number)[] = [];
+    for (const [k, r] of d.records) recs.push(k, r === null ? "" : JSON.stringify([r.calcAt, r.rec]));
+    const links: string[] = [];
+    for (const [a, o] of d.links) links.push(a, o);
+    const timers: (string | number)[] = [];
+    for (const [k, t] of d.timers) timers.push(k, t === null ? "" : t);
+    const pendAdd: (string | number)[] = [];
+    for (const [m, t] of d.pendAdd) pendAdd.push(m, t);
+    const cur: (string | number)[] = [];
+    for (const [f, v] of d.cur) cur.push(f, v);
+    const agg: (string | number)[] = [];
+    let aggCount = 0;
+    for (const [day, fields] of d.agg) {
+      for (const [f, v] of fields) {
+        agg.push(dayIndex.get(day)!, f, v);
+        aggCount++;
+      }
+    }
+    const args: (string | number)[] = [
+      version, STATE_TTL_SECONDS, DAY_TTL_SECONDS,
+      d.records.size, d.links.size, d.timers.size, d.pendDel.size, d.pendAdd.size, d.cur.size, aggCount,
+      ...recs, ...links, ...timers, ...d.pendDel, ...pendAdd, ...cur, ...agg,
+    ];
+    return { keys, args };
+  }
+
+  async alertStates(shop: ShopRef): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.shopAlerts(shop));
+  }
+
+  async saveAlertStates(shop: ShopRef, states: Record<string, string>): Promise<void> {
+    if (Object.keys(states).length === 0) return;
+    const key = this.keys.shopAlerts(shop);
+    await this.redis.multi().hset(key, states).expire(key, STATE_TTL_SECONDS).exec();
+  }
+
+  /** Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event. */
+  async setDue(shopKey: string, partition: number, atMs: number): Promise<void> {
+    const key = this.keys.due(partition);
+    await this.redis.multi().zadd(key, atMs, shopKey).expire(key, STATE_TTL_SECONDS).exec();
+  }
+
+  async clearDue(shopKey: string, partition: number): Promise<void> {
+    await this.redis.zrem(this.keys.due(partition), shopKey);
+  }
+
+  async dueShops(partition: number, nowMs: number, limit = 500): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.due(partition), "-inf", nowMs, "LIMIT", 0, limit);
+  }
+}
+
+function packOf(shop: ShopRef): RulePack {
+  return packFor(shop.platform as Platform);
+}
+

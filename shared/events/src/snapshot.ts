@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { Platform } from "./catalog.js";
+import { AlertKind, AlertSeverity } from "./alerts.js";
+
+/**
+ * The shop snapshot projection (architecture.md "Reads come from a projection"): after each evaluation the
+ * processor writes the shop's snapshot under the shop's hash tag; the read API and the board only read it.
+ * `replay`'s shop entry (events.md) is the snapshot without `asOf`, `asOfMs`, `version` and `due`.
+ */
+
+export const MetricStatus = z.enum(["ok", "warning", "breach", "no_data"]);
+
+export const MetricOutput = z.object({
+  value: z.number().nullable(),
+  numerator: z.number().optional(),
+  denominator: z.number().optional(),
+  pending: z.number().optional(),
+  headroom: z.number().optional(),
+  status: MetricStatus,
+  scoreCap: z.number().optional(),
+  tier: z.string().optional(),
+  penalty: z.number().optional(),
+});
+export type MetricOutput = z.infer<typeof MetricOutput>;
+
+export const FiringAlert = z.object({
+  metric: z.string(),
+  kind: AlertKind,
+  severity: AlertSeverity,
+  status: z.literal("firing"),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  target: z.number().nullable(),
+  dueCount: z.number().optional(),
+  soonestDeadline: z.string().optional(),
+  projectedValue: z.number().nullable().optional(),
+});
+export type FiringAlert = z.infer<typeof FiringAlert>;
+
+/** What a pending item is: a consumer's open wait or session, an order awaiting pickup, an after-sale awaiting the merchant. */
+export const DueItemKind = z.enum(["consumer", "order", "aftersale"]);
+export type DueItemKind = z.infer<typeof DueItemKind>;
+
+/** A pending item of one metric, with its deadline (epoch ms). */
+export const DueItem = z.object({
+  metric: z.string(),
+  item: DueItemKind,
+  id: z.string(),
+  deadline: z.number(),
+});
+export type DueItem = z.infer<typeof DueItem>;
+
+/** At most this many pending items, soonest first, are kept in a snapshot. */
+export const SNAPSHOT_DUE_LIMIT = 200;
+
+export const ShopSnapshot = z.object({
+  platform: Platform,
+  shopId: z.string(),
+  rulePack: z.string(),
+  metrics: z.record(MetricOutput),
+  alerts: z.array(FiringAlert),
+});
+export type ShopSnapshot = z.infer<typeof ShopSnapshot>;
+
+export const StoredSnapshot = ShopSnapshot.extend({
+  /** The evaluation time, ISO-8601 in Asia/Shanghai, and as epoch ms. */
+  asOf: z.string(),
+  asOfMs: z.number(),
+  /** Increases with every snapshot of the shop (the evaluation count); readers use it to detect changes. */
+  version: z.number().int().nonnegative(),
+  /** Pending items of every metric, soonest deadline first, at most SNAPSHOT_DUE_LIMIT. */
+  due: z.array(DueItem).max(SNAPSHOT_DUE_LIMIT),
+});
+export type StoredSnapshot = z.infer<typeof StoredSnapshot>;
+
+/** Cross-service Redis keys of the projection. */
+export function snapshotKeys(prefix: string) {
+  return {
+    /** STRING: the shop's latest StoredSnapshot as JSON, under the shop's hash tag. */
+    snapshot: (s: { platform: string; shopId: string }) => `${prefix}:{${s.platform}:${s.shopId}}:snapshot`,
+    /**
+     * ZSET `platform:shopId` → asOfMs of its first snapshot: the shops that have one (the board's overview).
+     * One global key, so a processor writes it once per shop per start, not on every evaluation.
+     */
+    shops: () => `${prefix}:shops`,
+    /** Pub/sub channel: each message is the `platform:shopId` of a shop whose snapshot changed. */
+    channel: () => `${prefix}:snapshots`,
+  };
+}
