@@ -6,12 +6,13 @@ import { startGatewayService } from "./service.js";
 
 /** The gateway alone. Reads env, wires, starts; on SIGTERM/SIGINT stops intake, flushes, closes. */
 const env = loadEnv();
+// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local
+// infrastructure. Checked before the process guards, like the env itself, so the message goes to stderr.
+const infra = requireInfra(env, "gateway");
 const log = createLogger({ name: "gateway", level: env.LOG_LEVEL });
 const registry = createRegistry();
 installProcessGuards({ registry, log });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
-// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local infrastructure.
-const infra = requireInfra(env, "gateway");
 const svc = await startGatewayService({
   brokers: infra.brokers,
   redisUrl: infra.redisUrl,

@@ -6,12 +6,13 @@ import { startNotifierService } from "./service.js";
 
 /** The notifier alone. Reads env and config (bad config fails here, naming the path), wires, starts, stops. */
 const env = loadEnv();
+// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local
+// infrastructure. Checked before the process guards, like the env itself, so the message goes to stderr.
+const infra = requireInfra(env, "notifier");
 const logger = createLogger({ name: "notifier", level: env.LOG_LEVEL });
 const registry = createRegistry();
 installProcessGuards({ registry, log: logger });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
-// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local infrastructure.
-const infra = requireInfra(env, "notifier");
 const svc = await startNotifierService({
   brokers: infra.brokers,
   redisUrl: infra.redisUrl,

@@ -6,12 +6,13 @@ import { startProcessorService } from "./service.js";
 
 /** The processor alone (scale-out: run several in one consumer group). Reads env, wires, starts, stops. */
 const env = loadEnv();
+// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local
+// infrastructure. Checked before the process guards, like the env itself, so the message goes to stderr.
+const infra = requireInfra(env, "processor");
 const log = createLogger({ name: "processor", level: env.LOG_LEVEL });
 const registry = createRegistry();
 installProcessGuards({ registry, log });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
-// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local infrastructure.
-const infra = requireInfra(env, "processor");
 const svc = await startProcessorService({
   brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX,
   groupId: env.PROCESSOR_GROUP, eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
