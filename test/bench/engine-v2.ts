@@ -115,7 +115,7 @@ type Ctx = { redis: Redis; brokers: string[]; redisUrl: string; per: { order?: n
 async function memory(c: Ctx) {
   const n = 2000;
   const sets: [string, "order" | "as" | "conv", (s: string, i: number) => CanonicalEvent[], string][] = [
-    ["live order (paid, shipped, picked up, update)", "order", (s, i) => order("douyin", s, `${i}`, NOW - DAY + i * 1000).slice(0, 4).map((e) => ({ ...e, at: Math.min(Number(e.at), NOW - 1000) }) as CanonicalEvent), "≤ 300 B"],
+    ["live order (paid, shipped, picked up, update)", "order", (s, i) => order("douyin", s, `${i}`, NOW - DAY + i * 1000).slice(0, 4).map((e) => ({ ...e, at: Math.min(Number(e.at), NOW - 1000) })), "≤ 300 B"],
     ["after-sale (requested, agreed, completed)", "as", (s, i) => afterSale("douyin", s, `${i}`, NOW - DAY + i * 1000), "≤ 300 B"],
     ["conversation-day (transfer, 4 messages, close)", "conv", (s, i) => conversation("kuaishou", s, `${i}`, NOW - DAY + i * 10_000), "≤ 150 B"],
   ];
@@ -185,7 +185,7 @@ async function evaluation(c: Ctx) {
     rows.push({ row: "busy shop: bytes read per evaluation", before: kb(bBytes), after: kb(aBytes), goal: "≤ 64 KB", met: aBytes <= 64 * 1024 });
     notes.push(`eval: before = ShopStore.loadEvents + evaluateShop (3 runs), bytes = JSON of the events read; after = EntityStore.evaluate (7 runs), bytes = fields+values of the day/current aggregates and pending read. After applied at ${(events.length / applySecs).toFixed(0)} events/s.`);
     // Read API: the gateway's reader is one GET + zod parse of the projection the processor writes.
-    await new ProjectionWriter(c.redis, pa).write([{ snapshot: ev!.snapshot, asOfMs: NOW, due: ev!.due }]);
+    await new ProjectionWriter(c.redis, pa).write([{ snapshot: ev.snapshot, asOfMs: NOW, due: ev.due }]);
     const key = snapshotKeys(pa).snapshot(shop);
     const rt: number[] = [];
     for (let i = 0; i < 300; i++) {

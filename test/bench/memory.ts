@@ -4,7 +4,7 @@
  * conversation, for the README.
  */
 import { randomUUID } from "node:crypto";
-import type { CanonicalEvent } from "@sg/events";
+import { shopKey, type CanonicalEvent } from "@sg/events";
 import { resolveLocalInfra } from "@sg/infra";
 import { ShopStore } from "@sg/processor/state";
 import { createRedis, deleteByPrefix } from "@sg/redis";
@@ -42,7 +42,7 @@ async function usage(redis: ReturnType<typeof createRedis>, keys: string[]): Pro
 }
 
 async function measure(store: ShopStore, redis: ReturnType<typeof createRedis>, shop: { platform: string; shopId: string }, events: CanonicalEvent[]): Promise<number> {
-  const byShop = new Map([[`${shop.platform}:${shop.shopId}`, { shop, events: events.map((e) => ({ event: e, atMs: Number(e.at), json: JSON.stringify(e) })) }]]);
+  const byShop = new Map([[shopKey(shop), { shop, events: events.map((e) => ({ event: e, atMs: Number(e.at), json: JSON.stringify(e) })) }]]);
   for (let i = 0; i < events.length; i += 500) {
     const part = new Map([...byShop].map(([k, v]) => [k, { shop: v.shop, events: v.events.slice(i, i + 500) }]));
     await store.applyBatch(part, start + 10 * DAY);

@@ -8,70 +8,26 @@
  * expected null also accepts an absent field.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { casesDir, caseNames, compare, loadCase, type ReplayOutput } from "./cases.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const casesDir = fileURLToPath(new URL("./cases/", import.meta.url));
+
+/**
+ * Every case runs against the pure engine in conformance.unit.test.ts, in milliseconds. These few, one or more
+ * per platform plus configuration overrides, out-of-order duplicates and a 30-day window, also run
+ * through the real pipeline (Kafka, Redis, a spawned `replay`), end to end.
+ */
+const END_TO_END = ["dy-example-pickup", "jd-score-config-norms", "ks-example-chat-day", "ks-reply-out-of-order-dupes", "ks-window-30d", "pdd-example-overdue-refund"];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */
 const CASE_TIMEOUT_MS = 120_000;
 /** Leave the test a few seconds to report a hung replay before vitest's own timeout. */
 const REPLAY_KILL_MS = CASE_TIMEOUT_MS - 5_000;
-/** Same tolerance as check_replay.py (TOL). */
-const TOL = 1e-6;
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-interface ShopExpect {
-  metrics?: Record<string, Record<string, Json>>;
-  alerts?: [string, string, string][];
-  no_alerts?: [string, string][];
-}
-
-interface CaseMeta {
-  at: string;
-  why?: string;
-  config?: Json;
-  expect: Record<string, ShopExpect>;
-}
-
-interface ReplayAlert {
-  metric?: string;
-  kind?: string;
-  severity?: string;
-  status?: string;
-}
-
-interface ReplayShop {
-  metrics?: Record<string, Record<string, unknown>>;
-  alerts?: ReplayAlert[];
-}
-
-interface ReplayOutput {
-  shops?: Record<string, ReplayShop>;
-}
-
-const caseNames = readdirSync(casesDir)
-  .filter((f) => f.endsWith(".expect.json"))
-  .map((f) => f.slice(0, -".expect.json".length))
-  .sort();
-
-function loadCase(name: string): CaseMeta {
-  return JSON.parse(readFileSync(join(casesDir, `${name}.expect.json`), "utf8")) as CaseMeta;
-}
-
-/** check_replay.py `close`: numbers within TOL relative (at least TOL absolute); anything else by equality. */
-function close(actual: unknown, want: Json): boolean {
-  if (typeof want === "number") {
-    return typeof actual === "number" && Math.abs(actual - want) <= TOL * Math.max(1, Math.abs(want));
-  }
-  if (want === null) return actual === null || actual === undefined;
-  return actual === want;
-}
 
 interface RunResult {
   code: number | null;
@@ -117,49 +73,13 @@ function runReplay(args: string[]): Promise<RunResult> {
   });
 }
 
-/** Every mismatch between the replay output and the case, one line each (empty when the case passes). */
-function compare(out: ReplayOutput, meta: CaseMeta): string[] {
-  const errs: string[] = [];
-  for (const [shop, want] of Object.entries(meta.expect)) {
-    const got = out.shops?.[shop];
-    if (got === undefined) {
-      errs.push(`shop ${shop} missing`);
-      continue;
-    }
-    for (const [metric, fields] of Object.entries(want.metrics ?? {})) {
-      const m = got.metrics?.[metric];
-      if (m === undefined) {
-        errs.push(`${shop} ${metric} missing`);
-        continue;
-      }
-      for (const [field, v] of Object.entries(fields)) {
-        if (!close(m[field], v)) {
-          errs.push(`${shop} ${metric}.${field} = ${JSON.stringify(m[field])}, want ${JSON.stringify(v)}`);
-        }
-      }
-    }
-    const firing = (got.alerts ?? []).filter((a) => (a.status ?? "firing") === "firing");
-    const firingText = JSON.stringify(firing.map((a) => [a.metric, a.kind, a.severity]));
-    for (const [metric, kind, severity] of want.alerts ?? []) {
-      if (!firing.some((a) => a.metric === metric && a.kind === kind && a.severity === severity)) {
-        errs.push(`${shop} alert ${metric}/${kind}/${severity} not firing (firing: ${firingText})`);
-      }
-    }
-    for (const [metric, kind] of want.no_alerts ?? []) {
-      if (firing.some((a) => a.metric === metric && a.kind === kind)) {
-        errs.push(`${shop} alert ${metric}/${kind} fires but should not`);
-      }
-    }
-  }
-  return errs;
-}
-
 describe("conformance (hand-computed from shared/spec)", () => {
-  it("has cases", () => {
+  it("has cases, and the end-to-end ones exist", () => {
     expect(caseNames.length).toBeGreaterThan(0);
+    expect(caseNames).toEqual(expect.arrayContaining(END_TO_END));
   });
 
-  it.each(caseNames)(
+  it.each(END_TO_END)(
     "%s",
     async (name) => {
       const meta = loadCase(name);

@@ -53,8 +53,8 @@ interface Child {
 function start(cmd: string, args: string[], env: NodeJS.ProcessEnv): Child {
   let out = "";
   const proc = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  proc.stdout!.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
-  proc.stderr!.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  proc.stdout.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  proc.stderr.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
   const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
   return { proc, output: () => out, exited };
 }
@@ -70,7 +70,7 @@ async function stop(c: Child | undefined): Promise<void> {
 type PromResult = Array<{ metric: Record<string, string>; value: [number, string] }>;
 
 async function instant(base: string, query: string): Promise<PromResult> {
-  const res = await fetch(`${base}/api/v1/query?${new URLSearchParams({ query })}`);
+  const res = await fetch(`${base}/api/v1/query?${new URLSearchParams({ query }).toString()}`);
   const body = (await res.json()) as { status: string; data?: { result: PromResult }; error?: string };
   if (body.status !== "success") throw new Error(`query failed: ${query}: ${body.error ?? res.status}`);
   return body.data!.result;
@@ -80,7 +80,7 @@ type PromMatrix = Array<{ metric: Record<string, string>; values: Array<[number,
 
 async function range(base: string, query: string, startMs: number, endMs: number): Promise<PromMatrix> {
   const params = { query, start: String(startMs / 1000), end: String(endMs / 1000), step: "1s" };
-  const res = await fetch(`${base}/api/v1/query_range?${new URLSearchParams(params)}`);
+  const res = await fetch(`${base}/api/v1/query_range?${new URLSearchParams(params).toString()}`);
   const body = (await res.json()) as { status: string; data?: { result: PromMatrix }; error?: string };
   if (body.status !== "success") throw new Error(`query failed: ${query}: ${body.error ?? res.status}`);
   return body.data!.result;
@@ -205,7 +205,7 @@ describe("dashboards against a real Prometheus", () => {
 
       // The shop dashboard's variables list the shop, and the link's var-shop value is among them.
       const shopKey = `${platform}:${shopId}`;
-      const series = await (await fetch(`${promUrl}/api/v1/series?${new URLSearchParams({ "match[]": `sg_shop_metric_status{platform=~"${platform}"}` })}`)).json() as { data: Array<Record<string, string>> };
+      const series = await (await fetch(`${promUrl}/api/v1/series?${new URLSearchParams({ "match[]": `sg_shop_metric_status{platform=~"${platform}"}` }).toString()}`)).json() as { data: Array<Record<string, string>> };
       expect(series.data.map((s) => s.shop_key)).toContain(shopKey);
 
       // Every panel query of every committed dashboard returns data (polled: rate() needs a few scrapes).

@@ -5,7 +5,7 @@ import { createDingTalkChannel } from "../../services/notifier/src/channels/ding
 import { createFeishuChannel } from "../../services/notifier/src/channels/feishu/feishu.channel.js";
 import { sendOnce } from "../../services/notifier/src/channels/http.js";
 import { createSlackChannel } from "../../services/notifier/src/channels/slack/slack.channel.js";
-import { content } from "../../services/notifier/src/channels/test-content.js";
+import { content } from "../../services/notifier/testing/content.js";
 import { createWebhookChannel } from "../../services/notifier/src/channels/webhook/webhook.channel.js";
 import { createWeComChannel } from "../../services/notifier/src/channels/wecom/wecom.channel.js";
 import type { Channel } from "../../services/notifier/src/channels/channel.js";

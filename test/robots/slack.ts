@@ -38,7 +38,7 @@ export async function startSlackRobot(opts: SlackRobotOptions) {
     if (!hasText && !Array.isArray(b.blocks)) return { status: 400, body: "no_text" };
     if (b.blocks !== undefined && (!Array.isArray(b.blocks) || b.blocks.length > 50)) return { status: 400, body: "invalid_blocks" };
     if (!window.take(now())) return rateLimited;
-    messages.push({ at: now(), text: String(b.text ?? ""), blocks: Array.isArray(b.blocks) ? b.blocks : [] });
+    messages.push({ at: now(), text: typeof b.text === "string" ? b.text : "", blocks: Array.isArray(b.blocks) ? b.blocks : [] });
     return { status: 200, body: "ok" };
   }
 

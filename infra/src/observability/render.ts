@@ -41,7 +41,7 @@ const PANEL_BG = "#181b1f";
 const TEXT = "#ccccdc";
 
 async function prom(base: string, path: string, params: Record<string, string>): Promise<PromSeries[]> {
-  const res = await fetch(`${base}${path}?${new URLSearchParams(params)}`);
+  const res = await fetch(`${base}${path}?${new URLSearchParams(params).toString()}`);
   const body = (await res.json()) as { status: string; data?: { result: PromSeries[] }; error?: string };
   if (body.status !== "success") throw new Error(`Prometheus ${path} ${params.query}: ${body.error ?? res.status}`);
   return body.data?.result ?? [];

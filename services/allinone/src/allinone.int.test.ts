@@ -9,7 +9,7 @@ import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { startDingTalkRobot, startFeishuRobot } from "../../../test/robots/index.js";
 
 /**
- * Issue 2 and 4, run as a user would: `npm start`'s process with a config naming local robot servers; events
+ * The all-in-one, run as a user would: `npm start`'s process with a config naming local robot servers; events
  * posted to POST /v1/events that breach a threshold reach both robots, signed, within group_wait plus a few
  * seconds; no secret reaches the logs; Ctrl-C stops it cleanly.
  */

@@ -1,7 +1,7 @@
 import { topicNames } from "@sg/events";
 import type { Kafka } from "@sg/kafka";
 
-/** True when the three topics exist (issue 2: the all-in-one is ready only then). */
+/** True when the three topics exist (the all-in-one is ready only then: a producer must not race topic creation). */
 export async function topicsExist(kafka: Kafka, prefix: string): Promise<boolean> {
   const admin = kafka.admin();
   try {

@@ -1,31 +1,12 @@
 import { z } from "zod";
-import { envBool, envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, parseEnv } from "@sg/config";
-import { parseRedisUrl, RedisUrlError } from "@sg/redis";
-
-/** True when `createRedis` accepts the URL: one node (`redis://`, `rediss://`) or a cluster (`redis+cluster://h1:p1,h2:p2`). */
-function redisUrlOk(url: string | undefined): boolean {
-  if (url === undefined) return true;
-  try {
-    parseRedisUrl(url);
-    return true;
-  } catch (err) {
-    if (err instanceof RedisUrlError) return false;
-    throw err;
-  }
-}
+import { BaseEnv, SharedEnvVars, envBool, envInt, envPort, envString, parseEnv } from "@sg/config";
 
 /**
  * The gateway's environment, parsed once (style.md "One zod Env per service"; docs/interfaces.md
- * "Environment variables"). Nothing else reads process.env.
+ * "Environment variables"): the common variables plus its own. Nothing else reads process.env.
+ * `REDIS_URL` (in `BaseEnv`) may name a cluster: `redis+cluster://host1:7000,host2:7001`.
  */
-export const Env = z.object({
-  /** Unset: a local Kafka is started (all-in-one). */
-  KAFKA_BROKERS: envBrokers(),
-  /** Unset: a local redis-server is used or started. A cluster: `redis+cluster://host1:7000,host2:7001`. */
-  REDIS_URL: envOptionalString().refine(redisUrlOk, "must be a redis:// or rediss:// URL, or redis+cluster://host1:port1,host2:port2"),
-  SCOREGUARD_CONFIG: envOptionalString(),
-  TOPIC_PREFIX: envString(""),
-  KEY_PREFIX: envString("sg"),
+export const Env = BaseEnv.extend({
   GATEWAY_PORT: envPort(8080),
   /** Loopback by default (issue 9 item 6): listening on every interface is an explicit choice, e.g. 0.0.0.0. */
   GATEWAY_HOST: envString("127.0.0.1"),
@@ -46,9 +27,7 @@ export const Env = z.object({
   /** Per source address on each webhook. */
   GATEWAY_SOURCE_RATE: envInt(200, { min: 1, max: 100_000 }),
   GATEWAY_SOURCE_BURST: envInt(400, { min: 1, max: 100_000 }),
-  /** Partitions of `sg.events` if the gateway is the first to create it (the processor's default, issue 2). */
-  EVENTS_PARTITIONS: envInt(12, { min: 1, max: 1000 }),
-  LOG_LEVEL: envLogLevel(),
+  EVENTS_PARTITIONS: SharedEnvVars.EVENTS_PARTITIONS(),
 });
 export type Env = z.infer<typeof Env>;
 

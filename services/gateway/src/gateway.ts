@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
-import type { DeliveryStatusReader, SilenceStore } from "@sg/notifier";
+import type { DeliveryStatusReader, SilenceStore } from "@sg/events/runtime";
 import type { Registry } from "prom-client";
 import { registerDouyinRoute } from "./adapters/douyin/douyin.route.js";
 import { registerKuaidi100Route } from "./adapters/kuaidi100/kuaidi100.route.js";
@@ -67,7 +67,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** 1 MiB: issue 5's "1 MB" read as the usual HTTP meaning of a body limit. */
+/** 1 MiB: the intake contract's "1 MB" read as the usual HTTP meaning of a body limit. */
 export const DEFAULT_LIMITS: Limits = { bodyLimitBytes: 1024 * 1024, maxEvents: 1000 };
 /** Generous defaults: a token may send 50 batches of 1,000 events a second; one address 200 pushes a second. */
 export const DEFAULT_TOKEN_RATE: RateLimit = { ratePerSec: 50, burst: 100 };

@@ -7,11 +7,11 @@ import { createLogger } from "@sg/logger";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOUYIN_CREDS, signedHeaders } from "./adapters/douyin/douyin.fixtures.js";
-import { KUAIDI100_SALT, form } from "./adapters/kuaidi100/kuaidi100.fixtures.js";
-import { KUAISHOU_SECRET, encrypted } from "./adapters/kuaishou/kuaishou.fixtures.js";
+import { DOUYIN_CREDS, signedHeaders } from "../testing/douyin.fixtures.js";
+import { KUAIDI100_SALT, form } from "../testing/kuaidi100.fixtures.js";
+import { KUAISHOU_SECRET, encrypted } from "../testing/kuaishou.fixtures.js";
 import { startGatewayService, type GatewayService } from "./service.js";
-import { TOKENS, paidEvent } from "./testing/test-support.js";
+import { TOKENS, paidEvent } from "../testing/test-support.js";
 
 const MiB = 1024 * 1024;
 const json = { "content-type": "application/json" };

@@ -1,11 +1,11 @@
 // The gateway over the real Kafka: what it acknowledges is in the topic, keyed by platform:shopId.
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOUYIN_CREDS, BIG_ORDER_ID, aftersaleData, paidData, pushBody, signedHeaders } from "./adapters/douyin/douyin.fixtures.js";
-import { KUAISHOU_SECRET, encrypted, envelope, orderInfo, BIG_OID } from "./adapters/kuaishou/kuaishou.fixtures.js";
+import { DOUYIN_CREDS, BIG_ORDER_ID, aftersaleData, paidData, pushBody, signedHeaders } from "../testing/douyin.fixtures.js";
+import { KUAISHOU_SECRET, encrypted, envelope, orderInfo, BIG_OID } from "../testing/kuaishou.fixtures.js";
 import { createGateway, type Gateway } from "./gateway.js";
-import { kafkaFixture, type KafkaFixture } from "./testing/int-support.js";
-import { BASE_CONFIG, TOKENS, bearer, paidEvent, recordingLogger } from "./testing/test-support.js";
+import { kafkaFixture, type KafkaFixture } from "../testing/int-support.js";
+import { BASE_CONFIG, TOKENS, bearer, paidEvent, recordingLogger } from "../testing/test-support.js";
 
 describe("gateway → Kafka", () => {
   let fx: KafkaFixture;

@@ -9,7 +9,7 @@ import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { Registry } from "prom-client";
 import { afterAll, describe, expect, it } from "vitest";
 import { startGatewayService, type GatewayService } from "./service.js";
-import { TOKENS, paidEvent } from "./testing/test-support.js";
+import { TOKENS, paidEvent } from "../testing/test-support.js";
 
 /** Ports for this test's broker, apart from the harness's (39092 + 100 i) and the default 9092. */
 const PORTS = Array.from({ length: 10 }, (_, i) => 49_292 + 100 * i);

@@ -1,5 +1,4 @@
-import { loadScoreguardConfig } from "@sg/config";
-import { resolveLocalInfra } from "@sg/infra";
+import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
 import { createRegistry, installProcessGuards } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
@@ -7,11 +6,13 @@ import { startGatewayService } from "./service.js";
 
 /** The gateway alone. Reads env, wires, starts; on SIGTERM/SIGINT stops intake, flushes, closes. */
 const env = loadEnv();
+// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local
+// infrastructure. Checked before the process guards, like the env itself, so the message goes to stderr.
+const infra = requireInfra(env, "gateway");
 const log = createLogger({ name: "gateway", level: env.LOG_LEVEL });
 const registry = createRegistry();
 installProcessGuards({ registry, log });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
-const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
 const svc = await startGatewayService({
   brokers: infra.brokers,
   redisUrl: infra.redisUrl,
@@ -35,7 +36,6 @@ const svc = await startGatewayService({
   sourceRate: { ratePerSec: env.GATEWAY_SOURCE_RATE, burst: env.GATEWAY_SOURCE_BURST },
   trustProxy: env.GATEWAY_TRUST_PROXY,
 });
-for (const note of infra.notes) log.info(note);
 log.info({ port: svc.port, opsPort: svc.opsPort, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
 log.info(`ops (/metrics /livez /readyz) on http://${env.GATEWAY_OPS_HOST}:${svc.opsPort}`);
 

@@ -2,12 +2,12 @@
 // real Kafka: acks follow Kafka's acknowledgement, and a dropped connection loses nothing.
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PDD_CREDS, command, refundContent, tradeContent } from "./adapters/pdd/pdd.fixtures.js";
+import { PDD_CREDS, command, refundContent, tradeContent } from "../testing/pdd.fixtures.js";
 import { createPddClient, type PddClient } from "./adapters/pdd/pdd.client.js";
 import { createGatewayMetrics } from "./http/gateway-metrics.js";
-import { kafkaFixture, type KafkaFixture } from "./testing/int-support.js";
-import { startPddFakeServer, type PddFakeServer } from "./testing/pdd-fake-server.js";
-import { recordingLogger } from "./testing/test-support.js";
+import { kafkaFixture, type KafkaFixture } from "../testing/int-support.js";
+import { startPddFakeServer, type PddFakeServer } from "../testing/pdd-fake-server.js";
+import { recordingLogger } from "../testing/test-support.js";
 
 describe("Pinduoduo websocket → Kafka", () => {
   let fx: KafkaFixture;

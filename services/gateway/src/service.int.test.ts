@@ -5,11 +5,11 @@ import { createLogger } from "@sg/logger";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { Registry } from "prom-client";
 import { afterAll, describe, expect, it } from "vitest";
-import { PDD_CREDS, command, tradeContent } from "./adapters/pdd/pdd.fixtures.js";
+import { PDD_CREDS, command, tradeContent } from "../testing/pdd.fixtures.js";
 import { startGatewayService, type GatewayService } from "./service.js";
-import { kafkaFixture } from "./testing/int-support.js";
-import { startPddFakeServer, type PddFakeServer } from "./testing/pdd-fake-server.js";
-import { TOKENS, paidEvent } from "./testing/test-support.js";
+import { kafkaFixture } from "../testing/int-support.js";
+import { startPddFakeServer, type PddFakeServer } from "../testing/pdd-fake-server.js";
+import { TOKENS, paidEvent } from "../testing/test-support.js";
 
 describe("startGatewayService", () => {
   let svc: GatewayService | undefined;

@@ -1,9 +1,9 @@
 import type { ScoreguardConfig } from "@sg/config";
 import { createProjectionReader } from "./snapshots.js";
 import { topicNames } from "@sg/events";
-import { createKafka, createProducer, ensureTopics, type Kafka, type Producer } from "@sg/kafka";
+import { createKafka, createProducer, type Kafka, type Producer } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
-import { createDeliveryStatusReader, createSilenceStore } from "@sg/notifier";
+import { createDeliveryStatusReader, createSilenceStore, ensurePipelineTopics } from "@sg/events/runtime";
 import { createRedis, type Redis } from "@sg/redis";
 import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
@@ -78,10 +78,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
   const log = o.logger;
   const topics = topicNames(o.topicPrefix);
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-gateway", logger: log.child({ component: "kafkajs" }) });
-  await ensureTopics(kafka, [
-    { topic: topics.events, numPartitions: o.eventsPartitions },
-    { topic: topics.dlq, numPartitions: 1 },
-  ]);
+  await ensurePipelineTopics(kafka, topics, o.eventsPartitions, ["events", "dlq"]);
   const producer = createProducer(kafka);
   let producerUp = false;
   producer.on(producer.events.CONNECT, () => {

@@ -1,20 +1,12 @@
 import { z } from "zod";
-import { envBrokers, envInt, envLogLevel, envOptionalString, envPort, envString, envUrl, parseEnv } from "@sg/config";
+import { BaseEnv, SharedEnvVars, envPort, envString, parseEnv } from "@sg/config";
 
-/** The notifier's environment, parsed once (style.md "One zod Env per service"). Nothing else reads process.env. */
-export const Env = z.object({
-  KAFKA_BROKERS: envBrokers(),
-  REDIS_URL: envOptionalString(),
-  SCOREGUARD_CONFIG: envOptionalString(),
-  TOPIC_PREFIX: envString(""),
-  KEY_PREFIX: envString("sg"),
+/** The notifier's environment, parsed once (style.md "One zod Env per service"): the common variables plus its own. */
+export const Env = BaseEnv.extend({
   NOTIFIER_PORT: envPort(9102),
   NOTIFIER_GROUP: envString("sg-notifier"),
-  /** Ticker period, ms: the resolution of group_wait and the other timers. */
-  NOTIFIER_TICK_MS: envInt(1000, { min: 10, max: 60_000 }),
-  /** Base URL of the dashboards linked from messages, when the config has no `grafana.url`. */
-  GRAFANA_URL: envUrl(["http", "https"]),
-  LOG_LEVEL: envLogLevel(),
+  NOTIFIER_TICK_MS: SharedEnvVars.NOTIFIER_TICK_MS(),
+  GRAFANA_URL: SharedEnvVars.GRAFANA_URL(),
 });
 export type Env = z.infer<typeof Env>;
 

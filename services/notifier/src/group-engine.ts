@@ -7,8 +7,8 @@ import { applyRecord, evaluateGroup, forgetAlert, newGroup, type AlertEntry, typ
 import { inhibitedBy } from "./model/inhibition.js";
 import { quietUntil } from "./model/quiet-hours.js";
 import { groupKeyOf, groupsFor, type RouteSpec } from "./model/routing.js";
-import { silencedBy, type Silence } from "./silences/silence.js";
-import type { SilenceStore } from "./silences/silence-store.js";
+import { shopKey, silencedBy, type Silence } from "@sg/events";
+import type { SilenceStore } from "@sg/events/runtime";
 import type { AlertRegistry } from "./state/registry.js";
 import type { GroupStore } from "./state/group-store.js";
 
@@ -73,7 +73,7 @@ export function createGroupEngine(d: GroupEngineDeps) {
   }
 
   async function shopRecords(ctx: TickContext, platform: string, shopId: string): Promise<Map<string, AlertRecord>> {
-    const k = `${platform}:${shopId}`;
+    const k = shopKey({ platform, shopId });
     let m = ctx.shops.get(k);
     if (!m) {
       m = await d.registry.shop(platform, shopId);
@@ -130,7 +130,7 @@ export function createGroupEngine(d: GroupEngineDeps) {
       let notification = null;
       if (synced !== null) {
         for (const e of Object.values(synced.alerts)) await shopRecords(ctx, e.record.platform, e.record.shopId);
-        const mute = muteFor(target.spec, ctx, (e) => ctx.shops.get(`${e.record.platform}:${e.record.shopId}`));
+        const mute = muteFor(target.spec, ctx, (e) => ctx.shops.get(shopKey(e.record)));
         const r = evaluateGroup(synced, { now: ctx.now, route: target.route, mute, recheckMs: d.recheckMs });
         next = r.state;
         notification = r.notification;
@@ -166,4 +166,3 @@ export function createGroupEngine(d: GroupEngineDeps) {
 
   return { ingest, processDue };
 }
-export type GroupEngine = ReturnType<typeof createGroupEngine>;

@@ -5,14 +5,12 @@
  * one slot and the same code runs on Redis Cluster. Cross-slot steps are ordered so a crash between them
  * is repaired by the next tick (see state/group-store.ts).
  */
-export interface ShopRef {
-  platform: string;
-  shopId: string;
-}
+import { sharedKeys, shopHashTag, type ShopRef } from "@sg/events";
 
 /** Group ids are built by `groupIdOf` from URI-encoded label values, so they never contain `{` or `}`. */
 export function createKeys(prefix: string) {
   const n = `${prefix}:notifier`;
+  const shared = sharedKeys(prefix);
   return {
     /** HASH `tok` (CAS token) and `state` (group state JSON). */
     group: (groupId: string) => `${n}:{g:${groupId}}:state`,
@@ -25,14 +23,15 @@ export function createKeys(prefix: string) {
     /** STRING: the instance currently delivering to this receiver (a lease). */
     lock: (receiver: string) => `${n}:{rcv:${receiver}}:lock`,
     /** HASH `metric:kind` → latest AlertRecord JSON of the shop (seq-gated). */
-    shopAlerts: (s: ShopRef) => `${prefix}:{${s.platform}:${s.shopId}}:notifier:alerts`,
+    shopAlerts: (s: Pick<ShopRef, "shopId"> & { platform: string }) => `${prefix}:${shopHashTag(s)}:notifier:alerts`,
     /**
-     * HASH receiver → JSON of its last delivery attempt (for the API). It shares the tag `{deliveries}`
-     * with `failures`, since a failure updates both in one MULTI, which a cluster allows only in one slot.
+     * HASH receiver → JSON of its last delivery attempt (for the API; a shared key of @sg/events). It shares
+     * the tag `{deliveries}` with `failures`, since a failure updates both in one MULTI, which a cluster allows
+     * only in one slot.
      */
-    deliveries: () => `${n}:{deliveries}:status`,
-    /** LIST of recent failed deliveries, newest first, JSON (for the API). */
-    failures: () => `${n}:{deliveries}:failures`,
+    deliveries: shared.deliveries,
+    /** LIST of recent failed deliveries, newest first, JSON (for the API; a shared key of @sg/events). */
+    failures: shared.failures,
   };
 }
 export type Keys = ReturnType<typeof createKeys>;

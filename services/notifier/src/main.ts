@@ -1,17 +1,18 @@
-import { loadScoreguardConfig } from "@sg/config";
-import { resolveLocalInfra } from "@sg/infra";
+import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
-import { createRegistry, installProcessGuards, startOpsServer } from "@sg/telemetry";
+import { createRegistry, installProcessGuards, startOpsServer, stopOnSignals } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startNotifierService } from "./service.js";
 
 /** The notifier alone. Reads env and config (bad config fails here, naming the path), wires, starts, stops. */
 const env = loadEnv();
+// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local
+// infrastructure. Checked before the process guards, like the env itself, so the message goes to stderr.
+const infra = requireInfra(env, "notifier");
 const logger = createLogger({ name: "notifier", level: env.LOG_LEVEL });
 const registry = createRegistry();
 installProcessGuards({ registry, log: logger });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
-const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
 const svc = await startNotifierService({
   brokers: infra.brokers,
   redisUrl: infra.redisUrl,
@@ -32,14 +33,7 @@ const ops = await startOpsServer({
 });
 logger.info({ port: ops.port }, `notifier running; ops on http://127.0.0.1:${ops.port}/metrics`);
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "stopping: finishing the tick in hand");
+stopOnSignals(logger, "stopping: finishing the tick in hand", async () => {
   await svc.stop();
   await ops.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+});

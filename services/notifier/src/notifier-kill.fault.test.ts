@@ -8,7 +8,7 @@ import { startService, type ServiceProcess } from "../../../test/src/faults/proc
 import { startWebhookReceiver } from "../../../test/robots/index.js";
 import { createKeys } from "./keys.js";
 import type { GroupState } from "./model/group.js";
-import { alert, startHarness } from "./test-support.int.js";
+import { alert, startHarness } from "../testing/harness.js";
 
 /**
  * Issue 9: the notifier process SIGKILLed while it holds a group inside group_wait (no chance to clean up),

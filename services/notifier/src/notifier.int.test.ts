@@ -1,5 +1,5 @@
 // The whole path: sg.alerts on a real Kafka → notifier (state in a real Redis) → local robots that check
-// signatures, payloads and limits as the real ones do (test/robots). alerts.md and issue 4, item 5.
+// signatures, payloads and limits as the real ones do (test/robots). alerts.md.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollUntil } from "../../../test/src/index.js";
 import {
@@ -14,9 +14,9 @@ import {
   type WeComRobot,
   type WebhookReceiver,
 } from "../../../test/robots/index.js";
-import { createDeliveryStatusReader } from "./state/delivery-status.js";
+import { createDeliveryStatusReader } from "@sg/events/runtime";
 import type { Notifier } from "./notifier.js";
-import { FAST_TIMERS, alert, startHarness, type Harness } from "./test-support.int.js";
+import { FAST_TIMERS, alert, startHarness, type Harness } from "../testing/harness.js";
 
 const SECRETS = {
   dingToken: "dt0ken7f3a9c2e1b4d6f8a0c2e4f6a8b",

@@ -13,7 +13,7 @@ import { composeNotification, composeSummary } from "./messages/compose.js";
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from "./messages/templates.js";
 import { createNotifierMetrics } from "./metrics.js";
 import { routeSpecs } from "./model/routing.js";
-import { createSilenceStore, type SilenceStore } from "./silences/silence-store.js";
+import { createSilenceStore, type SilenceStore } from "@sg/events/runtime";
 import { createDeliveryStatusStore } from "./state/delivery-status.js";
 import { createGroupStore } from "./state/group-store.js";
 import { createAlertRegistry } from "./state/registry.js";

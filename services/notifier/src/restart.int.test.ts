@@ -1,11 +1,11 @@
 // A notifier stopped mid-group and replaced by a new instance on the same Redis and topic sends the group
-// once, with everything it held plus what arrived while no notifier ran (issue 4: "no duplicate, loses nothing").
+// once, with everything it held plus what arrived while no notifier ran (no duplicate, nothing lost).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollUntil } from "../../../test/src/index.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../../../test/robots/index.js";
 import { createKeys } from "./keys.js";
 import type { GroupState } from "./model/group.js";
-import { alert, startHarness, type Harness } from "./test-support.int.js";
+import { alert, startHarness, type Harness } from "../testing/harness.js";
 
 describe("notifier restart", () => {
   let h: Harness;

@@ -1,6 +1,7 @@
 import type { ScoreguardConfig } from "@sg/config";
 import { topicNames } from "@sg/events";
-import { createKafka, ensureTopics, type Kafka } from "@sg/kafka";
+import { ensurePipelineTopics } from "@sg/events/runtime";
+import { createKafka, type Kafka } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
 import { createRedis, type Redis } from "@sg/redis";
 import { registerServiceHealth } from "@sg/telemetry";
@@ -33,7 +34,7 @@ export async function startNotifierService(o: NotifierServiceOptions): Promise<N
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-notifier", logger: o.logger.child({ component: "kafkajs" }) });
   const redis = createRedis(o.redisUrl, {}, (err, info) => o.logger.warn({ err, ...info }, "redis connection error; reconnecting"));
   // Same partition count as the processor creates it with; an existing topic is left as it is.
-  await ensureTopics(kafka, [{ topic: topicNames(o.topicPrefix).alerts, numPartitions: 3 }]);
+  await ensurePipelineTopics(kafka, topicNames(o.topicPrefix), undefined, ["alerts"]);
   const notifier = createNotifier({
     config: o.config,
     redis,

@@ -1,4 +1,4 @@
-import { toShanghaiIso, type AlertRecord } from "@sg/events";
+import { alertSlot, parseAlertSlot, toShanghaiIso, type AlertRecord } from "@sg/events";
 import type { ShopEvaluation } from "./engine/index.js";
 
 interface StoredAlert {
@@ -33,8 +33,8 @@ export function alertTransitions(
 ): { records: AlertRecord[]; states: Record<string, string> } {
   const { platform, shopId, rulePack } = ev.snapshot;
   const byMetric = new Map(ev.states.map((s) => [s.name, s]));
-  // Stored per shop, so the field is `metric|kind` (a shop id may itself contain ":").
-  const firing = new Map(ev.snapshot.alerts.map((a) => [`${a.metric}|${a.kind}`, a]));
+  // Stored per shop, so the field is the identity within the shop, `alertSlot` (`metric:kind`).
+  const firing = new Map(ev.snapshot.alerts.map((a) => [alertSlot(a), a]));
   const records: AlertRecord[] = [];
   const states: Record<string, string> = {};
   const identities = new Set([...Object.keys(stored), ...firing.keys()]);
@@ -49,7 +49,9 @@ export function alertTransitions(
     }
     if (!next) continue;
     states[id] = JSON.stringify(next);
-    const [metric, kind] = id.split("|") as [string, "threshold" | "at_risk"];
+    const slot = parseAlertSlot(id);
+    if (slot === null) continue;
+    const { metric, kind } = slot;
     const m = byMetric.get(metric);
     if (!m) continue;
     const rec: AlertRecord = {

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { AlertRecord, topicNames, type CanonicalEvent } from "@sg/events";
 import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { holdsFor, pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
  * metrics.md "Alerts": state changes go to sg.alerts keyed by identity. A deadline fires from the
@@ -45,6 +45,7 @@ describe("metric alerts on sg.alerts", () => {
       await p.flush();
       // One consumer, wait pending until 10:03:10: 1/1, nothing firing yet.
       expect(records.filter((r) => r.metric === "human_reply_3min_rate")).toEqual([]);
+      await holdsFor(() => !records.some((r) => r.metric === "human_reply_3min_rate"), { message: "no human_reply_3min_rate record" });
       await p.stop();
 
       // Restart with the clock past the deadline and no new event: the stored deadline fires.
@@ -64,6 +65,7 @@ describe("metric alerts on sg.alerts", () => {
       await send([ev("r", "chat.message", "2026-03-02T10:02:00+08:00", { sender: "agent" })]);
       await p.flush();
       expect(records.filter((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold")).toHaveLength(2);
+      await holdsFor(() => records.filter((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold").length === 2, { message: "exactly two threshold records" });
     } finally {
       await p.stop();
       await reader.disconnect();

@@ -8,10 +8,10 @@ import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { evaluateShop } from "./engine/index.js";
 import { createSnapshotReader } from "./snapshot.js";
 import { randomStream } from "./testing/random-events.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
- * Crash test (issue 3): SIGKILL the processor process halfway through a stream, start it again, and the
+ * Crash test: SIGKILL the processor process halfway through a stream, start it again, and the
  * final state equals an uninterrupted run's (here: the pure engine over the whole stream).
  */
 const root = fileURLToPath(new URL("../../../", import.meta.url));

@@ -6,7 +6,7 @@ import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
 import { createSnapshotReader } from "./snapshot.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /** Bad input never loses good data: invalid records go to the DLQ with a reason, the rest is applied. */
 describe("dead letters", () => {

@@ -1,17 +1,18 @@
-import { loadScoreguardConfig } from "@sg/config";
-import { resolveLocalInfra } from "@sg/infra";
+import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
-import { createRegistry, installProcessGuards, startOpsServer } from "@sg/telemetry";
+import { createRegistry, installProcessGuards, startOpsServer, stopOnSignals } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startProcessorService } from "./service.js";
 
 /** The processor alone (scale-out: run several in one consumer group). Reads env, wires, starts, stops. */
 const env = loadEnv();
+// Standalone: fail fast without KAFKA_BROKERS or REDIS_URL; only `npm start`, `replay` and the tests start local
+// infrastructure. Checked before the process guards, like the env itself, so the message goes to stderr.
+const infra = requireInfra(env, "processor");
 const log = createLogger({ name: "processor", level: env.LOG_LEVEL });
 const registry = createRegistry();
 installProcessGuards({ registry, log });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
-const infra = await resolveLocalInfra({ env: { KAFKA_BROKERS: env.KAFKA_BROKERS?.join(","), REDIS_URL: env.REDIS_URL } });
 const svc = await startProcessorService({
   brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX,
   groupId: env.PROCESSOR_GROUP, eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
@@ -20,14 +21,7 @@ const svc = await startProcessorService({
 const ops = await startOpsServer({ port: env.PROCESSOR_PORT, registry, ready: svc.ready });
 log.info({ port: ops.port, brokers: infra.brokers }, `processor running; ops on http://127.0.0.1:${ops.port}/metrics`);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, "stopping: finishing the batch in hand");
+stopOnSignals(log, "stopping: finishing the batch in hand", async () => {
   await svc.stop();
   await ops.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+});

@@ -6,7 +6,7 @@ import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { createKeys } from "./state/keys.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
  * Issue 8 item 6, architecture.md "No evaluation is lost": the processor applies a batch (marking each shop

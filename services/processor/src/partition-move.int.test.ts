@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { AlertRecord, topicNames } from "@sg/events";
 import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { holdsFor, pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
- * Issue 3: timers survive a partition moving to another instance. Two processors share the group; one
+ * Timers survive a partition moving to another instance. Two processors share the group; one
  * stops; the other takes its partitions and fires the deadlines the first one had scheduled.
  */
 describe("partition move", () => {
@@ -55,6 +55,7 @@ describe("partition move", () => {
       await a.flush();
       await b.flush();
       expect(firing.size).toBe(0);
+      await holdsFor(() => firing.size === 0, { message: "nothing firing before the deadline" });
 
       await a.stop();
       clock = Date.parse("2026-03-02T10:05:00+08:00");

@@ -9,7 +9,7 @@ import { evaluateShop } from "./engine/index.js";
 import { createSnapshotReader } from "./snapshot.js";
 import { createKeys } from "./state/keys.js";
 import { randomStream } from "./testing/random-events.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
  * Issue 9: the processor process SIGKILLed at random points while the stream arrives (mid-batch, between the

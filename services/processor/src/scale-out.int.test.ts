@@ -15,7 +15,7 @@ import { startWebhookReceiver } from "../../../test/robots/index.js";
 import { evaluateShop } from "./engine/index.js";
 import { createSnapshotReader } from "./snapshot.js";
 import { randomStream } from "./testing/random-events.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
@@ -64,7 +64,7 @@ describe.runIf(enabled)("scale-out", () => {
     const run = uniqueName("scale");
     const topics = topicNames(`${run}.`);
     const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    await ensurePipelineTopics(kafka, topics, PARTITIONS, 3);
+    await ensurePipelineTopics(kafka, topics, PARTITIONS);
     const hook = await startWebhookReceiver();
     const dir = mkdtempSync(join(tmpdir(), "sg-scale-"));
     const configPath = join(dir, "scoreguard.json");

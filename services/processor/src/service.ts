@@ -7,7 +7,7 @@ import type { ShopConfigSource } from "./evaluator.js";
 import type { Log } from "./log.js";
 import { createProcessor, type Processor } from "./processor.js";
 import { processorMetrics } from "./telemetry.js";
-import { ensurePipelineTopics } from "./topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 export interface ProcessorServiceOptions {
   brokers: string[];
@@ -31,7 +31,7 @@ export async function startProcessorService(o: ProcessorServiceOptions): Promise
   const topics = topicNames(o.topicPrefix);
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor", logger: o.log });
   const redis = createRedis(o.redisUrl, {}, (err, info) => o.log.warn({ err, ...info }, "redis connection error; reconnecting"));
-  await ensurePipelineTopics(kafka, topics, o.eventsPartitions, 3);
+  await ensurePipelineTopics(kafka, topics, o.eventsPartitions);
   const processor = createProcessor({
     kafka, redis, topics, keyPrefix: o.keyPrefix, groupId: o.groupId, clock: Date.now, config: o.config,
     log: o.log, metrics: processorMetrics(o.registry, o.exportShopLimit), evalIntervalMs: o.evalIntervalMs,

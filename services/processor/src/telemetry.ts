@@ -1,3 +1,4 @@
+import { shopKey } from "@sg/events";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { ShopEvaluation, ShopSnapshot } from "./engine/index.js";
 
@@ -145,7 +146,7 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     },
     /** Exports a shop's metrics and firing alerts, unless the shop limit is reached by other shops. */
     exportShop(s: ShopSnapshot, limits: ShopLimits = {}) {
-      const key = `${s.platform}:${s.shopId}`;
+      const key = shopKey(s);
       if (!exported.has(key)) {
         if (exported.size >= shopLimit) return;
         exported.add(key);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "./errors.js";
+import { ConfigError, type ConfigProblem } from "./errors.js";
 import { describeIssues } from "./issues.js";
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -99,6 +99,26 @@ export function envUrl(protocols: readonly string[]) {
   );
 }
 
+/**
+ * `REDIS_URL`: one Redis (`redis://`, `rediss://`) or a Redis Cluster given by some of its nodes,
+ * `redis+cluster://[user:pass@]host1:port1,host2:port2` (`rediss+cluster://` for TLS). The same grammar as
+ * `parseRedisUrl` of `@sg/redis`, which `createRedis` applies; checked here so a bad URL fails at start-up.
+ */
+export function envRedisUrl() {
+  const cluster = /^rediss?\+cluster:\/\/(?:.*@)?((?:\[[^\]]+\]|[^:,/@]+):\d{1,5}(?:,(?:\[[^\]]+\]|[^:,/@]+):\d{1,5})*)\/*$/i;
+  const node = envUrl(["redis", "rediss"]);
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine(
+        (s) => cluster.test(s.trim()) || node.safeParse(s).success,
+        "must be a redis:// or rediss:// URL, or redis+cluster://host1:port1,host2:port2",
+      )
+      .optional(),
+  );
+}
+
 /** `1/true/yes/on` or `0/false/no/off`, case-insensitive. */
 export function envBool(defaultValue: boolean) {
   return z.preprocess(
@@ -109,4 +129,57 @@ export function envBool(defaultValue: boolean) {
       .transform((s) => ["1", "true", "yes", "on"].includes(s))
       .default(defaultValue ? "true" : "false"),
   );
+}
+
+/**
+ * The variables every process reads, defined once (docs/interfaces.md "Environment variables"); each service
+ * extends it with its own: `BaseEnv.extend({ GATEWAY_PORT: envPort(8080), ... })`.
+ * `KAFKA_BROKERS` and `REDIS_URL` are optional here because the all-in-one, `replay` and the tests start
+ * local infrastructure when they are unset; a standalone service calls `requireInfra` instead.
+ */
+export const BaseEnv = z.object({
+  KAFKA_BROKERS: envBrokers(),
+  REDIS_URL: envRedisUrl(),
+  SCOREGUARD_CONFIG: envOptionalString(),
+  TOPIC_PREFIX: envString(""),
+  KEY_PREFIX: envString("sg"),
+  LOG_LEVEL: envLogLevel(),
+});
+export type BaseEnv = z.infer<typeof BaseEnv>;
+
+/** Variables more than one process reads (a service and the all-in-one), with one default and one range each. */
+export const SharedEnvVars = {
+  /** Partitions of `sg.events` when this process is the first to create it. */
+  EVENTS_PARTITIONS: () => envInt(12, { min: 1, max: 1000 }),
+  /** How often changed shops are re-evaluated, ms. */
+  EVAL_INTERVAL_MS: () => envInt(250, { min: 10, max: 60_000 }),
+  /** Per-shop metric gauges are exported for at most this many shops (architecture.md). */
+  EXPORT_SHOP_LIMIT: () => envInt(1000, { min: 0, max: 100_000 }),
+  /** The notifier's ticker period, ms: the resolution of group_wait and the other timers. */
+  NOTIFIER_TICK_MS: () => envInt(1000, { min: 10, max: 60_000 }),
+  /** Base URL of the dashboards linked from messages, when the config has no `grafana.url`. */
+  GRAFANA_URL: () => envUrl(["http", "https"]),
+} as const;
+
+/** What a standalone service needs that only the all-in-one, `replay` and the tests may start locally. */
+export interface Infra {
+  brokers: string[];
+  redisUrl: string;
+}
+
+/**
+ * A standalone service never starts a broker or a redis-server of its own: without `KAFKA_BROKERS` or
+ * `REDIS_URL` it stops at once with a `ConfigError` naming what is missing (and never the values).
+ */
+export function requireInfra(env: Pick<BaseEnv, "KAFKA_BROKERS" | "REDIS_URL">, service: string): Infra {
+  const missing: ConfigProblem[] = [];
+  if (env.KAFKA_BROKERS === undefined) missing.push({ path: "KAFKA_BROKERS", reason: "must be set (host:port,…) for a standalone service" });
+  if (env.REDIS_URL === undefined) missing.push({ path: "REDIS_URL", reason: "must be set (redis://…) for a standalone service" });
+  if (missing.length > 0 || env.KAFKA_BROKERS === undefined || env.REDIS_URL === undefined) {
+    throw new ConfigError(
+      `Invalid environment variables: the ${service} alone does not start local Kafka or Redis (run \`npm start\` for the all-in-one process, which does):`,
+      missing,
+    );
+  }
+  return { brokers: env.KAFKA_BROKERS, redisUrl: env.REDIS_URL };
 }

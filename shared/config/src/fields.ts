@@ -2,14 +2,9 @@ import { z } from "zod";
 
 /** Field schemas shared by the sections of the ScoreGuard config. Their messages never quote the value. */
 
-/**
- * The platforms of the canonical event catalog.
- * @see ../../events/src/catalog.ts `PLATFORMS`: repeated here because @sg/config does not depend on
- * @sg/events; `fields.unit.test.ts` keeps the two lists equal.
- */
-export const PLATFORMS = ["kuaishou", "douyin", "jd", "pdd"] as const;
-export const Platform = z.enum(PLATFORMS);
-export type Platform = z.infer<typeof Platform>;
+// The platforms of the canonical event catalog, defined once in @sg/events.
+import { PLATFORMS } from "@sg/events";
+export { PLATFORMS, Platform } from "@sg/events";
 
 /** Message language (alerts.md "Message content": zh-CN by default, English optional). */
 export const Language = z.enum(["zh-CN", "en"]);

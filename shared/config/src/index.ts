@@ -9,13 +9,18 @@ export {
   envString,
   envOptionalString,
   envUrl,
+  envRedisUrl,
   envBool,
+  BaseEnv,
+  SharedEnvVars,
+  requireInfra,
+  type Infra,
   LOG_LEVELS,
   type LogLevel,
   type EnvSource,
 } from "./env.js";
 export { loadScoreguardConfig, parseScoreguardConfig } from "./load.js";
-export { ScoreguardConfig, ScoreguardConfigSchema, type ScoreguardConfigInput } from "./schema.js";
+export { ScoreguardConfig, type ScoreguardConfigInput } from "./schema.js";
 export { PLATFORMS, Platform, Language, ShopKey, ShopPattern } from "./fields.js";
 export { Shops, ShopOverride, MetricOverride } from "./shops.js";
 export {
@@ -31,10 +36,8 @@ export {
   RouteMatch,
   QuietHours,
   Mentions,
-  GROUP_LABELS,
   SEVERITIES,
   ALERT_KINDS,
-  type GroupLabel,
 } from "./routes.js";
 export { Platforms } from "./platforms.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";

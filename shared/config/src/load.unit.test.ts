@@ -138,7 +138,7 @@ describe("loadScoreguardConfig", () => {
   it("reports YAML syntax errors by position, without quoting the source line", () => {
     const path = file('receivers:\n  a: { type: slack, url: "https://hooks.slack.com/services/T1/B1/syntax-secret" x: 1 }\n');
     const err = errorOf(() => loadScoreguardConfig(path));
-    expect(err.message).toMatch(/^Invalid YAML\/JSON in ScoreGuard config .*:\n  line 2, column \d+: /);
+    expect(err.message).toMatch(/^Invalid YAML\/JSON in ScoreGuard config .*:\n {2}line 2, column \d+: /);
     expect(err.message).not.toContain("syntax-secret");
     expect(err.cause).toBeUndefined();
   });

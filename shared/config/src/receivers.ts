@@ -57,7 +57,7 @@ export const Receiver = z.discriminatedUnion("type", [
 export type Receiver = z.infer<typeof Receiver>;
 export type ReceiverType = Receiver["type"];
 export type ReceiverOf<T extends ReceiverType> = Extract<Receiver, { type: T }>;
-export const RECEIVER_TYPES = Receiver.options.map((o) => o.shape.type.value) as ReceiverType[];
+export const RECEIVER_TYPES = Receiver.options.map<ReceiverType>((o) => o.shape.type.value);
 
 /** Receiver names appear in logs and metric labels, so they are plain: letters, digits, `_ . -`. */
 export const ReceiverName = z

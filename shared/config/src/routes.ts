@@ -1,3 +1,4 @@
+import { ALERT_KINDS, ALERT_LABELS, SEVERITIES } from "@sg/events";
 import { z } from "zod";
 import { durationField } from "./duration.js";
 import { MetricName, Mobile, NonEmpty, Platform } from "./fields.js";
@@ -7,11 +8,8 @@ import { MetricName, Mobile, NonEmpty, Platform } from "./fields.js";
  * "Grouping", "Quiet hours"), after Alertmanager's route block.
  */
 
-export const SEVERITIES = ["warning", "critical"] as const;
-export const ALERT_KINDS = ["threshold", "at_risk"] as const;
-/** The labels an alert can be grouped and matched by. */
-export const GROUP_LABELS = ["platform", "shop", "metric", "kind", "severity"] as const;
-export type GroupLabel = (typeof GROUP_LABELS)[number];
+// Defined once with the alert record (@sg/events).
+export { SEVERITIES, ALERT_KINDS } from "@sg/events";
 
 /** `severity: critical` or `severity: [warning, critical]`; parsed to a list either way. */
 function oneOrMany<T extends z.ZodTypeAny>(item: T) {
@@ -63,7 +61,7 @@ export const Route = z
     receivers: z.array(NonEmpty).min(1),
     continue: z.boolean().default(false),
     groupBy: z
-      .array(z.enum(GROUP_LABELS))
+      .array(z.enum(ALERT_LABELS))
       .default(["shop"])
       .superRefine((labels, ctx) => {
         labels.forEach((l, i) => {

@@ -28,8 +28,6 @@ export const ScoreguardConfig = z
     for (const issue of crossFieldIssues(config)) ctx.addIssue({ code: "custom", ...issue });
   });
 
-/** Alias of `ScoreguardConfig`, the schema. */
-export const ScoreguardConfigSchema = ScoreguardConfig;
 /** The parsed config: durations in milliseconds, defaults applied, match values as lists. */
 export type ScoreguardConfig = z.output<typeof ScoreguardConfig>;
 /** What a file may contain (durations as strings, sections optional); handy for building configs in tests. */

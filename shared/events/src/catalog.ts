@@ -128,5 +128,4 @@ export const EVENT_SCHEMAS = [
 export const CanonicalEvent = z.discriminatedUnion("type", EVENT_SCHEMAS);
 export type CanonicalEvent = z.infer<typeof CanonicalEvent>;
 export type EventType = CanonicalEvent["type"];
-export const EVENT_TYPES = EVENT_SCHEMAS.map((s) => s.shape.type.value) as EventType[];
-export type EventOf<T extends EventType> = Extract<CanonicalEvent, { type: T }>;
+export const EVENT_TYPES = EVENT_SCHEMAS.map<EventType>((s) => s.shape.type.value);

@@ -17,10 +17,10 @@ const MAX_OFFSET_HOURS = 14;
 export function unrealTimeReason(iso: string): string | null {
   const m = ISO_WITH_OFFSET.exec(iso);
   if (m === null) return "must be ISO-8601 with an offset, e.g. 2026-11-20T08:00:05+08:00";
-  const [year, month, day, hour, minute, second, offH, offM] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
+  const [year, month, day, hour, minute, second, offH, offM] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
   if (month! < 1 || month! > 12) return `is not a real time: month ${m[2]}`;
   // Day 0 of the next month is the last day of this one (UTC, so no zone can shift it).
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const daysInMonth = new Date(Date.UTC(year!, month, 0)).getUTCDate();
   if (day! < 1 || day! > daysInMonth) return `is not a real time: ${m[1]}-${m[2]} has no day ${m[3]}`;
   if (hour! > 23) return `is not a real time: hour ${m[4]}`;
   if (minute! > 59) return `is not a real time: minute ${m[5]}`;

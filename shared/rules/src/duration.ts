@@ -1,10 +1,11 @@
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+import { parseDuration } from "@sg/config";
 
-/** `"1h30m"` → 5_400_000. The input was validated by the pack schema. */
+/**
+ * `"1h30m"` → 5_400_000, in the configuration's one duration grammar (`parseDuration` of @sg/config), so a
+ * pack and a shop override can never read the same text differently. The pack schema has validated it.
+ */
 export function durationMs(s: string): number {
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(m[1]) * (UNIT_MS[m[2]!] ?? 0);
-  return total;
+  return parseDuration(s);
 }
 
 /** `"08:00"` → minutes after midnight. */

@@ -1,3 +1,4 @@
+import { DURATION_HINT, DurationError, parseDuration } from "@sg/config";
 import { z } from "zod";
 import { Platform } from "@sg/events";
 
@@ -6,8 +7,16 @@ import { Platform } from "@sg/events";
  * implements and the kind's parameters. A new pack version needs no code when its kinds already exist.
  */
 
-const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
-export const Duration = z.string().regex(DURATION, "must be a duration like 180s, 10m, 24h");
+/** The configuration's duration grammar (`parseDuration` of @sg/config): whole numbers, units largest first. */
+export const Duration = z.string().refine((s) => {
+  try {
+    parseDuration(s);
+    return true;
+  } catch (err) {
+    if (err instanceof DurationError) return false;
+    throw err;
+  }
+}, `must be a duration like 180s, 10m, 24h; ${DURATION_HINT}`);
 const HHMM = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "must be HH:MM");
 /** `[start, end)` in Asia/Shanghai wall-clock time. */
 export const Hours = z.tuple([HHMM, HHMM]);

@@ -94,8 +94,8 @@ export function startService(entry: string, env: Record<string, string>): Servic
   let out = "";
   let killedByTest = false;
   let exitedOnItsOwn = false;
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) =>
     child.once("exit", (code) => {
       if (!killedByTest) exitedOnItsOwn = true;

@@ -1,6 +1,7 @@
 // Shared shape of the platform adapters (style.md "Providers are one folder each, behind one interface"):
 // each adapter turns one platform message into an outcome; the route produces the events and counts the rest.
 import { parseEvent, toShanghaiIso, type CanonicalEvent, type FieldProblem } from "@sg/events";
+import { tryParseLosslessJson } from "../json/lossless-json.js";
 
 export type MessageOutcome =
   /** Canonical events to produce (validated against `@sg/events`). */
@@ -13,8 +14,6 @@ export type MessageOutcome =
   | { outcome: "unknown"; reason: string }
   /** A known kind whose content is wrong (acknowledged, counted, dead-lettered with the field). */
   | { outcome: "invalid"; problems: FieldProblem[] };
-
-export type Outcome = MessageOutcome["outcome"];
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -134,4 +133,14 @@ export function finish(events: Array<Record<string, unknown>>, fields?: Fields):
 /** Truncates a payload for a dead-letter record. */
 export function cut(payload: string, max = 64 * 1024): string {
   return payload.length <= max ? payload : `${payload.slice(0, max)}…`;
+}
+
+/**
+ * A JSON object that a platform message carries inside a string field (Douyin `data`, Kuaishou `info`,
+ * Pinduoduo `message.content`): the object, or the problem at `field`.
+ */
+export function embeddedObject(text: string, field: string): { object: Record<string, unknown> } | { problem: FieldProblem } {
+  const parsed = tryParseLosslessJson(text);
+  if (!parsed.ok) return { problem: { field, reason: `is not JSON: ${parsed.reason}` } };
+  return isRecord(parsed.value) ? { object: parsed.value } : { problem: { field, reason: "must be a JSON object in a string" } };
 }

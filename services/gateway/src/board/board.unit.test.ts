@@ -1,6 +1,6 @@
 import type { StoredSnapshot } from "@sg/events";
 import { describe, expect, it } from "vitest";
-import { TOKENS, bearer, testGateway } from "../testing/test-support.js";
+import { TOKENS, bearer, testGateway } from "../../testing/test-support.js";
 import { BOARD_CSP } from "./board.route.js";
 import { metricMeta } from "./metric-meta.js";
 import { diffSnapshots } from "./snapshot-diff.js";

@@ -1,3 +1,4 @@
+import { shopKey } from "@sg/events";
 import { createHash } from "node:crypto";
 import type { ApiToken } from "../ports.js";
 
@@ -37,7 +38,7 @@ function scopeOf(token: ApiToken): TokenScope {
   return {
     fingerprint: tokenFingerprint(token.token),
     all,
-    allows: (platform, shopId) => all || platforms.has(platform) || shops.has(`${platform}:${shopId}`),
+    allows: (platform, shopId) => all || platforms.has(platform) || shops.has(shopKey({ platform, shopId })),
     allowsPlatform: (platform) => all || platforms.has(platform),
   };
 }

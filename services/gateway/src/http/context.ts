@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
-import type { DeliveryStatusReader, SilenceStore } from "@sg/notifier";
+import type { DeliveryStatusReader, SilenceStore } from "@sg/events/runtime";
 import type { EventSink, GatewayConfig, SnapshotReader } from "../ports.js";
 import type { TokenRegistry, TokenScope } from "./auth.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
@@ -14,9 +14,9 @@ declare module "fastify" {
 }
 
 export interface Limits {
-  /** Largest accepted body, in bytes (issue 5: 1 MB). */
+  /** Largest accepted body, in bytes (the intake contract: 1 MB). */
   bodyLimitBytes: number;
-  /** Most events in one `POST /v1/events` (issue 5: 1,000). */
+  /** Most events in one `POST /v1/events` (the intake contract: 1,000). */
   maxEvents: number;
 }
 

@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
  * patterns, fixed reason and outcome names, sources; never a shop, token or message id.
  */
 export interface GatewayMetrics {
-  /** Every refused request, by route pattern and reason (issue 5, "every refusal is counted"). */
+  /** Every refused request, by route pattern and reason (every refusal is counted, so floods and misconfigured senders show). */
   refusals: Counter<"route" | "reason">;
   /** Canonical events acknowledged by Kafka, by source (`api`, `douyin`, `kuaishou`, `pdd`, `kuaidi100`). */
   eventsProduced: Counter<"source">;

@@ -1,5 +1,5 @@
 /**
- * Token buckets keyed by API token or source address (issue 5: "Floods get 429, with a per-token or
+ * Token buckets keyed by API token or source address (floods get 429, with a per-token or
  * per-source limit"). In-process, so each gateway instance limits on its own; a client spread over N
  * instances gets N times the rate, which is acceptable for flood protection (not for quotas).
  */

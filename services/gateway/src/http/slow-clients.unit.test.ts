@@ -1,6 +1,6 @@
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { TOKENS, bearer, paidEvent, testGateway, type TestGateway } from "../testing/test-support.js";
+import { TOKENS, bearer, paidEvent, testGateway, type TestGateway } from "../../testing/test-support.js";
 
 /**
  * Issue 9 item 7, with real sockets against a real listening gateway (the producer port is the recording stub:

@@ -32,6 +32,16 @@ export interface LosslessJsonOptions {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** `parseLosslessJson` as a result: a syntax error becomes its message, anything else still throws. */
+export function tryParseLosslessJson(text: string, options: LosslessJsonOptions = {}): { ok: true; value: unknown } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: parseLosslessJson(text, options) };
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
 export function parseLosslessJson(text: string, options: LosslessJsonOptions = {}): unknown {
   const maxDepth = options.maxDepth ?? 64;
   const keepBigIntegers = (options.bigIntegers ?? "string") === "string";

@@ -1,11 +1,11 @@
-import type { DeliveryFailure, DeliveryStatus } from "@sg/notifier";
+import { FAILURES_KEPT, parseAlertKey, type DeliveryFailure, type DeliveryStatus } from "@sg/events";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { TokenScope } from "../http/auth.js";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
 
-/** The notifier keeps its 200 newest failures (services/notifier state/delivery-status.ts `FAILURES_KEPT`). */
-export const MAX_DELIVERY_FAILURES = 200;
+/** The notifier keeps its `FAILURES_KEPT` (200) newest failures. */
+export const MAX_DELIVERY_FAILURES = FAILURES_KEPT;
 export const DEFAULT_DELIVERY_FAILURES = 50;
 
 const Query = z.object({
@@ -17,17 +17,6 @@ const Query = z.object({
     .optional(),
 });
 
-/**
- * The shop of an alert identity `platform:shopId:metric:kind` (`alertKey` of @sg/events). Platform, metric
- * and kind never contain `:`; the shop id is whatever lies between. Null when it is not such an identity.
- */
-export function shopOfAlertKey(key: string): { platform: string; shopId: string } | null {
-  const first = key.indexOf(":");
-  const last = key.lastIndexOf(":");
-  const beforeLast = last > 0 ? key.lastIndexOf(":", last - 1) : -1;
-  if (first <= 0 || beforeLast <= first + 1 || last <= beforeLast + 1 || last === key.length - 1) return null;
-  return { platform: key.slice(0, first), shopId: key.slice(first + 1, beforeLast) };
-}
 
 /**
  * A token that does not list `*` sees a failure only when every alert it carried belongs to a shop the token
@@ -37,7 +26,7 @@ function visible(scope: TokenScope, failure: DeliveryFailure): boolean {
   if (scope.all) return true;
   if (failure.alerts.length === 0) return false;
   return failure.alerts.every((key) => {
-    const shop = shopOfAlertKey(key);
+    const shop = parseAlertKey(key);
     return shop !== null && scope.allows(shop.platform, shop.shopId);
   });
 }

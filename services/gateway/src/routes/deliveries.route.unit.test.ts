@@ -1,7 +1,7 @@
-import type { DeliveryFailure, DeliveryStatus, DeliveryStatusReader } from "@sg/notifier";
+import type { DeliveryFailure, DeliveryStatus } from "@sg/events";
+import type { DeliveryStatusReader } from "@sg/events/runtime";
 import { describe, expect, it } from "vitest";
-import { TOKENS, testGateway } from "../testing/test-support.js";
-import { shopOfAlertKey } from "./deliveries.route.js";
+import { TOKENS, testGateway } from "../../testing/test-support.js";
 
 const okStatus: DeliveryStatus = {
   receiver: "ops-dingtalk",
@@ -129,16 +129,5 @@ describe("GET /v1/deliveries", () => {
     expect(op.parameters).toEqual([expect.objectContaining({ name: "limit", in: "query", schema: expect.objectContaining({ minimum: 1, maximum: 200, default: 50 }) })]);
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "400", "401"]));
     expect(doc.components.schemas.DeliveryFailure.required).toContain("alerts");
-  });
-});
-
-describe("shopOfAlertKey", () => {
-  it("reads the shop of platform:shopId:metric:kind, shop ids with colons included", () => {
-    expect(shopOfAlertKey(S1)).toEqual({ platform: "kuaishou", shopId: "s1" });
-    expect(shopOfAlertKey("pdd:a:b:human_reply_3min_rate:threshold")).toEqual({ platform: "pdd", shopId: "a:b" });
-  });
-
-  it.each(["", "kuaishou", "kuaishou:s1", "kuaishou:s1:metric", ":s1:m:k", "kuaishou::m:k", "kuaishou:s1::k", "kuaishou:s1:m:"])("rejects %j", (key) => {
-    expect(shopOfAlertKey(key)).toBeNull();
   });
 });

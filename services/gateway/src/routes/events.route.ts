@@ -1,7 +1,7 @@
 import { futureTimeReason, parseEvent, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
 import type { FastifyInstance } from "fastify";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
-import { JsonSyntaxError, decodeUtf8Strict, parseLosslessJson } from "../json/lossless-json.js";
+import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
 
 export interface IndexedProblem {
   /** Position in the request's array (0 for a single event). */
@@ -11,7 +11,7 @@ export interface IndexedProblem {
 }
 
 /**
- * `POST /v1/events` (issue 5 §1): one canonical event or an array of up to `maxEvents`, within
+ * `POST /v1/events` (events.md, the canonical intake): one canonical event or an array of up to `maxEvents`, within
  * `bodyLimitBytes`. All or nothing: any invalid event refuses the whole request with 400 listing every
  * index, field and reason; a shop the token does not list refuses it with 403. 202 only after Kafka acked.
  */
@@ -19,16 +19,14 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
   app.post("/v1/events", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [requireToken(ctx)] }, async (request, reply) => {
     const text = decodeUtf8Strict(bodyBytes(request));
     if (text === null) return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8");
-    let doc: unknown;
-    try {
-      // Numbers stay numbers (an id sent as a number is a wrong type, reported as such), and depth is bounded.
-      doc = parseLosslessJson(text, { bigIntegers: "number", maxDepth: 32 });
-    } catch (err) {
-      if (!(err instanceof JsonSyntaxError)) throw err;
-      return refuse(ctx, request, reply, "malformed_json", `body is not JSON: ${err.message}`, {
-        fields: { problems: [{ index: null, field: "", reason: err.message }] },
+    // Numbers stay numbers (an id sent as a number is a wrong type, reported as such), and depth is bounded.
+    const parsed = tryParseLosslessJson(text, { bigIntegers: "number", maxDepth: 32 });
+    if (!parsed.ok) {
+      return refuse(ctx, request, reply, "malformed_json", `body is not JSON: ${parsed.reason}`, {
+        fields: { problems: [{ index: null, field: "", reason: parsed.reason }] },
       });
     }
+    const doc = parsed.value;
     const items = Array.isArray(doc) ? doc : [doc];
     if (items.length === 0) {
       return refuse(ctx, request, reply, "invalid_request", "an empty array has no events", {

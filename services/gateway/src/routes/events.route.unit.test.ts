@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TOKENS, bearer, paidEvent, testGateway } from "../testing/test-support.js";
+import { TOKENS, bearer, paidEvent, testGateway } from "../../testing/test-support.js";
 
 const post = (gw: ReturnType<typeof testGateway>, payload: string | Buffer, headers = bearer(TOKENS.s1)) =>
   gw.app.inject({ method: "POST", url: "/v1/events", headers, payload });

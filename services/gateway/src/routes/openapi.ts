@@ -1,5 +1,5 @@
 import { EVENT_TYPES, PLATFORMS } from "@sg/events";
-import { MATCHER_NAMES } from "@sg/notifier";
+import { ALERT_KINDS, MATCHER_NAMES, SEVERITIES } from "@sg/events";
 import type { FastifyInstance } from "fastify";
 import type { Limits } from "../http/context.js";
 
@@ -7,7 +7,7 @@ const json = (schema: object) => ({ "application/json": { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const refusal = (description: string) => ({ description, content: json(ref("Refusal")) });
 
-/** The OpenAPI 3.1 document served at `/openapi.json` (issue 5 §6). */
+/** The OpenAPI 3.1 document served at `/openapi.json`. */
 export function openApiDocument(limits: Limits): object {
   const tokenRefusals = {
     "401": refusal("No token, or an unknown one"),
@@ -86,8 +86,8 @@ export function openApiDocument(limits: Limits): object {
           type: "object",
           properties: {
             metric: { type: "string" },
-            kind: { type: "string", enum: ["threshold", "at_risk"] },
-            severity: { type: "string", enum: ["warning", "critical"] },
+            kind: { type: "string", enum: [...ALERT_KINDS] },
+            severity: { type: "string", enum: [...SEVERITIES] },
             status: { type: "string", enum: ["firing"] },
           },
         },

@@ -1,8 +1,9 @@
 import { toMillis, toShanghaiIso } from "@sg/events";
-import { SilenceInput, type Silence, type SilenceStore } from "@sg/notifier";
+import { SilenceInput, type Silence } from "@sg/events";
+import type { SilenceStore } from "@sg/events/runtime";
 import { describe, expect, it } from "vitest";
 import type { ShopSnapshot, SnapshotReader } from "../ports.js";
-import { TOKENS, testGateway } from "../testing/test-support.js";
+import { TOKENS, testGateway } from "../../testing/test-support.js";
 
 const ALERTS = [{ metric: "human_reply_3min_rate", kind: "threshold", severity: "critical", status: "firing" }];
 const SNAPSHOT: ShopSnapshot = {

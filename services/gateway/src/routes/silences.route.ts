@@ -1,13 +1,12 @@
-import { PLATFORMS } from "@sg/events";
-import { SilenceInput, SilenceInputError, type Silence, type SilenceMatcher } from "@sg/notifier";
+import { SilenceInput, SilenceInputError, shopNameTarget, type Silence, type SilenceMatcher } from "@sg/events";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import type { TokenScope } from "../http/auth.js";
-import { JsonSyntaxError, decodeUtf8Strict, parseLosslessJson } from "../json/lossless-json.js";
+import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
 
 /**
- * Which shops a silence can reach, from its exact (non-regex) matchers: the notifier matches `shop` against
- * both `shopId` and `platform:shopId` (services/notifier silences/silence.ts `matcherMatches`).
+ * Which shops a silence can reach, from its exact (non-regex) matchers, read with the very function the
+ * notifier matches with (`shopNameTarget` of @sg/events): a `shop` value is a full `platform:shopId` key or a bare id.
  * `{ platform }` alone reaches every shop of that platform; null means it is not pinned to a platform.
  */
 function reach(matchers: readonly SilenceMatcher[]): { platform: string; shopId?: string } | null {
@@ -15,13 +14,10 @@ function reach(matchers: readonly SilenceMatcher[]): { platform: string; shopId?
   const shop = exact("shop");
   const platform = exact("platform");
   if (shop !== undefined) {
-    const i = shop.indexOf(":");
-    const p = i > 0 ? shop.slice(0, i) : undefined;
-    if (p !== undefined && (PLATFORMS as readonly string[]).includes(p)) {
-      if (platform !== undefined && platform !== p) return null;
-      return { platform: p, shopId: shop.slice(i + 1) };
-    }
-    return platform === undefined ? null : { platform, shopId: shop };
+    const target = shopNameTarget(shop);
+    const p = target.platform ?? platform;
+    if (p === undefined || (platform !== undefined && platform !== p)) return null;
+    return { platform: p, shopId: target.shopId };
   }
   return platform === undefined ? null : { platform };
 }
@@ -35,7 +31,7 @@ function covers(scope: TokenScope | null, matchers: readonly SilenceMatcher[]): 
   return r.shopId === undefined ? scope.allowsPlatform(r.platform) : scope.allows(r.platform, r.shopId);
 }
 
-/** `POST`, `GET` and `DELETE /v1/silences` (issue 5 §6): the notifier's silences, scoped by token. */
+/** `POST`, `GET` and `DELETE /v1/silences` (alerts.md "Silences"): the silences the notifier applies, scoped by token. */
 export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   const opts = { onRequest: [requireToken(ctx)] };
   const store = (request: FastifyRequest, reply: FastifyReply) => {
@@ -48,14 +44,9 @@ export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext)
     if (silences === undefined) return reply;
     const text = decodeUtf8Strict(bodyBytes(request));
     if (text === null) return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8");
-    let doc: unknown;
-    try {
-      doc = parseLosslessJson(text, { bigIntegers: "number", maxDepth: 8 });
-    } catch (err) {
-      if (!(err instanceof JsonSyntaxError)) throw err;
-      return refuse(ctx, request, reply, "malformed_json", `body is not JSON: ${err.message}`);
-    }
-    const input = SilenceInput.safeParse(doc);
+    const parsed = tryParseLosslessJson(text, { bigIntegers: "number", maxDepth: 8 });
+    if (!parsed.ok) return refuse(ctx, request, reply, "malformed_json", `body is not JSON: ${parsed.reason}`);
+    const input = SilenceInput.safeParse(parsed.value);
     if (!input.success) {
       const problems = input.error.issues.map((i) => ({ field: i.path.join(".") || "(root)", reason: i.message }));
       return refuse(ctx, request, reply, "invalid_request", "invalid silence", { fields: { problems } });

@@ -1,3 +1,4 @@
+import type { ReceiverType } from "@sg/config";
 import type { NotificationAlert, Notification } from "../model/types.js";
 
 /**
@@ -5,8 +6,8 @@ import type { NotificationAlert, Notification } from "../model/types.js";
  * novu's providers/chat/<name>/). A channel turns composed content into a request body, signs it fresh,
  * posts it, and classifies the answer by the robot's own code.
  */
-export const CHANNEL_TYPES = ["dingtalk", "feishu", "wecom", "slack", "webhook"] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+/** One channel per receiver type of the configuration. */
+export type ChannelType = ReceiverType;
 
 export interface Mentions {
   mobiles: string[];

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { createDingTalkChannel } from "../channels/dingtalk/dingtalk.channel.js";
 import { createWebhookChannel } from "../channels/webhook/webhook.channel.js";
 import { createWeComChannel } from "../channels/wecom/wecom.channel.js";
-import { GRAFANA, notification } from "../channels/test-content.js";
+import { GRAFANA, notification } from "../../testing/content.js";
 import { composeNotification, composeSummary } from "../messages/compose.js";
 import { loadTemplates } from "../messages/templates.js";
-import { record } from "../model/fixtures.js";
+import { record } from "../../testing/fixtures.js";
 import { backoffMs, DEFAULT_RETRY } from "./backoff.js";
 import { planMessages, type Composer } from "./plan.js";
 

@@ -1,3 +1,4 @@
+import { parseShopKey } from "@sg/events";
 import type { Mentions, MessageContent } from "../channels/channel.js";
 import type { Notification, NotificationAlert } from "../model/types.js";
 import { formatDeadline, formatLine, formatTime, formatValue } from "./format.js";
@@ -98,9 +99,8 @@ function groupName(n: Notification, opts: ComposeOptions): string {
   const labels = Object.entries(n.groupLabels);
   const shop = n.groupLabels.shop;
   if (labels.length === 1 && shop !== undefined) {
-    const i = shop.indexOf(":");
-    const platform = shop.slice(0, i);
-    return renderTemplate(strings.groupName.shop, { platformName: strings.platform[platform] ?? platform, shop: shop.slice(i + 1) });
+    const ref = parseShopKey(shop);
+    if (ref !== null) return renderTemplate(strings.groupName.shop, { platformName: strings.platform[ref.platform] ?? ref.platform, shop: ref.shopId });
   }
   return renderTemplate(strings.groupName.other, { labels: labels.map(([k, v]) => `${k}=${v}`).join(", ") || "*" });
 }

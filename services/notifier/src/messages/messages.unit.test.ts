@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { content } from "../channels/test-content.js";
-import { record } from "../model/fixtures.js";
+import { content } from "../../testing/content.js";
+import { record } from "../../testing/fixtures.js";
 import { formatDeadline, formatValue } from "./format.js";
 import { renderTemplate } from "./render.js";
 import { LANGUAGES, loadTemplates } from "./templates.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ackOutbox, applyRecord, evaluateGroup, forgetAlert, type GroupState, type MuteFn } from "./group.js";
-import { ROUTE, create, record } from "./fixtures.js";
+import { ROUTE, create, record } from "../../testing/fixtures.js";
 
 const T0 = Date.parse("2026-11-20T14:00:00+08:00");
 const noMute: MuteFn = () => null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { inhibitedBy } from "./inhibition.js";
 import { quietUntil } from "./quiet-hours.js";
-import { record } from "./fixtures.js";
+import { record } from "../../testing/fixtures.js";
 
 describe("inhibitedBy", () => {
   const critical = record({ kind: "threshold", severity: "critical" });

@@ -1,4 +1,4 @@
-import type { AlertRecord } from "@sg/events";
+import { namesShop, shopKey, type AlertRecord } from "@sg/events";
 import type { Route } from "@sg/config";
 
 /** A configured route with a stable id (`r<index>`), which names its groups. */
@@ -10,14 +10,14 @@ export function routeSpecs(routes: readonly Route[]): RouteSpec[] {
 
 /** The labels an alert is matched and grouped by. `shop` is `platform:shopId`, so shops of different platforms never share a group. */
 export function alertLabelValues(r: AlertRecord): Record<"platform" | "shop" | "metric" | "kind" | "severity", string> {
-  return { platform: r.platform, shop: `${r.platform}:${r.shopId}`, metric: r.metric, kind: r.kind, severity: r.severity };
+  return { platform: r.platform, shop: shopKey(r), metric: r.metric, kind: r.kind, severity: r.severity };
 }
 
 function matches(route: Route, r: AlertRecord): boolean {
   const m = route.match;
   if (m.platform && !m.platform.includes(r.platform)) return false;
-  // The config names a shop by its shopId; `platform:shopId` is accepted too, as in silences.
-  if (m.shop && !m.shop.includes(r.shopId) && !m.shop.includes(`${r.platform}:${r.shopId}`)) return false;
+  // The config names a shop by its shopId or its `platform:shopId` key, read as silences read it.
+  if (m.shop && !m.shop.some((name) => namesShop(name, r))) return false;
   if (m.metric && !m.metric.includes(r.metric)) return false;
   if (m.severity && !m.severity.includes(r.severity)) return false;
   if (m.kind && !m.kind.includes(r.kind)) return false;

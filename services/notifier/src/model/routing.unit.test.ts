@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseScoreguardConfig } from "@sg/config";
 import { groupKeyOf, groupsFor, matchRoutes, routeSpecs } from "./routing.js";
-import { record } from "./fixtures.js";
+import { record } from "../../testing/fixtures.js";
 
 const config = parseScoreguardConfig({
   receivers: {

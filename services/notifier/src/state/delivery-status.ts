@@ -1,23 +1,8 @@
+import { FAILURES_KEPT, type DeliveryFailure, type DeliveryStatus } from "@sg/events";
 import type { Redis } from "@sg/redis";
-import { createKeys, type Keys } from "../keys.js";
+import type { Keys } from "../keys.js";
 
-/** The last delivery attempt to a receiver (alerts.md: a permanent error "remains visible through the API"). */
-export interface DeliveryStatus {
-  receiver: string;
-  channel: string;
-  outcome: "ok" | "retryable" | "permanent" | "too_large" | "retry_exhausted";
-  /** The channel's own code, e.g. DingTalk `310000`, Slack `no_service`, `http_503`, `timeout`. */
-  code: string;
-  at: string;
-  notificationIds: string[];
-}
-
-export interface DeliveryFailure extends DeliveryStatus {
-  /** Identities (`alertKey`) of the alerts the failed message carried. */
-  alerts: string[];
-}
-
-const FAILURES_KEPT = 200;
+/** Writes what the gateway's API reads (`createDeliveryStatusReader` of @sg/events/runtime). */
 
 export function createDeliveryStatusStore(redis: Redis, keys: Keys) {
   return {
@@ -34,19 +19,3 @@ export function createDeliveryStatusStore(redis: Redis, keys: Keys) {
     },
   };
 }
-
-/** For the gateway's API: the last attempt per receiver, and recent failures, newest first. */
-export function createDeliveryStatusReader(redis: Redis, keyPrefix: string) {
-  const keys = createKeys(keyPrefix);
-  return {
-    async receivers(): Promise<Record<string, DeliveryStatus>> {
-      const raw = await redis.hgetall(keys.deliveries());
-      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as DeliveryStatus]));
-    },
-    async failures(limit = 50): Promise<DeliveryFailure[]> {
-      const raw = await redis.lrange(keys.failures(), 0, Math.max(0, limit - 1));
-      return raw.map((v) => JSON.parse(v) as DeliveryFailure);
-    },
-  };
-}
-export type DeliveryStatusReader = ReturnType<typeof createDeliveryStatusReader>;

@@ -1,4 +1,4 @@
-import { AlertRecord, alertKey } from "@sg/events";
+import { AlertRecord, alertKey, alertSlot } from "@sg/events";
 import type { Redis } from "@sg/redis";
 import type { Keys } from "../keys.js";
 import { scripts, type ApplyResult } from "./scripts.js";
@@ -13,7 +13,7 @@ export const REGISTRY_TTL_MS = 31 * 86_400_000;
 export function createAlertRegistry(redis: Redis, keys: Keys) {
   return {
     async apply(rec: AlertRecord): Promise<ApplyResult> {
-      return scripts.applyAlert(redis, keys.shopAlerts(rec), `${rec.metric}:${rec.kind}`, rec.seq, JSON.stringify(rec), REGISTRY_TTL_MS);
+      return scripts.applyAlert(redis, keys.shopAlerts(rec), alertSlot(rec), rec.seq, JSON.stringify(rec), REGISTRY_TTL_MS);
     },
 
     /** The shop's latest records by `alertKey`. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { shopKey, toMillis, toShanghaiIso, topicNames, type Platform } from "@sg/events";
+import { parseShopKey, shopKey, toMillis, toShanghaiIso, topicNames, type Platform } from "@sg/events";
 import { createKafka, createProducer, logLevel, type Kafka } from "@sg/kafka";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { evaluateShop, type ShopSnapshot } from "../engine/index.js";
@@ -8,7 +8,7 @@ import { silentLog } from "../log.js";
 import { createProcessor } from "../processor.js";
 import { readProjection } from "../projection/projection.js";
 import type { ReadEvents } from "./read-events.js";
-import { ensurePipelineTopics } from "../topics.js";
+import { ensurePipelineTopics } from "@sg/events/runtime";
 
 export interface ReplayOutput {
   asOf: string;
@@ -59,9 +59,9 @@ export async function runReplay(input: {
     const shops: Record<string, ShopSnapshot> = {};
     const keys = [...new Set(input.read.lines.map((l) => shopKey(l.event)))].sort();
     for (const key of keys) {
-      const i = key.indexOf(":");
-      const platform = key.slice(0, i) as Platform;
-      const shopId = key.slice(i + 1);
+      const ref = parseShopKey(key);
+      if (ref === null) throw new Error(`replay: ${key} is not a shop key`);
+      const { platform, shopId } = ref;
       // The output is what the read API serves: the snapshot projection the processor wrote at asOf.
       const stored = await readProjection(redis, run, { platform, shopId });
       if (stored && stored.asOfMs !== input.asOfMs) throw new Error(`replay: the snapshot of ${key} is as of ${stored.asOf}, not ${toShanghaiIso(input.asOfMs)}`);
@@ -69,9 +69,10 @@ export async function runReplay(input: {
     }
     return { asOf: toShanghaiIso(input.asOfMs), shops };
   } finally {
-    await processor.stop().catch(() => undefined);
-    await producer.disconnect().catch(() => undefined);
-    await cleanup(kafka, redis, run, Object.values(topics)).catch(() => undefined);
+    // The result (or the error) is what matters; a failed teardown is reported on stderr, never on stdout.
+    await processor.stop().catch(warnOnStderr("stopping the processor"));
+    await producer.disconnect().catch(warnOnStderr("disconnecting the producer"));
+    await cleanup(kafka, redis, run, Object.values(topics)).catch(warnOnStderr(`removing the run's topics and keys (${run})`));
     redis.disconnect();
   }
 }
@@ -81,7 +82,11 @@ export async function runReplay(input: {
  * (events.md): evaluating no events gives each as `no_data`, or 0 for counts.
  */
 function emptySnapshot(platform: Platform, shopId: string, asOf: number, config: ShopConfigSource): ShopSnapshot {
-  return evaluateShop({ platform, shopId, events: [], asOf, shop: config.shops?.[`${platform}:${shopId}`] ?? {} }).snapshot;
+  return evaluateShop({ platform, shopId, events: [], asOf, shop: config.shops?.[shopKey({ platform, shopId })] ?? {} }).snapshot;
+}
+
+function warnOnStderr(what: string): (err: unknown) => void {
+  return (err) => process.stderr.write(`replay: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
 }
 
 /** Removes the run's topics and keys: each run is isolated and leaves nothing behind. */
@@ -90,7 +95,8 @@ async function cleanup(kafka: Kafka, redis: Redis, prefix: string, topics: strin
   await admin.connect();
   try {
     await admin.deleteTopics({ topics, timeout: 5000 });
-    await admin.deleteGroups([prefix]).catch(() => undefined);
+    // The group exists only if the processor got as far as joining it.
+    await admin.deleteGroups([prefix]).catch(warnOnStderr("deleting the run's consumer group"));
   } finally {
     await admin.disconnect();
   }

@@ -5,7 +5,7 @@
  * - Body: a JSON array of `{tag, msg_id, data}` where `data` is itself a JSON string.
  *   @see zsmhub/doudian-sdk message/doudian_message.go (`Message{Tag, MsgID, Data string}`, `GetMessage`)
  * - Signature: header `event-sign` = hex md5(app_key + raw body + app_secret).
- *   @see zsmhub/doudian-sdk message/doudian_sign.go (`VerifySign`); issue 5 adds header `app-id` = app key.
+ *   @see zsmhub/doudian-sdk message/doudian_sign.go (`VerifySign`); the push also carries header `app-id` = app key.
  * - Answer `{"code":0,"msg":"success"}`; anything else makes the platform retry.
  *   @see zsmhub/doudian-sdk message/doudian_message.go (`SuccessResponse`, `FailResponse{Code:1}`)
  * - Tag numbers and `data` fields, one file per message in zsmhub/doudian-sdk message/:
@@ -34,8 +34,8 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FieldProblem } from "@sg/events";
-import { JsonSyntaxError, parseLosslessJson } from "../../json/lossless-json.js";
-import { Fields, finish, isRecord, type MessageOutcome } from "../adapter.js";
+import { tryParseLosslessJson } from "../../json/lossless-json.js";
+import { Fields, embeddedObject, finish, isRecord, type MessageOutcome } from "../adapter.js";
 
 export interface DouyinCredentials {
   appKey: string;
@@ -83,13 +83,9 @@ export type DouyinPush = { ok: true; messages: DouyinMessage[] } | { ok: false; 
 
 /** Parses a push body (already known to be signed and valid UTF-8). Ids stay exact. */
 export function parseDouyinPush(text: string): DouyinPush {
-  let doc: unknown;
-  try {
-    doc = parseLosslessJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) return { ok: false, problems: [{ field: "", reason: err.message }] };
-    throw err;
-  }
+  const parsed = tryParseLosslessJson(text);
+  if (!parsed.ok) return { ok: false, problems: [{ field: "", reason: parsed.reason }] };
+  const doc = parsed.value;
   if (!Array.isArray(doc)) return { ok: false, problems: [{ field: "", reason: "must be a JSON array of messages" }] };
   const messages = doc.map((m, i): DouyinMessage => {
     if (!isRecord(m)) {
@@ -103,14 +99,9 @@ export function parseDouyinPush(text: string): DouyinPush {
     let data: Record<string, unknown> | null = null;
     if (typeof m.data === "string") {
       rawData = m.data;
-      try {
-        const d = parseLosslessJson(m.data);
-        if (isRecord(d)) data = d;
-        else problems.push({ field: `[${i}].data`, reason: "must be a JSON object in a string" });
-      } catch (err) {
-        if (!(err instanceof JsonSyntaxError)) throw err;
-        problems.push({ field: `[${i}].data`, reason: `is not JSON: ${err.message}` });
-      }
+      const d = embeddedObject(m.data, `[${i}].data`);
+      if ("object" in d) data = d.object;
+      else problems.push(d.problem);
     } else if (isRecord(m.data)) {
       // Tolerated: an object instead of the documented JSON string.
       data = m.data;

@@ -8,7 +8,7 @@ import {
   dataString,
   paidData,
   pushBody,
-} from "./douyin.fixtures.js";
+} from "../../../testing/douyin.fixtures.js";
 
 const RECEIVED = Date.parse("2026-11-23T10:00:00+08:00");
 
@@ -32,6 +32,15 @@ describe("verifyDouyin", () => {
     expect(sign).toMatch(/^[0-9a-f]{32}$/);
     expect(verifyDouyin(body, { appId: DOUYIN_CREDS.appKey, sign }, DOUYIN_CREDS)).toBe(true);
     expect(verifyDouyin(body, { appId: DOUYIN_CREDS.appKey, sign: sign.toUpperCase() }, DOUYIN_CREDS)).toBe(true);
+  });
+
+  it("matches a signature computed outside this code (python3 hashlib.md5 and openssl md5 agree)", () => {
+    // printf '%s' '7152331234567890123[{"tag":"101",…}]a1b2c3d4-e5f6-7a8b-9c0d-1e2f3a4b5c6d' | openssl md5
+    const creds = { appKey: "7152331234567890123", appSecret: "a1b2c3d4-e5f6-7a8b-9c0d-1e2f3a4b5c6d" };
+    const raw = String.raw`[{"tag":"101","msg_id":"7000000000000000001","data":"{\"shop_id\":880001,\"p_id\":4400000000000000001,\"pay_time\":1763856005}"}]`;
+    const external = "1c35407d4030097f4ed5e9c268de3bf5";
+    expect(douyinSign(Buffer.from(raw, "utf8"), creds)).toBe(external);
+    expect(verifyDouyin(Buffer.from(raw, "utf8"), { appId: creds.appKey, sign: external }, creds)).toBe(true);
   });
 
   it("refuses a wrong app-id, a missing header, a signature over another body, or another secret", () => {

@@ -8,7 +8,7 @@ import { mapDouyinMessage, parseDouyinPush, verifyDouyin, type DouyinCredentials
 /** Answer bodies (zsmhub/doudian-sdk message/doudian_message.go: SuccessResponse / FailResponse). */
 const SUCCESS = { code: 0, msg: "success" };
 
-/** `POST /webhooks/douyin` (issue 5 §2). */
+/** `POST /webhooks/douyin` (signed push messages; see douyin.adapter.ts). */
 export function registerDouyinRoute(app: FastifyInstance, ctx: GatewayContext, creds: DouyinCredentials): void {
   app.post("/webhooks/douyin", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {
     const raw = bodyBytes(request);

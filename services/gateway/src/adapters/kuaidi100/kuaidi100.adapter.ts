@@ -23,7 +23,7 @@
  *   `callbackurl` = `kuaidi100CallbackUrl(base, salt, {platform, shopId, orderId})`, which appends those
  *   three and `ref`, an HMAC-SHA256 of them under the salt, so a signed push cannot be replayed onto
  *   another order by editing the query string (the provider's `sign` covers only `param`).
- * - Mapping (issue 5): collected → `logistics.picked_up`, signed → `logistics.signed`, others →
+ * - Mapping: collected → `logistics.picked_up`, signed → `logistics.signed`, others →
  *   `logistics.updated`. Any state after collection also yields `logistics.picked_up` at the oldest track
  *   line, so a parcel whose first push is already in transit still gets its pickup; its id is fixed per
  *   waybill, so it is produced once however many pushes repeat it.
@@ -32,7 +32,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { PLATFORMS, type Platform } from "@sg/events";
-import { JsonSyntaxError, parseLosslessJson } from "../../json/lossless-json.js";
+import { tryParseLosslessJson } from "../../json/lossless-json.js";
 import { finish, isRecord, parseTime, type MessageOutcome } from "../adapter.js";
 
 export function kuaidi100Sign(param: string, salt: string): string {
@@ -73,7 +73,7 @@ export function verifyKuaidi100(form: URLSearchParams, query: Record<string, unk
   if (sign === null || !safeEqual(sign.toUpperCase(), kuaidi100Sign(param, salt))) {
     return { ok: false, reason: "bad_signature", message: "sign does not match md5(param + salt)" };
   }
-  const str = (k: string): string => (typeof query[k] === "string" ? (query[k] as string) : "");
+  const str = (k: string): string => (typeof query[k] === "string" ? (query[k]) : "");
   const platform = str("platform");
   const ref = { platform: platform as Platform, shopId: str("shopId"), orderId: str("orderId") };
   if (!(PLATFORMS as readonly string[]).includes(platform) || ref.shopId === "" || ref.orderId === "") {
@@ -96,13 +96,9 @@ function category(state: string): "picked_up" | "signed" | "before_pickup" | "ot
 
 /** Maps a verified `param`. `receivedAt` stands in when the push has no track lines. */
 export function mapKuaidi100(param: string, ref: OrderRef, receivedAt: number): MessageOutcome {
-  let doc: unknown;
-  try {
-    doc = parseLosslessJson(param);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) return { outcome: "invalid", problems: [{ field: "param", reason: err.message }] };
-    throw err;
-  }
+  const parsed = tryParseLosslessJson(param);
+  if (!parsed.ok) return { outcome: "invalid", problems: [{ field: "param", reason: parsed.reason }] };
+  const doc = parsed.value;
   if (!isRecord(doc)) return { outcome: "invalid", problems: [{ field: "param", reason: "must be a JSON object" }] };
   const last = doc.lastResult;
   if (!isRecord(last)) {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { kuaidi100CallbackUrl, kuaidi100Sign, mapKuaidi100, verifyKuaidi100, type OrderRef } from "./kuaidi100.adapter.js";
-import { KUAIDI100_SALT, LINES, form, param } from "./kuaidi100.fixtures.js";
+import { KUAIDI100_SALT, LINES, form, param } from "../../../testing/kuaidi100.fixtures.js";
 
 const REF: OrderRef = { platform: "douyin", shopId: "4463798", orderId: "4930271960384902185" };
 const RECEIVED = Date.parse("2026-11-25T12:00:00+08:00");

@@ -7,7 +7,7 @@ import { mapKuaidi100, verifyKuaidi100 } from "./kuaidi100.adapter.js";
 /** Answer bodies (kuaidi100-api/java-demo callBackUrl: SubscribeResp). */
 const SUCCESS = { result: true, returnCode: "200", message: "成功" };
 
-/** `POST /webhooks/kuaidi100?platform=…&shopId=…&orderId=…&ref=…` (issue 5 §5). */
+/** `POST /webhooks/kuaidi100?platform=…&shopId=…&orderId=…&ref=…`. */
 export function registerKuaidi100Route(app: FastifyInstance, ctx: GatewayContext, creds: { salt: string }): void {
   app.post("/webhooks/kuaidi100", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {
     const failure = (message: string) => ({ result: false, returnCode: "400", message });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BASE_CONFIG, testGateway } from "../../testing/test-support.js";
+import { BASE_CONFIG, testGateway } from "../../../testing/test-support.js";
 import { kuaidi100CallbackUrl } from "./kuaidi100.adapter.js";
-import { KUAIDI100_SALT, LINES, form, param } from "./kuaidi100.fixtures.js";
+import { KUAIDI100_SALT, LINES, form, param } from "../../../testing/kuaidi100.fixtures.js";
 
 const config = { ...BASE_CONFIG, platforms: { kuaidi100: { salt: KUAIDI100_SALT } } };
 const REF = { platform: "douyin" as const, shopId: "4463798", orderId: "4930271960384902185" };

@@ -31,8 +31,8 @@
  *   `aftersale.return_signed`.
  */
 import { createDecipheriv } from "node:crypto";
-import { JsonSyntaxError, decodeUtf8Strict, parseLosslessJson } from "../../json/lossless-json.js";
-import { Fields, finish, isRecord, type MessageOutcome } from "../adapter.js";
+import { decodeUtf8Strict, tryParseLosslessJson } from "../../json/lossless-json.js";
+import { Fields, embeddedObject, finish, isRecord, type MessageOutcome } from "../adapter.js";
 
 export class KuaishouDecryptError extends Error {
   constructor(message: string) {
@@ -135,13 +135,9 @@ export type KuaishouParse =
   | { ok: false; problems: Array<{ field: string; reason: string }> };
 
 export function parseKuaishouMessage(plaintext: string): KuaishouParse {
-  let doc: unknown;
-  try {
-    doc = parseLosslessJson(plaintext);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) return { ok: false, problems: [{ field: "", reason: err.message }] };
-    throw err;
-  }
+  const parsed = tryParseLosslessJson(plaintext);
+  if (!parsed.ok) return { ok: false, problems: [{ field: "", reason: parsed.reason }] };
+  const doc = parsed.value;
   if (!isRecord(doc)) return { ok: false, problems: [{ field: "", reason: "must be a JSON object" }] };
   const test = doc.test === true;
   const f = new Fields(doc);
@@ -150,14 +146,9 @@ export function parseKuaishouMessage(plaintext: string): KuaishouParse {
   const id = f.has("msgId") ? f.id("msgId") : f.has("eventId") ? f.id("eventId") : test ? "" : f.id("msgId");
   let info: Record<string, unknown> | null = null;
   if (typeof doc.info === "string" && doc.info !== "") {
-    try {
-      const parsed = parseLosslessJson(doc.info);
-      if (isRecord(parsed)) info = parsed;
-      else f.problems.push({ field: "info", reason: "must be a JSON object in a string" });
-    } catch (err) {
-      if (!(err instanceof JsonSyntaxError)) throw err;
-      f.problems.push({ field: "info", reason: `is not JSON: ${err.message}` });
-    }
+    const i = embeddedObject(doc.info, "info");
+    if ("object" in i) info = i.object;
+    else f.problems.push(i.problem);
   } else if (isRecord(doc.info)) {
     info = doc.info;
   }

@@ -7,7 +7,7 @@ import {
   mapKuaishouMessage,
   parseKuaishouMessage,
 } from "./kuaishou.adapter.js";
-import { BIG_OID, KUAISHOU_KEY, encrypted, envelope, orderInfo, refundInfo } from "./kuaishou.fixtures.js";
+import { BIG_OID, KUAISHOU_KEY, encrypted, envelope, orderInfo, refundInfo } from "../../../testing/kuaishou.fixtures.js";
 
 const RECEIVED = Date.parse("2026-11-23T10:00:00+08:00");
 

@@ -1,7 +1,7 @@
 import { createCipheriv } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { BASE_CONFIG, testGateway } from "../../testing/test-support.js";
-import { KUAISHOU_KEY, KUAISHOU_SECRET, encrypted, envelope, orderInfo } from "./kuaishou.fixtures.js";
+import { BASE_CONFIG, testGateway } from "../../../testing/test-support.js";
+import { KUAISHOU_KEY, KUAISHOU_SECRET, encrypted, envelope, orderInfo } from "../../../testing/kuaishou.fixtures.js";
 
 /**
  * Issue 9 item 9: every way a Kuaishou push can fail to open answers identically (status, headers, body), so a

@@ -7,7 +7,7 @@ import { kuaishouKey, mapKuaishouMessage, openKuaishouMessage } from "./kuaishou
 const DECRYPT_FAILED = "the body is not a Kuaishou message encrypted with the configured message secret";
 const DECRYPT_FAILED_BODY = Object.freeze({ result: 0, error: "decrypt_failed", message: DECRYPT_FAILED });
 
-/** `POST /webhooks/kuaishou` (issue 5 §3). The body is Base64 ciphertext; decrypting it is the authentication. */
+/** `POST /webhooks/kuaishou` The body is Base64 ciphertext; decrypting it is the authentication. */
 export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext, creds: { messageSecret: string; appKey?: string }): void {
   const key = kuaishouKey(creds.messageSecret);
   app.post("/webhooks/kuaishou", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {

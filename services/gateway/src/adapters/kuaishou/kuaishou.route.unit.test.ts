@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BASE_CONFIG, testGateway } from "../../testing/test-support.js";
-import { BIG_OID, KUAISHOU_SECRET, encrypted, envelope, orderInfo } from "./kuaishou.fixtures.js";
+import { BASE_CONFIG, testGateway } from "../../../testing/test-support.js";
+import { BIG_OID, KUAISHOU_SECRET, encrypted, envelope, orderInfo } from "../../../testing/kuaishou.fixtures.js";
 
 const config = { ...BASE_CONFIG, platforms: { kuaishou: { messageSecret: KUAISHOU_SECRET } } };
 const gateway = () => testGateway({ config });

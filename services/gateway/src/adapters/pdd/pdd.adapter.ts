@@ -28,8 +28,8 @@
  *   not the delivery time), RefundBuyerReturnGoods (buyer shipped the return, not signed for), memo changes.
  */
 import { createHash } from "node:crypto";
-import { JsonSyntaxError, parseLosslessJson } from "../../json/lossless-json.js";
-import { Fields, finish, isRecord, type MessageOutcome } from "../adapter.js";
+import { tryParseLosslessJson } from "../../json/lossless-json.js";
+import { Fields, embeddedObject, finish, isRecord, type MessageOutcome } from "../adapter.js";
 
 export interface PddCredentials {
   clientId: string;
@@ -63,13 +63,9 @@ export interface PddCommand {
 export type PddParse = { ok: true; command: PddCommand } | { ok: false; reason: string };
 
 export function parsePddCommand(text: string): PddParse {
-  let doc: unknown;
-  try {
-    doc = parseLosslessJson(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) return { ok: false, reason: err.message };
-    throw err;
-  }
+  const parsed = tryParseLosslessJson(text);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  const doc = parsed.value;
   if (!isRecord(doc)) return { ok: false, reason: "command must be a JSON object" };
   const f = new Fields(doc);
   const commandType = typeof doc.commandType === "string" ? doc.commandType : "";
@@ -81,14 +77,9 @@ export function parsePddCommand(text: string): PddParse {
   let content: Record<string, unknown> | null = null;
   const problems = [...f.problems, ...m.problems];
   if (typeof message.content === "string" && message.content !== "") {
-    try {
-      const c = parseLosslessJson(message.content);
-      if (isRecord(c)) content = c;
-      else problems.push({ field: "message.content", reason: "must be a JSON object in a string" });
-    } catch (err) {
-      if (!(err instanceof JsonSyntaxError)) throw err;
-      problems.push({ field: "message.content", reason: `is not JSON: ${err.message}` });
-    }
+    const c = embeddedObject(message.content, "message.content");
+    if ("object" in c) content = c.object;
+    else problems.push(c.problem);
   }
   const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
   return {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { mapPddCommand, parsePddCommand, pddAck, pddConnectUrl, pddHeartbeat, pddSign, type PddCommand } from "./pdd.adapter.js";
-import { BIG_COMMAND_ID, MALL_ID, PDD_CREDS, command, refundContent, tradeContent } from "./pdd.fixtures.js";
+import { BIG_COMMAND_ID, MALL_ID, PDD_CREDS, command, refundContent, tradeContent } from "../../../testing/pdd.fixtures.js";
 
 const RECEIVED = Date.parse("2026-11-23T10:00:00+08:00");
 

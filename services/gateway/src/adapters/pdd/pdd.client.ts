@@ -1,10 +1,10 @@
 /**
- * The Pinduoduo message client (issue 5 §4). Pinduoduo pushes over a websocket that the merchant's side
+ * The Pinduoduo message client. Pinduoduo pushes over a websocket that the merchant's side
  * opens; it redelivers every command that was not acknowledged. So:
  * - a command is acknowledged only after its events were acknowledged by Kafka (acks=all);
  * - if Kafka fails, the socket is dropped: the unacknowledged commands come again after the reconnect;
  * - commands arriving while a produce is in flight are produced together in the next batch, acked one by one;
- * - a heartbeat (`HeartBeat` command plus a websocket ping) goes out every `heartbeatMs` (5–10 s, issue 5);
+ * - a heartbeat (`HeartBeat` command plus a websocket ping) goes out every `heartbeatMs` (5–10 s, as the platform asks);
  *   a connection silent for `idleTimeoutMs` is dropped as dead;
  * - reconnects back off exponentially with jitter (capped), reset once a connection proves healthy.
  * Format sources: see pdd.adapter.ts.

@@ -3,10 +3,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGatewayMetrics } from "../../http/gateway-metrics.js";
-import { startPddFakeServer, type PddFakeServer } from "../../testing/pdd-fake-server.js";
-import { recordingLogger, recordingSink } from "../../testing/test-support.js";
+import { startPddFakeServer, type PddFakeServer } from "../../../testing/pdd-fake-server.js";
+import { recordingLogger, recordingSink } from "../../../testing/test-support.js";
 import { createPddClient, type PddClient } from "./pdd.client.js";
-import { BIG_COMMAND_ID, PDD_CREDS, command, refundContent, tradeContent } from "./pdd.fixtures.js";
+import { BIG_COMMAND_ID, PDD_CREDS, command, refundContent, tradeContent } from "../../../testing/pdd.fixtures.js";
 
 /** Polls an async condition (the client updates its metrics a moment after the server sees a frame). */
 async function pollUntil(fn: () => Promise<boolean>, { timeoutMs }: { timeoutMs: number }): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitContent } from "../fit.js";
-import { answer, burst, content } from "../test-content.js";
+import { answer, burst, content } from "../../../testing/content.js";
 import { createDingTalkChannel, dingTalkSign, type DingTalkBody } from "./dingtalk.channel.js";
 
 const URL_ = "https://oapi.dingtalk.com/robot/send?access_token=tok123";

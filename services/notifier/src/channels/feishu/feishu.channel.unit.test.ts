@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answer, content } from "../test-content.js";
+import { answer, content } from "../../../testing/content.js";
 import { createFeishuChannel, feishuSign, type FeishuBody } from "./feishu.channel.js";
 
 const URL_ = "https://open.feishu.cn/open-apis/bot/v2/hook/0a1b2c3d-0000-4000-8000-123456789abc";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answer, content } from "../test-content.js";
+import { answer, content } from "../../../testing/content.js";
 import { createSlackChannel, toMrkdwn, type SlackBody } from "./slack.channel.js";
 
 const URL_ = "https://hooks.slack.com/services/T000/B000/XXXXXXXX";

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { toShanghaiIso } from "@sg/events";
+import { shopKey, toShanghaiIso } from "@sg/events";
 import {
   parseRetryAfter,
   utf8Bytes,
@@ -66,7 +66,7 @@ export function alertLabels(a: NotificationAlert): Record<string, string> {
   return {
     alertname: r.metric,
     platform: r.platform,
-    shop: `${r.platform}:${r.shopId}`,
+    shop: shopKey(r),
     metric: r.metric,
     kind: r.kind,
     severity: r.severity,

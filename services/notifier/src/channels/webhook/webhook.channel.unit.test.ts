@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { record } from "../../model/fixtures.js";
-import { answer, content } from "../test-content.js";
+import { record } from "../../../testing/fixtures.js";
+import { answer, content } from "../../../testing/content.js";
 import { createWebhookChannel, type AmWebhookBody } from "./webhook.channel.js";
 
 describe("webhook channel", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitContent } from "../fit.js";
-import { answer, burst, content } from "../test-content.js";
+import { answer, burst, content } from "../../../testing/content.js";
 import { createWeComChannel, type WeComBody } from "./wecom.channel.js";
 
 const URL_ = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx";

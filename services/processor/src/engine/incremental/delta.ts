@@ -172,7 +172,7 @@ function addAgg(delta: ShopDelta, key: string, v: number): void {
   const i = key.indexOf("|");
   const day = Number(key.slice(0, i));
   let m = delta.agg.get(day);
-  if (!m) delta.agg.set(day, (m = new Map()));
+  if (!m) delta.agg.set(day, (m = new Map<string, number>()));
   addTo(m, key.slice(i + 1), v);
   if (m.size === 0) delta.agg.delete(day);
 }

@@ -2,8 +2,8 @@
 // checks the connect URL's signature, pushes commands, records acks and heartbeats, and redelivers every
 // unacknowledged command to the next connection, as the real service does.
 import { WebSocketServer, type WebSocket } from "ws";
-import { parseLosslessJson } from "../json/lossless-json.js";
-import { pddSign, type PddCredentials } from "../adapters/pdd/pdd.adapter.js";
+import { parseLosslessJson } from "../src/json/lossless-json.js";
+import { pddSign, type PddCredentials } from "../src/adapters/pdd/pdd.adapter.js";
 
 export interface PddFakeServer {
   /** `ws://127.0.0.1:<port>/message` */

@@ -1,5 +1,5 @@
 import type { AlertRecord } from "@sg/events";
-import { newGroup, type GroupRoute, type GroupState } from "./group.js";
+import { newGroup, type GroupRoute, type GroupState } from "../src/model/group.js";
 
 /** Test data builders shared by the model's unit tests. */
 export function record(over: Partial<AlertRecord> = {}): AlertRecord {

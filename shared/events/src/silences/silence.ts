@@ -1,13 +1,15 @@
 import { z } from "zod";
-import { EventTime, toMillis, toShanghaiIso } from "@sg/events";
+import { ALERT_LABELS } from "../alerts.js";
+import { linearRegex, linearRegexProblem } from "../linear-regex.js";
+import { namesShop, shopKey, shopNameTarget } from "../shop-key.js";
+import { EventTime, toMillis, toShanghaiIso } from "../time.js";
 
 /**
  * Silences (alerts.md "Silences"): matchers, a start and an end. An alert is silenced while every
  * matcher matches it and `startsAt <= now < endsAt`. Modelled on Alertmanager's silences, minus
  * the negative matchers, which the contract does not ask for.
  */
-export const MATCHER_NAMES = ["platform", "shop", "metric", "severity", "kind"] as const;
-export type MatcherName = (typeof MATCHER_NAMES)[number];
+export const MATCHER_NAMES = ALERT_LABELS;
 
 export const SilenceMatcher = z
   .object({
@@ -18,12 +20,9 @@ export const SilenceMatcher = z
   .strict()
   .superRefine((m, ctx) => {
     if (!m.isRegex) return;
-    try {
-      new RegExp(m.value);
-    } catch {
-      // The SyntaxError text is engine-specific; the problem is reported by field, not by message.
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: "is not a valid regular expression" });
-    }
+    // RE2 syntax on a linear-time engine, length-capped: a tenant's pattern cannot stall the notifier.
+    const problem = linearRegexProblem(m.value);
+    if (problem !== null) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: problem });
   });
 export type SilenceMatcher = z.infer<typeof SilenceMatcher>;
 
@@ -36,7 +35,23 @@ export const SilenceInput = z
     createdBy: z.string().max(128).optional(),
     comment: z.string().max(1024).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // `{platform: kuaishou, shop: "douyin:77"}` would match nothing: the shop matcher names a douyin shop.
+    // Say how to name the Kuaishou shop whose id is `douyin:77` instead of storing a silence that never applies.
+    const platform = s.matchers.find((m) => m.name === "platform" && m.isRegex !== true)?.value;
+    s.matchers.forEach((m, i) => {
+      if (m.name !== "shop" || m.isRegex === true || platform === undefined) return;
+      const target = shopNameTarget(m.value);
+      if (target.platform !== undefined && target.platform !== platform) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["matchers", i, "value"],
+          message: `names a ${target.platform} shop but the platform matcher is "${platform}"; write "${platform}:${m.value}" for that platform's shop with this id`,
+        });
+      }
+    });
+  });
 export type SilenceInput = z.input<typeof SilenceInput>;
 
 /** A stored silence; times are ISO-8601 in Asia/Shanghai. */
@@ -88,7 +103,7 @@ export function buildSilence(input: unknown, id: string, now: number): Silence {
   };
 }
 
-/** The labels an alert is matched on. `shop` is the shop id; a matcher may also name `platform:shopId`. */
+/** The labels an alert is matched on. `shop` is the shop id on `platform`. */
 export interface AlertLabels {
   platform: string;
   shop: string;
@@ -97,12 +112,22 @@ export interface AlertLabels {
   kind: string;
 }
 
+/** An exact `shop` matcher names one shop as `shopNameTarget` reads it; a bare id is pinned by a `platform` matcher. */
+function exactMatches(m: SilenceMatcher, labels: AlertLabels): boolean {
+  if (m.name !== "shop") return labels[m.name] === m.value;
+  return namesShop(m.value, { platform: labels.platform, shopId: labels.shop });
+}
+
 function matcherMatches(m: SilenceMatcher, labels: AlertLabels): boolean {
-  const candidates = m.name === "shop" ? [labels.shop, `${labels.platform}:${labels.shop}`] : [labels[m.name]];
-  if (!m.isRegex) return candidates.includes(m.value);
-  // Anchored like Alertmanager's regex matchers.
-  const re = new RegExp(`^(?:${m.value})$`);
-  return candidates.some((c) => re.test(c));
+  if (m.isRegex !== true) return exactMatches(m, labels);
+  // A regex `shop` matcher sees the one full key, `platform:shopId`; anchored like Alertmanager's.
+  const subject = m.name === "shop" ? shopKey({ platform: labels.platform, shopId: labels.shop }) : labels[m.name];
+  return linearRegex(m.value).matchesWhole(subject);
+}
+
+/** Exact matchers first: they are cheap and usually decide, so most alerts never reach a regex. */
+function byCost(matchers: readonly SilenceMatcher[]): SilenceMatcher[] {
+  return [...matchers].sort((a, b) => Number(a.isRegex === true) - Number(b.isRegex === true));
 }
 
 export function isExpired(s: Silence, now: number): boolean {
@@ -115,5 +140,5 @@ export function isActive(s: Silence, now: number): boolean {
 
 /** True when an active silence covers the alert. */
 export function silencedBy(silences: readonly Silence[], labels: AlertLabels, now: number): Silence | undefined {
-  return silences.find((s) => isActive(s, now) && s.matchers.every((m) => matcherMatches(m, labels)));
+  return silences.find((s) => isActive(s, now) && byCost(s.matchers).every((m) => matcherMatches(m, labels)));
 }

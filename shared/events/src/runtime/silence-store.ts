@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "@sg/redis";
-import { Silence, buildSilence, isExpired } from "./silence.js";
+import { sharedKeys } from "../redis-keys.js";
+import { Silence, buildSilence, isExpired } from "../silences/silence.js";
 
 export interface SilenceStore {
   /** Validates and stores a silence; throws `SilenceInputError` listing the problems by field. */
@@ -17,12 +18,12 @@ export interface SilenceStoreOptions {
 }
 
 /**
- * Silences live in one Redis hash, `${keyPrefix}:silences`, field = id, value = JSON (docs/interfaces.md).
+ * Silences live in one Redis hash, `sharedKeys(keyPrefix).silences()`, field = id, value = JSON.
  * A silence is small and few exist at a time, so one key (one slot) is enough and lets the notifier read
  * them all in one round trip per tick. Expired entries are dropped on read.
  */
 export function createSilenceStore(redis: Redis, keyPrefix: string, opts: SilenceStoreOptions = {}): SilenceStore {
-  const key = `${keyPrefix}:silences`;
+  const key = sharedKeys(keyPrefix).silences();
   const now = opts.now ?? Date.now;
 
   function decode(raw: string): Silence | null {

@@ -1,7 +1,7 @@
 // Fixtures in the documented format (see kuaishou.adapter.ts): the envelope with `info` as a JSON string,
 // encrypted the way the platform does.
-import { encryptKuaishou } from "./kuaishou.crypto.js";
-import { kuaishouKey } from "./kuaishou.adapter.js";
+import { encryptKuaishou } from "../src/adapters/kuaishou/kuaishou.crypto.js";
+import { kuaishouKey } from "../src/adapters/kuaishou/kuaishou.adapter.js";
 
 /** A 32-byte key, Base64, as the open platform shows the message secret. */
 export const KUAISHOU_SECRET = Buffer.from("0123456789abcdef0123456789abcdef").toString("base64");

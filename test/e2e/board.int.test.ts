@@ -2,16 +2,14 @@
 // processor on the harness's Kafka and Redis, the processor's clock driven by the test.
 import { createProcessor, type Processor } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { pollUntil, testInfra, uniqueName } from "../src/index.js";
 import type { Page } from "playwright-core";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway, type Gateway } from "../gateway.js";
-import { createProjectionReader } from "../snapshots.js";
-import { launchBrowser, type TestBrowser } from "../testing/browser.js";
-import { kafkaFixture, type KafkaFixture } from "../testing/int-support.js";
-import { recordingLogger } from "../testing/test-support.js";
-import { createSnapshotHub, type SnapshotHub } from "./snapshot-hub.js";
+import { createGateway, createProjectionReader, createSnapshotHub, type Gateway, type SnapshotHub } from "@sg/gateway";
+import { launchBrowser, type TestBrowser } from "../../services/gateway/testing/browser.js";
+import { kafkaFixture, type KafkaFixture } from "../../services/gateway/testing/int-support.js";
+import { recordingLogger } from "../../services/gateway/testing/test-support.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const T0 = Date.parse("2026-03-02T10:00:00+08:00");

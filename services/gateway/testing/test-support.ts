@@ -3,8 +3,8 @@
 import type { CanonicalEvent } from "@sg/events";
 import type { FastifyBaseLogger } from "fastify";
 import { Registry } from "prom-client";
-import { createGateway, type Gateway, type GatewayDeps } from "../gateway.js";
-import type { DeadLetter, EventSink, GatewayConfig } from "../ports.js";
+import { createGateway, type Gateway, type GatewayDeps } from "../src/gateway.js";
+import type { DeadLetter, EventSink, GatewayConfig } from "../src/ports.js";
 
 export interface RecordingSink extends EventSink {
   events: CanonicalEvent[];
@@ -58,7 +58,7 @@ export function recordingLogger(lines: LogLine[] = []): FastifyBaseLogger & { li
     silent: at("silent"),
     child: () => logger,
   };
-  return logger as unknown as FastifyBaseLogger & { lines: LogLine[] };
+  return logger;
 }
 
 export const TOKENS = {

@@ -1,15 +1,15 @@
-// Issue 5 §8: a signed Douyin push, then the processor, then the order visible in the read API. Also the
-// silences API over the notifier's real Redis store.
-import { createSilenceStore } from "@sg/notifier";
+// A signed Douyin push, then the processor, then the order visible in the gateway's read API. Also the
+// silences API over the real Redis store the notifier reads.
+import { createSilenceStore } from "@sg/events/runtime";
 import { createProcessor, createSnapshotReader, type Processor } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { pollUntil, testInfra, uniqueName } from "../src/index.js";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DOUYIN_CREDS, paidData, pushBody, signedHeaders } from "./adapters/douyin/douyin.fixtures.js";
-import { createGateway, type Gateway } from "./gateway.js";
-import { kafkaFixture, type KafkaFixture } from "./testing/int-support.js";
-import { BASE_CONFIG, TOKENS, recordingLogger } from "./testing/test-support.js";
+import { createGateway, type Gateway } from "@sg/gateway";
+import { DOUYIN_CREDS, paidData, pushBody, signedHeaders } from "../../services/gateway/testing/douyin.fixtures.js";
+import { kafkaFixture, type KafkaFixture } from "../../services/gateway/testing/int-support.js";
+import { BASE_CONFIG, TOKENS, recordingLogger } from "../../services/gateway/testing/test-support.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -1,5 +1,5 @@
 // Pushes in the documented format (see kuaidi100.adapter.ts): a form with `param` (JSON) and `sign`.
-import { kuaidi100Sign } from "./kuaidi100.adapter.js";
+import { kuaidi100Sign } from "../src/adapters/kuaidi100/kuaidi100.adapter.js";
 
 export const KUAIDI100_SALT = "kd100-salt-for-tests-32-chars-xx";
 

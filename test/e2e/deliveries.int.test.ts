@@ -1,15 +1,16 @@
 // GET /v1/deliveries over the notifier's real Redis records: a failure written by the notifier's own
 // delivery status store (the one its receiver workers use) is read back through the route.
-import { createDeliveryStatusReader, type DeliveryFailure } from "@sg/notifier";
+import type { DeliveryFailure } from "@sg/events";
+import { createDeliveryStatusReader } from "@sg/events/runtime";
 import { createRedis, type Redis } from "@sg/redis";
-import { testInfra, uniqueName } from "@sg/test";
+import { testInfra, uniqueName } from "../src/index.js";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The writer side is internal to the notifier (its workers are the only writers); the test reaches it directly.
-import { createKeys } from "../../notifier/src/keys.js";
-import { createDeliveryStatusStore } from "../../notifier/src/state/delivery-status.js";
-import { createGateway, type Gateway } from "./gateway.js";
-import { BASE_CONFIG, TOKENS, recordingLogger, recordingSink } from "./testing/test-support.js";
+import { createKeys } from "../../services/notifier/src/keys.js";
+import { createDeliveryStatusStore } from "../../services/notifier/src/state/delivery-status.js";
+import { createGateway, type Gateway } from "@sg/gateway";
+import { BASE_CONFIG, TOKENS, recordingLogger, recordingSink } from "../../services/gateway/testing/test-support.js";
 
 describe("GET /v1/deliveries over the notifier's Redis records", () => {
   let redis: Redis;

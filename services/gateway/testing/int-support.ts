@@ -1,10 +1,11 @@
+import { ensurePipelineTopics } from "@sg/events/runtime";
 // Helpers for the gateway's *.int.test.ts: the real Kafka (and Redis) of the test harness, unique topics per
 // test, and a consumer that reads a topic back.
 import { topicNames, type Topics } from "@sg/events";
-import { createKafka, createProducer, ensureTopics, logLevel, type Consumer, type Kafka, type Producer } from "@sg/kafka";
+import { createKafka, createProducer, logLevel, type Consumer, type Kafka, type Producer } from "@sg/kafka";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
-import { createKafkaEventSink } from "../kafka-sink.js";
-import type { EventSink } from "../ports.js";
+import { createKafkaEventSink } from "../src/kafka-sink.js";
+import type { EventSink } from "../src/ports.js";
 
 export interface KafkaFixture {
   kafka: Kafka;
@@ -27,11 +28,7 @@ export async function kafkaFixture(name: string): Promise<KafkaFixture> {
   const run = uniqueName(name);
   const topics = topicNames(`${run}.`);
   const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-  await ensureTopics(kafka, [
-    { topic: topics.events, numPartitions: 3 },
-    { topic: topics.dlq, numPartitions: 1 },
-    { topic: topics.alerts, numPartitions: 1 },
-  ]);
+  await ensurePipelineTopics(kafka, topics, 3);
   const producer = createProducer(kafka);
   await producer.connect();
   const consumers: Consumer[] = [];

@@ -1,6 +1,6 @@
 // Fixtures in the documented push format (see douyin.adapter.ts for the sources): `data` is a JSON string
 // whose 64-bit ids are written as bare JSON numbers, as the platform sends them.
-import { douyinSign, type DouyinCredentials } from "./douyin.adapter.js";
+import { douyinSign, type DouyinCredentials } from "../src/adapters/douyin/douyin.adapter.js";
 
 export const DOUYIN_CREDS: DouyinCredentials = { appKey: "7000000000000000001", appSecret: "dy-secret-for-tests" };
 

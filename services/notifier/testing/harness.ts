@@ -2,11 +2,12 @@
 import { Writable } from "node:stream";
 import { parseScoreguardConfig, type ScoreguardConfigInput } from "@sg/config";
 import { alertKey, topicNames, type AlertRecord } from "@sg/events";
-import { createKafka, createProducer, ensureTopics, type Kafka, type Producer } from "@sg/kafka";
+import { ensurePipelineTopics } from "@sg/events/runtime";
+import { createKafka, createProducer, type Kafka, type Producer } from "@sg/kafka";
 import { createLogger, type Logger } from "@sg/logger";
 import { createRedis, type Redis } from "@sg/redis";
 import { testInfra, uniqueName } from "../../../test/src/index.js";
-import { createNotifier, type Notifier, type NotifierDeps } from "./notifier.js";
+import { createNotifier, type Notifier, type NotifierDeps } from "../src/notifier.js";
 
 /** Every log line the notifiers of a test file wrote, as text. */
 export class LogCapture {
@@ -45,7 +46,7 @@ export async function startHarness(): Promise<Harness> {
   const topicPrefix = `${uniqueName("t")}.`;
   const keyPrefix = uniqueName("sgt");
   const consumerGroup = uniqueName("notifier");
-  await ensureTopics(kafka, [{ topic: topicNames(topicPrefix).alerts, numPartitions: 3 }]);
+  await ensurePipelineTopics(kafka, topicNames(topicPrefix), undefined, ["alerts"]);
   const producer = createProducer(kafka);
   await producer.connect();
   const logs = new LogCapture();

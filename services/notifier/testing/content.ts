@@ -1,10 +1,10 @@
-import { composeNotification, composeSummary } from "../messages/compose.js";
-import { loadTemplates } from "../messages/templates.js";
-import { fingerprint } from "../model/group.js";
-import { record } from "../model/fixtures.js";
-import type { Notification } from "../model/types.js";
+import { composeNotification, composeSummary } from "../src/messages/compose.js";
+import { loadTemplates } from "../src/messages/templates.js";
+import { fingerprint } from "../src/model/group.js";
+import { record } from "./fixtures.js";
+import type { Notification } from "../src/model/types.js";
 import { alertKey, type AlertRecord } from "@sg/events";
-import type { Mentions, MessageContent } from "./channel.js";
+import type { Mentions, MessageContent } from "../src/channels/channel.js";
 
 /** Sample content for the channels' unit tests. */
 export const GRAFANA = "http://grafana.local:3000";

@@ -1,7 +1,7 @@
 import { createRedis, type Redis } from "@sg/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { testInfra, uniqueName } from "../../../../test/src/index.js";
-import { SilenceInputError } from "./silence.js";
+import { SilenceInputError } from "../silences/silence.js";
 import { createSilenceStore } from "./silence-store.js";
 
 describe("silence store", () => {

@@ -1,5 +1,5 @@
 // Takes the README's screenshots of a running board (docs/board-*.png), e.g. during `npm run demo`:
-//   npx tsx services/gateway/src/testing/board-screenshots.ts http://127.0.0.1:8080 "$(cat .scoreguard/local-token)" docs kuaishou:ks-flower-shop
+//   npx tsx services/gateway/testing/board-screenshots.ts http://127.0.0.1:8080 "$(cat .scoreguard/local-token)" docs kuaishou:ks-flower-shop
 import { launchBrowser } from "./browser.js";
 
 const [base, token, out, shop] = process.argv.slice(2);

@@ -1,0 +1,4 @@
+// The contracts' stores and readers: they need a Redis or Kafka client, so they are kept out of the pure entry.
+export { createSilenceStore, type SilenceStore, type SilenceStoreOptions } from "./silence-store.js";
+export { createDeliveryStatusReader, type DeliveryStatusReader } from "./delivery-status-reader.js";
+export { ensurePipelineTopics } from "./pipeline-topics.js";

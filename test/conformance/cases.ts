@@ -1,0 +1,101 @@
+/**
+ * The conformance cases (cases/NAME.jsonl + NAME.expect.json, in the format of ../shared/tools/check_replay.py)
+ * and the one comparison both tiers use: the unit tier runs them against the pure engine, the int tier a
+ * handful through `replay` end to end. Numbers within 1e-6 relative, everything else (null, strings) by
+ * equality, where an expected null also accepts an absent field.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const casesDir = fileURLToPath(new URL("./cases/", import.meta.url));
+
+/** Same tolerance as check_replay.py (TOL). */
+const TOL = 1e-6;
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+interface ShopExpect {
+  metrics?: Record<string, Record<string, Json>>;
+  alerts?: [string, string, string][];
+  no_alerts?: [string, string][];
+}
+
+export interface CaseMeta {
+  at: string;
+  why?: string;
+  config?: Json;
+  expect: Record<string, ShopExpect>;
+}
+
+interface ReplayAlert {
+  metric?: string;
+  kind?: string;
+  severity?: string;
+  status?: string;
+}
+
+interface ReplayShop {
+  /** A metric's fields; `object` so the engine's typed `MetricOutput` fits as well as parsed JSON. */
+  metrics?: Record<string, object>;
+  alerts?: ReplayAlert[];
+}
+
+export interface ReplayOutput {
+  shops?: Record<string, ReplayShop>;
+}
+
+export const caseNames = readdirSync(casesDir)
+  .filter((f) => f.endsWith(".expect.json"))
+  .map((f) => f.slice(0, -".expect.json".length))
+  .sort();
+
+export function loadCase(name: string): CaseMeta {
+  return JSON.parse(readFileSync(join(casesDir, `${name}.expect.json`), "utf8")) as CaseMeta;
+}
+
+/** check_replay.py `close`: numbers within TOL relative (at least TOL absolute); anything else by equality. */
+function close(actual: unknown, want: Json): boolean {
+  if (typeof want === "number") {
+    return typeof actual === "number" && Math.abs(actual - want) <= TOL * Math.max(1, Math.abs(want));
+  }
+  if (want === null) return actual === null || actual === undefined;
+  return actual === want;
+}
+
+/** Every mismatch between the replay output and the case, one line each (empty when the case passes). */
+export function compare(out: ReplayOutput, meta: CaseMeta): string[] {
+  const errs: string[] = [];
+  for (const [shop, want] of Object.entries(meta.expect)) {
+    const got = out.shops?.[shop];
+    if (got === undefined) {
+      errs.push(`shop ${shop} missing`);
+      continue;
+    }
+    for (const [metric, fields] of Object.entries(want.metrics ?? {})) {
+      const m = got.metrics?.[metric] as Record<string, unknown> | undefined;
+      if (m === undefined) {
+        errs.push(`${shop} ${metric} missing`);
+        continue;
+      }
+      for (const [field, v] of Object.entries(fields)) {
+        if (!close(m[field], v)) {
+          errs.push(`${shop} ${metric}.${field} = ${JSON.stringify(m[field])}, want ${JSON.stringify(v)}`);
+        }
+      }
+    }
+    const firing = (got.alerts ?? []).filter((a) => (a.status ?? "firing") === "firing");
+    const firingText = JSON.stringify(firing.map((a) => [a.metric, a.kind, a.severity]));
+    for (const [metric, kind, severity] of want.alerts ?? []) {
+      if (!firing.some((a) => a.metric === metric && a.kind === kind && a.severity === severity)) {
+        errs.push(`${shop} alert ${metric}/${kind}/${severity} not firing (firing: ${firingText})`);
+      }
+    }
+    for (const [metric, kind] of want.no_alerts ?? []) {
+      if (firing.some((a) => a.metric === metric && a.kind === kind)) {
+        errs.push(`${shop} alert ${metric}/${kind} fires but should not`);
+      }
+    }
+  }
+  return errs;
+}
