@@ -137,7 +137,22 @@ describe("the incremental engine equals the full-history reference", () => {
     });
     // SG_MODEL_SEED (and SG_MODEL_PATH) replay a reported failure.
     const replay = process.env.SG_MODEL_SEED === undefined ? {} : { seed: Number(process.env.SG_MODEL_SEED), path: process.env.SG_MODEL_PATH };
-    const result = await fc.check(property, { numRuns: RUNS, ...replay });
+    const missingCoverage = () => {
+      const missing: string[] = [];
+      for (const [key, c] of coverage) {
+        if (!c.data) missing.push(`${key}: never had data`);
+        else if (!c.mixed) missing.push(`${key}: never had both good and bad items`);
+        if (!c.corrected) missing.push(`${key}: never corrected by a late fact`);
+      }
+      return missing;
+    };
+    let result = await fc.check(property, { numRuns: RUNS, ...replay });
+    // Rare metrics (a late fact that changes a 30-day mean) may be missed by one random sample of RUNS
+    // streams: more streams are drawn, at most 4 more times RUNS, until every metric was exercised. The
+    // coverage assertion below still fails if they never are.
+    for (let extra = 0; !result.failed && extra < 4 && missingCoverage().length > 0; extra++) {
+      result = await fc.check(property, { numRuns: RUNS, ...(replay.seed === undefined ? {} : { seed: replay.seed + extra + 1 }) });
+    }
     const ms = Date.now() - started;
     console.log(`model: ${runs} runs (incl. shrinking), ${compared} evaluations compared, ${ms} ms, seed ${result.seed}`);
     if (result.failed) {
@@ -152,12 +167,6 @@ describe("the incremental engine equals the full-history reference", () => {
     }
 
     // The runs exercised every metric of every pack (issue 8 item 4, "make the random streams count").
-    const missing: string[] = [];
-    for (const [key, c] of coverage) {
-      if (!c.data) missing.push(`${key}: never had data`);
-      else if (!c.mixed) missing.push(`${key}: never had both good and bad items`);
-      if (!c.corrected) missing.push(`${key}: never corrected by a late fact`);
-    }
-    expect(missing).toEqual([]);
+    expect(missingCoverage()).toEqual([]);
   });
 });
