@@ -185,6 +185,7 @@ async function evaluation(c: Ctx) {
     rows.push({ row: "busy shop: bytes read per evaluation", before: kb(bBytes), after: kb(aBytes), goal: "≤ 64 KB", met: aBytes <= 64 * 1024 });
     notes.push(`eval: before = ShopStore.loadEvents + evaluateShop (3 runs), bytes = JSON of the events read; after = EntityStore.evaluate (7 runs), bytes = fields+values of the day/current aggregates and pending read. After applied at ${(events.length / applySecs).toFixed(0)} events/s.`);
     // Read API: the gateway's reader is one GET + zod parse of the projection the processor writes.
+    if (ev === undefined) throw new Error("the busy shop has no state to evaluate");
     await new ProjectionWriter(c.redis, pa).write([{ snapshot: ev.snapshot, asOfMs: NOW, due: ev.due }]);
     const key = snapshotKeys(pa).snapshot(shop);
     const rt: number[] = [];

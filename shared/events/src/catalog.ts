@@ -1,11 +1,15 @@
-import { z } from "zod";
-import { EventTime } from "./time.js";
+import { z as z3 } from "zod";
+// The catalog uses zod's v4 API (shipped in the same zod package): parsing events is the intake's hot path,
+// and v4 parses them about 6× faster. Schemas other modules compose (Platform) stay on the v3 API they use.
+import { z } from "zod/v4";
+import { EventTimeV4 as EventTime } from "./time.js";
 
 /** The canonical event catalog, contract v1. @see ../../../../shared/spec/events.md */
 
 export const PLATFORMS = ["kuaishou", "douyin", "jd", "pdd"] as const;
-export const Platform = z.enum(PLATFORMS);
-export type Platform = z.infer<typeof Platform>;
+export const Platform = z3.enum(PLATFORMS);
+export type Platform = z3.infer<typeof Platform>;
+const PlatformV4 = z.enum(PLATFORMS);
 
 /**
  * A lone UTF-16 surrogate (a `\ud800` escape without its pair) has no UTF-8 form: two different such ids
@@ -28,7 +32,7 @@ const RefId = idString(128);
 
 const envelope = {
   id: Id,
-  platform: Platform,
+  platform: PlatformV4,
   shopId: idString(64),
   at: EventTime,
 };

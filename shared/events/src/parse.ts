@@ -1,5 +1,5 @@
-import type { z } from "zod";
-import { CanonicalEvent } from "./catalog.js";
+import type { z as z4 } from "zod/v4";
+import { CanonicalEvent, EVENT_TYPES } from "./catalog.js";
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `afterShipment` or `at`; empty for the whole value. */
@@ -11,19 +11,28 @@ export type ParseResult =
   | { ok: true; event: CanonicalEvent }
   | { ok: false; problems: FieldProblem[] };
 
-export function describeIssues(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((i) => {
-    if (i.code === "invalid_union_discriminator") {
-      return { field: i.path.join("."), reason: `unknown event type; expected one of ${i.options.join(", ")}` };
+/**
+ * The problems of a catalog parse (zod's v4 API, catalog.ts), named per field: an
+ * unknown `type` lists the types; a union (an event time) reports the branch that matched the input's type.
+ */
+export function describeEventIssues(issues: readonly z4.core.$ZodIssue[], prefix: PropertyKey[] = []): FieldProblem[] {
+  return issues.flatMap((i): FieldProblem[] => {
+    const path = [...prefix, ...i.path];
+    if (i.code === "invalid_union") {
+      if (i.errors.length === 0) return [{ field: path.join("."), reason: `unknown event type; expected one of ${EVENT_TYPES.join(", ")}` }];
+      const matched = i.errors.find((branch) => branch.some((x) => x.code !== "invalid_type")) ?? i.errors[0]!;
+      return describeEventIssues(matched, path);
     }
-    return { field: i.path.join("."), reason: i.message };
+    // zod 4 says "Invalid input: expected string, received number"; the contract's wording is zod 3's.
+    const reason = i.code === "invalid_type" && i.message.startsWith("Invalid input: expected") ? `E${i.message.slice("Invalid input: e".length)}` : i.message;
+    return [{ field: path.join("."), reason }];
   });
 }
 
 /** Validates one canonical event. Never throws; a failure names each bad field. */
 export function parseEvent(input: unknown): ParseResult {
   const r = CanonicalEvent.safeParse(input);
-  return r.success ? { ok: true, event: r.data } : { ok: false, problems: describeIssues(r.error) };
+  return r.success ? { ok: true, event: r.data } : { ok: false, problems: describeEventIssues(r.error.issues) };
 }
 
 /** One line of problems, `field: reason; field: reason`. */
