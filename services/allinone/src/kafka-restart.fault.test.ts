@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createRedis } from "@sg/redis";
+import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { recordFaults } from "../../../test/src/faults/summary.js";
+import { freePort, startService } from "../../../test/src/faults/processes.js";
+import { startOwnKafka } from "../../../test/src/faults/kafka-broker.js";
+import { startWebhookReceiver } from "../../../test/robots/index.js";
+
+/**
+ * Issue 9 "What proves it: Kafka broker restart", as an operator would see it: `npm start`'s process on a
+ * broker of this test's own (the harness's shared broker is untouched), events posted without pause, and the
+ * broker's JVM SIGKILLed mid-load (no controlled shutdown) and started again on the same port and data.
+ * - The process survives (no exit of its own).
+ * - While the broker is down POST /v1/events answers 503 with Retry-After, never 202 (there is no ack).
+ * - /readyz answers 503 during the outage and 200 again after the restart.
+ * - Every event answered 202, before or after the outage, is applied, and every shop whose events were
+ *   acknowledged gets its critical alert delivered to the webhook.
+ */
+const SHOP_KEY_IDS = (prefix: string, shopId: string) => `${prefix}:{kuaishou:${shopId}}:ids`;
+/** Apart from the harness's brokers (39092 + 100 i), the gateway kafka-down test's (49292 + 100 i) and 9092. */
+const PORTS = Array.from({ length: 10 }, (_, i) => 49_342 + 100 * i);
+/** How long the broker stays down before it is started again (its start then adds its own seconds). */
+const OUTAGE_MS = 10_000;
+const PRODUCE_TIMEOUT_MS = 2_000;
+
+type Answer = { shopId: string; status: number | "error"; retryAfter: string | null; sentAt: number; doneAt: number };
+
+describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
+  it("rides out the restart: 503 with Retry-After while down, readiness follows the broker, nothing acknowledged is lost, alerts delivered", { timeout: 600_000 }, async () => {
+    const { redisUrl } = testInfra();
+    const run = uniqueName("kfault");
+    const broker = await startOwnKafka(PORTS);
+    const hook = await startWebhookReceiver();
+    const token = `tok-${run}`;
+    const dir = mkdtempSync(join(tmpdir(), "sg-kfault-"));
+    const configPath = join(dir, "scoreguard.yaml");
+    writeFileSync(configPath, [
+      "apiTokens:",
+      `  - { token: "${token}", shops: ["kuaishou:*"] }`,
+      "receivers:",
+      `  hook: { type: webhook, url: "${hook.url}" }`,
+      "routes:",
+      "  - match: { severity: critical }",
+      "    receivers: [hook]",
+      "    groupWait: 1s",
+      "",
+    ].join("\n"));
+    const port = await freePort();
+    // /readyz is on the ops port (OPS_PORT), never the public one.
+    const opsPort = await freePort();
+    const svc = startService("services/allinone/src/main.ts", {
+      KAFKA_BROKERS: broker.brokers.join(","), REDIS_URL: redisUrl, SCOREGUARD_CONFIG: configPath, GATEWAY_PORT: String(port), OPS_PORT: String(opsPort),
+      TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", PRODUCE_TIMEOUT_MS: String(PRODUCE_TIMEOUT_MS), LOG_LEVEL: "warn",
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const readyz = async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`, { signal: AbortSignal.timeout(10_000) })).status;
+    const answers: Answer[] = [];
+    const acked = new Set<string>();
+    let posted = 0;
+    let faults = 0;
+    const check = createRedis(redisUrl, { maxRetriesPerRequest: 1 }, () => undefined);
+    try {
+      await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 180_000, intervalMs: 500, message: "all-in-one ready" });
+
+      // One shop per request: a consumer transferred to a human 10 minutes ago, never answered → critical.
+      const t = Date.now() - 10 * 60_000;
+      const post = async () => {
+        const shopId = `s${posted++}`;
+        const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({ id: `${run}-${shopId}-${id}`, type, platform: "kuaishou", shopId, at, consumerId: "c1", ...extra });
+        const sentAt = Date.now();
+        const res = await fetch(`${base}/v1/events`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify([ev("t", "chat.transferred", t), ev("m", "chat.message", t + 1000, { sender: "consumer" })]),
+          signal: AbortSignal.timeout(60_000),
+        }).catch(() => undefined);
+        if (res?.status === 202) acked.add(shopId);
+        answers.push({ shopId, status: res?.status ?? "error", retryAfter: res?.headers.get("retry-after") ?? null, sentAt, doneAt: Date.now() });
+        await res?.text();
+      };
+      let loading = true;
+      const load = (async () => {
+        while (loading && posted < 600) {
+          await post();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+
+      await pollUntil(() => acked.size >= 10, { timeoutMs: 60_000, message: "load under way" });
+      const ackedBefore = acked.size;
+      await broker.kill("SIGKILL");
+      faults++;
+      const downAt = Date.now();
+      const killedAt = posted;
+      await pollUntil(async () => (await readyz()) === 503, { timeoutMs: 60_000, intervalMs: 250, message: "/readyz 503 during the outage" });
+      // Keep the load on through the outage.
+      await pollUntil(() => posted >= killedAt + 3, { timeoutMs: 60_000, message: "requests during the outage" });
+      const left = OUTAGE_MS - (Date.now() - downAt);
+      if (left > 0) await new Promise((r) => setTimeout(r, left));
+      expect(svc.exitedOnItsOwn).toBe(false);
+      const restartAt = Date.now();
+      await broker.restart();
+      const upAt = Date.now();
+      await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 180_000, intervalMs: 500, message: "/readyz 200 after the restart" });
+      const readyAfterMs = Date.now() - upAt;
+      // Intake works again: acknowledgements after the restart, not only before the kill.
+      const ackedBeforeRestart = acked.size;
+      await pollUntil(() => acked.size >= ackedBeforeRestart + 10, { timeoutMs: 180_000, intervalMs: 250, message: "202 again after the restart" });
+      loading = false;
+      await load;
+
+      // While the broker was certainly dead (sent after the kill finished, answered before the restart began)
+      // every answer is 503 with Retry-After: nothing can have been acknowledged.
+      const during = answers.filter((a) => a.sentAt >= downAt && a.doneAt <= restartAt);
+      expect(during.length).toBeGreaterThan(0);
+      for (const a of during) {
+        expect(a.status, `POST for ${a.shopId} while the broker was down`).toBe(503);
+        expect(Number(a.retryAfter)).toBeGreaterThan(0);
+      }
+      // Every answer at all was a 202 or a 503: no 500, no dropped connection.
+      for (const a of answers) expect([202, 503], `POST for ${a.shopId}`).toContain(a.status);
+      const ackedAfter = answers.filter((a) => a.status === 202 && a.sentAt >= restartAt).length;
+      expect(ackedBefore).toBeGreaterThanOrEqual(10);
+      expect(ackedAfter).toBeGreaterThanOrEqual(10);
+
+      let applied = 0;
+      await pollUntil(
+        async () => {
+          applied = 0;
+          for (const shopId of acked) applied += await check.zcard(SHOP_KEY_IDS(run, shopId));
+          return applied === 2 * acked.size;
+        },
+        { timeoutMs: 180_000, intervalMs: 500, message: "every acknowledged event applied" },
+      );
+      // The read API serves every acknowledged shop (its snapshot was written after the events applied).
+      const readable = async () => {
+        let n = 0;
+        for (const shopId of acked) {
+          const res = await fetch(`${base}/v1/shops/kuaishou/${shopId}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+          await res.text();
+          if (res.status === 200) n++;
+        }
+        return n === acked.size;
+      };
+      await pollUntil(readable, { timeoutMs: 120_000, intervalMs: 1000, message: "GET /v1/shops/kuaishou/{shopId}/metrics 200 for every acknowledged shop" });
+      const delivered = () => new Set(hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))));
+      await pollUntil(() => [...acked].every((s) => delivered().has(s)), { timeoutMs: 180_000, intervalMs: 500, message: "an alert delivered for every acknowledged shop" });
+      expect(svc.exitedOnItsOwn).toBe(false);
+      expect(readyAfterMs).toBeLessThan(180_000);
+      // A 503 says "not acknowledged", not "never stored": a produce that timed out may still land later.
+      const lateShops = [...delivered()].filter((s) => !acked.has(s)).length;
+      process.stderr.write(
+        `kafka-restart: ${answers.length} POSTs, ${acked.size} acknowledged (${ackedBefore} before the kill, ${ackedAfter} after the restart), ` +
+          `${during.length} answered 503 while down, ${lateShops} refused shops applied late, /readyz 200 ${readyAfterMs} ms after the broker answered\n`,
+      );
+      recordFaults("kafka-restart-allinone", {
+        faultsInjected: faults, eventsAcknowledged: 2 * acked.size, eventsApplied: applied,
+        alertsExpected: acked.size, alertsDelivered: [...acked].filter((s) => delivered().has(s)).length, crashes: svc.exitedOnItsOwn ? 1 : 0,
+      });
+    } finally {
+      const code = await svc.kill("SIGINT");
+      check.disconnect();
+      await hook.close();
+      await broker.stop();
+      if (process.env.FAULT_LOG) process.stderr.write(svc.output());
+      expect(code).toBe(0);
+    }
+  });
+});
