@@ -7,7 +7,7 @@ import { createLogger } from "@sg/logger";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 import { startNotifierService } from "@sg/notifier";
 import { startProcessorService } from "@sg/processor";
-import { createRegistry, installProcessGuards } from "@sg/telemetry";
+import { createRegistry, installProcessGuards, SHUTDOWN_TIMEOUT_MS } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { topicsExist } from "./topics-ready.js";
 import { DEMO_SHOPS, startDemo } from "./demo/demo-traffic.js";
@@ -102,7 +102,16 @@ async function main(): Promise<void> {
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
-    stopping ??= (async () => {
+    if (stopping !== undefined) {
+      say(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    // With Kafka or Redis gone a clean stop could wait forever; nothing acknowledged is lost by exiting.
+    setTimeout(() => {
+      say(`stopping took over ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    stopping = (async () => {
       say(`${signal}: stopping intake, finishing the batch in hand, flushing alerts…`);
       stopDemo();
       await gateway.stop().catch((err: unknown) => say(`gateway stop: ${String(err)}`));

@@ -1,6 +1,6 @@
 import { loadScoreguardConfig, requireInfra } from "@sg/config";
 import { createLogger } from "@sg/logger";
-import { createRegistry, installProcessGuards } from "@sg/telemetry";
+import { createRegistry, installProcessGuards, stopOnSignals } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { startGatewayService } from "./service.js";
 
@@ -39,18 +39,4 @@ const svc = await startGatewayService({
 log.info({ port: svc.port, opsPort: svc.opsPort, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
 log.info(`ops (/metrics /livez /readyz) on http://${env.GATEWAY_OPS_HOST}:${svc.opsPort}`);
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, "stopping: no new requests; finishing those in flight");
-  try {
-    await svc.stop();
-    process.exit(0);
-  } catch (err) {
-    log.error({ err }, "shutdown failed");
-    process.exit(1);
-  }
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+stopOnSignals(log, "stopping: no new requests; finishing those in flight", () => svc.stop());
