@@ -23,7 +23,10 @@ async function up(): Promise<void> {
   const env = parseInfraEnv();
   const kafka = await ensureKafka({});
   // The usual local Redis; started on 6379 when nothing answers there.
-  const redis = await ensureRedis({ url: env.REDIS_URL ?? `redis://127.0.0.1:${UP_REDIS_PORT}`, ...(env.REDIS_URL ? {} : { port: UP_REDIS_PORT, dataDir: redisDataDir(UP_REDIS_PORT) }) });
+  const redis = await ensureRedis({
+    url: env.REDIS_URL ?? `redis://127.0.0.1:${UP_REDIS_PORT}`,
+    ...(env.REDIS_URL ? {} : { port: UP_REDIS_PORT, dataDir: redisDataDir(UP_REDIS_PORT) }),
+  });
   process.stdout.write(`KAFKA_BROKERS=${kafka.brokers.join(",")}\nREDIS_URL=${redis.url}\n`);
 }
 
@@ -45,15 +48,21 @@ async function status(): Promise<void> {
     const files = kafkaFiles(kafkaRunDir(port));
     const pid = livePid(files.pidFile, files.serverProperties);
     const answers = await kafkaAnswers([`127.0.0.1:${port}`]);
-    lines.push(`kafka 127.0.0.1:${port}: ${pid === undefined ? "not started by infra" : `pid ${pid}`}, ${answers ? "answers" : "does not answer"} (log: ${shown(files.logFile)})`);
+    lines.push(
+      `kafka 127.0.0.1:${port}: ${pid === undefined ? "not started by infra" : `pid ${pid}`}, ${answers ? "answers" : "does not answer"} (log: ${shown(files.logFile)})`,
+    );
   }
   const defaultKafka = env.KAFKA_PORT ?? 9092;
   if (!kafkaPorts().includes(defaultKafka)) {
-    lines.push(`kafka 127.0.0.1:${defaultKafka}: ${(await kafkaAnswers([`127.0.0.1:${defaultKafka}`])) ? "answers (not started by infra)" : "does not answer"}`);
+    lines.push(
+      `kafka 127.0.0.1:${defaultKafka}: ${(await kafkaAnswers([`127.0.0.1:${defaultKafka}`])) ? "answers (not started by infra)" : "does not answer"}`,
+    );
   }
-  for (const s of startedRedisServers()) lines.push(`redis ${s.url}: pid ${s.pid}, ${(await redisAnswers(s.url)) ? "answers" : "does not answer"}`);
+  for (const s of startedRedisServers())
+    lines.push(`redis ${s.url}: pid ${s.pid}, ${(await redisAnswers(s.url)) ? "answers" : "does not answer"}`);
   const url = env.REDIS_URL ?? "redis://127.0.0.1:6379";
-  if (!startedRedisServers().some((s) => s.url === url)) lines.push(`redis ${url}: ${(await redisAnswers(url)) ? "answers" : "does not answer"}`);
+  if (!startedRedisServers().some((s) => s.url === url))
+    lines.push(`redis ${url}: ${(await redisAnswers(url)) ? "answers" : "does not answer"}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 

@@ -34,7 +34,16 @@ async function fetchJars(log: Log): Promise<string> {
   rmSync(partial, { recursive: true, force: true });
   const started = Date.now();
   log(`kafka: fetching the jars of Kafka ${kafkaVersion()} with Maven into ${shown(jars)} (once per pom change; takes a while)`);
-  const args = ["-B", "-q", "-Dstyle.color=never", "-f", kafkaPom, "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${partial}`];
+  const args = [
+    "-B",
+    "-q",
+    "-Dstyle.color=never",
+    "-f",
+    kafkaPom,
+    "dependency:copy-dependencies",
+    "-DincludeScope=runtime",
+    `-DoutputDirectory=${partial}`,
+  ];
   try {
     await run("mvn", args, { maxBuffer: 32 * 1024 * 1024 });
   } catch (err) {
@@ -168,12 +177,19 @@ export async function ensureFormatted(opts: { java: string; jars: string; files:
     rmSync(pristine, { recursive: true, force: true });
     // Format with log.dirs pointing at the pristine folder; the copy is what the broker uses.
     const formatProps = join(files.dir, "format.properties");
-    writeFileSync(
-      formatProps,
-      readFileSync(files.serverProperties, "utf8").replace(/^log\.dirs=.*$/m, `log.dirs=${pristine}`),
-    );
+    writeFileSync(formatProps, readFileSync(files.serverProperties, "utf8").replace(/^log\.dirs=.*$/m, `log.dirs=${pristine}`));
     opts.log(`kafka: formatting KRaft storage in ${shown(pristine)}`);
-    const args = [...jvmArgs(files, "256m"), "-cp", join(opts.jars, "*"), "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", formatProps];
+    const args = [
+      ...jvmArgs(files, "256m"),
+      "-cp",
+      join(opts.jars, "*"),
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId(),
+      "-c",
+      formatProps,
+    ];
     try {
       await run(opts.java, args, { maxBuffer: 8 * 1024 * 1024 });
     } catch (err) {

@@ -4,7 +4,19 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createKafka, KafkaJSError, logLevel } from "@sg/kafka";
 import { parseInfraEnv } from "./env.js";
-import { defaultLog, livePid, once, sleep, spawnDaemon, stopPid, stopWhenGone, tcpOpen, waitReady, withLockFile, writePidFile } from "./daemon.js";
+import {
+  defaultLog,
+  livePid,
+  once,
+  sleep,
+  spawnDaemon,
+  stopPid,
+  stopWhenGone,
+  tcpOpen,
+  waitReady,
+  withLockFile,
+  writePidFile,
+} from "./daemon.js";
 import {
   ensureFormatted,
   ensureKafkaJars,

@@ -16,7 +16,9 @@ export async function resolveLocalInfra(options: { log?: (msg: string) => void; 
   const notes: string[] = [];
   let brokers: string[];
   if (env.KAFKA_BROKERS) {
-    brokers = env.KAFKA_BROKERS.split(",").map((b) => b.trim()).filter(Boolean);
+    brokers = env.KAFKA_BROKERS.split(",")
+      .map((b) => b.trim())
+      .filter(Boolean);
   } else {
     const k = await ensureKafka({ log });
     brokers = k.brokers;
@@ -28,7 +30,12 @@ export async function resolveLocalInfra(options: { log?: (msg: string) => void; 
   } else if (await redisAnswers(DEFAULT_REDIS)) {
     redisUrl = DEFAULT_REDIS;
   } else {
-    const r = await ensureRedis({ url: `redis://127.0.0.1:${FALLBACK_REDIS_PORT}`, port: FALLBACK_REDIS_PORT, log, dataDir: redisDataDir(FALLBACK_REDIS_PORT) });
+    const r = await ensureRedis({
+      url: `redis://127.0.0.1:${FALLBACK_REDIS_PORT}`,
+      port: FALLBACK_REDIS_PORT,
+      log,
+      dataDir: redisDataDir(FALLBACK_REDIS_PORT),
+    });
     redisUrl = r.url;
     if (r.started) notes.push(`started redis-server at ${r.url} (stop it with: npm run infra:down)`);
   }

@@ -35,8 +35,20 @@ export type EnsureRedisOptions = {
  */
 export function redisServerArgs(port: number, dir: string): string[] {
   return [
-    "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--daemonize", "no",
-    "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--daemonize",
+    "no",
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "everysec",
+    "--save",
+    "",
   ];
 }
 
@@ -73,16 +85,20 @@ async function redisServerPid(url: string, timeoutMs: number): Promise<number | 
 }
 
 async function probeRedis<T>(url: string, timeoutMs: number, query: (redis: RedisClient) => Promise<T>): Promise<T | undefined> {
-  const redis = createRedis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  }, () => {
-    // A probe's failure is its answer (the return value below); nothing to report.
-  });
+  const redis = createRedis(
+    url,
+    {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    },
+    () => {
+      // A probe's failure is its answer (the return value below); nothing to report.
+    },
+  );
   try {
     await redis.connect();
     return await query(redis);

@@ -22,7 +22,16 @@ function streams(shops: number, perShop: number): CanonicalEvent[] {
   const out: CanonicalEvent[] = [];
   for (let s = 0; s < shops; s++) {
     const scale = Math.max(1, Math.round(perShop / 60));
-    out.push(...randomStream({ seed: s + 1, platform: PLATFORMS[s % 4]!, shopId: `b${s}`, startMs: start, consumers: scale * 5, orders: scale * 5 }));
+    out.push(
+      ...randomStream({
+        seed: s + 1,
+        platform: PLATFORMS[s % 4]!,
+        shopId: `b${s}`,
+        startMs: start,
+        consumers: scale * 5,
+        orders: scale * 5,
+      }),
+    );
   }
   return out;
 }
@@ -46,7 +55,9 @@ async function applyRate(redis: Redis, events: CanonicalEvent[], perCall: "event
       await store.applyBatch(byShop, now);
     } else {
       // One script call per event, all calls of the batch pipelined: the design this replaces.
-      const calls = slice.map((e, j) => new Map([[`${shopKey(e)}#${j}`, { shop: { platform: e.platform, shopId: e.shopId }, events: [stored(e)] }]]));
+      const calls = slice.map(
+        (e, j) => new Map([[`${shopKey(e)}#${j}`, { shop: { platform: e.platform, shopId: e.shopId }, events: [stored(e)] }]]),
+      );
       await Promise.all(calls.map((c) => store.applyBatch(c, now)));
     }
   }
@@ -71,7 +82,9 @@ async function main() {
   try {
     const events = streams(200, 120);
     line(`ScoreGuard benchmark (${new Date().toISOString()}, Node ${process.version})`);
-    line(`\n1. Applying events to Redis (${events.length} events, 200 shops, batches of 1000, Redis ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
+    line(
+      `\n1. Applying events to Redis (${events.length} events, 200 shops, batches of 1000, Redis ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")})`,
+    );
     const perEvent = await applyRate(redis, events, "event", 1000);
     const perShop = await applyRate(redis, events, "shop", 1000);
     line(`   one script call per event:          ${perEvent.toFixed(0)} events/s`);
@@ -80,7 +93,14 @@ async function main() {
 
     line("\n2. Evaluating one shop's metrics from its events (pure engine, all metrics of the pack)");
     for (const size of [100, 1000, 10000]) {
-      const big = randomStream({ seed: 7, platform: "douyin", shopId: "big", startMs: start, consumers: Math.round(size / 8), orders: Math.round(size / 8) });
+      const big = randomStream({
+        seed: 7,
+        platform: "douyin",
+        shopId: "big",
+        startMs: start,
+        consumers: Math.round(size / 8),
+        orders: Math.round(size / 8),
+      });
       const r = evalRate(big, "douyin", "big");
       line(`   ${String(big.length).padStart(6)} events: ${r.ms.toFixed(2)} ms per evaluation, ${r.perSec.toFixed(0)} events/s`);
     }
@@ -90,15 +110,23 @@ async function main() {
     const t0 = performance.now();
     await runReplay({
       read: { lines: e2e.map((event) => ({ raw: JSON.stringify(event), event })), errors: [], latestAtMs: undefined },
-      asOfMs: now, config: {}, brokers: infra.brokers, redisUrl: infra.redisUrl, timeoutMs: 600_000,
+      asOfMs: now,
+      config: {},
+      brokers: infra.brokers,
+      redisUrl: infra.redisUrl,
+      timeoutMs: 600_000,
     });
     const secs = (performance.now() - t0) / 1000;
-    line(`   ${e2e.length} events, 50 shops: ${secs.toFixed(1)} s including topic set-up and group join, ${(e2e.length / secs).toFixed(0)} events/s`);
+    line(
+      `   ${e2e.length} events, 50 shops: ${secs.toFixed(1)} s including topic set-up and group join, ${(e2e.length / secs).toFixed(0)} events/s`,
+    );
 
     line("\n4. Scaling out: 1, 2 and 3 processor processes, one Redis against a 3-master cluster (test/bench/scaling.ts)");
     await scalingBench({ brokers: infra.brokers, redisUrl: infra.redisUrl, line });
 
-    line("\n5. Engine v2, issue 8's rows before and after, with its goals (test/bench/engine-v2.ts; alone: npx tsx test/bench/engine-v2.ts [memory|eval|latency|backlog|zod])");
+    line(
+      "\n5. Engine v2, issue 8's rows before and after, with its goals (test/bench/engine-v2.ts; alone: npx tsx test/bench/engine-v2.ts [memory|eval|latency|backlog|zod])",
+    );
     await engineV2Bench();
   } finally {
     redis.disconnect();

@@ -41,8 +41,15 @@ async function usage(redis: ReturnType<typeof createRedis>, keys: string[]): Pro
   return total;
 }
 
-async function measure(store: ShopStore, redis: ReturnType<typeof createRedis>, shop: { platform: string; shopId: string }, events: CanonicalEvent[]): Promise<number> {
-  const byShop = new Map([[shopKey(shop), { shop, events: events.map((e) => ({ event: e, atMs: Number(e.at), json: JSON.stringify(e) })) }]]);
+async function measure(
+  store: ShopStore,
+  redis: ReturnType<typeof createRedis>,
+  shop: { platform: string; shopId: string },
+  events: CanonicalEvent[],
+): Promise<number> {
+  const byShop = new Map([
+    [shopKey(shop), { shop, events: events.map((e) => ({ event: e, atMs: Number(e.at), json: JSON.stringify(e) })) }],
+  ]);
   for (let i = 0; i < events.length; i += 500) {
     const part = new Map([...byShop].map(([k, v]) => [k, { shop: v.shop, events: v.events.slice(i, i + 500) }]));
     await store.applyBatch(part, start + 10 * DAY);
@@ -57,13 +64,28 @@ async function main() {
   const store = new ShopStore(redis, prefix);
   try {
     const n = 2000;
-    const conv = await measure(store, redis, { platform: "kuaishou", shopId: "chat" }, Array.from({ length: n }, (_, i) => conversation("chat", i, start + (i % 900) * 60_000)).flat());
+    const conv = await measure(
+      store,
+      redis,
+      { platform: "kuaishou", shopId: "chat" },
+      Array.from({ length: n }, (_, i) => conversation("chat", i, start + (i % 900) * 60_000)).flat(),
+    );
     // The same conversations two days later, after the daily compaction: a settled conversation keeps its last
     // reply and the stage marks at or after it.
     await store.compactChat({ platform: "kuaishou", shopId: "chat" }, start + 10 * DAY);
     const convCompacted = await usage(redis, store.shopKeys({ platform: "kuaishou", shopId: "chat" }));
-    const ord = await measure(store, redis, { platform: "douyin", shopId: "orders" }, Array.from({ length: n }, (_, i) => order("orders", i, start + (i % 900) * 60_000)).flat());
-    const tracked = await measure(store, redis, { platform: "douyin", shopId: "tracked" }, Array.from({ length: n }, (_, i) => order("tracked", i, start + (i % 900) * 60_000, 8)).flat());
+    const ord = await measure(
+      store,
+      redis,
+      { platform: "douyin", shopId: "orders" },
+      Array.from({ length: n }, (_, i) => order("orders", i, start + (i % 900) * 60_000)).flat(),
+    );
+    const tracked = await measure(
+      store,
+      redis,
+      { platform: "douyin", shopId: "tracked" },
+      Array.from({ length: n }, (_, i) => order("tracked", i, start + (i % 900) * 60_000, 8)).flat(),
+    );
     // A busy shop-day: 500 conversations and 300 orders.
     const day = await measure(store, redis, { platform: "douyin", shopId: "day" }, [
       ...Array.from({ length: 500 }, (_, i) => conversation("day", i, start + i * 100_000)).flat(),
@@ -78,7 +100,9 @@ async function main() {
     console.log(`  per live order with 8 tracking updates (only the latest is kept) ${(tracked / n).toFixed(0)} B`);
     console.log(`  per busy shop-day (500 conversations, 300 orders, 4200 events) ${(day / 1024).toFixed(0)} KiB`);
     const dayCompacted = 500 * (convCompacted / n) + (day - 500 * (conv / n));
-    console.log(`  per shop over 31 days at that rate          ${((day * 2 + dayCompacted * 29) / 1024 / 1024).toFixed(1)} MiB (2 days whole, 29 compacted)`);
+    console.log(
+      `  per shop over 31 days at that rate          ${((day * 2 + dayCompacted * 29) / 1024 / 1024).toFixed(1)} MiB (2 days whole, 29 compacted)`,
+    );
   } finally {
     await deleteByPrefix(redis, prefix);
     redis.disconnect();

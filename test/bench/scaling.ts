@@ -38,7 +38,9 @@ export type ScalingOptions = {
   runTimeoutMs?: number;
 };
 
-type RunResult = { ok: true; secs: number; produceSecs: number; perSec: number; procCpu: number; redisCpu: number; machineBusy: number } | { ok: false; why: string; log: string };
+type RunResult =
+  | { ok: true; secs: number; produceSecs: number; perSec: number; procCpu: number; redisCpu: number; machineBusy: number }
+  | { ok: false; why: string; log: string };
 
 function events(total: number): CanonicalEvent[] {
   const shops = 48;
@@ -46,7 +48,15 @@ function events(total: number): CanonicalEvent[] {
   const out: CanonicalEvent[] = [];
   const perShop = Math.ceil(total / shops);
   for (let s = 0; out.length < total && s < shops * 4; s++) {
-    const xs = randomStream({ seed: 900 + s, platform: PLATFORMS[s % 4]!, shopId: `sc${s % shops}`, idPrefix: `s${s}-`, startMs, consumers: Math.ceil(perShop / 9), orders: Math.ceil(perShop / 9) });
+    const xs = randomStream({
+      seed: 900 + s,
+      platform: PLATFORMS[s % 4]!,
+      shopId: `sc${s % shops}`,
+      idPrefix: `s${s}-`,
+      startMs,
+      consumers: Math.ceil(perShop / 9),
+      orders: Math.ceil(perShop / 9),
+    });
     out.push(...xs);
   }
   return out.slice(0, total);
@@ -83,7 +93,11 @@ async function redisCpu(redis: RedisClient): Promise<number> {
   return s;
 }
 
-async function groupState(kafka: Kafka, groupId: string, topic: string): Promise<{ members: number; stable: boolean; done: number; total: number }> {
+async function groupState(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<{ members: number; stable: boolean; done: number; total: number }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -103,13 +117,31 @@ async function groupState(kafka: Kafka, groupId: string, topic: string): Promise
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runOnce(kafka: Kafka, brokers: string[], redisUrl: string, n: number, evs: CanonicalEvent[], timeoutMs: number): Promise<RunResult> {
+async function runOnce(
+  kafka: Kafka,
+  brokers: string[],
+  redisUrl: string,
+  n: number,
+  evs: CanonicalEvent[],
+  timeoutMs: number,
+): Promise<RunResult> {
   const run = `scale-${randomUUID().slice(0, 8)}`;
   const topics = topicNames(`${run}.`);
-  await ensureTopics(kafka, [{ topic: topics.events, numPartitions: PARTITIONS }, { topic: topics.dlq, numPartitions: 1 }, { topic: topics.alerts, numPartitions: 1 }]);
+  await ensureTopics(kafka, [
+    { topic: topics.events, numPartitions: PARTITIONS },
+    { topic: topics.dlq, numPartitions: 1 },
+    { topic: topics.alerts, numPartitions: 1 },
+  ]);
   const env = {
-    ...process.env, KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run,
-    PROCESSOR_GROUP: run, PROCESSOR_PORT: "0", EVENTS_PARTITIONS: String(PARTITIONS), LOG_LEVEL: "error",
+    ...process.env,
+    KAFKA_BROKERS: brokers.join(","),
+    REDIS_URL: redisUrl,
+    TOPIC_PREFIX: `${run}.`,
+    KEY_PREFIX: run,
+    PROCESSOR_GROUP: run,
+    PROCESSOR_PORT: "0",
+    EVENTS_PARTITIONS: String(PARTITIONS),
+    LOG_LEVEL: "error",
   };
   const children: ChildProcess[] = [];
   const stderr: string[] = [];
@@ -117,7 +149,11 @@ async function runOnce(kafka: Kafka, brokers: string[], redisUrl: string, n: num
   const producer = createProducer(kafka);
   try {
     for (let i = 0; i < n; i++) {
-      const child = spawn(process.execPath, ["--import", "tsx", "services/processor/src/main.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "services/processor/src/main.ts"], {
+        cwd: root,
+        env,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
       // kafkajs logs every rebalance at error level; kept, and shown only if the run fails.
       child.stderr?.on("data", (b: Buffer) => {
         stderr.push(b.toString("utf8"));
@@ -139,7 +175,10 @@ async function runOnce(kafka: Kafka, brokers: string[], redisUrl: string, n: num
     const m0 = machineBusy();
     const t0 = performance.now();
     for (let i = 0; i < evs.length; i += 5000) {
-      await producer.send({ topic: topics.events, messages: evs.slice(i, i + 5000).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })) });
+      await producer.send({
+        topic: topics.events,
+        messages: evs.slice(i, i + 5000).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
+      });
     }
     const produceSecs = (performance.now() - t0) / 1000;
     const deadline = Date.now() + timeoutMs;
@@ -149,14 +188,24 @@ async function runOnce(kafka: Kafka, brokers: string[], redisUrl: string, n: num
       if (g.total === evs.length && g.done === g.total) break;
       if (g.done !== last.done) last = { done: g.done, at: Date.now() };
       // A processor that cannot apply batches (e.g. state code that pipelines across cluster nodes) stalls.
-      if (Date.now() - last.at > 30_000) return { ok: false, why: `no progress for 30 s at ${g.done} of ${evs.length} events`, log: stderr.join("") };
-      if (Date.now() > deadline) return { ok: false, why: `${g.done} of ${evs.length} events applied after ${timeoutMs / 1000} s`, log: stderr.join("") };
+      if (Date.now() - last.at > 30_000)
+        return { ok: false, why: `no progress for 30 s at ${g.done} of ${evs.length} events`, log: stderr.join("") };
+      if (Date.now() > deadline)
+        return { ok: false, why: `${g.done} of ${evs.length} events applied after ${timeoutMs / 1000} s`, log: stderr.join("") };
       if (children.some((c) => c.exitCode !== null)) return { ok: false, why: "a processor exited", log: stderr.join("") };
       await sleep(100);
     }
     const secs = (performance.now() - t0) / 1000;
     const cpu = children.reduce((s, c, i) => s + procCpu(c.pid!) - cpu0[i]!, 0);
-    return { ok: true, secs, produceSecs, perSec: evs.length / secs, procCpu: cpu, redisCpu: (await redisCpu(redis)) - r0, machineBusy: machineBusy() - m0 };
+    return {
+      ok: true,
+      secs,
+      produceSecs,
+      perSec: evs.length / secs,
+      procCpu: cpu,
+      redisCpu: (await redisCpu(redis)) - r0,
+      machineBusy: machineBusy() - m0,
+    };
   } catch (err) {
     process.stderr.write(stderr.join(""));
     throw err;
@@ -174,7 +223,9 @@ async function runOnce(kafka: Kafka, brokers: string[], redisUrl: string, n: num
     redis.disconnect();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topics.events, topics.dlq, topics.alerts] }).catch((err: unknown) => console.error(`could not delete the bench topics: ${String(err)}`));
+    await admin
+      .deleteTopics({ topics: [topics.events, topics.dlq, topics.alerts] })
+      .catch((err: unknown) => console.error(`could not delete the bench topics: ${String(err)}`));
     await admin.disconnect();
   }
 }
@@ -187,10 +238,15 @@ export async function scalingBench(o: ScalingOptions): Promise<void> {
   let cluster: { url: string; stop: () => Promise<void> } | undefined;
   if (!o.clusterUrl) cluster = await ensureRedisCluster({ log: () => undefined });
   const clusterUrl = o.clusterUrl ?? cluster!.url;
-  line(`   ${evs.length} events, 48 shops, ${PARTITIONS} partitions; processors are child processes; ${(await import("node:os")).cpus().length} cores, load ${loadavg()[0]!.toFixed(1)} at start`);
+  line(
+    `   ${evs.length} events, 48 shops, ${PARTITIONS} partitions; processors are child processes; ${(await import("node:os")).cpus().length} cores, load ${loadavg()[0]!.toFixed(1)} at start`,
+  );
   line("   redis      procs   events/s   wall s (producing)   CPU s: procs  redis  machine(all)   x vs 1 proc");
   try {
-    for (const [name, url] of [["single", o.redisUrl], ["cluster×3", clusterUrl]] as const) {
+    for (const [name, url] of [
+      ["single", o.redisUrl],
+      ["cluster×3", clusterUrl],
+    ] as const) {
       let base: number | undefined;
       for (const n of counts) {
         const r = await runOnce(kafka, o.brokers, url, n, evs, o.runTimeoutMs ?? 120_000);
@@ -206,7 +262,12 @@ export async function scalingBench(o: ScalingOptions): Promise<void> {
         );
         if (n === 2 && base) {
           const met = r.perSec / base >= 1.7;
-          line(`   ${name}: 1 → 2 processors ${(r.perSec / base).toFixed(2)}x, goal ≥ 1.7x ${met ? "met" : "NOT met"}` + (met ? "" : `; the machine was busy ${(r.machineBusy / r.secs).toFixed(2)} of its cores on average during the run (processors ${(r.procCpu / r.secs).toFixed(2)}, Redis ${(r.redisCpu / r.secs).toFixed(2)})`));
+          line(
+            `   ${name}: 1 → 2 processors ${(r.perSec / base).toFixed(2)}x, goal ≥ 1.7x ${met ? "met" : "NOT met"}` +
+              (met
+                ? ""
+                : `; the machine was busy ${(r.machineBusy / r.secs).toFixed(2)} of its cores on average during the run (processors ${(r.procCpu / r.secs).toFixed(2)}, Redis ${(r.redisCpu / r.secs).toFixed(2)})`),
+          );
         }
       }
     }

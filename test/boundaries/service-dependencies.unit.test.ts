@@ -27,8 +27,13 @@ describe("service boundaries", () => {
     expect([...serviceNames]).toEqual(expect.arrayContaining(["@sg/gateway", "@sg/processor", "@sg/notifier", "@sg/allinone"]));
   });
 
-  it.each(services.filter((s) => !ALLOWED_TO_COMPOSE.has(s.name)).map((s) => [s.name, s] as const))("%s lists no other service", (_name, pkg) => {
-    const listed = [pkg.dependencies, pkg.devDependencies, pkg.peerDependencies, pkg.optionalDependencies].flatMap((d) => Object.keys(d ?? {}));
-    expect(listed.filter((dep) => serviceNames.has(dep) && dep !== pkg.name)).toEqual([]);
-  });
+  it.each(services.filter((s) => !ALLOWED_TO_COMPOSE.has(s.name)).map((s) => [s.name, s] as const))(
+    "%s lists no other service",
+    (_name, pkg) => {
+      const listed = [pkg.dependencies, pkg.devDependencies, pkg.peerDependencies, pkg.optionalDependencies].flatMap((d) =>
+        Object.keys(d ?? {}),
+      );
+      expect(listed.filter((dep) => serviceNames.has(dep) && dep !== pkg.name)).toEqual([]);
+    },
+  );
 });

@@ -22,7 +22,14 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
  * per platform plus configuration overrides, out-of-order duplicates and a 30-day window, also run
  * through the real pipeline (Kafka, Redis, a spawned `replay`), end to end.
  */
-const END_TO_END = ["dy-example-pickup", "jd-score-config-norms", "ks-example-chat-day", "ks-reply-out-of-order-dupes", "ks-window-30d", "pdd-example-overdue-refund"];
+const END_TO_END = [
+  "dy-example-pickup",
+  "jd-score-config-norms",
+  "ks-example-chat-day",
+  "ks-reply-out-of-order-dupes",
+  "ks-window-30d",
+  "pdd-example-overdue-refund",
+];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */
 const CASE_TIMEOUT_MS = 120_000;

@@ -17,8 +17,7 @@ import { casesDir, caseNames, compare, loadCase, type ReplayOutput } from "./cas
 function evaluateCase(name: string): ReplayOutput {
   const meta = loadCase(name);
   const asOf = toMillis(meta.at);
-  const config: { shops?: Record<string, ShopOverrides | undefined> } =
-    meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
+  const config: { shops?: Record<string, ShopOverrides | undefined> } = meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
   const read = readEventsFile(`${casesDir}${name}.jsonl`);
   if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
   const byShop = new Map<string, Map<string, CanonicalEvent>>();

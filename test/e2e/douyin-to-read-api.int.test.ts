@@ -57,7 +57,9 @@ describe("Douyin push → processor → read API", () => {
   });
 
   it("shows a paid in-stock order as pending pickup (pickup_24h_rate.pending = 1)", async () => {
-    const body = pushBody([{ tag: "101", msg_id: uniqueName("e2e-101"), data: paidData({ shop_id: Number(shopId), pay_time: payTime / 1000 }) }]);
+    const body = pushBody([
+      { tag: "101", msg_id: uniqueName("e2e-101"), data: paidData({ shop_id: Number(shopId), pay_time: payTime / 1000 }) },
+    ]);
     const push = await gw.app.inject({ method: "POST", url: "/webhooks/douyin", headers: signedHeaders(body), payload: body });
     expect(push.json()).toEqual({ code: 0, msg: "success" });
 
@@ -76,7 +78,10 @@ describe("Douyin push → processor → read API", () => {
     expect(alerts.statusCode).toBe(200);
     expect(Array.isArray(alerts.json().alerts)).toBe(true);
     // Scoped: the kuaishou:s1 token may not read it.
-    expect((await gw.app.inject({ method: "GET", url: `/v1/shops/douyin/${shopId}/metrics`, headers: { authorization: `Bearer ${TOKENS.s1}` } })).statusCode).toBe(403);
+    expect(
+      (await gw.app.inject({ method: "GET", url: `/v1/shops/douyin/${shopId}/metrics`, headers: { authorization: `Bearer ${TOKENS.s1}` } }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it("creates, lists and deletes silences in the notifier's Redis store", async () => {
@@ -85,7 +90,13 @@ describe("Douyin push → processor → read API", () => {
       method: "POST",
       url: "/v1/silences",
       headers,
-      payload: JSON.stringify({ matchers: [{ name: "platform", value: "douyin" }, { name: "shop", value: shopId }], endsAt: "2099-01-01T00:00:00+08:00" }),
+      payload: JSON.stringify({
+        matchers: [
+          { name: "platform", value: "douyin" },
+          { name: "shop", value: shopId },
+        ],
+        endsAt: "2099-01-01T00:00:00+08:00",
+      }),
     });
     expect(created.statusCode).toBe(201);
     const id = created.json().id as string;

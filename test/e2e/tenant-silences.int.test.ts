@@ -65,10 +65,19 @@ describe("tenant silences through the gateway and the notifier", () => {
     });
     expect(created.statusCode).toBe(201);
     await h.publish([alert({ platform: "douyin", shopId: "77", metric: "human_reply_3min_rate", rulePack: "douyin@2023-06" })]);
-    await pollUntil(() => delivered("douyin:77").length > 0, { timeoutMs: 30_000, message: "the douyin:77 alert delivered past the regex silence" });
+    await pollUntil(() => delivered("douyin:77").length > 0, {
+      timeoutMs: 30_000,
+      message: "the douyin:77 alert delivered past the regex silence",
+    });
     expect(await notifier.ready()).toBe(true);
     // A pattern longer than the cap is refused at the edge.
-    const long = await postSilence({ matchers: [{ name: "shop", value: "douyin:77" }, { name: "metric", value: "a".repeat(129), isRegex: true }], endsAt });
+    const long = await postSilence({
+      matchers: [
+        { name: "shop", value: "douyin:77" },
+        { name: "metric", value: "a".repeat(129), isRegex: true },
+      ],
+      endsAt,
+    });
     expect(long.statusCode).toBe(400);
   });
 
@@ -80,7 +89,10 @@ describe("tenant silences through the gateway and the notifier", () => {
       alert({ platform: "douyin", shopId: "77", metric: "pickup_24h_rate", rulePack: "douyin@2023-06" }),
       alert({ platform: "kuaishou", shopId: "douyin:77" }),
     ]);
-    await pollUntil(() => delivered("kuaishou:douyin:77").length > 0, { timeoutMs: 30_000, message: "the Kuaishou look-alike shop's alert delivered" });
+    await pollUntil(() => delivered("kuaishou:douyin:77").length > 0, {
+      timeoutMs: 30_000,
+      message: "the Kuaishou look-alike shop's alert delivered",
+    });
     // The silenced one was published in the same batch with the same timings: a quiet period settles it.
     await new Promise((r) => setTimeout(r, QUIET_MS));
     expect(delivered("douyin:77")).toHaveLength(before);

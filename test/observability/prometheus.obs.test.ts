@@ -89,173 +89,268 @@ async function range(base: string, query: string, startMs: number, endMs: number
 const hasNumber = (m: PromMatrix) => m.some((s) => s.values.some(([, v]) => Number.isFinite(Number(v))));
 
 describe("dashboards against a real Prometheus", () => {
-  it("every panel query of every dashboard returns data; promtool accepts config, rules and metrics; a rule fires", { timeout: 300_000 }, async () => {
-    const { brokers, redisUrl } = testInfra();
-    const run = uniqueName("obs");
-    const dir = mkdtempSync(join(tmpdir(), "sg-obs-"));
-    const token = `tok-${run}`;
-    const shopId = "shop1";
-    const platform = "kuaishou";
-    // Feishu accepts; the DingTalk receiver is configured with a secret the robot does not know, so each
-    // message is answered 310000 "sign not match": permanent, given up at once.
-    const feishuSecret = `fs-${run}`;
-    const feishu = await startFeishuRobot({ token: `hook-${run}`, secret: feishuSecret });
-    const ding = await startDingTalkRobot({ accessToken: `dt-${run}`, secret: `SEC-right-${run}` });
-    const configPath = join(dir, "scoreguard.yaml");
-    writeFileSync(configPath, [
-      "apiTokens:",
-      `  - { token: "${token}", shops: ["kuaishou:*"] }`,
-      "receivers:",
-      `  lark: { type: feishu, url: "${feishu.url}", secret: "${feishuSecret}" }`,
-      `  ding: { type: dingtalk, url: "${ding.url}", secret: "SEC-wrong-${run}" }`,
-      "routes:",
-      "  - match: { severity: critical }",
-      "    receivers: [lark, ding]",
-      "    groupWait: 1s",
-      "",
-    ].join("\n"));
+  it(
+    "every panel query of every dashboard returns data; promtool accepts config, rules and metrics; a rule fires",
+    { timeout: 300_000 },
+    async () => {
+      const { brokers, redisUrl } = testInfra();
+      const run = uniqueName("obs");
+      const dir = mkdtempSync(join(tmpdir(), "sg-obs-"));
+      const token = `tok-${run}`;
+      const shopId = "shop1";
+      const platform = "kuaishou";
+      // Feishu accepts; the DingTalk receiver is configured with a secret the robot does not know, so each
+      // message is answered 310000 "sign not match": permanent, given up at once.
+      const feishuSecret = `fs-${run}`;
+      const feishu = await startFeishuRobot({ token: `hook-${run}`, secret: feishuSecret });
+      const ding = await startDingTalkRobot({ accessToken: `dt-${run}`, secret: `SEC-right-${run}` });
+      const configPath = join(dir, "scoreguard.yaml");
+      writeFileSync(
+        configPath,
+        [
+          "apiTokens:",
+          `  - { token: "${token}", shops: ["kuaishou:*"] }`,
+          "receivers:",
+          `  lark: { type: feishu, url: "${feishu.url}", secret: "${feishuSecret}" }`,
+          `  ding: { type: dingtalk, url: "${ding.url}", secret: "SEC-wrong-${run}" }`,
+          "routes:",
+          "  - match: { severity: critical }",
+          "    receivers: [lark, ding]",
+          "    groupWait: 1s",
+          "",
+        ].join("\n"),
+      );
 
-    const ports = { gateway: await freePort(), ops: await freePort(), prometheus: await freePort() };
-    const topicPrefix = `${run}.`;
-    let sg: Child | undefined;
-    let prom: Child | undefined;
-    try {
-      sg = start(process.execPath, ["--import", "tsx", "services/allinone/src/main.ts"], {
-        ...process.env, KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, SCOREGUARD_CONFIG: configPath,
-        GATEWAY_PORT: String(ports.gateway), OPS_HOST: "127.0.0.1", OPS_PORT: String(ports.ops),
-        TOPIC_PREFIX: topicPrefix, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", NOTIFIER_TICK_MS: "200", LOG_LEVEL: "warn",
-      });
-      const base = `http://127.0.0.1:${ports.gateway}`;
-      await pollUntil(async () => (await fetch(`http://127.0.0.1:${ports.ops}/readyz`)).status === 200, { timeoutMs: 120_000, intervalMs: 500, message: "all-in-one ready" });
+      const ports = { gateway: await freePort(), ops: await freePort(), prometheus: await freePort() };
+      const topicPrefix = `${run}.`;
+      let sg: Child | undefined;
+      let prom: Child | undefined;
+      try {
+        sg = start(process.execPath, ["--import", "tsx", "services/allinone/src/main.ts"], {
+          ...process.env,
+          KAFKA_BROKERS: brokers.join(","),
+          REDIS_URL: redisUrl,
+          SCOREGUARD_CONFIG: configPath,
+          GATEWAY_PORT: String(ports.gateway),
+          OPS_HOST: "127.0.0.1",
+          OPS_PORT: String(ports.ops),
+          TOPIC_PREFIX: topicPrefix,
+          KEY_PREFIX: run,
+          EVENTS_PARTITIONS: "2",
+          NOTIFIER_TICK_MS: "200",
+          LOG_LEVEL: "warn",
+        });
+        const base = `http://127.0.0.1:${ports.gateway}`;
+        await pollUntil(async () => (await fetch(`http://127.0.0.1:${ports.ops}/readyz`)).status === 200, {
+          timeoutMs: 120_000,
+          intervalMs: 500,
+          message: "all-in-one ready",
+        });
 
-      // Prometheus of the test's own: generated config, 1 s scrapes, ScoreGuard's rules.
-      const target = scrapeTarget(ports);
-      const promConfig = join(dir, "prometheus.yml");
-      writeFileSync(promConfig, [
-        "global: { scrape_interval: 1s, evaluation_interval: 1s }",
-        `rule_files: ["${join(root, "infra/prometheus/rules.yml")}"]`,
-        "scrape_configs:",
-        "  - job_name: scoreguard",
-        `    metrics_path: ${target.path}`,
-        `    static_configs: [{ targets: ["${target.hostPort}"] }]`,
-        "",
-      ].join("\n"));
-      expect(await promtool(["check", "config", promConfig], { cwd: dir })).toContain("SUCCESS");
-      mkdirSync(join(dir, "data"));
-      prom = start("prometheus", [
-        `--config.file=${promConfig}`, `--storage.tsdb.path=${join(dir, "data")}`,
-        `--web.listen-address=127.0.0.1:${ports.prometheus}`, "--storage.tsdb.retention.time=1h",
-      ], process.env);
-      const promUrl = `http://127.0.0.1:${ports.prometheus}`;
-      await pollUntil(async () => (await fetch(`${promUrl}/-/ready`)).status === 200, { timeoutMs: 60_000, intervalMs: 250, message: `prometheus ready\n${prom.output()}` });
-      await pollUntil(async () => (await instant(promUrl, 'up{job="scoreguard"} == 1')).length === 1, { timeoutMs: 30_000, message: "scoreguard scraped" });
-      const startedAt = Date.now();
+        // Prometheus of the test's own: generated config, 1 s scrapes, ScoreGuard's rules.
+        const target = scrapeTarget(ports);
+        const promConfig = join(dir, "prometheus.yml");
+        writeFileSync(
+          promConfig,
+          [
+            "global: { scrape_interval: 1s, evaluation_interval: 1s }",
+            `rule_files: ["${join(root, "infra/prometheus/rules.yml")}"]`,
+            "scrape_configs:",
+            "  - job_name: scoreguard",
+            `    metrics_path: ${target.path}`,
+            `    static_configs: [{ targets: ["${target.hostPort}"] }]`,
+            "",
+          ].join("\n"),
+        );
+        expect(await promtool(["check", "config", promConfig], { cwd: dir })).toContain("SUCCESS");
+        mkdirSync(join(dir, "data"));
+        prom = start(
+          "prometheus",
+          [
+            `--config.file=${promConfig}`,
+            `--storage.tsdb.path=${join(dir, "data")}`,
+            `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+            "--storage.tsdb.retention.time=1h",
+          ],
+          process.env,
+        );
+        const promUrl = `http://127.0.0.1:${ports.prometheus}`;
+        await pollUntil(async () => (await fetch(`${promUrl}/-/ready`)).status === 200, {
+          timeoutMs: 60_000,
+          intervalMs: 250,
+          message: `prometheus ready\n${prom.output()}`,
+        });
+        await pollUntil(async () => (await instant(promUrl, 'up{job="scoreguard"} == 1')).length === 1, {
+          timeoutMs: 30_000,
+          message: "scoreguard scraped",
+        });
+        const startedAt = Date.now();
 
-      // Events, in waves so the graphs have a shape. Consumers handed to a human 10 minutes ago are either
-      // answered within 3 minutes or not: answered/missed per wave 2/0, 0/1, 1/0, 0/1 move the shop's
-      // human_reply_3min_rate through 100%, 67% (breach, under the 70% line), 75% (warning, under the 85%
-      // target), 60% (breach). The last wave also holds a consumer still waiting (pending); wave 1 repeats an
-      // event (a duplicate) and wave 2 posts with a wrong token (a refusal).
-      const post = (body: unknown, auth = token) =>
-        fetch(`${base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${auth}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-      const chat = (id: string, type: string, at: number, consumerId: string, extra: Record<string, unknown> = {}) =>
-        ({ id: `${run}-${id}`, type, platform, shopId, at: new Date(at).toISOString(), consumerId, ...extra });
-      const waves = [{ answered: 2, missed: 0 }, { answered: 0, missed: 1 }, { answered: 1, missed: 0 }, { answered: 0, missed: 1, waiting: 1 }];
-      for (const [wave, w] of waves.entries()) {
-        const t = Date.now() - 10 * 60_000;
-        const events: Array<Record<string, unknown>> = [];
-        for (let i = 0; i < w.answered; i++) {
-          const c = `a${wave}-${i}`;
-          events.push(chat(`t${c}`, "chat.transferred", t, c), chat(`m${c}`, "chat.message", t + 1000, c, { sender: "consumer" }), chat(`r${c}`, "chat.message", t + 30_000, c, { sender: "agent" }));
+        // Events, in waves so the graphs have a shape. Consumers handed to a human 10 minutes ago are either
+        // answered within 3 minutes or not: answered/missed per wave 2/0, 0/1, 1/0, 0/1 move the shop's
+        // human_reply_3min_rate through 100%, 67% (breach, under the 70% line), 75% (warning, under the 85%
+        // target), 60% (breach). The last wave also holds a consumer still waiting (pending); wave 1 repeats an
+        // event (a duplicate) and wave 2 posts with a wrong token (a refusal).
+        const post = (body: unknown, auth = token) =>
+          fetch(`${base}/v1/events`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${auth}`, "content-type": "application/json" },
+            body: JSON.stringify(body),
+          });
+        const chat = (id: string, type: string, at: number, consumerId: string, extra: Record<string, unknown> = {}) => ({
+          id: `${run}-${id}`,
+          type,
+          platform,
+          shopId,
+          at: new Date(at).toISOString(),
+          consumerId,
+          ...extra,
+        });
+        const waves = [
+          { answered: 2, missed: 0 },
+          { answered: 0, missed: 1 },
+          { answered: 1, missed: 0 },
+          { answered: 0, missed: 1, waiting: 1 },
+        ];
+        for (const [wave, w] of waves.entries()) {
+          const t = Date.now() - 10 * 60_000;
+          const events: Array<Record<string, unknown>> = [];
+          for (let i = 0; i < w.answered; i++) {
+            const c = `a${wave}-${i}`;
+            events.push(
+              chat(`t${c}`, "chat.transferred", t, c),
+              chat(`m${c}`, "chat.message", t + 1000, c, { sender: "consumer" }),
+              chat(`r${c}`, "chat.message", t + 30_000, c, { sender: "agent" }),
+            );
+          }
+          for (let i = 0; i < w.missed; i++) {
+            const c = `m${wave}-${i}`;
+            events.push(chat(`t${c}`, "chat.transferred", t, c), chat(`m${c}`, "chat.message", t + 1000, c, { sender: "consumer" }));
+          }
+          for (let i = 0; i < (w.waiting ?? 0); i++) {
+            const c = `w${wave}-${i}`;
+            const now = Date.now() - 30_000;
+            events.push(chat(`t${c}`, "chat.transferred", now, c), chat(`m${c}`, "chat.message", now + 1000, c, { sender: "consumer" }));
+          }
+          // 503 "Kafka did not acknowledge … resend" can answer the first posts while a fresh broker elects the
+          // new topics' leaders; a client resends, as the API says.
+          await pollUntil(async () => (await post(events)).status === 202, {
+            timeoutMs: 30_000,
+            intervalMs: 500,
+            message: "events accepted",
+          });
+          if (wave === 1) expect((await post(events.slice(0, 1))).status).toBe(202); // a duplicate
+          if (wave === 2) expect((await post(events, "not-a-token")).status).toBe(401); // a refusal
+          await new Promise((r) => setTimeout(r, 5_000));
         }
-        for (let i = 0; i < w.missed; i++) {
-          const c = `m${wave}-${i}`;
-          events.push(chat(`t${c}`, "chat.transferred", t, c), chat(`m${c}`, "chat.message", t + 1000, c, { sender: "consumer" }));
+        // A dead letter: a record on sg.events that is not a canonical event (only a broken producer writes one).
+        const kafka = createKafka({ brokers, clientId: `${run}-dlq` });
+        const producer = createProducer(kafka);
+        await producer.connect();
+        await producer.send({
+          topic: `${topicPrefix}sg.events`,
+          messages: [{ key: `${platform}:${shopId}`, value: '{"id": "broken", "type": "order.paid"' }],
+        });
+        await producer.disconnect();
+
+        // The breach reached Feishu; DingTalk refused it for good.
+        await pollUntil(() => feishu.messages.length > 0, { timeoutMs: 60_000, message: "feishu received the alert" });
+        await pollUntil(
+          async () => (await instant(promUrl, 'sg_notifier_notification_deliveries_total{result="permanent"} > 0')).length > 0,
+          { timeoutMs: 60_000, message: `permanent failure scraped\n${sg.output()}` },
+        );
+        await pollUntil(async () => (await instant(promUrl, "sg_processor_dead_lettered_total > 0")).length > 0, {
+          timeoutMs: 60_000,
+          message: "dead letter scraped",
+        });
+
+        // promtool check metrics on what the process serves (the all-in-one's one /metrics holds all three services).
+        const metricsText = await (await fetch(`http://${target.hostPort}${target.path}`)).text();
+        expect(metricsText).toContain("sg_processor_events_applied_total");
+        expect(metricsText).toContain("sg_notifier_notification_deliveries_total");
+        expect(metricsText).toContain("sg_gateway_produce_duration_seconds_bucket");
+        await promtool(["check", "metrics"], { cwd: dir, input: metricsText });
+
+        // The shop dashboard's variables list the shop, and the link's var-shop value is among them.
+        const shopKey = `${platform}:${shopId}`;
+        const series = (await (
+          await fetch(
+            `${promUrl}/api/v1/series?${new URLSearchParams({ "match[]": `sg_shop_metric_status{platform=~"${platform}"}` }).toString()}`,
+          )
+        ).json()) as { data: Array<Record<string, string>> };
+        expect(series.data.map((s) => s.shop_key)).toContain(shopKey);
+
+        // Every panel query of every committed dashboard returns data (polled: rate() needs a few scrapes).
+        const vars = { platform, shop: shopKey, metric: "human_reply_3min_rate" };
+        const files = readdirSync(dashboardDir).filter((f) => f.endsWith(".json"));
+        expect(files.length).toBe(2);
+        const dashboards = files.map((f) => JSON.parse(readFileSync(join(dashboardDir, f), "utf8")) as Dashboard);
+        const queries = dashboards.flatMap((d) => panelQueries(d));
+        expect(queries.length).toBeGreaterThan(20);
+        // "Data" means at least one number over the run, not just a series of NaN (a quantile of no traffic).
+        const empty: string[] = [];
+        for (const pq of queries) {
+          const query = substitute(pq.expr, vars, "30s");
+          const ok = await pollUntil(async () => hasNumber(await range(promUrl, query, startedAt, Date.now())), {
+            timeoutMs: 30_000,
+            intervalMs: 500,
+            message: query,
+          }).catch(() => false);
+          if (!ok) empty.push(`${pq.dashboard} / ${pq.panel} / ${pq.refId}: ${query}`);
         }
-        for (let i = 0; i < (w.waiting ?? 0); i++) {
-          const c = `w${wave}-${i}`;
-          const now = Date.now() - 30_000;
-          events.push(chat(`t${c}`, "chat.transferred", now, c), chat(`m${c}`, "chat.message", now + 1000, c, { sender: "consumer" }));
+        expect(empty, "panel queries with no data").toEqual([]);
+
+        // The shop's gauges say what the read API says (the same engine), with the pack's lines 0.7 and 0.85.
+        const sel = `shop_key="${shopKey}", metric="human_reply_3min_rate"`;
+        const api = (await (
+          await fetch(`${base}/v1/shops/${platform}/${shopId}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as {
+          metrics: Record<string, { value: number; pending?: number; status: string }>;
+        };
+        const reply = api.metrics.human_reply_3min_rate!;
+        expect(reply.status).toBe("breach");
+        await pollUntil(async () => Number((await instant(promUrl, `sg_shop_metric_value{${sel}}`))[0]?.value[1]) === reply.value, {
+          timeoutMs: 15_000,
+          message: `gauge value ${reply.value}`,
+        });
+        await pollUntil(
+          async () => Number((await instant(promUrl, `sg_shop_metric_pending{${sel}}`))[0]?.value[1]) === (reply.pending ?? 0),
+          { timeoutMs: 15_000, message: `gauge pending ${reply.pending}` },
+        );
+        expect(Number((await instant(promUrl, `sg_shop_metric_threshold{${sel}}`))[0]!.value[1])).toBe(0.7);
+        expect(Number((await instant(promUrl, `sg_shop_metric_target{${sel}}`))[0]!.value[1])).toBe(0.85);
+        expect(await instant(promUrl, `sg_shop_alert_firing{${sel}, severity="critical"}`)).toHaveLength(1);
+
+        // ScoreGuard's own rule fires in this Prometheus.
+        await pollUntil(
+          async () =>
+            (await instant(promUrl, 'ALERTS{alertname="ScoreGuardDeliveriesFailing", alertstate="firing", channel="dingtalk"}')).length > 0,
+          { timeoutMs: 30_000, message: "ScoreGuardDeliveriesFailing fires" },
+        );
+
+        // The pictures: always drawn (the renderer must work on real data), kept under docs/ when asked, then
+        // after a few more scrapes so the last events' rates are on them.
+        if (process.env.SG_WRITE_DOCS === "1") await new Promise((r) => setTimeout(r, 15_000));
+        const endMs = Date.now();
+        for (const d of dashboards) {
+          const png = await renderDashboardPng(d, {
+            prometheusUrl: promUrl,
+            vars,
+            startMs: startedAt - 10_000,
+            endMs,
+            rateInterval: "20s",
+          });
+          expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+          const out = process.env.SG_WRITE_DOCS === "1" ? join(root, "docs") : dir;
+          writeFileSync(join(out, `dashboard-${d.uid!.replace(/^scoreguard-/, "")}.png`), png);
         }
-        // 503 "Kafka did not acknowledge … resend" can answer the first posts while a fresh broker elects the
-        // new topics' leaders; a client resends, as the API says.
-        await pollUntil(async () => (await post(events)).status === 202, { timeoutMs: 30_000, intervalMs: 500, message: "events accepted" });
-        if (wave === 1) expect((await post(events.slice(0, 1))).status).toBe(202); // a duplicate
-        if (wave === 2) expect((await post(events, "not-a-token")).status).toBe(401); // a refusal
-        await new Promise((r) => setTimeout(r, 5_000));
+      } finally {
+        await stop(prom);
+        await stop(sg);
+        await feishu.close();
+        await ding.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-      // A dead letter: a record on sg.events that is not a canonical event (only a broken producer writes one).
-      const kafka = createKafka({ brokers, clientId: `${run}-dlq` });
-      const producer = createProducer(kafka);
-      await producer.connect();
-      await producer.send({ topic: `${topicPrefix}sg.events`, messages: [{ key: `${platform}:${shopId}`, value: '{"id": "broken", "type": "order.paid"' }] });
-      await producer.disconnect();
-
-      // The breach reached Feishu; DingTalk refused it for good.
-      await pollUntil(() => feishu.messages.length > 0, { timeoutMs: 60_000, message: "feishu received the alert" });
-      await pollUntil(async () => (await instant(promUrl, 'sg_notifier_notification_deliveries_total{result="permanent"} > 0')).length > 0, { timeoutMs: 60_000, message: `permanent failure scraped\n${sg.output()}` });
-      await pollUntil(async () => (await instant(promUrl, "sg_processor_dead_lettered_total > 0")).length > 0, { timeoutMs: 60_000, message: "dead letter scraped" });
-
-      // promtool check metrics on what the process serves (the all-in-one's one /metrics holds all three services).
-      const metricsText = await (await fetch(`http://${target.hostPort}${target.path}`)).text();
-      expect(metricsText).toContain("sg_processor_events_applied_total");
-      expect(metricsText).toContain("sg_notifier_notification_deliveries_total");
-      expect(metricsText).toContain("sg_gateway_produce_duration_seconds_bucket");
-      await promtool(["check", "metrics"], { cwd: dir, input: metricsText });
-
-      // The shop dashboard's variables list the shop, and the link's var-shop value is among them.
-      const shopKey = `${platform}:${shopId}`;
-      const series = await (await fetch(`${promUrl}/api/v1/series?${new URLSearchParams({ "match[]": `sg_shop_metric_status{platform=~"${platform}"}` }).toString()}`)).json() as { data: Array<Record<string, string>> };
-      expect(series.data.map((s) => s.shop_key)).toContain(shopKey);
-
-      // Every panel query of every committed dashboard returns data (polled: rate() needs a few scrapes).
-      const vars = { platform, shop: shopKey, metric: "human_reply_3min_rate" };
-      const files = readdirSync(dashboardDir).filter((f) => f.endsWith(".json"));
-      expect(files.length).toBe(2);
-      const dashboards = files.map((f) => JSON.parse(readFileSync(join(dashboardDir, f), "utf8")) as Dashboard);
-      const queries = dashboards.flatMap((d) => panelQueries(d));
-      expect(queries.length).toBeGreaterThan(20);
-      // "Data" means at least one number over the run, not just a series of NaN (a quantile of no traffic).
-      const empty: string[] = [];
-      for (const pq of queries) {
-        const query = substitute(pq.expr, vars, "30s");
-        const ok = await pollUntil(async () => hasNumber(await range(promUrl, query, startedAt, Date.now())), { timeoutMs: 30_000, intervalMs: 500, message: query }).catch(() => false);
-        if (!ok) empty.push(`${pq.dashboard} / ${pq.panel} / ${pq.refId}: ${query}`);
-      }
-      expect(empty, "panel queries with no data").toEqual([]);
-
-      // The shop's gauges say what the read API says (the same engine), with the pack's lines 0.7 and 0.85.
-      const sel = `shop_key="${shopKey}", metric="human_reply_3min_rate"`;
-      const api = (await (await fetch(`${base}/v1/shops/${platform}/${shopId}/metrics`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-        metrics: Record<string, { value: number; pending?: number; status: string }>;
-      };
-      const reply = api.metrics.human_reply_3min_rate!;
-      expect(reply.status).toBe("breach");
-      await pollUntil(async () => Number((await instant(promUrl, `sg_shop_metric_value{${sel}}`))[0]?.value[1]) === reply.value, { timeoutMs: 15_000, message: `gauge value ${reply.value}` });
-      await pollUntil(async () => Number((await instant(promUrl, `sg_shop_metric_pending{${sel}}`))[0]?.value[1]) === (reply.pending ?? 0), { timeoutMs: 15_000, message: `gauge pending ${reply.pending}` });
-      expect(Number((await instant(promUrl, `sg_shop_metric_threshold{${sel}}`))[0]!.value[1])).toBe(0.7);
-      expect(Number((await instant(promUrl, `sg_shop_metric_target{${sel}}`))[0]!.value[1])).toBe(0.85);
-      expect(await instant(promUrl, `sg_shop_alert_firing{${sel}, severity="critical"}`)).toHaveLength(1);
-
-      // ScoreGuard's own rule fires in this Prometheus.
-      await pollUntil(async () => (await instant(promUrl, 'ALERTS{alertname="ScoreGuardDeliveriesFailing", alertstate="firing", channel="dingtalk"}')).length > 0, { timeoutMs: 30_000, message: "ScoreGuardDeliveriesFailing fires" });
-
-      // The pictures: always drawn (the renderer must work on real data), kept under docs/ when asked, then
-      // after a few more scrapes so the last events' rates are on them.
-      if (process.env.SG_WRITE_DOCS === "1") await new Promise((r) => setTimeout(r, 15_000));
-      const endMs = Date.now();
-      for (const d of dashboards) {
-        const png = await renderDashboardPng(d, { prometheusUrl: promUrl, vars, startMs: startedAt - 10_000, endMs, rateInterval: "20s" });
-        expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
-        const out = process.env.SG_WRITE_DOCS === "1" ? join(root, "docs") : dir;
-        writeFileSync(join(out, `dashboard-${d.uid!.replace(/^scoreguard-/, "")}.png`), png);
-      }
-    } finally {
-      await stop(prom);
-      await stop(sg);
-      await feishu.close();
-      await ding.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

@@ -49,7 +49,8 @@ export async function startDingTalkRobot(opts: DingTalkRobotOptions) {
     if (opts.secret !== undefined) {
       const ts = req.query.get("timestamp");
       const sign = req.query.get("sign"); // URLSearchParams has already URL-decoded it
-      if (ts === null || sign === null || !/^\d+$/.test(ts)) return { errcode: 310000, errmsg: "sign not match, timestamp or sign missing" };
+      if (ts === null || sign === null || !/^\d+$/.test(ts))
+        return { errcode: 310000, errmsg: "sign not match, timestamp or sign missing" };
       if (Math.abs(now() - Number(ts)) > 3600_000) return { errcode: 310000, errmsg: "sign not match, timestamp is expired" };
       const expected = createHmac("sha256", opts.secret).update(`${ts}\n${opts.secret}`).digest("base64");
       if (!safeEqual(expected, sign)) return { errcode: 310000, errmsg: "sign not match" };

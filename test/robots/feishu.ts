@@ -67,7 +67,13 @@ export async function startFeishuRobot(opts: FeishuRobotOptions) {
     if (opts.keyword !== undefined && !`${title}\n${content}`.includes(opts.keyword)) return { code: 19024, msg: "Key Words Not Found" };
     const t = now();
     if (!perSecond.take(t) || !perMinute.take(t)) return FAILURES.rate_limited;
-    messages.push({ at: t, title, template: typeof header.template === "string" ? header.template : "", content, timestamp: typeof b.timestamp === "string" ? b.timestamp : undefined });
+    messages.push({
+      at: t,
+      title,
+      template: typeof header.template === "string" ? header.template : "",
+      content,
+      timestamp: typeof b.timestamp === "string" ? b.timestamp : undefined,
+    });
     return { code: 0, msg: "success" };
   }
 

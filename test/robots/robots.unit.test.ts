@@ -27,8 +27,14 @@ describe("dingtalk robot", () => {
     expect(await send(createDingTalkChannel({ url: robot.url, secret: "SECgood" }))).toEqual({ outcome: "ok", code: "0" });
     expect(robot.messages[0]?.text).toContain("人工3分钟回复率");
     expect(await send(createDingTalkChannel({ url: robot.url, secret: "SECbad" }))).toEqual({ outcome: "permanent", code: "310000" });
-    expect(await send(createDingTalkChannel({ url: robot.url, secret: "SECgood" }), Date.now() - 2 * 3600_000)).toEqual({ outcome: "permanent", code: "310000" });
-    expect(await send(createDingTalkChannel({ url: robot.url.replace("tok", "nope"), secret: "SECgood" }))).toEqual({ outcome: "permanent", code: "300001" });
+    expect(await send(createDingTalkChannel({ url: robot.url, secret: "SECgood" }), Date.now() - 2 * 3600_000)).toEqual({
+      outcome: "permanent",
+      code: "310000",
+    });
+    expect(await send(createDingTalkChannel({ url: robot.url.replace("tok", "nope"), secret: "SECgood" }))).toEqual({
+      outcome: "permanent",
+      code: "300001",
+    });
   });
 
   it("limits 20 messages a minute, and fails on demand", async () => {
@@ -82,7 +88,10 @@ describe("slack robot", () => {
     expect(await send(ch)).toEqual({ outcome: "ok", code: "ok" });
     robot.failNext(1, "rate_limited");
     expect(await send(ch)).toEqual({ outcome: "retryable", code: "http_429", retryAfterMs: 1000 });
-    expect(await send(createSlackChannel({ url: `${robot.origin}/services/T1/B1/nope` }))).toEqual({ outcome: "permanent", code: "no_service" });
+    expect(await send(createSlackChannel({ url: `${robot.origin}/services/T1/B1/nope` }))).toEqual({
+      outcome: "permanent",
+      code: "no_service",
+    });
   });
 });
 

@@ -41,7 +41,15 @@ export async function startRobotServer(handle: (req: ReceivedRequest) => RobotAn
       } catch {
         json = undefined; // not JSON: the robot answers its own "bad request" code
       }
-      const r: ReceivedRequest = { at: Date.now(), method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, raw, json };
+      const r: ReceivedRequest = {
+        at: Date.now(),
+        method: req.method ?? "",
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        raw,
+        json,
+      };
       received.push(r);
       const answer = handle(r);
       const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);

@@ -42,7 +42,8 @@ function validBody(b: unknown): b is AmBody {
   if (!isRecord(b)) return false;
   if (b.version !== "4" || typeof b.groupKey !== "string" || typeof b.receiver !== "string") return false;
   if (b.status !== "firing" && b.status !== "resolved") return false;
-  if (!isRecord(b.groupLabels) || !isRecord(b.commonLabels) || !isRecord(b.commonAnnotations) || typeof b.externalURL !== "string") return false;
+  if (!isRecord(b.groupLabels) || !isRecord(b.commonLabels) || !isRecord(b.commonAnnotations) || typeof b.externalURL !== "string")
+    return false;
   if (!Array.isArray(b.alerts) || b.alerts.length === 0) return false;
   return b.alerts.every((a) => isRecord(a) && REQUIRED_ALERT.every((k) => k in a) && (a.status === "firing" || a.status === "resolved"));
 }

@@ -50,7 +50,10 @@ export async function pollUntil<T>(
  * `intervalMs`. For "nothing else was sent": a record still in flight through Kafka would arrive after
  * an immediate check; it cannot hide from one that keeps looking for a while. Fails at the first breach.
  */
-export async function holdsFor(fn: () => boolean | Promise<boolean>, { forMs = 3_000, intervalMs = 50, message = "condition held" }: { forMs?: number; intervalMs?: number; message?: string } = {}): Promise<void> {
+export async function holdsFor(
+  fn: () => boolean | Promise<boolean>,
+  { forMs = 3_000, intervalMs = 50, message = "condition held" }: { forMs?: number; intervalMs?: number; message?: string } = {},
+): Promise<void> {
   const until = Date.now() + forMs;
   for (;;) {
     if (!(await fn())) throw new Error(`holdsFor: ${message} stopped holding within the ${forMs}ms quiet period`);

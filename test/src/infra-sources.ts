@@ -36,7 +36,8 @@ export function parseHarnessEnv(source: NodeJS.ProcessEnv = process.env): Harnes
     .filter((b) => b !== "");
   const redis = source.REDIS_URL?.trim();
   const mode = source.SG_TEST_REDIS?.trim().toLowerCase() ?? "";
-  if (!["", "single", "cluster"].includes(mode)) throw new Error(`SG_TEST_REDIS must be "single" or "cluster", got "${source.SG_TEST_REDIS}"`);
+  if (!["", "single", "cluster"].includes(mode))
+    throw new Error(`SG_TEST_REDIS must be "single" or "cluster", got "${source.SG_TEST_REDIS}"`);
   return {
     KAFKA_BROKERS: brokers && brokers.length > 0 ? brokers : undefined,
     REDIS_URL: redis ? redis : undefined,
@@ -72,7 +73,8 @@ export async function provideKafka(env: HarnessEnv, docker: () => Promise<boolea
 
 export async function provideRedis(env: HarnessEnv, docker: () => Promise<boolean>, log: (m: string) => void): Promise<Provided<string>> {
   if (env.SG_TEST_REDIS === "cluster") {
-    if (env.REDIS_URL && /^rediss?\+cluster:/i.test(env.REDIS_URL)) return { value: env.REDIS_URL, source: "REDIS_URL (cluster)", stop: nothingToStop };
+    if (env.REDIS_URL && /^rediss?\+cluster:/i.test(env.REDIS_URL))
+      return { value: env.REDIS_URL, source: "REDIS_URL (cluster)", stop: nothingToStop };
     // Local processes even where Docker answers: a containerised cluster announces addresses the host cannot reach.
     const cluster = await ensureRedisCluster({ stopWithProcess: process.pid, log });
     return { value: cluster.url, source: "local 3-master Redis Cluster", stop: cluster.stop };

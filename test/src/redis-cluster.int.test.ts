@@ -70,7 +70,10 @@ describe("Redis Cluster plumbing", () => {
   it("sends again the calls of a slot that moved to another node since the client read the slot table", async () => {
     const prefix = uniqueName("sg-move");
     const keys = shops(prefix, 120);
-    await pipelineByNode(redis, keys.map((k) => ({ keys: [k], queue: (p) => p.set(k, "v0") })));
+    await pipelineByNode(
+      redis,
+      keys.map((k) => ({ keys: [k], queue: (p) => p.set(k, "v0") })),
+    );
     // Move the slot of the first key to another master, behind the client's back (as a resharding does).
     const slot = keySlot(keys[0]!);
     const source = redis.slots[slot]![0]!;
@@ -88,7 +91,10 @@ describe("Redis Cluster plumbing", () => {
     for (const m of masters) await m.call("CLUSTER", "SETSLOT", slot, "NODE", toId);
     expect(redis.slots[slot]![0]).toBe(source); // the client has not noticed yet
 
-    const replies = await pipelineByNode(redis, keys.map((k) => ({ keys: [k], queue: (p) => p.get(k) })));
+    const replies = await pipelineByNode(
+      redis,
+      keys.map((k) => ({ keys: [k], queue: (p) => p.get(k) })),
+    );
     expect(replies).toEqual(keys.map(() => [null, "v0"]));
     expect(redis.slots[slot]![0]).toBe(`${to.options.host}:${to.options.port}`);
     expect(await deleteByPrefix(redis, prefix)).toBe(120);
@@ -111,8 +117,14 @@ describe("pipelineByNode on one node", () => {
       });
       const prefix = uniqueName("sg-node");
       const keys = Array.from({ length: 50 }, (_, i) => `${prefix}:{s${i}}:v`);
-      await pipelineByNode(counted, keys.map((k, i) => ({ keys: [k], queue: (p) => p.set(k, String(i)) })));
-      const replies = await pipelineByNode(counted, keys.map((k) => ({ keys: [k], queue: (p) => p.get(k) })));
+      await pipelineByNode(
+        counted,
+        keys.map((k, i) => ({ keys: [k], queue: (p) => p.set(k, String(i)) })),
+      );
+      const replies = await pipelineByNode(
+        counted,
+        keys.map((k) => ({ keys: [k], queue: (p) => p.get(k) })),
+      );
       expect(pipelines).toBe(2);
       expect(replies).toEqual(keys.map((_, i) => [null, String(i)]));
       expect(await deleteByPrefix(redis, prefix)).toBe(50);

@@ -21,7 +21,10 @@ describe("infra/compose.yaml provisions Prometheus and Grafana", () => {
     const volumes = compose.services.prometheus!.volumes ?? [];
     const config = read("prometheus/prometheus.yml") as { rule_files: string[] };
     for (const rules of config.rule_files) {
-      expect(volumes.some((v) => v.startsWith(`./prometheus/${rules}:/etc/prometheus/${rules}`)), rules).toBe(true);
+      expect(
+        volumes.some((v) => v.startsWith(`./prometheus/${rules}:/etc/prometheus/${rules}`)),
+        rules,
+      ).toBe(true);
       expect(existsSync(join(infra, "prometheus", rules))).toBe(true);
     }
   });

@@ -61,57 +61,164 @@ const quantiles = (metric: string, by = ""): DataqueryBuilder[] => {
 
 /** "ScoreGuard: pipeline": is the pipeline up, keeping up, and delivering? */
 export function pipelineDashboard(): Dashboard {
-  return new DashboardBuilder("ScoreGuard: pipeline")
-    .uid(PIPELINE_DASHBOARD_UID)
-    .description("Gateway → Kafka → processor → Kafka → notifier → robots: health, throughput, lag, event age, dead letters, evaluation time, deliveries and errors")
-    .tags(["scoreguard"])
-    .timezone("browser")
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .time({ from: "now-3h", to: "now" })
-    .refresh("30s")
-    .withRow(new RowBuilder("Health"))
-    .withPanel(single("Services ready", "none", "1 while each service's /readyz would answer 200 (sg_service_ready)", [q("min by (service) (sg_service_ready)", "{{service}}")]))
-    .withPanel(single("Redis reachable", "none", "1 while each service's Redis connection is ready (sg_redis_up)", [q("min by (service) (sg_redis_up)", "{{service}}")]))
-    .withPanel(single("Scrape targets up", "none", "Prometheus reached the process's /metrics", [q('up{job=~"scoreguard.*"}', "{{job}} {{instance}}")]))
-    .withPanel(graph("CPU", "percentunit", "Process CPU time per second", [q(`rate(sg_process_cpu_seconds_total[${RATE}])`, "{{job}} {{instance}}")]))
-    .withPanel(graph("Event-loop lag p99", "s", "Node.js event-loop delay, 99th percentile", [q("sg_nodejs_eventloop_lag_p99_seconds", "{{job}} {{instance}}")]))
-    .withPanel(graph("Resident memory", "bytes", "Process resident set size", [q("sg_process_resident_memory_bytes", "{{job}} {{instance}}")]))
-    .withRow(new RowBuilder("Throughput"))
-    .withPanel(graph("Gateway requests", "reqps", "HTTP requests by route pattern and status", [q(`sum by (route, status) (rate(sg_gateway_request_duration_seconds_count[${RATE}]))`, "{{route}} {{status}}")]))
-    .withPanel(graph("Gateway refusals", "reqps", "Refused requests by route and reason (auth, validation, rate limit, …)", [q(`sum by (route, reason) (rate(sg_gateway_refusals_total[${RATE}]))`, "{{route}} {{reason}}")]))
-    .withPanel(graph("Events in and applied", "ops", "Events acknowledged by Kafka at the gateway; consumed, applied and duplicate at the processor", [
-      q(`sum(rate(sg_gateway_events_produced_total[${RATE}]))`, "produced (gateway)", "A"),
-      q(`sum(rate(sg_processor_events_consumed_total[${RATE}]))`, "consumed", "B"),
-      q(`sum(rate(sg_processor_events_applied_total[${RATE}]))`, "applied", "C"),
-      q(`sum(rate(sg_processor_duplicate_events_total[${RATE}]))`, "duplicate", "D"),
-    ]))
-    .withPanel(graph("Produce latency", "s", "Time until Kafka acknowledged the gateway's publish (acks=all)", quantiles("sg_gateway_produce_duration_seconds")))
-    .withPanel(graph("Alert records", "ops", "Alert records published by the processor (status, severity) and consumed by the notifier (result)", [
-      q(`sum by (status, severity) (rate(sg_processor_alert_records_published_total[${RATE}]))`, "published {{status}} {{severity}}", "A"),
-      q(`sum by (result) (rate(sg_notifier_records_total[${RATE}]))`, "notifier {{result}}", "B"),
-    ]))
-    .withRow(new RowBuilder("Processing"))
-    .withPanel(graph("Consumer lag", "short", "Records of sg.events behind the high watermark, per partition", [q("max by (partition) (sg_processor_consumer_lag_records)", "partition {{partition}}")]))
-    .withPanel(graph("Event age at apply", "s", "Processor clock minus the event's `at` when it is applied: platform delay plus pipeline delay", quantiles("sg_processor_event_age_seconds")))
-    .withPanel(graph("Evaluation time", "s", "Time to evaluate one shop", quantiles("sg_processor_evaluation_duration_seconds")))
-    .withPanel(graph("Dead letters", "short", "Records sent to sg.events.dlq, by reason class", [q(`sum by (reason) (increase(sg_processor_dead_lettered_total[${RATE}]))`, "{{reason}}")]))
-    .withPanel(graph("Shops due and exported", "short", "Shops whose deadline was due in the last ticker pass; shops exported as per-shop gauges", [
-      q("sum(sg_processor_due_shops)", "due", "A"),
-      q("sum(sg_processor_exported_shops)", "exported", "B"),
-    ]))
-    .withPanel(graph("Evaluations", "ops", "Shop evaluations per second", [q(`sum(rate(sg_processor_shop_evaluations_total[${RATE}]))`, "evaluations")]))
-    .withRow(new RowBuilder("Delivery"))
-    .withPanel(graph("Notifications by channel and result", "ops", "Notifications sent, or given up (permanent, too_large, retry_exhausted)", [q(`sum by (channel, result) (rate(sg_notifier_notification_deliveries_total[${RATE}]))`, "{{channel}} {{result}}")]))
-    .withPanel(graph("Delivery latency", "s", "One HTTP delivery to a robot, by channel", quantiles("sg_notifier_delivery_duration_seconds", "channel")))
-    .withPanel(graph("Queue depth", "short", "Groups with undelivered notifications, per receiver", [q("max by (receiver) (sg_notifier_queue_depth)", "{{receiver}}")]))
-    .withRow(new RowBuilder("Errors"))
-    // Codes are only known once a robot answers one, so these series start at their first failure, which
-    // increase() cannot see: the panel shows the counts since the process started instead.
-    .withPanel(graph("Delivery failures since start", "short", "Messages given up since the process started, by channel and the robot's own code", [q("sum by (channel, code) (sg_notifier_delivery_failures_total)", "{{channel}} {{code}}")]))
-    .withPanel(graph("Produce failures", "short", "Publishes Kafka did not acknowledge, by source", [q(`sum by (source) (increase(sg_gateway_produce_failures_total[${RATE}]))`, "{{source}}")]))
-    .withPanel(graph("Notifier errors", "short", "Unexpected errors in the notifier, by where", [q(`sum by (where) (increase(sg_notifier_errors_total[${RATE}]))`, "{{where}}")]))
-    .build();
+  return (
+    new DashboardBuilder("ScoreGuard: pipeline")
+      .uid(PIPELINE_DASHBOARD_UID)
+      .description(
+        "Gateway → Kafka → processor → Kafka → notifier → robots: health, throughput, lag, event age, dead letters, evaluation time, deliveries and errors",
+      )
+      .tags(["scoreguard"])
+      .timezone("browser")
+      .editable()
+      .tooltip(DashboardCursorSync.Crosshair)
+      .time({ from: "now-3h", to: "now" })
+      .refresh("30s")
+      .withRow(new RowBuilder("Health"))
+      .withPanel(
+        single("Services ready", "none", "1 while each service's /readyz would answer 200 (sg_service_ready)", [
+          q("min by (service) (sg_service_ready)", "{{service}}"),
+        ]),
+      )
+      .withPanel(
+        single("Redis reachable", "none", "1 while each service's Redis connection is ready (sg_redis_up)", [
+          q("min by (service) (sg_redis_up)", "{{service}}"),
+        ]),
+      )
+      .withPanel(
+        single("Scrape targets up", "none", "Prometheus reached the process's /metrics", [
+          q('up{job=~"scoreguard.*"}', "{{job}} {{instance}}"),
+        ]),
+      )
+      .withPanel(
+        graph("CPU", "percentunit", "Process CPU time per second", [
+          q(`rate(sg_process_cpu_seconds_total[${RATE}])`, "{{job}} {{instance}}"),
+        ]),
+      )
+      .withPanel(
+        graph("Event-loop lag p99", "s", "Node.js event-loop delay, 99th percentile", [
+          q("sg_nodejs_eventloop_lag_p99_seconds", "{{job}} {{instance}}"),
+        ]),
+      )
+      .withPanel(
+        graph("Resident memory", "bytes", "Process resident set size", [q("sg_process_resident_memory_bytes", "{{job}} {{instance}}")]),
+      )
+      .withRow(new RowBuilder("Throughput"))
+      .withPanel(
+        graph("Gateway requests", "reqps", "HTTP requests by route pattern and status", [
+          q(`sum by (route, status) (rate(sg_gateway_request_duration_seconds_count[${RATE}]))`, "{{route}} {{status}}"),
+        ]),
+      )
+      .withPanel(
+        graph("Gateway refusals", "reqps", "Refused requests by route and reason (auth, validation, rate limit, …)", [
+          q(`sum by (route, reason) (rate(sg_gateway_refusals_total[${RATE}]))`, "{{route}} {{reason}}"),
+        ]),
+      )
+      .withPanel(
+        graph(
+          "Events in and applied",
+          "ops",
+          "Events acknowledged by Kafka at the gateway; consumed, applied and duplicate at the processor",
+          [
+            q(`sum(rate(sg_gateway_events_produced_total[${RATE}]))`, "produced (gateway)", "A"),
+            q(`sum(rate(sg_processor_events_consumed_total[${RATE}]))`, "consumed", "B"),
+            q(`sum(rate(sg_processor_events_applied_total[${RATE}]))`, "applied", "C"),
+            q(`sum(rate(sg_processor_duplicate_events_total[${RATE}]))`, "duplicate", "D"),
+          ],
+        ),
+      )
+      .withPanel(
+        graph(
+          "Produce latency",
+          "s",
+          "Time until Kafka acknowledged the gateway's publish (acks=all)",
+          quantiles("sg_gateway_produce_duration_seconds"),
+        ),
+      )
+      .withPanel(
+        graph("Alert records", "ops", "Alert records published by the processor (status, severity) and consumed by the notifier (result)", [
+          q(
+            `sum by (status, severity) (rate(sg_processor_alert_records_published_total[${RATE}]))`,
+            "published {{status}} {{severity}}",
+            "A",
+          ),
+          q(`sum by (result) (rate(sg_notifier_records_total[${RATE}]))`, "notifier {{result}}", "B"),
+        ]),
+      )
+      .withRow(new RowBuilder("Processing"))
+      .withPanel(
+        graph("Consumer lag", "short", "Records of sg.events behind the high watermark, per partition", [
+          q("max by (partition) (sg_processor_consumer_lag_records)", "partition {{partition}}"),
+        ]),
+      )
+      .withPanel(
+        graph(
+          "Event age at apply",
+          "s",
+          "Processor clock minus the event's `at` when it is applied: platform delay plus pipeline delay",
+          quantiles("sg_processor_event_age_seconds"),
+        ),
+      )
+      .withPanel(graph("Evaluation time", "s", "Time to evaluate one shop", quantiles("sg_processor_evaluation_duration_seconds")))
+      .withPanel(
+        graph("Dead letters", "short", "Records sent to sg.events.dlq, by reason class", [
+          q(`sum by (reason) (increase(sg_processor_dead_lettered_total[${RATE}]))`, "{{reason}}"),
+        ]),
+      )
+      .withPanel(
+        graph(
+          "Shops due and exported",
+          "short",
+          "Shops whose deadline was due in the last ticker pass; shops exported as per-shop gauges",
+          [q("sum(sg_processor_due_shops)", "due", "A"), q("sum(sg_processor_exported_shops)", "exported", "B")],
+        ),
+      )
+      .withPanel(
+        graph("Evaluations", "ops", "Shop evaluations per second", [
+          q(`sum(rate(sg_processor_shop_evaluations_total[${RATE}]))`, "evaluations"),
+        ]),
+      )
+      .withRow(new RowBuilder("Delivery"))
+      .withPanel(
+        graph("Notifications by channel and result", "ops", "Notifications sent, or given up (permanent, too_large, retry_exhausted)", [
+          q(`sum by (channel, result) (rate(sg_notifier_notification_deliveries_total[${RATE}]))`, "{{channel}} {{result}}"),
+        ]),
+      )
+      .withPanel(
+        graph(
+          "Delivery latency",
+          "s",
+          "One HTTP delivery to a robot, by channel",
+          quantiles("sg_notifier_delivery_duration_seconds", "channel"),
+        ),
+      )
+      .withPanel(
+        graph("Queue depth", "short", "Groups with undelivered notifications, per receiver", [
+          q("max by (receiver) (sg_notifier_queue_depth)", "{{receiver}}"),
+        ]),
+      )
+      .withRow(new RowBuilder("Errors"))
+      // Codes are only known once a robot answers one, so these series start at their first failure, which
+      // increase() cannot see: the panel shows the counts since the process started instead.
+      .withPanel(
+        graph(
+          "Delivery failures since start",
+          "short",
+          "Messages given up since the process started, by channel and the robot's own code",
+          [q("sum by (channel, code) (sg_notifier_delivery_failures_total)", "{{channel}} {{code}}")],
+        ),
+      )
+      .withPanel(
+        graph("Produce failures", "short", "Publishes Kafka did not acknowledge, by source", [
+          q(`sum by (source) (increase(sg_gateway_produce_failures_total[${RATE}]))`, "{{source}}"),
+        ]),
+      )
+      .withPanel(
+        graph("Notifier errors", "short", "Unexpected errors in the notifier, by where", [
+          q(`sum by (where) (increase(sg_notifier_errors_total[${RATE}]))`, "{{where}}"),
+        ]),
+      )
+      .build()
+  );
 }
 
 /** "ScoreGuard: shop": where does each metric of one shop stand against its lines, and what fires? */
@@ -119,7 +226,9 @@ export function shopDashboard(): Dashboard {
   const sel = 'shop_key="$shop", metric="$metric"';
   return new DashboardBuilder("ScoreGuard: shop")
     .uid(SHOP_DASHBOARD_UID)
-    .description("One shop's metrics against the platform's threshold and the shop's target, pending and due items, headroom and firing alerts")
+    .description(
+      "One shop's metrics against the platform's threshold and the shop's target, pending and due items, headroom and firing alerts",
+    )
     .tags(["scoreguard"])
     .timezone("browser")
     .editable()
@@ -142,7 +251,10 @@ export function shopDashboard(): Dashboard {
         .label("shop")
         .description("platform:shopId; alert links set it with var-shop=platform:shopId")
         .datasource(DS)
-        .query({ query: 'label_values(sg_shop_metric_status{platform=~"$platform"}, shop_key)', refId: "PrometheusVariableQueryEditor-VariableQuery" })
+        .query({
+          query: 'label_values(sg_shop_metric_status{platform=~"$platform"}, shop_key)',
+          refId: "PrometheusVariableQueryEditor-VariableQuery",
+        })
         .definition('label_values(sg_shop_metric_status{platform=~"$platform"}, shop_key)')
         .refresh(VariableRefresh.OnTimeRangeChanged)
         .sort(VariableSort.AlphabeticalAsc),
@@ -152,7 +264,10 @@ export function shopDashboard(): Dashboard {
         .label("metric")
         .description("The rows repeat once per selected metric")
         .datasource(DS)
-        .query({ query: 'label_values(sg_shop_metric_status{shop_key="$shop"}, metric)', refId: "PrometheusVariableQueryEditor-VariableQuery" })
+        .query({
+          query: 'label_values(sg_shop_metric_status{shop_key="$shop"}, metric)',
+          refId: "PrometheusVariableQueryEditor-VariableQuery",
+        })
         .definition('label_values(sg_shop_metric_status{shop_key="$shop"}, metric)')
         .refresh(VariableRefresh.OnTimeRangeChanged)
         .sort(VariableSort.AlphabeticalAsc)
@@ -170,29 +285,72 @@ export function shopDashboard(): Dashboard {
         .height(7)
         .span(16)
         .withTarget(q('sg_shop_alert_firing{shop_key="$shop"} == 1', "{{metric}}").instant().format(PromQueryFormat.Table))
-        .withTransformation({ id: "organize", options: { excludeByName: { Time: true, Value: true, __name__: true, instance: true, job: true, shop_key: true } } }),
+        .withTransformation({
+          id: "organize",
+          options: { excludeByName: { Time: true, Value: true, __name__: true, instance: true, job: true, shop_key: true } },
+        }),
     )
     .withPanel(
-      single("Status", "none", "-1 no data, 0 ok, 1 warning, 2 breach", [q('sg_shop_metric_status{shop_key="$shop"}', "{{metric}}")], 8, 7)
-        .mappings([{ type: MappingType.ValueToText, options: { "-1": { text: "no data" }, "0": { text: "ok", color: "green" }, "1": { text: "warning", color: "orange" }, "2": { text: "breach", color: "red" } } }]),
+      single(
+        "Status",
+        "none",
+        "-1 no data, 0 ok, 1 warning, 2 breach",
+        [q('sg_shop_metric_status{shop_key="$shop"}', "{{metric}}")],
+        8,
+        7,
+      ).mappings([
+        {
+          type: MappingType.ValueToText,
+          options: {
+            "-1": { text: "no data" },
+            "0": { text: "ok", color: "green" },
+            "1": { text: "warning", color: "orange" },
+            "2": { text: "breach", color: "red" },
+          },
+        },
+      ]),
     )
     .withRow(new RowBuilder("$metric").repeat("metric"))
     .withPanel(
-      graph("$metric: value, threshold and target", "short", "The metric's value against the platform's threshold and the shop's target (ratios as fractions)", [
-        q(`sg_shop_metric_value{${sel}}`, "value", "A"),
-        q(`sg_shop_metric_threshold{${sel}}`, "threshold", "B"),
-        q(`sg_shop_metric_target{${sel}}`, "target", "C"),
-      ], 12)
-        .overrideByName("threshold", [{ id: "color", value: { mode: "fixed", fixedColor: "red" } }, { id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }])
-        .overrideByName("target", [{ id: "color", value: { mode: "fixed", fixedColor: "green" } }, { id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }]),
+      graph(
+        "$metric: value, threshold and target",
+        "short",
+        "The metric's value against the platform's threshold and the shop's target (ratios as fractions)",
+        [
+          q(`sg_shop_metric_value{${sel}}`, "value", "A"),
+          q(`sg_shop_metric_threshold{${sel}}`, "threshold", "B"),
+          q(`sg_shop_metric_target{${sel}}`, "target", "C"),
+        ],
+        12,
+      )
+        .overrideByName("threshold", [
+          { id: "color", value: { mode: "fixed", fixedColor: "red" } },
+          { id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } },
+        ])
+        .overrideByName("target", [
+          { id: "color", value: { mode: "fixed", fixedColor: "green" } },
+          { id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } },
+        ]),
     )
     .withPanel(
-      graph("$metric: pending and due", "short", "Items still open, and those whose deadline falls within the lead time", [
-        q(`sg_shop_metric_pending{${sel}}`, "pending", "A"),
-        q(`sg_shop_metric_due{${sel}}`, "due", "B"),
-      ], 6),
+      graph(
+        "$metric: pending and due",
+        "short",
+        "Items still open, and those whose deadline falls within the lead time",
+        [q(`sg_shop_metric_pending{${sel}}`, "pending", "A"), q(`sg_shop_metric_due{${sel}}`, "due", "B")],
+        6,
+      ),
     )
-    .withPanel(single("$metric: headroom", "short", "Bad items the metric takes before it breaches", [q(`sg_shop_metric_headroom{${sel}}`, "headroom")], 6, 8))
+    .withPanel(
+      single(
+        "$metric: headroom",
+        "short",
+        "Bad items the metric takes before it breaches",
+        [q(`sg_shop_metric_headroom{${sel}}`, "headroom")],
+        6,
+        8,
+      ),
+    )
     .build();
 }
 

@@ -8,7 +8,11 @@ import { panelQueries } from "./panel-queries.js";
 describe("dashboards as code", () => {
   it("the committed JSON under infra/grafana/dashboards is what the generator writes (run `npm run dashboards`)", () => {
     const generated = dashboards();
-    expect(readdirSync(DASHBOARD_DIR).filter((f) => f.endsWith(".json")).sort()).toEqual(Object.keys(generated).sort());
+    expect(
+      readdirSync(DASHBOARD_DIR)
+        .filter((f) => f.endsWith(".json"))
+        .sort(),
+    ).toEqual(Object.keys(generated).sort());
     for (const [file, d] of Object.entries(generated)) {
       expect(readFileSync(join(DASHBOARD_DIR, file), "utf8"), file).toBe(dashboardJson(d));
     }

@@ -48,7 +48,12 @@ async function prom(base: string, path: string, params: Record<string, string>):
 }
 
 function legend(format: string | undefined, metric: Record<string, string>): string {
-  if (!format) return Object.entries(metric).map(([k, v]) => `${k}=${v}`).join(", ") || "value";
+  if (!format)
+    return (
+      Object.entries(metric)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ") || "value"
+    );
   return format.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => metric[k] ?? "").trim() || "value";
 }
 
@@ -70,7 +75,12 @@ async function timeseriesSvg(p: RawPanel, o: Required<RenderOptions>, w: number,
   for (const t of p.targets ?? []) {
     if (!t.expr) continue;
     const query = substitute(t.expr, o.vars, o.rateInterval);
-    const result = await prom(o.prometheusUrl, "/api/v1/query_range", { query, start: String(o.startMs / 1000), end: String(o.endMs / 1000), step: `${step}s` });
+    const result = await prom(o.prometheusUrl, "/api/v1/query_range", {
+      query,
+      start: String(o.startMs / 1000),
+      end: String(o.endMs / 1000),
+      step: `${step}s`,
+    });
     for (const r of result) {
       const name = legend(t.legendFormat, r.metric);
       const dashed = name === "threshold" || name === "target";
@@ -96,8 +106,18 @@ async function timeseriesSvg(p: RawPanel, o: Required<RenderOptions>, w: number,
     title: { text: p.title ?? "", left: 8, top: 6, textStyle: { fontSize: 13, color: TEXT, fontFamily: FONT } },
     grid: { left: 62, right: 14, top: 34, bottom: 32 + 16 * legendRows },
     legend: { bottom: 4, left: 8, type: "plain", textStyle: { fontSize: 10, color: TEXT }, itemHeight: 6, itemWidth: 14 },
-    xAxis: { type: "time", min: o.startMs, max: o.endMs, splitNumber: Math.max(2, Math.floor(w / 120)), axisLabel: { fontSize: 10, hideOverlap: true } },
-    yAxis: { type: "value", axisLabel: { fontSize: 10, formatter: (v: number) => formatValue(v, unit) }, splitLine: { lineStyle: { color: "#2c3235" } } },
+    xAxis: {
+      type: "time",
+      min: o.startMs,
+      max: o.endMs,
+      splitNumber: Math.max(2, Math.floor(w / 120)),
+      axisLabel: { fontSize: 10, hideOverlap: true },
+    },
+    yAxis: {
+      type: "value",
+      axisLabel: { fontSize: 10, formatter: (v: number) => formatValue(v, unit) },
+      splitLine: { lineStyle: { color: "#2c3235" } },
+    },
     series,
   });
   const svg = chart.renderToSVGString();
@@ -110,12 +130,19 @@ async function textPanelSvg(p: RawPanel, o: Required<RenderOptions>, w: number, 
   const lines: string[] = [];
   for (const t of p.targets ?? []) {
     if (!t.expr) continue;
-    const result = await prom(o.prometheusUrl, "/api/v1/query", { query: substitute(t.expr, o.vars, o.rateInterval), time: String(o.endMs / 1000) });
+    const result = await prom(o.prometheusUrl, "/api/v1/query", {
+      query: substitute(t.expr, o.vars, o.rateInterval),
+      time: String(o.endMs / 1000),
+    });
     for (const r of result) {
       const v = Number(r.value?.[1]);
       if (p.type === "table") {
         const { __name__: _n, instance: _i, job: _j, shop_key: _k, ...labels } = r.metric;
-        lines.push(Object.entries(labels).map(([k, val]) => `${k}: ${val}`).join("   "));
+        lines.push(
+          Object.entries(labels)
+            .map(([k, val]) => `${k}: ${val}`)
+            .join("   "),
+        );
       } else {
         lines.push(`${legend(t.legendFormat, r.metric)}   ${formatValue(v, unit)}`);
       }
@@ -125,7 +152,12 @@ async function textPanelSvg(p: RawPanel, o: Required<RenderOptions>, w: number, 
   const size = p.type === "stat" && lines.length <= 3 ? 20 : 12;
   const gap = size + 8;
   const shown = lines.slice(0, Math.max(1, Math.floor((h - 44) / gap)));
-  const text = shown.map((l, i) => `<text x="12" y="${46 + i * gap}" font-size="${size}" fill="${p.type === "stat" ? "#73bf69" : TEXT}" font-family="${FONT}">${esc(l)}</text>`).join("");
+  const text = shown
+    .map(
+      (l, i) =>
+        `<text x="12" y="${46 + i * gap}" font-size="${size}" fill="${p.type === "stat" ? "#73bf69" : TEXT}" font-family="${FONT}">${esc(l)}</text>`,
+    )
+    .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="${PANEL_BG}"/><text x="8" y="20" font-size="13" font-weight="bold" fill="${TEXT}" font-family="${FONT}">${esc(p.title ?? "")}</text>${text}</svg>`;
 }
 
@@ -142,14 +174,23 @@ export async function renderDashboardPng(d: Dashboard, options: RenderOptions): 
     const title = substitute(p.title ?? "", o.vars);
     bottom = Math.max(bottom, y + h);
     if (p.type === "row") {
-      parts.push(`<text x="${x + 6}" y="${y + 19}" font-size="15" font-weight="bold" fill="${TEXT}" font-family="${FONT}">${esc(title)}</text>`);
+      parts.push(
+        `<text x="${x + 6}" y="${y + 19}" font-size="15" font-weight="bold" fill="${TEXT}" font-family="${FONT}">${esc(title)}</text>`,
+      );
       continue;
     }
-    const inner = p.type === "timeseries" ? await timeseriesSvg({ ...p, title }, o, w - 6, h - 6) : await textPanelSvg({ ...p, title }, o, w - 6, h - 6);
+    const inner =
+      p.type === "timeseries"
+        ? await timeseriesSvg({ ...p, title }, o, w - 6, h - 6)
+        : await textPanelSvg({ ...p, title }, o, w - 6, h - 6);
     parts.push(inner.replace(/^<svg\b/, `<svg x="${x + 3}" y="${y + 3}"`));
   }
   const height = bottom + 10;
-  const header = `<text x="12" y="26" font-size="18" font-weight="bold" fill="${TEXT}" font-family="${FONT}">${esc(d.title ?? "")}  <tspan font-size="12" font-weight="normal" fill="#8e8e8e">${esc(Object.entries(o.vars).map(([k, v]) => `${k}=${v}`).join("  "))} · drawn from the Prometheus API (not a Grafana screenshot)</tspan></text>`;
+  const header = `<text x="12" y="26" font-size="18" font-weight="bold" fill="${TEXT}" font-family="${FONT}">${esc(d.title ?? "")}  <tspan font-size="12" font-weight="normal" fill="#8e8e8e">${esc(
+    Object.entries(o.vars)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("  "),
+  )} · drawn from the Prometheus API (not a Grafana screenshot)</tspan></text>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${o.width}" height="${height}"><rect width="${o.width}" height="${height}" fill="${BG}"/>${header}${parts.join("")}</svg>`;
   return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: FONT }, background: BG }).render().asPng();
 }

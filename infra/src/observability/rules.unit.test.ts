@@ -40,7 +40,15 @@ describe("Prometheus config and ScoreGuard's alerting rules (promtool)", () => {
     expect(out).toContain("SUCCESS");
     // Every alert is exercised by the tests.
     const tests = readFileSync(join(PROMETHEUS_DIR, "rules.test.yml"), "utf8");
-    for (const name of ["ScoreGuardTargetDown", "ScoreGuardServiceNotReady", "ScoreGuardRedisUnreachable", "ScoreGuardConsumerLagHigh", "ScoreGuardEventAgeHigh", "ScoreGuardDeadLettersRising", "ScoreGuardDeliveriesFailing"]) {
+    for (const name of [
+      "ScoreGuardTargetDown",
+      "ScoreGuardServiceNotReady",
+      "ScoreGuardRedisUnreachable",
+      "ScoreGuardConsumerLagHigh",
+      "ScoreGuardEventAgeHigh",
+      "ScoreGuardDeadLettersRising",
+      "ScoreGuardDeliveriesFailing",
+    ]) {
       expect(tests, name).toContain(`alertname: ${name}`);
     }
   });

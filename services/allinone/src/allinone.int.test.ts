@@ -35,26 +35,37 @@ describe("all-in-one process", () => {
     const feishu = await startFeishuRobot({ token: `hook-${run}`, secret: feishuSecret });
     const dir = mkdtempSync(join(tmpdir(), "sg-aio-"));
     const configPath = join(dir, "scoreguard.yaml");
-    writeFileSync(configPath, [
-      "apiTokens:",
-      `  - { token: "${token}", shops: ["kuaishou:*"] }`,
-      "receivers:",
-      `  ding: { type: dingtalk, url: "${ding.url}", secret: "${dingSecret}" }`,
-      `  lark: { type: feishu, url: "${feishu.url}", secret: "${feishuSecret}" }`,
-      "routes:",
-      "  - match: { severity: critical }",
-      "    receivers: [ding, lark]",
-      "    groupWait: 2s",
-      "",
-    ].join("\n"));
+    writeFileSync(
+      configPath,
+      [
+        "apiTokens:",
+        `  - { token: "${token}", shops: ["kuaishou:*"] }`,
+        "receivers:",
+        `  ding: { type: dingtalk, url: "${ding.url}", secret: "${dingSecret}" }`,
+        `  lark: { type: feishu, url: "${feishu.url}", secret: "${feishuSecret}" }`,
+        "routes:",
+        "  - match: { severity: critical }",
+        "    receivers: [ding, lark]",
+        "    groupWait: 2s",
+        "",
+      ].join("\n"),
+    );
     const port = await freePort();
     const opsPort = await freePort();
     let out = "";
     const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "services/allinone/src/main.ts"], {
       cwd: root,
       env: {
-        ...process.env, KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, SCOREGUARD_CONFIG: configPath,
-        GATEWAY_PORT: String(port), OPS_PORT: String(opsPort), TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", LOG_LEVEL: "debug",
+        ...process.env,
+        KAFKA_BROKERS: brokers.join(","),
+        REDIS_URL: redisUrl,
+        SCOREGUARD_CONFIG: configPath,
+        GATEWAY_PORT: String(port),
+        OPS_PORT: String(opsPort),
+        TOPIC_PREFIX: `${run}.`,
+        KEY_PREFIX: run,
+        EVENTS_PARTITIONS: "2",
+        LOG_LEVEL: "debug",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -71,7 +82,15 @@ describe("all-in-one process", () => {
       expect((await fetch(`${base}/metrics`)).status).toBe(404);
 
       const t = Date.now() - 10 * 60_000;
-      const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({ id: `${run}-${id}`, type, platform: "kuaishou", shopId: "shop1", at, consumerId: "c1", ...extra });
+      const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({
+        id: `${run}-${id}`,
+        type,
+        platform: "kuaishou",
+        shopId: "shop1",
+        at,
+        consumerId: "c1",
+        ...extra,
+      });
       const res = await fetch(`${base}/v1/events`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -81,7 +100,10 @@ describe("all-in-one process", () => {
       const posted = Date.now();
 
       // The wait has been open 10 minutes without a reply: 0/1 < 0.70, a critical threshold alert.
-      await pollUntil(() => ding.messages.length > 0 && feishu.messages.length > 0, { timeoutMs: 30_000, message: "both robots received the alert" });
+      await pollUntil(() => ding.messages.length > 0 && feishu.messages.length > 0, {
+        timeoutMs: 30_000,
+        message: "both robots received the alert",
+      });
       const elapsed = Date.now() - posted;
       expect(elapsed).toBeLessThan(2_000 + 15_000);
       expect(ding.answers.every((c) => c === 0)).toBe(true);

@@ -29,177 +29,232 @@ const PRODUCE_TIMEOUT_MS = 2_000;
 type Answer = { shopId: string; status: number | "error"; retryAfter: string | null; sentAt: number; doneAt: number };
 
 describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
-  it("rides out the restart: 503 with Retry-After while down, readiness follows the broker, nothing acknowledged is lost, alerts delivered", { timeout: 600_000 }, async () => {
-    const { redisUrl } = testInfra();
-    const run = uniqueName("kfault");
-    const broker = await startOwnKafka(PORTS);
-    const hook = await startWebhookReceiver();
-    const token = `tok-${run}`;
-    const dir = mkdtempSync(join(tmpdir(), "sg-kfault-"));
-    const configPath = join(dir, "scoreguard.yaml");
-    writeFileSync(configPath, [
-      "apiTokens:",
-      `  - { token: "${token}", shops: ["kuaishou:*"] }`,
-      "receivers:",
-      `  hook: { type: webhook, url: "${hook.url}" }`,
-      "routes:",
-      "  - match: { severity: critical }",
-      "    receivers: [hook]",
-      "    groupWait: 1s",
-      "",
-    ].join("\n"));
-    const port = await freePort();
-    // /readyz is on the ops port (OPS_PORT), never the public one.
-    const opsPort = await freePort();
-    const svc = startService("services/allinone/src/main.ts", {
-      KAFKA_BROKERS: broker.brokers.join(","), REDIS_URL: redisUrl, SCOREGUARD_CONFIG: configPath, GATEWAY_PORT: String(port), OPS_PORT: String(opsPort),
-      TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", PRODUCE_TIMEOUT_MS: String(PRODUCE_TIMEOUT_MS), LOG_LEVEL: "warn",
-    });
-    const base = `http://127.0.0.1:${port}`;
-    const readyz = async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`, { signal: AbortSignal.timeout(10_000) })).status;
-    const answers: Answer[] = [];
-    const acked = new Set<string>();
-    let posted = 0;
-    let faults = 0;
-    const auth = { authorization: `Bearer ${token}` };
-    /** Shops whose two events the read API shows applied (once applied, a shop stays so). */
-    const appliedShops = new Set<string>();
-    // A wait opens only when both the transfer and the consumer message are in, and the critical alert is
-    // that wait breaching: a firing alert in the read API means both of the shop's events were applied.
-    // "limited": the token's rate limit answered 429; the caller stops this round and polls again later.
-    const isApplied = async (shopId: string): Promise<boolean | "limited"> => {
-      if (appliedShops.has(shopId)) return true;
-      const res = await fetch(`${base}/v1/shops/kuaishou/${shopId}/alerts`, { headers: auth, signal: AbortSignal.timeout(10_000) });
-      if (res.status === 429) {
-        await res.text();
-        return "limited";
-      }
-      const body = res.status === 200 ? ((await res.json()) as { alerts: unknown[] }) : (await res.text(), undefined);
-      if (body !== undefined && body.alerts.length > 0) appliedShops.add(shopId);
-      return appliedShops.has(shopId);
-    };
-    /** One polling round over `shops`: true once all are applied. */
-    const allApplied = async (shops: Iterable<string>) => {
-      for (const shopId of shops) if ((await isApplied(shopId)) !== true) return false;
-      return true;
-    };
-    try {
-      await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 180_000, intervalMs: 500, message: "all-in-one ready" });
-
-      // One shop per request: a consumer transferred to a human 10 minutes ago, never answered → critical.
-      const t = Date.now() - 10 * 60_000;
-      const post = async () => {
-        const shopId = `s${posted++}`;
-        const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({ id: `${run}-${shopId}-${id}`, type, platform: "kuaishou", shopId, at, consumerId: "c1", ...extra });
-        const sentAt = Date.now();
-        const res = await fetch(`${base}/v1/events`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify([ev("t", "chat.transferred", t), ev("m", "chat.message", t + 1000, { sender: "consumer" })]),
-          signal: AbortSignal.timeout(60_000),
-        }).catch(() => undefined);
-        if (res?.status === 202) acked.add(shopId);
-        answers.push({ shopId, status: res?.status ?? "error", retryAfter: res?.headers.get("retry-after") ?? null, sentAt, doneAt: Date.now() });
-        await res?.text();
-      };
-      let loading = true;
-      const load = (async () => {
-        while (loading && posted < 2000) {
-          await post();
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      })();
-
-      await pollUntil(() => acked.size >= 10, { timeoutMs: 60_000, message: "load under way" });
-      // The pipeline works on this broker before the fault: the first acknowledged shops are applied.
-      const first = [...acked].slice(0, 5);
-      await pollUntil(() => allApplied(first), { timeoutMs: 120_000, intervalMs: 500, message: "the first acknowledged events applied before the fault" });
-      const ackedBefore = acked.size;
-      await broker.kill("SIGKILL");
-      faults++;
-      const downAt = Date.now();
-      const killedAt = posted;
-      await pollUntil(async () => (await readyz()) === 503, { timeoutMs: 60_000, intervalMs: 250, message: "/readyz 503 during the outage" });
-      // Keep the load on through the outage.
-      await pollUntil(() => posted >= killedAt + 3, { timeoutMs: 60_000, message: "requests during the outage" });
-      const left = OUTAGE_MS - (Date.now() - downAt);
-      if (left > 0) await new Promise((r) => setTimeout(r, left));
-      expect(svc.exitedOnItsOwn).toBe(false);
-      const restartAt = Date.now();
-      await broker.restart();
-      const upAt = Date.now();
-      await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 180_000, intervalMs: 500, message: "/readyz 200 after the restart" });
-      const readyAfterMs = Date.now() - upAt;
-      // Intake works again: acknowledgements of requests sent after the restart, not only before the kill.
-      const ackedSinceRestart = () => answers.filter((a) => a.status === 202 && a.sentAt >= restartAt).length;
-      await pollUntil(() => ackedSinceRestart() >= 10, { timeoutMs: 180_000, intervalMs: 250, message: "202 again after the restart" });
-      loading = false;
-      await load;
-
-      // While the broker was certainly dead (sent after the kill finished, answered before the restart began)
-      // every answer is 503 with Retry-After: nothing can have been acknowledged.
-      const during = answers.filter((a) => a.sentAt >= downAt && a.doneAt <= restartAt);
-      expect(during.length).toBeGreaterThan(0);
-      for (const a of during) {
-        expect(a.status, `POST for ${a.shopId} while the broker was down`).toBe(503);
-        expect(Number(a.retryAfter)).toBeGreaterThan(0);
-      }
-      // Every answer at all was a 202 or a 503: no 500, no dropped connection.
-      for (const a of answers) expect([202, 503], `POST for ${a.shopId}`).toContain(a.status);
-      const ackedAfter = ackedSinceRestart();
-      expect(ackedBefore).toBeGreaterThanOrEqual(10);
-      expect(ackedAfter).toBeGreaterThanOrEqual(10);
-
-      await pollUntil(
-        () => allApplied(acked),
-        { timeoutMs: 180_000, intervalMs: 2000, message: "every acknowledged event applied" },
-      ).catch((err: unknown) => {
-        // Say which acknowledged shops are missing, and when they were answered, to tell the phases apart.
-        const missing = answers
-          .filter((a) => a.status === 202 && !appliedShops.has(a.shopId))
-          .map((a) => `${a.shopId} (sent ${a.sentAt - downAt} ms after the kill; restart began at ${restartAt - downAt} ms)`);
-        throw new Error(`${String(err)}: ${appliedShops.size} of ${acked.size} acknowledged shops applied; missing: ${missing.join(", ")}`);
-      });
-      const applied = 2 * [...acked].filter((s) => appliedShops.has(s)).length;
-      // And the processor consumed the whole topic after the restart: its group's committed offsets reach the
-      // end of every partition of sg.events (which holds every acknowledged event, and maybe some refused ones
-      // whose produce landed after its 503).
-      const events = topicNames(`${run}.`).events;
-      const admin = createKafka({ brokers: broker.brokers, clientId: `${run}-check`, logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      try {
-        await pollUntil(
-          async () => {
-            const ends = await admin.fetchTopicOffsets(events);
-            const [committed] = await admin.fetchOffsets({ groupId: "sg-processor", topics: [events] });
-            const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-            return ends.every((e) => at.get(e.partition) === Number(e.high));
-          },
-          { timeoutMs: 120_000, intervalMs: 1000, message: "sg-processor committed up to the end of sg.events" },
-        );
-      } finally {
-        await admin.disconnect();
-      }
-      const delivered = () => new Set(hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))));
-      await pollUntil(() => [...acked].every((s) => delivered().has(s)), { timeoutMs: 180_000, intervalMs: 500, message: "an alert delivered for every acknowledged shop" });
-      expect(svc.exitedOnItsOwn).toBe(false);
-      expect(readyAfterMs).toBeLessThan(180_000);
-      // A 503 says "not acknowledged", not "never stored": a produce that timed out may still land later.
-      const lateShops = [...delivered()].filter((s) => !acked.has(s)).length;
-      process.stderr.write(
-        `kafka-restart: ${answers.length} POSTs, ${acked.size} acknowledged (${ackedBefore} before the kill, ${ackedAfter} after the restart), ` +
-          `${during.length} answered 503 while down, ${lateShops} refused shops applied late, /readyz 200 ${readyAfterMs} ms after the broker answered\n`,
+  it(
+    "rides out the restart: 503 with Retry-After while down, readiness follows the broker, nothing acknowledged is lost, alerts delivered",
+    { timeout: 600_000 },
+    async () => {
+      const { redisUrl } = testInfra();
+      const run = uniqueName("kfault");
+      const broker = await startOwnKafka(PORTS);
+      const hook = await startWebhookReceiver();
+      const token = `tok-${run}`;
+      const dir = mkdtempSync(join(tmpdir(), "sg-kfault-"));
+      const configPath = join(dir, "scoreguard.yaml");
+      writeFileSync(
+        configPath,
+        [
+          "apiTokens:",
+          `  - { token: "${token}", shops: ["kuaishou:*"] }`,
+          "receivers:",
+          `  hook: { type: webhook, url: "${hook.url}" }`,
+          "routes:",
+          "  - match: { severity: critical }",
+          "    receivers: [hook]",
+          "    groupWait: 1s",
+          "",
+        ].join("\n"),
       );
-      recordFaults("kafka-restart-allinone", {
-        faultsInjected: faults, eventsAcknowledged: 2 * acked.size, eventsApplied: applied,
-        alertsExpected: acked.size, alertsDelivered: [...acked].filter((s) => delivered().has(s)).length, crashes: svc.exitedOnItsOwn ? 1 : 0,
+      const port = await freePort();
+      // /readyz is on the ops port (OPS_PORT), never the public one.
+      const opsPort = await freePort();
+      const svc = startService("services/allinone/src/main.ts", {
+        KAFKA_BROKERS: broker.brokers.join(","),
+        REDIS_URL: redisUrl,
+        SCOREGUARD_CONFIG: configPath,
+        GATEWAY_PORT: String(port),
+        OPS_PORT: String(opsPort),
+        TOPIC_PREFIX: `${run}.`,
+        KEY_PREFIX: run,
+        EVENTS_PARTITIONS: "2",
+        PRODUCE_TIMEOUT_MS: String(PRODUCE_TIMEOUT_MS),
+        LOG_LEVEL: "warn",
       });
-    } finally {
-      const code = await svc.kill("SIGINT");
-      await hook.close();
-      await broker.stop();
-      if (process.env.FAULT_LOG) process.stderr.write(svc.output());
-      expect(code).toBe(0);
-    }
-  });
+      const base = `http://127.0.0.1:${port}`;
+      const readyz = async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`, { signal: AbortSignal.timeout(10_000) })).status;
+      const answers: Answer[] = [];
+      const acked = new Set<string>();
+      let posted = 0;
+      let faults = 0;
+      const auth = { authorization: `Bearer ${token}` };
+      /** Shops whose two events the read API shows applied (once applied, a shop stays so). */
+      const appliedShops = new Set<string>();
+      // A wait opens only when both the transfer and the consumer message are in, and the critical alert is
+      // that wait breaching: a firing alert in the read API means both of the shop's events were applied.
+      // "limited": the token's rate limit answered 429; the caller stops this round and polls again later.
+      const isApplied = async (shopId: string): Promise<boolean | "limited"> => {
+        if (appliedShops.has(shopId)) return true;
+        const res = await fetch(`${base}/v1/shops/kuaishou/${shopId}/alerts`, { headers: auth, signal: AbortSignal.timeout(10_000) });
+        if (res.status === 429) {
+          await res.text();
+          return "limited";
+        }
+        const body = res.status === 200 ? ((await res.json()) as { alerts: unknown[] }) : (await res.text(), undefined);
+        if (body !== undefined && body.alerts.length > 0) appliedShops.add(shopId);
+        return appliedShops.has(shopId);
+      };
+      /** One polling round over `shops`: true once all are applied. */
+      const allApplied = async (shops: Iterable<string>) => {
+        for (const shopId of shops) if ((await isApplied(shopId)) !== true) return false;
+        return true;
+      };
+      try {
+        await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 180_000, intervalMs: 500, message: "all-in-one ready" });
+
+        // One shop per request: a consumer transferred to a human 10 minutes ago, never answered → critical.
+        const t = Date.now() - 10 * 60_000;
+        const post = async () => {
+          const shopId = `s${posted++}`;
+          const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({
+            id: `${run}-${shopId}-${id}`,
+            type,
+            platform: "kuaishou",
+            shopId,
+            at,
+            consumerId: "c1",
+            ...extra,
+          });
+          const sentAt = Date.now();
+          const res = await fetch(`${base}/v1/events`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify([ev("t", "chat.transferred", t), ev("m", "chat.message", t + 1000, { sender: "consumer" })]),
+            signal: AbortSignal.timeout(60_000),
+          }).catch(() => undefined);
+          if (res?.status === 202) acked.add(shopId);
+          answers.push({
+            shopId,
+            status: res?.status ?? "error",
+            retryAfter: res?.headers.get("retry-after") ?? null,
+            sentAt,
+            doneAt: Date.now(),
+          });
+          await res?.text();
+        };
+        let loading = true;
+        const load = (async () => {
+          while (loading && posted < 2000) {
+            await post();
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        })();
+
+        await pollUntil(() => acked.size >= 10, { timeoutMs: 60_000, message: "load under way" });
+        // The pipeline works on this broker before the fault: the first acknowledged shops are applied.
+        const first = [...acked].slice(0, 5);
+        await pollUntil(() => allApplied(first), {
+          timeoutMs: 120_000,
+          intervalMs: 500,
+          message: "the first acknowledged events applied before the fault",
+        });
+        const ackedBefore = acked.size;
+        await broker.kill("SIGKILL");
+        faults++;
+        const downAt = Date.now();
+        const killedAt = posted;
+        await pollUntil(async () => (await readyz()) === 503, {
+          timeoutMs: 60_000,
+          intervalMs: 250,
+          message: "/readyz 503 during the outage",
+        });
+        // Keep the load on through the outage.
+        await pollUntil(() => posted >= killedAt + 3, { timeoutMs: 60_000, message: "requests during the outage" });
+        const left = OUTAGE_MS - (Date.now() - downAt);
+        if (left > 0) await new Promise((r) => setTimeout(r, left));
+        expect(svc.exitedOnItsOwn).toBe(false);
+        const restartAt = Date.now();
+        await broker.restart();
+        const upAt = Date.now();
+        await pollUntil(async () => (await readyz()) === 200, {
+          timeoutMs: 180_000,
+          intervalMs: 500,
+          message: "/readyz 200 after the restart",
+        });
+        const readyAfterMs = Date.now() - upAt;
+        // Intake works again: acknowledgements of requests sent after the restart, not only before the kill.
+        const ackedSinceRestart = () => answers.filter((a) => a.status === 202 && a.sentAt >= restartAt).length;
+        await pollUntil(() => ackedSinceRestart() >= 10, { timeoutMs: 180_000, intervalMs: 250, message: "202 again after the restart" });
+        loading = false;
+        await load;
+
+        // While the broker was certainly dead (sent after the kill finished, answered before the restart began)
+        // every answer is 503 with Retry-After: nothing can have been acknowledged.
+        const during = answers.filter((a) => a.sentAt >= downAt && a.doneAt <= restartAt);
+        expect(during.length).toBeGreaterThan(0);
+        for (const a of during) {
+          expect(a.status, `POST for ${a.shopId} while the broker was down`).toBe(503);
+          expect(Number(a.retryAfter)).toBeGreaterThan(0);
+        }
+        // Every answer at all was a 202 or a 503: no 500, no dropped connection.
+        for (const a of answers) expect([202, 503], `POST for ${a.shopId}`).toContain(a.status);
+        const ackedAfter = ackedSinceRestart();
+        expect(ackedBefore).toBeGreaterThanOrEqual(10);
+        expect(ackedAfter).toBeGreaterThanOrEqual(10);
+
+        await pollUntil(() => allApplied(acked), {
+          timeoutMs: 180_000,
+          intervalMs: 2000,
+          message: "every acknowledged event applied",
+        }).catch((err: unknown) => {
+          // Say which acknowledged shops are missing, and when they were answered, to tell the phases apart.
+          const missing = answers
+            .filter((a) => a.status === 202 && !appliedShops.has(a.shopId))
+            .map((a) => `${a.shopId} (sent ${a.sentAt - downAt} ms after the kill; restart began at ${restartAt - downAt} ms)`);
+          throw new Error(
+            `${String(err)}: ${appliedShops.size} of ${acked.size} acknowledged shops applied; missing: ${missing.join(", ")}`,
+          );
+        });
+        const applied = 2 * [...acked].filter((s) => appliedShops.has(s)).length;
+        // And the processor consumed the whole topic after the restart: its group's committed offsets reach the
+        // end of every partition of sg.events (which holds every acknowledged event, and maybe some refused ones
+        // whose produce landed after its 503).
+        const events = topicNames(`${run}.`).events;
+        const admin = createKafka({ brokers: broker.brokers, clientId: `${run}-check`, logLevel: logLevel.NOTHING }).admin();
+        await admin.connect();
+        try {
+          await pollUntil(
+            async () => {
+              const ends = await admin.fetchTopicOffsets(events);
+              const [committed] = await admin.fetchOffsets({ groupId: "sg-processor", topics: [events] });
+              const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+              return ends.every((e) => at.get(e.partition) === Number(e.high));
+            },
+            { timeoutMs: 120_000, intervalMs: 1000, message: "sg-processor committed up to the end of sg.events" },
+          );
+        } finally {
+          await admin.disconnect();
+        }
+        const delivered = () =>
+          new Set(
+            hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))),
+          );
+        await pollUntil(() => [...acked].every((s) => delivered().has(s)), {
+          timeoutMs: 180_000,
+          intervalMs: 500,
+          message: "an alert delivered for every acknowledged shop",
+        });
+        expect(svc.exitedOnItsOwn).toBe(false);
+        expect(readyAfterMs).toBeLessThan(180_000);
+        // A 503 says "not acknowledged", not "never stored": a produce that timed out may still land later.
+        const lateShops = [...delivered()].filter((s) => !acked.has(s)).length;
+        process.stderr.write(
+          `kafka-restart: ${answers.length} POSTs, ${acked.size} acknowledged (${ackedBefore} before the kill, ${ackedAfter} after the restart), ` +
+            `${during.length} answered 503 while down, ${lateShops} refused shops applied late, /readyz 200 ${readyAfterMs} ms after the broker answered\n`,
+        );
+        recordFaults("kafka-restart-allinone", {
+          faultsInjected: faults,
+          eventsAcknowledged: 2 * acked.size,
+          eventsApplied: applied,
+          alertsExpected: acked.size,
+          alertsDelivered: [...acked].filter((s) => delivered().has(s)).length,
+          crashes: svc.exitedOnItsOwn ? 1 : 0,
+        });
+      } finally {
+        const code = await svc.kill("SIGINT");
+        await hook.close();
+        await broker.stop();
+        if (process.env.FAULT_LOG) process.stderr.write(svc.output());
+        expect(code).toBe(0);
+      }
+    },
+  );
 });

@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   if (env.SCOREGUARD_CONFIG) say(`configuration from ${env.SCOREGUARD_CONFIG}`);
   else say("no SCOREGUARD_CONFIG: default configuration (a local API token, no receivers)");
   // First run (issue 13): with no configuration (or for the demo), one local token that sees every shop.
-  const local = !env.SCOREGUARD_CONFIG || demo ? localToken(env.SCOREGUARD_LOCAL_TOKEN_FILE ? pathToFileURL(resolve(env.SCOREGUARD_LOCAL_TOKEN_FILE)) : undefined) : undefined;
+  const local =
+    !env.SCOREGUARD_CONFIG || demo
+      ? localToken(env.SCOREGUARD_LOCAL_TOKEN_FILE ? pathToFileURL(resolve(env.SCOREGUARD_LOCAL_TOKEN_FILE)) : undefined)
+      : undefined;
   if (local !== undefined) config = { ...config, apiTokens: [...config.apiTokens, { token: local.token, shops: ["*"] }] };
   // The demo runs in topics and keys of its own, emptied at start, so it shows the same story every time
   // and never mixes with real shops.
@@ -52,29 +55,48 @@ async function main(): Promise<void> {
   }
 
   const processor = await startProcessorService({
-    ...common, groupId: "sg-processor", eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
-    exportShopLimit: env.EXPORT_SHOP_LIMIT, config, log: createLogger({ name: "processor", level: env.LOG_LEVEL }), registry,
+    ...common,
+    groupId: "sg-processor",
+    eventsPartitions: env.EVENTS_PARTITIONS,
+    evalIntervalMs: env.EVAL_INTERVAL_MS,
+    exportShopLimit: env.EXPORT_SHOP_LIMIT,
+    config,
+    log: createLogger({ name: "processor", level: env.LOG_LEVEL }),
+    registry,
   });
   const notifier = await startNotifierService({
-    ...common, consumerGroup: "sg-notifier", tickMs: env.NOTIFIER_TICK_MS, config,
+    ...common,
+    consumerGroup: "sg-notifier",
+    tickMs: env.NOTIFIER_TICK_MS,
+    config,
     ...(env.GRAFANA_URL ? { grafanaUrl: env.GRAFANA_URL } : {}),
-    logger: createLogger({ name: "notifier", level: env.LOG_LEVEL }), registry,
+    logger: createLogger({ name: "notifier", level: env.LOG_LEVEL }),
+    registry,
   });
   const gateway = await startGatewayService({
-    ...common, eventsPartitions: env.EVENTS_PARTITIONS, port: env.GATEWAY_PORT, host: env.HOST, opsPort: env.OPS_PORT, opsHost: env.OPS_HOST, config,
+    ...common,
+    eventsPartitions: env.EVENTS_PARTITIONS,
+    port: env.GATEWAY_PORT,
+    host: env.HOST,
+    opsPort: env.OPS_PORT,
+    opsHost: env.OPS_HOST,
+    config,
     connections: {
       headersTimeoutMs: env.GATEWAY_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.GATEWAY_REQUEST_TIMEOUT_MS,
       maxConnectionsPerSource: env.GATEWAY_MAX_CONNECTIONS_PER_SOURCE,
     },
     produceTimeoutMs: env.PRODUCE_TIMEOUT_MS,
-    logger: createLogger({ name: "gateway", level: env.LOG_LEVEL }), registry,
+    logger: createLogger({ name: "gateway", level: env.LOG_LEVEL }),
+    registry,
     extraReady: async () => (await processor.ready()) && (await notifier.ready()) && (await topicsExist(processor.kafka, topicPrefix)),
   });
 
   say(`Kafka   ${infra.brokers.join(",")}`);
   say(`Redis   ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")}`);
-  say(`gateway http://${shownHost(env.HOST)}:${gateway.port}  (POST /v1/events, /webhooks/{douyin,kuaishou,kuaidi100}, GET /v1/shops/{platform}/{shopId}/metrics, /openapi.json)`);
+  say(
+    `gateway http://${shownHost(env.HOST)}:${gateway.port}  (POST /v1/events, /webhooks/{douyin,kuaishou,kuaidi100}, GET /v1/shops/{platform}/{shopId}/metrics, /openapi.json)`,
+  );
   say(`ops     http://${shownHost(env.OPS_HOST)}:${gateway.opsPort}/metrics  /livez  /readyz`);
   const base = `http://127.0.0.1:${gateway.port}`;
   say(`board   ${base}/board`);
@@ -87,7 +109,11 @@ async function main(): Promise<void> {
   if (demo && local !== undefined) {
     const token = local.token;
     const post = async (events: object[]) => {
-      const res = await fetch(`${base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(events) });
+      const res = await fetch(`${base}/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(events),
+      });
       if (res.status !== 202) throw new Error(`POST /v1/events answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     };
     const d = startDemo({ post, say: (m) => say(`demo: ${m}`), run: Date.now().toString(36) });

@@ -36,23 +36,33 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
     const token = `tok-${run}`;
     const dir = mkdtempSync(join(tmpdir(), "sg-rfault-"));
     const configPath = join(dir, "scoreguard.yaml");
-    writeFileSync(configPath, [
-      "apiTokens:",
-      `  - { token: "${token}", shops: ["kuaishou:*"] }`,
-      "receivers:",
-      `  hook: { type: webhook, url: "${hook.url}" }`,
-      "routes:",
-      "  - match: { severity: critical }",
-      "    receivers: [hook]",
-      "    groupWait: 1s",
-      "",
-    ].join("\n"));
+    writeFileSync(
+      configPath,
+      [
+        "apiTokens:",
+        `  - { token: "${token}", shops: ["kuaishou:*"] }`,
+        "receivers:",
+        `  hook: { type: webhook, url: "${hook.url}" }`,
+        "routes:",
+        "  - match: { severity: critical }",
+        "    receivers: [hook]",
+        "    groupWait: 1s",
+        "",
+      ].join("\n"),
+    );
     const port = await freePort();
     // /readyz is on the ops port (OPS_PORT), never the public one.
     const opsPort = await freePort();
     const svc = startService("services/allinone/src/main.ts", {
-      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redis.url, SCOREGUARD_CONFIG: configPath, GATEWAY_PORT: String(port), OPS_PORT: String(opsPort),
-      TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", LOG_LEVEL: "warn",
+      KAFKA_BROKERS: brokers.join(","),
+      REDIS_URL: redis.url,
+      SCOREGUARD_CONFIG: configPath,
+      GATEWAY_PORT: String(port),
+      OPS_PORT: String(opsPort),
+      TOPIC_PREFIX: `${run}.`,
+      KEY_PREFIX: run,
+      EVENTS_PARTITIONS: "2",
+      LOG_LEVEL: "warn",
     });
     const base = `http://127.0.0.1:${port}`;
     const readyz = async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status;
@@ -67,7 +77,15 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
       const t = Date.now() - 10 * 60_000;
       const post = async () => {
         const shopId = `s${posted++}`;
-        const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({ id: `${run}-${shopId}-${id}`, type, platform: "kuaishou", shopId, at, consumerId: "c1", ...extra });
+        const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({
+          id: `${run}-${shopId}-${id}`,
+          type,
+          platform: "kuaishou",
+          shopId,
+          at,
+          consumerId: "c1",
+          ...extra,
+        });
         const res = await fetch(`${base}/v1/events`, {
           method: "POST",
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -111,15 +129,25 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
         },
         { timeoutMs: 90_000, message: "every acknowledged event applied" },
       );
-      const delivered = () => new Set(hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))));
-      await pollUntil(() => [...acked].every((s) => delivered().has(s)), { timeoutMs: 90_000, message: "an alert delivered for every acknowledged shop" });
+      const delivered = () =>
+        new Set(
+          hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))),
+        );
+      await pollUntil(() => [...acked].every((s) => delivered().has(s)), {
+        timeoutMs: 90_000,
+        message: "an alert delivered for every acknowledged shop",
+      });
       // Consistent: no alert for a shop whose events were refused.
       for (const s of delivered()) expect(acked.has(s)).toBe(true);
       expect(svc.exitedOnItsOwn).toBe(false);
       expect(readyAfterMs).toBeLessThan(30_000);
       recordFaults("redis-sigkill-allinone", {
-        faultsInjected: faults, eventsAcknowledged: 2 * acked.size, eventsApplied: applied,
-        alertsExpected: acked.size, alertsDelivered: [...acked].filter((s) => delivered().has(s)).length, crashes: svc.exitedOnItsOwn ? 1 : 0,
+        faultsInjected: faults,
+        eventsAcknowledged: 2 * acked.size,
+        eventsApplied: applied,
+        alertsExpected: acked.size,
+        alertsDelivered: [...acked].filter((s) => delivered().has(s)).length,
+        crashes: svc.exitedOnItsOwn ? 1 : 0,
       });
     } finally {
       const code = await svc.kill("SIGINT");

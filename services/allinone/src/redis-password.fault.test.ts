@@ -19,11 +19,20 @@ describe("a wrong Redis password", () => {
     // /readyz is on the ops port (OPS_PORT), never the public one.
     const opsPort = await freePort();
     const svc = startService("services/allinone/src/main.ts", {
-      KAFKA_BROKERS: brokers.join(","), REDIS_URL: `redis://:${wrongPassword}@127.0.0.1:${redis.port}`, GATEWAY_PORT: String(port), OPS_PORT: String(opsPort),
-      TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run, EVENTS_PARTITIONS: "2", LOG_LEVEL: "info",
+      KAFKA_BROKERS: brokers.join(","),
+      REDIS_URL: `redis://:${wrongPassword}@127.0.0.1:${redis.port}`,
+      GATEWAY_PORT: String(port),
+      OPS_PORT: String(opsPort),
+      TOPIC_PREFIX: `${run}.`,
+      KEY_PREFIX: run,
+      EVENTS_PARTITIONS: "2",
+      LOG_LEVEL: "info",
     });
     try {
-      await pollUntil(() => /WRONGPASS|NOAUTH|invalid username-password/.test(svc.output()), { timeoutMs: 120_000, message: "the refusal is reported" });
+      await pollUntil(() => /WRONGPASS|NOAUTH|invalid username-password/.test(svc.output()), {
+        timeoutMs: 120_000,
+        message: "the refusal is reported",
+      });
       // Twelve more seconds: about a dozen reconnect attempts per client, each refused.
       await new Promise((r) => setTimeout(r, 12_000));
       expect(svc.exitedOnItsOwn).toBe(false);
@@ -35,9 +44,18 @@ describe("a wrong Redis password", () => {
       expect(out.match(/notifier started/g)).toHaveLength(1);
       // The processor's failing evaluation passes (one a second) are logged about every 10 s, not each.
       expect(out.match(/evaluation pass failed/g)?.length ?? 0).toBeLessThanOrEqual(3);
-      const ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`).then((r) => r.status).catch(() => "no answer");
+      const ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`)
+        .then((r) => r.status)
+        .catch(() => "no answer");
       if (ready !== "no answer") expect(ready).toBe(503);
-      recordFaults("redis-wrong-password", { faultsInjected: 1, eventsAcknowledged: 0, eventsApplied: 0, alertsExpected: 0, alertsDelivered: 0, crashes: svc.exitedOnItsOwn ? 1 : 0 });
+      recordFaults("redis-wrong-password", {
+        faultsInjected: 1,
+        eventsAcknowledged: 0,
+        eventsApplied: 0,
+        alertsExpected: 0,
+        alertsDelivered: 0,
+        crashes: svc.exitedOnItsOwn ? 1 : 0,
+      });
     } finally {
       await svc.kill("SIGKILL");
       await redis.stop();

@@ -32,7 +32,9 @@ describe("gateway Env", () => {
   });
 
   it("accepts a Redis Cluster URL and refuses a malformed one", () => {
-    expect(loadEnv({ REDIS_URL: "redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001" }).REDIS_URL).toBe("redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001");
+    expect(loadEnv({ REDIS_URL: "redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001" }).REDIS_URL).toBe(
+      "redis+cluster://:pw@127.0.0.1:7000,127.0.0.1:7001",
+    );
     expect(() => loadEnv({ REDIS_URL: "redis+cluster://:secret@h1:7000,h2" })).toThrow(/REDIS_URL/);
   });
 

@@ -123,7 +123,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let accepting = true;
   app.addHook("onRequest", async (request, reply) => {
     if (!accepting && !ALWAYS_ROUTES.has(routeLabel(request))) {
-      return refuse(ctx, request, reply, "shutting_down", "the gateway is shutting down", { headers: { "retry-after": "5", connection: "close" } });
+      return refuse(ctx, request, reply, "shutting_down", "the gateway is shutting down", {
+        headers: { "retry-after": "5", connection: "close" },
+      });
     }
     return undefined;
   });
@@ -145,11 +147,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
     request.log.error({ err: error, route: routeLabel(request) }, "unhandled error");
     return reply.code(500).send({ error: "internal", message: "internal error" });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `${request.method} ${request.url.split("?")[0]} is not a route` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: "not_found", message: `${request.method} ${request.url.split("?")[0]} is not a route` }),
+  );
 
   const ready = async () => accepting && ((await deps.ready?.()) ?? true);
-  const ops = Fastify({ loggerInstance: deps.logger, logController: new LogController({ disableRequestLogging: true }), ...timeoutOptions(connections) });
-  ops.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `${request.method} ${request.url.split("?")[0]} is not an ops route` }));
+  const ops = Fastify({
+    loggerInstance: deps.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    ...timeoutOptions(connections),
+  });
+  ops.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: "not_found", message: `${request.method} ${request.url.split("?")[0]} is not an ops route` }),
+  );
   registerOpsRoutes(ops, deps.registry, ready);
   registerOpenApiRoute(app, limits);
   registerEventRoutes(app, ctx);

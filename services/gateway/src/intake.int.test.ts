@@ -45,7 +45,12 @@ describe("gateway → Kafka", () => {
       payload: JSON.stringify([paidEvent({ id: "x-1" }), paidEvent({ id: "x-2", orderId: 5 })]),
     });
     expect(bad.statusCode).toBe(400);
-    const ok = await gw.app.inject({ method: "POST", url: "/v1/events", headers: bearer(TOKENS.s1), payload: JSON.stringify(paidEvent({ id: "after" })) });
+    const ok = await gw.app.inject({
+      method: "POST",
+      url: "/v1/events",
+      headers: bearer(TOKENS.s1),
+      payload: JSON.stringify(paidEvent({ id: "after" })),
+    });
     expect(ok.statusCode).toBe(202);
     await reader.atLeast(3);
     expect(reader.records.map((r) => JSON.parse(r.value).id)).not.toContain("x-1");

@@ -37,72 +37,79 @@ describe("gateway with Kafka down (issue 9 item 11)", () => {
     await broker?.stop();
   }, 120_000);
 
-  it("answers 503 with Retry-After within the produce timeout while the broker is stopped, and 202 once it is back", { timeout: 420_000 }, async () => {
-    broker = await startOwnBroker();
-    const port = Number(broker.brokers[0]!.split(":")[1]);
-    const prefix = `${uniqueName("gw-down")}.`;
-    svc = await startGatewayService({
-      brokers: broker.brokers,
-      redisUrl: testInfra().redisUrl,
-      topicPrefix: prefix,
-      keyPrefix: uniqueName("sg-down"),
-      eventsPartitions: 1,
-      port: 0,
-      opsPort: 0,
-      produceTimeoutMs: PRODUCE_TIMEOUT_MS,
-      config: { apiTokens: [{ token: TOKENS.s1, shops: ["kuaishou:s1"] }], platforms: {}, shops: {} },
-      logger: createLogger({ name: "gateway-down-test", level: "silent" }),
-      registry: new Registry(),
-    });
-    const post = async (id: string) => {
-      const started = Date.now();
-      const res = await fetch(`http://127.0.0.1:${svc!.port}/v1/events`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${TOKENS.s1}`, "content-type": "application/json" },
-        body: JSON.stringify(paidEvent({ id, orderId: id })),
+  it(
+    "answers 503 with Retry-After within the produce timeout while the broker is stopped, and 202 once it is back",
+    { timeout: 420_000 },
+    async () => {
+      broker = await startOwnBroker();
+      const port = Number(broker.brokers[0]!.split(":")[1]);
+      const prefix = `${uniqueName("gw-down")}.`;
+      svc = await startGatewayService({
+        brokers: broker.brokers,
+        redisUrl: testInfra().redisUrl,
+        topicPrefix: prefix,
+        keyPrefix: uniqueName("sg-down"),
+        eventsPartitions: 1,
+        port: 0,
+        opsPort: 0,
+        produceTimeoutMs: PRODUCE_TIMEOUT_MS,
+        config: { apiTokens: [{ token: TOKENS.s1, shops: ["kuaishou:s1"] }], platforms: {}, shops: {} },
+        logger: createLogger({ name: "gateway-down-test", level: "silent" }),
+        registry: new Registry(),
       });
-      return { status: res.status, retryAfter: res.headers.get("retry-after"), body: await res.text(), ms: Date.now() - started };
-    };
+      const post = async (id: string) => {
+        const started = Date.now();
+        const res = await fetch(`http://127.0.0.1:${svc!.port}/v1/events`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${TOKENS.s1}`, "content-type": "application/json" },
+          body: JSON.stringify(paidEvent({ id, orderId: id })),
+        });
+        return { status: res.status, retryAfter: res.headers.get("retry-after"), body: await res.text(), ms: Date.now() - started };
+      };
 
-    const before = await post("before");
-    expect(before.status).toBe(202);
+      const before = await post("before");
+      expect(before.status).toBe(202);
 
-    await broker.stop();
-    const down: Array<Awaited<ReturnType<typeof post>>> = [];
-    for (let i = 0; i < 3; i++) down.push(await post(`down-${i}`));
-    for (const r of down) {
-      expect(r.status, r.body).toBe(503);
-      expect(Number(r.retryAfter)).toBeGreaterThan(0);
-      expect(JSON.parse(r.body).error).toBe("unavailable");
-      expect(r.ms).toBeLessThan(ANSWER_BOUND_MS);
-    }
+      await broker.stop();
+      const down: Array<Awaited<ReturnType<typeof post>>> = [];
+      for (let i = 0; i < 3; i++) down.push(await post(`down-${i}`));
+      for (const r of down) {
+        expect(r.status, r.body).toBe(503);
+        expect(Number(r.retryAfter)).toBeGreaterThan(0);
+        expect(JSON.parse(r.body).error).toBe("unavailable");
+        expect(r.ms).toBeLessThan(ANSWER_BOUND_MS);
+      }
 
-    broker = await startOwnBroker(port);
-    const accepted = ["before"];
-    // kafkajs reconnects on its own; until it has, answers are still 503 (never a 202 without the ack).
-    let n = 0;
-    await pollUntil(
-      async () => {
-        const id = `after-${n++}`;
-        const r = await post(id);
-        expect([202, 503]).toContain(r.status);
-        if (r.status === 202) accepted.push(id);
-        return r.status === 202;
-      },
-      { timeoutMs: 120_000, intervalMs: 500, message: "202 again after the broker restarted" },
-    );
+      broker = await startOwnBroker(port);
+      const accepted = ["before"];
+      // kafkajs reconnects on its own; until it has, answers are still 503 (never a 202 without the ack).
+      let n = 0;
+      await pollUntil(
+        async () => {
+          const id = `after-${n++}`;
+          const r = await post(id);
+          expect([202, 503]).toContain(r.status);
+          if (r.status === 202) accepted.push(id);
+          return r.status === 202;
+        },
+        { timeoutMs: 120_000, intervalMs: 500, message: "202 again after the broker restarted" },
+      );
 
-    // Every event answered 202 is in the topic (acknowledged means stored).
-    const kafka = createKafka({ brokers: broker.brokers, clientId: uniqueName("gw-down-reader"), logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: uniqueName("gw-down-reader"), maxWaitTimeInMs: 200 });
-    const seen = new Set<string>();
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics: [topicNames(prefix).events], fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.add(JSON.parse(message.value!.toString()).id) });
-      await pollUntil(() => accepted.every((id) => seen.has(id)), { timeoutMs: 60_000, message: `all of ${accepted.join(", ")} in the topic` });
-    } finally {
-      await consumer.disconnect();
-    }
-  });
+      // Every event answered 202 is in the topic (acknowledged means stored).
+      const kafka = createKafka({ brokers: broker.brokers, clientId: uniqueName("gw-down-reader"), logLevel: logLevel.NOTHING });
+      const consumer = kafka.consumer({ groupId: uniqueName("gw-down-reader"), maxWaitTimeInMs: 200 });
+      const seen = new Set<string>();
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics: [topicNames(prefix).events], fromBeginning: true });
+        await consumer.run({ eachMessage: async ({ message }) => void seen.add(JSON.parse(message.value!.toString()).id) });
+        await pollUntil(() => accepted.every((id) => seen.has(id)), {
+          timeoutMs: 60_000,
+          message: `all of ${accepted.join(", ")} in the topic`,
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+    },
+  );
 });

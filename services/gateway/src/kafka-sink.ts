@@ -33,7 +33,11 @@ export const DEFAULT_PRODUCE_TIMEOUT_MS = 5_000;
  * `acks: -1` is repeated here so a plain kafkajs producer behaves the same. `send` resolves only when every
  * in-sync replica has the records, and rejects (kafkajs retries first) otherwise.
  */
-export function createKafkaEventSink(producer: Producer, topics: Pick<Topics, "events" | "dlq">, options: KafkaSinkOptions = {}): EventSink {
+export function createKafkaEventSink(
+  producer: Producer,
+  topics: Pick<Topics, "events" | "dlq">,
+  options: KafkaSinkOptions = {},
+): EventSink {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PRODUCE_TIMEOUT_MS;
   const onLate = options.onLateFailure ?? (() => undefined);
   return {
@@ -41,13 +45,17 @@ export function createKafkaEventSink(producer: Producer, topics: Pick<Topics, "e
       if (events.length === 0) return;
       const end = options.produceSeconds?.startTimer();
       try {
-        await within(timeoutMs, producer.send({
-          topic: topics.events,
-          acks: -1,
-          timeout: timeoutMs,
-          // Keyed by platform:shopId so one shop's events stay in order on one partition (architecture.md).
-          messages: events.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
-        }), onLate);
+        await within(
+          timeoutMs,
+          producer.send({
+            topic: topics.events,
+            acks: -1,
+            timeout: timeoutMs,
+            // Keyed by platform:shopId so one shop's events stay in order on one partition (architecture.md).
+            messages: events.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
+          }),
+          onLate,
+        );
         end?.({ outcome: "ok" });
       } catch (err) {
         end?.({ outcome: "error" });
@@ -56,17 +64,21 @@ export function createKafkaEventSink(producer: Producer, topics: Pick<Topics, "e
     },
     async deadLetter(records) {
       if (records.length === 0) return;
-      await within(timeoutMs, producer.send({
-        topic: topics.dlq,
-        acks: -1,
-        timeout: timeoutMs,
-        messages: records.map((r) => ({
-          key: r.source,
-          // `reason` names the fields, as in the processor's dead letters.
-          value: JSON.stringify({ stage: "gateway", ...r, reason: `${r.reason}: ${formatProblems(r.problems)}` }),
-          headers: { reason: r.reason, source: r.source },
-        })),
-      }), onLate);
+      await within(
+        timeoutMs,
+        producer.send({
+          topic: topics.dlq,
+          acks: -1,
+          timeout: timeoutMs,
+          messages: records.map((r) => ({
+            key: r.source,
+            // `reason` names the fields, as in the processor's dead letters.
+            value: JSON.stringify({ stage: "gateway", ...r, reason: `${r.reason}: ${formatProblems(r.problems)}` }),
+            headers: { reason: r.reason, source: r.source },
+          })),
+        }),
+        onLate,
+      );
     },
   };
 }

@@ -36,7 +36,10 @@ const svc = await startGatewayService({
   sourceRate: { ratePerSec: env.GATEWAY_SOURCE_RATE, burst: env.GATEWAY_SOURCE_BURST },
   trustProxy: env.GATEWAY_TRUST_PROXY,
 });
-log.info({ port: svc.port, opsPort: svc.opsPort, brokers: infra.brokers, pdd: svc.pdd !== undefined }, `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`);
+log.info(
+  { port: svc.port, opsPort: svc.opsPort, brokers: infra.brokers, pdd: svc.pdd !== undefined },
+  `gateway listening on http://${env.GATEWAY_HOST}:${svc.port}`,
+);
 log.info(`ops (/metrics /livez /readyz) on http://${env.GATEWAY_OPS_HOST}:${svc.opsPort}`);
 
 stopOnSignals(log, "stopping: no new requests; finishing those in flight", () => svc.stop());

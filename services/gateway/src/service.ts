@@ -23,7 +23,14 @@ export function toGatewayConfig(config: Pick<ScoreguardConfig, "apiTokens" | "pl
     apiTokens: config.apiTokens,
     platforms: {
       ...(p.douyin === undefined ? {} : { douyin: p.douyin }),
-      ...(p.kuaishou === undefined ? {} : { kuaishou: { messageSecret: p.kuaishou.messageSecret, ...(p.kuaishou.appKey === undefined ? {} : { appKey: p.kuaishou.appKey }) } }),
+      ...(p.kuaishou === undefined
+        ? {}
+        : {
+            kuaishou: {
+              messageSecret: p.kuaishou.messageSecret,
+              ...(p.kuaishou.appKey === undefined ? {} : { appKey: p.kuaishou.appKey }),
+            },
+          }),
       ...(p.pdd === undefined ? {} : { pdd: p.pdd }),
       // 快递100 pushes are signed only when the subscription gave a salt; without one the webhook stays off.
       ...(p.kuaidi100?.salt === undefined ? {} : { kuaidi100: { salt: p.kuaidi100.salt } }),
@@ -97,13 +104,17 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     produceSeconds: metrics.produceSeconds,
     ...(o.produceTimeoutMs === undefined ? {} : { timeoutMs: o.produceTimeoutMs }),
     // Only the error's name: kafkajs errors can carry broker addresses, which are not secrets but are noise here.
-    onLateFailure: (err) => log.warn({ error: err instanceof Error ? err.name : typeof err }, "a produce already answered 503 by its timeout failed later"),
+    onLateFailure: (err) =>
+      log.warn({ error: err instanceof Error ? err.name : typeof err }, "a produce already answered 503 by its timeout failed later"),
   });
   // Ready when it can take and store requests. The Pinduoduo link is not part of it (an outage there must not
   // take the HTTP intake out of rotation); it shows in sg_gateway_pdd_connected instead.
   const ready = async (): Promise<boolean> => producerUp && redis.status === "ready" && ((await o.extraReady?.()) ?? true);
   // The gateway's own health on its own: the all-in-one's extraReady is the other services', reported by them.
-  registerServiceHealth(o.registry, "gateway", { ready: async () => producerUp && redis.status === "ready", redis: () => redis.status === "ready" });
+  registerServiceHealth(o.registry, "gateway", {
+    ready: async () => producerUp && redis.status === "ready",
+    redis: () => redis.status === "ready",
+  });
   const pddCreds = config.platforms.pdd;
   const pdd =
     pddCreds === undefined

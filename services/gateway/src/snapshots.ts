@@ -14,7 +14,8 @@ export function createProjectionReader(redis: Redis, keyPrefix: string): Snapsho
       if (json === null) return null;
       const parsed = StoredSnapshot.safeParse(JSON.parse(json));
       // A snapshot that does not parse was written by an incompatible processor: say so rather than serve it.
-      if (!parsed.success) throw new Error(`the stored snapshot of ${platform}:${shopId} does not match the contract`, { cause: parsed.error });
+      if (!parsed.success)
+        throw new Error(`the stored snapshot of ${platform}:${shopId} does not match the contract`, { cause: parsed.error });
       return parsed.data;
     },
   };

@@ -7,7 +7,16 @@ import { chromium, type BrowserContext } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export interface TestBrowser {
   context: BrowserContext;
@@ -17,7 +26,14 @@ export interface TestBrowser {
 export async function launchBrowser(viewport = { width: 1600, height: 1000 }): Promise<TestBrowser> {
   // Playwright takes the profile directory as launchPersistentContext's argument, not as --user-data-dir.
   const profile = mkdtempSync(join(tmpdir(), "sg-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: ARGS, viewport, locale: "zh-CN", timeout: 60_000 });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ARGS,
+    viewport,
+    locale: "zh-CN",
+    timeout: 60_000,
+  });
   return {
     context,
     async close() {

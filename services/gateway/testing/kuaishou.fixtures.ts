@@ -28,12 +28,16 @@ export function envelope(event: string, info: string, over: Record<string, unkno
 /** `info` with the order id as a bare JSON number beyond 2^53. */
 export function orderInfo(over: Record<string, number> = {}): string {
   const fields = { sellerId: 2161524184, status: 30, updateTime: 1795392005000, ...over };
-  return `{"oid":${BIG_OID},${Object.entries(fields).map(([k, v]) => `"${k}":${v}`).join(",")}}`;
+  return `{"oid":${BIG_OID},${Object.entries(fields)
+    .map(([k, v]) => `"${k}":${v}`)
+    .join(",")}}`;
 }
 
 export function refundInfo(over: Record<string, number> = {}): string {
   const fields = { handlingWay: 10, specialRefundType: 0, status: 10, createTime: 1795395600000, ...over };
-  return `{"orderId":${BIG_OID},"refundId":8800000000000000001,${Object.entries(fields).map(([k, v]) => `"${k}":${v}`).join(",")}}`;
+  return `{"orderId":${BIG_OID},"refundId":8800000000000000001,${Object.entries(fields)
+    .map(([k, v]) => `"${k}":${v}`)
+    .join(",")}}`;
 }
 
 export function encrypted(plaintext: string): string {

@@ -20,4 +20,12 @@ export function command(
 export const tradeContent = (tid = "231123-038440825871540") => JSON.stringify({ mall_id: Number(MALL_ID), tid });
 
 export const refundContent = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ mall_id: Number(MALL_ID), tid: "231123-038440825871540", refund_id: 12345678901, bill_type: 2, refund_fee: 990, operation: 1, ...over });
+  JSON.stringify({
+    mall_id: Number(MALL_ID),
+    tid: "231123-038440825871540",
+    refund_id: 12345678901,
+    bill_type: 2,
+    refund_fee: 990,
+    operation: 1,
+    ...over,
+  });

@@ -9,6 +9,8 @@ describe("notifier Env", () => {
   });
 
   it("names every bad variable", () => {
-    expect(() => loadEnv({ NOTIFIER_PORT: "99999", GRAFANA_URL: "ftp://x" })).toThrow(/NOTIFIER_PORT[\s\S]*GRAFANA_URL|GRAFANA_URL[\s\S]*NOTIFIER_PORT/);
+    expect(() => loadEnv({ NOTIFIER_PORT: "99999", GRAFANA_URL: "ftp://x" })).toThrow(
+      /NOTIFIER_PORT[\s\S]*GRAFANA_URL|GRAFANA_URL[\s\S]*NOTIFIER_PORT/,
+    );
   });
 });

@@ -3,7 +3,16 @@ import type { Logger } from "@sg/logger";
 import type { Redis } from "@sg/redis";
 import type { Keys } from "./keys.js";
 import type { NotifierMetrics } from "./metrics.js";
-import { applyRecord, evaluateGroup, forgetAlert, newGroup, type AlertEntry, type GroupRoute, type GroupState, type Mute } from "./model/group.js";
+import {
+  applyRecord,
+  evaluateGroup,
+  forgetAlert,
+  newGroup,
+  type AlertEntry,
+  type GroupRoute,
+  type GroupState,
+  type Mute,
+} from "./model/group.js";
 import { inhibitedBy } from "./model/inhibition.js";
 import { quietUntil } from "./model/quiet-hours.js";
 import { groupKeyOf, groupsFor, type RouteSpec } from "./model/routing.js";
@@ -99,7 +108,11 @@ export function createGroupEngine(d: GroupEngineDeps) {
   function muteFor(spec: RouteSpec, ctx: TickContext, shopRecs: (e: AlertEntry) => Map<string, AlertRecord> | undefined) {
     return (e: AlertEntry): Mute | null => {
       const r = e.record;
-      const silence = silencedBy(ctx.silences, { platform: r.platform, shop: r.shopId, metric: r.metric, severity: r.severity, kind: r.kind }, ctx.now);
+      const silence = silencedBy(
+        ctx.silences,
+        { platform: r.platform, shop: r.shopId, metric: r.metric, severity: r.severity, kind: r.kind },
+        ctx.now,
+      );
       // A silence can be removed early, so look again within recheckMs even if it ends later.
       if (silence) return { reason: "silenced", until: Math.min(Date.parse(silence.endsAt), ctx.now + d.recheckMs) };
       const recs = shopRecs(e);
@@ -140,7 +153,13 @@ export function createGroupEngine(d: GroupEngineDeps) {
       if (notification) {
         d.metrics.notifications.inc({ status: notification.status });
         d.logger.info(
-          { group: id, notification: notification.id, status: notification.status, alerts: notification.alerts.length, receivers: target.route.receivers.length },
+          {
+            group: id,
+            notification: notification.id,
+            status: notification.status,
+            alerts: notification.alerts.length,
+            receivers: target.route.receivers.length,
+          },
           "group flushed",
         );
       }

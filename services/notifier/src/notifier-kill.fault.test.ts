@@ -21,19 +21,29 @@ describe("notifier SIGKILL mid-group", () => {
     const hook = await startWebhookReceiver();
     const dir = mkdtempSync(join(tmpdir(), "sg-nkill-"));
     const configPath = join(dir, "scoreguard.yaml");
-    writeFileSync(configPath, [
-      "receivers:",
-      `  hook: { type: webhook, url: "${hook.url}" }`,
-      "routes:",
-      "  - match: { shop: [nk] }",
-      "    receivers: [hook]",
-      "    groupWait: 10s",
-      "    groupInterval: 2s",
-      "",
-    ].join("\n"));
+    writeFileSync(
+      configPath,
+      [
+        "receivers:",
+        `  hook: { type: webhook, url: "${hook.url}" }`,
+        "routes:",
+        "  - match: { shop: [nk] }",
+        "    receivers: [hook]",
+        "    groupWait: 10s",
+        "    groupInterval: 2s",
+        "",
+      ].join("\n"),
+    );
     const env = {
-      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, SCOREGUARD_CONFIG: configPath, TOPIC_PREFIX: h.topicPrefix,
-      KEY_PREFIX: h.keyPrefix, NOTIFIER_GROUP: `${h.keyPrefix}-group`, NOTIFIER_PORT: "0", NOTIFIER_TICK_MS: "100", LOG_LEVEL: "warn",
+      KAFKA_BROKERS: brokers.join(","),
+      REDIS_URL: redisUrl,
+      SCOREGUARD_CONFIG: configPath,
+      TOPIC_PREFIX: h.topicPrefix,
+      KEY_PREFIX: h.keyPrefix,
+      NOTIFIER_GROUP: `${h.keyPrefix}-group`,
+      NOTIFIER_PORT: "0",
+      NOTIFIER_TICK_MS: "100",
+      LOG_LEVEL: "warn",
     };
     let svc: ServiceProcess = startService("services/notifier/src/main.ts", env);
     let crashes = 0;
@@ -57,12 +67,23 @@ describe("notifier SIGKILL mid-group", () => {
       await h.publish([c]);
       svc = startService("services/notifier/src/main.ts", env);
       const body = await pollUntil(() => hook.bodies[0], { timeoutMs: 90_000, message: "the group was sent after the restart" });
-      expect(body.alerts.map((x) => x.labels.metric).sort()).toEqual(["human_good_review_rate", "human_reply_3min_rate", "pickup_24h_rate"]);
+      expect(body.alerts.map((x) => x.labels.metric).sort()).toEqual([
+        "human_good_review_rate",
+        "human_reply_3min_rate",
+        "pickup_24h_rate",
+      ]);
       await new Promise((r) => setTimeout(r, 3_000));
       expect(hook.bodies).toHaveLength(1);
       if (svc.exitedOnItsOwn) crashes++;
       expect(crashes).toBe(0);
-      recordFaults("notifier-sigkill", { faultsInjected: 1, eventsAcknowledged: 0, eventsApplied: 0, alertsExpected: 3, alertsDelivered: body.alerts.length, crashes });
+      recordFaults("notifier-sigkill", {
+        faultsInjected: 1,
+        eventsAcknowledged: 0,
+        eventsApplied: 0,
+        alertsExpected: 3,
+        alertsDelivered: body.alerts.length,
+        crashes,
+      });
     } finally {
       await svc.kill("SIGTERM");
       await hook.close();

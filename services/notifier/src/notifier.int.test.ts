@@ -77,7 +77,10 @@ describe("notifier, end to end", () => {
   it("delivers a critical breach to two robots, each correctly signed", async () => {
     const sentAt = Date.now();
     await h.publish([alert({ shopId: "crit", value: 0.62, headroom: -2 })]);
-    await pollUntil(() => ding.messages.length >= 1 && feishu.messages.length >= 1, { timeoutMs: 20_000, message: "both robots got the alert" });
+    await pollUntil(() => ding.messages.length >= 1 && feishu.messages.length >= 1, {
+      timeoutMs: 20_000,
+      message: "both robots got the alert",
+    });
     const elapsed = Date.now() - sentAt;
     expect(elapsed).toBeGreaterThanOrEqual(1_000); // group_wait
     expect(ding.answers).toEqual([0]);
@@ -98,17 +101,34 @@ describe("notifier, end to end", () => {
 
   it("mutes a warning of the same shop and metric while a critical fires (inhibition)", async () => {
     await h.publish([
-      alert({ shopId: "inh", kind: "at_risk", severity: "warning", dueCount: 3, soonestDeadline: "2026-11-20T14:02:10+08:00", projectedValue: 0.6 }),
+      alert({
+        shopId: "inh",
+        kind: "at_risk",
+        severity: "warning",
+        dueCount: 3,
+        soonestDeadline: "2026-11-20T14:02:10+08:00",
+        projectedValue: 0.6,
+      }),
       alert({ shopId: "inh", kind: "threshold", severity: "critical" }),
     ]);
-    const body = await pollUntil(() => hook.bodies.find((b) => b.groupLabels.shop === "kuaishou:inh"), { timeoutMs: 20_000, message: "hook got shop inh" });
+    const body = await pollUntil(() => hook.bodies.find((b) => b.groupLabels.shop === "kuaishou:inh"), {
+      timeoutMs: 20_000,
+      message: "hook got shop inh",
+    });
     expect(body.alerts.map((a) => `${a.labels.kind}/${a.labels.severity}`)).toEqual(["threshold/critical"]);
   });
 
   it("holds a silenced alert while an unsilenced one goes through", async () => {
-    await notifier.silences.create({ matchers: [{ name: "shop", value: "kuaishou:sil" }], endsAt: Date.now() + 3600_000, createdBy: "test" });
+    await notifier.silences.create({
+      matchers: [{ name: "shop", value: "kuaishou:sil" }],
+      endsAt: Date.now() + 3600_000,
+      createdBy: "test",
+    });
     await h.publish([alert({ shopId: "sil" }), alert({ shopId: "silctl" })]);
-    await pollUntil(() => hook.bodies.some((b) => b.groupLabels.shop === "kuaishou:silctl"), { timeoutMs: 20_000, message: "control shop delivered" });
+    await pollUntil(() => hook.bodies.some((b) => b.groupLabels.shop === "kuaishou:silctl"), {
+      timeoutMs: 20_000,
+      message: "control shop delivered",
+    });
     // Both were in the same batch and group timings; give the silenced one a further group_wait and more.
     await new Promise((r) => setTimeout(r, 2_000));
     expect(hook.bodies.filter((b) => b.groupLabels.shop === "kuaishou:sil")).toEqual([]);
@@ -117,7 +137,10 @@ describe("notifier, end to end", () => {
   it("sends resolved only after the firing went out and the condition stayed clear for resolve_after", async () => {
     const firing = alert({ shopId: "res" });
     await h.publish([firing]);
-    await pollUntil(() => hook.bodies.some((b) => b.groupLabels.shop === "kuaishou:res"), { timeoutMs: 20_000, message: "firing delivered" });
+    await pollUntil(() => hook.bodies.some((b) => b.groupLabels.shop === "kuaishou:res"), {
+      timeoutMs: 20_000,
+      message: "firing delivered",
+    });
     const resolvedAt = Date.now();
     await h.publish([alert({ shopId: "res", status: "resolved", seq: firing.seq + 1, value: 0.75 })]);
     const resolved = await pollUntil(() => hook.bodies.find((b) => b.groupLabels.shop === "kuaishou:res" && b.status === "resolved"), {

@@ -133,7 +133,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   // delivery shows as an increase: rate() and increase() cannot see a series' first value (rules.yml
   // "deliveries failing", the pipeline dashboard's delivery panels).
   for (const w of workers) {
-    for (const result of ["sent", "permanent", "too_large", "retry_exhausted"]) metrics.notificationDeliveries.inc({ channel: w.channel, result }, 0);
+    for (const result of ["sent", "permanent", "too_large", "retry_exhausted"])
+      metrics.notificationDeliveries.inc({ channel: w.channel, result }, 0);
     metrics.deliverySeconds.zero({ channel: w.channel });
   }
 
@@ -256,4 +257,3 @@ function parseRecord(value: Buffer | null): AlertRecord | null {
   const r = AlertRecord.safeParse(json);
   return r.success ? r.data : null;
 }
-

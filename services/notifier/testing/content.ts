@@ -9,7 +9,11 @@ import type { Mentions, MessageContent } from "../src/channels/channel.js";
 /** Sample content for the channels' unit tests. */
 export const GRAFANA = "http://grafana.local:3000";
 
-export function notification(records: AlertRecord[] = [record()], mentions: Partial<Mentions> = {}, id = "r0|shop=kuaishou%3As1#1"): Notification {
+export function notification(
+  records: AlertRecord[] = [record()],
+  mentions: Partial<Mentions> = {},
+  id = "r0|shop=kuaishou%3As1#1",
+): Notification {
   return {
     id,
     groupId: "r0|shop=kuaishou%3As1",
@@ -36,9 +40,7 @@ export function content(records?: AlertRecord[], mentions?: Partial<Mentions>, l
 
 /** `n` alerts of different metrics and shops, merged as a burst summary. */
 export function burst(n: number): MessageContent {
-  const ns = Array.from({ length: n }, (_, i) =>
-    notification([record({ shopId: `s${i}`, seq: i + 1 })], {}, `r0|shop=kuaishou%3As${i}#1`),
-  );
+  const ns = Array.from({ length: n }, (_, i) => notification([record({ shopId: `s${i}`, seq: i + 1 })], {}, `r0|shop=kuaishou%3As${i}#1`));
   return composeSummary(ns, { templates: loadTemplates("zh-CN"), grafanaUrl: GRAFANA });
 }
 

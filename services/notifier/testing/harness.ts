@@ -14,7 +14,12 @@ export class LogCapture {
   readonly lines: string[] = [];
   readonly stream = new Writable({
     write: (chunk: Buffer, _enc, done) => {
-      this.lines.push(...chunk.toString("utf8").split("\n").filter((l) => l !== ""));
+      this.lines.push(
+        ...chunk
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l !== ""),
+      );
       done();
     },
   });

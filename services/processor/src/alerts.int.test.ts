@@ -24,7 +24,8 @@ describe("metric alerts on sg.alerts", () => {
       ({ id, type, platform: "kuaishou", shopId: "a1", at, consumerId: "u", ...extra }) as unknown as CanonicalEvent;
     const producer = createProducer(kafka);
     await producer.connect();
-    const send = (xs: CanonicalEvent[]) => producer.send({ topic: topics.events, messages: xs.map((e) => ({ key: "kuaishou:a1", value: JSON.stringify(e) })) });
+    const send = (xs: CanonicalEvent[]) =>
+      producer.send({ topic: topics.events, messages: xs.map((e) => ({ key: "kuaishou:a1", value: JSON.stringify(e) })) });
 
     let clock = Date.parse("2026-03-02T10:00:30+08:00");
     const records: AlertRecord[] = [];
@@ -32,7 +33,18 @@ describe("metric alerts on sg.alerts", () => {
     await reader.connect();
     await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
     await reader.run({ eachMessage: async ({ message }) => void records.push(AlertRecord.parse(JSON.parse(message.value!.toString()))) });
-    const opts = { kafka, redis, topics, keyPrefix: run, groupId: run, clock: () => clock, config: {}, log: silentLog, evalIntervalMs: 50, tickMs: 50 };
+    const opts = {
+      kafka,
+      redis,
+      topics,
+      keyPrefix: run,
+      groupId: run,
+      clock: () => clock,
+      config: {},
+      log: silentLog,
+      evalIntervalMs: 50,
+      tickMs: 50,
+    };
 
     let p = createProcessor(opts);
     try {
@@ -52,20 +64,28 @@ describe("metric alerts on sg.alerts", () => {
       clock = Date.parse("2026-03-02T10:05:00+08:00");
       p = createProcessor(opts);
       await p.start();
-      const firing = await pollUntil(() => records.find((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "firing"), { timeoutMs: 30_000, message: "threshold alert firing" });
+      const firing = await pollUntil(
+        () => records.find((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "firing"),
+        { timeoutMs: 30_000, message: "threshold alert firing" },
+      );
       expect(firing).toMatchObject({ platform: "kuaishou", shopId: "a1", severity: "critical", value: 0, threshold: 0.7 });
       // seq is the evaluation clock (issue 9: never reused, even after Redis lost the stored states).
       expect(firing.seq).toBe(clock);
 
       // A late reply, timestamped inside the 3 minutes, arrives now: the miss is corrected.
       await send([ev("r", "chat.message", "2026-03-02T10:02:00+08:00", { sender: "agent" })]);
-      const resolved = await pollUntil(() => records.find((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "resolved"), { timeoutMs: 30_000, message: "alert resolved" });
+      const resolved = await pollUntil(
+        () => records.find((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "resolved"),
+        { timeoutMs: 30_000, message: "alert resolved" },
+      );
       expect(resolved).toMatchObject({ value: 1, seq: firing.seq + 1 });
       // Re-sending the same events changes nothing: no third record.
       await send([ev("r", "chat.message", "2026-03-02T10:02:00+08:00", { sender: "agent" })]);
       await p.flush();
       expect(records.filter((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold")).toHaveLength(2);
-      await holdsFor(() => records.filter((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold").length === 2, { message: "exactly two threshold records" });
+      await holdsFor(() => records.filter((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold").length === 2, {
+        message: "exactly two threshold records",
+      });
     } finally {
       await p.stop();
       await reader.disconnect();

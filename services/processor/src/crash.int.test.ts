@@ -47,8 +47,13 @@ describe("crash and restart", () => {
     const send = (xs: CanonicalEvent[]) =>
       producer.send({ topic: topics.events, messages: xs.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })) });
     const env = {
-      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run,
-      PROCESSOR_GROUP: run, PROCESSOR_PORT: "0", EVENTS_PARTITIONS: "4",
+      KAFKA_BROKERS: brokers.join(","),
+      REDIS_URL: redisUrl,
+      TOPIC_PREFIX: `${run}.`,
+      KEY_PREFIX: run,
+      PROCESSOR_GROUP: run,
+      PROCESSOR_PORT: "0",
+      EVENTS_PARTITIONS: "4",
     };
     const redis = createRedis(redisUrl);
     const shops = [...new Set(events.map((e) => shopKey(e)))];

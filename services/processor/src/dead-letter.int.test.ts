@@ -18,7 +18,8 @@ describe("dead letters", () => {
     const redis = createRedis(redisUrl);
     await ensurePipelineTopics(kafka, topics, 2);
     const now = Date.parse("2026-03-02T12:00:00+08:00");
-    const paid = (id: string, orderId: string, at: string) => JSON.stringify({ id, type: "order.paid", platform: "douyin", shopId: "s", at, orderId });
+    const paid = (id: string, orderId: string, at: string) =>
+      JSON.stringify({ id, type: "order.paid", platform: "douyin", shopId: "s", at, orderId });
     const producer = createProducer(kafka);
     await producer.connect();
     await producer.send({
@@ -26,21 +27,36 @@ describe("dead letters", () => {
       messages: [
         { key: "douyin:s", value: paid("a", "A", "2026-03-02T09:00:00+08:00") },
         { key: "douyin:s", value: "{not json" },
-        { key: "douyin:s", value: JSON.stringify({ id: "b", type: "order.paid", platform: "douyin", shopId: "s", at: "2026-03-02T09:00:00+08:00" }) },
+        {
+          key: "douyin:s",
+          value: JSON.stringify({ id: "b", type: "order.paid", platform: "douyin", shopId: "s", at: "2026-03-02T09:00:00+08:00" }),
+        },
         { key: "douyin:s", value: paid("c", "C", "2025-11-01T09:00:00+08:00") },
         { key: "douyin:s", value: paid("d", "D", "2026-03-02T12:06:00+08:00") },
         { key: "douyin:s", value: JSON.stringify({ id: "e", type: "order.exploded", platform: "douyin", shopId: "s", at: now }) },
         { key: "douyin:s", value: paid("f", "F", "2026-03-02T10:00:00+08:00") },
       ],
     });
-    const p = createProcessor({ kafka, redis, topics, keyPrefix: run, groupId: run, clock: () => now, config: {}, log: silentLog, tickMs: 0 });
+    const p = createProcessor({
+      kafka,
+      redis,
+      topics,
+      keyPrefix: run,
+      groupId: run,
+      clock: () => now,
+      config: {},
+      log: silentLog,
+      tickMs: 0,
+    });
     const dead: { reason: string }[] = [];
     const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
     try {
       await p.start();
       await consumer.connect();
       await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as { reason: string }) });
+      await consumer.run({
+        eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as { reason: string }),
+      });
       await pollUntil(() => dead.length === 5, { timeoutMs: 30_000, message: "5 dead letters" });
       const reasons = dead.map((d) => d.reason).join("\n");
       expect(reasons).toContain("malformed JSON");

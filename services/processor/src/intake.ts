@@ -1,9 +1,7 @@
 import { formatProblems, futureTimeReason, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
 import { EXPIRED_AFTER_MS } from "./engine/incremental/delta.js";
 
-export type Intake =
-  | { ok: true; event: CanonicalEvent; atMs: number; json: string }
-  | { ok: false; reason: string };
+export type Intake = { ok: true; event: CanonicalEvent; atMs: number; json: string } | { ok: false; reason: string };
 
 /**
  * Decides what one record of `sg.events` is: a valid canonical event that can still count, or a dead letter with

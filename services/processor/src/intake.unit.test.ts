@@ -21,7 +21,10 @@ describe("intake", () => {
   });
   it("applies old events (retention is by entity), and refuses expired ones or ones more than 5 minutes ahead", () => {
     expect(intake(buf({ ...ok, at: "2026-01-01T00:00:00+08:00" }), now)).toMatchObject({ ok: true });
-    expect(intake(buf({ ...ok, at: "2025-11-01T00:00:00+08:00" }), now)).toMatchObject({ ok: false, reason: expect.stringContaining("expired") });
+    expect(intake(buf({ ...ok, at: "2025-11-01T00:00:00+08:00" }), now)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("expired"),
+    });
     expect(intake(buf({ ...ok, at: "2026-03-02T12:05:01+08:00" }), now)).toMatchObject({ ok: false });
     expect(intake(buf({ ...ok, at: "2026-03-02T12:05:00+08:00" }), now)).toMatchObject({ ok: true });
   });

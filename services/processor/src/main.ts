@@ -14,9 +14,18 @@ const registry = createRegistry();
 installProcessGuards({ registry, log });
 const config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
 const svc = await startProcessorService({
-  brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX,
-  groupId: env.PROCESSOR_GROUP, eventsPartitions: env.EVENTS_PARTITIONS, evalIntervalMs: env.EVAL_INTERVAL_MS,
-  exportShopLimit: env.EXPORT_SHOP_LIMIT, pauseBeforeEvalMs: env.SG_TEST_PAUSE_BEFORE_EVAL_MS, config, log, registry,
+  brokers: infra.brokers,
+  redisUrl: infra.redisUrl,
+  topicPrefix: env.TOPIC_PREFIX,
+  keyPrefix: env.KEY_PREFIX,
+  groupId: env.PROCESSOR_GROUP,
+  eventsPartitions: env.EVENTS_PARTITIONS,
+  evalIntervalMs: env.EVAL_INTERVAL_MS,
+  exportShopLimit: env.EXPORT_SHOP_LIMIT,
+  pauseBeforeEvalMs: env.SG_TEST_PAUSE_BEFORE_EVAL_MS,
+  config,
+  log,
+  registry,
 });
 const ops = await startOpsServer({ port: env.PROCESSOR_PORT, registry, ready: svc.ready });
 log.info({ port: ops.port, brokers: infra.brokers }, `processor running; ops on http://127.0.0.1:${ops.port}/metrics`);

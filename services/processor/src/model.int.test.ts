@@ -31,9 +31,18 @@ interface Coverage {
   /** An evaluation whose value a late fact (one that happened before it, arriving after it) changed. */
   corrected: boolean;
 }
-const NOT_RATIOS = new Set(["delivery_hours", "aftersale_awaiting_hours", "avg_response_seconds", "stalled_shipments", "overdue_refund_count", "jd_service_score"]);
+const NOT_RATIOS = new Set([
+  "delivery_hours",
+  "aftersale_awaiting_hours",
+  "avg_response_seconds",
+  "stalled_shipments",
+  "overdue_refund_count",
+  "jd_service_score",
+]);
 const coverage = new Map<string, Coverage>();
-for (const p of PLATFORMS) for (const m of Object.keys(packFor(p).metrics)) coverage.set(`${p}/${m}`, { data: false, mixed: false, values: new Set(), sides: new Set(), corrected: false });
+for (const p of PLATFORMS)
+  for (const m of Object.keys(packFor(p).metrics))
+    coverage.set(`${p}/${m}`, { data: false, mixed: false, values: new Set(), sides: new Set(), corrected: false });
 
 function observe(platform: Platform, metrics: Record<string, MetricOutput>) {
   for (const [name, out] of Object.entries(metrics)) {
@@ -70,7 +79,14 @@ const spec = fc.record({
 type Spec = typeof spec extends fc.Arbitrary<infer T> ? T : never;
 
 function streamOf(s: Spec): { stream: ModelStream; plan: DeliveryStep[] } {
-  const stream = modelStream({ platform: s.platform, shopId: "m1", dayStartMs: FIRST_DAY + s.day * DAY, consumers: s.consumers, orders: s.orders, goodReplies: s.goodReplies });
+  const stream = modelStream({
+    platform: s.platform,
+    shopId: "m1",
+    dayStartMs: FIRST_DAY + s.day * DAY,
+    consumers: s.consumers,
+    orders: s.orders,
+    goodReplies: s.goodReplies,
+  });
   return { stream, plan: deliveryPlan(stream, s.delivery) };
 }
 
@@ -109,7 +125,9 @@ describe("the incremental engine equals the full-history reference", () => {
           if (step.kind === "restart") store = new EntityStore(redis, prefix);
           else if (step.kind === "apply") {
             for (const e of step.events) delivered.set(e.id, e);
-            const byShop = new Map<string, ShopEvents>([["k", { shop, events: step.events.map((event) => ({ event, atMs: Number(event.at) })) }]]);
+            const byShop = new Map<string, ShopEvents>([
+              ["k", { shop, events: step.events.map((event) => ({ event, atMs: Number(event.at) })) }],
+            ]);
             await store.applyBatch(byShop, step.now, () => 0);
           } else {
             const inc = await store.evaluate(shop, step.now, {});
@@ -120,7 +138,12 @@ describe("the incremental engine equals the full-history reference", () => {
             observe(s.platform, ref.metrics);
             // What the shop would show had every fact that happened by now arrived: a difference is a
             // late fact that the engine must correct later.
-            const hindsight = evaluateShop({ platform: s.platform, shopId: "m1", events: stream.events.filter((e) => Number(e.at) <= step.now), asOf: step.now }).snapshot;
+            const hindsight = evaluateShop({
+              platform: s.platform,
+              shopId: "m1",
+              events: stream.events.filter((e) => Number(e.at) <= step.now),
+              asOf: step.now,
+            }).snapshot;
             for (const [name, out] of Object.entries(hindsight.metrics)) {
               if (JSON.stringify(out) !== JSON.stringify(ref.metrics[name])) coverage.get(`${s.platform}/${name}`)!.corrected = true;
             }
@@ -136,7 +159,8 @@ describe("the incremental engine equals the full-history reference", () => {
       }
     });
     // SG_MODEL_SEED (and SG_MODEL_PATH) replay a reported failure.
-    const replay = process.env.SG_MODEL_SEED === undefined ? {} : { seed: Number(process.env.SG_MODEL_SEED), path: process.env.SG_MODEL_PATH };
+    const replay =
+      process.env.SG_MODEL_SEED === undefined ? {} : { seed: Number(process.env.SG_MODEL_SEED), path: process.env.SG_MODEL_PATH };
     const missingCoverage = () => {
       const missing: string[] = [];
       for (const [key, c] of coverage) {
@@ -162,7 +186,9 @@ describe("the incremental engine equals the full-history reference", () => {
       const file = `/tmp/model-counterexample-${result.seed}.jsonl`;
       writeFileSync(file, jsonl + "\n");
       writeFileSync(file.replace(/\.jsonl$/, ".plan.json"), JSON.stringify({ spec: s, asOf: stream.asOf, plan }, null, 1));
-      console.log(`shrunk counterexample (${stream.events.length} events, asOf ${new Date(stream.asOf).toISOString()}) -> ${file}\n${jsonl}`);
+      console.log(
+        `shrunk counterexample (${stream.events.length} events, asOf ${new Date(stream.asOf).toISOString()}) -> ${file}\n${jsonl}`,
+      );
       throw new Error(fc.defaultReportMessage(result) ?? "model property failed", { cause: result.errorInstance });
     }
 

@@ -30,95 +30,128 @@ function startProcessor(env: Record<string, string>): ChildProcess {
 }
 
 describe("no evaluation lost", () => {
-  it("a processor SIGKILLed after the offset commit and before the evaluation still fires the alert after a restart", { timeout: 240_000 }, async () => {
-    const { brokers, redisUrl } = testInfra();
-    const run = uniqueName("noevallost");
-    const topics = topicNames(`${run}.`);
-    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    await ensurePipelineTopics(kafka, topics, PARTITIONS);
-    const redis = createRedis(redisUrl);
-    const keys = createKeys(run);
-    const snaps = snapshotKeys(run);
-    const admin = kafka.admin();
-    await admin.connect();
-    const producer = createProducer(kafka);
-    await producer.connect();
+  it(
+    "a processor SIGKILLed after the offset commit and before the evaluation still fires the alert after a restart",
+    { timeout: 240_000 },
+    async () => {
+      const { brokers, redisUrl } = testInfra();
+      const run = uniqueName("noevallost");
+      const topics = topicNames(`${run}.`);
+      const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
+      await ensurePipelineTopics(kafka, topics, PARTITIONS);
+      const redis = createRedis(redisUrl);
+      const keys = createKeys(run);
+      const snaps = snapshotKeys(run);
+      const admin = kafka.admin();
+      await admin.connect();
+      const producer = createProducer(kafka);
+      await producer.connect();
 
-    // The processor runs on the wall clock: a consumer waiting in the human stage since 5 minutes ago, with no
-    // reply, has passed the 3-minute deadline already, so the shop's first evaluation fires the alert.
-    const t = Date.now();
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const breach = (shopId: string): CanonicalEvent[] => [
-      { id: `${shopId}-t`, type: "chat.transferred", platform: "kuaishou", shopId, at: iso(t - 6 * 60_000), consumerId: "u" },
-      { id: `${shopId}-m`, type: "chat.message", platform: "kuaishou", shopId, at: iso(t - 5 * 60_000), consumerId: "u", sender: "consumer" },
-    ] as unknown as CanonicalEvent[];
-    const kept = "kept";
-    const unmarked = "unmarked";
+      // The processor runs on the wall clock: a consumer waiting in the human stage since 5 minutes ago, with no
+      // reply, has passed the 3-minute deadline already, so the shop's first evaluation fires the alert.
+      const t = Date.now();
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const breach = (shopId: string): CanonicalEvent[] =>
+        [
+          { id: `${shopId}-t`, type: "chat.transferred", platform: "kuaishou", shopId, at: iso(t - 6 * 60_000), consumerId: "u" },
+          {
+            id: `${shopId}-m`,
+            type: "chat.message",
+            platform: "kuaishou",
+            shopId,
+            at: iso(t - 5 * 60_000),
+            consumerId: "u",
+            sender: "consumer",
+          },
+        ] as unknown as CanonicalEvent[];
+      const kept = "kept";
+      const unmarked = "unmarked";
 
-    const records: AlertRecord[] = [];
-    const reader = kafka.consumer({ groupId: `${run}-reader` });
-    await reader.connect();
-    await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void records.push(AlertRecord.parse(JSON.parse(message.value!.toString()))) });
-    const firingFor = (shopId: string) => records.find((r) => r.shopId === shopId && r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "firing");
+      const records: AlertRecord[] = [];
+      const reader = kafka.consumer({ groupId: `${run}-reader` });
+      await reader.connect();
+      await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
+      await reader.run({ eachMessage: async ({ message }) => void records.push(AlertRecord.parse(JSON.parse(message.value!.toString()))) });
+      const firingFor = (shopId: string) =>
+        records.find((r) => r.shopId === shopId && r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "firing");
 
-    const env = {
-      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run,
-      PROCESSOR_GROUP: run, PROCESSOR_PORT: "0", EVENTS_PARTITIONS: String(PARTITIONS),
-    };
-    let child = startProcessor({ ...env, SG_TEST_PAUSE_BEFORE_EVAL_MS: "120000" });
-    try {
-      for (const shopId of [kept, unmarked]) {
-        await producer.send({ topic: topics.events, messages: breach(shopId).map((e) => ({ key: `kuaishou:${shopId}`, value: JSON.stringify(e) })) });
-      }
-      // Both shops applied (their entity records exist) and marked due in their partition's index.
-      const dueScore = async (shopId: string) => {
-        for (let p = 0; p < PARTITIONS; p++) {
-          const s = await redis.zscore(keys.due(p), `kuaishou:${shopId}`);
-          if (s !== null) return { partition: p, score: Number(s) };
-        }
-        return undefined;
+      const env = {
+        KAFKA_BROKERS: brokers.join(","),
+        REDIS_URL: redisUrl,
+        TOPIC_PREFIX: `${run}.`,
+        KEY_PREFIX: run,
+        PROCESSOR_GROUP: run,
+        PROCESSOR_PORT: "0",
+        EVENTS_PARTITIONS: String(PARTITIONS),
       };
-      for (const shopId of [kept, unmarked]) {
-        await pollUntil(async () => (await redis.hlen(keys.entities({ platform: "kuaishou", shopId }))) > 0, { timeoutMs: 60_000, message: `${shopId} applied` });
-        expect(await dueScore(shopId)).toBeDefined();
-      }
-      // The offsets are committed up to the end of the topic: Kafka will not deliver these events again.
-      const ends = await admin.fetchTopicOffsets(topics.events);
-      await pollUntil(async () => {
-        const [committed] = await admin.fetchOffsets({ groupId: run, topics: [topics.events] });
-        // An empty partition has nothing to commit (its committed offset stays -1).
-        return ends.every((e) => e.offset === "0" || committed!.partitions.find((c) => c.partition === e.partition)?.offset === e.offset);
-      }, { timeoutMs: 30_000, message: "offsets committed" });
-      // ...and nothing was evaluated yet: no snapshot, no alert state, no alert record.
-      for (const shopId of [kept, unmarked]) {
-        expect(await redis.exists(snaps.snapshot({ platform: "kuaishou", shopId }))).toBe(0);
-        expect(await redis.exists(keys.shopAlerts({ platform: "kuaishou", shopId }))).toBe(0);
-      }
-      expect(records).toEqual([]);
+      let child = startProcessor({ ...env, SG_TEST_PAUSE_BEFORE_EVAL_MS: "120000" });
+      try {
+        for (const shopId of [kept, unmarked]) {
+          await producer.send({
+            topic: topics.events,
+            messages: breach(shopId).map((e) => ({ key: `kuaishou:${shopId}`, value: JSON.stringify(e) })),
+          });
+        }
+        // Both shops applied (their entity records exist) and marked due in their partition's index.
+        const dueScore = async (shopId: string) => {
+          for (let p = 0; p < PARTITIONS; p++) {
+            const s = await redis.zscore(keys.due(p), `kuaishou:${shopId}`);
+            if (s !== null) return { partition: p, score: Number(s) };
+          }
+          return undefined;
+        };
+        for (const shopId of [kept, unmarked]) {
+          await pollUntil(async () => (await redis.hlen(keys.entities({ platform: "kuaishou", shopId }))) > 0, {
+            timeoutMs: 60_000,
+            message: `${shopId} applied`,
+          });
+          expect(await dueScore(shopId)).toBeDefined();
+        }
+        // The offsets are committed up to the end of the topic: Kafka will not deliver these events again.
+        const ends = await admin.fetchTopicOffsets(topics.events);
+        await pollUntil(
+          async () => {
+            const [committed] = await admin.fetchOffsets({ groupId: run, topics: [topics.events] });
+            // An empty partition has nothing to commit (its committed offset stays -1).
+            return ends.every(
+              (e) => e.offset === "0" || committed!.partitions.find((c) => c.partition === e.partition)?.offset === e.offset,
+            );
+          },
+          { timeoutMs: 30_000, message: "offsets committed" },
+        );
+        // ...and nothing was evaluated yet: no snapshot, no alert state, no alert record.
+        for (const shopId of [kept, unmarked]) {
+          expect(await redis.exists(snaps.snapshot({ platform: "kuaishou", shopId }))).toBe(0);
+          expect(await redis.exists(keys.shopAlerts({ platform: "kuaishou", shopId }))).toBe(0);
+        }
+        expect(records).toEqual([]);
 
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGKILL");
-      await exited;
-      // The control: this shop loses its due mark while the processor is dead, as if the apply step had not set it.
-      const mark = (await dueScore(unmarked))!;
-      await redis.zrem(keys.due(mark.partition), `kuaishou:${unmarked}`);
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGKILL");
+        await exited;
+        // The control: this shop loses its due mark while the processor is dead, as if the apply step had not set it.
+        const mark = (await dueScore(unmarked))!;
+        await redis.zrem(keys.due(mark.partition), `kuaishou:${unmarked}`);
 
-      child = startProcessor(env);
-      const firing = await pollUntil(() => firingFor(kept), { timeoutMs: 90_000, message: "alert of the marked shop after the restart" });
-      expect(firing).toMatchObject({ platform: "kuaishou", shopId: kept, severity: "critical", value: 0 });
-      // The unmarked shop's evaluation is lost for good: give the restarted processor many more passes (it
-      // evaluates due shops every second) and its alert still does not come, and no snapshot is written.
-      const settled = Date.now();
-      await pollUntil(async () => (await redis.exists(snaps.snapshot({ platform: "kuaishou", shopId: kept }))) === 1 && Date.now() - settled > 8000, { timeoutMs: 60_000 });
-      expect(firingFor(unmarked)).toBeUndefined();
-      expect(await redis.exists(snaps.snapshot({ platform: "kuaishou", shopId: unmarked }))).toBe(0);
-    } finally {
-      child.kill("SIGTERM");
-      await reader.disconnect();
-      await producer.disconnect();
-      await admin.disconnect();
-      redis.disconnect();
-    }
-  });
+        child = startProcessor(env);
+        const firing = await pollUntil(() => firingFor(kept), { timeoutMs: 90_000, message: "alert of the marked shop after the restart" });
+        expect(firing).toMatchObject({ platform: "kuaishou", shopId: kept, severity: "critical", value: 0 });
+        // The unmarked shop's evaluation is lost for good: give the restarted processor many more passes (it
+        // evaluates due shops every second) and its alert still does not come, and no snapshot is written.
+        const settled = Date.now();
+        await pollUntil(
+          async () => (await redis.exists(snaps.snapshot({ platform: "kuaishou", shopId: kept }))) === 1 && Date.now() - settled > 8000,
+          { timeoutMs: 60_000 },
+        );
+        expect(firingFor(unmarked)).toBeUndefined();
+        expect(await redis.exists(snaps.snapshot({ platform: "kuaishou", shopId: unmarked }))).toBe(0);
+      } finally {
+        child.kill("SIGTERM");
+        await reader.disconnect();
+        await producer.disconnect();
+        await admin.disconnect();
+        redis.disconnect();
+      }
+    },
+  );
 });

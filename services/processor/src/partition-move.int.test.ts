@@ -23,7 +23,18 @@ describe("partition move", () => {
     const producer = createProducer(kafka);
     await producer.connect();
     let clock = Date.parse("2026-03-02T10:00:30+08:00");
-    const opts = { kafka, redis, topics, keyPrefix: run, groupId: run, clock: () => clock, config: {}, log: silentLog, evalIntervalMs: 50, tickMs: 50 };
+    const opts = {
+      kafka,
+      redis,
+      topics,
+      keyPrefix: run,
+      groupId: run,
+      clock: () => clock,
+      config: {},
+      log: silentLog,
+      evalIntervalMs: 50,
+      tickMs: 50,
+    };
     const a = createProcessor(opts);
     const b = createProcessor(opts);
     const firing = new Set<string>();
@@ -40,14 +51,22 @@ describe("partition move", () => {
       await a.start();
       await b.start();
       // Produce only once both instances own partitions, so that both take part.
-      await pollUntil(() => a.assignedPartitions.length > 0 && b.assignedPartitions.length > 0 && a.assignedPartitions.length + b.assignedPartitions.length === 4, { timeoutMs: 60_000, message: "both instances assigned" });
-    await producer.send({
-      topic: topics.events,
-      messages: shops.flatMap((shopId) => [
-        { id: `${shopId}-t`, type: "chat.transferred", at: "2026-03-02T10:00:00+08:00" },
-        { id: `${shopId}-m`, type: "chat.message", at: "2026-03-02T10:00:10+08:00", sender: "consumer" },
-      ].map((e) => ({ key: `kuaishou:${shopId}`, value: JSON.stringify({ ...e, platform: "kuaishou", shopId, consumerId: "u" }) }))),
-    });
+      await pollUntil(
+        () =>
+          a.assignedPartitions.length > 0 &&
+          b.assignedPartitions.length > 0 &&
+          a.assignedPartitions.length + b.assignedPartitions.length === 4,
+        { timeoutMs: 60_000, message: "both instances assigned" },
+      );
+      await producer.send({
+        topic: topics.events,
+        messages: shops.flatMap((shopId) =>
+          [
+            { id: `${shopId}-t`, type: "chat.transferred", at: "2026-03-02T10:00:00+08:00" },
+            { id: `${shopId}-m`, type: "chat.message", at: "2026-03-02T10:00:10+08:00", sender: "consumer" },
+          ].map((e) => ({ key: `kuaishou:${shopId}`, value: JSON.stringify({ ...e, platform: "kuaishou", shopId, consumerId: "u" }) })),
+        ),
+      });
       await pollUntil(() => a.handled + b.handled >= shops.length * 2, { timeoutMs: 60_000, message: "all events applied" });
       // Both instances took part; each has scheduled the deadlines of its own shops (10:03:10).
       expect(a.handled).toBeGreaterThan(0);

@@ -26,12 +26,19 @@ describe("processor SIGKILL at random points", () => {
     await ensurePipelineTopics(kafka, topics, 4);
     const startMs = Date.now() - 20 * 86_400_000;
     const events: CanonicalEvent[] = [];
-    for (let s = 0; s < 6; s++) events.push(...randomStream({ seed: 900 + s, platform: PLATFORMS[s % 4]!, shopId: `k${s}`, startMs, consumers: 40, orders: 40 }));
+    for (let s = 0; s < 6; s++)
+      events.push(...randomStream({ seed: 900 + s, platform: PLATFORMS[s % 4]!, shopId: `k${s}`, startMs, consumers: 40, orders: 40 }));
     const producer = createProducer(kafka);
     await producer.connect();
     const env = {
-      KAFKA_BROKERS: brokers.join(","), REDIS_URL: redisUrl, TOPIC_PREFIX: `${run}.`, KEY_PREFIX: run,
-      PROCESSOR_GROUP: run, PROCESSOR_PORT: "0", EVENTS_PARTITIONS: "4", LOG_LEVEL: "warn",
+      KAFKA_BROKERS: brokers.join(","),
+      REDIS_URL: redisUrl,
+      TOPIC_PREFIX: `${run}.`,
+      KEY_PREFIX: run,
+      PROCESSOR_GROUP: run,
+      PROCESSOR_PORT: "0",
+      EVENTS_PARTITIONS: "4",
+      LOG_LEVEL: "warn",
     };
     const redis = createRedis(redisUrl);
     const shops = [...new Set(events.map((e) => shopKey(e)))];
@@ -75,7 +82,14 @@ describe("processor SIGKILL at random points", () => {
       }
       if (child.exitedOnItsOwn) crashes++;
       expect(crashes).toBe(0);
-      recordFaults("processor-sigkill", { faultsInjected: kills, eventsAcknowledged: acknowledged, eventsApplied: await applied(), alertsExpected: 0, alertsDelivered: 0, crashes });
+      recordFaults("processor-sigkill", {
+        faultsInjected: kills,
+        eventsAcknowledged: acknowledged,
+        eventsApplied: await applied(),
+        alertsExpected: 0,
+        alertsDelivered: 0,
+        crashes,
+      });
     } finally {
       await child.kill("SIGTERM");
       await admin.disconnect();

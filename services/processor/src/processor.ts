@@ -74,7 +74,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       if (!r.ok) {
         dead.push({
           key: m.key,
-          value: JSON.stringify({ reason: r.reason, topic: batch.topic, partition: batch.partition, offset: m.offset, value: m.value?.toString("utf8") ?? null }),
+          value: JSON.stringify({
+            reason: r.reason,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            value: m.value?.toString("utf8") ?? null,
+          }),
           headers: { reason: r.reason },
         });
         continue;
@@ -156,7 +162,17 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function evaluateOne([key, partition]: [string, number], now: number): Promise<void> {
     const started = performance.now();
     try {
-      const ev = await evaluateAndPublish({ store, projection, producer, alertsTopic: deps.topics.alerts, config: deps.config, shopKey: key, partition, nowMs: now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+      const ev = await evaluateAndPublish({
+        store,
+        projection,
+        producer,
+        alertsTopic: deps.topics.alerts,
+        config: deps.config,
+        shopKey: key,
+        partition,
+        nowMs: now,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      });
       deps.metrics?.evaluations.inc();
       deps.metrics?.evaluationSeconds.observe((performance.now() - started) / 1000);
       if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
@@ -223,7 +239,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function startConsumer(): Promise<Consumer> {
     // 10 s: a crashed member's partitions move to a restarted one sooner than with the 30 s default.
     const c = deps.kafka.consumer({
-      groupId: deps.groupId, maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1000,
+      groupId: deps.groupId,
+      maxWaitTimeInMs: 200,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
       retry: { restartOnFailure: async () => running },
     });
     c.on(c.events.GROUP_JOIN, (e) => {

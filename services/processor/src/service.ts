@@ -27,14 +27,24 @@ export interface ProcessorServiceOptions {
 }
 
 /** The processor as a running service: topics ensured, clients built, wall clock. Used by main.ts and the all-in-one. */
-export async function startProcessorService(o: ProcessorServiceOptions): Promise<{ processor: Processor; kafka: Kafka; redis: Redis; ready(): Promise<boolean>; stop(): Promise<void> }> {
+export async function startProcessorService(
+  o: ProcessorServiceOptions,
+): Promise<{ processor: Processor; kafka: Kafka; redis: Redis; ready(): Promise<boolean>; stop(): Promise<void> }> {
   const topics = topicNames(o.topicPrefix);
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor", logger: o.log });
   const redis = createRedis(o.redisUrl, {}, (err, info) => o.log.warn({ err, ...info }, "redis connection error; reconnecting"));
   await ensurePipelineTopics(kafka, topics, o.eventsPartitions);
   const processor = createProcessor({
-    kafka, redis, topics, keyPrefix: o.keyPrefix, groupId: o.groupId, clock: Date.now, config: o.config,
-    log: o.log, metrics: processorMetrics(o.registry, o.exportShopLimit), evalIntervalMs: o.evalIntervalMs,
+    kafka,
+    redis,
+    topics,
+    keyPrefix: o.keyPrefix,
+    groupId: o.groupId,
+    clock: Date.now,
+    config: o.config,
+    log: o.log,
+    metrics: processorMetrics(o.registry, o.exportShopLimit),
+    evalIntervalMs: o.evalIntervalMs,
     ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
   });
   await processor.start();

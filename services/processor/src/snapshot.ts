@@ -14,7 +14,12 @@ export interface SnapshotReader {
  * engine's answer at a chosen time. The services never read this way: the gateway reads the snapshot
  * projection the processor writes after each evaluation (projection/projection.ts).
  */
-export function createSnapshotReader(deps: { redis: Redis; keyPrefix: string; config: ShopConfigSource; now?: () => number }): SnapshotReader {
+export function createSnapshotReader(deps: {
+  redis: Redis;
+  keyPrefix: string;
+  config: ShopConfigSource;
+  now?: () => number;
+}): SnapshotReader {
   const store = new EntityStore(deps.redis, deps.keyPrefix);
   const now = deps.now ?? Date.now;
   return {

@@ -64,7 +64,10 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
   const registers = [registry];
   const shopLabels = ["platform", "shop", "shop_key", "metric"] as const;
   const shopGauge = (name: string, help: string) => new Gauge({ name, help, labelNames: shopLabels, registers });
-  const shopValue = shopGauge("sg_shop_metric_value", "A shop's metric value (ratios as fractions, hours, seconds, counts, points); absent with no data");
+  const shopValue = shopGauge(
+    "sg_shop_metric_value",
+    "A shop's metric value (ratios as fractions, hours, seconds, counts, points); absent with no data",
+  );
   const shopThreshold = shopGauge("sg_shop_metric_threshold", "A shop's metric threshold after overrides; absent when the metric has none");
   const shopTarget = shopGauge("sg_shop_metric_target", "A shop's metric target after overrides; absent when the metric has none");
   const shopPending = shopGauge("sg_shop_metric_pending", "Items of a shop's metric still open (not yet good or bad)");
@@ -111,9 +114,21 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     eventsConsumed: new Counter({ name: "sg_processor_events_consumed_total", help: "Records read from sg.events", registers }),
     eventsApplied: new Counter({ name: "sg_processor_events_applied_total", help: "New events applied to Redis", registers }),
     duplicates: new Counter({ name: "sg_processor_duplicate_events_total", help: "Events whose id was already applied", registers }),
-    batchFailures: new Counter({ name: "sg_processor_batch_failures_total", help: "sg.events batches not applied (Redis error); retried", registers }),
-    flushFailures: new Counter({ name: "sg_processor_evaluation_pass_failures_total", help: "Evaluation passes that failed (Redis or Kafka error); retried", registers }),
-    consumerCrashes: new Counter({ name: "sg_processor_consumer_crashes_total", help: "Crashes of the sg.events consumer (it restarts)", registers }),
+    batchFailures: new Counter({
+      name: "sg_processor_batch_failures_total",
+      help: "sg.events batches not applied (Redis error); retried",
+      registers,
+    }),
+    flushFailures: new Counter({
+      name: "sg_processor_evaluation_pass_failures_total",
+      help: "Evaluation passes that failed (Redis or Kafka error); retried",
+      registers,
+    }),
+    consumerCrashes: new Counter({
+      name: "sg_processor_consumer_crashes_total",
+      help: "Crashes of the sg.events consumer (it restarts)",
+      registers,
+    }),
     evaluations: new Counter({ name: "sg_processor_shop_evaluations_total", help: "Shop metric evaluations", registers }),
     evaluationSeconds: new Histogram({
       name: "sg_processor_evaluation_duration_seconds",
@@ -122,7 +137,14 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
       registers,
     }),
     dueShops: new Gauge({ name: "sg_processor_due_shops", help: "Shops whose deadline was due in the last ticker pass", registers }),
-    exportedShops: new Gauge({ name: "sg_processor_exported_shops", help: "Shops whose metrics are exported as gauges", registers, collect() { this.set(exported.size); } }),
+    exportedShops: new Gauge({
+      name: "sg_processor_exported_shops",
+      help: "Shops whose metrics are exported as gauges",
+      registers,
+      collect() {
+        this.set(exported.size);
+      },
+    }),
     /** Counts one dead-lettered record under its reason's class. */
     deadLetter(reason: string) {
       deadLettered.inc({ reason: deadLetterReasonClass(reason) });
@@ -151,7 +173,11 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
         if (exported.size >= shopLimit) return;
         exported.add(key);
       }
-      const optional = (g: Gauge<(typeof shopLabels)[number]>, labels: Record<(typeof shopLabels)[number], string>, v: number | null | undefined) => {
+      const optional = (
+        g: Gauge<(typeof shopLabels)[number]>,
+        labels: Record<(typeof shopLabels)[number], string>,
+        v: number | null | undefined,
+      ) => {
         if (v === null || v === undefined) g.remove(labels);
         else g.set(labels, v);
       };
@@ -168,7 +194,14 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
         shopStatus.set(labels, STATUS_CODE[m.status]);
       }
       for (const labels of firing.get(key) ?? []) alertFiring.remove(labels);
-      const now = s.alerts.map((a) => ({ platform: s.platform, shop: s.shopId, shop_key: key, metric: a.metric, kind: a.kind, severity: a.severity }));
+      const now = s.alerts.map((a) => ({
+        platform: s.platform,
+        shop: s.shopId,
+        shop_key: key,
+        metric: a.metric,
+        kind: a.kind,
+        severity: a.severity,
+      }));
       for (const labels of now) alertFiring.set(labels, 1);
       firing.set(key, now);
     },

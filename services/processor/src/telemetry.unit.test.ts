@@ -9,11 +9,22 @@ describe("per-shop gauges", () => {
     const m = processorMetrics(registry, 2);
     const asOf = Date.parse("2026-03-02T12:00:00+08:00");
     for (const shopId of ["a", "b", "c"]) {
-      const events = [{ id: `${shopId}1`, type: "order.paid" as const, platform: "douyin" as const, shopId, at: "2026-03-02T09:00:00+08:00", orderId: "o" }];
+      const events = [
+        {
+          id: `${shopId}1`,
+          type: "order.paid" as const,
+          platform: "douyin" as const,
+          shopId,
+          at: "2026-03-02T09:00:00+08:00",
+          orderId: "o",
+        },
+      ];
       m.exportShop(evaluateShop({ platform: "douyin", shopId, events, asOf }).snapshot);
     }
     const text = await registry.metrics();
-    expect(text).toContain('sg_shop_metric_value{platform="douyin",shop="a",shop_key="douyin:a",metric="shipping_negative_feedback_rate"} 0');
+    expect(text).toContain(
+      'sg_shop_metric_value{platform="douyin",shop="a",shop_key="douyin:a",metric="shipping_negative_feedback_rate"} 0',
+    );
     expect(text).toContain('sg_shop_metric_status{platform="douyin",shop="b",shop_key="douyin:b",metric="pickup_24h_rate"} -1');
     expect(text).not.toContain('shop="c"');
     expect(text).toContain("sg_processor_exported_shops 2");
@@ -27,8 +38,23 @@ describe("processor metrics", () => {
     const asOf = Date.parse("2026-03-02T12:00:00+08:00");
     const t = Date.parse("2026-03-02T11:40:00+08:00");
     const events = [
-      { id: "t", type: "chat.transferred" as const, platform: "kuaishou" as const, shopId: "s1", at: new Date(t).toISOString(), consumerId: "c1" },
-      { id: "m", type: "chat.message" as const, platform: "kuaishou" as const, shopId: "s1", at: new Date(t + 1000).toISOString(), consumerId: "c1", sender: "consumer" as const },
+      {
+        id: "t",
+        type: "chat.transferred" as const,
+        platform: "kuaishou" as const,
+        shopId: "s1",
+        at: new Date(t).toISOString(),
+        consumerId: "c1",
+      },
+      {
+        id: "m",
+        type: "chat.message" as const,
+        platform: "kuaishou" as const,
+        shopId: "s1",
+        at: new Date(t + 1000).toISOString(),
+        consumerId: "c1",
+        sender: "consumer" as const,
+      },
     ];
     const ev = evaluateShop({ platform: "kuaishou", shopId: "s1", events, asOf });
     expect(ev.snapshot.alerts.length).toBeGreaterThan(0);
@@ -42,7 +68,18 @@ describe("processor metrics", () => {
     expect(text).toMatch(/sg_shop_metric_pending\{[^}]*metric="human_reply_3min_rate"\} \d+/);
     expect(text).toMatch(/sg_shop_alert_firing\{[^}]*metric="human_reply_3min_rate",kind="threshold",severity="critical"\} 1/);
     // Resolved: a human reply within 3 minutes; the alert's series goes away.
-    const replied = [...events, { id: "r", type: "chat.message" as const, platform: "kuaishou" as const, shopId: "s1", at: new Date(t + 60_000).toISOString(), consumerId: "c1", sender: "agent" as const }];
+    const replied = [
+      ...events,
+      {
+        id: "r",
+        type: "chat.message" as const,
+        platform: "kuaishou" as const,
+        shopId: "s1",
+        at: new Date(t + 60_000).toISOString(),
+        consumerId: "c1",
+        sender: "agent" as const,
+      },
+    ];
     const ev2 = evaluateShop({ platform: "kuaishou", shopId: "s1", events: replied, asOf });
     m.exportShop(ev2.snapshot, shopLimitsOf(ev2));
     text = await registry.metrics();

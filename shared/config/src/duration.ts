@@ -36,21 +36,19 @@ export function parseDuration(input: string): number {
  * takes it (parsed the same way); with `positive`, zero is refused (an interval of 0 would spin).
  */
 export function durationField(opts: { positive?: boolean } = {}) {
-  return z
-    .string({ invalid_type_error: `must be a duration string; ${DURATION_HINT}` })
-    .transform((s, ctx) => {
-      let ms: number;
-      try {
-        ms = parseDuration(s);
-      } catch (e) {
-        if (!(e instanceof DurationError)) throw e;
-        ctx.addIssue({ code: "custom", message: e.message });
-        return z.NEVER;
-      }
-      if (opts.positive && ms === 0) {
-        ctx.addIssue({ code: "custom", message: "must be greater than 0" });
-        return z.NEVER;
-      }
-      return ms;
-    });
+  return z.string({ invalid_type_error: `must be a duration string; ${DURATION_HINT}` }).transform((s, ctx) => {
+    let ms: number;
+    try {
+      ms = parseDuration(s);
+    } catch (e) {
+      if (!(e instanceof DurationError)) throw e;
+      ctx.addIssue({ code: "custom", message: e.message });
+      return z.NEVER;
+    }
+    if (opts.positive && ms === 0) {
+      ctx.addIssue({ code: "custom", message: "must be greater than 0" });
+      return z.NEVER;
+    }
+    return ms;
+  });
 }

@@ -53,7 +53,12 @@ export function envBrokers() {
     blankToUndefined,
     z
       .string()
-      .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b !== ""))
+      .transform((s) =>
+        s
+          .split(",")
+          .map((b) => b.trim())
+          .filter((b) => b !== ""),
+      )
       .refine((list) => list.length > 0 && list.every((b) => broker.test(b)), "must be a comma-separated list of host:port")
       .optional(),
   );
@@ -173,7 +178,8 @@ export interface Infra {
  */
 export function requireInfra(env: Pick<BaseEnv, "KAFKA_BROKERS" | "REDIS_URL">, service: string): Infra {
   const missing: ConfigProblem[] = [];
-  if (env.KAFKA_BROKERS === undefined) missing.push({ path: "KAFKA_BROKERS", reason: "must be set (host:port,…) for a standalone service" });
+  if (env.KAFKA_BROKERS === undefined)
+    missing.push({ path: "KAFKA_BROKERS", reason: "must be set (host:port,…) for a standalone service" });
   if (env.REDIS_URL === undefined) missing.push({ path: "REDIS_URL", reason: "must be set (redis://…) for a standalone service" });
   if (missing.length > 0 || env.KAFKA_BROKERS === undefined || env.REDIS_URL === undefined) {
     throw new ConfigError(

@@ -79,7 +79,9 @@ describe("parseEnv", () => {
       "EXPORT_SHOP_LIMIT: must be between 0 and 9007199254740991",
       "DEBUG_HTTP: must be true or false (1/0, yes/no, on/off)",
     ]);
-    expect(() => parseEnv(Env, { REDIS_URL: "http://user:hunter2-secret@host" })).toThrow(/^Invalid environment variables:\n {2}REDIS_URL: /);
+    expect(() => parseEnv(Env, { REDIS_URL: "http://user:hunter2-secret@host" })).toThrow(
+      /^Invalid environment variables:\n {2}REDIS_URL: /,
+    );
     expect(problems.join("\n")).not.toContain("hunter2");
   });
 

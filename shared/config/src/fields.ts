@@ -34,9 +34,7 @@ export const WsUrl = urlWith(["ws:", "wss:"], "must be a ws:// or wss:// URL");
 export const Mobile = z.string().regex(/^\+?\d[\d-]{3,19}$/, "must be a mobile number (digits, optional + and -)");
 
 /** Metric names are the rule pack's snake_case names, e.g. `human_reply_3min_rate` (metrics.md). */
-export const MetricName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, "must be a metric name in snake_case, e.g. human_reply_3min_rate");
+export const MetricName = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a metric name in snake_case, e.g. human_reply_3min_rate");
 
 const SHOP_ID = "[^\\s*]{1,64}"; // events.md envelope: shopId is 1..64 characters
 const PLATFORM_ALT = PLATFORMS.join("|");
@@ -44,10 +42,7 @@ const PLATFORM_ALT = PLATFORMS.join("|");
 /** `platform:shopId`, the shop's identity everywhere (Kafka key, Redis hash tag). */
 export const ShopKey = z
   .string()
-  .regex(
-    new RegExp(`^(?:${PLATFORM_ALT}):${SHOP_ID}$`),
-    `must be platform:shopId with platform one of ${PLATFORMS.join(", ")}`,
-  );
+  .regex(new RegExp(`^(?:${PLATFORM_ALT}):${SHOP_ID}$`), `must be platform:shopId with platform one of ${PLATFORMS.join(", ")}`);
 
 /** What an API token may see: `*`, `platform:*` or `platform:shopId`. */
 export const ShopPattern = z

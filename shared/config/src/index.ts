@@ -23,22 +23,8 @@ export { loadScoreguardConfig, parseScoreguardConfig } from "./load.js";
 export { ScoreguardConfig, type ScoreguardConfigInput } from "./schema.js";
 export { PLATFORMS, Platform, Language, ShopKey, ShopPattern } from "./fields.js";
 export { Shops, ShopOverride, MetricOverride } from "./shops.js";
-export {
-  Receiver,
-  Receivers,
-  ReceiverName,
-  RECEIVER_TYPES,
-  type ReceiverType,
-  type ReceiverOf,
-} from "./receivers.js";
-export {
-  Route,
-  RouteMatch,
-  QuietHours,
-  Mentions,
-  SEVERITIES,
-  ALERT_KINDS,
-} from "./routes.js";
+export { Receiver, Receivers, ReceiverName, RECEIVER_TYPES, type ReceiverType, type ReceiverOf } from "./receivers.js";
+export { Route, RouteMatch, QuietHours, Mentions, SEVERITIES, ALERT_KINDS } from "./routes.js";
 export { Platforms } from "./platforms.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";
 export { SECRET_FIELDS } from "./secrets.js";

@@ -27,17 +27,13 @@ function describeIssue(issue: z.ZodIssue, quoteValues: boolean): string {
       // A schema's own invalid_type_error (zod's default reads "Expected …, received …").
       if (!issue.message.startsWith("Expected ")) return issue.message;
       return `expected ${issue.expected}, got ${issue.received}${
-        issue.expected === "string" && (issue.received === "number" || issue.received === "boolean")
-          ? " (quote the value)"
-          : ""
+        issue.expected === "string" && (issue.received === "number" || issue.received === "boolean") ? " (quote the value)" : ""
       }`;
     case "invalid_union_discriminator":
       return `must be one of ${issue.options.map(String).join(", ")}`;
     case "invalid_enum_value": {
       const got =
-        quote && typeof issue.received === "string" && issue.received.length <= 40
-          ? `, got ${JSON.stringify(issue.received)}`
-          : "";
+        quote && typeof issue.received === "string" && issue.received.length <= 40 ? `, got ${JSON.stringify(issue.received)}` : "";
       return `must be one of ${issue.options.map(String).join(", ")}${got}`;
     }
     case "invalid_literal":

@@ -102,7 +102,17 @@ describe("loadScoreguardConfig", () => {
   it("reads JSON the same way", () => {
     const json = {
       receivers: { s: { type: "slack", url: "https://hooks.slack.com/services/T0/B0/x", language: "en" } },
-      routes: [{ match: { metric: ["a_rate", "b_rate"], kind: "at_risk" }, receivers: ["s"], continue: true, groupBy: [], resolveAfter: "0s", quietHours: { start: "22:00", end: "08:00" }, mentions: { mobiles: ["+8613800000000"], all: false } }],
+      routes: [
+        {
+          match: { metric: ["a_rate", "b_rate"], kind: "at_risk" },
+          receivers: ["s"],
+          continue: true,
+          groupBy: [],
+          resolveAfter: "0s",
+          quietHours: { start: "22:00", end: "08:00" },
+          mentions: { mobiles: ["+8613800000000"], all: false },
+        },
+      ],
       shops: { "jd:1001": { metrics: { x_rate: { threshold: null, leadTime: "1h30m" } } } },
       platforms: { kuaidi100: { key: "k", salt: "s" } },
       grafana: { url: "http://127.0.0.1:3000" },
@@ -154,38 +164,139 @@ describe("config errors name their path", () => {
 
   it.each<[string, unknown, string]>([
     ["an unknown top-level key", { recievers: {} }, "recievers: unknown key"],
-    ["an unknown route key", { receivers: { s: slack }, routes: [{ receivers: ["s"], gropuBy: ["shop"] }] }, "routes[0].gropuBy: unknown key"],
+    [
+      "an unknown route key",
+      { receivers: { s: slack }, routes: [{ receivers: ["s"], gropuBy: ["shop"] }] },
+      "routes[0].gropuBy: unknown key",
+    ],
     ["an unknown receiver key", { receivers: { s: { ...slack, secret: "x" } } }, "receivers.s.secret: unknown key"],
-    ["a wrong type", { shops: { "kuaishou:s1": { metrics: { reply_rate: { threshold: "0.8" } } } } }, 'shops["kuaishou:s1"].metrics.reply_rate.threshold: expected number, got string'],
-    ["a number where a string belongs", { platforms: { douyin: { appKey: 7012345, appSecret: "x" } } }, "platforms.douyin.appKey: expected string, got number (quote the value)"],
+    [
+      "a wrong type",
+      { shops: { "kuaishou:s1": { metrics: { reply_rate: { threshold: "0.8" } } } } },
+      'shops["kuaishou:s1"].metrics.reply_rate.threshold: expected number, got string',
+    ],
+    [
+      "a number where a string belongs",
+      { platforms: { douyin: { appKey: 7012345, appSecret: "x" } } },
+      "platforms.douyin.appKey: expected string, got number (quote the value)",
+    ],
     ["a missing field", { platforms: { douyin: { appKey: "k" } } }, "platforms.douyin.appSecret: is required"],
     ["a missing receiver url", { receivers: { s: { type: "slack" } } }, "receivers.s.url: is required"],
-    ["a non-http receiver url", { receivers: { s: { type: "slack", url: "ftp://example.com/x" } } }, "receivers.s.url: must be an http:// or https:// URL"],
-    ["an unknown receiver type", { receivers: { s: { type: "telegram", url: "https://x" } } }, "receivers.s.type: must be one of dingtalk, feishu, wecom, slack, webhook"],
-    ["a bad receiver name", { receivers: { "ops dingtalk": slack } }, 'receivers["ops dingtalk"]: must be 1-64 letters, digits, _ . or -, starting with a letter or digit'],
-    ["a bad mobile", { receivers: { d: { type: "dingtalk", url: "https://x", atMobiles: ["call me"] } } }, "receivers.d.atMobiles[0]: must be a mobile number (digits, optional + and -)"],
+    [
+      "a non-http receiver url",
+      { receivers: { s: { type: "slack", url: "ftp://example.com/x" } } },
+      "receivers.s.url: must be an http:// or https:// URL",
+    ],
+    [
+      "an unknown receiver type",
+      { receivers: { s: { type: "telegram", url: "https://x" } } },
+      "receivers.s.type: must be one of dingtalk, feishu, wecom, slack, webhook",
+    ],
+    [
+      "a bad receiver name",
+      { receivers: { "ops dingtalk": slack } },
+      'receivers["ops dingtalk"]: must be 1-64 letters, digits, _ . or -, starting with a letter or digit',
+    ],
+    [
+      "a bad mobile",
+      { receivers: { d: { type: "dingtalk", url: "https://x", atMobiles: ["call me"] } } },
+      "receivers.d.atMobiles[0]: must be a mobile number (digits, optional + and -)",
+    ],
     ["a bad language", { language: "fr" }, 'language: must be one of zh-CN, en, got "fr"'],
-    ["a bad shop key", { shops: { taobao_1: {} } }, "shops.taobao_1: must be platform:shopId with platform one of kuaishou, douyin, jd, pdd"],
-    ["a bad metric name", { shops: { "jd:1": { metrics: { "Reply Rate": {} } } } }, 'shops["jd:1"].metrics["Reply Rate"]: must be a metric name in snake_case, e.g. human_reply_3min_rate'],
+    [
+      "a bad shop key",
+      { shops: { taobao_1: {} } },
+      "shops.taobao_1: must be platform:shopId with platform one of kuaishou, douyin, jd, pdd",
+    ],
+    [
+      "a bad metric name",
+      { shops: { "jd:1": { metrics: { "Reply Rate": {} } } } },
+      'shops["jd:1"].metrics["Reply Rate"]: must be a metric name in snake_case, e.g. human_reply_3min_rate',
+    ],
     ["jdServiceNorms out of range", { shops: { "jd:1": { jdServiceNorms: 21 } } }, 'shops["jd:1"].jdServiceNorms: must be at most 20'],
-    ["a bad duration", { receivers: { s: slack }, routes: [{ receivers: ["s"], groupWait: "30 sec" }] }, 'routes[0].groupWait: invalid duration "30 sec": use a whole number and a unit (ms, s, m, h, d), largest first, e.g. 500ms, 30s, 5m, 4h, 1h30m'],
-    ["a bare number as duration", { receivers: { s: slack }, routes: [{ receivers: ["s"], repeatInterval: 3600 }] }, "routes[0].repeatInterval: must be a duration string; use a whole number and a unit (ms, s, m, h, d), largest first, e.g. 500ms, 30s, 5m, 4h, 1h30m"],
-    ["a zero interval", { receivers: { s: slack }, routes: [{ receivers: ["s"], groupInterval: "0s" }] }, "routes[0].groupInterval: must be greater than 0"],
-    ["a bad leadTime", { shops: { "pdd:9": { metrics: { ship_rate: { leadTime: "soon" } } } } }, 'shops["pdd:9"].metrics.ship_rate.leadTime: invalid duration "soon": use a whole number and a unit (ms, s, m, h, d), largest first, e.g. 500ms, 30s, 5m, 4h, 1h30m'],
-    ["a bad match value", { receivers: { s: slack }, routes: [{ match: { severity: ["warning", "critcal"] }, receivers: ["s"] }] }, 'routes[0].match.severity[1]: must be one of warning, critical, got "critcal"'],
-    ["an empty match list", { receivers: { s: slack }, routes: [{ match: { platform: [] }, receivers: ["s"] }] }, "routes[0].match.platform: must not be empty"],
-    ["a bad groupBy label", { receivers: { s: slack }, routes: [{ receivers: ["s"], groupBy: ["store"] }] }, 'routes[0].groupBy[0]: must be one of platform, shop, metric, kind, severity, got "store"'],
-    ["a repeated groupBy label", { receivers: { s: slack }, routes: [{ receivers: ["s"], groupBy: ["shop", "shop"] }] }, 'routes[0].groupBy[1]: repeats "shop"'],
+    [
+      "a bad duration",
+      { receivers: { s: slack }, routes: [{ receivers: ["s"], groupWait: "30 sec" }] },
+      'routes[0].groupWait: invalid duration "30 sec": use a whole number and a unit (ms, s, m, h, d), largest first, e.g. 500ms, 30s, 5m, 4h, 1h30m',
+    ],
+    [
+      "a bare number as duration",
+      { receivers: { s: slack }, routes: [{ receivers: ["s"], repeatInterval: 3600 }] },
+      "routes[0].repeatInterval: must be a duration string; use a whole number and a unit (ms, s, m, h, d), largest first, e.g. 500ms, 30s, 5m, 4h, 1h30m",
+    ],
+    [
+      "a zero interval",
+      { receivers: { s: slack }, routes: [{ receivers: ["s"], groupInterval: "0s" }] },
+      "routes[0].groupInterval: must be greater than 0",
+    ],
+    [
+      "a bad leadTime",
+      { shops: { "pdd:9": { metrics: { ship_rate: { leadTime: "soon" } } } } },
+      'shops["pdd:9"].metrics.ship_rate.leadTime: invalid duration "soon": use a whole number and a unit (ms, s, m, h, d), largest first, e.g. 500ms, 30s, 5m, 4h, 1h30m',
+    ],
+    [
+      "a bad match value",
+      { receivers: { s: slack }, routes: [{ match: { severity: ["warning", "critcal"] }, receivers: ["s"] }] },
+      'routes[0].match.severity[1]: must be one of warning, critical, got "critcal"',
+    ],
+    [
+      "an empty match list",
+      { receivers: { s: slack }, routes: [{ match: { platform: [] }, receivers: ["s"] }] },
+      "routes[0].match.platform: must not be empty",
+    ],
+    [
+      "a bad groupBy label",
+      { receivers: { s: slack }, routes: [{ receivers: ["s"], groupBy: ["store"] }] },
+      'routes[0].groupBy[0]: must be one of platform, shop, metric, kind, severity, got "store"',
+    ],
+    [
+      "a repeated groupBy label",
+      { receivers: { s: slack }, routes: [{ receivers: ["s"], groupBy: ["shop", "shop"] }] },
+      'routes[0].groupBy[1]: repeats "shop"',
+    ],
     ["a route without receivers", { routes: [{ match: {} }] }, "routes[0].receivers: is required"],
-    ["a bad quiet hour", { receivers: { s: slack }, routes: [{ receivers: ["s"], quietHours: { start: "24:00", end: "08:00" } }] }, "routes[0].quietHours.start: must be HH:MM, 00:00 to 23:59"],
-    ["empty quiet hours", { receivers: { s: slack }, routes: [{ receivers: ["s"], quietHours: { start: "08:00", end: "08:00" } }] }, "routes[0].quietHours.end: must differ from start"],
-    ["a dangling receiver", { receivers: { "ops-dingtalk": slack, oncall: slack }, routes: [{ receivers: ["oncall", "ops-dingtlak"] }] }, 'routes[0].receivers[1]: unknown receiver "ops-dingtlak"'],
-    ["a receiver listed twice", { receivers: { s: slack }, routes: [{ receivers: ["s", "s"] }] }, 'routes[0].receivers[1]: receiver "s" is listed twice'],
-    ["a bad pdd url", { platforms: { pdd: { clientId: "c", clientSecret: "s", url: "https://pdd" } } }, "platforms.pdd.url: must be a ws:// or wss:// URL"],
+    [
+      "a bad quiet hour",
+      { receivers: { s: slack }, routes: [{ receivers: ["s"], quietHours: { start: "24:00", end: "08:00" } }] },
+      "routes[0].quietHours.start: must be HH:MM, 00:00 to 23:59",
+    ],
+    [
+      "empty quiet hours",
+      { receivers: { s: slack }, routes: [{ receivers: ["s"], quietHours: { start: "08:00", end: "08:00" } }] },
+      "routes[0].quietHours.end: must differ from start",
+    ],
+    [
+      "a dangling receiver",
+      { receivers: { "ops-dingtalk": slack, oncall: slack }, routes: [{ receivers: ["oncall", "ops-dingtlak"] }] },
+      'routes[0].receivers[1]: unknown receiver "ops-dingtlak"',
+    ],
+    [
+      "a receiver listed twice",
+      { receivers: { s: slack }, routes: [{ receivers: ["s", "s"] }] },
+      'routes[0].receivers[1]: receiver "s" is listed twice',
+    ],
+    [
+      "a bad pdd url",
+      { platforms: { pdd: { clientId: "c", clientSecret: "s", url: "https://pdd" } } },
+      "platforms.pdd.url: must be a ws:// or wss:// URL",
+    ],
     ["an unknown platform", { platforms: { taobao: {} } }, "platforms.taobao: unknown key"],
-    ["a bad token scope", { apiTokens: [{ token: "t", shops: ["kuaishou:s1", "kuaishou"] }] }, 'apiTokens[0].shops[1]: must be "*", "platform:*" or "platform:shopId" with platform one of kuaishou, douyin, jd, pdd'],
+    [
+      "a bad token scope",
+      { apiTokens: [{ token: "t", shops: ["kuaishou:s1", "kuaishou"] }] },
+      'apiTokens[0].shops[1]: must be "*", "platform:*" or "platform:shopId" with platform one of kuaishou, douyin, jd, pdd',
+    ],
     ["a token without shops", { apiTokens: [{ token: "t", shops: [] }] }, "apiTokens[0].shops: must not be empty"],
-    ["a repeated token", { apiTokens: [{ token: "t", shops: ["*"] }, { token: "t", shops: ["jd:*"] }] }, "apiTokens[1].token: same token as apiTokens[0]"],
+    [
+      "a repeated token",
+      {
+        apiTokens: [
+          { token: "t", shops: ["*"] },
+          { token: "t", shops: ["jd:*"] },
+        ],
+      },
+      "apiTokens[1].token: same token as apiTokens[0]",
+    ],
     ["a bad grafana url", { grafana: { url: "grafana.local" } }, "grafana.url: must be an http:// or https:// URL"],
     ["a config that is not a mapping", ["routes"], "(root): expected object, got array"],
   ])("%s", (_name, input, expected) => {
@@ -259,7 +370,9 @@ describe("config errors never show a secret", () => {
   });
 
   it("in file errors", () => {
-    const path = file(`receivers:\n  dt: { type: dingtalk, url: "https://x/robot/send?access_token=${SECRETS[0]}" secret: *${SECRETS[1]} }\n`);
+    const path = file(
+      `receivers:\n  dt: { type: dingtalk, url: "https://x/robot/send?access_token=${SECRETS[0]}" secret: *${SECRETS[1]} }\n`,
+    );
     const err = errorOf(() => loadScoreguardConfig(path));
     for (const secret of SECRETS) expect(err.message).not.toContain(secret);
     const alias = errorOf(() => loadScoreguardConfig(file(`platforms:\n  douyin: { appKey: k, appSecret: *${SECRETS[7]} }\n`)));

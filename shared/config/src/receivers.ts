@@ -24,13 +24,9 @@ export const DingtalkReceiver = z
   })
   .strict();
 
-export const FeishuReceiver = z
-  .object({ type: z.literal("feishu"), ...common, secret: Secret.optional() })
-  .strict();
+export const FeishuReceiver = z.object({ type: z.literal("feishu"), ...common, secret: Secret.optional() }).strict();
 
-export const WecomReceiver = z
-  .object({ type: z.literal("wecom"), ...common, mentionedMobiles: z.array(Mobile).optional() })
-  .strict();
+export const WecomReceiver = z.object({ type: z.literal("wecom"), ...common, mentionedMobiles: z.array(Mobile).optional() }).strict();
 
 export const SlackReceiver = z.object({ type: z.literal("slack"), ...common }).strict();
 
@@ -47,13 +43,7 @@ export const WebhookReceiver = z
   })
   .strict();
 
-export const Receiver = z.discriminatedUnion("type", [
-  DingtalkReceiver,
-  FeishuReceiver,
-  WecomReceiver,
-  SlackReceiver,
-  WebhookReceiver,
-]);
+export const Receiver = z.discriminatedUnion("type", [DingtalkReceiver, FeishuReceiver, WecomReceiver, SlackReceiver, WebhookReceiver]);
 export type Receiver = z.infer<typeof Receiver>;
 export type ReceiverType = Receiver["type"];
 export type ReceiverOf<T extends ReceiverType> = Extract<Receiver, { type: T }>;

@@ -116,12 +116,30 @@ export const ChatRated = ev("chat.rated", {
 export const ConsumerExcluded = ev("consumer.excluded", { consumerId });
 
 export const EVENT_SCHEMAS = [
-  OrderPaid, OrderCancelled, OrderShipped, LogisticsPickedUp, LogisticsUpdated, LogisticsSigned,
-  ReviewPosted, FeedbackPosted, ComplaintFiled,
-  AftersaleRequested, AftersaleMerchantActed, AftersaleReturnSigned, AftersaleReadyForProcessing,
-  AftersaleProcessed, AftersaleAwaitingCustomer, AftersalePlatformIntervened, AftersaleArbitrated,
-  AftersaleCancelled, AftersaleCompleted,
-  ChatTransferred, ChatMessage, ChatClosed, ChatRated, ConsumerExcluded,
+  OrderPaid,
+  OrderCancelled,
+  OrderShipped,
+  LogisticsPickedUp,
+  LogisticsUpdated,
+  LogisticsSigned,
+  ReviewPosted,
+  FeedbackPosted,
+  ComplaintFiled,
+  AftersaleRequested,
+  AftersaleMerchantActed,
+  AftersaleReturnSigned,
+  AftersaleReadyForProcessing,
+  AftersaleProcessed,
+  AftersaleAwaitingCustomer,
+  AftersalePlatformIntervened,
+  AftersaleArbitrated,
+  AftersaleCancelled,
+  AftersaleCompleted,
+  ChatTransferred,
+  ChatMessage,
+  ChatClosed,
+  ChatRated,
+  ConsumerExcluded,
 ] as const;
 
 /**

@@ -14,7 +14,14 @@ const valid: Record<string, Record<string, unknown>> = {
   "review.posted": { orderId: "o", rating: "bad" },
   "feedback.posted": { orderId: "o", issue: "shipping", reason: "slow_shipping" },
   "complaint.filed": { orderId: "o" },
-  "aftersale.requested": { afterSaleId: "a", orderId: "o", kind: "refund_only", reason: "quality", afterShipment: true, overdueEntry: false },
+  "aftersale.requested": {
+    afterSaleId: "a",
+    orderId: "o",
+    kind: "refund_only",
+    reason: "quality",
+    afterShipment: true,
+    overdueEntry: false,
+  },
   "aftersale.merchant_acted": { afterSaleId: "a", decision: "refuse" },
   "aftersale.return_signed": { afterSaleId: "a" },
   "aftersale.ready_for_processing": { afterSaleId: "a" },
@@ -55,8 +62,20 @@ describe("canonical events", () => {
   it("names the field of each problem", () => {
     expect(problemsOf({ ...env, type: "order.paid" })).toContain("orderId");
     expect(problemsOf({ ...env, type: "order.paid", orderId: 42 })).toContain("orderId");
-    expect(problemsOf({ ...env, type: "aftersale.requested", afterSaleId: "a", orderId: "o", kind: "refund", reason: "quality", afterShipment: true })).toContain("kind");
-    expect(problemsOf({ ...env, type: "aftersale.requested", afterSaleId: "a", orderId: "o", kind: "refund_only", reason: "quality" })).toContain("afterShipment");
+    expect(
+      problemsOf({
+        ...env,
+        type: "aftersale.requested",
+        afterSaleId: "a",
+        orderId: "o",
+        kind: "refund",
+        reason: "quality",
+        afterShipment: true,
+      }),
+    ).toContain("kind");
+    expect(
+      problemsOf({ ...env, type: "aftersale.requested", afterSaleId: "a", orderId: "o", kind: "refund_only", reason: "quality" }),
+    ).toContain("afterShipment");
     expect(problemsOf({ ...env, type: "chat.message", consumerId: "u", sender: "bot" })).toContain("sender");
     expect(problemsOf({ ...env, platform: "taobao", type: "order.shipped", orderId: "o" })).toContain("platform");
     expect(problemsOf({ ...env, id: "", type: "order.shipped", orderId: "o" })).toContain("id");
@@ -68,7 +87,9 @@ describe("canonical events", () => {
     expect(problemsOf({ ...env, at: "2026-11-20T08:00:05", type: "order.shipped", orderId: "o" })).toContain("at");
     expect(problemsOf({ ...env, at: "2026-13-45T08:00:05+08:00", type: "order.shipped", orderId: "o" })).toContain("at");
     expect(problemsOf({ ...env, at: 1.5, type: "order.shipped", orderId: "o" })).toContain("at");
-    expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: "satisfied", cardSentAt: "yesterday" })).toContain("cardSentAt");
+    expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: "satisfied", cardSentAt: "yesterday" })).toContain(
+      "cardSentAt",
+    );
   });
 
   it("names an unknown type and a missing type", () => {
@@ -80,7 +101,9 @@ describe("canonical events", () => {
     expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: "great", cardSentAt: env.at })).toContain("rating");
     expect(problemsOf({ ...env, type: "chat.rated", consumerId: "u", rating: 5, cardSentAt: env.at })).toContain("rating");
     expect(parseEvent({ ...env, platform: "douyin", type: "chat.rated", consumerId: "u", rating: "5", cardSentAt: env.at }).ok).toBe(true);
-    expect(parseEvent({ ...env, platform: "jd", type: "chat.rated", consumerId: "u", rating: "very_unsatisfied", cardSentAt: env.at }).ok).toBe(true);
+    expect(
+      parseEvent({ ...env, platform: "jd", type: "chat.rated", consumerId: "u", rating: "very_unsatisfied", cardSentAt: env.at }).ok,
+    ).toBe(true);
   });
 
   it("refuses values that are not objects without throwing", () => {

@@ -28,13 +28,16 @@ describe("event time: not a real time (issue 9 item 8)", () => {
     expect(p[0]!.reason).toContain(why);
   });
 
-  it.each(["2024-02-29T10:00:00+08:00", "2026-11-20T23:59:59.999999999-12:00", "2026-01-01T00:00Z", "2026-01-01T10:00:00+14:00", "1970-01-01T00:00:00Z"])(
-    "accepts the real time %s (old ones too: retention is per entity)",
-    (at) => {
-      expect(unrealTimeReason(at)).toBeNull();
-      expect(parseEvent({ ...base, at }).ok).toBe(true);
-    },
-  );
+  it.each([
+    "2024-02-29T10:00:00+08:00",
+    "2026-11-20T23:59:59.999999999-12:00",
+    "2026-01-01T00:00Z",
+    "2026-01-01T10:00:00+14:00",
+    "1970-01-01T00:00:00Z",
+  ])("accepts the real time %s (old ones too: retention is per entity)", (at) => {
+    expect(unrealTimeReason(at)).toBeNull();
+    expect(parseEvent({ ...base, at }).ok).toBe(true);
+  });
 
   it("applies to every time field, not only at", () => {
     expect(problems({ type: "order.paid", promisedShipBy: "2026-02-30T00:00:00Z" }).map((p) => p.field)).toEqual(["promisedShipBy"]);
@@ -62,7 +65,9 @@ describe("ids: lone UTF-16 surrogates (issue 9 item 8)", () => {
 
   it("refuses them in consumerId and afterSaleId", () => {
     expect(problems({ type: "chat.closed", orderId: undefined, consumerId: "c\ud800" }).map((p) => p.field)).toEqual(["consumerId"]);
-    expect(problems({ type: "aftersale.cancelled", orderId: undefined, afterSaleId: "\udfff" }).map((p) => p.field)).toEqual(["afterSaleId"]);
+    expect(problems({ type: "aftersale.cancelled", orderId: undefined, afterSaleId: "\udfff" }).map((p) => p.field)).toEqual([
+      "afterSaleId",
+    ]);
   });
 
   it("two shop ids that would collapse into one Redis key are both refused; a proper pair is accepted", () => {

@@ -30,10 +30,25 @@ describe("alert identity", () => {
 
   it("reads the shop of platform:shopId:metric:kind, shop ids with colons included", () => {
     expect(parseAlertKey(S1)).toMatchObject({ platform: "kuaishou", shopId: "s1" });
-    expect(parseAlertKey("pdd:a:b:human_reply_3min_rate:threshold")).toEqual({ platform: "pdd", shopId: "a:b", metric: "human_reply_3min_rate", kind: "threshold" });
+    expect(parseAlertKey("pdd:a:b:human_reply_3min_rate:threshold")).toEqual({
+      platform: "pdd",
+      shopId: "a:b",
+      metric: "human_reply_3min_rate",
+      kind: "threshold",
+    });
   });
 
-  it.each(["", "kuaishou", "kuaishou:s1", "kuaishou:s1:metric", ":s1:m:k", "kuaishou::m:k", "kuaishou:s1::k", "kuaishou:s1:m:", "kuaishou:s1:m:k"])("rejects %j", (key) => {
+  it.each([
+    "",
+    "kuaishou",
+    "kuaishou:s1",
+    "kuaishou:s1:metric",
+    ":s1:m:k",
+    "kuaishou::m:k",
+    "kuaishou:s1::k",
+    "kuaishou:s1:m:",
+    "kuaishou:s1:m:k",
+  ])("rejects %j", (key) => {
     expect(parseAlertKey(key)).toBeNull();
   });
 });
@@ -41,6 +56,7 @@ describe("alert identity", () => {
 describe("alert slot", () => {
   it("reads metric:kind back", () => {
     expect(parseAlertSlot("pickup_24h_rate:at_risk")).toEqual({ metric: "pickup_24h_rate", kind: "at_risk" });
-    for (const bad of ["", "pickup_24h_rate", "pickup_24h_rate|threshold", ":threshold", "pickup_24h_rate:late"]) expect(parseAlertSlot(bad)).toBeNull();
+    for (const bad of ["", "pickup_24h_rate", "pickup_24h_rate|threshold", ":threshold", "pickup_24h_rate:late"])
+      expect(parseAlertSlot(bad)).toBeNull();
   });
 });

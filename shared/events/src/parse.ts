@@ -7,9 +7,7 @@ export interface FieldProblem {
   reason: string;
 }
 
-export type ParseResult =
-  | { ok: true; event: CanonicalEvent }
-  | { ok: false; problems: FieldProblem[] };
+export type ParseResult = { ok: true; event: CanonicalEvent } | { ok: false; problems: FieldProblem[] };
 
 /**
  * The problems of a catalog parse (zod's v4 API, catalog.ts), named per field: an
@@ -19,12 +17,16 @@ export function describeEventIssues(issues: readonly z4.core.$ZodIssue[], prefix
   return issues.flatMap((i): FieldProblem[] => {
     const path = [...prefix, ...i.path];
     if (i.code === "invalid_union") {
-      if (i.errors.length === 0) return [{ field: path.join("."), reason: `unknown event type; expected one of ${EVENT_TYPES.join(", ")}` }];
+      if (i.errors.length === 0)
+        return [{ field: path.join("."), reason: `unknown event type; expected one of ${EVENT_TYPES.join(", ")}` }];
       const matched = i.errors.find((branch) => branch.some((x) => x.code !== "invalid_type")) ?? i.errors[0]!;
       return describeEventIssues(matched, path);
     }
     // zod 4 says "Invalid input: expected string, received number"; the contract's wording is zod 3's.
-    const reason = i.code === "invalid_type" && i.message.startsWith("Invalid input: expected") ? `E${i.message.slice("Invalid input: e".length)}` : i.message;
+    const reason =
+      i.code === "invalid_type" && i.message.startsWith("Invalid input: expected")
+        ? `E${i.message.slice("Invalid input: e".length)}`
+        : i.message;
     return [{ field: path.join("."), reason }];
   });
 }

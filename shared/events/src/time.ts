@@ -26,7 +26,8 @@ export function unrealTimeReason(iso: string): string | null {
   if (hour! > 23) return `is not a real time: hour ${m[4]}`;
   if (minute! > 59) return `is not a real time: minute ${m[5]}`;
   if (second! > 59) return `is not a real time: second ${m[6]}`;
-  if (offH! > MAX_OFFSET_HOURS || offM! > 59 || (offH === MAX_OFFSET_HOURS && offM! > 0)) return "is not a real time: the UTC offset is beyond ±14:00";
+  if (offH! > MAX_OFFSET_HOURS || offM! > 59 || (offH === MAX_OFFSET_HOURS && offM! > 0))
+    return "is not a real time: the UTC offset is beyond ±14:00";
   if (Number.isNaN(Date.parse(iso))) return "is not a valid date";
   return null;
 }

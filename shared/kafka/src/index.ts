@@ -46,14 +46,15 @@ export type CreateKafkaOptions = { brokers: string[]; clientId: string; logger?:
 export function createKafka(options: CreateKafkaOptions): Kafka {
   const { logger, ...config } = options;
   const logCreator: KafkaConfig["logCreator"] | undefined = logger
-    ? () => ({ namespace, level, log }) => {
-        const { message, ...extra } = log;
-        const fields = { kafkajs: namespace, ...extra };
-        if (level === logLevel.ERROR) logger.error(fields, message);
-        else if (level === logLevel.WARN) logger.warn(fields, message);
-        else if (level === logLevel.INFO) logger.info(fields, message);
-        else logger.debug(fields, message);
-      }
+    ? () =>
+        ({ namespace, level, log }) => {
+          const { message, ...extra } = log;
+          const fields = { kafkajs: namespace, ...extra };
+          if (level === logLevel.ERROR) logger.error(fields, message);
+          else if (level === logLevel.WARN) logger.warn(fields, message);
+          else if (level === logLevel.INFO) logger.info(fields, message);
+          else logger.debug(fields, message);
+        }
     : undefined;
   return new Kafka({ logLevel: logLevel.WARN, ...(logCreator ? { logCreator } : {}), ...config });
 }

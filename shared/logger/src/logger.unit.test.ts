@@ -61,7 +61,11 @@ describe("createLogger", () => {
     log.info({
       receiver: { name: "ops", type: "dingtalk", url: dingtalkUrl, secret: SECRET.dingtalkSecret },
       receivers: { feishu: { url: feishuUrl, secret: SECRET.feishuSecret }, wecom: { url: wecomUrl }, slack: { url: slackUrl } },
-      platforms: { douyin: { appKey: "k", appSecret: SECRET.appSecret }, kuaishou: { messageSecret: SECRET.messageSecret }, pdd: { client_secret: SECRET.clientSecret } },
+      platforms: {
+        douyin: { appKey: "k", appSecret: SECRET.appSecret },
+        kuaishou: { messageSecret: SECRET.messageSecret },
+        pdd: { client_secret: SECRET.clientSecret },
+      },
       apiTokens: [{ token: SECRET.apiToken, shops: ["*"] }],
       request: { headers: { Authorization: `Bearer ${SECRET.bearer}`, cookie: SECRET.cookie }, url: dingtalkUrl },
       deep: { a: { b: { c: { d: { e: { secret: SECRET.dingtalkSecret, list: [{ webhook: feishuUrl }] } } } } } },
@@ -84,7 +88,10 @@ describe("createLogger", () => {
     log.info(`POST ${dingtalkUrl}`);
     log.warn("retrying %s after %o", wecomUrl, { url: slackUrl, secret: SECRET.feishuSecret });
     log.info({ body: JSON.stringify({ token: SECRET.apiToken, msg: "x" }), form: `client_secret=${SECRET.clientSecret}&a=1` }, "raw");
-    const child = log.child({ receiver: { url: feishuUrl, secret: SECRET.feishuSecret }, redis: `redis://:${SECRET.redisPassword}@h:6379` });
+    const child = log.child({
+      receiver: { url: feishuUrl, secret: SECRET.feishuSecret },
+      redis: `redis://:${SECRET.redisPassword}@h:6379`,
+    });
     child.info("sent");
     child.child({ token: SECRET.apiToken }).info({ headers: { authorization: `Bearer ${SECRET.bearer}` } }, "nested child");
     expectNoSecret(out.text());

@@ -12,10 +12,7 @@ describe("redactUrl", () => {
       "https://open.feishu.cn/open-apis/bot/v2/hook/6f1c2a7e-0000-4000-8000-000000000001",
       "https://open.feishu.cn/open-apis/bot/v2/hook/***",
     ],
-    [
-      "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-      "https://hooks.slack.com/services/***/***/***",
-    ],
+    ["https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "https://hooks.slack.com/services/***/***/***"],
     ["http://127.0.0.1:9093/api/hook", "http://127.0.0.1:9093/api/hook"],
     ["http://127.0.0.1:40123/hook?shop=s1&page=2", "http://127.0.0.1:40123/hook?shop=s1&page=2"],
     ["redis://default:hunter2@10.0.0.5:6379/0", "redis://***@10.0.0.5:6379/0"],
@@ -48,7 +45,10 @@ describe("scrubText", () => {
   });
 
   it("keeps a JSON line parseable", () => {
-    const line = JSON.stringify({ msg: 'say "https://x.example/hook/0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d?sign=q\\"" then token=t\\n', token: 5 });
+    const line = JSON.stringify({
+      msg: 'say "https://x.example/hook/0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d?sign=q\\"" then token=t\\n',
+      token: 5,
+    });
     const out = scrubText(line);
     expect(() => JSON.parse(out) as unknown).not.toThrow();
     expect(out).not.toContain("0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d");

@@ -53,7 +53,8 @@ function walk(value: unknown, depth: number, ancestors: WeakSet<object>): unknow
   if (ancestors.has(value)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[Object]";
   if (value instanceof Error) return walk(dropCommandArgs(stdSerializers.err(value)), depth, ancestors);
-  if (value instanceof Map || value instanceof Set) return walk(Object.fromEntries(value instanceof Map ? value : [...value].entries()), depth, ancestors);
+  if (value instanceof Map || value instanceof Set)
+    return walk(Object.fromEntries(value instanceof Map ? value : [...value].entries()), depth, ancestors);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") return walk(toJSON.call(value), depth, ancestors);
 

@@ -43,7 +43,7 @@ export async function pipelineByNode(client: RedisClient, calls: readonly NodeCa
   if (!isCluster(client)) {
     const p = client.pipeline();
     for (const c of calls) c.queue(p);
-    return ((await p.exec()) ?? []);
+    return (await p.exec()) ?? [];
   }
   for (const [i, c] of calls.entries()) {
     if (c.keys.length === 0) throw new Error(`pipelineByNode: call ${i} names no key, so it has no node`);
@@ -68,7 +68,7 @@ export async function pipelineByNode(client: RedisClient, calls: readonly NodeCa
         for (const i of idx) calls[i]!.queue(p);
         let res: PipelineReply[];
         try {
-          res = ((await p.exec()) ?? []);
+          res = (await p.exec()) ?? [];
         } catch (err) {
           if (!spansNodes(err) || attempt >= MAX_REDIRECTS) throw err;
           retry.push(...idx);

@@ -27,7 +27,10 @@ describe("parseLuaContract", () => {
   });
 
   it("ignores KEYS[n] mentioned inside prose and lines after the header", () => {
-    const src = script("  Input:\n    KEYS[1] the hash\n  Output: the new length of KEYS[1]", "-- KEYS[2] is not a key line\nreturn KEYS[1]");
+    const src = script(
+      "  Input:\n    KEYS[1] the hash\n  Output: the new length of KEYS[1]",
+      "-- KEYS[2] is not a key line\nreturn KEYS[1]",
+    );
     expect(parseLuaContract(src, "x.lua").numberOfKeys).toBe(1);
   });
 

@@ -30,7 +30,8 @@ export function parseRedisUrl(raw: string): RedisTarget {
     try {
       protocol = new URL(url).protocol;
     } catch (err) {
-      if (err instanceof TypeError) throw new RedisUrlError("REDIS_URL is not a URL; expected redis://host:port or redis+cluster://host1:port1,host2:port2");
+      if (err instanceof TypeError)
+        throw new RedisUrlError("REDIS_URL is not a URL; expected redis://host:port or redis+cluster://host1:port1,host2:port2");
       throw err;
     }
     if (protocol !== "redis:" && protocol !== "rediss:") {

@@ -19,11 +19,22 @@ describe("parseRedisUrl", () => {
       password: "p@ss",
       tls: false,
     });
-    expect(parseRedisUrl("rediss+cluster://:pw@h:7000/")).toEqual({ kind: "cluster", nodes: [{ host: "h", port: 7000 }], password: "pw", tls: true });
+    expect(parseRedisUrl("rediss+cluster://:pw@h:7000/")).toEqual({
+      kind: "cluster",
+      nodes: [{ host: "h", port: 7000 }],
+      password: "pw",
+      tls: true,
+    });
   });
 
   it("refuses malformed URLs without quoting the password", () => {
-    for (const bad of ["redis+cluster://:hunter2@h1:7000,h2", "redis+cluster://h:99999", "redis+cluster://h:7000/3", "http://:hunter2@h", "not a url"]) {
+    for (const bad of [
+      "redis+cluster://:hunter2@h1:7000,h2",
+      "redis+cluster://h:99999",
+      "redis+cluster://h:7000/3",
+      "http://:hunter2@h",
+      "not a url",
+    ]) {
       let caught: unknown;
       try {
         parseRedisUrl(bad);

@@ -32,7 +32,9 @@ let cache: Map<string, RulePack> | undefined;
 export function loadRulePacks(dir: URL = PACK_DIR): Map<string, RulePack> {
   if (dir === PACK_DIR && cache) return cache;
   const packs = new Map<string, RulePack>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith(".json"))
+    .sort()) {
     const pack = parseRulePack(JSON.parse(readFileSync(new URL(f, dir), "utf8")), f);
     packs.set(pack.id, pack);
   }

@@ -76,7 +76,15 @@ export const MetricDef = z.discriminatedUnion("kind", [
   }),
   k("ever_state_rate", { state: z.enum(["awaiting_customer"]) }),
   k("jd_service_score", {
-    satisfaction: z.object({ metric: z.string(), points: z.number(), perPointShort: z.number(), manyRatings: z.number().int(), badRatings: z.array(z.string()) }).strict(),
+    satisfaction: z
+      .object({
+        metric: z.string(),
+        points: z.number(),
+        perPointShort: z.number(),
+        manyRatings: z.number().int(),
+        badRatings: z.array(z.string()),
+      })
+      .strict(),
     review: z.object({ metric: z.string(), points: z.number(), perPointShort: z.number() }).strict(),
     process: z.object({ metric: z.string(), points: z.number(), perPointShort: z.number() }).strict(),
     norms: z.object({ points: z.number() }).strict(),
@@ -104,7 +112,8 @@ export const RulePack = z
     for (const [name, m] of Object.entries(p.metrics)) {
       const refs: string[] = [];
       if (m.kind === "dispute_rate") refs.push(...m.params.capMetrics);
-      if (m.kind === "jd_service_score") refs.push(m.params.satisfaction.metric, m.params.review.metric, m.params.process.metric, m.params.awaitingFeedback.metric);
+      if (m.kind === "jd_service_score")
+        refs.push(m.params.satisfaction.metric, m.params.review.metric, m.params.process.metric, m.params.awaitingFeedback.metric);
       for (const r of refs) {
         if (!(r in p.metrics)) ctx.addIssue({ code: "custom", path: ["metrics", name], message: `refers to unknown metric "${r}"` });
       }

@@ -93,11 +93,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
 }
 
 /** `true`, or a short reason. The reason never carries the error's message, which may hold a connection URL. */
-async function checkReady(
-  ready: () => Promise<boolean>,
-  timeoutMs: number,
-  onError: OpsServerOptions["onError"],
-): Promise<true | string> {
+async function checkReady(ready: () => Promise<boolean>, timeoutMs: number, onError: OpsServerOptions["onError"]): Promise<true | string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`check timed out after ${timeoutMs} ms`), timeoutMs);

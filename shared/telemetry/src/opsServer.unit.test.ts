@@ -89,6 +89,8 @@ describe("startOpsServer", () => {
 
   it("rejects when the port is taken", async () => {
     const { server } = await start(async () => true);
-    await expect(startOpsServer({ port: server.port, host: "127.0.0.1", registry: createRegistry(), ready: async () => true })).rejects.toThrow(/EADDRINUSE/);
+    await expect(
+      startOpsServer({ port: server.port, host: "127.0.0.1", registry: createRegistry(), ready: async () => true }),
+    ).rejects.toThrow(/EADDRINUSE/);
   });
 });

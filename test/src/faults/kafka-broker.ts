@@ -27,7 +27,15 @@ const START_TIMEOUT_MS = 180_000;
  */
 export async function startOwnKafka(ports: number[]): Promise<OwnKafka> {
   const start = (port: number, fresh: boolean) =>
-    ensureKafka({ port, fresh, reuse: false, stopWithProcess: process.pid, heap: "384m", startTimeoutMs: START_TIMEOUT_MS, log: () => undefined });
+    ensureKafka({
+      port,
+      fresh,
+      reuse: false,
+      stopWithProcess: process.pid,
+      heap: "384m",
+      startTimeoutMs: START_TIMEOUT_MS,
+      log: () => undefined,
+    });
   let handle: KafkaHandle | undefined;
   let port: number | undefined;
   for (const p of ports) {
@@ -48,7 +56,8 @@ export async function startOwnKafka(ports: number[]): Promise<OwnKafka> {
     port,
     async kill(signal) {
       const pid = Number(readFileSync(pidFile, "utf8").trim());
-      if (!(Number.isInteger(pid) && pid > 0 && isAlive(pid))) throw new Error(`the test's broker on ${thePort} is not running (pid file ${pidFile})`);
+      if (!(Number.isInteger(pid) && pid > 0 && isAlive(pid)))
+        throw new Error(`the test's broker on ${thePort} is not running (pid file ${pidFile})`);
       process.kill(pid, signal);
       await pollUntil(() => !isAlive(pid), { timeoutMs: 60_000, intervalMs: 100, message: `broker pid ${pid} gone after ${signal}` });
     },

@@ -13,7 +13,14 @@ export interface FaultCounts {
   crashes: number;
 }
 
-export const ZERO: FaultCounts = { faultsInjected: 0, eventsAcknowledged: 0, eventsApplied: 0, alertsExpected: 0, alertsDelivered: 0, crashes: 0 };
+export const ZERO: FaultCounts = {
+  faultsInjected: 0,
+  eventsAcknowledged: 0,
+  eventsApplied: 0,
+  alertsExpected: 0,
+  alertsDelivered: 0,
+  crashes: 0,
+};
 
 /** Set by the faults global setup; the test workers inherit it. */
 export const SUMMARY_DIR_ENV = "SG_FAULTS_SUMMARY_DIR";

@@ -50,16 +50,38 @@ export function startDemo(o: DemoOptions): Demo {
   let n = 0;
   const id = (s: string) => `demo-${o.run}-${s}-${++n}`;
   const at = (ms: number) => toShanghaiIso(ms);
-  const ks = (type: string, ms: number, extra: Record<string, unknown>): Ev => ({ id: id(type), type, platform: "kuaishou", shopId: "ks-flower-shop", at: at(ms), ...extra });
-  const dy = (type: string, ms: number, extra: Record<string, unknown>): Ev => ({ id: id(type), type, platform: "douyin", shopId: "dy-tea-house", at: at(ms), ...extra });
-  const pdd = (type: string, ms: number, extra: Record<string, unknown>): Ev => ({ id: id(type), type, platform: "pdd", shopId: "pdd-fruit-farm", at: at(ms), ...extra });
+  const ks = (type: string, ms: number, extra: Record<string, unknown>): Ev => ({
+    id: id(type),
+    type,
+    platform: "kuaishou",
+    shopId: "ks-flower-shop",
+    at: at(ms),
+    ...extra,
+  });
+  const dy = (type: string, ms: number, extra: Record<string, unknown>): Ev => ({
+    id: id(type),
+    type,
+    platform: "douyin",
+    shopId: "dy-tea-house",
+    at: at(ms),
+    ...extra,
+  });
+  const pdd = (type: string, ms: number, extra: Record<string, unknown>): Ev => ({
+    id: id(type),
+    type,
+    platform: "pdd",
+    shopId: "pdd-fruit-farm",
+    at: at(ms),
+    ...extra,
+  });
 
   /** A consultation handed to a human, the consumer's message opening a wait at `openedAt`. */
   const consult = (mk: typeof ks, consumerId: string, openedAt: number): Ev[] => [
     mk("chat.transferred", openedAt - 2 * S, { consumerId }),
     mk("chat.message", openedAt, { consumerId, sender: "consumer" }),
   ];
-  const reply = (mk: typeof ks, consumerId: string, ms: number): Ev => mk("chat.message", ms, { consumerId, sender: "agent", agentId: "agent-07" });
+  const reply = (mk: typeof ks, consumerId: string, ms: number): Ev =>
+    mk("chat.message", ms, { consumerId, sender: "agent", agentId: "agent-07" });
 
   const timers: NodeJS.Timeout[] = [];
   const send = (label: string | null, events: () => Ev[]) => async () => {
@@ -87,19 +109,38 @@ export function startDemo(o: DemoOptions): Demo {
     for (let i = 1; i <= 16; i++) {
       const paid = t0 - (2 * 24 * H + i * 37 * 60 * S);
       const orderId = `DY${5_000_100 + i}`;
-      out.push(dy("order.paid", paid, { orderId, amount: 59 }), dy("order.shipped", paid + 3 * H, { orderId }), dy("logistics.picked_up", paid + 6 * H, { orderId }), dy("logistics.signed", paid + 30 * H, { orderId }));
+      out.push(
+        dy("order.paid", paid, { orderId, amount: 59 }),
+        dy("order.shipped", paid + 3 * H, { orderId }),
+        dy("logistics.picked_up", paid + 6 * H, { orderId }),
+        dy("logistics.signed", paid + 30 * H, { orderId }),
+      );
     }
-    for (const [i, left] of [[17, 40], [18, 48]] as const) out.push(dy("order.paid", t0 - 24 * H + left * S, { orderId: `DY${5_000_100 + i}`, amount: 128 }));
+    for (const [i, left] of [
+      [17, 40],
+      [18, 48],
+    ] as const)
+      out.push(dy("order.paid", t0 - 24 * H + left * S, { orderId: `DY${5_000_100 + i}`, amount: 128 }));
     return out;
   });
   at_(1, "pdd:pdd-fruit-farm: a refund request has waited 47 h 59 min for the merchant (48 h limit)", () => [
     pdd("order.paid", t0 - 4 * 24 * H, { orderId: "PDD-240-88107" }),
-    pdd("aftersale.requested", t0 - 48 * H + 45 * S, { afterSaleId: "PDD-AS-7731", orderId: "PDD-240-88107", kind: "refund_only", reason: "damaged", afterShipment: true }),
+    pdd("aftersale.requested", t0 - 48 * H + 45 * S, {
+      afterSaleId: "PDD-AS-7731",
+      orderId: "PDD-240-88107",
+      kind: "refund_only",
+      reason: "damaged",
+      afterShipment: true,
+    }),
   ]);
 
-  at_(10, "kuaishou:ks-flower-shop: an agent answers ks-buyer-6; three consultations still waiting", () => [reply(ks, "ks-buyer-6", now())]);
+  at_(10, "kuaishou:ks-flower-shop: an agent answers ks-buyer-6; three consultations still waiting", () => [
+    reply(ks, "ks-buyer-6", now()),
+  ]);
   at_(15, "douyin:dy-tea-house: the carrier picks up DY5000117", () => [dy("logistics.picked_up", now(), { orderId: "DY5000117" })]);
-  at_(22, "pdd:pdd-fruit-farm: the merchant agrees to refund PDD-AS-7731", () => [pdd("aftersale.merchant_acted", now(), { afterSaleId: "PDD-AS-7731", decision: "agree" })]);
+  at_(22, "pdd:pdd-fruit-farm: the merchant agrees to refund PDD-AS-7731", () => [
+    pdd("aftersale.merchant_acted", now(), { afterSaleId: "PDD-AS-7731", decision: "agree" }),
+  ]);
   at_(28, "douyin:dy-tea-house: the carrier picks up DY5000118", () => [dy("logistics.picked_up", now(), { orderId: "DY5000118" })]);
   // About t = 30: ks-buyer-7..9 pass 3 minutes unanswered. The processor's own deadline timer marks the misses.
   at_(36, "kuaishou:ks-flower-shop: new consultations, answered within seconds", () => [

@@ -19,11 +19,14 @@ export function watchShops(o: {
 }): { stop(): void } {
   const last = new Map<string, ShopView>();
   const packs = loadRulePacks();
-  const show = (v: number | null, unit: string | undefined) => (v === null ? "—" : unit === "ratio" ? `${(v * 100).toFixed(1)}%` : String(Math.round(v * 100) / 100));
+  const show = (v: number | null, unit: string | undefined) =>
+    v === null ? "—" : unit === "ratio" ? `${(v * 100).toFixed(1)}%` : String(Math.round(v * 100) / 100);
   const poll = async () => {
     for (const s of o.shops) {
       const key = `${s.platform}:${s.shopId}`;
-      const res = await fetch(`${o.base}/v1/shops/${s.platform}/${encodeURIComponent(s.shopId)}/metrics`, { headers: { authorization: `Bearer ${o.token}` } }).catch(() => null);
+      const res = await fetch(`${o.base}/v1/shops/${s.platform}/${encodeURIComponent(s.shopId)}/metrics`, {
+        headers: { authorization: `Bearer ${o.token}` },
+      }).catch(() => null);
       if (res === null || res.status !== 200) continue;
       const now = (await res.json()) as ShopView;
       const before = last.get(key);
@@ -31,7 +34,10 @@ export function watchShops(o: {
       for (const [name, m] of Object.entries(now.metrics)) {
         const was = before?.metrics[name];
         if (m.status === "no_data") continue;
-        if (was === undefined || was.status !== m.status) o.say(`${key} ${name} = ${show(m.value, packs.get(now.rulePack)?.metrics[name]?.unit)}: ${was?.status ?? "new"} → ${m.status.toUpperCase()}`);
+        if (was === undefined || was.status !== m.status)
+          o.say(
+            `${key} ${name} = ${show(m.value, packs.get(now.rulePack)?.metrics[name]?.unit)}: ${was?.status ?? "new"} → ${m.status.toUpperCase()}`,
+          );
       }
       const id = (a: { metric: string; kind: string }) => `${a.metric} ${a.kind}`;
       const had = new Set((before?.alerts ?? []).map(id));

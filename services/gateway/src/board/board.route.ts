@@ -68,7 +68,10 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: GatewayContext, d
   const page = files.get("index.html");
   if (page === undefined) throw new Error("board: static/index.html is missing");
   const sendPage = (_req: unknown, reply: import("fastify").FastifyReply) =>
-    reply.headers({ ...SECURITY_HEADERS, "cache-control": "no-cache" }).type(page.type).send(page.body);
+    reply
+      .headers({ ...SECURITY_HEADERS, "cache-control": "no-cache" })
+      .type(page.type)
+      .send(page.body);
   app.get("/", (_request, reply) => reply.redirect("/board"));
   app.get("/board", sendPage);
   app.get("/board/", sendPage);
@@ -76,7 +79,10 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: GatewayContext, d
     const name = (request.params as { file: string }).file;
     const f = files.get(name);
     if (f === undefined || name === "index.html") return reply.code(404).send({ error: "not_found", message: "no such board file" });
-    return reply.headers({ ...SECURITY_HEADERS, "cache-control": "no-cache" }).type(f.type).send(f.body);
+    return reply
+      .headers({ ...SECURITY_HEADERS, "cache-control": "no-cache" })
+      .type(f.type)
+      .send(f.body);
   });
 
   app.get("/board/stream", { onRequest: [requireToken(ctx)] }, async (request, reply) => {
@@ -104,7 +110,8 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: GatewayContext, d
       res.write(chunk);
       return res.writableLength < MAX_BUFFERED;
     };
-    const send = (event: string, data: object): boolean => write(`event: ${event}\ndata: ${JSON.stringify({ ...data, serverNow: ctx.now() })}\n\n`);
+    const send = (event: string, data: object): boolean =>
+      write(`event: ${event}\ndata: ${JSON.stringify({ ...data, serverNow: ctx.now() })}\n\n`);
 
     send("hello", {});
     const heartbeat = setInterval(() => {
@@ -129,7 +136,10 @@ export function registerBoardRoutes(app: FastifyInstance, ctx: GatewayContext, d
       detach = attached.detach;
       if (res.destroyed) detach();
       send("ready", { shops: attached.shops, truncated: attached.truncated });
-      ctx.logger.info({ route: "/board/stream", token: scope.fingerprint, shops: attached.shops, reqId: request.id }, "board stream opened");
+      ctx.logger.info(
+        { route: "/board/stream", token: scope.fingerprint, shops: attached.shops, reqId: request.id },
+        "board stream opened",
+      );
     } catch (err) {
       ctx.logger.warn({ err, route: "/board/stream", token: scope.fingerprint }, "board stream failed to start");
       res.destroy();

@@ -32,8 +32,21 @@ describe("snapshot diff and the page's model", () => {
       version: 4,
       asOfMs: 2_000,
       asOf: "2026-03-02T10:00:01+08:00",
-      metrics: { ...base.metrics, human_reply_3min_rate: { value: 0.5, numerator: 1, denominator: 2, pending: 1, headroom: -1, status: "breach" } },
-      alerts: [{ metric: "human_reply_3min_rate", kind: "threshold", severity: "critical", status: "firing", value: 0.5, threshold: 0.7, target: 0.85 }],
+      metrics: {
+        ...base.metrics,
+        human_reply_3min_rate: { value: 0.5, numerator: 1, denominator: 2, pending: 1, headroom: -1, status: "breach" },
+      },
+      alerts: [
+        {
+          metric: "human_reply_3min_rate",
+          kind: "threshold",
+          severity: "critical",
+          status: "firing",
+          value: 0.5,
+          threshold: 0.7,
+          target: 0.85,
+        },
+      ],
       due: [
         { metric: "human_reply_3min_rate", item: "consumer", id: "c2", deadline: 7_000 },
         { metric: "human_reply_3min_rate", item: "consumer", id: "<img src=x>", deadline: 3_000 },
@@ -83,7 +96,9 @@ describe("board words", () => {
   });
 
   it("applies the shop's configured threshold over the pack's", () => {
-    const meta = metricMeta("kuaishou@2023-03", "kuaishou:s1", { "kuaishou:s1": { metrics: { human_reply_3min_rate: { threshold: 0.75 } } } });
+    const meta = metricMeta("kuaishou@2023-03", "kuaishou:s1", {
+      "kuaishou:s1": { metrics: { human_reply_3min_rate: { threshold: 0.75 } } },
+    });
     expect(meta.human_reply_3min_rate).toMatchObject({ threshold: 0.75, target: 0.85, leadTimeMs: 60_000, direction: "min" });
     expect(metricMeta("kuaishou@2023-03", "kuaishou:s2", {}).human_reply_3min_rate?.threshold).toBe(0.7);
   });

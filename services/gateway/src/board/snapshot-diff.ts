@@ -71,16 +71,19 @@ export function diffSnapshots(shop: string, prev: StoredSnapshot, next: StoredSn
     const k = alertKey(a);
     firingNow.add(k);
     const was = firingBefore.get(k);
-    if (was === undefined) transitions.push({ at: next.asOfMs, metric: a.metric, what: "alert_firing", alertKind: a.kind, severity: a.severity });
+    if (was === undefined)
+      transitions.push({ at: next.asOfMs, metric: a.metric, what: "alert_firing", alertKind: a.kind, severity: a.severity });
     if (!same(was, a)) firing.push(a);
   }
   const resolved = [...firingBefore.values()].filter((a) => !firingNow.has(alertKey(a)));
-  for (const a of resolved) transitions.push({ at: next.asOfMs, metric: a.metric, what: "alert_resolved", alertKind: a.kind, severity: a.severity });
+  for (const a of resolved)
+    transitions.push({ at: next.asOfMs, metric: a.metric, what: "alert_resolved", alertKind: a.kind, severity: a.severity });
   if (firing.length > 0 || resolved.length > 0) change.alerts = { firing, resolved: resolved.map(alertKey) };
 
   for (const [name, out] of Object.entries(next.metrics)) {
     const was = prev.metrics[name]?.status;
-    if (was !== undefined && was !== out.status) transitions.push({ at: next.asOfMs, metric: name, what: "status", from: was, to: out.status });
+    if (was !== undefined && was !== out.status)
+      transitions.push({ at: next.asOfMs, metric: name, what: "status", from: was, to: out.status });
   }
   if (transitions.length > 0) change.transitions = transitions;
   return change;
@@ -88,5 +91,7 @@ export function diffSnapshots(shop: string, prev: StoredSnapshot, next: StoredSn
 
 /** True when the change carries something beyond the version and evaluation time. */
 export function isEmptyChange(c: SnapshotChange): boolean {
-  return c.rulePack === undefined && c.metrics === undefined && c.removedMetrics === undefined && c.due === undefined && c.alerts === undefined;
+  return (
+    c.rulePack === undefined && c.metrics === undefined && c.removedMetrics === undefined && c.due === undefined && c.alerts === undefined
+  );
 }

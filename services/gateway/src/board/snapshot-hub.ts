@@ -91,7 +91,10 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
     const parsed = StoredSnapshot.safeParse(JSON.parse(json));
     if (!parsed.success) {
       // Written by an incompatible processor: skip it rather than show numbers the board cannot read.
-      o.logger.warn({ shop: key, problems: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) }, "board: a stored snapshot does not match the contract");
+      o.logger.warn(
+        { shop: key, problems: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) },
+        "board: a stored snapshot does not match the contract",
+      );
       return null;
     }
     return parsed.data;
@@ -106,7 +109,12 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
     if (!a.client.send(event, data)) drop(a);
   };
   const sendSnapshot = (a: Attached, key: string, snapshot: StoredSnapshot) => {
-    const msg: ShopSnapshotMessage = { shop: key, snapshot, meta: metricMeta(snapshot.rulePack, key, o.overrides), transitions: transitions.get(key) ?? [] };
+    const msg: ShopSnapshotMessage = {
+      shop: key,
+      snapshot,
+      meta: metricMeta(snapshot.rulePack, key, o.overrides),
+      transitions: transitions.get(key) ?? [],
+    };
     a.shops.add(key);
     deliver(a, "snapshot", msg);
   };
@@ -130,7 +138,8 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
       let change: SnapshotChange | undefined;
       if (prev !== undefined) {
         change = diffSnapshots(key, prev, next);
-        if (change.transitions !== undefined) transitions.set(key, [...change.transitions.reverse(), ...(transitions.get(key) ?? [])].slice(0, keep));
+        if (change.transitions !== undefined)
+          transitions.set(key, [...change.transitions.reverse(), ...(transitions.get(key) ?? [])].slice(0, keep));
       }
       for (const a of interested) {
         if (a.closed) continue;

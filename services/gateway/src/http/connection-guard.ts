@@ -12,7 +12,11 @@ export interface ConnectionLimits {
 }
 
 /** 10 s for headers and 30 s for a whole request are ample for a 1 MiB body; 64 connections per address. */
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnectionsPerSource: 64 };
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnectionsPerSource: 64,
+};
 
 /**
  * The fastify options that make Node enforce the timeouts. Fastify's own default `requestTimeout` is 0 (off),
@@ -29,8 +33,10 @@ export function timeoutOptions(limits: ConnectionLimits) {
   };
 }
 
-const TOO_MANY =
-  JSON.stringify({ error: "too_many_connections", message: "too many open connections from this address; close some and retry" });
+const TOO_MANY = JSON.stringify({
+  error: "too_many_connections",
+  message: "too many open connections from this address; close some and retry",
+});
 const TOO_MANY_RESPONSE =
   "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\n" +
   `Content-Length: ${Buffer.byteLength(TOO_MANY)}\r\n\r\n${TOO_MANY}`;

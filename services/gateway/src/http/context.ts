@@ -75,10 +75,7 @@ export function refuse(
 ): FastifyReply {
   const route = routeLabel(request);
   ctx.metrics.refusals.inc({ route, reason });
-  ctx.logger.warn(
-    { route, reason, ip: request.ip, token: request.sgScope?.fingerprint, reqId: request.id },
-    `refused: ${message}`,
-  );
+  ctx.logger.warn({ route, reason, ip: request.ip, token: request.sgScope?.fingerprint, reqId: request.id }, `refused: ${message}`);
   for (const [k, v] of Object.entries(extra.headers ?? {})) reply.header(k, v);
   return reply
     .code(REFUSALS[reason])

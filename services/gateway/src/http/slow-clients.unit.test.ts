@@ -53,18 +53,33 @@ describe("slow clients (issue 9 item 7)", () => {
       // Headers that never end: one byte of a header value at a time.
       clients.push(slowClient(port, `POST /v1/events HTTP/1.1\r\nHost: x\r\n${auth}X-Slow: `, 300));
       // Complete headers, then a body that never completes.
-      clients.push(slowClient(port, `POST /v1/events HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n`, 300));
+      clients.push(
+        slowClient(
+          port,
+          `POST /v1/events HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n`,
+          300,
+        ),
+      );
     }
 
     // Meanwhile, a normal request is served.
-    const res = await fetch(`http://127.0.0.1:${port}/v1/events`, { method: "POST", headers: bearer(TOKENS.s1), body: JSON.stringify(paidEvent()) });
+    const res = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+      method: "POST",
+      headers: bearer(TOKENS.s1),
+      body: JSON.stringify(paidEvent()),
+    });
     expect(res.status).toBe(202);
     expect(clients.every((c) => !c.socket.destroyed)).toBe(true);
 
     // Every slow connection is closed: a generous bound for a loaded machine, far from "indefinitely".
     const lifetimes = await Promise.race([
       Promise.all(clients.map((c) => c.closed)),
-      new Promise<never>((_r, reject) => setTimeout(() => reject(new Error(`${clients.filter((c) => !c.socket.destroyed).length} slow connections still open after 30 s`)), 30_000)),
+      new Promise<never>((_r, reject) =>
+        setTimeout(
+          () => reject(new Error(`${clients.filter((c) => !c.socket.destroyed).length} slow connections still open after 30 s`)),
+          30_000,
+        ),
+      ),
     ]);
     // Not before the headers timeout: the close is the timeout's doing, not an accident of the client.
     expect(Math.min(...lifetimes)).toBeGreaterThanOrEqual(1_400);
@@ -74,32 +89,40 @@ describe("slow clients (issue 9 item 7)", () => {
     expect(gw.sink.events).toHaveLength(1);
 
     // The gateway still serves afterwards.
-    const after = await fetch(`http://127.0.0.1:${port}/v1/events`, { method: "POST", headers: bearer(TOKENS.s1), body: JSON.stringify(paidEvent({ id: "e-2" })) });
+    const after = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+      method: "POST",
+      headers: bearer(TOKENS.s1),
+      body: JSON.stringify(paidEvent({ id: "e-2" })),
+    });
     expect(after.status).toBe(202);
   });
 
-  it("caps open connections per source address: one more is answered 429 and closed; a freed slot is reusable", { timeout: 30_000 }, async () => {
-    gw = testGateway({ connections: { headersTimeoutMs: 20_000, requestTimeoutMs: 20_000, maxConnectionsPerSource: 5 } });
-    const port = await gw.listen(0, "127.0.0.1");
-    const held = Array.from({ length: 5 }, () => slowClient(port, "GET /openapi.json HTTP/1.1\r\nHost: x\r\nX-Slow: ", 1_000));
-    clients.push(...held);
-    await Promise.all(held.map((c) => new Promise((r) => (c.socket.readyState === "open" ? r(null) : c.socket.once("connect", r)))));
-    // Give the server the moment it needs to count them.
-    await new Promise((r) => setTimeout(r, 200));
+  it(
+    "caps open connections per source address: one more is answered 429 and closed; a freed slot is reusable",
+    { timeout: 30_000 },
+    async () => {
+      gw = testGateway({ connections: { headersTimeoutMs: 20_000, requestTimeoutMs: 20_000, maxConnectionsPerSource: 5 } });
+      const port = await gw.listen(0, "127.0.0.1");
+      const held = Array.from({ length: 5 }, () => slowClient(port, "GET /openapi.json HTTP/1.1\r\nHost: x\r\nX-Slow: ", 1_000));
+      clients.push(...held);
+      await Promise.all(held.map((c) => new Promise((r) => (c.socket.readyState === "open" ? r(null) : c.socket.once("connect", r)))));
+      // Give the server the moment it needs to count them.
+      await new Promise((r) => setTimeout(r, 200));
 
-    const extra = slowClient(port, "GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n", 60_000);
-    clients.push(extra);
-    await extra.closed;
-    expect(extra.received).toMatch(/^HTTP\/1\.1 429 /);
-    expect(extra.received).toContain('"error":"too_many_connections"');
-    expect(held.every((c) => !c.socket.destroyed)).toBe(true);
-    expect(await gw.refusals("too_many_connections")).toBe(1);
+      const extra = slowClient(port, "GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n", 60_000);
+      clients.push(extra);
+      await extra.closed;
+      expect(extra.received).toMatch(/^HTTP\/1\.1 429 /);
+      expect(extra.received).toContain('"error":"too_many_connections"');
+      expect(held.every((c) => !c.socket.destroyed)).toBe(true);
+      expect(await gw.refusals("too_many_connections")).toBe(1);
 
-    held[0]!.stop();
-    held[0]!.socket.destroy();
-    await held[0]!.closed;
-    await new Promise((r) => setTimeout(r, 200));
-    const res = await fetch(`http://127.0.0.1:${port}/openapi.json`);
-    expect(res.status).toBe(200);
-  });
+      held[0]!.stop();
+      held[0]!.socket.destroy();
+      await held[0]!.closed;
+      await new Promise((r) => setTimeout(r, 200));
+      const res = await fetch(`http://127.0.0.1:${port}/openapi.json`);
+      expect(res.status).toBe(200);
+    },
+  );
 });

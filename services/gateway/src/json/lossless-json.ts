@@ -33,7 +33,10 @@ export interface LosslessJsonOptions {
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** `parseLosslessJson` as a result: a syntax error becomes its message, anything else still throws. */
-export function tryParseLosslessJson(text: string, options: LosslessJsonOptions = {}): { ok: true; value: unknown } | { ok: false; reason: string } {
+export function tryParseLosslessJson(
+  text: string,
+  options: LosslessJsonOptions = {},
+): { ok: true; value: unknown } | { ok: false; reason: string } {
   try {
     return { ok: true, value: parseLosslessJson(text, options) };
   } catch (err) {

@@ -15,10 +15,7 @@ describe("parseLosslessJson", () => {
   });
 
   it("keeps integers beyond 2^53 exact, as strings", () => {
-    const v = parseLosslessJson('{"p_id":4930271960384902185,"n":-9007199254740993,"ok":9007199254740991}') as Record<
-      string,
-      unknown
-    >;
+    const v = parseLosslessJson('{"p_id":4930271960384902185,"n":-9007199254740993,"ok":9007199254740991}') as Record<string, unknown>;
     expect(v.p_id).toBe("4930271960384902185");
     expect(v.n).toBe("-9007199254740993");
     expect(v.ok).toBe(9007199254740991);

@@ -17,7 +17,6 @@ const Query = z.object({
     .optional(),
 });
 
-
 /**
  * A token that does not list `*` sees a failure only when every alert it carried belongs to a shop the token
  * lists. A failure naming no alert (or an identity that does not parse) belongs to no shop: only `*` sees it.
@@ -69,6 +68,12 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: GatewayContext
     }
     // Filter over every failure kept, then cut, so a scoped token still gets up to `limit` of its own.
     const failures = await ctx.deliveries.failures(MAX_DELIVERY_FAILURES);
-    return reply.send({ receivers: {}, failures: failures.filter((f) => visible(scope, f)).slice(0, limit).map(failure) });
+    return reply.send({
+      receivers: {},
+      failures: failures
+        .filter((f) => visible(scope, f))
+        .slice(0, limit)
+        .map(failure),
+    });
   });
 }

@@ -24,7 +24,10 @@ const fail = (n: number, alerts: string[], over: Partial<DeliveryFailure> = {}):
 });
 
 /** A small in-memory implementation of the reader port: failures kept newest first, like the notifier's list. */
-function memoryDeliveries(receivers: Record<string, DeliveryStatus>, failuresNewestFirst: DeliveryFailure[]): DeliveryStatusReader & { asked: number[] } {
+function memoryDeliveries(
+  receivers: Record<string, DeliveryStatus>,
+  failuresNewestFirst: DeliveryFailure[],
+): DeliveryStatusReader & { asked: number[] } {
   const asked: number[] = [];
   return {
     asked,
@@ -104,7 +107,11 @@ describe("GET /v1/deliveries", () => {
   });
 
   it("passes on only the known fields, never anything else a stored record might hold", async () => {
-    const leaky = { ...fail(9, [S1]), url: "https://oapi.dingtalk.com/robot/send?access_token=SECRET", secret: "SECxyz" } as DeliveryFailure;
+    const leaky = {
+      ...fail(9, [S1]),
+      url: "https://oapi.dingtalk.com/robot/send?access_token=SECRET",
+      secret: "SECxyz",
+    } as DeliveryFailure;
     const leakyStatus = { ...okStatus, url: "https://example.invalid/hook?key=SECRET" } as DeliveryStatus;
     const g = testGateway({ deliveries: memoryDeliveries({ "ops-dingtalk": leakyStatus }, [leaky]) });
     for (const token of [TOKENS.all, TOKENS.s1]) {
@@ -126,7 +133,9 @@ describe("GET /v1/deliveries", () => {
     const doc = (await get(gw, "/openapi.json")).json();
     const op = doc.paths["/v1/deliveries"].get;
     expect(op.security).toEqual([{ bearer: [] }]);
-    expect(op.parameters).toEqual([expect.objectContaining({ name: "limit", in: "query", schema: expect.objectContaining({ minimum: 1, maximum: 200, default: 50 }) })]);
+    expect(op.parameters).toEqual([
+      expect.objectContaining({ name: "limit", in: "query", schema: expect.objectContaining({ minimum: 1, maximum: 200, default: 50 }) }),
+    ]);
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "400", "401"]));
     expect(doc.components.schemas.DeliveryFailure.required).toContain("alerts");
   });

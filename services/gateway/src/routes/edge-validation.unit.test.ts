@@ -25,20 +25,29 @@ describe("POST /v1/events: edge validation", () => {
 
   it("accepts old events (1970, last year): retention is decided per entity by the processor", async () => {
     const gw = testGateway({ now: () => NOW });
-    const res = await post(gw, [paidEvent({ id: "old", at: "1970-01-01T00:00:01Z" }), paidEvent({ id: "y", at: 0 }), paidEvent({ id: "soon", at: NOW + 5 * 60_000 })]);
+    const res = await post(gw, [
+      paidEvent({ id: "old", at: "1970-01-01T00:00:01Z" }),
+      paidEvent({ id: "y", at: 0 }),
+      paidEvent({ id: "soon", at: NOW + 5 * 60_000 }),
+    ]);
     expect(res.statusCode).toBe(202);
     expect(gw.sink.events.map((e) => e.id)).toEqual(["old", "y", "soon"]);
   });
 
   it("refuses lone surrogates in shopId, orderId and id (sent as JSON escapes) with 400 naming each field", async () => {
     const gw = testGateway({ now: () => NOW });
-    const text = `[${JSON.stringify(paidEvent({ id: "a" })).replace('"shopId":"s1"', '"shopId":"s\\ud800"')},` +
+    const text =
+      `[${JSON.stringify(paidEvent({ id: "a" })).replace('"shopId":"s1"', '"shopId":"s\\ud800"')},` +
       `${JSON.stringify(paidEvent({ id: "b" })).replace('"orderId":"o-1"', '"orderId":"\\udc00"')},` +
       `${JSON.stringify(paidEvent()).replace('"id":"e-1"', '"id":"e\\udbff"')}]`;
     const res = await gw.app.inject({ method: "POST", url: "/v1/events", headers: bearer(TOKENS.all), payload: text });
     expect(res.statusCode).toBe(400);
     const problems = res.json().problems as Array<{ index: number; field: string; reason: string }>;
-    expect(problems.map((p) => [p.index, p.field])).toEqual([[0, "shopId"], [1, "orderId"], [2, "id"]]);
+    expect(problems.map((p) => [p.index, p.field])).toEqual([
+      [0, "shopId"],
+      [1, "orderId"],
+      [2, "id"],
+    ]);
     for (const p of problems) expect(p.reason).toContain("lone UTF-16 surrogate");
     expect(gw.sink.events).toEqual([]);
   });
@@ -48,11 +57,18 @@ describe("webhooks: the same time rule", () => {
   it("dead-letters a platform message more than 5 minutes ahead with the reason, and acknowledges the push", async () => {
     const gw = testGateway({ now: () => NOW, config: { ...BASE_CONFIG, platforms: { kuaishou: { messageSecret: KUAISHOU_SECRET } } } });
     const send = (info: string) =>
-      gw.app.inject({ method: "POST", url: "/webhooks/kuaishou", headers: { "content-type": "text/plain" }, payload: encrypted(envelope("kwaishop_order_paySuccess", info)) });
+      gw.app.inject({
+        method: "POST",
+        url: "/webhooks/kuaishou",
+        headers: { "content-type": "text/plain" },
+        payload: encrypted(envelope("kwaishop_order_paySuccess", info)),
+      });
     const future = await send(orderInfo({ updateTime: Date.parse("2100-01-01T00:00:00Z") }));
     expect(future.json()).toEqual({ result: 1 });
     expect(gw.sink.events).toEqual([]);
-    expect(gw.sink.dead).toEqual([expect.objectContaining({ source: "kuaishou", problems: [{ field: "at", reason: "more than 5 minutes in the future" }] })]);
+    expect(gw.sink.dead).toEqual([
+      expect.objectContaining({ source: "kuaishou", problems: [{ field: "at", reason: "more than 5 minutes in the future" }] }),
+    ]);
     // The same message at a present time is produced.
     expect((await send(orderInfo({ updateTime: NOW - 60_000 }))).json()).toEqual({ result: 1 });
     expect(gw.sink.events).toHaveLength(1);

@@ -60,10 +60,14 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
 
     const scope = request.sgScope;
     const forbidden = events.flatMap((e, index) =>
-      scope !== null && scope.allows(e.platform, e.shopId) ? [] : [{ index, field: "shopId", reason: `the token does not list ${shopKey(e)}` }],
+      scope !== null && scope.allows(e.platform, e.shopId)
+        ? []
+        : [{ index, field: "shopId", reason: `the token does not list ${shopKey(e)}` }],
     );
     if (forbidden.length > 0) {
-      return refuse(ctx, request, reply, "forbidden", "the token may not write these shops; nothing was accepted", { fields: { problems: forbidden } });
+      return refuse(ctx, request, reply, "forbidden", "the token may not write these shops; nothing was accepted", {
+        fields: { problems: forbidden },
+      });
     }
 
     try {

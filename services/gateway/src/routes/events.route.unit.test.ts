@@ -44,7 +44,12 @@ describe("POST /v1/events", () => {
     const gw = testGateway();
     const res = await post(
       gw,
-      JSON.stringify([paidEvent(), paidEvent({ id: "e-2", at: "2026-11-20 08:00" }), paidEvent({ id: "e-3", orderId: 7, type: "order.paid" }), { type: "nope" }]),
+      JSON.stringify([
+        paidEvent(),
+        paidEvent({ id: "e-2", at: "2026-11-20 08:00" }),
+        paidEvent({ id: "e-3", orderId: 7, type: "order.paid" }),
+        { type: "nope" },
+      ]),
     );
     expect(res.statusCode).toBe(400);
     const body = res.json();
@@ -114,7 +119,12 @@ describe("POST /v1/events", () => {
       ["null", "null", 400, "invalid_event"],
       ["a scalar", "42", 400, "invalid_event"],
       ["huge string id", JSON.stringify(paidEvent({ id: "x".repeat(200_000) })), 400, "invalid_event"],
-      ["id beyond 2^53 as a number", '{"id":12345678901234567890,"type":"order.paid","platform":"kuaishou","shopId":"s1","at":0,"orderId":"o"}', 400, "invalid_event"],
+      [
+        "id beyond 2^53 as a number",
+        '{"id":12345678901234567890,"type":"order.paid","platform":"kuaishou","shopId":"s1","at":0,"orderId":"o"}',
+        400,
+        "invalid_event",
+      ],
       ["unknown type", JSON.stringify(paidEvent({ type: "order.teleported" })), 400, "invalid_event"],
       ["deep nesting", `${"[".repeat(50_000)}${"]".repeat(50_000)}`, 400, "malformed_json"],
       ["prototype pollution attempt", '{"__proto__":{"admin":true},"id":"e","type":"order.paid"}', 400, "invalid_event"],

@@ -28,7 +28,9 @@ export function openApiDocument(limits: Limits): object {
         "Every refusal answers JSON naming its reason, and is counted as sg_gateway_refusals_total{route,reason} in /metrics, which the ops port serves (GATEWAY_OPS_PORT, loopback by default), not this one.",
     },
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A token from `apiTokens` in the configuration, scoped to shops" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "A token from `apiTokens` in the configuration, scoped to shops" },
+      },
       schemas: {
         CanonicalEvent: {
           type: "object",
@@ -39,7 +41,12 @@ export function openApiDocument(limits: Limits): object {
             type: { type: "string", enum: EVENT_TYPES },
             platform: { type: "string", enum: [...PLATFORMS] },
             shopId: { type: "string", minLength: 1, maxLength: 64 },
-            at: { oneOf: [{ type: "string", format: "date-time" }, { type: "integer", minimum: 0 }] },
+            at: {
+              oneOf: [
+                { type: "string", format: "date-time" },
+                { type: "integer", minimum: 0 },
+              ],
+            },
           },
           additionalProperties: true,
         },
@@ -137,7 +144,11 @@ export function openApiDocument(limits: Limits): object {
             code: { type: "string" },
             at: { type: "string", format: "date-time" },
             notificationIds: { type: "array", items: { type: "string" } },
-            alerts: { type: "array", description: "Identities platform:shopId:metric:kind of the alerts the message carried", items: { type: "string" } },
+            alerts: {
+              type: "array",
+              description: "Identities platform:shopId:metric:kind of the alerts the message carried",
+              items: { type: "string" },
+            },
           },
           additionalProperties: false,
         },
@@ -151,12 +162,17 @@ export function openApiDocument(limits: Limits): object {
           security: [{ bearer: [] }],
           requestBody: {
             required: true,
-            content: json({ oneOf: [ref("CanonicalEvent"), { type: "array", minItems: 1, maxItems: limits.maxEvents, items: ref("CanonicalEvent") }] }),
+            content: json({
+              oneOf: [ref("CanonicalEvent"), { type: "array", minItems: 1, maxItems: limits.maxEvents, items: ref("CanonicalEvent") }],
+            }),
           },
           responses: {
             "202": {
               description: "Stored in Kafka",
-              content: json({ type: "object", properties: { accepted: { type: "integer" }, ids: { type: "array", items: { type: "string" } } } }),
+              content: json({
+                type: "object",
+                properties: { accepted: { type: "integer" }, ids: { type: "array", items: { type: "string" } } },
+              }),
             },
             "400": refusal("Malformed JSON, not UTF-8, or invalid events (problems lists index, field, reason)"),
             ...tokenRefusals,
@@ -170,7 +186,11 @@ export function openApiDocument(limits: Limits): object {
           summary: "The shop's metrics, live",
           security: [{ bearer: [] }],
           parameters: shopParams,
-          responses: { "200": { description: "Snapshot", content: json(ref("ShopSnapshot")) }, ...tokenRefusals, "404": refusal("No events for this shop yet") },
+          responses: {
+            "200": { description: "Snapshot", content: json(ref("ShopSnapshot")) },
+            ...tokenRefusals,
+            "404": refusal("No events for this shop yet"),
+          },
         },
       },
       "/v1/shops/{platform}/{shopId}/alerts": {
@@ -181,7 +201,15 @@ export function openApiDocument(limits: Limits): object {
           responses: {
             "200": {
               description: "Firing alerts",
-              content: json({ type: "object", properties: { platform: { type: "string" }, shopId: { type: "string" }, rulePack: { type: "string" }, alerts: { type: "array", items: ref("Alert") } } }),
+              content: json({
+                type: "object",
+                properties: {
+                  platform: { type: "string" },
+                  shopId: { type: "string" },
+                  rulePack: { type: "string" },
+                  alerts: { type: "array", items: ref("Alert") },
+                },
+              }),
             },
             ...tokenRefusals,
             "404": refusal("No events for this shop yet"),
@@ -194,12 +222,22 @@ export function openApiDocument(limits: Limits): object {
           description: "Its exact matchers must pin a platform (and shop) that the token lists, unless the token lists `*`.",
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(ref("SilenceInput")) },
-          responses: { "201": { description: "Created", content: json(ref("Silence")) }, "400": refusal("Invalid silence, by field"), ...tokenRefusals },
+          responses: {
+            "201": { description: "Created", content: json(ref("Silence")) },
+            "400": refusal("Invalid silence, by field"),
+            ...tokenRefusals,
+          },
         },
         get: {
           summary: "Active and future silences of the token's shops",
           security: [{ bearer: [] }],
-          responses: { "200": { description: "Silences", content: json({ type: "object", properties: { silences: { type: "array", items: ref("Silence") } } }) }, ...tokenRefusals },
+          responses: {
+            "200": {
+              description: "Silences",
+              content: json({ type: "object", properties: { silences: { type: "array", items: ref("Silence") } } }),
+            },
+            ...tokenRefusals,
+          },
         },
         delete: {
           summary: "Remove a silence (?id=)",
@@ -213,7 +251,11 @@ export function openApiDocument(limits: Limits): object {
           summary: "One silence",
           security: [{ bearer: [] }],
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: { "200": { description: "Silence", content: json(ref("Silence")) }, ...tokenRefusals, "404": refusal("No such active silence") },
+          responses: {
+            "200": { description: "Silence", content: json(ref("Silence")) },
+            ...tokenRefusals,
+            "404": refusal("No such active silence"),
+          },
         },
         delete: {
           summary: "Remove a silence",
@@ -229,7 +271,15 @@ export function openApiDocument(limits: Limits): object {
             "The last attempt per receiver and recent failed deliveries, newest first (alerts.md: a permanent error remains visible through the API). " +
             "A token listing `*` sees every receiver and failure; any other token sees `receivers: {}` and only the failures whose alerts all belong to shops it lists.",
           security: [{ bearer: [] }],
-          parameters: [{ name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200, default: 50 }, description: "Most failures returned" }],
+          parameters: [
+            {
+              name: "limit",
+              in: "query",
+              required: false,
+              schema: { type: "integer", minimum: 1, maximum: 200, default: 50 },
+              description: "Most failures returned",
+            },
+          ],
           responses: {
             "200": {
               description: "Delivery status",
@@ -252,27 +302,54 @@ export function openApiDocument(limits: Limits): object {
       "/webhooks/douyin": {
         post: {
           summary: "Douyin Shop message push",
-          description: "A JSON array of {tag, msg_id, data}. Headers app-id and event-sign = md5(app_key + body + app_secret). Answers {code:0,msg:\"success\"} after Kafka acknowledged.",
+          description:
+            'A JSON array of {tag, msg_id, data}. Headers app-id and event-sign = md5(app_key + body + app_secret). Answers {code:0,msg:"success"} after Kafka acknowledged.',
           parameters: [
             { name: "app-id", in: "header", required: true, schema: { type: "string" } },
             { name: "event-sign", in: "header", required: true, schema: { type: "string" } },
           ],
-          responses: { "200": { description: "Stored" }, "400": refusal("Malformed push"), "401": refusal("Bad signature"), "413": refusal("Too large"), "429": refusal("Flood"), "500": { description: "Not stored; the platform retries" } },
+          responses: {
+            "200": { description: "Stored" },
+            "400": refusal("Malformed push"),
+            "401": refusal("Bad signature"),
+            "413": refusal("Too large"),
+            "429": refusal("Flood"),
+            "500": { description: "Not stored; the platform retries" },
+          },
         },
       },
       "/webhooks/kuaishou": {
         post: {
           summary: "Kuaishou Shop message push",
-          description: "Base64 of AES/CBC/PKCS5 ciphertext (key: the Base64 message secret; zero IV). Answers {result:1} after Kafka acknowledged.",
-          responses: { "200": { description: "Stored" }, "400": refusal("Does not decrypt, or malformed"), "413": refusal("Too large"), "429": refusal("Flood"), "500": { description: "Not stored; the platform retries" } },
+          description:
+            "Base64 of AES/CBC/PKCS5 ciphertext (key: the Base64 message secret; zero IV). Answers {result:1} after Kafka acknowledged.",
+          responses: {
+            "200": { description: "Stored" },
+            "400": refusal("Does not decrypt, or malformed"),
+            "413": refusal("Too large"),
+            "429": refusal("Flood"),
+            "500": { description: "Not stored; the platform retries" },
+          },
         },
       },
       "/webhooks/kuaidi100": {
         post: {
           summary: "快递100 subscription push",
-          description: "Form fields param and sign = upper(md5(param + salt)); the query names the order, with ref = HMAC of it (kuaidi100CallbackUrl).",
-          parameters: ["platform", "shopId", "orderId", "ref"].map((name) => ({ name, in: "query", required: true, schema: { type: "string" } })),
-          responses: { "200": { description: "Stored" }, "400": refusal("Malformed"), "401": refusal("Bad signature"), "429": refusal("Flood"), "500": { description: "Not stored; the provider retries" } },
+          description:
+            "Form fields param and sign = upper(md5(param + salt)); the query names the order, with ref = HMAC of it (kuaidi100CallbackUrl).",
+          parameters: ["platform", "shopId", "orderId", "ref"].map((name) => ({
+            name,
+            in: "query",
+            required: true,
+            schema: { type: "string" },
+          })),
+          responses: {
+            "200": { description: "Stored" },
+            "400": refusal("Malformed"),
+            "401": refusal("Bad signature"),
+            "429": refusal("Flood"),
+            "500": { description: "Not stored; the provider retries" },
+          },
         },
       },
     },

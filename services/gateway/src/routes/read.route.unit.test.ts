@@ -76,9 +76,21 @@ describe("GET /v1/shops/{platform}/{shopId}/metrics and /alerts", () => {
 
 describe("/v1/silences", () => {
   const endsAt = "2099-01-01T00:00:00+08:00";
-  const shopSilence = { matchers: [{ name: "platform", value: "kuaishou" }, { name: "shop", value: "s1" }], endsAt, comment: "maintenance" };
+  const shopSilence = {
+    matchers: [
+      { name: "platform", value: "kuaishou" },
+      { name: "shop", value: "s1" },
+    ],
+    endsAt,
+    comment: "maintenance",
+  };
   const post = (gw: ReturnType<typeof testGateway>, body: unknown, token: string) =>
-    gw.app.inject({ method: "POST", url: "/v1/silences", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, payload: JSON.stringify(body) });
+    gw.app.inject({
+      method: "POST",
+      url: "/v1/silences",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: JSON.stringify(body),
+    });
 
   it("creates, lists and deletes a silence of a shop the token lists", async () => {
     const gw = testGateway({ silences: memorySilences() });
@@ -97,7 +109,11 @@ describe("/v1/silences", () => {
     const gw = testGateway({ silences: memorySilences() });
     const created = await post(gw, { matchers: [{ name: "shop", value: "kuaishou:s1" }], endsAt }, TOKENS.s1);
     expect(created.statusCode).toBe(201);
-    const del = await gw.app.inject({ method: "DELETE", url: `/v1/silences?id=${created.json().id}`, headers: { authorization: `Bearer ${TOKENS.s1}` } });
+    const del = await gw.app.inject({
+      method: "DELETE",
+      url: `/v1/silences?id=${created.json().id}`,
+      headers: { authorization: `Bearer ${TOKENS.s1}` },
+    });
     expect(del.statusCode).toBe(204);
   });
 
@@ -105,14 +121,32 @@ describe("/v1/silences", () => {
     const gw = testGateway({ silences: memorySilences() });
     expect((await post(gw, { matchers: [{ name: "severity", value: "critical" }], endsAt }, TOKENS.s1)).statusCode).toBe(403);
     expect((await post(gw, { matchers: [{ name: "platform", value: "kuaishou" }], endsAt }, TOKENS.s1)).statusCode).toBe(403);
-    expect((await post(gw, { matchers: [{ name: "platform", value: "kuaishou" }, { name: "shop", value: "s.*", isRegex: true }], endsAt }, TOKENS.s1)).statusCode).toBe(403);
+    expect(
+      (
+        await post(
+          gw,
+          {
+            matchers: [
+              { name: "platform", value: "kuaishou" },
+              { name: "shop", value: "s.*", isRegex: true },
+            ],
+            endsAt,
+          },
+          TOKENS.s1,
+        )
+      ).statusCode,
+    ).toBe(403);
     // douyin:* may silence all of douyin; * anything.
     expect((await post(gw, { matchers: [{ name: "platform", value: "douyin" }], endsAt }, TOKENS.douyinAll)).statusCode).toBe(201);
     const global = await post(gw, { matchers: [{ name: "severity", value: "warning" }], endsAt }, TOKENS.all);
     expect(global.statusCode).toBe(201);
     expect((await get(gw, "/v1/silences", TOKENS.s1)).json().silences).toEqual([]);
     expect((await get(gw, "/v1/silences", TOKENS.all)).json().silences).toHaveLength(2);
-    const del = await gw.app.inject({ method: "DELETE", url: `/v1/silences/${global.json().id}`, headers: { authorization: `Bearer ${TOKENS.s1}` } });
+    const del = await gw.app.inject({
+      method: "DELETE",
+      url: `/v1/silences/${global.json().id}`,
+      headers: { authorization: `Bearer ${TOKENS.s1}` },
+    });
     expect(del.statusCode).toBe(403);
     expect((await get(gw, "/v1/silences")).statusCode).toBe(401);
   });
@@ -122,7 +156,9 @@ describe("/v1/silences", () => {
     const res = await post(gw, { matchers: [{ name: "colour", value: "red" }] }, TOKENS.all);
     expect(res.statusCode).toBe(400);
     expect(res.json().problems.map((p: { field: string }) => p.field)).toEqual(expect.arrayContaining(["matchers.0.name", "endsAt"]));
-    expect((await gw.app.inject({ method: "DELETE", url: "/v1/silences/none", headers: { authorization: `Bearer ${TOKENS.all}` } })).statusCode).toBe(404);
+    expect(
+      (await gw.app.inject({ method: "DELETE", url: "/v1/silences/none", headers: { authorization: `Bearer ${TOKENS.all}` } })).statusCode,
+    ).toBe(404);
   });
 });
 
@@ -140,7 +176,13 @@ describe("ops routes", () => {
     const doc = (await get(gw, "/openapi.json")).json();
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/v1/events", "/v1/shops/{platform}/{shopId}/metrics", "/v1/shops/{platform}/{shopId}/alerts", "/v1/silences", "/webhooks/douyin"]),
+      expect.arrayContaining([
+        "/v1/events",
+        "/v1/shops/{platform}/{shopId}/metrics",
+        "/v1/shops/{platform}/{shopId}/alerts",
+        "/v1/silences",
+        "/webhooks/douyin",
+      ]),
     );
   });
 

@@ -75,10 +75,12 @@ export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext)
   const remove = async (request: FastifyRequest, reply: FastifyReply, id: string | undefined) => {
     const silences = store(request, reply);
     if (silences === undefined) return reply;
-    if (id === undefined || id === "") return refuse(ctx, request, reply, "invalid_request", "the silence id is required (/v1/silences/{id} or ?id=)");
+    if (id === undefined || id === "")
+      return refuse(ctx, request, reply, "invalid_request", "the silence id is required (/v1/silences/{id} or ?id=)");
     const s = await silences.get(id);
     if (s === null) return reply.code(404).send({ error: "not_found", message: `no active silence ${id}` });
-    if (!covers(request.sgScope, s.matchers)) return refuse(ctx, request, reply, "forbidden", "the token does not list the shops of this silence");
+    if (!covers(request.sgScope, s.matchers))
+      return refuse(ctx, request, reply, "forbidden", "the token does not list the shops of this silence");
     await silences.remove(id);
     return reply.code(204).send();
   };
@@ -88,7 +90,8 @@ export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext)
     if (silences === undefined) return reply;
     const { id } = request.params as { id: string };
     const s = await silences.get(id);
-    if (s === null || !covers(request.sgScope, s.matchers)) return reply.code(404).send({ error: "not_found", message: `no active silence ${id}` });
+    if (s === null || !covers(request.sgScope, s.matchers))
+      return reply.code(404).send({ error: "not_found", message: `no active silence ${id}` });
     return reply.send(s);
   });
   app.delete("/v1/silences/:id", opts, async (request, reply) => remove(request, reply, (request.params as { id: string }).id));

@@ -139,7 +139,11 @@ export function classifyErrcode(answer: HttpAnswer, codes: { ok: number; retryab
  * The @-mentions of a message in a robot's own syntax: the route's user ids plus the message's, once each,
  * after the "everyone" tag when the message mentions all.
  */
-export function mentionTags(content: MessageContent, baseUserIds: readonly string[], syntax: { all: string; user: (id: string) => string }): string {
+export function mentionTags(
+  content: MessageContent,
+  baseUserIds: readonly string[],
+  syntax: { all: string; user: (id: string) => string },
+): string {
   const ids = [...new Set([...baseUserIds, ...content.mentions.userIds])];
   return [...(content.mentions.all ? [syntax.all] : []), ...ids.map(syntax.user)].join(" ");
 }

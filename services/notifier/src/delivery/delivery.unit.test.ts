@@ -34,7 +34,11 @@ describe("planMessages", () => {
     const wecom = createWeComChannel({ url: "http://x" });
     // Varied sizes: some notifications hold several alerts.
     const ns = Array.from({ length: 300 }, (_, i) =>
-      notification(Array.from({ length: 1 + (i % 4) }, (_, k) => record({ shopId: `s${i}`, metric: k === 0 ? "human_reply_3min_rate" : `m${k}` })), {}, `g${i}#1`),
+      notification(
+        Array.from({ length: 1 + (i % 4) }, (_, k) => record({ shopId: `s${i}`, metric: k === 0 ? "human_reply_3min_rate" : `m${k}` })),
+        {},
+        `g${i}#1`,
+      ),
     );
     let calls = 0;
     const counting: Composer = {

@@ -33,7 +33,7 @@ export function planMessages(channel: Channel, queued: readonly Notification[], 
     return channel.render(c, c.items.length).size <= channel.maxBytes ? c : null;
   };
   const out: PlannedMessage[] = [];
-  for (let start = 0; start < queued.length; ) {
+  for (let start = 0; start < queued.length;) {
     const rest = queued.slice(start);
     let content = rest.length > 1 ? summaryIfFits(rest) : null;
     let take = content ? rest.length : 1; // at least one per message, even one too large (fitted when sent)

@@ -64,7 +64,8 @@ export function alertVars(a: NotificationAlert, opts: ComposeOptions): TemplateV
 
 function alertBlock(a: NotificationAlert, opts: ComposeOptions): string {
   const f = opts.templates.file;
-  const tpl = a.status === "resolved" ? f["alert.resolved.md"] : a.record.kind === "at_risk" ? f["alert.at_risk.md"] : f["alert.threshold.md"];
+  const tpl =
+    a.status === "resolved" ? f["alert.resolved.md"] : a.record.kind === "at_risk" ? f["alert.at_risk.md"] : f["alert.threshold.md"];
   return renderTemplate(tpl, alertVars(a, opts));
 }
 
@@ -100,7 +101,8 @@ function groupName(n: Notification, opts: ComposeOptions): string {
   const shop = n.groupLabels.shop;
   if (labels.length === 1 && shop !== undefined) {
     const ref = parseShopKey(shop);
-    if (ref !== null) return renderTemplate(strings.groupName.shop, { platformName: strings.platform[ref.platform] ?? ref.platform, shop: ref.shopId });
+    if (ref !== null)
+      return renderTemplate(strings.groupName.shop, { platformName: strings.platform[ref.platform] ?? ref.platform, shop: ref.shopId });
   }
   return renderTemplate(strings.groupName.other, { labels: labels.map(([k, v]) => `${k}=${v}`).join(", ") || "*" });
 }

@@ -48,13 +48,23 @@ describe("composed messages", () => {
     const c = content([record({ severity: "warning", value: 0.8, headroom: 3 })]);
     const text = [c.header, ...c.items, c.footer].join("\n");
     expect(c.title).toBe("警告｜快手 s1 人工3分钟回复率");
-    for (const part of ["店铺：s1（快手）", "当前值：**80%**", "平台线：≥ 70%", "目标线：≥ 85%", "还可承受 3 次超时", "规则包：kuaishou@2023-03", "/d/scoreguard-shop?var-shop=kuaishou%3As1"]) {
+    for (const part of [
+      "店铺：s1（快手）",
+      "当前值：**80%**",
+      "平台线：≥ 70%",
+      "目标线：≥ 85%",
+      "还可承受 3 次超时",
+      "规则包：kuaishou@2023-03",
+      "/d/scoreguard-shop?var-shop=kuaishou%3As1",
+    ]) {
       expect(text).toContain(part);
     }
   });
 
   it("for at_risk, state the due count, the soonest deadline and the projected value", () => {
-    const c = content([record({ kind: "at_risk", severity: "warning", dueCount: 3, soonestDeadline: "2026-11-20T14:02:10+08:00", projectedValue: 0.68 })]);
+    const c = content([
+      record({ kind: "at_risk", severity: "warning", dueCount: 3, soonestDeadline: "2026-11-20T14:02:10+08:00", projectedValue: 0.68 }),
+    ]);
     expect(c.items[0]).toContain("即将到期：3 个咨询待回复，最早截止 14:02:10");
     expect(c.items[0]).toContain("若全部超时，将降至 **68%**");
   });

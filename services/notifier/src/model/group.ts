@@ -73,7 +73,20 @@ export interface EvalOptions {
 }
 
 export function newGroup(id: string, route: { id: string }, groupKey: string, labels: Record<string, string>, now: number): GroupState {
-  return { v: 1, id, route: route.id, groupKey, labels, createdAt: now, alerts: {}, sent: {}, lastFlushAt: null, flushSeq: 0, outbox: {}, nextAt: now };
+  return {
+    v: 1,
+    id,
+    route: route.id,
+    groupKey,
+    labels,
+    createdAt: now,
+    alerts: {},
+    sent: {},
+    lastFlushAt: null,
+    flushSeq: 0,
+    outbox: {},
+    nextAt: now,
+  };
 }
 
 export function fingerprint(key: string): string {
@@ -94,7 +107,13 @@ export function isEmpty(s: GroupState): boolean {
  * alert that fires and resolves inside `group_wait` sends nothing; otherwise the resolve is held for
  * `resolveAfter`, and a new firing inside that hold cancels it (hysteresis). Returns null for "no group".
  */
-export function applyRecord(state: GroupState | null, rec: AlertRecord, now: number, timing: GroupTiming, create: () => GroupState): GroupState | null {
+export function applyRecord(
+  state: GroupState | null,
+  rec: AlertRecord,
+  now: number,
+  timing: GroupTiming,
+  create: () => GroupState,
+): GroupState | null {
   const key = alertKey(rec);
   const entry = state?.alerts[key];
   if (entry && entry.record.seq >= rec.seq) return state;
@@ -192,14 +211,19 @@ export function evaluateGroup(state: GroupState, opts: EvalOptions): EvalResult 
   const due =
     s.lastFlushAt === null
       ? changed && now >= s.createdAt + route.groupWait
-      : (changed && now >= s.lastFlushAt + route.groupInterval) ||
-        (firing.length > 0 && now >= s.lastFlushAt + route.repeatInterval);
+      : (changed && now >= s.lastFlushAt + route.groupInterval) || (firing.length > 0 && now >= s.lastFlushAt + route.repeatInterval);
 
   let notification: Notification | null = null;
   if (due && (firing.length > 0 || resolved.length > 0)) {
     s.flushSeq += 1;
     const alerts: NotificationAlert[] = [
-      ...firing.map((e) => ({ key: e.key, fingerprint: fingerprint(e.key), status: "firing" as const, record: e.record, startsAt: e.firingSince })),
+      ...firing.map((e) => ({
+        key: e.key,
+        fingerprint: fingerprint(e.key),
+        status: "firing" as const,
+        record: e.record,
+        startsAt: e.firingSince,
+      })),
       ...resolved.map((e) => ({
         key: e.key,
         fingerprint: fingerprint(e.key),

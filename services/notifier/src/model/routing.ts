@@ -57,7 +57,10 @@ export function groupKeyOf(route: RouteSpec, labels: Record<string, string>): st
 }
 
 /** The groups an alert belongs to: one per matching route. */
-export function groupsFor(routes: readonly RouteSpec[], r: AlertRecord): Array<{ route: RouteSpec; groupId: string; labels: Record<string, string> }> {
+export function groupsFor(
+  routes: readonly RouteSpec[],
+  r: AlertRecord,
+): Array<{ route: RouteSpec; groupId: string; labels: Record<string, string> }> {
   return matchRoutes(routes, r).map((route) => {
     const labels = groupLabelsOf(route, r);
     return { route, groupId: groupIdOf(route, labels), labels };

@@ -27,7 +27,12 @@ export const scripts = {
   },
 
   /** 0 when a token was taken from every bucket, else ms to wait. */
-  async takeToken(redis: Redis, key: string, now: number, buckets: ReadonlyArray<{ capacity: number; refillPerSec: number }>): Promise<number> {
+  async takeToken(
+    redis: Redis,
+    key: string,
+    now: number,
+    buckets: ReadonlyArray<{ capacity: number; refillPerSec: number }>,
+  ): Promise<number> {
     const args = buckets.flatMap((b) => [b.capacity, b.refillPerSec]);
     return callLuaScript<number>(redis, "takeToken", [key], [now, buckets.length, ...args]);
   },

@@ -12,10 +12,9 @@ export interface Interval {
  * A close and a transfer at the same instant end the old stage before the new one starts.
  */
 export function humanStages(c: ConsumerFacts): Interval[] {
-  const marks = [
-    ...c.closes.map((at) => ({ at, open: false })),
-    ...c.transfers.map((at) => ({ at, open: true })),
-  ].sort((a, b) => a.at - b.at || Number(a.open) - Number(b.open));
+  const marks = [...c.closes.map((at) => ({ at, open: false })), ...c.transfers.map((at) => ({ at, open: true }))].sort(
+    (a, b) => a.at - b.at || Number(a.open) - Number(b.open),
+  );
   const out: Interval[] = [];
   let start: number | undefined;
   for (const m of marks) {

@@ -13,7 +13,10 @@ describe("human stage and waits", () => {
     expect(waits(x)).toEqual([{ open: 100, end: 200 }]);
   });
   it("a second consumer message while a wait is open opens nothing; robots without assist do not reply", () => {
-    const x = c({ transfers: [0], messages: [msg(10, "consumer"), msg(20, "robot"), msg(30, "consumer"), msg(40, "robot", true), msg(50, "consumer")] });
+    const x = c({
+      transfers: [0],
+      messages: [msg(10, "consumer"), msg(20, "robot"), msg(30, "consumer"), msg(40, "robot", true), msg(50, "consumer")],
+    });
     expect(waits(x)).toEqual([{ open: 10, end: 40 }, { open: 50 }]);
   });
   it("a reply at the same instant as the consumer message ends its wait at once", () => {
@@ -29,12 +32,16 @@ describe("human stage and waits", () => {
 describe("JD sessions", () => {
   const M = 60_000;
   it("a gap of over 10 minutes in either direction opens a new session; exactly 10 does not", () => {
-    const x = c({ messages: [msg(0, "consumer"), msg(25_000, "agent"), msg(25_000 + 10 * M, "consumer"), msg(25_000 + 20 * M + 1, "consumer")] });
+    const x = c({
+      messages: [msg(0, "consumer"), msg(25_000, "agent"), msg(25_000 + 10 * M, "consumer"), msg(25_000 + 20 * M + 1, "consumer")],
+    });
     expect(sessions(x, 10 * M).map((s) => s.open)).toEqual([0, 25_000 + 20 * M + 1]);
     expect(sessions(x, 10 * M)[0]!.firstReply).toBe(25_000);
   });
   it("after a silence of over 10 minutes the consumer has no session: an agent's message opens none, the consumer's next does", () => {
-    const x = c({ messages: [msg(0, "consumer"), msg(M, "agent"), msg(3 * 24 * 60 * M, "agent"), msg(3 * 24 * 60 * M + 2 * M, "consumer")] });
+    const x = c({
+      messages: [msg(0, "consumer"), msg(M, "agent"), msg(3 * 24 * 60 * M, "agent"), msg(3 * 24 * 60 * M + 2 * M, "consumer")],
+    });
     expect(sessions(x, 10 * M).map((s) => s.open)).toEqual([0, 3 * 24 * 60 * M + 2 * M]);
   });
   it("the consumer's first message opens a session even right after an agent's", () => {

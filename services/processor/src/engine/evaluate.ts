@@ -56,7 +56,10 @@ export function dueItems(states: readonly MetricState[]): DueItem[] {
     if (!item) continue;
     for (const p of s.measured.pendingItems ?? []) out.push({ metric: s.name, item, id: p.id, deadline: p.deadline });
   }
-  out.sort((a, b) => a.deadline - b.deadline || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  out.sort(
+    (a, b) =>
+      a.deadline - b.deadline || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   return out.slice(0, SNAPSHOT_DUE_LIMIT);
 }
 
@@ -139,10 +142,7 @@ export function evaluateMeasured(
   const index = new Map(Object.keys(pack.metrics).map((n, i) => [n, i]));
   const others = new Map<string, MetricState>();
   const entries = Object.entries(pack.metrics);
-  const ordered = [
-    ...entries.filter(([, d]) => !DERIVED_KINDS.has(d.kind)),
-    ...entries.filter(([, d]) => DERIVED_KINDS.has(d.kind)),
-  ];
+  const ordered = [...entries.filter(([, d]) => !DERIVED_KINDS.has(d.kind)), ...entries.filter(([, d]) => DERIVED_KINDS.has(d.kind))];
   for (const [name, def] of ordered) {
     const limits = limitsFor(name, def, shop);
     const measured = measure({ name, def, index: index.get(name)!, window: windowRange(def.window, input.asOf), limits, others });

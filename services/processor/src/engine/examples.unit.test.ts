@@ -9,7 +9,11 @@ import { evaluateShop } from "./evaluate.js";
  * (The same cases run through Kafka and Redis via `replay` in test/conformance.)
  */
 const dir = fileURLToPath(new URL("../../../../../shared/examples/", import.meta.url));
-const names = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".expect.json")).map((f) => f.replace(".expect.json", "")) : [];
+const names = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith(".expect.json"))
+      .map((f) => f.replace(".expect.json", ""))
+  : [];
 
 describe("worked examples (pure engine)", () => {
   // The specification's examples sit beside the repository; without them this suite would check nothing.

@@ -96,8 +96,16 @@ function aftersale(m: ShopModel, afterSaleId: string): AftersaleFacts {
   let a = m.aftersales.get(afterSaleId);
   if (!a) {
     a = {
-      afterSaleId, acted: [], returnSigned: [], ready: [], processed: [], awaitingCustomer: [],
-      intervened: [], arbitrated: [], cancelled: [], completed: [],
+      afterSaleId,
+      acted: [],
+      returnSigned: [],
+      ready: [],
+      processed: [],
+      awaitingCustomer: [],
+      intervened: [],
+      arbitrated: [],
+      cancelled: [],
+      completed: [],
     };
     m.aftersales.set(afterSaleId, a);
   }

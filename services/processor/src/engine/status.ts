@@ -56,10 +56,7 @@ export function deriveStatus(def: MetricDef, limits: Limits, m: Measured): Deriv
     if (def.unit === "ratio" && threshold !== null) output.headroom = headroom(def.direction, threshold, m);
   }
   if (!breach && threshold !== null && m.due && m.due.projected !== null) {
-    atRisk =
-      def.kind === "dispute_rate"
-        ? false
-        : wrongSide(def.direction, m.due.projected, threshold);
+    atRisk = def.kind === "dispute_rate" ? false : wrongSide(def.direction, m.due.projected, threshold);
   }
   const status: Status = breach ? "breach" : pastTarget || atRisk ? "warning" : "ok";
   output.status = status;

@@ -38,7 +38,10 @@ export class ProjectionWriter {
       const key = `${shop.platform}:${shop.shopId}`;
       const body = JSON.stringify({ ...snapshot, asOf: toShanghaiIso(asOfMs), asOfMs, due });
       const keys = [this.keys.snapshot(shop), this.versionKey(shop)];
-      calls.push({ keys, queue: (p) => queueLuaScript(p, "writeSnapshot", keys, [body.slice(0, -1), TTL_SECONDS, this.keys.channel(), key]) });
+      calls.push({
+        keys,
+        queue: (p) => queueLuaScript(p, "writeSnapshot", keys, [body.slice(0, -1), TTL_SECONDS, this.keys.channel(), key]),
+      });
       if (!this.registered.has(key)) {
         const shops = this.keys.shops();
         calls.push({ keys: [shops], queue: (p) => p.zadd(shops, "NX", asOfMs, key) });
@@ -56,7 +59,11 @@ export class ProjectionWriter {
 }
 
 /** Reads a shop's snapshot projection (for `replay`); null when the shop has none. */
-export async function readProjection(redis: Redis, prefix: string, shop: { platform: string; shopId: string }): Promise<StoredSnapshot | null> {
+export async function readProjection(
+  redis: Redis,
+  prefix: string,
+  shop: { platform: string; shopId: string },
+): Promise<StoredSnapshot | null> {
   const json = await redis.get(snapshotKeys(prefix).snapshot(shop));
   return json === null ? null : StoredSnapshot.parse(JSON.parse(json));
 }

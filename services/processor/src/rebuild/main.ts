@@ -18,7 +18,12 @@ const infra = await resolveLocalInfra({ log: say, env: { KAFKA_BROKERS: env.KAFK
 const started = Date.now();
 say(`replaying ${env.TOPIC_PREFIX}sg.events from the earliest offset into Redis (keys ${env.KEY_PREFIX}:…)`);
 const done = await rebuild({
-  brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix: env.TOPIC_PREFIX, keyPrefix: env.KEY_PREFIX, config, log,
+  brokers: infra.brokers,
+  redisUrl: infra.redisUrl,
+  topicPrefix: env.TOPIC_PREFIX,
+  keyPrefix: env.KEY_PREFIX,
+  config,
+  log,
   progress: (p) => say(`${p.done}/${p.total} records (${p.total === 0 ? 100 : Math.floor((100 * p.done) / p.total)}%)`),
 });
 say(`caught up: ${done.done}/${done.total} records in ${((Date.now() - started) / 1000).toFixed(1)} s; every shop evaluated`);

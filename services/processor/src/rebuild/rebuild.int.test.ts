@@ -35,7 +35,18 @@ describe("rebuild after Redis lost its state", () => {
     const snapshots = createSnapshotReader({ redis, keyPrefix: run, config: {} });
 
     const before = Date.parse("2026-03-02T10:05:00+08:00");
-    const p = createProcessor({ kafka, redis, topics, keyPrefix: run, groupId: run, clock: () => before, config: {}, log: silentLog, evalIntervalMs: 50, tickMs: 50 });
+    const p = createProcessor({
+      kafka,
+      redis,
+      topics,
+      keyPrefix: run,
+      groupId: run,
+      clock: () => before,
+      config: {},
+      log: silentLog,
+      evalIntervalMs: 50,
+      tickMs: 50,
+    });
     try {
       await p.start();
       await producer.send({
@@ -57,8 +68,16 @@ describe("rebuild after Redis lost its state", () => {
       const progress: number[] = [];
       const after = before + 60_000;
       const done = await rebuild({
-        brokers, redisUrl, topicPrefix: `${run}.`, keyPrefix: run, groupId: `${run}-rebuild`, config: {}, log: silentLog,
-        clock: () => after, progressMs: 200, progress: (x) => progress.push(x.done),
+        brokers,
+        redisUrl,
+        topicPrefix: `${run}.`,
+        keyPrefix: run,
+        groupId: `${run}-rebuild`,
+        config: {},
+        log: silentLog,
+        clock: () => after,
+        progressMs: 200,
+        progress: (x) => progress.push(x.done),
       });
       expect(done).toMatchObject({ done: 3, total: 3 });
       expect(await snapshots.shop("kuaishou", "r1", before)).toEqual(want);

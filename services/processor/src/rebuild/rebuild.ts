@@ -45,7 +45,14 @@ export async function rebuild(o: RebuildOptions): Promise<RebuildProgress> {
   const admin = kafka.admin();
   await admin.connect();
   const processor = createProcessor({
-    kafka, redis, topics, keyPrefix: o.keyPrefix, groupId, clock: o.clock ?? Date.now, config: o.config, log: o.log,
+    kafka,
+    redis,
+    topics,
+    keyPrefix: o.keyPrefix,
+    groupId,
+    clock: o.clock ?? Date.now,
+    config: o.config,
+    log: o.log,
   });
   try {
     const ends = await admin.fetchTopicOffsets(topics.events);
@@ -73,7 +80,9 @@ export async function rebuild(o: RebuildOptions): Promise<RebuildProgress> {
     return last;
   } finally {
     await processor.stop();
-    await admin.deleteGroups([groupId]).catch((err: unknown) => o.log.warn({ err, groupId }, "could not delete the rebuild's consumer group"));
+    await admin
+      .deleteGroups([groupId])
+      .catch((err: unknown) => o.log.warn({ err, groupId }, "could not delete the rebuild's consumer group"));
     await admin.disconnect();
     redis.disconnect();
   }

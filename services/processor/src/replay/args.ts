@@ -17,7 +17,11 @@ export const USAGE = "usage: npm run --silent replay -- --events FILE.jsonl [--a
 export function parseReplayArgs(argv: string[]): ReplayArgs {
   let values: { events?: string; at?: string; config?: string };
   try {
-    ({ values } = parseArgs({ args: argv, options: { events: { type: "string" }, at: { type: "string" }, config: { type: "string" } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { events: { type: "string" }, at: { type: "string" }, config: { type: "string" } },
+      strict: true,
+    }));
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n${USAGE}`);
   }

@@ -32,8 +32,16 @@ export async function runReplay(input: {
   const kafka: Kafka = createKafka({ brokers: input.brokers, clientId: run, logLevel: logLevel.NOTHING });
   const redis: Redis = createRedis(input.redisUrl);
   const processor = createProcessor({
-    kafka, redis, topics, keyPrefix: run, groupId: run, clock: () => input.asOfMs,
-    config: input.config, log: silentLog, evalIntervalMs: 60_000, tickMs: 0,
+    kafka,
+    redis,
+    topics,
+    keyPrefix: run,
+    groupId: run,
+    clock: () => input.asOfMs,
+    config: input.config,
+    log: silentLog,
+    evalIntervalMs: 60_000,
+    tickMs: 0,
   });
   const producer = createProducer(kafka);
   try {
@@ -64,8 +72,11 @@ export async function runReplay(input: {
       const { platform, shopId } = ref;
       // The output is what the read API serves: the snapshot projection the processor wrote at asOf.
       const stored = await readProjection(redis, run, { platform, shopId });
-      if (stored && stored.asOfMs !== input.asOfMs) throw new Error(`replay: the snapshot of ${key} is as of ${stored.asOf}, not ${toShanghaiIso(input.asOfMs)}`);
-      shops[key] = stored ? { platform: stored.platform, shopId: stored.shopId, rulePack: stored.rulePack, metrics: stored.metrics, alerts: stored.alerts } : emptySnapshot(platform, shopId, input.asOfMs, input.config);
+      if (stored && stored.asOfMs !== input.asOfMs)
+        throw new Error(`replay: the snapshot of ${key} is as of ${stored.asOf}, not ${toShanghaiIso(input.asOfMs)}`);
+      shops[key] = stored
+        ? { platform: stored.platform, shopId: stored.shopId, rulePack: stored.rulePack, metrics: stored.metrics, alerts: stored.alerts }
+        : emptySnapshot(platform, shopId, input.asOfMs, input.config);
     }
     return { asOf: toShanghaiIso(input.asOfMs), shops };
   } finally {

@@ -21,7 +21,17 @@ describe("chat compaction", () => {
     const start = asOf - 3 * 86_400_000;
     const events = randomStream({ seed: 500 + seed, platform, shopId: "c", startMs: start, consumers: 80, orders: 5 });
     // Days 2-3 of the stream also get more chat, so that today has waits and sessions to count.
-    events.push(...randomStream({ seed: 900 + seed, platform, shopId: "c", startMs: asOf - 30 * 3_600_000, consumers: 40, orders: 0, idPrefix: "t" }).filter((e) => Number(e.at) <= asOf));
+    events.push(
+      ...randomStream({
+        seed: 900 + seed,
+        platform,
+        shopId: "c",
+        startMs: asOf - 30 * 3_600_000,
+        consumers: 40,
+        orders: 0,
+        idPrefix: "t",
+      }).filter((e) => Number(e.at) <= asOf),
+    );
     const cutoff = chatCutoff(asOf);
     const full = evaluateShop({ platform, shopId: "c", events, asOf }).snapshot;
 
@@ -33,7 +43,10 @@ describe("chat compaction", () => {
     const rnd = mulberry32(seed);
     const late = events.filter(() => rnd() < 0.33);
     const lateIds = new Set(late.map((e) => e.id));
-    const early = compact(events.filter((e) => !lateIds.has(e.id)), cutoff);
+    const early = compact(
+      events.filter((e) => !lateIds.has(e.id)),
+      cutoff,
+    );
     const merged = compact([...early, ...late], cutoff);
     expect(evaluateShop({ platform, shopId: "c", events: merged, asOf }).snapshot).toEqual(full);
     expect(evaluateShop({ platform, shopId: "c", events: [...early, ...late], asOf }).snapshot).toEqual(full);
@@ -54,6 +67,8 @@ describe("chat compaction", () => {
     expect(droppableChatEvents(events, chatCutoff(asOf)).sort()).toEqual(["m1", "x"]);
     // m2's wait is still open, so m3 opens no wait today: no counted consumer.
     const kept = compact(events, chatCutoff(asOf));
-    expect(evaluateShop({ platform: "kuaishou", shopId: "s", events: kept, asOf }).snapshot.metrics.human_reply_3min_rate?.denominator).toBe(0);
+    expect(
+      evaluateShop({ platform: "kuaishou", shopId: "s", events: kept, asOf }).snapshot.metrics.human_reply_3min_rate?.denominator,
+    ).toBe(0);
   });
 });

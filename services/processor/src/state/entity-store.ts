@@ -50,8 +50,11 @@ export class EntityStore {
     const out = new Map<string, number>();
     let todo = [...byShop.keys()];
     for (let attempt = 0; todo.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`applying events: the state of ${todo.length} shop(s) kept changing under this instance`);
-      const loads = await this.loadMany(todo.map((k) => ({ shopKey: k, shop: byShop.get(k)!.shop, keys: byShop.get(k)!.events.flatMap((e) => loadKeysOf(e.event)) })));
+      if (attempt >= MAX_ATTEMPTS)
+        throw new Error(`applying events: the state of ${todo.length} shop(s) kept changing under this instance`);
+      const loads = await this.loadMany(
+        todo.map((k) => ({ shopKey: k, shop: byShop.get(k)!.shop, keys: byShop.get(k)!.events.flatMap((e) => loadKeysOf(e.event)) })),
+      );
       const commits = todo.map((k, i) => {
         const { shop, events } = byShop.get(k)!;
         const l = loads[i]!;
@@ -109,14 +112,21 @@ export class EntityStore {
       const b = m.indexOf("|", a + 1);
       const c = m.indexOf("|", b + 1);
       const day = m.slice(a + 1, b);
-      out.pending.push({ metric: Number(m.slice(0, a)), day: day === "-" ? undefined : Number(day), key: m.slice(c + 1), deadline: Number(pend[i + 1]) });
+      out.pending.push({
+        metric: Number(m.slice(0, a)),
+        day: day === "-" ? undefined : Number(day),
+        key: m.slice(c + 1),
+        deadline: Number(pend[i + 1]),
+      });
     }
     const t = val(days.length + 2) as string[];
     if (t.length === 2) out.nextTimer = Number(t[1]);
     return out;
   }
 
-  private async loadMany(reqs: { shopKey: string; shop: ShopRef; keys: string[] }[]): Promise<{ version: string; records: Map<string, StoredRecord | undefined> }[]> {
+  private async loadMany(
+    reqs: { shopKey: string; shop: ShopRef; keys: string[] }[],
+  ): Promise<{ version: string; records: Map<string, StoredRecord | undefined> }[]> {
     const replies = await pipelineByNode(
       this.redis,
       reqs.map((r) => {
@@ -141,12 +151,18 @@ export class EntityStore {
   }
 
   /** Commits deltas in one pipeline; a shop's due mark (when asked) precedes its commit. Returns each commit's reply. */
-  private async commitMany(commits: { shopKey: string; shop: ShopRef; version: string; delta: ShopDelta; due?: number }[], now: number): Promise<number[]> {
+  private async commitMany(
+    commits: { shopKey: string; shop: ShopRef; version: string; delta: ShopDelta; due?: number }[],
+    now: number,
+  ): Promise<number[]> {
     const marks: NodeCall[] = [];
     for (const c of commits) {
       if (c.due === undefined) continue;
       const key = this.keys.due(c.due);
-      marks.push({ keys: [key], queue: (p) => p.zadd(key, now, c.shopKey) }, { keys: [key], queue: (p) => p.expire(key, STATE_TTL_SECONDS) });
+      marks.push(
+        { keys: [key], queue: (p) => p.zadd(key, now, c.shopKey) },
+        { keys: [key], queue: (p) => p.expire(key, STATE_TTL_SECONDS) },
+      );
     }
     const writes: NodeCall[] = commits.map((c) => {
       const { keys, args } = this.commitArgs(c.shop, c.version, c.delta);
@@ -168,8 +184,12 @@ export class EntityStore {
 
   private commitArgs(shop: ShopRef, version: string, d: ShopDelta): { keys: string[]; args: (string | number)[] } {
     const keys = [
-      this.keys.entities(shop), this.keys.links(shop), this.keys.shopMeta(shop), this.keys.timers(shop),
-      this.keys.pending(shop), this.keys.current(shop),
+      this.keys.entities(shop),
+      this.keys.links(shop),
+      this.keys.shopMeta(shop),
+      this.keys.timers(shop),
+      this.keys.pending(shop),
+      this.keys.current(shop),
     ];
     const dayIndex = new Map<number, number>();
     for (const day of d.agg.keys()) {
@@ -195,9 +215,23 @@ export class EntityStore {
       }
     }
     const args: (string | number)[] = [
-      version, STATE_TTL_SECONDS, DAY_TTL_SECONDS,
-      d.records.size, d.links.size, d.timers.size, d.pendDel.size, d.pendAdd.size, d.cur.size, aggCount,
-      ...recs, ...links, ...timers, ...d.pendDel, ...pendAdd, ...cur, ...agg,
+      version,
+      STATE_TTL_SECONDS,
+      DAY_TTL_SECONDS,
+      d.records.size,
+      d.links.size,
+      d.timers.size,
+      d.pendDel.size,
+      d.pendAdd.size,
+      d.cur.size,
+      aggCount,
+      ...recs,
+      ...links,
+      ...timers,
+      ...d.pendDel,
+      ...pendAdd,
+      ...cur,
+      ...agg,
     ];
     return { keys, args };
   }
@@ -217,7 +251,12 @@ export class EntityStore {
    * newer than `evaluatedAt` (an apply during the evaluation) is kept when it is sooner (setDue.lua).
    */
   async setDue(shopKey: string, partition: number, atMs: number, evaluatedAt = Number.NEGATIVE_INFINITY): Promise<void> {
-    await callLuaScript(this.redis, "setDue", [this.keys.due(partition)], [shopKey, Number.isFinite(evaluatedAt) ? evaluatedAt : -1, atMs, STATE_TTL_SECONDS]);
+    await callLuaScript(
+      this.redis,
+      "setDue",
+      [this.keys.due(partition)],
+      [shopKey, Number.isFinite(evaluatedAt) ? evaluatedAt : -1, atMs, STATE_TTL_SECONDS],
+    );
   }
 
   async clearDue(shopKey: string, partition: number): Promise<void> {
@@ -242,4 +281,3 @@ function loadKeysOf(e: CanonicalEvent): string[] {
 function packOf(shop: ShopRef): RulePack {
   return packFor(shop.platform as Platform);
 }
-

@@ -97,7 +97,12 @@ export class ShopStore {
     const log = this.keys.shopLog(shop);
     const members = await this.redis.zrangebyscore(log, "-inf", `(${cutoff}`);
     const parsed = members.map((m) => ({ m, e: JSON.parse(m) as CanonicalEvent }));
-    const drop = new Set(droppableChatEvents(parsed.map((p) => p.e), cutoff));
+    const drop = new Set(
+      droppableChatEvents(
+        parsed.map((p) => p.e),
+        cutoff,
+      ),
+    );
     const gone = parsed.filter((p) => drop.has(p.e.id)).map((p) => p.m);
     for (let i = 0; i < gone.length; i += 1000) await this.redis.zrem(log, ...gone.slice(i, i + 1000));
     await this.redis.multi().hset(meta, "chatCompactedTo", String(cutoff)).expire(meta, TTL_SECONDS).exec();

@@ -67,7 +67,9 @@ function chatOf(rnd: Rnd, consumerId: string, s: ModelStreamSpec, asOf: number, 
   const day = s.dayStartMs - (r0 < 0.7 ? 0 : r0 < 0.85 ? 1 : r0 < 0.95 ? 2 : 3) * DAY;
   // Inside service hours mostly; some before 09:00 (outside JD's hours) and near the end of the day.
   const r1 = rnd();
-  let t = day + (r1 < 0.85 ? between(rnd, 9 * H, 22 * H) : r1 < 0.93 ? between(rnd, 7 * H + 30 * MIN, 9 * H) : between(rnd, 22 * H, 23 * H + 20 * MIN));
+  let t =
+    day +
+    (r1 < 0.85 ? between(rnd, 9 * H, 22 * H) : r1 < 0.93 ? between(rnd, 7 * H + 30 * MIN, 9 * H) : between(rnd, 22 * H, 23 * H + 20 * MIN));
   const start = t;
   if (rnd() < 0.85) push(t, { type: "chat.transferred", consumerId });
   const rounds = 1 + Math.floor(rnd() * 4);
@@ -97,7 +99,13 @@ function chatOf(rnd: Rnd, consumerId: string, s: ModelStreamSpec, asOf: number, 
   if (rnd() < 0.4) push(t + between(rnd, 0, 10 * MIN), { type: "chat.closed", consumerId });
   if (rnd() < 0.65) {
     const cardSentAt = t + between(rnd, 0, 5 * MIN);
-    push(cardSentAt + between(rnd, 1_000, 30 * MIN), { type: "chat.rated", consumerId, rating: pick(RATINGS[s.platform]), cardSentAt, ...(rnd() < 0.15 ? { robot: true } : {}) });
+    push(cardSentAt + between(rnd, 1_000, 30 * MIN), {
+      type: "chat.rated",
+      consumerId,
+      rating: pick(RATINGS[s.platform]),
+      cardSentAt,
+      ...(rnd() < 0.15 ? { robot: true } : {}),
+    });
   }
   if (rnd() < 0.12) push(Math.min(asOf, start + between(rnd, 10 * MIN, 3 * DAY)), { type: "consumer.excluded", consumerId });
 }
@@ -106,7 +114,12 @@ function orderOf(rnd: Rnd, i: number, s: ModelStreamSpec, asOf: number, push: Pu
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const orderId = `o${i}`;
   const paid = asOf - between(rnd, 10 * MIN, 35 * DAY);
-  push(paid, { type: "order.paid", orderId, ...(rnd() < 0.15 ? { presale: true } : {}), ...(rnd() < 0.3 ? { promisedShipBy: paid + 48 * H } : {}) });
+  push(paid, {
+    type: "order.paid",
+    orderId,
+    ...(rnd() < 0.15 ? { presale: true } : {}),
+    ...(rnd() < 0.3 ? { promisedShipBy: paid + 48 * H } : {}),
+  });
   if (rnd() < 0.08) push(paid + between(rnd, MIN, 30 * H), { type: "order.cancelled", orderId });
   if (rnd() < 0.82) {
     const pickedUp = paid + (rnd() < 0.6 ? between(rnd, 10 * MIN, 24 * H) : between(rnd, 24 * H, 72 * H));
@@ -118,12 +131,22 @@ function orderOf(rnd: Rnd, i: number, s: ModelStreamSpec, asOf: number, push: Pu
         // Mostly days; some long deliveries of weeks (their pickup falls out of the 30-day window).
         const signed = pickedUp + (rnd() < 0.85 ? between(rnd, 2 * H, 5 * DAY) : between(rnd, 5 * DAY, 25 * DAY));
         if (push(signed, { type: "logistics.signed", orderId }) && rnd() < 0.55) {
-          push(signed + between(rnd, H, 4 * DAY), { type: "review.posted", orderId, rating: pick(["good", "good", "neutral", "bad"] as const) });
+          push(signed + between(rnd, H, 4 * DAY), {
+            type: "review.posted",
+            orderId,
+            rating: pick(["good", "good", "neutral", "bad"] as const),
+          });
         }
       }
     }
   }
-  if (rnd() < 0.2) push(paid + between(rnd, H, 6 * DAY), { type: "feedback.posted", orderId, issue: pick(["shipping", "shipping", "other"] as const), reason: pick(["slow_shipping", "not_shipped", "other"] as const) });
+  if (rnd() < 0.2)
+    push(paid + between(rnd, H, 6 * DAY), {
+      type: "feedback.posted",
+      orderId,
+      issue: pick(["shipping", "shipping", "other"] as const),
+      reason: pick(["slow_shipping", "not_shipped", "other"] as const),
+    });
   if (rnd() < 0.08) push(paid + between(rnd, H, 6 * DAY), { type: "complaint.filed", orderId });
   if (rnd() < 0.45) afterSaleOf(rnd, `as${i}`, orderId, paid, s.platform, push);
 }
@@ -132,7 +155,9 @@ function afterSaleOf(rnd: Rnd, afterSaleId: string, orderId: string, paid: numbe
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   let t = paid + between(rnd, 10 * MIN, 8 * DAY);
   const ok = push(t, {
-    type: "aftersale.requested", afterSaleId, orderId,
+    type: "aftersale.requested",
+    afterSaleId,
+    orderId,
     kind: pick(["refund_only", "return_refund", "exchange"] as const),
     reason: pick(["quality", "not_as_described", "damaged", "shipping", "no_reason", "other"] as const),
     afterShipment: rnd() < 0.6,
@@ -141,7 +166,14 @@ function afterSaleOf(rnd: Rnd, afterSaleId: string, orderId: string, paid: numbe
   if (!ok) return;
   const jd = platform === "jd";
   // JD counts 20 business minutes; the others count hours and days (PDD: 48 h).
-  const gap = () => (jd ? (rnd() < 0.7 ? between(rnd, MIN, 40 * MIN) : between(rnd, H, 20 * H)) : rnd() < 0.5 ? between(rnd, 10 * MIN, 30 * H) : between(rnd, 30 * H, 4 * DAY));
+  const gap = () =>
+    jd
+      ? rnd() < 0.7
+        ? between(rnd, MIN, 40 * MIN)
+        : between(rnd, H, 20 * H)
+      : rnd() < 0.5
+        ? between(rnd, 10 * MIN, 30 * H)
+        : between(rnd, 30 * H, 4 * DAY);
   if (rnd() < 0.8) {
     t += gap();
     push(t, { type: "aftersale.merchant_acted", afterSaleId, decision: rnd() < 0.75 ? "agree" : "refuse" });
@@ -171,14 +203,13 @@ function afterSaleOf(rnd: Rnd, afterSaleId: string, orderId: string, paid: numbe
   }
   const end = rnd();
   if (end < 0.1) push(t + between(rnd, MIN, 2 * DAY), { type: "aftersale.cancelled", afterSaleId });
-  else if (end < 0.75) push(t + between(rnd, 10 * MIN, 5 * DAY), { type: "aftersale.completed", afterSaleId, outcome: rnd() < 0.8 ? "refunded" : "closed" });
+  else if (end < 0.75)
+    push(t + between(rnd, 10 * MIN, 5 * DAY), { type: "aftersale.completed", afterSaleId, outcome: rnd() < 0.8 ? "refunded" : "closed" });
 }
 
 /** One step of a delivery: apply a batch at `now`, evaluate at `now`, or replace the store (a restart). */
 export type DeliveryStep =
-  | { kind: "apply"; now: number; events: CanonicalEvent[]; redelivered?: boolean }
-  | { kind: "evaluate"; now: number }
-  | { kind: "restart" };
+  { kind: "apply"; now: number; events: CanonicalEvent[]; redelivered?: boolean } | { kind: "evaluate"; now: number } | { kind: "restart" };
 
 /**
  * Delivers the stream as a consumer would see it: each copy of an event (about 30% are delivered twice)
@@ -194,16 +225,23 @@ export function deliveryPlan(stream: ModelStream, seed: number, dupRate = 0.3): 
     for (let c = 0; c < n; c++) {
       const at = Number(event.at);
       const r = rnd();
-      const delay = event.type === "consumer.excluded"
-        ? between(rnd, H, 3 * DAY)
-        : r < 0.5 ? between(rnd, 0, 3_000) : r < 0.7 ? between(rnd, 0, 20 * MIN) : r < 0.85 ? between(rnd, 0, 12 * H) : between(rnd, 0, 3 * DAY);
+      const delay =
+        event.type === "consumer.excluded"
+          ? between(rnd, H, 3 * DAY)
+          : r < 0.5
+            ? between(rnd, 0, 3_000)
+            : r < 0.7
+              ? between(rnd, 0, 20 * MIN)
+              : r < 0.85
+                ? between(rnd, 0, 12 * H)
+                : between(rnd, 0, 3 * DAY);
       copies.push({ event, arrival: Math.min(stream.asOf, at + delay), tie: rnd() });
     }
   }
   copies.sort((a, b) => a.arrival - b.arrival || a.tie - b.tie);
   const steps: DeliveryStep[] = [];
   let now = 0;
-  for (let i = 0; i < copies.length; ) {
+  for (let i = 0; i < copies.length;) {
     const size = 1 + Math.floor(rnd() * rnd() * 30);
     const batch = copies.slice(i, i + size);
     i += size;

@@ -53,13 +53,25 @@ export function randomStream(o: RandomStreamOptions): CanonicalEvent[] {
       push(t, { type: "chat.message", consumerId, sender, ...(sender === "robot" && rnd() < 0.5 ? { assist: true } : {}) });
     }
     if (rnd() < 0.5) push(t + Math.floor(rnd() * 600_000), { type: "chat.closed", consumerId });
-    if (rnd() < 0.5) push(t + 60_000, { type: "chat.rated", consumerId, rating: pick(RATINGS[o.platform]), cardSentAt: t + 30_000, ...(rnd() < 0.2 ? { robot: true } : {}) });
+    if (rnd() < 0.5)
+      push(t + 60_000, {
+        type: "chat.rated",
+        consumerId,
+        rating: pick(RATINGS[o.platform]),
+        cardSentAt: t + 30_000,
+        ...(rnd() < 0.2 ? { robot: true } : {}),
+      });
     if (rnd() < 0.1) push(t + Math.floor(rnd() * 10 * H), { type: "consumer.excluded", consumerId });
   }
   for (let i = 0; i < (o.orders ?? 12); i++) {
     const orderId = `o${i}`;
     const paid = o.startMs + Math.floor(rnd() * 40 * H);
-    push(paid, { type: "order.paid", orderId, ...(rnd() < 0.15 ? { presale: true } : {}), ...(rnd() < 0.3 ? { promisedShipBy: paid + 48 * H } : {}) });
+    push(paid, {
+      type: "order.paid",
+      orderId,
+      ...(rnd() < 0.15 ? { presale: true } : {}),
+      ...(rnd() < 0.3 ? { promisedShipBy: paid + 48 * H } : {}),
+    });
     if (rnd() < 0.1) push(paid + Math.floor(rnd() * 30 * H), { type: "order.cancelled", orderId });
     if (rnd() < 0.8) {
       const pick1 = paid + Math.floor(rnd() * 30 * H);
@@ -68,27 +80,50 @@ export function randomStream(o: RandomStreamOptions): CanonicalEvent[] {
       if (rnd() < 0.7) {
         const signed = pick1 + Math.floor(rnd() * 60 * H);
         push(signed, { type: "logistics.signed", orderId });
-        if (rnd() < 0.5) push(signed + Math.floor(rnd() * 10 * H), { type: "review.posted", orderId, rating: pick(["good", "neutral", "bad"] as const) });
+        if (rnd() < 0.5)
+          push(signed + Math.floor(rnd() * 10 * H), { type: "review.posted", orderId, rating: pick(["good", "neutral", "bad"] as const) });
       }
     }
-    if (rnd() < 0.15) push(paid + Math.floor(rnd() * 60 * H), { type: "feedback.posted", orderId, issue: pick(["shipping", "other"] as const), reason: pick(["slow_shipping", "not_shipped", "other"] as const) });
+    if (rnd() < 0.15)
+      push(paid + Math.floor(rnd() * 60 * H), {
+        type: "feedback.posted",
+        orderId,
+        issue: pick(["shipping", "other"] as const),
+        reason: pick(["slow_shipping", "not_shipped", "other"] as const),
+      });
     if (rnd() < 0.05) push(paid + Math.floor(rnd() * 60 * H), { type: "complaint.filed", orderId });
     if (rnd() < 0.35) {
       const afterSaleId = `as${i}`;
       let t = paid + Math.floor(rnd() * 50 * H);
-      push(t, { type: "aftersale.requested", afterSaleId, orderId, kind: pick(["refund_only", "return_refund", "exchange"] as const), reason: pick(["quality", "not_as_described", "damaged", "shipping", "no_reason", "other"] as const), afterShipment: rnd() < 0.6, ...(rnd() < 0.1 ? { overdueEntry: true } : {}) });
+      push(t, {
+        type: "aftersale.requested",
+        afterSaleId,
+        orderId,
+        kind: pick(["refund_only", "return_refund", "exchange"] as const),
+        reason: pick(["quality", "not_as_described", "damaged", "shipping", "no_reason", "other"] as const),
+        afterShipment: rnd() < 0.6,
+        ...(rnd() < 0.1 ? { overdueEntry: true } : {}),
+      });
       const steps = Math.floor(rnd() * 5);
       for (let s = 0; s < steps; s++) {
         t += Math.floor(rnd() * 30 * H);
         const type = pick([
-          "aftersale.merchant_acted", "aftersale.return_signed", "aftersale.ready_for_processing", "aftersale.processed",
-          "aftersale.awaiting_customer", "aftersale.platform_intervened", "aftersale.arbitrated", "aftersale.cancelled",
+          "aftersale.merchant_acted",
+          "aftersale.return_signed",
+          "aftersale.ready_for_processing",
+          "aftersale.processed",
+          "aftersale.awaiting_customer",
+          "aftersale.platform_intervened",
+          "aftersale.arbitrated",
+          "aftersale.cancelled",
         ] as const);
         if (type === "aftersale.merchant_acted") push(t, { type, afterSaleId, decision: pick(["agree", "refuse"] as const) });
-        else if (type === "aftersale.arbitrated") push(t, { type, afterSaleId, liability: pick(["merchant", "both", "consumer", "none"] as const) });
+        else if (type === "aftersale.arbitrated")
+          push(t, { type, afterSaleId, liability: pick(["merchant", "both", "consumer", "none"] as const) });
         else push(t, { type, afterSaleId });
       }
-      if (rnd() < 0.7) push(t + Math.floor(rnd() * 10 * H), { type: "aftersale.completed", afterSaleId, outcome: pick(["refunded", "closed"] as const) });
+      if (rnd() < 0.7)
+        push(t + Math.floor(rnd() * 10 * H), { type: "aftersale.completed", afterSaleId, outcome: pick(["refunded", "closed"] as const) });
     }
   }
   return out.sort((a, b) => Number(a.at) - Number(b.at));

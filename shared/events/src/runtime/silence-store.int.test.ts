@@ -15,7 +15,11 @@ describe("silence store", () => {
     let now = Date.parse("2026-11-20T10:00:00+08:00");
     const store = createSilenceStore(redis, prefix, { now: () => now });
     const a = await store.create({ matchers: [{ name: "shop", value: "kuaishou:s1" }], endsAt: now + 60_000, comment: "maintenance" });
-    const b = await store.create({ matchers: [{ name: "metric", value: "pickup_.*", isRegex: true }], startsAt: now + 1000, endsAt: now + 3600_000 });
+    const b = await store.create({
+      matchers: [{ name: "metric", value: "pickup_.*", isRegex: true }],
+      startsAt: now + 1000,
+      endsAt: now + 3600_000,
+    });
     expect(await redis.hlen(`${prefix}:silences`)).toBe(2);
     expect((await store.list()).map((s) => s.id)).toEqual([a.id, b.id]);
     expect(await store.get(a.id)).toEqual(a);

@@ -35,7 +35,13 @@ describe("a shop matcher names one shop: platform and id together", () => {
   });
 
   it("a bare id is pinned by the platform matcher", () => {
-    const s: Silence = { ...window, matchers: [{ name: "platform", value: "douyin" }, { name: "shop", value: "77" }] };
+    const s: Silence = {
+      ...window,
+      matchers: [
+        { name: "platform", value: "douyin" },
+        { name: "shop", value: "77" },
+      ],
+    };
     expect(silencedBy([s], douyin77, NOW)?.id).toBe("a");
     expect(silencedBy([s], { ...douyin77, platform: "kuaishou" }, NOW)).toBeUndefined();
   });
@@ -47,7 +53,15 @@ describe("a shop matcher names one shop: platform and id together", () => {
   });
 
   it("refuses a platform matcher that contradicts the platform the shop key names, saying how to write it", () => {
-    expect(problems({ matchers: [{ name: "platform", value: "kuaishou" }, { name: "shop", value: "douyin:77" }], endsAt: NOW + 60_000 })).toEqual([
+    expect(
+      problems({
+        matchers: [
+          { name: "platform", value: "kuaishou" },
+          { name: "shop", value: "douyin:77" },
+        ],
+        endsAt: NOW + 60_000,
+      }),
+    ).toEqual([
       'matchers.1.value: names a douyin shop but the platform matcher is "kuaishou"; write "kuaishou:douyin:77" for that platform\'s shop with this id',
     ]);
   });
@@ -70,7 +84,13 @@ describe("regex matchers run in linear time", () => {
 
   it("checks exact matchers first, so a non-matching exact matcher decides before any regex runs", () => {
     // Stored before the cap existed: compiling it throws. The exact matcher excludes the alert first.
-    const s: Silence = { ...window, matchers: [{ name: "metric", value: "x".repeat(500), isRegex: true }, { name: "platform", value: "jd" }] };
+    const s: Silence = {
+      ...window,
+      matchers: [
+        { name: "metric", value: "x".repeat(500), isRegex: true },
+        { name: "platform", value: "jd" },
+      ],
+    };
     expect(silencedBy([s], douyin77, NOW)).toBeUndefined();
   });
 

@@ -82,9 +82,7 @@ export class SilenceInputError extends Error {
 export function buildSilence(input: unknown, id: string, now: number): Silence {
   const parsed = SilenceInput.safeParse(input);
   if (!parsed.success) {
-    throw new SilenceInputError(
-      parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(root)", reason: i.message })),
-    );
+    throw new SilenceInputError(parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(root)", reason: i.message })));
   }
   const s = parsed.data;
   const startsAt = s.startsAt === undefined ? now : toMillis(s.startsAt);

@@ -45,7 +45,13 @@ describe("silencedBy", () => {
   const base = { id: "a", startsAt: "2026-11-20T09:00:00+08:00", endsAt: "2026-11-20T11:00:00+08:00" };
 
   it("needs every matcher to match, and the silence to be active", () => {
-    const s = { ...base, matchers: [{ name: "shop" as const, value: "s1" }, { name: "severity" as const, value: "warning" }] };
+    const s = {
+      ...base,
+      matchers: [
+        { name: "shop" as const, value: "s1" },
+        { name: "severity" as const, value: "warning" },
+      ],
+    };
     expect(silencedBy([s], labels, NOW)?.id).toBe("a");
     expect(silencedBy([s], { ...labels, severity: "critical" }, NOW)).toBeUndefined();
     expect(silencedBy([s], labels, Date.parse(base.endsAt))).toBeUndefined();

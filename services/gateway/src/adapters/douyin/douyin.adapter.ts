@@ -175,7 +175,10 @@ export function mapDouyinMessage(msg: DouyinMessage, receivedAt: number): Messag
     case "102":
       return finish([{ ...base(), type: "order.shipped", orderId: f.id("p_id"), at: f.firstTime(["update_time"], receivedAt) }], f);
     case "106":
-      return finish([{ ...base(), type: "order.cancelled", orderId: f.id("p_id"), at: f.firstTime(["cancel_time", "update_time"], receivedAt) }], f);
+      return finish(
+        [{ ...base(), type: "order.cancelled", orderId: f.id("p_id"), at: f.firstTime(["cancel_time", "update_time"], receivedAt) }],
+        f,
+      );
     case "200": {
       const t = f.int("aftersale_type");
       const k = AFTERSALE_KIND[t];
@@ -199,24 +202,56 @@ export function mapDouyinMessage(msg: DouyinMessage, receivedAt: number): Messag
     case "201": // 同意退款 (also sent when the merchant confirms receipt of a return)
     case "202": // 同意退货申请
       return finish(
-        [{ ...base(), type: "aftersale.merchant_acted", afterSaleId: f.id("aftersale_id"), decision: "agree", at: f.firstTime(["agree_time", "update_time"], receivedAt) }],
+        [
+          {
+            ...base(),
+            type: "aftersale.merchant_acted",
+            afterSaleId: f.id("aftersale_id"),
+            decision: "agree",
+            at: f.firstTime(["agree_time", "update_time"], receivedAt),
+          },
+        ],
         f,
       );
     case "204": // 拒绝退款
     case "205": // 拒绝退货申请
       return finish(
-        [{ ...base(), type: "aftersale.merchant_acted", afterSaleId: f.id("aftersale_id"), decision: "refuse", at: f.firstTime(["refuse_time", "update_time"], receivedAt) }],
+        [
+          {
+            ...base(),
+            type: "aftersale.merchant_acted",
+            afterSaleId: f.id("aftersale_id"),
+            decision: "refuse",
+            at: f.firstTime(["refuse_time", "update_time"], receivedAt),
+          },
+        ],
         f,
       );
     case "206":
       return finish(
-        [{ ...base(), type: "aftersale.completed", afterSaleId: f.id("aftersale_id"), outcome: "refunded", at: f.firstTime(["success_time", "update_time"], receivedAt) }],
+        [
+          {
+            ...base(),
+            type: "aftersale.completed",
+            afterSaleId: f.id("aftersale_id"),
+            outcome: "refunded",
+            at: f.firstTime(["success_time", "update_time"], receivedAt),
+          },
+        ],
         f,
       );
     case "207":
       // 售后关闭: the message does not say whether the consumer withdrew or it lapsed; both close it.
       return finish(
-        [{ ...base(), type: "aftersale.completed", afterSaleId: f.id("aftersale_id"), outcome: "closed", at: f.firstTime(["close_time", "update_time"], receivedAt) }],
+        [
+          {
+            ...base(),
+            type: "aftersale.completed",
+            afterSaleId: f.id("aftersale_id"),
+            outcome: "closed",
+            at: f.firstTime(["close_time", "update_time"], receivedAt),
+          },
+        ],
         f,
       );
     case "216": {

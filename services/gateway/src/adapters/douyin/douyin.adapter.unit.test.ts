@@ -49,7 +49,9 @@ describe("verifyDouyin", () => {
     expect(verifyDouyin(body, { appId: DOUYIN_CREDS.appKey, sign: undefined }, DOUYIN_CREDS)).toBe(false);
     const other = Buffer.concat([body, Buffer.from(" ")]);
     expect(verifyDouyin(other, { appId: DOUYIN_CREDS.appKey, sign }, DOUYIN_CREDS)).toBe(false);
-    expect(verifyDouyin(body, { appId: DOUYIN_CREDS.appKey, sign: douyinSign(body, { ...DOUYIN_CREDS, appSecret: "x" }) }, DOUYIN_CREDS)).toBe(false);
+    expect(
+      verifyDouyin(body, { appId: DOUYIN_CREDS.appKey, sign: douyinSign(body, { ...DOUYIN_CREDS, appSecret: "x" }) }, DOUYIN_CREDS),
+    ).toBe(false);
     expect(verifyDouyin(body, { appId: DOUYIN_CREDS.appKey, sign: "short" }, DOUYIN_CREDS)).toBe(false);
   });
 });
@@ -61,7 +63,9 @@ describe("parseDouyinPush", () => {
   });
 
   it("reports bad messages by index without failing the others", () => {
-    const r = parseDouyinPush(JSON.stringify([{ tag: "101", msg_id: "a", data: paidData() }, 7, { tag: "102", msg_id: "b", data: "{oops" }]));
+    const r = parseDouyinPush(
+      JSON.stringify([{ tag: "101", msg_id: "a", data: paidData() }, 7, { tag: "102", msg_id: "b", data: "{oops" }]),
+    );
     if (!r.ok) throw new Error("expected ok");
     expect(r.messages[0]!.problems).toEqual([]);
     expect(r.messages[1]!.problems).toEqual([{ field: "[1]", reason: "must be an object" }]);

@@ -24,7 +24,9 @@ export function registerDouyinRoute(app: FastifyInstance, ctx: GatewayContext, c
     }
     const text = decodeUtf8Strict(raw);
     if (text === null) {
-      return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8", { body: { code: 40000, msg: "body is not valid UTF-8" } });
+      return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8", {
+        body: { code: 40000, msg: "body is not valid UTF-8" },
+      });
     }
     const push = parseDouyinPush(text);
     if (!push.ok) {
@@ -38,7 +40,11 @@ export function registerDouyinRoute(app: FastifyInstance, ctx: GatewayContext, c
       return reply.send(SUCCESS);
     }
     const receivedAt = ctx.now();
-    const received = push.messages.map((m) => ({ outcome: mapDouyinMessage(m, receivedAt), messageId: m.msgId, payload: JSON.stringify({ tag: m.tag, msg_id: m.msgId, data: m.rawData }) }));
+    const received = push.messages.map((m) => ({
+      outcome: mapDouyinMessage(m, receivedAt),
+      messageId: m.msgId,
+      payload: JSON.stringify({ tag: m.tag, msg_id: m.msgId, data: m.rawData }),
+    }));
     try {
       await deliver(ctx, "douyin", received);
     } catch (err) {

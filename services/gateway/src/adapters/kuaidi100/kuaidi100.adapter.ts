@@ -36,7 +36,10 @@ import { tryParseLosslessJson } from "../../json/lossless-json.js";
 import { finish, isRecord, parseTime, type MessageOutcome } from "../adapter.js";
 
 export function kuaidi100Sign(param: string, salt: string): string {
-  return createHash("md5").update(param + salt, "utf8").digest("hex").toUpperCase();
+  return createHash("md5")
+    .update(param + salt, "utf8")
+    .digest("hex")
+    .toUpperCase();
 }
 
 export interface OrderRef {
@@ -62,8 +65,7 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 export type Kuaidi100Verify =
-  | { ok: true; param: string; ref: OrderRef }
-  | { ok: false; reason: "bad_signature" | "invalid_request"; message: string };
+  { ok: true; param: string; ref: OrderRef } | { ok: false; reason: "bad_signature" | "invalid_request"; message: string };
 
 /** Checks the form's `sign` over `param`, and the query's order reference. */
 export function verifyKuaidi100(form: URLSearchParams, query: Record<string, unknown>, salt: string): Kuaidi100Verify {
@@ -73,7 +75,7 @@ export function verifyKuaidi100(form: URLSearchParams, query: Record<string, unk
   if (sign === null || !safeEqual(sign.toUpperCase(), kuaidi100Sign(param, salt))) {
     return { ok: false, reason: "bad_signature", message: "sign does not match md5(param + salt)" };
   }
-  const str = (k: string): string => (typeof query[k] === "string" ? (query[k]) : "");
+  const str = (k: string): string => (typeof query[k] === "string" ? query[k] : "");
   const platform = str("platform");
   const ref = { platform: platform as Platform, shopId: str("shopId"), orderId: str("orderId") };
   if (!(PLATFORMS as readonly string[]).includes(platform) || ref.shopId === "" || ref.orderId === "") {

@@ -24,9 +24,14 @@ describe("verifyKuaidi100", () => {
 
   it("refuses a bad sign, a sign over another param, or a missing param", () => {
     const p = param("1", [LINES.collected]);
-    expect(verifyKuaidi100(new URLSearchParams(form(p, "other-salt")), QUERY, KUAIDI100_SALT)).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(verifyKuaidi100(new URLSearchParams(form(p, "other-salt")), QUERY, KUAIDI100_SALT)).toMatchObject({
+      ok: false,
+      reason: "bad_signature",
+    });
     const other = param("3", [LINES.signed]);
-    expect(verifyKuaidi100(new URLSearchParams(form(other, KUAIDI100_SALT, kuaidi100Sign(p, KUAIDI100_SALT))), QUERY, KUAIDI100_SALT)).toMatchObject({
+    expect(
+      verifyKuaidi100(new URLSearchParams(form(other, KUAIDI100_SALT, kuaidi100Sign(p, KUAIDI100_SALT))), QUERY, KUAIDI100_SALT),
+    ).toMatchObject({
       ok: false,
       reason: "bad_signature",
     });

@@ -12,11 +12,15 @@ export function registerKuaidi100Route(app: FastifyInstance, ctx: GatewayContext
   app.post("/webhooks/kuaidi100", { bodyLimit: ctx.limits.bodyLimitBytes, onRequest: [limitBySource(ctx)] }, async (request, reply) => {
     const failure = (message: string) => ({ result: false, returnCode: "400", message });
     const text = decodeUtf8Strict(bodyBytes(request));
-    if (text === null) return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8", { body: failure("body is not valid UTF-8") });
+    if (text === null)
+      return refuse(ctx, request, reply, "invalid_encoding", "body is not valid UTF-8", { body: failure("body is not valid UTF-8") });
     const form = new URLSearchParams(text);
     const query = (request.query ?? {}) as Record<string, unknown>;
     const v = verifyKuaidi100(form, query, creds.salt);
-    if (!v.ok) return refuse(ctx, request, reply, v.reason, v.message, { body: { ...failure(v.message), returnCode: v.reason === "bad_signature" ? "401" : "400" } });
+    if (!v.ok)
+      return refuse(ctx, request, reply, v.reason, v.message, {
+        body: { ...failure(v.message), returnCode: v.reason === "bad_signature" ? "401" : "400" },
+      });
     const outcome = mapKuaidi100(v.param, v.ref, ctx.now());
     try {
       await deliver(ctx, "kuaidi100", [{ outcome, payload: v.param }]);

@@ -113,7 +113,11 @@ export function openKuaishouMessage(body: string, key: Buffer): KuaishouOpen {
   const parsed = parseKuaishouMessage(text ?? "");
   if (pad === 0) return { ok: false, why: "bad padding: does not decrypt with the configured message secret" };
   if (text === null) return { ok: false, why: "decrypted body is not UTF-8" };
-  if (!parsed.ok) return { ok: false, why: `decrypted body is not a message: ${parsed.problems.map((p) => `${p.field || "(body)"}: ${p.reason}`).join("; ")}` };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      why: `decrypted body is not a message: ${parsed.problems.map((p) => `${p.field || "(body)"}: ${p.reason}`).join("; ")}`,
+    };
   return { ok: true, message: parsed.message, plaintext: text };
 }
 
@@ -130,9 +134,7 @@ export interface KuaishouMessage {
   info: Record<string, unknown> | null;
 }
 
-export type KuaishouParse =
-  | { ok: true; message: KuaishouMessage }
-  | { ok: false; problems: Array<{ field: string; reason: string }> };
+export type KuaishouParse = { ok: true; message: KuaishouMessage } | { ok: false; problems: Array<{ field: string; reason: string }> };
 
 export function parseKuaishouMessage(plaintext: string): KuaishouParse {
   const parsed = tryParseLosslessJson(plaintext);
@@ -201,7 +203,15 @@ export function mapKuaishouMessage(msg: KuaishouMessage, receivedAt: number): Me
       if (kind === undefined || special !== 0) {
         return { outcome: "ignored", reason: `handlingWay ${way}, specialRefundType ${special} is not a refund, return or exchange` };
       }
-      const requested = { ...base, type: "aftersale.requested", afterSaleId, orderId, kind, reason: "other", afterShipment: kind !== "refund_only" };
+      const requested = {
+        ...base,
+        type: "aftersale.requested",
+        afterSaleId,
+        orderId,
+        kind,
+        reason: "other",
+        afterShipment: kind !== "refund_only",
+      };
       const events: Array<Record<string, unknown>> = [requested];
       if (status !== undefined && INTERVENED.has(status)) {
         events.push({ ...base, id: `${id}:platform_intervened`, type: "aftersale.platform_intervened", afterSaleId });

@@ -1,12 +1,6 @@
 import { createCipheriv } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  KuaishouDecryptError,
-  decryptKuaishou,
-  kuaishouKey,
-  mapKuaishouMessage,
-  parseKuaishouMessage,
-} from "./kuaishou.adapter.js";
+import { KuaishouDecryptError, decryptKuaishou, kuaishouKey, mapKuaishouMessage, parseKuaishouMessage } from "./kuaishou.adapter.js";
 import { BIG_OID, KUAISHOU_KEY, encrypted, envelope, orderInfo, refundInfo } from "../../../testing/kuaishou.fixtures.js";
 
 const RECEIVED = Date.parse("2026-11-23T10:00:00+08:00");

@@ -38,10 +38,13 @@ describe("POST /webhooks/kuaishou: no padding oracle", () => {
     ["a valid padding over malformed JSON", encrypted('{"event":')],
     ["a valid padding over JSON that is not an object", encrypted("[1,2]")],
     ["a valid padding over an envelope without ids", encrypted('{"event":"kwaishop_order_paySuccess"}')],
-    ["another key's ciphertext", (() => {
-      const c = createCipheriv("aes-256-cbc", Buffer.alloc(32, 9), Buffer.alloc(16, 0));
-      return Buffer.concat([c.update(envelope("kwaishop_order_paySuccess", orderInfo())), c.final()]).toString("base64");
-    })()],
+    [
+      "another key's ciphertext",
+      (() => {
+        const c = createCipheriv("aes-256-cbc", Buffer.alloc(32, 9), Buffer.alloc(16, 0));
+        return Buffer.concat([c.update(envelope("kwaishop_order_paySuccess", orderInfo())), c.final()]).toString("base64");
+      })(),
+    ],
     ["not Base64", "%%%"],
     ["not whole blocks", Buffer.alloc(20, 1).toString("base64")],
   ];
@@ -54,7 +57,11 @@ describe("POST /webhooks/kuaishou: no padding oracle", () => {
     expect(distinct.size, [...answers.entries()].map(([k, v]) => `${k}: ${v}`).join("\n")).toBe(1);
     const only = JSON.parse([...distinct][0]!);
     expect(only.status).toBe(400);
-    expect(JSON.parse(only.body)).toEqual({ result: 0, error: "decrypt_failed", message: expect.stringContaining("configured message secret") });
+    expect(JSON.parse(only.body)).toEqual({
+      result: 0,
+      error: "decrypt_failed",
+      message: expect.stringContaining("configured message secret"),
+    });
     expect(gw.sink.events).toEqual([]);
     expect(await gw.refusals("decrypt_failed")).toBe(failures.length);
   });

@@ -24,7 +24,9 @@ export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext,
     const appKey = parsed.message.envelope.appKey;
     if (creds.appKey !== undefined && typeof appKey === "string" && appKey !== creds.appKey) {
       // Decrypted with our secret but addressed to another app: refuse rather than attribute it to our shops.
-      return refuse(ctx, request, reply, "bad_signature", "the message is for another appKey", { body: { result: 0, error: "bad_signature" } });
+      return refuse(ctx, request, reply, "bad_signature", "the message is for another appKey", {
+        body: { result: 0, error: "bad_signature" },
+      });
     }
     const outcome = mapKuaishouMessage(parsed.message, ctx.now());
     try {

@@ -68,7 +68,9 @@ describe("POST /webhooks/kuaishou", () => {
 
     it("dead-letters wrong types, and acknowledges unknown events", async () => {
       const gw = gateway();
-      expect((await send(gw, encrypted(envelope("kwaishop_order_paySuccess", '{"oid":[1],"sellerId":"x"}')))).json()).toEqual({ result: 1 });
+      expect((await send(gw, encrypted(envelope("kwaishop_order_paySuccess", '{"oid":[1],"sellerId":"x"}')))).json()).toEqual({
+        result: 1,
+      });
       expect(gw.sink.dead).toHaveLength(1);
       expect(gw.sink.dead[0]!.problems).toEqual([{ field: "info.oid", reason: "must be a non-empty id (string or integer)" }]);
       expect((await send(gw, encrypted(envelope("kwaishop_item_update", "{}")))).json()).toEqual({ result: 1 });

@@ -124,7 +124,13 @@ const IGNORED: Record<string, string> = {
 export function mapPddCommand(cmd: PddCommand, receivedAt: number): MessageOutcome {
   const ignored = IGNORED[cmd.type];
   if (ignored !== undefined) return { outcome: "ignored", reason: ignored };
-  const known = ["pdd_trade_TradeConfirmed", "pdd_trade_TradeSellerShip", "pdd_refund_RefundCreated", "pdd_refund_RefundAgreeAgreement", "pdd_refund_RefundClosed"];
+  const known = [
+    "pdd_trade_TradeConfirmed",
+    "pdd_trade_TradeSellerShip",
+    "pdd_refund_RefundCreated",
+    "pdd_refund_RefundAgreeAgreement",
+    "pdd_refund_RefundClosed",
+  ];
   if (!known.includes(cmd.type)) return { outcome: "unknown", reason: `type ${cmd.type || "(none)"}` };
   if (cmd.problems.length > 0) return { outcome: "invalid", problems: cmd.problems };
   if (cmd.id === "") return { outcome: "invalid", problems: [{ field: "id", reason: "is required" }] };
@@ -144,7 +150,17 @@ export function mapPddCommand(cmd: PddCommand, receivedAt: number): MessageOutco
       const billType = f.optionalInt("bill_type") ?? 1;
       const kind = KIND_BY_BILL_TYPE[billType] ?? "refund_only";
       return finish(
-        [{ ...base, type: "aftersale.requested", afterSaleId: f.id("refund_id"), orderId: f.id("tid"), kind, reason: "other", afterShipment: kind !== "refund_only" }],
+        [
+          {
+            ...base,
+            type: "aftersale.requested",
+            afterSaleId: f.id("refund_id"),
+            orderId: f.id("tid"),
+            kind,
+            reason: "other",
+            afterShipment: kind !== "refund_only",
+          },
+        ],
         f,
       );
     }

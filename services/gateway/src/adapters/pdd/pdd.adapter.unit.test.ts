@@ -77,10 +77,19 @@ describe("mapPddCommand", () => {
       afterShipment: true,
       reason: "other",
     });
-    expect(events(command("pdd_refund_RefundCreated", refundContent({ bill_type: 1 })))[0]).toMatchObject({ kind: "refund_only", afterShipment: false });
+    expect(events(command("pdd_refund_RefundCreated", refundContent({ bill_type: 1 })))[0]).toMatchObject({
+      kind: "refund_only",
+      afterShipment: false,
+    });
     expect(events(command("pdd_refund_RefundCreated", refundContent({ bill_type: 3 })))[0]).toMatchObject({ kind: "exchange" });
-    expect(events(command("pdd_refund_RefundAgreeAgreement", refundContent()))[0]).toMatchObject({ type: "aftersale.merchant_acted", decision: "agree" });
-    expect(events(command("pdd_refund_RefundClosed", refundContent()))[0]).toMatchObject({ type: "aftersale.completed", outcome: "closed" });
+    expect(events(command("pdd_refund_RefundAgreeAgreement", refundContent()))[0]).toMatchObject({
+      type: "aftersale.merchant_acted",
+      decision: "agree",
+    });
+    expect(events(command("pdd_refund_RefundClosed", refundContent()))[0]).toMatchObject({
+      type: "aftersale.completed",
+      outcome: "closed",
+    });
   });
 
   it("uses content.modified (epoch seconds) when present", () => {

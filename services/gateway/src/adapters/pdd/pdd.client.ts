@@ -14,7 +14,15 @@ import WebSocket, { type RawData } from "ws";
 import type { GatewayMetrics } from "../../http/gateway-metrics.js";
 import type { EventSink } from "../../ports.js";
 import { deliver } from "../deliver.js";
-import { mapPddCommand, parsePddCommand, pddAck, pddConnectUrl, pddHeartbeat, type PddCommand, type PddCredentials } from "./pdd.adapter.js";
+import {
+  mapPddCommand,
+  parsePddCommand,
+  pddAck,
+  pddConnectUrl,
+  pddHeartbeat,
+  type PddCommand,
+  type PddCredentials,
+} from "./pdd.adapter.js";
 
 export interface PddClientOptions {
   /** The configured message service URL, e.g. `wss://message-api.pinduoduo.com/message`. */
@@ -95,7 +103,11 @@ export function createPddClient(opts: PddClientOptions): PddClient {
       const batch = conn.pending.splice(0, maxBatch);
       const receivedAt = now();
       try {
-        await deliver({ sink: opts.sink, metrics: opts.metrics, logger: log, now }, "pdd", batch.map((cmd) => ({ outcome: mapPddCommand(cmd, receivedAt), messageId: cmd.id, payload: cmd.raw })));
+        await deliver(
+          { sink: opts.sink, metrics: opts.metrics, logger: log, now },
+          "pdd",
+          batch.map((cmd) => ({ outcome: mapPddCommand(cmd, receivedAt), messageId: cmd.id, payload: cmd.raw })),
+        );
       } catch (err) {
         log.error({ err, commands: batch.length }, "pdd: produce failed; not acknowledging");
         drop(conn, "produce failed");
@@ -110,7 +122,11 @@ export function createPddClient(opts: PddClientOptions): PddClient {
 
   function onMessage(conn: Connection, data: RawData): void {
     conn.lastSeen = now();
-    const text = Buffer.isBuffer(data) ? data.toString("utf8") : Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data).toString("utf8");
+    const text = Buffer.isBuffer(data)
+      ? data.toString("utf8")
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString("utf8")
+        : Buffer.from(data).toString("utf8");
     const parsed = parsePddCommand(text);
     if (!parsed.ok) {
       opts.metrics.platformMessages.inc({ source: "pdd", outcome: "invalid" });

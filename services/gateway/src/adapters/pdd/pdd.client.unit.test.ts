@@ -54,7 +54,12 @@ describe("createPddClient", () => {
     await server.until(() => server!.acks.length === 1);
     expect(sink.events).toEqual([expect.objectContaining({ id: `pdd:${BIG_COMMAND_ID}`, type: "order.paid", shopId: "171504183" })]);
     expect(String(server.acks[0]!.id)).toBe(BIG_COMMAND_ID);
-    expect(server.acks[0]).toMatchObject({ commandType: "Ack", type: "pdd_trade_TradeConfirmed", mallID: 171504183, sendTime: 1795392005500 });
+    expect(server.acks[0]).toMatchObject({
+      commandType: "Ack",
+      type: "pdd_trade_TradeConfirmed",
+      mallID: 171504183,
+      sendTime: 1795392005500,
+    });
     expect(server.unacked()).toEqual([]);
   });
 
@@ -76,7 +81,10 @@ describe("createPddClient", () => {
     c.start();
     await c.whenConnected();
     // The service sends two commands and the network fails before their acks arrive.
-    const frames = [command("pdd_trade_TradeConfirmed", tradeContent("a"), { id: "9223372036854775011" }), command("pdd_trade_TradeSellerShip", tradeContent("a"), { id: "9223372036854775012" })];
+    const frames = [
+      command("pdd_trade_TradeConfirmed", tradeContent("a"), { id: "9223372036854775011" }),
+      command("pdd_trade_TradeSellerShip", tradeContent("a"), { id: "9223372036854775012" }),
+    ];
     for (const f of frames) server.push(f);
     server.dropConnections();
     for (const f of frames) server.push(f); // queued for redelivery (no client right now)

@@ -110,7 +110,14 @@ function header(t) {
 }
 
 function tokenForm(t) {
-  const input = el("input", { type: "password", id: "token", name: "token", autocomplete: "off", placeholder: t.tokenPlaceholder, required: true });
+  const input = el("input", {
+    type: "password",
+    id: "token",
+    name: "token",
+    autocomplete: "off",
+    placeholder: t.tokenPlaceholder,
+    required: true,
+  });
   const form = el(
     "form",
     { class: "token-form", id: "token-form" },
@@ -148,7 +155,11 @@ function overview(t) {
 }
 
 function shopName(shop) {
-  return [el("span", { class: `platform platform-${shop.snapshot.platform}` }, shop.snapshot.platform), " ", el("span", { class: "shop-id" }, shop.snapshot.shopId)];
+  return [
+    el("span", { class: `platform platform-${shop.snapshot.platform}` }, shop.snapshot.platform),
+    " ",
+    el("span", { class: "shop-id" }, shop.snapshot.shopId),
+  ];
 }
 
 function shopCard(t, shop) {
@@ -163,7 +174,13 @@ function shopCard(t, shop) {
       { class: "shop-head", href: `#/shop/${encodeURIComponent(shop.key)}` },
       el("h2", {}, ...shopName(shop)),
       el("span", { class: "pack" }, s.rulePack),
-      el("span", { class: "counts" }, s.alerts.length > 0 ? el("span", { class: "firing-count" }, t.firing(s.alerts.length)) : null, " ", t.pending(s.due.length)),
+      el(
+        "span",
+        { class: "counts" },
+        s.alerts.length > 0 ? el("span", { class: "firing-count" }, t.firing(s.alerts.length)) : null,
+        " ",
+        t.pending(s.due.length),
+      ),
       next ? el("span", { class: "countdown", dataset: { deadline: next.deadline } }) : null,
     ),
     tiles(t, shop, true),
@@ -178,8 +195,19 @@ function tiles(t, shop, compact = false) {
   return el(
     "div",
     {},
-    el("div", { class: "tiles" }, shown.map(([name, m]) => tile(t, shop, name, m))),
-    rest.length ? el("p", { class: "no-data-line" }, `${t.status.no_data}: `, rest.map(([name]) => metricTitle(state.lang, name, shop.meta[name])).join(" · ")) : null,
+    el(
+      "div",
+      { class: "tiles" },
+      shown.map(([name, m]) => tile(t, shop, name, m)),
+    ),
+    rest.length
+      ? el(
+          "p",
+          { class: "no-data-line" },
+          `${t.status.no_data}: `,
+          rest.map(([name]) => metricTitle(state.lang, name, shop.meta[name])).join(" · "),
+        )
+      : null,
   );
 }
 
@@ -212,7 +240,15 @@ function shopView(t, key) {
   const s = shop.snapshot;
   main.dataset.shop = key;
   main.append(
-    el("h2", { class: "shop-title" }, ...shopName(shop), " ", el("span", { class: "pack" }, s.rulePack), " ", el("span", { class: "asof" }, `${t.asOf} ${formatTime(state.lang, s.asOfMs)}`)),
+    el(
+      "h2",
+      { class: "shop-title" },
+      ...shopName(shop),
+      " ",
+      el("span", { class: "pack" }, s.rulePack),
+      " ",
+      el("span", { class: "asof" }, `${t.asOf} ${formatTime(state.lang, s.asOfMs)}`),
+    ),
     tiles(t, shop),
     el("div", { class: "columns" }, queue(t, shop), el("aside", {}, alerts(t, shop), transitions(t, shop))),
   );
@@ -227,7 +263,10 @@ function queue(t, shop) {
     list.append(
       el(
         "li",
-        { class: "due-item", dataset: { key: dueKey(d), id: d.id, item: d.item, deadline: d.deadline, urgent: meta?.leadTimeMs ?? DEFAULT_URGENT_MS } },
+        {
+          class: "due-item",
+          dataset: { key: dueKey(d), id: d.id, item: d.item, deadline: d.deadline, urgent: meta?.leadTimeMs ?? DEFAULT_URGENT_MS },
+        },
         el("span", { class: "countdown", dataset: { deadline: d.deadline } }),
         el("span", { class: `item-kind item-${d.item}` }, t.item[d.item] ?? d.item),
         el("span", { class: "due-id" }, d.id),
@@ -235,7 +274,12 @@ function queue(t, shop) {
       ),
     );
   }
-  return el("section", { class: "panel" }, el("h3", {}, t.queue, " ", el("span", { class: "count" }, String(items.length))), items.length ? list : el("p", { class: "empty", id: "queue-empty" }, t.queueEmpty));
+  return el(
+    "section",
+    { class: "panel" },
+    el("h3", {}, t.queue, " ", el("span", { class: "count" }, String(items.length))),
+    items.length ? list : el("p", { class: "empty", id: "queue-empty" }, t.queueEmpty),
+  );
 }
 
 function alerts(t, shop) {
@@ -270,7 +314,12 @@ function transitions(t, shop) {
     const cls = x.what === "status" ? `status-${x.to}` : x.what === "alert_firing" ? "status-breach" : "status-ok";
     list.append(el("li", { class: cls }, el("time", {}, formatTime(state.lang, x.at)), " ", el("strong", {}, title), " ", what));
   }
-  return el("section", { class: "panel" }, el("h3", {}, t.transitions), shop.transitions.length ? list : el("p", { class: "empty" }, t.noTransitions));
+  return el(
+    "section",
+    { class: "panel" },
+    el("h3", {}, t.transitions),
+    shop.transitions.length ? list : el("p", { class: "empty" }, t.noTransitions),
+  );
 }
 
 /** Once a second: countdowns, and the urgent / overdue marks of queue items. */

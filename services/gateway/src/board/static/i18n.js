@@ -28,8 +28,24 @@ const EN_TITLES = {
 
 /** What one "bad item" of a metric kind is called, for the headroom sentence. */
 const BAD_ITEM = {
-  "zh-CN": { reply_consumer_day: "次超时", first_response_sessions: "次超时", pickup_rate: "单揽收超时", first_review_rate: "个差评", rating_share: "个差评", business_time_rate: "单超时", "*": "个不达标" },
-  en: { reply_consumer_day: ["miss", "misses"], first_response_sessions: ["miss", "misses"], pickup_rate: ["late pickup", "late pickups"], first_review_rate: ["bad review", "bad reviews"], rating_share: ["bad rating", "bad ratings"], business_time_rate: ["late case", "late cases"], "*": ["bad item", "bad items"] },
+  "zh-CN": {
+    reply_consumer_day: "次超时",
+    first_response_sessions: "次超时",
+    pickup_rate: "单揽收超时",
+    first_review_rate: "个差评",
+    rating_share: "个差评",
+    business_time_rate: "单超时",
+    "*": "个不达标",
+  },
+  en: {
+    reply_consumer_day: ["miss", "misses"],
+    first_response_sessions: ["miss", "misses"],
+    pickup_rate: ["late pickup", "late pickups"],
+    first_review_rate: ["bad review", "bad reviews"],
+    rating_share: ["bad rating", "bad ratings"],
+    business_time_rate: ["late case", "late cases"],
+    "*": ["bad item", "bad items"],
+  },
 };
 
 const STRINGS = {
@@ -177,5 +193,11 @@ export function formatCountdown(lang, ms) {
 
 /** A clock time in Asia/Shanghai (the platforms' time zone), whatever the screen's zone. */
 export function formatTime(lang, ms) {
-  return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(new Date(ms));
+  return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN", {
+    timeZone: "Asia/Shanghai",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  }).format(new Date(ms));
 }

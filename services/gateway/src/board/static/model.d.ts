@@ -16,5 +16,8 @@ export interface BoardModel {
   shops: Map<string, BoardShop>;
 }
 export function createModel(): BoardModel;
-export function applySnapshot(model: BoardModel, msg: { shop: string; snapshot: StoredSnapshot; meta?: Record<string, MetricMeta>; transitions?: Transition[] }): void;
+export function applySnapshot(
+  model: BoardModel,
+  msg: { shop: string; snapshot: StoredSnapshot; meta?: Record<string, MetricMeta>; transitions?: Transition[] },
+): void;
 export function applyChange(model: BoardModel, change: SnapshotChange): boolean;

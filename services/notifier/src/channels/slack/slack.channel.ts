@@ -25,8 +25,7 @@ export interface SlackOptions {
 export interface SlackBody {
   text: string;
   blocks: Array<
-    | { type: "header"; text: { type: "plain_text"; text: string } }
-    | { type: "section"; text: { type: "mrkdwn"; text: string } }
+    { type: "header"; text: { type: "plain_text"; text: string } } | { type: "section"; text: { type: "mrkdwn"; text: string } }
   >;
 }
 

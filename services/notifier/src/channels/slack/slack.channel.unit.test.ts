@@ -21,7 +21,11 @@ describe("slack channel", () => {
   it("classifies the body text and 429 Retry-After", () => {
     const ch = createSlackChannel({ url: URL_ });
     expect(ch.classify(answer(200, "ok"))).toEqual({ outcome: "ok", code: "ok" });
-    expect(ch.classify(answer(429, "rate_limited", { "retry-after": "3" }))).toEqual({ outcome: "retryable", code: "http_429", retryAfterMs: 3000 });
+    expect(ch.classify(answer(429, "rate_limited", { "retry-after": "3" }))).toEqual({
+      outcome: "retryable",
+      code: "http_429",
+      retryAfterMs: 3000,
+    });
     expect(ch.classify(answer(400, "invalid_payload"))).toEqual({ outcome: "permanent", code: "invalid_payload" });
     expect(ch.classify(answer(404, "no_service"))).toEqual({ outcome: "permanent", code: "no_service" });
     expect(ch.classify(answer(500, "rollup_error"))).toEqual({ outcome: "retryable", code: "http_500" });

@@ -141,7 +141,8 @@ export function createWebhookChannel(opts: WebhookOptions): Channel {
         "content-type": "application/json",
         "x-scoreguard-timestamp": toShanghaiIso(now),
       };
-      if (opts.secret !== undefined && opts.secret !== "") headers[(opts.headerName ?? SIGNATURE_HEADER).toLowerCase()] = webhookSignature(opts.secret, text);
+      if (opts.secret !== undefined && opts.secret !== "")
+        headers[(opts.headerName ?? SIGNATURE_HEADER).toLowerCase()] = webhookSignature(opts.secret, text);
       return { url: opts.url, headers, body: text };
     },
 

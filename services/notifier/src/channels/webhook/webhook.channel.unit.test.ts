@@ -5,10 +5,18 @@ import { answer, content } from "../../../testing/content.js";
 import { createWebhookChannel, type AmWebhookBody } from "./webhook.channel.js";
 
 describe("webhook channel", () => {
-  const ch = createWebhookChannel({ url: "http://127.0.0.1:9093/api/hook", secret: "whsec", receiver: "oncall", externalUrl: "http://grafana:3000" });
+  const ch = createWebhookChannel({
+    url: "http://127.0.0.1:9093/api/hook",
+    secret: "whsec",
+    receiver: "oncall",
+    externalUrl: "http://grafana:3000",
+  });
 
   it("sends the Alertmanager webhook v4 body", () => {
-    const c = content([record(), record({ kind: "at_risk", severity: "warning", dueCount: 3, soonestDeadline: "2026-11-20T14:02:10+08:00", projectedValue: 0.6 })]);
+    const c = content([
+      record(),
+      record({ kind: "at_risk", severity: "warning", dueCount: 3, soonestDeadline: "2026-11-20T14:02:10+08:00", projectedValue: 0.6 }),
+    ]);
     const body = ch.render(c, 2).body as AmWebhookBody;
     expect(body).toMatchObject({
       version: "4",
@@ -17,7 +25,13 @@ describe("webhook channel", () => {
       status: "firing",
       receiver: "oncall",
       groupLabels: { shop: "kuaishou:s1" },
-      commonLabels: { platform: "kuaishou", shop: "kuaishou:s1", metric: "human_reply_3min_rate", alertname: "human_reply_3min_rate", rulePack: "kuaishou@2023-03" },
+      commonLabels: {
+        platform: "kuaishou",
+        shop: "kuaishou:s1",
+        metric: "human_reply_3min_rate",
+        alertname: "human_reply_3min_rate",
+        rulePack: "kuaishou@2023-03",
+      },
       externalURL: "http://grafana:3000",
     });
     expect(body.alerts).toHaveLength(2);

@@ -29,7 +29,10 @@ describe("wecom channel", () => {
     const ch = createWeComChannel({ url: URL_ });
     expect(ch.classify(answer(200, '{"errcode":0,"errmsg":"ok"}'))).toEqual({ outcome: "ok", code: "0" });
     expect(ch.classify(answer(200, '{"errcode":45009,"errmsg":"api freq out of limit"}'))).toEqual({ outcome: "retryable", code: "45009" });
-    expect(ch.classify(answer(200, '{"errcode":40058,"errmsg":"content exceed max length"}'))).toEqual({ outcome: "too_large", code: "40058" });
+    expect(ch.classify(answer(200, '{"errcode":40058,"errmsg":"content exceed max length"}'))).toEqual({
+      outcome: "too_large",
+      code: "40058",
+    });
     expect(ch.classify(answer(200, '{"errcode":93000,"errmsg":"invalid webhook url"}'))).toEqual({ outcome: "permanent", code: "93000" });
   });
 });

@@ -5,8 +5,15 @@ import { sessions, waits } from "../chat.js";
 import { firstWaitEnd } from "../kinds/aftersale-awaiting-hours.js";
 import { inStock } from "../kinds/order-kinds.js";
 import {
-  aftersaleFacts, consumerFacts, orderFacts, ratingFacts,
-  type AftersaleRec, type AftersaleSummary, type ConsumerRec, type EntityRec, type OrderRec,
+  aftersaleFacts,
+  consumerFacts,
+  orderFacts,
+  ratingFacts,
+  type AftersaleRec,
+  type AftersaleSummary,
+  type ConsumerRec,
+  type EntityRec,
+  type OrderRec,
 } from "./records.js";
 
 /**
@@ -86,7 +93,9 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
         const first = summaries[0];
         if (!first) break;
         const [, , kind, reason, afterShipment] = first;
-        const kindOk = def.params.kinds.includes(kind as never) && (kind !== "refund_only" || !def.params.refundOnlyAfterShipmentOnly || afterShipment === 1);
+        const kindOk =
+          def.params.kinds.includes(kind as never) &&
+          (kind !== "refund_only" || !def.params.refundOnlyAfterShipmentOnly || afterShipment === 1);
         if (kindOk && def.params.reasons.includes(reason)) b.add(o.signedAt, i, "n");
         break;
       }
@@ -140,7 +149,8 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
       case "platform_help_rate":
         if (o.paidAt === undefined) break;
         b.add(o.paidAt, i, "d");
-        if (o.complaints.length > 0 || summaries.some((s) => s[8] !== "" && def.params.liable.includes(s[8] as never))) b.add(o.paidAt, i, "n");
+        if (o.complaints.length > 0 || summaries.some((s) => s[8] !== "" && def.params.liable.includes(s[8] as never)))
+          b.add(o.paidAt, i, "n");
         break;
       case "intervention_rate":
         if (o.paidAt === undefined) break;

@@ -3,8 +3,14 @@ import type { RulePack } from "@sg/rules";
 import { DAY } from "../calendar.js";
 import { contribution, dayNumber, type Contribution } from "./contrib.js";
 import {
-  aftersaleSummary, entityOf, foldEvent, recordTimes,
-  type AftersaleRec, type ConsumerRec, type EntityRec, type OrderRec,
+  aftersaleSummary,
+  entityOf,
+  foldEvent,
+  recordTimes,
+  type AftersaleRec,
+  type ConsumerRec,
+  type EntityRec,
+  type OrderRec,
 } from "./records.js";
 
 /** A record as stored: the facts and the moment its contribution was last computed. */
@@ -130,7 +136,14 @@ export function computeDelta(
     }
   }
   const delta: ShopDelta = {
-    records: new Map(), links, timers: new Map(), pendDel: new Set(), pendAdd: new Map(), cur: new Map(), agg: new Map(), changed: 0,
+    records: new Map(),
+    links,
+    timers: new Map(),
+    pendDel: new Set(),
+    pendAdd: new Map(),
+    cur: new Map(),
+    agg: new Map(),
+    changed: 0,
   };
   const keys = new Set<string>(recompute);
   for (const [k, rec] of current) {

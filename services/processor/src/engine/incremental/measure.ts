@@ -48,7 +48,9 @@ export function evaluateAggregates(
   };
   const pendingOf = (metric: number, window: Range): PendingItem[] =>
     a.pending
-      .filter((p) => p.metric === metric && (p.day === undefined || (p.day >= dayNumber(window.start) && p.day <= dayNumber(window.end - 1))))
+      .filter(
+        (p) => p.metric === metric && (p.day === undefined || (p.day >= dayNumber(window.start) && p.day <= dayNumber(window.end - 1))),
+      )
       .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
 
   const measure = ({ def, index: i, window, limits, others }: MeasureInput): Measured => {
@@ -66,7 +68,11 @@ export function evaluateAggregates(
         const items = pendingOf(i, window);
         const deadlines = items.map((p) => p.deadline);
         return {
-          value: ratio(num, den), numerator: num, denominator: den, pending: items.length, pendingItems: items,
+          value: ratio(num, den),
+          numerator: num,
+          denominator: den,
+          pending: items.length,
+          pendingItems: items,
           due: dueOf(deadlines, asOf, limits.leadMs, (k) => ratio(num - k, den)),
           wakeups: deadlineWakeups(deadlines, limits.leadMs),
         };
@@ -92,7 +98,11 @@ export function evaluateAggregates(
         const items = pendingOf(i, window);
         const deadlines = items.map((p) => p.deadline);
         return {
-          value: ratio(sumMs / 1000, den), numerator: sumMs / 1000, denominator: den, pending: items.length, pendingItems: items,
+          value: ratio(sumMs / 1000, den),
+          numerator: sumMs / 1000,
+          denominator: den,
+          pending: items.length,
+          pendingItems: items,
           due: dueOf(deadlines, asOf, limits.leadMs, (k) => ratio((sumMs + k * capMs) / 1000, den + k)),
           wakeups: deadlineWakeups(deadlines, limits.leadMs),
         };
@@ -104,7 +114,9 @@ export function evaluateAggregates(
         const items = pendingOf(i, window);
         const deadlines = items.map((p) => p.deadline);
         return {
-          value, pending: items.length, pendingItems: items,
+          value,
+          pending: items.length,
+          pendingItems: items,
           due: dueOf(deadlines, asOf, limits.leadMs, (k) => value + k),
           wakeups: deadlineWakeups(deadlines, limits.leadMs),
         };

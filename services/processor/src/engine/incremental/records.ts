@@ -248,7 +248,19 @@ export function aftersaleSummary(a: AftersaleRec): AftersaleSummary | undefined 
   const cancelledFirst = cancelAt !== undefined && !acts.some((x) => x[0] <= cancelAt) ? 1 : 0;
   const lastDecision = acts[acts.length - 1]?.[2] ?? "";
   const lastLiability = a.ar?.[a.ar.length - 1]?.[2] ?? "";
-  return [a.q[0], a.q[1], a.q[3], a.q[4], a.q[5], a.q[6], cancelledFirst, lastDecision, lastLiability, a.cp?.[0]?.[0] ?? -1, a.iv?.length ? 1 : 0];
+  return [
+    a.q[0],
+    a.q[1],
+    a.q[3],
+    a.q[4],
+    a.q[5],
+    a.q[6],
+    cancelledFirst,
+    lastDecision,
+    lastLiability,
+    a.cp?.[0]?.[0] ?? -1,
+    a.iv?.length ? 1 : 0,
+  ];
 }
 
 // Conversions to the reference model's fact shapes, so the incremental engine reuses the reference's chat,

@@ -43,7 +43,8 @@ describe("dispute_rate (kuaishou merchant_dispute_rate: breach needs numerator â
     const s = shopEvents("kuaishou");
     for (let i = 0; i < completed; i++) {
       request(s, `a${i}`, t(2, "10:00:00"));
-      if (i < liable) s.ev("aftersale.arbitrated", t(3, "10:00:00"), { afterSaleId: `a${i}`, liability: i % 2 === 0 ? "merchant" : "both" });
+      if (i < liable)
+        s.ev("aftersale.arbitrated", t(3, "10:00:00"), { afterSaleId: `a${i}`, liability: i % 2 === 0 ? "merchant" : "both" });
       s.ev("aftersale.completed", t(4, "10:00:00"), { afterSaleId: `a${i}`, outcome: "refunded" });
     }
     return s;

@@ -5,8 +5,15 @@ import { businessTimeRate, everStateRate, overdueRefundCount } from "./aftersale
 import { avgResponseSeconds, firstResponseSessions } from "./chat-kinds.js";
 import { disputeRate } from "./dispute-rate.js";
 import {
-  aftersaleRejectionRate, deliveryHours, firstReviewRate, interventionRate, pickupRate, platformHelpRate,
-  qualityReturnRate, shippingFeedbackRate, stalledShipments,
+  aftersaleRejectionRate,
+  deliveryHours,
+  firstReviewRate,
+  interventionRate,
+  pickupRate,
+  platformHelpRate,
+  qualityReturnRate,
+  shippingFeedbackRate,
+  stalledShipments,
 } from "./order-kinds.js";
 import { ratingShare } from "./rating-share.js";
 import { replyConsumerDay } from "./reply-consumer-day.js";

@@ -144,9 +144,10 @@ export const aftersaleRejectionRate: KindFn<DefOf<"aftersale_rejection_rate">> =
       if (a.requested.overdueEntry && last === "refuse" && !liable) continue;
       if (!deciding || a.requested.at >= deciding.at) {
         const completedAt = a.completed[0]?.at;
-        deciding = completedAt === undefined
-          ? { at: a.requested.at, rejected: last === "refuse" }
-          : { at: a.requested.at, rejected: last === "refuse", completedAt };
+        deciding =
+          completedAt === undefined
+            ? { at: a.requested.at, rejected: last === "refuse" }
+            : { at: a.requested.at, rejected: last === "refuse", completedAt };
       }
     }
     if (deciding?.completedAt === undefined || !inRange(deciding.completedAt, window)) continue;

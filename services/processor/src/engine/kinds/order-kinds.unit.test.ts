@@ -105,8 +105,17 @@ describe("platform_help_rate (douyin): orders paid in the window with a complain
     const s = shopEvents("douyin");
     for (const o of ["o1", "o2", "o3", "o4"]) s.ev("order.paid", t(2, "10:00:00"), { orderId: o });
     s.ev("complaint.filed", t(3, "10:00:00"), { orderId: "o1" });
-    for (const [a, o, liability] of [["a2", "o2", "both"], ["a3", "o3", "consumer"]] as const) {
-      s.ev("aftersale.requested", t(3, "10:00:00"), { afterSaleId: a, orderId: o, kind: "refund_only", reason: "other", afterShipment: true });
+    for (const [a, o, liability] of [
+      ["a2", "o2", "both"],
+      ["a3", "o3", "consumer"],
+    ] as const) {
+      s.ev("aftersale.requested", t(3, "10:00:00"), {
+        afterSaleId: a,
+        orderId: o,
+        kind: "refund_only",
+        reason: "other",
+        afterShipment: true,
+      });
       s.ev("aftersale.arbitrated", t(4, "10:00:00"), { afterSaleId: a, liability });
     }
     expect(s.metric("platform_help_rate", AS_OF)).toMatchObject({ numerator: 2, denominator: 4, value: 0.5 });
@@ -131,7 +140,13 @@ describe("intervention_rate (pdd): orders paid in the window with a platform-int
     const s = shopEvents("pdd");
     for (const o of ["o1", "o2"]) s.ev("order.paid", t(2, "10:00:00"), { orderId: o });
     for (const a of ["a1", "a2"]) {
-      s.ev("aftersale.requested", t(3, "10:00:00"), { afterSaleId: a, orderId: "o1", kind: "refund_only", reason: "other", afterShipment: true });
+      s.ev("aftersale.requested", t(3, "10:00:00"), {
+        afterSaleId: a,
+        orderId: "o1",
+        kind: "refund_only",
+        reason: "other",
+        afterShipment: true,
+      });
       s.ev("aftersale.platform_intervened", t(4, "10:00:00"), { afterSaleId: a });
     }
     expect(s.metric("intervention_rate", AS_OF)).toMatchObject({ numerator: 1, denominator: 2, value: 0.5, status: "warning" });

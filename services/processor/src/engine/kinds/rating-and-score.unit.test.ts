@@ -23,7 +23,12 @@ describe("rating_share", () => {
   it("douyin session_unsatisfied_rate: ratings 1–3 / all", () => {
     const s = shopEvents("douyin");
     ["1", "3", "5", "4"].forEach((r, i) => rate(s, `c${i}`, r, t(2, "10:00:00")));
-    expect(s.metric("session_unsatisfied_rate", t(2, "12:00:00"))).toMatchObject({ numerator: 2, denominator: 4, value: 0.5, status: "warning" });
+    expect(s.metric("session_unsatisfied_rate", t(2, "12:00:00"))).toMatchObject({
+      numerator: 2,
+      denominator: 4,
+      value: 0.5,
+      status: "warning",
+    });
   });
 
   it("an excluded consumer counts nowhere, even when excluded after rating", () => {
@@ -48,14 +53,25 @@ describe("jd_service_score (jd service_score: points out of 100, tier and penalt
     const s = shopEvents("jd");
     for (let i = 0; i < 3; i++) rate(s, `u${i}`, i === 0 ? "very_unsatisfied" : "unsatisfied", t(2, "10:00:00"));
     // 47 + 20 + 10 + 5 = 82: meets (80–90), no penalty; below the 90 target → warning.
-    expect(s.metric("service_score", AS_OF, { jdServiceNorms: 5 })).toMatchObject({ value: 82, tier: "meets", penalty: 0, status: "warning" });
+    expect(s.metric("service_score", AS_OF, { jdServiceNorms: 5 })).toMatchObject({
+      value: 82,
+      tier: "meets",
+      penalty: 0,
+      status: "warning",
+    });
   });
 
   it("fails below 80 with the penalty of its band, and the awaiting-feedback deduction applies to the total", () => {
     const s = shopEvents("jd");
     for (let i = 0; i < 16; i++) rate(s, `u${i}`, "unsatisfied", t(2, "10:00:00"));
     // 34 + 20 + 10 + 20 = 84; awaiting_feedback_rate 1/1 > 0.10 target → −5 = 79: fails, 2000 yuan.
-    s.ev("aftersale.requested", t(3, "10:00:00"), { afterSaleId: "a1", orderId: "o1", kind: "refund_only", reason: "other", afterShipment: true });
+    s.ev("aftersale.requested", t(3, "10:00:00"), {
+      afterSaleId: "a1",
+      orderId: "o1",
+      kind: "refund_only",
+      reason: "other",
+      afterShipment: true,
+    });
     s.ev("aftersale.merchant_acted", t(3, "10:05:00"), { afterSaleId: "a1", decision: "agree" });
     s.ev("aftersale.awaiting_customer", t(3, "11:00:00"), { afterSaleId: "a1" });
     expect(s.metric("service_score", AS_OF)).toMatchObject({ value: 79, tier: "fails", penalty: 2000, status: "breach" });

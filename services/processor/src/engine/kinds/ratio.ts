@@ -10,12 +10,7 @@ export function ratio(numerator: number, denominator: number): number | null {
  * `due` for a ratio whose pending items, once bad, add to the denominator only (min metrics) or to both
  * (max metrics). `deadlines` are the deadlines of pending items.
  */
-export function dueOf(
-  deadlines: number[],
-  asOf: number,
-  leadMs: number,
-  project: (k: number) => number | null,
-): Measured["due"] {
+export function dueOf(deadlines: number[], asOf: number, leadMs: number, project: (k: number) => number | null): Measured["due"] {
   const soon = deadlines.filter((d) => d <= asOf + leadMs);
   if (soon.length === 0) return undefined;
   return { count: soon.length, soonest: Math.min(...soon), projected: project(soon.length) };
@@ -30,7 +25,13 @@ export function deadlineWakeups(deadlines: number[], leadMs: number): number[] {
  * A ratio whose pending items, once decided bad, add to the denominator only (a good/all rate):
  * pickups, JD sessions, JD business-time reviews.
  */
-export function rateWithPending(numerator: number, denominator: number, pendingItems: PendingItem[], asOf: number, leadMs: number): Measured {
+export function rateWithPending(
+  numerator: number,
+  denominator: number,
+  pendingItems: PendingItem[],
+  asOf: number,
+  leadMs: number,
+): Measured {
   const pendingDeadlines = pendingItems.map((p) => p.deadline);
   return {
     pendingItems,

@@ -22,7 +22,12 @@ export const jdServiceScore: KindFn<DefOf<"jd_service_score">> = ({ def, model, 
 };
 
 /** The points of `service_score`, given the number of bad ratings in its window (used with few ratings). */
-export function serviceScore(def: DefOf<"jd_service_score">, others: Map<string, MetricState>, shop: ShopOverrides, badRatings: number): Measured {
+export function serviceScore(
+  def: DefOf<"jd_service_score">,
+  others: Map<string, MetricState>,
+  shop: ShopOverrides,
+  badRatings: number,
+): Measured {
   const p = def.params;
   const sat = others.get(p.satisfaction.metric);
   const ratings = sat?.output.denominator ?? 0;
@@ -39,7 +44,11 @@ export function serviceScore(def: DefOf<"jd_service_score">, others: Map<string,
   const awaitingValue = awaiting?.output.value;
   const awaitingTarget = awaiting?.limits.target;
   const deduction =
-    awaitingValue !== null && awaitingValue !== undefined && awaitingTarget !== null && awaitingTarget !== undefined && awaitingValue > awaitingTarget
+    awaitingValue !== null &&
+    awaitingValue !== undefined &&
+    awaitingTarget !== null &&
+    awaitingTarget !== undefined &&
+    awaitingValue > awaitingTarget
       ? p.awaitingFeedback.deduction
       : 0;
   // Each component has a floor of 0; the deduction applies to the total.
