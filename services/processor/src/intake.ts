@@ -1,7 +1,7 @@
 import { formatProblems, futureTimeReason, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
 import { EXPIRED_AFTER_MS } from "./engine/incremental/delta.js";
 
-export type Intake = { ok: true; event: CanonicalEvent; atMs: number; json: string } | { ok: false; reason: string };
+export type Intake = { ok: true; event: CanonicalEvent; atMs: number } | { ok: false; reason: string };
 
 /**
  * Decides what one record of `sg.events` is: a valid canonical event that can still count, or a dead letter with
@@ -23,5 +23,5 @@ export function intake(value: Buffer | null, nowMs: number): Intake {
   if (atMs < nowMs - EXPIRED_AFTER_MS) return { ok: false, reason: "expired: at is over 90 days old, so no window can count it" };
   const future = futureTimeReason(atMs, nowMs);
   if (future !== null) return { ok: false, reason: `at: ${future}` };
-  return { ok: true, event: r.event, atMs, json: JSON.stringify(r.event) };
+  return { ok: true, event: r.event, atMs };
 }
