@@ -76,13 +76,15 @@ export class EntityStore {
    */
   async evaluate(shop: ShopRef, now: number, overrides: ShopOverrides): Promise<ShopEvaluation | undefined> {
     const pack = packOf(shop);
-    for (let attempt = 0; ; attempt++) {
+    // Due timers in passes of TIMER_BATCH: every committed pass moves each timer it took past `now` (or
+    // deletes its entity), so the loop ends; only commits refused for a newer state count as retries.
+    for (let conflicts = 0; ;) {
       const due = await this.redis.zrangebyscore(this.keys.timers(shop), "-inf", now, "LIMIT", 0, TIMER_BATCH);
       if (due.length === 0) break;
-      if (attempt >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
       const [load] = await this.loadMany([{ shopKey: "", shop, keys: due }]);
       const delta = computeDelta(pack, load!.records, [], now, due);
-      await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
+      const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
+      if (reply === -1 && ++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
     }
     const agg = await this.readAggregates(shop, pack, now);
     if (agg === undefined) return undefined;
