@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { topicNames } from "@sg/events";
 import { createKafka, logLevel } from "@sg/kafka";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { recordFaults } from "../../../test/src/faults/summary.js";
-import { freePort, startService } from "../../../test/src/faults/processes.js";
+import { criticalToWebhookConfig, freePort, startService } from "../../../test/src/faults/processes.js";
 import { startOwnKafka } from "../../../test/src/faults/kafka-broker.js";
 import { startWebhookReceiver } from "../../../test/robots/index.js";
 
@@ -37,23 +34,7 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
       const run = uniqueName("kfault");
       const broker = await startOwnKafka(PORTS);
       const hook = await startWebhookReceiver();
-      const token = `tok-${run}`;
-      const dir = mkdtempSync(join(tmpdir(), "sg-kfault-"));
-      const configPath = join(dir, "scoreguard.yaml");
-      writeFileSync(
-        configPath,
-        [
-          "apiTokens:",
-          `  - { token: "${token}", shops: ["kuaishou:*"] }`,
-          "receivers:",
-          `  hook: { type: webhook, url: "${hook.url}" }`,
-          "routes:",
-          "  - match: { severity: critical }",
-          "    receivers: [hook]",
-          "    groupWait: 1s",
-          "",
-        ].join("\n"),
-      );
+      const { token, configPath } = criticalToWebhookConfig(run, hook.url);
       const port = await freePort();
       // /readyz is on the ops port (OPS_PORT), never the public one.
       const opsPort = await freePort();

@@ -1,11 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRedis, type Redis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { recordFaults } from "../../../test/src/faults/summary.js";
-import { freePort, startOwnRedis, startService } from "../../../test/src/faults/processes.js";
+import { criticalToWebhookConfig, freePort, startOwnRedis, startService } from "../../../test/src/faults/processes.js";
 import { startWebhookReceiver } from "../../../test/robots/index.js";
 
 /**
@@ -33,23 +30,7 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
     const run = uniqueName("rfault");
     const redis = await startOwnRedis();
     const hook = await startWebhookReceiver();
-    const token = `tok-${run}`;
-    const dir = mkdtempSync(join(tmpdir(), "sg-rfault-"));
-    const configPath = join(dir, "scoreguard.yaml");
-    writeFileSync(
-      configPath,
-      [
-        "apiTokens:",
-        `  - { token: "${token}", shops: ["kuaishou:*"] }`,
-        "receivers:",
-        `  hook: { type: webhook, url: "${hook.url}" }`,
-        "routes:",
-        "  - match: { severity: critical }",
-        "    receivers: [hook]",
-        "    groupWait: 1s",
-        "",
-      ].join("\n"),
-    );
+    const { token, configPath } = criticalToWebhookConfig(run, hook.url);
     const port = await freePort();
     // /readyz is on the ops port (OPS_PORT), never the public one.
     const opsPort = await freePort();

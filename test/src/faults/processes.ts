@@ -1,7 +1,7 @@
 // Real processes for fault tests: a redis-server of the test's own (AOF, so a SIGKILL and restart keeps
 // its data, as in production), and service processes run the way `npm start` runs them.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,4 +114,28 @@ export function startService(entry: string, env: Record<string, string>): Servic
       return exited;
     },
   };
+}
+
+/**
+ * A configuration file for an all-in-one under fault: one API token for every Kuaishou shop, and critical
+ * alerts to one webhook receiver after a 1 s group wait.
+ */
+export function criticalToWebhookConfig(run: string, hookUrl: string): { token: string; configPath: string } {
+  const token = `tok-${run}`;
+  const configPath = join(mkdtempSync(join(tmpdir(), "sg-fault-")), "scoreguard.yaml");
+  writeFileSync(
+    configPath,
+    [
+      "apiTokens:",
+      `  - { token: "${token}", shops: ["kuaishou:*"] }`,
+      "receivers:",
+      `  hook: { type: webhook, url: "${hookUrl}" }`,
+      "routes:",
+      "  - match: { severity: critical }",
+      "    receivers: [hook]",
+      "    groupWait: 1s",
+      "",
+    ].join("\n"),
+  );
+  return { token, configPath };
 }

@@ -1,5 +1,5 @@
 import type { CanonicalEvent, Platform } from "@sg/events";
-import { mulberry32 } from "./random-events.js";
+import { mulberry32, RATINGS } from "./random-events.js";
 
 /**
  * Random streams that exercise every metric, for the model test (issue 8 item 4): the incremental engine
@@ -13,13 +13,6 @@ import { mulberry32 } from "./random-events.js";
 const MIN = 60_000;
 const H = 3_600_000;
 const DAY = 86_400_000;
-
-const RATINGS: Record<Platform, string[]> = {
-  kuaishou: ["satisfied", "neutral", "disappointed"],
-  pdd: ["satisfied", "neutral", "disappointed"],
-  jd: ["very_satisfied", "satisfied", "neutral", "unsatisfied", "very_unsatisfied"],
-  douyin: ["1", "2", "3", "4", "5"],
-};
 
 export interface ModelStreamSpec {
   platform: Platform;

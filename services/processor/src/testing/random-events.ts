@@ -15,7 +15,8 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-const RATINGS: Record<Platform, string[]> = {
+/** Each platform's rating scale (events.md `chat.rated`). */
+export const RATINGS: Record<Platform, string[]> = {
   kuaishou: ["satisfied", "neutral", "disappointed"],
   pdd: ["satisfied", "neutral", "disappointed"],
   jd: ["very_satisfied", "satisfied", "neutral", "unsatisfied", "very_unsatisfied"],
