@@ -62,3 +62,4 @@ export async function holdsFor(
   }
 }
 export { testCluster, isClusterUrl, type TestCluster } from "./cluster.js";
+export { disputeBreach, DISPUTE_METRIC, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, type BreachEvent } from "./breach.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { disputeBreach, DISPUTE_METRIC, pollUntil, testInfra, uniqueName } from "@sg/test";
 import { startDingTalkRobot, startFeishuRobot } from "../../../test/robots/index.js";
 
 /**
@@ -81,25 +81,17 @@ describe("all-in-one process", () => {
       // Issue 9 item 6: the per-shop series are on the ops port only.
       expect((await fetch(`${base}/metrics`)).status).toBe(404);
 
-      const t = Date.now() - 10 * 60_000;
-      const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({
-        id: `${run}-${id}`,
-        type,
-        platform: "kuaishou",
-        shopId: "shop1",
-        at,
-        consumerId: "c1",
-        ...extra,
-      });
+      // Four refunds completed in the last hours, each ruled against the merchant (any hour of the day: chat
+      // metrics would count nothing at night).
       const res = await fetch(`${base}/v1/events`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify([ev("t", "chat.transferred", t), ev("m", "chat.message", t + 1000, { sender: "consumer" })]),
+        body: JSON.stringify(disputeBreach("shop1", Date.now(), run)),
       });
       expect(res.status).toBe(202);
       const posted = Date.now();
 
-      // The wait has been open 10 minutes without a reply: 0/1 < 0.70, a critical threshold alert.
+      // 4 disputes of 4 completed after-sales: over the 0.35% line with at least 4, a critical threshold alert.
       await pollUntil(() => ding.messages.length > 0 && feishu.messages.length > 0, {
         timeoutMs: 30_000,
         message: "both robots received the alert",
@@ -112,7 +104,7 @@ describe("all-in-one process", () => {
 
       const metrics = await fetch(`${base}/v1/shops/kuaishou/shop1/metrics`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await metrics.json()) as { metrics: Record<string, { value: number; status: string }> };
-      expect(body.metrics.human_reply_3min_rate).toMatchObject({ value: 0, status: "breach" });
+      expect(body.metrics[DISPUTE_METRIC]).toMatchObject({ value: 1, status: "breach" });
 
       child.kill("SIGINT");
       expect(await exited).toBe(0);

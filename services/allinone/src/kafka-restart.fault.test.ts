@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { topicNames } from "@sg/events";
 import { createKafka, logLevel } from "@sg/kafka";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { disputeBreach, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, DISPUTE_METRIC, pollUntil, testInfra, uniqueName } from "@sg/test";
 import { recordFaults } from "../../../test/src/faults/summary.js";
 import { criticalToWebhookConfig, freePort, startService } from "../../../test/src/faults/processes.js";
 import { startOwnKafka } from "../../../test/src/faults/kafka-broker.js";
@@ -57,20 +57,24 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
       let posted = 0;
       let faults = 0;
       const auth = { authorization: `Bearer ${token}` };
-      /** Shops whose two events the read API shows applied (once applied, a shop stays so). */
+      /** Shops whose twelve events the read API shows applied (once applied, a shop stays so). */
       const appliedShops = new Set<string>();
-      // A wait opens only when both the transfer and the consumer message are in, and the critical alert is
-      // that wait breaching: a firing alert in the read API means both of the shop's events were applied.
+      // A shop's events are four after-sales, each requested, ruled against the merchant and completed
+      // (test/src/breach.ts). The read API shows all twelve applied when merchant_dispute_rate counts 4
+      // disputes (rulings and completions) and refund_only_completion_hours 4 completed refunds (requests).
       // "limited": the token's rate limit answered 429; the caller stops this round and polls again later.
       const isApplied = async (shopId: string): Promise<boolean | "limited"> => {
         if (appliedShops.has(shopId)) return true;
-        const res = await fetch(`${base}/v1/shops/kuaishou/${shopId}/alerts`, { headers: auth, signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${base}/v1/shops/kuaishou/${shopId}/metrics`, { headers: auth, signal: AbortSignal.timeout(10_000) });
         if (res.status === 429) {
           await res.text();
           return "limited";
         }
-        const body = res.status === 200 ? ((await res.json()) as { alerts: unknown[] }) : (await res.text(), undefined);
-        if (body !== undefined && body.alerts.length > 0) appliedShops.add(shopId);
+        type Out = { numerator?: number; denominator?: number };
+        const body = res.status === 200 ? ((await res.json()) as { metrics: Record<string, Out> }) : (await res.text(), undefined);
+        const m = body?.metrics;
+        if (m?.[DISPUTE_METRIC]?.numerator === DISPUTE_AFTERSALES && m["refund_only_completion_hours"]?.denominator === DISPUTE_AFTERSALES)
+          appliedShops.add(shopId);
         return appliedShops.has(shopId);
       };
       /** One polling round over `shops`: true once all are applied. */
@@ -81,24 +85,15 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
       try {
         await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 180_000, intervalMs: 500, message: "all-in-one ready" });
 
-        // One shop per request: a consumer transferred to a human 10 minutes ago, never answered → critical.
-        const t = Date.now() - 10 * 60_000;
+        // One shop per request: four refunds ruled against the merchant → critical, at any hour (test/src/breach.ts).
+        const t = Date.now();
         const post = async () => {
           const shopId = `s${posted++}`;
-          const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({
-            id: `${run}-${shopId}-${id}`,
-            type,
-            platform: "kuaishou",
-            shopId,
-            at,
-            consumerId: "c1",
-            ...extra,
-          });
           const sentAt = Date.now();
           const res = await fetch(`${base}/v1/events`, {
             method: "POST",
             headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-            body: JSON.stringify([ev("t", "chat.transferred", t), ev("m", "chat.message", t + 1000, { sender: "consumer" })]),
+            body: JSON.stringify(disputeBreach(shopId, t, `${run}-${shopId}`)),
             signal: AbortSignal.timeout(60_000),
           }).catch(() => undefined);
           if (res?.status === 202) acked.add(shopId);
@@ -184,7 +179,7 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
             `${String(err)}: ${appliedShops.size} of ${acked.size} acknowledged shops applied; missing: ${missing.join(", ")}`,
           );
         });
-        const applied = 2 * [...acked].filter((s) => appliedShops.has(s)).length;
+        const applied = DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE * [...acked].filter((s) => appliedShops.has(s)).length;
         // And the processor consumed the whole topic after the restart: its group's committed offsets reach the
         // end of every partition of sg.events (which holds every acknowledged event, and maybe some refused ones
         // whose produce landed after its 503).
@@ -223,7 +218,7 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
         );
         recordFaults("kafka-restart-allinone", {
           faultsInjected: faults,
-          eventsAcknowledged: 2 * acked.size,
+          eventsAcknowledged: DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE * acked.size,
           eventsApplied: applied,
           alertsExpected: acked.size,
           alertsDelivered: [...acked].filter((s) => delivered().has(s)).length,

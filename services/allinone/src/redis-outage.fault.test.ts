@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRedis, type Redis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { decodeStored, type AftersaleRec } from "@sg/processor/state";
+import { disputeBreach, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, pollUntil, testInfra, uniqueName } from "@sg/test";
 import { recordFaults } from "../../../test/src/faults/summary.js";
 import { criticalToWebhookConfig, freePort, startOwnRedis, startService } from "../../../test/src/faults/processes.js";
 import { startWebhookReceiver } from "../../../test/robots/index.js";
@@ -14,14 +15,19 @@ import { startWebhookReceiver } from "../../../test/robots/index.js";
  * - Every shop whose events were acknowledged gets its critical alert delivered to the webhook.
  */
 /**
- * The events of a shop that Redis holds: its consumer `c1`'s record keeps the transfer and the message as
- * facts (engine v2, services/processor/src/engine/incremental/records.ts), one per applied event.
+ * The events of a shop that Redis holds: each after-sale's record keeps its request, ruling and completion
+ * as facts (engine v2, services/processor/src/engine/incremental/records.ts), one per applied event.
  */
-async function factsOf(redis: Redis, prefix: string, shopId: string): Promise<number> {
-  const json = await redis.hget(`${prefix}:{kuaishou:${shopId}}:ent`, "c:c1");
-  if (json === null) return 0;
-  const [, rec] = JSON.parse(json) as [number, { t?: number[]; m?: unknown[] }];
-  return (rec.t?.length ?? 0) + (rec.m?.length ?? 0);
+async function factsOf(redis: Redis, prefix: string, shopId: string, tag: string): Promise<number> {
+  let facts = 0;
+  for (let i = 0; i < DISPUTE_AFTERSALES; i++) {
+    const key = `a:${tag}-as${i}`;
+    const value = await redis.hget(`${prefix}:{kuaishou:${shopId}}:ent`, key);
+    if (value === null) continue;
+    const rec = decodeStored(key, value).rec as AftersaleRec;
+    facts += (rec.q ? 1 : 0) + (rec.ar?.length ?? 0) + (rec.cp?.length ?? 0);
+  }
+  return facts;
 }
 
 describe("Redis SIGKILL and restart under load (all-in-one)", () => {
@@ -54,23 +60,15 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
     try {
       await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 120_000, message: "all-in-one ready" });
 
-      // One shop per request: a consumer transferred to a human 10 minutes ago, never answered → critical.
-      const t = Date.now() - 10 * 60_000;
+      // One shop per request: four refunds ruled against the merchant → critical, at any hour (test/src/breach.ts).
+      const t = Date.now();
+      const perShop = DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE;
       const post = async () => {
         const shopId = `s${posted++}`;
-        const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}) => ({
-          id: `${run}-${shopId}-${id}`,
-          type,
-          platform: "kuaishou",
-          shopId,
-          at,
-          consumerId: "c1",
-          ...extra,
-        });
         const res = await fetch(`${base}/v1/events`, {
           method: "POST",
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify([ev("t", "chat.transferred", t), ev("m", "chat.message", t + 1000, { sender: "consumer" })]),
+          body: JSON.stringify(disputeBreach(shopId, t, `${run}-${shopId}`)),
         }).catch(() => undefined);
         if (res?.status === 202) acked.add(shopId);
         await res?.text();
@@ -105,8 +103,8 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
       await pollUntil(
         async () => {
           applied = 0;
-          for (const shopId of acked) applied += await factsOf(check, run, shopId);
-          return applied === 2 * acked.size;
+          for (const shopId of acked) applied += await factsOf(check, run, shopId, `${run}-${shopId}`);
+          return applied === perShop * acked.size;
         },
         { timeoutMs: 90_000, message: "every acknowledged event applied" },
       );
@@ -124,7 +122,7 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
       expect(readyAfterMs).toBeLessThan(30_000);
       recordFaults("redis-sigkill-allinone", {
         faultsInjected: faults,
-        eventsAcknowledged: 2 * acked.size,
+        eventsAcknowledged: perShop * acked.size,
         eventsApplied: applied,
         alertsExpected: acked.size,
         alertsDelivered: [...acked].filter((s) => delivered().has(s)).length,

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { AlertRecord, snapshotKeys, topicNames, type CanonicalEvent } from "@sg/events";
+import { AlertRecord, snapshotKeys, topicNames } from "@sg/events";
 import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { disputeBreach, DISPUTE_METRIC, pollUntil, testInfra, uniqueName } from "@sg/test";
 import { createKeys } from "./state/keys.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
@@ -47,23 +47,11 @@ describe("no evaluation lost", () => {
       const producer = createProducer(kafka);
       await producer.connect();
 
-      // The processor runs on the wall clock: a consumer waiting in the human stage since 5 minutes ago, with no
-      // reply, has passed the 3-minute deadline already, so the shop's first evaluation fires the alert.
+      // The processor runs on the wall clock: four refunds completed in the last hours, each ruled against the
+      // merchant, breach merchant_dispute_rate at any hour (chat metrics count nothing at night), so the
+      // shop's first evaluation fires the alert.
       const t = Date.now();
-      const iso = (ms: number) => new Date(ms).toISOString();
-      const breach = (shopId: string): CanonicalEvent[] =>
-        [
-          { id: `${shopId}-t`, type: "chat.transferred", platform: "kuaishou", shopId, at: iso(t - 6 * 60_000), consumerId: "u" },
-          {
-            id: `${shopId}-m`,
-            type: "chat.message",
-            platform: "kuaishou",
-            shopId,
-            at: iso(t - 5 * 60_000),
-            consumerId: "u",
-            sender: "consumer",
-          },
-        ] as unknown as CanonicalEvent[];
+      const breach = (shopId: string) => disputeBreach(shopId, t);
       const kept = "kept";
       const unmarked = "unmarked";
 
@@ -73,7 +61,7 @@ describe("no evaluation lost", () => {
       await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
       await reader.run({ eachMessage: async ({ message }) => void records.push(AlertRecord.parse(JSON.parse(message.value!.toString()))) });
       const firingFor = (shopId: string) =>
-        records.find((r) => r.shopId === shopId && r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "firing");
+        records.find((r) => r.shopId === shopId && r.metric === DISPUTE_METRIC && r.kind === "threshold" && r.status === "firing");
 
       const env = {
         KAFKA_BROKERS: brokers.join(","),
@@ -135,7 +123,7 @@ describe("no evaluation lost", () => {
 
         child = startProcessor(env);
         const firing = await pollUntil(() => firingFor(kept), { timeoutMs: 90_000, message: "alert of the marked shop after the restart" });
-        expect(firing).toMatchObject({ platform: "kuaishou", shopId: kept, severity: "critical", value: 0 });
+        expect(firing).toMatchObject({ platform: "kuaishou", shopId: kept, severity: "critical", value: 1 });
         // The unmarked shop's evaluation is lost for good: give the restarted processor many more passes (it
         // evaluates due shops every second) and its alert still does not come, and no snapshot is written.
         const settled = Date.now();

@@ -3,7 +3,8 @@ import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScr
 import { packFor, type RulePack } from "@sg/rules";
 import { windowRange } from "../engine/calendar.js";
 import type { ShopEvaluation } from "../engine/evaluate.js";
-import { computeDelta, type ShopDelta, type StoredRecord } from "../engine/incremental/delta.js";
+import { decodeStored, encodeBody, encodeStoredBody } from "../engine/incremental/codec.js";
+import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "../engine/incremental/delta.js";
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/incremental/measure.js";
 import { entityOf } from "../engine/incremental/records.js";
 import type { ShopOverrides } from "../engine/types.js";
@@ -15,6 +16,14 @@ const STATE_TTL_SECONDS = 32 * 86_400;
 const DAY_TTL_SECONDS = 64 * 86_400;
 /** At most this many entities are recomputed by one timer pass of a shop; the rest wait for the next pass. */
 const TIMER_BATCH = 2000;
+/**
+ * The expiry sweep (dueEntities.lua): at most one step a minute per shop, each step scanning about 48
+ * records of a large shop (a small shop's whole hash, at most 512 short records, is one step). A busy
+ * shop's month of ~30,000 records is swept in about 10 hours, so an expired record outlives its expiry by
+ * hours, not days; an evaluation with a step reads a few KB more.
+ */
+const SWEEP_COUNT = 48;
+const SWEEP_EVERY_MS = 60_000;
 /** A commit that meets a newer state (another instance, during a rebalance) is recomputed this many times. */
 const MAX_ATTEMPTS = 8;
 
@@ -33,6 +42,8 @@ export interface ShopEvents {
  */
 export class EntityStore {
   readonly keys: Keys;
+  /** Bytes of record, timer and aggregate values read by evaluations so far (the bench's "bytes read"). */
+  bytesRead = 0;
   constructor(
     readonly redis: Redis,
     prefix: string,
@@ -76,15 +87,34 @@ export class EntityStore {
    */
   async evaluate(shop: ShopRef, now: number, overrides: ShopOverrides): Promise<ShopEvaluation | undefined> {
     const pack = packOf(shop);
-    // Due timers in passes of TIMER_BATCH: every committed pass moves each timer it took past `now` (or
-    // deletes its entity), so the loop ends; only commits refused for a newer state count as retries.
+    // Due timers in passes of TIMER_BATCH, and in the first pass the expired records the sweep found: every
+    // committed pass moves each timer it took past `now` (or deletes its entity), so the loop ends; only
+    // commits refused for a newer state count as retries.
+    let sweep = true;
     for (let conflicts = 0; ;) {
-      const due = await this.redis.zrangebyscore(this.keys.timers(shop), "-inf", now, "LIMIT", 0, TIMER_BATCH);
-      if (due.length === 0) break;
-      const [load] = await this.loadMany([{ shopKey: "", shop, keys: due }]);
-      const delta = computeDelta(pack, load!.records, [], now, due);
+      const [due, scanned] = (await callLuaScript(
+        this.redis,
+        "dueEntities",
+        [this.keys.timers(shop), this.keys.entities(shop), this.keys.shopMeta(shop)],
+        [now, TIMER_BATCH, sweep ? SWEEP_COUNT : 0, SWEEP_EVERY_MS],
+      )) as [string[], string[]];
+      const keys = new Set(due);
+      for (const k of due) this.bytesRead += k.length;
+      for (let i = 0; i < scanned.length; i += 2) {
+        const k = scanned[i]!;
+        const v = scanned[i + 1]!;
+        this.bytesRead += k.length + v.length;
+        if (now >= expireAt(k, decodeStored(k, v).rec)) keys.add(k);
+      }
+      sweep = false;
+      if (keys.size === 0) break;
+      const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys] }]);
+      const delta = computeDelta(pack, load!.records, [], now, keys);
       const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
-      if (reply === -1 && ++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
+      if (reply === -1) {
+        sweep = true;
+        if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
+      }
     }
     const agg = await this.readAggregates(shop, pack, now);
     if (agg === undefined) return undefined;
@@ -107,7 +137,9 @@ export class EntityStore {
     if (Number(val(days.length + 3)) === 0) return undefined;
     const out: ShopAggregates = { days: new Map(), cur: val(days.length) as Record<string, string>, pending: [], nextTimer: undefined };
     days.forEach((d, i) => out.days.set(d, val(i) as Record<string, string>));
+    for (const h of [...out.days.values(), out.cur]) for (const k in h) this.bytesRead += k.length + h[k]!.length;
     const pend = val(days.length + 1) as string[];
+    for (const x of pend) this.bytesRead += x.length;
     for (let i = 0; i < pend.length; i += 2) {
       const m = pend[i]!;
       const a = m.indexOf("|");
@@ -142,11 +174,7 @@ export class EntityStore {
       const records = new Map<string, StoredRecord | undefined>();
       for (let j = 1; j < arr.length; j += 2) {
         const v = arr[j + 1]!;
-        if (v === "") records.set(arr[j]!, undefined);
-        else {
-          const [calcAt, rec] = JSON.parse(v) as [number, StoredRecord["rec"]];
-          records.set(arr[j]!, { calcAt, rec });
-        }
+        records.set(arr[j]!, v === "" ? undefined : decodeStored(arr[j]!, v));
       }
       return { version: arr[0]!, records };
     });
@@ -199,9 +227,7 @@ export class EntityStore {
       keys.push(this.keys.day(shop, day));
     }
     const recs: (string | number)[] = [];
-    for (const [k, r] of d.records) recs.push(k, r === null ? "" : JSON.stringify([r.calcAt, r.rec]));
-    const links: string[] = [];
-    for (const [a, o] of d.links) links.push(a, o);
+    for (const [k, r] of d.records) recs.push(k, r === null ? "" : encodeStoredBody(r.body ?? encodeBody(k, r.rec), r.calcAt));
     const timers: (string | number)[] = [];
     for (const [k, t] of d.timers) timers.push(k, t === null ? "" : t);
     const pendAdd: (string | number)[] = [];
@@ -221,14 +247,14 @@ export class EntityStore {
       STATE_TTL_SECONDS,
       DAY_TTL_SECONDS,
       d.records.size,
-      d.links.size,
+      d.unlink.size,
       d.timers.size,
       d.pendDel.size,
       d.pendAdd.size,
       d.cur.size,
       aggCount,
       ...recs,
-      ...links,
+      ...d.unlink,
       ...timers,
       ...d.pendDel,
       ...pendAdd,

@@ -1,9 +1,11 @@
 import type { CanonicalEvent } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import { DAY } from "../calendar.js";
+import { encodeBody, type StoredRecord } from "./codec.js";
 import { contribution, dayNumber, type Contribution } from "./contrib.js";
 import {
   aftersaleSummary,
+  type AftersaleSummary,
   entityOf,
   foldEvent,
   recordTimes,
@@ -13,19 +15,21 @@ import {
   type OrderRec,
 } from "./records.js";
 
-/** A record as stored: the facts and the moment its contribution was last computed. */
-export interface StoredRecord {
-  rec: EntityRec;
-  calcAt: number;
-}
+export type { StoredRecord } from "./codec.js";
 
 /** What one shop's apply or timer pass changes, applied atomically by commitEntities.lua. */
 export interface ShopDelta {
-  /** Entity key → new stored record, or null to delete it. */
+  /** Entity key → new stored record (with its body, codec.ts), or null to delete it. */
   records: Map<string, StoredRecord | null>;
-  /** afterSaleId → orderId, for after-sales whose request names their order. */
-  links: Map<string, string>;
-  /** Entity key → next moment its contribution changes by itself (or it expires), or null: none. */
+  /**
+   * After-sale ids whose order link, kept in the links hash before the record held it (codec.ts), can go:
+   * their record is rewritten in the stored form that carries the order id.
+   */
+  unlink: Set<string>;
+  /**
+   * Entity key → next moment its contribution changes by itself, or null: none. A record that only waits for
+   * its expiry has no timer: EntityStore's sweep finds expired records (architecture.md "retention by entity").
+   */
   timers: Map<string, number | null>;
   pendDel: Set<string>;
   pendAdd: Map<string, number>;
@@ -116,7 +120,6 @@ export function computeDelta(
 ): ShopDelta {
   const current = new Map<string, EntityRec | undefined>();
   const get = (k: string) => (current.has(k) ? current.get(k) : loaded.get(k)?.rec);
-  const links = new Map<string, string>();
   for (const { event, atMs } of events) {
     const key = entityOf(event);
     current.set(key, foldEvent(key, get(key), event, atMs));
@@ -128,16 +131,15 @@ export function computeDelta(
     if (!a.q) continue;
     const orderKey = `o:${a.q[2]}`;
     const id = key.slice(2);
-    links.set(id, a.q[2]);
-    const summary = aftersaleSummary(a);
+    const summary = aftersaleSummary(a)!;
     const order = (get(orderKey) ?? {}) as OrderRec;
-    if (JSON.stringify(order.as?.[id]) !== JSON.stringify(summary)) {
-      current.set(orderKey, { ...order, as: { ...(order.as ?? {}), [id]: summary! } });
+    if (!sameSummary(order.as?.[id], summary)) {
+      current.set(orderKey, { ...order, as: { ...(order.as ?? {}), [id]: summary } });
     }
   }
   const delta: ShopDelta = {
     records: new Map(),
-    links,
+    unlink: new Set(),
     timers: new Map(),
     pendDel: new Set(),
     pendAdd: new Map(),
@@ -146,15 +148,22 @@ export function computeDelta(
     changed: 0,
   };
   const keys = new Set<string>(recompute);
+  /** Bodies (codec.ts) of the folded records, computed once: they decide "changed" and are stored as they are. */
+  const bodies = new Map<string, string>();
   for (const [k, rec] of current) {
-    if (JSON.stringify(rec) !== JSON.stringify(loaded.get(k)?.rec)) {
+    const before = loaded.get(k);
+    const body = rec === undefined ? undefined : encodeBody(k, rec);
+    const was = before === undefined ? undefined : (before.body ?? encodeBody(k, before.rec));
+    if (body !== was) {
       keys.add(k);
       delta.changed++;
     }
+    if (body !== undefined) bodies.set(k, body);
   }
   for (const key of keys) {
     const before = loaded.get(key);
-    let rec = get(key);
+    const folded = get(key);
+    let rec = folded;
     if (rec && key.startsWith("c:")) rec = compactConsumer(rec as ConsumerRec, chatCutoff(now));
     const expires = rec ? expireAt(key, rec) : 0;
     if (rec && now >= expires) rec = undefined;
@@ -162,14 +171,25 @@ export function computeDelta(
     const next = contribution(key, rec, pack, now);
     applyDifference(delta, old, next);
     if (rec) {
-      delta.records.set(key, { rec, calcAt: now });
-      delta.timers.set(key, next.next === undefined ? expires : Math.min(next.next, expires));
+      const body = rec === folded ? (bodies.get(key) ?? before?.body) : undefined;
+      delta.records.set(key, body === undefined ? { rec, calcAt: now } : { rec, calcAt: now, body });
+      // A new entity has no timer to remove.
+      if (next.next !== undefined) delta.timers.set(key, Math.min(next.next, expires));
+      else if (before) delta.timers.set(key, null);
+      if (before && before.body === undefined && key.startsWith("a:")) delta.unlink.add(key.slice(2));
     } else if (before) {
       delta.records.set(key, null);
       delta.timers.set(key, null);
+      if (key.startsWith("a:")) delta.unlink.add(key.slice(2));
     }
   }
   return delta;
+}
+
+function sameSummary(a: AftersaleSummary | undefined, b: AftersaleSummary): boolean {
+  if (a === undefined) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function applyDifference(delta: ShopDelta, old: Contribution, next: Contribution): void {

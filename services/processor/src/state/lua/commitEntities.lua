@@ -2,20 +2,20 @@
   Applies ONE shop's delta (engine/incremental/delta.ts ShopDelta) atomically, if the shop's state is still
   the version it was computed from; otherwise changes nothing (the caller reloads and recomputes).
   Input:
-    KEYS[1] shop entity records, HASH entity key -> JSON [calcAt, record]           (keys.entities)
-    KEYS[2] shop after-sale links, HASH afterSaleId -> orderId                      (keys.links)
+    KEYS[1] shop entity records, HASH entity key -> stored record (engine/incremental/codec.ts) (keys.entities)
+    KEYS[2] shop after-sale links of records stored before codec.ts, HASH afterSaleId -> orderId (keys.links)
     KEYS[3] shop bookkeeping, HASH: "v" state version                               (keys.shopMeta)
-    KEYS[4] shop entity timers, ZSET entity key -> next change or expiry, ms        (keys.timers)
+    KEYS[4] shop entity timers, ZSET entity key -> next change, ms                  (keys.timers)
     KEYS[5] shop pending items, ZSET "<metric>|<day>|<extra>|<entity key>" -> deadline ms (keys.pending)
     KEYS[6] shop "now" aggregates, HASH "<metric>|<field>" -> integer               (keys.current)
     KEYS[7..] shop day aggregates, HASH "<metric>|<field>" -> integer, one per day (keys.day)
     ARGV[1] expected state version (from loadEntities.lua)
     ARGV[2] TTL of the shop's state keys, seconds
     ARGV[3] TTL of the day aggregates, seconds
-    ARGV[4..10] section sizes: records, links, timers, pending removals, pending additions, now deltas, day deltas
+    ARGV[4..10] section sizes: records, unlinks, timers, pending removals, pending additions, now deltas, day deltas
     then the sections, in that order:
-      records: entity key, JSON (an empty string deletes the record)
-      links: afterSaleId, orderId
+      records: entity key, stored record (an empty string deletes the record)
+      unlinks: afterSaleId whose link can go (its record now names its order, or is gone)
       timers: entity key, ms (an empty string removes the timer)
       pending removals: member
       pending additions: member, deadline ms
@@ -39,8 +39,8 @@ for _ = 1, n[1] do
   p = p + 2
 end
 for _ = 1, n[2] do
-  redis.call('HSET', KEYS[2], ARGV[p], ARGV[p + 1])
-  p = p + 2
+  redis.call('HDEL', KEYS[2], ARGV[p])
+  p = p + 1
 end
 for _ = 1, n[3] do
   if ARGV[p + 1] == '' then
