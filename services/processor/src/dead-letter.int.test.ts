@@ -76,4 +76,76 @@ describe("dead letters", () => {
       redis.disconnect();
     }
   });
+
+  it(
+    "keeps moving through a flood of refused records larger than one send, and cuts a huge refused value",
+    { timeout: 120_000 },
+    async () => {
+      const { brokers, redisUrl } = testInfra();
+      const run = uniqueName("dlqflood");
+      const topics = topicNames(`${run}.`);
+      const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
+      const redis = createRedis(redisUrl);
+      await ensurePipelineTopics(kafka, topics, 1);
+      const now = Date.parse("2026-03-02T12:00:00+08:00");
+      // 3,000 refused records of ~1 KB on one partition: one fetch (1 MB) holds about a thousand, and their dead
+      // letters (the value, escaped, plus the reason) are larger than the fetch: more than the broker takes in
+      // one request. Then one record of ~900 KB, and a valid order after all of them.
+      const pad = "x".repeat(900);
+      const bad = Array.from({ length: 3000 }, (_, i) =>
+        JSON.stringify({ id: `bad${i}`, type: "order.paid", platform: "douyin", shopId: "s", at: now - 1000.5, orderId: `B${i}`, pad }),
+      );
+      const huge = JSON.stringify({
+        id: "huge",
+        type: "order.paid",
+        platform: "douyin",
+        shopId: "s",
+        at: "yesterday",
+        pad: "y".repeat(900_000),
+      });
+      const good = JSON.stringify({ id: "ok", type: "order.paid", platform: "douyin", shopId: "s", at: now - 3_600_000, orderId: "OK" });
+      const producer = createProducer(kafka);
+      await producer.connect();
+      for (let i = 0; i < bad.length; i += 500)
+        await producer.send({ topic: topics.events, messages: bad.slice(i, i + 500).map((value) => ({ key: "douyin:s", value })) });
+      await producer.send({ topic: topics.events, messages: [{ key: "douyin:s", value: huge }] });
+      await producer.send({ topic: topics.events, messages: [{ key: "douyin:s", value: good }] });
+      const p = createProcessor({
+        kafka,
+        redis,
+        topics,
+        keyPrefix: run,
+        groupId: run,
+        clock: () => now,
+        config: {},
+        log: silentLog,
+        tickMs: 0,
+      });
+      const dead: { reason: string; value: string; valueTruncated?: boolean; valueChars?: number }[] = [];
+      const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
+      try {
+        await p.start();
+        await consumer.connect();
+        await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as (typeof dead)[number]),
+        });
+        await pollUntil(() => p.handled >= 3002, { timeoutMs: 90_000, message: "every record of the flood handled" });
+        await pollUntil(() => dead.length === 3001, { timeoutMs: 30_000, message: "3,001 dead letters" });
+        expect(dead.filter((d) => d.reason.includes("epoch milliseconds must be an integer"))).toHaveLength(3000);
+        const cut = dead.find((d) => d.valueTruncated);
+        expect(cut?.valueChars).toBe(huge.length);
+        expect(cut?.value.length).toBeLessThan(huge.length);
+        expect(cut?.reason).toContain("at");
+        await p.flush();
+        const snap = await createSnapshotReader({ redis, keyPrefix: run, config: {} }).shop("douyin", "s", now);
+        expect(snap?.metrics.pickup_24h_rate?.pending).toBe(1);
+      } finally {
+        await consumer.disconnect();
+        await p.stop();
+        await producer.disconnect();
+        redis.disconnect();
+      }
+    },
+  );
 });

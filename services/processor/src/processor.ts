@@ -1,6 +1,7 @@
 import { shopKey, type Topics } from "@sg/events";
 import { createProducer, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from "@sg/kafka";
 import type { Redis } from "@sg/redis";
+import { chunksOf, deadLetterMessage } from "./dead-letters.js";
 import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
 import { intake } from "./intake.js";
 import type { Log } from "./log.js";
@@ -72,17 +73,16 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     for (const m of batch.messages) {
       const r = intake(m.value, now);
       if (!r.ok) {
-        dead.push({
-          key: m.key,
-          value: JSON.stringify({
+        dead.push(
+          deadLetterMessage({
+            key: m.key,
             reason: r.reason,
             topic: batch.topic,
             partition: batch.partition,
             offset: m.offset,
             value: m.value?.toString("utf8") ?? null,
           }),
-          headers: { reason: r.reason },
-        });
+        );
         continue;
       }
       const key = shopKey(r.event);
@@ -102,7 +102,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     }
     for (const { events } of byShop.values()) for (const e of events) deps.metrics?.observeEventAge((now - e.atMs) / 1000);
     if (dead.length > 0) {
-      await producer.send({ topic: deps.topics.dlq, messages: dead });
+      for (const chunk of chunksOf(dead)) await producer.send({ topic: deps.topics.dlq, messages: chunk });
       for (const d of dead) {
         deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
         deps.metrics?.deadLetter(String(d.headers?.reason));

@@ -92,12 +92,12 @@ export class EntityStore {
     // commits refused for a newer state count as retries.
     let sweep = true;
     for (let conflicts = 0; ;) {
-      const [due, scanned] = (await callLuaScript(
+      const [due, scanned] = await callLuaScript<[string[], string[]]>(
         this.redis,
         "dueEntities",
         [this.keys.timers(shop), this.keys.entities(shop), this.keys.shopMeta(shop)],
         [now, TIMER_BATCH, sweep ? SWEEP_COUNT : 0, SWEEP_EVERY_MS],
-      )) as [string[], string[]];
+      );
       const keys = new Set(due);
       for (const k of due) this.bytesRead += k.length;
       for (let i = 0; i < scanned.length; i += 2) {

@@ -11,7 +11,6 @@ const text = fc.string({
 });
 const bit = fc.constantFrom<0 | 1>(0, 1);
 const list = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: 1, maxLength: 4 });
-const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 const summary: fc.Arbitrary<AftersaleSummary> = fc.tuple(
   time,
