@@ -98,7 +98,9 @@ describe("dashboards against a real Prometheus", () => {
       const dir = mkdtempSync(join(tmpdir(), "sg-obs-"));
       const token = `tok-${run}`;
       const shopId = "shop1";
-      const platform = "kuaishou";
+      // Douyin's pickup_24h_rate: it has no service hours, so the story below runs the same at any hour
+      // (chat metrics count nothing at night).
+      const platform = "douyin";
       // Feishu accepts; the DingTalk receiver is configured with a secret the robot does not know, so each
       // message is answered 310000 "sign not match": permanent, given up at once.
       const feishuSecret = `fs-${run}`;
@@ -109,7 +111,7 @@ describe("dashboards against a real Prometheus", () => {
         configPath,
         [
           "apiTokens:",
-          `  - { token: "${token}", shops: ["kuaishou:*"] }`,
+          `  - { token: "${token}", shops: ["douyin:*"] }`,
           "receivers:",
           `  lark: { type: feishu, url: "${feishu.url}", secret: "${feishuSecret}" }`,
           `  ding: { type: dingtalk, url: "${ding.url}", secret: "SEC-wrong-${run}" }`,
@@ -186,51 +188,46 @@ describe("dashboards against a real Prometheus", () => {
         });
         const startedAt = Date.now();
 
-        // Events, in waves so the graphs have a shape. Consumers handed to a human 10 minutes ago are either
-        // answered within 3 minutes or not: answered/missed per wave 2/0, 0/1, 1/0, 0/1 move the shop's
-        // human_reply_3min_rate through 100%, 67% (breach, under the 70% line), 75% (warning, under the 85%
-        // target), 60% (breach). The last wave also holds a consumer still waiting (pending); wave 1 repeats an
-        // event (a duplicate) and wave 2 posts with a wrong token (a refusal).
+        // Events, in waves so the graphs have a shape. In-stock orders paid 30 hours ago were picked up within
+        // 24 hours or not: in time/missed per wave 10/0, 0/2, 27/0, 0/3 move the shop's pickup_24h_rate through
+        // 100%, 83% (breach, under the 90% line), 94.9% (warning, under the 95% target), 88% (breach). The last
+        // wave also holds an order paid an hour ago (pending); wave 1 repeats an event (a duplicate) and wave 2
+        // posts with a wrong token (a refusal).
         const post = (body: unknown, auth = token) =>
           fetch(`${base}/v1/events`, {
             method: "POST",
             headers: { authorization: `Bearer ${auth}`, "content-type": "application/json" },
             body: JSON.stringify(body),
           });
-        const chat = (id: string, type: string, at: number, consumerId: string, extra: Record<string, unknown> = {}) => ({
+        const order = (id: string, type: string, at: number, orderId: string) => ({
           id: `${run}-${id}`,
           type,
           platform,
           shopId,
           at: new Date(at).toISOString(),
-          consumerId,
-          ...extra,
+          orderId,
+          ...(type === "order.paid" ? { amount: 59 } : {}),
         });
         const waves = [
-          { answered: 2, missed: 0 },
-          { answered: 0, missed: 1 },
-          { answered: 1, missed: 0 },
-          { answered: 0, missed: 1, waiting: 1 },
+          { inTime: 10, missed: 0 },
+          { inTime: 0, missed: 2 },
+          { inTime: 27, missed: 0 },
+          { inTime: 0, missed: 3, waiting: 1 },
         ];
         for (const [wave, w] of waves.entries()) {
-          const t = Date.now() - 10 * 60_000;
+          const t = Date.now() - 30 * 3_600_000;
           const events: Array<Record<string, unknown>> = [];
-          for (let i = 0; i < w.answered; i++) {
-            const c = `a${wave}-${i}`;
-            events.push(
-              chat(`t${c}`, "chat.transferred", t, c),
-              chat(`m${c}`, "chat.message", t + 1000, c, { sender: "consumer" }),
-              chat(`r${c}`, "chat.message", t + 30_000, c, { sender: "agent" }),
-            );
+          for (let i = 0; i < w.inTime; i++) {
+            const o = `a${wave}-${i}`;
+            events.push(order(`p${o}`, "order.paid", t, o), order(`k${o}`, "logistics.picked_up", t + 2 * 3_600_000, o));
           }
           for (let i = 0; i < w.missed; i++) {
-            const c = `m${wave}-${i}`;
-            events.push(chat(`t${c}`, "chat.transferred", t, c), chat(`m${c}`, "chat.message", t + 1000, c, { sender: "consumer" }));
+            const o = `m${wave}-${i}`;
+            events.push(order(`p${o}`, "order.paid", t, o));
           }
           for (let i = 0; i < (w.waiting ?? 0); i++) {
-            const c = `w${wave}-${i}`;
-            const now = Date.now() - 30_000;
-            events.push(chat(`t${c}`, "chat.transferred", now, c), chat(`m${c}`, "chat.message", now + 1000, c, { sender: "consumer" }));
+            const o = `w${wave}-${i}`;
+            events.push(order(`p${o}`, "order.paid", Date.now() - 3_600_000, o));
           }
           // 503 "Kafka did not acknowledge … resend" can answer the first posts while a fresh broker elects the
           // new topics' leaders; a client resends, as the API says.
@@ -281,7 +278,7 @@ describe("dashboards against a real Prometheus", () => {
         expect(series.data.map((s) => s.shop_key)).toContain(shopKey);
 
         // Every panel query of every committed dashboard returns data (polled: rate() needs a few scrapes).
-        const vars = { platform, shop: shopKey, metric: "human_reply_3min_rate" };
+        const vars = { platform, shop: shopKey, metric: "pickup_24h_rate" };
         const files = readdirSync(dashboardDir).filter((f) => f.endsWith(".json"));
         expect(files.length).toBe(2);
         const dashboards = files.map((f) => JSON.parse(readFileSync(join(dashboardDir, f), "utf8")) as Dashboard);
@@ -300,14 +297,14 @@ describe("dashboards against a real Prometheus", () => {
         }
         expect(empty, "panel queries with no data").toEqual([]);
 
-        // The shop's gauges say what the read API says (the same engine), with the pack's lines 0.7 and 0.85.
-        const sel = `shop_key="${shopKey}", metric="human_reply_3min_rate"`;
+        // The shop's gauges say what the read API says (the same engine), with the pack's lines 0.9 and 0.95.
+        const sel = `shop_key="${shopKey}", metric="pickup_24h_rate"`;
         const api = (await (
           await fetch(`${base}/v1/shops/${platform}/${shopId}/metrics`, { headers: { authorization: `Bearer ${token}` } })
         ).json()) as {
           metrics: Record<string, { value: number; pending?: number; status: string }>;
         };
-        const reply = api.metrics.human_reply_3min_rate!;
+        const reply = api.metrics.pickup_24h_rate!;
         expect(reply.status).toBe("breach");
         await pollUntil(async () => Number((await instant(promUrl, `sg_shop_metric_value{${sel}}`))[0]?.value[1]) === reply.value, {
           timeoutMs: 15_000,
@@ -317,8 +314,8 @@ describe("dashboards against a real Prometheus", () => {
           async () => Number((await instant(promUrl, `sg_shop_metric_pending{${sel}}`))[0]?.value[1]) === (reply.pending ?? 0),
           { timeoutMs: 15_000, message: `gauge pending ${reply.pending}` },
         );
-        expect(Number((await instant(promUrl, `sg_shop_metric_threshold{${sel}}`))[0]!.value[1])).toBe(0.7);
-        expect(Number((await instant(promUrl, `sg_shop_metric_target{${sel}}`))[0]!.value[1])).toBe(0.85);
+        expect(Number((await instant(promUrl, `sg_shop_metric_threshold{${sel}}`))[0]!.value[1])).toBe(0.9);
+        expect(Number((await instant(promUrl, `sg_shop_metric_target{${sel}}`))[0]!.value[1])).toBe(0.95);
         expect(await instant(promUrl, `sg_shop_alert_firing{${sel}, severity="critical"}`)).toHaveLength(1);
 
         // ScoreGuard's own rule fires in this Prometheus.

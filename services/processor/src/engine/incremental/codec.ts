@@ -54,33 +54,50 @@ class TimeReader {
 
 const bit = (s: string) => (s === "1" ? 1 : 0);
 
-// ---------- which numbers of a record are times (for the base) ----------
+// ---------- the smallest time of a record (its base) ----------
 
-function orderTimes(o: OrderRec, out: number[]): void {
+function orderBase(o: OrderRec): number {
+  let b = Infinity;
   if (o.p) {
-    out.push(o.p[0]);
-    if (o.p[3] !== -1) out.push(o.p[3]);
+    b = o.p[0];
+    if (o.p[3] !== -1 && o.p[3] < b) b = o.p[3];
   }
-  for (const f of ["c", "s", "k", "l", "g", "fs", "fo", "q"] as const) if (o[f] !== undefined) out.push(o[f]);
-  if (o.r) out.push(o.r[0]);
-  for (const s of Object.values(o.as ?? {})) {
-    out.push(s[0]);
-    if (s[9] !== -1) out.push(s[9]);
-  }
+  if (o.c !== undefined && o.c < b) b = o.c;
+  if (o.s !== undefined && o.s < b) b = o.s;
+  if (o.k !== undefined && o.k < b) b = o.k;
+  if (o.l !== undefined && o.l < b) b = o.l;
+  if (o.g !== undefined && o.g < b) b = o.g;
+  if (o.fs !== undefined && o.fs < b) b = o.fs;
+  if (o.fo !== undefined && o.fo < b) b = o.fo;
+  if (o.q !== undefined && o.q < b) b = o.q;
+  if (o.r && o.r[0] < b) b = o.r[0];
+  if (o.as)
+    for (const id in o.as) {
+      const s = o.as[id]!;
+      if (s[0] < b) b = s[0];
+      if (s[9] !== -1 && s[9] < b) b = s[9];
+    }
+  return b;
 }
 
-function aftersaleTimes(a: AftersaleRec, out: number[]): void {
-  if (a.q) out.push(a.q[0]);
-  for (const f of ["a", "ar", "cp"] as const) for (const x of a[f] ?? []) out.push(x[0]);
-  for (const f of ["rs", "rd", "pr", "aw", "iv", "cn"] as const) for (const t of a[f] ?? []) out.push(t);
+function aftersaleBase(a: AftersaleRec): number {
+  let b = a.q ? a.q[0] : Infinity;
+  for (const xs of [a.a, a.ar, a.cp]) if (xs) for (const x of xs) if (x[0] < b) b = x[0];
+  for (const xs of [a.rs, a.rd, a.pr, a.aw, a.iv, a.cn]) if (xs) for (const t of xs) if (t < b) b = t;
+  return b;
 }
 
-function consumerTimes(c: ConsumerRec, out: number[]): void {
-  for (const t of c.t ?? []) out.push(t);
-  for (const t of c.x ?? []) out.push(t);
-  for (const m of c.m ?? []) out.push(m[0]);
-  for (const r of c.r ?? []) out.push(r[0], r[2]);
-  if (c.ex !== undefined) out.push(c.ex);
+function consumerBase(c: ConsumerRec): number {
+  let b = c.ex ?? Infinity;
+  if (c.t) for (const t of c.t) if (t < b) b = t;
+  if (c.x) for (const t of c.x) if (t < b) b = t;
+  if (c.m) for (const m of c.m) if (m[0] < b) b = m[0];
+  if (c.r)
+    for (const r of c.r) {
+      if (r[0] < b) b = r[0];
+      if (r[2] < b) b = r[2];
+    }
+  return b;
 }
 
 // ---------- bodies ----------
@@ -230,13 +247,10 @@ function readConsumer(fields: string[], r: TimeReader): ConsumerRec {
  * find what an event changed, and stores the body it computed.
  */
 export function encodeBody(key: string, rec: EntityRec): string {
-  const times: number[] = [];
   const kind = key[0];
-  if (kind === "o") orderTimes(rec as OrderRec, times);
-  else if (kind === "a") aftersaleTimes(rec as AftersaleRec, times);
-  else consumerTimes(rec as ConsumerRec, times);
-  let base = times.length > 0 ? times[0]! : 0;
-  for (const t of times) if (t < base) base = t;
+  let base =
+    kind === "o" ? orderBase(rec as OrderRec) : kind === "a" ? aftersaleBase(rec as AftersaleRec) : consumerBase(rec as ConsumerRec);
+  if (base === Infinity) base = 0;
   const w = new TimeWriter(base);
   const fields =
     kind === "o"
