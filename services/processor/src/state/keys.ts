@@ -22,13 +22,16 @@ export function createKeys(prefix: string) {
     shopTrack: (s: ShopRef) => shop(s, "track"),
     /** ZSET orderId → time of that latest update, to trim `shopTrack` at retention. */
     shopTrackIndex: (s: ShopRef) => shop(s, "track-idx"),
-    /** HASH of bookkeeping fields (`chatCompactedTo`: the cutoff of the last chat compaction). */
+    /** HASH of bookkeeping: `v` the state version, `sc`/`sw` the expiry sweep's cursor and last step (ShopStore: `chatCompactedTo`). */
     shopMeta: (s: ShopRef) => shop(s, "meta"),
-    /** HASH entity key (`o:`, `a:`, `c:` + id) → JSON [calcAt, record] (engine/incremental/records.ts). */
+    /** HASH entity key (`o:`, `a:`, `c:` + id) → stored record (engine/incremental/codec.ts). */
     entities: (s: ShopRef) => shop(s, "ent"),
-    /** HASH afterSaleId → orderId, for after-sales whose request names their order. */
+    /**
+     * HASH afterSaleId → orderId, written by versions before codec.ts (an after-sale's record now names its
+     * order); read for records still in the JSON form, and emptied as they are rewritten.
+     */
     links: (s: ShopRef) => shop(s, "links"),
-    /** ZSET entity key → the next moment its contribution changes by itself, or it expires (ms). */
+    /** ZSET entity key → the next moment its contribution changes by itself (ms); expiry is found by a sweep. */
     timers: (s: ShopRef) => shop(s, "tim"),
     /** ZSET `<metric>|<day>|<extra>|<entity key>` → deadline (ms): the shop's pending items. */
     pending: (s: ShopRef) => shop(s, "pend"),
