@@ -87,10 +87,11 @@ export class EntityStore {
    */
   async evaluate(shop: ShopRef, now: number, overrides: ShopOverrides): Promise<ShopEvaluation | undefined> {
     const pack = packOf(shop);
-    // Due timers in passes of TIMER_BATCH, and in the first pass the expired records the sweep found: every
+    // Due timers in passes of TIMER_BATCH, with the expired records the sweep's one step found: every
     // committed pass moves each timer it took past `now` (or deletes its entity), so the loop ends; only
-    // commits refused for a newer state count as retries.
+    // commits refused for a newer state count as retries, and they keep what the sweep found.
     let sweep = true;
+    const expired = new Set<string>();
     for (let conflicts = 0; ;) {
       const [due, scanned] = await callLuaScript<[string[], string[]]>(
         this.redis,
@@ -98,23 +99,21 @@ export class EntityStore {
         [this.keys.timers(shop), this.keys.entities(shop), this.keys.shopMeta(shop)],
         [now, TIMER_BATCH, sweep ? SWEEP_COUNT : 0, SWEEP_EVERY_MS],
       );
-      const keys = new Set(due);
+      sweep = false;
       for (const k of due) this.bytesRead += k.length;
       for (let i = 0; i < scanned.length; i += 2) {
         const k = scanned[i]!;
         const v = scanned[i + 1]!;
         this.bytesRead += k.length + v.length;
-        if (now >= expireAt(k, decodeStored(k, v).rec)) keys.add(k);
+        if (now >= expireAt(k, decodeStored(k, v).rec)) expired.add(k);
       }
-      sweep = false;
+      const keys = new Set([...due, ...expired]);
       if (keys.size === 0) break;
       const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys] }]);
       const delta = computeDelta(pack, load!.records, [], now, keys);
       const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
-      if (reply === -1) {
-        sweep = true;
-        if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
-      }
+      if (reply !== -1) expired.clear();
+      else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
     }
     const agg = await this.readAggregates(shop, pack, now);
     if (agg === undefined) return undefined;
