@@ -206,6 +206,7 @@ describe("catalog fast path ≡ zod", () => {
       Object.assign(Object.create({ orderId: "inherited" }) as object, { ...base, orderId: undefined }),
       Object.assign(new (class Event {})(), base),
       [base],
+      Object.assign([], base),
       null,
       undefined,
       "event",
