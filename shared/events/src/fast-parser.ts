@@ -8,9 +8,10 @@ import type { z } from "zod/v4";
  *
  * Only the constructs whose zod semantics are plain are compiled: string, number, boolean, enum, literal,
  * optional fields, unions of those, objects (strip, passthrough or strict) and discriminated unions of
- * objects, with length, bound, integer and refinement checks. Leaves become closures, objects straight-line
- * code. Anything else (a transform, a default, a coercion, a pipe, a lazy, …) is "unsupported": the fast path
- * of that part always doubts, and `unsupported` lists it so a test can insist that a schema on a hot path is
+ * objects, with length, bound, integer and refinement checks. Each object becomes one straight-line function
+ * (as zod's own JIT does), its leaves inline tests, so V8 sees monomorphic property accesses and few calls.
+ * Anything else (a transform, a default, a coercion, a pipe, a lazy, …) is "unsupported": the fast path of
+ * that part always doubts, and `unsupported` lists it so a test can insist that a schema on a hot path is
  * covered (catalog-fast-path.unit.test.ts, which also checks the fast path against zod on thousands of events).
  */
 export interface FastParser<T> {
@@ -26,9 +27,12 @@ type Check = z.core.$ZodCheck<never>;
 /** Returned by a compiled part that cannot vouch for its input. */
 const DOUBT: unique symbol = Symbol("doubt");
 type Parse = (v: unknown) => unknown;
-type Test = (v: unknown) => boolean;
-/** A compiled part; `identity` when its output is its input itself (a leaf, or a union of leaves). */
-type Compiled = { parse: Parse; identity: boolean };
+
+/**
+ * A compiled part. A leaf (or a union of leaves) is a JavaScript expression over `v`, true when zod accepts
+ * `v` and returns it unchanged; an object or discriminated union is a function returning its output or DOUBT.
+ */
+type Compiled = { test: string } | { parse: Parse };
 
 /** A construct the fast path does not compile, and where (the innermost path, set as it propagates). */
 class Unsupported extends Error {
@@ -37,7 +41,7 @@ class Unsupported extends Error {
 
 const COMPILED_TYPES = new Set(["string", "number", "boolean", "enum", "literal", "union", "object"]);
 
-const doubtAll: Compiled = { parse: () => DOUBT, identity: false };
+const doubtAll: Parse = () => DOUBT;
 
 /** The objects vouched for: plain ones, as JSON.parse makes them; arrays and class instances are left to zod. */
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -46,22 +50,31 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** The values a generated function closes over, named d0, d1, … in its source. */
+class Deps {
+  readonly values: unknown[] = [];
+  name(value: unknown): string {
+    this.values.push(value);
+    return `d${this.values.length - 1}`;
+  }
+  /** A number as a literal when its decimal form is exact and short, else by name. */
+  number(n: number): string {
+    return Number.isSafeInteger(n) && !Object.is(n, -0) ? String(n) : this.name(n);
+  }
+}
+
 export function compileFastParser<S extends Schema>(schema: S): FastParser<z.output<S>> {
   const unsupported: string[] = [];
   const type = schema._zod.def.type;
-  let root: Compiled;
+  let parse: Parse = doubtAll;
   if (type !== "object" && type !== "union") {
     // The fast path's "no verdict" is `undefined`, so its output must never be: objects and unions of them.
     unsupported.push(`: a ${type} at the root`);
-    root = doubtAll;
   } else {
-    root = compilePart(schema, "", unsupported);
-    if (root.identity) {
-      unsupported.push(": a union of non-objects at the root");
-      root = doubtAll;
-    }
+    const root = compilePart(schema, "", unsupported);
+    if ("parse" in root) parse = root.parse;
+    else unsupported.push(": a union of non-objects at the root");
   }
-  const parse = root.parse;
   return {
     parse(input) {
       try {
@@ -79,141 +92,116 @@ export function compileFastParser<S extends Schema>(schema: S): FastParser<z.out
 /** Compiles `s`, or records why not and doubts everything that reaches it. */
 function compilePart(s: Schema, path: string, unsupported: string[]): Compiled {
   try {
-    return compile(s, path, unsupported);
+    return compile(s, path, unsupported, new Deps());
   } catch (err) {
     if (!(err instanceof Unsupported)) throw err;
     unsupported.push(`${err.path ?? path}: ${err.message}`);
-    return doubtAll;
+    return { parse: doubtAll };
   }
 }
 
-function compile(s: Schema, path: string, unsupported: string[]): Compiled {
+function compile(s: Schema, path: string, unsupported: string[], deps: Deps): Compiled {
   try {
-    return compileNode(s, path, unsupported);
+    return compileNode(s, path, unsupported, deps);
   } catch (err) {
     if (err instanceof Unsupported) err.path ??= path;
     throw err;
   }
 }
 
-function compileNode(s: Schema, path: string, unsupported: string[]): Compiled {
+function compileNode(s: Schema, path: string, unsupported: string[], deps: Deps): Compiled {
   const def = s._zod.def as z.core.$ZodTypeDef & { coerce?: boolean };
   if (!COMPILED_TYPES.has(def.type)) throw new Unsupported(`a ${def.type}`);
   if (s._zod.traits.has("$ZodCheck")) throw new Unsupported(`a ${def.type} that is also a check (a string format or z.int())`);
   if (def.coerce) throw new Unsupported(`a coerced ${def.type}`);
   if (s._zod.optin !== undefined || s._zod.optout !== undefined)
     throw new Unsupported(`an optional ${def.type} (optional is compiled as an object field only)`);
-  const checks = (def.checks ?? []).map(compileCheck);
+  const checksOf = (into: Deps) => (def.checks ?? []).map((ch) => checkTest(ch, into));
+  const all = (type: string) => ({ test: [type, ...checksOf(deps)].map((t) => `(${t})`).join(" && ") });
   switch (def.type) {
     case "string":
-      return leaf((v) => typeof v === "string", checks);
+      return all(`typeof v === "string"`);
     case "number":
-      return leaf((v) => typeof v === "number" && Number.isFinite(v), checks);
+      return all(`typeof v === "number" && Number.isFinite(v)`);
     case "boolean":
-      return leaf((v) => typeof v === "boolean", checks);
+      return all(`typeof v === "boolean"`);
     case "enum":
     case "literal": {
       const values = s._zod.values;
       if (values === undefined) throw new Unsupported(`a ${def.type} without values`);
-      return leaf((v) => values.has(v as z.core.util.Primitive), checks);
+      const listed = [...values];
+      // A Set's has() is SameValueZero, which for strings is ===.
+      if (listed.length <= 16 && listed.every((x) => typeof x === "string"))
+        return all(listed.map((x) => `v === ${JSON.stringify(x)}`).join(" || "));
+      return all(`${deps.name(values)}.has(v)`);
     }
-    case "union":
-      return withChecks(union(s as z.core.$ZodUnion, path, unsupported), checks);
+    case "union": {
+      const union = s as z.core.$ZodUnion;
+      if (typeof (union._zod.def as z.core.$ZodDiscriminatedUnionDef).discriminator === "string")
+        return withChecks(discriminatedUnion(union as z.core.$ZodDiscriminatedUnion, path, unsupported), checksOf);
+      const options = union._zod.def.options.map((o, i) => compile(o, `${path}|${i}`, unsupported, deps));
+      // zod returns the first option that passes; only when each returns its input is "any we vouch for" the same.
+      const tests = options.map((o) => ("test" in o ? o.test : undefined));
+      if (tests.some((t) => t === undefined)) throw new Unsupported("a union of non-leaves");
+      return all(tests.map((t) => `(${t})`).join(" || "));
+    }
     default: // "object"
-      return withChecks(object(s as z.core.$ZodObject, path, unsupported), checks);
+      return withChecks({ parse: object(s as z.core.$ZodObject, path, unsupported) }, checksOf);
   }
 }
 
-function leaf(type: Test, checks: Test[]): Compiled {
-  if (checks.length === 0) return { parse: (v) => (type(v) ? v : DOUBT), identity: true };
-  return {
-    parse: (v) => {
-      if (!type(v)) return DOUBT;
-      for (const c of checks) if (!c(v)) return DOUBT;
-      return v;
-    },
-    identity: true,
-  };
-}
-
-function withChecks(part: Compiled, checks: Test[]): Compiled {
+/** An object or union's own checks, on its output. */
+function withChecks(part: { parse: Parse }, checksOf: (into: Deps) => string[]): Compiled {
+  const deps = new Deps();
+  const checks = checksOf(deps);
   if (checks.length === 0) return part;
-  const inner = part.parse;
-  return {
-    parse: (v) => {
-      const out = inner(v);
-      if (out === DOUBT) return DOUBT;
-      for (const c of checks) if (!c(out)) return DOUBT;
-      return out;
-    },
-    identity: part.identity,
-  };
+  const source = `const v = inner(input); return v !== DOUBT && ${checks.map((t) => `(${t})`).join(" && ")} ? v : DOUBT;`;
+  return { parse: generate(["inner", "DOUBT", ...deps.values.map((_, i) => `d${i}`)], source)(part.parse, DOUBT, ...deps.values) };
 }
 
 /**
- * A check of a leaf: the common kinds read from their definitions, a `.refine` calls its function, anything
- * else runs zod's own check on a scratch payload (and doubts if it would change the value).
+ * A check as an expression over `v`: the common kinds read from their definitions, a `.refine` calls its
+ * function, anything else runs zod's own check on a scratch payload (and doubts if it would change the value).
  */
-function compileCheck(ch: Check): Test {
+function checkTest(ch: Check, deps: Deps): string {
   const def = ch._zod.def as z.core.$ZodCheckDef & Record<string, unknown>;
   switch (def.check) {
-    case "min_length": {
-      const min = def.minimum as number;
-      return (v) => (v as { length: number }).length >= min;
-    }
-    case "max_length": {
-      const max = def.maximum as number;
-      return (v) => (v as { length: number }).length <= max;
-    }
-    case "greater_than": {
-      const min = def.value;
-      if (typeof min !== "number") break;
-      return def.inclusive ? (v) => (v as number) >= min : (v) => (v as number) > min;
-    }
-    case "less_than": {
-      const max = def.value;
-      if (typeof max !== "number") break;
-      return def.inclusive ? (v) => (v as number) <= max : (v) => (v as number) < max;
-    }
+    case "min_length":
+      return `v.length >= ${deps.number(def.minimum as number)}`;
+    case "max_length":
+      return `v.length <= ${deps.number(def.maximum as number)}`;
+    case "greater_than":
+      if (typeof def.value !== "number") break;
+      return `v ${def.inclusive ? ">=" : ">"} ${deps.number(def.value)}`;
+    case "less_than":
+      if (typeof def.value !== "number") break;
+      return `v ${def.inclusive ? "<=" : "<"} ${deps.number(def.value)}`;
     case "number_format":
-      if (def.format === "safeint") return (v) => Number.isSafeInteger(v);
+      if (def.format === "safeint") return "Number.isSafeInteger(v)";
       break;
     case "custom": {
       const fn = def.fn;
-      if (def.type === "custom" && typeof fn === "function")
-        return (v) => {
+      if (def.type === "custom" && typeof fn === "function") {
+        const refine = (v: unknown) => {
           const r = (fn as (v: unknown) => unknown)(v);
           return !(r instanceof Promise) && Boolean(r);
         };
+        return `${deps.name(refine)}(v)`;
+      }
       break;
     }
     case "overwrite":
       throw new Unsupported("an overwrite check (trim, toLowerCase, …)");
   }
-  return (v) => {
+  const run = (v: unknown) => {
     const payload: z.core.ParsePayload = { value: v, issues: [] };
     const r = ch._zod.check(payload as z.core.ParsePayload<never>);
     return !(r instanceof Promise) && payload.issues.length === 0 && payload.value === v;
   };
+  return `${deps.name(run)}(v)`;
 }
 
-function union(s: z.core.$ZodUnion, path: string, unsupported: string[]): Compiled {
-  const def = s._zod.def as z.core.$ZodDiscriminatedUnionDef;
-  if (typeof def.discriminator === "string") return discriminatedUnion(s as z.core.$ZodDiscriminatedUnion, path, unsupported);
-  const options = def.options.map((o, i) => compile(o, `${path}|${i}`, unsupported));
-  // zod returns the first option that passes; only when each returns its input is "any that we vouch for" the same.
-  if (!options.every((o) => o.identity)) throw new Unsupported("a union of non-leaves");
-  const parses = options.map((o) => o.parse);
-  return {
-    parse: (v) => {
-      for (const p of parses) if (p(v) !== DOUBT) return v;
-      return DOUBT;
-    },
-    identity: true,
-  };
-}
-
-function discriminatedUnion(s: z.core.$ZodDiscriminatedUnion, path: string, unsupported: string[]): Compiled {
+function discriminatedUnion(s: z.core.$ZodDiscriminatedUnion, path: string, unsupported: string[]): { parse: Parse } {
   const def = s._zod.def;
   if (def.unionFallback) throw new Unsupported("a discriminated union with unionFallback");
   const key = def.discriminator;
@@ -223,6 +211,7 @@ function discriminatedUnion(s: z.core.$ZodDiscriminatedUnion, path: string, unsu
     if (values === undefined) throw new Unsupported(`an option without a ${key}`);
     const name = [...values].map(String).join("|");
     const compiled = compilePart(option, path ? `${path}<${name}>` : name, unsupported);
+    if (!("parse" in compiled)) throw new Unsupported(`an option that is not an object`);
     for (const value of values) byValue.set(value, compiled.parse);
   }
   return {
@@ -232,67 +221,60 @@ function discriminatedUnion(s: z.core.$ZodDiscriminatedUnion, path: string, unsu
       const option = byValue.get((v as Record<string, unknown>)[key]);
       return option === undefined ? DOUBT : option(v);
     },
-    identity: false,
   };
 }
 
-type Field = { key: string; parse: Parse; optional: boolean };
-
-function object(s: z.core.$ZodObject, path: string, unsupported: string[]): Compiled {
-  const def = s._zod.def;
-  const fields: Field[] = Object.entries(def.shape).map(([key, f]) => {
-    const at = path ? `${path}.${key}` : key;
-    const fd = f._zod.def;
-    if (fd.type !== "optional") return { key, parse: compile(f, at, unsupported).parse, optional: false };
-    if ((fd.checks ?? []).length > 0) throw Object.assign(new Unsupported("a checked optional"), { path: at });
-    const inner = (f as z.core.$ZodOptional)._zod.def.innerType;
-    return { key, parse: compile(inner, at, unsupported).parse, optional: true };
-  });
-  const known = new Set(fields.map((f) => f.key));
-  const catchall = def.catchall;
-  let extra: "strip" | "keep" | "refuse" | Parse;
-  if (catchall === undefined) extra = "strip";
-  else if (catchall._zod.def.type === "unknown" || catchall._zod.def.type === "any") extra = "keep";
-  else if (catchall._zod.def.type === "never") extra = "refuse";
-  else extra = compile(catchall, `${path}[*]`, unsupported).parse;
-  return { parse: generateObjectParse(fields, known, extra), identity: false };
-}
-
 /**
- * The object's parse as straight-line code (as zod's own JIT does for its objects): a constant key per field
- * lets V8 keep each property access monomorphic, about 1.4× faster than a loop over the fields. It builds the
- * output as zod builds it: the shape's keys in the shape's order, then the input's other keys in its order.
+ * An object's parse, generated: one constant key per field and each leaf's test inline. It builds the output
+ * as zod builds it: the shape's keys in the shape's order, then the input's other keys in the input's order.
  */
-function generateObjectParse(fields: Field[], known: Set<string>, extra: "strip" | "keep" | "refuse" | Parse): Parse {
-  const key = (f: Field) => JSON.stringify(f.key);
+function object(s: z.core.$ZodObject, path: string, unsupported: string[]): Parse {
+  const def = s._zod.def;
+  const deps = new Deps();
   const lines = ["if (!isPlainObject(input)) return DOUBT;", "let v, r;", "const out = {};"];
-  fields.forEach((f, i) => {
-    const take = `r = f${i}(v); if (r === DOUBT) return DOUBT; out[${key(f)}] = r;`;
-    lines.push(`v = input[${key(f)}];`);
-    lines.push(f.optional ? `if (v !== undefined) { ${take} } else if (${key(f)} in input) out[${key(f)}] = undefined;` : take);
-  });
-  if (extra !== "strip") {
-    lines.push("for (const k of Object.keys(input)) {", "if (known.has(k)) continue;");
-    if (extra === "keep") lines.push("out[k] = input[k];");
-    else if (extra === "refuse") lines.push("return DOUBT;");
-    else lines.push("r = extra(input[k]); if (r === DOUBT) return DOUBT; out[k] = r;");
+  for (const [key, f] of Object.entries(def.shape)) {
+    const at = path ? `${path}.${key}` : key;
+    const k = JSON.stringify(key);
+    let field = f;
+    const optional = f._zod.def.type === "optional";
+    if (optional) {
+      if ((f._zod.def.checks ?? []).length > 0) throw Object.assign(new Unsupported("a checked optional"), { path: at });
+      field = (f as z.core.$ZodOptional)._zod.def.innerType;
+    }
+    const c = compile(field, at, unsupported, deps);
+    const take =
+      "test" in c
+        ? `if (!(${c.test})) return DOUBT; out[${k}] = v;`
+        : `r = ${deps.name(c.parse)}(v); if (r === DOUBT) return DOUBT; out[${k}] = r;`;
+    lines.push(`v = input[${k}];`, optional ? `if (v !== undefined) { ${take} } else if (${k} in input) out[${k}] = undefined;` : take);
+  }
+  const catchall = def.catchall?._zod.def.type;
+  if (def.catchall !== undefined) {
+    lines.push(`for (const k of Object.keys(input)) { if (${deps.name(new Set(Object.keys(def.shape)))}.has(k)) continue;`);
+    if (catchall === "unknown" || catchall === "any") lines.push("out[k] = input[k];");
+    else if (catchall === "never") lines.push("return DOUBT;");
+    else {
+      const c = compile(def.catchall, `${path}[*]`, unsupported, deps);
+      lines.push("v = input[k];");
+      lines.push(
+        "test" in c
+          ? `if (!(${c.test})) return DOUBT; out[k] = v;`
+          : `r = ${deps.name(c.parse)}(v); if (r === DOUBT) return DOUBT; out[k] = r;`,
+      );
+    }
     lines.push("}");
   }
   lines.push("return out;");
-  const names = fields.map((_, i) => `f${i}`);
-  let make: (...deps: unknown[]) => Parse;
+  const names = ["DOUBT", "isPlainObject", ...deps.values.map((_, i) => `d${i}`)];
+  return generate(names, lines.join("\n"))(DOUBT, isPlainObject, ...deps.values);
+}
+
+/** `(input) => { source }` closing over `names`; Unsupported where code generation is disallowed. */
+function generate(names: string[], source: string): (...deps: unknown[]) => Parse {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source is built from the schema's keys, each quoted by JSON.stringify
-    make = new Function(
-      "DOUBT",
-      "isPlainObject",
-      "known",
-      "extra",
-      ...names,
-      `return (input) => {\n${lines.join("\n")}\n};`,
-    ) as typeof make;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- built from the schema: keys quoted by JSON.stringify, values passed in
+    return new Function(...names, `return (input) => {\n${source}\n};`) as (...deps: unknown[]) => Parse;
   } catch {
-    throw new Unsupported("an object, and code generation is disallowed here (--disallow-code-generation-from-strings)");
+    throw new Unsupported("code generation is disallowed here (--disallow-code-generation-from-strings)");
   }
-  return make(DOUBT, isPlainObject, known, extra, ...fields.map((f) => f.parse));
 }

@@ -46,6 +46,37 @@ describe("compileFastParser", () => {
     expect(agree(z.object(shape).catchall(z.string()), [...inputs, { a: "x", t: 1, extra: "s" }])).toBe(4);
   });
 
+  it("compiles nested objects, unions of leaves, enums of any size and an object's own checks", () => {
+    const nested = z.object({ inner: z.object({ x: z.string() }).passthrough(), u: z.union([z.number().int(), z.boolean()]).optional() });
+    const nestedInputs = [
+      { inner: { x: "a", y: 1 } },
+      { inner: { x: 1 } },
+      { inner: { x: "a" }, u: 1 },
+      { inner: { x: "a" }, u: 1.5 },
+      { inner: [] },
+    ];
+    expect(agree(nested, nestedInputs)).toBe(2);
+    const big = z.object({ e: z.enum(Array.from({ length: 20 }, (_, i) => `v${i}`) as [string, ...string[]]), n: z.literal(3) });
+    expect(
+      agree(big, [
+        { e: "v19", n: 3 },
+        { e: "v20", n: 3 },
+        { e: "v0", n: "3" },
+      ]),
+    ).toBe(1);
+    const ordered = z.object({ a: z.number(), b: z.number() }).refine((o) => o.a < o.b);
+    expect(
+      agree(ordered, [
+        { a: 1, b: 2 },
+        { a: 2, b: 1 },
+        { a: 1, b: 2, c: 3 },
+      ]),
+    ).toBe(2);
+    const keys = z.object({ 'a"b': z.string(), "\u2028": z.string().optional(), ["__proto__"]: z.string().optional() });
+    // Without an own `__proto__`, input.__proto__ is Object.prototype, not a string: zod refuses, and so do we.
+    expect(agree(keys, [{ 'a"b': "x" }, JSON.parse('{"a\\"b":"x","\u2028":"y","__proto__":"z"}'), { 'a"b': 1 }])).toBe(1);
+  });
+
   it("runs refinements and superRefine checks, and leaves a throwing or async one to zod", () => {
     const even = z.object({ n: z.number().refine((n) => n % 2 === 0) });
     expect(agree(even, [{ n: 2 }, { n: 3 }])).toBe(1);
