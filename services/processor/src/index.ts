@@ -1,4 +1,5 @@
 export * from "./engine/index.js";
+export { intake, type Intake } from "./intake.js";
 export { createProcessor, type Processor, type ProcessorDeps } from "./processor.js";
 export { createSnapshotReader, type SnapshotReader } from "./snapshot.js";
 export { startProcessorService, type ProcessorServiceOptions } from "./service.js";

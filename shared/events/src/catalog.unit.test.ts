@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES, parseEvent, toMillis, toShanghaiIso, formatProblems } from "./index.js";
 
@@ -104,6 +105,18 @@ describe("canonical events", () => {
     expect(
       parseEvent({ ...env, platform: "jd", type: "chat.rated", consumerId: "u", rating: "very_unsatisfied", cardSentAt: env.at }).ok,
     ).toBe(true);
+  });
+
+  it("refuses an id with a lone surrogate, and only then (the rule as first written, a regex)", () => {
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    const unit = fc.constantFrom("a", "\uD800", "\uDBFF", "\uDC00", "\uDFFF", "😀", "\uD83D");
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 1, maxLength: 8 }), (orderId) => {
+        const r = parseEvent({ ...env, type: "order.shipped", orderId });
+        expect(r.ok).toBe(!lone.test(orderId));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("refuses values that are not objects without throwing", () => {

@@ -1,5 +1,6 @@
 import type { z as z4 } from "zod/v4";
 import { CanonicalEvent, EVENT_TYPES } from "./catalog.js";
+import { catalogFastPath } from "./catalog-fast-path.js";
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `afterShipment` or `at`; empty for the whole value. */
@@ -33,6 +34,9 @@ export function describeEventIssues(issues: readonly z4.core.$ZodIssue[], prefix
 
 /** Validates one canonical event. Never throws; a failure names each bad field. */
 export function parseEvent(input: unknown): ParseResult {
+  // The compiled fast path returns exactly zod's output when it can vouch for the input; zod decides the rest.
+  const event = catalogFastPath.parse(input);
+  if (event !== undefined) return { ok: true, event };
   const r = CanonicalEvent.safeParse(input);
   return r.success ? { ok: true, event: r.data } : { ok: false, problems: describeEventIssues(r.error.issues) };
 }

@@ -16,6 +16,74 @@ const MAX_OFFSET_HOURS = 14;
  * (issue 9 item 8: "not a real time" is an error at every edge).
  */
 export function unrealTimeReason(iso: string): string | null {
+  return Number.isNaN(scanIsoMillis(iso)) ? isoTimeProblem(iso) : null;
+}
+
+/** Two ASCII digits at `i` as a number, or -1 (also past the end: charCodeAt is NaN there). */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The event-time rule's fast path: the epoch milliseconds of a string that `isoTimeProblem` passes (same
+ * grammar as ISO_WITH_OFFSET, same calendar and offset limits), equal to `Date.parse` of it, scanned without
+ * a regex or allocations; NaN means "not sure", and the caller asks `isoTimeProblem` (which names the problem)
+ * or `Date.parse`. Years before 0100 are left to them (`Date.UTC` reads years 0-99 as 1900-1999).
+ */
+function scanIsoMillis(s: string): number {
+  const n = s.length;
+  if (n < 17) return NaN;
+  const century = twoDigits(s, 0);
+  const yy = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  if (century < 1 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
+  // "-", "-", "T", ":"
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58) return NaN;
+  const year = century * 100 + yy;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return NaN;
+  let second = 0;
+  let millis = 0;
+  let i = 16;
+  if (s.charCodeAt(i) === 58) {
+    second = twoDigits(s, 17);
+    if (second < 0 || second > 59) return NaN;
+    i = 19;
+    if (s.charCodeAt(i) === 46) {
+      // 1 to 9 digits; like Date.parse, only the first three count (truncated, not rounded).
+      let j = i + 1;
+      for (; j < n && j - i <= 9; j++) {
+        const d = s.charCodeAt(j) - 48;
+        if (d < 0 || d > 9) break;
+        if (j - i <= 3) millis += d * (j - i === 1 ? 100 : j - i === 2 ? 10 : 1);
+      }
+      if (j === i + 1) return NaN;
+      i = j;
+    }
+  }
+  let offsetMin = 0;
+  const zone = s.charCodeAt(i);
+  if (zone === 90) {
+    if (i + 1 !== n) return NaN;
+  } else if (zone === 43 || zone === 45) {
+    if (i + 6 !== n || s.charCodeAt(i + 3) !== 58) return NaN;
+    const offH = twoDigits(s, i + 1);
+    const offM = twoDigits(s, i + 4);
+    if (offH < 0 || offH > MAX_OFFSET_HOURS || offM < 0 || offM > 59 || (offH === MAX_OFFSET_HOURS && offM > 0)) return NaN;
+    offsetMin = (zone === 43 ? 1 : -1) * (offH * 60 + offM);
+  } else return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMin * 60_000;
+}
+
+/** The rule as written: the problem of an ISO string, or null. */
+function isoTimeProblem(iso: string): string | null {
   const m = ISO_WITH_OFFSET.exec(iso);
   if (m === null) return "must be ISO-8601 with an offset, e.g. 2026-11-20T08:00:05+08:00";
   const [year, month, day, hour, minute, second, offH, offM] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
@@ -74,7 +142,9 @@ export function futureTimeReason(atMs: number, nowMs: number): string | null {
 
 /** Epoch milliseconds of a validated event time. */
 export function toMillis(t: number | string): number {
-  return typeof t === "number" ? t : Date.parse(t);
+  if (typeof t === "number") return t;
+  const ms = scanIsoMillis(t);
+  return Number.isNaN(ms) ? Date.parse(t) : ms;
 }
 
 /** Asia/Shanghai has been UTC+08:00 without daylight saving since 1991. */
