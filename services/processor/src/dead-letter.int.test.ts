@@ -8,72 +8,91 @@ import { createProcessor } from "./processor.js";
 import { createSnapshotReader } from "./snapshot.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
+interface DeadLetterRecord {
+  reason: string;
+  value: string;
+  valueTruncated?: boolean;
+  valueChars?: number;
+}
+
+/**
+ * A run of its own: topics with `partitions` partitions of sg.events, `records` produced (in sends of 500),
+ * then a processor on a fixed clock and a reader of sg.events.dlq. `stop` ends all of it.
+ */
+async function deadLetterRun(name: string, partitions: number, now: number, records: { key: string; value: string }[]) {
+  const { brokers, redisUrl } = testInfra();
+  const run = uniqueName(name);
+  const topics = topicNames(`${run}.`);
+  const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
+  const redis = createRedis(redisUrl);
+  await ensurePipelineTopics(kafka, topics, partitions);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  for (let i = 0; i < records.length; i += 500) await producer.send({ topic: topics.events, messages: records.slice(i, i + 500) });
+  const p = createProcessor({
+    kafka,
+    redis,
+    topics,
+    keyPrefix: run,
+    groupId: run,
+    clock: () => now,
+    config: {},
+    log: silentLog,
+    tickMs: 0,
+  });
+  const dead: DeadLetterRecord[] = [];
+  const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
+  await p.start();
+  await consumer.connect();
+  await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as DeadLetterRecord) });
+  const snapshots = createSnapshotReader({ redis, keyPrefix: run, config: {} });
+  return {
+    p,
+    dead,
+    shop: (platform: Parameters<typeof snapshots.shop>[0], shopId: string) => snapshots.shop(platform, shopId, now),
+    async stop() {
+      await consumer.disconnect();
+      await p.stop();
+      await producer.disconnect();
+      redis.disconnect();
+    },
+  };
+}
+
 /** Bad input never loses good data: invalid records go to the DLQ with a reason, the rest is applied. */
 describe("dead letters", () => {
   it("routes invalid, too-old and future records to sg.events.dlq and applies every valid one around them", async () => {
-    const { brokers, redisUrl } = testInfra();
-    const run = uniqueName("dlq");
-    const topics = topicNames(`${run}.`);
-    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    const redis = createRedis(redisUrl);
-    await ensurePipelineTopics(kafka, topics, 2);
     const now = Date.parse("2026-03-02T12:00:00+08:00");
     const paid = (id: string, orderId: string, at: string) =>
       JSON.stringify({ id, type: "order.paid", platform: "douyin", shopId: "s", at, orderId });
-    const producer = createProducer(kafka);
-    await producer.connect();
-    await producer.send({
-      topic: topics.events,
-      messages: [
-        { key: "douyin:s", value: paid("a", "A", "2026-03-02T09:00:00+08:00") },
-        { key: "douyin:s", value: "{not json" },
-        {
-          key: "douyin:s",
-          value: JSON.stringify({ id: "b", type: "order.paid", platform: "douyin", shopId: "s", at: "2026-03-02T09:00:00+08:00" }),
-        },
-        { key: "douyin:s", value: paid("c", "C", "2025-11-01T09:00:00+08:00") },
-        { key: "douyin:s", value: paid("d", "D", "2026-03-02T12:06:00+08:00") },
-        { key: "douyin:s", value: JSON.stringify({ id: "e", type: "order.exploded", platform: "douyin", shopId: "s", at: now }) },
-        { key: "douyin:s", value: paid("f", "F", "2026-03-02T10:00:00+08:00") },
-      ],
-    });
-    const p = createProcessor({
-      kafka,
-      redis,
-      topics,
-      keyPrefix: run,
-      groupId: run,
-      clock: () => now,
-      config: {},
-      log: silentLog,
-      tickMs: 0,
-    });
-    const dead: { reason: string }[] = [];
-    const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
+    const r = await deadLetterRun("dlq", 2, now, [
+      { key: "douyin:s", value: paid("a", "A", "2026-03-02T09:00:00+08:00") },
+      { key: "douyin:s", value: "{not json" },
+      {
+        key: "douyin:s",
+        value: JSON.stringify({ id: "b", type: "order.paid", platform: "douyin", shopId: "s", at: "2026-03-02T09:00:00+08:00" }),
+      },
+      { key: "douyin:s", value: paid("c", "C", "2025-11-01T09:00:00+08:00") },
+      { key: "douyin:s", value: paid("d", "D", "2026-03-02T12:06:00+08:00") },
+      { key: "douyin:s", value: JSON.stringify({ id: "e", type: "order.exploded", platform: "douyin", shopId: "s", at: now }) },
+      { key: "douyin:s", value: paid("f", "F", "2026-03-02T10:00:00+08:00") },
+    ]);
     try {
-      await p.start();
-      await consumer.connect();
-      await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as { reason: string }),
-      });
-      await pollUntil(() => dead.length === 5, { timeoutMs: 30_000, message: "5 dead letters" });
-      const reasons = dead.map((d) => d.reason).join("\n");
+      await pollUntil(() => r.dead.length === 5, { timeoutMs: 30_000, message: "5 dead letters" });
+      const reasons = r.dead.map((d) => d.reason).join("\n");
       expect(reasons).toContain("malformed JSON");
       expect(reasons).toContain("orderId");
       expect(reasons).toContain("expired");
       expect(reasons).toContain("future");
       expect(reasons).toContain("unknown event type");
-      await pollUntil(() => p.handled >= 7, { timeoutMs: 30_000 });
-      const snap = await createSnapshotReader({ redis, keyPrefix: run, config: {} }).shop("douyin", "s", now);
+      await pollUntil(() => r.p.handled >= 7, { timeoutMs: 30_000 });
+      const snap = await r.shop("douyin", "s");
       // A and F are in-stock orders paid within 24 h: both pending pickup.
       expect(snap?.metrics.pickup_24h_rate?.pending).toBe(2);
       expect(snap?.metrics.shipping_negative_feedback_rate?.denominator).toBe(2);
     } finally {
-      await consumer.disconnect();
-      await p.stop();
-      await producer.disconnect();
-      redis.disconnect();
+      await r.stop();
     }
   });
 
@@ -81,12 +100,6 @@ describe("dead letters", () => {
     "keeps moving through a flood of refused records larger than one send, and cuts a huge refused value",
     { timeout: 120_000 },
     async () => {
-      const { brokers, redisUrl } = testInfra();
-      const run = uniqueName("dlqflood");
-      const topics = topicNames(`${run}.`);
-      const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-      const redis = createRedis(redisUrl);
-      await ensurePipelineTopics(kafka, topics, 1);
       const now = Date.parse("2026-03-02T12:00:00+08:00");
       // 3,000 refused records of ~1 KB on one partition: one fetch (1 MB) holds about a thousand, and their dead
       // letters (the value, escaped, plus the reason) are larger than the fetch: more than the broker takes in
@@ -104,47 +117,24 @@ describe("dead letters", () => {
         pad: "y".repeat(900_000),
       });
       const good = JSON.stringify({ id: "ok", type: "order.paid", platform: "douyin", shopId: "s", at: now - 3_600_000, orderId: "OK" });
-      const producer = createProducer(kafka);
-      await producer.connect();
-      for (let i = 0; i < bad.length; i += 500)
-        await producer.send({ topic: topics.events, messages: bad.slice(i, i + 500).map((value) => ({ key: "douyin:s", value })) });
-      await producer.send({ topic: topics.events, messages: [{ key: "douyin:s", value: huge }] });
-      await producer.send({ topic: topics.events, messages: [{ key: "douyin:s", value: good }] });
-      const p = createProcessor({
-        kafka,
-        redis,
-        topics,
-        keyPrefix: run,
-        groupId: run,
-        clock: () => now,
-        config: {},
-        log: silentLog,
-        tickMs: 0,
-      });
-      const dead: { reason: string; value: string; valueTruncated?: boolean; valueChars?: number }[] = [];
-      const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
+      const r = await deadLetterRun(
+        "dlqflood",
+        1,
+        now,
+        [...bad, huge, good].map((value) => ({ key: "douyin:s", value })),
+      );
       try {
-        await p.start();
-        await consumer.connect();
-        await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
-        await consumer.run({
-          eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as (typeof dead)[number]),
-        });
-        await pollUntil(() => p.handled >= 3002, { timeoutMs: 90_000, message: "every record of the flood handled" });
-        await pollUntil(() => dead.length === 3001, { timeoutMs: 30_000, message: "3,001 dead letters" });
-        expect(dead.filter((d) => d.reason.includes("epoch milliseconds must be an integer"))).toHaveLength(3000);
-        const cut = dead.find((d) => d.valueTruncated);
+        await pollUntil(() => r.p.handled >= 3002, { timeoutMs: 90_000, message: "every record of the flood handled" });
+        await pollUntil(() => r.dead.length === 3001, { timeoutMs: 30_000, message: "3,001 dead letters" });
+        expect(r.dead.filter((d) => d.reason.includes("epoch milliseconds must be an integer"))).toHaveLength(3000);
+        const cut = r.dead.find((d) => d.valueTruncated);
         expect(cut?.valueChars).toBe(huge.length);
         expect(cut?.value.length).toBeLessThan(huge.length);
         expect(cut?.reason).toContain("at");
-        await p.flush();
-        const snap = await createSnapshotReader({ redis, keyPrefix: run, config: {} }).shop("douyin", "s", now);
-        expect(snap?.metrics.pickup_24h_rate?.pending).toBe(1);
+        await r.p.flush();
+        expect((await r.shop("douyin", "s"))?.metrics.pickup_24h_rate?.pending).toBe(1);
       } finally {
-        await consumer.disconnect();
-        await p.stop();
-        await producer.disconnect();
-        redis.disconnect();
+        await r.stop();
       }
     },
   );

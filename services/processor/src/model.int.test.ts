@@ -92,8 +92,8 @@ function streamOf(s: Spec): { stream: ModelStream; plan: DeliveryStep[] } {
 
 const snap = (s: ShopSnapshot | undefined) => s && { metrics: s.metrics, alerts: s.alerts };
 /**
- * The store answers undefined for a shop with no state left: no events, or every entity expired (retention
- * by entity: all its facts a month older than asOf). The reference still answers a snapshot then (some
+ * The store answers undefined for a shop with no state left: no events, or every entity expired and its keys
+ * gone (retention by entity: all its facts a month older than asOf). The reference still answers a snapshot then (some
  * count metrics read 0, "ok"); the two are accepted as equal only in that case. Any other undefined fails.
  */
 const KEPT_MS = 32 * DAY;

@@ -120,7 +120,7 @@ export class EntityStore {
     return evaluateAggregates({ platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: overrides, pack }, agg);
   }
 
-  /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all. */
+  /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all (never committed, or gone with its TTL). */
   async readAggregates(shop: ShopRef, pack: RulePack, now: number): Promise<ShopAggregates | undefined> {
     const windows = Object.values(pack.metrics).map((def) => windowRange(def.window, now));
     const days = daysToRead(windows);
@@ -129,7 +129,9 @@ export class EntityStore {
     p.hgetall(this.keys.current(shop));
     p.zrange(this.keys.pending(shop), 0, -1, "WITHSCORES");
     p.zrange(this.keys.timers(shop), 0, 0, "WITHSCORES");
-    p.hlen(this.keys.entities(shop));
+    // A shop has state once any of its events was committed (the version is set), even when none of them
+    // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
+    p.hexists(this.keys.shopMeta(shop), "v");
     const r = (await p.exec()) ?? [];
     for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
     const val = (i: number) => r[i]![1];
