@@ -22,7 +22,7 @@ describe("each service's /metrics passes promtool check metrics", () => {
     processor: () => {
       const r = createRegistry();
       const m = processorMetrics(r);
-      m.deadLetter("malformed JSON: x");
+      m.deadLetter("malformed_json");
       m.consumerLag(0, 3);
       m.observeEventAge(2);
       m.evaluationSeconds.observe(0.01);

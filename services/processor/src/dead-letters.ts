@@ -12,8 +12,20 @@ import type { Message } from "@sg/kafka";
 const CHUNK_BYTES = 256 * 1024;
 export const MAX_VALUE_CHARS = 64 * 1024;
 
+/**
+ * Why a record went to the dead-letter topic, as a closed set: the Prometheus label and the `kind` field of
+ * the dead letter come from it, never from the reason's text.
+ * - `empty`, `malformed_json`, `invalid_event`, `future`: intake refused the record (intake.ts);
+ * - `too_old`: its `at` is older than the retention, so no window can count it;
+ * - `quarantined`: a shop's events kept failing to apply (poison.ts); they can be sent again once fixed;
+ * - `quota`: the event would create an entity past the shop's live-entity quota.
+ */
+export const DEAD_LETTER_KINDS = ["empty", "malformed_json", "invalid_event", "too_old", "future", "quarantined", "quota"] as const;
+export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
+
 export interface DeadLetter {
   key: Buffer | string | null;
+  kind: DeadLetterKind;
   reason: string;
   topic: string;
   partition: number;
@@ -24,6 +36,7 @@ export interface DeadLetter {
 export function deadLetterMessage(d: DeadLetter): Message {
   const long = d.value !== null && d.value.length > MAX_VALUE_CHARS;
   const body = {
+    kind: d.kind,
     reason: d.reason,
     topic: d.topic,
     partition: d.partition,
@@ -31,7 +44,7 @@ export function deadLetterMessage(d: DeadLetter): Message {
     value: long ? d.value!.slice(0, MAX_VALUE_CHARS) : d.value,
     ...(long ? { valueTruncated: true, valueChars: d.value!.length } : {}),
   };
-  return { key: d.key, value: JSON.stringify(body), headers: { reason: d.reason.slice(0, 1000) } };
+  return { key: d.key, value: JSON.stringify(body), headers: { kind: d.kind, reason: d.reason.slice(0, 1000) } };
 }
 
 /** Splits messages into sends of at most CHUNK_BYTES (a message larger than that goes alone). */

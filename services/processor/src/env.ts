@@ -15,6 +15,11 @@ export const Env = BaseEnv.extend({
    * evaluation lost", services/processor/src/no-eval-lost.int.test.ts). Never set it in a deployment.
    */
   SG_TEST_PAUSE_BEFORE_EVAL_MS: envInt(0, { min: 0, max: 600_000 }),
+  /**
+   * Test-only, unset in production: comma-separated `platform:shopId` keys whose events fail to apply as a
+   * poison record would, so a test can watch the quarantine move the partition on (test/hostile).
+   */
+  SG_TEST_POISON_SHOPS: envString(""),
 });
 export type Env = z.infer<typeof Env>;
 

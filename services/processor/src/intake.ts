@@ -1,27 +1,29 @@
 import { formatProblems, futureTimeReason, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
+import type { DeadLetterKind } from "./dead-letters.js";
 import { EXPIRED_AFTER_MS } from "./engine/incremental/delta.js";
 
-export type Intake = { ok: true; event: CanonicalEvent; atMs: number } | { ok: false; reason: string };
+/** A record's fate: an event to apply, or a dead letter with its typed kind and a reason naming the field. */
+export type Intake = { ok: true; event: CanonicalEvent; atMs: number } | { ok: false; kind: DeadLetterKind; reason: string };
 
 /**
  * Decides what one record of `sg.events` is: a valid canonical event that can still count, or a dead letter with
  * a reason that names the field. Never throws.
  */
 export function intake(value: Buffer | null, nowMs: number): Intake {
-  if (value === null || value.length === 0) return { ok: false, reason: "empty record" };
+  if (value === null || value.length === 0) return { ok: false, kind: "empty", reason: "empty record" };
   let json: unknown;
   try {
     json = JSON.parse(value.toString("utf8"));
   } catch (err) {
-    return { ok: false, reason: `malformed JSON: ${(err as Error).message}` };
+    return { ok: false, kind: "malformed_json", reason: `malformed JSON: ${(err as Error).message}` };
   }
   const r = parseEvent(json);
-  if (!r.ok) return { ok: false, reason: `invalid event: ${formatProblems(r.problems)}` };
+  if (!r.ok) return { ok: false, kind: "invalid_event", reason: `invalid event: ${formatProblems(r.problems)}` };
   const atMs = toMillis(r.event.at);
   // Retention is by entity (architecture.md): an event of any age is applied while its entity can still be
   // kept (at most 90 days after its first event); an older one can change no window.
-  if (atMs < nowMs - EXPIRED_AFTER_MS) return { ok: false, reason: "expired: at is over 90 days old, so no window can count it" };
+  if (atMs < nowMs - EXPIRED_AFTER_MS) return { ok: false, kind: "too_old", reason: "expired: at is over 90 days old, so no window can count it" };
   const future = futureTimeReason(atMs, nowMs);
-  if (future !== null) return { ok: false, reason: `at: ${future}` };
+  if (future !== null) return { ok: false, kind: "future", reason: `at: ${future}` };
   return { ok: true, event: r.event, atMs };
 }

@@ -1,7 +1,9 @@
 import { shopKey, type Topics } from "@sg/events";
-import { createProducer, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from "@sg/kafka";
+import { createProducer, type Consumer, type EachBatchPayload, type Kafka, type Producer } from "@sg/kafka";
 import type { Redis } from "@sg/redis";
-import { chunksOf, deadLetterMessage } from "./dead-letters.js";
+import { applyIsolatingPoison, type IsolatedApply } from "./consume/poison.js";
+import { PartitionProgress } from "./consume/partition-progress.js";
+import { chunksOf, deadLetterMessage, type DeadLetter, type DeadLetterKind } from "./dead-letters.js";
 import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
 import { intake } from "./intake.js";
 import type { Log } from "./log.js";
@@ -29,6 +31,11 @@ export interface ProcessorDeps {
    * first, so a test can kill the process after the offset commit and before the evaluation. Unset in service.
    */
   pauseBeforeEvalMs?: number;
+  /**
+   * Test-only (env.ts SG_TEST_POISON_SHOPS): applying any of these shops' events fails as a poison record
+   * would, so a test can watch the quarantine move the partition on. Unset in service.
+   */
+  testPoisonShops?: ReadonlySet<string>;
 }
 
 export interface Processor {
@@ -43,6 +50,8 @@ export interface Processor {
   /** Partitions of sg.events this instance owns since the last group join. */
   readonly assignedPartitions: readonly number[];
   readonly store: EntityStore;
+  /** Lag and advance of each partition this instance owns (readiness and the stalled-partition gauge). */
+  readonly progress: PartitionProgress;
 }
 
 /** How many shops one evaluation pass evaluates at once. */
@@ -56,6 +65,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   let consumer: Consumer | undefined;
   /** Shops to re-evaluate, with their partition of sg.events. */
   const dirty = new Map<string, number>();
+  const progress = new PartitionProgress();
+  deps.metrics?.watchProgress(progress);
   /** Partitions of sg.events this instance owns now (from the last group join). */
   let assigned: number[] = [];
   let handled = 0;
@@ -68,48 +79,86 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   async function eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const now = deps.clock();
+    const last = batch.messages[batch.messages.length - 1]!;
+    // The lag is known from the first fetch (also right after a restart), before anything is applied, so a
+    // partition that cannot advance shows its lag and how long it has not moved.
+    progress.fetched(batch.partition, Number(batch.highWatermark) - Number(batch.messages[0]!.offset));
+    deps.metrics?.consumerLag(batch.partition, Number(batch.highWatermark) - Number(batch.messages[0]!.offset));
     const byShop = new Map<string, ShopEvents>();
-    const dead: Message[] = [];
+    /** Each shop's records as read, for a quarantine. */
+    const sources = new Map<string, (typeof batch.messages)[number][]>();
+    const dead: DeadLetter[] = [];
+    const source = (m: (typeof batch.messages)[number]) => ({
+      key: m.key,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      value: m.value?.toString("utf8") ?? null,
+    });
     for (const m of batch.messages) {
       const r = intake(m.value, now);
       if (!r.ok) {
-        dead.push(
-          deadLetterMessage({
-            key: m.key,
-            reason: r.reason,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            value: m.value?.toString("utf8") ?? null,
-          }),
-        );
+        dead.push({ ...source(m), kind: r.kind, reason: r.reason });
         continue;
       }
       const key = shopKey(r.event);
       let entry = byShop.get(key);
       if (!entry) byShop.set(key, (entry = { shop: { platform: r.event.platform, shopId: r.event.shopId }, events: [] }));
       entry.events.push({ event: r.event, atMs: r.atMs });
+      let src = sources.get(key);
+      if (!src) sources.set(key, (src = []));
+      src.push(m);
     }
-    let changed: Awaited<ReturnType<typeof store.applyBatch>>;
+    let result: IsolatedApply;
     try {
       // Each shop is marked due in its partition's index before its events are committed (no evaluation lost).
-      changed = await store.applyBatch(byShop, now, () => batch.partition);
+      result = await applyIsolatingPoison(byShop, (part) => {
+        if (deps.testPoisonShops)
+          for (const k of part.keys()) if (deps.testPoisonShops.has(k)) throw new Error(`planted poison for ${k} (test only)`);
+        return store.applyBatch(part, now, () => batch.partition);
+      });
     } catch (err) {
-      // Thrown on to kafkajs with nothing resolved: the batch is fetched again, and no offset moves past it.
+      // A transient failure (Redis away): thrown on to kafkajs with nothing resolved, so the batch is fetched
+      // again and no offset moves past it.
       deps.metrics?.batchFailures.inc();
       deps.log.warn({ err, partition: batch.partition, size: batch.messages.length }, "batch not applied (Redis); it will be retried");
       throw err;
     }
-    for (const { events } of byShop.values()) for (const e of events) deps.metrics?.observeEventAge((now - e.atMs) / 1000);
+    const { changed, quarantined } = result;
+    for (const [key, why] of quarantined) {
+      const msgs = sources.get(key) ?? [];
+      for (const m of msgs)
+        dead.push({
+          ...source(m),
+          kind: "quarantined",
+          reason: `quarantined: the shop's events of this batch kept failing to apply: ${why}`,
+        });
+      deps.metrics?.quarantinedShops.inc();
+      deps.log.error(
+        { shop: key, events: msgs.length, partition: batch.partition, failure: why },
+        "shop's events quarantined to the dead-letter topic; the partition moves on",
+      );
+    }
+    for (const [key, { events }] of byShop)
+      if (!quarantined.has(key)) for (const e of events) deps.metrics?.observeEventAge((now - e.atMs) / 1000);
     if (dead.length > 0) {
-      for (const chunk of chunksOf(dead)) await producer.send({ topic: deps.topics.dlq, messages: chunk });
-      for (const d of dead) {
-        deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
-        deps.metrics?.deadLetter(String(d.headers?.reason));
-      }
+      for (const chunk of chunksOf(dead.map(deadLetterMessage))) await producer.send({ topic: deps.topics.dlq, messages: chunk });
+      // One line per batch, not per record: a flood of refused records must not become a flood of log lines.
+      const byKind = new Map<DeadLetterKind, number>();
+      for (const d of dead) byKind.set(d.kind, (byKind.get(d.kind) ?? 0) + 1);
+      for (const [kind, n] of byKind) deps.metrics?.deadLetter(kind, n);
+      deps.log.warn(
+        {
+          partition: batch.partition,
+          deadLettered: dead.length,
+          byKind: Object.fromEntries(byKind),
+          sample: dead[0]!.reason.slice(0, 300),
+        },
+        "records dead-lettered",
+      );
     }
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
-    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    resolveOffset(last.offset);
     handled += batch.messages.length;
     let applied = 0;
     for (const [key, n] of changed) {
@@ -117,10 +166,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       if (n > 0) applied += events;
       dirty.set(key, batch.partition);
     }
+    const lag = Number(batch.highWatermark) - Number(last.offset) - 1;
+    progress.advanced(batch.partition, lag);
     deps.metrics?.eventsApplied.inc(applied);
     deps.metrics?.duplicates.inc(batch.messages.length - dead.length - applied);
     deps.metrics?.eventsConsumed.inc(batch.messages.length);
-    deps.metrics?.consumerLag(batch.partition, Number(batch.highWatermark) - Number(batch.messages[batch.messages.length - 1]!.offset) - 1);
+    deps.metrics?.consumerLag(batch.partition, lag);
     await commitOffsetsIfNecessary();
     await heartbeat();
   }
@@ -247,6 +298,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     });
     c.on(c.events.GROUP_JOIN, (e) => {
       assigned = e.payload.memberAssignment[deps.topics.events] ?? [];
+      progress.assigned(assigned);
       deps.metrics?.partitionsAssigned(assigned);
     });
     c.on(c.events.CRASH, ({ payload }) => {
@@ -280,6 +332,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   return {
     store,
+    progress,
     get handled() {
       return handled;
     },

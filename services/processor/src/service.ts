@@ -9,6 +9,9 @@ import { createProcessor, type Processor } from "./processor.js";
 import { processorMetrics } from "./telemetry.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
+/** How long a partition may have lag without advancing before the processor reports itself unready. */
+export const PARTITION_STALL_MS = 60_000;
+
 export interface ProcessorServiceOptions {
   brokers: string[];
   redisUrl: string;
@@ -21,6 +24,10 @@ export interface ProcessorServiceOptions {
   exportShopLimit?: number;
   /** SG_TEST_PAUSE_BEFORE_EVAL_MS (env.ts): test-only wait before each evaluation pass; 0 or unset in service. */
   pauseBeforeEvalMs?: number;
+  /** SG_TEST_POISON_SHOPS (env.ts): test-only shops whose events fail to apply as poison would. */
+  testPoisonShops?: ReadonlySet<string>;
+  /** A partition with lag that has not advanced for this long makes the processor unready (default 60 s). */
+  stallAfterMs?: number;
   config: ShopConfigSource;
   log: Log;
   registry: Registry;
@@ -46,11 +53,14 @@ export async function startProcessorService(
     metrics: processorMetrics(o.registry, o.exportShopLimit),
     evalIntervalMs: o.evalIntervalMs,
     ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
+    ...(o.testPoisonShops && o.testPoisonShops.size > 0 ? { testPoisonShops: o.testPoisonShops } : {}),
   });
   await processor.start();
   let stopped: Promise<void> | undefined;
   async function ready(): Promise<boolean> {
     if (!processor.running) return false;
+    // A partition that has lag and has not advanced for a minute is not served, whatever Redis answers.
+    if (processor.progress.stalled(o.stallAfterMs ?? PARTITION_STALL_MS).length > 0) return false;
     try {
       return (await redis.ping()) === "PONG";
     } catch {

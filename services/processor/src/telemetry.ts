@@ -1,5 +1,7 @@
 import { shopKey } from "@sg/events";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { PartitionProgress } from "./consume/partition-progress.js";
+import { DEAD_LETTER_KINDS, type DeadLetterKind } from "./dead-letters.js";
 import type { ShopEvaluation, ShopSnapshot } from "./engine/index.js";
 
 const STATUS_CODE = { no_data: -1, ok: 0, warning: 1, breach: 2 } as const;
@@ -20,21 +22,6 @@ export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
 }
 
 /**
- * Dead-letter reasons are free text naming the field (intake.ts); the label is their bounded class, so the
- * label count stays fixed whatever the input.
- */
-const DEAD_LETTER_REASONS = ["empty", "malformed_json", "invalid_event", "too_old", "future", "other"] as const;
-
-export function deadLetterReasonClass(reason: string): (typeof DEAD_LETTER_REASONS)[number] {
-  if (reason.startsWith("empty")) return "empty";
-  if (reason.startsWith("malformed JSON")) return "malformed_json";
-  if (reason.startsWith("invalid event")) return "invalid_event";
-  if (reason.includes("older than")) return "too_old";
-  if (reason.includes("future")) return "future";
-  return "other";
-}
-
-/**
  * The processor's Prometheus metrics. The names below are a contract with the dashboards and alerting rules
  * (infra/grafana, infra/prometheus/rules.yml, checked by infra/observability tests); keep them when the engine
  * changes and re-wire only the call sites.
@@ -43,7 +30,7 @@ export function deadLetterReasonClass(reason: string): (typeof DEAD_LETTER_REASO
  * - `sg_processor_events_consumed_total`: records read from sg.events (`eventsConsumed.inc(n)`).
  * - `sg_processor_events_applied_total`: new events applied to Redis (`eventsApplied.inc(n)`).
  * - `sg_processor_duplicate_events_total`: events whose id was already applied (`duplicates.inc(n)`).
- * - `sg_processor_dead_lettered_total{reason}`: records sent to the DLQ (`deadLetter(reason)`, free-text reason).
+ * - `sg_processor_dead_lettered_total{reason}`: records sent to the DLQ, by typed kind (`deadLetter(kind)`, dead-letters.ts).
  * - `sg_processor_consumer_lag_records{partition}`: records behind the high watermark after a batch
  *   (`consumerLag(partition, lag)`; `partitionsAssigned(partitions)` drops partitions that moved away).
  * - `sg_processor_event_age_seconds`: histogram of (processor clock − event `at`) when a batch is applied
@@ -88,12 +75,12 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
   });
   const deadLettered = new Counter({
     name: "sg_processor_dead_lettered_total",
-    help: "Records sent to the dead-letter topic, by reason class (empty, malformed_json, invalid_event, too_old, future)",
+    help: "Records sent to the dead-letter topic, by kind (empty, malformed_json, invalid_event, too_old, future, quarantined, quota)",
     labelNames: ["reason"] as const,
     registers,
   });
   // Every class starts at 0, so the first dead letter shows as an increase (rules.yml "dead letters rising").
-  for (const reason of DEAD_LETTER_REASONS) deadLettered.inc({ reason }, 0);
+  for (const reason of DEAD_LETTER_KINDS) deadLettered.inc({ reason }, 0);
   const eventAge = new Histogram({
     name: "sg_processor_event_age_seconds",
     help: "Age of an event (processor clock minus its `at`) when its batch is applied to Redis",
@@ -105,6 +92,18 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     help: "Alert records published to sg.alerts, by status (firing, resolved) and severity",
     labelNames: ["status", "severity"] as const,
     registers,
+  });
+  let progress: PartitionProgress | undefined;
+  new Gauge({
+    name: "sg_processor_partition_stalled_seconds",
+    help: "Seconds an owned sg.events partition with lag has not advanced (0 while it advances or has no lag)",
+    labelNames: ["partition"] as const,
+    registers,
+    collect() {
+      if (!progress) return;
+      this.reset();
+      for (const p of progress.partitions()) this.set({ partition: String(p) }, progress.stalledSeconds(p));
+    },
   });
   const exported = new Set<string>();
   /** Label sets of firing alerts last exported, per shop, so resolved ones are removed. */
@@ -122,6 +121,11 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     flushFailures: new Counter({
       name: "sg_processor_evaluation_pass_failures_total",
       help: "Evaluation passes that failed (Redis or Kafka error); retried",
+      registers,
+    }),
+    quarantinedShops: new Counter({
+      name: "sg_processor_quarantined_shops_total",
+      help: "Shops whose events of a batch kept failing to apply and were sent to the dead-letter topic (kind quarantined)",
       registers,
     }),
     consumerCrashes: new Counter({
@@ -145,9 +149,13 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
         this.set(exported.size);
       },
     }),
-    /** Counts one dead-lettered record under its reason's class. */
-    deadLetter(reason: string) {
-      deadLettered.inc({ reason: deadLetterReasonClass(reason) });
+    /** Counts dead-lettered records under their typed kind (never classified from the reason's text). */
+    deadLetter(kind: DeadLetterKind, n = 1) {
+      deadLettered.inc({ reason: kind }, n);
+    },
+    /** Exports, at each scrape, how long each owned partition with lag has not advanced. */
+    watchProgress(p: PartitionProgress) {
+      progress = p;
     },
     /** Sets a partition's lag after a batch. */
     consumerLag(partition: number, lag: number) {

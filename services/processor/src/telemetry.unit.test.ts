@@ -1,3 +1,4 @@
+import { intake } from "./intake.js";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { evaluateShop } from "./engine/index.js";
@@ -86,12 +87,20 @@ describe("processor metrics", () => {
     expect(text).not.toMatch(/sg_shop_alert_firing\{[^}]*metric="human_reply_3min_rate"/);
   });
 
-  it("counts dead letters by a bounded reason class, and forgets the lag of partitions moved away", async () => {
+  it("counts dead letters by intake's typed kind (never the reason's text), and forgets the lag of partitions moved away", async () => {
     const registry = new Registry();
     const m = processorMetrics(registry);
-    m.deadLetter("malformed JSON: Unexpected token } in JSON at position 7");
-    m.deadLetter("invalid event: shopId: required");
-    m.deadLetter("at: older than the 31-day retention");
+    const now = Date.parse("2026-03-02T12:00:00+08:00");
+    const refused = [
+      intake(Buffer.from("{not json"), now),
+      intake(Buffer.from(JSON.stringify({ id: "x", type: "order.paid", platform: "douyin", at: "2026-03-02T09:00:00+08:00", orderId: "A" })), now),
+      // The intake's text says "over 90 days old"; a classifier reading text looked for "older than" and said "other".
+      intake(Buffer.from(JSON.stringify({ id: "y", type: "order.paid", platform: "douyin", shopId: "s", at: "2020-01-01T09:00:00+08:00", orderId: "A" })), now),
+    ];
+    for (const r of refused) {
+      if (r.ok) throw new Error("expected a refusal");
+      m.deadLetter(r.kind);
+    }
     m.consumerLag(0, 5);
     m.consumerLag(1, 2);
     m.partitionsAssigned([1]);
@@ -99,6 +108,7 @@ describe("processor metrics", () => {
     expect(text).toContain('sg_processor_dead_lettered_total{reason="malformed_json"} 1');
     expect(text).toContain('sg_processor_dead_lettered_total{reason="invalid_event"} 1');
     expect(text).toContain('sg_processor_dead_lettered_total{reason="too_old"} 1');
+    expect(text).not.toContain('reason="other"');
     expect(text).not.toContain('sg_processor_consumer_lag_records{partition="0"}');
     expect(text).toContain('sg_processor_consumer_lag_records{partition="1"} 2');
   });

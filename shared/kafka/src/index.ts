@@ -12,7 +12,7 @@ import {
   type ProducerRecord,
 } from "kafkajs";
 
-export { Kafka, logLevel, CompressionTypes } from "kafkajs";
+export { Kafka, logLevel, CompressionTypes, Partitioners } from "kafkajs";
 export * from "./errors.js";
 export type {
   Admin,

@@ -14,8 +14,16 @@ import { createKeys, type Keys, type ShopRef } from "./keys.js";
 const STATE_TTL_SECONDS = 32 * 86_400;
 /** A day's aggregates are read by windows of up to 31 days (a month); kept 64 days after their last write. */
 const DAY_TTL_SECONDS = 64 * 86_400;
-/** At most this many entities are recomputed by one timer pass of a shop; the rest wait for the next pass. */
-const TIMER_BATCH = 2000;
+/**
+ * At most this many entity keys go to one load script call (loadEntities.lua): a shop's events of one batch
+ * are applied in chunks under it, so no batch, however large for one shop, makes a script call unbounded.
+ */
+export const MAX_KEYS_PER_CALL = 1000;
+/**
+ * At most this many entities are recomputed by one timer pass of a shop; the rest wait for the next pass.
+ * With the sweep's slice (at most a small hash's 512 records) a pass stays near MAX_KEYS_PER_CALL keys.
+ */
+const TIMER_BATCH = 500;
 /**
  * The expiry sweep (dueEntities.lua): at most one step a minute per shop, each step scanning about 48
  * records of a large shop (a small shop's whole hash, at most 512 short records, is one step). A busy
@@ -59,10 +67,32 @@ export class EntityStore {
    */
   async applyBatch(byShop: Map<string, ShopEvents>, now: number, partitionOf: (shopKey: string) => number): Promise<Map<string, number>> {
     const out = new Map<string, number>();
+    // Each shop's events in chunks of at most MAX_KEYS_PER_CALL entity keys, so every script call does
+    // bounded work (a shop's batch of 12,000 after-sales once made one HMGET too large for Lua, failing the
+    // batch forever). Round r applies every shop's r-th chunk, pipelined across shops; a shop's chunks are
+    // applied in order, each atomically. A crash between rounds leaves some chunks applied: the batch is
+    // delivered again and those events change nothing (any arrival order or duplicate gives the same state).
+    const chunked = new Map<string, ShopEvents[]>();
+    for (const [k, v] of byShop) chunked.set(k, chunkEvents(v));
+    for (let round = 0; ; round++) {
+      const part = new Map<string, ShopEvents>();
+      for (const [k, chunks] of chunked) if (round < chunks.length) part.set(k, chunks[round]!);
+      if (part.size === 0) break;
+      for (const [k, n] of await this.applyRound(part, now, partitionOf)) out.set(k, (out.get(k) ?? 0) + n);
+    }
+    return out;
+  }
+
+  /** One load and one commit per shop of `byShop` (each within MAX_KEYS_PER_CALL keys), retried on refused commits. */
+  private async applyRound(
+    byShop: Map<string, ShopEvents>,
+    now: number,
+    partitionOf: (shopKey: string) => number,
+  ): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
     let todo = [...byShop.keys()];
     for (let attempt = 0; todo.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS)
-        throw new Error(`applying events: the state of ${todo.length} shop(s) kept changing under this instance`);
+      if (attempt >= MAX_ATTEMPTS) throw new StateContentionError(todo.length);
       const loads = await this.loadMany(
         todo.map((k) => ({ shopKey: k, shop: byShop.get(k)!.shop, keys: byShop.get(k)!.events.flatMap((e) => loadKeysOf(e.event)) })),
       );
@@ -305,6 +335,33 @@ export class EntityStore {
  */
 function loadKeysOf(e: CanonicalEvent): string[] {
   return e.type === "aftersale.requested" ? [entityOf(e), `o:${e.orderId}`] : [entityOf(e)];
+}
+
+/** Splits a shop's events into chunks whose load keys stay within MAX_KEYS_PER_CALL. */
+export function chunkEvents(v: ShopEvents, maxKeys = MAX_KEYS_PER_CALL): ShopEvents[] {
+  const out: ShopEvents[] = [];
+  let cur: ShopEvents["events"] = [];
+  let keys = 0;
+  for (const e of v.events) {
+    const n = loadKeysOf(e.event).length;
+    if (cur.length > 0 && keys + n > maxKeys) {
+      out.push({ shop: v.shop, events: cur });
+      cur = [];
+      keys = 0;
+    }
+    cur.push(e);
+    keys += n;
+  }
+  if (cur.length > 0 || out.length === 0) out.push({ shop: v.shop, events: cur });
+  return out;
+}
+
+/** A commit kept meeting a newer state (another instance applying the same shops during a rebalance): transient. */
+export class StateContentionError extends Error {
+  constructor(shops: number) {
+    super(`applying events: the state of ${shops} shop(s) kept changing under this instance`);
+    this.name = "StateContentionError";
+  }
 }
 
 function packOf(shop: ShopRef): RulePack {

@@ -10,7 +10,19 @@
           A compact record "~<orderId>;..." names its order itself (%XX escapes); an older JSON one has it in
           the links hash. The version is passed back to commitEntities.lua, which refuses to apply over a
           newer state.
+  Bounds: HMGET is called with at most CHUNK fields at a time (Lua's unpack refuses about 8,000 values, and
+          one large call blocks Redis); the caller sends at most about 1,000 keys per call (entity-store.ts).
 ]]
+local CHUNK = 500
+-- HMGET of `fields`, CHUNK at a time; returns the values in order (false for a missing field).
+local function hmget(key, fields)
+  local values = {}
+  for i = 1, #fields, CHUNK do
+    local part = redis.call('HMGET', key, unpack(fields, i, math.min(i + CHUNK - 1, #fields)))
+    for j = 1, #part do values[#values + 1] = part[j] end
+  end
+  return values
+end
 local version = redis.call('HGET', KEYS[3], 'v') or '0'
 local wanted = {}
 local keys = {}
@@ -20,7 +32,7 @@ for i = 1, #ARGV do
     keys[#keys + 1] = ARGV[i]
   end
 end
-local values = redis.call('HMGET', KEYS[1], unpack(keys))
+local values = hmget(KEYS[1], keys)
 local out = { version }
 for i = 1, #keys do
   out[#out + 1] = keys[i]
@@ -52,7 +64,7 @@ for i = 1, #keys do
   end
 end
 if #more > 0 then
-  local extra = redis.call('HMGET', KEYS[1], unpack(more))
+  local extra = hmget(KEYS[1], more)
   for i = 1, #more do
     out[#out + 1] = more[i]
     out[#out + 1] = extra[i] or ''
