@@ -174,7 +174,7 @@ describe("hostile tenants: one shop's batch cannot stall a partition", () => {
         await run.processor.flush();
         const res = await run.gw.app.inject({ method: "GET", url: `/v1/shops/pdd/${poison}/metrics`, headers: auth });
         if (res.statusCode !== 200) return undefined;
-        const body = res.json() as { metrics: Record<string, { pending?: number }> };
+        const body = res.json<{ metrics: Record<string, { pending?: number }> }>();
         const pending = Math.max(...Object.values(body.metrics).map((m) => m.pending ?? 0));
         return pending === 12_000 ? body : undefined;
       },
