@@ -22,7 +22,8 @@ export function intake(value: Buffer | null, nowMs: number): Intake {
   const atMs = toMillis(r.event.at);
   // Retention is by entity (architecture.md): an event of any age is applied while its entity can still be
   // kept (at most 90 days after its first event); an older one can change no window.
-  if (atMs < nowMs - EXPIRED_AFTER_MS) return { ok: false, kind: "too_old", reason: "expired: at is over 90 days old, so no window can count it" };
+  if (atMs < nowMs - EXPIRED_AFTER_MS)
+    return { ok: false, kind: "too_old", reason: "expired: at is over 90 days old, so no window can count it" };
   const future = futureTimeReason(atMs, nowMs);
   if (future !== null) return { ok: false, kind: "future", reason: `at: ${future}` };
   return { ok: true, event: r.event, atMs };

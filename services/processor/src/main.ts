@@ -23,7 +23,11 @@ const svc = await startProcessorService({
   evalIntervalMs: env.EVAL_INTERVAL_MS,
   exportShopLimit: env.EXPORT_SHOP_LIMIT,
   pauseBeforeEvalMs: env.SG_TEST_PAUSE_BEFORE_EVAL_MS,
-  testPoisonShops: new Set(env.SG_TEST_POISON_SHOPS.split(",").map((s) => s.trim()).filter((s) => s !== "")),
+  testPoisonShops: new Set(
+    env.SG_TEST_POISON_SHOPS.split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  ),
   config,
   log,
   registry,

@@ -93,9 +93,17 @@ describe("processor metrics", () => {
     const now = Date.parse("2026-03-02T12:00:00+08:00");
     const refused = [
       intake(Buffer.from("{not json"), now),
-      intake(Buffer.from(JSON.stringify({ id: "x", type: "order.paid", platform: "douyin", at: "2026-03-02T09:00:00+08:00", orderId: "A" })), now),
+      intake(
+        Buffer.from(JSON.stringify({ id: "x", type: "order.paid", platform: "douyin", at: "2026-03-02T09:00:00+08:00", orderId: "A" })),
+        now,
+      ),
       // The intake's text says "over 90 days old"; a classifier reading text looked for "older than" and said "other".
-      intake(Buffer.from(JSON.stringify({ id: "y", type: "order.paid", platform: "douyin", shopId: "s", at: "2020-01-01T09:00:00+08:00", orderId: "A" })), now),
+      intake(
+        Buffer.from(
+          JSON.stringify({ id: "y", type: "order.paid", platform: "douyin", shopId: "s", at: "2020-01-01T09:00:00+08:00", orderId: "A" }),
+        ),
+        now,
+      ),
     ];
     for (const r of refused) {
       if (r.ok) throw new Error("expected a refusal");
