@@ -108,7 +108,10 @@ describe("robot messages say only what ScoreGuard means (hostile ids)", () => {
     // A benign shop first, alone, so that each robot's first message is the shape to compare with.
     await h.publish([alert({ shopId: "calm", headroom: 2 })]);
     await pollUntil(() => arrived(1), { timeoutMs: 30_000, message: "every robot got the benign alert" });
-    const hostile: AlertRecord & typeof HOSTILE_EXTRA = { ...alert({ shopId: HOSTILE_SHOP, rulePack: HOSTILE_PACK, headroom: 2 }), ...HOSTILE_EXTRA };
+    const hostile: AlertRecord & typeof HOSTILE_EXTRA = {
+      ...alert({ shopId: HOSTILE_SHOP, rulePack: HOSTILE_PACK, headroom: 2 }),
+      ...HOSTILE_EXTRA,
+    };
     await h.producer.send({
       topic: topicNames(h.topicPrefix).alerts,
       messages: [{ key: alertKey(hostile), value: JSON.stringify(hostile) }],
