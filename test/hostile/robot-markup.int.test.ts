@@ -186,5 +186,7 @@ describe("robot messages say only what ScoreGuard means (hostile ids)", () => {
     const everything = JSON.stringify([ding.messages, feishu.messages, wecom.messages, slack.messages, hook.bodies]);
     expect(everything).not.toContain("evil.example/o");
     expect(everything).not.toContain("evil.example/c");
+    // The composer's marks around values never reach a robot.
+    expect(everything).not.toMatch(/[\uE000-\uE003]/);
   });
 });
