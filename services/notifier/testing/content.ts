@@ -47,3 +47,18 @@ export function burst(n: number): MessageContent {
 export function answer(status: number, text: string, headers: Record<string, string> = {}) {
   return { status, text, headers: new Headers(headers) };
 }
+
+/** A shop id written as markup: a link and, after a newline, a forged line of the alert block. */
+export const HOSTILE_SHOP = "[点此立即处理](https://evil.example/l)\n- 平台线：已豁免";
+/** The same id as one line, which is how every robot must show it (in its own escaping). */
+export const HOSTILE_SHOP_LINE = "[点此立即处理](https://evil.example/l) - 平台线：已豁免";
+
+/** One alert of the hostile shop, with a rule pack in Slack and markdown markup. */
+export function hostileContent(language: "zh-CN" | "en" = "zh-CN"): MessageContent {
+  return content([record({ shopId: HOSTILE_SHOP, rulePack: "p <!channel> *b* _i_ ~s~ `c` a&b" })], {}, language);
+}
+
+/** Targets of markdown links `](…)` and of Slack links `<url|…>` in a text. */
+export function linkTargets(text: string): string[] {
+  return [...text.matchAll(/\]\(\s*([^)\s]*)/g), ...text.matchAll(/<((?:https?|mailto|ftp):[^|>]*)/gi)].map((m) => m[1] ?? "");
+}

@@ -5,6 +5,7 @@ import { formatDeadline, formatLine, formatTime, formatValue } from "./format.js
 import { shopDashboardUrl } from "./links.js";
 import { renderTemplate, type TemplateVars } from "./render.js";
 import type { Templates } from "./templates.js";
+import { untrusted } from "./untrusted.js";
 
 export interface ComposeOptions {
   templates: Templates;
@@ -19,7 +20,10 @@ export function sortAlerts(alerts: readonly NotificationAlert[]): NotificationAl
   return [...alerts].sort((a, b) => rank(a) - rank(b) || a.key.localeCompare(b.key));
 }
 
-/** The values every alert template can use. */
+/**
+ * The values every alert template can use. Values from outside (the record's shop id, metric id, rule pack
+ * and times) are marked `untrusted`: each channel escapes them for its own markup when it renders.
+ */
 export function alertVars(a: NotificationAlert, opts: ComposeOptions): TemplateVars {
   const { strings, metrics } = opts.templates;
   const r = a.record;
@@ -39,11 +43,11 @@ export function alertVars(a: NotificationAlert, opts: ComposeOptions): TemplateV
   return {
     severityLabel: strings.severity[r.severity],
     statusLabel: a.status === "resolved" ? strings.statusLine.resolved : strings.statusLine[r.severity],
-    metric: r.metric,
-    metricName: names?.name ?? r.metric,
+    metric: untrusted(r.metric),
+    metricName: names?.name ?? untrusted(r.metric),
     platform: r.platform,
     platformName: strings.platform[r.platform] ?? r.platform,
-    shop: r.shopId,
+    shop: untrusted(r.shopId),
     value: formatValue(r.value, r.unit, strings) ?? strings.noValue,
     threshold,
     target,
@@ -54,10 +58,10 @@ export function alertVars(a: NotificationAlert, opts: ComposeOptions): TemplateV
     pending: r.pending,
     dueCount: r.dueCount,
     dueNoun: names?.due,
-    soonestDeadline: formatDeadline(r.soonestDeadline, r.at),
+    soonestDeadline: untrusted(formatDeadline(r.soonestDeadline, r.at)),
     projectedValue: formatValue(r.projectedValue, r.unit, strings),
-    rulePack: r.rulePack,
-    at: formatTime(r.at),
+    rulePack: untrusted(r.rulePack),
+    at: untrusted(formatTime(r.at)),
     dashboardUrl: shopDashboardUrl(opts.grafanaUrl, r.platform, r.shopId),
   };
 }
@@ -102,9 +106,12 @@ function groupName(n: Notification, opts: ComposeOptions): string {
   if (labels.length === 1 && shop !== undefined) {
     const ref = parseShopKey(shop);
     if (ref !== null)
-      return renderTemplate(strings.groupName.shop, { platformName: strings.platform[ref.platform] ?? ref.platform, shop: ref.shopId });
+      return renderTemplate(strings.groupName.shop, {
+        platformName: strings.platform[ref.platform] ?? ref.platform,
+        shop: untrusted(ref.shopId),
+      });
   }
-  return renderTemplate(strings.groupName.other, { labels: labels.map(([k, v]) => `${k}=${v}`).join(", ") || "*" });
+  return renderTemplate(strings.groupName.other, { labels: labels.map(([k, v]) => `${k}=${untrusted(v) ?? ""}`).join(", ") || "*" });
 }
 
 function moreLine(opts: ComposeOptions): (hidden: number) => string {
@@ -131,7 +138,7 @@ export function composeNotification(n: Notification, opts: ComposeOptions): Mess
     items: alerts.map((a) => alertBlock(a, opts)),
     itemSeparator: "\n\n",
     moreLine: moreLine(opts),
-    footer: renderTemplate(file["footer.md"], { notificationId: n.id }),
+    footer: renderTemplate(file["footer.md"], { notificationId: untrusted(n.id) }),
     mentions: mergeMentions([n.mentions]),
     notifications: [n],
     alerts,

@@ -6,6 +6,7 @@ import { record } from "../../testing/fixtures.js";
 import { formatDeadline, formatValue } from "./format.js";
 import { renderTemplate } from "./render.js";
 import { LANGUAGES, loadTemplates } from "./templates.js";
+import { plainText } from "./untrusted.js";
 
 const packsDir = fileURLToPath(new URL("../../../../shared/rules/packs/", import.meta.url));
 const packMetrics = readdirSync(packsDir)
@@ -46,8 +47,8 @@ describe("templates", () => {
 describe("composed messages", () => {
   it("state shop, platform, metric, value against threshold and target, headroom, rule pack and dashboard", () => {
     const c = content([record({ severity: "warning", value: 0.8, headroom: 3 })]);
-    const text = [c.header, ...c.items, c.footer].join("\n");
-    expect(c.title).toBe("警告｜快手 s1 人工3分钟回复率");
+    const text = plainText([c.header, ...c.items, c.footer].join("\n"));
+    expect(plainText(c.title)).toBe("警告｜快手 s1 人工3分钟回复率");
     for (const part of [
       "店铺：s1（快手）",
       "当前值：**80%**",
@@ -65,8 +66,9 @@ describe("composed messages", () => {
     const c = content([
       record({ kind: "at_risk", severity: "warning", dueCount: 3, soonestDeadline: "2026-11-20T14:02:10+08:00", projectedValue: 0.68 }),
     ]);
-    expect(c.items[0]).toContain("即将到期：3 个咨询待回复，最早截止 14:02:10");
-    expect(c.items[0]).toContain("若全部超时，将降至 **68%**");
+    const item = plainText(c.items[0] ?? "");
+    expect(item).toContain("即将到期：3 个咨询待回复，最早截止 14:02:10");
+    expect(item).toContain("若全部超时，将降至 **68%**");
   });
 
   it("have an English version", () => {

@@ -10,6 +10,8 @@ import {
   type RenderedBody,
   type SendResult,
 } from "../channel.js";
+import { plainText, renderMarked } from "../../messages/untrusted.js";
+import { escapeDingTalk } from "./dingtalk.escape.js";
 
 /**
  * DingTalk custom robot (alerts.md "Receivers"): POST …/robot/send?access_token=T&timestamp=MS&sign=S,
@@ -58,11 +60,12 @@ export function createDingTalkChannel(opts: DingTalkOptions): Channel {
       const atUserIds = unique([...baseUserIds, ...content.mentions.userIds]);
       // DingTalk only notifies mentioned mobiles that also appear in the text as "@mobile".
       const atLine = [...atMobiles, ...atUserIds].map((m) => `@${m}`).join(" ");
-      let text = joinText(content, shown, atLine ? [atLine] : []);
+      let text = renderMarked(joinText(content, shown, atLine ? [atLine] : []), escapeDingTalk);
       if (opts.keyword !== undefined && !text.includes(opts.keyword)) text = `${text}\n\n${opts.keyword}`;
       const body: DingTalkBody = {
         msgtype: "markdown",
-        markdown: { title: content.title, text },
+        // The title is what the conversation list shows, as plain text.
+        markdown: { title: plainText(content.title), text },
         at: { atMobiles, atUserIds, isAtAll: content.mentions.all },
       };
       return { body, size: utf8Bytes(JSON.stringify(body)) };

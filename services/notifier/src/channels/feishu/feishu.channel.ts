@@ -12,6 +12,8 @@ import {
   type RenderedBody,
   type SendResult,
 } from "../channel.js";
+import { plainText, renderMarked } from "../../messages/untrusted.js";
+import { escapeLarkMd } from "./feishu.escape.js";
 
 /**
  * Feishu/Lark custom bot (alerts.md "Receivers"): POST the webhook URL with an interactive card; when the
@@ -67,8 +69,10 @@ export function createFeishuChannel(opts: FeishuOptions): Channel {
         msg_type: "interactive",
         card: {
           config: { wide_screen_mode: true },
-          header: { title: { tag: "plain_text", content: content.title }, template: TEMPLATE[content.tone] },
-          elements: [{ tag: "div", text: { tag: "lark_md", content: joinText(content, shown, at ? [at] : []) } }],
+          header: { title: { tag: "plain_text", content: plainText(content.title) }, template: TEMPLATE[content.tone] },
+          elements: [
+            { tag: "div", text: { tag: "lark_md", content: renderMarked(joinText(content, shown, at ? [at] : []), escapeLarkMd) } },
+          ],
         },
       };
       // Room for the timestamp and sign added at request time (about 80 bytes).

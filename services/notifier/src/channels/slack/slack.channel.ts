@@ -10,6 +10,8 @@ import {
   type RenderedBody,
   type SendResult,
 } from "../channel.js";
+import { plainText, renderMarked } from "../../messages/untrusted.js";
+import { escapeMrkdwn, escapeSlackEntities } from "./slack.escape.js";
 
 /**
  * Slack incoming webhook (alerts.md "Receivers"): POST {text, blocks}; HTTP 200 with body `ok`, 429 with
@@ -25,17 +27,20 @@ export interface SlackOptions {
 export interface SlackBody {
   text: string;
   blocks: Array<
-    { type: "header"; text: { type: "plain_text"; text: string } } | { type: "section"; text: { type: "mrkdwn"; text: string } }
+    | { type: "header"; text: { type: "plain_text"; text: string } }
+    | { type: "section"; text: { type: "mrkdwn"; text: string; verbatim: boolean } }
   >;
 }
 
 /** "About 1/s" per webhook. */
 const BUCKETS = [{ capacity: 1, refillPerSec: 1 }] as const;
 
-/** Our templates write CommonMark-ish markdown; Slack's mrkdwn differs in bold, links and escaping. */
+/**
+ * Our templates write CommonMark-ish markdown; Slack's mrkdwn differs in bold, links and escaping. For the
+ * template text around values: values from outside are escaped apart (`escapeMrkdwn`), never converted.
+ */
 export function toMrkdwn(markdown: string): string {
-  const escaped = markdown.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  return escaped
+  return escapeSlackEntities(markdown)
     .replace(/\*\*(.+?)\*\*/g, "*$1*")
     .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, "<$2|$1>")
     .replace(/^&gt; ?/gm, "> ");
@@ -51,13 +56,16 @@ export function createSlackChannel(opts: SlackOptions): Channel {
 
     render(content: MessageContent, shown: number): RenderedBody {
       const at = mentionTags(content, baseUserIds, { all: "<!channel>", user: (id) => `<@${id}>` });
-      const text = toMrkdwn(joinText(content, shown)) + (at ? `\n\n${at}` : "");
+      const text = renderMarked(joinText(content, shown), escapeMrkdwn, toMrkdwn) + (at ? `\n\n${at}` : "");
+      const title = plainText(content.title);
       const body: SlackBody = {
-        text: content.title,
+        // The fallback text (notifications) is mrkdwn as well.
+        text: renderMarked(content.title, escapeMrkdwn, escapeSlackEntities),
         blocks: [
           // Header blocks hold at most 150 characters.
-          { type: "header", text: { type: "plain_text", text: content.title.slice(0, 150) } },
-          { type: "section", text: { type: "mrkdwn", text } },
+          { type: "header", text: { type: "plain_text", text: [...title].slice(0, 150).join("") } },
+          // `verbatim`: Slack links no bare URL or channel name; our links are explicit `<url|text>`.
+          { type: "section", text: { type: "mrkdwn", text, verbatim: true } },
         ],
       };
       return { body, size: utf8Bytes(text) };

@@ -12,6 +12,8 @@ import {
 } from "../channel.js";
 import type { NotificationAlert } from "../../model/types.js";
 import { shopDashboardUrl } from "../../messages/links.js";
+import { renderMarked } from "../../messages/untrusted.js";
+import { escapeCommonMark } from "./webhook.escape.js";
 
 /**
  * Generic webhook (alerts.md "Receivers"): the Alertmanager webhook v4 body, optionally signed with
@@ -101,6 +103,11 @@ function common(maps: Record<string, string>[]): Record<string, string> {
   return Object.fromEntries(Object.entries(first).filter(([k, v]) => rest.every((m) => m[k] === v)));
 }
 
+/** An alert's block as the `summary` annotation: markdown, with values from outside escaped. */
+function summaryOf(item: string | undefined): string | undefined {
+  return item === undefined ? undefined : renderMarked(item, escapeCommonMark);
+}
+
 export function createWebhookChannel(opts: WebhookOptions): Channel {
   return {
     type: "webhook",
@@ -114,7 +121,7 @@ export function createWebhookChannel(opts: WebhookOptions): Channel {
       const alerts = content.alerts.slice(0, shown).map<AmAlert>((a, i) => ({
         status: a.status,
         labels: alertLabels(a),
-        annotations: alertAnnotations(a, content.items[i]),
+        annotations: alertAnnotations(a, summaryOf(content.items[i])),
         startsAt: a.startsAt,
         endsAt: a.endsAt ?? ZERO_TIME,
         generatorURL: shopDashboardUrl(opts.externalUrl, a.record.platform, a.record.shopId),

@@ -10,6 +10,8 @@ import {
   type RenderedBody,
   type SendResult,
 } from "../channel.js";
+import { renderMarked } from "../../messages/untrusted.js";
+import { escapeWeCom } from "./wecom.escape.js";
 
 /**
  * WeCom group robot (alerts.md "Receivers"): POST …/webhook/send?key=K with a markdown message; the key
@@ -47,7 +49,7 @@ export function createWeComChannel(opts: WeComOptions): Channel {
     render(content: MessageContent, shown: number): RenderedBody {
       const at = mentionTags(content, baseUserIds, { all: "<@all>", user: (id) => `<@${id}>` });
       const title = `<font color="${COLOR[content.tone]}">**${content.title}**</font>`;
-      const text = `${title}\n\n${joinText(content, shown, at ? [at] : [])}`;
+      const text = renderMarked(`${title}\n\n${joinText(content, shown, at ? [at] : [])}`, escapeWeCom);
       const body: WeComBody = { msgtype: "markdown", markdown: { content: text } };
       return { body, size: utf8Bytes(text) };
     },
