@@ -23,6 +23,7 @@ const svc = await startProcessorService({
   evalIntervalMs: env.EVAL_INTERVAL_MS,
   exportShopLimit: env.EXPORT_SHOP_LIMIT,
   pauseBeforeEvalMs: env.SG_TEST_PAUSE_BEFORE_EVAL_MS,
+  pauseBeforeCommitMs: env.SG_TEST_PAUSE_BEFORE_COMMIT_MS,
   config,
   log,
   registry,

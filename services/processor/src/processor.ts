@@ -29,6 +29,11 @@ export interface ProcessorDeps {
    * first, so a test can kill the process after the offset commit and before the evaluation. Unset in service.
    */
   pauseBeforeEvalMs?: number;
+  /**
+   * Test-only (env.ts SG_TEST_PAUSE_BEFORE_COMMIT_MS): each batch, once applied and before its offset is
+   * resolved, is logged and held this long, so a test can kill the process with a batch in flight. Unset in service.
+   */
+  pauseBeforeCommitMs?: number;
 }
 
 export interface Processor {
@@ -107,6 +112,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         deps.log.warn({ reason: String(d.headers?.reason) }, "event dead-lettered");
         deps.metrics?.deadLetter(String(d.headers?.reason));
       }
+    }
+    if (deps.pauseBeforeCommitMs) {
+      const offsets = { firstOffset: batch.messages[0]!.offset, lastOffset: batch.messages[batch.messages.length - 1]!.offset };
+      deps.log.warn({ partition: batch.partition, ...offsets }, "test pause: batch applied, offset not committed");
+      await new Promise((r) => setTimeout(r, deps.pauseBeforeCommitMs));
     }
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);

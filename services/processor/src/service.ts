@@ -21,6 +21,8 @@ export interface ProcessorServiceOptions {
   exportShopLimit?: number;
   /** SG_TEST_PAUSE_BEFORE_EVAL_MS (env.ts): test-only wait before each evaluation pass; 0 or unset in service. */
   pauseBeforeEvalMs?: number;
+  /** SG_TEST_PAUSE_BEFORE_COMMIT_MS (env.ts): test-only wait between a batch's apply and its commit; 0 or unset in service. */
+  pauseBeforeCommitMs?: number;
   config: ShopConfigSource;
   log: Log;
   registry: Registry;
@@ -46,6 +48,7 @@ export async function startProcessorService(
     metrics: processorMetrics(o.registry, o.exportShopLimit),
     evalIntervalMs: o.evalIntervalMs,
     ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
+    ...(o.pauseBeforeCommitMs ? { pauseBeforeCommitMs: o.pauseBeforeCommitMs } : {}),
   });
   await processor.start();
   let stopped: Promise<void> | undefined;
