@@ -15,7 +15,7 @@ import { startDingTalkRobot, startFeishuRobot } from "../robots/index.js";
 
 /**
  * Issue 12, item 4: the dashboards checked against a real Prometheus (Debian's `prometheus` package, which
- * .ci/run installs). The all-in-one process runs as `npm start` would; a Prometheus of the test's own (free
+ * `npm test`'s pretest check installs). The all-in-one process runs as `npm start` would; a Prometheus of the test's own (free
  * port, temp data dir, 1 s scrapes, ScoreGuard's rules) scrapes it; events drive a breach, a duplicate, a
  * refusal, a dead letter, one delivery that succeeds and one the robot refuses permanently. Then every panel
  * query of every committed dashboard must return data from the Prometheus HTTP API, the shop dashboard's

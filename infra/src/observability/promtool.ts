@@ -8,8 +8,9 @@ const run = promisify(execFile);
 export const PROMETHEUS_DIR = fileURLToPath(new URL("../../prometheus/", import.meta.url));
 
 /**
- * Runs `promtool` (Debian's `prometheus` package, which .ci/run installs) and returns its output; rejects
- * with the output when promtool exits non-zero, so a failing check shows promtool's own explanation.
+ * Runs `promtool` (Debian's `prometheus` package, which `npm test`'s pretest check installs) and returns its
+ * output; rejects with the output when promtool exits non-zero, so a failing check shows promtool's own
+ * explanation.
  */
 export async function promtool(args: string[], options: { cwd?: string; input?: string } = {}): Promise<string> {
   try {
@@ -21,7 +22,7 @@ export async function promtool(args: string[], options: { cwd?: string; input?: 
     return `${stdout}${stderr}`;
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-    if (e.code === "ENOENT") throw new Error("promtool not found: install Debian's `prometheus` package (.ci/run does)");
+    if (e.code === "ENOENT") throw new Error("promtool not found: install Debian's `prometheus` package (`npm test`'s pretest check does)");
     throw new Error(`promtool ${args.join(" ")} failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { topicNames } from "@sg/events";
 import { createKafka, logLevel } from "@sg/kafka";
 import { disputeBreach, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, DISPUTE_METRIC, pollUntil, testInfra, uniqueName } from "@sg/test";
-import { recordFaults } from "../../../test/src/faults/summary.js";
+import { faultLedger } from "../../../test/src/faults/summary.js";
 import { criticalToWebhookConfig, freePort, startService } from "../../../test/src/faults/processes.js";
 import { startOwnKafka } from "../../../test/src/faults/kafka-broker.js";
 import { startWebhookReceiver } from "../../../test/robots/index.js";
@@ -59,6 +59,8 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
       const auth = { authorization: `Bearer ${token}` };
       /** Shops whose twelve events the read API shows applied (once applied, a shop stays so). */
       const appliedShops = new Set<string>();
+      const ledger = faultLedger("kafka-restart-allinone");
+      ledger.set({ faultsPlanned: 1 });
       // A shop's events are four after-sales, each requested, ruled against the merchant and completed
       // (test/src/breach.ts). The read API shows all twelve applied when merchant_dispute_rate counts 4
       // disputes (rulings and completions) and refund_only_completion_hours 4 completed refunds (requests).
@@ -96,7 +98,10 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
             body: JSON.stringify(disputeBreach(shopId, t, `${run}-${shopId}`)),
             signal: AbortSignal.timeout(60_000),
           }).catch(() => undefined);
-          if (res?.status === 202) acked.add(shopId);
+          if (res?.status === 202) {
+            acked.add(shopId);
+            ledger.set({ eventsAcknowledged: DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE * acked.size, alertsExpected: acked.size });
+          }
           answers.push({
             shopId,
             status: res?.status ?? "error",
@@ -125,6 +130,7 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
         const ackedBefore = acked.size;
         await broker.kill("SIGKILL");
         faults++;
+        ledger.set({ faultsInjected: faults });
         const downAt = Date.now();
         const killedAt = posted;
         await pollUntil(async () => (await readyz()) === 503, {
@@ -136,6 +142,7 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
         await pollUntil(() => posted >= killedAt + 3, { timeoutMs: 60_000, message: "requests during the outage" });
         const left = OUTAGE_MS - (Date.now() - downAt);
         if (left > 0) await new Promise((r) => setTimeout(r, left));
+        ledger.set({ crashes: svc.exitedOnItsOwn ? 1 : 0 });
         expect(svc.exitedOnItsOwn).toBe(false);
         const restartAt = Date.now();
         await broker.restart();
@@ -152,6 +159,21 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
         loading = false;
         await load;
 
+        // The counts first, each awaited as long as it may take, so the summary shows a shortfall even when an
+        // assertion below fails.
+        const applyDone = await pollUntil(() => allApplied(acked), { timeoutMs: 180_000, intervalMs: 2000 }).then(
+          () => true,
+          () => false,
+        );
+        const applied = DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE * [...acked].filter((s) => appliedShops.has(s)).length;
+        ledger.set({ eventsApplied: applied });
+        const delivered = () =>
+          new Set(
+            hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))),
+          );
+        await pollUntil(() => [...acked].every((s) => delivered().has(s)), { timeoutMs: 180_000, intervalMs: 500 }).catch(() => undefined);
+        ledger.set({ alertsDelivered: [...acked].filter((s) => delivered().has(s)).length, crashes: svc.exitedOnItsOwn ? 1 : 0 });
+
         // While the broker was certainly dead (sent after the kill finished, answered before the restart began)
         // every answer is 503 with Retry-After: nothing can have been acknowledged.
         const during = answers.filter((a) => a.sentAt >= downAt && a.doneAt <= restartAt);
@@ -166,20 +188,15 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
         expect(ackedBefore).toBeGreaterThanOrEqual(10);
         expect(ackedAfter).toBeGreaterThanOrEqual(10);
 
-        await pollUntil(() => allApplied(acked), {
-          timeoutMs: 180_000,
-          intervalMs: 2000,
-          message: "every acknowledged event applied",
-        }).catch((err: unknown) => {
+        if (!applyDone) {
           // Say which acknowledged shops are missing, and when they were answered, to tell the phases apart.
           const missing = answers
             .filter((a) => a.status === 202 && !appliedShops.has(a.shopId))
             .map((a) => `${a.shopId} (sent ${a.sentAt - downAt} ms after the kill; restart began at ${restartAt - downAt} ms)`);
-          throw new Error(
-            `${String(err)}: ${appliedShops.size} of ${acked.size} acknowledged shops applied; missing: ${missing.join(", ")}`,
+          expect.fail(
+            `every acknowledged event applied: ${appliedShops.size} of ${acked.size} acknowledged shops applied; missing: ${missing.join(", ")}`,
           );
-        });
-        const applied = DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE * [...acked].filter((s) => appliedShops.has(s)).length;
+        }
         // And the processor consumed the whole topic after the restart: its group's committed offsets reach the
         // end of every partition of sg.events (which holds every acknowledged event, and maybe some refused ones
         // whose produce landed after its 503).
@@ -199,15 +216,7 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
         } finally {
           await admin.disconnect();
         }
-        const delivered = () =>
-          new Set(
-            hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))),
-          );
-        await pollUntil(() => [...acked].every((s) => delivered().has(s)), {
-          timeoutMs: 180_000,
-          intervalMs: 500,
-          message: "an alert delivered for every acknowledged shop",
-        });
+        expect(ledger.counts.alertsDelivered, "an alert delivered for every acknowledged shop").toBe(acked.size);
         expect(svc.exitedOnItsOwn).toBe(false);
         expect(readyAfterMs).toBeLessThan(180_000);
         // A 503 says "not acknowledged", not "never stored": a produce that timed out may still land later.
@@ -216,14 +225,7 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
           `kafka-restart: ${answers.length} POSTs, ${acked.size} acknowledged (${ackedBefore} before the kill, ${ackedAfter} after the restart), ` +
             `${during.length} answered 503 while down, ${lateShops} refused shops applied late, /readyz 200 ${readyAfterMs} ms after the broker answered\n`,
         );
-        recordFaults("kafka-restart-allinone", {
-          faultsInjected: faults,
-          eventsAcknowledged: DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE * acked.size,
-          eventsApplied: applied,
-          alertsExpected: acked.size,
-          alertsDelivered: [...acked].filter((s) => delivered().has(s)).length,
-          crashes: svc.exitedOnItsOwn ? 1 : 0,
-        });
+        ledger.finish();
       } finally {
         const code = await svc.kill("SIGINT");
         await hook.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRedis, type Redis } from "@sg/redis";
 import { decodeStored, type AftersaleRec } from "@sg/processor/state";
 import { disputeBreach, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, pollUntil, testInfra, uniqueName } from "@sg/test";
-import { recordFaults } from "../../../test/src/faults/summary.js";
+import { faultLedger } from "../../../test/src/faults/summary.js";
 import { criticalToWebhookConfig, freePort, startOwnRedis, startService } from "../../../test/src/faults/processes.js";
 import { startWebhookReceiver } from "../../../test/robots/index.js";
 
@@ -57,6 +57,8 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
     let posted = 0;
     let faults = 0;
     const check = createRedis(redis.url, { maxRetriesPerRequest: 1 }, () => undefined);
+    const ledger = faultLedger("redis-sigkill-allinone");
+    ledger.set({ faultsPlanned: 1 });
     try {
       await pollUntil(async () => (await readyz()) === 200, { timeoutMs: 120_000, message: "all-in-one ready" });
 
@@ -70,7 +72,10 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
           body: JSON.stringify(disputeBreach(shopId, t, `${run}-${shopId}`)),
         }).catch(() => undefined);
-        if (res?.status === 202) acked.add(shopId);
+        if (res?.status === 202) {
+          acked.add(shopId);
+          ledger.set({ eventsAcknowledged: perShop * acked.size, alertsExpected: acked.size });
+        }
         await res?.text();
       };
       let loading = true;
@@ -84,11 +89,13 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
       await pollUntil(() => acked.size >= 10, { timeoutMs: 30_000, message: "load under way" });
       await redis.kill();
       faults++;
+      ledger.set({ faultsInjected: faults });
       const killedAt = posted;
       await pollUntil(async () => (await readyz()) === 503, { timeoutMs: 20_000, message: "/readyz 503 during the outage" });
       // Keep the load on through a few seconds of outage.
       await pollUntil(() => posted >= killedAt + 20, { timeoutMs: 30_000, message: "requests during the outage" });
       await new Promise((r) => setTimeout(r, 3000));
+      ledger.set({ crashes: svc.exitedOnItsOwn ? 1 : 0 });
       expect(svc.exitedOnItsOwn).toBe(false);
       await redis.restart();
       const back = Date.now();
@@ -106,28 +113,22 @@ describe("Redis SIGKILL and restart under load (all-in-one)", () => {
           for (const shopId of acked) applied += await factsOf(check, run, shopId, `${run}-${shopId}`);
           return applied === perShop * acked.size;
         },
-        { timeoutMs: 90_000, message: "every acknowledged event applied" },
-      );
+        { timeoutMs: 90_000 },
+      ).catch(() => undefined);
+      ledger.set({ eventsApplied: applied });
       const delivered = () =>
         new Set(
           hook.bodies.flatMap((b) => b.alerts.filter((a) => a.status === "firing").map((a) => a.labels.shop!.slice("kuaishou:".length))),
         );
-      await pollUntil(() => [...acked].every((s) => delivered().has(s)), {
-        timeoutMs: 90_000,
-        message: "an alert delivered for every acknowledged shop",
-      });
+      await pollUntil(() => [...acked].every((s) => delivered().has(s)), { timeoutMs: 90_000 }).catch(() => undefined);
+      ledger.set({ alertsDelivered: [...acked].filter((s) => delivered().has(s)).length, crashes: svc.exitedOnItsOwn ? 1 : 0 });
+      expect(applied, "every acknowledged event applied").toBe(perShop * acked.size);
+      expect(ledger.counts.alertsDelivered, "an alert delivered for every acknowledged shop").toBe(acked.size);
       // Consistent: no alert for a shop whose events were refused.
       for (const s of delivered()) expect(acked.has(s)).toBe(true);
       expect(svc.exitedOnItsOwn).toBe(false);
       expect(readyAfterMs).toBeLessThan(30_000);
-      recordFaults("redis-sigkill-allinone", {
-        faultsInjected: faults,
-        eventsAcknowledged: perShop * acked.size,
-        eventsApplied: applied,
-        alertsExpected: acked.size,
-        alertsDelivered: [...acked].filter((s) => delivered().has(s)).length,
-        crashes: svc.exitedOnItsOwn ? 1 : 0,
-      });
+      ledger.finish();
     } finally {
       const code = await svc.kill("SIGINT");
       check.disconnect();

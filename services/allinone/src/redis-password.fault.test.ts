@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
-import { recordFaults } from "../../../test/src/faults/summary.js";
+import { faultLedger } from "../../../test/src/faults/summary.js";
 import { freePort, startOwnRedis, startService } from "../../../test/src/faults/processes.js";
 
 /**
@@ -28,13 +28,17 @@ describe("a wrong Redis password", () => {
       EVENTS_PARTITIONS: "2",
       LOG_LEVEL: "info",
     });
+    const ledger = faultLedger("redis-wrong-password");
+    ledger.set({ faultsPlanned: 1 });
     try {
       await pollUntil(() => /WRONGPASS|NOAUTH|invalid username-password/.test(svc.output()), {
         timeoutMs: 120_000,
         message: "the refusal is reported",
       });
+      ledger.set({ faultsInjected: 1 });
       // Twelve more seconds: about a dozen reconnect attempts per client, each refused.
       await new Promise((r) => setTimeout(r, 12_000));
+      ledger.set({ crashes: svc.exitedOnItsOwn ? 1 : 0 });
       expect(svc.exitedOnItsOwn).toBe(false);
       const out = svc.output();
       expect(out).not.toContain(wrongPassword);
@@ -48,14 +52,7 @@ describe("a wrong Redis password", () => {
         .then((r) => r.status)
         .catch(() => "no answer");
       if (ready !== "no answer") expect(ready).toBe(503);
-      recordFaults("redis-wrong-password", {
-        faultsInjected: 1,
-        eventsAcknowledged: 0,
-        eventsApplied: 0,
-        alertsExpected: 0,
-        alertsDelivered: 0,
-        crashes: svc.exitedOnItsOwn ? 1 : 0,
-      });
+      ledger.finish();
     } finally {
       await svc.kill("SIGKILL");
       await redis.stop();

@@ -1,5 +1,6 @@
-// A real Chromium for the board's browser tests: Debian's `chromium` (installed by .ci/run), driven by
-// playwright-core. Each launch gets a fresh profile directory, removed on close.
+// A real Chromium for the board's browser tests: Debian's `chromium` (installed by `npm test`'s pretest
+// check, test/setup/check-tools.ts), driven by playwright-core. Each launch gets a fresh profile directory,
+// removed on close.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -20,6 +20,13 @@ export const Env = BaseEnv.extend({
    * poison record would, so a test can watch the quarantine move the partition on (test/hostile).
    */
   SG_TEST_POISON_SHOPS: envString(""),
+  /**
+   * Test-only knob, 0 (off) in production: each batch of sg.events, once Redis applied it and before its offset
+   * is resolved and committed, logs "test pause: batch applied, offset not committed" (with its partition and
+   * offsets) and waits this long. It opens a deterministic window in which a fault test SIGKILLs the process
+   * with a batch in flight (services/processor/src/processor-kill.fault.test.ts). Never set it in a deployment.
+   */
+  SG_TEST_PAUSE_BEFORE_COMMIT_MS: envInt(0, { min: 0, max: 600_000 }),
 });
 export type Env = z.infer<typeof Env>;
 

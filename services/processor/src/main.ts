@@ -28,6 +28,7 @@ const svc = await startProcessorService({
       .map((s) => s.trim())
       .filter((s) => s !== ""),
   ),
+  pauseBeforeCommitMs: env.SG_TEST_PAUSE_BEFORE_COMMIT_MS,
   config,
   log,
   registry,

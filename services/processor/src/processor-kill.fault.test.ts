@@ -3,7 +3,7 @@ import { shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/eve
 import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
-import { recordFaults } from "../../../test/src/faults/summary.js";
+import { faultLedger } from "../../../test/src/faults/summary.js";
 import { startService, type ServiceProcess } from "../../../test/src/faults/processes.js";
 import { evaluateShop } from "./engine/index.js";
 import { createSnapshotReader } from "./snapshot.js";
@@ -11,14 +11,39 @@ import { randomStream } from "./testing/random-events.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
- * Issue 9: the processor process SIGKILLed at random points while the stream arrives (mid-batch, between the
- * apply and the commit, after the commit), restarted each time. Every acknowledged event (acks=-1 on
- * sg.events) ends up applied exactly once and every shop's state equals the pure engine over its stream.
+ * The processor process SIGKILLed with a batch in flight: Redis has applied the batch and its offset is not
+ * committed yet. The test-only knob SG_TEST_PAUSE_BEFORE_COMMIT_MS (env.ts) holds each batch in that window
+ * and logs it; the test kills the process on such a line, checks that the kill came inside the window (before
+ * the pause ran out, with the batch's offset still uncommitted), and starts the process again. After the last
+ * restart (without the pause) every acknowledged event (acks=-1 on sg.events) is applied, and every shop's
+ * state equals the pure engine over its stream: the batches applied twice changed nothing.
  */
 const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
+const KILLS = 4;
+const PAUSE_MS = 4_000;
+const IN_FLIGHT = "test pause: batch applied, offset not committed";
 
-describe("processor SIGKILL at random points", () => {
-  it("loses no acknowledged event across repeated kills and restarts", async () => {
+interface InFlight {
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  /** When the process logged it (epoch ms). */
+  atMs: number;
+}
+
+/** The batches a process said it holds applied and uncommitted, in order. */
+function inFlightBatches(output: string): InFlight[] {
+  const out: InFlight[] = [];
+  for (const line of output.split("\n")) {
+    if (!line.includes(IN_FLIGHT)) continue;
+    const l = JSON.parse(line) as { partition: number; firstOffset: string; lastOffset: string; time: string | number };
+    out.push({ partition: l.partition, firstOffset: l.firstOffset, lastOffset: l.lastOffset, atMs: new Date(l.time).getTime() });
+  }
+  return out;
+}
+
+describe("processor SIGKILL with a batch in flight", () => {
+  it("loses no acknowledged event when killed between a batch's apply and its commit, again and again", async () => {
     const { brokers, redisUrl } = testInfra();
     const run = uniqueName("pkill");
     const topics = topicNames(`${run}.`);
@@ -40,6 +65,7 @@ describe("processor SIGKILL at random points", () => {
       EVENTS_PARTITIONS: "4",
       LOG_LEVEL: "warn",
     };
+    const paused = { ...env, SG_TEST_PAUSE_BEFORE_COMMIT_MS: String(PAUSE_MS) };
     const redis = createRedis(redisUrl);
     const shops = [...new Set(events.map((e) => shopKey(e)))];
     const split = (k: string) => ({ platform: k.slice(0, k.indexOf(":")), shopId: k.slice(k.indexOf(":") + 1) });
@@ -47,32 +73,59 @@ describe("processor SIGKILL at random points", () => {
     // events applied (engine v2 keeps no per-event index to count them by).
     const admin = kafka.admin();
     await admin.connect();
-    const applied = async () => {
+    const committed = async () => {
       const [t] = await admin.fetchOffsets({ groupId: run, topics: [topics.events] });
-      return (t?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      return new Map((t?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     };
-    let child: ServiceProcess = startService("services/processor/src/main.ts", env);
-    let kills = 0;
+    const applied = async () => [...(await committed()).values()].reduce((n, o) => n + Math.max(0, o), 0);
+    const ledger = faultLedger("processor-sigkill-in-flight");
+    ledger.set({ faultsPlanned: KILLS });
+    let child: ServiceProcess = startService("services/processor/src/main.ts", paused);
+    let inWindow = 0;
     let crashes = 0;
+    const misses: string[] = [];
+    const kills: string[] = [];
+    let acknowledged = 0;
     try {
-      const chunks = 8;
+      const chunks = KILLS + 2;
       const size = Math.ceil(events.length / chunks);
-      let acknowledged = 0;
       for (let c = 0; c < chunks; c++) {
         const part = events.slice(c * size, (c + 1) * size);
         await producer.send({ topic: topics.events, messages: part.map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })) });
         acknowledged += part.length;
-        if (c % 2 === 1) {
-          // A random moment while the processor works through what was just sent.
-          await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 2500)));
-          if (child.exitedOnItsOwn) crashes++;
-          await child.kill("SIGKILL");
-          kills++;
-          child = startService("services/processor/src/main.ts", env);
-        }
+        ledger.set({ eventsAcknowledged: acknowledged });
+        if (c >= KILLS) continue;
+        // Kill on this process's first or second batch in flight: the second lets the first one commit, so the
+        // kills land at different offsets, not always on the batch the previous process left uncommitted.
+        const nth = 1 + (c % 2);
+        const batch = await pollUntil(() => inFlightBatches(child.output())[nth - 1], {
+          timeoutMs: 90_000,
+          intervalMs: 20,
+          message: `batch ${nth} in flight before kill ${c + 1}`,
+        });
+        if (child.exitedOnItsOwn) crashes++;
+        await child.kill("SIGKILL");
+        const killedAfterMs = Date.now() - batch.atMs;
+        // Inside the window: the pause had not run out, and the group's committed offset of the batch's
+        // partition is still at or before the batch's first offset.
+        const at = (await committed()).get(batch.partition) ?? -1;
+        const seen = `kill ${c + 1}: ${killedAfterMs} ms after partition ${batch.partition} offsets ${batch.firstOffset}-${batch.lastOffset} were applied; committed offset ${at}`;
+        kills.push(seen);
+        if (killedAfterMs < PAUSE_MS && at <= Number(batch.firstOffset)) inWindow++;
+        else misses.push(seen);
+        ledger.set({ faultsInjected: inWindow, crashes });
+        // The last restart runs without the pause, so the stream is consumed at full speed to its end.
+        child = startService("services/processor/src/main.ts", c === KILLS - 1 ? env : paused);
       }
+      await pollUntil(async () => (await applied()) === events.length, { timeoutMs: 120_000 }).catch(() => undefined);
+      if (child.exitedOnItsOwn) crashes++;
+      ledger.set({ eventsApplied: await applied(), crashes });
+      process.stderr.write(`processor-kill: ${kills.join("; ")}\n`);
+
       expect(acknowledged).toBe(events.length);
-      await pollUntil(async () => (await applied()) === events.length, { timeoutMs: 120_000, message: "every acknowledged event applied" });
+      expect(misses).toEqual([]);
+      expect(inWindow).toBe(KILLS);
+      expect(await applied()).toBe(events.length);
       const asOf = Date.now();
       const reader = createSnapshotReader({ redis, keyPrefix: run, config: {} });
       for (const k of shops) {
@@ -80,21 +133,14 @@ describe("processor SIGKILL at random points", () => {
         const want = evaluateShop({ platform, shopId, events: events.filter((e) => shopKey(e) === k), asOf }).snapshot;
         expect(await reader.shop(platform, shopId, asOf)).toEqual(want);
       }
-      if (child.exitedOnItsOwn) crashes++;
       expect(crashes).toBe(0);
-      recordFaults("processor-sigkill", {
-        faultsInjected: kills,
-        eventsAcknowledged: acknowledged,
-        eventsApplied: await applied(),
-        alertsExpected: 0,
-        alertsDelivered: 0,
-        crashes,
-      });
+      ledger.finish();
     } finally {
       await child.kill("SIGTERM");
       await admin.disconnect();
       await producer.disconnect();
       redis.disconnect();
+      if (process.env.FAULT_LOG) process.stderr.write(child.output());
     }
   });
 });

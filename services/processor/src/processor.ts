@@ -36,6 +36,11 @@ export interface ProcessorDeps {
    * would, so a test can watch the quarantine move the partition on. Unset in service.
    */
   testPoisonShops?: ReadonlySet<string>;
+  /**
+   * Test-only (env.ts SG_TEST_PAUSE_BEFORE_COMMIT_MS): each batch, once applied and before its offset is
+   * resolved, is logged and held this long, so a test can kill the process with a batch in flight. Unset in service.
+   */
+  pauseBeforeCommitMs?: number;
 }
 
 export interface Processor {
@@ -156,6 +161,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         },
         "records dead-lettered",
       );
+    }
+    if (deps.pauseBeforeCommitMs) {
+      const offsets = { firstOffset: batch.messages[0]!.offset, lastOffset: batch.messages[batch.messages.length - 1]!.offset };
+      deps.log.warn({ partition: batch.partition, ...offsets }, "test pause: batch applied, offset not committed");
+      await new Promise((r) => setTimeout(r, deps.pauseBeforeCommitMs));
     }
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
     resolveOffset(last.offset);

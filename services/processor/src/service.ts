@@ -28,6 +28,8 @@ export interface ProcessorServiceOptions {
   testPoisonShops?: ReadonlySet<string>;
   /** A partition with lag that has not advanced for this long makes the processor unready (default 60 s). */
   stallAfterMs?: number;
+  /** SG_TEST_PAUSE_BEFORE_COMMIT_MS (env.ts): test-only wait between a batch's apply and its commit; 0 or unset in service. */
+  pauseBeforeCommitMs?: number;
   config: ShopConfigSource;
   log: Log;
   registry: Registry;
@@ -54,6 +56,7 @@ export async function startProcessorService(
     evalIntervalMs: o.evalIntervalMs,
     ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
     ...(o.testPoisonShops && o.testPoisonShops.size > 0 ? { testPoisonShops: o.testPoisonShops } : {}),
+    ...(o.pauseBeforeCommitMs ? { pauseBeforeCommitMs: o.pauseBeforeCommitMs } : {}),
   });
   await processor.start();
   let stopped: Promise<void> | undefined;

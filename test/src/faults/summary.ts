@@ -1,9 +1,13 @@
-// The counts every fault test reports (issue 9 "What proves it"); the faults project's global setup adds
-// them up and prints one summary at the end of the run.
+// The counts every fault test reports; the faults project's global setup adds them up and prints one summary
+// at the end of the run. A test records its counts as soon as it knows them, before it asserts anything on
+// them, so a run whose assertions fail still shows what fell short, and by how much.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface FaultCounts {
+  /** Faults the test meant to inject; unset when every attempt counts (then there is nothing to fall short of). */
+  faultsPlanned?: number;
+  /** Faults injected as planned (e.g. a kill that landed inside its window). */
   faultsInjected: number;
   eventsAcknowledged: number;
   eventsApplied: number;
@@ -11,6 +15,12 @@ export interface FaultCounts {
   alertsDelivered: number;
   /** Service processes that died on their own (not killed by the test). Must be 0. */
   crashes: number;
+}
+
+/** One test's row: its counts, and whether it reached its last check. */
+export interface FaultRow extends FaultCounts {
+  test: string;
+  finished: boolean;
 }
 
 export const ZERO: FaultCounts = {
@@ -25,15 +35,44 @@ export const ZERO: FaultCounts = {
 /** Set by the faults global setup; the test workers inherit it. */
 export const SUMMARY_DIR_ENV = "SG_FAULTS_SUMMARY_DIR";
 
-/** Records one test's counts (call it once per test, after its assertions ran, pass or fail). */
-export function recordFaults(test: string, counts: FaultCounts): void {
-  const dir = process.env[SUMMARY_DIR_ENV];
-  if (!dir) return; // run outside the faults project (e.g. a single file under another config)
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${test.replace(/[^\w.-]+/g, "_")}.json`), `${JSON.stringify({ test, ...counts })}\n`);
+/** A test's counts, written to the summary folder each time they change. */
+export interface FaultLedger {
+  readonly counts: Readonly<FaultCounts>;
+  /** Merges `counts` into the row and writes it at once: call it before asserting on them. */
+  set(counts: Partial<FaultCounts>): void;
+  /** Marks the row finished: every check of the test ran and passed. */
+  finish(): void;
 }
 
-export function readFaults(dir: string): (FaultCounts & { test: string })[] {
+/**
+ * Opens a test's row (all counts zero, not finished) and writes it at once, so a test that stops early still
+ * shows in the summary. Outside the faults project (no summary folder) the rows are kept in memory only.
+ */
+export function faultLedger(test: string): FaultLedger {
+  const row: FaultRow = { test, ...ZERO, finished: false };
+  const write = () => {
+    const dir = process.env[SUMMARY_DIR_ENV];
+    if (!dir) return; // run outside the faults project (e.g. a single file under another config)
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${test.replace(/[^\w.-]+/g, "_")}.json`), `${JSON.stringify(row)}\n`);
+  };
+  write();
+  return {
+    get counts() {
+      return row;
+    },
+    set(counts) {
+      Object.assign(row, counts);
+      write();
+    },
+    finish() {
+      row.finished = true;
+      write();
+    },
+  };
+}
+
+export function readFaults(dir: string): FaultRow[] {
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith(".json"));
@@ -41,10 +80,25 @@ export function readFaults(dir: string): (FaultCounts & { test: string })[] {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
   }
-  return files.sort().map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as FaultCounts & { test: string });
+  return files.sort().map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as FaultRow);
 }
 
-export function formatSummary(rows: (FaultCounts & { test: string })[]): string {
+/** What a row fell short of, one sentence each; empty when nothing did. */
+export function shortfalls(r: FaultRow): string[] {
+  const out: string[] = [];
+  const short = (missing: number, what: string) => {
+    if (missing > 0) out.push(`SHORTFALL: ${missing} ${what}`);
+  };
+  if (r.faultsPlanned !== undefined)
+    short(r.faultsPlanned - r.faultsInjected, `of ${r.faultsPlanned} planned faults not injected as planned`);
+  short(r.eventsAcknowledged - r.eventsApplied, "acknowledged events not applied");
+  short(r.alertsExpected - r.alertsDelivered, "expected alerts not delivered");
+  short(r.crashes, r.crashes === 1 ? "service process crashed on its own" : "service processes crashed on their own");
+  if (!r.finished) out.push("UNFINISHED: the test stopped before its last check (see its failure above)");
+  return out;
+}
+
+export function formatSummary(rows: FaultRow[]): string {
   const total = rows.reduce<FaultCounts>(
     (t, r) => ({
       faultsInjected: t.faultsInjected + r.faultsInjected,
@@ -58,10 +112,12 @@ export function formatSummary(rows: (FaultCounts & { test: string })[]): string 
   );
   const line = (name: string, c: FaultCounts) =>
     `${name.padEnd(34)} faults ${String(c.faultsInjected).padStart(3)}  acknowledged ${String(c.eventsAcknowledged).padStart(5)}  applied ${String(c.eventsApplied).padStart(5)}  alerts expected ${String(c.alertsExpected).padStart(3)}  delivered ${String(c.alertsDelivered).padStart(3)}  crashes ${c.crashes}`;
+  const problems = rows.flatMap((r) => shortfalls(r).map((s) => `${r.test}: ${s}`));
   return [
     "fault summary",
-    ...rows.map((r) => line(r.test, r)),
+    ...rows.flatMap((r) => [line(r.test, r), ...shortfalls(r).map((s) => `${"".padEnd(4)}${s}`)]),
     line("TOTAL", total),
     `faults injected: ${total.faultsInjected}, events acknowledged: ${total.eventsAcknowledged}, events applied: ${total.eventsApplied}, alerts expected: ${total.alertsExpected}, alerts delivered: ${total.alertsDelivered}, crashes: ${total.crashes}`,
+    problems.length === 0 ? "no shortfall" : `${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join("\n")}`,
   ].join("\n");
 }
