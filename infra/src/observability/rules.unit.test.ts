@@ -21,12 +21,17 @@ describe("Prometheus config and ScoreGuard's alerting rules (promtool)", () => {
     const doc = parse(readFileSync(join(PROMETHEUS_DIR, "rules.yml"), "utf8")) as { groups: Array<{ rules: Rule[] }> };
     const rules = doc.groups.flatMap((g) => g.rules);
     expect(rules.map((r) => r.alert).sort()).toEqual([
+      "ScoreGuardBatchFailures",
+      "ScoreGuardConsumerCrashes",
       "ScoreGuardConsumerLagHigh",
       "ScoreGuardDeadLettersRising",
       "ScoreGuardDeliveriesFailing",
       "ScoreGuardEventAgeHigh",
+      "ScoreGuardPartitionStuck",
+      "ScoreGuardQuotaReached",
       "ScoreGuardRedisUnreachable",
       "ScoreGuardServiceNotReady",
+      "ScoreGuardShopQuarantined",
       "ScoreGuardTargetDown",
     ]);
     for (const r of rules) {
