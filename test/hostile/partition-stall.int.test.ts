@@ -45,7 +45,10 @@ interface Run {
   stop(): Promise<void>;
 }
 
-async function startRun(name: string, opts: { poison?: string[]; deferStart?: boolean } = {}): Promise<Run> {
+async function startRun(
+  name: string,
+  opts: { poison?: string[]; deferStart?: boolean; quotas?: { shopLiveEntities: number } } = {},
+): Promise<Run> {
   const fx = await kafkaFixture(name);
   const keyPrefix = uniqueName(`sg-${name}`);
   const redis = createRedis(testInfra().redisUrl);
@@ -57,7 +60,7 @@ async function startRun(name: string, opts: { poison?: string[]; deferStart?: bo
     keyPrefix,
     groupId: uniqueName(`${name}-processor`),
     clock: () => now,
-    config: {},
+    config: opts.quotas ? { quotas: opts.quotas } : {},
     log: quiet,
     tickMs: 0,
     ...(opts.poison ? { testPoisonShops: new Set(opts.poison) } : {}),
@@ -220,5 +223,53 @@ describe("hostile tenants: a shop whose events keep failing is quarantined, and 
     await pollUntil(() => run.processor.progress.lagOf(partitionOf(`pdd:${poison}`)) === 0, { message: "the partition's lag back to 0" });
     const lags = run.processor.progress.partitions().map((p) => [p, run.processor.progress.lagOf(p)]);
     expect(run.processor.progress.stalled(0), JSON.stringify({ lags, poisonPartition: partitionOf(`pdd:${poison}`) })).toEqual([]);
+  });
+});
+
+describe("hostile tenants: a shop past its live-entity quota", () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await startRun("quota", { quotas: { shopLiveEntities: 100 } });
+  });
+  afterAll(async () => {
+    await run?.stop();
+  });
+
+  it("dead-letters the events that would add entities past the quota with kind quota, and still applies events of entities it holds", async () => {
+    const shopId = uniqueName("greedy");
+    const at = run.now - 60 * 60_000;
+    // 150 after-sale requests, each a new after-sale and a new order: 50 fit in 100 live entities.
+    expect(await postAll(run.gw, [poisonRequest(shopId, 150, at, "g")])).toEqual([202]);
+    await run.dlq.atLeast(100);
+    const letters = run.dlq.records.map((r) => JSON.parse(r.value) as { kind: string; reason: string; value: string });
+    expect(letters).toHaveLength(100);
+    for (const l of letters) {
+      expect(l.kind).toBe("quota");
+      expect(l.reason).toContain("quotas.shopLiveEntities");
+    }
+    const refusedIds = new Set(letters.map((l) => (JSON.parse(l.value) as { id: string }).id));
+    expect([...refusedIds].sort()).toEqual(Array.from({ length: 100 }, (_, i) => `g${i + 50}`).sort());
+    // The merchant acts on an after-sale the shop holds: applied, whatever the quota.
+    const act = {
+      id: uniqueName("act"),
+      type: "aftersale.merchant_acted",
+      platform: "pdd",
+      shopId,
+      at: iso(at + 60_000),
+      afterSaleId: "g0",
+      decision: "agree",
+    };
+    expect(await postAll(run.gw, [[act]])).toEqual([202]);
+    await pollUntil(
+      async () => {
+        await run.processor.flush();
+        const res = await run.gw.app.inject({ method: "GET", url: `/v1/shops/pdd/${shopId}/metrics`, headers: auth });
+        if (res.statusCode !== 200) return false;
+        const body = res.json<{ metrics: Record<string, { pending?: number }> }>();
+        return Math.max(...Object.values(body.metrics).map((m) => m.pending ?? 0)) === 49;
+      },
+      { timeoutMs: 20_000, message: "49 after-sales pending: 50 admitted, one acted on" },
+    );
+    expect(run.dlq.records).toHaveLength(100);
   });
 });

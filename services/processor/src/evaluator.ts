@@ -7,7 +7,8 @@ import type { ProjectionWriter } from "./projection/projection.js";
 import type { EntityStore } from "./state/entity-store.js";
 
 export interface ShopConfigSource {
-  shops?: Record<string, ShopOverrides | undefined>;
+  shops?: Record<string, (ShopOverrides & { liveEntities?: number }) | undefined>;
+  quotas?: { shopLiveEntities?: number };
 }
 
 export function parseShopKey(key: string): { platform: Platform; shopId: string } {

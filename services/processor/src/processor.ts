@@ -1,3 +1,4 @@
+import { DEFAULT_SHOP_LIVE_ENTITIES } from "@sg/config";
 import { shopKey, type Topics } from "@sg/events";
 import { createProducer, type Consumer, type EachBatchPayload, type Kafka, type Producer } from "@sg/kafka";
 import type { Redis } from "@sg/redis";
@@ -8,7 +9,7 @@ import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
 import { intake } from "./intake.js";
 import type { Log } from "./log.js";
 import { ProjectionWriter } from "./projection/projection.js";
-import { EntityStore, type ShopEvents } from "./state/entity-store.js";
+import { EntityStore, type LiveEntityQuota, type ShopEvents } from "./state/entity-store.js";
 import { shopLimitsOf, type ProcessorMetrics } from "./telemetry.js";
 
 export interface ProcessorDeps {
@@ -59,6 +60,11 @@ export interface Processor {
   readonly progress: PartitionProgress;
 }
 
+/** A shop's live-entity quota: its own setting, else the configuration's, else the default. */
+function liveEntityLimit(config: ShopConfigSource, shopKey: string): number {
+  return config.shops?.[shopKey]?.liveEntities ?? config.quotas?.shopLiveEntities ?? DEFAULT_SHOP_LIVE_ENTITIES;
+}
+
 /** How many shops one evaluation pass evaluates at once. */
 const EVAL_CONCURRENCY = 16;
 
@@ -92,6 +98,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     const byShop = new Map<string, ShopEvents>();
     /** Each shop's records as read, for a quarantine. */
     const sources = new Map<string, (typeof batch.messages)[number][]>();
+    /** The record each applied event came from, for a quota refusal. */
+    const origin = new Map<ShopEvents["events"][number], (typeof batch.messages)[number]>();
+    /** Events refused for the shop's live-entity quota (a set: a shop retried alone may report one again). */
+    const overQuota = new Map<ShopEvents["events"][number], string>();
+    const quota: LiveEntityQuota = {
+      limit: (k) => liveEntityLimit(deps.config, k),
+      refused: (k, e) => overQuota.set(e, k),
+    };
     const dead: DeadLetter[] = [];
     const source = (m: (typeof batch.messages)[number]) => ({
       key: m.key,
@@ -113,6 +127,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       let src = sources.get(key);
       if (!src) sources.set(key, (src = []));
       src.push(m);
+      origin.set(entry.events[entry.events.length - 1]!, m);
     }
     let result: IsolatedApply;
     try {
@@ -120,7 +135,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       result = await applyIsolatingPoison(byShop, (part) => {
         if (deps.testPoisonShops)
           for (const k of part.keys()) if (deps.testPoisonShops.has(k)) throw new Error(`planted poison for ${k} (test only)`);
-        return store.applyBatch(part, now, () => batch.partition);
+        return store.applyBatch(part, now, () => batch.partition, quota);
       });
     } catch (err) {
       // A transient failure (Redis away): thrown on to kafkajs with nothing resolved, so the batch is fetched
@@ -130,6 +145,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       throw err;
     }
     const { changed, quarantined } = result;
+    for (const [e, k] of overQuota) {
+      if (quarantined.has(k)) continue;
+      dead.push({
+        ...source(origin.get(e)!),
+        kind: "quota",
+        reason: `quota: shop ${k} holds its limit of ${liveEntityLimit(deps.config, k)} live entities (quotas.shopLiveEntities, or shops["${k}"].liveEntities); this event would add another`,
+      });
+    }
     for (const [key, why] of quarantined) {
       const msgs = sources.get(key) ?? [];
       for (const m of msgs)
@@ -171,8 +194,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     resolveOffset(last.offset);
     handled += batch.messages.length;
     let applied = 0;
+    const refusedOf = new Map<string, number>();
+    for (const k of overQuota.values()) refusedOf.set(k, (refusedOf.get(k) ?? 0) + 1);
     for (const [key, n] of changed) {
-      const events = byShop.get(key)!.events.length;
+      const events = byShop.get(key)!.events.length - (refusedOf.get(key) ?? 0);
       if (n > 0) applied += events;
       dirty.set(key, batch.partition);
     }

@@ -26,5 +26,6 @@ export { Shops, ShopOverride, MetricOverride } from "./shops.js";
 export { Receiver, Receivers, ReceiverName, RECEIVER_TYPES, type ReceiverType, type ReceiverOf } from "./receivers.js";
 export { Route, RouteMatch, QuietHours, Mentions, SEVERITIES, ALERT_KINDS } from "./routes.js";
 export { Platforms } from "./platforms.js";
+export { Quotas, DEFAULT_SHOP_LIVE_ENTITIES } from "./quotas.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";
 export { SECRET_FIELDS } from "./secrets.js";

@@ -3,6 +3,7 @@ import { ApiTokens } from "./apiTokens.js";
 import { crossFieldIssues } from "./crossField.js";
 import { HttpUrl, Language } from "./fields.js";
 import { Platforms } from "./platforms.js";
+import { DEFAULT_SHOP_LIVE_ENTITIES, Quotas } from "./quotas.js";
 import { Receivers } from "./receivers.js";
 import { Route } from "./routes.js";
 import { Shops } from "./shops.js";
@@ -22,6 +23,7 @@ export const ScoreguardConfig = z
     /** Dashboard links in messages are built from this base URL. */
     grafana: z.object({ url: HttpUrl }).strict().optional(),
     language: Language.default("zh-CN"),
+    quotas: Quotas.default({ shopLiveEntities: DEFAULT_SHOP_LIVE_ENTITIES }),
   })
   .strict()
   .superRefine((config, ctx) => {

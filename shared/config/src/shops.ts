@@ -23,6 +23,8 @@ export const ShopOverride = z
     metrics: z.record(MetricName, MetricOverride).optional(),
     /** JD spot-check (服务规范) points, when known: 0..20. */
     jdServiceNorms: z.number().min(0).max(20).optional(),
+    /** This shop's live-entity quota, in place of `quotas.shopLiveEntities`. */
+    liveEntities: z.number().int().positive().optional(),
   })
   .strict();
 export type ShopOverride = z.infer<typeof ShopOverride>;

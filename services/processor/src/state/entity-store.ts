@@ -65,7 +65,12 @@ export class EntityStore {
    * commit, in the same round trip (architecture.md "No evaluation is lost"). Resolves with the number of
    * entities each shop's events changed (0: duplicates only).
    */
-  async applyBatch(byShop: Map<string, ShopEvents>, now: number, partitionOf: (shopKey: string) => number): Promise<Map<string, number>> {
+  async applyBatch(
+    byShop: Map<string, ShopEvents>,
+    now: number,
+    partitionOf: (shopKey: string) => number,
+    quota?: LiveEntityQuota,
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     // Each shop's events in chunks of at most MAX_KEYS_PER_CALL entity keys, so every script call does
     // bounded work (a shop's batch of 12,000 after-sales once made one HMGET too large for Lua, failing the
@@ -78,7 +83,7 @@ export class EntityStore {
       const part = new Map<string, ShopEvents>();
       for (const [k, chunks] of chunked) if (round < chunks.length) part.set(k, chunks[round]!);
       if (part.size === 0) break;
-      for (const [k, n] of await this.applyRound(part, now, partitionOf)) out.set(k, (out.get(k) ?? 0) + n);
+      for (const [k, n] of await this.applyRound(part, now, partitionOf, quota)) out.set(k, (out.get(k) ?? 0) + n);
     }
     return out;
   }
@@ -88,6 +93,7 @@ export class EntityStore {
     byShop: Map<string, ShopEvents>,
     now: number,
     partitionOf: (shopKey: string) => number,
+    quota?: LiveEntityQuota,
   ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     let todo = [...byShop.keys()];
@@ -99,13 +105,18 @@ export class EntityStore {
       const commits = todo.map((k, i) => {
         const { shop, events } = byShop.get(k)!;
         const l = loads[i]!;
-        return { shopKey: k, shop, version: l.version, delta: computeDelta(packOf(shop), l.records, events, now), due: partitionOf(k) };
+        const { admitted, refused } = quota ? withinQuota(events, l.records, l.live, quota.limit(k)) : { admitted: events, refused: [] };
+        const delta = computeDelta(packOf(shop), l.records, admitted, now);
+        return { shopKey: k, shop, version: l.version, delta, due: partitionOf(k), refused };
       });
       const results = await this.commitMany(commits, now);
       todo = [];
       commits.forEach((c, i) => {
         if (results[i] === -1) todo.push(c.shopKey);
-        else out.set(c.shopKey, c.delta.changed);
+        else {
+          out.set(c.shopKey, c.delta.changed);
+          for (const e of c.refused) quota?.refused(c.shopKey, e);
+        }
       });
     }
     return out;
@@ -191,7 +202,7 @@ export class EntityStore {
 
   private async loadMany(
     reqs: { shopKey: string; shop: ShopRef; keys: string[] }[],
-  ): Promise<{ version: string; records: Map<string, StoredRecord | undefined> }[]> {
+  ): Promise<{ version: string; live: number; records: Map<string, StoredRecord | undefined> }[]> {
     const replies = await pipelineByNode(
       this.redis,
       reqs.map((r) => {
@@ -203,11 +214,11 @@ export class EntityStore {
       if (err) throw new Error(`loading the state of ${reqs[i]!.shopKey || "a shop"} failed`, { cause: err });
       const arr = reply as string[];
       const records = new Map<string, StoredRecord | undefined>();
-      for (let j = 1; j < arr.length; j += 2) {
+      for (let j = 2; j < arr.length; j += 2) {
         const v = arr[j + 1]!;
         records.set(arr[j]!, v === "" ? undefined : decodeStored(arr[j]!, v));
       }
-      return { version: arr[0]!, records };
+      return { version: arr[0]!, live: Number(arr[1]), records };
     });
   }
 
@@ -335,6 +346,39 @@ export class EntityStore {
  */
 function loadKeysOf(e: CanonicalEvent): string[] {
   return e.type === "aftersale.requested" ? [entityOf(e), `o:${e.orderId}`] : [entityOf(e)];
+}
+
+/**
+ * A per-shop limit on live entities (records the shop holds: orders, after-sales, consumers). An event that
+ * would create records past the limit is not applied and is reported to `refused`, so the caller
+ * dead-letters it with kind `quota` (never silently dropped); events of records that exist always apply.
+ */
+export interface LiveEntityQuota {
+  limit(shopKey: string): number;
+  /** Told once per refused event, after the shop's commit of the rest succeeded. */
+  refused(shopKey: string, event: ShopEvents["events"][number]): void;
+}
+
+/** Splits one chunk's events into those within the shop's quota and those that would create records past it. */
+export function withinQuota(
+  events: ShopEvents["events"],
+  records: Map<string, StoredRecord | undefined>,
+  live: number,
+  limit: number,
+): { admitted: ShopEvents["events"]; refused: ShopEvents["events"] } {
+  const created = new Set<string>();
+  const admitted: ShopEvents["events"] = [];
+  const refused: ShopEvents["events"] = [];
+  for (const e of events) {
+    const fresh = loadKeysOf(e.event).filter((k) => records.get(k) === undefined && !created.has(k));
+    if (fresh.length > 0 && live + created.size + fresh.length > limit) {
+      refused.push(e);
+      continue;
+    }
+    for (const k of fresh) created.add(k);
+    admitted.push(e);
+  }
+  return { admitted, refused };
 }
 
 /** Splits a shop's events into chunks whose load keys stay within MAX_KEYS_PER_CALL. */

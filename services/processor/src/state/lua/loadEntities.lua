@@ -5,7 +5,8 @@
     KEYS[2] shop after-sale links of records stored before codec.ts, HASH afterSaleId -> orderId (keys.links)
     KEYS[3] shop bookkeeping, HASH with field "v": the state version               (keys.shopMeta)
     ARGV[1..] entity keys ("o:<orderId>", "a:<afterSaleId>", "c:<consumerId>")
-  Output: { version, key1, record1 or "", key2, record2 or "", ... }: every requested key, then the order of
+  Output: { version, live, key1, record1 or "", key2, record2 or "", ... }: the state version, the number of
+          records the shop holds now (its live entities, for the quota), every requested key, then the order of
           every requested after-sale that names one (an order's metrics read its after-sales' summaries).
           A compact record "~<orderId>;..." names its order itself (%XX escapes); an older JSON one has it in
           the links hash. The version is passed back to commitEntities.lua, which refuses to apply over a
@@ -33,7 +34,7 @@ for i = 1, #ARGV do
   end
 end
 local values = hmget(KEYS[1], keys)
-local out = { version }
+local out = { version, redis.call('HLEN', KEYS[1]) }
 for i = 1, #keys do
   out[#out + 1] = keys[i]
   out[#out + 1] = values[i] or ''
