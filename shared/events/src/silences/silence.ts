@@ -112,8 +112,10 @@ export class SilenceLimitError extends Error {
 
 /** Why a silence's time is refused (outside the one-year horizon), or null. Checked before any date formatting. */
 function horizonProblem(field: "startsAt" | "endsAt", ms: number, now: number): SilenceProblem | null {
-  if (ms > now + SILENCE_HORIZON_MS) return { field, reason: `must be at most one year ahead (before ${toShanghaiIso(now + SILENCE_HORIZON_MS)})` };
-  if (ms < now - SILENCE_HORIZON_MS) return { field, reason: `must be at most one year ago (after ${toShanghaiIso(now - SILENCE_HORIZON_MS)})` };
+  if (ms > now + SILENCE_HORIZON_MS)
+    return { field, reason: `must be at most one year ahead (before ${toShanghaiIso(now + SILENCE_HORIZON_MS)})` };
+  if (ms < now - SILENCE_HORIZON_MS)
+    return { field, reason: `must be at most one year ago (after ${toShanghaiIso(now - SILENCE_HORIZON_MS)})` };
   return null;
 }
 
@@ -123,7 +125,10 @@ function limitProblems(s: z.output<typeof SilenceInput>, limits: SilenceLimits):
   if (s.matchers.length > limits.maxMatchers)
     problems.push({ field: "matchers", reason: `must have at most ${limits.maxMatchers} matchers (limit silenceLimits.maxMatchers)` });
   if (s.comment !== undefined && Buffer.byteLength(s.comment, "utf8") > limits.maxCommentBytes)
-    problems.push({ field: "comment", reason: `must be at most ${limits.maxCommentBytes} bytes of UTF-8 (limit silenceLimits.maxCommentBytes)` });
+    problems.push({
+      field: "comment",
+      reason: `must be at most ${limits.maxCommentBytes} bytes of UTF-8 (limit silenceLimits.maxCommentBytes)`,
+    });
   return problems;
 }
 
@@ -233,7 +238,9 @@ export function compileSilence(s: Silence): CompiledSilence | null {
     // Exact matchers first: they are cheap and usually decide, so most alerts never reach a regex.
     matches: (labels) =>
       exact.every((m) => exactMatches(m, labels)) &&
-      regexes.every(({ m, re }) => re.matchesWhole(m.name === "shop" ? shopKey({ platform: labels.platform, shopId: labels.shop }) : labels[m.name])),
+      regexes.every(({ m, re }) =>
+        re.matchesWhole(m.name === "shop" ? shopKey({ platform: labels.platform, shopId: labels.shop }) : labels[m.name]),
+      ),
   };
 }
 
