@@ -74,7 +74,7 @@ function registerScripts(redis: Redis): void {
  * set of ids per shop, per platform and for the unpinned ones, a zset of ends, and one zset per token for
  * its count. A reader names the sets of its scope and reads only those records, so one tenant's many
  * silences cost nothing to another tenant's list or to the notifier's check of another shop. A record is
- * validated when written and compiled once per process when first read (an LRU-free cache by id and text).
+ * validated when written and compiled once per process when first read (a cache by id and text).
  */
 export function createSilenceStore(redis: Redis, keyPrefix: string, opts: SilenceStoreOptions = {}): SilenceStore {
   registerScripts(redis);
@@ -162,6 +162,8 @@ export function createSilenceStore(redis: Redis, keyPrefix: string, opts: Silenc
       }
       await redis.del(legacy);
     })();
+    // A failed move (Redis away) is tried again by the next call rather than failing every later one.
+    migrated.catch(() => (migrated = undefined));
     return migrated;
   }
 
