@@ -95,7 +95,7 @@ describe("Douyin push → processor → read API", () => {
           { name: "platform", value: "douyin" },
           { name: "shop", value: shopId },
         ],
-        endsAt: "2099-01-01T00:00:00+08:00",
+        endsAt: Date.now() + 30 * 86_400_000,
       }),
     });
     expect(created.statusCode).toBe(201);

@@ -12,7 +12,8 @@ import { alert, FAST_TIMERS, startHarness, type Harness } from "../../services/n
 import { recordingLogger, recordingSink } from "../../services/gateway/testing/test-support.js";
 
 const TENANT = "tok-douyin-77-0123456789abcdef";
-const endsAt = "2099-01-01T00:00:00+08:00";
+/** Within the one-year horizon a silence may reach. */
+const endsAt = Date.now() + 30 * 86_400_000;
 /** Long enough to see a message that was going to be sent: more than group_wait (1 s) plus a tick. */
 const QUIET_MS = 3_000;
 

@@ -1,6 +1,6 @@
 // The gateway's ports: what it needs from the outside, as small interfaces, so `createGateway` can be driven
 // by tests with recording stubs (unit tier) or with the real Kafka and Redis (int tier).
-import type { CanonicalEvent, FieldProblem } from "@sg/events";
+import type { CanonicalEvent, FieldProblem, SilenceLimits } from "@sg/events";
 
 /**
  * The producer port. `publish` resolves only once Kafka has acknowledged every record with acks=all
@@ -47,10 +47,14 @@ export interface ApiToken {
   token: string;
   /** `platform:shopId`, `platform:*` or `*`. */
   shops: string[];
+  /** This token's silence limits, over `GatewayConfig.silenceLimits`. */
+  silenceLimits?: Partial<SilenceLimits> | undefined;
 }
 
 export interface GatewayConfig {
   apiTokens: ApiToken[];
+  /** Silence limits of every token (the configuration's `silenceLimits`); `DEFAULT_SILENCE_LIMITS` when absent. */
+  silenceLimits?: SilenceLimits;
   platforms: {
     douyin?: { appKey: string; appSecret: string };
     /** `appKey`, when configured, must equal the decrypted message's `appKey`. */

@@ -17,10 +17,11 @@ import { createKafkaEventSink } from "./kafka-sink.js";
 import type { GatewayConfig } from "./ports.js";
 
 /** The gateway's view of the configuration file (alerts.md "Configuration"). */
-export function toGatewayConfig(config: Pick<ScoreguardConfig, "apiTokens" | "platforms">): GatewayConfig {
+export function toGatewayConfig(config: Pick<ScoreguardConfig, "apiTokens" | "platforms" | "silenceLimits">): GatewayConfig {
   const p = config.platforms;
   return {
     apiTokens: config.apiTokens,
+    ...(config.silenceLimits === undefined ? {} : { silenceLimits: config.silenceLimits }),
     platforms: {
       ...(p.douyin === undefined ? {} : { douyin: p.douyin }),
       ...(p.kuaishou === undefined

@@ -16,7 +16,7 @@ import {
 import { inhibitedBy } from "./model/inhibition.js";
 import { quietUntil } from "./model/quiet-hours.js";
 import { groupKeyOf, groupsFor, type RouteSpec } from "./model/routing.js";
-import { shopKey, silencedBy, type Silence } from "@sg/events";
+import { activeSilenceFor, shopKey, type CompiledSilence } from "@sg/events";
 import type { SilenceStore } from "@sg/events/runtime";
 import type { AlertRegistry } from "./state/registry.js";
 import type { GroupStore } from "./state/group-store.js";
@@ -77,8 +77,14 @@ export function createGroupEngine(d: GroupEngineDeps) {
 
   interface TickContext {
     now: number;
-    silences: Silence[];
+    /** The silences that can apply to each shop of this tick, read once per shop through the store's index. */
+    silences: Map<string, CompiledSilence[]>;
     shops: Map<string, Map<string, AlertRecord>>;
+  }
+
+  async function shopSilences(ctx: TickContext, platform: string, shopId: string): Promise<void> {
+    const k = shopKey({ platform, shopId });
+    if (!ctx.silences.has(k)) ctx.silences.set(k, await d.silences.forShop(platform, shopId));
   }
 
   async function shopRecords(ctx: TickContext, platform: string, shopId: string): Promise<Map<string, AlertRecord>> {
@@ -108,13 +114,13 @@ export function createGroupEngine(d: GroupEngineDeps) {
   function muteFor(spec: RouteSpec, ctx: TickContext, shopRecs: (e: AlertEntry) => Map<string, AlertRecord> | undefined) {
     return (e: AlertEntry): Mute | null => {
       const r = e.record;
-      const silence = silencedBy(
-        ctx.silences,
+      const silence = activeSilenceFor(
+        ctx.silences.get(shopKey(r)) ?? [],
         { platform: r.platform, shop: r.shopId, metric: r.metric, severity: r.severity, kind: r.kind },
         ctx.now,
       );
       // A silence can be removed early, so look again within recheckMs even if it ends later.
-      if (silence) return { reason: "silenced", until: Math.min(Date.parse(silence.endsAt), ctx.now + d.recheckMs) };
+      if (silence) return { reason: "silenced", until: Math.min(silence.endsMs, ctx.now + d.recheckMs) };
       const recs = shopRecs(e);
       if (recs && inhibitedBy(r, recs.values())) return { reason: "inhibited", until: null };
       if (r.severity === "warning") {
@@ -142,7 +148,10 @@ export function createGroupEngine(d: GroupEngineDeps) {
       let next: GroupState | null = synced;
       let notification = null;
       if (synced !== null) {
-        for (const e of Object.values(synced.alerts)) await shopRecords(ctx, e.record.platform, e.record.shopId);
+        for (const e of Object.values(synced.alerts)) {
+          await shopRecords(ctx, e.record.platform, e.record.shopId);
+          await shopSilences(ctx, e.record.platform, e.record.shopId);
+        }
         const mute = muteFor(target.spec, ctx, (e) => ctx.shops.get(shopKey(e.record)));
         const r = evaluateGroup(synced, { now: ctx.now, route: target.route, mute, recheckMs: d.recheckMs });
         next = r.state;
@@ -178,7 +187,7 @@ export function createGroupEngine(d: GroupEngineDeps) {
     const now = d.now();
     const ids = await d.groups.due(now, d.batch);
     if (ids.length === 0) return 0;
-    const ctx: TickContext = { now, silences: await d.silences.list(), shops: new Map() };
+    const ctx: TickContext = { now, silences: new Map(), shops: new Map() };
     for (const id of ids) await processGroup(id, ctx);
     return ids.length;
   }

@@ -28,4 +28,5 @@ export { Route, RouteMatch, QuietHours, Mentions, SEVERITIES, ALERT_KINDS } from
 export { Platforms } from "./platforms.js";
 export { Quotas, DEFAULT_SHOP_LIVE_ENTITIES } from "./quotas.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";
+export { SilenceLimits, TokenSilenceLimits } from "./silenceLimits.js";
 export { SECRET_FIELDS } from "./secrets.js";

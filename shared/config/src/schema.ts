@@ -7,6 +7,7 @@ import { DEFAULT_SHOP_LIVE_ENTITIES, Quotas } from "./quotas.js";
 import { Receivers } from "./receivers.js";
 import { Route } from "./routes.js";
 import { Shops } from "./shops.js";
+import { SilenceLimits } from "./silenceLimits.js";
 
 /**
  * The ScoreGuard config file (alerts.md "Configuration"): strict, so unknown keys are errors; durations come
@@ -20,6 +21,8 @@ export const ScoreguardConfig = z
     routes: z.array(Route).default([]),
     platforms: Platforms.default({}),
     apiTokens: ApiTokens.default([]),
+    /** Silences each API token may hold; absent, `DEFAULT_SILENCE_LIMITS` of @sg/events apply (as do the defaults of absent keys). */
+    silenceLimits: SilenceLimits.optional(),
     /** Dashboard links in messages are built from this base URL. */
     grafana: z.object({ url: HttpUrl }).strict().optional(),
     language: Language.default("zh-CN"),

@@ -27,13 +27,18 @@ export function linearRegexProblem(pattern: string): string | null {
 const compiled = new Map<string, LinearRegex>();
 const CACHE_LIMIT = 1024;
 
+/** Compiles a pattern already checked by `linearRegexProblem`, uncached (a compiled silence holds its own); throws on an invalid one. */
+export function compileLinearRegex(pattern: string): LinearRegex {
+  if (pattern.length > MAX_PATTERN_LENGTH) throw new RangeError(`regex pattern longer than ${MAX_PATTERN_LENGTH} characters`);
+  const p = RE2JS.compile(pattern);
+  return { matchesWhole: (input) => p.matches(input) };
+}
+
 /** Compiles (and caches) a pattern already checked by `linearRegexProblem`; throws on an invalid one. */
 export function linearRegex(pattern: string): LinearRegex {
   let re = compiled.get(pattern);
   if (re === undefined) {
-    if (pattern.length > MAX_PATTERN_LENGTH) throw new RangeError(`regex pattern longer than ${MAX_PATTERN_LENGTH} characters`);
-    const p = RE2JS.compile(pattern);
-    re = { matchesWhole: (input) => p.matches(input) };
+    re = compileLinearRegex(pattern);
     // Silences are few; the cap only bounds memory if patterns churn.
     if (compiled.size >= CACHE_LIMIT) compiled.clear();
     compiled.set(pattern, re);

@@ -1,4 +1,4 @@
-import { shopKey } from "@sg/events";
+import { shopKey, type SilenceLimits } from "@sg/events";
 import { createHash } from "node:crypto";
 import type { ApiToken } from "../ports.js";
 
@@ -17,6 +17,11 @@ export interface TokenScope {
   allows(platform: string, shopId: string): boolean;
   /** True when the token lists `*` or `platform:*`. */
   allowsPlatform(platform: string): boolean;
+  /** The platforms it lists as `platform:*`, and the shops it lists one by one (`platform:shopId`). */
+  readonly platforms: readonly string[];
+  readonly shops: readonly string[];
+  /** Its own silence limits, over the configuration's `silenceLimits`. */
+  readonly silenceLimits: Partial<SilenceLimits>;
 }
 
 export type AuthResult = { ok: true; scope: TokenScope } | { ok: false; reason: "missing_token" | "unknown_token" };
@@ -38,6 +43,9 @@ function scopeOf(token: ApiToken): TokenScope {
   return {
     fingerprint: tokenFingerprint(token.token),
     all,
+    platforms: [...platforms],
+    shops: [...shops].filter((s) => s !== "*" && !s.endsWith(":*")),
+    silenceLimits: token.silenceLimits ?? {},
     allows: (platform, shopId) => all || platforms.has(platform) || shops.has(shopKey({ platform, shopId })),
     allowsPlatform: (platform) => all || platforms.has(platform),
   };
@@ -49,7 +57,7 @@ export function createTokenRegistry(tokens: readonly ApiToken[]): TokenRegistry 
     // The same token listed twice: its shops add up.
     const digest = sha256(t.token);
     const prev = tokens.filter((o) => o.token === t.token).flatMap((o) => o.shops);
-    byDigest.set(digest, scopeOf({ token: t.token, shops: prev }));
+    byDigest.set(digest, scopeOf({ ...t, shops: prev }));
   }
   return {
     authenticate(authorization) {

@@ -51,6 +51,7 @@ export const REFUSALS = {
   forbidden: 403,
   unsupported_media_type: 415,
   rate_limited: 429,
+  silence_limit: 429,
   unavailable: 503,
   shutting_down: 503,
 } as const;

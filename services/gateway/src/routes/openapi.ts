@@ -112,7 +112,7 @@ export function openApiDocument(limits: Limits): object {
             startsAt: { type: "string", format: "date-time" },
             endsAt: { type: "string", format: "date-time" },
             createdBy: { type: "string" },
-            comment: { type: "string" },
+            comment: { type: "string", description: "At most `silenceLimits.maxCommentBytes` bytes of UTF-8 (default 1024)" },
           },
           additionalProperties: false,
         },
@@ -219,13 +219,19 @@ export function openApiDocument(limits: Limits): object {
       "/v1/silences": {
         post: {
           summary: "Create a silence",
-          description: "Its exact matchers must pin a platform (and shop) that the token lists, unless the token lists `*`.",
+          description:
+            "Its exact matchers must pin a platform (and shop) that the token lists, unless the token lists `*`. Bounded per token by the configuration's `silenceLimits`; `endsAt` (and `startsAt`) within one year of now.",
           security: [{ bearer: [] }],
           requestBody: { required: true, content: json(ref("SilenceInput")) },
           responses: {
             "201": { description: "Created", content: json(ref("Silence")) },
-            "400": refusal("Invalid silence, by field"),
+            "400": refusal(
+              "Invalid silence, by field; also over the token's `silenceLimits.maxMatchers` or `maxCommentBytes`, or a `startsAt`/`endsAt` more than a year from now",
+            ),
             ...tokenRefusals,
+            "429": refusal(
+              "Too many requests for this token (see Retry-After), or `silence_limit`: the token already holds `silenceLimits.maxActive` active or future silences (`limit`, `max`)",
+            ),
           },
         },
         get: {

@@ -1,5 +1,5 @@
 import { toMillis, toShanghaiIso } from "@sg/events";
-import { SilenceInput, type Silence } from "@sg/events";
+import { SilenceInput, compileSilence, type Silence } from "@sg/events";
 import type { SilenceStore } from "@sg/events/runtime";
 import { describe, expect, it } from "vitest";
 import type { ShopSnapshot, SnapshotReader } from "../ports.js";
@@ -38,6 +38,13 @@ function memorySilences(): SilenceStore {
     },
     async list() {
       return [...all.values()];
+    },
+    // The stand-in has no index: it answers every silence and the route's scope check does the rest.
+    async listFor() {
+      return [...all.values()];
+    },
+    async forShop() {
+      return [...all.values()].flatMap((s) => compileSilence(s) ?? []);
     },
     async get(id) {
       return all.get(id) ?? null;

@@ -1,32 +1,25 @@
-import { SilenceInput, SilenceInputError, shopNameTarget, type Silence, type SilenceMatcher } from "@sg/events";
+import {
+  DEFAULT_SILENCE_LIMITS,
+  SilenceInput,
+  SilenceInputError,
+  SilenceLimitError,
+  silenceReach,
+  type SilenceLimits,
+  type SilenceMatcher,
+} from "@sg/events";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import type { TokenScope } from "../http/auth.js";
 import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
 
 /**
- * Which shops a silence can reach, from its exact (non-regex) matchers, read with the very function the
- * notifier matches with (`shopNameTarget` of @sg/events): a `shop` value is a full `platform:shopId` key or a bare id.
- * `{ platform }` alone reaches every shop of that platform; null means it is not pinned to a platform.
+ * A token may create, see and remove only silences pinned to shops it lists (or `platform:*`, or `*`), by
+ * `silenceReach` of @sg/events: the very reading the notifier matches with and the store indexes by.
  */
-function reach(matchers: readonly SilenceMatcher[]): { platform: string; shopId?: string } | null {
-  const exact = (name: string) => matchers.find((m) => m.name === name && m.isRegex !== true)?.value;
-  const shop = exact("shop");
-  const platform = exact("platform");
-  if (shop !== undefined) {
-    const target = shopNameTarget(shop);
-    const p = target.platform ?? platform;
-    if (p === undefined || (platform !== undefined && platform !== p)) return null;
-    return { platform: p, shopId: target.shopId };
-  }
-  return platform === undefined ? null : { platform };
-}
-
-/** A token may create, see and remove only silences pinned to shops it lists (or `platform:*`, or `*`). */
 function covers(scope: TokenScope | null, matchers: readonly SilenceMatcher[]): boolean {
   if (scope === null) return false;
   if (scope.all) return true;
-  const r = reach(matchers);
+  const r = silenceReach(matchers);
   if (r === null) return false;
   return r.shopId === undefined ? scope.allowsPlatform(r.platform) : scope.allows(r.platform, r.shopId);
 }
@@ -56,10 +49,15 @@ export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext)
         fields: { problems: [{ field: "matchers", reason: "must pin platform (and shop) within the token's shops" }] },
       });
     }
+    const scope = request.sgScope;
+    const limits: SilenceLimits = { ...(ctx.config.silenceLimits ?? DEFAULT_SILENCE_LIMITS), ...scope?.silenceLimits };
     try {
-      const created = await silences.create(input.data);
+      const created = await silences.create(input.data, { ...(scope === null ? {} : { owner: scope.fingerprint }), limits });
       return reply.code(201).send(created);
     } catch (err) {
+      if (err instanceof SilenceLimitError) {
+        return refuse(ctx, request, reply, "silence_limit", err.message, { fields: { limit: err.limit, max: err.max } });
+      }
       if (!(err instanceof SilenceInputError)) throw err;
       return refuse(ctx, request, reply, "invalid_request", "invalid silence", { fields: { problems: err.problems } });
     }
@@ -68,8 +66,11 @@ export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext)
   app.get("/v1/silences", opts, async (request, reply) => {
     const silences = store(request, reply);
     if (silences === undefined) return reply;
-    const all = await silences.list();
-    return reply.send({ silences: all.filter((s: Silence) => covers(request.sgScope, s.matchers)) });
+    const scope = request.sgScope;
+    if (scope === null) return reply.send({ silences: [] });
+    // Through the index of the token's own shops and platforms: another tenant's silences are never read.
+    const mine = await silences.listFor({ all: scope.all, platforms: scope.platforms, shops: scope.shops });
+    return reply.send({ silences: mine.filter((s) => covers(scope, s.matchers)) });
   });
 
   const remove = async (request: FastifyRequest, reply: FastifyReply, id: string | undefined) => {

@@ -1,4 +1,10 @@
 // The contracts' stores and readers: they need a Redis or Kafka client, so they are kept out of the pure entry.
-export { createSilenceStore, type SilenceStore, type SilenceStoreOptions } from "./silence-store.js";
+export {
+  createSilenceStore,
+  type CreateSilenceOptions,
+  type SilenceScope,
+  type SilenceStore,
+  type SilenceStoreOptions,
+} from "./silence-store.js";
 export { createDeliveryStatusReader, type DeliveryStatusReader } from "./delivery-status-reader.js";
 export { ensurePipelineTopics } from "./pipeline-topics.js";
