@@ -11,11 +11,14 @@ import { EntityStore, type ShopEvents } from "./state/entity-store.js";
 import { deliveryPlan, modelStream, type DeliveryStep, type ModelStream } from "./testing/model-streams.js";
 
 /**
- * Issue 8 item 4: the incremental engine (EntityStore over a real redis-server) against the pure
- * full-history engine (evaluateShop), on random streams of all four platforms, delivered shuffled, with
- * ~30% duplicates, batches redelivered, restarts, and the clock moving while events arrive. Every
- * evaluation on the way is compared (with the events delivered so far), and the final one at an asOf
- * after every event. `SG_MODEL_RUNS` sets the count (`npm run test:model`: 10,000).
+ * The incremental engine (EntityStore over a real redis-server) against the pure full-history engine
+ * (evaluateShop), on random streams of all four platforms whose facts compete (model-streams.ts: several
+ * after-sales per order, rival first and last facts arriving late, several conversations per consumer across
+ * days), delivered shuffled, with ~30% duplicates, batches redelivered, restarts, two instances applying at
+ * once (one commit refused and recomputed), applies racing an evaluation, and the clock moving while events
+ * arrive. Every evaluation on the way is compared (metrics, alerts, the board's queue and the next wake-up,
+ * with the events delivered so far), and the final one at an asOf after every event. `SG_MODEL_RUNS` sets
+ * the count (`npm run test:model`: 10,000) and draws random seeds; without it the run is seeded by FIXED_SEED.
  */
 const RUNS = Number(process.env.SG_MODEL_RUNS ?? 120);
 /** The base seed of the default run (fast-check seeds its runs from it). */
@@ -260,7 +263,7 @@ describe("the incremental engine equals the full-history reference", () => {
       throw new Error(fc.defaultReportMessage(result) ?? "model property failed", { cause: result.errorInstance });
     }
 
-    // The runs exercised every metric of every pack (issue 8 item 4, "make the random streams count"),
+    // The runs exercised every metric of every pack (the random streams count),
     // and the two instances' commits met: refused commits were recomputed and retried.
     expect(missingCoverage()).toEqual([]);
     expect(concurrentApplies).toBeGreaterThan(0);

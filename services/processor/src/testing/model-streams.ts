@@ -2,10 +2,10 @@ import type { CanonicalEvent, Platform } from "@sg/events";
 import { mulberry32, RATINGS } from "./random-events.js";
 
 /**
- * Random streams that exercise every metric, for the model test (issue 8 item 4): the incremental engine
- * against the pure full-history engine. Unlike random-events.ts, the chat happens on the evaluated day
- * (and a few days before) inside the platforms' service hours, replies are good, missed and late in
- * similar shares, orders and after-sales span ~35 days, exclusions come days after the chat, and a
+ * Random streams that exercise every metric, for the model test: the incremental engine against the pure
+ * full-history engine. Unlike random-events.ts, the chat happens on the evaluated day (and a few days
+ * before) inside the platforms' service hours, replies are good, missed and late in similar shares, orders
+ * and after-sales span ~35 days, exclusions come days after the chat, facts compete (`compete`), and a
  * delivery plan lets the clock move while events arrive. Each entity draws from its own seed, so a
  * shrinker that drops one entity leaves the others unchanged. Not used by production code.
  */
