@@ -52,6 +52,8 @@ export class EntityStore {
   readonly keys: Keys;
   /** Bytes of record, timer and aggregate values read by evaluations so far (the bench's "bytes read"). */
   bytesRead = 0;
+  /** Commits refused because the shop's state moved since its load (each was recomputed and retried). */
+  refusedCommits = 0;
   constructor(
     readonly redis: Redis,
     prefix: string,
@@ -251,7 +253,9 @@ export class EntityStore {
       replies = (await pipelineByNode(this.redis, [...marks, ...writes])).slice(marks.length);
     }
     for (const [err] of replies) if (err) throw new Error("committing a shop's state failed", { cause: err });
-    return replies.map(([, v]) => Number(v));
+    const out = replies.map(([, v]) => Number(v));
+    this.refusedCommits += out.filter((v) => v === -1).length;
+    return out;
   }
 
   private commitArgs(shop: ShopRef, version: string, d: ShopDelta): { keys: string[]; args: (string | number)[] } {

@@ -2,10 +2,10 @@ import type { CanonicalEvent, Platform } from "@sg/events";
 import { mulberry32, RATINGS } from "./random-events.js";
 
 /**
- * Random streams that exercise every metric, for the model test (issue 8 item 4): the incremental engine
- * against the pure full-history engine. Unlike random-events.ts, the chat happens on the evaluated day
- * (and a few days before) inside the platforms' service hours, replies are good, missed and late in
- * similar shares, orders and after-sales span ~35 days, exclusions come days after the chat, and a
+ * Random streams that exercise every metric, for the model test: the incremental engine against the pure
+ * full-history engine. Unlike random-events.ts, the chat happens on the evaluated day (and a few days
+ * before) inside the platforms' service hours, replies are good, missed and late in similar shares, orders
+ * and after-sales span ~35 days, exclusions come days after the chat, facts compete (`compete`), and a
  * delivery plan lets the clock move while events arrive. Each entity draws from its own seed, so a
  * shrinker that drops one entity leaves the others unchanged. Not used by production code.
  */
@@ -19,52 +19,109 @@ export interface ModelStreamSpec {
   shopId: string;
   /** Start of the evaluated day (Asia/Shanghai midnight), epoch ms. */
   dayStartMs: number;
-  /** One seed per consumer-conversation, per order. */
+  /** One seed per consumer, per order. */
   consumers: number[];
   orders: number[];
   /** Share of rounds the agent answers in time (0..1): shops that answer well and shops that do not. */
   goodReplies?: number;
+  /**
+   * How often facts compete (0..1; 0, the default, adds nothing): orders with several after-sales, rival
+   * facts of one entity (a re-sent request, payment or review, a changed decision or ruling, a second
+   * completion, a cancel before the first action), consumers with several conversations on several days and
+   * re-entries into the human stage. A rival that happened before the fact it competes with arrives after
+   * it (ModelStream.late), so it changes a "first" that was already counted. Drawn from a random stream of
+   * its own: the facts of the same seeds without competition stay the same.
+   */
+  compete?: number;
 }
 
 export interface ModelStream {
   events: CanonicalEvent[];
   /** The final evaluation time: late on the evaluated day, at or after every event. */
   asOf: number;
+  /** Event id → the earliest moment it may arrive: facts that happened before a rival and arrive after it. */
+  late: Map<string, number>;
 }
 
 type Rnd = () => number;
 const between = (rnd: Rnd, lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo));
 
+/** Pushes an event at `at` (dropped after asOf: false); `arrivesAfter` marks it late (ModelStream.late). */
+type Push = (at: number, body: Record<string, unknown>, arrivesAfter?: number) => boolean;
+
+/** The competition's own draws: `chance(p)` is true with probability p × compete, and never when compete is 0. */
+interface Rivals {
+  rnd: Rnd;
+  chance: (p: number) => boolean;
+}
+
+function rivalsOf(seed: number, compete: number): Rivals | undefined {
+  if (compete <= 0) return undefined;
+  const rnd = mulberry32(seed ^ 0x2545f491);
+  return { rnd, chance: (p) => rnd() < p * compete };
+}
+
 export function modelStream(s: ModelStreamSpec): ModelStream {
   const asOf = s.dayStartMs + 23 * H + 50 * MIN;
   const out: CanonicalEvent[] = [];
+  const late = new Map<string, number>();
   const base = { platform: s.platform, shopId: s.shopId };
   let n = 0;
-  const push = (at: number, body: Record<string, unknown>) => {
+  const push: Push = (at, body, arrivesAfter) => {
     if (at > asOf) return false;
-    out.push({ id: `e${n++}`, ...base, at, ...body } as unknown as CanonicalEvent);
+    const id = `e${n++}`;
+    out.push({ id, ...base, at, ...body } as unknown as CanonicalEvent);
+    if (arrivesAfter !== undefined && arrivesAfter > at) late.set(id, arrivesAfter);
     return true;
   };
-  s.consumers.forEach((seed, c) => chatOf(mulberry32(seed), `u${c}`, s, asOf, push));
-  s.orders.forEach((seed, i) => orderOf(mulberry32(seed ^ 0x5bd1e995), i, s, asOf, push));
+  const compete = s.compete ?? 0;
+  s.consumers.forEach((seed, c) => chatOf(mulberry32(seed), rivalsOf(seed, compete), `u${c}`, s, asOf, push));
+  s.orders.forEach((seed, i) => orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push));
   out.sort((a, b) => Number(a.at) - Number(b.at));
-  return { events: out, asOf };
+  return { events: out, asOf, late };
 }
 
-type Push = (at: number, body: Record<string, unknown>) => boolean;
-
-function chatOf(rnd: Rnd, consumerId: string, s: ModelStreamSpec, asOf: number, push: Push): void {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStreamSpec, asOf: number, push: Push): void {
   // Mostly the evaluated day; some the days before (intermediate evaluations see those days).
   const r0 = rnd();
   const day = s.dayStartMs - (r0 < 0.7 ? 0 : r0 < 0.85 ? 1 : r0 < 0.95 ? 2 : 3) * DAY;
   // Inside service hours mostly; some before 09:00 (outside JD's hours) and near the end of the day.
   const r1 = rnd();
-  let t =
+  const start =
     day +
     (r1 < 0.85 ? between(rnd, 9 * H, 22 * H) : r1 < 0.93 ? between(rnd, 7 * H + 30 * MIN, 9 * H) : between(rnd, 22 * H, 23 * H + 20 * MIN));
-  const start = t;
+  const end = conversationOf(rnd, x, consumerId, s, start, push);
+  if (rnd() < 0.12) push(Math.min(asOf, start + between(rnd, 10 * MIN, 3 * DAY)), { type: "consumer.excluded", consumerId });
+  if (!x?.chance(0.6)) return;
+  // More conversations of the same consumer: a re-entry minutes after, on the days before (the human stage
+  // left open there keeps a wait open across days: compaction must keep it), or late at night into the next day.
+  const more = 1 + Math.floor(x.rnd() * 3);
+  let last = end;
+  for (let k = 0; k < more; k++) {
+    const r = x.rnd();
+    const at =
+      r < 0.35
+        ? last + between(x.rnd, 2 * MIN, 60 * MIN)
+        : r < 0.7
+          ? start - between(x.rnd, 1, 5) * DAY + between(x.rnd, -3 * H, 3 * H)
+          : dayStartOf(start, s) - between(x.rnd, 0, 3) * DAY + between(x.rnd, 22 * H + 30 * MIN, 23 * H + 55 * MIN);
+    const e = conversationOf(x.rnd, x, consumerId, s, at, push);
+    if (r < 0.35) last = e;
+  }
+}
+
+/** Asia/Shanghai midnight of the day holding `t` (the spec's days start at midnight). */
+function dayStartOf(t: number, s: ModelStreamSpec): number {
+  return s.dayStartMs + Math.floor((t - s.dayStartMs) / DAY) * DAY;
+}
+
+/** One conversation from `start`: a transfer, rounds of consumer messages and replies, a close, a rating. Returns its end. */
+function conversationOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStreamSpec, start: number, push: Push): number {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  let t = start;
   if (rnd() < 0.85) push(t, { type: "chat.transferred", consumerId });
+  // A transfer a little before the first message, arriving after it: the message enters the human stage late.
+  else if (x?.chance(0.4)) push(t - between(x.rnd, 0, 5 * MIN), { type: "chat.transferred", consumerId }, t + between(x.rnd, 1_000, 2 * H));
   const rounds = 1 + Math.floor(rnd() * 4);
   for (let k = 0; k < rounds; k++) {
     const msgs = 1 + Math.floor(rnd() * 2);
@@ -85,9 +142,21 @@ function chatOf(rnd: Rnd, consumerId: string, s: ModelStreamSpec, asOf: number, 
     } else if (reply < good + (1 - good) * 0.64) {
       t += between(rnd, 2_000, 60_000);
       push(t, { type: "chat.message", consumerId, sender: "robot", ...(rnd() < 0.5 ? { assist: true } : {}) });
+    } else if (x?.chance(0.3)) {
+      // A missed round's reply that happened in time but arrives hours later.
+      const at = t + between(x.rnd, 1_000, 60_000);
+      push(at, { type: "chat.message", consumerId, sender: "agent" }, at + between(x.rnd, H, 30 * H));
     }
     // else missed: no reply this round
     t += rnd() < 0.6 ? between(rnd, 30_000, 9 * MIN) : between(rnd, 11 * MIN, 40 * MIN);
+    if (k < rounds - 1 && x?.chance(0.25)) {
+      // Leaves the human stage and re-enters it; a message in between is outside it.
+      push(t, { type: "chat.closed", consumerId });
+      t += between(x.rnd, MIN, 20 * MIN);
+      if (x.rnd() < 0.5) push(t, { type: "chat.message", consumerId, sender: "consumer" });
+      t += between(x.rnd, 1_000, 10 * MIN);
+      push(t, { type: "chat.transferred", consumerId });
+    }
   }
   if (rnd() < 0.4) push(t + between(rnd, 0, 10 * MIN), { type: "chat.closed", consumerId });
   if (rnd() < 0.65) {
@@ -100,19 +169,30 @@ function chatOf(rnd: Rnd, consumerId: string, s: ModelStreamSpec, asOf: number, 
       ...(rnd() < 0.15 ? { robot: true } : {}),
     });
   }
-  if (rnd() < 0.12) push(Math.min(asOf, start + between(rnd, 10 * MIN, 3 * DAY)), { type: "consumer.excluded", consumerId });
+  return t;
 }
 
-function orderOf(rnd: Rnd, i: number, s: ModelStreamSpec, asOf: number, push: Push): void {
+function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec, asOf: number, push: Push): void {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const orderId = `o${i}`;
   const paid = asOf - between(rnd, 10 * MIN, 35 * DAY);
+  const presale = rnd() < 0.15;
+  const promised = rnd() < 0.3;
   push(paid, {
     type: "order.paid",
     orderId,
-    ...(rnd() < 0.15 ? { presale: true } : {}),
-    ...(rnd() < 0.3 ? { promisedShipBy: paid + 48 * H } : {}),
+    ...(presale ? { presale: true } : {}),
+    ...(promised ? { promisedShipBy: paid + 48 * H } : {}),
   });
+  if (x?.chance(0.1)) {
+    // A payment re-sent with other flags, a little earlier, arriving after the first: the first by time decides.
+    const at = paid - between(x.rnd, MIN, 3 * H);
+    push(
+      at,
+      { type: "order.paid", orderId, ...(presale ? {} : { presale: true }), ...(x.rnd() < 0.5 ? { promisedShipBy: at + 24 * H } : {}) },
+      paid + between(x.rnd, MIN, DAY),
+    );
+  }
   if (rnd() < 0.08) push(paid + between(rnd, MIN, 30 * H), { type: "order.cancelled", orderId });
   if (rnd() < 0.82) {
     const pickedUp = paid + (rnd() < 0.6 ? between(rnd, 10 * MIN, 24 * H) : between(rnd, 24 * H, 72 * H));
@@ -124,39 +204,77 @@ function orderOf(rnd: Rnd, i: number, s: ModelStreamSpec, asOf: number, push: Pu
         // Mostly days; some long deliveries of weeks (their pickup falls out of the 30-day window).
         const signed = pickedUp + (rnd() < 0.85 ? between(rnd, 2 * H, 5 * DAY) : between(rnd, 5 * DAY, 25 * DAY));
         if (push(signed, { type: "logistics.signed", orderId }) && rnd() < 0.55) {
-          push(signed + between(rnd, H, 4 * DAY), {
-            type: "review.posted",
-            orderId,
-            rating: pick(["good", "good", "neutral", "bad"] as const),
-          });
+          const reviewed = signed + between(rnd, H, 4 * DAY);
+          const rating = pick(["good", "good", "neutral", "bad"] as const);
+          if (push(reviewed, { type: "review.posted", orderId, rating }) && x?.chance(0.4)) {
+            // A second review, other rating: before the first and arriving after it, or after it.
+            const other = rating === "bad" ? "good" : "bad";
+            if (x.rnd() < 0.6)
+              push(
+                between(x.rnd, signed, reviewed),
+                { type: "review.posted", orderId, rating: other },
+                reviewed + between(x.rnd, MIN, DAY),
+              );
+            else push(reviewed + between(x.rnd, MIN, 2 * DAY), { type: "review.posted", orderId, rating: other });
+          }
         }
+        // A second signature, earlier, arriving after the first.
+        if (x?.chance(0.1))
+          push(signed - between(x.rnd, MIN, 2 * H), { type: "logistics.signed", orderId }, signed + between(x.rnd, MIN, 12 * H));
       }
     }
   }
-  if (rnd() < 0.2)
-    push(paid + between(rnd, H, 6 * DAY), {
+  const feedback = (r: Rnd) => {
+    const from = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    push(paid + between(r, H, 6 * DAY), {
       type: "feedback.posted",
       orderId,
-      issue: pick(["shipping", "shipping", "other"] as const),
-      reason: pick(["slow_shipping", "not_shipped", "other"] as const),
+      issue: from(["shipping", "shipping", "other"] as const),
+      reason: from(["slow_shipping", "not_shipped", "other"] as const),
     });
+  };
+  if (rnd() < 0.2) {
+    feedback(rnd);
+    if (x?.chance(0.3)) feedback(x.rnd);
+  }
   if (rnd() < 0.08) push(paid + between(rnd, H, 6 * DAY), { type: "complaint.filed", orderId });
-  if (rnd() < 0.45) afterSaleOf(rnd, `as${i}`, orderId, paid, s.platform, push);
+  const first = rnd() < 0.45 ? afterSaleOf(rnd, x, `as${i}`, orderId, paid, s.platform, push) : undefined;
+  if (!x?.chance(0.5)) return;
+  // More after-sales of the same order: the first by request time gives the reason, the last valid one decides.
+  const more = 1 + Math.floor(x.rnd() * 2);
+  for (let k = 1; k <= more; k++) {
+    const arrivesAfter = first !== undefined && x.rnd() < 0.5 ? first + between(x.rnd, MIN, 2 * DAY) : undefined;
+    afterSaleOf(mulberry32(Math.floor(x.rnd() * 2 ** 32)), x, `as${i}_${k}`, orderId, paid, s.platform, push, arrivesAfter);
+  }
 }
 
-function afterSaleOf(rnd: Rnd, afterSaleId: string, orderId: string, paid: number, platform: Platform, push: Push): void {
+/** Pushes one after-sale's facts; returns its request time, or undefined when it falls after asOf. */
+function afterSaleOf(
+  rnd: Rnd,
+  x: Rivals | undefined,
+  afterSaleId: string,
+  orderId: string,
+  paid: number,
+  platform: Platform,
+  push: Push,
+  requestArrivesAfter?: number,
+): number | undefined {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  let t = paid + between(rnd, 10 * MIN, 8 * DAY);
-  const ok = push(t, {
+  const requestedAt = paid + between(rnd, 10 * MIN, 8 * DAY);
+  let t = requestedAt;
+  const request = (r: Rnd) => ({
     type: "aftersale.requested",
     afterSaleId,
     orderId,
-    kind: pick(["refund_only", "return_refund", "exchange"] as const),
-    reason: pick(["quality", "not_as_described", "damaged", "shipping", "no_reason", "other"] as const),
-    afterShipment: rnd() < 0.6,
-    ...(rnd() < 0.08 ? { overdueEntry: true } : {}),
+    kind: (["refund_only", "return_refund", "exchange"] as const)[Math.floor(r() * 3)],
+    reason: (["quality", "not_as_described", "damaged", "shipping", "no_reason", "other"] as const)[Math.floor(r() * 6)],
+    afterShipment: r() < 0.6,
+    ...(r() < 0.08 ? { overdueEntry: true } : {}),
   });
-  if (!ok) return;
+  const ok = push(t, request(rnd), requestArrivesAfter);
+  if (!ok) return undefined;
+  // The request re-sent with other fields, a little earlier, arriving after the first one.
+  if (x?.chance(0.2)) push(t - between(x.rnd, MIN, 3 * H), request(x.rnd), t + between(x.rnd, MIN, DAY));
   const jd = platform === "jd";
   // JD counts 20 business minutes; the others count hours and days (PDD: 48 h).
   const gap = () =>
@@ -168,8 +286,19 @@ function afterSaleOf(rnd: Rnd, afterSaleId: string, orderId: string, paid: numbe
         ? between(rnd, 10 * MIN, 30 * H)
         : between(rnd, 30 * H, 4 * DAY);
   if (rnd() < 0.8) {
+    const before = t;
     t += gap();
-    push(t, { type: "aftersale.merchant_acted", afterSaleId, decision: rnd() < 0.75 ? "agree" : "refuse" });
+    const decision = rnd() < 0.75 ? "agree" : "refuse";
+    push(t, { type: "aftersale.merchant_acted", afterSaleId, decision });
+    const other = decision === "agree" ? "refuse" : "agree";
+    if (x?.chance(0.35)) {
+      // The merchant decides twice: the last by time counts. An earlier decision arrives after the later one.
+      if (x.rnd() < 0.5)
+        push(between(x.rnd, before, t), { type: "aftersale.merchant_acted", afterSaleId, decision: other }, t + between(x.rnd, MIN, DAY));
+      else push((t += between(x.rnd, MIN, 2 * DAY)), { type: "aftersale.merchant_acted", afterSaleId, decision: other });
+    }
+    // The consumer cancelled before the merchant acted, known only later.
+    if (x?.chance(0.12)) push(between(x.rnd, before, t), { type: "aftersale.cancelled", afterSaleId }, t + between(x.rnd, MIN, DAY));
   }
   if (jd) {
     if (rnd() < 0.7) {
@@ -182,7 +311,8 @@ function afterSaleOf(rnd: Rnd, afterSaleId: string, orderId: string, paid: numbe
     }
     if (rnd() < 0.25) push(t + between(rnd, MIN, 2 * DAY), { type: "aftersale.awaiting_customer", afterSaleId });
   }
-  if (rnd() < 0.35) {
+  const returns = rnd() < 0.35 ? 1 + (x?.chance(0.3) ? 1 : 0) : 0;
+  for (let r = 0; r < returns; r++) {
     t += between(rnd, H, 4 * DAY);
     push(t, { type: "aftersale.return_signed", afterSaleId });
   }
@@ -191,26 +321,65 @@ function afterSaleOf(rnd: Rnd, afterSaleId: string, orderId: string, paid: numbe
     push(t, { type: "aftersale.platform_intervened", afterSaleId });
   }
   if (rnd() < 0.2) {
+    const before = t;
     t += between(rnd, H, 3 * DAY);
-    push(t, { type: "aftersale.arbitrated", afterSaleId, liability: pick(["merchant", "merchant", "both", "consumer", "none"] as const) });
+    const liabilities = ["merchant", "merchant", "both", "consumer", "none"] as const;
+    push(t, { type: "aftersale.arbitrated", afterSaleId, liability: pick(liabilities) });
+    // A second ruling: the last by time counts; an earlier one arrives after it.
+    if (x?.chance(0.4)) {
+      const liability = liabilities[Math.floor(x.rnd() * liabilities.length)]!;
+      if (x.rnd() < 0.5)
+        push(between(x.rnd, before, t), { type: "aftersale.arbitrated", afterSaleId, liability }, t + between(x.rnd, MIN, DAY));
+      else push((t += between(x.rnd, H, 2 * DAY)), { type: "aftersale.arbitrated", afterSaleId, liability });
+    }
   }
   const end = rnd();
   if (end < 0.1) push(t + between(rnd, MIN, 2 * DAY), { type: "aftersale.cancelled", afterSaleId });
-  else if (end < 0.75)
-    push(t + between(rnd, 10 * MIN, 5 * DAY), { type: "aftersale.completed", afterSaleId, outcome: rnd() < 0.8 ? "refunded" : "closed" });
+  else if (end < 0.75) {
+    const done = t + between(rnd, 10 * MIN, 5 * DAY);
+    const outcome = rnd() < 0.8 ? "refunded" : "closed";
+    push(done, { type: "aftersale.completed", afterSaleId, outcome });
+    // A second completion, earlier, arriving after the first: the earliest completion counts.
+    if (x?.chance(0.15))
+      push(
+        between(x.rnd, t, done),
+        { type: "aftersale.completed", afterSaleId, outcome: outcome === "refunded" ? "closed" : "refunded" },
+        done + between(x.rnd, MIN, DAY),
+      );
+  }
+  return requestedAt;
 }
 
-/** One step of a delivery: apply a batch at `now`, evaluate at `now`, or replace the store (a restart). */
+/**
+ * One step of a delivery: apply a batch at `now`; apply two parts of a batch at once through two store
+ * instances (one commit meets the other's and is refused, then recomputed); apply a batch while another
+ * instance evaluates the shop; evaluate at `now`; or replace the store (a restart).
+ */
 export type DeliveryStep =
-  { kind: "apply"; now: number; events: CanonicalEvent[]; redelivered?: boolean } | { kind: "evaluate"; now: number } | { kind: "restart" };
+  | { kind: "apply"; now: number; events: CanonicalEvent[]; redelivered?: boolean }
+  | { kind: "concurrent"; now: number; parts: [CanonicalEvent[], CanonicalEvent[]] }
+  | { kind: "race"; now: number; events: CanonicalEvent[] }
+  | { kind: "evaluate"; now: number }
+  | { kind: "restart" };
+
+export interface DeliveryOptions {
+  /** Share of events delivered twice (identical copies). */
+  dupRate?: number;
+  /** Share of batches applied as two concurrent parts. */
+  concurrent?: number;
+  /** Share of batches applied while the shop is evaluated. */
+  race?: number;
+}
 
 /**
  * Delivers the stream as a consumer would see it: each copy of an event (about 30% are delivered twice)
- * arrives at or after its time, some much later (exclusions always hours to days later); the arrivals are
- * cut into batches, each applied at a clock that only moves forward; evaluations, redeliveries of a batch
- * (a consumer that crashed before committing its offset) and restarts fall between batches.
+ * arrives at or after its time, some much later (exclusions always hours to days later, the stream's late
+ * facts after the rival they compete with); the arrivals are cut into batches, each applied at a clock that
+ * only moves forward; evaluations, redeliveries of a batch (a consumer that crashed before committing its
+ * offset), restarts, concurrent applies and applies racing an evaluation fall between batches.
  */
-export function deliveryPlan(stream: ModelStream, seed: number, dupRate = 0.3): DeliveryStep[] {
+export function deliveryPlan(stream: ModelStream, seed: number, o: DeliveryOptions = {}): DeliveryStep[] {
+  const { dupRate = 0.3, concurrent = 0, race = 0 } = o;
   const rnd = mulberry32(seed ^ 0x9e3779b9);
   const copies: { event: CanonicalEvent; arrival: number; tie: number }[] = [];
   for (const event of stream.events) {
@@ -228,7 +397,9 @@ export function deliveryPlan(stream: ModelStream, seed: number, dupRate = 0.3): 
               : r < 0.85
                 ? between(rnd, 0, 12 * H)
                 : between(rnd, 0, 3 * DAY);
-      copies.push({ event, arrival: Math.min(stream.asOf, at + delay), tie: rnd() });
+      const notBefore = stream.late?.get(event.id);
+      const arrival = notBefore === undefined ? at + delay : Math.max(at + delay, notBefore);
+      copies.push({ event, arrival: Math.min(stream.asOf, arrival), tie: rnd() });
     }
   }
   copies.sort((a, b) => a.arrival - b.arrival || a.tie - b.tie);
@@ -240,7 +411,12 @@ export function deliveryPlan(stream: ModelStream, seed: number, dupRate = 0.3): 
     i += size;
     now = Math.max(now, ...batch.map((c) => c.arrival));
     const events = batch.map((c) => c.event);
-    steps.push({ kind: "apply", now, events });
+    const mode = rnd();
+    if (mode < concurrent && events.length >= 2) {
+      const cut = 1 + Math.floor(rnd() * (events.length - 1));
+      steps.push({ kind: "concurrent", now, parts: [events.slice(0, cut), events.slice(cut)] });
+    } else if (mode >= concurrent && mode < concurrent + race) steps.push({ kind: "race", now, events });
+    else steps.push({ kind: "apply", now, events });
     if (rnd() < 0.08) steps.push({ kind: "apply", now, events, redelivered: true });
     if (rnd() < 0.04) steps.push({ kind: "restart" });
     if (rnd() < 0.45) {
