@@ -23,6 +23,7 @@ const svc = await startProcessorService({
   evalIntervalMs: env.EVAL_INTERVAL_MS,
   exportShopLimit: env.EXPORT_SHOP_LIMIT,
   pauseBeforeEvalMs: env.SG_TEST_PAUSE_BEFORE_EVAL_MS,
+  replicaAck: { minReplicas: env.REDIS_MIN_REPLICAS_ACK, timeoutMs: env.REDIS_REPLICA_ACK_TIMEOUT_MS },
   config,
   log,
   registry,

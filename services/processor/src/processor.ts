@@ -1,6 +1,6 @@
 import { shopKey, type Topics } from "@sg/events";
 import { createProducer, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from "@sg/kafka";
-import type { Redis } from "@sg/redis";
+import type { Redis, ReplicaGate } from "@sg/redis";
 import { chunksOf, deadLetterMessage } from "./dead-letters.js";
 import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
 import { intake } from "./intake.js";
@@ -29,6 +29,8 @@ export interface ProcessorDeps {
    * first, so a test can kill the process after the offset commit and before the evaluation. Unset in service.
    */
   pauseBeforeEvalMs?: number;
+  /** REDIS_MIN_REPLICAS_ACK: a batch's offsets move only once its Redis writes reached the replicas. */
+  replicas?: ReplicaGate;
 }
 
 export interface Processor {
@@ -108,6 +110,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         deps.metrics?.deadLetter(String(d.headers?.reason));
       }
     }
+    // Its writes on the replicas first (a failover keeps them); a shortfall throws, so the batch is fetched again.
+    await deps.replicas?.wait();
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     handled += batch.messages.length;

@@ -1,6 +1,6 @@
 import { topicNames } from "@sg/events";
 import { createKafka, type Kafka } from "@sg/kafka";
-import { createRedis, type Redis } from "@sg/redis";
+import { createRedis, createReplicaGate, type Redis, type ReplicaAck } from "@sg/redis";
 import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import type { ShopConfigSource } from "./evaluator.js";
@@ -21,6 +21,8 @@ export interface ProcessorServiceOptions {
   exportShopLimit?: number;
   /** SG_TEST_PAUSE_BEFORE_EVAL_MS (env.ts): test-only wait before each evaluation pass; 0 or unset in service. */
   pauseBeforeEvalMs?: number;
+  /** REDIS_MIN_REPLICAS_ACK and its timeout; unset or 0 replicas: no wait. */
+  replicaAck?: ReplicaAck;
   config: ShopConfigSource;
   log: Log;
   registry: Registry;
@@ -34,6 +36,7 @@ export async function startProcessorService(
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor", logger: o.log });
   const redis = createRedis(o.redisUrl, {}, (err, info) => o.log.warn({ err, ...info }, "redis connection error; reconnecting"));
   await ensurePipelineTopics(kafka, topics, o.eventsPartitions);
+  const replicas = o.replicaAck && o.replicaAck.minReplicas > 0 ? replicaGate(redis, o.replicaAck, o.log) : undefined;
   const processor = createProcessor({
     kafka,
     redis,
@@ -46,13 +49,15 @@ export async function startProcessorService(
     metrics: processorMetrics(o.registry, o.exportShopLimit),
     evalIntervalMs: o.evalIntervalMs,
     ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
+    ...(replicas ? { replicas } : {}),
   });
   await processor.start();
   let stopped: Promise<void> | undefined;
   async function ready(): Promise<boolean> {
     if (!processor.running) return false;
     try {
-      return (await redis.ping()) === "PONG";
+      // Not ready while writes do not reach the replicas: batches are then retried, not acknowledged.
+      return (await redis.ping()) === "PONG" && (replicas === undefined || (await replicas.healthy()));
     } catch {
       return false;
     }
@@ -68,4 +73,12 @@ export async function startProcessorService(
       return stopped;
     },
   };
+}
+
+/** The replica wait, its shortfalls logged as warnings (each one means a batch is retried). */
+function replicaGate(redis: Redis, ack: ReplicaAck, log: Log) {
+  return createReplicaGate(redis, ack, {
+    onFailure: (err) => log.warn({ err }, "redis writes did not reach the replicas; the batch is not acknowledged and will be retried"),
+    onRecovery: (failures) => log.info({ failures }, "redis writes reach the replicas again"),
+  });
 }
