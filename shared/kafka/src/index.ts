@@ -62,7 +62,10 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
 export type TopicSpec = {
   topic: string;
   numPartitions: number;
-  /** Defaults to the broker's `default.replication.factor`. */
+  /**
+   * Default: from the cluster's size, 3 once it has 3 brokers (with `min.insync.replicas` 2, so an
+   * acknowledged write is on two brokers and one broker may die), else 1.
+   */
   replicationFactor?: number;
   configEntries?: { name: string; value: string }[];
 };
@@ -82,9 +85,16 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<s
         topic: t.topic,
         numPartitions: t.numPartitions,
         ...(t.replicationFactor === undefined ? {} : { replicationFactor: t.replicationFactor }),
-        ...(t.configEntries === undefined ? {} : { configEntries: t.configEntries }),
+        ...(t.configEntries === undefined ? {} : { configEntries: [...t.configEntries] }),
       }));
     if (missing.length === 0) return [];
+    const size = (await admin.describeCluster()).brokers.length;
+    for (const t of missing) {
+      if (t.replicationFactor !== undefined) continue;
+      t.replicationFactor = size >= 3 ? 3 : 1;
+      if (size >= 3 && !t.configEntries?.some((e) => e.name === "min.insync.replicas"))
+        t.configEntries = [...(t.configEntries ?? []), { name: "min.insync.replicas", value: "2" }];
+    }
     // createTopics resolves false when every failure was TOPIC_ALREADY_EXISTS (another process won the
     // race); it then skips waiting for leaders, so wait here through a metadata fetch.
     const created = await admin.createTopics({ topics: missing, waitForLeaders: true });
