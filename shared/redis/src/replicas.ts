@@ -79,6 +79,8 @@ export function createReplicaGate(
     } catch (err) {
       failures++;
       if (err instanceof ReplicaAckError) hooks.onFailure?.(err);
+      // A failover may have moved masters: the next wait asks the cluster's current ones.
+      if (isCluster(client)) client.refreshSlotsCache(() => undefined);
       throw err;
     }
     if (failures > 0) {
