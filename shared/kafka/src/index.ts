@@ -3,6 +3,7 @@
 import {
   Kafka,
   Partitioners,
+  type Admin,
   logLevel,
   type ITopicConfig,
   type KafkaConfig,
@@ -14,6 +15,7 @@ import {
 
 export { Kafka, logLevel, CompressionTypes } from "kafkajs";
 export * from "./errors.js";
+import { KafkaJSError } from "./errors.js";
 export type {
   Admin,
   Consumer,
@@ -95,13 +97,32 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<s
       if (size >= 3 && !t.configEntries?.some((e) => e.name === "min.insync.replicas"))
         t.configEntries = [...(t.configEntries ?? []), { name: "min.insync.replicas", value: "2" }];
     }
-    // createTopics resolves false when every failure was TOPIC_ALREADY_EXISTS (another process won the
-    // race); it then skips waiting for leaders, so wait here through a metadata fetch.
-    const created = await admin.createTopics({ topics: missing, waitForLeaders: true });
-    if (!created) await admin.fetchTopicMetadata({ topics: missing.map((t) => t.topic) });
+    // Another process may win the race (TOPIC_ALREADY_EXISTS is not an error here). Leaders are awaited
+    // below rather than by kafkajs: on a cluster, a broker that has not yet heard of a new topic answers
+    // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs's own wait throws instead of retrying.
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitForLeaders(
+      admin,
+      missing.map((t) => t.topic),
+    );
     return missing.map((t) => t.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Until every partition of `topics` has a leader, on whichever broker answers; retriable errors are retried. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (!(err instanceof KafkaJSError && err.retriable) || Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`no leader for every partition of ${topics.join(", ")} within ${timeoutMs}ms`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
