@@ -80,10 +80,15 @@ export async function clusterNodes(urls: readonly string[]): Promise<ClusterNode
   throw new Error("no Redis server of the cluster answers");
 }
 
-/** A live master with slots and its replica. */
-export async function aMasterAndItsReplica(urls: readonly string[]): Promise<{ master: ClusterNode; replica: ClusterNode }> {
+/** A live master with slots (the one at `masterUrl` if given) and its replica. */
+export async function aMasterAndItsReplica(
+  urls: readonly string[],
+  masterUrl?: string,
+): Promise<{ master: ClusterNode; replica: ClusterNode }> {
   const nodes = await clusterNodes(urls);
-  for (const master of nodes.filter((n) => n.master && !n.failed && n.slots.length > 0)) {
+  for (const master of nodes.filter(
+    (n) => n.master && !n.failed && n.slots.length > 0 && (masterUrl === undefined || n.url === masterUrl),
+  )) {
     const replica = nodes.find((n) => n.masterId === master.id && !n.failed);
     if (replica) return { master, replica };
   }

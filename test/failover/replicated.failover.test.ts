@@ -92,16 +92,15 @@ async function lossScenario(minReplicas: 0 | 1): Promise<{ lost: boolean; commit
       timeoutMs: 120_000,
       message: "batch A applied",
     });
-    // The master holding the shop's keys, and its replica.
+    // The master holding the shop's keys (all under its hash tag), and its replica.
     const { master, replica } = await pollUntil(
       async () => {
         for (const url of infra.redis.serverUrls) {
           const n = createRedis(url, { maxRetriesPerRequest: 0 }) as RedisNode;
           try {
             const role = await n.info("replication").catch(() => "");
-            if (/role:master/.test(role) && (await n.keys(`*${run}*`).catch(() => [])).length > 0) {
-              const pair = await aMasterAndItsReplica([url]);
-              if (pair.master.url === url) return pair;
+            if (/role:master/.test(role) && (await n.keys(`${run}:{kuaishou:${shopId}}:*`).catch(() => [])).length > 0) {
+              return await aMasterAndItsReplica(infra.redis.serverUrls, url);
             }
           } finally {
             n.disconnect();
