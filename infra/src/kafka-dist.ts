@@ -85,13 +85,34 @@ export function kafkaFiles(dir: string): KafkaFiles {
   };
 }
 
-/** Writes a single-node KRaft config (broker and controller in one process) listening on 127.0.0.1 only. */
-export function writeKafkaConfig(files: KafkaFiles, port: number, controllerPort: number): void {
+/**
+ * One node of a local KRaft cluster (kafka-cluster.ts): its id, the quorum's voters (`id@host:port,…`), and
+ * how many brokers the cluster has, from which the replication settings follow.
+ */
+export type KafkaClusterMember = { nodeId: number; voters: string; size: number };
+
+/**
+ * The replication a cluster of `size` brokers gives every topic (README "Replicated Kafka and Redis"): 3
+ * replicas and 2 in sync for an acknowledged write once there are 3 brokers, so one broker may die; fewer
+ * brokers, one copy each.
+ */
+export function replicationFor(size: number): { replicationFactor: number; minInsyncReplicas: number } {
+  return size >= 3 ? { replicationFactor: 3, minInsyncReplicas: 2 } : { replicationFactor: 1, minInsyncReplicas: 1 };
+}
+
+/**
+ * Writes a KRaft config listening on 127.0.0.1 only: a single node that is broker and controller, or with
+ * `member` one node of a cluster whose nodes are all broker and controller (combined mode).
+ */
+export function writeKafkaConfig(files: KafkaFiles, port: number, controllerPort: number, member?: KafkaClusterMember): void {
   mkdirSync(files.dir, { recursive: true });
+  const { replicationFactor, minInsyncReplicas } = replicationFor(member?.size ?? 1);
+  const rf = String(replicationFactor);
+  const isr = String(minInsyncReplicas);
   const props = {
     "process.roles": "broker,controller",
-    "node.id": "1",
-    "controller.quorum.voters": `1@127.0.0.1:${controllerPort}`,
+    "node.id": String(member?.nodeId ?? 1),
+    "controller.quorum.voters": member?.voters ?? `1@127.0.0.1:${controllerPort}`,
     listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     "advertised.listeners": `PLAINTEXT://127.0.0.1:${port}`,
     "inter.broker.listener.name": "PLAINTEXT",
@@ -99,19 +120,23 @@ export function writeKafkaConfig(files: KafkaFiles, port: number, controllerPort
     "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
     "log.dirs": files.dataDir,
     "num.partitions": "1",
-    "default.replication.factor": "1",
-    "min.insync.replicas": "1",
+    "default.replication.factor": rf,
+    "min.insync.replicas": isr,
+    // Never elect a replica that missed acknowledged writes (the default, stated because it is the point).
+    "unclean.leader.election.enable": "false",
     // Topics are created by ensureTopics with explicit partition counts, never by a typo in a name.
     "auto.create.topics.enable": "false",
-    // One broker: every internal topic has one replica. Fewer partitions than the default 50 make the
+    // Internal topics replicated as the cluster's own. Fewer partitions than the default 50 make the
     // first consumer group and the first idempotent producer start in a fraction of the time.
-    "offsets.topic.replication.factor": "1",
+    "offsets.topic.replication.factor": rf,
     "offsets.topic.num.partitions": "5",
-    "transaction.state.log.replication.factor": "1",
-    "transaction.state.log.min.isr": "1",
+    "transaction.state.log.replication.factor": rf,
+    "transaction.state.log.min.isr": isr,
     "transaction.state.log.num.partitions": "5",
-    "share.coordinator.state.topic.replication.factor": "1",
-    "share.coordinator.state.topic.min.isr": "1",
+    "share.coordinator.state.topic.replication.factor": rf,
+    "share.coordinator.state.topic.min.isr": isr,
+    // A cluster fences a dead broker (and moves its leaderships) after 6 s instead of 9 s.
+    ...(member ? { "broker.session.timeout.ms": "6000", "broker.heartbeat.interval.ms": "1000" } : {}),
     // Tests and local runs join groups constantly; the 3s default delay only slows them down.
     "group.initial.rebalance.delay.ms": "0",
     // Two cores on the reference machine (architecture.md).
@@ -145,7 +170,7 @@ export function writeKafkaConfig(files: KafkaFiles, port: number, controllerPort
 }
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding, never starting with '-' (as Uuid.randomUuid). */
-function clusterId(): string {
+export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString("base64url");
     if (!id.startsWith("-")) return id;
@@ -168,10 +193,22 @@ export function jvmArgs(files: KafkaFiles, heap: string): string[] {
  * Formats the storage once into `<dir>/formatted`, then copies it to the data folder when that is missing
  * (or `fresh`), so a fresh start costs a copy instead of a JVM run.
  */
-export async function ensureFormatted(opts: { java: string; jars: string; files: KafkaFiles; fresh: boolean; log: Log }): Promise<void> {
+export async function ensureFormatted(opts: {
+  java: string;
+  jars: string;
+  files: KafkaFiles;
+  fresh: boolean;
+  log: Log;
+  /** The nodes of a cluster share one id: each is formatted with it straight into its data folder. */
+  clusterId?: string;
+}): Promise<void> {
   const { files } = opts;
   if (opts.fresh) rmSync(files.dataDir, { recursive: true, force: true });
   if (existsSync(join(files.dataDir, "meta.properties"))) return;
+  if (opts.clusterId !== undefined) {
+    await formatStorage(opts, files.serverProperties, opts.clusterId);
+    return;
+  }
   const pristine = join(files.dir, "formatted");
   if (!existsSync(join(pristine, "meta.properties"))) {
     rmSync(pristine, { recursive: true, force: true });
@@ -179,24 +216,18 @@ export async function ensureFormatted(opts: { java: string; jars: string; files:
     const formatProps = join(files.dir, "format.properties");
     writeFileSync(formatProps, readFileSync(files.serverProperties, "utf8").replace(/^log\.dirs=.*$/m, `log.dirs=${pristine}`));
     opts.log(`kafka: formatting KRaft storage in ${shown(pristine)}`);
-    const args = [
-      ...jvmArgs(files, "256m"),
-      "-cp",
-      join(opts.jars, "*"),
-      "kafka.tools.StorageTool",
-      "format",
-      "-t",
-      clusterId(),
-      "-c",
-      formatProps,
-    ];
-    try {
-      await run(opts.java, args, { maxBuffer: 8 * 1024 * 1024 });
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      throw new Error(`formatting Kafka storage failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`, { cause: err });
-    }
+    await formatStorage(opts, formatProps, newClusterId());
   }
   rmSync(files.dataDir, { recursive: true, force: true });
   cpSync(pristine, files.dataDir, { recursive: true });
+}
+
+async function formatStorage(opts: { java: string; jars: string; files: KafkaFiles }, props: string, id: string): Promise<void> {
+  const args = [...jvmArgs(opts.files, "256m"), "-cp", join(opts.jars, "*"), "kafka.tools.StorageTool", "format", "-t", id, "-c", props];
+  try {
+    await run(opts.java, args, { maxBuffer: 8 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    throw new Error(`formatting Kafka storage failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`, { cause: err });
+  }
 }

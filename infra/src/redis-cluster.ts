@@ -1,9 +1,11 @@
 // A local Redis Cluster for tests and benchmarks: three cluster-enabled redis-servers on free ports, joined
-// with `redis-cli --cluster create`, no replicas, nothing on disk but their nodes.conf (architecture.md,
-// "Local infrastructure without Docker").
+// with `redis-cli --cluster create`, with no replica or one replica per master (architecture.md, "Local
+// infrastructure without Docker"). Each server keeps an append-only file in its folder.
 import { execFile } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { createRedis, type RedisNode } from "@sg/redis";
-import { defaultLog, sleep, type Log } from "./daemon.js";
+import { defaultLog, isAlive, sleep, type Log } from "./daemon.js";
+import { redisStateFile } from "./paths.js";
 import { ensureRedis, type RedisHandle } from "./redis.js";
 
 export type EnsureRedisClusterOptions = {
@@ -14,11 +16,21 @@ export type EnsureRedisClusterOptions = {
   log?: Log;
   /** Default 60s. */
   startTimeoutMs?: number;
+  /** Replicas per master; default 0. With 1, a master's death promotes its replica (failover). */
+  replicas?: number;
+  /** `cluster-node-timeout`, ms: how long a master may be unreachable before its replica takes over. Default 5000. */
+  nodeTimeoutMs?: number;
 };
 
 export type RedisClusterHandle = RedisHandle & {
   /** `redis://127.0.0.1:<port>` of each master, for tests that talk to one node. */
   nodeUrls: string[];
+  /** `redis://127.0.0.1:<port>` of every server, masters and replicas, in start order. */
+  serverUrls: string[];
+  /** SIGKILLs the server at `url` (one of `serverUrls`) and waits until it is gone; its folder stays. */
+  kill(url: string): Promise<void>;
+  /** Starts a killed server again on its port and folder (its nodes.conf and AOF); it rejoins the cluster. */
+  restart(url: string): Promise<void>;
 };
 
 function redisCli(args: string[], timeoutMs: number): Promise<string> {
@@ -53,24 +65,55 @@ export async function ensureRedisCluster(options: EnsureRedisClusterOptions = {}
   if (masters < 3) throw new Error("a Redis Cluster needs at least 3 masters");
   const timeoutMs = options.startTimeoutMs ?? 60_000;
   const nodes: RedisHandle[] = [];
+  /** Each server's folder, removed at the end (a restarted server keeps it meanwhile). */
+  const dirs: string[] = [];
   const stopAll = async () => {
     for (const n of nodes) await n.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   };
+  const stateOf = (url: string) =>
+    JSON.parse(readFileSync(redisStateFile(Number(new URL(url).port)), "utf8")) as { pid: number; dir: string };
   try {
-    const clusterArgs = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"];
-    for (let i = 0; i < masters; i++) {
-      nodes.push(
-        await ensureRedis({
-          url: null,
-          extraArgs: clusterArgs,
-          log,
-          ...(options.stopWithProcess !== undefined ? { stopWithProcess: options.stopWithProcess } : {}),
-        }),
-      );
+    const replicas = options.replicas ?? 0;
+    const clusterArgs = [
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      "nodes.conf",
+      "--cluster-node-timeout",
+      String(options.nodeTimeoutMs ?? 5000),
+    ];
+    const startServer = (extra: { port: number; dataDir: string } | object = {}) =>
+      ensureRedis({
+        url: null,
+        extraArgs: clusterArgs,
+        log,
+        ...extra,
+        ...(options.stopWithProcess !== undefined ? { stopWithProcess: options.stopWithProcess } : {}),
+      });
+    for (let i = 0; i < masters * (1 + replicas); i++) {
+      const n = await startServer();
+      nodes.push(n);
+      dirs.push(stateOf(n.url).dir);
     }
+    const indexOf = (url: string) => {
+      const i = nodes.findIndex((n) => n.url === url);
+      if (i < 0) throw new Error(`redis cluster: no server ${url}`);
+      return i;
+    };
+    const kill = async (url: string) => {
+      const { pid } = stateOf(nodes[indexOf(url)]!.url);
+      process.kill(pid, "SIGKILL");
+      while (isAlive(pid)) await sleep(50);
+    };
+    const restart = async (url: string) => {
+      const i = indexOf(url);
+      nodes[i] = await startServer({ port: Number(new URL(url).port), dataDir: dirs[i]! });
+    };
     const hostPorts = nodes.map((n) => new URL(n.url).host);
     log(`redis cluster: joining ${hostPorts.join(", ")}`);
-    await redisCli(["--cluster", "create", ...hostPorts, "--cluster-replicas", "0", "--cluster-yes"], timeoutMs);
+    // redis-cli makes the first `masters` servers masters and gives each of the others to one of them.
+    await redisCli(["--cluster", "create", ...hostPorts, "--cluster-replicas", String(replicas), "--cluster-yes"], timeoutMs);
     const deadline = Date.now() + timeoutMs;
     for (const n of nodes) {
       while (!(await clusterOk(n.url))) {
@@ -78,11 +121,40 @@ export async function ensureRedisCluster(options: EnsureRedisClusterOptions = {}
         await sleep(100);
       }
     }
-    const url = `redis+cluster://${hostPorts.join(",")}`;
-    log(`redis cluster: ready at ${url}`);
-    return { url, started: true, nodeUrls: nodes.map((n) => n.url), stop: stopAll };
+    if (replicas > 0) await waitForReplicaLinks(nodes.slice(0, masters), replicas, deadline, timeoutMs);
+    const url = `redis+cluster://${hostPorts.slice(0, masters).join(",")}`;
+    log(`redis cluster: ready at ${url}${replicas > 0 ? ` (${replicas} replica per master)` : ""}`);
+    return {
+      url,
+      started: true,
+      nodeUrls: nodes.slice(0, masters).map((n) => n.url),
+      serverUrls: nodes.map((n) => n.url),
+      kill,
+      restart,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** Waits until every master has `replicas` replicas online and caught up (INFO replication). */
+async function waitForReplicaLinks(masters: RedisHandle[], replicas: number, deadline: number, timeoutMs: number): Promise<void> {
+  for (const m of masters) {
+    const redis = createRedis(m.url, { maxRetriesPerRequest: 1 }) as RedisNode;
+    redis.on("error", () => undefined);
+    try {
+      for (;;) {
+        const info = await redis.info("replication").catch(() => "");
+        const online = info.split("\n").filter((l) => /^slave\d+:.*state=online/.test(l)).length;
+        if (online >= replicas) break;
+        if (Date.now() > deadline)
+          throw new Error(`redis cluster: ${m.url} has ${online} of ${replicas} replicas online after ${timeoutMs}ms`);
+        await sleep(100);
+      }
+    } finally {
+      redis.disconnect();
+    }
   }
 }

@@ -9,6 +9,8 @@ export const Env = BaseEnv.extend({
   NOTIFIER_TICK_MS: SharedEnvVars.NOTIFIER_TICK_MS(),
   EXPORT_SHOP_LIMIT: SharedEnvVars.EXPORT_SHOP_LIMIT(),
   GRAFANA_URL: SharedEnvVars.GRAFANA_URL(),
+  REDIS_MIN_REPLICAS_ACK: SharedEnvVars.REDIS_MIN_REPLICAS_ACK(),
+  REDIS_REPLICA_ACK_TIMEOUT_MS: SharedEnvVars.REDIS_REPLICA_ACK_TIMEOUT_MS(),
   /** Where the public port listens: loopback unless configured otherwise (issue 9 item 6), e.g. 0.0.0.0. */
   HOST: envString("127.0.0.1"),
   /** The ops endpoints (`/metrics` names every shop, `/livez`, `/readyz`), on loopback by default. */

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   for (const n of infra.notes) say(n);
   const registry = createRegistry();
   installProcessGuards({ registry, log: createLogger({ name: "scoreguard", level: env.LOG_LEVEL }) });
+  const replicaAck = { minReplicas: env.REDIS_MIN_REPLICAS_ACK, timeoutMs: env.REDIS_REPLICA_ACK_TIMEOUT_MS };
   const common = { brokers: infra.brokers, redisUrl: infra.redisUrl, topicPrefix, keyPrefix };
   if (demo) {
     const r = createRedis(infra.redisUrl);
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     eventsPartitions: env.EVENTS_PARTITIONS,
     evalIntervalMs: env.EVAL_INTERVAL_MS,
     exportShopLimit: env.EXPORT_SHOP_LIMIT,
+    replicaAck,
     config,
     log: createLogger({ name: "processor", level: env.LOG_LEVEL }),
     registry,
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     ...common,
     consumerGroup: "sg-notifier",
     tickMs: env.NOTIFIER_TICK_MS,
+    replicaAck,
     config,
     ...(env.GRAFANA_URL ? { grafanaUrl: env.GRAFANA_URL } : {}),
     logger: createLogger({ name: "notifier", level: env.LOG_LEVEL }),

@@ -7,6 +7,8 @@ export const Env = BaseEnv.extend({
   NOTIFIER_GROUP: envString("sg-notifier"),
   NOTIFIER_TICK_MS: SharedEnvVars.NOTIFIER_TICK_MS(),
   GRAFANA_URL: SharedEnvVars.GRAFANA_URL(),
+  REDIS_MIN_REPLICAS_ACK: SharedEnvVars.REDIS_MIN_REPLICAS_ACK(),
+  REDIS_REPLICA_ACK_TIMEOUT_MS: SharedEnvVars.REDIS_REPLICA_ACK_TIMEOUT_MS(),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -20,6 +20,7 @@ const svc = await startNotifierService({
   keyPrefix: env.KEY_PREFIX,
   consumerGroup: env.NOTIFIER_GROUP,
   tickMs: env.NOTIFIER_TICK_MS,
+  replicaAck: { minReplicas: env.REDIS_MIN_REPLICAS_ACK, timeoutMs: env.REDIS_REPLICA_ACK_TIMEOUT_MS },
   ...(env.GRAFANA_URL === undefined ? {} : { grafanaUrl: env.GRAFANA_URL }),
   config,
   logger,

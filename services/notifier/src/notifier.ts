@@ -2,7 +2,7 @@ import type { ScoreguardConfig } from "@sg/config";
 import { AlertRecord, topicNames } from "@sg/events";
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
-import type { Redis } from "@sg/redis";
+import type { Redis, ReplicaGate } from "@sg/redis";
 import { Registry } from "prom-client";
 import { createChannel } from "./channels/index.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./delivery/backoff.js";
@@ -51,6 +51,11 @@ export interface NotifierDeps {
   mergeWaitMs?: number;
   grafanaUrl?: string;
   templatesDir?: URL;
+  /**
+   * REDIS_MIN_REPLICAS_ACK: an alert's offset moves, and a delivered notification counts as delivered, only
+   * once the Redis writes behind it reached the replicas (a failover then neither drops nor resends it).
+   */
+  replicas?: ReplicaGate;
 }
 
 export interface Notifier {
@@ -126,6 +131,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       leaseMs: deps.leaseMs ?? 30_000,
       mergeWaitMs: deps.mergeWaitMs ?? Math.max(1_000, 2 * tickMs),
       batch: 500,
+      ...(deps.replicas ? { replicas: deps.replicas } : {}),
     });
   });
 
@@ -187,7 +193,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       } else {
         await engine.ingest(parsed);
       }
-      // The offset is resolved only once Redis has the effect (style.md, after kafkajs runner.js).
+      // The offset is resolved only once Redis has the effect (style.md, after kafkajs runner.js), on its replicas too.
+      await deps.replicas?.wait();
       resolveOffset(message.offset);
       await heartbeat();
     }
@@ -237,7 +244,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     tick,
     ingest: (r) => engine.ingest(r),
     async ready() {
-      return running && deps.redis.status === "ready" && (deps.kafka === undefined || consumerJoined);
+      if (!(running && deps.redis.status === "ready" && (deps.kafka === undefined || consumerJoined))) return false;
+      return deps.replicas === undefined || (await deps.replicas.healthy());
     },
     silences,
     registry,

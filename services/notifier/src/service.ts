@@ -3,7 +3,7 @@ import { topicNames } from "@sg/events";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 import { createKafka, type Kafka } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
-import { createRedis, type Redis } from "@sg/redis";
+import { createRedis, createReplicaGate, type Redis, type ReplicaAck } from "@sg/redis";
 import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import { createNotifier, type Notifier } from "./notifier.js";
@@ -16,6 +16,8 @@ export interface NotifierServiceOptions {
   consumerGroup: string;
   tickMs: number;
   grafanaUrl?: string;
+  /** REDIS_MIN_REPLICAS_ACK and its timeout; unset or 0 replicas: no wait. */
+  replicaAck?: ReplicaAck;
   config: ScoreguardConfig;
   logger: Logger;
   registry: Registry;
@@ -35,6 +37,13 @@ export async function startNotifierService(o: NotifierServiceOptions): Promise<N
   const redis = createRedis(o.redisUrl, {}, (err, info) => o.logger.warn({ err, ...info }, "redis connection error; reconnecting"));
   // Same partition count as the processor creates it with; an existing topic is left as it is.
   await ensurePipelineTopics(kafka, topicNames(o.topicPrefix), undefined, ["alerts"]);
+  const replicas =
+    o.replicaAck && o.replicaAck.minReplicas > 0
+      ? createReplicaGate(redis, o.replicaAck, {
+          onFailure: (err) => o.logger.warn({ err }, "redis writes did not reach the replicas; not acknowledged, will be retried"),
+          onRecovery: (failures) => o.logger.info({ failures }, "redis writes reach the replicas again"),
+        })
+      : undefined;
   const notifier = createNotifier({
     config: o.config,
     redis,
@@ -45,6 +54,7 @@ export async function startNotifierService(o: NotifierServiceOptions): Promise<N
     consumerGroup: o.consumerGroup,
     registry: o.registry,
     tickMs: o.tickMs,
+    ...(replicas ? { replicas } : {}),
     ...(o.grafanaUrl === undefined ? {} : { grafanaUrl: o.grafanaUrl }),
   });
   await notifier.start();

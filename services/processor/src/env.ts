@@ -8,6 +8,8 @@ export const Env = BaseEnv.extend({
   EVENTS_PARTITIONS: SharedEnvVars.EVENTS_PARTITIONS(),
   EVAL_INTERVAL_MS: SharedEnvVars.EVAL_INTERVAL_MS(),
   EXPORT_SHOP_LIMIT: SharedEnvVars.EXPORT_SHOP_LIMIT(),
+  REDIS_MIN_REPLICAS_ACK: SharedEnvVars.REDIS_MIN_REPLICAS_ACK(),
+  REDIS_REPLICA_ACK_TIMEOUT_MS: SharedEnvVars.REDIS_REPLICA_ACK_TIMEOUT_MS(),
   /**
    * Test-only knob, 0 (off) in production: each evaluation pass that has shops to evaluate first waits this
    * long, after their batches were applied and their offsets committed. It opens a wide, deterministic window

@@ -29,6 +29,7 @@ const svc = await startProcessorService({
       .filter((s) => s !== ""),
   ),
   pauseBeforeCommitMs: env.SG_TEST_PAUSE_BEFORE_COMMIT_MS,
+  replicaAck: { minReplicas: env.REDIS_MIN_REPLICAS_ACK, timeoutMs: env.REDIS_REPLICA_ACK_TIMEOUT_MS },
   config,
   log,
   registry,

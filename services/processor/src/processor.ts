@@ -1,7 +1,7 @@
 import { DEFAULT_SHOP_LIVE_ENTITIES } from "@sg/config";
 import { shopKey, type Topics } from "@sg/events";
 import { createProducer, type Consumer, type EachBatchPayload, type Kafka, type Producer } from "@sg/kafka";
-import type { Redis } from "@sg/redis";
+import type { Redis, ReplicaGate } from "@sg/redis";
 import { applyIsolatingPoison, type IsolatedApply } from "./consume/poison.js";
 import { PartitionProgress } from "./consume/partition-progress.js";
 import { chunksOf, deadLetterMessage, type DeadLetter, type DeadLetterKind } from "./dead-letters.js";
@@ -42,6 +42,8 @@ export interface ProcessorDeps {
    * resolved, is logged and held this long, so a test can kill the process with a batch in flight. Unset in service.
    */
   pauseBeforeCommitMs?: number;
+  /** REDIS_MIN_REPLICAS_ACK: a batch's offsets move only once its Redis writes reached the replicas. */
+  replicas?: ReplicaGate;
 }
 
 export interface Processor {
@@ -190,6 +192,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       deps.log.warn({ partition: batch.partition, ...offsets }, "test pause: batch applied, offset not committed");
       await new Promise((r) => setTimeout(r, deps.pauseBeforeCommitMs));
     }
+    // Its writes on the replicas first (a failover keeps them); a shortfall throws, so the batch is fetched again.
+    await deps.replicas?.wait();
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
     resolveOffset(last.offset);
     handled += batch.messages.length;

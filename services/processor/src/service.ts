@@ -1,6 +1,6 @@
 import { topicNames } from "@sg/events";
 import { createKafka, type Kafka } from "@sg/kafka";
-import { createRedis, type Redis } from "@sg/redis";
+import { createRedis, createReplicaGate, type Redis, type ReplicaAck } from "@sg/redis";
 import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
 import type { ShopConfigSource } from "./evaluator.js";
@@ -30,6 +30,8 @@ export interface ProcessorServiceOptions {
   stallAfterMs?: number;
   /** SG_TEST_PAUSE_BEFORE_COMMIT_MS (env.ts): test-only wait between a batch's apply and its commit; 0 or unset in service. */
   pauseBeforeCommitMs?: number;
+  /** REDIS_MIN_REPLICAS_ACK and its timeout; unset or 0 replicas: no wait. */
+  replicaAck?: ReplicaAck;
   config: ShopConfigSource;
   log: Log;
   registry: Registry;
@@ -43,6 +45,7 @@ export async function startProcessorService(
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor", logger: o.log });
   const redis = createRedis(o.redisUrl, {}, (err, info) => o.log.warn({ err, ...info }, "redis connection error; reconnecting"));
   await ensurePipelineTopics(kafka, topics, o.eventsPartitions);
+  const replicas = o.replicaAck && o.replicaAck.minReplicas > 0 ? replicaGate(redis, o.replicaAck, o.log) : undefined;
   const processor = createProcessor({
     kafka,
     redis,
@@ -57,6 +60,7 @@ export async function startProcessorService(
     ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
     ...(o.testPoisonShops && o.testPoisonShops.size > 0 ? { testPoisonShops: o.testPoisonShops } : {}),
     ...(o.pauseBeforeCommitMs ? { pauseBeforeCommitMs: o.pauseBeforeCommitMs } : {}),
+    ...(replicas ? { replicas } : {}),
   });
   await processor.start();
   let stopped: Promise<void> | undefined;
@@ -65,7 +69,8 @@ export async function startProcessorService(
     // A partition that has lag and has not advanced for a minute is not served, whatever Redis answers.
     if (processor.progress.stalled(o.stallAfterMs ?? PARTITION_STALL_MS).length > 0) return false;
     try {
-      return (await redis.ping()) === "PONG";
+      // Not ready while writes do not reach the replicas: batches are then retried, not acknowledged.
+      return (await redis.ping()) === "PONG" && (replicas === undefined || (await replicas.healthy()));
     } catch {
       return false;
     }
@@ -81,4 +86,12 @@ export async function startProcessorService(
       return stopped;
     },
   };
+}
+
+/** The replica wait, its shortfalls logged as warnings (each one means a batch is retried). */
+function replicaGate(redis: Redis, ack: ReplicaAck, log: Log) {
+  return createReplicaGate(redis, ack, {
+    onFailure: (err) => log.warn({ err }, "redis writes did not reach the replicas; the batch is not acknowledged and will be retried"),
+    onRecovery: (failures) => log.info({ failures }, "redis writes reach the replicas again"),
+  });
 }

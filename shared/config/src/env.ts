@@ -164,6 +164,14 @@ export const SharedEnvVars = {
   NOTIFIER_TICK_MS: () => envInt(1000, { min: 10, max: 60_000 }),
   /** Base URL of the dashboards linked from messages, when the config has no `grafana.url`. */
   GRAFANA_URL: () => envUrl(["http", "https"]),
+  /**
+   * Replicas that must hold Redis writes before the processor commits a batch's offsets and the notifier its
+   * alerts' offsets and delivery marks (`WAIT n`, on each node written). 0 (default) turns the wait off: a Redis
+   * without replicas. Production with replicas sets 1 (README "Replicated Kafka and Redis").
+   */
+  REDIS_MIN_REPLICAS_ACK: () => envInt(0, { min: 0, max: 16 }),
+  /** How long that wait may take on each node before the batch is retried instead of acknowledged, ms. */
+  REDIS_REPLICA_ACK_TIMEOUT_MS: () => envInt(2_000, { min: 10, max: 60_000 }),
 } as const;
 
 /** What a standalone service needs that only the all-in-one, `replay` and the tests may start locally. */

@@ -3,6 +3,7 @@
 import {
   Kafka,
   Partitioners,
+  type Admin,
   logLevel,
   type ITopicConfig,
   type KafkaConfig,
@@ -14,6 +15,7 @@ import {
 
 export { Kafka, logLevel, CompressionTypes, Partitioners } from "kafkajs";
 export * from "./errors.js";
+import { KafkaJSError } from "./errors.js";
 export type {
   Admin,
   Consumer,
@@ -62,7 +64,10 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
 export type TopicSpec = {
   topic: string;
   numPartitions: number;
-  /** Defaults to the broker's `default.replication.factor`. */
+  /**
+   * Default: from the cluster's size, 3 once it has 3 brokers (with `min.insync.replicas` 2, so an
+   * acknowledged write is on two brokers and one broker may die), else 1.
+   */
   replicationFactor?: number;
   configEntries?: { name: string; value: string }[];
 };
@@ -82,16 +87,42 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<s
         topic: t.topic,
         numPartitions: t.numPartitions,
         ...(t.replicationFactor === undefined ? {} : { replicationFactor: t.replicationFactor }),
-        ...(t.configEntries === undefined ? {} : { configEntries: t.configEntries }),
+        ...(t.configEntries === undefined ? {} : { configEntries: [...t.configEntries] }),
       }));
     if (missing.length === 0) return [];
-    // createTopics resolves false when every failure was TOPIC_ALREADY_EXISTS (another process won the
-    // race); it then skips waiting for leaders, so wait here through a metadata fetch.
-    const created = await admin.createTopics({ topics: missing, waitForLeaders: true });
-    if (!created) await admin.fetchTopicMetadata({ topics: missing.map((t) => t.topic) });
+    const size = (await admin.describeCluster()).brokers.length;
+    for (const t of missing) {
+      if (t.replicationFactor !== undefined) continue;
+      t.replicationFactor = size >= 3 ? 3 : 1;
+      if (size >= 3 && !t.configEntries?.some((e) => e.name === "min.insync.replicas"))
+        t.configEntries = [...(t.configEntries ?? []), { name: "min.insync.replicas", value: "2" }];
+    }
+    // Another process may win the race (TOPIC_ALREADY_EXISTS is not an error here). Leaders are awaited
+    // below rather than by kafkajs: on a cluster, a broker that has not yet heard of a new topic answers
+    // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs's own wait throws instead of retrying.
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitForLeaders(
+      admin,
+      missing.map((t) => t.topic),
+    );
     return missing.map((t) => t.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Until every partition of `topics` has a leader, on whichever broker answers; retriable errors are retried. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (!(err instanceof KafkaJSError && err.retriable) || Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`no leader for every partition of ${topics.join(", ")} within ${timeoutMs}ms`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { toShanghaiIso } from "@sg/events";
 import type { Logger } from "@sg/logger";
-import type { Redis } from "@sg/redis";
+import type { Redis, ReplicaGate } from "@sg/redis";
 import type { Channel, SendResult } from "../channels/channel.js";
 import { fitContent } from "../channels/fit.js";
 import { sendOnce } from "../channels/http.js";
@@ -38,6 +38,8 @@ export interface ReceiverWorkerDeps {
   mergeWaitMs: number;
   /** Most groups read per drain. */
   batch: number;
+  /** REDIS_MIN_REPLICAS_ACK: a delivered notification's removal from its outbox is waited on the replicas. */
+  replicas?: ReplicaGate;
 }
 
 /** Halving the items shown after a robot's "too large" answer, at most this many times. */
@@ -57,6 +59,12 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
   let retryAt = 0;
   let attempts = 0;
   let failingSince: number | null = null;
+  /**
+   * Notifications delivered (or given up) whose removal from the outbox is not known to have reached Redis and
+   * its replicas: a Redis failover or outage may bring them back, and this instance then removes them again
+   * instead of sending them a second time.
+   */
+  const unconfirmed = new Set<string>();
 
   async function acquire(): Promise<boolean> {
     const token = randomUUID();
@@ -84,6 +92,7 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
 
   /** Removes delivered (or given-up) notifications from their groups' outboxes. */
   async function ack(notifications: readonly Notification[]): Promise<void> {
+    for (const n of notifications) unconfirmed.add(n.id);
     const byGroup = new Map<string, Set<string>>();
     for (const n of notifications) byGroup.set(n.groupId, (byGroup.get(n.groupId) ?? new Set()).add(n.id));
     for (const [groupId, ids] of byGroup) {
@@ -91,6 +100,8 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
       if (r.state === null || !r.state.outbox[d.name]) await d.redis.zrem(pendingKey, groupId);
       if (r.written && r.state === null) await d.groups.scheduleAfterWrite(groupId, null, null);
     }
+    await d.replicas?.wait();
+    for (const n of notifications) unconfirmed.delete(n.id);
   }
 
   /** Posts a message, shrinking it if the robot says it is too large. */
@@ -138,7 +149,19 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
     if (d.channel.buckets.length > 0 && d.now() < Number(oldest[1]) + d.mergeWaitMs) return;
     if (!(await acquire())) return;
     try {
-      const plan = planMessages(d.channel, await queued(), d.compose);
+      const all = await queued();
+      if (unconfirmed.size > 0) {
+        // Already delivered by this instance: removed again, not sent again. Those no longer queued are safe.
+        const queuedIds = new Set(all.map((n) => n.id));
+        for (const id of unconfirmed) if (!queuedIds.has(id) && all.length < d.batch) unconfirmed.delete(id);
+        const again = all.filter((n) => unconfirmed.has(n.id));
+        if (again.length > 0) await ack(again);
+      }
+      const plan = planMessages(
+        d.channel,
+        all.filter((n) => !unconfirmed.has(n.id)),
+        d.compose,
+      );
       for (const m of plan) {
         if (d.channel.buckets.length > 0) {
           const wait = await scripts.takeToken(d.redis, d.keys.bucket(d.name), d.now(), d.channel.buckets);
