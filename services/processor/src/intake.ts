@@ -1,5 +1,4 @@
-import { formatProblems, futureTimeReason, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
-import { EXPIRED_AFTER_MS } from "./engine/incremental/delta.js";
+import { eventTimeRefusal, formatProblems, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
 
 export type Intake = { ok: true; event: CanonicalEvent; atMs: number } | { ok: false; reason: string };
 
@@ -19,9 +18,10 @@ export function intake(value: Buffer | null, nowMs: number): Intake {
   if (!r.ok) return { ok: false, reason: `invalid event: ${formatProblems(r.problems)}` };
   const atMs = toMillis(r.event.at);
   // Retention is by entity (architecture.md): an event of any age is applied while its entity can still be
-  // kept (at most 90 days after its first event); an older one can change no window.
-  if (atMs < nowMs - EXPIRED_AFTER_MS) return { ok: false, reason: "expired: at is over 90 days old, so no window can count it" };
-  const future = futureTimeReason(atMs, nowMs);
-  if (future !== null) return { ok: false, reason: `at: ${future}` };
+  // kept (at most 90 days after its first event); an older one can change no window. The gateway refuses
+  // both with the same rule (@sg/events).
+  const refusal = eventTimeRefusal(atMs, nowMs);
+  if (refusal !== null)
+    return { ok: false, reason: refusal.kind === "expired" ? `expired: at is ${refusal.reason}` : `at: ${refusal.reason}` };
   return { ok: true, event: r.event, atMs };
 }

@@ -1,4 +1,4 @@
-import { futureTimeReason, parseEvent, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
+import { eventTimeRefusal, parseEvent, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
 import type { FastifyInstance } from "fastify";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
@@ -46,9 +46,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
         for (const p of r.problems) problems.push({ index, ...p });
         return;
       }
-      // The processor would dead-letter it later; say so now, with the same rule (@sg/events).
-      const future = futureTimeReason(toMillis(r.event.at), nowMs);
-      if (future !== null) problems.push({ index, field: "at", reason: future });
+      // The processor would dead-letter it later (older than the retention, or ahead of the clock); say so now,
+      // with the same rule (@sg/events).
+      const refusal = eventTimeRefusal(toMillis(r.event.at), nowMs);
+      if (refusal !== null) problems.push({ index, field: "at", reason: refusal.reason });
       else events.push(r.event);
     });
     if (problems.length > 0) {
