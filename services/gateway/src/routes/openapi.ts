@@ -336,8 +336,8 @@ export function openApiDocument(limits: Limits): object {
         post: {
           summary: "快递100 subscription push",
           description:
-            "Form fields param and sign = upper(md5(param + salt)); the query names the order, with ref = HMAC of it (kuaidi100CallbackUrl).",
-          parameters: ["platform", "shopId", "orderId", "ref"].map((name) => ({
+            "Form fields param and sign = upper(md5(param + salt)); the query names the order and the waybill (com, nu), with ref = HMAC of them (kuaidi100CallbackUrl). A param reporting another waybill than nu is refused with 401.",
+          parameters: ["platform", "shopId", "orderId", "com", "nu", "ref"].map((name) => ({
             name,
             in: "query",
             required: true,
