@@ -61,6 +61,8 @@ export interface GatewayServiceOptions {
   registry: Registry;
   tokenRate?: RateLimit;
   sourceRate?: RateLimit;
+  /** Failed authentications per source address before 429. */
+  authFailureRate?: RateLimit;
   trustProxy?: boolean;
   /** More readiness to report on /readyz (the all-in-one adds its processor and notifier). */
   extraReady?: () => Promise<boolean>;
@@ -134,6 +136,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     board: { hub },
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),
     ...(o.sourceRate === undefined ? {} : { sourceRate: o.sourceRate }),
+    ...(o.authFailureRate === undefined ? {} : { authFailureRate: o.authFailureRate }),
     ...(o.trustProxy === undefined ? {} : { trustProxy: o.trustProxy }),
     ...(o.connections === undefined ? {} : { connections: o.connections }),
   });

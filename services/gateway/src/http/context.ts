@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { DeliveryStatusReader, SilenceStore } from "@sg/events/runtime";
 import type { EventSink, GatewayConfig, SnapshotReader } from "../ports.js";
+import type { AuthFailureGuard } from "./auth-failures.js";
 import type { TokenRegistry, TokenScope } from "./auth.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -29,6 +30,8 @@ export interface GatewayContext {
   tokens: TokenRegistry;
   tokenLimiter: RateLimiter;
   sourceLimiter: RateLimiter;
+  /** Failed authentication per source address: its limit and its summary log. */
+  authFailures: AuthFailureGuard;
   replays: ReplayCache;
   limits: Limits;
   now: () => number;
@@ -62,8 +65,9 @@ export function routeLabel(request: FastifyRequest): string {
 
 /**
  * Answers a refusal: the status of its reason, a JSON body naming the reason, one count in
- * `sg_gateway_refusals_total{route,reason}`, and one log line. The log names the route, reason, source
- * address and token fingerprint; never a token, signature, secret or body.
+ * `sg_gateway_refusals_total{route,reason}`, and one log line (unless `quiet`: failed authentication is
+ * logged in aggregate by `AuthFailureGuard`). The log names the route, reason, source address and token
+ * fingerprint; never a token, signature, secret or body.
  */
 export function refuse(
   ctx: Pick<GatewayContext, "metrics" | "logger">,
@@ -71,11 +75,13 @@ export function refuse(
   reply: FastifyReply,
   reason: RefusalReason,
   message: string,
-  extra: { body?: unknown; fields?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  extra: { body?: unknown; fields?: Record<string, unknown>; headers?: Record<string, string>; quiet?: boolean } = {},
 ): FastifyReply {
   const route = routeLabel(request);
   ctx.metrics.refusals.inc({ route, reason });
-  ctx.logger.warn({ route, reason, ip: request.ip, token: request.sgScope?.fingerprint, reqId: request.id }, `refused: ${message}`);
+  if (extra.quiet !== true) {
+    ctx.logger.warn({ route, reason, ip: request.ip, token: request.sgScope?.fingerprint, reqId: request.id }, `refused: ${message}`);
+  }
   for (const [k, v] of Object.entries(extra.headers ?? {})) reply.header(k, v);
   return reply
     .code(REFUSALS[reason])
@@ -88,13 +94,27 @@ export function bodyBytes(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 }
 
-/** onRequest hook: a known bearer token, then its rate limit. Runs before the body is read. */
+/**
+ * onRequest hook: the source address's failed-authentication limit, a known bearer token, then the token's
+ * rate limit. Runs before the body is read. Failed authentication is counted per refusal but logged in
+ * aggregate (a guessing flood must not become a log flood).
+ */
 export function requireToken(ctx: GatewayContext): onRequestHookHandler {
   return async function (request, reply) {
+    const source = request.ip;
+    const wait = ctx.authFailures.blockedFor(source);
+    if (wait !== null) {
+      ctx.authFailures.failed(source, "rate_limited");
+      return refuse(ctx, request, reply, "rate_limited", "too many failed authentications from this address", {
+        headers: { "retry-after": String(wait) },
+        quiet: true,
+      });
+    }
     const auth = ctx.tokens.authenticate(request.headers.authorization);
     if (!auth.ok) {
+      ctx.authFailures.failed(source, auth.reason);
       const message = auth.reason === "missing_token" ? "Authorization: Bearer <token> is required" : "unknown token";
-      return refuse(ctx, request, reply, auth.reason, message, { headers: { "www-authenticate": "Bearer" } });
+      return refuse(ctx, request, reply, auth.reason, message, { headers: { "www-authenticate": "Bearer" }, quiet: true });
     }
     request.sgScope = auth.scope;
     const take = ctx.tokenLimiter.take(auth.scope.fingerprint);
