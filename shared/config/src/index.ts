@@ -27,4 +27,5 @@ export { Receiver, Receivers, ReceiverName, RECEIVER_TYPES, type ReceiverType, t
 export { Route, RouteMatch, QuietHours, Mentions, SEVERITIES, ALERT_KINDS } from "./routes.js";
 export { Platforms } from "./platforms.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";
+export { MIN_TOKEN_LENGTH } from "./crossField.js";
 export { SECRET_FIELDS } from "./secrets.js";

@@ -22,6 +22,11 @@ export const ScoreguardConfig = z
     /** Dashboard links in messages are built from this base URL. */
     grafana: z.object({ url: HttpUrl }).strict().optional(),
     language: Language.default("zh-CN"),
+    /**
+     * Marks a development configuration (the example, local experiments): API tokens may then be shorter than
+     * `MIN_TOKEN_LENGTH`. Anything else is treated as production.
+     */
+    development: z.boolean().optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
