@@ -12,7 +12,7 @@ import { refuse, routeLabel, type GatewayContext, type Limits } from "./http/con
 import { createGatewayMetrics, type GatewayMetrics } from "./http/gateway-metrics.js";
 import { createRateLimiter, type RateLimit } from "./http/rate-limit.js";
 import { createReplayCache } from "./http/replay-cache.js";
-import type { EventSink, GatewayConfig, SnapshotReader } from "./ports.js";
+import type { EventSink, GatewayConfig, NewShopQuota, SnapshotReader } from "./ports.js";
 import { registerDeliveryRoutes } from "./routes/deliveries.route.js";
 import { registerEventRoutes } from "./routes/events.route.js";
 import { registerOpenApiRoute } from "./routes/openapi.js";
@@ -33,6 +33,8 @@ export interface GatewayDeps {
   silences?: SilenceStore;
   /** The notifier's delivery status (`createDeliveryStatusReader`), read by `GET /v1/deliveries`. */
   deliveries?: DeliveryStatusReader;
+  /** The per-token quota of new shops per day (`createRedisNewShopQuota`); without it, not enforced. */
+  newShops?: NewShopQuota;
   /** Readiness of what the gateway depends on (the producer is connected…); combined with intake state. */
   ready?: () => Promise<boolean> | boolean;
   limits?: Partial<Limits>;
@@ -111,6 +113,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     snapshots: deps.snapshots,
     silences: deps.silences,
     deliveries: deps.deliveries,
+    newShops: deps.newShops,
   };
 
   const app = Fastify({

@@ -14,6 +14,7 @@ import { createGatewayMetrics } from "./http/gateway-metrics.js";
 import { createSnapshotHub } from "./board/snapshot-hub.js";
 import type { RateLimit } from "./http/rate-limit.js";
 import { createKafkaEventSink } from "./kafka-sink.js";
+import { createRedisNewShopQuota } from "./quota/new-shop-quota.js";
 import type { GatewayConfig } from "./ports.js";
 
 /** The gateway's view of the configuration file (alerts.md "Configuration"). */
@@ -132,6 +133,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     snapshots: createProjectionReader(redis, o.keyPrefix),
     silences: createSilenceStore(redis, o.keyPrefix),
     deliveries: createDeliveryStatusReader(redis, o.keyPrefix),
+    newShops: createRedisNewShopQuota({ redis, keyPrefix: o.keyPrefix }),
     ready,
     board: { hub },
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),

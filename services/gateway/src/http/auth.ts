@@ -17,7 +17,14 @@ export interface TokenScope {
   allows(platform: string, shopId: string): boolean;
   /** True when the token lists `*` or `platform:*`. */
   allowsPlatform(platform: string): boolean;
+  /** True when the token lists this shop by name (not through `*` or `platform:*`). */
+  lists(platform: string, shopId: string): boolean;
+  /** Most shops it may create per day through `*` or `platform:*`. */
+  readonly newShopsPerDay: number;
 }
+
+/** New shops per day a `*` or `platform:*` token may create unless its `newShopsPerDay` says otherwise. */
+export const DEFAULT_NEW_SHOPS_PER_DAY = 500;
 
 export type AuthResult = { ok: true; scope: TokenScope } | { ok: false; reason: "missing_token" | "unknown_token" };
 
@@ -40,6 +47,8 @@ function scopeOf(token: ApiToken): TokenScope {
     all,
     allows: (platform, shopId) => all || platforms.has(platform) || shops.has(shopKey({ platform, shopId })),
     allowsPlatform: (platform) => all || platforms.has(platform),
+    lists: (platform, shopId) => shops.has(shopKey({ platform, shopId })),
+    newShopsPerDay: token.newShopsPerDay ?? DEFAULT_NEW_SHOPS_PER_DAY,
   };
 }
 
@@ -48,8 +57,12 @@ export function createTokenRegistry(tokens: readonly ApiToken[]): TokenRegistry 
   for (const t of tokens) {
     // The same token listed twice: its shops add up.
     const digest = sha256(t.token);
-    const prev = tokens.filter((o) => o.token === t.token).flatMap((o) => o.shops);
-    byDigest.set(digest, scopeOf({ token: t.token, shops: prev }));
+    const same = tokens.filter((o) => o.token === t.token);
+    const quota = same.find((o) => o.newShopsPerDay !== undefined)?.newShopsPerDay;
+    byDigest.set(
+      digest,
+      scopeOf({ token: t.token, shops: same.flatMap((o) => o.shops), ...(quota === undefined ? {} : { newShopsPerDay: quota }) }),
+    );
   }
   return {
     authenticate(authorization) {

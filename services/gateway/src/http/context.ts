@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { DeliveryStatusReader, SilenceStore } from "@sg/events/runtime";
-import type { EventSink, GatewayConfig, SnapshotReader } from "../ports.js";
+import type { EventSink, GatewayConfig, NewShopQuota, SnapshotReader } from "../ports.js";
 import type { AuthFailureGuard } from "./auth-failures.js";
 import type { TokenRegistry, TokenScope } from "./auth.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
@@ -38,6 +38,8 @@ export interface GatewayContext {
   snapshots: SnapshotReader | undefined;
   silences: SilenceStore | undefined;
   deliveries: DeliveryStatusReader | undefined;
+  /** The per-token quota of new shops per day; none in unit tests without Redis. */
+  newShops: NewShopQuota | undefined;
 }
 
 export const REFUSALS = {
@@ -54,6 +56,7 @@ export const REFUSALS = {
   forbidden: 403,
   unsupported_media_type: 415,
   rate_limited: 429,
+  quota_exceeded: 429,
   unavailable: 503,
   shutting_down: 503,
 } as const;
