@@ -25,6 +25,7 @@ describe("Prometheus config and ScoreGuard's alerting rules (promtool)", () => {
       "ScoreGuardDeadLettersRising",
       "ScoreGuardDeliveriesFailing",
       "ScoreGuardEventAgeHigh",
+      "ScoreGuardQuotaReached",
       "ScoreGuardRedisUnreachable",
       "ScoreGuardServiceNotReady",
       "ScoreGuardTargetDown",
@@ -48,6 +49,7 @@ describe("Prometheus config and ScoreGuard's alerting rules (promtool)", () => {
       "ScoreGuardEventAgeHigh",
       "ScoreGuardDeadLettersRising",
       "ScoreGuardDeliveriesFailing",
+      "ScoreGuardQuotaReached",
     ]) {
       expect(tests, name).toContain(`alertname: ${name}`);
     }
