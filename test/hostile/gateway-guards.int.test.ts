@@ -124,7 +124,7 @@ describe("hostile tenants at the gateway", () => {
     expect(body.error).toBe("invalid_event");
     expect(body.problems).toHaveLength(1_000);
     expect(new Set(body.problems.map((p) => p.field))).toEqual(new Set(["at"]));
-    expect(body.problems[0]?.reason).toContain("more than 90 days old");
+    expect(body.problems[0]?.reason).toContain("older than the retention (90 days)");
     expect(await metrics()).toContain('sg_gateway_events_produced_total{source="api"} 1\n');
   });
 

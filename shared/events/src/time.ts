@@ -159,7 +159,7 @@ export interface EventTimeRefusal {
  */
 export function eventTimeRefusal(atMs: number, nowMs: number): EventTimeRefusal | null {
   if (atMs < nowMs - MAX_EVENT_AGE_MS) {
-    return { kind: "expired", reason: "more than 90 days old (the retention), so no window can count it" };
+    return { kind: "expired", reason: "older than the retention (90 days), so no window can count it" };
   }
   const future = futureTimeReason(atMs, nowMs);
   return future === null ? null : { kind: "future", reason: future };

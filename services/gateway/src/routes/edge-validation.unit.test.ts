@@ -41,7 +41,9 @@ describe("POST /v1/events: edge validation", () => {
       const gw = testGateway({ now: () => NOW });
       const res = await post(gw, [paidEvent({ id: "ok" }), paidEvent({ id: "old", at })]);
       expect(res.statusCode).toBe(400);
-      expect(res.json().problems).toEqual([{ index: 1, field: "at", reason: expect.stringContaining("more than 90 days old") }]);
+      expect(res.json().problems).toEqual([
+        { index: 1, field: "at", reason: expect.stringContaining("older than the retention (90 days)") },
+      ]);
       expect(gw.sink.events).toEqual([]);
     },
   );
@@ -83,7 +85,7 @@ describe("webhooks: the same time rule", () => {
     ]);
     // One older than the retention is dead-lettered here too, with the processor's reason.
     expect((await send(orderInfo({ updateTime: Date.parse("2020-01-01T00:00:00Z") }))).json()).toEqual({ result: 1 });
-    expect(gw.sink.dead[1]?.problems).toEqual([{ field: "at", reason: expect.stringContaining("more than 90 days old") }]);
+    expect(gw.sink.dead[1]?.problems).toEqual([{ field: "at", reason: expect.stringContaining("older than the retention (90 days)") }]);
     expect(gw.sink.events).toEqual([]);
     // The same message at a present time is produced.
     expect((await send(orderInfo({ updateTime: NOW - 60_000 }))).json()).toEqual({ result: 1 });
