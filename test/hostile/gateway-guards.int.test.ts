@@ -149,8 +149,11 @@ describe("hostile tenants at the gateway", () => {
     expect(statuses[401]).toBeLessThanOrEqual(20 + Math.ceil(started / 5_000));
     expect(firstLimited).toBe(20);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
-    // The valid token, from another address, after the flood.
+    // The valid token, from another address, after the flood; from the guessing address, a right guess is
+    // answered like a wrong one.
     expect((await post(paid(), TOKEN_ALL, "127.0.0.2")).status).toBe(202);
+    expect((await post(paid(), TOKEN_DOUYIN, "127.0.0.3")).status).toBe(429);
+    statuses[429] = (statuses[429] ?? 0) + 1;
     const text = await metrics();
     expect(text).toContain(`sg_gateway_refusals_total{route="/v1/events",reason="unknown_token"} ${statuses[401]}\n`);
     expect(text).toContain(`sg_gateway_refusals_total{route="/v1/events",reason="rate_limited"} ${statuses[429]}\n`);

@@ -3,11 +3,13 @@ import { createRateLimiter, type RateLimit } from "./rate-limit.js";
 
 /**
  * Failed authentication, per source address: a token bucket of failures (an address that spent it gets 429
- * with `Retry-After` on every token-scoped route until it refills, whatever token it sends, so guessing is
- * slowed and a right guess is not told apart), and one summary log line per interval instead of one line per
- * failure. Each address has its own bucket: one address's failures never slow another address or its valid
- * tokens. Memory is bounded: at most `maxSources` buckets (least recently used evicted) and `maxSources`
- * addresses counted per summary.
+ * with `Retry-After` on every token-scoped route until it refills, so guessing is slowed and a right guess is
+ * not told apart from a wrong one), and one summary log line per interval instead of one line per failure.
+ * Each address has its own bucket: one address's failures never slow another address. A token already
+ * authenticated from the address keeps working while it is blocked (clients behind one NAT as a guesser keep
+ * their service; a guesser cannot use this, as it holds no such token). Memory is bounded: at most
+ * `maxSources` buckets and `maxSources` (address, token) pairs (least recently used evicted), and
+ * `maxSources` addresses counted per summary.
  */
 export type AuthFailureReason = "missing_token" | "unknown_token" | "rate_limited";
 
@@ -16,6 +18,10 @@ export interface AuthFailureGuard {
   blockedFor(source: string): number | null;
   /** Records a refused authentication from `source`; an unknown token takes one failure from its bucket. */
   failed(source: string, reason: AuthFailureReason): void;
+  /** Records that `token` (its fingerprint) authenticated from `source`. */
+  succeeded(source: string, token: string): void;
+  /** True when `token` authenticated from `source` before: it passes while the address is blocked. */
+  known(source: string, token: string): boolean;
   /** Writes the summary of failures since the last one, if there were any. */
   flush(): void;
   /** Stops the interval timer after a last flush. */
@@ -50,6 +56,8 @@ export function createAuthFailureGuard(o: AuthFailureOptions): AuthFailureGuard 
   let counts: Record<AuthFailureReason, number> = { missing_token: 0, unknown_token: 0, rate_limited: 0 };
   let bySource = new Map<string, number>();
   let untracked = 0;
+  // (address, token fingerprint) pairs that authenticated, least recently used first.
+  const pairs = new Map<string, true>();
 
   const flush = () => {
     const total = counts.missing_token + counts.unknown_token + counts.rate_limited;
@@ -88,6 +96,17 @@ export function createAuthFailureGuard(o: AuthFailureOptions): AuthFailureGuard 
       if (n !== undefined) bySource.set(source, n + 1);
       else if (bySource.size < maxSources) bySource.set(source, 1);
       else untracked++;
+    },
+    succeeded(source, token) {
+      const key = `${source}|${token}`;
+      if (pairs.delete(key) === false && pairs.size >= maxSources) {
+        const oldest = pairs.keys().next();
+        if (!oldest.done) pairs.delete(oldest.value);
+      }
+      pairs.set(key, true);
+    },
+    known(source, token) {
+      return pairs.has(`${source}|${token}`);
     },
     flush,
     close() {

@@ -61,7 +61,12 @@ describe("token-scoped routes: failed authentication per source address", () => 
     gw.app.inject({ method: "POST", url: "/v1/events", headers: bearer(token), payload: JSON.stringify(paidEvent()), remoteAddress });
 
   it("answers 429 with Retry-After to 2,000 guesses after the limit, while a valid token from another address works", async () => {
-    const gw = testGateway({ authFailureRate: { ratePerSec: 0.2, burst: 20 }, tokenRate: { ratePerSec: 1_000, burst: 1_000 } });
+    // A frozen clock: no refill during the loop, however slow the machine.
+    const gw = testGateway({
+      authFailureRate: { ratePerSec: 0.2, burst: 20 },
+      tokenRate: { ratePerSec: 1_000, burst: 1_000 },
+      now: () => Date.parse("2026-11-21T00:00:00Z"),
+    });
     const codes = new Map<number, number>();
     let retryAfter: string | string[] | undefined;
     for (let i = 0; i < 2_000; i++) {
@@ -74,19 +79,31 @@ describe("token-scoped routes: failed authentication per source address", () => 
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(retryAfter)).toBeLessThanOrEqual(5);
     expect((await post(gw, TOKENS.s1, "10.0.0.3")).statusCode).toBe(202);
+    // From the blocked address, a valid token it never used is refused like a guess (no oracle).
+    expect((await post(gw, TOKENS.all, "10.0.0.1")).statusCode).toBe(429);
     // Refused requests are counted one by one, but logged in aggregate: one line once the gateway closes.
     expect(await gw.refusals("unknown_token")).toBe(20);
-    expect(await gw.refusals("rate_limited")).toBe(1_980);
+    expect(await gw.refusals("rate_limited")).toBe(1_981);
     expect(gw.logger.lines.filter((l) => l.level === "warn")).toEqual([]);
     await gw.close();
     const warns = gw.logger.lines.filter((l) => l.level === "warn");
     expect(warns).toHaveLength(1);
     expect(warns[0]!.args[0]).toMatchObject({
-      failures: 2_000,
+      failures: 2_001,
       unknown_token: 20,
-      rate_limited: 1_980,
-      top: [{ ip: "10.0.0.1", failures: 2_000 }],
+      rate_limited: 1_981,
+      top: [{ ip: "10.0.0.1", failures: 2_001 }],
     });
     expect(JSON.stringify(gw.logger.lines)).not.toContain("guess-");
+  }, 120_000);
+
+  it("keeps serving a token already in use from an address while that address is blocked for guessing", async () => {
+    const gw = testGateway({ authFailureRate: { ratePerSec: 0.2, burst: 5 }, now: () => Date.parse("2026-11-21T00:00:00Z") });
+    expect((await post(gw, TOKENS.s1, "10.0.0.7")).statusCode).toBe(202);
+    for (let i = 0; i < 50; i++) await post(gw, `guess-${i}-0123456789abcdefghij`, "10.0.0.7");
+    expect((await post(gw, "guess-x-0123456789abcdefghij", "10.0.0.7")).statusCode).toBe(429);
+    expect((await post(gw, TOKENS.s1, "10.0.0.7")).statusCode).toBe(202);
+    expect((await post(gw, TOKENS.all, "10.0.0.7")).statusCode).toBe(429);
+    await gw.close();
   });
 });

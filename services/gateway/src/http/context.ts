@@ -98,27 +98,29 @@ export function bodyBytes(request: FastifyRequest): Buffer {
 }
 
 /**
- * onRequest hook: the source address's failed-authentication limit, a known bearer token, then the token's
- * rate limit. Runs before the body is read. Failed authentication is counted per refusal but logged in
- * aggregate (a guessing flood must not become a log flood).
+ * onRequest hook: a known bearer token within the source address's failed-authentication limit, then the
+ * token's rate limit. Runs before the body is read. An address over its limit gets 429 for any token it has
+ * not authenticated with before, right or wrong (no oracle for guesses). Failed authentication is counted per
+ * refusal but logged in aggregate (a guessing flood must not become a log flood).
  */
 export function requireToken(ctx: GatewayContext): onRequestHookHandler {
   return async function (request, reply) {
     const source = request.ip;
+    const auth = ctx.tokens.authenticate(request.headers.authorization);
     const wait = ctx.authFailures.blockedFor(source);
-    if (wait !== null) {
+    if (wait !== null && !(auth.ok && ctx.authFailures.known(source, auth.scope.fingerprint))) {
       ctx.authFailures.failed(source, "rate_limited");
       return refuse(ctx, request, reply, "rate_limited", "too many failed authentications from this address", {
         headers: { "retry-after": String(wait) },
         quiet: true,
       });
     }
-    const auth = ctx.tokens.authenticate(request.headers.authorization);
     if (!auth.ok) {
       ctx.authFailures.failed(source, auth.reason);
       const message = auth.reason === "missing_token" ? "Authorization: Bearer <token> is required" : "unknown token";
       return refuse(ctx, request, reply, auth.reason, message, { headers: { "www-authenticate": "Bearer" }, quiet: true });
     }
+    ctx.authFailures.succeeded(source, auth.scope.fingerprint);
     request.sgScope = auth.scope;
     const take = ctx.tokenLimiter.take(auth.scope.fingerprint);
     if (!take.ok) {
