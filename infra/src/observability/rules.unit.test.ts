@@ -32,6 +32,7 @@ describe("Prometheus config and ScoreGuard's alerting rules (promtool)", () => {
       "ScoreGuardRedisUnreachable",
       "ScoreGuardServiceNotReady",
       "ScoreGuardShopQuarantined",
+      "ScoreGuardShopQuotaReached",
       "ScoreGuardTargetDown",
     ]);
     for (const r of rules) {
@@ -53,6 +54,7 @@ describe("Prometheus config and ScoreGuard's alerting rules (promtool)", () => {
       "ScoreGuardEventAgeHigh",
       "ScoreGuardDeadLettersRising",
       "ScoreGuardDeliveriesFailing",
+      "ScoreGuardQuotaReached",
     ]) {
       expect(tests, name).toContain(`alertname: ${name}`);
     }

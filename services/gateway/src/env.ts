@@ -27,6 +27,9 @@ export const Env = BaseEnv.extend({
   /** Per source address on each webhook. */
   GATEWAY_SOURCE_RATE: envInt(200, { min: 1, max: 100_000 }),
   GATEWAY_SOURCE_BURST: envInt(400, { min: 1, max: 100_000 }),
+  /** Failed authentications per source address: a burst, then this many a minute; 429 with Retry-After beyond. */
+  GATEWAY_AUTH_FAILURE_BURST: envInt(20, { min: 1, max: 100_000 }),
+  GATEWAY_AUTH_FAILURES_PER_MIN: envInt(12, { min: 1, max: 6_000_000 }),
   EVENTS_PARTITIONS: SharedEnvVars.EVENTS_PARTITIONS(),
 });
 export type Env = z.infer<typeof Env>;

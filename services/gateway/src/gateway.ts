@@ -6,12 +6,13 @@ import { registerKuaidi100Route } from "./adapters/kuaidi100/kuaidi100.route.js"
 import { registerKuaishouRoute } from "./adapters/kuaishou/kuaishou.route.js";
 import { registerBoardRoutes, type BoardDeps } from "./board/board.route.js";
 import { createTokenRegistry } from "./http/auth.js";
+import { DEFAULT_AUTH_FAILURE_RATE, createAuthFailureGuard } from "./http/auth-failures.js";
 import { DEFAULT_CONNECTION_LIMITS, capConnectionsPerSource, timeoutOptions, type ConnectionLimits } from "./http/connection-guard.js";
 import { refuse, routeLabel, type GatewayContext, type Limits } from "./http/context.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./http/gateway-metrics.js";
 import { createRateLimiter, type RateLimit } from "./http/rate-limit.js";
 import { createReplayCache } from "./http/replay-cache.js";
-import type { EventSink, GatewayConfig, SnapshotReader } from "./ports.js";
+import type { EventSink, GatewayConfig, NewShopQuota, SnapshotReader } from "./ports.js";
 import { registerDeliveryRoutes } from "./routes/deliveries.route.js";
 import { registerEventRoutes } from "./routes/events.route.js";
 import { registerOpenApiRoute } from "./routes/openapi.js";
@@ -32,6 +33,8 @@ export interface GatewayDeps {
   silences?: SilenceStore;
   /** The notifier's delivery status (`createDeliveryStatusReader`), read by `GET /v1/deliveries`. */
   deliveries?: DeliveryStatusReader;
+  /** The per-token quota of new shops per day (`createRedisNewShopQuota`); without it, not enforced. */
+  newShops?: NewShopQuota;
   /** Readiness of what the gateway depends on (the producer is connected…); combined with intake state. */
   ready?: () => Promise<boolean> | boolean;
   limits?: Partial<Limits>;
@@ -39,6 +42,10 @@ export interface GatewayDeps {
   tokenRate?: RateLimit;
   /** Per source address and webhook (the platforms send no token). */
   sourceRate?: RateLimit;
+  /** Failed authentications per source address, before it gets 429 (default `DEFAULT_AUTH_FAILURE_RATE`). */
+  authFailureRate?: RateLimit;
+  /** How often the failed-authentication summary is logged (default 60 s). */
+  authLogIntervalMs?: number;
   /** Trust X-Forwarded-For from a proxy in front (the source address for rate limits and logs). */
   trustProxy?: boolean;
   /** Request timeouts and the per-source connection cap of the public server (issue 9 item 7). */
@@ -94,12 +101,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
     tokens: createTokenRegistry(deps.config.apiTokens),
     tokenLimiter: createRateLimiter(deps.tokenRate ?? DEFAULT_TOKEN_RATE, { now }),
     sourceLimiter: createRateLimiter(deps.sourceRate ?? DEFAULT_SOURCE_RATE, { now }),
+    authFailures: createAuthFailureGuard({
+      limit: deps.authFailureRate ?? DEFAULT_AUTH_FAILURE_RATE,
+      logger: deps.logger,
+      now,
+      ...(deps.authLogIntervalMs === undefined ? {} : { intervalMs: deps.authLogIntervalMs }),
+    }),
     replays: createReplayCache({ now }),
     limits,
     now,
     snapshots: deps.snapshots,
     silences: deps.silences,
     deliveries: deps.deliveries,
+    newShops: deps.newShops,
   };
 
   const app = Fastify({
@@ -187,6 +201,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       stopIntake();
       await app.close();
       await ops.close();
+      ctx.authFailures.close();
     },
   };
 }

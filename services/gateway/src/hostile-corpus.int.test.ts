@@ -406,7 +406,7 @@ const CASES: Case[] = [
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: form("{}"),
     status: 400,
-    names: "must carry platform, shopId and orderId",
+    names: "must carry platform, shopId, orderId, com and nu",
   },
   // Methods and routes
   { name: "GET on a POST route", path: events, headers: auth(), status: 404, names: "not a route" },

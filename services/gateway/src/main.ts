@@ -34,6 +34,7 @@ const svc = await startGatewayService({
   registry,
   tokenRate: { ratePerSec: env.GATEWAY_TOKEN_RATE, burst: env.GATEWAY_TOKEN_BURST },
   sourceRate: { ratePerSec: env.GATEWAY_SOURCE_RATE, burst: env.GATEWAY_SOURCE_BURST },
+  authFailureRate: { ratePerSec: env.GATEWAY_AUTH_FAILURES_PER_MIN / 60, burst: env.GATEWAY_AUTH_FAILURE_BURST },
   trustProxy: env.GATEWAY_TRUST_PROXY,
 });
 log.info(

@@ -49,6 +49,27 @@ export interface ApiToken {
   shops: string[];
   /** This token's silence limits, over `GatewayConfig.silenceLimits`. */
   silenceLimits?: Partial<SilenceLimits> | undefined;
+  /** Most shops a `*` or `platform:*` token may create per day (Asia/Shanghai); default `DEFAULT_NEW_SHOPS_PER_DAY`. */
+  newShopsPerDay?: number;
+}
+
+export interface ShopRef {
+  platform: string;
+  shopId: string;
+}
+
+/** `unchecked`: the quota could not be read in time (Redis unreachable); the request is admitted and counted. */
+export type QuotaAdmission = { ok: true } | { ok: "unchecked" } | { ok: false; used: number; fresh: ShopRef[] };
+
+/** The per-token quota of new shops per day (quota/new-shop-quota.ts). */
+export interface NewShopQuota {
+  /**
+   * Admits the shops of one request for a token, all or none: the ones the gateway does not know yet count
+   * against `limit` for the token's day. Never throws.
+   */
+  admit(token: string, limit: number, shops: readonly ShopRef[], nowMs: number): Promise<QuotaAdmission>;
+  /** Marks shops whose events were accepted as known (no longer new). Never throws. */
+  remember(shops: readonly ShopRef[]): Promise<void>;
 }
 
 export interface GatewayConfig {

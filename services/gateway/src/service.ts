@@ -14,6 +14,7 @@ import { createGatewayMetrics } from "./http/gateway-metrics.js";
 import { createSnapshotHub } from "./board/snapshot-hub.js";
 import type { RateLimit } from "./http/rate-limit.js";
 import { createKafkaEventSink } from "./kafka-sink.js";
+import { createRedisNewShopQuota } from "./quota/new-shop-quota.js";
 import type { GatewayConfig } from "./ports.js";
 
 /** The gateway's view of the configuration file (alerts.md "Configuration"). */
@@ -62,6 +63,8 @@ export interface GatewayServiceOptions {
   registry: Registry;
   tokenRate?: RateLimit;
   sourceRate?: RateLimit;
+  /** Failed authentications per source address before 429. */
+  authFailureRate?: RateLimit;
   trustProxy?: boolean;
   /** More readiness to report on /readyz (the all-in-one adds its processor and notifier). */
   extraReady?: () => Promise<boolean>;
@@ -131,10 +134,12 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     snapshots: createProjectionReader(redis, o.keyPrefix),
     silences: createSilenceStore(redis, o.keyPrefix),
     deliveries: createDeliveryStatusReader(redis, o.keyPrefix),
+    newShops: createRedisNewShopQuota({ redis, keyPrefix: o.keyPrefix }),
     ready,
     board: { hub },
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),
     ...(o.sourceRate === undefined ? {} : { sourceRate: o.sourceRate }),
+    ...(o.authFailureRate === undefined ? {} : { authFailureRate: o.authFailureRate }),
     ...(o.trustProxy === undefined ? {} : { trustProxy: o.trustProxy }),
     ...(o.connections === undefined ? {} : { connections: o.connections }),
   });

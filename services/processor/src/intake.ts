@@ -1,6 +1,5 @@
-import { formatProblems, futureTimeReason, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
+import { eventTimeRefusal, formatProblems, parseEvent, toMillis, type CanonicalEvent } from "@sg/events";
 import type { DeadLetterKind } from "./dead-letters.js";
-import { EXPIRED_AFTER_MS } from "./engine/incremental/delta.js";
 
 /** A record's fate: an event to apply, or a dead letter with its typed kind and a reason naming the field. */
 export type Intake = { ok: true; event: CanonicalEvent; atMs: number } | { ok: false; kind: DeadLetterKind; reason: string };
@@ -21,10 +20,12 @@ export function intake(value: Buffer | null, nowMs: number): Intake {
   if (!r.ok) return { ok: false, kind: "invalid_event", reason: `invalid event: ${formatProblems(r.problems)}` };
   const atMs = toMillis(r.event.at);
   // Retention is by entity (architecture.md): an event of any age is applied while its entity can still be
-  // kept (at most 90 days after its first event); an older one can change no window.
-  if (atMs < nowMs - EXPIRED_AFTER_MS)
-    return { ok: false, kind: "too_old", reason: "expired: at is over 90 days old, so no window can count it" };
-  const future = futureTimeReason(atMs, nowMs);
-  if (future !== null) return { ok: false, kind: "future", reason: `at: ${future}` };
+  // kept (at most 90 days after its first event); an older one can change no window. The gateway refuses
+  // both with the same rule (@sg/events).
+  const refusal = eventTimeRefusal(atMs, nowMs);
+  if (refusal !== null)
+    return refusal.kind === "expired"
+      ? { ok: false, kind: "too_old", reason: `expired: at is ${refusal.reason}` }
+      : { ok: false, kind: "future", reason: `at: ${refusal.reason}` };
   return { ok: true, event: r.event, atMs };
 }

@@ -10,6 +10,12 @@ export const ApiToken = z
     shops: z.array(ShopPattern).min(1),
     /** This token's silence limits, over the top-level `silenceLimits`. */
     silenceLimits: TokenSilenceLimits.optional(),
+    /**
+     * Most shops this token may create per day (Asia/Shanghai) through `*` or `platform:*`; an event for one
+     * more is refused with 429. Default 500 (the gateway's `DEFAULT_NEW_SHOPS_PER_DAY`); shops listed by name
+     * never count.
+     */
+    newShopsPerDay: z.number().int().min(0).max(1_000_000).optional(),
   })
   .strict();
 export type ApiToken = z.infer<typeof ApiToken>;

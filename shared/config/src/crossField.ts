@@ -1,5 +1,6 @@
 /**
- * Rules that span sections: routes name existing receivers; an API token is defined once.
+ * Rules that span sections: routes name existing receivers; an API token is defined once, and is at least
+ * `MIN_TOKEN_LENGTH` characters unless the file marks itself `development: true`.
  *
  * They take the raw input rather than the parsed config, because zod runs a `superRefine` only when the
  * object beneath it parsed; `parseScoreguardConfig` applies them to the raw input too, so one run lists
@@ -14,7 +15,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   if (!isRecord(input)) return [];
-  return [...receiverReferenceIssues(input), ...duplicateTokenIssues(input)];
+  return [...receiverReferenceIssues(input), ...duplicateTokenIssues(input), ...shortTokenIssues(input)];
 }
 
 function receiverReferenceIssues(config: Record<string, unknown>): CrossFieldIssue[] {
@@ -46,6 +47,25 @@ function duplicateTokenIssues(config: Record<string, unknown>): CrossFieldIssue[
     const prev = first.get(entry.token);
     if (prev === undefined) first.set(entry.token, i);
     else issues.push({ path: ["apiTokens", i, "token"], message: `same token as apiTokens[${prev}]` });
+  });
+  return issues;
+}
+
+/** A token anyone could guess (`dev-token`) must not open a production gateway: at least this many characters. */
+export const MIN_TOKEN_LENGTH = 24;
+
+/** Short tokens, unless the file says it is a development configuration. The token itself is never quoted. */
+function shortTokenIssues(config: Record<string, unknown>): CrossFieldIssue[] {
+  if (config.development === true || !Array.isArray(config.apiTokens)) return [];
+  const issues: CrossFieldIssue[] = [];
+  config.apiTokens.forEach((entry: unknown, i) => {
+    if (!isRecord(entry) || typeof entry.token !== "string" || entry.token === "") return; // the schema's to report
+    if ([...entry.token].length < MIN_TOKEN_LENGTH) {
+      issues.push({
+        path: ["apiTokens", i, "token"],
+        message: `must be at least ${MIN_TOKEN_LENGTH} characters (mark a development configuration with development: true)`,
+      });
+    }
   });
   return issues;
 }

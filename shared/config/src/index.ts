@@ -29,4 +29,5 @@ export { Platforms } from "./platforms.js";
 export { Quotas, DEFAULT_SHOP_LIVE_ENTITIES } from "./quotas.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";
 export { SilenceLimits, TokenSilenceLimits } from "./silenceLimits.js";
+export { MIN_TOKEN_LENGTH } from "./crossField.js";
 export { SECRET_FIELDS } from "./secrets.js";

@@ -39,7 +39,7 @@ platforms:                               # credentials for platform pushes
   kuaishou: { messageSecret: "a3VhaXNob3UtbWVzc2FnZS1zZWNyZXQ=" }
   pdd: { clientId: "pdd-client-id", clientSecret: "pdd-client-secret", url: "wss://m.pinduoduo.example/ws" }
 apiTokens:                               # read API and canonical event intake; each token sees only its shops
-  - { token: "api-token-1", shops: ["kuaishou:s1", "douyin:*"] }
+  - { token: "api-token-1-0123456789abcdef", shops: ["kuaishou:s1", "douyin:*"] }
 `;
 
 const DEFAULTS = {
@@ -94,7 +94,7 @@ describe("loadScoreguardConfig", () => {
     ]);
     expect(config.platforms.pdd?.url).toBe("wss://m.pinduoduo.example/ws");
     expect(config.platforms.kuaishou).toEqual({ messageSecret: "a3VhaXNob3UtbWVzc2FnZS1zZWNyZXQ=" });
-    expect(config.apiTokens).toEqual([{ token: "api-token-1", shops: ["kuaishou:s1", "douyin:*"] }]);
+    expect(config.apiTokens).toEqual([{ token: "api-token-1-0123456789abcdef", shops: ["kuaishou:s1", "douyin:*"] }]);
     expect(config.language).toBe("zh-CN");
     expect(config.grafana).toBeUndefined();
   });
@@ -151,6 +151,24 @@ describe("loadScoreguardConfig", () => {
     expect(err.message).toMatch(/^Invalid YAML\/JSON in ScoreGuard config .*:\n {2}line 2, column \d+: /);
     expect(err.message).not.toContain("syntax-secret");
     expect(err.cause).toBeUndefined();
+  });
+
+  it("refuses a short API token unless the file is a development configuration, naming the path, never the token", () => {
+    const short = "apiTokens:\n  - { token: long-enough-token-0123456789, shops: ['*'] }\n  - { token: dev-token, shops: ['*'] }\n";
+    const err = errorOf(() => loadScoreguardConfig(file(short)));
+    expect(err.problems).toEqual([
+      { path: "apiTokens[1].token", reason: "must be at least 24 characters (mark a development configuration with development: true)" },
+    ]);
+    expect(err.message).toContain("apiTokens[1].token: must be at least 24 characters");
+    expect(err.message).not.toContain("dev-token");
+    expect(loadScoreguardConfig(file(`development: true\n${short}`)).apiTokens[1]?.token).toBe("dev-token");
+    // development: false, or anything but true, is a production configuration.
+    expect(() => loadScoreguardConfig(file(`development: false\n${short}`))).toThrow(ConfigError);
+    expect(problemsOf({ development: "yes", apiTokens: [{ token: "x".repeat(23), shops: ["*"] }] })).toEqual([
+      "development: expected boolean, got string",
+      "apiTokens[0].token: must be at least 24 characters (mark a development configuration with development: true)",
+    ]);
+    expect(loadScoreguardConfig(file(`apiTokens:\n  - { token: "${"x".repeat(24)}", shops: ['*'] }\n`)).apiTokens).toHaveLength(1);
   });
 
   it("refuses duplicate keys", () => {

@@ -27,6 +27,11 @@ export const ScoreguardConfig = z
     grafana: z.object({ url: HttpUrl }).strict().optional(),
     language: Language.default("zh-CN"),
     quotas: Quotas.default({ shopLiveEntities: DEFAULT_SHOP_LIVE_ENTITIES }),
+    /**
+     * Marks a development configuration (the example, local experiments): API tokens may then be shorter than
+     * `MIN_TOKEN_LENGTH`. Anything else is treated as production.
+     */
+    development: z.boolean().optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

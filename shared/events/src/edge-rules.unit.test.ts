@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_FUTURE_MS, futureTimeReason, parseEvent, unrealTimeReason } from "./index.js";
+import { MAX_EVENT_AGE_MS, MAX_FUTURE_MS, eventTimeRefusal, futureTimeReason, parseEvent, unrealTimeReason } from "./index.js";
 
 const base = { id: "e1", type: "order.shipped", platform: "kuaishou", shopId: "s1", orderId: "o1", at: "2026-11-20T08:00:05+08:00" };
 const problems = (over: Record<string, unknown>) => {
@@ -51,6 +51,15 @@ describe("event time: the future rule shared by the gateway and the processor", 
     expect(futureTimeReason(now + MAX_FUTURE_MS + 1, now)).toBe("more than 5 minutes in the future");
     expect(futureTimeReason(Date.parse("2100-01-01T00:00:00Z"), now)).toContain("future");
     expect(futureTimeReason(0, now)).toBeNull();
+  });
+
+  it("refuses, typed, what is older than the retention (90 days) or ahead of the clock, and nothing else", () => {
+    expect(MAX_EVENT_AGE_MS).toBe(90 * 86_400_000);
+    expect(eventTimeRefusal(now - MAX_EVENT_AGE_MS, now)).toBeNull();
+    expect(eventTimeRefusal(now + MAX_FUTURE_MS, now)).toBeNull();
+    expect(eventTimeRefusal(now - MAX_EVENT_AGE_MS - 1, now)).toEqual({ kind: "expired", reason: expect.stringContaining("90 days") });
+    expect(eventTimeRefusal(Date.parse("2020-01-01T00:00:00Z"), now)?.kind).toBe("expired");
+    expect(eventTimeRefusal(now + MAX_FUTURE_MS + 1, now)).toEqual({ kind: "future", reason: "more than 5 minutes in the future" });
   });
 });
 

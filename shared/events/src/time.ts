@@ -132,12 +132,37 @@ export const EventTimeV4 = z4.union([
 export const MAX_FUTURE_MS = 5 * 60_000;
 
 /**
- * The one time rule that needs a clock, shared by the gateway (400) and the processor's intake (dead letter):
- * an event more than 5 minutes in the future is an error. Old events are not: retention is decided per entity
- * by the processor, and merchants backfill history. Returns the reason, or null when the time is acceptable.
+ * Events older than this can change no window and no kept entity (architecture.md "retention by entity": an
+ * open entity is kept at most 90 days after its first event): the processor's intake dead-letters them, so
+ * the gateway refuses them with the same rule.
+ */
+export const MAX_EVENT_AGE_MS = 90 * 86_400_000;
+
+/**
+ * An event more than 5 minutes in the future is an error. Returns the reason, or null when the time is
+ * acceptable. `eventTimeRefusal` applies it with the retention rule.
  */
 export function futureTimeReason(atMs: number, nowMs: number): string | null {
   return atMs > nowMs + MAX_FUTURE_MS ? "more than 5 minutes in the future" : null;
+}
+
+/** Why an event's `at` cannot count, typed: `expired` (older than the retention) or `future`. */
+export interface EventTimeRefusal {
+  kind: "expired" | "future";
+  reason: string;
+}
+
+/**
+ * The time rules that need a clock, in one place for the gateway (400 naming `at`) and the processor's intake
+ * (dead letter): older than `MAX_EVENT_AGE_MS`, or more than 5 minutes ahead. Backfills within the retention
+ * are accepted (merchants catch up on history). Returns null when the time is acceptable.
+ */
+export function eventTimeRefusal(atMs: number, nowMs: number): EventTimeRefusal | null {
+  if (atMs < nowMs - MAX_EVENT_AGE_MS) {
+    return { kind: "expired", reason: "older than the retention (90 days), so no window can count it" };
+  }
+  const future = futureTimeReason(atMs, nowMs);
+  return future === null ? null : { kind: "future", reason: future };
 }
 
 /** Epoch milliseconds of a validated event time. */

@@ -1,4 +1,4 @@
-import { futureTimeReason, toMillis, type CanonicalEvent } from "@sg/events";
+import { eventTimeRefusal, toMillis, type CanonicalEvent } from "@sg/events";
 import type { FastifyBaseLogger } from "fastify";
 import type { GatewayMetrics } from "../http/gateway-metrics.js";
 import type { DeadLetter, EventSink } from "../ports.js";
@@ -29,7 +29,7 @@ export async function deliver(deps: DeliverDeps, source: string, received: reado
   const events: CanonicalEvent[] = [];
   const dead: DeadLetter[] = [];
   for (const r of received) {
-    const o = futureTimed(r.outcome, deps.now());
+    const o = timed(r.outcome, deps.now());
     deps.metrics.platformMessages.inc({ source, outcome: o.outcome });
     if (o.outcome === "mapped") events.push(...o.events);
     else if (o.outcome === "invalid") {
@@ -58,14 +58,15 @@ export async function deliver(deps: DeliverDeps, source: string, received: reado
 }
 
 /**
- * A mapped message whose event time is more than 5 minutes ahead is invalid (the rule the processor's intake
- * applies, from @sg/events): dead-lettered here with its reason rather than produced and dead-lettered later.
+ * A mapped message whose event time is older than the retention or more than 5 minutes ahead is invalid (the
+ * rule the processor's intake applies, from @sg/events): dead-lettered here, once, with its reason rather than
+ * produced and dead-lettered later.
  */
-function futureTimed(o: MessageOutcome, nowMs: number): MessageOutcome {
+function timed(o: MessageOutcome, nowMs: number): MessageOutcome {
   if (o.outcome !== "mapped") return o;
   for (const e of o.events) {
-    const reason = futureTimeReason(toMillis(e.at), nowMs);
-    if (reason !== null) return { outcome: "invalid", problems: [{ field: "at", reason }] };
+    const refusal = eventTimeRefusal(toMillis(e.at), nowMs);
+    if (refusal !== null) return { outcome: "invalid", problems: [{ field: "at", reason: refusal.reason }] };
   }
   return o;
 }

@@ -22,7 +22,14 @@ export interface TokenScope {
   readonly shops: readonly string[];
   /** Its own silence limits, over the configuration's `silenceLimits`. */
   readonly silenceLimits: Partial<SilenceLimits>;
+  /** True when the token lists this shop by name (not through `*` or `platform:*`). */
+  lists(platform: string, shopId: string): boolean;
+  /** Most shops it may create per day through `*` or `platform:*`. */
+  readonly newShopsPerDay: number;
 }
+
+/** New shops per day a `*` or `platform:*` token may create unless its `newShopsPerDay` says otherwise. */
+export const DEFAULT_NEW_SHOPS_PER_DAY = 500;
 
 export type AuthResult = { ok: true; scope: TokenScope } | { ok: false; reason: "missing_token" | "unknown_token" };
 
@@ -48,6 +55,8 @@ function scopeOf(token: ApiToken): TokenScope {
     silenceLimits: token.silenceLimits ?? {},
     allows: (platform, shopId) => all || platforms.has(platform) || shops.has(shopKey({ platform, shopId })),
     allowsPlatform: (platform) => all || platforms.has(platform),
+    lists: (platform, shopId) => shops.has(shopKey({ platform, shopId })),
+    newShopsPerDay: token.newShopsPerDay ?? DEFAULT_NEW_SHOPS_PER_DAY,
   };
 }
 
@@ -56,8 +65,9 @@ export function createTokenRegistry(tokens: readonly ApiToken[]): TokenRegistry 
   for (const t of tokens) {
     // The same token listed twice: its shops add up.
     const digest = sha256(t.token);
-    const prev = tokens.filter((o) => o.token === t.token).flatMap((o) => o.shops);
-    byDigest.set(digest, scopeOf({ ...t, shops: prev }));
+    const same = tokens.filter((o) => o.token === t.token);
+    const quota = same.find((o) => o.newShopsPerDay !== undefined)?.newShopsPerDay;
+    byDigest.set(digest, scopeOf({ ...t, shops: same.flatMap((o) => o.shops), ...(quota === undefined ? {} : { newShopsPerDay: quota }) }));
   }
   return {
     authenticate(authorization) {

@@ -19,6 +19,10 @@ export interface GatewayMetrics {
   produceSeconds: Histogram<"outcome">;
   pddConnected: Gauge;
   pddReconnects: Counter;
+  /** Requests refused because a token reached a quota, by quota (`new_shops_per_day`): ScoreGuardQuotaReached. */
+  quotaReached: Counter<"quota">;
+  /** Requests admitted without their quota checked (Redis did not answer in time), by quota. */
+  quotaUnchecked: Counter<"quota">;
 }
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
@@ -72,7 +76,21 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       help: "Pinduoduo websocket reconnect attempts",
       registers,
     }),
+    quotaReached: new Counter({
+      name: "sg_gateway_quota_reached_total",
+      help: "Requests refused with 429 because their token reached a quota, by quota",
+      labelNames: ["quota"] as const,
+      registers,
+    }),
+    quotaUnchecked: new Counter({
+      name: "sg_gateway_quota_unchecked_total",
+      help: "Requests admitted without their quota checked (Redis did not answer in time), by quota",
+      labelNames: ["quota"] as const,
+      registers,
+    }),
   };
+  metrics.quotaReached.inc({ quota: "new_shops_per_day" }, 0);
+  metrics.quotaUnchecked.inc({ quota: "new_shops_per_day" }, 0);
   // Initialised at zero for every source, so the dashboard shows 0 failures rather than no series.
   for (const source of ["api", "douyin", "kuaishou", "pdd", "kuaidi100"]) metrics.produceFailures.inc({ source }, 0);
   // Likewise the produce latency histogram, so the first publish shows in rate().

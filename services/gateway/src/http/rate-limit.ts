@@ -14,6 +14,8 @@ export type TakeResult = { ok: true } | { ok: false; retryAfterSec: number };
 
 export interface RateLimiter {
   take(key: string): TakeResult;
+  /** Seconds until `key` could take one, or null when it can now; takes nothing. */
+  wait(key: string): number | null;
   /** Number of keys currently tracked (bounded by `maxKeys`). */
   readonly size: number;
 }
@@ -25,9 +27,17 @@ export function createRateLimiter(limit: RateLimit, opts: { maxKeys?: number; no
   // Map keeps insertion order; a key is re-inserted on use, so the first entries are the least recently used.
   const buckets = new Map<string, { tokens: number; at: number }>();
 
+  const retryAfter = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / limit.ratePerSec));
+
   return {
     get size() {
       return buckets.size;
+    },
+    wait(key) {
+      const b = buckets.get(key);
+      if (b === undefined) return null;
+      const tokens = Math.min(limit.burst, b.tokens + ((now() - b.at) / 1000) * limit.ratePerSec);
+      return tokens >= 1 ? null : retryAfter(tokens);
     },
     take(key) {
       const t = now();
@@ -46,7 +56,7 @@ export function createRateLimiter(limit: RateLimit, opts: { maxKeys?: number; no
         return { ok: true };
       }
       buckets.set(key, { tokens, at: t });
-      return { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / limit.ratePerSec)) };
+      return { ok: false, retryAfterSec: retryAfter(tokens) };
     },
   };
 }

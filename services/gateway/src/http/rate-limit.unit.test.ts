@@ -14,6 +14,18 @@ describe("createRateLimiter", () => {
     expect(rl.take("a").ok).toBe(true);
   });
 
+  it("tells how long a key must wait without taking from it", () => {
+    let t = 0;
+    const rl = createRateLimiter({ ratePerSec: 0.5, burst: 1 }, { now: () => t });
+    expect(rl.wait("a")).toBeNull();
+    expect(rl.take("a").ok).toBe(true);
+    expect(rl.wait("a")).toBe(2);
+    expect(rl.wait("a")).toBe(2);
+    t += 2_000;
+    expect(rl.wait("a")).toBeNull();
+    expect(rl.take("a").ok).toBe(true);
+  });
+
   it("keeps keys apart", () => {
     const rl = createRateLimiter({ ratePerSec: 1, burst: 1 }, { now: () => 0 });
     expect(rl.take("a").ok).toBe(true);

@@ -1,3 +1,4 @@
+import { MAX_EVENT_AGE_MS } from "@sg/events";
 import { describe, expect, it } from "vitest";
 import { KUAISHOU_SECRET, encrypted, envelope, orderInfo } from "../../testing/kuaishou.fixtures.js";
 import { BASE_CONFIG, TOKENS, bearer, paidEvent, testGateway } from "../../testing/test-support.js";
@@ -23,16 +24,29 @@ describe("POST /v1/events: edge validation", () => {
     expect(gw.sink.events).toEqual([]);
   });
 
-  it("accepts old events (1970, last year): retention is decided per entity by the processor", async () => {
+  it("accepts backfills within the retention (90 days) and events up to 5 minutes ahead", async () => {
     const gw = testGateway({ now: () => NOW });
     const res = await post(gw, [
-      paidEvent({ id: "old", at: "1970-01-01T00:00:01Z" }),
-      paidEvent({ id: "y", at: 0 }),
+      paidEvent({ id: "old", at: NOW - MAX_EVENT_AGE_MS }),
+      paidEvent({ id: "month", at: "2026-10-20T08:00:00+08:00" }),
       paidEvent({ id: "soon", at: NOW + 5 * 60_000 }),
     ]);
     expect(res.statusCode).toBe(202);
-    expect(gw.sink.events.map((e) => e.id)).toEqual(["old", "y", "soon"]);
+    expect(gw.sink.events.map((e) => e.id)).toEqual(["old", "month", "soon"]);
   });
+
+  it.each([["1970-01-01T00:00:01Z"], [0], ["2020-01-01T10:00:00+08:00"], [NOW - MAX_EVENT_AGE_MS - 1]])(
+    "refuses at=%s, older than the retention the processor would dead-letter, with 400 naming at",
+    async (at) => {
+      const gw = testGateway({ now: () => NOW });
+      const res = await post(gw, [paidEvent({ id: "ok" }), paidEvent({ id: "old", at })]);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().problems).toEqual([
+        { index: 1, field: "at", reason: expect.stringContaining("older than the retention (90 days)") },
+      ]);
+      expect(gw.sink.events).toEqual([]);
+    },
+  );
 
   it("refuses lone surrogates in shopId, orderId and id (sent as JSON escapes) with 400 naming each field", async () => {
     const gw = testGateway({ now: () => NOW });
@@ -69,6 +83,10 @@ describe("webhooks: the same time rule", () => {
     expect(gw.sink.dead).toEqual([
       expect.objectContaining({ source: "kuaishou", problems: [{ field: "at", reason: "more than 5 minutes in the future" }] }),
     ]);
+    // One older than the retention is dead-lettered here too, with the processor's reason.
+    expect((await send(orderInfo({ updateTime: Date.parse("2020-01-01T00:00:00Z") }))).json()).toEqual({ result: 1 });
+    expect(gw.sink.dead[1]?.problems).toEqual([{ field: "at", reason: expect.stringContaining("older than the retention (90 days)") }]);
+    expect(gw.sink.events).toEqual([]);
     // The same message at a present time is produced.
     expect((await send(orderInfo({ updateTime: NOW - 60_000 }))).json()).toEqual({ result: 1 });
     expect(gw.sink.events).toHaveLength(1);

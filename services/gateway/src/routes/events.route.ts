@@ -1,6 +1,9 @@
-import { futureTimeReason, parseEvent, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
+import { eventTimeRefusal, parseEvent, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
 import type { FastifyInstance } from "fastify";
+import type { TokenScope } from "../http/auth.js";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
+import type { ShopRef } from "../ports.js";
+import { secondsToNextShanghaiDay } from "../quota/quota-day.js";
 import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
 
 export interface IndexedProblem {
@@ -46,9 +49,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
         for (const p of r.problems) problems.push({ index, ...p });
         return;
       }
-      // The processor would dead-letter it later; say so now, with the same rule (@sg/events).
-      const future = futureTimeReason(toMillis(r.event.at), nowMs);
-      if (future !== null) problems.push({ index, field: "at", reason: future });
+      // The processor would dead-letter it later (older than the retention, or ahead of the clock); say so now,
+      // with the same rule (@sg/events).
+      const refusal = eventTimeRefusal(toMillis(r.event.at), nowMs);
+      if (refusal !== null) problems.push({ index, field: "at", reason: refusal.reason });
       else events.push(r.event);
     });
     if (problems.length > 0) {
@@ -70,6 +74,33 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
       });
     }
 
+    const shops = distinctShops(events);
+    if (scope !== null) {
+      const beyond = await newShopsBeyondQuota(ctx, scope, shops, nowMs);
+      if (beyond !== null) {
+        const fresh = new Set(beyond.fresh.map(shopKey));
+        const limit = scope.newShopsPerDay;
+        return refuse(
+          ctx,
+          request,
+          reply,
+          "quota_exceeded",
+          `quota newShopsPerDay reached: this token may create ${limit} new shops a day (Asia/Shanghai), ${beyond.used} already today; nothing was accepted`,
+          {
+            headers: { "retry-after": String(secondsToNextShanghaiDay(nowMs)) },
+            fields: {
+              quota: "newShopsPerDay",
+              limit,
+              used: beyond.used,
+              problems: events.flatMap((e, index) =>
+                fresh.has(shopKey(e)) ? [{ index, field: "shopId", reason: `a new shop beyond the quota newShopsPerDay (${limit})` }] : [],
+              ),
+            },
+          },
+        );
+      }
+    }
+
     try {
       await ctx.sink.publish(events);
     } catch (err) {
@@ -80,6 +111,35 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
       });
     }
     ctx.metrics.eventsProduced.inc({ source: "api" }, events.length);
+    await ctx.newShops?.remember(shops);
     return reply.code(202).send({ accepted: events.length, ids: events.map((e) => e.id) });
   });
+}
+
+function distinctShops(events: readonly CanonicalEvent[]): ShopRef[] {
+  const byKey = new Map<string, ShopRef>();
+  for (const e of events) byKey.set(shopKey(e), { platform: e.platform, shopId: e.shopId });
+  return [...byKey.values()];
+}
+
+/**
+ * The shops a `*` or `platform:*` token would create beyond its quota of new shops per day, or null when the
+ * request is within it. Shops the token lists by name were configured, so they never count.
+ */
+async function newShopsBeyondQuota(
+  ctx: GatewayContext,
+  scope: TokenScope,
+  shops: readonly ShopRef[],
+  nowMs: number,
+): Promise<{ used: number; fresh: ShopRef[] } | null> {
+  if (ctx.newShops === undefined) return null;
+  const counted = shops.filter((s) => !scope.lists(s.platform, s.shopId));
+  const r = await ctx.newShops.admit(scope.fingerprint, scope.newShopsPerDay, counted, nowMs);
+  if (r.ok === "unchecked") {
+    ctx.metrics.quotaUnchecked.inc({ quota: "new_shops_per_day" });
+    return null;
+  }
+  if (r.ok) return null;
+  ctx.metrics.quotaReached.inc({ quota: "new_shops_per_day" });
+  return r;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { TOKENS, bearer, paidEvent, testGateway } from "../../testing/test-support.js";
+import { BASE_CONFIG, TOKENS, bearer, paidEvent, testGateway } from "../../testing/test-support.js";
+import { DEFAULT_NEW_SHOPS_PER_DAY } from "../http/auth.js";
+import type { NewShopQuota, QuotaAdmission, ShopRef } from "../ports.js";
 
 const post = (gw: ReturnType<typeof testGateway>, payload: string | Buffer, headers = bearer(TOKENS.s1)) =>
   gw.app.inject({ method: "POST", url: "/v1/events", headers, payload });
@@ -155,5 +157,74 @@ describe("intake shutdown", () => {
     expect((await post(gw, JSON.stringify(paidEvent()))).statusCode).toBe(503);
     expect((await gw.ops.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
     expect((await gw.ops.inject({ method: "GET", url: "/livez" })).statusCode).toBe(200);
+  });
+});
+
+describe("the quota of new shops per token", () => {
+  /** The port as the Redis quota answers it (quota/new-shop-quota.int.test.ts tests that one on Redis). */
+  const answering = (answer: QuotaAdmission) => {
+    const calls: Array<{ token: string; limit: number; shops: ShopRef[] }> = [];
+    const remembered: ShopRef[][] = [];
+    const quota: NewShopQuota = {
+      async admit(token, limit, shops) {
+        calls.push({ token, limit, shops: [...shops] });
+        return answer;
+      },
+      async remember(shops) {
+        remembered.push([...shops]);
+      },
+    };
+    return { quota, calls, remembered };
+  };
+  const config = {
+    ...BASE_CONFIG,
+    apiTokens: [...BASE_CONFIG.apiTokens, { token: "tok-douyin-quota-0123456789", shops: ["douyin:*", "douyin:named"], newShopsPerDay: 7 }],
+  };
+
+  it("asks only about shops reached through a wildcard, with the token's limit, and remembers accepted shops", async () => {
+    const { quota, calls, remembered } = answering({ ok: true });
+    const gw = testGateway({ config, newShops: quota });
+    const events = [paidEvent({ platform: "douyin", shopId: "named" }), paidEvent({ platform: "douyin", shopId: "x", id: "e-2" })];
+    expect((await post(gw, JSON.stringify(events), bearer("tok-douyin-quota-0123456789"))).statusCode).toBe(202);
+    expect(calls).toEqual([{ token: expect.stringMatching(/^[0-9a-f]{12}$/), limit: 7, shops: [{ platform: "douyin", shopId: "x" }] }]);
+    expect(remembered).toEqual([
+      [
+        { platform: "douyin", shopId: "named" },
+        { platform: "douyin", shopId: "x" },
+      ],
+    ]);
+    // The default limit for a token that sets none.
+    expect((await post(gw, JSON.stringify(paidEvent({ platform: "jd", shopId: "y" })), bearer(TOKENS.all))).statusCode).toBe(202);
+    expect(calls[1]?.limit).toBe(DEFAULT_NEW_SHOPS_PER_DAY);
+  });
+
+  it("refuses the whole request with 429 naming the quota and the new shops' events, producing nothing", async () => {
+    const { quota, remembered } = answering({ ok: false, used: 7, fresh: [{ platform: "douyin", shopId: "x" }] });
+    const gw = testGateway({ config, newShops: quota, now: () => Date.parse("2026-11-20T23:00:00+08:00") });
+    const events = [paidEvent({ platform: "douyin", shopId: "named" }), paidEvent({ platform: "douyin", shopId: "x", id: "e-2" })];
+    const res = await post(gw, JSON.stringify(events), bearer("tok-douyin-quota-0123456789"));
+    expect(res.statusCode).toBe(429);
+    expect(res.headers["retry-after"]).toBe("3600");
+    expect(res.json()).toMatchObject({
+      error: "quota_exceeded",
+      quota: "newShopsPerDay",
+      limit: 7,
+      used: 7,
+      problems: [{ index: 1, field: "shopId", reason: "a new shop beyond the quota newShopsPerDay (7)" }],
+    });
+    expect(gw.sink.events).toEqual([]);
+    expect(remembered).toEqual([]);
+    expect(await gw.registry.getSingleMetric("sg_gateway_quota_reached_total")?.get()).toMatchObject({
+      values: [{ labels: { quota: "new_shops_per_day" }, value: 1 }],
+    });
+  });
+
+  it("admits a request whose quota could not be checked, and counts it", async () => {
+    const { quota } = answering({ ok: "unchecked" });
+    const gw = testGateway({ newShops: quota });
+    expect((await post(gw, JSON.stringify(paidEvent({ platform: "jd", shopId: "z" })), bearer(TOKENS.all))).statusCode).toBe(202);
+    expect(await gw.registry.getSingleMetric("sg_gateway_quota_unchecked_total")?.get()).toMatchObject({
+      values: [{ labels: { quota: "new_shops_per_day" }, value: 1 }],
+    });
   });
 });

@@ -12,7 +12,7 @@ export function openApiDocument(limits: Limits): object {
   const tokenRefusals = {
     "401": refusal("No token, or an unknown one"),
     "403": refusal("The token does not list the shop"),
-    "429": refusal("Too many requests for this token (see Retry-After)"),
+    "429": refusal("Too many requests for this token, or too many failed authentications from this address (see Retry-After)"),
   };
   const shopParams = [
     { name: "platform", in: "path", required: true, schema: { type: "string", enum: [...PLATFORMS] } },
@@ -158,7 +158,7 @@ export function openApiDocument(limits: Limits): object {
       "/v1/events": {
         post: {
           summary: "Canonical event intake",
-          description: `One event or an array of up to ${limits.maxEvents}, at most ${limits.bodyLimitBytes} bytes. All or nothing: 202 only after Kafka acknowledged every event (acks=all); any invalid event refuses the whole request, listing each index, field and reason.`,
+          description: `One event or an array of up to ${limits.maxEvents}, at most ${limits.bodyLimitBytes} bytes. All or nothing: 202 only after Kafka acknowledged every event (acks=all); any invalid event refuses the whole request, listing each index, field and reason. Events older than the retention (90 days) or more than 5 minutes ahead are invalid (field at).`,
           security: [{ bearer: [] }],
           requestBody: {
             required: true,
@@ -177,6 +177,9 @@ export function openApiDocument(limits: Limits): object {
             "400": refusal("Malformed JSON, not UTF-8, or invalid events (problems lists index, field, reason)"),
             ...tokenRefusals,
             "413": refusal(`Body over ${limits.bodyLimitBytes} bytes or more than ${limits.maxEvents} events`),
+            "429": refusal(
+              "Too many requests (see Retry-After), or quota_exceeded: a new shop beyond the token's newShopsPerDay (quota, limit, used, and the events' index and field; Retry-After is the next Asia/Shanghai midnight)",
+            ),
             "503": refusal("Kafka did not acknowledge; nothing was stored, resend"),
           },
         },
@@ -342,8 +345,8 @@ export function openApiDocument(limits: Limits): object {
         post: {
           summary: "快递100 subscription push",
           description:
-            "Form fields param and sign = upper(md5(param + salt)); the query names the order, with ref = HMAC of it (kuaidi100CallbackUrl).",
-          parameters: ["platform", "shopId", "orderId", "ref"].map((name) => ({
+            "Form fields param and sign = upper(md5(param + salt)); the query names the order and the waybill (com, nu), with ref = HMAC of them (kuaidi100CallbackUrl). A param reporting another waybill than nu is refused with 401.",
+          parameters: ["platform", "shopId", "orderId", "com", "nu", "ref"].map((name) => ({
             name,
             in: "query",
             required: true,

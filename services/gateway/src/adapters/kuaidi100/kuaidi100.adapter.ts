@@ -19,10 +19,14 @@
  *   可以在回调地址URL后面拼接上去", SubscribeParameters.java `callbackurl`).
  *
  * Choices where the push lacks what the canonical event needs:
- * - The order: a push names only the carrier and waybill. Whoever subscribes at 快递100 sets
- *   `callbackurl` = `kuaidi100CallbackUrl(base, salt, {platform, shopId, orderId})`, which appends those
- *   three and `ref`, an HMAC-SHA256 of them under the salt, so a signed push cannot be replayed onto
- *   another order by editing the query string (the provider's `sign` covers only `param`).
+ * - The order: a push names only the carrier and waybill. A subscription (订阅, `poll`) is made per waybill
+ *   (`company` + `number`), and whoever subscribes sets its `callbackurl` =
+ *   `kuaidi100CallbackUrl(base, salt, {platform, shopId, orderId, com, nu})`, which appends those five and
+ *   `ref`, an HMAC-SHA256 of them under the salt: the query cannot be edited onto another order. The
+ *   provider's `sign` covers only `param`, so the push is also bound to its callback: a `param` whose
+ *   `lastResult.nu` (or `com`) is another waybill than the callback's is refused, and a captured push cannot
+ *   be replayed onto another order's callback URL. A carrier corrected by 快递100's auto-detection
+ *   (`autoCheck` 1, `comOld` → `comNew`) still matches when `comOld` is the subscribed carrier.
  * - Mapping: collected → `logistics.picked_up`, signed → `logistics.signed`, others →
  *   `logistics.updated`. Any state after collection also yields `logistics.picked_up` at the oldest track
  *   line, so a parcel whose first push is already in transit still gets its pickup; its id is fixed per
@@ -48,13 +52,29 @@ export interface OrderRef {
   orderId: string;
 }
 
-function refMac(ref: OrderRef, salt: string): string {
-  return createHmac("sha256", salt).update(`${ref.platform}\n${ref.shopId}\n${ref.orderId}`, "utf8").digest("hex").slice(0, 32);
+/** The waybill a subscription was made for: 快递100's carrier code (`com`) and tracking number (`nu`). */
+export interface Waybill {
+  com: string;
+  nu: string;
+}
+
+export type CallbackRef = OrderRef & Waybill;
+
+function refMac(ref: CallbackRef, salt: string): string {
+  const text = [ref.platform, ref.shopId, ref.orderId, ref.com, ref.nu].join("\n");
+  return createHmac("sha256", salt).update(text, "utf8").digest("hex").slice(0, 32);
 }
 
 /** The `callbackurl` to subscribe a waybill with (see the module comment). */
-export function kuaidi100CallbackUrl(baseUrl: string, salt: string, ref: OrderRef): string {
-  const q = new URLSearchParams({ platform: ref.platform, shopId: ref.shopId, orderId: ref.orderId, ref: refMac(ref, salt) });
+export function kuaidi100CallbackUrl(baseUrl: string, salt: string, ref: CallbackRef): string {
+  const q = new URLSearchParams({
+    platform: ref.platform,
+    shopId: ref.shopId,
+    orderId: ref.orderId,
+    com: ref.com,
+    nu: ref.nu,
+    ref: refMac(ref, salt),
+  });
   return `${baseUrl}${baseUrl.includes("?") ? "&" : "?"}${q.toString()}`;
 }
 
@@ -67,7 +87,10 @@ function safeEqual(a: string, b: string): boolean {
 export type Kuaidi100Verify =
   { ok: true; param: string; ref: OrderRef } | { ok: false; reason: "bad_signature" | "invalid_request"; message: string };
 
-/** Checks the form's `sign` over `param`, and the query's order reference. */
+/**
+ * Checks the form's `sign` over `param`, the query's reference (order and waybill), and that `param` reports
+ * that waybill.
+ */
 export function verifyKuaidi100(form: URLSearchParams, query: Record<string, unknown>, salt: string): Kuaidi100Verify {
   const param = form.get("param");
   const sign = form.get("sign");
@@ -77,14 +100,45 @@ export function verifyKuaidi100(form: URLSearchParams, query: Record<string, unk
   }
   const str = (k: string): string => (typeof query[k] === "string" ? query[k] : "");
   const platform = str("platform");
-  const ref = { platform: platform as Platform, shopId: str("shopId"), orderId: str("orderId") };
-  if (!(PLATFORMS as readonly string[]).includes(platform) || ref.shopId === "" || ref.orderId === "") {
-    return { ok: false, reason: "invalid_request", message: "the callback URL must carry platform, shopId and orderId" };
+  const ref: CallbackRef = {
+    platform: platform as Platform,
+    shopId: str("shopId"),
+    orderId: str("orderId"),
+    com: str("com"),
+    nu: str("nu"),
+  };
+  if (!(PLATFORMS as readonly string[]).includes(platform) || ref.shopId === "" || ref.orderId === "" || ref.nu === "") {
+    return { ok: false, reason: "invalid_request", message: "the callback URL must carry platform, shopId, orderId, com and nu" };
   }
   if (!safeEqual(str("ref"), refMac(ref, salt))) {
-    return { ok: false, reason: "bad_signature", message: "ref does not match platform, shopId and orderId" };
+    return { ok: false, reason: "bad_signature", message: "ref does not match platform, shopId, orderId, com and nu" };
   }
-  return { ok: true, param, ref };
+  const other = otherWaybill(param, ref);
+  if (other !== null) return { ok: false, reason: "bad_signature", message: other };
+  return { ok: true, param, ref: { platform: ref.platform, shopId: ref.shopId, orderId: ref.orderId } };
+}
+
+const sameCode = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
+
+/**
+ * Why `param` reports another waybill than the callback's, or null. A param that names no waybill, or is not
+ * JSON, reports nothing for any order: mapping dead-letters or ignores it.
+ */
+function otherWaybill(param: string, ref: Waybill): string | null {
+  const parsed = tryParseLosslessJson(param);
+  if (!parsed.ok || !isRecord(parsed.value) || !isRecord(parsed.value.lastResult)) return null;
+  const doc = parsed.value;
+  const last = parsed.value.lastResult;
+  const text = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
+  const nu = text(last.nu);
+  if (nu !== "" && !sameCode(nu, ref.nu)) return "param.lastResult.nu is another waybill than the callback's nu";
+  const com = text(last.com);
+  // 快递100 may correct the carrier it was given (comOld → comNew): the subscribed one is then comOld.
+  const corrected = sameCode(text(doc.comOld), ref.com) && sameCode(text(doc.comNew), com);
+  if (com !== "" && ref.com !== "" && !sameCode(com, ref.com) && !corrected) {
+    return "param.lastResult.com is another carrier than the callback's com";
+  }
+  return null;
 }
 
 const BEFORE_PICKUP = new Set(["10", "101", "102"]);

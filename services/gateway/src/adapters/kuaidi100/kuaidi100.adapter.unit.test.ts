@@ -10,7 +10,9 @@ function queryOf(url: string): Record<string, string> {
   return Object.fromEntries(new URL(url).searchParams);
 }
 
-const QUERY = queryOf(kuaidi100CallbackUrl("https://gw.example/webhooks/kuaidi100", KUAIDI100_SALT, REF));
+/** The waybill of the fixtures' pushes. */
+const WAYBILL = { com: "yuantong", nu: "YT9876543210123" };
+const QUERY = queryOf(kuaidi100CallbackUrl("https://gw.example/webhooks/kuaidi100", KUAIDI100_SALT, { ...REF, ...WAYBILL }));
 
 describe("verifyKuaidi100", () => {
   it("signs as uppercase md5(param + salt)", () => {
@@ -47,6 +49,44 @@ describe("verifyKuaidi100", () => {
     expect(verifyKuaidi100(new URLSearchParams(form(p)), { ...QUERY, platform: "taobao" }, KUAIDI100_SALT)).toMatchObject({
       ok: false,
       reason: "invalid_request",
+    });
+  });
+});
+
+describe("verifyKuaidi100: the push is bound to the callback's waybill", () => {
+  const verify = (p: string, query = QUERY) => verifyKuaidi100(new URLSearchParams(form(p)), query, KUAIDI100_SALT);
+  const withLast = (last: Record<string, unknown>, over: Record<string, unknown> = {}) => {
+    const doc = JSON.parse(param("1", [LINES.collected])) as { lastResult: Record<string, unknown> };
+    return JSON.stringify({ ...doc, ...over, lastResult: { ...doc.lastResult, ...last } });
+  };
+
+  it("refuses a signed push that reports another tracking number than the callback's nu", () => {
+    expect(verify(withLast({ nu: "YT0000000000001" }))).toEqual({
+      ok: false,
+      reason: "bad_signature",
+      message: "param.lastResult.nu is another waybill than the callback's nu",
+    });
+  });
+
+  it("refuses another carrier, unless 快递100 corrected the subscribed one (comOld → comNew)", () => {
+    expect(verify(withLast({ com: "zhongtong" }))).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(verify(withLast({ com: "zhongtong" }, { autoCheck: "1", comOld: "yuantong", comNew: "zhongtong" }))).toMatchObject({ ok: true });
+    expect(verify(withLast({ com: "zhongtong" }, { autoCheck: "1", comOld: "shentong", comNew: "zhongtong" }))).toMatchObject({
+      ok: false,
+    });
+  });
+
+  it("compares tracking numbers without regard to case or surrounding spaces", () => {
+    expect(verify(withLast({ nu: " yt9876543210123 " }))).toMatchObject({ ok: true });
+  });
+
+  it("refuses a callback URL without its waybill, or whose waybill was edited", () => {
+    const { nu: _nu, ...noNu } = QUERY;
+    expect(verify(param("1", [LINES.collected]), noNu)).toMatchObject({ ok: false, reason: "invalid_request" });
+    expect(verify(withLast({ nu: "YT0000000000001" }), { ...QUERY, nu: "YT0000000000001" })).toMatchObject({
+      ok: false,
+      reason: "bad_signature",
+      message: "ref does not match platform, shopId, orderId, com and nu",
     });
   });
 });

@@ -5,7 +5,8 @@ import { KUAIDI100_SALT, LINES, form, param } from "../../../testing/kuaidi100.f
 
 const config = { ...BASE_CONFIG, platforms: { kuaidi100: { salt: KUAIDI100_SALT } } };
 const REF = { platform: "douyin" as const, shopId: "4463798", orderId: "4930271960384902185" };
-const url = kuaidi100CallbackUrl("/webhooks/kuaidi100", KUAIDI100_SALT, REF);
+const WAYBILL = { com: "yuantong", nu: "YT9876543210123" };
+const url = kuaidi100CallbackUrl("/webhooks/kuaidi100", KUAIDI100_SALT, { ...REF, ...WAYBILL });
 const send = (gw: ReturnType<typeof testGateway>, body: string | Buffer, target = url) =>
   gw.app.inject({ method: "POST", url: target, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: body });
 
@@ -27,6 +28,26 @@ describe("POST /webhooks/kuaidi100", () => {
     expect((await send(gw, form(param("1", [LINES.collected])), url.replace("4930271960384902185", "1"))).statusCode).toBe(401);
     expect(await gw.refusals("bad_signature")).toBe(2);
     expect(gw.sink.events).toEqual([]);
+  });
+
+  it("refuses a captured push replayed onto another order's callback URL with 401, producing nothing", async () => {
+    const gw = testGateway({ config });
+    const captured = form(param("3", [LINES.signed, LINES.collected]));
+    // Another order of the same shop, subscribed with its own waybill: its callback URL is genuine.
+    const other = kuaidi100CallbackUrl("/webhooks/kuaidi100", KUAIDI100_SALT, {
+      ...REF,
+      orderId: "4930271960384900000",
+      com: "yuantong",
+      nu: "YT1111111111111",
+    });
+    const res = await send(gw, captured, other);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ result: false, returnCode: "401" });
+    expect(gw.sink.events).toEqual([]);
+    expect(gw.sink.dead).toEqual([]);
+    // The same push on its own order's URL is taken.
+    expect((await send(gw, captured)).statusCode).toBe(200);
+    expect(gw.sink.events.map((e) => ("orderId" in e ? e.orderId : ""))).toEqual([REF.orderId, REF.orderId]);
   });
 
   it("refuses a push without the order in its URL, or without param, with 400", async () => {

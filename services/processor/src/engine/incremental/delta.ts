@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from "@sg/events";
+import { MAX_EVENT_AGE_MS, type CanonicalEvent } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import { DAY } from "../calendar.js";
 import { encodeBody, type StoredRecord } from "./codec.js";
@@ -42,9 +42,8 @@ export interface ShopDelta {
 
 /** An entity is kept until 31 days (and a day of slack) after its last fact; while open, 90 days after its first. */
 export const CLOSED_KEEP_MS = 32 * DAY;
-export const OPEN_KEEP_MS = 90 * DAY;
-/** Events older than this can change no window and no kept entity: they are dropped as `expired`. */
-export const EXPIRED_AFTER_MS = OPEN_KEEP_MS;
+/** The retention of @sg/events: events older than it can change no window and are refused as `expired` (intake.ts). */
+export const OPEN_KEEP_MS = MAX_EVENT_AGE_MS;
 
 function isClosed(key: string, rec: EntityRec): boolean {
   if (key.startsWith("o:")) {
