@@ -28,3 +28,11 @@ export { Route, RouteMatch, QuietHours, Mentions, SEVERITIES, ALERT_KINDS } from
 export { Platforms } from "./platforms.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";
 export { SECRET_FIELDS } from "./secrets.js";
+export {
+  PackChoice,
+  PackChoices,
+  ScoreParameters,
+  IndustryParams,
+  BandParams,
+  ShopScoreInputs,
+} from "./scores.js";

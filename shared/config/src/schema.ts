@@ -5,6 +5,7 @@ import { HttpUrl, Language } from "./fields.js";
 import { Platforms } from "./platforms.js";
 import { Receivers } from "./receivers.js";
 import { Route } from "./routes.js";
+import { PackChoices, ScoreParameters } from "./scores.js";
 import { Shops } from "./shops.js";
 
 /**
@@ -22,6 +23,10 @@ export const ScoreguardConfig = z
     /** Dashboard links in messages are built from this base URL. */
     grafana: z.object({ url: HttpUrl }).strict().optional(),
     language: Language.default("zh-CN"),
+    /** Rule pack per platform (`latest` or a pack id); absent: the platform's contract-v1 pack. */
+    packs: PackChoices.default({}),
+    /** Unpublished score parameters per pack and industry. */
+    scoreParameters: ScoreParameters.default({}),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { durationField } from "./duration.js";
 import { MetricName, ShopKey } from "./fields.js";
+import { ShopScoreFields } from "./scores.js";
 
 /**
  * Per-shop overrides of the rule pack (alerts.md "Configuration", `shops`). `null` is kept apart from absent:
@@ -23,6 +24,7 @@ export const ShopOverride = z
     metrics: z.record(MetricName, MetricOverride).optional(),
     /** JD spot-check (服务规范) points, when known: 0..20. */
     jdServiceNorms: z.number().min(0).max(20).optional(),
+    ...ShopScoreFields,
   })
   .strict();
 export type ShopOverride = z.infer<typeof ShopOverride>;
