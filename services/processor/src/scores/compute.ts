@@ -39,29 +39,48 @@ export function computeScores(input: {
   if (!model) return undefined;
   const ctx = input.context ?? {};
   const missing: string[] = [];
-  const need = (what: string) => {
+  /** Whether something the total needs is missing (star lines and observed dimensions' indicators are not). */
+  let blocked = false;
+  const need = (what: string, blocks = true) => {
     if (!missing.includes(what)) missing.push(what);
+    blocked ||= blocks;
   };
+  const observedDimension = new Set(
+    Object.values(model.dimensions)
+      .filter((d) => d.observed)
+      .flatMap((d) => d.indicators),
+  );
   const shopPath = `shops[${JSON.stringify(shopKey)}]`;
   const tablePath = `scoreParameters[${JSON.stringify(pack.id)}].${ctx.industry ?? "<industry>"}`;
 
   // The industry's parameters, with the flagship class's over them for a flagship shop.
   const params = ctx.industry === undefined ? undefined : ctx.parameters?.[pack.id]?.[ctx.industry];
-  const needsParams = () => {
-    if (ctx.industry === undefined) need(`${shopPath}.industry`);
-    else if (params === undefined) need(tablePath);
+  const needsParams = (blocks = true) => {
+    if (ctx.industry === undefined) need(`${shopPath}.industry`, blocks);
+    else if (params === undefined) need(tablePath, blocks);
   };
   let cls: ClassParams & { points?: number[] | undefined } = params ?? {};
   if (params?.flagship) {
     if (ctx.flagship === undefined) need(`${shopPath}.flagship`);
-    else if (ctx.flagship) cls = { ...params, ...stripUndefined(params.flagship) };
+    else if (ctx.flagship) {
+      // Per indicator and per dimension, the flagship's tables replace the industry's.
+      const f = params.flagship;
+      cls = {
+        ...params,
+        bands: { ...params.bands, ...f.bands },
+        weights: { ...params.weights, ...f.weights },
+        dimensionWeights: f.dimensionWeights ?? params.dimensionWeights,
+      };
+    }
   }
 
   const indicators: ShopScores["indicators"] = {};
   for (const [id, ind] of Object.entries(model.indicators)) {
+    // An indicator of a dimension read from the backend is shown, but the total does not need it.
+    const blocks = !observedDimension.has(id);
     if (ind.planned) {
       indicators[id] = { value: null, points: null, band: null };
-      need(`indicator ${id}: needs engine kind ${ind.planned.needs}, not built yet`);
+      need(`indicator ${id}: needs engine kind ${ind.planned.needs}, not built yet`, blocks);
       continue;
     }
     const m = metrics[ind.metric!];
@@ -77,9 +96,9 @@ export function computeScores(input: {
     }
     const band = cls.bands?.[id];
     const scale = band?.points ?? params?.points ?? ind.points ?? model.points;
-    if (!band) params ? need(`${tablePath}.bands.${id}`) : needsParams();
-    else if (!scale) need(`${tablePath}.points`);
-    if (value === null) need(`indicator ${id}: no data`);
+    if (!band) params ? need(`${tablePath}.bands.${id}`, blocks) : needsParams(blocks);
+    else if (!scale) need(`${tablePath}.points`, blocks);
+    if (value === null) need(`indicator ${id}: no data`, blocks);
     if (!band || !scale || value === null || band.lines.length !== scale.length - 1) {
       indicators[id] = { value, points: null, band: null };
       continue;
@@ -139,7 +158,7 @@ export function computeScores(input: {
 
   let total: number | null = null;
   if (fixed !== null) total = fixed;
-  else if (missing.length === 0) {
+  else if (!blocked) {
     let sum = 0;
     for (const d of Object.values(dimensions)) sum += (d.score ?? 0) * (d.weight ?? 0);
     total = sum / 100 + bonuses - deductions;
@@ -161,14 +180,10 @@ export function computeScores(input: {
   };
   if (model.stars) {
     const lines = params?.stars;
-    if (!lines) params ? need(`${tablePath}.stars`) : needsParams();
+    if (!lines) need(params ? `${tablePath}.stars` : ctx.industry === undefined ? `${shopPath}.industry` : tablePath, false);
     out.stars = total === null || !lines ? null : ([...lines].reverse().find((l) => total >= l.min)?.stars ?? null);
-    if (out.status === "complete" && missing.length > 0) out.status = "incomplete";
   }
+  if (out.status === "complete" && missing.length > 0) out.status = "incomplete";
   if (params?.sample) out.sample = true;
   return out;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
