@@ -24,9 +24,9 @@ export const ScoreguardConfig = z
     grafana: z.object({ url: HttpUrl }).strict().optional(),
     language: Language.default("zh-CN"),
     /** Rule pack per platform (`latest` or a pack id); absent: the platform's contract-v1 pack. */
-    packs: PackChoices.default({}),
+    packs: PackChoices.optional(),
     /** Unpublished score parameters per pack and industry. */
-    scoreParameters: ScoreParameters.default({}),
+    scoreParameters: ScoreParameters.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
