@@ -60,6 +60,8 @@ export const IndicatorScore = z.object({
   band: z.number().int().positive().nullable(),
   /** `small_sample`: the fixed points of the small-sample rule, not a band. */
   rule: z.enum(["band", "small_sample"]).optional(),
+  /** Points of the total lost against the indicator's best band (when its weights are known). */
+  lost: z.number().optional(),
 });
 
 export const DimensionScore = z.object({

@@ -75,6 +75,8 @@ export function computeScores(input: {
   }
 
   const indicators: ShopScores["indicators"] = {};
+  /** The best points each indicator could earn, where its scale is known. */
+  const best = new Map<string, number>();
   for (const [id, ind] of Object.entries(model.indicators)) {
     // An indicator of a dimension read from the backend is shown, but the total does not need it.
     const blocks = !observedDimension.has(id);
@@ -86,6 +88,9 @@ export function computeScores(input: {
     const m = metrics[ind.metric!];
     const value = m?.value ?? null;
     const direction = indicatorDirection(pack, id);
+    const band = cls.bands?.[id];
+    const scale = band?.points ?? params?.points ?? ind.points ?? model.points;
+    if (scale) best.set(id, scale[scale.length - 1]!);
     const small = ind.smallSample;
     if (small && m?.denominator !== undefined && m.denominator > 0 && m.denominator < small.below) {
       const bad = direction === "max" ? (m.numerator ?? 0) : m.denominator - (m.numerator ?? 0);
@@ -94,8 +99,6 @@ export function computeScores(input: {
         continue;
       }
     }
-    const band = cls.bands?.[id];
-    const scale = band?.points ?? params?.points ?? ind.points ?? model.points;
     if (!band) params ? need(`${tablePath}.bands.${id}`, blocks) : needsParams(blocks);
     else if (!scale) need(`${tablePath}.points`, blocks);
     if (value === null) need(`indicator ${id}: no data`, blocks);
@@ -122,6 +125,14 @@ export function computeScores(input: {
       if (!w) params ? need(`${tablePath}.weights.${id}`) : needsParams();
       const pts = d.indicators.map((i) => indicators[i]?.points ?? null);
       if (w && pts.every((p) => p !== null)) score = tidy(d.indicators.reduce((acc, i, k) => acc + pts[k]! * (w[i] ?? 0), 0) / 100);
+      // Points of the total each indicator loses against its best band: the board's "costs the most".
+      if (w && weight !== null)
+        for (const i of d.indicators) {
+          const p = indicators[i]?.points;
+          const top = best.get(i);
+          if (p !== null && p !== undefined && top !== undefined)
+            indicators[i]!.lost = tidy((((top - p) * (w[i] ?? 0)) / 100) * (weight / 100));
+        }
     }
     dimensions[id] = { score, weight };
   }

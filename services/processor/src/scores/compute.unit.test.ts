@@ -36,7 +36,11 @@ describe("computeScores, douyin@2023-06 (40/20/40)", () => {
     const s = computeScores({ pack: seed, shopKey: SHOP, metrics: METRICS, context: withTable(TEA) })!;
     expect(s.missing).toEqual([]);
     expect(s.status).toBe("complete");
-    expect(s.indicators.bad_review_rate).toEqual({ value: 0.012, points: 80, band: 3, rule: "band" });
+    // 20 points short of the best band, weighing 50% of goods, which weighs 40%: 20 × 0.5 × 0.4 = 4 points of the total.
+    expect(s.indicators.bad_review_rate).toEqual({ value: 0.012, points: 80, band: 3, rule: "band", lost: 4 });
+    // avg_response_seconds 40 short × 15% × 40% = 2.4; shipping feedback 50 short × 30% × 20% = 3.
+    expect(s.indicators.avg_response_seconds!.lost).toBe(2.4);
+    expect(s.indicators.shipping_negative_feedback_rate!.lost).toBe(3);
     expect(s.indicators.pickup_24h_rate).toMatchObject({ points: 70, band: 4 });
     expect(s.indicators.shipping_negative_feedback_rate).toMatchObject({ points: 50, band: 6 });
     expect(s.indicators.avg_response_seconds).toMatchObject({ points: 60, band: 5 });
@@ -126,7 +130,7 @@ describe("computeScores, small samples, bonuses, deductions, eligibility, stars"
     });
     const at = (n: number, d: number) =>
       computeScores({ pack, shopKey: SHOP, metrics: { ...METRICS, bad_review_rate: r(n / d, n, d) }, context: withTable(TEA) })!;
-    expect(at(3, 120).indicators.bad_review_rate).toEqual({ value: 0.025, points: 80, band: null, rule: "small_sample" });
+    expect(at(3, 120).indicators.bad_review_rate).toEqual({ value: 0.025, points: 80, band: null, rule: "small_sample", lost: 4 });
     // 4 bad of 120 = 3.3%: worse than every line → 50.
     expect(at(4, 120).indicators.bad_review_rate).toMatchObject({ points: 50, band: 6, rule: "band" });
     // 3 bad of 300: not a small sample; 1% → band 2 → 90.

@@ -27,8 +27,8 @@ describe("scores in the evaluation output", () => {
     expect(scored.alerts).toEqual(plain.alerts);
     const s = scored.scores!;
     // bad_review_rate 0.4: worse than every line → 50; quality_return_rate 0/5 → 100; goods (50 + 100)/2 = 75.
-    expect(s.indicators.bad_review_rate).toEqual({ value: 0.4, points: 50, band: 6, rule: "band" });
-    expect(s.indicators.quality_return_rate).toEqual({ value: 0, points: 100, band: 1, rule: "band" });
+    expect(s.indicators.bad_review_rate).toEqual({ value: 0.4, points: 50, band: 6, rule: "band", lost: 10 });
+    expect(s.indicators.quality_return_rate).toEqual({ value: 0, points: 100, band: 1, rule: "band", lost: 0 });
     expect(s.dimensions.goods).toEqual({ score: 75, weight: 40 });
     // No pickups, no chats: the other dimensions have no data, so no total.
     expect(s).toMatchObject({ status: "incomplete", total: null, pack: "douyin@2023-06", effective: "2023-06-01", sample: true });
