@@ -28,11 +28,4 @@ export { Route, RouteMatch, QuietHours, Mentions, SEVERITIES, ALERT_KINDS } from
 export { Platforms } from "./platforms.js";
 export { ApiToken, ApiTokens } from "./apiTokens.js";
 export { SECRET_FIELDS } from "./secrets.js";
-export {
-  PackChoice,
-  PackChoices,
-  ScoreParameters,
-  IndustryParams,
-  BandParams,
-  ShopScoreInputs,
-} from "./scores.js";
+export { PackChoice, PackChoices, ScoreParameters, IndustryParams, BandParams, ShopScoreInputs } from "./scores.js";

@@ -138,8 +138,9 @@ export const ScoreModel = z
   .strict()
   .superRefine((m, ctx) => {
     const weights = Object.values(m.dimensions).map((d) => d.weight);
-    if (weights.every((w) => typeof w === "number")) {
-      const total = (weights as number[]).reduce((a, b) => a + b, 0);
+    const numeric = weights.filter((w): w is number => typeof w === "number");
+    if (numeric.length === weights.length) {
+      const total = numeric.reduce((a, b) => a + b, 0);
       if (Math.abs(total - 100) > 1e-9) ctx.addIssue({ code: "custom", path: ["dimensions"], message: `weights sum to ${total}, not 100` });
     }
     const owner = new Map<string, string>();

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { loadRulePacks, parseRulePack, RulePackError } from "./loader.js";
 import { packSelectionIssues, resolvePack, scoreConfigIssues } from "./select.js";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pack file as parsed JSON, changed freely by the tests
+type Json = Record<string, any>;
+
 const packs = loadRulePacks();
-const seedJson = () => structuredClone(packs.get("douyin@2023-06")!) as Record<string, any>;
+const seedJson = () => structuredClone(packs.get("douyin@2023-06")!) as Json;
 
 /** The message of the error parsing `json` throws. */
 function problem(json: unknown): string {
@@ -63,7 +66,7 @@ describe("score models are validated at load, naming the path", () => {
   });
 
   it("a declared pack must say why it is not selectable", () => {
-    const j = structuredClone(packs.get("douyin@2026-05")!) as Record<string, any>;
+    const j = structuredClone(packs.get("douyin@2026-05")!) as Json;
     delete j.note;
     expect(problem(j)).toBe("test.json: note: a declared pack says why it is not selectable");
   });

@@ -174,7 +174,13 @@ export function evaluateMeasured(
   for (const s of states) metrics[s.name] = s.output;
   let nextWake = dayStart(input.asOf) + DAY;
   for (const s of states) for (const w of s.measured.wakeups) if (w > input.asOf && w < nextWake) nextWake = w;
-  const snapshot: ShopSnapshot = { platform: input.platform, shopId: input.shopId, rulePack: pack.id, metrics, alerts: firingAlerts(states) };
+  const snapshot: ShopSnapshot = {
+    platform: input.platform,
+    shopId: input.shopId,
+    rulePack: pack.id,
+    metrics,
+    alerts: firingAlerts(states),
+  };
   const scores = computeScores({ pack, shopKey: `${input.platform}:${input.shopId}`, metrics, context: shop.score });
   if (scores) snapshot.scores = scores;
   return {

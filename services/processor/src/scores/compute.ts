@@ -59,6 +59,11 @@ export function computeScores(input: {
     if (ctx.industry === undefined) need(`${shopPath}.industry`, blocks);
     else if (params === undefined) need(tablePath, blocks);
   };
+  /** A value of the industry's table is missing: name it, or the table, or the industry. */
+  const needParam = (suffix: string, blocks = true) => {
+    if (params) need(`${tablePath}.${suffix}`, blocks);
+    else needsParams(blocks);
+  };
   let cls: ClassParams & { points?: number[] | undefined } = params ?? {};
   if (params?.flagship) {
     if (ctx.flagship === undefined) need(`${shopPath}.flagship`);
@@ -99,7 +104,7 @@ export function computeScores(input: {
         continue;
       }
     }
-    if (!band) params ? need(`${tablePath}.bands.${id}`, blocks) : needsParams(blocks);
+    if (!band) needParam(`bands.${id}`, blocks);
     else if (!scale) need(`${tablePath}.points`, blocks);
     if (value === null) need(`indicator ${id}: no data`, blocks);
     if (!band || !scale || value === null || band.lines.length !== scale.length - 1) {
@@ -114,7 +119,7 @@ export function computeScores(input: {
   const dimensions: ShopScores["dimensions"] = {};
   for (const [id, d] of Object.entries(model.dimensions)) {
     const weight: number | null = typeof d.weight === "number" ? d.weight : (cls.dimensionWeights?.[id] ?? null);
-    if (weight === null) params ? need(`${tablePath}.dimensionWeights.${id}`) : needsParams();
+    if (weight === null) needParam(`dimensionWeights.${id}`);
     let score: number | null = null;
     if (d.observed) {
       score = ctx.inputs?.dimensions?.[id] ?? null;
@@ -122,7 +127,7 @@ export function computeScores(input: {
     } else {
       // A dimension of one indicator weighs it 100: arithmetic, not a parameter.
       const w = d.weights ?? cls.weights?.[id] ?? (d.indicators.length === 1 ? { [d.indicators[0]!]: 100 } : undefined);
-      if (!w) params ? need(`${tablePath}.weights.${id}`) : needsParams();
+      if (!w) needParam(`weights.${id}`);
       const pts = d.indicators.map((i) => indicators[i]?.points ?? null);
       if (w && pts.every((p) => p !== null)) score = tidy(d.indicators.reduce((acc, i, k) => acc + pts[k]! * (w[i] ?? 0), 0) / 100);
       // Points of the total each indicator loses against its best band: the board's "costs the most".
@@ -143,7 +148,7 @@ export function computeScores(input: {
     const earned = typeof got === "number" ? (b.minShare !== undefined ? got >= b.minShare : got > 0) : got === true;
     if (!earned) continue;
     const points = b.points === "config" ? params?.bonusPoints?.[id] : b.points;
-    if (points === undefined) params ? need(`${tablePath}.bonusPoints.${id}`) : needsParams();
+    if (points === undefined) needParam(`bonusPoints.${id}`);
     else bonuses += points;
   }
   let deductions = 0;
@@ -191,7 +196,7 @@ export function computeScores(input: {
   };
   if (model.stars) {
     const lines = params?.stars;
-    if (!lines) need(params ? `${tablePath}.stars` : ctx.industry === undefined ? `${shopPath}.industry` : tablePath, false);
+    if (!lines) needParam("stars", false);
     out.stars = total === null || !lines ? null : ([...lines].reverse().find((l) => total >= l.min)?.stars ?? null);
   }
   if (out.status === "complete" && missing.length > 0) out.status = "incomplete";

@@ -5,6 +5,9 @@ import { computeScores, type MetricReading } from "./compute.js";
 import { TEA } from "../testing/score-params.js";
 import { shopOverridesFor } from "./context.js";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pack file as parsed JSON, changed freely by the tests
+type Json = Record<string, any>;
+
 /**
  * Scores computed by hand from the rules (rules-2026.md) and the seed's composite (douyin@2023-06:
  * 商品体验 40%, 物流体验 20%, 服务体验 40%). Cut-offs, point scales and in-dimension weights are not
@@ -117,8 +120,8 @@ describe("computeScores, douyin@2023-06 (40/20/40)", () => {
 });
 
 /** A copy of a shipped pack with changes, validated like a pack file. */
-function variant(id: string, change: (p: Record<string, any>) => void): RulePack {
-  const json = structuredClone(packs.get(id)!) as Record<string, any>;
+function variant(id: string, change: (p: Json) => void): RulePack {
+  const json = structuredClone(packs.get(id)!) as Json;
   change(json);
   return parseRulePack(json, `${id} (test variant)`);
 }
