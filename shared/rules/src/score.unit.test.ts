@@ -143,3 +143,16 @@ describe("score parameters are checked against the packs", () => {
     expect(scoreConfigIssues({ ...table({}), shops: { "douyin:x": { industry: "tea" } } })).toEqual([]);
   });
 });
+
+describe("score inputs", () => {
+  it("must name what the shop's pack grants or deducts", () => {
+    // The contract-v1 Douyin pack declares no bonuses: an input for one is a mistake, not silently ignored.
+    expect(scoreConfigIssues({ shops: { "douyin:x": { scoreInputs: { bonuses: { freight_insurance: true } } } } })).toEqual([
+      {
+        path: ["shops", "douyin:x", "scoreInputs", "bonuses", "freight_insurance"],
+        message: "not one of the bonuses of douyin@2023-06 (none)",
+      },
+    ]);
+    expect(scoreConfigIssues({ shops: { "douyin:x": { scoreInputs: {} } } })).toEqual([]);
+  });
+});

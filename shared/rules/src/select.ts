@@ -15,7 +15,21 @@ export interface PackSelection {
 
 /** The config subset the score checks read (the parsed config of @sg/config fits). */
 export interface ScoreConfigView extends PackSelection {
-  shops?: Record<string, { pack?: string | undefined; industry?: string | undefined } | undefined>;
+  shops?: Record<
+    string,
+    | {
+        pack?: string | undefined;
+        industry?: string | undefined;
+        scoreInputs?:
+          | {
+              bonuses?: Record<string, unknown> | undefined;
+              deductions?: Record<string, unknown> | undefined;
+              dimensions?: Record<string, unknown> | undefined;
+            }
+          | undefined;
+      }
+    | undefined
+  >;
   scoreParameters?: Record<
     string,
     | Record<
@@ -117,7 +131,9 @@ export function scoreConfigIssues(config: ScoreConfigView, packs = loadRulePacks
       for (const [path, c] of classes) issues.push(...classIssues(pack, pack.score, path, c, p.points));
     }
   }
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   for (const [key, shop] of Object.entries(config.shops ?? {})) {
+    if (shop?.scoreInputs && key.includes(":")) issues.push(...inputIssues(key, shop.scoreInputs, resolvePack(config, key, today, packs)));
     const industry = shop?.industry;
     if (industry === undefined) continue;
     const platform = key.slice(0, key.indexOf(":"));
@@ -178,6 +194,32 @@ function classIssues(
   }
   for (const dim of Object.keys(c.dimensionWeights ?? {}))
     if (!model.dimensions[dim]) issues.push({ path: [...path, "dimensionWeights", dim], message: `unknown dimension of ${pack.id}` });
+  return issues;
+}
+
+/** Score inputs must name the bonuses, deduction parts and observed dimensions of the shop's pack. */
+function inputIssues(
+  key: string,
+  inputs: NonNullable<NonNullable<NonNullable<ScoreConfigView["shops"]>[string]>["scoreInputs"]>,
+  pack: RulePack,
+): ScoreConfigIssue[] {
+  const issues: ScoreConfigIssue[] = [];
+  const base = ["shops", key, "scoreInputs"];
+  const known = {
+    bonuses: Object.keys(pack.score?.bonuses ?? {}),
+    deductions: Object.keys(pack.score?.deductions?.parts ?? {}),
+    dimensions: Object.entries(pack.score?.dimensions ?? {})
+      .filter(([, d]) => d.observed)
+      .map(([n]) => n),
+  };
+  for (const section of ["bonuses", "deductions", "dimensions"] as const) {
+    for (const name of Object.keys(inputs[section] ?? {})) {
+      if (!known[section].includes(name)) {
+        const list = known[section].length ? known[section].join(", ") : "none";
+        issues.push({ path: [...base, section, name], message: `not one of the ${section} of ${pack.id} (${list})` });
+      }
+    }
+  }
   return issues;
 }
 
