@@ -1,13 +1,16 @@
 import { alertKey, type Platform } from "@sg/events";
 import type { Producer } from "@sg/kafka";
 import { dayStart } from "./engine/calendar.js";
-import type { ShopEvaluation, ShopOverrides } from "./engine/index.js";
+import type { PackSelection } from "@sg/rules";
+import type { ShopEvaluation } from "./engine/index.js";
+import { shopOverridesFor, type ScoreConfigSource } from "./scores/context.js";
 import { alertTransitions } from "./alert-transitions.js";
 import type { ProjectionWriter } from "./projection/projection.js";
 import type { EntityStore } from "./state/entity-store.js";
 
-export interface ShopConfigSource {
-  shops?: Record<string, (ShopOverrides & { liveEntities?: number }) | undefined>;
+/** The configuration the processor reads: per-shop overrides, quotas, pack choices and score parameters. */
+export interface ShopConfigSource extends ScoreConfigSource, PackSelection {
+  shops?: Record<string, (NonNullable<ScoreConfigSource["shops"]>[string] & { liveEntities?: number }) | undefined>;
   quotas?: { shopLiveEntities?: number };
 }
 
@@ -36,7 +39,7 @@ export async function evaluateAndPublish(deps: {
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
-  const ev = await store.evaluate(shop, nowMs, deps.config.shops?.[shopKey] ?? {});
+  const ev = await store.evaluate(shop, nowMs, shopOverridesFor(deps.config, shopKey));
   if (ev === undefined) {
     await store.clearDue(shopKey, deps.partition);
     return undefined;

@@ -2,6 +2,7 @@ import type { Platform } from "@sg/events";
 import type { Redis } from "@sg/redis";
 import type { ShopSnapshot } from "./engine/index.js";
 import type { ShopConfigSource } from "./evaluator.js";
+import { shopOverridesFor } from "./scores/context.js";
 import { EntityStore } from "./state/entity-store.js";
 
 export interface SnapshotReader {
@@ -24,7 +25,7 @@ export function createSnapshotReader(deps: {
   const now = deps.now ?? Date.now;
   return {
     async shop(platform, shopId, asOfMs) {
-      const ev = await store.evaluate({ platform, shopId }, asOfMs ?? now(), deps.config.shops?.[`${platform}:${shopId}`] ?? {});
+      const ev = await store.evaluate({ platform, shopId }, asOfMs ?? now(), shopOverridesFor(deps.config, `${platform}:${shopId}`));
       return ev?.snapshot ?? null;
     },
   };

@@ -46,6 +46,9 @@ export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
  * `sg_shop_metric_value`, `_threshold`, `_target` (absent when null), `sg_shop_metric_pending`,
  * `sg_shop_metric_due` (pending items due within the lead time), `sg_shop_metric_headroom` (absent when the
  * engine gives none), `sg_shop_metric_status`; and `sg_shop_alert_firing{…, kind, severity}` = 1 per firing alert.
+ * A shop whose pack declares a score also has `sg_shop_score_total{platform, shop, shop_key}` (absent while the
+ * score is incomplete), `sg_shop_score_complete` (1 complete or fixed, 0 incomplete) and
+ * `sg_shop_score_dimension{…, dimension}` (absent while unknown).
  */
 export function processorMetrics(registry: Registry, shopLimit = 1000) {
   const registers = [registry];
@@ -65,6 +68,25 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     name: "sg_shop_alert_firing",
     help: "1 for each firing alert of an exported shop, by metric, kind and severity",
     labelNames: [...shopLabels, "kind", "severity"] as const,
+    registers,
+  });
+  const scoreLabels = ["platform", "shop", "shop_key"] as const;
+  const scoreTotal = new Gauge({
+    name: "sg_shop_score_total",
+    help: "A shop's composite score under its rule pack; absent while incomplete",
+    labelNames: scoreLabels,
+    registers,
+  });
+  const scoreComplete = new Gauge({
+    name: "sg_shop_score_complete",
+    help: "1 when the shop's score has everything it needs (or is fixed by eligibility), 0 when something is missing",
+    labelNames: scoreLabels,
+    registers,
+  });
+  const scoreDimension = new Gauge({
+    name: "sg_shop_score_dimension",
+    help: "A shop's score of one dimension (0-100); absent while unknown",
+    labelNames: [...scoreLabels, "dimension"] as const,
     registers,
   });
   const consumerLag = new Gauge({
@@ -212,6 +234,16 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
       }));
       for (const labels of now) alertFiring.set(labels, 1);
       firing.set(key, now);
+      if (s.scores) {
+        const labels = { platform: s.platform, shop: s.shopId, shop_key: key };
+        if (s.scores.total === null) scoreTotal.remove(labels);
+        else scoreTotal.set(labels, s.scores.total);
+        scoreComplete.set(labels, s.scores.status === "incomplete" ? 0 : 1);
+        for (const [dimension, d] of Object.entries(s.scores.dimensions)) {
+          if (d.score === null) scoreDimension.remove({ ...labels, dimension });
+          else scoreDimension.set({ ...labels, dimension }, d.score);
+        }
+      }
     },
   };
 }

@@ -15,7 +15,23 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 export function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   if (!isRecord(input)) return [];
-  return [...receiverReferenceIssues(input), ...duplicateTokenIssues(input), ...shortTokenIssues(input)];
+  return [...receiverReferenceIssues(input), ...duplicateTokenIssues(input), ...shortTokenIssues(input), ...packPlatformIssues(input)];
+}
+
+/** A pack chosen for a platform or a shop must be one of that platform's (`douyin@…` for `douyin:…`). */
+function packPlatformIssues(config: Record<string, unknown>): CrossFieldIssue[] {
+  const issues: CrossFieldIssue[] = [];
+  const check = (path: (string | number)[], platform: string, choice: unknown) => {
+    if (typeof choice !== "string" || choice === "latest" || !choice.includes("@")) return;
+    if (choice.slice(0, choice.indexOf("@")) !== platform)
+      issues.push({ path, message: `${JSON.stringify(choice)} is not a ${platform} rule pack` });
+  };
+  if (isRecord(config.packs)) for (const [platform, choice] of Object.entries(config.packs)) check(["packs", platform], platform, choice);
+  if (isRecord(config.shops))
+    for (const [key, shop] of Object.entries(config.shops)) {
+      if (isRecord(shop) && key.includes(":")) check(["shops", key, "pack"], key.slice(0, key.indexOf(":")), shop.pack);
+    }
+  return issues;
 }
 
 function receiverReferenceIssues(config: Record<string, unknown>): CrossFieldIssue[] {

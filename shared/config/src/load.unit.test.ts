@@ -134,7 +134,15 @@ describe("loadScoreguardConfig", () => {
   });
 
   it("gives the empty config without a path, and for an empty file", () => {
-    const empty = { shops: {}, receivers: {}, routes: [], platforms: {}, apiTokens: [], language: "zh-CN", quotas: { shopLiveEntities: 500_000 } };
+    const empty = {
+      shops: {},
+      receivers: {},
+      routes: [],
+      platforms: {},
+      apiTokens: [],
+      language: "zh-CN",
+      quotas: { shopLiveEntities: 500_000 },
+    };
     expect(loadScoreguardConfig()).toEqual(empty);
     expect(loadScoreguardConfig(file("# nothing yet\n"))).toEqual(empty);
   });

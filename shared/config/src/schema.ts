@@ -6,6 +6,7 @@ import { Platforms } from "./platforms.js";
 import { DEFAULT_SHOP_LIVE_ENTITIES, Quotas } from "./quotas.js";
 import { Receivers } from "./receivers.js";
 import { Route } from "./routes.js";
+import { PackChoices, ScoreParameters } from "./scores.js";
 import { Shops } from "./shops.js";
 import { SilenceLimits } from "./silenceLimits.js";
 
@@ -32,6 +33,10 @@ export const ScoreguardConfig = z
      * `MIN_TOKEN_LENGTH`. Anything else is treated as production.
      */
     development: z.boolean().optional(),
+    /** Rule pack per platform (`latest` or a pack id); absent: the platform's contract-v1 pack. */
+    packs: PackChoices.optional(),
+    /** Unpublished score parameters per pack and industry. */
+    scoreParameters: ScoreParameters.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { durationField } from "./duration.js";
 import { MetricName, ShopKey } from "./fields.js";
+import { ShopScoreFields } from "./scores.js";
 
 /**
  * Per-shop overrides of the rule pack (alerts.md "Configuration", `shops`). `null` is kept apart from absent:
@@ -25,6 +26,7 @@ export const ShopOverride = z
     jdServiceNorms: z.number().min(0).max(20).optional(),
     /** This shop's live-entity quota, in place of `quotas.shopLiveEntities`. */
     liveEntities: z.number().int().positive().optional(),
+    ...ShopScoreFields,
   })
   .strict();
 export type ShopOverride = z.infer<typeof ShopOverride>;

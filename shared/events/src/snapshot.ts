@@ -53,12 +53,52 @@ export type DueItem = z.infer<typeof DueItem>;
 /** At most this many pending items, soonest first, are kept in a snapshot. */
 export const SNAPSHOT_DUE_LIMIT = 200;
 
+/** One indicator of a score: its metric's value, the band it falls in (1 = best) and the points earned. */
+export const IndicatorScore = z.object({
+  value: z.number().nullable(),
+  points: z.number().nullable(),
+  band: z.number().int().positive().nullable(),
+  /** `small_sample`: the fixed points of the small-sample rule, not a band. */
+  rule: z.enum(["band", "small_sample"]).optional(),
+  /** Points of the total lost against the indicator's best band (when its weights are known). */
+  lost: z.number().optional(),
+});
+
+export const DimensionScore = z.object({
+  score: z.number().nullable(),
+  /** Share of the total, in percent. */
+  weight: z.number().nullable(),
+});
+
+/**
+ * A shop's composite score under its rule pack (rules-2026.md), computed from the metric outputs and the
+ * configuration's parameters. `incomplete`: something is missing (named in `missing`) and `total` is null;
+ * `fixed`: the eligibility rule sets the total. `sample`: computed with parameters labelled as a sample.
+ */
+export const ShopScores = z.object({
+  title: z.string(),
+  pack: z.string(),
+  effective: z.string(),
+  status: z.enum(["complete", "incomplete", "fixed"]),
+  total: z.number().nullable(),
+  stars: z.number().nullable().optional(),
+  dimensions: z.record(DimensionScore),
+  indicators: z.record(IndicatorScore),
+  bonuses: z.number(),
+  deductions: z.number(),
+  missing: z.array(z.string()),
+  sample: z.boolean().optional(),
+});
+export type ShopScores = z.infer<typeof ShopScores>;
+
 export const ShopSnapshot = z.object({
   platform: Platform,
   shopId: z.string(),
   rulePack: z.string(),
   metrics: z.record(MetricOutput),
   alerts: z.array(FiringAlert),
+  /** Present when the shop's pack declares a score. */
+  scores: ShopScores.optional(),
 });
 export type ShopSnapshot = z.infer<typeof ShopSnapshot>;
 

@@ -1,3 +1,5 @@
 export * from "./schema.js";
 export * from "./duration.js";
 export * from "./loader.js";
+export * from "./score.js";
+export * from "./select.js";

@@ -1,6 +1,7 @@
 import { DURATION_HINT, DurationError, parseDuration } from "@sg/config";
 import { z } from "zod";
 import { Platform } from "@sg/events";
+import { ScoreModel } from "./score.js";
 
 /**
  * Rule packs are data (metrics.md "Rule packs"): a pack lists its metrics, each with a *kind* the engine
@@ -99,16 +100,47 @@ export type MetricDef = z.infer<typeof MetricDef>;
 export type MetricKind = MetricDef["kind"];
 export type DefOf<K extends MetricKind> = Extract<MetricDef, { kind: K }>;
 
+/** `YYYY-MM-DD`, a real calendar day. */
+export const EffectiveDate = z.string().refine((s) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}, "must be a date YYYY-MM-DD");
+
 export const RulePack = z
   .object({
-    id: z.string().regex(/^[a-z]+@\d{4}-\d{2}$/, "must look like platform@YYYY-MM"),
+    id: z.string().regex(/^[a-z]+@\d{4}(?:-\d{2})?$/, "must look like platform@YYYY-MM or platform@YYYY"),
     platform: Platform,
+    /** The day the rules took effect (Asia/Shanghai); absent: the first day of the id's month (or year). */
+    effective: EffectiveDate.optional(),
+    /**
+     * `active`: the processor evaluates every metric of the pack, so configuration may select it.
+     * `declared`: written down from the rules, but needing engine kinds not built yet; not selectable.
+     */
+    status: z.enum(["active", "declared"]).default("active"),
+    /** Why a declared pack is not selectable yet. */
+    note: z.string().optional(),
     source: z.string().optional(),
     metrics: z.record(z.string().regex(/^[a-z0-9_]+$/), MetricDef),
+    score: ScoreModel.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
     if (!p.id.startsWith(`${p.platform}@`)) ctx.addIssue({ code: "custom", path: ["id"], message: "must start with the platform" });
+    if (p.status === "declared" && !p.note)
+      ctx.addIssue({ code: "custom", path: ["note"], message: "a declared pack says why it is not selectable" });
+    for (const [name, ind] of Object.entries(p.score?.indicators ?? {})) {
+      if (ind.metric !== undefined && !(ind.metric in p.metrics))
+        ctx.addIssue({
+          code: "custom",
+          path: ["score", "indicators", name, "metric"],
+          message: `refers to unknown metric "${ind.metric}"`,
+        });
+    }
+    const elig = p.score?.eligibility?.metric;
+    if (elig !== undefined && !(elig in p.metrics))
+      ctx.addIssue({ code: "custom", path: ["score", "eligibility", "metric"], message: `refers to unknown metric "${elig}"` });
     for (const [name, m] of Object.entries(p.metrics)) {
       const refs: string[] = [];
       if (m.kind === "dispute_rate") refs.push(...m.params.capMetrics);

@@ -1,4 +1,4 @@
-import type { DueItem, FiringAlert, MetricOutput, StoredSnapshot } from "@sg/events";
+import type { DueItem, FiringAlert, MetricOutput, ShopScores, StoredSnapshot } from "@sg/events";
 
 /**
  * What changed between two snapshots of one shop: the board's stream sends this instead of the whole
@@ -22,6 +22,8 @@ export interface SnapshotChange {
   /** Alerts that started firing or changed, and keys (`alertKey`) of those that stopped. */
   alerts?: { firing: FiringAlert[]; resolved: string[] };
   transitions?: Transition[];
+  /** The shop's score, whole, when it changed; null when the snapshot no longer has one. */
+  scores?: ShopScores | null;
 }
 
 /** A metric's status change, or an alert starting or stopping, as the board lists them ("recent transitions"). */
@@ -86,12 +88,18 @@ export function diffSnapshots(shop: string, prev: StoredSnapshot, next: StoredSn
       transitions.push({ at: next.asOfMs, metric: name, what: "status", from: was, to: out.status });
   }
   if (transitions.length > 0) change.transitions = transitions;
+  if (!same(prev.scores, next.scores)) change.scores = next.scores ?? null;
   return change;
 }
 
 /** True when the change carries something beyond the version and evaluation time. */
 export function isEmptyChange(c: SnapshotChange): boolean {
   return (
-    c.rulePack === undefined && c.metrics === undefined && c.removedMetrics === undefined && c.due === undefined && c.alerts === undefined
+    c.rulePack === undefined &&
+    c.metrics === undefined &&
+    c.removedMetrics === undefined &&
+    c.due === undefined &&
+    c.alerts === undefined &&
+    c.scores === undefined
   );
 }

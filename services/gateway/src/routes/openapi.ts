@@ -87,6 +87,26 @@ export function openApiDocument(limits: Limits): object {
               },
             },
             alerts: { type: "array", items: ref("Alert") },
+            scores: {
+              type: "object",
+              description:
+                "The pack's composite score, when it declares one: total (null while incomplete), dimensions, each indicator's points and band, what is missing, the pack and its effective date",
+              required: ["title", "pack", "effective", "status", "total", "dimensions", "indicators", "bonuses", "deductions", "missing"],
+              properties: {
+                title: { type: "string" },
+                pack: { type: "string" },
+                effective: { type: "string", description: "YYYY-MM-DD" },
+                status: { type: "string", enum: ["complete", "incomplete", "fixed"] },
+                total: { type: ["number", "null"] },
+                stars: { type: ["number", "null"] },
+                dimensions: { type: "object", additionalProperties: { type: "object" } },
+                indicators: { type: "object", additionalProperties: { type: "object" } },
+                bonuses: { type: "number" },
+                deductions: { type: "number" },
+                missing: { type: "array", items: { type: "string" } },
+                sample: { type: "boolean", description: "computed with parameters labelled as a sample, not the platform's" },
+              },
+            },
           },
         },
         Alert: {

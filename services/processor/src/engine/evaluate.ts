@@ -1,8 +1,17 @@
-import { SNAPSHOT_DUE_LIMIT, toShanghaiIso, type CanonicalEvent, type DueItem, type DueItemKind, type Platform } from "@sg/events";
+import {
+  SNAPSHOT_DUE_LIMIT,
+  toShanghaiIso,
+  type CanonicalEvent,
+  type DueItem,
+  type DueItemKind,
+  type Platform,
+  type ShopScores,
+} from "@sg/events";
 import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
+import { computeScores } from "../scores/compute.js";
 import { deriveStatus } from "./status.js";
 import type { KindFn, Limits, Measured, MetricState, MetricOutput, ShopOverrides } from "./types.js";
 
@@ -27,6 +36,8 @@ export interface ShopSnapshot {
   rulePack: string;
   metrics: Record<string, MetricOutput>;
   alerts: FiringAlert[];
+  /** The pack's composite score, when it declares one (scores/compute.ts). */
+  scores?: ShopScores;
 }
 
 export interface ShopEvaluation {
@@ -163,8 +174,17 @@ export function evaluateMeasured(
   for (const s of states) metrics[s.name] = s.output;
   let nextWake = dayStart(input.asOf) + DAY;
   for (const s of states) for (const w of s.measured.wakeups) if (w > input.asOf && w < nextWake) nextWake = w;
+  const snapshot: ShopSnapshot = {
+    platform: input.platform,
+    shopId: input.shopId,
+    rulePack: pack.id,
+    metrics,
+    alerts: firingAlerts(states),
+  };
+  const scores = computeScores({ pack, shopKey: `${input.platform}:${input.shopId}`, metrics, context: shop.score });
+  if (scores) snapshot.scores = scores;
   return {
-    snapshot: { platform: input.platform, shopId: input.shopId, rulePack: pack.id, metrics, alerts: firingAlerts(states) },
+    snapshot,
     states,
     nextWake,
     due: dueItems(states),

@@ -1,6 +1,7 @@
 import type { MetricDef, RulePack } from "@sg/rules";
 import type { Range } from "./calendar.js";
 import type { ShopModel } from "./model.js";
+import type { ScoreContext } from "../scores/compute.js";
 
 /** What a metric kind measures, before status, headroom and alerts are derived (status.ts). */
 export interface Measured {
@@ -74,6 +75,8 @@ export interface KindInput<D> {
 export interface ShopOverrides {
   metrics?: Record<string, { threshold?: number | null; target?: number | null; leadTime?: number | string } | undefined>;
   jdServiceNorms?: number;
+  /** What the shop's score reads of the configuration (scores/context.ts). */
+  score?: ScoreContext;
 }
 
 export type KindFn<D> = (input: KindInput<D>) => Measured;

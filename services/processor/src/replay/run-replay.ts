@@ -7,6 +7,7 @@ import type { ShopConfigSource } from "../evaluator.js";
 import { silentLog } from "../log.js";
 import { createProcessor } from "../processor.js";
 import { readProjection } from "../projection/projection.js";
+import { shopOverridesFor } from "../scores/context.js";
 import type { ReadEvents } from "./read-events.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
@@ -75,7 +76,14 @@ export async function runReplay(input: {
       if (stored && stored.asOfMs !== input.asOfMs)
         throw new Error(`replay: the snapshot of ${key} is as of ${stored.asOf}, not ${toShanghaiIso(input.asOfMs)}`);
       shops[key] = stored
-        ? { platform: stored.platform, shopId: stored.shopId, rulePack: stored.rulePack, metrics: stored.metrics, alerts: stored.alerts }
+        ? {
+            platform: stored.platform,
+            shopId: stored.shopId,
+            rulePack: stored.rulePack,
+            metrics: stored.metrics,
+            alerts: stored.alerts,
+            ...(stored.scores ? { scores: stored.scores } : {}),
+          }
         : emptySnapshot(platform, shopId, input.asOfMs, input.config);
     }
     return { asOf: toShanghaiIso(input.asOfMs), shops };
@@ -93,7 +101,7 @@ export async function runReplay(input: {
  * (events.md): evaluating no events gives each as `no_data`, or 0 for counts.
  */
 function emptySnapshot(platform: Platform, shopId: string, asOf: number, config: ShopConfigSource): ShopSnapshot {
-  return evaluateShop({ platform, shopId, events: [], asOf, shop: config.shops?.[shopKey({ platform, shopId })] ?? {} }).snapshot;
+  return evaluateShop({ platform, shopId, events: [], asOf, shop: shopOverridesFor(config, shopKey({ platform, shopId })) }).snapshot;
 }
 
 function warnOnStderr(what: string): (err: unknown) => void {

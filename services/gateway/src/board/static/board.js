@@ -2,7 +2,7 @@
 // HTML: shop ids, consumer ids and order ids come from outside.
 import { applyChange, applySnapshot, createModel, dueKey } from "./model.js";
 import { openStream } from "./stream.js";
-import { formatCountdown, formatTime, formatValue, headroomWords, LANGS, metricTitle, strings } from "./i18n.js";
+import { formatCountdown, formatTime, formatValue, headroomWords, LANGS, metricTitle, scoreWords, strings } from "./i18n.js";
 
 const TOKEN_KEY = "scoreguard.board.token";
 const LANG_KEY = "scoreguard.board.lang";
@@ -183,7 +183,22 @@ function shopCard(t, shop) {
       ),
       next ? el("span", { class: "countdown", dataset: { deadline: next.deadline } }) : null,
     ),
+    scoreBlock(shop, false),
     tiles(t, shop, true),
+  );
+}
+
+/** The shop's score: total, dimensions, the costliest indicator; in the shop view also what is missing. */
+function scoreBlock(shop, full) {
+  const w = scoreWords(state.lang, shop.snapshot.scores, (name) => shop.meta[name]);
+  if (w === null) return null;
+  return el(
+    "div",
+    { class: `score score-${shop.snapshot.scores.status}`, dataset: { total: shop.snapshot.scores.total ?? "" } },
+    el("div", { class: "score-total" }, w.headline),
+    el("div", { class: "score-dims" }, w.dimensions.join(" · ")),
+    w.cost ? el("div", { class: "score-cost" }, w.cost) : null,
+    full && w.missing ? el("div", { class: "score-missing" }, w.missing) : null,
   );
 }
 
@@ -249,6 +264,7 @@ function shopView(t, key) {
       " ",
       el("span", { class: "asof" }, `${t.asOf} ${formatTime(state.lang, s.asOfMs)}`),
     ),
+    scoreBlock(shop, true),
     tiles(t, shop),
     el("div", { class: "columns" }, queue(t, shop), el("aside", {}, alerts(t, shop), transitions(t, shop))),
   );

@@ -6,3 +6,8 @@ export function formatValue(lang: string, unit: string, v: number | null | undef
 export function headroomWords(lang: string, headroom: number | null | undefined, meta?: { kind: string; window: string }): string | null;
 export function formatCountdown(lang: string, ms: number): string;
 export function formatTime(lang: string, ms: number): string;
+export function scoreWords(
+  lang: string,
+  scores: import("@sg/events").ShopScores | undefined,
+  metaOf?: (name: string) => { title?: string } | undefined,
+): { headline: string; dimensions: string[]; cost: string | null; missing: string | null } | null;

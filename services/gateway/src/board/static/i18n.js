@@ -201,3 +201,44 @@ export function formatTime(lang, ms) {
     hour12: false,
   }).format(new Date(ms));
 }
+
+const DIMENSION_TITLES = {
+  "zh-CN": { goods: "商品体验", logistics: "物流体验", service: "服务体验" },
+  en: { goods: "Goods", logistics: "Logistics", service: "Service" },
+};
+const SCORE_TITLES = { 商家体验分: "Experience score", 店铺星级: "Star rating", 店铺综合体验星级: "Experience stars" };
+
+/**
+ * A shop's score in words: the headline ("商家体验分 85"), the dimensions, the indicator that costs the most
+ * points, and what is missing. Parameters labelled as a sample say so. Null without a score.
+ */
+export function scoreWords(lang, scores, metaOf = () => undefined) {
+  if (!scores) return null;
+  const en = lang === "en";
+  const num = (v) => String(Math.round(v * 100) / 100);
+  const title = en ? (SCORE_TITLES[scores.title] ?? scores.title) : scores.title;
+  const dims = DIMENSION_TITLES[en ? "en" : "zh-CN"];
+  let headline;
+  if (scores.total !== null) headline = `${title} ${num(scores.total)}${scores.stars ? ` · ${scores.stars}★` : ""}`;
+  else headline = en ? `${title}: incomplete` : `${title}：不完整`;
+  if (scores.status === "fixed") headline += en ? " (fixed: too few orders)" : "（订单不足，固定分）";
+  if (scores.sample) headline += en ? " · SAMPLE parameters" : " · 样例参数";
+  const dimensions = Object.entries(scores.dimensions).map(
+    ([id, d]) => `${dims[id] ?? id} ${d.score === null ? "—" : num(d.score)}${d.weight === null ? "" : ` ×${d.weight}%`}`,
+  );
+  let costliest = null;
+  for (const [id, ind] of Object.entries(scores.indicators)) {
+    if (ind.lost !== undefined && ind.lost > 0 && (costliest === null || ind.lost > costliest.lost)) costliest = { id, lost: ind.lost };
+  }
+  const cost = costliest
+    ? en
+      ? `costs the most: ${metricTitle(lang, costliest.id, metaOf(costliest.id))} (−${num(costliest.lost)})`
+      : `失分最多：${metricTitle(lang, costliest.id, metaOf(costliest.id))}（−${num(costliest.lost)}）`
+    : null;
+  const missing = scores.missing.length
+    ? en
+      ? `missing (${scores.missing.length}): ${scores.missing.join("; ")}`
+      : `缺少（${scores.missing.length}）：${scores.missing.join("；")}`
+    : null;
+  return { headline, dimensions, cost, missing };
+}

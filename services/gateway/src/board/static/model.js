@@ -42,6 +42,8 @@ export function applyChange(model, c) {
     const gone = new Set([...c.alerts.resolved, ...c.alerts.firing.map(alertKey)]);
     s.alerts = [...s.alerts.filter((a) => !gone.has(alertKey(a))), ...c.alerts.firing];
   }
+  if (c.scores === null) delete s.scores;
+  else if (c.scores !== undefined) s.scores = c.scores;
   if (c.transitions !== undefined) shop.transitions = [...[...c.transitions].reverse(), ...shop.transitions].slice(0, KEEP_TRANSITIONS);
   return true;
 }

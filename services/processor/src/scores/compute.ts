@@ -1,0 +1,205 @@
+import type { IndustryParams, ShopScoreInputs } from "@sg/config";
+import type { ShopScores } from "@sg/events";
+import { effectiveDate, indicatorDirection, type RulePack, type ScoreModel } from "@sg/rules";
+
+/** What a score reads of one metric's output. */
+export interface MetricReading {
+  value: number | null;
+  numerator?: number;
+  denominator?: number;
+}
+
+/** The configuration a shop's score reads (built by `scoreContext`). */
+export interface ScoreContext {
+  industry?: string;
+  flagship?: boolean;
+  /** The configuration's whole parameter table, by pack id and industry. */
+  parameters?: Record<string, Record<string, IndustryParams> | undefined>;
+  inputs?: ShopScoreInputs;
+}
+
+type ClassParams = Pick<IndustryParams, "bands" | "weights" | "dimensionWeights">;
+
+/** Rounds away float noise (0.1 + 0.2) without hiding real digits. */
+const tidy = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * A shop's score under its pack (rules-2026.md): a pure function of the metric outputs and the
+ * configuration. Every value the platform does not publish comes from `context`; what is absent is named
+ * in `missing` and makes the score `incomplete` (total null). Nothing is invented.
+ */
+export function computeScores(input: {
+  pack: RulePack;
+  shopKey: string;
+  metrics: Record<string, MetricReading | undefined>;
+  context?: ScoreContext | undefined;
+}): ShopScores | undefined {
+  const { pack, shopKey, metrics } = input;
+  const model: ScoreModel | undefined = pack.score;
+  if (!model) return undefined;
+  const ctx = input.context ?? {};
+  const missing: string[] = [];
+  /** Whether something the total needs is missing (star lines and observed dimensions' indicators are not). */
+  let blocked = false;
+  const need = (what: string, blocks = true) => {
+    if (!missing.includes(what)) missing.push(what);
+    blocked ||= blocks;
+  };
+  const observedDimension = new Set(
+    Object.values(model.dimensions)
+      .filter((d) => d.observed)
+      .flatMap((d) => d.indicators),
+  );
+  const shopPath = `shops[${JSON.stringify(shopKey)}]`;
+  const tablePath = `scoreParameters[${JSON.stringify(pack.id)}].${ctx.industry ?? "<industry>"}`;
+
+  // The industry's parameters, with the flagship class's over them for a flagship shop.
+  const params = ctx.industry === undefined ? undefined : ctx.parameters?.[pack.id]?.[ctx.industry];
+  const needsParams = (blocks = true) => {
+    if (ctx.industry === undefined) need(`${shopPath}.industry`, blocks);
+    else if (params === undefined) need(tablePath, blocks);
+  };
+  /** A value of the industry's table is missing: name it, or the table, or the industry. */
+  const needParam = (suffix: string, blocks = true) => {
+    if (params) need(`${tablePath}.${suffix}`, blocks);
+    else needsParams(blocks);
+  };
+  let cls: ClassParams & { points?: number[] | undefined } = params ?? {};
+  if (params?.flagship) {
+    if (ctx.flagship === undefined) need(`${shopPath}.flagship`);
+    else if (ctx.flagship) {
+      // Per indicator and per dimension, the flagship's tables replace the industry's.
+      const f = params.flagship;
+      cls = {
+        ...params,
+        bands: { ...params.bands, ...f.bands },
+        weights: { ...params.weights, ...f.weights },
+        dimensionWeights: f.dimensionWeights ?? params.dimensionWeights,
+      };
+    }
+  }
+
+  const indicators: ShopScores["indicators"] = {};
+  /** The best points each indicator could earn, where its scale is known. */
+  const best = new Map<string, number>();
+  for (const [id, ind] of Object.entries(model.indicators)) {
+    // An indicator of a dimension read from the backend is shown, but the total does not need it.
+    const blocks = !observedDimension.has(id);
+    if (ind.planned) {
+      indicators[id] = { value: null, points: null, band: null };
+      need(`indicator ${id}: needs engine kind ${ind.planned.needs}, not built yet`, blocks);
+      continue;
+    }
+    const m = metrics[ind.metric!];
+    const value = m?.value ?? null;
+    const direction = indicatorDirection(pack, id);
+    const band = cls.bands?.[id];
+    const scale = band?.points ?? params?.points ?? ind.points ?? model.points;
+    if (scale) best.set(id, scale[scale.length - 1]!);
+    const small = ind.smallSample;
+    if (small && m?.denominator !== undefined && m.denominator > 0 && m.denominator < small.below) {
+      const bad = direction === "max" ? (m.numerator ?? 0) : m.denominator - (m.numerator ?? 0);
+      if (bad <= small.maxBad) {
+        indicators[id] = { value, points: small.points, band: null, rule: "small_sample" };
+        continue;
+      }
+    }
+    if (!band) needParam(`bands.${id}`, blocks);
+    else if (!scale) need(`${tablePath}.points`, blocks);
+    if (value === null) need(`indicator ${id}: no data`, blocks);
+    if (!band || !scale || value === null || band.lines.length !== scale.length - 1) {
+      indicators[id] = { value, points: null, band: null };
+      continue;
+    }
+    const i = band.lines.findIndex((line) => (direction === "max" ? value <= line : value >= line));
+    const bandNo = i === -1 ? scale.length : i + 1;
+    indicators[id] = { value, points: scale[scale.length - bandNo]!, band: bandNo, rule: "band" };
+  }
+
+  const dimensions: ShopScores["dimensions"] = {};
+  for (const [id, d] of Object.entries(model.dimensions)) {
+    const weight: number | null = typeof d.weight === "number" ? d.weight : (cls.dimensionWeights?.[id] ?? null);
+    if (weight === null) needParam(`dimensionWeights.${id}`);
+    let score: number | null = null;
+    if (d.observed) {
+      score = ctx.inputs?.dimensions?.[id] ?? null;
+      if (score === null) need(`${shopPath}.scoreInputs.dimensions.${id}`);
+    } else {
+      // A dimension of one indicator weighs it 100: arithmetic, not a parameter.
+      const w = d.weights ?? cls.weights?.[id] ?? (d.indicators.length === 1 ? { [d.indicators[0]!]: 100 } : undefined);
+      if (!w) needParam(`weights.${id}`);
+      const pts = d.indicators.map((i) => indicators[i]?.points ?? null);
+      if (w && pts.every((p) => p !== null)) score = tidy(d.indicators.reduce((acc, i, k) => acc + pts[k]! * (w[i] ?? 0), 0) / 100);
+      // Points of the total each indicator loses against its best band: the board's "costs the most".
+      if (w && weight !== null)
+        for (const i of d.indicators) {
+          const p = indicators[i]?.points;
+          const top = best.get(i);
+          if (p !== null && p !== undefined && top !== undefined)
+            indicators[i]!.lost = tidy((((top - p) * (w[i] ?? 0)) / 100) * (weight / 100));
+        }
+    }
+    dimensions[id] = { score, weight };
+  }
+
+  let bonuses = 0;
+  for (const [id, b] of Object.entries(model.bonuses ?? {})) {
+    const got = ctx.inputs?.bonuses?.[id];
+    const earned = typeof got === "number" ? (b.minShare !== undefined ? got >= b.minShare : got > 0) : got === true;
+    if (!earned) continue;
+    const points = b.points === "config" ? params?.bonusPoints?.[id] : b.points;
+    if (points === undefined) needParam(`bonusPoints.${id}`);
+    else bonuses += points;
+  }
+  let deductions = 0;
+  if (model.deductions) {
+    for (const part of Object.keys(model.deductions.parts)) deductions += ctx.inputs?.deductions?.[part] ?? 0;
+    deductions = Math.min(deductions, model.deductions.cap);
+  }
+
+  // Eligibility: too few counted items set the total, whatever the indicators say.
+  let fixed: number | null = null;
+  const el = model.eligibility;
+  if (el) {
+    if (el.planned) need(`eligibility: needs engine kind ${el.planned.needs}, not built yet`);
+    else {
+      const m = metrics[el.metric!];
+      const count = m?.[el.field ?? "denominator"] ?? 0;
+      if ((count ?? 0) < el.min) {
+        const violations = ctx.inputs?.violations ?? deductions > 0;
+        fixed = violations && el.fixedWithViolations !== undefined ? el.fixedWithViolations : el.fixed;
+      }
+    }
+  }
+
+  let total: number | null = null;
+  if (fixed !== null) total = fixed;
+  else if (!blocked) {
+    let sum = 0;
+    for (const d of Object.values(dimensions)) sum += (d.score ?? 0) * (d.weight ?? 0);
+    total = sum / 100 + bonuses - deductions;
+    if (model.range) total = Math.min(model.range[1], Math.max(model.range[0], total));
+    total = tidy(total);
+  }
+
+  const out: ShopScores = {
+    title: model.title,
+    pack: pack.id,
+    effective: effectiveDate(pack),
+    status: fixed !== null ? "fixed" : missing.length > 0 ? "incomplete" : "complete",
+    total,
+    dimensions,
+    indicators,
+    bonuses,
+    deductions,
+    missing,
+  };
+  if (model.stars) {
+    const lines = params?.stars;
+    if (!lines) needParam("stars", false);
+    out.stars = total === null || !lines ? null : ([...lines].reverse().find((l) => total >= l.min)?.stars ?? null);
+  }
+  if (out.status === "complete" && missing.length > 0) out.status = "incomplete";
+  if (params?.sample) out.sample = true;
+  return out;
+}
