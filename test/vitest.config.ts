@@ -32,7 +32,7 @@ export default defineConfig({
         },
       },
       {
-        // Issue 9: real processes under faults (SIGKILLed Redis, restarted broker, killed services). `npm run
+        // Real processes under faults (SIGKILLed Redis, restarted broker, killed services). `npm run
         // test:faults` runs only these; the global setup prints the summary of counts at the end.
         test: {
           name: "faults",

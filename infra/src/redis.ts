@@ -1,5 +1,5 @@
 // A Redis for local runs and tests: the one at REDIS_URL when it answers, else a redis-server started
-// here with an append-only file (architecture.md, "Local infrastructure without Docker"; issue 9 item 2).
+// here with an append-only file (architecture.md, "Local infrastructure without Docker").
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-// Issue 13 §4: a consultation followed through the board in a real Chromium, against the real gateway and a
+// A consultation followed through the board in a real Chromium, against the real gateway and a
 // processor on the harness's Kafka and Redis, the processor's clock driven by the test.
 import { createProcessor, type Processor } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";

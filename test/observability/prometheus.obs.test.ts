@@ -14,7 +14,7 @@ import { renderDashboardPng } from "../../infra/src/observability/render.js";
 import { startDingTalkRobot, startFeishuRobot } from "../robots/index.js";
 
 /**
- * Issue 12, item 4: the dashboards checked against a real Prometheus (Debian's `prometheus` package, which
+ * The dashboards checked against a real Prometheus (Debian's `prometheus` package, which
  * `npm test`'s pretest check installs). The all-in-one process runs as `npm start` would; a Prometheus of the test's own (free
  * port, temp data dir, 1 s scrapes, ScoreGuard's rules) scrapes it; events drive a breach, a duplicate, a
  * refusal, a dead letter, one delivery that succeeds and one the robot refuses permanently. Then every panel

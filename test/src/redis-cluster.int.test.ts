@@ -1,4 +1,4 @@
-// The Redis Cluster plumbing (issue 10), on a real 3-master cluster in every `npm test`: the factory,
+// The Redis Cluster plumbing, on a real 3-master cluster in every `npm test`: the factory,
 // Lua scripts, pipelines grouped by node (also across a slot that moves), and prefix cleanup.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

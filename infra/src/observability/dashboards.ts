@@ -16,7 +16,7 @@ import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 
 /**
- * ScoreGuard's Grafana dashboards, as code (issue 12). `npm run dashboards` writes them to
+ * ScoreGuard's Grafana dashboards, as code. `npm run dashboards` writes them to
  * infra/grafana/dashboards/<uid>.json; dashboards.unit.test.ts fails when the committed JSON differs, and
  * prometheus.obs.test.ts runs every panel query against a real Prometheus scraping the running pipeline.
  *

@@ -4,7 +4,7 @@ import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { substitute } from "./panel-queries.js";
 
 /**
- * Draws a dashboard as a PNG from a Prometheus HTTP API, for the README (issue 12): Grafana cannot run on
+ * Draws a dashboard as a PNG from a Prometheus HTTP API, for the README: Grafana cannot run on
  * the build machine, so this lays the panels out by their gridPos and plots each panel's queries with
  * ECharts (server-side SVG), then rasterises with resvg. It is a picture of the data the panels query, not
  * of Grafana itself: time series as lines, stats as numbers, tables as text rows.

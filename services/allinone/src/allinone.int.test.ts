@@ -78,7 +78,7 @@ describe("all-in-one process", () => {
       await pollUntil(async () => (await fetch(`${opsBase}/readyz`)).status === 200, { timeoutMs: 90_000, message: "all-in-one ready" });
       expect(out).toContain(`gateway http://127.0.0.1:${port}`);
       expect(out).toContain(`ops     http://127.0.0.1:${opsPort}/metrics`);
-      // Issue 9 item 6: the per-shop series are on the ops port only.
+      // The per-shop series are on the ops port only.
       expect((await fetch(`${base}/metrics`)).status).toBe(404);
 
       // Four refunds completed in the last hours, each ruled against the merchant (any hour of the day: chat

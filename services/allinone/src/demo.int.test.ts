@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 
 /**
- * Issue 13 §1, run as a newcomer would: `npm start -- --demo` with no configuration prints a local API token
+ * Run as a newcomer would: `npm start -- --demo` with no configuration prints a local API token
  * (scope `*`, kept in a file only its owner reads) and the board's URL, and within a minute its log shows an
  * at-risk warning and its resolution; during Kuaishou's service hours also a breach and its resolution.
  */

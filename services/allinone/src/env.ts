@@ -11,18 +11,18 @@ export const Env = BaseEnv.extend({
   GRAFANA_URL: SharedEnvVars.GRAFANA_URL(),
   REDIS_MIN_REPLICAS_ACK: SharedEnvVars.REDIS_MIN_REPLICAS_ACK(),
   REDIS_REPLICA_ACK_TIMEOUT_MS: SharedEnvVars.REDIS_REPLICA_ACK_TIMEOUT_MS(),
-  /** Where the public port listens: loopback unless configured otherwise (issue 9 item 6), e.g. 0.0.0.0. */
+  /** Where the public port listens: loopback unless configured otherwise, e.g. 0.0.0.0. */
   HOST: envString("127.0.0.1"),
   /** The ops endpoints (`/metrics` names every shop, `/livez`, `/readyz`), on loopback by default. */
   OPS_PORT: envPort(9100),
   OPS_HOST: envString("127.0.0.1"),
-  /** Slow clients (issue 9 item 7): headers within, the whole request within, open connections per address. */
+  /** Slow clients: headers within, the whole request within, open connections per address. */
   GATEWAY_HEADERS_TIMEOUT_MS: envInt(10_000, { min: 100, max: 600_000 }),
   GATEWAY_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 3_600_000 }),
   GATEWAY_MAX_CONNECTIONS_PER_SOURCE: envInt(64, { min: 0, max: 1_000_000 }),
-  /** Longest wait for Kafka's acknowledgement before answering 503 with Retry-After (issue 9 item 11). */
+  /** Longest wait for Kafka's acknowledgement before answering 503 with Retry-After. */
   PRODUCE_TIMEOUT_MS: envInt(5_000, { min: 100, max: 120_000 }),
-  /** The same as `--demo`: feed live demo traffic for three shops (issue 13), in their own topics and keys. */
+  /** The same as `--demo`: feed live demo traffic for three shops, in their own topics and keys. */
   SCOREGUARD_DEMO: envBool(false),
   /** Where the first-run local API token is kept (default `.scoreguard/local-token` in the checkout). */
   SCOREGUARD_LOCAL_TOKEN_FILE: envOptionalString(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "./env.js";
 
-describe("all-in-one Env (issue 9 items 6, 7, 11)", () => {
+describe("all-in-one Env", () => {
   it("binds the public and ops ports to loopback unless configured otherwise", () => {
     expect(loadEnv({})).toMatchObject({
       GATEWAY_PORT: 8080,

@@ -8,7 +8,7 @@ import { startOwnKafka } from "../../../test/src/faults/kafka-broker.js";
 import { startWebhookReceiver } from "../../../test/robots/index.js";
 
 /**
- * Issue 9 "What proves it: Kafka broker restart", as an operator would see it: `npm start`'s process on a
+ * The Kafka broker restart, as an operator would see it: `npm start`'s process on a
  * broker of this test's own (the harness's shared broker is untouched), events posted without pause, and the
  * broker's JVM SIGKILLed mid-load (no controlled shutdown) and started again on the same port and data.
  * - The process survives (no exit of its own).

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { dirname } from "node:path";
 
 /**
- * The first-run API token (issue 13): with no configuration, `npm start` makes one token with shop scope `*`,
+ * The first-run API token: with no configuration, `npm start` makes one token with shop scope `*`,
  * once, in a git-ignored file readable only by its owner, so a newcomer can post events and open the board at
  * once, and the same token works on the next start.
  */

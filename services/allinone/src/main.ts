@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   let config = loadScoreguardConfig(env.SCOREGUARD_CONFIG);
   if (env.SCOREGUARD_CONFIG) say(`configuration from ${env.SCOREGUARD_CONFIG}`);
   else say("no SCOREGUARD_CONFIG: default configuration (a local API token, no receivers)");
-  // First run (issue 13): with no configuration (or for the demo), one local token that sees every shop.
+  // First run: with no configuration (or for the demo), one local token that sees every shop.
   const local =
     !env.SCOREGUARD_CONFIG || demo
       ? localToken(env.SCOREGUARD_LOCAL_TOKEN_FILE ? pathToFileURL(resolve(env.SCOREGUARD_LOCAL_TOKEN_FILE)) : undefined)

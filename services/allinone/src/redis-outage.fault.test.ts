@@ -7,7 +7,7 @@ import { criticalToWebhookConfig, freePort, startOwnRedis, startService } from "
 import { startWebhookReceiver } from "../../../test/robots/index.js";
 
 /**
- * Issue 9 item 1, as an operator would see it: `npm start`'s process on its own redis-server (AOF), events
+ * As an operator would see it: `npm start`'s process on its own redis-server (AOF), events
  * posted without pause, and the redis-server SIGKILLed mid-load and restarted some seconds later.
  * - The process survives (no exit of its own).
  * - /readyz answers 503 during the outage and 200 within seconds after it.

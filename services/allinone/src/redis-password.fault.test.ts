@@ -4,7 +4,7 @@ import { faultLedger } from "../../../test/src/faults/summary.js";
 import { freePort, startOwnRedis, startService } from "../../../test/src/faults/processes.js";
 
 /**
- * Issue 9 item 10: a wrong Redis password. ioredis puts the password it sent in the AUTH error's
+ * A wrong Redis password. ioredis puts the password it sent in the AUTH error's
  * `command.args`; Node printed that error whole and the process died (and, restarted, printed it again). Now
  * the process stays up, not ready, reporting the refusal a few times without the password.
  */

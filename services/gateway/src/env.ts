@@ -8,16 +8,16 @@ import { BaseEnv, SharedEnvVars, envBool, envInt, envPort, envString, parseEnv }
  */
 export const Env = BaseEnv.extend({
   GATEWAY_PORT: envPort(8080),
-  /** Loopback by default (issue 9 item 6): listening on every interface is an explicit choice, e.g. 0.0.0.0. */
+  /** Loopback by default: listening on every interface is an explicit choice, e.g. 0.0.0.0. */
   GATEWAY_HOST: envString("127.0.0.1"),
   /** The ops server (`/metrics`, `/livez`, `/readyz`), apart from the public port: `/metrics` names every shop. */
   GATEWAY_OPS_PORT: envPort(9100),
   GATEWAY_OPS_HOST: envString("127.0.0.1"),
-  /** Slow clients (issue 9 item 7): headers within, the whole request within, open connections per address. */
+  /** Slow clients: headers within, the whole request within, open connections per address. */
   GATEWAY_HEADERS_TIMEOUT_MS: envInt(10_000, { min: 100, max: 600_000 }),
   GATEWAY_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 100, max: 3_600_000 }),
   GATEWAY_MAX_CONNECTIONS_PER_SOURCE: envInt(64, { min: 0, max: 1_000_000 }),
-  /** Longest wait for Kafka's acknowledgement before answering 503 with Retry-After (issue 9 item 11). */
+  /** Longest wait for Kafka's acknowledgement before answering 503 with Retry-After. */
   PRODUCE_TIMEOUT_MS: envInt(5_000, { min: 100, max: 120_000 }),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits, logs). */
   GATEWAY_TRUST_PROXY: envBool(false),

@@ -9,7 +9,7 @@ describe("gateway Env", () => {
     expect(env.REDIS_URL).toBeUndefined();
     expect(env).toMatchObject({
       GATEWAY_PORT: 8080,
-      // Loopback unless configured otherwise, the ops server apart (issue 9 item 6).
+      // Loopback unless configured otherwise, the ops server apart.
       GATEWAY_HOST: "127.0.0.1",
       GATEWAY_OPS_PORT: 9100,
       GATEWAY_OPS_HOST: "127.0.0.1",

@@ -48,7 +48,7 @@ export interface GatewayDeps {
   authLogIntervalMs?: number;
   /** Trust X-Forwarded-For from a proxy in front (the source address for rate limits and logs). */
   trustProxy?: boolean;
-  /** Request timeouts and the per-source connection cap of the public server (issue 9 item 7). */
+  /** Request timeouts and the per-source connection cap of the public server. */
   connections?: Partial<ConnectionLimits>;
   now?: () => number;
   /** The shop board (`/board`): its snapshot hub and stream settings. */
@@ -59,7 +59,7 @@ export interface Gateway {
   /** The public server: intake, webhooks, the read API. */
   app: FastifyInstance;
   /**
-   * The ops server: `/metrics`, `/livez`, `/readyz` (issue 9 item 6). Separate because `/metrics` carries
+   * The ops server: `/metrics`, `/livez`, `/readyz`. Separate because `/metrics` carries
    * per-shop series, which the public port must not serve without a token; bind it to loopback.
    */
   ops: FastifyInstance;

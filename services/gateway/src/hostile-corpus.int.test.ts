@@ -423,7 +423,7 @@ const CASES: Case[] = [
   { name: "deliveries with limit=-1", path: "/v1/deliveries?limit=-1", headers: auth(), status: 400, names: "limit" },
 ];
 
-describe("hostile corpus on every public route (issue 9)", () => {
+describe("hostile corpus on every public route", () => {
   let svc: GatewayService;
   let base: string;
   beforeAll(async () => {
@@ -492,7 +492,7 @@ describe("hostile corpus on every public route (issue 9)", () => {
     expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
   });
 
-  it("binds both servers to loopback when no host is configured (issue 9 item 6)", () => {
+  it("binds both servers to loopback when no host is configured", () => {
     for (const server of [svc.gateway.app.server, svc.gateway.ops.server]) {
       expect((server.address() as { address: string }).address).toBe("127.0.0.1");
     }

@@ -1,4 +1,4 @@
-// Issue 9 item 11, with a real broker of this test's own that is stopped and started again: while Kafka is
+// With a real broker of this test's own that is stopped and started again: while Kafka is
 // down the gateway answers 503 with Retry-After within its produce timeout (it used to take 14-82 s), never
 // 202; once the broker is back it answers 202 again, and what it acknowledged is in the topic.
 import { topicNames } from "@sg/events";
@@ -29,7 +29,7 @@ async function startOwnBroker(port?: number): Promise<KafkaHandle> {
   throw new Error(`no free port for the test's own broker among ${PORTS.join(", ")}`);
 }
 
-describe("gateway with Kafka down (issue 9 item 11)", () => {
+describe("gateway with Kafka down", () => {
   let broker: KafkaHandle | undefined;
   let svc: GatewayService | undefined;
   afterAll(async () => {

@@ -13,7 +13,7 @@ export class ProduceTimeoutError extends Error {
 
 export interface KafkaSinkOptions {
   /**
-   * Longest wait for Kafka's acknowledgement (issue 9 item 11). Without it a stopped broker held a request
+   * Longest wait for Kafka's acknowledgement. Without it a stopped broker held a request
    * for kafkajs's retries, 14 to 82 s. A send still running at the timeout is not cancelled: it may yet land,
    * which is harmless because the client resends and the processor deduplicates by id; what matters is that
    * the answer is never 202 without the acknowledgement.

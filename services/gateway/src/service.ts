@@ -48,15 +48,15 @@ export interface GatewayServiceOptions {
   eventsPartitions: number;
   /** The public port (intake, webhooks, read API). */
   port: number;
-  /** Default 127.0.0.1 (issue 9 item 6): exposing the gateway is an explicit choice. */
+  /** Default 127.0.0.1: exposing the gateway is an explicit choice. */
   host?: string;
   /** The ops port (`/metrics`, `/livez`, `/readyz`); 0 picks a free one. */
   opsPort: number;
   /** Default 127.0.0.1: `/metrics` carries per-shop series. */
   opsHost?: string;
-  /** Request timeouts and the per-source connection cap (issue 9 item 7). */
+  /** Request timeouts and the per-source connection cap. */
   connections?: Partial<ConnectionLimits>;
-  /** Longest wait for Kafka's acknowledgement before answering 503 (issue 9 item 11); default 5000. */
+  /** Longest wait for Kafka's acknowledgement before answering 503; default 5000. */
   produceTimeoutMs?: number;
   config: Pick<ScoreguardConfig, "apiTokens" | "platforms" | "shops">;
   logger: Logger;

@@ -11,7 +11,7 @@ import type { GroupState } from "./model/group.js";
 import { alert, startHarness } from "../testing/harness.js";
 
 /**
- * Issue 9: the notifier process SIGKILLed while it holds a group inside group_wait (no chance to clean up),
+ * The notifier process SIGKILLed while it holds a group inside group_wait (no chance to clean up),
  * then started again: the group is sent once, with what it held and what arrived while no notifier ran.
  */
 describe("notifier SIGKILL mid-group", () => {

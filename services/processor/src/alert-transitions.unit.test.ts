@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nextSeq } from "./alert-transitions.js";
 
-describe("nextSeq (issue 9: an alert identity never reuses a seq)", () => {
+describe("nextSeq (an alert identity never reuses a seq)", () => {
   const t = Date.parse("2026-03-02T10:05:00+08:00");
 
   it("is the evaluation clock for a new identity, and for one whose stored seq is older", () => {

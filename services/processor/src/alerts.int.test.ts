@@ -69,7 +69,7 @@ describe("metric alerts on sg.alerts", () => {
         { timeoutMs: 30_000, message: "threshold alert firing" },
       );
       expect(firing).toMatchObject({ platform: "kuaishou", shopId: "a1", severity: "critical", value: 0, threshold: 0.7 });
-      // seq is the evaluation clock (issue 9: never reused, even after Redis lost the stored states).
+      // seq is the evaluation clock (never reused, even after Redis lost the stored states).
       expect(firing.seq).toBe(clock);
 
       // A late reply, timestamped inside the 3 minutes, arrives now: the miss is corrected.

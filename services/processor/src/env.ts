@@ -13,8 +13,8 @@ export const Env = BaseEnv.extend({
   /**
    * Test-only knob, 0 (off) in production: each evaluation pass that has shops to evaluate first waits this
    * long, after their batches were applied and their offsets committed. It opens a wide, deterministic window
-   * in which a test can SIGKILL the process between the offset commit and the evaluation (issue 8 "No
-   * evaluation lost", services/processor/src/no-eval-lost.int.test.ts). Never set it in a deployment.
+   * in which a test can SIGKILL the process between the offset commit and the evaluation (architecture.md
+   * "No evaluation is lost", services/processor/src/no-eval-lost.int.test.ts). Never set it in a deployment.
    */
   SG_TEST_PAUSE_BEFORE_EVAL_MS: envInt(0, { min: 0, max: 600_000 }),
   /**

@@ -9,7 +9,7 @@ import { createKeys } from "./state/keys.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
- * Issue 8 item 6, architecture.md "No evaluation is lost": the processor applies a batch (marking each shop
+ * architecture.md "No evaluation is lost": the processor applies a batch (marking each shop
  * due in the same step), commits its offsets, and is SIGKILLed before it evaluates. Kafka will not deliver
  * that batch again, so only the due mark in Redis can bring the evaluation back: after a restart the
  * breached deadline's alert must still reach sg.alerts. A second shop, whose due mark the test removes while

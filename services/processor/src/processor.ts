@@ -243,7 +243,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     for (const [k] of keys) dirty.delete(k);
     if (keys.length > 0 && deps.pauseBeforeEvalMs) await new Promise((r) => setTimeout(r, deps.pauseBeforeEvalMs));
     // Shops are independent: several are evaluated at once, so one pass's latency is not the sum of its
-    // shops' round trips (issue 8's alert-latency goal). Each shop is still evaluated by one call at a time.
+    // shops' round trips (the alert-latency goal). Each shop is still evaluated by one call at a time.
     let next = 0;
     const worker = async () => {
       while (next < keys.length) await evaluateOne(keys[next++]!, now);

@@ -1,4 +1,4 @@
-// Many instances, same numbers (issue 10): three processors and two notifiers share one stream; a fourth
+// Many instances, same numbers: three processors and two notifiers share one stream; a fourth
 // processor joins mid-stream and one is SIGKILLed mid-stream. The final metrics equal a single-instance
 // run (the pure engine over the whole stream) exactly, and the robot receives each notification once.
 import { spawn, type ChildProcess } from "node:child_process";

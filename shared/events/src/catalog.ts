@@ -13,7 +13,7 @@ const PlatformV4 = z.enum(PLATFORMS);
 
 /**
  * A lone UTF-16 surrogate (a `\ud800` escape without its pair) has no UTF-8 form: two different such ids
- * would both become U+FFFD in a Redis key and collapse into one shop or order (issue 9 item 8).
+ * would both become U+FFFD in a Redis key and collapse into one shop or order.
  */
 const NO_LONE_SURROGATE = "must not contain a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape)";
 

@@ -13,7 +13,7 @@ const MAX_OFFSET_HOURS = 14;
 /**
  * Why an ISO string that has the right shape is still not a real time, or null. `Date.parse` rolls
  * 2026-02-30 over to March 2 and accepts 24:00, so each component is checked against the calendar
- * (issue 9 item 8: "not a real time" is an error at every edge).
+ * ("not a real time" is an error at every edge).
  */
 export function unrealTimeReason(iso: string): string | null {
   return Number.isNaN(scanIsoMillis(iso)) ? isoTimeProblem(iso) : null;

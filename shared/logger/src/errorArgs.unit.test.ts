@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.js";
 
-/** Issue 9 item 10: an ioredis AUTH error carries the password in `command.args`; no log line may show it. */
+/** An ioredis AUTH error carries the password in `command.args`; no log line may show it. */
 const PASSWORD = "wrong-pass-Zq81xv";
 
 function authError(): Error {

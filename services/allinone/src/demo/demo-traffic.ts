@@ -1,7 +1,7 @@
 import { toShanghaiIso } from "@sg/events";
 
 /**
- * `npm run demo`'s live traffic (issue 13 §1): three shops on three platforms, posted as canonical events to
+ * `npm run demo`'s live traffic: three shops on three platforms, posted as canonical events to
  * the process's own intake, scripted so that within a minute a newcomer sees metrics move, an at-risk
  * warning, a breach, and its resolution.
  *

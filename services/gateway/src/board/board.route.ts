@@ -5,7 +5,7 @@ import { refuse, requireToken, type GatewayContext } from "../http/context.js";
 import type { SnapshotHub } from "./snapshot-hub.js";
 
 /**
- * The shop board (issue 13): `GET /board` serves a page of plain ES modules from `static/` (no build step),
+ * The shop board: `GET /board` serves a page of plain ES modules from `static/` (no build step),
  * and `GET /board/stream` is its server-sent event stream, scoped by the same API tokens as the read API.
  * The page sends the token in an Authorization header from fetch(); it never travels in a URL, so it is in
  * no access log, history or Referer.

@@ -2,7 +2,7 @@ import type { DueItem, FiringAlert, MetricOutput, ShopScores, StoredSnapshot } f
 
 /**
  * What changed between two snapshots of one shop: the board's stream sends this instead of the whole
- * snapshot (issue 13 §3). Pure; the client applies it to the snapshot it holds (static/model.js), and checks
+ * snapshot. Pure; the client applies it to the snapshot it holds (static/model.js), and checks
  * `from` against its own version, so a missed change makes it resynchronise instead of drifting.
  */
 export interface SnapshotChange {

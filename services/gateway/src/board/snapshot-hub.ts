@@ -6,7 +6,7 @@ import { metricMeta, type MetricMeta, type ShopOverrides } from "./metric-meta.j
 import { diffSnapshots, type SnapshotChange, type Transition } from "./snapshot-diff.js";
 
 /**
- * The board's fan-out of the snapshot projection (issue 13 §3). One dedicated subscriber connection listens
+ * The board's fan-out of the snapshot projection. One dedicated subscriber connection listens
  * on the projection's channel; for each announced shop that some connected board may see, the hub reads the
  * snapshot once, diffs it against the one it last sent, and sends the change to every board that holds that
  * shop. A board's first message for a shop is the whole snapshot. The hub only reads the projection: it never

@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
 
-/** How long a client may take, and how many connections one address may hold (issue 9 item 7: slow bodies). */
+/** How long a client may take, and how many connections one address may hold (slow bodies). */
 export interface ConnectionLimits {
   /** Until the request's headers are complete; then Node answers 408 and closes. */
   headersTimeoutMs: number;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TOKENS, bearer, paidEvent, testGateway, type TestGateway } from "../../testing/test-support.js";
 
 /**
- * Issue 9 item 7, with real sockets against a real listening gateway (the producer port is the recording stub:
+ * With real sockets against a real listening gateway (the producer port is the recording stub:
  * no Kafka is involved in holding a connection open). Slowloris clients trickle one byte at a time, in the
  * headers or in the body; each must be closed by the timeouts while a normal request still succeeds.
  */
@@ -44,7 +44,7 @@ afterEach(async () => {
   gw = undefined;
 });
 
-describe("slow clients (issue 9 item 7)", () => {
+describe("slow clients", () => {
   it("closes forty slowloris connections by the timeouts while a normal request succeeds", { timeout: 60_000 }, async () => {
     gw = testGateway({ connections: { headersTimeoutMs: 1_500, requestTimeoutMs: 3_000, maxConnectionsPerSource: 100 } });
     const port = await gw.listen(0, "127.0.0.1");

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { KUAISHOU_SECRET, encrypted, envelope, orderInfo } from "../../testing/kuaishou.fixtures.js";
 import { BASE_CONFIG, TOKENS, bearer, paidEvent, testGateway } from "../../testing/test-support.js";
 
-/** Issue 9 item 8: the gateway applies the processor's time rules and refuses broken ids with 400 naming the field. */
+/** The gateway applies the processor's time rules and refuses broken ids with 400 naming the field. */
 const NOW = Date.parse("2026-11-20T08:00:00+08:00");
 const post = (gw: ReturnType<typeof testGateway>, body: unknown) =>
   gw.app.inject({ method: "POST", url: "/v1/events", headers: bearer(TOKENS.all), payload: JSON.stringify(body) });

@@ -98,7 +98,7 @@ describe("POST /v1/events", () => {
   });
 
   it("limits each token's rate with 429 and Retry-After", async () => {
-    // A frozen clock after the events' time (an earlier one would refuse them as future events, issue 9 item 8).
+    // A frozen clock after the events' time (an earlier one would refuse them as future events).
     const gw = testGateway({ tokenRate: { ratePerSec: 1, burst: 2 }, now: () => Date.parse("2026-11-21T00:00:00Z") });
     const codes = [];
     for (let i = 0; i < 4; i++) codes.push((await post(gw, JSON.stringify(paidEvent()))).statusCode);

@@ -7,7 +7,7 @@ import type { ShopSnapshot } from "../ports.js";
 const ShopParams = z.object({ platform: Platform, shopId: z.string().min(1).max(64) });
 
 /**
- * `GET /v1/shops/{platform}/{shopId}/metrics` and `/alerts` (issue 5 §6), scoped by token: 401 without one,
+ * `GET /v1/shops/{platform}/{shopId}/metrics` and `/alerts`, scoped by token: 401 without one,
  * 403 for a shop it does not list, 404 for a shop with no events yet.
  */
 export function registerReadRoutes(app: FastifyInstance, ctx: GatewayContext): void {

@@ -198,7 +198,7 @@ describe("ops routes", () => {
     expect((await ops(gw, "/readyz")).statusCode).toBe(503);
   });
 
-  it("serves no ops endpoint on the public port: /metrics names every shop (issue 9 item 6)", async () => {
+  it("serves no ops endpoint on the public port: /metrics names every shop", async () => {
     const gw = testGateway({ ready: () => true });
     for (const url of ["/metrics", "/livez", "/readyz"]) expect((await get(gw, url)).statusCode, url).toBe(404);
     // And the ops server serves nothing of the public API.

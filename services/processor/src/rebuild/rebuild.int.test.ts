@@ -10,7 +10,7 @@ import { ensurePipelineTopics } from "@sg/events/runtime";
 import { rebuild } from "./rebuild.js";
 
 /**
- * Issue 9 item 2: Redis loses every key (shop state and alert states); `rebuild` replays sg.events into the
+ * Redis loses every key (shop state and alert states); `rebuild` replays sg.events into the
  * empty state, the shop's metrics are back, and the alert that fires again has a seq above the one issued
  * before the loss, so no two different records of one identity share a seq.
  */

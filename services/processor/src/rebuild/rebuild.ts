@@ -31,7 +31,7 @@ export interface RebuildProgress {
 }
 
 /**
- * Replays `sg.events` from its earliest retained offset into Redis (issue 9 item 2): a fresh consumer group,
+ * Replays `sg.events` from its earliest retained offset into Redis: a fresh consumer group,
  * the processor's normal apply path (idempotent by event id, so it repairs a partial state as well as an
  * empty one) and evaluation on the wall clock, which fires what is due and publishes alerts with new seqs.
  * Resolves once the group has consumed everything that was in the topic when it started, evaluated, and

@@ -1,7 +1,7 @@
 import { toMillis, type CanonicalEvent } from "@sg/events";
 
 /**
- * Exact compaction of old chat-stage events (the bounded-state rule of issue 3, without losing exactness).
+ * Exact compaction of old chat-stage events (the bounded-state rule, without losing exactness).
  *
  * Chat metrics only count the day of `asOf` (metrics.md: every chat metric's window is `day`). Events from
  * before `cutoff` (00:00 Asia/Shanghai of yesterday) reach today's results only through what they leave open:

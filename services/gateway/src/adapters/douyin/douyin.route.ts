@@ -49,7 +49,7 @@ export function registerDouyinRoute(app: FastifyInstance, ctx: GatewayContext, c
       await deliver(ctx, "douyin", received);
     } catch (err) {
       request.log.error({ err, route: "/webhooks/douyin" }, "produce failed; asking Douyin to retry");
-      // A non-zero code makes the platform redeliver (issue 5 §2).
+      // A non-zero code makes the platform redeliver.
       return reply.code(500).header("retry-after", "1").send({ code: 1, msg: "fail: not stored, retry" });
     }
     ctx.replays.remember(replayKey);

@@ -95,7 +95,7 @@ export function decryptKuaishou(body: string, key: Buffer): string {
 
 export type KuaishouOpen =
   | { ok: true; message: KuaishouMessage; plaintext: string }
-  /** `why` is for the log only: the answer to the sender must not depend on it (issue 9 item 9). */
+  /** `why` is for the log only: the answer to the sender must not depend on it. */
   | { ok: false; why: string };
 
 /**

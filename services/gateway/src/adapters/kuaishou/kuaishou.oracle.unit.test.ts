@@ -4,7 +4,7 @@ import { BASE_CONFIG, testGateway } from "../../../testing/test-support.js";
 import { KUAISHOU_KEY, KUAISHOU_SECRET, encrypted, envelope, orderInfo } from "../../../testing/kuaishou.fixtures.js";
 
 /**
- * Issue 9 item 9: every way a Kuaishou push can fail to open answers identically (status, headers, body), so a
+ * Every way a Kuaishou push can fail to open answers identically (status, headers, body), so a
  * forger flipping ciphertext bits learns nothing about the padding or the plaintext.
  */
 const gateway = () => testGateway({ config: { ...BASE_CONFIG, platforms: { kuaishou: { messageSecret: KUAISHOU_SECRET } } } });

@@ -15,7 +15,7 @@ export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext,
     // Base64 is ASCII: latin1 keeps every byte, and a non-ASCII byte fails the Base64 check.
     const opened = openKuaishouMessage(raw.toString("latin1"), key);
     if (!opened.ok) {
-      // One answer for every failure (issue 9 item 9): the reason goes to the log, never to the sender.
+      // One answer for every failure: the reason goes to the log, never to the sender.
       request.log.warn({ route: "/webhooks/kuaishou", why: opened.why }, "kuaishou push not opened");
       return refuse(ctx, request, reply, "decrypt_failed", DECRYPT_FAILED, { body: DECRYPT_FAILED_BODY });
     }

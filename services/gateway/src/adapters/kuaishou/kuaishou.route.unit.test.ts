@@ -58,7 +58,7 @@ describe("POST /webhooks/kuaishou", () => {
       expect(gw.sink.events).toEqual([]);
     });
 
-    it("refuses decrypted garbage (truncated JSON) with the same 400 decrypt_failed as a bad padding (issue 9 item 9: no padding oracle)", async () => {
+    it("refuses decrypted garbage (truncated JSON) with the same 400 decrypt_failed as a bad padding (no padding oracle)", async () => {
       const gw = gateway();
       const res = await send(gw, encrypted('{"event":"kwaishop_order_paySuccess","info":'));
       expect(res.statusCode).toBe(400);

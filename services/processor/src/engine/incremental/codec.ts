@@ -2,7 +2,7 @@ import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, MessageKin
 
 /**
  * The stored form of an entity record (architecture.md "Bounded state, bounded work"): a compact text, not
- * JSON, because a shop keeps one per order, after-sale and consumer for a month and issue 8 budgets 300 B
+ * JSON, because a shop keeps one per order, after-sale and consumer for a month and the memory budget is 300 B
  * per order or after-sale and 150 B per conversation-day, Redis overhead included.
  *
  *   ~<orderId>;<calcAt>;<base>;<field>;<field>…
