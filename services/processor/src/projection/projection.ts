@@ -1,8 +1,9 @@
 import { snapshotKeys, StoredSnapshot, toShanghaiIso, type DueItem, type ShopSnapshot } from "@sg/events";
+import { STATE_TTL_SECONDS } from "../retention.js";
 import { defineLuaScripts, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 
-/** Projection keys live as long as the shop's state (a day past the 31-day windows). */
-const TTL_SECONDS = 32 * 86_400;
+/** Projection keys live as long as the shop's state. */
+const TTL_SECONDS = STATE_TTL_SECONDS;
 
 const LUA_DIR = new URL("./lua/", import.meta.url);
 

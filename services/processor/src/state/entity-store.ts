@@ -8,12 +8,9 @@ import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "../en
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/incremental/measure.js";
 import { entityOf } from "../engine/incremental/records.js";
 import type { ShopOverrides } from "../engine/types.js";
+import { DAY_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 
-/** A shop's state keys live a day past the 31-day windows after their last write. */
-const STATE_TTL_SECONDS = 32 * 86_400;
-/** A day's aggregates are read by windows of up to 31 days (a month); kept 64 days after their last write. */
-const DAY_TTL_SECONDS = 64 * 86_400;
 /**
  * At most this many entity keys go to one load script call (loadEntities.lua): a shop's events of one batch
  * are applied in chunks under it, so no batch, however large for one shop, makes a script call unbounded.

@@ -1,4 +1,5 @@
-import { MAX_EVENT_AGE_MS, type CanonicalEvent } from "@sg/events";
+import { type CanonicalEvent } from "@sg/events";
+import { CLOSED_KEEP_MS, OPEN_KEEP_MS } from "../../retention.js";
 import type { RulePack } from "@sg/rules";
 import { DAY } from "../calendar.js";
 import { encodeBody, type StoredRecord } from "./codec.js";
@@ -40,10 +41,7 @@ export interface ShopDelta {
   changed: number;
 }
 
-/** An entity is kept until 31 days (and a day of slack) after its last fact; while open, 90 days after its first. */
-export const CLOSED_KEEP_MS = 32 * DAY;
-/** The retention of @sg/events: events older than it can change no window and are refused as `expired` (intake.ts). */
-export const OPEN_KEEP_MS = MAX_EVENT_AGE_MS;
+export { CLOSED_KEEP_MS, OPEN_KEEP_MS };
 
 function isClosed(key: string, rec: EntityRec): boolean {
   if (key.startsWith("o:")) {
