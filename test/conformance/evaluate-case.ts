@@ -14,18 +14,14 @@ import { casesDir, loadCase, type ReplayOutput } from "./cases.js";
 /** A shop's overrides as the configuration gives them; both engines accept this shape. */
 type Overrides = NonNullable<ReturnType<typeof parseScoreguardConfig>["shops"]>[string];
 
-export type PureEngine = (input: {
-  platform: Platform;
-  shopId: string;
-  events: CanonicalEvent[];
-  asOf: number;
-  shop: Overrides;
-}) => { snapshot: NonNullable<ReplayOutput["shops"]>[string] };
+export type PureEngine = (input: { platform: Platform; shopId: string; events: CanonicalEvent[]; asOf: number; shop: Overrides }) => {
+  snapshot: NonNullable<ReplayOutput["shops"]>[string];
+};
 
 export function evaluateCaseWith(name: string, engine: PureEngine): ReplayOutput {
   const meta = loadCase(name);
   const asOf = toMillis(meta.at);
-  const config = meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
+  const config: { shops?: Record<string, Overrides | undefined> } = meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
   const read = readEventsFile(`${casesDir}${name}.jsonl`);
   if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
   const byShop = new Map<string, Map<string, CanonicalEvent>>();

@@ -19,7 +19,10 @@ export function merchantWaits(facts: readonly Fact[]): MerchantWait[] {
   if (!requested) return [];
   const opens = [requested.at, ...all(facts, "aftersale.return_signed").map((f) => f.at)];
   const enders = facts
-    .filter((f) => f.event.type === "aftersale.merchant_acted" || f.event.type === "aftersale.completed" || f.event.type === "aftersale.cancelled")
+    .filter(
+      (f) =>
+        f.event.type === "aftersale.merchant_acted" || f.event.type === "aftersale.completed" || f.event.type === "aftersale.cancelled",
+    )
     .map((f) => f.at);
   return opens.map((open) => {
     const later = enders.filter((t) => t >= open);

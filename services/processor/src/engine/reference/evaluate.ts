@@ -1,4 +1,12 @@
-import { SNAPSHOT_DUE_LIMIT, toShanghaiIso, type CanonicalEvent, type DueItem, type FiringAlert, type MetricOutput, type Platform } from "@sg/events";
+import {
+  SNAPSHOT_DUE_LIMIT,
+  toShanghaiIso,
+  type CanonicalEvent,
+  type DueItem,
+  type FiringAlert,
+  type MetricOutput,
+  type Platform,
+} from "@sg/events";
 import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange } from "../calendar.js";
 import { shopFacts } from "./facts.js";
@@ -55,7 +63,10 @@ export function referenceEvaluate(input: {
   const judged = new Map<string, { def: MetricDef; lines: Lines; measured: Measurement; j: Judged }>();
   // service_score reads the other metrics' results: measure it after them.
   const names = Object.keys(pack.metrics);
-  const order = [...names.filter((n) => pack.metrics[n]!.kind !== "jd_service_score"), ...names.filter((n) => pack.metrics[n]!.kind === "jd_service_score")];
+  const order = [
+    ...names.filter((n) => pack.metrics[n]!.kind !== "jd_service_score"),
+    ...names.filter((n) => pack.metrics[n]!.kind === "jd_service_score"),
+  ];
   for (const name of order) {
     const def = pack.metrics[name]!;
     const lines = linesOf(name, def, shop);
@@ -64,7 +75,11 @@ export function referenceEvaluate(input: {
     const measured = measure(def, ctx);
     const j = judge(def, lines, measured, asOf);
     judged.set(name, { def, lines, measured, j });
-    others.set(name, { value: j.output.value, ...(j.output.denominator === undefined ? {} : { denominator: j.output.denominator }), target: lines.target });
+    others.set(name, {
+      value: j.output.value,
+      ...(j.output.denominator === undefined ? {} : { denominator: j.output.denominator }),
+      target: lines.target,
+    });
   }
 
   // While the dispute rule is in breach, the metrics it names carry its score cap.

@@ -39,7 +39,8 @@ export function judge(def: MetricDef, lines: Lines, m: Measurement, asOf: number
   if (m.penalty !== undefined) output.penalty = m.penalty;
 
   const soon = (m.pending ?? []).filter((p: Pending) => p.deadline <= asOf + lines.leadMs).map((p) => p.deadline);
-  const due = soon.length === 0 ? undefined : { count: soon.length, soonest: Math.min(...soon), projected: m.ifBad ? m.ifBad(soon.length) : null };
+  const due =
+    soon.length === 0 ? undefined : { count: soon.length, soonest: Math.min(...soon), projected: m.ifBad ? m.ifBad(soon.length) : null };
 
   // A count or points metric has no denominator and is never no_data.
   const counted = def.unit === "count" || def.unit === "points";
@@ -71,7 +72,8 @@ export function judge(def: MetricDef, lines: Lines, m: Measurement, asOf: number
 
   const breach = threshold !== null && wrongSide(def.direction, value, threshold);
   const pastTarget = !breach && target !== null && wrongSide(def.direction, value, target);
-  const atRisk = !breach && threshold !== null && due !== undefined && due.projected !== null && wrongSide(def.direction, due.projected, threshold);
+  const atRisk =
+    !breach && threshold !== null && due !== undefined && due.projected !== null && wrongSide(def.direction, due.projected, threshold);
   if (def.unit === "ratio" && threshold !== null) {
     const good = m.numerator!;
     const den = m.denominator!;

@@ -309,7 +309,9 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
     const changesAt: number[] = [];
     for (const list of facts.orders.values()) {
       if (!first(list, "logistics.picked_up") || first(list, "logistics.signed")) continue;
-      const track = Math.max(...list.filter((f) => f.event.type === "logistics.picked_up" || f.event.type === "logistics.updated").map((f) => f.at));
+      const track = Math.max(
+        ...list.filter((f) => f.event.type === "logistics.picked_up" || f.event.type === "logistics.updated").map((f) => f.at),
+      );
       if (asOf - track >= after) value++;
       else changesAt.push(track + after);
     }
@@ -342,9 +344,11 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
     let denominator = 0;
     const pending: Pending[] = [];
     for (const [afterSaleId, list] of facts.aftersales) {
-      const start = def.params.from === "requested" ? first(list, "aftersale.requested")?.at : first(list, "aftersale.ready_for_processing")?.at;
+      const start =
+        def.params.from === "requested" ? first(list, "aftersale.requested")?.at : first(list, "aftersale.ready_for_processing")?.at;
       if (start === undefined) continue;
-      const end = def.params.to === "first_merchant_acted" ? first(list, "aftersale.merchant_acted")?.at : first(list, "aftersale.processed")?.at;
+      const end =
+        def.params.to === "first_merchant_acted" ? first(list, "aftersale.merchant_acted")?.at : first(list, "aftersale.processed")?.at;
       if (end === undefined) {
         const deadline = businessDeadline(start, limit, hours);
         if (deadline > asOf) pending.push({ item: "aftersale", id: afterSaleId, deadline });
