@@ -6,6 +6,7 @@ import { parseEvent, parseShopKey, PLATFORMS, type CanonicalEvent } from "@sg/ev
 import { caseNames, compare, loadCase } from "../../../../../test/conformance/cases.js";
 import { evaluateCaseWith } from "../../../../../test/conformance/evaluate-case.js";
 import { evaluateShop } from "../evaluate.js";
+import { gridStream } from "../../testing/grid-streams.js";
 import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
 import { referenceEvaluate } from "./index.js";
 
@@ -112,5 +113,24 @@ describe("the shipping pure engine equals the reference model", () => {
     fc.assert(property, { numRuns: RUNS, seed: SEED });
     console.log(`reference vs evaluateShop: ${RUNS} streams, ${compared} evaluations compared, seed ${SEED}`);
     expect(compared).toBeGreaterThan(RUNS);
+  });
+});
+
+describe("the shipping pure engine equals the reference model where facts compete", () => {
+  const GRID_RUNS = Number(process.env.SG_REFERENCE_GRID_RUNS ?? 400);
+  it(`on ${GRID_RUNS} grid streams (ties, exact deadlines, repeated facts, re-used ids), at several moments`, { timeout: 600_000 }, () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...PLATFORMS), fc.integer({ min: 0, max: 50 }), fc.integer(), (platform, day, seed) => {
+        const { events, moments } = gridStream(platform, FIRST_DAY + day * DAY, seed);
+        for (const asOf of moments) {
+          const { reference, engine } = both(platform, events, asOf);
+          expect(engine, `evaluation at ${new Date(asOf).toISOString()}`).toEqual(reference);
+          compared++;
+        }
+      }),
+      { numRuns: GRID_RUNS, seed: SEED },
+    );
+    console.log(`reference vs evaluateShop: ${GRID_RUNS} grid streams, ${compared} evaluations compared, seed ${SEED}`);
   });
 });
