@@ -94,12 +94,12 @@ function streamOf(s: Spec): { stream: ModelStream; plan: DeliveryStep[] } {
 
 type Compared = { snapshot: ShopSnapshot; due: unknown; nextWake: number };
 const snap = (s: Compared | undefined) => s && { metrics: s.snapshot.metrics, alerts: s.snapshot.alerts, due: s.due, nextWake: s.nextWake };
-/** The reference's answer, with the shipping pure engine checked against it on the way. */
-function reference(platform: Platform, events: CanonicalEvent[], asOf: number): Compared {
-  const ref = referenceEvaluate({ platform, shopId: "m1", events, asOf });
+const reference = (platform: Platform, events: CanonicalEvent[], asOf: number): Compared =>
+  referenceEvaluate({ platform, shopId: "m1", events, asOf });
+/** The shipping pure engine against the same reference (after the incremental engine, so a failure names the engine it is in). */
+function expectPureEqual(platform: Platform, events: CanonicalEvent[], asOf: number, ref: Compared): void {
   const pure = evaluateShop({ platform, shopId: "m1", events, asOf });
   expect(snap(pure), `evaluateShop at ${new Date(asOf).toISOString()}`).toEqual(snap(ref));
-  return ref;
 }
 /**
  * The store answers undefined for a shop with no state left: no events, or every entity expired and its keys
@@ -107,8 +107,18 @@ function reference(platform: Platform, events: CanonicalEvent[], asOf: number): 
  * count metrics read 0, "ok"); the two are accepted as equal only in that case. Any other undefined fails.
  */
 const KEPT_MS = 32 * DAY;
-const incSnap = (inc: Compared | undefined, ref: Compared, seen: readonly CanonicalEvent[], asOf: number) =>
-  inc === undefined && ref.snapshot.alerts.length === 0 && seen.every((e) => Number(e.at) < asOf - KEPT_MS) ? snap(ref) : snap(inc);
+/**
+ * The engine may wake earlier than the reference (after asOf, at a deadline that changes nothing, such as a
+ * second open wait of a consumer already missed today): that costs one evaluation, so it is accepted and
+ * counted. A later wake-up would lose a change, and fails.
+ */
+let earlyWakes = 0;
+const incSnap = (inc: Compared | undefined, ref: Compared, seen: readonly CanonicalEvent[], asOf: number) => {
+  if (inc === undefined && ref.snapshot.alerts.length === 0 && seen.every((e) => Number(e.at) < asOf - KEPT_MS)) return snap(ref);
+  if (inc === undefined || !(inc.nextWake > asOf && inc.nextWake < ref.nextWake)) return snap(inc);
+  earlyWakes++;
+  return { ...snap(inc), nextWake: ref.nextWake };
+};
 
 describe("the incremental engine equals the reference model", () => {
   let redis: RedisClient;
@@ -144,6 +154,7 @@ describe("the incremental engine equals the reference model", () => {
             const seen = [...delivered.values()];
             const ref = reference(s.platform, seen, step.now);
             expect(incSnap(inc, ref, seen, step.now), `evaluation at ${new Date(step.now).toISOString()}`).toEqual(snap(ref));
+            expectPureEqual(s.platform, seen, step.now, ref);
             compared++;
             observe(s.platform, ref.snapshot.metrics);
             // What the shop would show had every fact that happened by now arrived: a difference is a
@@ -163,6 +174,7 @@ describe("the incremental engine equals the reference model", () => {
         const inc = await store.evaluate(shop, stream.asOf, {});
         const ref = reference(s.platform, stream.events, stream.asOf);
         expect(incSnap(inc, ref, stream.events, stream.asOf), "final evaluation").toEqual(snap(ref));
+        expectPureEqual(s.platform, stream.events, stream.asOf, ref);
         compared++;
         observe(s.platform, ref.snapshot.metrics);
       } finally {
@@ -189,7 +201,9 @@ describe("the incremental engine equals the reference model", () => {
       result = await fc.check(property, { numRuns: RUNS, ...(replay.seed === undefined ? {} : { seed: replay.seed + extra + 1 }) });
     }
     const ms = Date.now() - started;
-    console.log(`model: ${runs} runs (incl. shrinking), ${compared} evaluations compared, ${ms} ms, seed ${result.seed}`);
+    console.log(
+      `model: ${runs} runs (incl. shrinking), ${compared} evaluations compared (${earlyWakes} with an early wake-up), ${ms} ms, seed ${result.seed}`,
+    );
     if (result.failed) {
       const s = result.counterexample![0];
       const { stream, plan } = streamOf(s);
