@@ -35,6 +35,48 @@ export default tseslint.config(
     },
   },
   {
+    // The reference model (services/processor/src/engine/reference) is the spec restated for tests to check
+    // the shipping engine against; production code importing it would make the check circular.
+    files: ["**/*.ts"],
+    ignores: ["services/processor/src/engine/reference/**", "**/*.test.ts", "**/testing/**", "test/**", "**/test/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)reference(/|$)",
+              message: "engine/reference is the tests' independent reference model; production code must not import it.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // And the other way round: the reference shares nothing with the shipping engine but the calendar, the
+    // event types and the rule packs, so a bug in a shared rule cannot hide in both.
+    files: ["services/processor/src/engine/reference/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^\\.\\./(?!calendar\\.js$)",
+              message: "The reference model may import only ../calendar.js, @sg/events and @sg/rules from outside engine/reference.",
+            },
+            {
+              regex: "^@sg/(?!events$|rules$)",
+              message: "The reference model may import only ../calendar.js, @sg/events and @sg/rules from outside engine/reference.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Being rewritten as engine v2: `.catch((err) => log.error({ err }))` passes the `any` of a rejection.
     // Drop this exception when the rewrite lands.
     files: ["services/processor/src/processor.ts"],

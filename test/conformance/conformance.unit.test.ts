@@ -1,49 +1,26 @@
 /**
- * Every conformance case against the pure engine (`evaluateShop`), in milliseconds: the same cases and the
- * same comparison as the end-to-end suite (conformance.int.test.ts, which runs a handful through `replay`).
- * What the pipeline does before the engine is reproduced from its own code, not re-implemented: each line is
- * decided by the processor's `intake` with the clock at `at` (invalid, too old or too far ahead → dead letter),
- * events are kept once per id as the store keeps them, and a shop's configuration overrides are looked up by
- * its shop key.
+ * Every conformance case against the independent reference model (engine/reference) and against the
+ * shipping pure engine (`evaluateShop`), in milliseconds: the same cases and the same comparison as the
+ * end-to-end suite (conformance.int.test.ts, which runs a handful through `replay`).
  */
-import { parseScoreguardConfig } from "@sg/config";
-import { parseShopKey, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
-import { evaluateShop, type ShopOverrides } from "@sg/processor";
+import { evaluateShop } from "@sg/processor";
 import { describe, expect, it } from "vitest";
-import { intake } from "../../services/processor/src/intake.js";
-import { readEventsFile } from "../../services/processor/src/replay/read-events.js";
-import { casesDir, caseNames, compare, loadCase, type ReplayOutput } from "./cases.js";
+import { referenceEvaluate } from "../../services/processor/src/engine/reference/index.js";
+import { caseNames, compare, loadCase } from "./cases.js";
+import { evaluateCaseWith } from "./evaluate-case.js";
 
-function evaluateCase(name: string): ReplayOutput {
-  const meta = loadCase(name);
-  const asOf = toMillis(meta.at);
-  const config: { shops?: Record<string, ShopOverrides | undefined> } = meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
-  const read = readEventsFile(`${casesDir}${name}.jsonl`);
-  if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
-  const byShop = new Map<string, Map<string, CanonicalEvent>>();
-  for (const line of read.lines) {
-    const key = shopKey(line.event);
-    const events = byShop.get(key) ?? new Map<string, CanonicalEvent>();
-    byShop.set(key, events);
-    const decided = intake(Buffer.from(line.raw), asOf);
-    if (decided.ok && !events.has(decided.event.id)) events.set(decided.event.id, decided.event);
-  }
-  const shops: NonNullable<ReplayOutput["shops"]> = {};
-  for (const [key, events] of byShop) {
-    const shop = parseShopKey(key);
-    if (shop === null) throw new Error(`${key} is not a shop key`);
-    shops[key] = evaluateShop({ ...shop, events: [...events.values()], asOf, shop: config.shops?.[key] ?? {} }).snapshot;
-  }
-  return { shops };
-}
-
-describe("conformance against the pure engine (hand-computed from shared/spec)", () => {
+describe("conformance (hand-computed from shared/spec)", () => {
   it("has cases", () => {
     expect(caseNames.length).toBeGreaterThan(70);
   });
 
-  it.each(caseNames)("%s", (name) => {
+  it.each(caseNames)("%s: the reference model", (name) => {
     const meta = loadCase(name);
-    expect(compare(evaluateCase(name), meta), meta.why ?? "").toEqual([]);
+    expect(compare(evaluateCaseWith(name, referenceEvaluate), meta), meta.why ?? "").toEqual([]);
+  });
+
+  it.each(caseNames)("%s: the shipping pure engine", (name) => {
+    const meta = loadCase(name);
+    expect(compare(evaluateCaseWith(name, evaluateShop), meta), meta.why ?? "").toEqual([]);
   });
 });

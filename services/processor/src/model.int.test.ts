@@ -5,14 +5,15 @@ import { PLATFORMS, type CanonicalEvent, type Platform } from "@sg/events";
 import { createRedis, deleteByPrefix, type RedisClient } from "@sg/redis";
 import { packFor } from "@sg/rules";
 import { testInfra, uniqueName } from "@sg/test";
-import { evaluateShop, type ShopEvaluation } from "./engine/evaluate.js";
+import { evaluateShop, type ShopSnapshot } from "./engine/evaluate.js";
+import { referenceEvaluate } from "./engine/reference/index.js";
 import type { MetricOutput } from "./engine/types.js";
 import { EntityStore, type ShopEvents } from "./state/entity-store.js";
 import { deliveryPlan, modelStream, type DeliveryStep, type ModelStream } from "./testing/model-streams.js";
 
 /**
- * The incremental engine (EntityStore over a real redis-server) against the pure full-history engine
- * (evaluateShop), on random streams of all four platforms whose facts compete (model-streams.ts: several
+ * The incremental engine (EntityStore over a real redis-server) against the independent reference model
+ * (engine/reference, restated from the spec and sharing no rule with the engine), on random streams of all four platforms whose facts compete (model-streams.ts: several
  * after-sales per order, rival first and last facts arriving late, several conversations per consumer across
  * days), delivered shuffled, with ~30% duplicates, batches redelivered, restarts, two instances applying at
  * once (one commit refused and recomputed), applies racing an evaluation, and the clock moving while events
@@ -99,7 +100,8 @@ function streamOf(s: Spec): { stream: ModelStream; plan: DeliveryStep[] } {
 }
 
 /** What an evaluation shows: the snapshot's metrics and alerts, the board's queue, and when the shop must be evaluated next. */
-const view = (e: ShopEvaluation) => ({ metrics: e.snapshot.metrics, alerts: e.snapshot.alerts, due: e.due, nextWake: e.nextWake });
+type Compared = { snapshot: ShopSnapshot; due: unknown; nextWake: number };
+const view = (e: Compared) => ({ metrics: e.snapshot.metrics, alerts: e.snapshot.alerts, due: e.due, nextWake: e.nextWake });
 /**
  * The store answers undefined for a shop with no state left: no events, or every entity expired and its keys
  * gone (retention by entity: all its facts a month older than asOf). The reference still answers a snapshot then (some
@@ -111,7 +113,7 @@ const view = (e: ShopEvaluation) => ({ metrics: e.snapshot.metrics, alerts: e.sn
  */
 const KEPT_MS = 32 * DAY;
 let earlyWakes = 0;
-function incView(inc: ShopEvaluation | undefined, ref: ShopEvaluation, seen: readonly CanonicalEvent[], asOf: number) {
+function incView(inc: Compared | undefined, ref: Compared, seen: readonly CanonicalEvent[], asOf: number) {
   if (inc === undefined) {
     const gone = ref.snapshot.alerts.length === 0 && seen.every((e) => Number(e.at) < asOf - KEPT_MS);
     return gone ? view(ref) : undefined;
@@ -156,12 +158,16 @@ describe("the incremental engine equals the full-history reference", () => {
           now,
           () => 0,
         );
-      const reference = (now: number) => evaluateShop({ platform: s.platform, shopId: "m1", events: [...delivered.values()], asOf: now });
+      const reference = (now: number): Compared =>
+        referenceEvaluate({ platform: s.platform, shopId: "m1", events: [...delivered.values()], asOf: now });
       const compare = async (now: number) => {
         const inc = await store.evaluate(shop, now, {});
         const seen = [...delivered.values()];
         const ref = reference(now);
         expect(incView(inc, ref, seen, now), `evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref));
+        // The shipping full-history engine against the same reference (after engine v2, so a failure names the engine it is in).
+        const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now });
+        expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
         compared++;
         observe(s.platform, ref.snapshot.metrics);
         return ref;

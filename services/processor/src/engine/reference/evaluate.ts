@@ -1,0 +1,134 @@
+import {
+  SNAPSHOT_DUE_LIMIT,
+  toShanghaiIso,
+  type CanonicalEvent,
+  type DueItem,
+  type FiringAlert,
+  type MetricOutput,
+  type Platform,
+} from "@sg/events";
+import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
+import { DAY, dayStart, windowRange } from "../calendar.js";
+import { shopFacts } from "./facts.js";
+import { judge, type Judged, type Lines } from "./judge.js";
+import { MEASURES, type MeasureContext, type Measurement } from "./measures.js";
+
+/** A shop's configuration overrides (configuration `shops`): per-metric lines and lead time, JD's service norms. */
+export interface ReferenceOverrides {
+  metrics?: Record<string, { threshold?: number | null; target?: number | null; leadTime?: number | string } | undefined>;
+  jdServiceNorms?: number;
+}
+
+export interface ReferenceEvaluation {
+  /** `replay`'s shop entry (events.md). */
+  snapshot: { platform: Platform; shopId: string; rulePack: string; metrics: Record<string, MetricOutput>; alerts: FiringAlert[] };
+  /** The next moment after asOf at which the result changes without a new event (at the latest, the next midnight). */
+  nextWake: number;
+  /** Pending items of every metric, soonest deadline first (then metric, then id), at most SNAPSHOT_DUE_LIMIT. */
+  due: DueItem[];
+}
+
+function linesOf(name: string, def: MetricDef, shop: ReferenceOverrides): Lines {
+  const o = shop.metrics?.[name];
+  const lead = o?.leadTime ?? def.leadTime;
+  return {
+    threshold: o?.threshold !== undefined ? o.threshold : def.threshold,
+    target: o?.target !== undefined ? o.target : def.target,
+    leadMs: lead === undefined ? 0 : typeof lead === "number" ? lead : durationMs(lead),
+  };
+}
+
+function measure(def: MetricDef, ctx: MeasureContext): Measurement {
+  return (MEASURES[def.kind] as (d: MetricDef, c: MeasureContext) => Measurement)(def, ctx);
+}
+
+/**
+ * The independent reference model: every metric of the shop's rule pack at `asOf`, from all of the shop's
+ * events (any order, duplicates allowed), restated from metrics.md and events.md over the full history.
+ * Slow on purpose: it is the plain reading of the spec that the shipping engine is tested against.
+ */
+export function referenceEvaluate(input: {
+  platform: Platform;
+  shopId: string;
+  events: readonly CanonicalEvent[];
+  asOf: number;
+  shop?: ReferenceOverrides;
+  pack?: RulePack;
+}): ReferenceEvaluation {
+  const { asOf } = input;
+  const pack = input.pack ?? packFor(input.platform);
+  const shop = input.shop ?? {};
+  const facts = shopFacts(input.events, asOf);
+  const others: MeasureContext["others"] = new Map();
+  const judged = new Map<string, { def: MetricDef; lines: Lines; measured: Measurement; j: Judged }>();
+  // service_score reads the other metrics' results: measure it after them.
+  const names = Object.keys(pack.metrics);
+  const order = [
+    ...names.filter((n) => pack.metrics[n]!.kind !== "jd_service_score"),
+    ...names.filter((n) => pack.metrics[n]!.kind === "jd_service_score"),
+  ];
+  for (const name of order) {
+    const def = pack.metrics[name]!;
+    const lines = linesOf(name, def, shop);
+    const ctx: MeasureContext = { facts, asOf, window: windowRange(def.window, asOf), others };
+    if (shop.jdServiceNorms !== undefined) ctx.jdServiceNorms = shop.jdServiceNorms;
+    const measured = measure(def, ctx);
+    const j = judge(def, lines, measured, asOf);
+    judged.set(name, { def, lines, measured, j });
+    others.set(name, {
+      value: j.output.value,
+      ...(j.output.denominator === undefined ? {} : { denominator: j.output.denominator }),
+      target: lines.target,
+    });
+  }
+
+  // While the dispute rule is in breach, the metrics it names carry its score cap.
+  for (const { def, j } of judged.values()) {
+    if (def.kind !== "dispute_rate" || j.output.status !== "breach") continue;
+    for (const capped of def.params.capMetrics) {
+      const c = judged.get(capped);
+      if (c) c.j.output.scoreCap = def.params.scoreCap;
+    }
+  }
+
+  const metrics: Record<string, MetricOutput> = {};
+  const alerts: FiringAlert[] = [];
+  const due: DueItem[] = [];
+  let nextWake = dayStart(asOf) + DAY;
+  const wake = (t: number) => {
+    if (t > asOf && t < nextWake) nextWake = t;
+  };
+  for (const name of names) {
+    const { lines, measured, j } = judged.get(name)!;
+    metrics[name] = j.output;
+    if (lines.threshold !== null || lines.target !== null) {
+      const base = { metric: name, status: "firing" as const, value: j.output.value, threshold: lines.threshold, target: lines.target };
+      if (j.output.status === "breach") alerts.push({ ...base, kind: "threshold", severity: "critical" });
+      else if (j.pastTarget) alerts.push({ ...base, kind: "threshold", severity: "warning" });
+      if (j.atRisk && j.due) {
+        alerts.push({
+          ...base,
+          kind: "at_risk",
+          severity: "warning",
+          dueCount: j.due.count,
+          soonestDeadline: toShanghaiIso(j.due.soonest),
+          projectedValue: j.due.projected,
+        });
+      }
+    }
+    for (const p of measured.pending ?? []) {
+      due.push({ metric: name, item: p.item, id: p.id, deadline: p.deadline });
+      // A pending item changes the result at its deadline, and at-risk changes when it enters the lead time.
+      wake(p.deadline);
+      if (lines.leadMs > 0) wake(p.deadline - lines.leadMs);
+    }
+    for (const t of measured.changesAt ?? []) wake(t);
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  due.sort((a, b) => a.deadline - b.deadline || cmp(a.metric, b.metric) || cmp(a.id, b.id));
+  return {
+    snapshot: { platform: input.platform, shopId: input.shopId, rulePack: pack.id, metrics, alerts },
+    nextWake,
+    due: due.slice(0, SNAPSHOT_DUE_LIMIT),
+  };
+}
