@@ -142,7 +142,8 @@ describe("catalog fast path ≡ zod", () => {
     expect(catalogFastPath.unsupported).toEqual([]);
   });
 
-  it("vouches for every valid event of every type, with zod's exact output", () => {
+  // Thousands of generated events: seconds on a busy two-core machine, past vitest's 5 s default.
+  it("vouches for every valid event of every type, with zod's exact output", { timeout: 60_000 }, () => {
     let vouched = 0;
     fc.assert(
       fc.property(validish, (e) => {
@@ -155,7 +156,8 @@ describe("catalog fast path ≡ zod", () => {
     expect(vouched).toBeGreaterThan(1500);
   });
 
-  it("refuses what zod refuses and keeps zod's problems, on mutated events", () => {
+  // Thousands of generated events: seconds on a busy two-core machine, past vitest's 5 s default.
+  it("refuses what zod refuses and keeps zod's problems, on mutated events", { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(mutated, (e) => {
         agrees(e, true);
@@ -166,7 +168,8 @@ describe("catalog fast path ≡ zod", () => {
     );
   });
 
-  it("agrees on every field of every type set to each edge value, or left out", () => {
+  // Thousands of generated events: seconds on a busy two-core machine, past vitest's 5 s default.
+  it("agrees on every field of every type set to each edge value, or left out", { timeout: 60_000 }, () => {
     const edges: unknown[] = [
       ...[0, 1, 63, 64, 65, 127, 128, 129].map((n) => "x".repeat(n)),
       "\uD800",
