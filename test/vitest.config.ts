@@ -15,6 +15,8 @@ export default defineConfig({
           root,
           include: ["{services,shared,infra,test}/**/*.unit.test.ts"],
           exclude: ["**/node_modules/**"],
+          // Property tests run thousands of generated cases: seconds on a busy two-core machine, past the 5 s default.
+          testTimeout: 60_000,
         },
       },
       {
