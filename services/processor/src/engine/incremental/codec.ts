@@ -83,7 +83,8 @@ function orderBase(o: OrderRec): number {
 function aftersaleBase(a: AftersaleRec): number {
   let b = a.q ? a.q[0] : Infinity;
   for (const xs of [a.a, a.ar, a.cp]) if (xs) for (const x of xs) if (x[0] < b) b = x[0];
-  for (const xs of [a.rs, a.rd, a.pr, a.aw, a.iv, a.cn]) if (xs) for (const t of xs) if (t < b) b = t;
+  if (a.rs) for (const [t] of a.rs) if (t < b) b = t;
+  for (const xs of [a.rd, a.pr, a.aw, a.iv, a.cn]) if (xs) for (const t of xs) if (t < b) b = t;
   return b;
 }
 
@@ -160,8 +161,11 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
   return o;
 }
 
-const AS_TIMES = ["rs", "rd", "pr", "aw", "iv", "cn"] as const;
-const AS_TIME_TAG: Record<(typeof AS_TIMES)[number], string> = { rs: "s", rd: "d", pr: "p", aw: "w", iv: "i", cn: "n" };
+const AS_TIMES = ["rd", "pr", "aw", "iv", "cn"] as const;
+const AS_TIME_TAG: Record<(typeof AS_TIMES)[number], string> = { rd: "d", pr: "p", aw: "w", iv: "i", cn: "n" };
+/** Returned goods signed: `S` with (time, id) pairs; `s`, times alone, is the form stored before ids were kept. */
+const RETURN_SIGNED_TAG = "S";
+const RETURN_SIGNED_TIMES_TAG = "s";
 const AS_TRIPLES = ["a", "ar", "cp"] as const;
 const AS_TRIPLE_TAG: Record<(typeof AS_TRIPLES)[number], string> = { a: "a", ar: "r", cp: "c" };
 
@@ -172,6 +176,7 @@ function aftersaleBody(a: AftersaleRec, w: TimeWriter): string[] {
     const xs = a[f];
     if (xs) out.push(`${AS_TRIPLE_TAG[f]}${xs.map(([at, id, v]) => `${w.t(at)},${esc(id)},${esc(v)}`).join("|")}`);
   }
+  if (a.rs) out.push(`${RETURN_SIGNED_TAG}${a.rs.map(([at, id]) => `${w.t(at)},${esc(id)}`).join("|")}`);
   for (const f of AS_TIMES) {
     const xs = a[f];
     if (xs) out.push(`${AS_TIME_TAG[f]}${xs.map((t) => w.t(t)).join("|")}`);
@@ -195,6 +200,17 @@ function readAftersale(fields: string[], r: TimeReader, orderId: string): Afters
         const [at, id, value] = item.split(",");
         return [r.t(at!), unesc(id!), unesc(value!)];
       });
+      continue;
+    }
+    if (tag === RETURN_SIGNED_TAG) {
+      a.rs = v.split("|").map((item) => {
+        const [at, id] = item.split(",");
+        return [r.t(at!), unesc(id!)];
+      });
+      continue;
+    }
+    if (tag === RETURN_SIGNED_TIMES_TAG) {
+      a.rs = v.split("|").map((t) => [r.t(t), ""]);
       continue;
     }
     const times = AS_TIMES.find((n) => AS_TIME_TAG[n] === tag);
@@ -279,6 +295,9 @@ export function decodeStored(key: string, value: string): StoredRecord {
   if (value[0] === "[") {
     // The JSON form written before this codec.
     const [calcAt, rec] = JSON.parse(value) as [number, EntityRec];
+    // Its returns signed are times alone: pairs without an id, as in the compact form's old `s` field.
+    const a = rec as AftersaleRec & { rs?: unknown[] };
+    if (key[0] === "a" && Array.isArray(a.rs)) a.rs = a.rs.map((x) => (typeof x === "number" ? [x, ""] : x)) as [number, string][];
     return { calcAt, rec };
   }
   if (value[0] !== "~") throw new Error(`record ${key}: unknown stored form`);

@@ -46,7 +46,7 @@ const aftersale: fc.Arbitrary<AftersaleRec> = fc.record(
   {
     q: fc.tuple(time, text, text, text, text, bit, bit),
     a: list(triple),
-    rs: list(time),
+    rs: list(fc.tuple(time, text)),
     rd: list(time),
     pr: list(time),
     aw: list(time),
@@ -105,6 +105,19 @@ describe("stored records (codec.ts)", () => {
     const rec: ConsumerRec = { t: [1_700_000_000_000], m: [[1_700_000_001_000, "c"]] };
     const back = decodeStored("c:u1", JSON.stringify([1_700_000_100_000, rec]));
     expect(back).toEqual({ calcAt: 1_700_000_100_000, rec });
+  });
+
+  it("reads returns signed stored as times alone (the form before ids were kept) as pairs without an id", () => {
+    const t = 1_700_000_000_000;
+    const compact = encodeStored("a:as9", { rec: { rs: [[t, "x"]] }, calcAt: t }).replace(/;S([^;,]*),x/, ";s$1");
+    expect(decodeStored("a:as9", compact).rec).toEqual({ rs: [[t, ""]] });
+    const json = decodeStored("a:as9", JSON.stringify([t, { rs: [t, t + 1000] }]));
+    expect(json.rec).toEqual({
+      rs: [
+        [t, ""],
+        [t + 1000, ""],
+      ],
+    });
   });
 
   it("stores a conversation-day in under 70 characters", () => {

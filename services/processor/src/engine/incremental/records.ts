@@ -42,8 +42,13 @@ export interface AftersaleRec {
   q?: [number, string, string, string, string, 0 | 1, 0 | 1];
   /** Merchant actions: [at, id, decision], sorted by (at, id). */
   a?: [number, string, string][];
+  /**
+   * Returned goods signed for: [at, event id], sorted by (at, id), once per id. Each opens a merchant wait
+   * (metrics.md "Awaiting-merchant time"), so two at one instant are two waits; an id tells them from a
+   * duplicate. A record stored before ids were kept has id "" (codec.ts reads the old form so).
+   */
+  rs?: [number, string][];
   /** Sets of times. */
-  rs?: number[];
   rd?: number[];
   pr?: number[];
   aw?: number[];
@@ -175,7 +180,11 @@ export function foldAftersale(rec: AftersaleRec, e: CanonicalEvent, at: number):
       a.a = addById(a.a, [at, e.id, e.decision]);
       break;
     case "aftersale.return_signed":
-      a.rs = addTime(a.rs, at);
+      // A time stored without its id (the old form) is this event seen before: it takes the id, not a second place.
+      a.rs = addById(
+        (a.rs ?? []).filter(([t, id]) => !(t === at && id === "")),
+        [at, e.id],
+      );
       break;
     case "aftersale.ready_for_processing":
       a.rd = addTime(a.rd, at);
@@ -295,7 +304,7 @@ export function aftersaleFacts(id: string, a: AftersaleRec): AftersaleFacts {
   const f: AftersaleFacts = {
     afterSaleId: id,
     acted: (a.a ?? []).map(([at, , decision]) => ({ at, decision: decision as "agree" | "refuse" })),
-    returnSigned: a.rs ?? [],
+    returnSigned: (a.rs ?? []).map(([at]) => at),
     ready: a.rd ?? [],
     processed: a.pr ?? [],
     awaitingCustomer: a.aw ?? [],
