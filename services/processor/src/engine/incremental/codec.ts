@@ -298,7 +298,7 @@ export function decodeStored(key: string, value: string): StoredRecord {
     // Its returns signed are times alone: pairs without an id, as in the compact form's old `s` field.
     const a = rec as AftersaleRec & { rs?: unknown[] };
     if (key[0] === "a" && Array.isArray(a.rs))
-      a.rs = a.rs.map<[number, string]>((x) => (typeof x === "number" ? [x, ""] : (x as [number, string])));
+      a.rs = a.rs.map<[number, string]>((x) => (typeof x === "number" ? [x, ""] : (x)));
     return { calcAt, rec };
   }
   if (value[0] !== "~") throw new Error(`record ${key}: unknown stored form`);
