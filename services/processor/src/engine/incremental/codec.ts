@@ -297,8 +297,7 @@ export function decodeStored(key: string, value: string): StoredRecord {
     const [calcAt, rec] = JSON.parse(value) as [number, EntityRec];
     // Its returns signed are times alone: pairs without an id, as in the compact form's old `s` field.
     const a = rec as AftersaleRec & { rs?: unknown[] };
-    if (key[0] === "a" && Array.isArray(a.rs))
-      a.rs = a.rs.map<[number, string]>((x) => (typeof x === "number" ? [x, ""] : (x)));
+    if (key[0] === "a" && Array.isArray(a.rs)) a.rs = a.rs.map<[number, string]>((x) => (typeof x === "number" ? [x, ""] : x));
     return { calcAt, rec };
   }
   if (value[0] !== "~") throw new Error(`record ${key}: unknown stored form`);
