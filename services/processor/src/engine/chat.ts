@@ -65,7 +65,9 @@ export function waits(c: ConsumerFacts): Wait[] {
   let current: Wait | undefined;
   for (const m of c.messages) {
     if (m.sender !== "consumer" || !inIntervals(m.at, stages)) continue;
-    if (current && (current.end === undefined || current.end > m.at)) continue;
+    // Open at that instant: opened at it (several consumer messages at one instant are one round, even when a
+    // reply at that instant ends it), or not yet ended (one that ended at that very instant no longer is).
+    if (current && (current.open === m.at || current.end === undefined || current.end > m.at)) continue;
     const end = firstAtOrAfter(replies, m.at);
     current = end === undefined ? { open: m.at } : { open: m.at, end };
     out.push(current);

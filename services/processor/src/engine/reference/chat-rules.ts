@@ -36,8 +36,9 @@ export interface Wait {
 
 /**
  * Waits (reply rounds): a consumer message in the human stage opens a wait at its `at`, unless a wait of
- * that consumer is open at that instant (opened at or before it and not yet ended: a wait that ends at that
- * very instant no longer is). A wait ends at the earliest reply at or after its opening.
+ * that consumer is open at that instant: opened at it (even if a reply at that same instant ends it), or
+ * opened before it and not yet ended (a wait that ended at that very instant no longer is). So several
+ * consumer messages at one instant open one wait. A wait ends at the earliest reply at or after its opening.
  */
 export function waitsOf(facts: readonly Fact[]): Wait[] {
   const messages = all(facts, "chat.message");
@@ -45,7 +46,7 @@ export function waitsOf(facts: readonly Fact[]): Wait[] {
   const out: Wait[] = [];
   for (const m of messages) {
     if (m.event.sender !== "consumer" || !inHumanStage(facts, m.at)) continue;
-    const openNow = out.some((w) => w.open <= m.at && (w.end === undefined || w.end > m.at));
+    const openNow = out.some((w) => w.open === m.at || (w.open < m.at && (w.end === undefined || w.end > m.at)));
     if (openNow) continue;
     const answers = replies.filter((r) => r >= m.at);
     out.push(answers.length === 0 ? { open: m.at } : { open: m.at, end: Math.min(...answers) });
