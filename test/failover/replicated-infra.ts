@@ -108,22 +108,28 @@ export async function waitForPromotion(urls: readonly string[], replicaUrl: stri
   await waitClusterOk(replicaUrl, timeoutMs);
 }
 
+/** Asks one node on a connection of its own, without retries; false when it cannot be reached. */
+async function askNode(url: string, ask: (r: RedisNode) => Promise<boolean>): Promise<boolean> {
+  const r = createRedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }) as RedisNode;
+  r.on("error", () => undefined);
+  try {
+    await r.connect();
+    return await ask(r);
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
 /** Waits until `url` sees cluster_state:ok and every slot served. */
 export async function waitClusterOk(url: string, timeoutMs = 60_000): Promise<void> {
   await pollUntil(
-    async () => {
-      const r = createRedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }) as RedisNode;
-      r.on("error", () => undefined);
-      try {
-        await r.connect();
+    () =>
+      askNode(url, async (r) => {
         const info = String(await r.call("CLUSTER", "INFO"));
         return /cluster_state:ok/.test(info) && /cluster_slots_ok:16384/.test(info);
-      } catch {
-        return false;
-      } finally {
-        r.disconnect();
-      }
-    },
+      }),
     { timeoutMs, intervalMs: 200, message: `${url} sees the cluster ok` },
   );
 }
@@ -131,19 +137,11 @@ export async function waitClusterOk(url: string, timeoutMs = 60_000): Promise<vo
 /** Waits until the server at `url` is a replica whose link to its master is up (it rejoined after a restart). */
 export async function waitReplicaLinked(url: string, timeoutMs = 60_000): Promise<void> {
   await pollUntil(
-    async () => {
-      const r = createRedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }) as RedisNode;
-      r.on("error", () => undefined);
-      try {
-        await r.connect();
+    () =>
+      askNode(url, async (r) => {
         const info = await r.info("replication");
         return /role:slave/.test(info) && /master_link_status:up/.test(info) && /master_sync_in_progress:0/.test(info);
-      } catch {
-        return false;
-      } finally {
-        r.disconnect();
-      }
-    },
+      }),
     { timeoutMs, intervalMs: 250, message: `${url} a linked replica again` },
   );
 }

@@ -97,12 +97,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     const last = batch.messages[batch.messages.length - 1]!;
     // The lag is known from the first fetch (also right after a restart), before anything is applied, so a
     // partition that cannot advance shows its lag and how long it has not moved.
-    progress.fetched(batch.partition, Number(batch.highWatermark) - Number(batch.messages[0]!.offset));
-    deps.metrics?.consumerLag(batch.partition, Number(batch.highWatermark) - Number(batch.messages[0]!.offset));
+    const fetchedLag = Number(batch.highWatermark) - Number(batch.messages[0]!.offset);
+    progress.fetched(batch.partition, fetchedLag);
+    deps.metrics?.consumerLag(batch.partition, fetchedLag);
     const byShop = new Map<string, ShopEvents>();
-    /** Each shop's records as read, for a quarantine. */
-    const sources = new Map<string, (typeof batch.messages)[number][]>();
-    /** The record each applied event came from, for a quota refusal. */
+    /** The record each event came from, for a quota refusal or a quarantine. */
     const origin = new Map<ShopEvents["events"][number], (typeof batch.messages)[number]>();
     /** Events refused for the shop's live-entity quota (a set: a shop retried alone may report one again). */
     const overQuota = new Map<ShopEvents["events"][number], string>();
@@ -128,9 +127,6 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       let entry = byShop.get(key);
       if (!entry) byShop.set(key, (entry = { shop: { platform: r.event.platform, shopId: r.event.shopId }, events: [] }));
       entry.events.push({ event: r.event, atMs: r.atMs });
-      let src = sources.get(key);
-      if (!src) sources.set(key, (src = []));
-      src.push(m);
       origin.set(entry.events[entry.events.length - 1]!, m);
     }
     let result: IsolatedApply;
@@ -158,16 +154,16 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       });
     }
     for (const [key, why] of quarantined) {
-      const msgs = sources.get(key) ?? [];
-      for (const m of msgs)
+      const { events } = byShop.get(key)!;
+      for (const e of events)
         dead.push({
-          ...source(m),
+          ...source(origin.get(e)!),
           kind: "quarantined",
           reason: `quarantined: the shop's events of this batch kept failing to apply: ${why}`,
         });
       deps.metrics?.quarantinedShops.inc();
       deps.log.error(
-        { shop: key, events: msgs.length, partition: batch.partition, failure: why },
+        { shop: key, events: events.length, partition: batch.partition, failure: why },
         "shop's events quarantined to the dead-letter topic; the partition moves on",
       );
     }
@@ -190,7 +186,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       );
     }
     if (deps.pauseBeforeCommitMs) {
-      const offsets = { firstOffset: batch.messages[0]!.offset, lastOffset: batch.messages[batch.messages.length - 1]!.offset };
+      const offsets = { firstOffset: batch.messages[0]!.offset, lastOffset: last.offset };
       deps.log.warn({ partition: batch.partition, ...offsets }, "test pause: batch applied, offset not committed");
       await new Promise((r) => setTimeout(r, deps.pauseBeforeCommitMs));
     }
