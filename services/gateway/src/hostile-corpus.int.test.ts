@@ -11,7 +11,7 @@ import { DOUYIN_CREDS, signedHeaders } from "../testing/douyin.fixtures.js";
 import { KUAIDI100_SALT, form } from "../testing/kuaidi100.fixtures.js";
 import { KUAISHOU_SECRET, encrypted } from "../testing/kuaishou.fixtures.js";
 import { startGatewayService, type GatewayService } from "./service.js";
-import { TOKENS, paidEvent } from "../testing/test-support.js";
+import { TOKENS, paidEvent as fixtureEvent } from "../testing/test-support.js";
 
 const MiB = 1024 * 1024;
 const json = { "content-type": "application/json" };
@@ -19,6 +19,8 @@ const auth = (token = TOKENS.all) => ({ authorization: `Bearer ${token}`, ...jso
 const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
 const deepObject = (n: number) => '{"a":'.repeat(n) + "1" + "}".repeat(n);
 /** `s1` with the `shopId` value replaced by raw JSON text (escapes kept as sent). */
+/** A valid event of a minute ago: this gateway runs on the wall clock, which refuses the fixtures' fixed dates after 90 days. */
+const paidEvent = (over: Record<string, unknown> = {}) => fixtureEvent({ at: Date.now() - 60_000, ...over });
 const withShopId = (raw: string) => JSON.stringify(paidEvent({ platform: "douyin" })).replace('"shopId":"s1"', `"shopId":${raw}`);
 
 interface Case {

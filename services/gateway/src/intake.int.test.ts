@@ -5,7 +5,7 @@ import { DOUYIN_CREDS, BIG_ORDER_ID, aftersaleData, paidData, pushBody, signedHe
 import { KUAISHOU_SECRET, encrypted, envelope, orderInfo, BIG_OID } from "../testing/kuaishou.fixtures.js";
 import { createGateway, type Gateway } from "./gateway.js";
 import { kafkaFixture, type KafkaFixture } from "../testing/int-support.js";
-import { BASE_CONFIG, TOKENS, bearer, paidEvent, recordingLogger } from "../testing/test-support.js";
+import { BASE_CONFIG, TOKENS, bearer, fixtureClock, paidEvent, recordingLogger } from "../testing/test-support.js";
 
 describe("gateway → Kafka", () => {
   let fx: KafkaFixture;
@@ -18,6 +18,7 @@ describe("gateway → Kafka", () => {
       sink: fx.sink,
       registry: new Registry(),
       logger: recordingLogger(),
+      now: fixtureClock(),
     });
   });
   afterAll(async () => {

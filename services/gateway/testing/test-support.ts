@@ -84,11 +84,24 @@ export interface TestGateway extends Gateway {
   refusals(reason: string): Promise<number>;
 }
 
+/**
+ * The unit tier's clock: the fixtures carry fixed dates (November 2026), and the gateway refuses events older
+ * than the retention, so a gateway on the wall clock would refuse them from February 2027 on. Tests that need
+ * the wall clock pass `now` themselves.
+ */
+export const FIXTURE_NOW = Date.parse("2026-11-26T12:00:00+08:00");
+
+/** A clock that starts at FIXTURE_NOW when called and then moves with the wall clock (timeouts, rate limits). */
+export function fixtureClock(): () => number {
+  const offset = FIXTURE_NOW - Date.now();
+  return () => Date.now() + offset;
+}
+
 export function testGateway(over: Partial<GatewayDeps> = {}): TestGateway {
   const sink = recordingSink();
   const registry = new Registry();
   const logger = recordingLogger();
-  const gw = createGateway({ config: BASE_CONFIG, sink, registry, logger, ...over });
+  const gw = createGateway({ config: BASE_CONFIG, sink, registry, logger, now: fixtureClock(), ...over });
   return {
     ...gw,
     sink: (over.sink as RecordingSink | undefined) ?? sink,

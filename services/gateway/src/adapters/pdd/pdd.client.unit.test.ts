@@ -4,7 +4,7 @@ import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGatewayMetrics } from "../../http/gateway-metrics.js";
 import { startPddFakeServer, type PddFakeServer } from "../../../testing/pdd-fake-server.js";
-import { recordingLogger, recordingSink } from "../../../testing/test-support.js";
+import { fixtureClock, recordingLogger, recordingSink } from "../../../testing/test-support.js";
 import { createPddClient, type PddClient } from "./pdd.client.js";
 import { BIG_COMMAND_ID, PDD_CREDS, command, refundContent, tradeContent } from "../../../testing/pdd.fixtures.js";
 
@@ -39,6 +39,7 @@ function setup(over: { heartbeatMs?: number; creds?: typeof PDD_CREDS } = {}) {
     logger,
     heartbeatMs: over.heartbeatMs ?? 5_000,
     backoff: { initialMs: 20, maxMs: 200 },
+    now: fixtureClock(),
   });
   client = c;
   return { sink, logger, metrics, client: c };
