@@ -33,7 +33,10 @@ export type SeenAdds = Map<string, number>;
  * First seen wins: the events whose id is neither in `seen` (fingerprints the index held at the load) nor
  * earlier in `events` (arrival order), each with its fingerprint. `events` is one chunk of one shop.
  */
-export function firstSeen<E extends { event: CanonicalEvent }>(events: readonly E[], seen: ReadonlySet<string>): Map<E, string> {
+export function firstSeen<E extends { event: CanonicalEvent }>(
+  events: readonly E[],
+  seen: Pick<ReadonlySet<string>, "has">,
+): Map<E, string> {
   const fresh = new Map<E, string>();
   const taken = new Set<string>();
   for (const e of events) {

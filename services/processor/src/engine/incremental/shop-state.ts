@@ -41,14 +41,15 @@ export function emptyShopState(): ShopState {
 
 /** What commitEntities.lua does, on maps: the delta, the seen ids added (expired ones dropped), the version. */
 export function commitDelta(s: ShopState, d: ShopDelta, seenAdds: SeenAdds, now: number): ShopState {
+  // A map the delta leaves alone is shared with `s`: neither is ever changed in place.
   const out: ShopState = {
     version: s.version + 1,
-    records: new Map(s.records),
-    timers: new Map(s.timers),
-    pending: new Map(s.pending),
-    cur: new Map(s.cur),
-    days: new Map([...s.days].map(([day, m]) => [day, new Map(m)])),
-    seen: new Map(s.seen),
+    records: d.records.size > 0 ? new Map(s.records) : s.records,
+    timers: d.timers.size > 0 ? new Map(s.timers) : s.timers,
+    pending: d.pendDel.size + d.pendAdd.size > 0 ? new Map(s.pending) : s.pending,
+    cur: d.cur.size > 0 ? new Map(s.cur) : s.cur,
+    days: d.agg.size > 0 ? new Map(s.days) : s.days,
+    seen: seenAdds.size > 0 ? new Map(s.seen) : s.seen,
   };
   for (const [k, r] of d.records) if (r === null) out.records.delete(k);
     else out.records.set(k, r);
@@ -63,8 +64,8 @@ export function commitDelta(s: ShopState, d: ShopDelta, seenAdds: SeenAdds, now:
   };
   for (const [f, v] of d.cur) add(out.cur, f, v);
   for (const [day, fields] of d.agg) {
-    let m = out.days.get(day);
-    if (!m) out.days.set(day, (m = new Map()));
+    const m = new Map(out.days.get(day));
+    out.days.set(day, m);
     for (const [f, v] of fields) add(m, f, v);
     if (m.size === 0) out.days.delete(day);
   }
@@ -88,8 +89,7 @@ export function applyEvents<E extends ShopEvent>(
   limit = Infinity,
 ): { state: ShopState; changed: number; refused: E[] } {
   const floor = seenFloorDay(now);
-  const seen = new Set<string>();
-  for (const [fp, day] of s.seen) if (day >= floor) seen.add(fp);
+  const seen = { has: (fp: string) => (s.seen.get(fp) ?? -1) >= floor };
   const step = applyStep(pack, { records: s.records, seen, live: s.records.size }, events, now, limit);
   return { state: commitDelta(s, step.delta, step.seenAdds, now), changed: step.delta.changed, refused: step.refused };
 }
@@ -142,8 +142,9 @@ export function aggregatesOf(s: ShopState, pack: RulePack, now: number): ShopAgg
 }
 
 /**
- * The whole pipeline of one shop over plain values, for tests that hold a list of events: every event
- * applied in one step at `asOf` (ids first seen win, in list order), then evaluated at `asOf`.
+ * The whole pipeline of one shop over plain values, for tests that hold a list of events: every event that
+ * happened by `asOf` (the facts at that moment, as evaluateShop and the reference read them) applied in one
+ * step at `asOf` (ids first seen win, in list order), then evaluated at `asOf`.
  */
 export function evaluateEventsV2(input: {
   platform: Platform;
@@ -154,7 +155,10 @@ export function evaluateEventsV2(input: {
   pack?: RulePack;
 }): ShopEvaluation | undefined {
   const pack = input.pack ?? packFor(input.platform);
-  const events = input.events.map((event) => ({ event, atMs: toMillis(event.at) }));
+  // An id's first copy is its fact even when that copy happened after asOf (and so is not applied yet).
+  const first = new Map<string, CanonicalEvent>();
+  for (const e of input.events) if (!first.has(e.id)) first.set(e.id, e);
+  const events = [...first.values()].map((event) => ({ event, atMs: toMillis(event.at) })).filter((e) => e.atMs <= input.asOf);
   const { state } = applyEvents(pack, emptyShopState(), events, input.asOf);
   return evaluateState(state, { ...input, now: input.asOf, pack }).evaluation;
 }

@@ -21,7 +21,7 @@ export interface LoadedShop {
   /** Every record the events need (loadKeysOf), and the order of every after-sale that names one; undefined: none. */
   records: ReadonlyMap<string, StoredRecord | undefined>;
   /** Fingerprints of the events' ids that the shop's seen-id index holds. */
-  seen: ReadonlySet<string>;
+  seen: Pick<ReadonlySet<string>, "has">;
   /** Records the shop holds (its live entities, for the quota). */
   live: number;
 }
