@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { CanonicalEvent } from "@sg/events";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 import { testInfra, uniqueName } from "@sg/test";
-import { decodeStored } from "../engine/incremental/codec.js";
 import { dayNumber } from "../engine/incremental/contrib.js";
 import { EntityStore, type ShopEvents } from "./entity-store.js";
 
@@ -96,7 +95,13 @@ describe("EntityStore", () => {
         ev("o5g", "logistics.signed", t + 3 * H, { orderId: "o5" }),
         ev("u1r", "chat.message", now - 2 * H + 30_000, { consumerId: "u1", sender: "agent" }),
         ev("u1m", "chat.message", now - 2 * H + 1000, { consumerId: "u2", sender: "consumer" }),
-        ev("o7p", "aftersale.requested", t + 5 * H, { orderId: "o7", afterSaleId: "as7", kind: "refund_only", reason: "quality", afterShipment: true }),
+        ev("o7p", "aftersale.requested", t + 5 * H, {
+          orderId: "o7",
+          afterSaleId: "as7",
+          kind: "refund_only",
+          reason: "quality",
+          afterShipment: true,
+        }),
       ];
       // One batch of 1,200 events is applied in chunks (MAX_KEYS_PER_CALL); its impostors come last, in a later chunk.
       await store.applyBatch(batch([...orders, ...chat, ...impostors]), now, () => 0);
@@ -140,7 +145,7 @@ describe("EntityStore", () => {
       expect(await redis.hlen(seenKey)).toBe(buckets + 1);
       // Every id is still found after the splits: the same ids with other bodies change nothing.
       const before = await stateOf(redis, prefix);
-      const impostors = events.map((e) => ({ ...e, at: Number(e.at) + 1000 }) as CanonicalEvent);
+      const impostors: CanonicalEvent[] = events.map((e) => ({ ...e, at: Number(e.at) + 1000 }));
       for (let i = 0; i < n; i += 400) await store.applyBatch(batch(impostors.slice(i, i + 400)), now, () => 0);
       expect(await stateOf(redis, prefix)).toEqual(before);
 

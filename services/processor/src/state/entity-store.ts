@@ -240,7 +240,7 @@ export class EntityStore {
       );
     }
     const writes: NodeCall[] = commits.map((c) => {
-      const { keys, args } = this.commitArgs(c.shop, c.version, c.delta, c.seenAdds ?? new Map(), now);
+      const { keys, args } = this.commitArgs(c.shop, c.version, c.delta, c.seenAdds ?? new Map<string, number>(), now);
       return { keys, queue: (p) => queueLuaScript(p, "commitEntities", keys, args) };
     });
     // The due marks must be durable before the commits. One node runs one pipeline in order; a cluster's

@@ -395,10 +395,7 @@ export function deliveryPlan(stream: ModelStream, seed: number, o: DeliveryOptio
     if (reuse > 0 && rr() < reuse) {
       const donor = stream.events[Math.floor(rr() * stream.events.length)]!;
       const shifted = Math.min(stream.asOf, Number(original.at) + (rr() < 0.5 ? -1 : 1) * between(rr, 1000, 6 * H));
-      impostor =
-        donor !== original && rr() < 0.6
-          ? ({ ...donor, id: original.id } as CanonicalEvent)
-          : ({ ...original, at: shifted } as CanonicalEvent);
+      impostor = donor !== original && rr() < 0.6 ? { ...donor, id: original.id } : { ...original, at: shifted };
     }
     for (let c = 0; c < n; c++) copies.push(arrivalOf(original, stream, rnd));
     if (impostor) copies.push(arrivalOf(impostor, stream, rr));

@@ -41,7 +41,9 @@ const v2View = (e: ShopEvaluation | undefined, ref: View, asOf: number): View | 
 };
 
 const noData = (ref: View) =>
-  Object.values((ref.snapshot as { metrics: Record<string, { status: string }> }).metrics).every((m) => m.status === "no_data" || m.status === "ok");
+  Object.values((ref.snapshot as { metrics: Record<string, { status: string }> }).metrics).every(
+    (m) => m.status === "no_data" || m.status === "ok",
+  );
 
 const spec = fc.record({
   platform: fc.constantFrom(...PLATFORMS),
@@ -65,7 +67,12 @@ describe("engine v2 (pure) equals the reference model", () => {
         const delivered = new Map<string, CanonicalEvent>();
         const apply = (events: CanonicalEvent[], now: number) => {
           for (const e of events) if (!delivered.has(e.id)) delivered.set(e.id, e);
-          state = applyEvents(pack, state, events.map((event) => ({ event, atMs: Number(event.at) })), now).state;
+          state = applyEvents(
+            pack,
+            state,
+            events.map((event) => ({ event, atMs: Number(event.at) })),
+            now,
+          ).state;
         };
         const compare = (now: number, what: string) => {
           const out = evaluateState(state, { platform: s.platform, shopId: "m1", now, pack });
@@ -100,7 +107,13 @@ describe("engine v2 (pure) equals the reference model", () => {
       // Half the runs apply every event at once, half in arrival order one by one, each evaluated at every moment.
       const batches = run % 2 === 0 ? [events] : events.map((e) => [e]);
       const now = Math.max(...events.map((e) => Number(e.at)));
-      for (const b of batches) state = applyEvents(pack, state, b.map((event) => ({ event, atMs: Number(event.at) })), now).state;
+      for (const b of batches)
+        state = applyEvents(
+          pack,
+          state,
+          b.map((event) => ({ event, atMs: Number(event.at) })),
+          now,
+        ).state;
       for (const asOf of moments.filter((m) => m >= now)) {
         const out = evaluateState(state, { platform, shopId: "m1", now: asOf, pack });
         const ref = refView(platform, events, asOf);
@@ -119,7 +132,12 @@ describe("the seen-id index (pure)", () => {
   const ev = (id: string, type: string, t: number, extra: Record<string, unknown>) =>
     ({ id, type, platform: "douyin", shopId: "m1", at: t, ...extra }) as unknown as CanonicalEvent;
   const step = (s: ShopState, events: CanonicalEvent[], t = now) =>
-    applyEvents(pack, s, events.map((event) => ({ event, atMs: Number(event.at) })), t);
+    applyEvents(
+      pack,
+      s,
+      events.map((event) => ({ event, atMs: Number(event.at) })),
+      t,
+    );
   const paid = ev("e1", "order.paid", at, { orderId: "o1", amount: 10 });
 
   it("a re-used id with a different body changes nothing, in a later step or later in the same step", () => {

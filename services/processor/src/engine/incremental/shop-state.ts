@@ -51,9 +51,11 @@ export function commitDelta(s: ShopState, d: ShopDelta, seenAdds: SeenAdds, now:
     days: d.agg.size > 0 ? new Map(s.days) : s.days,
     seen: seenAdds.size > 0 ? new Map(s.seen) : s.seen,
   };
-  for (const [k, r] of d.records) if (r === null) out.records.delete(k);
+  for (const [k, r] of d.records)
+    if (r === null) out.records.delete(k);
     else out.records.set(k, r);
-  for (const [k, t] of d.timers) if (t === null) out.timers.delete(k);
+  for (const [k, t] of d.timers)
+    if (t === null) out.timers.delete(k);
     else out.timers.set(k, t);
   for (const m of d.pendDel) out.pending.delete(m);
   for (const [m, t] of d.pendAdd) out.pending.set(m, t);
