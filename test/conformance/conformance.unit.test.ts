@@ -1,13 +1,21 @@
 /**
- * Every conformance case against the independent reference model (engine/reference) and against the
- * shipping pure engine (`evaluateShop`), in milliseconds: the same cases and the same comparison as the
+ * Every conformance case against the independent reference model (engine/reference), the shipping
+ * full-history engine (`evaluateShop`) and engine v2's pure part (engine/incremental/shop-state.ts), in milliseconds: the same cases and the same comparison as the
  * end-to-end suite (conformance.int.test.ts, which runs a handful through `replay`).
  */
 import { evaluateShop } from "@sg/processor";
 import { describe, expect, it } from "vitest";
 import { referenceEvaluate } from "../../services/processor/src/engine/reference/index.js";
 import { caseNames, compare, loadCase } from "./cases.js";
-import { evaluateCaseWith } from "./evaluate-case.js";
+import { evaluateEventsV2 } from "../../services/processor/src/engine/incremental/shop-state.js";
+import { evaluateCaseWith, type PureEngine } from "./evaluate-case.js";
+
+/** Engine v2's pure part (the steps EntityStore runs, over plain maps): every event applied at asOf, then evaluated. */
+const engineV2: PureEngine = (input) => {
+  const evaluation = evaluateEventsV2(input);
+  if (evaluation === undefined) throw new Error(`engine v2 holds no state for ${input.platform}:${input.shopId}`);
+  return { snapshot: evaluation.snapshot };
+};
 
 describe("conformance (hand-computed from shared/spec)", () => {
   it("has cases", () => {
@@ -22,5 +30,10 @@ describe("conformance (hand-computed from shared/spec)", () => {
   it.each(caseNames)("%s: the shipping pure engine", (name) => {
     const meta = loadCase(name);
     expect(compare(evaluateCaseWith(name, evaluateShop), meta), meta.why ?? "").toEqual([]);
+  });
+
+  it.each(caseNames)("%s: engine v2 (pure)", (name) => {
+    const meta = loadCase(name);
+    expect(compare(evaluateCaseWith(name, engineV2), meta), meta.why ?? "").toEqual([]);
   });
 });

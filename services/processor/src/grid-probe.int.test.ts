@@ -9,15 +9,12 @@ import { gridStream } from "./testing/grid-streams.js";
 
 /**
  * Engine v2 (EntityStore over a real redis-server) against the reference model on grid streams, where facts
- * compete: ties, equal instants, exact deadlines, repeated facts. Runs in `npm test` (200 streams, fixed
- * seeds; `SG_GRID_RUNS` sets the count). Re-used ids with other bodies are left out until engine v2 keeps an
- * index of seen ids (today it folds such a body in, where events.md says it changes nothing):
- * `SG_GRID_REUSE=1` puts them in, and then the probe fails.
+ * compete: ties, equal instants, exact deadlines, repeated facts, and ids re-used with other bodies (the first
+ * seen wins, events.md). Runs in `npm test` (200 streams, fixed seeds; `SG_GRID_RUNS` sets the count).
  */
 const DAY = 86_400_000;
 const FIRST_DAY = Date.parse("2026-01-25T00:00:00+08:00");
 const RUNS = Number(process.env.SG_GRID_RUNS ?? 200);
-const REUSE = process.env.SG_GRID_REUSE === "1";
 
 describe("engine v2 equals the reference on grid streams", () => {
   let redis: RedisClient;
@@ -32,9 +29,7 @@ describe("engine v2 equals the reference on grid streams", () => {
     for (let run = 0; run < RUNS; run++) {
       const platform = PLATFORMS[run % 4]!;
       const seed = run * 7919 + 13;
-      const { events: all } = gridStream(platform, FIRST_DAY + (run % 50) * DAY, seed);
-      const firstIds = new Set<string>();
-      const events = REUSE ? all : all.filter((e) => (firstIds.has(e.id) ? false : (firstIds.add(e.id), true)));
+      const { events } = gridStream(platform, FIRST_DAY + (run % 50) * DAY, seed);
       const rnd = mulberry32(seed);
       const prefix = uniqueName("grid");
       const store = new EntityStore(redis, prefix);

@@ -15,5 +15,12 @@ export const CLOSED_KEEP_MS = 32 * DAY_MS;
 export const OPEN_KEEP_MS = MAX_EVENT_AGE_MS;
 /** A shop's state keys (records, timers, pending, alert states, snapshot) live this long after their last write. */
 export const STATE_TTL_SECONDS = CLOSED_KEEP_MS / 1000;
+/**
+ * A seen event id is kept while an event could still carry it: until its event time is older than the
+ * retention of @sg/events (such an event is refused as `too_old` before the store); then its entry is dropped.
+ */
+export const SEEN_ID_KEEP_MS = MAX_EVENT_AGE_MS;
+/** The seen-id index of a shop (state/lua) lives this long after its last write: a day past its longest entry. */
+export const SEEN_TTL_SECONDS = (SEEN_ID_KEEP_MS + DAY_MS) / 1000;
 /** A day's aggregates are read by windows of up to 31 days: kept twice that after their last write. */
 export const DAY_TTL_SECONDS = 2 * STATE_TTL_SECONDS;

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { CanonicalEvent } from "@sg/events";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 import { testInfra, uniqueName } from "@sg/test";
-import { decodeStored } from "../engine/incremental/codec.js";
 import { dayNumber } from "../engine/incremental/contrib.js";
 import { EntityStore, type ShopEvents } from "./entity-store.js";
 
@@ -22,6 +21,18 @@ const signedOrder = (id: string, t: number) => [
   ev(`${id}k`, "logistics.picked_up", t + 2 * H, { orderId: id }),
   ev(`${id}g`, "logistics.signed", t + 30 * H, { orderId: id }),
 ];
+
+/** Every key of a store's shop but its bookkeeping and seen-id index, read whole: what the shop's metrics read. */
+async function stateOf(redis: ReturnType<typeof createRedis>, prefix: string): Promise<Record<string, unknown>> {
+  const keys = (await redis.keys(`${prefix}:*`)).filter((k) => !k.endsWith(":meta") && !k.endsWith(":seen") && !k.includes(":due:"));
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const type = await redis.type(k);
+    const name = k.slice(prefix.length);
+    out[name] = type === "hash" ? await redis.hgetall(k) : await redis.zrange(k, 0, -1, "WITHSCORES");
+  }
+  return out;
+}
 
 /** EntityStore on the real Redis: compact records, timers only for coming changes, expiry by the sweep. */
 describe("EntityStore", () => {
@@ -64,50 +75,88 @@ describe("EntityStore", () => {
     }
   });
 
-  it("continues a state stored in the JSON form with links, and moves it to the compact form", async () => {
+  it("a re-used id with a different body changes nothing: across the shop's entities, across chunks of a batch, and within a chunk the first wins", async () => {
+    const redis = createRedis(testInfra().redisUrl);
+    const prefix = uniqueName("es");
+    const store = new EntityStore(redis, prefix);
+    const twinPrefix = uniqueName("es");
+    const twin = new EntityStore(redis, twinPrefix);
+    try {
+      const t = now - 3 * DAY;
+      const orders = Array.from({ length: 300 }, (_, i) => signedOrder(`o${i}`, t + i * 60_000)).flat();
+      const chat = [
+        ev("u1t", "chat.transferred", now - 2 * H, { consumerId: "u1" }),
+        ev("u1m", "chat.message", now - 2 * H + 1000, { consumerId: "u1", sender: "consumer" }),
+        ev("u1r", "chat.message", now - 2 * H + 60_000, { consumerId: "u1", sender: "agent" }),
+      ];
+      // Re-used ids, each with another body: another entity and type, another time, another field value.
+      const impostors = [
+        ev("o0p", "order.cancelled", t - H, { orderId: "o1" }),
+        ev("o5g", "logistics.signed", t + 3 * H, { orderId: "o5" }),
+        ev("u1r", "chat.message", now - 2 * H + 30_000, { consumerId: "u1", sender: "agent" }),
+        ev("u1m", "chat.message", now - 2 * H + 1000, { consumerId: "u2", sender: "consumer" }),
+        ev("o7p", "aftersale.requested", t + 5 * H, {
+          orderId: "o7",
+          afterSaleId: "as7",
+          kind: "refund_only",
+          reason: "quality",
+          afterShipment: true,
+        }),
+      ];
+      // One batch of 1,200 events is applied in chunks (MAX_KEYS_PER_CALL); its impostors come last, in a later chunk.
+      await store.applyBatch(batch([...orders, ...chat, ...impostors]), now, () => 0);
+      await twin.applyBatch(batch([...orders, ...chat]), now, () => 0);
+      expect(await stateOf(redis, prefix)).toEqual(await stateOf(redis, twinPrefix));
+      // Later batches: the impostors again, alone, still change nothing.
+      const before = await stateOf(redis, prefix);
+      expect(await store.applyBatch(batch(impostors), now + H, () => 0)).toEqual(new Map([["douyin:es", 0]]));
+      expect(await stateOf(redis, prefix)).toEqual(before);
+      // Within one chunk, the first in arrival order wins.
+      const first = ev("x1", "chat.message", now - H, { consumerId: "u9", sender: "consumer" });
+      const second = ev("x1", "chat.message", now - H + 5000, { consumerId: "u9", sender: "agent" });
+      await store.applyBatch(batch([first, second]), now + H, () => 0);
+      await twin.applyBatch(batch([first]), now + H, () => 0);
+      expect(await stateOf(redis, prefix)).toEqual(await stateOf(redis, twinPrefix));
+      const ev1 = await store.evaluate(shop, now + H, {});
+      expect(ev1).toEqual(await twin.evaluate(shop, now + H, {}));
+    } finally {
+      await deleteByPrefix(redis, prefix);
+      await deleteByPrefix(redis, twinPrefix);
+      redis.disconnect();
+    }
+  });
+
+  it("the seen-id index splits its buckets as it grows, and drops an id once its event is past the retention", async () => {
     const redis = createRedis(testInfra().redisUrl);
     const prefix = uniqueName("es");
     const store = new EntityStore(redis, prefix);
     try {
-      // The state an earlier version wrote for an order and its after-sale request (JSON records, a link).
-      const t = now - 2 * DAY;
-      await store.applyBatch(batch(signedOrder("o1", t)), t + 31 * H, () => 0);
-      const asJson = JSON.stringify([t + 40 * H, { q: [t + 40 * H, "r1", "o1", "refund_only", "quality", 1, 0] }]);
-      const orderNow = decodeStored("o:o1", (await redis.hget(store.keys.entities(shop), "o:o1"))!);
-      const orderJson = JSON.stringify([
-        t + 40 * H,
-        { ...orderNow.rec, as: { as1: [t + 40 * H, "r1", "refund_only", "quality", 1, 0, 0, "", "", -1, 0] } },
-      ]);
-      await redis.hset(store.keys.entities(shop), "a:as1", asJson, "o:o1", orderJson);
-      await redis.hset(store.keys.links(shop), "as1", "o1");
-
-      // The merchant agrees and the refund completes: the order's summary (found through the link) follows.
-      await store.applyBatch(
-        batch([
-          ev("a1", "aftersale.merchant_acted", t + 41 * H, { orderId: "o1", afterSaleId: "as1", decision: "agree" }),
-          ev("c1", "aftersale.completed", t + 42 * H, { orderId: "o1", afterSaleId: "as1", outcome: "refunded" }),
-        ]),
-        now,
-        () => 0,
+      const n = 4000;
+      const events = Array.from({ length: n }, (_, i) =>
+        ev(`m${i}`, "chat.message", now - 40 * DAY + i * 60_000, { consumerId: `u${i % 50}`, sender: "consumer" }),
       );
-      const a = await redis.hget(store.keys.entities(shop), "a:as1");
-      const o = await redis.hget(store.keys.entities(shop), "o:o1");
-      expect(a?.startsWith("~o1;")).toBe(true);
-      expect(o?.startsWith("~;")).toBe(true);
-      const summary = (decodeStored("o:o1", o!).rec as { as?: Record<string, unknown[]> }).as?.["as1"];
-      expect(summary?.[7]).toBe("agree");
-      expect(summary?.[9]).toBe(t + 42 * H);
-      // The record names its order now: the link is gone.
-      expect(await redis.hexists(store.keys.links(shop), "as1")).toBe(0);
+      for (let i = 0; i < n; i += 400) await store.applyBatch(batch(events.slice(i, i + 400)), now, () => 0);
+      const seenKey = store.keys.seen(shop);
+      const [level, split, count] = (await redis.hget(seenKey, "p"))!.split(",").map(Number);
+      expect(count).toBe(n);
+      // About 40 entries a bucket: 2^level + split buckets, each with a field.
+      const buckets = 2 ** level! + split!;
+      expect(buckets).toBeGreaterThanOrEqual(n / 40 - 4);
+      expect(await redis.hlen(seenKey)).toBe(buckets + 1);
+      // Every id is still found after the splits: the same ids with other bodies change nothing.
+      const before = await stateOf(redis, prefix);
+      const impostors: CanonicalEvent[] = events.map((e) => ({ ...e, at: Number(e.at) + 1000 }));
+      for (let i = 0; i < n; i += 400) await store.applyBatch(batch(impostors.slice(i, i + 400)), now, () => 0);
+      expect(await stateOf(redis, prefix)).toEqual(before);
 
-      // A later event of the after-sale finds the order through the compact record alone.
-      await store.applyBatch(
-        batch([ev("i1", "aftersale.platform_intervened", t + 43 * H, { orderId: "o1", afterSaleId: "as1" })]),
-        now,
-        () => 0,
-      );
-      const o2 = decodeStored("o:o1", (await redis.hget(store.keys.entities(shop), "o:o1"))!);
-      expect((o2.rec as { as?: Record<string, unknown[]> }).as?.["as1"]?.[10]).toBe(1);
+      // 91 days on, the first ids' events are past the retention: the id is free again, and the entries
+      // of the buckets a commit touches are dropped.
+      const later = now + 51 * DAY;
+      const reuse = ev("m0", "chat.message", later - H, { consumerId: "late", sender: "consumer" });
+      await store.applyBatch(batch([reuse]), later, () => 0);
+      expect(await redis.hexists(store.keys.entities(shop), "c:late")).toBe(1);
+      const [, , left] = (await redis.hget(seenKey, "p"))!.split(",").map(Number);
+      expect(left).toBeLessThan(n);
     } finally {
       await deleteByPrefix(redis, prefix);
       redis.disconnect();

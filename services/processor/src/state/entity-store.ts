@@ -6,9 +6,10 @@ import type { ShopEvaluation } from "../engine/evaluate.js";
 import { decodeStored, encodeBody, encodeStoredBody } from "../engine/incremental/codec.js";
 import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "../engine/incremental/delta.js";
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/incremental/measure.js";
-import { entityOf } from "../engine/incremental/records.js";
+import { encodeSeenAdds, fingerprint, seenFloorDay, type SeenAdds } from "../engine/incremental/seen-ids.js";
+import { applyStep, loadKeysOf, parsePending, type LoadedShop } from "../engine/incremental/step.js";
 import type { ShopOverrides } from "../engine/types.js";
-import { DAY_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
+import { DAY_TTL_SECONDS, SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 
 /**
@@ -99,17 +100,16 @@ export class EntityStore {
     for (let attempt = 0; todo.length > 0; attempt++) {
       if (attempt >= MAX_ATTEMPTS) throw new StateContentionError(todo.length);
       const loads = await this.loadMany(
-        todo.map((k) => ({ shopKey: k, shop: byShop.get(k)!.shop, keys: byShop.get(k)!.events.flatMap((e) => loadKeysOf(e.event)) })),
+        todo.map((k) => {
+          const { shop, events } = byShop.get(k)!;
+          return { shopKey: k, shop, keys: events.flatMap((e) => loadKeysOf(e.event)), ids: events.map((e) => e.event.id) };
+        }),
+        now,
       );
       const commits = todo.map((k, i) => {
         const { shop, events } = byShop.get(k)!;
-        const l = loads[i]!;
-        // Each event creates at most 2 records: below the limit by that margin, nothing needs a look.
-        const limit = quota?.limit(k) ?? Infinity;
-        const { admitted, refused } =
-          l.live + 2 * events.length <= limit ? { admitted: events, refused: [] } : withinQuota(events, l.records, l.live, limit);
-        const delta = computeDelta(packOf(shop), l.records, admitted, now);
-        return { shopKey: k, shop, version: l.version, delta, due: partitionOf(k), refused };
+        const step = applyStep(packOf(shop), loads[i]!, events, now, quota?.limit(k) ?? Infinity);
+        return { shopKey: k, shop, version: loads[i]!.version, ...step, due: partitionOf(k) };
       });
       const results = await this.commitMany(commits, now);
       todo = [];
@@ -152,7 +152,7 @@ export class EntityStore {
       }
       const keys = new Set([...due, ...expired]);
       if (keys.size === 0) break;
-      const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys] }]);
+      const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys], ids: [] }], now);
       const delta = computeDelta(pack, load!.records, [], now, keys);
       const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
       if (reply !== -1) expired.clear();
@@ -184,49 +184,50 @@ export class EntityStore {
     for (const h of [...out.days.values(), out.cur]) for (const k in h) this.bytesRead += k.length + h[k]!.length;
     const pend = val(days.length + 1) as string[];
     for (const x of pend) this.bytesRead += x.length;
-    for (let i = 0; i < pend.length; i += 2) {
-      const m = pend[i]!;
-      const a = m.indexOf("|");
-      const b = m.indexOf("|", a + 1);
-      const c = m.indexOf("|", b + 1);
-      const day = m.slice(a + 1, b);
-      out.pending.push({
-        metric: Number(m.slice(0, a)),
-        day: day === "-" ? undefined : Number(day),
-        key: m.slice(c + 1),
-        deadline: Number(pend[i + 1]),
-      });
-    }
+    for (let i = 0; i < pend.length; i += 2) out.pending.push(parsePending(pend[i]!, Number(pend[i + 1])));
     const t = val(days.length + 2) as string[];
     if (t.length === 2) out.nextTimer = Number(t[1]);
     return out;
   }
 
+  /**
+   * One loadEntities.lua call per request: the records its keys need, and which of its event ids the shop's
+   * seen-id index holds (as fingerprints, seen-ids.ts).
+   */
   private async loadMany(
-    reqs: { shopKey: string; shop: ShopRef; keys: string[] }[],
-  ): Promise<{ version: string; live: number; records: Map<string, StoredRecord | undefined> }[]> {
+    reqs: { shopKey: string; shop: ShopRef; keys: string[]; ids: string[] }[],
+    now: number,
+  ): Promise<(LoadedShop & { version: string })[]> {
+    const floor = seenFloorDay(now);
+    const fps = reqs.map((r) => [...new Set(r.ids.map(fingerprint))]);
     const replies = await pipelineByNode(
       this.redis,
-      reqs.map((r) => {
-        const keys = [this.keys.entities(r.shop), this.keys.links(r.shop), this.keys.shopMeta(r.shop)];
-        return { keys, queue: (p) => queueLuaScript(p, "loadEntities", keys, [...new Set(r.keys)]) };
+      reqs.map((r, i) => {
+        const keys = [this.keys.entities(r.shop), this.keys.shopMeta(r.shop), this.keys.seen(r.shop)];
+        const args = [floor, Buffer.from(fps[i]!.join(""), "latin1"), ...new Set(r.keys)];
+        return { keys, queue: (p) => queueLuaScript(p, "loadEntities", keys, args) };
       }),
     );
     return replies.map(([err, reply], i) => {
       if (err) throw new Error(`loading the state of ${reqs[i]!.shopKey || "a shop"} failed`, { cause: err });
       const arr = reply as string[];
       const records = new Map<string, StoredRecord | undefined>();
-      for (let j = 2; j < arr.length; j += 2) {
+      for (let j = 3; j < arr.length; j += 2) {
         const v = arr[j + 1]!;
         records.set(arr[j]!, v === "" ? undefined : decodeStored(arr[j]!, v));
       }
-      return { version: arr[0]!, live: Number(arr[1]), records };
+      const flags = arr[2]!;
+      const seen = new Set<string>();
+      fps[i]!.forEach((fp, j) => {
+        if (flags[j] === "1") seen.add(fp);
+      });
+      return { version: arr[0]!, live: Number(arr[1]), records, seen };
     });
   }
 
   /** Commits deltas in one pipeline; a shop's due mark (when asked) precedes its commit. Returns each commit's reply. */
   private async commitMany(
-    commits: { shopKey: string; shop: ShopRef; version: string; delta: ShopDelta; due?: number }[],
+    commits: { shopKey: string; shop: ShopRef; version: string; delta: ShopDelta; seenAdds?: SeenAdds; due?: number }[],
     now: number,
   ): Promise<number[]> {
     const marks: NodeCall[] = [];
@@ -239,7 +240,7 @@ export class EntityStore {
       );
     }
     const writes: NodeCall[] = commits.map((c) => {
-      const { keys, args } = this.commitArgs(c.shop, c.version, c.delta);
+      const { keys, args } = this.commitArgs(c.shop, c.version, c.delta, c.seenAdds ?? new Map<string, number>(), now);
       return { keys, queue: (p) => queueLuaScript(p, "commitEntities", keys, args) };
     });
     // The due marks must be durable before the commits. One node runs one pipeline in order; a cluster's
@@ -258,14 +259,20 @@ export class EntityStore {
     return out;
   }
 
-  private commitArgs(shop: ShopRef, version: string, d: ShopDelta): { keys: string[]; args: (string | number)[] } {
+  private commitArgs(
+    shop: ShopRef,
+    version: string,
+    d: ShopDelta,
+    seenAdds: SeenAdds,
+    now: number,
+  ): { keys: string[]; args: (string | number | Buffer)[] } {
     const keys = [
       this.keys.entities(shop),
-      this.keys.links(shop),
       this.keys.shopMeta(shop),
       this.keys.timers(shop),
       this.keys.pending(shop),
       this.keys.current(shop),
+      this.keys.seen(shop),
     ];
     const dayIndex = new Map<number, number>();
     for (const day of d.agg.keys()) {
@@ -288,19 +295,20 @@ export class EntityStore {
         aggCount++;
       }
     }
-    const args: (string | number)[] = [
+    const args: (string | number | Buffer)[] = [
       version,
       STATE_TTL_SECONDS,
       DAY_TTL_SECONDS,
+      SEEN_TTL_SECONDS,
+      seenFloorDay(now),
+      encodeSeenAdds(seenAdds),
       d.records.size,
-      d.unlink.size,
       d.timers.size,
       d.pendDel.size,
       d.pendAdd.size,
       d.cur.size,
       aggCount,
       ...recs,
-      ...d.unlink,
       ...timers,
       ...d.pendDel,
       ...pendAdd,
@@ -343,16 +351,6 @@ export class EntityStore {
 }
 
 /**
- * The records an event's fold needs: its entity, and for an after-sale request also the order it names.
- * The stored link (afterSaleId -> orderId) only exists once a request has been committed, so on the first
- * request loadEntities.lua cannot find the order by itself; without it the order's record would be
- * replaced by one holding only the summary, and its old contribution never subtracted.
- */
-function loadKeysOf(e: CanonicalEvent): string[] {
-  return e.type === "aftersale.requested" ? [entityOf(e), `o:${e.orderId}`] : [entityOf(e)];
-}
-
-/**
  * A per-shop limit on live entities (records the shop holds: orders, after-sales, consumers). An event that
  * would create records past the limit is not applied and is reported to `refused`, so the caller
  * dead-letters it with kind `quota` (never silently dropped); events of records that exist always apply.
@@ -361,28 +359,6 @@ export interface LiveEntityQuota {
   limit(shopKey: string): number;
   /** Told once per refused event, after the shop's commit of the rest succeeded. */
   refused(shopKey: string, event: ShopEvents["events"][number]): void;
-}
-
-/** Splits one chunk's events into those within the shop's quota and those that would create records past it. */
-export function withinQuota(
-  events: ShopEvents["events"],
-  records: Map<string, StoredRecord | undefined>,
-  live: number,
-  limit: number,
-): { admitted: ShopEvents["events"]; refused: ShopEvents["events"] } {
-  const created = new Set<string>();
-  const admitted: ShopEvents["events"] = [];
-  const refused: ShopEvents["events"] = [];
-  for (const e of events) {
-    const fresh = loadKeysOf(e.event).filter((k) => records.get(k) === undefined && !created.has(k));
-    if (fresh.length > 0 && live + created.size + fresh.length > limit) {
-      refused.push(e);
-      continue;
-    }
-    for (const k of fresh) created.add(k);
-    admitted.push(e);
-  }
-  return { admitted, refused };
 }
 
 /** Splits a shop's events into chunks whose load keys stay within MAX_KEYS_PER_CALL. */

@@ -27,10 +27,10 @@ export function createKeys(prefix: string) {
     /** HASH entity key (`o:`, `a:`, `c:` + id) → stored record (engine/incremental/codec.ts). */
     entities: (s: ShopRef) => shop(s, "ent"),
     /**
-     * HASH afterSaleId → orderId, written by versions before codec.ts (an after-sale's record now names its
-     * order); read for records still in the JSON form, and emptied as they are rewritten.
+     * HASH of the shop's seen event ids (engine/incremental/seen-ids.ts): fingerprints with the day of their
+     * event time, packed into buckets by linear hashing (layout in lua/commitEntities.lua).
      */
-    links: (s: ShopRef) => shop(s, "links"),
+    seen: (s: ShopRef) => shop(s, "seen"),
     /** ZSET entity key → the next moment its contribution changes by itself (ms); expiry is found by a sweep. */
     timers: (s: ShopRef) => shop(s, "tim"),
     /** ZSET `<metric>|<day>|<extra>|<entity key>` → deadline (ms): the shop's pending items. */

@@ -369,6 +369,11 @@ export interface DeliveryOptions {
   concurrent?: number;
   /** Share of batches applied while the shop is evaluated. */
   race?: number;
+  /**
+   * Share of events whose id another copy re-uses with a different body: another event's body, or the same
+   * fact at another time. Whichever copy arrives first is the fact (events.md); the other changes nothing.
+   */
+  reuse?: number;
 }
 
 /**
@@ -379,28 +384,21 @@ export interface DeliveryOptions {
  * offset), restarts, concurrent applies and applies racing an evaluation fall between batches.
  */
 export function deliveryPlan(stream: ModelStream, seed: number, o: DeliveryOptions = {}): DeliveryStep[] {
-  const { dupRate = 0.3, concurrent = 0, race = 0 } = o;
+  const { dupRate = 0.3, concurrent = 0, race = 0, reuse = 0 } = o;
   const rnd = mulberry32(seed ^ 0x9e3779b9);
+  // Drawn from a stream of their own, so that a plan without re-used ids stays the same as before.
+  const rr = mulberry32(seed ^ 0x68e31da4);
   const copies: { event: CanonicalEvent; arrival: number; tie: number }[] = [];
-  for (const event of stream.events) {
+  for (const original of stream.events) {
     const n = rnd() < dupRate ? 2 : 1;
-    for (let c = 0; c < n; c++) {
-      const at = Number(event.at);
-      const r = rnd();
-      const delay =
-        event.type === "consumer.excluded"
-          ? between(rnd, H, 3 * DAY)
-          : r < 0.5
-            ? between(rnd, 0, 3_000)
-            : r < 0.7
-              ? between(rnd, 0, 20 * MIN)
-              : r < 0.85
-                ? between(rnd, 0, 12 * H)
-                : between(rnd, 0, 3 * DAY);
-      const notBefore = stream.late?.get(event.id);
-      const arrival = notBefore === undefined ? at + delay : Math.max(at + delay, notBefore);
-      copies.push({ event, arrival: Math.min(stream.asOf, arrival), tie: rnd() });
+    let impostor: CanonicalEvent | undefined;
+    if (reuse > 0 && rr() < reuse) {
+      const donor = stream.events[Math.floor(rr() * stream.events.length)]!;
+      const shifted = Math.min(stream.asOf, Number(original.at) + (rr() < 0.5 ? -1 : 1) * between(rr, 1000, 6 * H));
+      impostor = donor !== original && rr() < 0.6 ? { ...donor, id: original.id } : { ...original, at: shifted };
     }
+    for (let c = 0; c < n; c++) copies.push(arrivalOf(original, stream, rnd));
+    if (impostor) copies.push(arrivalOf(impostor, stream, rr));
   }
   copies.sort((a, b) => a.arrival - b.arrival || a.tie - b.tie);
   const steps: DeliveryStep[] = [];
@@ -414,7 +412,9 @@ export function deliveryPlan(stream: ModelStream, seed: number, o: DeliveryOptio
     const mode = rnd();
     if (mode < concurrent && events.length >= 2) {
       const cut = 1 + Math.floor(rnd() * (events.length - 1));
-      steps.push({ kind: "concurrent", now, parts: [events.slice(0, cut), events.slice(cut)] });
+      const parts: [CanonicalEvent[], CanonicalEvent[]] = [events.slice(0, cut), events.slice(cut)];
+      // Two bodies of one id in the two parts: which is first depends on which commit wins, so apply them in order.
+      steps.push(reusedAcross(parts) ? { kind: "apply", now, events } : { kind: "concurrent", now, parts });
     } else if (mode >= concurrent && mode < concurrent + race) steps.push({ kind: "race", now, events });
     else steps.push({ kind: "apply", now, events });
     if (rnd() < 0.08) steps.push({ kind: "apply", now, events, redelivered: true });
@@ -426,4 +426,29 @@ export function deliveryPlan(stream: ModelStream, seed: number, o: DeliveryOptio
     }
   }
   return steps;
+}
+
+/** One copy's arrival: at or after its time, mostly soon, some hours or days later (exclusions always). */
+function arrivalOf(event: CanonicalEvent, stream: ModelStream, rnd: Rnd): { event: CanonicalEvent; arrival: number; tie: number } {
+  const at = Number(event.at);
+  const r = rnd();
+  const delay =
+    event.type === "consumer.excluded"
+      ? between(rnd, H, 3 * DAY)
+      : r < 0.5
+        ? between(rnd, 0, 3_000)
+        : r < 0.7
+          ? between(rnd, 0, 20 * MIN)
+          : r < 0.85
+            ? between(rnd, 0, 12 * H)
+            : between(rnd, 0, 3 * DAY);
+  const notBefore = stream.late?.get(event.id);
+  const arrival = notBefore === undefined ? at + delay : Math.max(at + delay, notBefore);
+  return { event, arrival: Math.min(stream.asOf, arrival), tie: rnd() };
+}
+
+/** An id carried by both parts with different bodies. */
+function reusedAcross(parts: [CanonicalEvent[], CanonicalEvent[]]): boolean {
+  const first = new Map(parts[0].map((e) => [e.id, JSON.stringify(e)]));
+  return parts[1].some((e) => first.has(e.id) && first.get(e.id) !== JSON.stringify(e));
 }

@@ -14,14 +14,11 @@ import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, MessageKin
  *   from it, so a time costs 2–6 characters instead of 13.
  * - a field is a one-letter tag and its value; lists separate items with `|`, tuples members with `,`.
  *   Strings are escaped (`%`, `,`, `;`, `|` as %XX), absent optional times are empty.
- *
- * `decodeStored` also reads the JSON form `[calcAt, record]` written before this codec, so a running
- * deployment needs no rebuild: a record is rewritten in the new form the next time it changes.
  */
 export interface StoredRecord {
   rec: EntityRec;
   calcAt: number;
-  /** The record's body (encodeBody), when known: read with a compact record, or computed by the engine. */
+  /** The record's body (encodeBody), when known: read with the record, or computed by the engine. */
   body?: string;
 }
 
@@ -163,9 +160,8 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
 
 const AS_TIMES = ["rd", "pr", "aw", "iv", "cn"] as const;
 const AS_TIME_TAG: Record<(typeof AS_TIMES)[number], string> = { rd: "d", pr: "p", aw: "w", iv: "i", cn: "n" };
-/** Returned goods signed: `S` with (time, id) pairs; `s`, times alone, is the form stored before ids were kept. */
+/** Returned goods signed: (time, id) pairs. */
 const RETURN_SIGNED_TAG = "S";
-const RETURN_SIGNED_TIMES_TAG = "s";
 const AS_TRIPLES = ["a", "ar", "cp"] as const;
 const AS_TRIPLE_TAG: Record<(typeof AS_TRIPLES)[number], string> = { a: "a", ar: "r", cp: "c" };
 
@@ -207,10 +203,6 @@ function readAftersale(fields: string[], r: TimeReader, orderId: string): Afters
         const [at, id] = item.split(",");
         return [r.t(at!), unesc(id!)];
       });
-      continue;
-    }
-    if (tag === RETURN_SIGNED_TIMES_TAG) {
-      a.rs = v.split("|").map((t) => [r.t(t), ""]);
       continue;
     }
     const times = AS_TIMES.find((n) => AS_TIME_TAG[n] === tag);
@@ -290,16 +282,8 @@ export function encodeStored(key: string, s: { rec: EntityRec; calcAt: number })
   return encodeStoredBody(encodeBody(key, s.rec), s.calcAt);
 }
 
-/** Reads a stored record (either form); a record in the compact form comes with its body. */
+/** Reads a stored record, with its body. */
 export function decodeStored(key: string, value: string): StoredRecord {
-  if (value[0] === "[") {
-    // The JSON form written before this codec.
-    const [calcAt, rec] = JSON.parse(value) as [number, EntityRec];
-    // Its returns signed are times alone: pairs without an id, as in the compact form's old `s` field.
-    const a = rec as AftersaleRec & { rs?: unknown[] };
-    if (key[0] === "a" && Array.isArray(a.rs)) a.rs = a.rs.map<[number, string]>((x) => (typeof x === "number" ? [x, ""] : x));
-    return { calcAt, rec };
-  }
   if (value[0] !== "~") throw new Error(`record ${key}: unknown stored form`);
   const parts = value.slice(1).split(";");
   const orderId = unesc(parts[0]!);

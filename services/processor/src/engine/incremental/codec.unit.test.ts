@@ -101,25 +101,6 @@ describe("stored records (codec.ts)", () => {
     expect(encodeStored("a:as2", { rec: {}, calcAt: 1_700_000_100_000 })).toMatch(/^~;/);
   });
 
-  it("reads the JSON form stored before the codec", () => {
-    const rec: ConsumerRec = { t: [1_700_000_000_000], m: [[1_700_000_001_000, "c"]] };
-    const back = decodeStored("c:u1", JSON.stringify([1_700_000_100_000, rec]));
-    expect(back).toEqual({ calcAt: 1_700_000_100_000, rec });
-  });
-
-  it("reads returns signed stored as times alone (the form before ids were kept) as pairs without an id", () => {
-    const t = 1_700_000_000_000;
-    const compact = encodeStored("a:as9", { rec: { rs: [[t, "x"]] }, calcAt: t }).replace(/;S([^;,]*),x/, ";s$1");
-    expect(decodeStored("a:as9", compact).rec).toEqual({ rs: [[t, ""]] });
-    const json = decodeStored("a:as9", JSON.stringify([t, { rs: [t, t + 1000] }]));
-    expect(json.rec).toEqual({
-      rs: [
-        [t, ""],
-        [t + 1000, ""],
-      ],
-    });
-  });
-
   it("stores a conversation-day in under 70 characters", () => {
     const t = 1_780_000_000_000;
     const rec: ConsumerRec = {

@@ -23,11 +23,6 @@ export interface ShopDelta {
   /** Entity key → new stored record (with its body, codec.ts), or null to delete it. */
   records: Map<string, StoredRecord | null>;
   /**
-   * After-sale ids whose order link, kept in the links hash before the record held it (codec.ts), can go:
-   * their record is rewritten in the stored form that carries the order id.
-   */
-  unlink: Set<string>;
-  /**
    * Entity key → next moment its contribution changes by itself, or null: none. A record that only waits for
    * its expiry has no timer: EntityStore's sweep finds expired records (architecture.md "retention by entity").
    */
@@ -136,7 +131,6 @@ export function computeDelta(
   }
   const delta: ShopDelta = {
     records: new Map(),
-    unlink: new Set(),
     timers: new Map(),
     pendDel: new Set(),
     pendAdd: new Map(),
@@ -173,11 +167,9 @@ export function computeDelta(
       // A new entity has no timer to remove.
       if (next.next !== undefined) delta.timers.set(key, Math.min(next.next, expires));
       else if (before) delta.timers.set(key, null);
-      if (before && before.body === undefined && key.startsWith("a:")) delta.unlink.add(key.slice(2));
     } else if (before) {
       delta.records.set(key, null);
       delta.timers.set(key, null);
-      if (key.startsWith("a:")) delta.unlink.add(key.slice(2));
     }
   }
   return delta;

@@ -45,7 +45,7 @@ export interface AftersaleRec {
   /**
    * Returned goods signed for: [at, event id], sorted by (at, id), once per id. Each opens a merchant wait
    * (metrics.md "Awaiting-merchant time"), so two at one instant are two waits; an id tells them from a
-   * duplicate. A record stored before ids were kept has id "" (codec.ts reads the old form so).
+   * duplicate.
    */
   rs?: [number, string][];
   /** Sets of times. */
@@ -180,11 +180,7 @@ export function foldAftersale(rec: AftersaleRec, e: CanonicalEvent, at: number):
       a.a = addById(a.a, [at, e.id, e.decision]);
       break;
     case "aftersale.return_signed":
-      // A time stored without its id (the old form) is this event seen before: it takes the id, not a second place.
-      a.rs = addById(
-        (a.rs ?? []).filter(([t, id]) => !(t === at && id === "")),
-        [at, e.id],
-      );
+      a.rs = addById(a.rs, [at, e.id]);
       break;
     case "aftersale.ready_for_processing":
       a.rd = addTime(a.rd, at);

@@ -21,11 +21,4 @@ describe("an after-sale's returns signed (each opens a merchant wait)", () => {
     a = foldAftersale(a, signed("r1"), t);
     expect(aftersaleFacts("A", a).returnSigned).toEqual([t, t]);
   });
-
-  it("gives a time stored without its id (the old form) the id of the event seen again, not a second place", () => {
-    const old: AftersaleRec = { rs: [[t, ""]] };
-    const a = foldAftersale(old, signed("r1"), t);
-    expect(a.rs).toEqual([[t, "r1"]]);
-    expect(aftersaleFacts("A", a).returnSigned).toEqual([t]);
-  });
 });

@@ -1,35 +1,48 @@
 --[[
-  Applies ONE shop's delta (engine/incremental/delta.ts ShopDelta) atomically, if the shop's state is still
-  the version it was computed from; otherwise changes nothing (the caller reloads and recomputes).
+  Applies ONE shop's delta (engine/incremental/delta.ts ShopDelta) and adds its events' ids to the shop's
+  seen-id index (engine/incremental/seen-ids.ts), atomically, if the shop's state is still the version it
+  was computed from; otherwise changes nothing (the caller reloads and recomputes).
   Input:
     KEYS[1] shop entity records, HASH entity key -> stored record (engine/incremental/codec.ts) (keys.entities)
-    KEYS[2] shop after-sale links of records stored before codec.ts, HASH afterSaleId -> orderId (keys.links)
-    KEYS[3] shop bookkeeping, HASH: "v" state version                               (keys.shopMeta)
-    KEYS[4] shop entity timers, ZSET entity key -> next change, ms                  (keys.timers)
-    KEYS[5] shop pending items, ZSET "<metric>|<day>|<extra>|<entity key>" -> deadline ms (keys.pending)
-    KEYS[6] shop "now" aggregates, HASH "<metric>|<field>" -> integer               (keys.current)
+    KEYS[2] shop bookkeeping, HASH: "v" state version                               (keys.shopMeta)
+    KEYS[3] shop entity timers, ZSET entity key -> next change, ms                  (keys.timers)
+    KEYS[4] shop pending items, ZSET "<metric>|<day>|<extra>|<entity key>" -> deadline ms (keys.pending)
+    KEYS[5] shop "now" aggregates, HASH "<metric>|<field>" -> integer               (keys.current)
+    KEYS[6] shop seen-id index, HASH, layout below                                  (keys.seen)
     KEYS[7..] shop day aggregates, HASH "<metric>|<field>" -> integer, one per day (keys.day)
     ARGV[1] expected state version (from loadEntities.lua)
     ARGV[2] TTL of the shop's state keys, seconds
     ARGV[3] TTL of the day aggregates, seconds
-    ARGV[4..10] section sizes: records, unlinks, timers, pending removals, pending additions, now deltas, day deltas
+    ARGV[4] TTL of the seen-id index, seconds
+    ARGV[5] the oldest day number whose seen-id entries count (older ones are dropped when met)
+    ARGV[6] seen-id entries to add, 14 bytes each, concatenated: fingerprint (12), day (2, big-endian)
+    ARGV[7..12] section sizes: records, timers, pending removals, pending additions, now deltas, day deltas
     then the sections, in that order:
       records: entity key, stored record (an empty string deletes the record)
-      unlinks: afterSaleId whose link can go (its record now names its order, or is gone)
       timers: entity key, ms (an empty string removes the timer)
       pending removals: member
       pending additions: member, deadline ms
       now deltas: field, integer delta
       day deltas: index of the day's key in KEYS (7 = KEYS[7]), field, integer delta
+  Seen-id index layout: linear hashing over buckets "0".."n-1", n = 2^level + split. A bucket's value is its
+    entries, concatenated; field "p" is "level,split,count,cursor". A fingerprint's bucket is its first 3
+    bytes modulo 2^level, or modulo 2^(level+1) when that bucket was already split. When count passes
+    LOAD × n, bucket `split` is split in two, and so on (at most 2 + 2 × entries added / LOAD splits per
+    call, so a call's work stays proportional to what it adds). Every bucket this call touches,
+    and one more in turn (`cursor`), loses its expired entries, so expiry needs no separate pass.
   Output: the new state version, or -1 when the state changed since it was loaded (nothing applied)
 ]]
-local current = redis.call('HGET', KEYS[3], 'v') or '0'
+local LOAD = 40
+local FP = 12
+local ENTRY = 14
+
+local current = redis.call('HGET', KEYS[2], 'v') or '0'
 if current ~= ARGV[1] then
   return -1
 end
 local n = {}
-for i = 1, 7 do n[i] = tonumber(ARGV[3 + i]) end
-local p = 11
+for i = 1, 6 do n[i] = tonumber(ARGV[6 + i]) end
+local p = 13
 for _ = 1, n[1] do
   if ARGV[p + 1] == '' then
     redis.call('HDEL', KEYS[1], ARGV[p])
@@ -39,37 +52,105 @@ for _ = 1, n[1] do
   p = p + 2
 end
 for _ = 1, n[2] do
-  redis.call('HDEL', KEYS[2], ARGV[p])
-  p = p + 1
-end
-for _ = 1, n[3] do
   if ARGV[p + 1] == '' then
-    redis.call('ZREM', KEYS[4], ARGV[p])
+    redis.call('ZREM', KEYS[3], ARGV[p])
   else
-    redis.call('ZADD', KEYS[4], ARGV[p + 1], ARGV[p])
+    redis.call('ZADD', KEYS[3], ARGV[p + 1], ARGV[p])
   end
   p = p + 2
 end
-for _ = 1, n[4] do
-  redis.call('ZREM', KEYS[5], ARGV[p])
+for _ = 1, n[3] do
+  redis.call('ZREM', KEYS[4], ARGV[p])
   p = p + 1
 end
-for _ = 1, n[5] do
-  redis.call('ZADD', KEYS[5], ARGV[p + 1], ARGV[p])
+for _ = 1, n[4] do
+  redis.call('ZADD', KEYS[4], ARGV[p + 1], ARGV[p])
   p = p + 2
 end
-for _ = 1, n[6] do
-  if redis.call('HINCRBY', KEYS[6], ARGV[p], ARGV[p + 1]) == 0 then redis.call('HDEL', KEYS[6], ARGV[p]) end
+for _ = 1, n[5] do
+  if redis.call('HINCRBY', KEYS[5], ARGV[p], ARGV[p + 1]) == 0 then redis.call('HDEL', KEYS[5], ARGV[p]) end
   p = p + 2
 end
 local touched = {}
-for _ = 1, n[7] do
+for _ = 1, n[6] do
   local k = KEYS[tonumber(ARGV[p])]
   if redis.call('HINCRBY', k, ARGV[p + 1], ARGV[p + 2]) == 0 then redis.call('HDEL', k, ARGV[p + 1]) end
   touched[k] = true
   p = p + 3
 end
 local ttl = tonumber(ARGV[2])
-for i = 1, 6 do redis.call('EXPIRE', KEYS[i], ttl) end
+for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
 for k in pairs(touched) do redis.call('EXPIRE', k, tonumber(ARGV[3])) end
-return redis.call('HINCRBY', KEYS[3], 'v', 1)
+
+-- The seen-id index.
+local adds = ARGV[6]
+if #adds > 0 then
+  local seen = KEYS[6]
+  local floor = tonumber(ARGV[5])
+  local level, split, count, cursor = 0, 0, 0, 0
+  local meta = redis.call('HGET', seen, 'p')
+  if meta then
+    local a, b, c, d = string.match(meta, '^(%d+),(%d+),(%d+),(%d+)$')
+    level, split, count, cursor = tonumber(a), tonumber(b), tonumber(c), tonumber(d)
+  end
+  local function hashOf(fp)
+    return string.byte(fp, 1) * 65536 + string.byte(fp, 2) * 256 + string.byte(fp, 3)
+  end
+  local function bucketOf(h)
+    local b = h % (2 ^ level)
+    if b < split then b = h % (2 ^ (level + 1)) end
+    return b
+  end
+  -- Bucket number -> its entries (expired ones dropped), as read or changed by this call.
+  local buckets = {}
+  local function bucket(b)
+    local v = buckets[b]
+    if v == nil then
+      v = redis.call('HGET', seen, tostring(b)) or ''
+      local kept = {}
+      for i = 1, #v, ENTRY do
+        if string.byte(v, i + FP) * 256 + string.byte(v, i + FP + 1) >= floor then
+          kept[#kept + 1] = string.sub(v, i, i + ENTRY - 1)
+        end
+      end
+      local nv = table.concat(kept)
+      count = count - (#v - #nv) / ENTRY
+      v = nv
+      buckets[b] = v
+    end
+    return v
+  end
+  for i = 1, #adds, ENTRY do
+    local e = string.sub(adds, i, i + ENTRY - 1)
+    local b = bucketOf(hashOf(e))
+    buckets[b] = bucket(b) .. e
+    count = count + 1
+  end
+  local size = 2 ^ level + split
+  bucket(cursor % size)
+  cursor = (cursor + 1) % size
+  for _ = 1, 2 + math.floor(2 * #adds / ENTRY / LOAD) do
+    if count <= LOAD * size or level >= 23 then break end
+    local v = bucket(split)
+    local low, high = {}, {}
+    local m = 2 ^ (level + 1)
+    for i = 1, #v, ENTRY do
+      local e = string.sub(v, i, i + ENTRY - 1)
+      if hashOf(e) % m == split then low[#low + 1] = e else high[#high + 1] = e end
+    end
+    buckets[split] = table.concat(low)
+    buckets[split + 2 ^ level] = table.concat(high)
+    split = split + 1
+    if split == 2 ^ level then
+      level = level + 1
+      split = 0
+    end
+    size = size + 1
+  end
+  for b, v in pairs(buckets) do
+    if v == '' then redis.call('HDEL', seen, tostring(b)) else redis.call('HSET', seen, tostring(b), v) end
+  end
+  redis.call('HSET', seen, 'p', string.format('%d,%d,%d,%d', level, split, count, cursor))
+  redis.call('EXPIRE', seen, tonumber(ARGV[4]))
+end
+return redis.call('HINCRBY', KEYS[2], 'v', 1)

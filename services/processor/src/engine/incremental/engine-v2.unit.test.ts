@@ -1,0 +1,168 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { PLATFORMS, type CanonicalEvent, type Platform } from "@sg/events";
+import { packFor } from "@sg/rules";
+import { referenceEvaluate } from "../reference/index.js";
+import type { ShopEvaluation } from "../evaluate.js";
+import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
+import { gridStream } from "../../testing/grid-streams.js";
+import { applyEvents, emptyShopState, evaluateState, type ShopState } from "./shop-state.js";
+
+/**
+ * Engine v2's pure part (shop-state.ts: the steps EntityStore runs, over plain maps) against the independent
+ * reference (engine/reference), in milliseconds: random model streams whose facts compete, delivered
+ * shuffled with duplicates and re-used ids, the clock moving between batches, compared at every evaluation
+ * (metrics, alerts, the board's queue, the next wake-up); and grid streams of ties and exact deadlines.
+ * model.int.test.ts runs the same engine over a real Redis (Lua, atomicity, restarts).
+ */
+
+const DAY = 86_400_000;
+const FIRST_DAY = Date.parse("2026-01-25T00:00:00+08:00");
+/** `SG_V2_RUNS` and `SG_V2_SEED` widen or replay the comparison; the default is fixed. */
+const RUNS = Number(process.env.SG_V2_RUNS ?? 100);
+const SEED = Number(process.env.SG_V2_SEED ?? 20_260_412);
+
+type View = { snapshot: unknown; due: unknown; nextWake: number };
+const refView = (platform: Platform, events: CanonicalEvent[], asOf: number): View => {
+  const r = referenceEvaluate({ platform, shopId: "m1", events, asOf });
+  return { snapshot: r.snapshot, due: r.due, nextWake: r.nextWake };
+};
+/**
+ * Engine v2's view. Scores are a layer over the metrics (scores/compute.ts) that the reference does not
+ * restate. Engine v2 also wakes for its own timers (a deadline that changes a contribution but no output):
+ * a wake after asOf and before the reference's counts as the reference's.
+ */
+const v2View = (e: ShopEvaluation | undefined, ref: View, asOf: number): View | undefined => {
+  // A shop with no state (nothing committed yet) has no evaluation; the reference still answers one, all no_data.
+  if (e === undefined) return (ref.snapshot as { alerts: unknown[] }).alerts.length === 0 && noData(ref) ? ref : undefined;
+  const { scores: _scores, ...snapshot } = e.snapshot;
+  const nextWake = e.nextWake > asOf && e.nextWake < ref.nextWake ? ref.nextWake : e.nextWake;
+  return { snapshot, due: e.due, nextWake };
+};
+
+const noData = (ref: View) =>
+  Object.values((ref.snapshot as { metrics: Record<string, { status: string }> }).metrics).every(
+    (m) => m.status === "no_data" || m.status === "ok",
+  );
+
+const spec = fc.record({
+  platform: fc.constantFrom(...PLATFORMS),
+  day: fc.integer({ min: 0, max: 50 }),
+  consumers: fc.array(fc.integer(), { maxLength: 16, size: "max" }),
+  orders: fc.array(fc.integer(), { maxLength: 24, size: "max" }),
+  goodReplies: fc.constantFrom(0.15, 0.4, 0.8),
+  compete: fc.constantFrom(0, 0.4, 0.8, 1),
+  delivery: fc.integer(),
+});
+
+describe("engine v2 (pure) equals the reference model", () => {
+  it(`on ${RUNS} model streams with competing facts, duplicates and re-used ids, at every evaluation`, { timeout: 600_000 }, () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(spec, (s) => {
+        const pack = packFor(s.platform);
+        const stream = modelStream({ ...s, shopId: "m1", dayStartMs: FIRST_DAY + s.day * DAY });
+        let state: ShopState = emptyShopState();
+        /** Every id's first copy, in arrival order. */
+        const delivered = new Map<string, CanonicalEvent>();
+        const apply = (events: CanonicalEvent[], now: number) => {
+          for (const e of events) if (!delivered.has(e.id)) delivered.set(e.id, e);
+          state = applyEvents(
+            pack,
+            state,
+            events.map((event) => ({ event, atMs: Number(event.at) })),
+            now,
+          ).state;
+        };
+        const compare = (now: number, what: string) => {
+          const out = evaluateState(state, { platform: s.platform, shopId: "m1", now, pack });
+          state = out.state;
+          const ref = refView(s.platform, [...delivered.values()], now);
+          if (out.evaluation === undefined) expect(delivered.size, `${what}: no state after events`).toBe(0);
+          expect(v2View(out.evaluation, ref, now), `${what} at ${new Date(now).toISOString()}`).toEqual(ref);
+          compared++;
+        };
+        for (const step of deliveryPlan(stream, s.delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 })) {
+          if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
+          else if (step.kind === "concurrent") {
+            apply(step.parts[0], step.now);
+            apply(step.parts[1], step.now);
+          } else if (step.kind === "evaluate") compare(step.now, "evaluation");
+        }
+        compare(stream.asOf, "final evaluation");
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    console.log(`engine v2 (pure) vs reference: ${RUNS} model streams, ${compared} evaluations compared, seed ${SEED}`);
+    expect(compared).toBeGreaterThan(RUNS);
+  });
+
+  it("on 200 grid streams (ties, equal instants, exact deadlines, re-used ids), batch by batch", { timeout: 600_000 }, () => {
+    let compared = 0;
+    for (let run = 0; run < 200; run++) {
+      const platform = PLATFORMS[run % 4]!;
+      const pack = packFor(platform);
+      const { events, moments } = gridStream(platform, FIRST_DAY + (run % 50) * DAY, run * 7919 + 13);
+      let state = emptyShopState();
+      // Half the runs apply every event at once, half in arrival order one by one, each evaluated at every moment.
+      const batches = run % 2 === 0 ? [events] : events.map((e) => [e]);
+      const now = Math.max(...events.map((e) => Number(e.at)));
+      for (const b of batches)
+        state = applyEvents(
+          pack,
+          state,
+          b.map((event) => ({ event, atMs: Number(event.at) })),
+          now,
+        ).state;
+      for (const asOf of moments.filter((m) => m >= now)) {
+        const out = evaluateState(state, { platform, shopId: "m1", now: asOf, pack });
+        const ref = refView(platform, events, asOf);
+        expect(v2View(out.evaluation, ref, asOf), `run ${run} at ${new Date(asOf).toISOString()}`).toEqual(ref);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+});
+
+describe("the seen-id index (pure)", () => {
+  const pack = packFor("douyin");
+  const at = Date.parse("2026-03-10T10:00:00+08:00");
+  const now = at + 3_600_000;
+  const ev = (id: string, type: string, t: number, extra: Record<string, unknown>) =>
+    ({ id, type, platform: "douyin", shopId: "m1", at: t, ...extra }) as unknown as CanonicalEvent;
+  const step = (s: ShopState, events: CanonicalEvent[], t = now) =>
+    applyEvents(
+      pack,
+      s,
+      events.map((event) => ({ event, atMs: Number(event.at) })),
+      t,
+    );
+  const paid = ev("e1", "order.paid", at, { orderId: "o1", amount: 10 });
+
+  it("a re-used id with a different body changes nothing, in a later step or later in the same step", () => {
+    const once = step(emptyShopState(), [paid]).state;
+    for (const other of [
+      ev("e1", "order.paid", at - 60_000, { orderId: "o1", amount: 10 }),
+      ev("e1", "order.cancelled", at + 60_000, { orderId: "o1" }),
+      ev("e1", "chat.message", at, { consumerId: "u1", sender: "consumer" }),
+    ]) {
+      const later = step(once, [other]);
+      expect(later.changed).toBe(0);
+      expect(later.state.records).toEqual(once.records);
+      expect(later.state.days).toEqual(once.days);
+      expect(later.state.pending).toEqual(once.pending);
+      const same = step(emptyShopState(), [paid, other]);
+      expect(same.state.records).toEqual(once.records);
+      expect(same.state.days).toEqual(once.days);
+    }
+  });
+
+  it("forgets an id once its event is past the retention (90 days), when such an event is refused anyway", () => {
+    const once = step(emptyShopState(), [paid]).state;
+    const late = at + 91 * DAY;
+    const again = step(once, [ev("e1", "chat.message", late - 60_000, { consumerId: "u1", sender: "consumer" })], late);
+    expect(again.changed).toBe(1);
+    expect([...again.state.seen.values()]).toHaveLength(1);
+  });
+});
