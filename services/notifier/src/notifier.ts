@@ -186,6 +186,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   async function handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
+      const replicaMark = deps.replicas?.mark();
       const parsed = parseRecord(message.value);
       if (parsed === null) {
         metrics.records.inc({ result: "invalid" });
@@ -194,7 +195,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         await engine.ingest(parsed);
       }
       // The offset is resolved only once Redis has the effect (style.md, after kafkajs runner.js), on its replicas too.
-      await deps.replicas?.wait();
+      await deps.replicas?.wait(replicaMark);
       resolveOffset(message.offset);
       await heartbeat();
     }
