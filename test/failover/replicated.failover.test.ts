@@ -77,7 +77,9 @@ async function explainMismatches(o: {
       eachMessage: async ({ message }) => {
         seen++;
         const text = message.value?.toString("utf8") ?? "";
-        for (const s of o.shops) if (text.includes(`"shopId":"${s}"`) || text.includes(`kuaishou:${s}"`)) reasons.set(s, [...(reasons.get(s) ?? []), text.slice(0, 300)]);
+        for (const s of o.shops)
+          if (text.includes(`"shopId":"${s}"`) || text.includes(`kuaishou:${s}"`))
+            reasons.set(s, [...(reasons.get(s) ?? []), text.slice(0, 300)]);
       },
     });
     await pollUntil(() => seen >= dead, { timeoutMs: 30_000, message: "dead letters read" }).catch(() => undefined);
@@ -87,7 +89,9 @@ async function explainMismatches(o: {
   for (const s of o.shops) {
     const got = await createSnapshotReader({ redis: o.redis, keyPrefix: o.keyPrefix, config: {} }).shop("kuaishou", s, Date.now());
     const keys = await o.redis.keys(`${o.keyPrefix}:{kuaishou:${s}}:*`).catch(() => [] as string[]);
-    lines.push(`${s}: state ${got === null ? "none" : JSON.stringify(got).slice(0, 400)}; keys ${keys.length}; dead letters: ${(reasons.get(s) ?? []).join(" | ") || "none"}`);
+    lines.push(
+      `${s}: state ${got === null ? "none" : JSON.stringify(got).slice(0, 400)}; keys ${keys.length}; dead letters: ${(reasons.get(s) ?? []).join(" | ") || "none"}`,
+    );
   }
   for (const [i, p] of o.all.entries()) {
     const warn = p

@@ -17,4 +17,12 @@ export { defineLuaScripts, callLuaScript, queueLuaScript, type LuaScriptInfo } f
 export { parseLuaContract, LuaHeaderError, type LuaContract } from "./lua-header.js";
 export { deleteByPrefix } from "./prefix.js";
 export { listenForRedisErrors, describeRedisError, REDIS_ERROR_REPORT_MS, type RedisErrorHandler } from "./errors.js";
-export { waitForReplicas, createReplicaGate, ReplicaAckError, type ReplicaAck, type ReplicaGate, type ReplicaMark, type WaitOptions } from "./replicas.js";
+export {
+  waitForReplicas,
+  createReplicaGate,
+  ReplicaAckError,
+  type ReplicaAck,
+  type ReplicaGate,
+  type ReplicaMark,
+  type WaitOptions,
+} from "./replicas.js";

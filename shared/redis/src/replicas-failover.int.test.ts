@@ -97,8 +97,15 @@ describe("the replica wait across a lost connection", () => {
         });
         // A retried unit of work finds its writes done and writes nothing: its mark is after the close.
         const retried = gate.mark();
-        // WAIT on the new connection alone answers at once: that connection wrote nothing.
-        expect(Number(await nodeAt(master.url)!.call("WAIT", 1, 300))).toBe(1);
+        // A plain WAIT on a connection that has sent nothing before answers at once, stopped replica and all:
+        // it vouches for no earlier write. (ioredis's ready check, an INFO, happens to move the connection's
+        // offset on Redis 7.0; the gate does not rely on that.)
+        const fresh = createRedis(master.url, { enableReadyCheck: false }) as RedisNode;
+        try {
+          expect(Number(await fresh.call("WAIT", 1, 300))).toBe(1);
+        } finally {
+          fresh.disconnect();
+        }
         // The gate's probe write goes through the master's replication stream behind the old write, so its WAIT
         // does not answer before the replica holds that write: not while the replica is stopped.
         await expect(gate.wait(retried)).rejects.toBeInstanceOf(ReplicaAckError);
