@@ -104,7 +104,9 @@ export async function replicaWaitBench(o: ReplicaWaitOptions): Promise<void> {
       const r = await backlogRun({ brokers: o.brokers, redis, topics, run, n, wait: true });
       on.push(r.rate);
       batches = r.batches;
-      process.stderr.write(`replica wait: alternation ${k + 1} of ${ALTERNATIONS}: off ${off[k]!.toFixed(0)}/s, on ${on[k]!.toFixed(0)}/s\n`);
+      process.stderr.write(
+        `replica wait: alternation ${k + 1} of ${ALTERNATIONS}: off ${off[k]!.toFixed(0)}/s, on ${on[k]!.toFixed(0)}/s\n`,
+      );
     }
     const k = (x: number) => `${(x / 1000).toFixed(1)}k/s`;
     o.line(`   backlog without the wait: ${k(median(off))} (${off.map(k).join(", ")})`);

@@ -63,7 +63,11 @@ describe("notifier, group_wait 0", () => {
   });
 
   it("keeps silences: a silenced group_wait-0 alert stays held while another goes out", async () => {
-    await notifier.silences.create({ matchers: [{ name: "shop", value: "kuaishou:zsil" }], endsAt: Date.now() + 3_600_000, createdBy: "test" });
+    await notifier.silences.create({
+      matchers: [{ name: "shop", value: "kuaishou:zsil" }],
+      endsAt: Date.now() + 3_600_000,
+      createdBy: "test",
+    });
     await h.publish([alert({ shopId: "zsil" }), alert({ shopId: "zctl" })]);
     await pollUntil(() => bodiesOf("zctl").length === 1, { timeoutMs: 30_000, message: "the unsilenced one delivered" });
     expect(Date.now()).toBeLessThan(startedAt + TICK_MS);
