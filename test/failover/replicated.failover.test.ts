@@ -267,6 +267,8 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
           NOTIFIER_GROUP: `${run}-notif`,
           NOTIFIER_PORT: String(notifPorts[i]),
           NOTIFIER_TICK_MS: "200",
+          // Its "group flushed" lines (info) explain a duplicate, should one happen.
+          LOG_LEVEL: "info",
         });
       const processors: ServiceProcess[] = [startProcessor(0), startProcessor(1)];
       const notifiers: ServiceProcess[] = [startNotifier(0), startNotifier(1)];
@@ -412,6 +414,28 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
         const refused = answers.filter((a) => a.status === 503).length;
         const other = answers.filter((a) => a.status !== 202 && a.status !== 503);
         const events = DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE;
+        // A duplicate says where it came from: each body of the shop in order of arrival, and the notifiers'
+        // lines about its group.
+        for (const [s] of [...counts].filter(([, n]) => n > 1).slice(0, 3)) {
+          const mine = hook.bodies.map((b, i) => ({ b, i })).filter(({ b }) => b.groupLabels.shop === `kuaishou:${s}`);
+          say(
+            [
+              `duplicate ${s}: bodies ${mine.map(({ i }) => `#${i}/${hook.bodies.length}`).join(", ")}`,
+              ...mine.map(
+                ({ b }) =>
+                  `  ${b.status} ${b.groupKey} ${JSON.stringify(b.alerts.map((a) => ({ ...a.labels, startsAt: a.startsAt, ...a.annotations }))).slice(0, 400)}`,
+              ),
+              ...all.flatMap((p, i) =>
+                p
+                  .output()
+                  .split("\n")
+                  .filter((l) => l.includes(`kuaishou:${s}"`) || l.includes(`kuaishou:${s}|`) || l.includes(`kuaishou:${s}#`))
+                  .slice(-10)
+                  .map((l) => `  process ${i}: ${l.slice(0, 300)}`),
+              ),
+            ].join("\n"),
+          );
+        }
         // Recorded before the assertions, so the summary shows a shortfall.
         const ledger = faultLedger("replicated-failover");
         ledger.set({
