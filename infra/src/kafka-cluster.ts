@@ -176,6 +176,13 @@ export async function ensureKafkaCluster(options: EnsureKafkaClusterOptions): Pr
     await warmUpKafka(brokers, timeoutMs);
   } catch (err) {
     await stop();
+    // A port free when checked can be taken before the JVM binds it (these ports lie in the kernel's
+    // ephemeral range, so any outgoing connection may hold one): the caller may try other ports.
+    if (err instanceof Error && /Address already in use/.test(err.message))
+      throw new KafkaPortBusyError(
+        port,
+        `kafka: a port of ${brokers.join(",")} was taken while the nodes started: ${err.message.slice(0, 200)}`,
+      );
     throw err;
   }
   log(`kafka: ${nodes.length} nodes ready on ${brokers.join(",")} in ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -4,7 +4,7 @@
  * machine: it reports. Uses KAFKA_BROKERS / REDIS_URL, or the local ones.
  *
  * `npm run bench -- [--only s1,s2] [--shops N] [--rate R] [--live-secs S] [--days D] [--budget-min M]`; sections:
- * apply, sizes, replay, scaling, memory, eval, read, latency, backlog, zod, system (default: all; `--shops`
+ * apply, sizes, replay, scaling, memory, eval, read, latency, backlog, zod, replica-wait, system (default: all; `--shops`
  * defaults to 10,000). Each section also runs alone: `npx tsx test/bench/main.ts --only backlog`.
  */
 import { randomUUID } from "node:crypto";
@@ -16,6 +16,7 @@ import { ShopStore, type StoredEvent } from "@sg/processor/state";
 import { randomStream } from "@sg/processor/testing";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { engineV2Bench } from "./engine-v2.js";
+import { replicaWaitBench } from "./replica-wait.js";
 import { scalingBench } from "./scaling.js";
 import { flag, systemBench } from "./system.js";
 
@@ -80,7 +81,20 @@ function evalRate(events: CanonicalEvent[], platform: Platform, shopId: string):
   return { perSec: mine.length / (ms / 1000), ms };
 }
 
-const SECTIONS = ["apply", "sizes", "replay", "scaling", "memory", "eval", "read", "latency", "backlog", "zod", "system"] as const;
+const SECTIONS = [
+  "apply",
+  "sizes",
+  "replay",
+  "scaling",
+  "memory",
+  "eval",
+  "read",
+  "latency",
+  "backlog",
+  "zod",
+  "replica-wait",
+  "system",
+] as const;
 const ENGINE_V2 = new Set(["memory", "eval", "read", "latency", "backlog", "zod"]);
 
 function parseArgs(argv: string[]): { only: Set<string>; shops: number; rate: number; liveSecs: number; days: number; budgetMin: number } {
@@ -169,9 +183,13 @@ async function main() {
       line(`\n5. Engine v2 rows with their goals (test/bench/engine-v2.ts; sections ${v2.join(", ")})`);
       await engineV2Bench(v2);
     }
+    if (on("replica-wait")) {
+      line("\n6. The replica wait's cost: a backlog without and with REDIS_MIN_REPLICAS_ACK=1 (test/bench/replica-wait.ts)");
+      await replicaWaitBench({ brokers: infra.brokers, line });
+    }
     if (on("system")) {
       line(
-        `\n6. The whole system at ${args.shops} shops, ${args.rate} live events/s for ${args.liveSecs} s (test/bench/system.ts; budget ${args.budgetMin} min)`,
+        `\n7. The whole system at ${args.shops} shops, ${args.rate} live events/s for ${args.liveSecs} s (test/bench/system.ts; budget ${args.budgetMin} min)`,
       );
       await systemBench({ shops: args.shops, rate: args.rate, liveSecs: args.liveSecs, days: args.days, budgetMin: args.budgetMin, line });
     }

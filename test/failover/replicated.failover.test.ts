@@ -54,6 +54,56 @@ async function sameAsEngine(redis: Redis, keyPrefix: string, shopId: string, eve
   return isDeepStrictEqual(got, want);
 }
 
+/** For a failing run: each shop's dead letters and stored state, and the services' warning lines. */
+async function explainMismatches(o: {
+  kafka: ReturnType<typeof createKafka>;
+  admin: Admin;
+  redis: Redis;
+  keyPrefix: string;
+  dlq: string;
+  shops: string[];
+  t0: number;
+  all: ServiceProcess[];
+}): Promise<string> {
+  const lines: string[] = [];
+  const dead = (await o.admin.fetchTopicOffsets(o.dlq)).reduce((n, p) => n + Number(p.high), 0);
+  const reasons = new Map<string, string[]>();
+  if (dead > 0) {
+    const consumer = o.kafka.consumer({ groupId: uniqueName("explain") });
+    let seen = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [o.dlq], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen++;
+        const text = message.value?.toString("utf8") ?? "";
+        for (const s of o.shops)
+          if (text.includes(`"shopId":"${s}"`) || text.includes(`kuaishou:${s}"`))
+            reasons.set(s, [...(reasons.get(s) ?? []), text.slice(0, 300)]);
+      },
+    });
+    await pollUntil(() => seen >= dead, { timeoutMs: 30_000, message: "dead letters read" }).catch(() => undefined);
+    await consumer.disconnect();
+  }
+  lines.push(`dead letters in ${o.dlq}: ${dead}`);
+  for (const s of o.shops) {
+    const got = await createSnapshotReader({ redis: o.redis, keyPrefix: o.keyPrefix, config: {} }).shop("kuaishou", s, Date.now());
+    const keys = await o.redis.keys(`${o.keyPrefix}:{kuaishou:${s}}:*`).catch(() => [] as string[]);
+    lines.push(
+      `${s}: state ${got === null ? "none" : JSON.stringify(got).slice(0, 400)}; keys ${keys.length}; dead letters: ${(reasons.get(s) ?? []).join(" | ") || "none"}`,
+    );
+  }
+  for (const [i, p] of o.all.entries()) {
+    const warn = p
+      .output()
+      .split("\n")
+      .filter((l) => /"level":(40|50|60)|warn|error/i.test(l))
+      .slice(-15);
+    if (warn.length > 0) lines.push(`process ${i}:`, ...warn.map((l) => `  ${l.slice(0, 300)}`));
+  }
+  return lines.join("\n");
+}
+
 /**
  * A batch applied on a master whose replica has not copied it, its offset committed, then the master killed
  * and the replica promoted. The replica is held back deterministically: SIGSTOPped, and its link dropped by
@@ -217,6 +267,8 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
           NOTIFIER_GROUP: `${run}-notif`,
           NOTIFIER_PORT: String(notifPorts[i]),
           NOTIFIER_TICK_MS: "200",
+          // Its "group flushed" lines (info) explain a duplicate, should one happen.
+          LOG_LEVEL: "info",
         });
       const processors: ServiceProcess[] = [startProcessor(0), startProcessor(1)];
       const notifiers: ServiceProcess[] = [startNotifier(0), startNotifier(1)];
@@ -350,6 +402,10 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
 
         const mismatched: string[] = [];
         for (const s of acked) if (!(await sameAsEngine(redis, run, s, asEvents(s, t0, `${run}-${s}`)))) mismatched.push(s);
+        // What a mismatch looks like, so a failing run says where to look: the shop's dead letters, whether it
+        // has state at all, and the services' warnings.
+        if (mismatched.length > 0)
+          say(await explainMismatches({ kafka, admin, redis, keyPrefix: run, dlq: topics.dlq, shops: mismatched.slice(0, 5), t0, all }));
         const counts = deliveredCount();
         const deliveredOnce = [...acked].filter((s) => counts.get(s) === 1).length;
         const duplicates = [...counts].filter(([, n]) => n > 1).map(([s, n]) => `${s}×${n}`);
@@ -358,6 +414,28 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
         const refused = answers.filter((a) => a.status === 503).length;
         const other = answers.filter((a) => a.status !== 202 && a.status !== 503);
         const events = DISPUTE_AFTERSALES * DISPUTE_FACTS_PER_AFTERSALE;
+        // A duplicate says where it came from: each body of the shop in order of arrival, and the notifiers'
+        // lines about its group.
+        for (const [s] of [...counts].filter(([, n]) => n > 1).slice(0, 3)) {
+          const mine = hook.bodies.map((b, i) => ({ b, i })).filter(({ b }) => b.groupLabels.shop === `kuaishou:${s}`);
+          say(
+            [
+              `duplicate ${s}: bodies ${mine.map(({ i }) => `#${i}/${hook.bodies.length}`).join(", ")}`,
+              ...mine.map(
+                ({ b }) =>
+                  `  ${b.status} ${b.groupKey} ${JSON.stringify(b.alerts.map((a) => ({ ...a.labels, startsAt: a.startsAt, ...a.annotations }))).slice(0, 400)}`,
+              ),
+              ...all.flatMap((p, i) =>
+                p
+                  .output()
+                  .split("\n")
+                  .filter((l) => l.includes(`kuaishou:${s}"`) || l.includes(`kuaishou:${s}|`) || l.includes(`kuaishou:${s}#`))
+                  .slice(-10)
+                  .map((l) => `  process ${i}: ${l.slice(0, 300)}`),
+              ),
+            ].join("\n"),
+          );
+        }
         // Recorded before the assertions, so the summary shows a shortfall.
         const ledger = faultLedger("replicated-failover");
         ledger.set({

@@ -56,12 +56,14 @@ export function toGroupRoute(r: RouteSpec): GroupRoute {
 export function createGroupEngine(d: GroupEngineDeps) {
   const routeById = new Map(d.routes.map((r) => [r.id, { spec: r, route: toGroupRoute(r) }]));
 
-  async function ingest(rec: AlertRecord): Promise<void> {
+  /** Applies `rec`; resolves with the soonest wake-up of the groups it reached (undefined: none). */
+  async function ingest(rec: AlertRecord): Promise<number | undefined> {
     const applied = await d.registry.apply(rec);
     if (applied === "stale") {
       d.metrics.records.inc({ result: "stale" });
-      return;
+      return undefined;
     }
+    let soonest: number | undefined;
     const targets = groupsFor(d.routes, rec);
     d.metrics.records.inc({ result: targets.length === 0 ? "unrouted" : applied });
     // A duplicate (same seq) is applied again: the groups ignore what they already hold, and a group
@@ -71,8 +73,12 @@ export function createGroupEngine(d: GroupEngineDeps) {
       const now = d.now();
       const create = () => newGroup(t.groupId, route, groupKeyOf(t.route, t.labels), t.labels, now);
       const r = await d.groups.update(t.groupId, (s) => applyRecord(s, rec, now, route, create));
-      if (r.state !== null) await d.groups.scheduleEarlier(t.groupId, r.state.nextAt);
+      if (r.state !== null) {
+        await d.groups.scheduleEarlier(t.groupId, r.state.nextAt);
+        soonest = Math.min(soonest ?? Infinity, r.state.nextAt);
+      }
     }
+    return soonest;
   }
 
   interface TickContext {

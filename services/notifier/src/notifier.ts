@@ -36,7 +36,10 @@ export interface NotifierDeps {
   /** Wall clock by default; timers (group_wait, resolve_after, quiet hours…) all read it. */
   now?: () => number;
   random?: () => number;
-  /** Ticker period; default 1 s. */
+  /**
+   * Ticker period; default 1 s. A group due at once (group_wait 0) does not wait for it: the record that
+   * makes a group due now starts a pass right away.
+   */
   tickMs?: number;
   /** How soon a group with muted alerts or undelivered notifications is looked at again; default 30 s. */
   recheckMs?: number;
@@ -168,34 +171,69 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
+  /** A pass was asked for while one ran: it runs again as soon as that one ends. */
+  let passAsked = false;
+
+  /** One pass, then the next is scheduled: at once if one was asked for meanwhile, else a tick later. */
+  function runPass(): void {
+    timer = null;
+    passAsked = false;
+    inFlight = tick()
+      .catch((err: unknown) => {
+        metrics.errors.inc({ where: "tick" });
+        logger.error({ err }, "ticker pass failed");
+      })
+      .finally(() => {
+        inFlight = null;
+        if (!running) return;
+        if (passAsked) runPass();
+        else schedule();
+      });
+  }
+
   function schedule(): void {
     if (!running) return;
-    timer = setTimeout(() => {
-      inFlight = tick()
-        .catch((err: unknown) => {
-          metrics.errors.inc({ where: "tick" });
-          logger.error({ err }, "ticker pass failed");
-        })
-        .finally(() => {
-          inFlight = null;
-          schedule();
-        });
-    }, tickMs);
+    timer = setTimeout(runPass, tickMs);
+  }
+
+  /**
+   * A group is due now (its group_wait is 0): a pass now instead of at the next tick. Passes stay one at a
+   * time, so ordering, silences, retries and the outbox go exactly as on a tick; during a pass, one more
+   * follows it at once.
+   */
+  function passNow(): void {
+    if (!running) return;
+    if (inFlight) {
+      passAsked = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    runPass();
+  }
+
+  /** Applies a record; a group it made due by now gets its pass at once. */
+  async function ingest(record: AlertRecord): Promise<void> {
+    const soonest = await engine.ingest(record);
+    if (soonest !== undefined && soonest <= now()) passNow();
   }
 
   async function handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
+      const replicaMark = deps.replicas?.mark();
       const parsed = parseRecord(message.value);
+      let soonest: number | undefined;
       if (parsed === null) {
         metrics.records.inc({ result: "invalid" });
         logger.warn({ topic: batch.topic, partition: batch.partition, offset: message.offset }, "invalid sg.alerts record skipped");
       } else {
-        await engine.ingest(parsed);
+        soonest = await engine.ingest(parsed);
       }
       // The offset is resolved only once Redis has the effect (style.md, after kafkajs runner.js), on its replicas too.
-      await deps.replicas?.wait();
+      await deps.replicas?.wait(replicaMark);
       resolveOffset(message.offset);
+      // Once the group is on the replicas too, so a pass never flushes what a failover could take back.
+      if (soonest !== undefined && soonest <= now()) passNow();
       await heartbeat();
     }
   }
@@ -242,7 +280,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     start,
     stop: () => (stopping ??= stopOnce()),
     tick,
-    ingest: (r) => engine.ingest(r),
+    ingest,
     async ready() {
       if (!(running && deps.redis.status === "ready" && (deps.kafka === undefined || consumerJoined))) return false;
       return deps.replicas === undefined || (await deps.replicas.healthy());

@@ -40,6 +40,7 @@ export async function startNotifierService(o: NotifierServiceOptions): Promise<N
   const replicas =
     o.replicaAck && o.replicaAck.minReplicas > 0
       ? createReplicaGate(redis, o.replicaAck, {
+          keyPrefix: o.keyPrefix,
           onFailure: (err) => o.logger.warn({ err }, "redis writes did not reach the replicas; not acknowledged, will be retried"),
           onRecovery: (failures) => o.logger.info({ failures }, "redis writes reach the replicas again"),
         })

@@ -93,6 +93,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   async function eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    // Before any write of the batch: a Redis master connection lost from here on fails the replica wait.
+    const replicaMark = deps.replicas?.mark();
     const now = deps.clock();
     const last = batch.messages[batch.messages.length - 1]!;
     // The lag is known from the first fetch (also right after a restart), before anything is applied, so a
@@ -190,8 +192,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       deps.log.warn({ partition: batch.partition, ...offsets }, "test pause: batch applied, offset not committed");
       await new Promise((r) => setTimeout(r, deps.pauseBeforeCommitMs));
     }
-    // Its writes on the replicas first (a failover keeps them); a shortfall throws, so the batch is fetched again.
-    await deps.replicas?.wait();
+    // Its writes on the replicas first (a failover keeps them); a shortfall, or a master connection lost since
+    // the batch began, throws, so the batch is fetched again.
+    await deps.replicas?.wait(replicaMark);
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
     resolveOffset(last.offset);
     handled += batch.messages.length;

@@ -45,7 +45,7 @@ export async function startProcessorService(
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor", logger: o.log });
   const redis = createRedis(o.redisUrl, {}, (err, info) => o.log.warn({ err, ...info }, "redis connection error; reconnecting"));
   await ensurePipelineTopics(kafka, topics, o.eventsPartitions);
-  const replicas = o.replicaAck && o.replicaAck.minReplicas > 0 ? replicaGate(redis, o.replicaAck, o.log) : undefined;
+  const replicas = o.replicaAck && o.replicaAck.minReplicas > 0 ? replicaGate(redis, o.replicaAck, o.keyPrefix, o.log) : undefined;
   const processor = createProcessor({
     kafka,
     redis,
@@ -89,8 +89,9 @@ export async function startProcessorService(
 }
 
 /** The replica wait, its shortfalls logged as warnings (each one means a batch is retried). */
-function replicaGate(redis: Redis, ack: ReplicaAck, log: Log) {
+function replicaGate(redis: Redis, ack: ReplicaAck, keyPrefix: string, log: Log) {
   return createReplicaGate(redis, ack, {
+    keyPrefix,
     onFailure: (err) => log.warn({ err }, "redis writes did not reach the replicas; the batch is not acknowledged and will be retried"),
     onRecovery: (failures) => log.info({ failures }, "redis writes reach the replicas again"),
   });

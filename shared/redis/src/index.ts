@@ -11,10 +11,18 @@ export { createRedis, isCluster, type RedisClient } from "./client.js";
 export type Redis = RedisNode | Cluster;
 export type { RedisNode };
 export { parseRedisUrl, RedisUrlError, type RedisTarget } from "./url.js";
-export { keySlot, hashTagOf, crc16, SLOTS } from "./slot.js";
+export { keySlot, hashTagOf, hashTagForSlot, crc16, SLOTS } from "./slot.js";
 export { pipelineByNode, execByNode, type NodeCall, type PipelineReply } from "./by-node.js";
 export { defineLuaScripts, callLuaScript, queueLuaScript, type LuaScriptInfo } from "./lua.js";
 export { parseLuaContract, LuaHeaderError, type LuaContract } from "./lua-header.js";
 export { deleteByPrefix } from "./prefix.js";
 export { listenForRedisErrors, describeRedisError, REDIS_ERROR_REPORT_MS, type RedisErrorHandler } from "./errors.js";
-export { waitForReplicas, createReplicaGate, ReplicaAckError, type ReplicaAck, type ReplicaGate } from "./replicas.js";
+export {
+  waitForReplicas,
+  createReplicaGate,
+  ReplicaAckError,
+  type ReplicaAck,
+  type ReplicaGate,
+  type ReplicaMark,
+  type WaitOptions,
+} from "./replicas.js";

@@ -31,3 +31,19 @@ export const SLOTS = 16384;
 export function keySlot(key: string): number {
   return crc16(Buffer.from(hashTagOf(key), "utf8")) % SLOTS;
 }
+
+/** Hash tags found so far, by slot (filled on demand: a few thousand CRCs the first time a slot is asked). */
+const tagOfSlot = new Map<number, string>();
+let nextCandidate = 0;
+
+/** A hash tag whose keys fall in `slot`: `{tag}` addresses one chosen node of a cluster (its first slot, say). */
+export function hashTagForSlot(slot: number): string {
+  if (!Number.isInteger(slot) || slot < 0 || slot >= SLOTS) throw new RangeError(`no slot ${slot} (0…${SLOTS - 1})`);
+  for (;;) {
+    const found = tagOfSlot.get(slot);
+    if (found !== undefined) return found;
+    const tag = (nextCandidate++).toString(36);
+    const s = keySlot(tag);
+    if (!tagOfSlot.has(s)) tagOfSlot.set(s, tag);
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crc16, hashTagOf, keySlot } from "./slot.js";
+import { crc16, hashTagForSlot, hashTagOf, keySlot, SLOTS } from "./slot.js";
 
 // Reference values from the Redis Cluster specification and `CLUSTER KEYSLOT` on redis-server 7.
 describe("keySlot", () => {
@@ -16,5 +16,12 @@ describe("keySlot", () => {
     expect(hashTagOf("a{}b{c}")).toBe("a{}b{c}");
     expect(hashTagOf("a{b")).toBe("a{b");
     expect(keySlot("{user1000}.following")).toBe(keySlot("{user1000}.followers"));
+  });
+});
+
+describe("hashTagForSlot", () => {
+  it("gives a tag whose keys fall in the slot asked for, for every slot", () => {
+    for (let slot = 0; slot < SLOTS; slot++) expect(keySlot(`probe:{${hashTagForSlot(slot)}}`)).toBe(slot);
+    expect(() => hashTagForSlot(SLOTS)).toThrow(RangeError);
   });
 });

@@ -38,7 +38,10 @@ export interface ReceiverWorkerDeps {
   mergeWaitMs: number;
   /** Most groups read per drain. */
   batch: number;
-  /** REDIS_MIN_REPLICAS_ACK: a delivered notification's removal from its outbox is waited on the replicas. */
+  /**
+   * REDIS_MIN_REPLICAS_ACK: a notification is sent only once its outbox entry is on the replicas, and its
+   * removal after delivery is waited on them too.
+   */
   replicas?: ReplicaGate;
 }
 
@@ -92,6 +95,7 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
 
   /** Removes delivered (or given-up) notifications from their groups' outboxes. */
   async function ack(notifications: readonly Notification[]): Promise<void> {
+    const replicaMark = d.replicas?.mark();
     for (const n of notifications) unconfirmed.add(n.id);
     const byGroup = new Map<string, Set<string>>();
     for (const n of notifications) byGroup.set(n.groupId, (byGroup.get(n.groupId) ?? new Set()).add(n.id));
@@ -100,7 +104,7 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
       if (r.state === null || !r.state.outbox[d.name]) await d.redis.zrem(pendingKey, groupId);
       if (r.written && r.state === null) await d.groups.scheduleAfterWrite(groupId, null, null);
     }
-    await d.replicas?.wait();
+    await d.replicas?.wait(replicaMark);
     for (const n of notifications) unconfirmed.delete(n.id);
   }
 
@@ -162,6 +166,9 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
         all.filter((n) => !unconfirmed.has(n.id)),
         d.compose,
       );
+      // Nothing is sent before the flush that queued it is on the replicas (whichever instance wrote it): a
+      // failover that lost the flush would queue it again, and it would go out twice.
+      if (plan.length > 0) await d.replicas?.wait();
       for (const m of plan) {
         if (d.channel.buckets.length > 0) {
           const wait = await scripts.takeToken(d.redis, d.keys.bucket(d.name), d.now(), d.channel.buckets);
