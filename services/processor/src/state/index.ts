@@ -1,4 +1,3 @@
-export { ShopStore, RETENTION_MS, type StoredEvent } from "./shop-store.js";
 export { createKeys, shopTag, type Keys, type ShopRef } from "./keys.js";
 export { EntityStore, type ShopEvents } from "./entity-store.js";
 export { decodeStored, encodeStored } from "../engine/incremental/codec.js";
