@@ -4,9 +4,9 @@
  * conversation, for the README.
  */
 import { randomUUID } from "node:crypto";
-import { shopKey, type CanonicalEvent } from "@sg/events";
+import { shopHashTag, shopKey, type CanonicalEvent, type ShopRef } from "@sg/events";
 import { resolveLocalInfra } from "@sg/infra";
-import { EntityStore, shopTag, type ShopEvents } from "@sg/processor/state";
+import { EntityStore, type ShopEvents } from "@sg/processor/state";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 
 const DAY = 86_400_000;
@@ -42,15 +42,11 @@ async function usage(redis: ReturnType<typeof createRedis>, keys: string[]): Pro
 }
 
 /** Every key of the shop's state (records, timers, pending items, aggregates, bookkeeping). */
-async function shopKeys(
-  redis: ReturnType<typeof createRedis>,
-  prefix: string,
-  shop: { platform: string; shopId: string },
-): Promise<string[]> {
+async function shopKeys(redis: ReturnType<typeof createRedis>, prefix: string, shop: ShopRef): Promise<string[]> {
   const out: string[] = [];
   let cursor = "0";
   do {
-    const [next, ks] = await redis.scan(cursor, "MATCH", `${prefix}:${shopTag(shop).replace(/[[\]*?]/g, "\\$&")}:*`, "COUNT", 1000);
+    const [next, ks] = await redis.scan(cursor, "MATCH", `${prefix}:${shopHashTag(shop).replace(/[[\]*?]/g, "\\$&")}:*`, "COUNT", 1000);
     cursor = next;
     out.push(...ks);
   } while (cursor !== "0");
@@ -61,7 +57,7 @@ async function measure(
   store: EntityStore,
   redis: ReturnType<typeof createRedis>,
   prefix: string,
-  shop: { platform: string; shopId: string },
+  shop: ShopRef,
   events: CanonicalEvent[],
 ): Promise<number> {
   for (let i = 0; i < events.length; i += 500) {

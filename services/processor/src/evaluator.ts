@@ -1,4 +1,4 @@
-import { alertKey, type Platform } from "@sg/events";
+import { alertKey, parseShopKey } from "@sg/events";
 import type { Producer } from "@sg/kafka";
 import { dayStart } from "./engine/calendar.js";
 import type { PackSelection } from "@sg/rules";
@@ -12,11 +12,6 @@ import type { EntityStore } from "./state/entity-store.js";
 export interface ShopConfigSource extends ScoreConfigSource, PackSelection {
   shops?: Record<string, (NonNullable<ScoreConfigSource["shops"]>[string] & { liveEntities?: number }) | undefined>;
   quotas?: { shopLiveEntities?: number };
-}
-
-export function parseShopKey(key: string): { platform: Platform; shopId: string } {
-  const i = key.indexOf(":");
-  return { platform: key.slice(0, i) as Platform, shopId: key.slice(i + 1) };
 }
 
 /**
@@ -39,6 +34,7 @@ export async function evaluateAndPublish(deps: {
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
+  if (shop === null) throw new Error(`not a shop key: ${shopKey}`);
   const ev = await store.evaluate(shop, nowMs, shopOverridesFor(deps.config, shopKey));
   if (ev === undefined) {
     await store.clearDue(shopKey, deps.partition);

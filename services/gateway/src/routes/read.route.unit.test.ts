@@ -5,13 +5,19 @@ import { describe, expect, it } from "vitest";
 import type { ShopSnapshot, SnapshotReader } from "../ports.js";
 import { TOKENS, testGateway } from "../../testing/test-support.js";
 
-const ALERTS = [{ metric: "human_reply_3min_rate", kind: "threshold", severity: "critical", status: "firing" }];
+const ALERTS: ShopSnapshot["alerts"] = [
+  { metric: "human_reply_3min_rate", kind: "threshold", severity: "critical", status: "firing", value: 0.75, threshold: 0.8, target: 0.9 },
+];
 const SNAPSHOT: ShopSnapshot = {
   platform: "kuaishou",
   shopId: "s1",
   rulePack: "kuaishou@2023-03",
   metrics: { human_reply_3min_rate: { value: 0.75, numerator: 3, denominator: 4, status: "breach", pending: 0 } },
   alerts: ALERTS,
+  asOf: "2026-03-05T12:00:00+08:00",
+  asOfMs: Date.parse("2026-03-05T12:00:00+08:00"),
+  version: 3,
+  due: [],
 };
 
 const snapshots: SnapshotReader = {

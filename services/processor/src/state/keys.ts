@@ -1,18 +1,15 @@
+import { shopHashTag } from "@sg/events";
+
+/** A shop as the keys take it: what `shopHashTag` of @sg/events reads (its platform any string, e.g. a test's). */
+export type ShopRef = Parameters<typeof shopHashTag>[0];
+
 /**
  * Every Redis key of the processor, from one builder (style.md). All keys of a shop carry the hash tag
- * `{platform:shop}`, so each Lua script touches one slot and runs unchanged on Redis Cluster.
+ * `{platform:shop}` (`shopHashTag`), so each Lua script touches one slot and runs unchanged on Redis Cluster.
  */
-export interface ShopRef {
-  platform: string;
-  shopId: string;
-}
-
-export function shopTag(s: ShopRef): string {
-  return `{${s.platform}:${s.shopId}}`;
-}
 
 export function createKeys(prefix: string) {
-  const shop = (s: ShopRef, part: string) => `${prefix}:${shopTag(s)}:${part}`;
+  const shop = (s: ShopRef, part: string) => `${prefix}:${shopHashTag(s)}:${part}`;
   return {
     /** HASH of bookkeeping: `v` the state version, `sc`/`sw` the expiry sweep's cursor and last step. */
     shopMeta: (s: ShopRef) => shop(s, "meta"),
