@@ -7,7 +7,7 @@ import { createKafka, createProducer, logLevel, type Admin } from "@sg/kafka";
 import { createRedis, type Redis, type RedisNode } from "@sg/redis";
 import { disputeBreach, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, pollUntil, uniqueName } from "@sg/test";
 import { evaluateShop } from "../../services/processor/src/engine/index.js";
-import { createSnapshotReader } from "../../services/processor/src/snapshot.js";
+import { createSnapshotReader } from "../../services/processor/src/publish/snapshot-reader.js";
 // Where infra records a started redis-server's pid; not part of @sg/infra's public surface.
 import { redisStateFile } from "../../infra/src/paths.js";
 import { startWebhookReceiver } from "../robots/index.js";
