@@ -139,7 +139,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         running = false;
         loop.stop();
         await consumer.stop();
-        await loop.flush().catch((err) => deps.log.error({ err }, "final evaluation failed"));
+        await loop.flush().catch((err: unknown) => deps.log.error({ err }, "final evaluation failed"));
         await producer.disconnect();
       })();
       return stopping;
