@@ -1,4 +1,4 @@
-// What the replica wait costs (README "Replicated Kafka and Redis"): the processor's write path
+// What the replica wait costs (docs/operations.md "Replicated Kafka and Redis"): the processor's write path
 // (EntityStore.applyBatch, one pipeline per node) over a local Redis Cluster of 3 masters with a replica
 // each, batch after batch, without and with `WAIT 1` on every master before each batch counts as done.
 // Run: npx tsx test/bench/replica-wait.ts [shops=200]

@@ -23,7 +23,7 @@ import {
 
 /**
  * Replicated Kafka (3 KRaft nodes, RF 3, min.insync.replicas 2) and Redis Cluster (3 masters, 3 replicas):
- * any one node may die under load and nothing acknowledged is lost (README "Replicated Kafka and Redis").
+ * any one node may die under load and nothing acknowledged is lost (docs/operations.md "Replicated Kafka and Redis").
  */
 let infra: ReplicatedInfra;
 const say = (m: string) => process.stderr.write(`failover: ${m}\n`);
