@@ -1,8 +1,8 @@
 // The gateway's ports: what it needs from the outside, as small interfaces, so `createGateway` can be driven
 // by tests with recording stubs (unit tier) or with the real Kafka and Redis (int tier).
-import type { CanonicalEvent, FieldProblem, ShopRef, SilenceLimits, StoredSnapshot } from "@sg/events";
+import type { CanonicalEvent, FieldProblem, ShopRef, ShopSnapshot, SilenceLimits } from "@sg/events";
 
-export type { ShopRef };
+export type { ShopRef, ShopSnapshot };
 
 /**
  * The producer port. `publish` resolves only once Kafka has acknowledged every record with acks=all
@@ -29,10 +29,7 @@ export interface DeadLetter {
   receivedAt: number;
 }
 
-/** One entry of `replay`'s `shops` map (events.md), as the processor's snapshot projection holds it (the contract of @sg/events). */
-export type ShopSnapshot = StoredSnapshot;
-
-/** Reads the snapshot projection (snapshots.ts). */
+/** Reads a shop's snapshot: one entry of `replay`'s `shops` map (events.md), as the projection holds it (snapshots.ts). */
 export interface SnapshotReader {
   shop(platform: string, shopId: string): Promise<ShopSnapshot | null>;
 }

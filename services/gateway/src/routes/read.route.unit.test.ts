@@ -14,10 +14,6 @@ const SNAPSHOT: ShopSnapshot = {
   rulePack: "kuaishou@2023-03",
   metrics: { human_reply_3min_rate: { value: 0.75, numerator: 3, denominator: 4, status: "breach", pending: 0 } },
   alerts: ALERTS,
-  asOf: "2026-03-05T12:00:00+08:00",
-  asOfMs: Date.parse("2026-03-05T12:00:00+08:00"),
-  version: 3,
-  due: [],
 };
 
 const snapshots: SnapshotReader = {
