@@ -49,7 +49,7 @@ async function up(): Promise<void> {
     });
     redisUrl = redis.url;
   }
-  // A Redis with replicas: acknowledge nothing before a replica has it (README "Replicated Kafka and Redis").
+  // A Redis with replicas: acknowledge nothing before a replica has it (docs/operations.md "Replicated Kafka and Redis").
   const ack = redisUrl.startsWith("redis+cluster:") ? "\nREDIS_MIN_REPLICAS_ACK=1" : "";
   process.stdout.write(`KAFKA_BROKERS=${kafka.brokers.join(",")}\nREDIS_URL=${redisUrl}${ack}\n`);
 }

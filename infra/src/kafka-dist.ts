@@ -92,7 +92,7 @@ export function kafkaFiles(dir: string): KafkaFiles {
 export type KafkaClusterMember = { nodeId: number; voters: string; size: number };
 
 /**
- * The replication a cluster of `size` brokers gives every topic (README "Replicated Kafka and Redis"): 3
+ * The replication a cluster of `size` brokers gives every topic (docs/operations.md "Replicated Kafka and Redis"): 3
  * replicas and 2 in sync for an acknowledged write once there are 3 brokers, so one broker may die; fewer
  * brokers, one copy each.
  */

@@ -31,7 +31,7 @@ export type EnsureRedisOptions = {
 /**
  * The arguments every redis-server the project starts runs with: an append-only file fsynced every second
  * (`appendfsync everysec`: a crash loses at most the last second of writes, which `npm run rebuild` repairs
- * from sg.events; README "Redis persistence"), and no RDB snapshots, which the AOF makes redundant.
+ * from sg.events; docs/operations.md "Redis persistence and rebuild"), and no RDB snapshots, which the AOF makes redundant.
  */
 export function redisServerArgs(port: number, dir: string): string[] {
   return [

@@ -4,9 +4,9 @@
  * conversation, for the README.
  */
 import { randomUUID } from "node:crypto";
-import { shopKey, type CanonicalEvent } from "@sg/events";
+import { shopHashTag, shopKey, type CanonicalEvent, type ShopRef } from "@sg/events";
 import { resolveLocalInfra } from "@sg/infra";
-import { ShopStore } from "@sg/processor/state";
+import { EntityStore, type ShopEvents } from "@sg/processor/state";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 
 const DAY = 86_400_000;
@@ -41,53 +41,62 @@ async function usage(redis: ReturnType<typeof createRedis>, keys: string[]): Pro
   return total;
 }
 
+/** Every key of the shop's state (records, timers, pending items, aggregates, bookkeeping). */
+async function shopKeys(redis: ReturnType<typeof createRedis>, prefix: string, shop: ShopRef): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, ks] = await redis.scan(cursor, "MATCH", `${prefix}:${shopHashTag(shop).replace(/[[\]*?]/g, "\\$&")}:*`, "COUNT", 1000);
+    cursor = next;
+    out.push(...ks);
+  } while (cursor !== "0");
+  return out;
+}
+
 async function measure(
-  store: ShopStore,
+  store: EntityStore,
   redis: ReturnType<typeof createRedis>,
-  shop: { platform: string; shopId: string },
+  prefix: string,
+  shop: ShopRef,
   events: CanonicalEvent[],
 ): Promise<number> {
-  const byShop = new Map([
-    [shopKey(shop), { shop, events: events.map((e) => ({ event: e, atMs: Number(e.at), json: JSON.stringify(e) })) }],
-  ]);
   for (let i = 0; i < events.length; i += 500) {
-    const part = new Map([...byShop].map(([k, v]) => [k, { shop: v.shop, events: v.events.slice(i, i + 500) }]));
-    await store.applyBatch(part, start + 10 * DAY);
+    const part: ShopEvents = { shop, events: events.slice(i, i + 500).map((e) => ({ event: e, atMs: Number(e.at) })) };
+    await store.applyBatch(new Map([[shopKey(shop), part]]), start + 10 * DAY, () => 0);
   }
-  return usage(redis, store.shopKeys(shop));
+  return usage(redis, await shopKeys(redis, prefix, shop));
 }
 
 async function main() {
   const infra = await resolveLocalInfra();
   const redis = createRedis(infra.redisUrl);
   const prefix = `measure-${randomUUID()}`;
-  const store = new ShopStore(redis, prefix);
+  const store = new EntityStore(redis, prefix);
   try {
     const n = 2000;
     const conv = await measure(
       store,
       redis,
+      prefix,
       { platform: "kuaishou", shopId: "chat" },
       Array.from({ length: n }, (_, i) => conversation("chat", i, start + (i % 900) * 60_000)).flat(),
     );
-    // The same conversations two days later, after the daily compaction: a settled conversation keeps its last
-    // reply and the stage marks at or after it.
-    await store.compactChat({ platform: "kuaishou", shopId: "chat" }, start + 10 * DAY);
-    const convCompacted = await usage(redis, store.shopKeys({ platform: "kuaishou", shopId: "chat" }));
     const ord = await measure(
       store,
       redis,
+      prefix,
       { platform: "douyin", shopId: "orders" },
       Array.from({ length: n }, (_, i) => order("orders", i, start + (i % 900) * 60_000)).flat(),
     );
     const tracked = await measure(
       store,
       redis,
+      prefix,
       { platform: "douyin", shopId: "tracked" },
       Array.from({ length: n }, (_, i) => order("tracked", i, start + (i % 900) * 60_000, 8)).flat(),
     );
     // A busy shop-day: 500 conversations and 300 orders.
-    const day = await measure(store, redis, { platform: "douyin", shopId: "day" }, [
+    const day = await measure(store, redis, prefix, { platform: "douyin", shopId: "day" }, [
       ...Array.from({ length: 500 }, (_, i) => conversation("day", i, start + i * 100_000)).flat(),
       ...Array.from({ length: 300 }, (_, i) => order("day", i, start + i * 150_000)).flat(),
     ]);
@@ -95,14 +104,10 @@ async function main() {
     console.log(`Redis memory of the processor state (MEMORY USAGE, ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
     console.log(`  per event (average)                         ${perEvent.toFixed(0)} B`);
     console.log(`  per conversation (transfer, 4 messages, close) ${(conv / n).toFixed(0)} B`);
-    console.log(`  per settled conversation older than yesterday (compacted) ${(convCompacted / n).toFixed(0)} B`);
     console.log(`  per live order (paid, shipped, picked up, update) ${(ord / n).toFixed(0)} B`);
-    console.log(`  per live order with 8 tracking updates (only the latest is kept) ${(tracked / n).toFixed(0)} B`);
+    console.log(`  per live order with 8 tracking updates (the record keeps the latest) ${(tracked / n).toFixed(0)} B`);
     console.log(`  per busy shop-day (500 conversations, 300 orders, 4200 events) ${(day / 1024).toFixed(0)} KiB`);
-    const dayCompacted = 500 * (convCompacted / n) + (day - 500 * (conv / n));
-    console.log(
-      `  per shop over 31 days at that rate          ${((day * 2 + dayCompacted * 29) / 1024 / 1024).toFixed(1)} MiB (2 days whole, 29 compacted)`,
-    );
+    console.log(`  per shop over 31 days at that rate          ${((day * 31) / 1024 / 1024).toFixed(1)} MiB`);
   } finally {
     await deleteByPrefix(redis, prefix);
     redis.disconnect();

@@ -12,7 +12,7 @@ import { EntityStore, type ShopEvents } from "@sg/processor/state";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 import { testInfra, uniqueName } from "@sg/test";
 import { afterAll, describe, expect, it } from "vitest";
-import { intake } from "../../services/processor/src/intake.js";
+import { intake } from "../../services/processor/src/consume/intake.js";
 import { readEventsFile } from "../../services/processor/src/replay/read-events.js";
 import { casesDir, caseNames, compare, loadCase, type ReplayOutput } from "./cases.js";
 

@@ -7,7 +7,7 @@
  */
 import { parseScoreguardConfig } from "@sg/config";
 import { parseShopKey, shopKey, toMillis, type CanonicalEvent, type Platform } from "@sg/events";
-import { intake } from "../../services/processor/src/intake.js";
+import { intake } from "../../services/processor/src/consume/intake.js";
 import { readEventsFile } from "../../services/processor/src/replay/read-events.js";
 import { casesDir, loadCase, type ReplayOutput } from "./cases.js";
 

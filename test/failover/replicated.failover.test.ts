@@ -7,7 +7,7 @@ import { createKafka, createProducer, logLevel, type Admin } from "@sg/kafka";
 import { createRedis, type Redis, type RedisNode } from "@sg/redis";
 import { disputeBreach, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, pollUntil, uniqueName } from "@sg/test";
 import { evaluateShop } from "../../services/processor/src/engine/index.js";
-import { createSnapshotReader } from "../../services/processor/src/snapshot.js";
+import { createSnapshotReader } from "../../services/processor/src/publish/snapshot-reader.js";
 // Where infra records a started redis-server's pid; not part of @sg/infra's public surface.
 import { redisStateFile } from "../../infra/src/paths.js";
 import { startWebhookReceiver } from "../robots/index.js";
@@ -23,7 +23,7 @@ import {
 
 /**
  * Replicated Kafka (3 KRaft nodes, RF 3, min.insync.replicas 2) and Redis Cluster (3 masters, 3 replicas):
- * any one node may die under load and nothing acknowledged is lost (README "Replicated Kafka and Redis").
+ * any one node may die under load and nothing acknowledged is lost (docs/operations.md "Replicated Kafka and Redis").
  */
 let infra: ReplicatedInfra;
 const say = (m: string) => process.stderr.write(`failover: ${m}\n`);

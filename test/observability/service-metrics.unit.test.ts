@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRegistry } from "@sg/telemetry";
 import { createGatewayMetrics } from "../../services/gateway/src/http/gateway-metrics.js";
 import { createNotifierMetrics } from "../../services/notifier/src/metrics.js";
-import { processorMetrics } from "../../services/processor/src/telemetry.js";
+import { processorMetrics } from "../../services/processor/src/publish/telemetry.js";
 import { promtool } from "../../infra/src/observability/promtool.js";
 
 /**

@@ -1,6 +1,8 @@
 // The gateway's ports: what it needs from the outside, as small interfaces, so `createGateway` can be driven
 // by tests with recording stubs (unit tier) or with the real Kafka and Redis (int tier).
-import type { CanonicalEvent, FieldProblem, SilenceLimits } from "@sg/events";
+import type { CanonicalEvent, FieldProblem, ShopRef, ShopSnapshot, SilenceLimits } from "@sg/events";
+
+export type { ShopRef, ShopSnapshot };
 
 /**
  * The producer port. `publish` resolves only once Kafka has acknowledged every record with acks=all
@@ -27,17 +29,7 @@ export interface DeadLetter {
   receivedAt: number;
 }
 
-/** One entry of `replay`'s `shops` map (events.md), as the processor's snapshot projection holds it (`StoredSnapshot` in @sg/events). */
-export interface ShopSnapshot {
-  platform: string;
-  shopId: string;
-  rulePack: string;
-  metrics: Record<string, object>;
-  /** The alerts firing at the snapshot's time. */
-  alerts: ReadonlyArray<{ readonly status?: string }>;
-}
-
-/** Reads the snapshot projection (snapshots.ts). */
+/** Reads a shop's snapshot: one entry of `replay`'s `shops` map (events.md), as the projection holds it (snapshots.ts). */
 export interface SnapshotReader {
   shop(platform: string, shopId: string): Promise<ShopSnapshot | null>;
 }
@@ -51,11 +43,6 @@ export interface ApiToken {
   silenceLimits?: Partial<SilenceLimits> | undefined;
   /** Most shops a `*` or `platform:*` token may create per day (Asia/Shanghai); default `DEFAULT_NEW_SHOPS_PER_DAY`. */
   newShopsPerDay?: number;
-}
-
-export interface ShopRef {
-  platform: string;
-  shopId: string;
 }
 
 /** `unchecked`: the quota could not be read in time (Redis unreachable); the request is admitted and counted. */

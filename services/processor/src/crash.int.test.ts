@@ -6,7 +6,7 @@ import { createKafka, createProducer, logLevel } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { evaluateShop } from "./engine/index.js";
-import { createSnapshotReader } from "./snapshot.js";
+import { createSnapshotReader } from "./publish/snapshot-reader.js";
 import { randomStream } from "./testing/random-events.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 

@@ -6,7 +6,7 @@ import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { faultLedger } from "../../../test/src/faults/summary.js";
 import { startService, type ServiceProcess } from "../../../test/src/faults/processes.js";
 import { evaluateShop } from "./engine/index.js";
-import { createSnapshotReader } from "./snapshot.js";
+import { createSnapshotReader } from "./publish/snapshot-reader.js";
 import { randomStream } from "./testing/random-events.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 

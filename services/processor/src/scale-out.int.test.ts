@@ -13,7 +13,7 @@ import { createRedis, deleteByPrefix } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { startWebhookReceiver } from "../../../test/robots/index.js";
 import { evaluateShop } from "./engine/index.js";
-import { createSnapshotReader } from "./snapshot.js";
+import { createSnapshotReader } from "./publish/snapshot-reader.js";
 import { randomStream } from "./testing/random-events.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 

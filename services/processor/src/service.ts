@@ -3,10 +3,10 @@ import { createKafka, type Kafka } from "@sg/kafka";
 import { createRedis, createReplicaGate, type Redis, type ReplicaAck } from "@sg/redis";
 import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
-import type { ShopConfigSource } from "./evaluator.js";
+import type { ShopConfigSource } from "./shop-config.js";
 import type { Log } from "./log.js";
 import { createProcessor, type Processor } from "./processor.js";
-import { processorMetrics } from "./telemetry.js";
+import { processorMetrics } from "./publish/telemetry.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /** How long a partition may have lag without advancing before the processor reports itself unready. */

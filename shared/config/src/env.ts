@@ -167,7 +167,7 @@ export const SharedEnvVars = {
   /**
    * Replicas that must hold Redis writes before the processor commits a batch's offsets and the notifier its
    * alerts' offsets and delivery marks (`WAIT n`, on each node written). 0 (default) turns the wait off: a Redis
-   * without replicas. Production with replicas sets 1 (README "Replicated Kafka and Redis").
+   * without replicas. Production with replicas sets 1 (docs/operations.md "Replicated Kafka and Redis").
    */
   REDIS_MIN_REPLICAS_ACK: () => envInt(0, { min: 0, max: 16 }),
   /** How long that wait may take on each node before the batch is retried instead of acknowledged, ms. */

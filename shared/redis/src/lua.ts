@@ -6,7 +6,7 @@ import { parseLuaContract } from "./lua-header.js";
 
 export type LuaScriptInfo = { name: string; file: string; numberOfKeys: number };
 
-/** A script name must be usable as a method name on the client (`applyEvents.lua` → `redis.applyEvents`). */
+/** A script name must be usable as a method name on the client (`loadEntities.lua` → `redis.loadEntities`). */
 const SCRIPT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function dirPath(dir: URL | string): string {
@@ -33,7 +33,7 @@ export function defineLuaScripts(redis: Redis | Cluster, dirUrl: URL | string): 
   const scripts = files.map((f) => {
     const file = join(dir, f);
     const name = basename(f, ".lua");
-    if (!SCRIPT_NAME.test(name)) throw new Error(`${file}: script file names must be identifiers, e.g. applyEvents.lua`);
+    if (!SCRIPT_NAME.test(name)) throw new Error(`${file}: script file names must be identifiers, e.g. loadEntities.lua`);
     const lua = readFileSync(file, "utf8");
     const { numberOfKeys, variadic } = parseLuaContract(lua, file);
     return { name, file, lua, numberOfKeys, variadic };
@@ -64,8 +64,8 @@ function scriptFunction(target: object, name: string): (...a: LuaArg[]) => unkno
 }
 
 /**
- * Runs a script registered by `defineLuaScripts`: `callLuaScript(redis, "applyEvents", [k1, k2], [a1])`.
- * Typed wrappers per script are built on this, so nobody writes `(redis as any).applyEvents` or `evalsha`.
+ * Runs a script registered by `defineLuaScripts`: `callLuaScript(redis, "loadEntities", [k1, k2], [a1])`.
+ * Typed wrappers per script are built on this, so nobody writes `(redis as any).loadEntities` or `evalsha`.
  */
 export function callLuaScript<T = unknown>(
   redis: Redis | Cluster,

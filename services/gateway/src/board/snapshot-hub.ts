@@ -1,4 +1,4 @@
-import { snapshotKeys, StoredSnapshot } from "@sg/events";
+import { parseShopKey, snapshotKeys, StoredSnapshot } from "@sg/events";
 import type { Redis } from "@sg/redis";
 import type { FastifyBaseLogger } from "fastify";
 import type { TokenScope } from "../http/auth.js";
@@ -51,11 +51,6 @@ interface Attached {
   closed: boolean;
 }
 
-const splitShop = (key: string): { platform: string; shopId: string } => {
-  const i = key.indexOf(":");
-  return { platform: key.slice(0, i), shopId: key.slice(i + 1) };
-};
-
 export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   const keys = snapshotKeys(o.keyPrefix);
   const maxShops = o.maxShops ?? 500;
@@ -69,8 +64,8 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   let subscribed: Promise<void> | undefined;
 
   const allows = (a: Attached, key: string) => {
-    const s = splitShop(key);
-    return a.client.scope.allows(s.platform, s.shopId);
+    const s = parseShopKey(key);
+    return s !== null && a.client.scope.allows(s.platform, s.shopId);
   };
 
   /** Runs `task` after every earlier task of the same shop; a failure is logged and does not stop the queue. */
@@ -86,7 +81,9 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   };
 
   const read = async (key: string): Promise<StoredSnapshot | null> => {
-    const json = await o.redis.get(keys.snapshot(splitShop(key)));
+    const shop = parseShopKey(key);
+    if (shop === null) return null;
+    const json = await o.redis.get(keys.snapshot(shop));
     if (json === null) return null;
     const parsed = StoredSnapshot.safeParse(JSON.parse(json));
     if (!parsed.success) {

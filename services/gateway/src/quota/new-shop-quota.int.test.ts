@@ -7,7 +7,7 @@ import { KNOWN_TTL_SECONDS, createRedisNewShopQuota } from "./new-shop-quota.js"
 import { secondsToNextShanghaiDay, shanghaiDay } from "./quota-day.js";
 
 const NOW = Date.parse("2026-11-20T23:59:00+08:00");
-const shop = (shopId: string) => ({ platform: "douyin", shopId });
+const shop = (shopId: string) => ({ platform: "douyin" as const, shopId });
 
 describe("createRedisNewShopQuota", () => {
   let redis: RedisClient;

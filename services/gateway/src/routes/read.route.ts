@@ -45,7 +45,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: GatewayContext): v
   app.get("/v1/shops/:platform/:shopId/alerts", opts, async (request, reply) => {
     const snap = await load(request, reply);
     if (snap === null) return reply;
-    const firing = snap.alerts.filter((a) => a.status === undefined || a.status === "firing");
-    return reply.send({ platform: snap.platform, shopId: snap.shopId, rulePack: snap.rulePack, alerts: firing });
+    // A snapshot lists only firing alerts (FiringAlert in @sg/events).
+    return reply.send({ platform: snap.platform, shopId: snap.shopId, rulePack: snap.rulePack, alerts: snap.alerts });
   });
 }

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import type { ShopSnapshot, SnapshotReader } from "../ports.js";
 import { TOKENS, testGateway } from "../../testing/test-support.js";
 
-const ALERTS = [{ metric: "human_reply_3min_rate", kind: "threshold", severity: "critical", status: "firing" }];
+const ALERTS: ShopSnapshot["alerts"] = [
+  { metric: "human_reply_3min_rate", kind: "threshold", severity: "critical", status: "firing", value: 0.75, threshold: 0.8, target: 0.9 },
+];
 const SNAPSHOT: ShopSnapshot = {
   platform: "kuaishou",
   shopId: "s1",

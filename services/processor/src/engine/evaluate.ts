@@ -4,8 +4,9 @@ import {
   type CanonicalEvent,
   type DueItem,
   type DueItemKind,
+  type FiringAlert,
   type Platform,
-  type ShopScores,
+  type ShopSnapshot,
 } from "@sg/events";
 import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
@@ -15,30 +16,8 @@ import { computeScores } from "../scores/compute.js";
 import { deriveStatus } from "./status.js";
 import type { KindFn, Limits, Measured, MetricState, MetricOutput, ShopOverrides } from "./types.js";
 
-/** A firing alert as `replay` lists it (metrics.md "Alerts"). */
-export interface FiringAlert {
-  metric: string;
-  kind: "threshold" | "at_risk";
-  severity: "warning" | "critical";
-  status: "firing";
-  value: number | null;
-  threshold: number | null;
-  target: number | null;
-  dueCount?: number;
-  soonestDeadline?: string;
-  projectedValue?: number | null;
-}
-
-/** One entry of `replay`'s `shops` map (events.md). */
-export interface ShopSnapshot {
-  platform: Platform;
-  shopId: string;
-  rulePack: string;
-  metrics: Record<string, MetricOutput>;
-  alerts: FiringAlert[];
-  /** The pack's composite score, when it declares one (scores/compute.ts). */
-  scores?: ShopScores;
-}
+/** A firing alert as `replay` lists it (metrics.md "Alerts") and one entry of its `shops` map (events.md): contracts of @sg/events. */
+export type { FiringAlert, ShopSnapshot };
 
 export interface ShopEvaluation {
   snapshot: ShopSnapshot;

@@ -1,3 +1,4 @@
+import type { MetricOutput } from "@sg/events";
 import type { MetricDef, RulePack } from "@sg/rules";
 import type { Range } from "./calendar.js";
 import type { ShopModel } from "./model.js";
@@ -32,20 +33,9 @@ export interface Limits {
   leadMs: number;
 }
 
-export type Status = "ok" | "warning" | "breach" | "no_data";
-
-/** One metric of `replay`'s output (events.md) plus what alerts need. */
-export interface MetricOutput {
-  value: number | null;
-  numerator?: number;
-  denominator?: number;
-  pending?: number;
-  headroom?: number;
-  status: Status;
-  scoreCap?: number;
-  tier?: string;
-  penalty?: number;
-}
+/** A metric's status and its output in `replay` and the snapshot: the contract of @sg/events (snapshot.ts). */
+export type Status = MetricOutput["status"];
+export type { MetricOutput };
 
 export interface MetricState {
   name: string;

@@ -7,7 +7,7 @@ import { rebuild } from "./rebuild.js";
 
 /**
  * `npm run rebuild`: replays sg.events from the earliest retained offset into Redis, with progress on stderr,
- * and exits 0 once caught up (README "Redis persistence"). Same environment as the processor.
+ * and exits 0 once caught up (docs/operations.md "Redis persistence and rebuild"). Same environment as the processor.
  */
 const env = loadEnv();
 const log = createLogger({ name: "rebuild", level: env.LOG_LEVEL });

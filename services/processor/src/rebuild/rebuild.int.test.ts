@@ -5,7 +5,7 @@ import { createRedis, deleteByPrefix } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { silentLog } from "../log.js";
 import { createProcessor } from "../processor.js";
-import { createSnapshotReader } from "../snapshot.js";
+import { createSnapshotReader } from "../publish/snapshot-reader.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 import { rebuild } from "./rebuild.js";
 

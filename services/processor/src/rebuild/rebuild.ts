@@ -1,7 +1,7 @@
 import { topicNames } from "@sg/events";
 import { createKafka, type Kafka } from "@sg/kafka";
 import { createRedis, type Redis } from "@sg/redis";
-import type { ShopConfigSource } from "../evaluator.js";
+import type { ShopConfigSource } from "../shop-config.js";
 import type { Log } from "../log.js";
 import { createProcessor } from "../processor.js";
 

@@ -3,10 +3,10 @@ import { parseShopKey, shopKey, toMillis, toShanghaiIso, topicNames, type Platfo
 import { createKafka, createProducer, logLevel, type Kafka } from "@sg/kafka";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { evaluateShop, type ShopSnapshot } from "../engine/index.js";
-import type { ShopConfigSource } from "../evaluator.js";
+import type { ShopConfigSource } from "../shop-config.js";
 import { silentLog } from "../log.js";
 import { createProcessor } from "../processor.js";
-import { readProjection } from "../projection/projection.js";
+import { readProjection } from "../publish/projection.js";
 import { shopOverridesFor } from "../scores/context.js";
 import type { ReadEvents } from "./read-events.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";

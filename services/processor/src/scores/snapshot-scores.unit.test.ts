@@ -4,7 +4,7 @@ import { CanonicalEvent, ShopSnapshot } from "@sg/events";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { evaluateShop } from "../engine/index.js";
-import { processorMetrics } from "../telemetry.js";
+import { processorMetrics } from "../publish/telemetry.js";
 import { TEA } from "../testing/score-params.js";
 import { shopOverridesFor } from "./context.js";
 

@@ -1,5 +1,4 @@
-export { ShopStore, RETENTION_MS, type StoredEvent } from "./shop-store.js";
-export { createKeys, shopTag, type Keys, type ShopRef } from "./keys.js";
+export { createKeys, type Keys, type ShopRef } from "./keys.js";
 export { EntityStore, type ShopEvents } from "./entity-store.js";
 export { decodeStored, encodeStored } from "../engine/incremental/codec.js";
 export type { AftersaleRec, ConsumerRec, OrderRec } from "../engine/incremental/records.js";

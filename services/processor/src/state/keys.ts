@@ -1,28 +1,17 @@
+import { shopHashTag } from "@sg/events";
+
+/** A shop as the keys take it: what `shopHashTag` of @sg/events reads (its platform any string, e.g. a test's). */
+export type ShopRef = Parameters<typeof shopHashTag>[0];
+
 /**
  * Every Redis key of the processor, from one builder (style.md). All keys of a shop carry the hash tag
- * `{platform:shop}`, so each Lua script touches one slot and runs unchanged on Redis Cluster.
+ * `{platform:shop}` (`shopHashTag`), so each Lua script touches one slot and runs unchanged on Redis Cluster.
  */
-export interface ShopRef {
-  platform: string;
-  shopId: string;
-}
-
-export function shopTag(s: ShopRef): string {
-  return `{${s.platform}:${s.shopId}}`;
-}
 
 export function createKeys(prefix: string) {
-  const shop = (s: ShopRef, part: string) => `${prefix}:${shopTag(s)}:${part}`;
+  const shop = (s: ShopRef, part: string) => `${prefix}:${shopHashTag(s)}:${part}`;
   return {
-    /** ZSET event id → event time (ms): the dedup index. */
-    shopIds: (s: ShopRef) => shop(s, "ids"),
-    /** ZSET canonical event JSON → event time (ms): the shop's retained events. */
-    shopLog: (s: ShopRef) => shop(s, "log"),
-    /** HASH orderId → JSON of the order's latest `logistics.updated` (the only one any metric reads). */
-    shopTrack: (s: ShopRef) => shop(s, "track"),
-    /** ZSET orderId → time of that latest update, to trim `shopTrack` at retention. */
-    shopTrackIndex: (s: ShopRef) => shop(s, "track-idx"),
-    /** HASH of bookkeeping: `v` the state version, `sc`/`sw` the expiry sweep's cursor and last step (ShopStore: `chatCompactedTo`). */
+    /** HASH of bookkeeping: `v` the state version, `sc`/`sw` the expiry sweep's cursor and last step. */
     shopMeta: (s: ShopRef) => shop(s, "meta"),
     /** HASH entity key (`o:`, `a:`, `c:` + id) → stored record (engine/incremental/codec.ts). */
     entities: (s: ShopRef) => shop(s, "ent"),

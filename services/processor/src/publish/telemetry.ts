@@ -1,8 +1,8 @@
 import { shopKey } from "@sg/events";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import type { PartitionProgress } from "./consume/partition-progress.js";
-import { DEAD_LETTER_KINDS, type DeadLetterKind } from "./dead-letters.js";
-import type { ShopEvaluation, ShopSnapshot } from "./engine/index.js";
+import type { PartitionProgress } from "../consume/partition-progress.js";
+import { DEAD_LETTER_KINDS, type DeadLetterKind } from "../consume/dead-letters.js";
+import type { ShopEvaluation, ShopSnapshot } from "../engine/index.js";
 
 const STATUS_CODE = { no_data: -1, ok: 0, warning: 1, breach: 2 } as const;
 

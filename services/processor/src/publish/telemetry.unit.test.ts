@@ -1,7 +1,7 @@
-import { intake } from "./intake.js";
+import { intake } from "../consume/intake.js";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { evaluateShop } from "./engine/index.js";
+import { evaluateShop } from "../engine/index.js";
 import { processorMetrics, shopLimitsOf } from "./telemetry.js";
 
 describe("per-shop gauges", () => {

@@ -1,5 +1,5 @@
 import { alertSlot, parseAlertSlot, toShanghaiIso, type AlertRecord } from "@sg/events";
-import type { ShopEvaluation } from "./engine/index.js";
+import type { ShopEvaluation } from "../engine/index.js";
 
 interface StoredAlert {
   status: "firing" | "resolved";

@@ -1,9 +1,9 @@
 import type { Platform } from "@sg/events";
 import type { Redis } from "@sg/redis";
-import type { ShopSnapshot } from "./engine/index.js";
-import type { ShopConfigSource } from "./evaluator.js";
-import { shopOverridesFor } from "./scores/context.js";
-import { EntityStore } from "./state/entity-store.js";
+import type { ShopSnapshot } from "../engine/index.js";
+import type { ShopConfigSource } from "../shop-config.js";
+import { shopOverridesFor } from "../scores/context.js";
+import { EntityStore } from "../state/entity-store.js";
 
 export interface SnapshotReader {
   /** One shop's metrics and firing alerts now (or at `asOfMs`), or null when the shop has no state. */
@@ -13,7 +13,7 @@ export interface SnapshotReader {
 /**
  * Evaluates a shop on demand from its state in Redis, at any moment: for tests and tools that need the
  * engine's answer at a chosen time. The services never read this way: the gateway reads the snapshot
- * projection the processor writes after each evaluation (projection/projection.ts).
+ * projection the processor writes after each evaluation (publish/projection.ts).
  */
 export function createSnapshotReader(deps: {
   redis: Redis;

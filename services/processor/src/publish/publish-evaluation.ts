@@ -1,26 +1,15 @@
-import { alertKey, type Platform } from "@sg/events";
+import { alertKey, parseShopKey } from "@sg/events";
 import type { Producer } from "@sg/kafka";
-import { dayStart } from "./engine/calendar.js";
-import type { PackSelection } from "@sg/rules";
-import type { ShopEvaluation } from "./engine/index.js";
-import { shopOverridesFor, type ScoreConfigSource } from "./scores/context.js";
+import { dayStart } from "../engine/calendar.js";
+import type { ShopEvaluation } from "../engine/index.js";
+import { shopOverridesFor } from "../scores/context.js";
+import type { ShopConfigSource } from "../shop-config.js";
 import { alertTransitions } from "./alert-transitions.js";
-import type { ProjectionWriter } from "./projection/projection.js";
-import type { EntityStore } from "./state/entity-store.js";
-
-/** The configuration the processor reads: per-shop overrides, quotas, pack choices and score parameters. */
-export interface ShopConfigSource extends ScoreConfigSource, PackSelection {
-  shops?: Record<string, (NonNullable<ScoreConfigSource["shops"]>[string] & { liveEntities?: number }) | undefined>;
-  quotas?: { shopLiveEntities?: number };
-}
-
-export function parseShopKey(key: string): { platform: Platform; shopId: string } {
-  const i = key.indexOf(":");
-  return { platform: key.slice(0, i) as Platform, shopId: key.slice(i + 1) };
-}
+import type { ProjectionWriter } from "./projection.js";
+import type { EntityStore } from "../state/entity-store.js";
 
 /**
- * Evaluates one shop from its stored events at `nowMs`, publishes alert state changes to `sg.alerts`
+ * Evaluates one shop from its state at `nowMs`, publishes alert state changes to `sg.alerts`
  * (before recording them, so a crash in between re-publishes the same `seq`, which the notifier ignores),
  * and schedules the shop's next deadline.
  */
@@ -39,6 +28,7 @@ export async function evaluateAndPublish(deps: {
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
+  if (shop === null) throw new Error(`not a shop key: ${shopKey}`);
   const ev = await store.evaluate(shop, nowMs, shopOverridesFor(deps.config, shopKey));
   if (ev === undefined) {
     await store.clearDue(shopKey, deps.partition);

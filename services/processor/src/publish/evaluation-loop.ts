@@ -1,0 +1,170 @@
+import type { Producer } from "@sg/kafka";
+import type { Log } from "../log.js";
+import type { ShopConfigSource } from "../shop-config.js";
+import type { EntityStore } from "../state/entity-store.js";
+import type { ProjectionWriter } from "./projection.js";
+import { evaluateAndPublish } from "./publish-evaluation.js";
+import { shopLimitsOf, type ProcessorMetrics } from "./telemetry.js";
+
+/** How many shops one evaluation pass evaluates at once. */
+const EVAL_CONCURRENCY = 16;
+
+export interface EvaluationLoopDeps {
+  store: EntityStore;
+  projection: ProjectionWriter;
+  producer: Producer;
+  /** `sg.alerts`. */
+  alertsTopic: string;
+  config: ShopConfigSource;
+  clock: () => number;
+  log: Log;
+  metrics?: ProcessorMetrics | undefined;
+  /** Test-only (ProcessorDeps.pauseBeforeEvalMs): a pass with shops to evaluate waits this long first. */
+  pauseBeforeEvalMs?: number | undefined;
+  /** Partitions of sg.events this instance owns now: only their due shops are evaluated here. */
+  assigned(): readonly number[];
+}
+
+export interface EvaluationLoop {
+  /** The shop changed (its events were applied): the next pass evaluates it. */
+  markDirty(shopKey: string, partition: number): void;
+  /** Evaluates every shop changed since the last evaluation, and every shop whose deadline is due. */
+  flush(throttle?: boolean): Promise<void>;
+  /** Starts the passes, one every `everyMs` after the previous one ends. */
+  start(everyMs: number): void;
+  /** Schedules no more passes (a pass under way ends by itself; `flush` still works). */
+  stop(): void;
+}
+
+/**
+ * The evaluation loop: changed shops and shops whose deadline is due are evaluated, their alert transitions
+ * published and their snapshots written (publish-evaluation.ts).
+ */
+export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
+  const { store } = deps;
+  /** Shops to re-evaluate, with their partition of sg.events. */
+  const dirty = new Map<string, number>();
+  let active = false;
+  let timer: NodeJS.Timeout | undefined;
+  /** The flush under way, if any; it never rejects (see `flush`). */
+  let flushing: Promise<void> | undefined;
+
+  /**
+   * Wall-clock cost of each shop's last evaluation. A periodic flush re-evaluates a shop no sooner than 4×
+   * its last evaluation took, so one very large shop cannot take more than about a fifth of the processor's
+   * time; its changes are still all applied, only the re-evaluation is coalesced.
+   */
+  const lastEval = new Map<string, { at: number; ms: number }>();
+
+  async function flushOnce(throttle: boolean): Promise<void> {
+    const now = deps.clock();
+    // Only the owner of a partition fires its timers, so instances do not evaluate each other's shops.
+    let due = 0;
+    for (const p of deps.assigned()) {
+      for (const key of await store.dueShops(p, now)) {
+        due += 1;
+        if (!dirty.has(key)) dirty.set(key, p);
+      }
+    }
+    deps.metrics?.dueShops.set(due);
+    const wall = performance.now();
+    const keys = [...dirty].filter(([k]) => {
+      const last = lastEval.get(k);
+      return !throttle || !last || wall - last.at >= 4 * last.ms;
+    });
+    for (const [k] of keys) dirty.delete(k);
+    if (keys.length > 0 && deps.pauseBeforeEvalMs) await new Promise((r) => setTimeout(r, deps.pauseBeforeEvalMs));
+    // Shops are independent: several are evaluated at once, so one pass's latency is not the sum of its
+    // shops' round trips (the alert-latency goal). Each shop is still evaluated by one call at a time.
+    let next = 0;
+    const worker = async () => {
+      while (next < keys.length) await evaluateOne(keys[next++]!, now);
+    };
+    await Promise.all(Array.from({ length: Math.min(EVAL_CONCURRENCY, keys.length) }, worker));
+  }
+
+  async function evaluateOne([key, partition]: [string, number], now: number): Promise<void> {
+    const started = performance.now();
+    try {
+      const ev = await evaluateAndPublish({
+        store,
+        projection: deps.projection,
+        producer: deps.producer,
+        alertsTopic: deps.alertsTopic,
+        config: deps.config,
+        shopKey: key,
+        partition,
+        nowMs: now,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      });
+      deps.metrics?.evaluations.inc();
+      deps.metrics?.evaluationSeconds.observe((performance.now() - started) / 1000);
+      if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
+      lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
+    } catch (err) {
+      dirty.set(key, partition);
+      deps.log.error({ err, shop: key }, "evaluation failed; will retry");
+    }
+  }
+
+  function flush(throttle = false): Promise<void> {
+    // Single-flight: a flush already under way is followed by one more, so nothing dirtied meanwhile waits.
+    // The chain holds only settled-ok promises: a failed flush (Redis down) must neither poison the ones
+    // after it nor leave a rejected promise that nobody handles (Node exits on those). The caller still
+    // gets the failure through `next`.
+    const next = (flushing ?? Promise.resolve()).then(() => flushOnce(throttle));
+    const settled = next.then(
+      () => undefined,
+      () => undefined, // reported to the caller of this flush, who logs and counts it
+    );
+    flushing = settled;
+    void settled.then(() => {
+      if (flushing === settled) flushing = undefined;
+    });
+    return next;
+  }
+
+  /**
+   * One evaluation loop for changed shops and due deadlines (they used to be two intervals calling the same
+   * flush). Each pass is scheduled after the previous one ends, so a slow or failing Redis never piles up
+   * passes; a failed pass is logged and counted, and the next one retries what is still dirty.
+   */
+  let failedPasses = 0;
+  let lastFailureLog = 0;
+  function scheduleLoop(everyMs: number): void {
+    timer = setTimeout(() => {
+      flush(true)
+        .then(() => {
+          if (failedPasses > 0) deps.log.info({ failedPasses }, "evaluation passes succeed again");
+          failedPasses = 0;
+        })
+        .catch((err: unknown) => {
+          deps.metrics?.flushFailures.inc();
+          failedPasses++;
+          // Every pass fails during an outage: log the first and then one every 10 s; the counter has them all.
+          if (Date.now() - lastFailureLog >= 10_000) {
+            lastFailureLog = Date.now();
+            deps.log.error({ err, failedPasses }, "evaluation pass failed; will retry");
+          }
+        })
+        .finally(() => {
+          if (active) scheduleLoop(everyMs);
+        });
+    }, everyMs);
+  }
+
+  return {
+    markDirty(shopKey, partition) {
+      dirty.set(shopKey, partition);
+    },
+    flush,
+    start(everyMs) {
+      active = true;
+      scheduleLoop(everyMs);
+    },
+    stop() {
+      active = false;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
