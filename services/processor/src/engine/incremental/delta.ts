@@ -61,7 +61,7 @@ export function expireAt(key: string, rec: EntityRec): number {
 
 /**
  * Drops a consumer's chat facts from before `cutoff` (00:00 of yesterday) that no result of today or later
- * can depend on (the rule of state/chat-compaction.ts, on records): the last reply R before the cutoff,
+ * can depend on: the last reply R before the cutoff,
  * the consumer messages after R, and the human-stage marks after R or at the last mark at or before R are
  * kept. Ratings are kept 62 days (month windows).
  */
