@@ -10,6 +10,7 @@ import { intake } from "./intake.js";
 import { checkScoreConfig } from "./scores/startup.js";
 import type { Log } from "./log.js";
 import { ProjectionWriter } from "./projection/projection.js";
+import { DailyHistory, type DailyHistoryOptions } from "./publish/day-end/daily-history.js";
 import { EntityStore, type LiveEntityQuota, type ShopEvents } from "./state/entity-store.js";
 import { shopLimitsOf, type ProcessorMetrics } from "./telemetry.js";
 
@@ -45,6 +46,8 @@ export interface ProcessorDeps {
   pauseBeforeCommitMs?: number;
   /** REDIS_MIN_REPLICAS_ACK: a batch's offsets move only once its Redis writes reached the replicas. */
   replicas?: ReplicaGate;
+  /** End-of-day values (publish/day-end): the settle delay; default DAY_END_SETTLE_MS of @sg/events. */
+  dayEnd?: DailyHistoryOptions;
 }
 
 export interface Processor {
@@ -76,6 +79,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   checkScoreConfig(deps.config);
   const store = new EntityStore(deps.redis, deps.keyPrefix);
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
+  const history = new DailyHistory(deps.redis, deps.keyPrefix, deps.dayEnd);
   const producer: Producer = createProducer(deps.kafka);
   let consumer: Consumer | undefined;
   /** Shops to re-evaluate, with their partition of sg.events. */
@@ -259,6 +263,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         shopKey: key,
         partition,
         nowMs: now,
+        history,
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
       });
       deps.metrics?.evaluations.inc();
