@@ -12,3 +12,4 @@ export * from "./delivery-status.js";
 export * from "./silences/silence.js";
 export * from "./snapshot.js";
 export * from "./day-end.js";
+export * from "./reconciliation.js";
