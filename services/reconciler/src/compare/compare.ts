@@ -68,7 +68,12 @@ function itemLine(i: CompareInput, item: string, fig: PlatformFigure): Reconcili
     const line: ReconciliationLine = { item, kind: "metric", compared: "value", platform, ours: metric.v, tolerance, status: statusOf(platform, metric.v, tolerance) };
     if (platform === null && metric.v === null) line.status = "match"; // neither side has data
     const counts = countsOf(fig, metric.n, metric.d);
-    if (counts) line.counts = counts;
+    if (counts) {
+      line.counts = counts;
+      // Counts are exact: a count that differs is a drift even when the two ratios happen to agree.
+      const differs = (p?: number, o?: number) => p !== undefined && o !== undefined && p !== o;
+      if (differs(counts.platformNumerator, counts.oursNumerator) || differs(counts.platformDenominator, counts.oursDenominator)) line.status = "drift";
+    }
     const why = explainCounts(item, fig, metric.n, metric.d);
     if (why) line.explanation = why;
     return line;
