@@ -24,7 +24,7 @@ describe("reconciliation with the platforms' figures", () => {
   let processor: Processor;
   let topics: Topics;
   let run: string;
-  let clock = Date.parse("2026-03-02T08:00:00+08:00");
+  let clock = Date.parse("2026-03-02T23:00:00+08:00");
   let douyin: FakePlatform;
   let kuaishou: FakePlatform;
   const alerts: AlertRecord[] = [];
@@ -66,7 +66,7 @@ describe("reconciliation with the platforms' figures", () => {
     // After the settle delay: the day-end values of 2026-03-02 are taken (settled).
     clock = Date.parse("2026-03-03T03:00:00+08:00");
     await processor.flush();
-    await pollUntil(async () => (await redis.hlen(`${run}:{douyin:w1}:dayend`)) > 0, { message: "day-end values taken" });
+    await pollUntil(async () => (await redis.hexists(`${run}:{douyin:w1}:dayend`, DAY)) === 1, { message: "day-end values taken" });
     douyin = await startFakeDouyin({ appKey: "dy-app", appSecret: "dy-secret" });
     kuaishou = await startFakeKuaishou({ appKey: "ks-app", signSecret: "ks-secret" });
   }, 180_000);
@@ -95,6 +95,8 @@ describe("reconciliation with the platforms' figures", () => {
         shops: { m1: { accessToken: "token-m1" }, w1: { accessToken: "token-w1" }, o1: { accessToken: "token-o1" } },
       },
       backoff: "1m",
+      // The fake computes each expected signature by starting python3: seconds on a loaded machine.
+      timeout: "60s",
     });
     const registry = new Registry();
     const metrics = createReconcilerMetrics(registry);
@@ -109,7 +111,7 @@ describe("reconciliation with the platforms' figures", () => {
     await rec.tick();
     const report = async (shopId: string) => (await rec.store.report({ platform: "douyin", shopId }, DAY))!;
     const m1 = await report("m1");
-    expect(m1.figures.status).toBe("received");
+    expect(m1.figures).toMatchObject({ status: "received", attempts: 1 });
     expect(m1.packs).toEqual({ platform: null, ours: "douyin@2023-06" });
     expect(m1.ours?.take).toBe("settled");
     const line = (r: ReconciliationReport, item: string) => r.lines.find((l) => l.item === item);
@@ -157,7 +159,7 @@ describe("reconciliation with the platforms' figures", () => {
     const cfg = ReconciliationConfig.parse({
       douyin: { appKey: "dy-app", appSecret: "not-the-secret", host: douyin.url, shops: { m1: { accessToken: "token-m1" } } },
     }).douyin!;
-    const bad = createDouyinSource(cfg, 5000);
+    const bad = createDouyinSource(cfg, 60_000);
     await expect(bad.pull("m1", DAY, clock)).rejects.toMatchObject({ name: "PullError", retriable: false, message: "douyin: platform error 30001" });
     expect(douyin.refused).toBe(before + 1);
   });
@@ -166,6 +168,7 @@ describe("reconciliation with the platforms' figures", () => {
     kuaishou.days.set(`k1|${DAY}`, { data: { overall_score: 95.5, product_score: 96 } });
     const config = ReconciliationConfig.parse({
       kuaishou: { appKey: "ks-app", signSecret: "ks-secret", host: kuaishou.url, pullAt: "09:00", shops: { k1: { accessToken: "token-k1" } } },
+      timeout: "60s",
     });
     const rec = createReconciler({ redis, keyPrefix: run, config, clock: () => clock, log: quiet });
     await rec.tick();
@@ -176,7 +179,7 @@ describe("reconciliation with the platforms' figures", () => {
       ["score.total", 95.5, "unknown"],
       ["score.dimension.product", 96, "unknown"],
     ]);
-    const bad = createKuaishouSource({ ...config.kuaishou!, signSecret: "wrong" }, 5000);
+    const bad = createKuaishouSource({ ...config.kuaishou!, signSecret: "wrong" }, 60_000);
     await expect(bad.pull("k1", DAY, clock)).rejects.toMatchObject({ retriable: false, message: "kuaishou: platform error 10001" });
     expect(kuaishou.refused).toBe(1);
   });
