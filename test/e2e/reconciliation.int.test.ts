@@ -5,6 +5,7 @@ import { ensurePipelineTopics } from "@sg/events/runtime";
 import { createKafka, createProducer, logLevel, type Consumer, type Kafka, type Producer } from "@sg/kafka";
 import { createProcessor, type Processor } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
+import { itemAliases, parseFiguresFile, storeImportedFigures } from "@sg/figures";
 import { createDouyinSource, createKuaishouSource, createReconciler, createReconcilerMetrics } from "@sg/reconciler";
 import { Registry } from "prom-client";
 import { startFakeDouyin, startFakeKuaishou, type FakePlatform } from "../../services/reconciler/testing/fake-platforms.js";
@@ -59,14 +60,17 @@ describe("reconciliation with the platforms' figures", () => {
       ...order("w1", "A", "09:00:00", "12:00:00"),
       ...order("w1", "B", "10:00:00", "13:00:00"),
       ...order("o1", "A", "09:00:00", "12:00:00"),
+      ...(["X", "Y"].map((id) => ({ id: `p1-${id}`, type: "order.paid", platform: "pdd", shopId: "p1", at: `${DAY}T10:00:00+08:00`, orderId: id })) as unknown as CanonicalEvent[]),
     ];
-    await producer.send({ topic: topics.events, messages: all.map((e) => ({ key: `douyin:${e.shopId}`, value: JSON.stringify(e) })) });
+    await producer.send({ topic: topics.events, messages: all.map((e) => ({ key: `${e.platform}:${e.shopId}`, value: JSON.stringify(e) })) });
     await pollUntil(() => processor.handled >= all.length, { timeoutMs: 30_000 });
     await processor.flush();
     // After the settle delay: the day-end values of 2026-03-02 are taken (settled).
     clock = Date.parse("2026-03-03T03:00:00+08:00");
     await processor.flush();
-    await pollUntil(async () => (await redis.hexists(`${run}:{douyin:w1}:dayend`, DAY)) === 1, { message: "day-end values taken" });
+    await pollUntil(async () => (await redis.hexists(`${run}:{douyin:w1}:dayend`, DAY)) + (await redis.hexists(`${run}:{pdd:p1}:dayend`, DAY)) === 2, {
+      message: "day-end values taken",
+    });
     douyin = await startFakeDouyin({ appKey: "dy-app", appSecret: "dy-secret" });
     kuaishou = await startFakeKuaishou({ appKey: "ks-app", signSecret: "ks-secret" });
   }, 180_000);
@@ -182,5 +186,23 @@ describe("reconciliation with the platforms' figures", () => {
     const bad = createKuaishouSource({ ...config.kuaishou!, signSecret: "wrong" }, 60_000);
     await expect(bad.pull("k1", DAY, clock)).rejects.toMatchObject({ retriable: false, message: "kuaishou: platform error 10001" });
     expect(kuaishou.refused).toBe(1);
+  });
+
+  it("imported figures (CSV) are compared at the next pass; the counts show which side is short", async () => {
+    const csv = "指标,值,分子,分母\n平台求助率,0.00%,0,3\n";
+    const figures = await parseFiguresFile(Buffer.from(csv), { platform: "pdd", shopId: "p1", day: DAY, nowMs: clock, aliases: itemAliases("pdd") });
+    // A Chinese title names the pack's item: 平台求助率 is pdd@2026's platform_help_rate.
+    expect(Object.keys(figures.items)).toEqual(["platform_help_rate"]);
+    const direct = await parseFiguresFile(Buffer.from("item,value,numerator,denominator\nintervention_rate,0,0,3\n"), { platform: "pdd", shopId: "p1", day: DAY, nowMs: clock });
+    await storeImportedFigures(redis, run, direct, clock);
+    const rec = createReconciler({ redis, keyPrefix: run, config: ReconciliationConfig.parse({}), clock: () => clock, log: quiet });
+    await rec.tick();
+    const r = (await rec.store.report({ platform: "pdd", shopId: "p1" }, DAY))!;
+    expect(r.figures).toMatchObject({ status: "received", source: "import" });
+    expect(r.lines).toEqual([
+      expect.objectContaining({ item: "intervention_rate", status: "drift", platform: 0, ours: 0, counts: { platformNumerator: 0, oursNumerator: 0, platformDenominator: 3, oursDenominator: 2 } }),
+    ]);
+    expect(r.lines[0]!.explanation).toBe("platform counted 3 paid orders, we saw 2: 1 order's events are missing");
+    expect(await redis.zcard(`${run}:recon:requests`)).toBe(0);
   });
 });

@@ -9,3 +9,4 @@ export {
 export { createDeliveryStatusReader, type DeliveryStatusReader } from "./delivery-status-reader.js";
 export { ensurePipelineTopics } from "./pipeline-topics.js";
 export { createDayEndReader, type DayEndReader } from "./day-end-reader.js";
+export { createReconciliationReader, type ReconciliationReader } from "./reconciliation-reader.js";
