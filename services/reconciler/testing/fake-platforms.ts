@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pythonDouyinSign, pythonKuaishouSign } from "./python-sign.js";
+import { startPythonSigner } from "./python-sign.js";
 
 /** What a fake answers for a shop-day: the data object, or an outage (HTTP 503). */
 export interface FakeDay {
@@ -50,11 +50,12 @@ function json(res: ServerResponse, status: number, value: unknown): void {
  */
 export async function startFakeDouyin(o: { appKey: string; appSecret: string }): Promise<FakePlatform> {
   const fake = { days: new Map<string, FakeDay>(), accepted: 0, refused: 0, outages: 0 } as FakePlatform;
+  const signer = startPythonSigner();
   const { server, url } = await listen(async (req, res, u) => {
     const paramJson = await body(req);
     const q = Object.fromEntries(u.searchParams);
     if (req.method !== "POST" || u.pathname !== "/shop/getExperienceScore" || q.method !== "shop.getExperienceScore") return json(res, 404, {});
-    const expected = pythonDouyinSign({
+    const expected = await signer.douyin({
       secret: o.appSecret,
       app_key: o.appKey,
       method: q.method ?? "",
@@ -78,7 +79,11 @@ export async function startFakeDouyin(o: { appKey: string; appSecret: string }):
     return json(res, 200, { err_no: 0, message: "success", data: d?.data ?? {} });
   });
   fake.url = url;
-  fake.close = () => new Promise((r) => server.close(() => r()));
+  fake.close = () =>
+    new Promise((r) => {
+      signer.close();
+      server.close(() => r());
+    });
   return fake;
 }
 
@@ -88,10 +93,11 @@ export async function startFakeDouyin(o: { appKey: string; appSecret: string }):
  */
 export async function startFakeKuaishou(o: { appKey: string; signSecret: string }): Promise<FakePlatform> {
   const fake = { days: new Map<string, FakeDay>(), accepted: 0, refused: 0, outages: 0 } as FakePlatform;
+  const signer = startPythonSigner();
   const { server, url } = await listen(async (req, res, u) => {
     const q = Object.fromEntries(u.searchParams);
     if (req.method !== "GET" || u.pathname !== "/open/score/shop/get" || q.method !== "open.score.shop.get") return json(res, 404, {});
-    if (q.appkey !== o.appKey || q.sign !== pythonKuaishouSign(q, o.signSecret)) {
+    if (q.appkey !== o.appKey || q.sign !== (await signer.kuaishou(q, o.signSecret))) {
       fake.refused++;
       return json(res, 200, { error_code: "10001", error_msg: "sign invalid" });
     }
@@ -106,6 +112,10 @@ export async function startFakeKuaishou(o: { appKey: string; signSecret: string 
     return json(res, 200, { result: d?.data ?? {} });
   });
   fake.url = url;
-  fake.close = () => new Promise((r) => server.close(() => r()));
+  fake.close = () =>
+    new Promise((r) => {
+      signer.close();
+      server.close(() => r());
+    });
   return fake;
 }
