@@ -187,9 +187,12 @@ export function pipelineDashboard(): Dashboard {
         ),
       )
       .withPanel(
-        graph("Platform figures missing", "short", "Shop-days of yesterday whose platform figures are not in yet (a platform down: retried with backoff)", [
-          q("sum by (platform) (sg_reconciliation_missing_figures)", "{{platform}}"),
-        ]),
+        graph(
+          "Platform figures missing",
+          "short",
+          "Shop-days of yesterday whose platform figures are not in yet (a platform down: retried with backoff)",
+          [q("sum by (platform) (sg_reconciliation_missing_figures)", "{{platform}}")],
+        ),
       )
       .withRow(new RowBuilder("Delivery"))
       .withPanel(

@@ -76,12 +76,13 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const alertSeq = new Map<string, { firing: boolean; seq: number }>();
 
   const unitsOf = (pack: RulePack | undefined): Record<string, ToleranceUnit> =>
-    Object.fromEntries(Object.entries(pack?.metrics ?? {}).map(([name, def]) => [name, def.unit as ToleranceUnit]));
+    Object.fromEntries(Object.entries(pack?.metrics ?? {}).map(([name, def]) => [name, def.unit]));
 
   async function reconcile(shop: ShopRef, day: string): Promise<void> {
     const now = deps.clock();
     const figures = await store.figures(shop, day);
-    const state: FiguresState = (await store.pullState(shop, day)) ??
+    const state: FiguresState =
+      (await store.pullState(shop, day)) ??
       (figures ? { status: "received", source: figures.source, attempts: 0 } : { status: "missing", attempts: 0 });
     const ours = await dayEnds.day(shop, day);
     const before = await store.report(shop, day);
@@ -99,7 +100,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     await store.saveReport(report);
     // Each item's drift is counted once per shop-day, however often the day is compared again.
     const counted = new Set((before?.lines ?? []).filter((l) => l.status === "drift").map((l) => l.item));
-    for (const l of report.lines) if (l.status === "drift" && !counted.has(l.item)) deps.metrics?.drifts.inc({ platform: shop.platform, metric: l.item });
+    for (const l of report.lines)
+      if (l.status === "drift" && !counted.has(l.item)) deps.metrics?.drifts.inc({ platform: shop.platform, metric: l.item });
     const outcome = figures === null ? "missing" : report.summary.drift > 0 ? "drift" : "match";
     deps.metrics?.comparisons.inc({ platform: shop.platform, outcome });
     if (figures !== null) await publishDriftAlert(shop, report.summary.drift, report.summary.compared, ours?.rulePack ?? "", now);
@@ -157,7 +159,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       await store.savePullState(shop, day, next);
       deps.metrics?.pulls.inc({ platform: source.platform, result: retry ? "retry" : "failed" });
       // The reason names the platform's code or the HTTP status, never a credential or the signed URL.
-      deps.log.warn({ platform: source.platform, shop: shopId, day, attempts, reason: pe.message, retryAt: next.nextRetryAtMs }, "platform figures missing");
+      deps.log.warn(
+        { platform: source.platform, shop: shopId, day, attempts, reason: pe.message, retryAt: next.nextRetryAtMs },
+        "platform figures missing",
+      );
     }
     await reconcile(shop, day);
   }
@@ -182,7 +187,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     await Promise.all(Array.from({ length: Math.min(PULL_CONCURRENCY, jobs.length) }, worker));
     for (const source of sources) {
       let n = 0;
-      for (const shopId of source.shops) if ((await store.pullState({ platform: source.platform, shopId }, day))?.status !== "received") n++;
+      for (const shopId of source.shops)
+        if ((await store.pullState({ platform: source.platform, shopId }, day))?.status !== "received") n++;
       missing.set(source.platform, n);
     }
     for (const [platform, n] of missing) deps.metrics?.missing.set({ platform }, n);

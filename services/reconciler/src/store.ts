@@ -1,11 +1,4 @@
-import {
-  DAY_END_RETENTION_DAYS,
-  FiguresState,
-  PlatformFigures,
-  ReconciliationReport,
-  reconciliationKeys,
-  type ShopRef,
-} from "@sg/events";
+import { DAY_END_RETENTION_DAYS, FiguresState, PlatformFigures, ReconciliationReport, reconciliationKeys, type ShopRef } from "@sg/events";
 import type { Redis } from "@sg/redis";
 
 const TTL_SECONDS = (DAY_END_RETENTION_DAYS + 1) * 86_400;

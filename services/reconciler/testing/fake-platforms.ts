@@ -26,7 +26,9 @@ async function body(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>): Promise<{ server: Server; url: string }> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     handler(req, res, url).catch(() => {
@@ -54,7 +56,8 @@ export async function startFakeDouyin(o: { appKey: string; appSecret: string }):
   const { server, url } = await listen(async (req, res, u) => {
     const paramJson = await body(req);
     const q = Object.fromEntries(u.searchParams);
-    if (req.method !== "POST" || u.pathname !== "/shop/getExperienceScore" || q.method !== "shop.getExperienceScore") return json(res, 404, {});
+    if (req.method !== "POST" || u.pathname !== "/shop/getExperienceScore" || q.method !== "shop.getExperienceScore")
+      return json(res, 404, {});
     const expected = await signer.douyin({
       secret: o.appSecret,
       app_key: o.appKey,

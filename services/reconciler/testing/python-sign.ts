@@ -30,7 +30,15 @@ function py(script: string, input: unknown): string {
   return execFileSync("python3", ["-c", script], { input: JSON.stringify(input), encoding: "utf8" }).trim();
 }
 
-export function pythonDouyinSign(a: { secret: string; app_key: string; method: string; param_json: string; timestamp: string; v: string; sign_method: string }): string {
+export function pythonDouyinSign(a: {
+  secret: string;
+  app_key: string;
+  method: string;
+  param_json: string;
+  timestamp: string;
+  v: string;
+  sign_method: string;
+}): string {
   return py(DOUYIN, a);
 }
 

@@ -65,7 +65,9 @@ export const Reconciliation = z
     /** Longest wait for one pull's answer. */
     timeout: durationField({ positive: true }).default("10s"),
     /** Per item: the largest difference still a match. Absent: the default of the item's unit (docs/reconciliation.md). */
-    tolerances: z.record(z.union([MetricName, z.string().regex(/^score\.(total|dimension\.[a-z][a-z0-9_]*)$/)]), z.number().nonnegative()).default({}),
+    tolerances: z
+      .record(z.union([MetricName, z.string().regex(/^score\.(total|dimension\.[a-z][a-z0-9_]*)$/)]), z.number().nonnegative())
+      .default({}),
     /** Raise a `reconciliation_drift` warning when a shop-day has drifts (default on). */
     alerts: z.boolean().default(true),
   })

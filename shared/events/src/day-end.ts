@@ -31,7 +31,10 @@ const DAY_MS = 86_400_000;
 export const ShanghaiDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day as YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)) && shanghaiDayOf(dayCutoffMs(s) - 1) === s, "must be a real calendar day");
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)) && shanghaiDayOf(dayCutoffMs(s) - 1) === s,
+    "must be a real calendar day",
+  );
 export type ShanghaiDay = z.infer<typeof ShanghaiDay>;
 
 /** The Shanghai day containing `ms`, `YYYY-MM-DD`. */

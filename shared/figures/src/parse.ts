@@ -72,7 +72,7 @@ function isXlsx(data: Buffer): boolean {
 
 function csvRows(data: Buffer): Cell[][] {
   try {
-    return parseCsv(data, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true }) as Cell[][];
+    return parseCsv(data, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw new FiguresImportError(typeof line === "number" ? line : null, null, "not a readable CSV file (quoting or encoding)");
@@ -103,10 +103,12 @@ function cellValue(v: ExcelJS.CellValue): Cell {
   if (typeof v === "number" || typeof v === "string") return v;
   if (typeof v === "boolean") return String(v);
   if (v instanceof Date) return v.toISOString().slice(0, 10); // a date cell is a naive day: exceljs gives it as UTC
-  if (typeof v === "object" && "result" in v) return cellValue(v.result as ExcelJS.CellValue);
+  if (typeof v === "object" && "result" in v) return cellValue(v.result);
   if (typeof v === "object" && "richText" in v) return v.richText.map((t) => t.text).join("");
   if (typeof v === "object" && "text" in v) return String(v.text);
-  return String(v as unknown as string);
+  // An error cell (#N/A, #DIV/0!) or another kind: its JSON, which no number or item name matches, so the
+  // row is refused naming the cell.
+  return JSON.stringify(v);
 }
 
 function letter(col: number): string {
@@ -123,14 +125,20 @@ function figuresFromRows(rows: Cell[][], target: ImportTarget): PlatformFigures 
     const name = String(h ?? "").trim();
     const field = HEADERS[name.toLowerCase().replace(/\s+/g, "")];
     if (field === undefined) {
-      if (name !== "") throw new FiguresImportError(1, `${name} (${letter(i)})`, `unknown column; expected ${[...new Set(Object.values(HEADERS))].join(", ")}`);
+      if (name !== "")
+        throw new FiguresImportError(
+          1,
+          `${name} (${letter(i)})`,
+          `unknown column; expected ${[...new Set(Object.values(HEADERS))].join(", ")}`,
+        );
       return;
     }
     if (columns.has(field)) throw new FiguresImportError(1, `${name} (${letter(i)})`, `a second ${field} column`);
     columns.set(field, { index: i, name });
   });
   if (!columns.has("item")) throw new FiguresImportError(1, null, "no item column (指标)");
-  if (!columns.has("value") && !columns.has("points")) throw new FiguresImportError(1, null, "neither a value (值) nor a points (得分) column");
+  if (!columns.has("value") && !columns.has("points"))
+    throw new FiguresImportError(1, null, "neither a value (值) nor a points (得分) column");
 
   let day = target.day;
   let pack: string | undefined;
@@ -147,7 +155,12 @@ function figuresFromRows(rows: Cell[][], target: ImportTarget): PlatformFigures 
     const where = (f: Field) => `${columns.get(f)!.name} (${letter(columns.get(f)!.index)})`;
     const rawItem = String(cell("item") ?? "").trim();
     const item = target.aliases?.[rawItem] ?? rawItem;
-    if (!ITEM.test(item)) throw new FiguresImportError(rowNo, where("item"), rawItem === "" ? "the item is empty" : `"${rawItem.slice(0, 60)}" is not a known item`);
+    if (!ITEM.test(item))
+      throw new FiguresImportError(
+        rowNo,
+        where("item"),
+        rawItem === "" ? "the item is empty" : `"${rawItem.slice(0, 60)}" is not a known item`,
+      );
     if (seen.has(item)) throw new FiguresImportError(rowNo, where("item"), `${item} appears twice`);
     seen.add(item);
     const num = (f: Field, opts: { count?: boolean } = {}): number | undefined => {
@@ -155,7 +168,8 @@ function figuresFromRows(rows: Cell[][], target: ImportTarget): PlatformFigures 
       if (c === null || String(c).trim() === "") return undefined;
       const n = toNumber(c);
       if (n === undefined) throw new FiguresImportError(rowNo, where(f), `"${String(c).slice(0, 40)}" is not a number`);
-      if (opts.count && (n < 0 || !Number.isInteger(n))) throw new FiguresImportError(rowNo, where(f), `${n} is not a count (a whole number ≥ 0)`);
+      if (opts.count && (n < 0 || !Number.isInteger(n)))
+        throw new FiguresImportError(rowNo, where(f), `${n} is not a count (a whole number ≥ 0)`);
       return n;
     };
     const fig: PlatformFigure = {};
@@ -172,7 +186,8 @@ function figuresFromRows(rows: Cell[][], target: ImportTarget): PlatformFigures 
     const d = cell("day");
     if (d !== null && String(d).trim() !== "") {
       const text = String(d).trim();
-      if (!ShanghaiDay.safeParse(text).success) throw new FiguresImportError(rowNo, where("day"), `"${text.slice(0, 20)}" is not a day (YYYY-MM-DD)`);
+      if (!ShanghaiDay.safeParse(text).success)
+        throw new FiguresImportError(rowNo, where("day"), `"${text.slice(0, 20)}" is not a day (YYYY-MM-DD)`);
       if (day !== undefined && text !== day) throw new FiguresImportError(rowNo, where("day"), `${text}: one file holds one day (${day})`);
       day = text;
     }

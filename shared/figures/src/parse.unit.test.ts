@@ -22,7 +22,8 @@ async function refusal(p: Promise<unknown>): Promise<FiguresImportError> {
 
 describe("importing figures from CSV", () => {
   it("reads items, percentages, counts, the total and a dimension, by English or Chinese headers", async () => {
-    const csv = "\ufeff日期,指标,值,得分,分子,分母,规则版本\n2026-03-02,human_reply_3min_rate,75.00%,,3,4,pdd@2026\n2026-03-02,total,,4.8,,,\n2026-03-02,dimension.aftersale,,92.5,,,\n\n";
+    const csv =
+      "\ufeff日期,指标,值,得分,分子,分母,规则版本\n2026-03-02,human_reply_3min_rate,75.00%,,3,4,pdd@2026\n2026-03-02,total,,4.8,,,\n2026-03-02,dimension.aftersale,,92.5,,,\n\n";
     const f = await parseFiguresFile(Buffer.from(csv), target);
     expect(f).toMatchObject({
       platform: "pdd",
@@ -37,12 +38,17 @@ describe("importing figures from CSV", () => {
   });
 
   it("takes the pack's Chinese titles as item names", async () => {
-    const f = await parseFiguresFile(Buffer.from("item,value\n3分钟人工回复率,0.8\n"), { ...target, day: "2026-03-02", aliases: itemAliases("pdd") });
+    const f = await parseFiguresFile(Buffer.from("item,value\n3分钟人工回复率,0.8\n"), {
+      ...target,
+      day: "2026-03-02",
+      aliases: itemAliases("pdd"),
+    });
     expect(f.items).toEqual({ human_reply_3min_rate: { value: 0.8 } });
   });
 
   it("refuses the whole file for one bad row, naming the row and column", async () => {
-    const csv = "day,item,value,numerator,denominator\n2026-03-02,human_reply_3min_rate,0.75,3,4\n2026-03-02,platform_help_rate,abc,1,200\n";
+    const csv =
+      "day,item,value,numerator,denominator\n2026-03-02,human_reply_3min_rate,0.75,3,4\n2026-03-02,platform_help_rate,abc,1,200\n";
     const e = await refusal(parseFiguresFile(Buffer.from(csv), target));
     expect(e.message).toBe('row 3, column value (C): "abc" is not a number');
     expect([e.row, e.column]).toEqual([3, "value (C)"]);
@@ -59,7 +65,9 @@ describe("importing figures from CSV", () => {
     expect((await refusal(parseFiguresFile(Buffer.from(base + "2026-03-03,intervention_rate,0.1,,\n"), target))).message).toBe(
       "row 3, column day (A): 2026-03-03: one file holds one day (2026-03-02)",
     );
-    expect((await refusal(parseFiguresFile(Buffer.from("item,value,colour\nx,1,red\n"), target))).message).toMatch(/^row 1, column colour \(C\): unknown column/);
+    expect((await refusal(parseFiguresFile(Buffer.from("item,value,colour\nx,1,red\n"), target))).message).toMatch(
+      /^row 1, column colour \(C\): unknown column/,
+    );
   });
 });
 

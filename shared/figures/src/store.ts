@@ -10,6 +10,10 @@ import type { Redis } from "@sg/redis";
 export async function storeImportedFigures(redis: Redis, keyPrefix: string, figures: PlatformFigures, nowMs: number): Promise<void> {
   const keys = reconciliationKeys(keyPrefix);
   const key = keys.figures(figures);
-  await redis.multi().hset(key, figures.day, JSON.stringify(figures)).expire(key, (DAY_END_RETENTION_DAYS + 1) * 86_400).exec();
+  await redis
+    .multi()
+    .hset(key, figures.day, JSON.stringify(figures))
+    .expire(key, (DAY_END_RETENTION_DAYS + 1) * 86_400)
+    .exec();
   await redis.zadd(keys.requests(), nowMs, `${figures.platform}:${figures.shopId}|${figures.day}`);
 }

@@ -20,7 +20,10 @@ export interface ReconciliationPort {
  * cell. Both scoped by token like the read API: 401 without one, 403 for a shop it does not list.
  */
 export function registerReconciliationRoutes(app: FastifyInstance, ctx: GatewayContext, port: ReconciliationPort | undefined): void {
-  const scoped = (request: FastifyRequest, reply: FastifyReply): { shop: { platform: Platform; shopId: string }; day: string | undefined } | null => {
+  const scoped = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): { shop: { platform: Platform; shopId: string }; day: string | undefined } | null => {
     const params = ShopParams.safeParse(request.params);
     const query = DayQuery.safeParse(request.query ?? {});
     if (!params.success || !query.success) {
@@ -48,7 +51,10 @@ export function registerReconciliationRoutes(app: FastifyInstance, ctx: GatewayC
     if (s === null) return reply;
     const day = s.day ?? shanghaiDayOf(ctx.now() - 86_400_000);
     const report = await port!.report(s.shop, day);
-    if (report === null) return reply.code(404).send({ error: "not_found", message: `no reconciliation of ${s.shop.platform}:${s.shop.shopId} for ${day} yet` });
+    if (report === null)
+      return reply
+        .code(404)
+        .send({ error: "not_found", message: `no reconciliation of ${s.shop.platform}:${s.shop.shopId} for ${day} yet` });
     return reply.send(report);
   });
 
@@ -58,7 +64,12 @@ export function registerReconciliationRoutes(app: FastifyInstance, ctx: GatewayC
     const now = ctx.now();
     let figures: PlatformFigures;
     try {
-      figures = await parseFiguresFile(bodyBytes(request), { ...s.shop, ...(s.day ? { day: s.day } : {}), nowMs: now, aliases: itemAliases(s.shop.platform) });
+      figures = await parseFiguresFile(bodyBytes(request), {
+        ...s.shop,
+        ...(s.day ? { day: s.day } : {}),
+        nowMs: now,
+        aliases: itemAliases(s.shop.platform),
+      });
     } catch (err) {
       if (!(err instanceof FiguresImportError)) throw err;
       return refuse(ctx, request, reply, "invalid_request", `file refused, nothing imported: ${err.message}`, {
@@ -66,6 +77,12 @@ export function registerReconciliationRoutes(app: FastifyInstance, ctx: GatewayC
       });
     }
     await port!.importFigures(figures, now);
-    return reply.code(202).send({ platform: figures.platform, shopId: figures.shopId, day: figures.day, items: Object.keys(figures.items).length, accepted: true });
+    return reply.code(202).send({
+      platform: figures.platform,
+      shopId: figures.shopId,
+      day: figures.day,
+      items: Object.keys(figures.items).length,
+      accepted: true,
+    });
   });
 }

@@ -38,10 +38,18 @@ describe("reconciliation API", () => {
     const ok = await gw.app.inject({ method: "GET", url: "/v1/shops/kuaishou/s1/reconciliation", headers: auth(TOKENS.s1) });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual(REPORT);
-    expect((await gw.app.inject({ method: "GET", url: "/v1/shops/kuaishou/s1/reconciliation?day=2026-11-18", headers: auth(TOKENS.s1) })).statusCode).toBe(404);
-    expect((await gw.app.inject({ method: "GET", url: "/v1/shops/kuaishou/s2/reconciliation", headers: auth(TOKENS.s1) })).statusCode).toBe(403);
+    expect(
+      (await gw.app.inject({ method: "GET", url: "/v1/shops/kuaishou/s1/reconciliation?day=2026-11-18", headers: auth(TOKENS.s1) }))
+        .statusCode,
+    ).toBe(404);
+    expect((await gw.app.inject({ method: "GET", url: "/v1/shops/kuaishou/s2/reconciliation", headers: auth(TOKENS.s1) })).statusCode).toBe(
+      403,
+    );
     expect((await gw.app.inject({ method: "GET", url: "/v1/shops/kuaishou/s1/reconciliation" })).statusCode).toBe(401);
-    expect((await gw.app.inject({ method: "GET", url: "/v1/shops/kuaishou/s1/reconciliation?day=2026-13-01", headers: auth(TOKENS.s1) })).statusCode).toBe(400);
+    expect(
+      (await gw.app.inject({ method: "GET", url: "/v1/shops/kuaishou/s1/reconciliation?day=2026-13-01", headers: auth(TOKENS.s1) }))
+        .statusCode,
+    ).toBe(400);
     await gw.close();
   });
 
@@ -55,7 +63,13 @@ describe("reconciliation API", () => {
       payload: "item,value,numerator,denominator\nhuman_reply_3min_rate,75%,3,4\n",
     });
     expect(good.statusCode).toBe(202);
-    expect(p.imported).toEqual([expect.objectContaining({ source: "import", day: "2026-11-19", items: { human_reply_3min_rate: { value: 0.75, numerator: 3, denominator: 4 } } })]);
+    expect(p.imported).toEqual([
+      expect.objectContaining({
+        source: "import",
+        day: "2026-11-19",
+        items: { human_reply_3min_rate: { value: 0.75, numerator: 3, denominator: 4 } },
+      }),
+    ]);
     const bad = await gw.app.inject({
       method: "POST",
       url: "/v1/shops/kuaishou/s1/reconciliation?day=2026-11-19",
@@ -65,7 +79,12 @@ describe("reconciliation API", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ row: 3, column: "value (B)" });
     expect(p.imported).toHaveLength(1);
-    const other = await gw.app.inject({ method: "POST", url: "/v1/shops/jd/9/reconciliation?day=2026-11-19", headers: auth(TOKENS.s1, "text/csv"), payload: "item,value\nx,1\n" });
+    const other = await gw.app.inject({
+      method: "POST",
+      url: "/v1/shops/jd/9/reconciliation?day=2026-11-19",
+      headers: auth(TOKENS.s1, "text/csv"),
+      payload: "item,value\nx,1\n",
+    });
     expect(other.statusCode).toBe(403);
     await gw.close();
   });

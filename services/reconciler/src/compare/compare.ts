@@ -1,4 +1,12 @@
-import type { DayEnd, FiguresState, PlatformFigure, PlatformFigures, ReconciliationLine, ReconciliationReport, ReconciliationStatus } from "@sg/events";
+import type {
+  DayEnd,
+  FiguresState,
+  PlatformFigure,
+  PlatformFigures,
+  ReconciliationLine,
+  ReconciliationReport,
+  ReconciliationStatus,
+} from "@sg/events";
 import { COUNT_NOUNS, GENERIC_NOUNS } from "./nouns.js";
 import { DEFAULT_TOLERANCE, EPSILON, type ToleranceUnit } from "./tolerance.js";
 
@@ -27,7 +35,16 @@ export function compareDay(i: CompareInput): ReconciliationReport {
   const ours = i.ours;
   if (i.figures === null) {
     for (const [item, m] of Object.entries(ours?.metrics ?? {}))
-      lines.push({ item, kind: "metric", compared: "value", platform: null, ours: m.v, tolerance: toleranceOf(i, item), status: "missing", explanation: "no platform figure for this day yet" });
+      lines.push({
+        item,
+        kind: "metric",
+        compared: "value",
+        platform: null,
+        ours: m.v,
+        tolerance: toleranceOf(i, item),
+        status: "missing",
+        explanation: "no platform figure for this day yet",
+      });
   } else {
     for (const [item, fig] of Object.entries(i.figures.items)) lines.push(itemLine(i, item, fig));
     if (i.figures.total !== undefined) lines.push(scoreLine(i, "score.total", "total", i.figures.total, ours?.score?.total));
@@ -35,7 +52,13 @@ export function compareDay(i: CompareInput): ReconciliationReport {
       lines.push(scoreLine(i, `score.dimension.${name}`, "dimension", v, ours?.score?.dimensions[name]));
   }
   const count = (s: ReconciliationStatus) => lines.filter((l) => l.status === s).length;
-  const summary = { compared: count("match") + count("drift"), match: count("match"), drift: count("drift"), missing: count("missing"), unknown: count("unknown") };
+  const summary = {
+    compared: count("match") + count("drift"),
+    match: count("match"),
+    drift: count("drift"),
+    missing: count("missing"),
+    unknown: count("unknown"),
+  };
   return {
     platform: i.platform,
     shopId: i.shopId,
@@ -65,14 +88,23 @@ function itemLine(i: CompareInput, item: string, fig: PlatformFigure): Reconcili
   if (metric !== undefined) {
     const tolerance = toleranceOf(i, item);
     const platform = fig.value ?? null;
-    const line: ReconciliationLine = { item, kind: "metric", compared: "value", platform, ours: metric.v, tolerance, status: statusOf(platform, metric.v, tolerance) };
+    const line: ReconciliationLine = {
+      item,
+      kind: "metric",
+      compared: "value",
+      platform,
+      ours: metric.v,
+      tolerance,
+      status: statusOf(platform, metric.v, tolerance),
+    };
     if (platform === null && metric.v === null) line.status = "match"; // neither side has data
     const counts = countsOf(fig, metric.n, metric.d);
     if (counts) {
       line.counts = counts;
       // Counts are exact: a count that differs is a drift even when the two ratios happen to agree.
       const differs = (p?: number, o?: number) => p !== undefined && o !== undefined && p !== o;
-      if (differs(counts.platformNumerator, counts.oursNumerator) || differs(counts.platformDenominator, counts.oursDenominator)) line.status = "drift";
+      if (differs(counts.platformNumerator, counts.oursNumerator) || differs(counts.platformDenominator, counts.oursDenominator))
+        line.status = "drift";
     }
     const why = explainCounts(item, fig, metric.n, metric.d);
     if (why) line.explanation = why;
@@ -81,7 +113,15 @@ function itemLine(i: CompareInput, item: string, fig: PlatformFigure): Reconcili
   const points = i.ours?.score?.points[item];
   if (points !== undefined && fig.points !== undefined) {
     const tolerance = i.tolerances[item] ?? DEFAULT_TOLERANCE.points;
-    return { item, kind: "indicator", compared: "points", platform: fig.points, ours: points, tolerance, status: statusOf(fig.points, points, tolerance) };
+    return {
+      item,
+      kind: "indicator",
+      compared: "points",
+      platform: fig.points,
+      ours: points,
+      tolerance,
+      status: statusOf(fig.points, points, tolerance),
+    };
   }
   return {
     item,
@@ -98,10 +138,27 @@ function itemLine(i: CompareInput, item: string, fig: PlatformFigure): Reconcili
   };
 }
 
-function scoreLine(i: CompareInput, item: string, kind: "total" | "dimension", platform: number | null, ours: number | null | undefined): ReconciliationLine {
+function scoreLine(
+  i: CompareInput,
+  item: string,
+  kind: "total" | "dimension",
+  platform: number | null,
+  ours: number | null | undefined,
+): ReconciliationLine {
   const tolerance = i.tolerances[item] ?? DEFAULT_TOLERANCE.points;
-  const line: ReconciliationLine = { item, kind, compared: "points", platform, ours: ours ?? null, tolerance, status: statusOf(platform, ours, tolerance) };
-  if (line.status === "unknown") line.explanation = i.ours?.score ? `the score under ${i.ours.score.pack} has no ${item} (status ${i.ours.score.status})` : "ScoreGuard computes no score for this shop's pack";
+  const line: ReconciliationLine = {
+    item,
+    kind,
+    compared: "points",
+    platform,
+    ours: ours ?? null,
+    tolerance,
+    status: statusOf(platform, ours, tolerance),
+  };
+  if (line.status === "unknown")
+    line.explanation = i.ours?.score
+      ? `the score under ${i.ours.score.pack} has no ${item} (status ${i.ours.score.status})`
+      : "ScoreGuard computes no score for this shop's pack";
   return line;
 }
 
@@ -138,16 +195,32 @@ export function explainCounts(item: string, fig: PlatformFigure, n: number | und
 function causesOf(lines: ReconciliationLine[], i: CompareInput): string[] {
   const drifts = lines.filter((l) => l.status === "drift");
   const causes: string[] = [];
-  const short = drifts.some((l) => (l.counts?.platformDenominator ?? 0) > (l.counts?.oursDenominator ?? Infinity) || (l.counts?.platformNumerator ?? 0) > (l.counts?.oursNumerator ?? Infinity));
-  const extra = drifts.some((l) => (l.counts?.platformDenominator ?? Infinity) < (l.counts?.oursDenominator ?? 0) || (l.counts?.platformNumerator ?? Infinity) < (l.counts?.oursNumerator ?? 0));
-  if (short) causes.push("events missing from ScoreGuard's feed: a push subscription off or failing, a webhook down, events dead-lettered (see sg.events.dlq), or a shop connected after the window began");
-  if (extra) causes.push("items the platform leaves out: excluded orders (gifts, lucky bags, low-price, instant-refund, abnormal), approved appeals or late-shipment filings, malicious consumers removed");
+  const short = drifts.some(
+    (l) =>
+      (l.counts?.platformDenominator ?? 0) > (l.counts?.oursDenominator ?? Infinity) ||
+      (l.counts?.platformNumerator ?? 0) > (l.counts?.oursNumerator ?? Infinity),
+  );
+  const extra = drifts.some(
+    (l) =>
+      (l.counts?.platformDenominator ?? Infinity) < (l.counts?.oursDenominator ?? 0) ||
+      (l.counts?.platformNumerator ?? Infinity) < (l.counts?.oursNumerator ?? 0),
+  );
+  if (short)
+    causes.push(
+      "events missing from ScoreGuard's feed: a push subscription off or failing, a webhook down, events dead-lettered (see sg.events.dlq), or a shop connected after the window began",
+    );
+  if (extra)
+    causes.push(
+      "items the platform leaves out: excluded orders (gifts, lucky bags, low-price, instant-refund, abnormal), approved appeals or late-shipment filings, malicious consumers removed",
+    );
   const platformPack = i.figures?.platformPack;
   if (platformPack !== undefined && i.ours !== null && platformPack !== i.ours.rulePack)
     causes.push(`the rule pack differs: the platform names ${platformPack}, ScoreGuard used ${i.ours.rulePack}`);
   if (i.ours?.take === "close") causes.push("ScoreGuard's value was taken before the day's late events settled (close take)");
   if (drifts.some((l) => l.counts === undefined || (!short && !extra)))
-    causes.push("a rule read differently: the window, the moment that counts, service hours, or a clock that starts later (e.g. Douyin's 06:00 pickup clock)");
+    causes.push(
+      "a rule read differently: the window, the moment that counts, service hours, or a clock that starts later (e.g. Douyin's 06:00 pickup clock)",
+    );
   causes.push("the platform's display rounding beyond the tolerance (reconciliation.tolerances)");
   return causes;
 }

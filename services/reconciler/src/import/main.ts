@@ -26,7 +26,12 @@ async function main(): Promise<number> {
   const now = Date.now();
   let figures;
   try {
-    figures = await parseFiguresFile(data, { ...args.shop, ...(args.day ? { day: args.day } : {}), nowMs: now, aliases: itemAliases(args.shop.platform) });
+    figures = await parseFiguresFile(data, {
+      ...args.shop,
+      ...(args.day ? { day: args.day } : {}),
+      nowMs: now,
+      aliases: itemAliases(args.shop.platform),
+    });
   } catch (err) {
     if (!(err instanceof FiguresImportError)) throw err;
     process.stderr.write(`import-figures: ${args.file} refused, nothing imported: ${err.message}\n`);
@@ -39,7 +44,9 @@ async function main(): Promise<number> {
     await redis.quit().catch(() => redis.disconnect());
   }
   const n = Object.keys(figures.items).length + Object.keys(figures.dimensions).length + (figures.total === undefined ? 0 : 1);
-  process.stdout.write(`import-figures: ${n} figures of ${figures.platform}:${figures.shopId} for ${figures.day} imported; the reconciler compares them at its next pass\n`);
+  process.stdout.write(
+    `import-figures: ${n} figures of ${figures.platform}:${figures.shopId} for ${figures.day} imported; the reconciler compares them at its next pass\n`,
+  );
   return 0;
 }
 

@@ -14,7 +14,12 @@ export function mapFigures(data: unknown, fields: FieldMap): Pick<PlatformFigure
     const node = at(data, path);
     if (node === undefined) continue;
     const fig: PlatformFigure = {};
-    const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : typeof x === "string" && x.trim() !== "" && Number.isFinite(Number(x)) ? Number(x) : undefined);
+    const num = (x: unknown) =>
+      typeof x === "number" && Number.isFinite(x)
+        ? x
+        : typeof x === "string" && x.trim() !== "" && Number.isFinite(Number(x))
+          ? Number(x)
+          : undefined;
     if (num(node) !== undefined) fig.value = num(node)!;
     else if (node !== null && typeof node === "object") {
       const o = node as Record<string, unknown>;

@@ -26,12 +26,22 @@ describe("Douyin open-platform signing", () => {
     expect(paramJson).toBe('{"a":{"b":[2,1],"y":"店铺"},"date":"2026-12-31","z":1}');
     for (const signMethod of ["hmac-sha256", "md5"] as const) {
       const i = { ...base, appSecret: "s€cret&=", paramJson, signMethod };
-      const py = pythonDouyinSign({ secret: i.appSecret, app_key: i.appKey, method: i.method, param_json: paramJson, timestamp: i.timestamp, v: i.v, sign_method: signMethod });
+      const py = pythonDouyinSign({
+        secret: i.appSecret,
+        app_key: i.appKey,
+        method: i.method,
+        param_json: paramJson,
+        timestamp: i.timestamp,
+        v: i.v,
+        sign_method: signMethod,
+      });
       expect(douyinSign(i)).toBe(py);
     }
   });
   it("a different secret gives a different signature", () => {
-    expect(douyinSign({ ...base, appSecret: "secret-2", signMethod: "hmac-sha256" })).not.toBe("069362820382bc5da8ffbbc1276bd63740ff8492c04c4c2eaa327efc5b3b44e5");
+    expect(douyinSign({ ...base, appSecret: "secret-2", signMethod: "hmac-sha256" })).not.toBe(
+      "069362820382bc5da8ffbbc1276bd63740ff8492c04c4c2eaa327efc5b3b44e5",
+    );
   });
 });
 
@@ -50,7 +60,17 @@ describe("Kuaishou open-platform signing", () => {
   });
   it("agrees with python3 for both methods, whatever the parameter order, leaving out sign and empty values", () => {
     for (const signMethod of ["HMAC_SHA256", "MD5"] as const) {
-      const p = { version: "1", timestamp: "1", signMethod, param: '{"a":"快手"}', method: "open.score.shop.get", appkey: "k", access_token: "t", sign: "old", empty: "" };
+      const p = {
+        version: "1",
+        timestamp: "1",
+        signMethod,
+        param: '{"a":"快手"}',
+        method: "open.score.shop.get",
+        appkey: "k",
+        access_token: "t",
+        sign: "old",
+        empty: "",
+      };
       expect(kuaishouSign(p, "sec&ret", signMethod)).toBe(pythonKuaishouSign(p, "sec&ret"));
     }
   });

@@ -34,7 +34,8 @@ export class PullError extends Error {
 export async function fetchOnce(url: URL, init: RequestInit, timeoutMs: number): Promise<Response> {
   try {
     const res = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    if (res.status >= 300 && res.status < 400) throw new PullError(`HTTP ${res.status}: redirects are not followed (pulls go to the configured host only)`, false);
+    if (res.status >= 300 && res.status < 400)
+      throw new PullError(`HTTP ${res.status}: redirects are not followed (pulls go to the configured host only)`, false);
     if (res.status === 429 || res.status >= 500) throw new PullError(`HTTP ${res.status}`, true);
     if (res.status !== 200) throw new PullError(`HTTP ${res.status}`, false);
     return res;

@@ -81,7 +81,10 @@ describe("end-of-day values", () => {
 
       // A late event of the day (a pickup at 20:00 of order F) arrives at 00:59: not yet taken (before settling).
       clock = Date.parse("2026-03-03T00:59:00+08:00");
-      await send([ev("f1", "order.paid", "2026-03-02T08:00:00+08:00", "F"), ev("f2", "logistics.picked_up", "2026-03-02T20:00:00+08:00", "F")]);
+      await send([
+        ev("f1", "order.paid", "2026-03-02T08:00:00+08:00", "F"),
+        ev("f2", "logistics.picked_up", "2026-03-02T20:00:00+08:00", "F"),
+      ]);
       await pollUntil(() => p.handled >= 10, { timeoutMs: 30_000 });
       await p.flush();
       expect((await reader.day(shop, "2026-03-02"))?.take).toBe("close");
@@ -89,10 +92,13 @@ describe("end-of-day values", () => {
       // Past cut-off + settle (+ at most 10 min of per-shop spread): the shop's own wake-up takes it again.
       clock = Date.parse("2026-03-03T01:11:00+08:00");
       await p.flush();
-      const settled = await pollUntil(async () => {
-        const d = await reader.day(shop, "2026-03-02");
-        return d?.take === "settled" ? d : undefined;
-      }, { message: "settled take" });
+      const settled = await pollUntil(
+        async () => {
+          const d = await reader.day(shop, "2026-03-02");
+          return d?.take === "settled" ? d : undefined;
+        },
+        { message: "settled take" },
+      );
       expect(settled.metrics.pickup_24h_rate).toEqual({ v: 1, n: 3, d: 3, s: "ok" });
       expect(settled.takenAtMs).toBe(clock);
 

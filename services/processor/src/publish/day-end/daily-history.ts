@@ -100,7 +100,10 @@ export class DailyHistory {
   }
 
   /** The latest day of the stored history (on or before `upTo`), and whether its take was settled. */
-  private async lastTaken(shop: { platform: string; shopId: string }, upTo: string): Promise<{ day: string; settled: boolean } | undefined> {
+  private async lastTaken(
+    shop: { platform: string; shopId: string },
+    upTo: string,
+  ): Promise<{ day: string; settled: boolean } | undefined> {
     const days = (await this.redis.hkeys(this.keys.history(shop))).filter((d) => d <= upTo).sort();
     const day = days[days.length - 1];
     if (day === undefined) return undefined;

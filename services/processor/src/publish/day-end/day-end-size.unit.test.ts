@@ -11,7 +11,14 @@ describe("day-end record size", () => {
     it(`${id}: one shop-day fits ${DAY_END_MAX_BYTES} bytes`, () => {
       const metrics: ShopSnapshot["metrics"] = {};
       for (const name of Object.keys(pack.metrics))
-        metrics[name] = { value: 1 / 3 + 0.1, numerator: 12_345_678.123456, denominator: 98_765_432, status: "warning", pending: 1234, headroom: 99 };
+        metrics[name] = {
+          value: 1 / 3 + 0.1,
+          numerator: 12_345_678.123456,
+          denominator: 98_765_432,
+          status: "warning",
+          pending: 1234,
+          headroom: 99,
+        };
       const snapshot: ShopSnapshot = { platform: pack.platform, shopId: "s", rulePack: id, metrics, alerts: [] };
       if (pack.score) {
         const dimensions = Object.fromEntries(Object.keys(pack.score.dimensions).map((k) => [k, { score: 87.123456789012, weight: 33.3 }]));

@@ -52,7 +52,15 @@ export function createDouyinSource(cfg: DouyinScoreApi, timeoutMs: number): Figu
       });
       // POST {host}/shop/getExperienceScore?app_key&method&v&timestamp&sign_method&sign&access_token, body param_json.
       const url = new URL(`/${DOUYIN_SCORE_METHOD.replace(".", "/")}`, cfg.host);
-      const q = { app_key: cfg.appKey, method: DOUYIN_SCORE_METHOD, v: "2", timestamp, sign_method: cfg.signMethod, sign, access_token: shop.accessToken };
+      const q = {
+        app_key: cfg.appKey,
+        method: DOUYIN_SCORE_METHOD,
+        v: "2",
+        timestamp,
+        sign_method: cfg.signMethod,
+        sign,
+        access_token: shop.accessToken,
+      };
       for (const [k, v] of Object.entries(q)) url.searchParams.set(k, v);
       const res = await fetchOnce(url, { method: "POST", headers: { "content-type": "application/json" }, body: paramJson }, timeoutMs);
       const answer = Answer.safeParse(await res.json().catch(() => undefined));

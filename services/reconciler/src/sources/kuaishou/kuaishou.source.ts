@@ -22,7 +22,11 @@ export const KUAISHOU_DEFAULT_FIELDS: FieldMap = {
 };
 
 /** The open platform's answer: `result` on success; `error_code`/`error_msg` otherwise. */
-const Answer = z.object({ result: z.unknown().optional(), error_code: z.union([z.string(), z.number()]).optional(), error_msg: z.string().optional() });
+const Answer = z.object({
+  result: z.unknown().optional(),
+  error_code: z.union([z.string(), z.number()]).optional(),
+  error_msg: z.string().optional(),
+});
 
 export function createKuaishouSource(cfg: KuaishouScoreApi, timeoutMs: number): FigureSource {
   const fields = { ...KUAISHOU_DEFAULT_FIELDS, ...(cfg.fields ?? {}) };
