@@ -177,6 +177,23 @@ export function pipelineDashboard(): Dashboard {
           q(`sum(rate(sg_processor_shop_evaluations_total[${RATE}]))`, "evaluations"),
         ]),
       )
+      .withRow(new RowBuilder("Reconciliation"))
+      .withPanel(
+        graph(
+          "Drifts from the platforms' figures",
+          "short",
+          "Items whose platform T+1 figure and ScoreGuard's day-end value differ beyond tolerance, by platform and item (docs/reconciliation.md)",
+          [q(`sum by (platform, metric) (increase(sg_reconciliation_drifts_total[${RATE}]))`, "{{platform}} {{metric}}")],
+        ),
+      )
+      .withPanel(
+        graph(
+          "Platform figures missing",
+          "short",
+          "Shop-days of yesterday whose platform figures are not in yet (a platform down: retried with backoff)",
+          [q("sum by (platform) (sg_reconciliation_missing_figures)", "{{platform}}")],
+        ),
+      )
       .withRow(new RowBuilder("Delivery"))
       .withPanel(
         graph("Notifications by channel and result", "ops", "Notifications sent, or given up (permanent, too_large, retry_exhausted)", [

@@ -7,6 +7,7 @@ import { createLogger } from "@sg/logger";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 import { startNotifierService } from "@sg/notifier";
 import { startProcessorService } from "@sg/processor";
+import { startReconcilerService } from "@sg/reconciler";
 import { createRegistry, installProcessGuards, SHUTDOWN_TIMEOUT_MS } from "@sg/telemetry";
 import { loadEnv } from "./env.js";
 import { topicsExist } from "./topics-ready.js";
@@ -74,6 +75,12 @@ async function main(): Promise<void> {
     config,
     ...(env.GRAFANA_URL ? { grafanaUrl: env.GRAFANA_URL } : {}),
     logger: createLogger({ name: "notifier", level: env.LOG_LEVEL }),
+    registry,
+  });
+  const reconciler = await startReconcilerService({
+    ...common,
+    config: config.reconciliation,
+    logger: createLogger({ name: "reconciler", level: env.LOG_LEVEL }),
     registry,
   });
   const gateway = await startGatewayService({
@@ -145,6 +152,7 @@ async function main(): Promise<void> {
       stopDemo();
       await gateway.stop().catch((err: unknown) => say(`gateway stop: ${String(err)}`));
       await processor.stop().catch((err: unknown) => say(`processor stop: ${String(err)}`));
+      await reconciler.stop().catch((err: unknown) => say(`reconciler stop: ${String(err)}`));
       await notifier.stop().catch((err: unknown) => say(`notifier stop: ${String(err)}`));
       say("stopped.");
       process.exit(0);

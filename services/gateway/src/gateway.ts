@@ -18,6 +18,7 @@ import { registerEventRoutes } from "./routes/events.route.js";
 import { registerOpenApiRoute } from "./routes/openapi.js";
 import { registerOpsRoutes } from "./routes/ops.route.js";
 import { registerReadRoutes } from "./routes/read.route.js";
+import { registerReconciliationRoutes, type ReconciliationPort } from "./routes/reconciliation.route.js";
 import { registerSilenceRoutes } from "./routes/silences.route.js";
 
 export interface GatewayDeps {
@@ -53,6 +54,8 @@ export interface GatewayDeps {
   now?: () => number;
   /** The shop board (`/board`): its snapshot hub and stream settings. */
   board?: BoardDeps;
+  /** Reconciliation reports and figure imports (`/v1/shops/…/reconciliation`); without it, 503. */
+  reconciliation?: ReconciliationPort;
 }
 
 export interface Gateway {
@@ -178,6 +181,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   registerOpenApiRoute(app, limits);
   registerEventRoutes(app, ctx);
   registerReadRoutes(app, ctx);
+  registerReconciliationRoutes(app, ctx, deps.reconciliation);
   registerSilenceRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx);
   registerBoardRoutes(app, ctx, deps.board ?? {});

@@ -3,7 +3,8 @@ import { createProjectionReader } from "./snapshots.js";
 import { topicNames } from "@sg/events";
 import { createKafka, createProducer, type Kafka, type Producer } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
-import { createDeliveryStatusReader, createSilenceStore, ensurePipelineTopics } from "@sg/events/runtime";
+import { createDeliveryStatusReader, createReconciliationReader, createSilenceStore, ensurePipelineTopics } from "@sg/events/runtime";
+import { storeImportedFigures } from "@sg/figures";
 import { createRedis, type Redis } from "@sg/redis";
 import { registerServiceHealth } from "@sg/telemetry";
 import type { Registry } from "prom-client";
@@ -137,6 +138,10 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     newShops: createRedisNewShopQuota({ redis, keyPrefix: o.keyPrefix }),
     ready,
     board: { hub },
+    reconciliation: {
+      report: createReconciliationReader(redis, o.keyPrefix).report,
+      importFigures: (figures, nowMs) => storeImportedFigures(redis, o.keyPrefix, figures, nowMs),
+    },
     ...(o.tokenRate === undefined ? {} : { tokenRate: o.tokenRate }),
     ...(o.sourceRate === undefined ? {} : { sourceRate: o.sourceRate }),
     ...(o.authFailureRate === undefined ? {} : { authFailureRate: o.authFailureRate }),

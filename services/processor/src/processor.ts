@@ -6,6 +6,7 @@ import { PartitionProgress } from "./consume/partition-progress.js";
 import { createConsumerSupervisor } from "./consume/supervisor.js";
 import type { Log } from "./log.js";
 import { createEvaluationLoop } from "./publish/evaluation-loop.js";
+import { DailyHistory, type DailyHistoryOptions } from "./publish/day-end/daily-history.js";
 import { ProjectionWriter } from "./publish/projection.js";
 import type { ProcessorMetrics } from "./publish/telemetry.js";
 import { checkScoreConfig } from "./scores/startup.js";
@@ -44,6 +45,8 @@ export interface ProcessorDeps {
   pauseBeforeCommitMs?: number;
   /** REDIS_MIN_REPLICAS_ACK: a batch's offsets move only once its Redis writes reached the replicas. */
   replicas?: ReplicaGate;
+  /** End-of-day values (publish/day-end): the settle delay; default DAY_END_SETTLE_MS of @sg/events. */
+  dayEnd?: DailyHistoryOptions;
 }
 
 export interface Processor {
@@ -71,6 +74,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   checkScoreConfig(deps.config);
   const store = new EntityStore(deps.redis, deps.keyPrefix);
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
+  const history = new DailyHistory(deps.redis, deps.keyPrefix, deps.dayEnd);
   const producer: Producer = createProducer(deps.kafka);
   const progress = new PartitionProgress();
   deps.metrics?.watchProgress(progress);
@@ -80,6 +84,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const loop = createEvaluationLoop({
     store,
     projection,
+    history,
     producer,
     alertsTopic: deps.topics.alerts,
     config: deps.config,

@@ -4,6 +4,7 @@ import { crossFieldIssues } from "./crossField.js";
 import { HttpUrl, Language } from "./fields.js";
 import { Platforms } from "./platforms.js";
 import { DEFAULT_SHOP_LIVE_ENTITIES, Quotas } from "./quotas.js";
+import { Reconciliation } from "./reconciliation.js";
 import { Receivers } from "./receivers.js";
 import { Route } from "./routes.js";
 import { PackChoices, ScoreParameters } from "./scores.js";
@@ -37,6 +38,8 @@ export const ScoreguardConfig = z
     packs: PackChoices.optional(),
     /** Unpublished score parameters per pack and industry. */
     scoreParameters: ScoreParameters.optional(),
+    /** Pulls of the platforms' own figures and their comparison with ScoreGuard's (docs/reconciliation.md). */
+    reconciliation: Reconciliation.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

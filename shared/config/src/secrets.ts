@@ -13,6 +13,8 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   "url",
   "key",
   "salt",
+  "signSecret",
+  "accessToken",
 ]);
 
 /** Whether a value at this path may be secret (any segment named like a secret field). */

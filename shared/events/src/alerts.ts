@@ -5,8 +5,9 @@ import { parseShopKey, shopKey, type ShopRef } from "./shop-key.js";
 /**
  * One alert state change, as the processor writes it to `sg.alerts` (key = `alertKey(...)`).
  * Identity is (platform, shop, metric, kind) (metrics.md "Alerts"); the notifier dedups on it.
+ * `reconciliation_drift` is raised by the reconciler (metric `reconciliation`, value = items in drift).
  */
-export const ALERT_KINDS = ["threshold", "at_risk"] as const;
+export const ALERT_KINDS = ["threshold", "at_risk", "reconciliation_drift"] as const;
 export const SEVERITIES = ["warning", "critical"] as const;
 /** The labels an alert is matched (silences, routes) and grouped by. */
 export const ALERT_LABELS = ["platform", "shop", "metric", "kind", "severity"] as const;

@@ -25,7 +25,8 @@ export type MetricOutput = z.infer<typeof MetricOutput>;
 
 export const FiringAlert = z.object({
   metric: z.string(),
-  kind: AlertKind,
+  /** The processor's kinds: a snapshot never holds a reconciler's `reconciliation_drift`. */
+  kind: AlertKind.extract(["threshold", "at_risk"]),
   severity: AlertSeverity,
   status: z.literal("firing"),
   value: z.number().nullable(),

@@ -2,6 +2,7 @@ import type { Producer } from "@sg/kafka";
 import type { Log } from "../log.js";
 import type { ShopConfigSource } from "../shop-config.js";
 import type { EntityStore } from "../state/entity-store.js";
+import type { DailyHistory } from "./day-end/daily-history.js";
 import type { ProjectionWriter } from "./projection.js";
 import { evaluateAndPublish } from "./publish-evaluation.js";
 import { shopLimitsOf, type ProcessorMetrics } from "./telemetry.js";
@@ -12,6 +13,8 @@ const EVAL_CONCURRENCY = 16;
 export interface EvaluationLoopDeps {
   store: EntityStore;
   projection: ProjectionWriter;
+  /** End-of-day values, taken before an evaluation past a day's cut-off. */
+  history?: DailyHistory | undefined;
   producer: Producer;
   /** `sg.alerts`. */
   alertsTopic: string;
@@ -95,6 +98,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
         shopKey: key,
         partition,
         nowMs: now,
+        ...(deps.history ? { history: deps.history } : {}),
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
       });
       deps.metrics?.evaluations.inc();

@@ -7,6 +7,7 @@ import type { ShopConfigSource } from "../shop-config.js";
 import { alertTransitions } from "./alert-transitions.js";
 import type { ProjectionWriter } from "./projection.js";
 import type { EntityStore } from "../state/entity-store.js";
+import type { DailyHistory } from "./day-end/daily-history.js";
 
 /**
  * Evaluates one shop from its state at `nowMs`, publishes alert state changes to `sg.alerts`
@@ -25,11 +26,15 @@ export async function evaluateAndPublish(deps: {
   nowMs: number;
   /** Told about each alert record published (telemetry.ts `alertPublished`). */
   metrics?: { alertPublished(record: { status: string; severity: string }): void };
+  /** End-of-day values: taken before the evaluation at `nowMs`, so late timers after the cut-off do not leak in. */
+  history?: DailyHistory;
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
   if (shop === null) throw new Error(`not a shop key: ${shopKey}`);
-  const ev = await store.evaluate(shop, nowMs, shopOverridesFor(deps.config, shopKey));
+  const overrides = shopOverridesFor(deps.config, shopKey);
+  await deps.history?.takeDue(shop, nowMs, async (asOfMs) => (await store.evaluate(shop, asOfMs, overrides))?.snapshot);
+  const ev = await store.evaluate(shop, nowMs, overrides);
   if (ev === undefined) {
     await store.clearDue(shopKey, deps.partition);
     return undefined;
@@ -44,7 +49,8 @@ export async function evaluateAndPublish(deps: {
     await store.saveAlertStates(shop, states);
   }
   await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
-  await store.setDue(shopKey, deps.partition, spreadRollover(shopKey, ev.nextWake), nowMs);
+  const wake = Math.min(spreadRollover(shopKey, ev.nextWake), deps.history?.nextWake(shop, nowMs) ?? Infinity);
+  await store.setDue(shopKey, deps.partition, wake, nowMs);
   return ev;
 }
 

@@ -8,3 +8,5 @@ export {
 } from "./silence-store.js";
 export { createDeliveryStatusReader, type DeliveryStatusReader } from "./delivery-status-reader.js";
 export { ensurePipelineTopics } from "./pipeline-topics.js";
+export { createDayEndReader, type DayEndReader } from "./day-end-reader.js";
+export { createReconciliationReader, type ReconciliationReader } from "./reconciliation-reader.js";
