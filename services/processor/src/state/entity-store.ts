@@ -1,6 +1,8 @@
 import type { CanonicalEvent, Platform } from "@sg/events";
 import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
-import { packFor, type RulePack } from "@sg/rules";
+import { toShanghaiIso } from "@sg/events";
+import { packForChoice, type RulePack } from "@sg/rules";
+import { accountingFor } from "../engine/incremental/accounting.js";
 import { windowRange } from "../engine/calendar.js";
 import type { ShopEvaluation } from "../engine/evaluate.js";
 import { decodeStored, encodeBody, encodeStoredBody } from "../engine/incremental/codec.js";
@@ -108,7 +110,8 @@ export class EntityStore {
         const limit = quota?.limit(k) ?? Infinity;
         const { admitted, refused } =
           l.live + 2 * events.length <= limit ? { admitted: events, refused: [] } : withinQuota(events, l.records, l.live, limit);
-        const delta = computeDelta(packOf(shop), l.records, admitted, now);
+        const acc = accountingFor(shop.platform as Platform);
+        const delta = computeDelta(acc.pack, l.records, admitted, now, [], acc.chatKeepDays);
         return { shopKey: k, shop, version: l.version, delta, due: partitionOf(k), refused };
       });
       const results = await this.commitMany(commits, now);
@@ -129,7 +132,8 @@ export class EntityStore {
    * aggregates and evaluates it at `now`.
    */
   async evaluate(shop: ShopRef, now: number, overrides: ShopOverrides): Promise<ShopEvaluation | undefined> {
-    const pack = packOf(shop);
+    const acc = accountingFor(shop.platform as Platform);
+    const pack = packInForce(shop, overrides, now);
     // Due timers in passes of TIMER_BATCH, with the expired records the sweep's one step found: every
     // committed pass moves each timer it took past `now` (or deletes its entity), so the loop ends; only
     // commits refused for a newer state count as retries, and they keep what the sweep found.
@@ -153,14 +157,18 @@ export class EntityStore {
       const keys = new Set([...due, ...expired]);
       if (keys.size === 0) break;
       const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys] }]);
-      const delta = computeDelta(pack, load!.records, [], now, keys);
+      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays);
       const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
       if (reply !== -1) expired.clear();
       else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
     }
     const agg = await this.readAggregates(shop, pack, now);
     if (agg === undefined) return undefined;
-    return evaluateAggregates({ platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: overrides, pack }, agg);
+    return evaluateAggregates(
+      { platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: overrides, pack },
+      agg,
+      acc.slotsOf(pack),
+    );
   }
 
   /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all (never committed, or gone with its TTL). */
@@ -195,6 +203,7 @@ export class EntityStore {
         day: day === "-" ? undefined : Number(day),
         key: m.slice(c + 1),
         deadline: Number(pend[i + 1]),
+        extra: m.slice(b + 1, c),
       });
     }
     const t = val(days.length + 2) as string[];
@@ -414,6 +423,10 @@ export class StateContentionError extends Error {
   }
 }
 
-function packOf(shop: ShopRef): RulePack {
-  return packFor(shop.platform as Platform);
+/**
+ * The pack a shop is evaluated under at `now`: its choice (`overrides.pack`, the shop's or its platform's,
+ * scores/context.ts) resolved on the Shanghai day of `now` (metrics.md "Which pack a shop uses").
+ */
+export function packInForce(shop: ShopRef, overrides: ShopOverrides, now: number): RulePack {
+  return packForChoice(shop.platform as Platform, overrides.pack, toShanghaiIso(now).slice(0, 10));
 }
