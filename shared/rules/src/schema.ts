@@ -38,6 +38,10 @@ const base = {
   leadTime: Duration.optional(),
   /** Chinese display name, used by the notifier. */
   title: z.string().optional(),
+  /** The rule as the platform states it, its clock rules, and where it is stated (packs of the 2026 rules). */
+  definition: z.string().optional(),
+  clock: z.string().optional(),
+  source: z.string().optional(),
 };
 
 const k = <K extends string, S extends z.ZodRawShape>(kind: K, params: S) =>
