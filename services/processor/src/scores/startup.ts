@@ -1,5 +1,7 @@
 import { ConfigError, formatPath } from "@sg/config";
+import { PLATFORMS } from "@sg/events";
 import { loadRulePacks, scoreConfigIssues, type ScoreConfigView } from "@sg/rules";
+import { buildAccounting } from "../engine/incremental/accounting.js";
 
 /**
  * The start-up check of the score configuration: chosen packs exist and are selectable, parameter tables
@@ -9,5 +11,13 @@ import { loadRulePacks, scoreConfigIssues, type ScoreConfigView } from "@sg/rule
  */
 export function checkScoreConfig(config: ScoreConfigView, packs = loadRulePacks()): void {
   const problems = scoreConfigIssues(config, packs).map((i) => ({ path: formatPath(i.path), reason: i.message }));
+  // Engine v2 accounts every selectable pack of each platform: one it cannot serve stops the start.
+  for (const platform of PLATFORMS) {
+    try {
+      buildAccounting(platform, packs);
+    } catch (err) {
+      problems.push({ path: `rule packs of ${platform}`, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
   if (problems.length > 0) throw new ConfigError("Invalid score configuration:", problems);
 }

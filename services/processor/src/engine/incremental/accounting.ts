@@ -32,6 +32,12 @@ const READS_ROUNDS: ReadonlySet<MetricKind> = new Set([
 ]);
 
 const WINDOW_DAYS: Record<MetricDef["window"], number> = { day: 1, "30d": 30, "90d": 90, month: 31, now: 1 };
+/**
+ * The longest window engine v2 can serve: closed entities are kept 32 days (retention.ts), so a 90-day
+ * window would lose the contributions of entities that expire inside it. The pure and reference engines
+ * measure 90-day windows; selecting a pack with one waits for longer retention.
+ */
+const MAX_WINDOW_DAYS = 31;
 
 export function buildAccounting(platform: Platform, packs: Map<string, RulePack> = loadRulePacks()): Accounting {
   const base = packs.get(DEFAULT_PACKS[platform])!;
@@ -61,11 +67,17 @@ export function buildAccounting(platform: Platform, packs: Map<string, RulePack>
     }
     slots.set(p.id, mine);
   }
+  // A metric shares its slot with others of any window: the longest window of any selectable pack decides.
   let chatKeepDays = 1;
-  for (const def of Object.values(metrics)) if (READS_ROUNDS.has(def.kind)) chatKeepDays = Math.max(chatKeepDays, WINDOW_DAYS[def.window]);
-  // Every pack of the platform with the same metrics, windows included: the longest window decides the keep.
-  for (const p of selectablePacks(platform, packs))
-    for (const def of Object.values(p.metrics)) if (READS_ROUNDS.has(def.kind)) chatKeepDays = Math.max(chatKeepDays, WINDOW_DAYS[def.window]);
+  for (const p of selectablePacks(platform, packs)) {
+    for (const [name, def] of Object.entries(p.metrics)) {
+      if (WINDOW_DAYS[def.window] > MAX_WINDOW_DAYS)
+        throw new Error(
+          `rule pack ${p.id}: metrics.${name} has a ${def.window} window, but engine v2 keeps entities and day aggregates for ${MAX_WINDOW_DAYS} days (retention.ts)`,
+        );
+      if (READS_ROUNDS.has(def.kind)) chatKeepDays = Math.max(chatKeepDays, WINDOW_DAYS[def.window]);
+    }
+  }
   const pack: RulePack = { ...base, id: `${platform}@accounting`, metrics, score: undefined };
   return {
     pack,
