@@ -182,12 +182,20 @@ export const RulePack = z
       if (m.kind === "late_clock_mean") {
         const pair = `${m.params.from}>${m.params.to}`;
         if (pair !== "paid>picked_up" && pair !== "requested>first_merchant_acted")
-          ctx.addIssue({ code: "custom", path: ["metrics", name, "params"], message: "from/to must be paid→picked_up or requested→first_merchant_acted" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["metrics", name, "params"],
+            message: "from/to must be paid→picked_up or requested→first_merchant_acted",
+          });
         if (m.params.from === "paid" && (m.params.kinds !== undefined || m.params.refundOnlyAfterShipmentOnly !== undefined))
           ctx.addIssue({ code: "custom", path: ["metrics", name, "params"], message: "kinds apply to after-sales only" });
       }
       if (m.kind === "buyer_reply_rate" && m.window !== "30d" && m.window !== "90d")
-        ctx.addIssue({ code: "custom", path: ["metrics", name, "window"], message: "a per-buyer rate needs a rolling window (30d or 90d)" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["metrics", name, "window"],
+          message: "a per-buyer rate needs a rolling window (30d or 90d)",
+        });
       const refs: string[] = [];
       if (m.kind === "dispute_rate") refs.push(...m.params.capMetrics);
       if (m.kind === "jd_service_score")

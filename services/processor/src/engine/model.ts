@@ -163,7 +163,8 @@ export function buildModel(sorted: TimedEvent[], asOf: number): ShopModel {
         order(m, e.orderId).signedAt ??= ms;
         break;
       case "review.posted":
-        order(m, e.orderId).firstReview ??= e.score === undefined ? { at: ms, rating: e.rating } : { at: ms, rating: e.rating, score: e.score };
+        order(m, e.orderId).firstReview ??=
+          e.score === undefined ? { at: ms, rating: e.rating } : { at: ms, rating: e.rating, score: e.score };
         break;
       case "feedback.posted":
         order(m, e.orderId).feedback.push({ at: ms, issue: e.issue, reason: e.reason });

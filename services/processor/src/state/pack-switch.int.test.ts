@@ -1,17 +1,16 @@
-import type { CanonicalEvent } from "@sg/events";
+import { toMillis, type CanonicalEvent } from "@sg/events";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 import { testInfra, uniqueName } from "@sg/test";
 import { describe, expect, it } from "vitest";
 import { evaluateShop } from "../engine/evaluate.js";
 import { EntityStore, type ShopEvents } from "./entity-store.js";
 
-const H = 3_600_000;
 const shop = { platform: "douyin", shopId: "switch" };
 const at = (s: string) => Date.parse(`2026-${s}+08:00`);
 const ev = (id: string, type: string, ms: number, extra: Record<string, unknown> = {}) =>
   ({ id, type, ...shop, at: new Date(ms).toISOString(), ...extra }) as unknown as CanonicalEvent;
 const batch = (events: CanonicalEvent[]) =>
-  new Map<string, ShopEvents>([["douyin:switch", { shop, events: events.map((event) => ({ event, atMs: Date.parse(event.at) })) }]]);
+  new Map<string, ShopEvents>([["douyin:switch", { shop, events: events.map((event) => ({ event, atMs: toMillis(event.at) })) }]]);
 
 /**
  * Engine v2 accounts every selectable Douyin pack, so `latest` moves from douyin@2023-06 to douyin@2026-05 at
@@ -29,7 +28,7 @@ describe("EntityStore: the pack in force changes without a rebuild", () => {
         ev("k1", "logistics.picked_up", at("05-04T20:00:00")),
         ev("p2", "order.paid", at("05-05T20:00:00")),
         ev("k2", "logistics.picked_up", at("05-06T09:00:00")),
-      ].map((e, i) => ({ ...e, orderId: `o${(i >> 1) + 1}` }) as CanonicalEvent);
+      ].map((e, i) => ({ ...e, orderId: `o${(i >> 1) + 1}` }));
       await store.applyBatch(batch(events), at("05-06T10:00:00"), () => 0);
 
       const before = await store.evaluate(shop, at("05-06T23:59:59"), { pack: "latest" });

@@ -35,5 +35,8 @@ export function evaluateV2InMemory(input: {
     agg.pending.push({ metric: Number(metric), day: day === "-" ? undefined : Number(day), key, deadline, extra: extra! });
   }
   for (const t of delta.timers.values()) if (t !== null && (agg.nextTimer === undefined || t < agg.nextTimer)) agg.nextTimer = t;
-  return evaluateAggregates({ platform: input.platform, shopId: input.shopId, asOf: input.asOf, shop: input.shop ?? {}, pack: input.pack }, agg);
+  return evaluateAggregates(
+    { platform: input.platform, shopId: input.shopId, asOf: input.asOf, shop: input.shop ?? {}, pack: input.pack },
+    agg,
+  );
 }

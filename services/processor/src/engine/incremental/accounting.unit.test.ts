@@ -22,7 +22,11 @@ describe("engine v2's accounting of a platform's selectable packs", () => {
 
   it("refuses a selectable pack with a window longer than engine v2 keeps, naming it", () => {
     const mine = new Map(packs);
-    const json = structuredClone(packs.get("douyin@2026-05")!) as unknown as { id: string; effective: string; metrics: Record<string, { window: string }> };
+    const json = structuredClone(packs.get("douyin@2026-05")!) as unknown as {
+      id: string;
+      effective: string;
+      metrics: Record<string, { window: string }>;
+    };
     json.id = "douyin@2099-01";
     json.effective = "2099-01-01";
     json.metrics.product_rating!.window = "90d";

@@ -1,6 +1,5 @@
 import { durationMs, type DefOf } from "@sg/rules";
 import { HOUR, inRange, type Range } from "../calendar.js";
-import type { ShopModel } from "../model.js";
 import type { KindFn, Measured, PendingItem } from "../types.js";
 import {
   aftersaleClockItem,
@@ -58,7 +57,8 @@ export const lateClockMean: KindFn<DefOf<"late_clock_mean">> = ({ def, model, wi
         HOUR,
       );
 
-export const promiseKeptRate: KindFn<DefOf<"promise_kept_rate">> = ({ model, window }) => rate(each(model.orders.values(), promiseItem), window);
+export const promiseKeptRate: KindFn<DefOf<"promise_kept_rate">> = ({ model, window }) =>
+  rate(each(model.orders.values(), promiseItem), window);
 
 export const escalationRate: KindFn<DefOf<"escalation_rate">> = ({ def, model, window }) =>
   rate(

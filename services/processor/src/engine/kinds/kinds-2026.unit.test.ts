@@ -24,7 +24,12 @@ const PACK = parseRulePack(
     id: "douyin@2099-01",
     platform: "douyin",
     metrics: {
-      pickup_clock: { ...base, kind: "late_clock_mean", unit: "hours", params: { from: "paid", to: "picked_up", lateStart: ["18:00", "06:00"] } },
+      pickup_clock: {
+        ...base,
+        kind: "late_clock_mean",
+        unit: "hours",
+        params: { from: "paid", to: "picked_up", lateStart: ["18:00", "06:00"] },
+      },
       review_clock: {
         ...base,
         kind: "late_clock_mean",
@@ -37,7 +42,12 @@ const PACK = parseRulePack(
           refundOnlyAfterShipmentOnly: true,
         },
       },
-      response: { ...base, kind: "imputed_response_mean", unit: "seconds", params: { unanswered: "10m", sessionHours: ["08:00", "23:00"] } },
+      response: {
+        ...base,
+        kind: "imputed_response_mean",
+        unit: "seconds",
+        params: { unanswered: "10m", sessionHours: ["08:00", "23:00"] },
+      },
       rating: { ...base, kind: "review_score_mean", unit: "stars", direction: "min", params: {} },
       buyers: {
         ...base,
@@ -51,7 +61,14 @@ const PACK = parseRulePack(
       escalation: { ...base, kind: "escalation_rate", unit: "ratio", params: { via: ["intervention", "complaint"] } },
       promise: { ...base, kind: "promise_kept_rate", unit: "ratio", direction: "min", params: {} },
       paid: { ...base, kind: "paid_order_count", unit: "count", direction: "min", params: {} },
-      buyers_90d: { ...base, window: "90d", kind: "buyer_reply_rate", unit: "ratio", direction: "min", params: { deadline: "3m", serviceHours: ["00:00", "24:00"] } },
+      buyers_90d: {
+        ...base,
+        window: "90d",
+        kind: "buyer_reply_rate",
+        unit: "ratio",
+        direction: "min",
+        params: { deadline: "3m", serviceHours: ["00:00", "24:00"] },
+      },
     },
   },
   "test pack",
@@ -238,7 +255,12 @@ describe("paid_order_count: paid orders on the payment's day", () => {
   it("counts the window's payments, never no_data", () => {
     const s = shopEvents("douyin");
     expect(all3(s, "paid")).toMatchObject({ value: 0, status: "ok" });
-    for (const [o, d] of [["o1", 1], ["o2", 5], ["o3", 12]] as const) s.ev("order.paid", t(d, "10:00:00"), { orderId: o });
+    for (const [o, d] of [
+      ["o1", 1],
+      ["o2", 5],
+      ["o3", 12],
+    ] as const)
+      s.ev("order.paid", t(d, "10:00:00"), { orderId: o });
     s.ev("order.paid", t(1, "10:00:00", 4), { orderId: "old" }); // 04-01: before the window
     expect(all3(s, "paid")).toMatchObject({ value: 3 });
   });

@@ -121,7 +121,7 @@ function stageAround(list: readonly Fact[], t: number): { start: number; close?:
   const marks = list.filter((f) => f.event.type === "chat.transferred" || f.event.type === "chat.closed");
   let open = false;
   let start = 0;
-  for (let i = 0; i < marks.length; ) {
+  for (let i = 0; i < marks.length;) {
     const at = marks[i]!.at;
     if (at > t) break;
     const same = marks.filter((m) => m.at === at);
