@@ -186,6 +186,8 @@ async function evaluation(c: Ctx) {
   const evals = env("BENCH_EVALS", 100);
   const stepMs = env("BENCH_EVAL_STEP_MS", 36_000);
   const shop = { platform: "douyin" as Platform, shopId: "busy" };
+  // BENCH_PACK=latest evaluates the shop under the Douyin pack in force (the 2026 packs); default contract v1.
+  const overrides = process.env.BENCH_PACK ? { pack: process.env.BENCH_PACK } : {};
   const events = history(shop.platform, shop.shopId, 30, perDay);
   const pa = `bencha-${randomUUID()}`;
   // The evaluations run on a connection of their own, so the bytes on its socket are exactly what Redis
@@ -208,7 +210,7 @@ async function evaluation(c: Ctx) {
     // One evaluation at NOW first (the one that follows the load), then `evals` on a clock moving by
     // `stepMs`: reply deadlines, pickup and shipping deadlines come due along the way, and the expiry sweep
     // (at most one step a minute per shop) runs on every other evaluation or so.
-    await after.evaluate(shop, NOW, {});
+    await after.evaluate(shop, NOW, overrides);
     const at: number[] = [];
     const bytes: number[] = [];
     const counted: number[] = [];
@@ -217,13 +219,13 @@ async function evaluation(c: Ctx) {
       const b0 = socketBytesIn(own);
       const c0 = after.bytesRead;
       const t0 = performance.now();
-      ev = await after.evaluate(shop, NOW + i * stepMs, {});
+      ev = await after.evaluate(shop, NOW + i * stepMs, overrides);
       at.push(performance.now() - t0);
       bytes.push(socketBytesIn(own) - b0);
       counted.push(after.bytesRead - c0);
     }
     const memA = await usage(c.redis, await keysOf(c.redis, `${pa}:*`));
-    const scale = `${events.length} events: 30 days × ~${perDay}/day (${mixOf(events)})`;
+    const scale = `${events.length} events: 30 days × ~${perDay}/day (${mixOf(events)}), pack ${ev?.snapshot.rulePack ?? "?"}`;
     rows.push({ row: `busy shop Redis memory (${scale})`, before: "-", after: mbs(memA) });
     rows.push({
       row: `busy shop: one evaluation with timers due, median / p99 of ${evals} (clock moving ${stepMs / 1000} s each, sweep included)`,

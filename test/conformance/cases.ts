@@ -24,6 +24,8 @@ interface ShopExpect {
 export interface CaseMeta {
   at: string;
   why?: string;
+  /** Where the rule the case checks is stated (the cases of the 2026 packs give it). */
+  source?: string;
   config?: Json;
   expect: Record<string, ShopExpect>;
 }

@@ -14,6 +14,7 @@ import { testInfra, uniqueName } from "@sg/test";
 import { afterAll, describe, expect, it } from "vitest";
 import { intake } from "../../services/processor/src/consume/intake.js";
 import { readEventsFile } from "../../services/processor/src/replay/read-events.js";
+import { shopOverridesFor } from "../../services/processor/src/scores/context.js";
 import { casesDir, caseNames, compare, loadCase, type ReplayOutput } from "./cases.js";
 
 const BATCH = 3;
@@ -25,8 +26,7 @@ describe("conformance against engine v2 (hand-computed from shared/spec)", () =>
   it.each(caseNames)("%s", async (name) => {
     const meta = loadCase(name);
     const asOf = toMillis(meta.at);
-    const config: { shops?: Record<string, ShopOverrides | undefined> } =
-      meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
+    const config = meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
     const read = readEventsFile(`${casesDir}${name}.jsonl`);
     if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
     const prefix = uniqueName("conf-v2");
@@ -51,7 +51,7 @@ describe("conformance against engine v2 (hand-computed from shared/spec)", () =>
       for (const key of shops) {
         const shop = parseShopKey(key);
         if (shop === null) throw new Error(`${key} is not a shop key`);
-        const overrides = config.shops?.[key] ?? {};
+        const overrides: ShopOverrides = shopOverridesFor(config, key);
         // A shop whose every line was refused still lists its pack's metrics, as `replay` prints it.
         const ev = await store.evaluate(shop, asOf, overrides);
         out[key] = ev ? ev.snapshot : evaluateShop({ ...shop, events: [], asOf, shop: overrides }).snapshot;

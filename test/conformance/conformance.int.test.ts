@@ -29,6 +29,10 @@ const END_TO_END = [
   "ks-reply-out-of-order-dupes",
   "ks-window-30d",
   "pdd-example-overdue-refund",
+  // The 2026 packs: `latest` across an effective date, a shop's named pack, review scores on the wire.
+  "dy26-latest-straddle",
+  "dy26-feige-response-imputed",
+  "dy26-product-rating-and-unsatisfied",
 ];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */

@@ -8,11 +8,12 @@
 import { parseScoreguardConfig } from "@sg/config";
 import { parseShopKey, shopKey, toMillis, type CanonicalEvent, type Platform } from "@sg/events";
 import { intake } from "../../services/processor/src/consume/intake.js";
+import { shopOverridesFor } from "../../services/processor/src/scores/context.js";
 import { readEventsFile } from "../../services/processor/src/replay/read-events.js";
 import { casesDir, loadCase, type ReplayOutput } from "./cases.js";
 
-/** A shop's overrides as the configuration gives them; both engines accept this shape. */
-type Overrides = NonNullable<ReturnType<typeof parseScoreguardConfig>["shops"]>[string];
+/** A shop's overrides as the processor derives them from the configuration (with its pack choice); both engines accept this shape. */
+type Overrides = ReturnType<typeof shopOverridesFor>;
 
 export type PureEngine = (input: { platform: Platform; shopId: string; events: CanonicalEvent[]; asOf: number; shop: Overrides }) => {
   snapshot: NonNullable<ReplayOutput["shops"]>[string];
@@ -21,7 +22,7 @@ export type PureEngine = (input: { platform: Platform; shopId: string; events: C
 export function evaluateCaseWith(name: string, engine: PureEngine): ReplayOutput {
   const meta = loadCase(name);
   const asOf = toMillis(meta.at);
-  const config: { shops?: Record<string, Overrides | undefined> } = meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
+  const config = meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
   const read = readEventsFile(`${casesDir}${name}.jsonl`);
   if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
   const byShop = new Map<string, Map<string, CanonicalEvent>>();
@@ -36,7 +37,7 @@ export function evaluateCaseWith(name: string, engine: PureEngine): ReplayOutput
   for (const [key, events] of byShop) {
     const shop = parseShopKey(key);
     if (shop === null) throw new Error(`${key} is not a shop key`);
-    shops[key] = engine({ ...shop, events: [...events.values()], asOf, shop: config.shops?.[key] ?? {} }).snapshot;
+    shops[key] = engine({ ...shop, events: [...events.values()], asOf, shop: shopOverridesFor(config, key) }).snapshot;
   }
   return { shops };
 }

@@ -17,7 +17,7 @@ export const AlertKind = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKind>;
 export const AlertSeverity = z.enum(SEVERITIES);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
-export const MetricUnit = z.enum(["ratio", "hours", "seconds", "count", "points"]);
+export const MetricUnit = z.enum(["ratio", "hours", "seconds", "count", "points", "stars"]);
 
 /** A metric id as the rule packs name it: snake_case, so never a `:` (which keeps `alertKey` unambiguous). */
 export const MetricId = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a metric name in snake_case, e.g. human_reply_3min_rate");

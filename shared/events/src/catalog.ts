@@ -58,10 +58,16 @@ export const OrderPaid = ev("order.paid", {
 });
 export const OrderCancelled = ev("order.cancelled", { orderId });
 export const OrderShipped = ev("order.shipped", { orderId });
-export const LogisticsPickedUp = ev("logistics.picked_up", { orderId });
+/** `promisedSignBy`: the carrier's promised delivery time for the waybill, when it gives one (运单配送时效). */
+export const LogisticsPickedUp = ev("logistics.picked_up", { orderId, promisedSignBy: EventTime.optional() });
 export const LogisticsUpdated = ev("logistics.updated", { orderId });
 export const LogisticsSigned = ev("logistics.signed", { orderId });
-export const ReviewPosted = ev("review.posted", { orderId, rating: z.enum(["good", "neutral", "bad"]) });
+/** `score`: the review's stars, 1–5, where the platform gives them (Douyin 商品综合评分, JD 店铺评价得分). */
+export const ReviewPosted = ev("review.posted", {
+  orderId,
+  rating: z.enum(["good", "neutral", "bad"]),
+  score: z.number().int().min(1).max(5).optional(),
+});
 export const FeedbackPosted = ev("feedback.posted", {
   orderId,
   issue: z.enum(["shipping", "other"]),

@@ -22,9 +22,11 @@ const HHMM = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "must be HH:MM");
 /** `[start, end)` in Asia/Shanghai wall-clock time. */
 export const Hours = z.tuple([HHMM, HHMM]);
 
-export const Window = z.enum(["day", "30d", "month", "now"]);
+export const Window = z.enum(["day", "30d", "90d", "month", "now"]);
 export type Window = z.infer<typeof Window>;
-export const Unit = z.enum(["ratio", "hours", "seconds", "count", "points"]);
+/** `stars`: a mean of 1–5 review scores. */
+export const Unit = z.enum(["ratio", "hours", "seconds", "count", "points", "stars"]);
+const AftersaleKind = z.enum(["refund_only", "return_refund", "exchange"]);
 
 const base = {
   window: Window,
@@ -36,6 +38,10 @@ const base = {
   leadTime: Duration.optional(),
   /** Chinese display name, used by the notifier. */
   title: z.string().optional(),
+  /** The rule as the platform states it, its clock rules, and where it is stated (packs of the 2026 rules). */
+  definition: z.string().optional(),
+  clock: z.string().optional(),
+  source: z.string().optional(),
 };
 
 const k = <K extends string, S extends z.ZodRawShape>(kind: K, params: S) =>
@@ -95,6 +101,37 @@ export const MetricDef = z.discriminatedUnion("kind", [
   }),
   k("overdue_refund_count", { deadline: Duration }),
   k("intervention_rate", {}),
+  // Kinds of the 2026 rules (rules-2026.md).
+  /** Mean of the first review's 1–5 score over signed orders whose first review carries one, by review time. */
+  k("review_score_mean", {}),
+  /**
+   * Mean duration from a start to an end, where a start inside `lateStart` (a daily span that may wrap
+   * midnight, e.g. 18:00–06:00) starts the clock at the span's end; counted on the end's day.
+   */
+  k("late_clock_mean", {
+    from: z.enum(["paid", "requested"]),
+    to: z.enum(["picked_up", "first_merchant_acted"]),
+    lateStart: Hours,
+    /** After-sales only: the kinds counted, and whether a refund-only counts only when requested after shipment. */
+    kinds: z.array(AftersaleKind).min(1).optional(),
+    refundOnlyAfterShipmentOnly: z.boolean().optional(),
+  }),
+  /**
+   * Mean response time per reply round of human sessions started within `sessionHours`; a round left
+   * unanswered (its session closed, or its day ended, before a reply) counts `unanswered`.
+   */
+  k("imputed_response_mean", { unanswered: Duration, sessionHours: Hours }),
+  /** Orders whose consumer sought the merchant (an after-sale request) that were escalated to the platform. */
+  k("escalation_rate", { via: z.array(z.enum(["intervention", "complaint"])).min(1) }),
+  /** Paid orders, counted on the payment's day. */
+  k("paid_order_count", {}),
+  /** Waybills signed by the carrier's promised time / signed waybills that carry a promise. */
+  k("promise_kept_rate", {}),
+  /**
+   * Per buyer over the whole window: (buyers with a reply round in `serviceHours` − those with a round not
+   * answered within `deadline`) / buyers with a round.
+   */
+  k("buyer_reply_rate", { deadline: Duration, serviceHours: Hours }),
 ]);
 export type MetricDef = z.infer<typeof MetricDef>;
 export type MetricKind = MetricDef["kind"];
@@ -142,6 +179,23 @@ export const RulePack = z
     if (elig !== undefined && !(elig in p.metrics))
       ctx.addIssue({ code: "custom", path: ["score", "eligibility", "metric"], message: `refers to unknown metric "${elig}"` });
     for (const [name, m] of Object.entries(p.metrics)) {
+      if (m.kind === "late_clock_mean") {
+        const pair = `${m.params.from}>${m.params.to}`;
+        if (pair !== "paid>picked_up" && pair !== "requested>first_merchant_acted")
+          ctx.addIssue({
+            code: "custom",
+            path: ["metrics", name, "params"],
+            message: "from/to must be paid→picked_up or requested→first_merchant_acted",
+          });
+        if (m.params.from === "paid" && (m.params.kinds !== undefined || m.params.refundOnlyAfterShipmentOnly !== undefined))
+          ctx.addIssue({ code: "custom", path: ["metrics", name, "params"], message: "kinds apply to after-sales only" });
+      }
+      if (m.kind === "buyer_reply_rate" && m.window !== "30d" && m.window !== "90d")
+        ctx.addIssue({
+          code: "custom",
+          path: ["metrics", name, "window"],
+          message: "a per-buyer rate needs a rolling window (30d or 90d)",
+        });
       const refs: string[] = [];
       if (m.kind === "dispute_rate") refs.push(...m.params.capMetrics);
       if (m.kind === "jd_service_score")

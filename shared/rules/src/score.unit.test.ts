@@ -66,17 +66,23 @@ describe("score models are validated at load, naming the path", () => {
   });
 
   it("a declared pack must say why it is not selectable", () => {
-    const j = structuredClone(packs.get("douyin@2026-05")!) as Json;
+    const j = structuredClone(packs.get("pdd@2026")!) as Json;
     delete j.note;
     expect(problem(j)).toBe("test.json: note: a declared pack says why it is not selectable");
   });
 });
 
 describe("pack selection", () => {
-  it("without a choice, and with latest while only contract-v1 packs are selectable, the seed pack", () => {
+  it("without a choice the seed pack; latest, the shipped pack in force on the day", () => {
     expect(resolvePack({}, "douyin:x", "2026-10-01").id).toBe("douyin@2023-06");
-    expect(resolvePack({ packs: { douyin: "latest" } }, "douyin:x", "2026-10-01").id).toBe("douyin@2023-06");
-    expect(resolvePack({ shops: { "jd:y": { pack: "latest" } } }, "jd:y", "2026-10-01").id).toBe("jd@2023-01");
+    const latest = (day: string) => resolvePack({ packs: { douyin: "latest" } }, "douyin:x", day).id;
+    expect(latest("2026-05-06")).toBe("douyin@2023-06");
+    expect(latest("2026-05-07")).toBe("douyin@2026-05");
+    expect(latest("2026-07-13")).toBe("douyin@2026-05");
+    expect(latest("2026-07-14")).toBe("douyin@2026-07");
+    expect(latest("2026-09-07")).toBe("douyin@2026-07");
+    expect(latest("2026-09-08")).toBe("douyin@2026-09");
+    expect(resolvePack({ shops: { "douyin:x": { pack: "douyin@2026-07" } } }, "douyin:x", "2026-10-01").id).toBe("douyin@2026-07");
   });
 
   it("latest picks the newest selectable pack in force on the day", () => {
@@ -95,9 +101,10 @@ describe("pack selection", () => {
     expect(packSelectionIssues({ packs: { douyin: "douyin@2031-01" } })).toEqual([
       { path: ["packs", "douyin"], message: expect.stringMatching(/^unknown rule pack "douyin@2031-01" \(known: douyin@2023-06, /) },
     ]);
-    const [declared] = packSelectionIssues({ shops: { "douyin:x": { pack: "douyin@2026-07" } } });
-    expect(declared!.path).toEqual(["shops", "douyin:x", "pack"]);
-    expect(declared!.message).toMatch(/^rule pack douyin@2026-07 is declared but not selectable yet: /);
+    const [declared] = packSelectionIssues({ shops: { "pdd:x": { pack: "pdd@2026" } } });
+    expect(declared!.path).toEqual(["shops", "pdd:x", "pack"]);
+    expect(declared!.message).toMatch(/^rule pack pdd@2026 is declared but not selectable yet: /);
+    expect(packSelectionIssues({ packs: { douyin: "douyin@2026-09" } })).toEqual([]);
     expect(packSelectionIssues({ packs: { douyin: "latest", jd: "jd@2023-01" } })).toEqual([]);
   });
 });

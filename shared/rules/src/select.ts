@@ -77,7 +77,17 @@ export function selectablePacks(platform: Platform, packs = loadRulePacks()): Ru
  */
 export function resolvePack(config: PackSelection, shopKey: string, day: string, packs = loadRulePacks()): RulePack {
   const platform = shopKey.slice(0, shopKey.indexOf(":")) as Platform;
-  const choice = config.shops?.[shopKey]?.pack ?? config.packs?.[platform];
+  return packForChoice(platform, choiceOf(config, shopKey), day, packs);
+}
+
+/** A shop's choice: its own `pack`, else its platform's; undefined: none (the contract-v1 pack). */
+export function choiceOf(config: PackSelection, shopKey: string): string | undefined {
+  const platform = shopKey.slice(0, shopKey.indexOf(":")) as Platform;
+  return config.shops?.[shopKey]?.pack ?? config.packs?.[platform];
+}
+
+/** The pack a choice (`latest`, a pack id, or none) gives on `day` (`YYYY-MM-DD`, Asia/Shanghai). */
+export function packForChoice(platform: Platform, choice: string | undefined, day: string, packs = loadRulePacks()): RulePack {
   const fallback = packs.get(DEFAULT_PACKS[platform])!;
   if (choice === undefined) return fallback;
   if (choice === "latest") {

@@ -12,7 +12,7 @@ function trimmed(v: number, digits: number): string {
 /** A metric value in its unit; ratios as percentages (metrics.md "Output fields"). */
 export function formatValue(v: number | null | undefined, unit: AlertRecord["unit"], strings: TemplateStrings): string | undefined {
   if (v === null || v === undefined || !Number.isFinite(v)) return undefined;
-  const num = unit === "ratio" ? trimmed(v * 100, 2) : unit === "count" ? trimmed(v, 0) : trimmed(v, 1);
+  const num = unit === "ratio" ? trimmed(v * 100, 2) : unit === "count" ? trimmed(v, 0) : unit === "stars" ? trimmed(v, 2) : trimmed(v, 1);
   return renderTemplate(strings.units[unit], { v: num });
 }
 

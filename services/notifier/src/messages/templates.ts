@@ -20,7 +20,9 @@ const Strings = z
     limits: z.object({ threshold: z.string(), target: z.string(), join: z.string(), wrap: z.string() }).strict(),
     noValue: z.string(),
     more: z.string(),
-    units: z.object({ ratio: z.string(), hours: z.string(), seconds: z.string(), count: z.string(), points: z.string() }).strict(),
+    units: z
+      .object({ ratio: z.string(), hours: z.string(), seconds: z.string(), count: z.string(), points: z.string(), stars: z.string() })
+      .strict(),
     direction: Pair,
   })
   .strict();

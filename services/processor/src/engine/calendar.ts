@@ -39,16 +39,19 @@ export function inRange(ms: number, r: Range): boolean {
 }
 
 /**
- * The window of a metric at `asOf`: day = the Shanghai day of asOf; 30d = that day and the 29 before;
+ * The window of a metric at `asOf`: day = the Shanghai day of asOf; 30d = that day and the 29 before (90d:
+ * the 89 before);
  * month = the Shanghai calendar month; now = everything up to asOf.
  */
-export function windowRange(window: "day" | "30d" | "month" | "now", asOf: number): Range {
+export function windowRange(window: "day" | "30d" | "90d" | "month" | "now", asOf: number): Range {
   const d0 = dayStart(asOf);
   switch (window) {
     case "day":
       return { start: d0, end: d0 + DAY };
     case "30d":
       return { start: d0 - 29 * DAY, end: d0 + DAY };
+    case "90d":
+      return { start: d0 - 89 * DAY, end: d0 + DAY };
     case "month":
       return { start: monthStart(asOf), end: nextMonthStart(asOf) };
     case "now":

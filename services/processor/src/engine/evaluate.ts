@@ -8,7 +8,7 @@ import {
   type Platform,
   type ShopSnapshot,
 } from "@sg/events";
-import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
+import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
@@ -36,6 +36,8 @@ const DUE_ITEM_OF: Partial<Record<MetricDef["kind"], DueItemKind>> = {
   pickup_rate: "order",
   business_time_rate: "aftersale",
   overdue_refund_count: "aftersale",
+  imputed_response_mean: "consumer",
+  buyer_reply_rate: "consumer",
 };
 
 /** The pending items of all metrics, soonest first, bounded (snapshot.ts in @sg/events). */
@@ -97,8 +99,8 @@ export function evaluateShop(input: {
   shop?: ShopOverrides;
   pack?: RulePack;
 }): ShopEvaluation {
-  const pack = input.pack ?? packFor(input.platform);
   const shop = input.shop ?? {};
+  const pack = input.pack ?? packForChoice(input.platform, shop.pack, toShanghaiIso(input.asOf).slice(0, 10));
   const seen = new Set<string>();
   const unique = input.events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   const model = buildModel(sortEvents(unique), input.asOf);

@@ -20,10 +20,13 @@ export interface OrderFacts {
   cancelledAt?: number;
   shippedAt?: number;
   pickedUpAt?: number;
+  /** The carrier's promised delivery time, from the earliest pickup that gives one. */
+  promisedSignBy?: number;
   /** Latest pickup or tracking update. */
   lastTrackAt?: number;
   signedAt?: number;
-  firstReview?: { at: number; rating: "good" | "neutral" | "bad" };
+  /** The first review; `score` (1–5) when it carries one. */
+  firstReview?: { at: number; rating: "good" | "neutral" | "bad"; score?: number };
   feedback: { at: number; issue: string; reason: string }[];
   complaints: number[];
   afterSaleIds: string[];
@@ -150,6 +153,7 @@ export function buildModel(sorted: TimedEvent[], asOf: number): ShopModel {
         const o = order(m, e.orderId);
         o.pickedUpAt ??= ms;
         o.lastTrackAt = ms;
+        if (e.promisedSignBy !== undefined) o.promisedSignBy ??= toMillis(e.promisedSignBy);
         break;
       }
       case "logistics.updated":
@@ -159,7 +163,8 @@ export function buildModel(sorted: TimedEvent[], asOf: number): ShopModel {
         order(m, e.orderId).signedAt ??= ms;
         break;
       case "review.posted":
-        order(m, e.orderId).firstReview ??= { at: ms, rating: e.rating };
+        order(m, e.orderId).firstReview ??=
+          e.score === undefined ? { at: ms, rating: e.rating } : { at: ms, rating: e.rating, score: e.score };
         break;
       case "feedback.posted":
         order(m, e.orderId).feedback.push({ at: ms, issue: e.issue, reason: e.reason });

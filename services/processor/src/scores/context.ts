@@ -1,9 +1,12 @@
 import type { IndustryParams, ShopScoreInputs } from "@sg/config";
+import { choiceOf, type PackSelection } from "@sg/rules";
 import type { ShopOverrides } from "../engine/index.js";
 import type { ScoreContext } from "./compute.js";
 
 /** The part of the configuration an evaluation reads for one shop: its overrides and its score inputs. */
 export interface ScoreConfigSource {
+  /** Pack choice per platform (`latest` or a pack id). */
+  packs?: PackSelection["packs"];
   shops?: Record<
     string,
     | (ShopOverrides & {
@@ -25,5 +28,6 @@ export function shopOverridesFor(config: ScoreConfigSource, shopKey: string): Sh
   if (shop?.flagship !== undefined) score.flagship = shop.flagship;
   if (shop?.scoreInputs !== undefined) score.inputs = shop.scoreInputs;
   if (config.scoreParameters !== undefined) score.parameters = config.scoreParameters;
-  return { ...(shop ?? {}), score };
+  const pack = choiceOf(config, shopKey);
+  return { ...(shop ?? {}), ...(pack === undefined ? {} : { pack }), score };
 }

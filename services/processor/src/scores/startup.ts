@@ -1,20 +1,22 @@
 import { ConfigError, formatPath } from "@sg/config";
-import { DEFAULT_PACKS, loadRulePacks, scoreConfigIssues, selectablePacks, type ScoreConfigView } from "@sg/rules";
-import type { Platform } from "@sg/events";
+import { PLATFORMS } from "@sg/events";
+import { loadRulePacks, scoreConfigIssues, type ScoreConfigView } from "@sg/rules";
+import { buildAccounting } from "../engine/incremental/accounting.js";
 
 /**
  * The start-up check of the score configuration: chosen packs exist and are selectable, parameter tables
  * fit their packs, industries are known. Throws a ConfigError naming each path.
- *
- * The engine evaluates each platform's contract-v1 pack; a pack other than that one may only become
- * selectable once the engine evaluates it, and this check refuses to start if one did without that.
+ * An active pack is evaluable: its every metric has a kind the engine implements (the pack schema lists
+ * only those, and the engine's kind tables are exhaustive).
  */
 export function checkScoreConfig(config: ScoreConfigView, packs = loadRulePacks()): void {
   const problems = scoreConfigIssues(config, packs).map((i) => ({ path: formatPath(i.path), reason: i.message }));
-  for (const platform of Object.keys(DEFAULT_PACKS) as Platform[]) {
-    for (const p of selectablePacks(platform, packs)) {
-      if (p.id !== DEFAULT_PACKS[platform])
-        problems.push({ path: `rule pack ${p.id}`, reason: "is active, but the engine evaluates only contract-v1 packs so far" });
+  // Engine v2 accounts every selectable pack of each platform: one it cannot serve stops the start.
+  for (const platform of PLATFORMS) {
+    try {
+      buildAccounting(platform, packs);
+    } catch (err) {
+      problems.push({ path: `rule packs of ${platform}`, reason: err instanceof Error ? err.message : String(err) });
     }
   }
   if (problems.length > 0) throw new ConfigError("Invalid score configuration:", problems);

@@ -1,6 +1,8 @@
 import type { CanonicalEvent, Platform } from "@sg/events";
 import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
-import { packFor, type RulePack } from "@sg/rules";
+import { toShanghaiIso } from "@sg/events";
+import { packForChoice, type RulePack } from "@sg/rules";
+import { accountingFor } from "../engine/incremental/accounting.js";
 import { windowRange } from "../engine/calendar.js";
 import type { ShopEvaluation } from "../engine/evaluate.js";
 import { decodeStored, encodeBody, encodeStoredBody } from "../engine/incremental/codec.js";
@@ -108,7 +110,8 @@ export class EntityStore {
       );
       const commits = todo.map((k, i) => {
         const { shop, events } = byShop.get(k)!;
-        const step = applyStep(packOf(shop), loads[i]!, events, now, quota?.limit(k) ?? Infinity);
+        const acc = accountingFor(shop.platform as Platform);
+        const step = applyStep(acc.pack, loads[i]!, events, now, quota?.limit(k) ?? Infinity, acc.chatKeepDays);
         return { shopKey: k, shop, version: loads[i]!.version, ...step, due: partitionOf(k) };
       });
       const results = await this.commitMany(commits, now);
@@ -129,7 +132,8 @@ export class EntityStore {
    * aggregates and evaluates it at `now`.
    */
   async evaluate(shop: ShopRef, now: number, overrides: ShopOverrides): Promise<ShopEvaluation | undefined> {
-    const pack = packOf(shop);
+    const acc = accountingFor(shop.platform as Platform);
+    const pack = packInForce(shop, overrides, now);
     // Due timers in passes of TIMER_BATCH, with the expired records the sweep's one step found: every
     // committed pass moves each timer it took past `now` (or deletes its entity), so the loop ends; only
     // commits refused for a newer state count as retries, and they keep what the sweep found.
@@ -153,14 +157,18 @@ export class EntityStore {
       const keys = new Set([...due, ...expired]);
       if (keys.size === 0) break;
       const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys], ids: [] }], now);
-      const delta = computeDelta(pack, load!.records, [], now, keys);
+      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays);
       const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
       if (reply !== -1) expired.clear();
       else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
     }
     const agg = await this.readAggregates(shop, pack, now);
     if (agg === undefined) return undefined;
-    return evaluateAggregates({ platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: overrides, pack }, agg);
+    return evaluateAggregates(
+      { platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: overrides, pack },
+      agg,
+      acc.slotsOf(pack),
+    );
   }
 
   /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all (never committed, or gone with its TTL). */
@@ -390,6 +398,10 @@ export class StateContentionError extends Error {
   }
 }
 
-function packOf(shop: ShopRef): RulePack {
-  return packFor(shop.platform as Platform);
+/**
+ * The pack a shop is evaluated under at `now`: its choice (`overrides.pack`, the shop's or its platform's,
+ * scores/context.ts) resolved on the Shanghai day of `now` (metrics.md "Which pack a shop uses").
+ */
+export function packInForce(shop: ShopRef, overrides: ShopOverrides, now: number): RulePack {
+  return packForChoice(shop.platform as Platform, overrides.pack, toShanghaiIso(now).slice(0, 10));
 }

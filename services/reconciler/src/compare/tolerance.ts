@@ -13,6 +13,8 @@ export const DEFAULT_TOLERANCE = {
   count: 0,
   /** Scores and points with two decimals (90.00, 22.50). */
   points: 0.005,
+  /** Star levels are shown in half stars (4.5): any difference is a drift. */
+  stars: 0,
 } as const;
 export type ToleranceUnit = keyof typeof DEFAULT_TOLERANCE;
 

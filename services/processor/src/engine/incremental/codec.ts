@@ -68,6 +68,10 @@ function orderBase(o: OrderRec): number {
   if (o.fo !== undefined && o.fo < b) b = o.fo;
   if (o.q !== undefined && o.q < b) b = o.q;
   if (o.r && o.r[0] < b) b = o.r[0];
+  if (o.w) {
+    if (o.w[0] < b) b = o.w[0];
+    if (o.w[2] < b) b = o.w[2];
+  }
   if (o.as)
     for (const id in o.as) {
       const s = o.as[id]!;
@@ -108,7 +112,9 @@ function orderBody(o: OrderRec, w: TimeWriter): string[] {
   const out: string[] = [];
   if (o.p) out.push(`p${w.t(o.p[0])},${esc(o.p[1])},${o.p[2]},${w.opt(o.p[3])}`);
   for (const f of ORDER_TIMES) if (o[f] !== undefined) out.push(`${ORDER_TAG[f]}${w.t(o[f])}`);
-  if (o.r) out.push(`r${w.t(o.r[0])},${esc(o.r[1])},${esc(o.r[2])}`);
+  // A review's score follows its rating only when it has one, so a record without scores keeps its old form.
+  if (o.r) out.push(`r${w.t(o.r[0])},${esc(o.r[1])},${esc(o.r[2])}${o.r[3] > 0 ? `,${o.r[3]}` : ""}`);
+  if (o.w) out.push(`w${w.t(o.w[0])},${esc(o.w[1])},${w.t(o.w[2])}`);
   if (o.as) {
     const items = Object.entries(o.as).map(
       ([id, s]) =>
@@ -128,8 +134,11 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
       const [at, id, flags, promised] = v.split(",");
       o.p = [r.t(at!), unesc(id!), Number(flags), r.opt(promised!)];
     } else if (tag === "r") {
-      const [at, id, rating] = v.split(",");
-      o.r = [r.t(at!), unesc(id!), unesc(rating!)];
+      const [at, id, rating, score] = v.split(",");
+      o.r = [r.t(at!), unesc(id!), unesc(rating!), score === undefined ? 0 : Number(score)];
+    } else if (tag === "w") {
+      const [at, id, promised] = v.split(",");
+      o.w = [r.t(at!), unesc(id!), r.t(promised!)];
     } else if (tag === "a") {
       const as: Record<string, AftersaleSummary> = {};
       for (const item of v.split("|")) {

@@ -5,6 +5,17 @@ import { sessions, waits } from "../chat.js";
 import { firstWaitEnd } from "../kinds/aftersale-awaiting-hours.js";
 import { inStock } from "../kinds/order-kinds.js";
 import {
+  aftersaleClockItem,
+  buyerRounds,
+  escalationItem,
+  imputedRounds,
+  orderClockItem,
+  promiseItem,
+  reviewScoreItem,
+  type MeanItem,
+  type RateItem,
+} from "../kinds/items-2026.js";
+import {
   aftersaleFacts,
   consumerFacts,
   orderFacts,
@@ -69,6 +80,18 @@ class Builder {
   }
   wake(t: number): void {
     if (t > this.asOf && (this.c.next === undefined || t < this.c.next)) this.c.next = t;
+  }
+  /** A mean's item: its value to the numerator, one to the denominator, on its day. */
+  mean(metric: number, it: MeanItem | undefined): void {
+    if (!it) return;
+    this.add(it.at, metric, "n", it.value);
+    this.add(it.at, metric, "d");
+  }
+  /** A rate's item: one to the denominator, and to the numerator when it hits, on its day. */
+  rate(metric: number, it: RateItem | undefined): void {
+    if (!it) return;
+    this.add(it.at, metric, "d");
+    if (it.hit) this.add(it.at, metric, "n");
   }
 }
 
@@ -157,6 +180,29 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
         b.add(o.paidAt, i, "d");
         if (summaries.some((s) => s[10] === 1)) b.add(o.paidAt, i, "n");
         break;
+      case "review_score_mean":
+        b.mean(i, reviewScoreItem(o));
+        break;
+      case "late_clock_mean":
+        b.mean(i, orderClockItem(o, def));
+        break;
+      case "promise_kept_rate":
+        b.rate(i, promiseItem(o));
+        break;
+      case "escalation_rate":
+        b.rate(
+          i,
+          escalationItem(
+            summaries[0]?.[0],
+            summaries.some((x) => x[10] === 1),
+            o.complaints.length > 0,
+            def,
+          ),
+        );
+        break;
+      case "paid_order_count":
+        if (o.paidAt !== undefined) b.add(o.paidAt, i, "v");
+        break;
       case "stalled_shipments": {
         if (o.pickedUpAt === undefined || o.signedAt !== undefined || o.lastTrackAt === undefined) break;
         const stallAt = o.lastTrackAt + durationMs(def.params.stallAfter);
@@ -225,6 +271,9 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
         if (a.awaitingCustomer.length > 0) b.add(reviewed, i, "n");
         break;
       }
+      case "late_clock_mean":
+        b.mean(i, aftersaleClockItem(a, def));
+        break;
       case "overdue_refund_count": {
         if (!a.requested) break;
         const deadline = a.requested.at + durationMs(def.params.deadline);
@@ -311,6 +360,30 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
           if (r.robot || (hours && !inHours(r.cardSentAt, hours)) || !def.params.ratings.includes(r.rating)) continue;
           b.add(r.cardSentAt, i, "d");
           if (def.params.good.includes(r.rating)) b.add(r.cardSentAt, i, "n");
+        }
+        break;
+      }
+      case "imputed_response_mean":
+        for (const r of imputedRounds(c, def, asOf)) {
+          if (r.value === undefined) b.pending(i, r.open, r.open, key, r.deadline);
+          else b.mean(i, { at: r.open, value: r.value });
+        }
+        break;
+      case "buyer_reply_rate": {
+        // Per buyer over a window that always ends today: the buyer counts on the day of their last round,
+        // and is bad on the day of their last missed round, so the window's sum counts each buyer once.
+        const rounds = buyerRounds(c, def, asOf);
+        const last = rounds.at(-1);
+        if (!last) break;
+        b.add(last.open, i, "d");
+        let lastMissed: number | undefined;
+        for (const r of rounds) if (r.missed) lastMissed = r.open;
+        if (lastMissed !== undefined) b.add(lastMissed, i, "b");
+        const open = rounds.filter((r) => r.deadline !== undefined);
+        if (open.length > 0) {
+          // Pending unless missed within the window (the last missed day, in the pending item's `extra`).
+          const deadline = Math.min(...open.map((r) => r.deadline!));
+          b.pending(i, undefined, lastMissed === undefined ? -1 : dayNumber(lastMissed), key, deadline);
         }
         break;
       }

@@ -84,8 +84,9 @@ export function compactConsumer(c: ConsumerRec, cutoff: number): ConsumerRec {
   return out;
 }
 
-function chatCutoff(now: number): number {
-  return (dayNumber(now) - 1) * DAY - 8 * 3_600_000;
+/** 00:00 of the day `keepDays` before today: chat facts older than that can change no window of the pack. */
+function chatCutoff(now: number, keepDays: number): number {
+  return (dayNumber(now) - keepDays) * DAY - 8 * 3_600_000;
 }
 
 function addTo<K>(m: Map<K, number>, k: K, v: number): void {
@@ -109,6 +110,8 @@ export function computeDelta(
   events: readonly { event: CanonicalEvent; atMs: number }[],
   now: number,
   recompute: Iterable<string> = [],
+  /** Days of chat facts a consumer's record keeps (accounting.ts `chatKeepDays`): 1 keeps yesterday and today. */
+  chatKeepDays = 1,
 ): ShopDelta {
   const current = new Map<string, EntityRec | undefined>();
   const get = (k: string) => (current.has(k) ? current.get(k) : loaded.get(k)?.rec);
@@ -155,7 +158,7 @@ export function computeDelta(
     const before = loaded.get(key);
     const folded = get(key);
     let rec = folded;
-    if (rec && key.startsWith("c:")) rec = compactConsumer(rec as ConsumerRec, chatCutoff(now));
+    if (rec && key.startsWith("c:")) rec = compactConsumer(rec as ConsumerRec, chatCutoff(now, chatKeepDays));
     const expires = rec ? expireAt(key, rec) : 0;
     if (rec && now >= expires) rec = undefined;
     const old = contribution(key, before?.rec, pack, before?.calcAt ?? now);

@@ -4,6 +4,8 @@ import { HOUR, type Range } from "../calendar.js";
 import { evaluateMeasured, type MeasureInput, type ShopEvaluation } from "../evaluate.js";
 import { deadlineWakeups, dueOf, rateWithPending, ratio } from "../kinds/ratio.js";
 import { serviceScore } from "../kinds/service-score.js";
+import { buyerRate } from "../kinds/buyer-reply-rate.js";
+import { imputedMeasured } from "../kinds/kinds-2026.js";
 import type { Measured, PendingItem, ShopOverrides } from "../types.js";
 import { dayNumber } from "./contrib.js";
 
@@ -14,7 +16,7 @@ export interface ShopAggregates {
   /** `now` aggregates (`<metric>|<field>` → amount). */
   cur: Record<string, string>;
   /** Pending items (contrib.ts `pend`). */
-  pending: { metric: number; day: number | undefined; key: string; deadline: number }[];
+  pending: { metric: number; day: number | undefined; key: string; deadline: number; extra?: string }[];
   /** The earliest moment at which an entity's contribution changes by itself (a deadline, a stall). */
   nextTimer: number | undefined;
 }
@@ -38,6 +40,8 @@ export function daysToRead(windows: readonly Range[]): number[] {
 export function evaluateAggregates(
   input: { platform: Platform; shopId: string; asOf: number; shop: ShopOverrides; pack: RulePack },
   a: ShopAggregates,
+  /** Where each metric of the pack sits in the aggregates (accounting.ts); absent: its position in the pack. */
+  slots?: ReadonlyMap<string, number>,
 ): ShopEvaluation {
   const { asOf } = input;
   const sum = (metric: number, field: string, window: Range): number => {
@@ -53,7 +57,8 @@ export function evaluateAggregates(
       )
       .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
 
-  const measure = ({ def, index: i, window, limits, others }: MeasureInput): Measured => {
+  const measure = ({ name, def, index, window, limits, others }: MeasureInput): Measured => {
+    const i = slots?.get(name) ?? index;
     const n = () => sum(i, "n", window);
     const d = () => sum(i, "d", window);
     const plain = (): Measured => {
@@ -123,7 +128,37 @@ export function evaluateAggregates(
       }
       case "jd_service_score":
         return serviceScore(def, others, input.shop, sum(i, "b", window));
-      default:
+      case "late_clock_mean": {
+        const den = d();
+        const hours = n() / HOUR;
+        return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };
+      }
+      case "imputed_response_mean":
+        return imputedMeasured(n(), d(), pendingOf(i, window), def, asOf, limits.leadMs);
+      case "paid_order_count":
+        return { value: sum(i, "v", window), wakeups: [] };
+      case "buyer_reply_rate": {
+        const den = d();
+        const first = dayNumber(window.start);
+        // A buyer with a missed round in the window is bad already, not pending.
+        const items = a.pending
+          .filter((p) => p.metric === i && Number(p.extra ?? -1) < first)
+          .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
+        return buyerRate(den - sum(i, "b", window), den, items, asOf, limits.leadMs);
+      }
+      // Plain numerator / denominator of the window's days.
+      case "rating_share":
+      case "dispute_rate":
+      case "first_review_rate":
+      case "quality_return_rate":
+      case "shipping_feedback_rate":
+      case "aftersale_rejection_rate":
+      case "platform_help_rate":
+      case "ever_state_rate":
+      case "intervention_rate":
+      case "review_score_mean":
+      case "escalation_rate":
+      case "promise_kept_rate":
         return plain();
     }
   };

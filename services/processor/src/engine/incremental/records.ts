@@ -19,8 +19,10 @@ export interface OrderRec {
   k?: number;
   l?: number;
   g?: number;
-  /** First review by (time, id): [at, id, rating]. */
-  r?: [number, string, string];
+  /** First review by (time, id): [at, id, rating, score (1–5; 0 when the review has none)]. */
+  r?: [number, string, string, number];
+  /** The earliest pickup by (time, id) that carries the carrier's promise: [at, id, promisedSignBy]. */
+  w?: [number, string, number];
   /** Shipping feedback: latest `slow_shipping` time, earliest of any other reason (metrics.md: counting is monotone in time). */
   fs?: number;
   fo?: number;
@@ -145,6 +147,7 @@ export function foldOrder(rec: OrderRec, e: CanonicalEvent, at: number): OrderRe
     case "logistics.picked_up":
       o.k = min(o.k, at);
       o.l = max(o.l, at);
+      if (e.promisedSignBy !== undefined && earlier(at, e.id, o.w)) o.w = [at, e.id, toMillis(e.promisedSignBy)];
       break;
     case "logistics.updated":
       o.l = max(o.l, at);
@@ -153,7 +156,7 @@ export function foldOrder(rec: OrderRec, e: CanonicalEvent, at: number): OrderRe
       o.g = min(o.g, at);
       break;
     case "review.posted":
-      if (earlier(at, e.id, o.r)) o.r = [at, e.id, e.rating];
+      if (earlier(at, e.id, o.r)) o.r = [at, e.id, e.rating, e.score ?? 0];
       break;
     case "feedback.posted":
       if (e.issue === "shipping") {
@@ -290,7 +293,11 @@ export function orderFacts(id: string, o: OrderRec): OrderFacts {
   if (o.k !== undefined) f.pickedUpAt = o.k;
   if (o.l !== undefined) f.lastTrackAt = o.l;
   if (o.g !== undefined) f.signedAt = o.g;
-  if (o.r) f.firstReview = { at: o.r[0], rating: o.r[2] as "good" | "neutral" | "bad" };
+  if (o.r) {
+    f.firstReview = { at: o.r[0], rating: o.r[2] as "good" | "neutral" | "bad" };
+    if (o.r[3] > 0) f.firstReview.score = o.r[3];
+  }
+  if (o.w) f.promisedSignBy = o.w[2];
   if (o.fs !== undefined) f.feedback.push({ at: o.fs, issue: "shipping", reason: "slow_shipping" });
   if (o.fo !== undefined) f.feedback.push({ at: o.fo, issue: "shipping", reason: "other" });
   return f;

@@ -1,8 +1,9 @@
-import { toMillis, type CanonicalEvent, type Platform } from "@sg/events";
-import { packFor, type RulePack } from "@sg/rules";
+import { toMillis, toShanghaiIso, type CanonicalEvent, type Platform } from "@sg/events";
+import { packForChoice, type RulePack } from "@sg/rules";
 import { windowRange } from "../calendar.js";
 import type { ShopEvaluation } from "../evaluate.js";
 import type { ShopOverrides } from "../types.js";
+import { accountingFor } from "./accounting.js";
 import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "./delta.js";
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "./measure.js";
 import { seenFloorDay, type SeenAdds } from "./seen-ids.js";
@@ -89,11 +90,25 @@ export function applyEvents<E extends ShopEvent>(
   events: readonly E[],
   now: number,
   limit = Infinity,
+  /** Days of chat facts the records keep (accounting.ts `chatKeepDays`). */
+  chatKeepDays?: number,
 ): { state: ShopState; changed: number; refused: E[] } {
   const floor = seenFloorDay(now);
   const seen = { has: (fp: string) => (s.seen.get(fp) ?? -1) >= floor };
-  const step = applyStep(pack, { records: s.records, seen, live: s.records.size }, events, now, limit);
+  const step = applyStep(pack, { records: s.records, seen, live: s.records.size }, events, now, limit, chatKeepDays);
   return { state: commitDelta(s, step.delta, step.seenAdds, now), changed: step.delta.changed, refused: step.refused };
+}
+
+/**
+ * What a shop's state accounts and which pack evaluates it, as EntityStore does: an explicit `pack` (tests)
+ * is both; else the platform's accounting (every selectable pack's metrics) stores, and the pack in force on
+ * the Shanghai day of `now` (the shop's choice, `shop.pack`) evaluates.
+ */
+function packsOf(input: { platform: Platform; now: number; shop?: ShopOverrides | undefined; pack?: RulePack | undefined }) {
+  if (input.pack) return { store: input.pack, evaluate: input.pack, slots: undefined, chatKeepDays: undefined };
+  const acc = accountingFor(input.platform);
+  const evaluate = packForChoice(input.platform, input.shop?.pack, toShanghaiIso(input.now).slice(0, 10));
+  return { store: acc.pack, evaluate, slots: acc.slotsOf(evaluate), chatKeepDays: acc.chatKeepDays };
 }
 
 /**
@@ -106,7 +121,8 @@ export function evaluateState(
   input: { platform: Platform; shopId: string; now: number; shop?: ShopOverrides; pack?: RulePack },
 ): { state: ShopState; evaluation: ShopEvaluation | undefined } {
   const { now } = input;
-  const pack = input.pack ?? packFor(input.platform);
+  const packs = packsOf(input);
+  const pack = packs.evaluate;
   let state = s;
   for (;;) {
     const due = [...state.timers]
@@ -117,7 +133,7 @@ export function evaluateState(
     const keys = new Set(due);
     for (const [k, r] of state.records) if (now >= expireAt(k, r.rec)) keys.add(k);
     if (keys.size === 0) break;
-    state = commitDelta(state, computeDelta(pack, state.records, [], now, keys), new Map(), now);
+    state = commitDelta(state, computeDelta(packs.store, state.records, [], now, keys, packs.chatKeepDays), new Map(), now);
   }
   if (state.version === 0) return { state, evaluation: undefined };
   return {
@@ -125,6 +141,7 @@ export function evaluateState(
     evaluation: evaluateAggregates(
       { platform: input.platform, shopId: input.shopId, asOf: now, shop: input.shop ?? {}, pack },
       aggregatesOf(state, pack, now),
+      packs.slots,
     ),
   };
 }
@@ -156,11 +173,11 @@ export function evaluateEventsV2(input: {
   shop?: ShopOverrides;
   pack?: RulePack;
 }): ShopEvaluation | undefined {
-  const pack = input.pack ?? packFor(input.platform);
+  const packs = packsOf({ ...input, now: input.asOf });
   // An id's first copy is its fact even when that copy happened after asOf (and so is not applied yet).
   const first = new Map<string, CanonicalEvent>();
   for (const e of input.events) if (!first.has(e.id)) first.set(e.id, e);
   const events = [...first.values()].map((event) => ({ event, atMs: toMillis(event.at) })).filter((e) => e.atMs <= input.asOf);
-  const { state } = applyEvents(pack, emptyShopState(), events, input.asOf);
-  return evaluateState(state, { ...input, now: input.asOf, pack }).evaluation;
+  const { state } = applyEvents(packs.store, emptyShopState(), events, input.asOf, Infinity, packs.chatKeepDays);
+  return evaluateState(state, { ...input, now: input.asOf }).evaluation;
 }

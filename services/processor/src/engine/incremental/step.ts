@@ -54,6 +54,8 @@ export function applyStep<E extends ShopEvent>(
   events: readonly E[],
   now: number,
   limit = Infinity,
+  /** Days of chat facts the records keep (accounting.ts `chatKeepDays`). */
+  chatKeepDays?: number,
 ): ApplyStep<E> {
   const fresh = firstSeen(events, loaded.seen);
   const candidates = [...fresh.keys()];
@@ -64,7 +66,7 @@ export function applyStep<E extends ShopEvent>(
       : withinQuota(candidates, loaded.records, loaded.live, limit);
   const seenAdds: SeenAdds = new Map();
   for (const e of admitted) seenAdds.set(fresh.get(e)!, dayNumber(e.atMs));
-  return { delta: computeDelta(pack, loaded.records, admitted, now), seenAdds, refused };
+  return { delta: computeDelta(pack, loaded.records, admitted, now, [], chatKeepDays), seenAdds, refused };
 }
 
 /** Splits one chunk's events into those within the shop's quota and those that would create records past it. */
@@ -90,10 +92,19 @@ export function withinQuota<E extends ShopEvent>(
 }
 
 /** A pending member `<metric>|<day or ->|<extra>|<entity key>` (contrib.ts) with its deadline, as measure.ts reads it. */
-export function parsePending(member: string, deadline: number): { metric: number; day: number | undefined; key: string; deadline: number } {
+export function parsePending(
+  member: string,
+  deadline: number,
+): { metric: number; day: number | undefined; key: string; deadline: number; extra: string } {
   const a = member.indexOf("|");
   const b = member.indexOf("|", a + 1);
   const c = member.indexOf("|", b + 1);
   const day = member.slice(a + 1, b);
-  return { metric: Number(member.slice(0, a)), day: day === "-" ? undefined : Number(day), key: member.slice(c + 1), deadline };
+  return {
+    metric: Number(member.slice(0, a)),
+    day: day === "-" ? undefined : Number(day),
+    key: member.slice(c + 1),
+    deadline,
+    extra: member.slice(b + 1, c),
+  };
 }

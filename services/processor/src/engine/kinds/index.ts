@@ -18,6 +18,8 @@ import {
 import { ratingShare } from "./rating-share.js";
 import { replyConsumerDay } from "./reply-consumer-day.js";
 import { jdServiceScore } from "./service-score.js";
+import { escalationRate, imputedResponseMean, lateClockMean, paidOrderCount, promiseKeptRate, reviewScoreMean } from "./kinds-2026.js";
+import { buyerReplyRate } from "./buyer-reply-rate.js";
 
 /** One function per metric kind; metric names never appear in the engine, only in rule packs. */
 export const KINDS: { [K in MetricKind]: KindFn<Extract<MetricDef, { kind: K }>> } = {
@@ -40,6 +42,13 @@ export const KINDS: { [K in MetricKind]: KindFn<Extract<MetricDef, { kind: K }>>
   jd_service_score: jdServiceScore,
   overdue_refund_count: overdueRefundCount,
   intervention_rate: interventionRate,
+  review_score_mean: reviewScoreMean,
+  late_clock_mean: lateClockMean,
+  imputed_response_mean: imputedResponseMean,
+  escalation_rate: escalationRate,
+  paid_order_count: paidOrderCount,
+  promise_kept_rate: promiseKeptRate,
+  buyer_reply_rate: buyerReplyRate,
 };
 
 /** Kinds computed from other metrics' results run after all the others. */

@@ -7,7 +7,7 @@ import {
   type MetricOutput,
   type Platform,
 } from "@sg/events";
-import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
+import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange } from "../calendar.js";
 import { shopFacts } from "./facts.js";
 import { judge, type Judged, type Lines } from "./judge.js";
@@ -17,6 +17,8 @@ import { MEASURES, type MeasureContext, type Measurement } from "./measures.js";
 export interface ReferenceOverrides {
   metrics?: Record<string, { threshold?: number | null; target?: number | null; leadTime?: number | string } | undefined>;
   jdServiceNorms?: number;
+  /** The shop's pack choice (`latest` or a pack id); absent: the contract-v1 pack. */
+  pack?: string | undefined;
 }
 
 export interface ReferenceEvaluation {
@@ -56,8 +58,9 @@ export function referenceEvaluate(input: {
   pack?: RulePack;
 }): ReferenceEvaluation {
   const { asOf } = input;
-  const pack = input.pack ?? packFor(input.platform);
   const shop = input.shop ?? {};
+  // The pack in force on the evaluated day: the whole window is measured under it.
+  const pack = input.pack ?? packForChoice(input.platform, shop.pack, toShanghaiIso(asOf).slice(0, 10));
   const facts = shopFacts(input.events, asOf);
   const others: MeasureContext["others"] = new Map();
   const judged = new Map<string, { def: MetricDef; lines: Lines; measured: Measurement; j: Judged }>();

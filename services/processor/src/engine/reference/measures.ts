@@ -4,6 +4,7 @@ import { dayStart, type Range } from "../calendar.js";
 import { awaitingMerchantMs, businessDeadline, businessHours, businessMs, merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
 import { all, first, last, orderOfAftersale, type Fact, type ShopFacts } from "./facts.js";
+import { buyers, escalations, imputedRounds, lateClock, paidOrders, promisesKept, reviewScores } from "./rules-2026.js";
 
 /**
  * What each metric kind of metrics.md counts, restated from the spec on the shop's facts. One entry per kind
@@ -422,5 +423,62 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
       if ((byOrder.get(orderId) ?? []).some((a) => first(a, "aftersale.platform_intervened"))) numerator++;
     }
     return { value: share(numerator, denominator), numerator, denominator };
+  },
+
+  review_score_mean(_def, { facts, window }) {
+    const { sum, n } = reviewScores(facts, window);
+    return { value: share(sum, n), numerator: sum, denominator: n };
+  },
+
+  late_clock_mean(def, { facts, window }) {
+    const { sum, n } = lateClock(def, facts, window);
+    return { value: share(sum / HOUR, n), numerator: sum / HOUR, denominator: n };
+  },
+
+  imputed_response_mean(def, { facts, asOf, window }) {
+    const imputed = durationMs(def.params.unanswered);
+    let sumMs = 0;
+    let n = 0;
+    const pending: Pending[] = [];
+    for (const r of imputedRounds(def, facts, asOf, window)) {
+      if (r.ms === undefined) pending.push({ item: "consumer", id: r.consumerId, deadline: r.deadline });
+      else {
+        sumMs += r.ms;
+        n++;
+      }
+    }
+    return {
+      value: share(sumMs / 1000, n),
+      numerator: sumMs / 1000,
+      denominator: n,
+      pending,
+      ifBad: (k) => share((sumMs + k * imputed) / 1000, n + k),
+    };
+  },
+
+  escalation_rate(def, { facts, window }) {
+    const { escalated, n } = escalations(def, facts, window);
+    return { value: share(escalated, n), numerator: escalated, denominator: n };
+  },
+
+  paid_order_count(_def, { facts, window }) {
+    return { value: paidOrders(facts, window) };
+  },
+
+  promise_kept_rate(_def, { facts, window }) {
+    const { kept, n } = promisesKept(facts, window);
+    return { value: share(kept, n), numerator: kept, denominator: n };
+  },
+
+  buyer_reply_rate(def, { facts, asOf, window }) {
+    const b = buyers(def, facts, asOf, window);
+    const good = b.n - b.bad;
+    return {
+      value: share(good, b.n),
+      numerator: good,
+      denominator: b.n,
+      pending: b.pending.map((p) => ({ item: "consumer" as const, id: p.consumerId, deadline: p.deadline })),
+      ifBad: (k) => share(good - k, b.n),
+    };
   },
 };
