@@ -6,7 +6,7 @@ import { Platforms } from "./platforms.js";
 import { DEFAULT_SHOP_LIVE_ENTITIES, Quotas } from "./quotas.js";
 import { Receivers } from "./receivers.js";
 import { Route } from "./routes.js";
-import { PackChoices, ScoreParameters } from "./scores.js";
+import { PackChoices, PlatformScoreLines, ScoreParameters } from "./scores.js";
 import { Shops } from "./shops.js";
 import { SilenceLimits } from "./silenceLimits.js";
 
@@ -37,6 +37,8 @@ export const ScoreguardConfig = z
     packs: PackChoices.optional(),
     /** Unpublished score parameters per pack and industry. */
     scoreParameters: ScoreParameters.optional(),
+    /** Lines of each platform's shop scores: `score` alerts fire below them (a shop's own lines win). */
+    scoreLines: PlatformScoreLines.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -5,6 +5,7 @@ import {
   type DueItem,
   type DueItemKind,
   type Platform,
+  type ScoreAlertDetail,
   type ShopScores,
 } from "@sg/events";
 import { durationMs, packFor, type MetricDef, type RulePack } from "@sg/rules";
@@ -12,13 +13,14 @@ import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
 import { computeScores } from "../scores/compute.js";
+import { deriveScoreAlerts } from "../scores/alerts.js";
 import { deriveStatus } from "./status.js";
 import type { KindFn, Limits, Measured, MetricState, MetricOutput, ShopOverrides } from "./types.js";
 
 /** A firing alert as `replay` lists it (metrics.md "Alerts"). */
 export interface FiringAlert {
   metric: string;
-  kind: "threshold" | "at_risk";
+  kind: "threshold" | "at_risk" | "score";
   severity: "warning" | "critical";
   status: "firing";
   value: number | null;
@@ -27,6 +29,8 @@ export interface FiringAlert {
   dueCount?: number;
   soonestDeadline?: string;
   projectedValue?: number | null;
+  /** kind `score` (scores/alerts.ts). */
+  score?: ScoreAlertDetail;
 }
 
 /** One entry of `replay`'s `shops` map (events.md). */
@@ -181,8 +185,13 @@ export function evaluateMeasured(
     metrics,
     alerts: firingAlerts(states),
   };
-  const scores = computeScores({ pack, shopKey: `${input.platform}:${input.shopId}`, metrics, context: shop.score });
-  if (scores) snapshot.scores = scores;
+  const shopKey = `${input.platform}:${input.shopId}`;
+  const scores = computeScores({ pack, shopKey, metrics, context: shop.score });
+  if (scores) {
+    snapshot.scores = scores;
+    // Lines, headroom and score alerts: layers over the score, after the metrics' own alerts.
+    snapshot.alerts.push(...deriveScoreAlerts({ pack, scores, states, context: shop.score, shopKey, asOf: input.asOf }));
+  }
   return {
     snapshot,
     states,
