@@ -198,6 +198,7 @@ function scoreBlock(shop, full) {
     el("div", { class: "score-total" }, w.headline),
     el("div", { class: "score-dims" }, w.dimensions.join(" · ")),
     w.cost ? el("div", { class: "score-cost" }, w.cost) : null,
+    w.headroom.map((h) => el("div", { class: "score-headroom" }, h)),
     full && w.missing ? el("div", { class: "score-missing" }, w.missing) : null,
   );
 }
@@ -307,16 +308,21 @@ function alerts(t, shop) {
       el(
         "li",
         { class: `alert severity-${x.severity}`, dataset: { metric: x.metric, kind: x.kind } },
-        el("strong", {}, metricTitle(state.lang, x.metric, meta)),
+        el("strong", {}, x.kind === "score" && x.score ? scoreTitle(x.score) : metricTitle(state.lang, x.metric, meta)),
         " ",
         el("span", { class: "alert-kind" }, t.kind[x.kind] ?? x.kind),
         " · ",
         t.severity[x.severity] ?? x.severity,
-        x.value !== null ? ` · ${formatValue(state.lang, meta?.unit ?? "ratio", x.value)}` : "",
+        x.value !== null ? ` · ${formatValue(state.lang, meta?.unit ?? (x.kind === "score" ? "points" : "ratio"), x.value)}` : "",
       ),
     );
   }
   return el("section", { class: "panel" }, el("h3", {}, t.alerts), a.length ? list : el("p", { class: "empty" }, t.noAlerts));
+}
+
+/** A score alert's title: the score's own name in the board's language. */
+function scoreTitle(score) {
+  return state.lang === "en" ? (score.titleEn ?? score.title) : score.title;
 }
 
 function transitions(t, shop) {
