@@ -16,12 +16,12 @@ import { kafkaFixture, type KafkaFixture, type TopicReader } from "../../service
 import { recordingLogger } from "../../services/gateway/testing/test-support.js";
 import { createNotifier } from "../../services/notifier/src/notifier.js";
 import { TEA } from "../../services/processor/src/testing/score-params.js";
+import { douyinScoreMonth } from "./score-month.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 /** A weekday afternoon in Shanghai: inside the chat metrics' service hours (08:00–23:00). */
 const T0 = Date.parse("2026-03-02T15:00:00+08:00");
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 describe("a score alert from the gateway to the robots", () => {
   const run = uniqueName("scorealert").slice(-10);
@@ -119,15 +119,6 @@ describe("a score alert from the gateway to the robots", () => {
     for (const r of Object.values(robots ?? {})) await r.close();
   });
 
-  let n = 0;
-  const ev = (type: string, at: number, extra: Record<string, unknown>) => ({
-    id: `${run}-${++n}`,
-    type,
-    platform: "douyin",
-    shopId,
-    at,
-    ...extra,
-  });
   const post = async (events: object[]) => {
     const res = await gw.app.inject({
       method: "POST",
@@ -153,37 +144,10 @@ describe("a score alert from the gateway to the robots", () => {
       // A month of a good shop, every indicator in its best band (the sample table): 20 orders picked up in
       // 2 h and signed 20 h later, no bad review, return or feedback; two after-sales answered in an hour;
       // today a consultation answered in 20 s and a 5-star rating. Total 100.
-      const events: object[] = [];
-      for (let i = 0; i < 20; i++) {
-        const paid = T0 - 5 * DAY + i * HOUR;
-        const orderId = `o${i}`;
-        events.push(
-          ev("order.paid", paid, { orderId }),
-          ev("logistics.picked_up", paid + 2 * HOUR, { orderId }),
-          ev("logistics.signed", paid + 22 * HOUR, { orderId }),
-        );
-      }
-      for (const [afterSaleId, kind, orderId] of [
-        ["a1", "refund_only", "o1"],
-        ["a2", "return_refund", "o2"],
-      ] as const) {
-        const at = T0 - 2 * DAY;
-        events.push(
-          ev("aftersale.requested", at, { afterSaleId, orderId, kind, reason: "no_reason", afterShipment: true }),
-          ev("aftersale.merchant_acted", at + HOUR, { afterSaleId, decision: "agree" }),
-          ev("aftersale.completed", at + 2 * HOUR, { afterSaleId, outcome: "refunded" }),
-        );
-      }
-      events.push(
-        ev("chat.transferred", T0 - HOUR, { consumerId: "c1" }),
-        ev("chat.message", T0 - HOUR + 1000, { consumerId: "c1", sender: "consumer" }),
-        ev("chat.message", T0 - HOUR + 21_000, { consumerId: "c1", sender: "agent" }),
-        ev("chat.rated", T0 - HOUR + 60_000, { consumerId: "c1", rating: "5", cardSentAt: T0 - HOUR + 30_000 }),
-      );
-      // Three orders paid 22 h ago, not picked up: due at T0 + 2 h, inside the 4 h lead time. If all three are
-      // late, pickup falls to 20/23 = 87% (band 6: 50), logistics to (50×40 + 100×30 + 100×30)/100 = 80 and
-      // the total to 100 − 20 × 20% = 96, below the shop's line of 97.
-      for (let i = 0; i < 3; i++) events.push(ev("order.paid", T0 - 22 * HOUR + i * 60_000, { orderId: `late${i}` }));
+      // Three orders paid 22 h ago are not picked up: due at T0 + 2 h, inside the 4 h lead time. If all three
+      // are late, pickup falls to 20/23 = 87% (band 6: 50), logistics to (50×40 + 100×30 + 100×30)/100 = 80
+      // and the total to 100 − 20 × 20% = 96, below the shop's line of 97.
+      const events = douyinScoreMonth({ shopId, run, t0: T0, pendingPickups: 3 });
       await post(events);
 
       await pollUntil(() => scoreRecords().length >= 1, { timeoutMs: 60_000, message: "a score alert on sg.alerts" });

@@ -92,11 +92,11 @@ describe("the board's score headroom and score alerts", () => {
 
   it("says how many further bad items drop an indicator a band, and take the total below the line", () => {
     expect(scoreWords("zh-CN", withHeadroom, meta)!.headroom).toEqual([
-      "余量：再有 2 单揽收超时，24小时揽收率降一档（总分 84.2）",
+      "余量：再有 2 单揽收超时，24小时揽收率即降档（总分 84.2）",
       "预警线 84：再有 2 个差评（商品差评率），总分即低于（83）",
     ]);
     expect(scoreWords("en", withHeadroom, meta)!.headroom).toEqual([
-      "headroom: 2 more late pickups drop Pickup within 24 h a band (total 84.2)",
+      "headroom: 2 more late pickups lower Pickup within 24 h's band (total 84.2)",
       "line 84: 2 more bad reviews (Bad review rate) take the total below it (83)",
     ]);
     const below = { ...withHeadroom, headroom: { band: null, line: { line: 86, indicator: null, metric: null, items: 0, points: null, total: 85 } } };

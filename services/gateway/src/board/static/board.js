@@ -2,7 +2,7 @@
 // HTML: shop ids, consumer ids and order ids come from outside.
 import { applyChange, applySnapshot, createModel, dueKey } from "./model.js";
 import { openStream } from "./stream.js";
-import { formatCountdown, formatTime, formatValue, headroomWords, LANGS, metricTitle, scoreWords, strings } from "./i18n.js";
+import { formatCountdown, formatTime, formatValue, headroomWords, LANGS, metricTitle, scoreTitle, scoreWords, strings } from "./i18n.js";
 
 const TOKEN_KEY = "scoreguard.board.token";
 const LANG_KEY = "scoreguard.board.lang";
@@ -308,7 +308,7 @@ function alerts(t, shop) {
       el(
         "li",
         { class: `alert severity-${x.severity}`, dataset: { metric: x.metric, kind: x.kind } },
-        el("strong", {}, x.kind === "score" && x.score ? scoreTitle(x.score) : metricTitle(state.lang, x.metric, meta)),
+        el("strong", {}, x.kind === "score" && x.score ? scoreTitle(state.lang, x.score) : metricTitle(state.lang, x.metric, meta)),
         " ",
         el("span", { class: "alert-kind" }, t.kind[x.kind] ?? x.kind),
         " · ",
@@ -318,11 +318,6 @@ function alerts(t, shop) {
     );
   }
   return el("section", { class: "panel" }, el("h3", {}, t.alerts), a.length ? list : el("p", { class: "empty" }, t.noAlerts));
-}
-
-/** A score alert's title: the score's own name in the board's language. */
-function scoreTitle(score) {
-  return state.lang === "en" ? (score.titleEn ?? score.title) : score.title;
 }
 
 function transitions(t, shop) {

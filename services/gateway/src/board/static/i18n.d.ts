@@ -11,3 +11,4 @@ export function scoreWords(
   scores: import("@sg/events").ShopScores | undefined,
   metaOf?: (name: string) => { title?: string; kind?: string } | undefined,
 ): { headline: string; dimensions: string[]; cost: string | null; headroom: string[]; missing: string | null } | null;
+export function scoreTitle(lang: string, score: { title: string; titleEn?: string }): string;

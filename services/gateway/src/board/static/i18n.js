@@ -226,6 +226,11 @@ const DIMENSION_TITLES = {
 };
 const SCORE_TITLES = { 商家体验分: "Experience score", 店铺星级: "Star rating", 店铺综合体验星级: "Experience stars" };
 
+/** A score's name in the board's language: `title` from the pack, `titleEn` where the record has it. */
+export function scoreTitle(lang, score) {
+  return lang === "en" ? (SCORE_TITLES[score.title] ?? score.titleEn ?? score.title) : score.title;
+}
+
 /** "2 more late pickups" / "2 单揽收超时": a count of a metric's bad items. */
 function badItems(lang, n, meta) {
   if (lang === "en") {
@@ -248,8 +253,8 @@ function scoreHeadroomWords(lang, scores, metaOf) {
     const title = metricTitle(lang, band.indicator, metaOf(band.metric));
     out.push(
       en
-        ? `headroom: ${badItems(lang, band.items, metaOf(band.metric))} drop ${title} a band (total ${num(band.total)})`
-        : `余量：再有 ${badItems(lang, band.items, metaOf(band.metric))}，${title}降一档（总分 ${num(band.total)}）`,
+        ? `headroom: ${badItems(lang, band.items, metaOf(band.metric))} ${band.items === 1 ? "lowers" : "lower"} ${title}'s band (total ${num(band.total)})`
+        : `余量：再有 ${badItems(lang, band.items, metaOf(band.metric))}，${title}即降档（总分 ${num(band.total)}）`,
     );
   }
   const line = scores.headroom?.line;
@@ -259,7 +264,7 @@ function scoreHeadroomWords(lang, scores, metaOf) {
       const title = metricTitle(lang, line.indicator, metaOf(line.metric));
       out.push(
         en
-          ? `line ${num(line.line)}: ${badItems(lang, line.items, metaOf(line.metric))} (${title}) take the total below it (${num(line.total)})`
+          ? `line ${num(line.line)}: ${badItems(lang, line.items, metaOf(line.metric))} (${title}) ${line.items === 1 ? "takes" : "take"} the total below it (${num(line.total)})`
           : `预警线 ${num(line.line)}：再有 ${badItems(lang, line.items, metaOf(line.metric))}（${title}），总分即低于（${num(line.total)}）`,
       );
     }
@@ -275,7 +280,7 @@ export function scoreWords(lang, scores, metaOf = () => undefined) {
   if (!scores) return null;
   const en = lang === "en";
   const num = (v) => String(Math.round(v * 100) / 100);
-  const title = en ? (SCORE_TITLES[scores.title] ?? scores.title) : scores.title;
+  const title = scoreTitle(lang, scores);
   const dims = DIMENSION_TITLES[en ? "en" : "zh-CN"];
   let headline;
   if (scores.total !== null) headline = `${title} ${num(scores.total)}${scores.stars ? ` · ${scores.stars}★` : ""}`;
