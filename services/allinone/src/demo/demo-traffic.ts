@@ -15,8 +15,8 @@ import { toShanghaiIso } from "@sg/events";
  * - Douyin `dy-tea-house`, pickup_24h_rate (line 90%): 16 orders picked up in time, 2 due in 40 s → at risk;
  *   both are picked up in time → ok. Its score (商家体验分, douyin@2023-06 with the sample parameters): two
  *   after-sales agreed within hours and, in service hours, a consultation answered in 45 s complete it at
- *   99.4; if both pending pickups were late it would fall to 95.4, below the shop's line of 97 → a score
- *   alert at risk, resolved by the pickups.
+ *   99.4; if both pending pickups were late it would fall to 95.4 (one: 97.8), below the shop's line of 98
+ *   → a score alert at risk, resolved by the second pickup.
  * - Pinduoduo `pdd-fruit-farm`, overdue_refund_count (line 0) and 3-minute replies: a refund request 48 h
  *   minus 45 s old → at risk; the merchant acts after 20 s → ok.
  *
