@@ -100,10 +100,9 @@ describe("the board's score in a browser", () => {
     await expect.poll(() => score.locator(".score-total").textContent(), { timeout: 30_000 }).toBe("商家体验分 90 · 样例参数");
     expect(await score.locator(".score-dims").textContent()).toBe("商品体验 75 ×40% · 物流体验 100 ×20% · 服务体验 100 ×40%");
     expect(await score.locator(".score-cost").textContent()).toBe("失分最多：商品差评率（−10）");
-    await expect.poll(() => score.locator(".score-headroom").allTextContents()).toEqual([
-      "余量：再有 1 单品质退货，品质退货率即降档（总分 80）",
-      "预警线 87：再有 1 单品质退货（品质退货率），总分即低于（80）",
-    ]);
+    await expect
+      .poll(() => score.locator(".score-headroom").allTextContents())
+      .toEqual(["余量：再有 1 单品质退货，品质退货率即降档（总分 80）", "预警线 87：再有 1 单品质退货（品质退货率），总分即低于（80）"]);
 
     await card.locator(".shop-head").click();
     const alert = page.locator('#alerts .alert[data-metric="score_total"][data-kind="score"]');

@@ -105,7 +105,13 @@ describe("a score alert from the gateway to the robots", () => {
       consumerConfig: { maxWaitTimeInMs: 200, heartbeatInterval: 500, sessionTimeout: 10_000, rebalanceTimeout: 10_000 },
     });
     await notifier.start();
-    gw = createGateway({ config: { apiTokens: config.apiTokens, platforms: {} }, sink: fx.sink, registry: new Registry(), logger: recordingLogger(), now: () => clock });
+    gw = createGateway({
+      config: { apiTokens: config.apiTokens, platforms: {} },
+      sink: fx.sink,
+      registry: new Registry(),
+      logger: recordingLogger(),
+      now: () => clock,
+    });
     alerts = await fx.read(fx.topics.alerts);
     await pollUntil(() => notifier.ready(), { timeoutMs: 60_000, message: "notifier joined its consumer group" });
   }, 120_000);
@@ -137,60 +143,56 @@ describe("a score alert from the gateway to the robots", () => {
     slack: robots.slack.messages.map((m) => `${m.text}\n${JSON.stringify(m.blocks)}`),
   });
 
-  it(
-    "at risk while 3 pickups are pending, critical once they are late: both reach every robot",
-    { timeout: 180_000 },
-    async () => {
-      // A month of a good shop, every indicator in its best band (the sample table): 20 orders picked up in
-      // 2 h and signed 20 h later, no bad review, return or feedback; two after-sales answered in an hour;
-      // today a consultation answered in 20 s and a 5-star rating. Total 100.
-      // Three orders paid 22 h ago are not picked up: due at T0 + 2 h, inside the 4 h lead time. If all three
-      // are late, pickup falls to 20/23 = 87% (band 6: 50), logistics to (50×40 + 100×30 + 100×30)/100 = 80
-      // and the total to 100 − 20 × 20% = 96, below the shop's line of 97.
-      const events = douyinScoreMonth({ shopId, run, t0: T0, pendingPickups: 3 });
-      await post(events);
+  it("at risk while 3 pickups are pending, critical once they are late: both reach every robot", { timeout: 180_000 }, async () => {
+    // A month of a good shop, every indicator in its best band (the sample table): 20 orders picked up in
+    // 2 h and signed 20 h later, no bad review, return or feedback; two after-sales answered in an hour;
+    // today a consultation answered in 20 s and a 5-star rating. Total 100.
+    // Three orders paid 22 h ago are not picked up: due at T0 + 2 h, inside the 4 h lead time. If all three
+    // are late, pickup falls to 20/23 = 87% (band 6: 50), logistics to (50×40 + 100×30 + 100×30)/100 = 80
+    // and the total to 100 − 20 × 20% = 96, below the shop's line of 97.
+    const events = douyinScoreMonth({ shopId, run, t0: T0, pendingPickups: 3 });
+    await post(events);
 
-      await pollUntil(() => scoreRecords().length >= 1, { timeoutMs: 60_000, message: "a score alert on sg.alerts" });
-      const risk = scoreRecords()[0]!;
-      expect(risk).toMatchObject({
-        metric: "score_total",
-        kind: "score",
-        status: "firing",
-        severity: "warning",
-        value: 100,
-        threshold: 97,
-        unit: "points",
-        dueCount: 3,
-        projectedValue: 96,
-        rulePack: "douyin@2023-06",
+    await pollUntil(() => scoreRecords().length >= 1, { timeoutMs: 60_000, message: "a score alert on sg.alerts" });
+    const risk = scoreRecords()[0]!;
+    expect(risk).toMatchObject({
+      metric: "score_total",
+      kind: "score",
+      status: "firing",
+      severity: "warning",
+      value: 100,
+      threshold: 97,
+      unit: "points",
+      dueCount: 3,
+      projectedValue: 96,
+      rulePack: "douyin@2023-06",
+    });
+    expect(risk.score!.risk).toEqual([
+      expect.objectContaining({ indicator: "pickup_24h_rate", dueCount: 3, points: 100, projectedPoints: 50, projectedDimensionScore: 80 }),
+    ]);
+    expect(risk.score!.sample).toBe(true);
+    for (const robot of Object.keys(robots) as (keyof typeof robots)[])
+      await pollUntil(() => texts()[robot].length >= 1, { timeoutMs: 30_000, message: `${robot} received the score alert` });
+    for (const [robot, messages] of Object.entries(texts())) {
+      const first = messages[0]!;
+      expect(first, robot).toContain("商家体验分");
+      expect(first, robot).toContain("即将低于预警线");
+      expect(first, robot).toContain("物流体验 降至 80，总分降至 96");
+      expect(first, robot).toContain("样例参数");
+    }
+
+    // The deadlines pass with no pickup: three late outcomes, total 96 < 97, the same identity turns critical.
+    clock = T0 + 2 * HOUR + 3 * 60_000;
+    await pollUntil(() => scoreRecords().some((r) => r.severity === "critical"), { timeoutMs: 60_000, message: "critical score alert" });
+    const critical = scoreRecords().find((r) => r.severity === "critical")!;
+    expect(critical).toMatchObject({ metric: "score_total", status: "firing", value: 96, threshold: 97 });
+    expect(critical.seq).toBeGreaterThan(risk.seq);
+    for (const robot of Object.keys(robots) as (keyof typeof robots)[]) {
+      await pollUntil(() => texts()[robot].some((t) => t.includes("严重") && t.includes("低于预警线") && t.includes("96 分")), {
+        timeoutMs: 30_000,
+        message: `${robot} received the critical score alert`,
       });
-      expect(risk.score!.risk).toEqual([
-        expect.objectContaining({ indicator: "pickup_24h_rate", dueCount: 3, points: 100, projectedPoints: 50, projectedDimensionScore: 80 }),
-      ]);
-      expect(risk.score!.sample).toBe(true);
-      for (const robot of Object.keys(robots) as (keyof typeof robots)[])
-        await pollUntil(() => texts()[robot].length >= 1, { timeoutMs: 30_000, message: `${robot} received the score alert` });
-      for (const [robot, messages] of Object.entries(texts())) {
-        const first = messages[0]!;
-        expect(first, robot).toContain("商家体验分");
-        expect(first, robot).toContain("即将低于预警线");
-        expect(first, robot).toContain("物流体验 降至 80，总分降至 96");
-        expect(first, robot).toContain("样例参数");
-      }
-
-      // The deadlines pass with no pickup: three late outcomes, total 96 < 97, the same identity turns critical.
-      clock = T0 + 2 * HOUR + 3 * 60_000;
-      await pollUntil(() => scoreRecords().some((r) => r.severity === "critical"), { timeoutMs: 60_000, message: "critical score alert" });
-      const critical = scoreRecords().find((r) => r.severity === "critical")!;
-      expect(critical).toMatchObject({ metric: "score_total", status: "firing", value: 96, threshold: 97 });
-      expect(critical.seq).toBeGreaterThan(risk.seq);
-      for (const robot of Object.keys(robots) as (keyof typeof robots)[]) {
-        await pollUntil(() => texts()[robot].some((t) => t.includes("严重") && t.includes("低于预警线") && t.includes("96 分")), {
-          timeoutMs: 30_000,
-          message: `${robot} received the critical score alert`,
-        });
-      }
-      expect(robots.ding.answers.every((c) => c === 0)).toBe(true);
-    },
-  );
+    }
+    expect(robots.ding.answers.every((c) => c === 0)).toBe(true);
+  });
 });

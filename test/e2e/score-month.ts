@@ -17,7 +17,14 @@ export function douyinScoreMonth(opts: {
 }): object[] {
   const { shopId, run, t0 } = opts;
   let n = 0;
-  const ev = (type: string, at: number, extra: Record<string, unknown>) => ({ id: `${run}-${++n}`, type, platform: "douyin", shopId, at, ...extra });
+  const ev = (type: string, at: number, extra: Record<string, unknown>) => ({
+    id: `${run}-${++n}`,
+    type,
+    platform: "douyin",
+    shopId,
+    at,
+    ...extra,
+  });
   const events: object[] = [];
   // 20 orders picked up 2 h after payment and signed 20 h later.
   for (let i = 0; i < 20; i++) {

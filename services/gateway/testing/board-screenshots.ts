@@ -33,7 +33,6 @@ try {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${out}/board-queue-phone.png` });
-
 } finally {
   await desktop.close();
 }

@@ -31,4 +31,13 @@ export { ApiToken, ApiTokens } from "./apiTokens.js";
 export { SilenceLimits, TokenSilenceLimits } from "./silenceLimits.js";
 export { MIN_TOKEN_LENGTH } from "./crossField.js";
 export { SECRET_FIELDS } from "./secrets.js";
-export { PackChoice, PackChoices, ScoreParameters, IndustryParams, BandParams, ShopScoreInputs, ScoreLines, PlatformScoreLines } from "./scores.js";
+export {
+  PackChoice,
+  PackChoices,
+  ScoreParameters,
+  IndustryParams,
+  BandParams,
+  ShopScoreInputs,
+  ScoreLines,
+  PlatformScoreLines,
+} from "./scores.js";

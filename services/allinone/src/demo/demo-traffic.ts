@@ -123,10 +123,22 @@ export function startDemo(o: DemoOptions): Demo {
     // indicator of the score has data (the chat ones only in service hours).
     const ask = t0 - 30 * H;
     out.push(
-      dy("aftersale.requested", ask, { afterSaleId: "DY-AS-301", orderId: "DY5000104", kind: "refund_only", reason: "no_reason", afterShipment: true }),
+      dy("aftersale.requested", ask, {
+        afterSaleId: "DY-AS-301",
+        orderId: "DY5000104",
+        kind: "refund_only",
+        reason: "no_reason",
+        afterShipment: true,
+      }),
       dy("aftersale.merchant_acted", ask + 3 * H, { afterSaleId: "DY-AS-301", decision: "agree" }),
       dy("aftersale.completed", ask + 4 * H, { afterSaleId: "DY-AS-301", outcome: "refunded" }),
-      dy("aftersale.requested", ask, { afterSaleId: "DY-AS-302", orderId: "DY5000105", kind: "return_refund", reason: "other", afterShipment: true }),
+      dy("aftersale.requested", ask, {
+        afterSaleId: "DY-AS-302",
+        orderId: "DY5000105",
+        kind: "return_refund",
+        reason: "other",
+        afterShipment: true,
+      }),
       dy("aftersale.merchant_acted", ask + 10 * H, { afterSaleId: "DY-AS-302", decision: "agree" }),
       dy("aftersale.completed", ask + 20 * H, { afterSaleId: "DY-AS-302", outcome: "refunded" }),
       dy("chat.transferred", t0 - 20 * 60 * S, { consumerId: "dy-buyer-1" }),

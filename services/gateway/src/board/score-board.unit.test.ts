@@ -99,7 +99,10 @@ describe("the board's score headroom and score alerts", () => {
       "headroom: 2 more late pickups lower Pickup within 24 h's band (total 84.2)",
       "line 84: 2 more bad reviews (Bad review rate) take the total below it (83)",
     ]);
-    const below = { ...withHeadroom, headroom: { band: null, line: { line: 86, indicator: null, metric: null, items: 0, points: null, total: 85 } } };
+    const below = {
+      ...withHeadroom,
+      headroom: { band: null, line: { line: 86, indicator: null, metric: null, items: 0, points: null, total: 85 } },
+    };
     expect(scoreWords("zh-CN", below, meta)!.headroom).toEqual(["已低于预警线 86"]);
     expect(scoreWords("en", below, meta)!.headroom).toEqual(["below the line 86"]);
     expect(scoreWords("en", scores)!.headroom).toEqual([]);

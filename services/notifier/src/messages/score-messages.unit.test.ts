@@ -79,9 +79,7 @@ describe("score alert messages", () => {
   it("in English, and critical once below the line", () => {
     const en = plainText(content([scoreRecord()], {}, "en").items[0]!);
     expect(en).toContain("WARNING | Merchant experience score at risk");
-    expect(en).toContain(
-      "if the 3 orders awaiting pickup due by 16:00:00 turn out late, Logistics drops to 80 and the total to 85.1",
-    );
+    expect(en).toContain("if the 3 orders awaiting pickup due by 16:00:00 turn out late, Logistics drops to 80 and the total to 85.1");
     expect(en).toContain("Headroom: 2 more late pickups (24 h pickup rate) take the total below 86 points");
     const below = scoreRecord({
       severity: "critical",
@@ -89,7 +87,13 @@ describe("score alert messages", () => {
       dueCount: undefined,
       soonestDeadline: undefined,
       projectedValue: undefined,
-      score: { title: "商家体验分", titleEn: "Merchant experience score", pack: "douyin@2023-06", total: 84, headroom: { line: 86, indicator: null, metric: null, items: 0, points: null, total: 84 } },
+      score: {
+        title: "商家体验分",
+        titleEn: "Merchant experience score",
+        pack: "douyin@2023-06",
+        total: 84,
+        headroom: { line: 86, indicator: null, metric: null, items: 0, points: null, total: 84 },
+      },
     });
     const zh = plainText(content([below]).items[0]!);
     expect(zh).toContain("严重｜商家体验分 低于预警线");

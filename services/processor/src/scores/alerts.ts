@@ -37,7 +37,9 @@ function linesOf(pack: RulePack, ctx: ScoreContext): Line[] {
   if (lines.stars !== undefined && pack.score?.stars) {
     const table = ctx.industry === undefined ? undefined : ctx.parameters?.[pack.id]?.[ctx.industry]?.stars;
     // The total at which the shop shows at least that many stars; without star lines the score names them missing.
-    const at = table?.filter((l) => l.stars >= lines.stars!).reduce<number | undefined>((m, l) => (m === undefined ? l.min : Math.min(m, l.min)), undefined);
+    const at = table
+      ?.filter((l) => l.stars >= lines.stars!)
+      .reduce<number | undefined>((m, l) => (m === undefined ? l.min : Math.min(m, l.min)), undefined);
     if (at !== undefined) out.push({ metric: "score_stars", line: lines.stars, totalLine: at });
   }
   return out;

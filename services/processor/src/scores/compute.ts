@@ -117,7 +117,7 @@ export function computeScores(input: {
       const w = inDimensionWeights(d, cls, id);
       if (!w) needParam(`weights.${id}`);
       const pts = d.indicators.map((i) => indicators[i]?.points ?? null);
-      if (w && pts.every((p) => p !== null)) score = dimensionScore(d.indicators, pts as number[], w);
+      if (w && pts.every((p) => p !== null)) score = dimensionScore(d.indicators, pts, w);
       // Points of the total each indicator loses against its best band: the board's "costs the most".
       if (w && weight !== null)
         for (const i of d.indicators) {

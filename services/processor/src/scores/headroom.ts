@@ -84,7 +84,9 @@ export function scoreLevers(input: {
       };
       const totalWith = (p: number): number => {
         const pts = d.indicators.map((i) => (i === id ? p : (scores.indicators[i]?.points ?? 0)));
-        const dims = Object.entries(scores.dimensions).map(([k, v]) => (k === dimId ? { ...v, score: dimensionScore(d.indicators, pts, w) } : v));
+        const dims = Object.entries(scores.dimensions).map(([k, v]) =>
+          k === dimId ? { ...v, score: dimensionScore(d.indicators, pts, w) } : v,
+        );
         return combineTotal(dims, scores.bonuses, scores.deductions, model.range);
       };
       let irregularUpTo = 0;

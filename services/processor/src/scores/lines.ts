@@ -16,7 +16,8 @@ export function scoreLineIssues(config: ScoreLinesView, packs: Map<string, RuleP
   const check = (path: (string | number)[], lines: ScoreLines | undefined, shopKey: string) => {
     if (typeof lines?.stars !== "number") return;
     const pack = resolvePack(config, shopKey, today, packs);
-    if (!pack.score?.stars) issues.push({ path: [...path, "stars"], message: `rule pack ${pack.id} shows no stars; set a total line instead` });
+    if (!pack.score?.stars)
+      issues.push({ path: [...path, "stars"], message: `rule pack ${pack.id} shows no stars; set a total line instead` });
   };
   for (const [platform, lines] of Object.entries(config.scoreLines ?? {})) check(["scoreLines", platform], lines, `${platform}:`);
   for (const [key, shop] of Object.entries(config.shops ?? {}))

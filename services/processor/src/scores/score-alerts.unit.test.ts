@@ -135,7 +135,14 @@ describe("score headroom", () => {
     // Below 80 takes 5 points: bad_review_rate at 2 items (80 → 50: goods 75, total 79); quality_return_rate
     // needs 7/1006 > 0.006 (100 → 70, total 79) at 6; pickup, aftersale rejection, help and sessions cannot
     // lose 5 (at most 1.6, 3, 3 and 2.4).
-    expect(scores.headroom!.line).toEqual({ line: 80, indicator: "bad_review_rate", metric: "bad_review_rate", items: 2, points: 50, total: 79 });
+    expect(scores.headroom!.line).toEqual({
+      line: 80,
+      indicator: "bad_review_rate",
+      metric: "bad_review_rate",
+      items: 2,
+      points: 50,
+      total: 79,
+    });
   });
 
   it("fewestItems checks the irregular prefix one by one, then bisects", () => {
@@ -211,12 +218,16 @@ describe("score alerts", () => {
     const pack = variant((p) => {
       p.score.stars = { source: "test" };
     });
-    const table = { ...TEA, stars: [{ min: 80, stars: 4 }, { min: 86, stars: 4.5 }] };
+    const table = {
+      ...TEA,
+      stars: [
+        { min: 80, stars: 4 },
+        { min: 86, stars: 4.5 },
+      ],
+    };
     const { alerts, scores } = derive({ pack, table, lines: { stars: 4.5 } });
     expect(scores.stars).toBe(4);
-    expect(alerts).toEqual([
-      expect.objectContaining({ metric: "score_stars", severity: "critical", value: 4, threshold: 4.5 }),
-    ]);
+    expect(alerts).toEqual([expect.objectContaining({ metric: "score_stars", severity: "critical", value: 4, threshold: 4.5 })]);
     expect(alerts[0]!.score).toMatchObject({ totalLine: 86, stars: 4 });
     expect(derive({ pack, table, lines: { stars: 4 }, due: pickupDue }).alerts).toEqual([]);
   });
@@ -251,8 +262,21 @@ describe("score alerts", () => {
     const later = { ...ev, snapshot: { ...ev.snapshot, alerts: [] } };
     const resolved = alertTransitions(later, fired.states, ASOF + 1000);
     expect(resolved.records).toEqual([
-      expect.objectContaining({ metric: "score_total", kind: "score", status: "resolved", severity: "warning", value: 85, threshold: 84.5 }),
+      expect.objectContaining({
+        metric: "score_total",
+        kind: "score",
+        status: "resolved",
+        severity: "warning",
+        value: 85,
+        threshold: 84.5,
+      }),
     ]);
-    expect(resolved.records[0]!.score).toEqual({ title: "商家体验分", titleEn: "Merchant experience score", pack: "douyin@2023-06", total: 85, sample: true });
+    expect(resolved.records[0]!.score).toEqual({
+      title: "商家体验分",
+      titleEn: "Merchant experience score",
+      pack: "douyin@2023-06",
+      total: 85,
+      sample: true,
+    });
   });
 });
