@@ -12,6 +12,7 @@ import { createRegistry, installProcessGuards, SHUTDOWN_TIMEOUT_MS } from "@sg/t
 import { loadEnv } from "./env.js";
 import { topicsExist } from "./topics-ready.js";
 import { DEMO_SHOPS, startDemo } from "./demo/demo-traffic.js";
+import { withDemoScores } from "./demo/demo-scores.js";
 import { watchShops } from "./demo/demo-watch.js";
 import { localToken } from "./local-token.js";
 
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
       ? localToken(env.SCOREGUARD_LOCAL_TOKEN_FILE ? pathToFileURL(resolve(env.SCOREGUARD_LOCAL_TOKEN_FILE)) : undefined)
       : undefined;
   if (local !== undefined) config = { ...config, apiTokens: [...config.apiTokens, { token: local.token, shops: ["*"] }] };
+  // The demo grades its Douyin shop as the platform does today, with the sample score parameters.
+  if (demo) config = withDemoScores(config);
   // The demo runs in topics and keys of its own, emptied at start, so it shows the same story every time
   // and never mixes with real shops.
   const keyPrefix = demo ? `${env.KEY_PREFIX}-demo` : env.KEY_PREFIX;

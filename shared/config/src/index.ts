@@ -31,5 +31,14 @@ export { ApiToken, ApiTokens } from "./apiTokens.js";
 export { SilenceLimits, TokenSilenceLimits } from "./silenceLimits.js";
 export { MIN_TOKEN_LENGTH } from "./crossField.js";
 export { SECRET_FIELDS } from "./secrets.js";
-export { PackChoice, PackChoices, ScoreParameters, IndustryParams, BandParams, ShopScoreInputs } from "./scores.js";
+export {
+  PackChoice,
+  PackChoices,
+  ScoreParameters,
+  IndustryParams,
+  BandParams,
+  ShopScoreInputs,
+  ScoreLines,
+  PlatformScoreLines,
+} from "./scores.js";
 export { Reconciliation, DouyinScoreApi, KuaishouScoreApi } from "./reconciliation.js";

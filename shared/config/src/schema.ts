@@ -7,7 +7,7 @@ import { DEFAULT_SHOP_LIVE_ENTITIES, Quotas } from "./quotas.js";
 import { Reconciliation } from "./reconciliation.js";
 import { Receivers } from "./receivers.js";
 import { Route } from "./routes.js";
-import { PackChoices, ScoreParameters } from "./scores.js";
+import { PackChoices, PlatformScoreLines, ScoreParameters } from "./scores.js";
 import { Shops } from "./shops.js";
 import { SilenceLimits } from "./silenceLimits.js";
 
@@ -40,6 +40,8 @@ export const ScoreguardConfig = z
     scoreParameters: ScoreParameters.optional(),
     /** Pulls of the platforms' own figures and their comparison with ScoreGuard's (docs/reconciliation.md). */
     reconciliation: Reconciliation.optional(),
+    /** Lines of each platform's shop scores: `score` alerts fire below them (a shop's own lines win). */
+    scoreLines: PlatformScoreLines.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -94,6 +94,22 @@ export const ShopScoreInputs = z
   .strict();
 export type ShopScoreInputs = z.infer<typeof ShopScoreInputs>;
 
+/**
+ * The lines a shop wants its score to stay at or above (`score` alerts): the total, and/or a star level
+ * (where the pack shows stars; the star lines come from the parameter table). `null` clears a line the
+ * platform's `scoreLines` sets, for this shop.
+ */
+export const ScoreLines = z
+  .object({
+    total: z.number().finite().min(0).nullable().optional(),
+    stars: z.number().min(0).max(5).nullable().optional(),
+  })
+  .strict();
+export type ScoreLines = z.infer<typeof ScoreLines>;
+
+/** `scoreLines: { douyin: { total: 85 } }`: per platform; a shop's `scoreLines` override them line by line. */
+export const PlatformScoreLines = z.object(Object.fromEntries(PLATFORMS.map((p) => [p, ScoreLines.optional()]))).strict();
+
 /** The score fields of `shops[key]`. */
 export const ShopScoreFields = {
   /** This shop's rule pack, over the platform's choice. */
@@ -103,4 +119,6 @@ export const ShopScoreFields = {
   /** A flagship shop (旗舰店), where the platform's cut-offs differ for them. */
   flagship: z.boolean().optional(),
   scoreInputs: ShopScoreInputs.optional(),
+  /** Lines of this shop's score, over the platform's `scoreLines`. */
+  scoreLines: ScoreLines.optional(),
 };

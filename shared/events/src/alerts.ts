@@ -7,7 +7,7 @@ import { parseShopKey, shopKey, type ShopRef } from "./shop-key.js";
  * Identity is (platform, shop, metric, kind) (metrics.md "Alerts"); the notifier dedups on it.
  * `reconciliation_drift` is raised by the reconciler (metric `reconciliation`, value = items in drift).
  */
-export const ALERT_KINDS = ["threshold", "at_risk", "reconciliation_drift"] as const;
+export const ALERT_KINDS = ["threshold", "at_risk", "score", "reconciliation_drift"] as const;
 export const SEVERITIES = ["warning", "critical"] as const;
 /** The labels an alert is matched (silences, routes) and grouped by. */
 export const ALERT_LABELS = ["platform", "shop", "metric", "kind", "severity"] as const;
@@ -18,6 +18,72 @@ export type AlertKind = z.infer<typeof AlertKind>;
 export const AlertSeverity = z.enum(SEVERITIES);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
 export const MetricUnit = z.enum(["ratio", "hours", "seconds", "count", "points", "stars"]);
+
+/**
+ * A `score` alert's identities (metric of the identity): the shop's composite score against the line its
+ * configuration sets (`scoreLines.total`), or its star level against a star line (`scoreLines.stars`).
+ */
+export const SCORE_ALERT_METRICS = ["score_total", "score_stars"] as const;
+
+/** One indicator whose pending items, all turning bad, would cost the score points (a score alert at risk). */
+export const ScoreRiskItem = z.object({
+  indicator: z.string(),
+  /** The metric the indicator reads (its names in messages). */
+  metric: z.string(),
+  dueCount: z.number().int().positive(),
+  /** The items counted are those due by this moment (the metric's lead time), ISO-8601 in Asia/Shanghai. */
+  dueBy: z.string(),
+  soonestDeadline: z.string(),
+  points: z.number().nullable(),
+  projectedPoints: z.number().nullable(),
+  dimension: z.string(),
+  dimensionTitle: z.string(),
+  dimensionTitleEn: z.string().optional(),
+  dimensionScore: z.number().nullable(),
+  projectedDimensionScore: z.number().nullable(),
+});
+export type ScoreRiskItem = z.infer<typeof ScoreRiskItem>;
+
+/** The fewest further bad items, on one indicator, before the score loses points or crosses its line. */
+export const ScoreHeadroomStep = z.object({
+  indicator: z.string(),
+  metric: z.string(),
+  items: z.number().int().nonnegative(),
+  /** The indicator's points and the total after those items. */
+  points: z.number(),
+  total: z.number(),
+});
+export type ScoreHeadroomStep = z.infer<typeof ScoreHeadroomStep>;
+
+/** The headroom before the shop's line: as a step, or `items: 0` with no indicator when already below it. */
+export const ScoreLineHeadroom = z.object({
+  /** The total line (a star line as the total it stands for). */
+  line: z.number(),
+  indicator: z.string().nullable(),
+  metric: z.string().nullable(),
+  items: z.number().int().nonnegative(),
+  points: z.number().nullable(),
+  total: z.number(),
+});
+export type ScoreLineHeadroom = z.infer<typeof ScoreLineHeadroom>;
+
+/** What a `score` alert says beyond value and line: the score's titles, the headroom, and what is at risk. */
+export const ScoreAlertDetail = z.object({
+  title: z.string(),
+  titleEn: z.string().optional(),
+  pack: z.string(),
+  total: z.number().nullable(),
+  stars: z.number().nullable().optional(),
+  /** The total line a star line stands for (the lowest star line at or above it). */
+  totalLine: z.number().optional(),
+  sample: z.boolean().optional(),
+  /** Before the line: the fewest further bad items on the indicator where they cost most. */
+  headroom: ScoreLineHeadroom.optional(),
+  /** At risk: the total if every item due within its metric's lead time turns bad, and those items. */
+  projectedTotal: z.number().nullable().optional(),
+  risk: z.array(ScoreRiskItem).optional(),
+});
+export type ScoreAlertDetail = z.infer<typeof ScoreAlertDetail>;
 
 /** A metric id as the rule packs name it: snake_case, so never a `:` (which keeps `alertKey` unambiguous). */
 export const MetricId = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a metric name in snake_case, e.g. human_reply_3min_rate");
@@ -48,6 +114,8 @@ export const AlertRecord = z.object({
   dueCount: z.number().int().optional(),
   soonestDeadline: z.string().optional(),
   projectedValue: z.number().nullable().optional(),
+  /** kind `score`: the score's detail (metric `score_total` or `score_stars`). */
+  score: ScoreAlertDetail.optional(),
 });
 export type AlertRecord = z.infer<typeof AlertRecord>;
 

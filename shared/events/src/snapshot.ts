@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Platform } from "./catalog.js";
-import { AlertKind, AlertSeverity } from "./alerts.js";
+import { AlertKind, AlertSeverity, ScoreAlertDetail, ScoreHeadroomStep, ScoreLineHeadroom } from "./alerts.js";
 
 /**
  * The shop snapshot projection (architecture.md "Reads come from a projection"): after each evaluation the
@@ -26,7 +26,7 @@ export type MetricOutput = z.infer<typeof MetricOutput>;
 export const FiringAlert = z.object({
   metric: z.string(),
   /** The processor's kinds: a snapshot never holds a reconciler's `reconciliation_drift`. */
-  kind: AlertKind.extract(["threshold", "at_risk"]),
+  kind: AlertKind.extract(["threshold", "at_risk", "score"]),
   severity: AlertSeverity,
   status: z.literal("firing"),
   value: z.number().nullable(),
@@ -35,6 +35,7 @@ export const FiringAlert = z.object({
   dueCount: z.number().optional(),
   soonestDeadline: z.string().optional(),
   projectedValue: z.number().nullable().optional(),
+  score: ScoreAlertDetail.optional(),
 });
 export type FiringAlert = z.infer<typeof FiringAlert>;
 
@@ -89,6 +90,19 @@ export const ShopScores = z.object({
   deductions: z.number(),
   missing: z.array(z.string()),
   sample: z.boolean().optional(),
+  /** The lines the configuration sets for this shop (`scoreLines`): score alerts fire below them. */
+  lines: z.object({ total: z.number().optional(), stars: z.number().optional() }).optional(),
+  /**
+   * Score headroom, for a complete score: `band`, the fewest further bad items on one indicator that drop it a
+   * band (the indicator where they cost most); `line`, the fewest that take the total below the shop's line
+   * (0 when it is already below). Only indicators whose bad item is defined count (scores/headroom.ts).
+   */
+  headroom: z
+    .object({
+      band: ScoreHeadroomStep.nullable(),
+      line: ScoreLineHeadroom.nullable().optional(),
+    })
+    .optional(),
 });
 export type ShopScores = z.infer<typeof ShopScores>;
 

@@ -13,7 +13,10 @@ import { toShanghaiIso } from "@sg/events";
  *   in 30 s → at risk (if all 4 miss, 5/9 < 70%); one is answered, three miss → breach (6/9); new
  *   consultations answered on time bring it back over the line → resolved. Then steady traffic.
  * - Douyin `dy-tea-house`, pickup_24h_rate (line 90%): 16 orders picked up in time, 2 due in 40 s → at risk;
- *   both are picked up in time → ok.
+ *   both are picked up in time → ok. Its score (商家体验分, douyin@2023-06 with the sample parameters): two
+ *   after-sales agreed within hours and, in service hours, a consultation answered in 45 s complete it at
+ *   99.4; if both pending pickups were late it would fall to 95.4 (one: 97.8), below the shop's line of 98
+ *   → a score alert at risk, resolved by the second pickup.
  * - Pinduoduo `pdd-fruit-farm`, overdue_refund_count (line 0) and 3-minute replies: a refund request 48 h
  *   minus 45 s old → at risk; the merchant acts after 20 s → ok.
  *
@@ -116,6 +119,33 @@ export function startDemo(o: DemoOptions): Demo {
         dy("logistics.signed", paid + 30 * H, { orderId }),
       );
     }
+    // Two after-sales agreed within hours, and today a consultation answered in 45 s rated 5 stars: every
+    // indicator of the score has data (the chat ones only in service hours).
+    const ask = t0 - 30 * H;
+    out.push(
+      dy("aftersale.requested", ask, {
+        afterSaleId: "DY-AS-301",
+        orderId: "DY5000104",
+        kind: "refund_only",
+        reason: "no_reason",
+        afterShipment: true,
+      }),
+      dy("aftersale.merchant_acted", ask + 3 * H, { afterSaleId: "DY-AS-301", decision: "agree" }),
+      dy("aftersale.completed", ask + 4 * H, { afterSaleId: "DY-AS-301", outcome: "refunded" }),
+      dy("aftersale.requested", ask, {
+        afterSaleId: "DY-AS-302",
+        orderId: "DY5000105",
+        kind: "return_refund",
+        reason: "other",
+        afterShipment: true,
+      }),
+      dy("aftersale.merchant_acted", ask + 10 * H, { afterSaleId: "DY-AS-302", decision: "agree" }),
+      dy("aftersale.completed", ask + 20 * H, { afterSaleId: "DY-AS-302", outcome: "refunded" }),
+      dy("chat.transferred", t0 - 20 * 60 * S, { consumerId: "dy-buyer-1" }),
+      dy("chat.message", t0 - 20 * 60 * S + 2 * S, { consumerId: "dy-buyer-1", sender: "consumer" }),
+      dy("chat.message", t0 - 20 * 60 * S + 47 * S, { consumerId: "dy-buyer-1", sender: "agent", agentId: "agent-03" }),
+      dy("chat.rated", t0 - 15 * 60 * S, { consumerId: "dy-buyer-1", rating: "5", cardSentAt: t0 - 16 * 60 * S }),
+    );
     for (const [i, left] of [
       [17, 40],
       [18, 48],

@@ -1,7 +1,7 @@
 import type { ShopScores, StoredSnapshot } from "@sg/events";
 import { describe, expect, it } from "vitest";
 import { diffSnapshots, isEmptyChange } from "./snapshot-diff.js";
-import { scoreWords } from "./static/i18n.js";
+import { metricTitle, scoreWords, strings } from "./static/i18n.js";
 import { applyChange, applySnapshot, createModel } from "./static/model.js";
 
 const scores: ShopScores = {
@@ -41,6 +41,7 @@ describe("the board's score", () => {
       headline: "商家体验分 85 · 样例参数",
       dimensions: ["商品体验 90 ×40%", "物流体验 64 ×20%", "服务体验 90.5 ×40%"],
       cost: "失分最多：商品差评率（−4）",
+      headroom: [],
       missing: null,
     });
     expect(scoreWords("en", scores)).toMatchObject({
@@ -71,5 +72,46 @@ describe("the board's score", () => {
     expect(applyChange(model, change)).toBe(true);
     expect(model.shops.get("douyin:d1")!.snapshot.scores?.total).toBe(84);
     expect(isEmptyChange(diffSnapshots("douyin:d1", base, { ...base, version: 2 }))).toBe(true);
+  });
+});
+
+describe("the board's score headroom and score alerts", () => {
+  const withHeadroom: ShopScores = {
+    ...scores,
+    lines: { total: 84 },
+    headroom: {
+      band: { indicator: "pickup_24h_rate", metric: "pickup_24h_rate", items: 2, points: 60, total: 84.2 },
+      line: { line: 84, indicator: "bad_review_rate", metric: "bad_review_rate", items: 2, points: 70, total: 83 },
+    },
+  };
+  const meta = (name: string) =>
+    ({
+      pickup_24h_rate: { title: "24小时揽收率", kind: "pickup_rate" },
+      bad_review_rate: { title: "商品差评率", kind: "first_review_rate" },
+    })[name];
+
+  it("says how many further bad items drop an indicator a band, and take the total below the line", () => {
+    expect(scoreWords("zh-CN", withHeadroom, meta)!.headroom).toEqual([
+      "余量：再有 2 单揽收超时，24小时揽收率即降档（总分 84.2）",
+      "预警线 84：再有 2 个差评（商品差评率），总分即低于（83）",
+    ]);
+    expect(scoreWords("en", withHeadroom, meta)!.headroom).toEqual([
+      "headroom: 2 more late pickups lower Pickup within 24 h's band (total 84.2)",
+      "line 84: 2 more bad reviews (Bad review rate) take the total below it (83)",
+    ]);
+    const below = {
+      ...withHeadroom,
+      headroom: { band: null, line: { line: 86, indicator: null, metric: null, items: 0, points: null, total: 85 } },
+    };
+    expect(scoreWords("zh-CN", below, meta)!.headroom).toEqual(["已低于预警线 86"]);
+    expect(scoreWords("en", below, meta)!.headroom).toEqual(["below the line 86"]);
+    expect(scoreWords("en", scores)!.headroom).toEqual([]);
+  });
+
+  it("names score alerts in both languages", () => {
+    expect(metricTitle("zh-CN", "score_total")).toBe("店铺得分");
+    expect(metricTitle("en", "score_stars")).toBe("Star level");
+    expect(strings("zh-CN").kind).toMatchObject({ score: "分数线" });
+    expect(strings("en").kind).toMatchObject({ score: "score line" });
   });
 });

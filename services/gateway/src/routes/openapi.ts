@@ -105,6 +105,12 @@ export function openApiDocument(limits: Limits): object {
                 deductions: { type: "number" },
                 missing: { type: "array", items: { type: "string" } },
                 sample: { type: "boolean", description: "computed with parameters labelled as a sample, not the platform's" },
+                lines: { type: "object", description: "the shop's scoreLines (total, stars): score alerts fire below them" },
+                headroom: {
+                  type: "object",
+                  description:
+                    "complete scores: band, the fewest further bad items on one indicator that drop it a band; line, the fewest that take the total below the shop's line (items 0 when below)",
+                },
               },
             },
           },

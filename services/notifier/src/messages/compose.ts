@@ -5,6 +5,7 @@ import { formatDeadline, formatLine, formatTime, formatValue } from "./format.js
 import { shopDashboardUrl } from "./links.js";
 import { renderTemplate, type TemplateVars } from "./render.js";
 import type { Templates } from "./templates.js";
+import { scoreVars } from "./score-text.js";
 import { untrusted } from "./untrusted.js";
 
 export interface ComposeOptions {
@@ -63,13 +64,21 @@ export function alertVars(a: NotificationAlert, opts: ComposeOptions): TemplateV
     rulePack: untrusted(r.rulePack),
     at: untrusted(formatTime(r.at)),
     dashboardUrl: shopDashboardUrl(opts.grafanaUrl, r.platform, r.shopId),
+    // A score alert names the score, not a metric, and says what its pending items would cost.
+    ...(r.kind === "score" ? scoreVars(r, opts.templates) : {}),
   };
 }
 
 function alertBlock(a: NotificationAlert, opts: ComposeOptions): string {
   const f = opts.templates.file;
   const tpl =
-    a.status === "resolved" ? f["alert.resolved.md"] : a.record.kind === "at_risk" ? f["alert.at_risk.md"] : f["alert.threshold.md"];
+    a.status === "resolved"
+      ? f["alert.resolved.md"]
+      : a.record.kind === "at_risk"
+        ? f["alert.at_risk.md"]
+        : a.record.kind === "score"
+          ? f["alert.score.md"]
+          : f["alert.threshold.md"];
   return renderTemplate(tpl, alertVars(a, opts));
 }
 

@@ -24,6 +24,21 @@ const Strings = z
       .object({ ratio: z.string(), hours: z.string(), seconds: z.string(), count: z.string(), points: z.string(), stars: z.string() })
       .strict(),
     direction: Pair,
+    /** The phrases of `score` alerts (score-text.ts). */
+    score: z
+      .object({
+        stars: z.string(),
+        state: z.object({ critical: z.string(), warning: z.string() }).strict(),
+        risk: z.string(),
+        riskItem: z.string(),
+        riskJoin: z.string(),
+        dimDrop: z.string(),
+        dimJoin: z.string(),
+        headroom: z.string(),
+        headroomNone: z.string(),
+        sample: z.string(),
+      })
+      .strict(),
   })
   .strict();
 export type TemplateStrings = z.infer<typeof Strings>;
@@ -34,6 +49,7 @@ export type MetricName = z.infer<typeof MetricName>;
 const FILES = [
   "alert.threshold.md",
   "alert.at_risk.md",
+  "alert.score.md",
   "alert.resolved.md",
   "header.md",
   "footer.md",

@@ -13,6 +13,7 @@ import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
 import { computeScores } from "../scores/compute.js";
+import { deriveScoreAlerts } from "../scores/alerts.js";
 import { deriveStatus } from "./status.js";
 import type { KindFn, Limits, Measured, MetricState, MetricOutput, ShopOverrides } from "./types.js";
 
@@ -162,8 +163,13 @@ export function evaluateMeasured(
     metrics,
     alerts: firingAlerts(states),
   };
-  const scores = computeScores({ pack, shopKey: `${input.platform}:${input.shopId}`, metrics, context: shop.score });
-  if (scores) snapshot.scores = scores;
+  const shopKey = `${input.platform}:${input.shopId}`;
+  const scores = computeScores({ pack, shopKey, metrics, context: shop.score });
+  if (scores) {
+    snapshot.scores = scores;
+    // Lines, headroom and score alerts: layers over the score, after the metrics' own alerts.
+    snapshot.alerts.push(...deriveScoreAlerts({ pack, scores, states, context: shop.score, shopKey, asOf: input.asOf }));
+  }
   return {
     snapshot,
     states,

@@ -1,5 +1,6 @@
 import { alertSlot, parseAlertSlot, toShanghaiIso, type AlertRecord } from "@sg/events";
 import type { ShopEvaluation } from "../engine/index.js";
+import { scoreAlertRecord } from "../scores/alerts.js";
 
 interface StoredAlert {
   status: "firing" | "resolved";
@@ -52,6 +53,12 @@ export function alertTransitions(
     const slot = parseAlertSlot(id);
     if (slot === null) continue;
     const { metric, kind } = slot;
+    if (kind === "score") {
+      const base = { platform, shopId, status: next.status, severity: next.severity, at: toShanghaiIso(nowMs), seq: next.seq, rulePack };
+      const rec = scoreAlertRecord(base, metric, now, ev.snapshot.scores);
+      if (rec) records.push(rec);
+      continue;
+    }
     const m = byMetric.get(metric);
     if (!m) continue;
     const rec: AlertRecord = {

@@ -1,6 +1,7 @@
 import type { IndustryParams, ShopScoreInputs } from "@sg/config";
 import type { ShopScores } from "@sg/events";
 import { effectiveDate, indicatorDirection, type RulePack, type ScoreModel } from "@sg/rules";
+import { bandNumber, combineTotal, dimensionScore, flagshipClass, inDimensionWeights, tidy, type ClassParams } from "./tables.js";
 
 /** What a score reads of one metric's output. */
 export interface MetricReading {
@@ -16,12 +17,9 @@ export interface ScoreContext {
   /** The configuration's whole parameter table, by pack id and industry. */
   parameters?: Record<string, Record<string, IndustryParams> | undefined>;
   inputs?: ShopScoreInputs;
+  /** The lines of this shop's score (`scoreLines`, the shop's over the platform's): score alerts. */
+  lines?: { total?: number; stars?: number };
 }
-
-type ClassParams = Pick<IndustryParams, "bands" | "weights" | "dimensionWeights">;
-
-/** Rounds away float noise (0.1 + 0.2) without hiding real digits. */
-const tidy = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * A shop's score under its pack (rules-2026.md): a pure function of the metric outputs and the
@@ -67,16 +65,7 @@ export function computeScores(input: {
   let cls: ClassParams & { points?: number[] | undefined } = params ?? {};
   if (params?.flagship) {
     if (ctx.flagship === undefined) need(`${shopPath}.flagship`);
-    else if (ctx.flagship) {
-      // Per indicator and per dimension, the flagship's tables replace the industry's.
-      const f = params.flagship;
-      cls = {
-        ...params,
-        bands: { ...params.bands, ...f.bands },
-        weights: { ...params.weights, ...f.weights },
-        dimensionWeights: f.dimensionWeights ?? params.dimensionWeights,
-      };
-    }
+    else if (ctx.flagship) cls = flagshipClass(params);
   }
 
   const indicators: ShopScores["indicators"] = {};
@@ -111,8 +100,7 @@ export function computeScores(input: {
       indicators[id] = { value, points: null, band: null };
       continue;
     }
-    const i = band.lines.findIndex((line) => (direction === "max" ? value <= line : value >= line));
-    const bandNo = i === -1 ? scale.length : i + 1;
+    const bandNo = bandNumber(band.lines, direction, value);
     indicators[id] = { value, points: scale[scale.length - bandNo]!, band: bandNo, rule: "band" };
   }
 
@@ -126,10 +114,10 @@ export function computeScores(input: {
       if (score === null) need(`${shopPath}.scoreInputs.dimensions.${id}`);
     } else {
       // A dimension of one indicator weighs it 100: arithmetic, not a parameter.
-      const w = d.weights ?? cls.weights?.[id] ?? (d.indicators.length === 1 ? { [d.indicators[0]!]: 100 } : undefined);
+      const w = inDimensionWeights(d, cls, id);
       if (!w) needParam(`weights.${id}`);
       const pts = d.indicators.map((i) => indicators[i]?.points ?? null);
-      if (w && pts.every((p) => p !== null)) score = tidy(d.indicators.reduce((acc, i, k) => acc + pts[k]! * (w[i] ?? 0), 0) / 100);
+      if (w && pts.every((p) => p !== null)) score = dimensionScore(d.indicators, pts, w);
       // Points of the total each indicator loses against its best band: the board's "costs the most".
       if (w && weight !== null)
         for (const i of d.indicators) {
@@ -174,13 +162,7 @@ export function computeScores(input: {
 
   let total: number | null = null;
   if (fixed !== null) total = fixed;
-  else if (!blocked) {
-    let sum = 0;
-    for (const d of Object.values(dimensions)) sum += (d.score ?? 0) * (d.weight ?? 0);
-    total = sum / 100 + bonuses - deductions;
-    if (model.range) total = Math.min(model.range[1], Math.max(model.range[0], total));
-    total = tidy(total);
-  }
+  else if (!blocked) total = combineTotal(Object.values(dimensions), bonuses, deductions, model.range);
 
   const out: ShopScores = {
     title: model.title,

@@ -1,4 +1,4 @@
-import type { IndustryParams, ShopScoreInputs } from "@sg/config";
+import type { IndustryParams, ScoreLines, ShopScoreInputs } from "@sg/config";
 import { choiceOf, type PackSelection } from "@sg/rules";
 import type { ShopOverrides } from "../engine/index.js";
 import type { ScoreContext } from "./compute.js";
@@ -14,10 +14,13 @@ export interface ScoreConfigSource {
         industry?: string | undefined;
         flagship?: boolean | undefined;
         scoreInputs?: ShopScoreInputs | undefined;
+        scoreLines?: ScoreLines | undefined;
       })
     | undefined
   >;
   scoreParameters?: Record<string, Record<string, IndustryParams> | undefined>;
+  /** Per platform; a shop's `scoreLines` override them line by line (`null`: none for the shop). */
+  scoreLines?: Partial<Record<string, ScoreLines | undefined>> | undefined;
 }
 
 /** A shop's overrides as the engine takes them, with the score's context attached. */
@@ -29,5 +32,17 @@ export function shopOverridesFor(config: ScoreConfigSource, shopKey: string): Sh
   if (shop?.scoreInputs !== undefined) score.inputs = shop.scoreInputs;
   if (config.scoreParameters !== undefined) score.parameters = config.scoreParameters;
   const pack = choiceOf(config, shopKey);
+  const lines = scoreLinesFor(config, shopKey);
+  if (lines !== undefined) score.lines = lines;
   return { ...(shop ?? {}), ...(pack === undefined ? {} : { pack }), score };
+}
+
+/** The shop's score lines: its own over its platform's, line by line; `null` removes a line. */
+export function scoreLinesFor(config: ScoreConfigSource, shopKey: string): { total?: number; stars?: number } | undefined {
+  const platform = shopKey.slice(0, shopKey.indexOf(":"));
+  const merged = { ...config.scoreLines?.[platform], ...config.shops?.[shopKey]?.scoreLines };
+  const out: { total?: number; stars?: number } = {};
+  if (typeof merged.total === "number") out.total = merged.total;
+  if (typeof merged.stars === "number") out.stars = merged.stars;
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -2,6 +2,7 @@ import { ConfigError, formatPath } from "@sg/config";
 import { PLATFORMS } from "@sg/events";
 import { loadRulePacks, scoreConfigIssues, type ScoreConfigView } from "@sg/rules";
 import { buildAccounting } from "../engine/incremental/accounting.js";
+import { scoreLineIssues, type ScoreLinesView } from "./lines.js";
 
 /**
  * The start-up check of the score configuration: chosen packs exist and are selectable, parameter tables
@@ -9,8 +10,12 @@ import { buildAccounting } from "../engine/incremental/accounting.js";
  * An active pack is evaluable: its every metric has a kind the engine implements (the pack schema lists
  * only those, and the engine's kind tables are exhaustive).
  */
-export function checkScoreConfig(config: ScoreConfigView, packs = loadRulePacks()): void {
-  const problems = scoreConfigIssues(config, packs).map((i) => ({ path: formatPath(i.path), reason: i.message }));
+export function checkScoreConfig(config: ScoreConfigView & ScoreLinesView, packs = loadRulePacks()): void {
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const problems = [...scoreConfigIssues(config, packs), ...scoreLineIssues(config, packs, today)].map((i) => ({
+    path: formatPath(i.path),
+    reason: i.message,
+  }));
   // Engine v2 accounts every selectable pack of each platform: one it cannot serve stops the start.
   for (const platform of PLATFORMS) {
     try {

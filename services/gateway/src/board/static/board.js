@@ -2,7 +2,7 @@
 // HTML: shop ids, consumer ids and order ids come from outside.
 import { applyChange, applySnapshot, createModel, dueKey } from "./model.js";
 import { openStream } from "./stream.js";
-import { formatCountdown, formatTime, formatValue, headroomWords, LANGS, metricTitle, scoreWords, strings } from "./i18n.js";
+import { formatCountdown, formatTime, formatValue, headroomWords, LANGS, metricTitle, scoreTitle, scoreWords, strings } from "./i18n.js";
 
 const TOKEN_KEY = "scoreguard.board.token";
 const LANG_KEY = "scoreguard.board.lang";
@@ -198,6 +198,7 @@ function scoreBlock(shop, full) {
     el("div", { class: "score-total" }, w.headline),
     el("div", { class: "score-dims" }, w.dimensions.join(" · ")),
     w.cost ? el("div", { class: "score-cost" }, w.cost) : null,
+    w.headroom.map((h) => el("div", { class: "score-headroom" }, h)),
     full && w.missing ? el("div", { class: "score-missing" }, w.missing) : null,
   );
 }
@@ -307,12 +308,12 @@ function alerts(t, shop) {
       el(
         "li",
         { class: `alert severity-${x.severity}`, dataset: { metric: x.metric, kind: x.kind } },
-        el("strong", {}, metricTitle(state.lang, x.metric, meta)),
+        el("strong", {}, x.kind === "score" && x.score ? scoreTitle(state.lang, x.score) : metricTitle(state.lang, x.metric, meta)),
         " ",
         el("span", { class: "alert-kind" }, t.kind[x.kind] ?? x.kind),
         " · ",
         t.severity[x.severity] ?? x.severity,
-        x.value !== null ? ` · ${formatValue(state.lang, meta?.unit ?? "ratio", x.value)}` : "",
+        x.value !== null ? ` · ${formatValue(state.lang, meta?.unit ?? (x.kind === "score" ? "points" : "ratio"), x.value)}` : "",
       ),
     );
   }

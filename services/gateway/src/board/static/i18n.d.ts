@@ -9,5 +9,6 @@ export function formatTime(lang: string, ms: number): string;
 export function scoreWords(
   lang: string,
   scores: import("@sg/events").ShopScores | undefined,
-  metaOf?: (name: string) => { title?: string } | undefined,
-): { headline: string; dimensions: string[]; cost: string | null; missing: string | null } | null;
+  metaOf?: (name: string) => { title?: string; kind?: string } | undefined,
+): { headline: string; dimensions: string[]; cost: string | null; headroom: string[]; missing: string | null } | null;
+export function scoreTitle(lang: string, score: { title: string; titleEn?: string }): string;

@@ -35,6 +35,11 @@ const BAD_ITEM = {
     first_review_rate: "个差评",
     rating_share: "个差评",
     business_time_rate: "单超时",
+    avg_response_seconds: "次慢回复",
+    quality_return_rate: "单品质退货",
+    shipping_feedback_rate: "单物流负反馈",
+    platform_help_rate: "单平台求助",
+    aftersale_rejection_rate: "单售后拒绝",
     "*": "个不达标",
   },
   en: {
@@ -44,6 +49,11 @@ const BAD_ITEM = {
     first_review_rate: ["bad review", "bad reviews"],
     rating_share: ["bad rating", "bad ratings"],
     business_time_rate: ["late case", "late cases"],
+    avg_response_seconds: ["slow reply", "slow replies"],
+    quality_return_rate: ["quality return", "quality returns"],
+    shipping_feedback_rate: ["shipping complaint", "shipping complaints"],
+    platform_help_rate: ["platform help request", "platform help requests"],
+    aftersale_rejection_rate: ["rejected after-sale", "rejected after-sales"],
     "*": ["bad item", "bad items"],
   },
 };
@@ -78,7 +88,7 @@ const STRINGS = {
     status: { ok: "正常", warning: "预警", breach: "越线", no_data: "无数据" },
     item: { consumer: "咨询", order: "订单", aftersale: "售后" },
     overdue: "已超时",
-    kind: { threshold: "越线", at_risk: "即将越线" },
+    kind: { threshold: "越线", at_risk: "即将越线", score: "分数线" },
     severity: { warning: "预警", critical: "严重" },
     firingWord: "开始告警",
     resolvedWord: "告警解除",
@@ -114,7 +124,7 @@ const STRINGS = {
     status: { ok: "OK", warning: "warning", breach: "breach", no_data: "no data" },
     item: { consumer: "consultation", order: "order", aftersale: "after-sale" },
     overdue: "overdue",
-    kind: { threshold: "breach", at_risk: "at risk" },
+    kind: { threshold: "breach", at_risk: "at risk", score: "score line" },
     severity: { warning: "warning", critical: "critical" },
     firingWord: "firing",
     resolvedWord: "resolved",
@@ -129,7 +139,15 @@ export function strings(lang) {
   return STRINGS[lang] ?? STRINGS["zh-CN"];
 }
 
+/** The identities of score alerts (not metrics of a pack). */
+const SCORE_ALERT_TITLES = {
+  "zh-CN": { score_total: "店铺得分", score_stars: "店铺星级" },
+  en: { score_total: "Shop score", score_stars: "Star level" },
+};
+
 export function metricTitle(lang, name, meta) {
+  const scoreTitle = SCORE_ALERT_TITLES[lang === "en" ? "en" : "zh-CN"][name];
+  if (scoreTitle !== undefined) return scoreTitle;
   if (lang === "en") return EN_TITLES[name] ?? name.replace(/_/g, " ");
   return meta?.title ?? name;
 }
@@ -208,15 +226,61 @@ const DIMENSION_TITLES = {
 };
 const SCORE_TITLES = { 商家体验分: "Experience score", 店铺星级: "Star rating", 店铺综合体验星级: "Experience stars" };
 
+/** A score's name in the board's language: `title` from the pack, `titleEn` where the record has it. */
+export function scoreTitle(lang, score) {
+  return lang === "en" ? (SCORE_TITLES[score.title] ?? score.titleEn ?? score.title) : score.title;
+}
+
+/** "2 more late pickups" / "2 单揽收超时": a count of a metric's bad items. */
+function badItems(lang, n, meta) {
+  if (lang === "en") {
+    const [one, many] = BAD_ITEM.en[meta?.kind] ?? BAD_ITEM.en["*"];
+    return `${n} more ${n === 1 ? one : many}`;
+  }
+  return `${n} ${BAD_ITEM["zh-CN"][meta?.kind] ?? BAD_ITEM["zh-CN"]["*"]}`;
+}
+
+/**
+ * The score's headroom in words (scores.md "Headroom"): how many further bad items, on the indicator where
+ * they cost most, drop it a band, and how many take the total below the shop's line.
+ */
+function scoreHeadroomWords(lang, scores, metaOf) {
+  const en = lang === "en";
+  const num = (v) => String(Math.round(v * 100) / 100);
+  const out = [];
+  const band = scores.headroom?.band;
+  if (band) {
+    const title = metricTitle(lang, band.indicator, metaOf(band.metric));
+    out.push(
+      en
+        ? `headroom: ${badItems(lang, band.items, metaOf(band.metric))} ${band.items === 1 ? "lowers" : "lower"} ${title}'s band (total ${num(band.total)})`
+        : `余量：再有 ${badItems(lang, band.items, metaOf(band.metric))}，${title}即降档（总分 ${num(band.total)}）`,
+    );
+  }
+  const line = scores.headroom?.line;
+  if (line) {
+    if (line.items === 0 || line.metric === null) out.push(en ? `below the line ${num(line.line)}` : `已低于预警线 ${num(line.line)}`);
+    else {
+      const title = metricTitle(lang, line.indicator, metaOf(line.metric));
+      out.push(
+        en
+          ? `line ${num(line.line)}: ${badItems(lang, line.items, metaOf(line.metric))} (${title}) ${line.items === 1 ? "takes" : "take"} the total below it (${num(line.total)})`
+          : `预警线 ${num(line.line)}：再有 ${badItems(lang, line.items, metaOf(line.metric))}（${title}），总分即低于（${num(line.total)}）`,
+      );
+    }
+  }
+  return out;
+}
+
 /**
  * A shop's score in words: the headline ("商家体验分 85"), the dimensions, the indicator that costs the most
- * points, and what is missing. Parameters labelled as a sample say so. Null without a score.
+ * points, the headroom, and what is missing. Parameters labelled as a sample say so. Null without a score.
  */
 export function scoreWords(lang, scores, metaOf = () => undefined) {
   if (!scores) return null;
   const en = lang === "en";
   const num = (v) => String(Math.round(v * 100) / 100);
-  const title = en ? (SCORE_TITLES[scores.title] ?? scores.title) : scores.title;
+  const title = scoreTitle(lang, scores);
   const dims = DIMENSION_TITLES[en ? "en" : "zh-CN"];
   let headline;
   if (scores.total !== null) headline = `${title} ${num(scores.total)}${scores.stars ? ` · ${scores.stars}★` : ""}`;
@@ -240,5 +304,5 @@ export function scoreWords(lang, scores, metaOf = () => undefined) {
       ? `missing (${scores.missing.length}): ${scores.missing.join("; ")}`
       : `缺少（${scores.missing.length}）：${scores.missing.join("；")}`
     : null;
-  return { headline, dimensions, cost, missing };
+  return { headline, dimensions, cost, headroom: scoreHeadroomWords(lang, scores, metaOf), missing };
 }
