@@ -71,21 +71,22 @@ describe("exclusion events in the processor", () => {
       expect(dead.map((d) => d.reason)).toEqual([expect.stringContaining("consumerId: is required when scope is session")]);
 
       const snapshots = createSnapshotReader({ redis, keyPrefix: run, config: {} });
-      let withEx: Awaited<ReturnType<typeof snapshots.shop>> = null;
-      let without: typeof withEx = null;
+      const read = async () => ({ with: await snapshots.shop("douyin", "with", now), without: await snapshots.shop("douyin", "without", now) });
+      let snaps = await read();
       await pollUntil(
         async () => {
-          withEx = await snapshots.shop("douyin", "with", now);
-          without = await snapshots.shop("douyin", "without", now);
-          return withEx !== null && without !== null;
+          snaps = await read();
+          return snaps.with !== null && snaps.without !== null;
         },
         { timeoutMs: 30_000, message: "both shops' snapshots" },
       );
+      const withEx = snaps.with!;
+      const without = snaps.without!;
       // The facts the exclusions name do count (a bad review; an order picked up 27 h after payment).
-      expect(withEx!.metrics.bad_review_rate).toMatchObject({ numerator: 1 });
-      expect(withEx!.metrics.pickup_24h_rate).toMatchObject({ numerator: 0, denominator: 1 });
-      expect(withEx!.metrics).toEqual(without!.metrics);
-      expect(withEx!.alerts).toEqual(without!.alerts);
+      expect(withEx.metrics.bad_review_rate).toMatchObject({ numerator: 1 });
+      expect(withEx.metrics.pickup_24h_rate).toMatchObject({ numerator: 0, denominator: 1 });
+      expect(withEx.metrics).toEqual(without.metrics);
+      expect(withEx.alerts).toEqual(without.alerts);
     } finally {
       await consumer.disconnect();
       await p.stop();

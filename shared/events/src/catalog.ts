@@ -9,7 +9,8 @@ import { EventTimeV4 as EventTime } from "./time.js";
 export const PLATFORMS = ["kuaishou", "douyin", "jd", "pdd"] as const;
 export const Platform = z3.enum(PLATFORMS);
 export type Platform = z3.infer<typeof Platform>;
-const PlatformV4 = z.enum(PLATFORMS);
+/** Platform on zod's v4 API, for the contracts written on it (snapshots, alerts, silences, the read API). */
+export const PlatformV4 = z.enum(PLATFORMS);
 
 /**
  * A lone UTF-16 surrogate (a `\ud800` escape without its pair) has no UTF-8 form: two different such ids

@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { Platform } from "./catalog.js";
+import { z } from "zod/v4";
+import { PlatformV4 as Platform } from "./catalog.js";
 import { AlertKind, AlertSeverity } from "./alerts.js";
 
 /**
@@ -82,8 +82,8 @@ export const ShopScores = z.object({
   status: z.enum(["complete", "incomplete", "fixed"]),
   total: z.number().nullable(),
   stars: z.number().nullable().optional(),
-  dimensions: z.record(DimensionScore),
-  indicators: z.record(IndicatorScore),
+  dimensions: z.record(z.string(), DimensionScore),
+  indicators: z.record(z.string(), IndicatorScore),
   bonuses: z.number(),
   deductions: z.number(),
   missing: z.array(z.string()),
@@ -95,7 +95,7 @@ export const ShopSnapshot = z.object({
   platform: Platform,
   shopId: z.string(),
   rulePack: z.string(),
-  metrics: z.record(MetricOutput),
+  metrics: z.record(z.string(), MetricOutput),
   alerts: z.array(FiringAlert),
   /** Present when the shop's pack declares a score. */
   scores: ShopScores.optional(),
