@@ -11,3 +11,4 @@ export * from "./redis-keys.js";
 export * from "./delivery-status.js";
 export * from "./silences/silence.js";
 export * from "./snapshot.js";
+export * from "./evidence.js";

@@ -1,6 +1,8 @@
 import { z } from "zod/v4";
 import { PlatformV4 as Platform } from "./catalog.js";
 import { AlertKind, AlertSeverity } from "./alerts.js";
+import { IfApproved, MetricForecast, PendingExclusion } from "./evidence.js";
+import { MetricStatus } from "./metric-status.js";
 
 /**
  * The shop snapshot projection (architecture.md "Reads come from a projection"): after each evaluation the
@@ -8,7 +10,7 @@ import { AlertKind, AlertSeverity } from "./alerts.js";
  * `replay`'s shop entry (events.md) is the snapshot without `asOf`, `asOfMs`, `version` and `due`.
  */
 
-export const MetricStatus = z.enum(["ok", "warning", "breach", "no_data"]);
+export { MetricStatus } from "./metric-status.js";
 
 export const MetricOutput = z.object({
   value: z.number().nullable(),
@@ -20,6 +22,9 @@ export const MetricOutput = z.object({
   scoreCap: z.number().optional(),
   tier: z.string().optional(),
   penalty: z.number().optional(),
+  /** New fields (events.md allows them), absent until the engine computes them: docs/evidence.md. */
+  forecast: MetricForecast.optional(),
+  ifApproved: IfApproved.optional(),
 });
 export type MetricOutput = z.infer<typeof MetricOutput>;
 
@@ -88,6 +93,9 @@ export const ShopScores = z.object({
   deductions: z.number(),
   missing: z.array(z.string()),
   sample: z.boolean().optional(),
+  /** The total's forecast, and the total should every pending exclusion be approved (docs/evidence.md). */
+  forecast: MetricForecast.optional(),
+  ifApproved: z.object({ total: z.number().nullable(), stars: z.number().nullable().optional(), pending: z.number().int().nonnegative() }).optional(),
 });
 export type ShopScores = z.infer<typeof ShopScores>;
 
@@ -99,6 +107,8 @@ export const ShopSnapshot = z.object({
   alerts: z.array(FiringAlert),
   /** Present when the shop's pack declares a score. */
   scores: ShopScores.optional(),
+  /** Exclusions requested and not yet decided, with their effect (docs/exclusions.md); absent when none. */
+  pendingExclusions: z.array(PendingExclusion).optional(),
 });
 export type ShopSnapshot = z.infer<typeof ShopSnapshot>;
 

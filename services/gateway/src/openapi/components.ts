@@ -5,6 +5,12 @@ import {
   DueItem,
   EVENT_SCHEMAS,
   EventTimeV4,
+  EvidenceItem,
+  EvidencePage,
+  IfApproved,
+  MetricForecast,
+  MetricHistory,
+  PendingExclusion,
   FiringAlert,
   MetricOutput,
   ShopScores,
@@ -44,4 +50,18 @@ export const NAMED_SCHEMAS: readonly NamedSchema[] = [
   [Silence, { id: "Silence", description: "A stored silence; times are ISO-8601 in Asia/Shanghai" }],
   [DeliveryStatus, { id: "DeliveryStatus", description: "The notifier's last delivery attempt to a receiver. Never carries a URL, token or secret." }],
   [DeliveryFailure, { id: "DeliveryFailure", description: "A delivery the notifier gave up on (permanent error, too large, or retries exhausted)" }],
+  // Declared ahead of their routes (docs/evidence.md); the snapshot's forecast, ifApproved and pendingExclusions use them now.
+  [
+    EvidencePage,
+    {
+      id: "EvidencePage",
+      description:
+        "GET /v1/shops/{platform}/{shopId}/metrics/{metric}/items?outcome=bad|good|pending|excluded (not served yet): one page of the items behind a metric, newest first",
+    },
+  ],
+  [EvidenceItem, { id: "EvidenceItem", description: "One counted item: its id, the moments that decided it, why, the day it counts on and leaves the window, its cost" }],
+  [MetricHistory, { id: "MetricHistory", description: "GET /v1/shops/{platform}/{shopId}/metrics/{metric}/history (not served yet): daily values, 90 days, and the forecast" }],
+  [MetricForecast, { id: "MetricForecast", description: "The next 7 midnights by roll-off and at today's pace, when a line is crossed, and the good items that recover the target" }],
+  [IfApproved, { id: "IfApproved", description: "The value should every pending exclusion be approved" }],
+  [PendingExclusion, { id: "PendingExclusion", description: "An exclusion requested and not decided yet, and its effect" }],
 ];

@@ -33,7 +33,7 @@ export function openApiDocument(info: DocumentInfo, routes: readonly RouteContra
     }
     registry.add(schema, meta);
   }
-  const options = { metadata: registry, unrepresentable: "any", target: "draft-2020-12", override: describeFromGlobal } as const;
+  const options = { metadata: registry, unrepresentable: "any", target: "draft-2020-12", override: amend } as const;
   const convert = (schema: z.ZodType, io: "input" | "output"): Json => {
     const id = registry.get(schema)?.id;
     if (id !== undefined) return { $ref: `${COMPONENTS}${id}` };
@@ -112,12 +112,19 @@ export function openApiDocument(info: DocumentInfo, routes: readonly RouteContra
 }
 
 /**
- * The document's registry replaces zod's global one, where `.describe()` puts a description: those are
- * copied in here, so a schema's own description (a query parameter's, a field's) reaches the document.
+ * Two amendments to zod's output. The document's registry replaces zod's global one, where `.describe()` puts
+ * a description: those are copied in, so a schema's own description (a query parameter's, a field's) reaches
+ * the document. And an object that strips unknown keys (zod's default) does not forbid them: zod's output
+ * form says `additionalProperties: false`, but an answer may gain fields (events.md: new fields may appear),
+ * so only a strict object (`.strict()`, a silence's input) keeps it.
  */
-function describeFromGlobal(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
-  const description = z.globalRegistry.get(ctx.zodSchema as z.ZodType)?.description;
+function amend(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  const schema = ctx.zodSchema as z.ZodType;
+  const description = z.globalRegistry.get(schema)?.description;
   if (description !== undefined && ctx.jsonSchema.description === undefined) ctx.jsonSchema.description = description;
+  const def = schema._zod.def as { type: string; catchall?: z.ZodType };
+  if (def.type === "object" && def.catchall === undefined && ctx.jsonSchema.additionalProperties === false)
+    delete ctx.jsonSchema.additionalProperties;
 }
 
 type Parameter = { name: string; in: "path" | "query" | "header"; required: boolean; description?: string; schema: Json };

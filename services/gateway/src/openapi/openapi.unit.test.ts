@@ -137,6 +137,17 @@ describe("/openapi.json, generated from the routes' zod schemas", () => {
     expect(event.properties.at.description).toContain("epoch milliseconds");
   });
 
+  it("names the evidence, history and forecast contracts, and serves none of their routes yet", () => {
+    const doc = gatewayOpenApi({ maxEvents: 1000, bodyLimitBytes: 1 << 20 }) as Doc;
+    for (const id of ["EvidencePage", "EvidenceItem", "MetricHistory", "MetricForecast", "IfApproved", "PendingExclusion"])
+      expect(doc.components.schemas[id], id).toBeDefined();
+    const metric = doc.components.schemas.MetricOutput as { properties: Record<string, unknown>; required: string[] };
+    expect(metric.properties.forecast).toEqual({ $ref: "#/components/schemas/MetricForecast" });
+    expect(metric.properties.ifApproved).toEqual({ $ref: "#/components/schemas/IfApproved" });
+    expect(metric.required).toEqual(["value", "status"]);
+    expect(Object.keys(doc.paths).filter((p) => p.endsWith("/items") || p.endsWith("/history"))).toEqual([]);
+  });
+
   it("refuses a contract whose path parameters differ from its path, and two contracts for one operation", () => {
     const info = { title: "t", version: "1", description: "d" };
     const a = route({ method: "get", path: "/x/{id}", tag: "t", summary: "s", responses: { "200": { description: "ok" } } });
