@@ -7,7 +7,7 @@ import { PartitionProgress } from "./consume/partition-progress.js";
 import { chunksOf, deadLetterMessage, type DeadLetter, type DeadLetterKind } from "./dead-letters.js";
 import { evaluateAndPublish, type ShopConfigSource } from "./evaluator.js";
 import { intake } from "./intake.js";
-import { checkScoreConfig } from "./scores/startup.js";
+import { checkCalendarConfig, checkScoreConfig } from "./scores/startup.js";
 import type { Log } from "./log.js";
 import { ProjectionWriter } from "./projection/projection.js";
 import { EntityStore, type LiveEntityQuota, type ShopEvents } from "./state/entity-store.js";
@@ -74,6 +74,7 @@ const EVAL_CONCURRENCY = 16;
 /** The processor (architecture.md): `sg.events` → Redis state via Lua → metric status → `sg.alerts`. */
 export function createProcessor(deps: ProcessorDeps): Processor {
   checkScoreConfig(deps.config);
+  checkCalendarConfig(deps.config);
   const store = new EntityStore(deps.redis, deps.keyPrefix);
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
   const producer: Producer = createProducer(deps.kafka);

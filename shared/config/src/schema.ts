@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiTokens } from "./apiTokens.js";
+import { CalendarsSection } from "./calendars.js";
 import { crossFieldIssues } from "./crossField.js";
 import { HttpUrl, Language } from "./fields.js";
 import { Platforms } from "./platforms.js";
@@ -37,6 +38,8 @@ export const ScoreguardConfig = z
     packs: PackChoices.optional(),
     /** Unpublished score parameters per pack and industry. */
     scoreParameters: ScoreParameters.optional(),
+    /** Holidays, promotions and announced exemptions per platform and shop (docs/calendars.md). */
+    calendars: CalendarsSection.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,5 +1,6 @@
 import { ConfigError, formatPath } from "@sg/config";
-import { DEFAULT_PACKS, loadRulePacks, scoreConfigIssues, selectablePacks, type ScoreConfigView } from "@sg/rules";
+import type { Calendars } from "@sg/config";
+import { DEFAULT_PACKS, calendarIssues, loadRulePacks, scoreConfigIssues, selectablePacks, type ScoreConfigView } from "@sg/rules";
 import type { Platform } from "@sg/events";
 
 /**
@@ -18,4 +19,15 @@ export function checkScoreConfig(config: ScoreConfigView, packs = loadRulePacks(
     }
   }
   if (problems.length > 0) throw new ConfigError("Invalid score configuration:", problems);
+}
+
+/**
+ * The start-up check of `calendars` against the packs (unknown metrics, nothing to extend, looser "stricter"
+ * lines). Throws a ConfigError naming each path. The engine does not apply calendars yet (docs/calendars.md).
+ */
+export function checkCalendarConfig(config: object, packs = loadRulePacks()): void {
+  // The parsed configuration (@sg/config) carries `calendars`; the processor's narrower config views do not name it.
+  const calendars = "calendars" in config ? (config.calendars as Calendars | undefined) : undefined;
+  const problems = calendarIssues(calendars, packs).map((i) => ({ path: formatPath(i.path), reason: i.message }));
+  if (problems.length > 0) throw new ConfigError("Invalid calendars:", problems);
 }
