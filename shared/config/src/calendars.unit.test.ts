@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./errors.js";
 import { loadScoreguardConfig, parseScoreguardConfig } from "./load.js";
@@ -18,7 +19,7 @@ function problems(input: unknown): string[] {
 
 describe("calendars", () => {
   it("reads the example calendar, every entry labelled a sample and not a platform's notice", () => {
-    const c = loadScoreguardConfig(new URL("../../../infra/scoreguard.calendar-example.yaml", import.meta.url).pathname);
+    const c = loadScoreguardConfig(fileURLToPath(new URL("../../../infra/scoreguard.calendar-example.yaml", import.meta.url)));
     const entries = [...Object.values(c.calendars!.platforms!).flat(), ...Object.values(c.calendars!.shops!).flat()];
     expect(entries.map((e) => e!.rule).sort()).toEqual(["exclude_regions", "extend_deadline", "stricter", "suspend"]);
     for (const e of entries) {

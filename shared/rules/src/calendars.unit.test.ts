@@ -1,4 +1,5 @@
-import { parseScoreguardConfig } from "@sg/config";
+import { fileURLToPath } from "node:url";
+import { loadScoreguardConfig, parseScoreguardConfig } from "@sg/config";
 import { describe, expect, it } from "vitest";
 import { calendarIssues } from "./calendars.js";
 
@@ -8,6 +9,12 @@ const issuesOf = (calendars: unknown) =>
   calendarIssues(parseScoreguardConfig({ calendars }).calendars).map((i) => `${i.path.join(".")}: ${i.message}`);
 
 describe("calendar checks against the packs", () => {
+  it("passes the example calendar", () => {
+    const example = loadScoreguardConfig(fileURLToPath(new URL("../../../infra/scoreguard.calendar-example.yaml", import.meta.url)));
+    expect(example.calendars).toBeDefined();
+    expect(calendarIssues(example.calendars)).toEqual([]);
+  });
+
   it("passes the example's kind of entries", () => {
     expect(
       issuesOf({
