@@ -22,16 +22,59 @@ describe("exclusion events in the processor", () => {
       { id: `${shopId}-p2`, type: "order.paid", at: at(20), orderId: "A2" },
       { id: `${shopId}-k1`, type: "logistics.picked_up", at: at(3), orderId: "A1" },
       { id: `${shopId}-r1`, type: "review.posted", at: at(2), orderId: "A1", rating: "bad" },
-      { id: `${shopId}-q1`, type: "aftersale.requested", at: at(5), afterSaleId: "S1", orderId: "A2", kind: "refund_only", reason: "quality", afterShipment: false },
+      {
+        id: `${shopId}-q1`,
+        type: "aftersale.requested",
+        at: at(5),
+        afterSaleId: "S1",
+        orderId: "A2",
+        kind: "refund_only",
+        reason: "quality",
+        afterShipment: false,
+      },
       { id: `${shopId}-m1`, type: "chat.message", at: at(1), consumerId: "u1", sender: "consumer" },
     ];
     const exclusions = [
       { id: "x1", type: "exclusion.requested", at: at(1), scope: "order", itemId: "A1", reason: "appeal", metrics: ["bad_review_rate"] },
-      { id: "x2", type: "exclusion.decided", at: at(0.5), scope: "order", itemId: "A1", reason: "appeal", metrics: ["bad_review_rate"], decision: "approved" },
-      { id: "x3", type: "exclusion.requested", at: at(1), scope: "order", itemId: "A2", reason: "late_shipment_filing", exclusionId: "BB-1" },
-      { id: "x4", type: "exclusion.decided", at: at(1), scope: "aftersale", itemId: "S1", reason: "platform_announcement", decision: "rejected" },
+      {
+        id: "x2",
+        type: "exclusion.decided",
+        at: at(0.5),
+        scope: "order",
+        itemId: "A1",
+        reason: "appeal",
+        metrics: ["bad_review_rate"],
+        decision: "approved",
+      },
+      {
+        id: "x3",
+        type: "exclusion.requested",
+        at: at(1),
+        scope: "order",
+        itemId: "A2",
+        reason: "late_shipment_filing",
+        exclusionId: "BB-1",
+      },
+      {
+        id: "x4",
+        type: "exclusion.decided",
+        at: at(1),
+        scope: "aftersale",
+        itemId: "S1",
+        reason: "platform_announcement",
+        decision: "rejected",
+      },
       { id: "x5", type: "exclusion.requested", at: at(1), scope: "consumer", itemId: "u1", reason: "malicious_consumer" },
-      { id: "x6", type: "exclusion.decided", at: at(1), scope: "session", itemId: "c9", consumerId: "u1", reason: "appeal", decision: "approved" },
+      {
+        id: "x6",
+        type: "exclusion.decided",
+        at: at(1),
+        scope: "session",
+        itemId: "c9",
+        consumerId: "u1",
+        reason: "appeal",
+        decision: "approved",
+      },
       // Items no other event names (yet): kept, never refused.
       { id: "x7", type: "exclusion.decided", at: at(1), scope: "order", itemId: "NOT-YET", reason: "appeal", decision: "approved" },
       { id: "x8", type: "exclusion.requested", at: at(1), scope: "session", itemId: "c0", consumerId: "ghost", reason: "appeal" },
@@ -58,20 +101,35 @@ describe("exclusion events in the processor", () => {
     const producer = createProducer(kafka);
     await producer.connect();
     await producer.send({ topic: topics.events, messages: records });
-    const p = createProcessor({ kafka, redis, topics, keyPrefix: run, groupId: run, clock: () => now, config: {}, log: silentLog, tickMs: 0 });
+    const p = createProcessor({
+      kafka,
+      redis,
+      topics,
+      keyPrefix: run,
+      groupId: run,
+      clock: () => now,
+      config: {},
+      log: silentLog,
+      tickMs: 0,
+    });
     const dead: { reason: string }[] = [];
     const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
     try {
       await p.start();
       await consumer.connect();
       await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as { reason: string }) });
+      await consumer.run({
+        eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as { reason: string }),
+      });
       await pollUntil(() => p.handled >= records.length, { timeoutMs: 60_000, message: `${records.length} records handled` });
       await pollUntil(() => dead.length >= 1, { timeoutMs: 30_000, message: "the invalid exclusion's dead letter" });
       expect(dead.map((d) => d.reason)).toEqual([expect.stringContaining("consumerId: is required when scope is session")]);
 
       const snapshots = createSnapshotReader({ redis, keyPrefix: run, config: {} });
-      const read = async () => ({ with: await snapshots.shop("douyin", "with", now), without: await snapshots.shop("douyin", "without", now) });
+      const read = async () => ({
+        with: await snapshots.shop("douyin", "with", now),
+        without: await snapshots.shop("douyin", "without", now),
+      });
       let snaps = await read();
       await pollUntil(
         async () => {

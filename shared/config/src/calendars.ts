@@ -64,36 +64,52 @@ const Line = z
   .refine((l) => l.threshold !== undefined || l.target !== undefined, "must set threshold, target or both");
 
 /** An entry must not end before it starts (an entry-level check: it holds whatever else is wrong in the list). */
-function inOrder(e: { from: string; to: string }, ctx: { addIssue(i: { code: "custom"; path: string[]; message: string; input: unknown }): void }) {
+function inOrder(
+  e: { from: string; to: string },
+  ctx: { addIssue(i: { code: "custom"; path: string[]; message: string; input: unknown }): void },
+) {
   if (e.to < e.from) ctx.addIssue({ code: "custom", path: ["to"], input: e.to, message: `ends (${e.to}) before it starts (${e.from})` });
 }
 
-export const CalendarEntry = z.discriminatedUnion("rule", [
-  z.object({ ...base, rule: z.literal("suspend"), metrics: CalendarMetrics }).strict().superRefine(inOrder),
-  z
-    .object({
-      ...base,
-      rule: z.literal("extend_deadline"),
-      metrics: CalendarMetrics,
-      /** The deadline items opening in the range get; milliseconds once parsed. */
-      deadline: Deadline,
-      /** Only these after-sale kinds (absent: every item of the metrics). */
-      aftersaleKinds: z.array(z.enum(["refund_only", "return_refund", "exchange"])).min(1).optional(),
-    })
-    .strict()
-    .superRefine(inOrder),
-  z
-    .object({
-      ...base,
-      rule: z.literal("exclude_regions"),
-      metrics: CalendarMetrics,
-      /** GB/T 2260 administrative division codes (province 420000, city 420100, district 420106). */
-      regions: z.array(z.string().regex(/^\d{6}$/, "must be a GB/T 2260 region code of 6 digits, e.g. 420000")).min(1),
-    })
-    .strict()
-    .superRefine(inOrder),
-  z.object({ ...base, rule: z.literal("stricter"), lines: z.record(MetricName, Line) }).strict().superRefine(inOrder),
-], { error: `must be one of ${CALENDAR_RULES.join(", ")}` });
+export const CalendarEntry = z.discriminatedUnion(
+  "rule",
+  [
+    z
+      .object({ ...base, rule: z.literal("suspend"), metrics: CalendarMetrics })
+      .strict()
+      .superRefine(inOrder),
+    z
+      .object({
+        ...base,
+        rule: z.literal("extend_deadline"),
+        metrics: CalendarMetrics,
+        /** The deadline items opening in the range get; milliseconds once parsed. */
+        deadline: Deadline,
+        /** Only these after-sale kinds (absent: every item of the metrics). */
+        aftersaleKinds: z
+          .array(z.enum(["refund_only", "return_refund", "exchange"]))
+          .min(1)
+          .optional(),
+      })
+      .strict()
+      .superRefine(inOrder),
+    z
+      .object({
+        ...base,
+        rule: z.literal("exclude_regions"),
+        metrics: CalendarMetrics,
+        /** GB/T 2260 administrative division codes (province 420000, city 420100, district 420106). */
+        regions: z.array(z.string().regex(/^\d{6}$/, "must be a GB/T 2260 region code of 6 digits, e.g. 420000")).min(1),
+      })
+      .strict()
+      .superRefine(inOrder),
+    z
+      .object({ ...base, rule: z.literal("stricter"), lines: z.record(MetricName, Line) })
+      .strict()
+      .superRefine(inOrder),
+  ],
+  { error: `must be one of ${CALENDAR_RULES.join(", ")}` },
+);
 export type CalendarEntry = z.output<typeof CalendarEntry>;
 
 const ShopKey = z
@@ -108,7 +124,8 @@ export const Calendars = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    for (const [platform, entries] of Object.entries(c.platforms ?? {})) for (const i of listIssues(entries ?? [], ["platforms", platform])) ctx.addIssue(i);
+    for (const [platform, entries] of Object.entries(c.platforms ?? {}))
+      for (const i of listIssues(entries ?? [], ["platforms", platform])) ctx.addIssue(i);
     for (const [shop, entries] of Object.entries(c.shops ?? {})) for (const i of listIssues(entries, ["shops", shop])) ctx.addIssue(i);
   });
 export type Calendars = z.output<typeof Calendars>;
@@ -117,7 +134,11 @@ export type Calendars = z.output<typeof Calendars>;
 export function calendarLists(c: Calendars | undefined): { path: (string | number)[]; platform: Platform; entries: CalendarEntry[] }[] {
   if (c === undefined) return [];
   return [
-    ...Object.entries(c.platforms ?? {}).map(([p, entries]) => ({ path: ["calendars", "platforms", p], platform: p as Platform, entries: entries ?? [] })),
+    ...Object.entries(c.platforms ?? {}).map(([p, entries]) => ({
+      path: ["calendars", "platforms", p],
+      platform: p as Platform,
+      entries: entries ?? [],
+    })),
     ...Object.entries(c.shops ?? {}).map(([key, entries]) => ({
       path: ["calendars", "shops", key],
       platform: key.slice(0, key.indexOf(":")) as Platform,
@@ -207,7 +228,11 @@ function overlapsAmongValid(value: unknown): Issue[] {
       )) {
         // Back to the entries' own indices in the list.
         const [g, k, n, ...rest] = issue.path;
-        issues.push({ ...issue, path: [g!, k!, valid[n as number]!.i, ...rest], message: issue.message.replace(/entry (\d+)/, (_, m: string) => `entry ${valid[Number(m)]!.i}`) });
+        issues.push({
+          ...issue,
+          path: [g!, k!, valid[n as number]!.i, ...rest],
+          message: issue.message.replace(/entry (\d+)/, (_, m: string) => `entry ${valid[Number(m)]!.i}`),
+        });
       }
     }
   }

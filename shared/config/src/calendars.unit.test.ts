@@ -12,7 +12,10 @@ function problems(input: unknown): string[] {
     parseScoreguardConfig(input);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return err.message.split("\n").slice(1).map((l) => l.trim());
+    return err.message
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim());
   }
   throw new Error("expected a ConfigError");
 }
@@ -21,18 +24,20 @@ describe("calendars", () => {
   it("reads the example calendar, every entry labelled a sample and not a platform's notice", () => {
     const c = loadScoreguardConfig(fileURLToPath(new URL("../../../infra/scoreguard.calendar-example.yaml", import.meta.url)));
     const entries = [...Object.values(c.calendars!.platforms!).flat(), ...Object.values(c.calendars!.shops!).flat()];
-    expect(entries.map((e) => e!.rule).sort()).toEqual(["exclude_regions", "extend_deadline", "stricter", "suspend"]);
+    expect(entries.map((e) => e.rule).sort()).toEqual(["exclude_regions", "extend_deadline", "stricter", "suspend"]);
     for (const e of entries) {
-      expect(e!.sample).toBe(true);
-      expect(e!.name).toMatch(/^EXAMPLE /);
-      expect(e!.source).toMatch(/^EXAMPLE, not a .* notice$/);
+      expect(e.sample).toBe(true);
+      expect(e.name).toMatch(/^EXAMPLE /);
+      expect(e.source).toMatch(/^EXAMPLE, not a .* notice$/);
     }
-    const extend = entries.find((e) => e!.rule === "extend_deadline");
+    const extend = entries.find((e) => e.rule === "extend_deadline");
     expect(extend).toMatchObject({ deadline: 5 * 24 * 3_600_000 });
   });
 
   it("defaults sample to false and keeps all or a list of metrics", () => {
-    const c = parseScoreguardConfig(douyin(entry({ rule: "suspend", metrics: "all" }), entry({ rule: "suspend", metrics: ["a"], from: "2027-02-07" })));
+    const c = parseScoreguardConfig(
+      douyin(entry({ rule: "suspend", metrics: "all" }), entry({ rule: "suspend", metrics: ["a"], from: "2027-02-07" })),
+    );
     expect(c.calendars!.platforms!.douyin).toEqual([
       { name: "n", from: "2027-02-01", to: "2027-02-07", sample: false, rule: "suspend", metrics: "all" },
       { name: "n", from: "2027-02-07", to: "2027-02-07", sample: false, rule: "suspend", metrics: ["a"] },
@@ -106,6 +111,8 @@ describe("calendars", () => {
 
   it("lets a shop's entries overlap its platform's (the shop's take precedence)", () => {
     const stricter = entry({ rule: "stricter", lines: { z: { target: 0.9 } } });
-    expect(() => parseScoreguardConfig({ calendars: { platforms: { douyin: [stricter] }, shops: { "douyin:s1": [stricter] } } })).not.toThrow();
+    expect(() =>
+      parseScoreguardConfig({ calendars: { platforms: { douyin: [stricter] }, shops: { "douyin:s1": [stricter] } } }),
+    ).not.toThrow();
   });
 });

@@ -32,12 +32,4 @@ export { SilenceLimits, TokenSilenceLimits } from "./silenceLimits.js";
 export { MIN_TOKEN_LENGTH } from "./crossField.js";
 export { SECRET_FIELDS } from "./secrets.js";
 export { PackChoice, PackChoices, ScoreParameters, IndustryParams, BandParams, ShopScoreInputs } from "./scores.js";
-export {
-  Calendars,
-  CalendarEntry,
-  CalendarDay,
-  CalendarMetrics,
-  CALENDAR_RULES,
-  calendarLists,
-  type CalendarRule,
-} from "./calendars.js";
+export { Calendars, CalendarEntry, CalendarDay, CalendarMetrics, CALENDAR_RULES, calendarLists, type CalendarRule } from "./calendars.js";

@@ -59,9 +59,18 @@ describe("evidence contracts", () => {
 
   it("keeps 7 projected days per path and at most 90 days of history", () => {
     const forecast = { rollOff: path("ok"), atPace: path("breach"), toRecover: { goodItems: 3, line: "target" } };
-    const history = { platform: "jd", shopId: "s", metric: "m", days: [{ day: day(19), value: null, status: "no_data", rulePack: "jd@2023-01" }], forecast };
+    const history = {
+      platform: "jd",
+      shopId: "s",
+      metric: "m",
+      days: [{ day: day(19), value: null, status: "no_data", rulePack: "jd@2023-01" }],
+      forecast,
+    };
     expect(MetricHistory.parse(history)).toEqual(history);
-    expect(MetricHistory.safeParse({ ...history, forecast: { ...forecast, rollOff: { ...path("ok"), points: path("ok").points.slice(1) } } }).success).toBe(false);
+    expect(
+      MetricHistory.safeParse({ ...history, forecast: { ...forecast, rollOff: { ...path("ok"), points: path("ok").points.slice(1) } } })
+        .success,
+    ).toBe(false);
     const days = Array.from({ length: 91 }, () => history.days[0]);
     expect(MetricHistory.safeParse({ ...history, days }).success).toBe(false);
   });

@@ -281,7 +281,9 @@ function array(s: z.core.$ZodArray, path: string, unsupported: string[]): Parse 
   const element = compile(def.element, `${path}[]`, unsupported, deps);
   const checks = (def.checks ?? []).map((ch) => checkTest(ch, deps));
   const take =
-    "test" in element ? `if (!(${element.test})) return DOUBT; out[i] = v;` : `v = ${deps.name(element.parse)}(v); if (v === DOUBT) return DOUBT; out[i] = v;`;
+    "test" in element
+      ? `if (!(${element.test})) return DOUBT; out[i] = v;`
+      : `v = ${deps.name(element.parse)}(v); if (v === DOUBT) return DOUBT; out[i] = v;`;
   const lines = [
     "if (!Array.isArray(input) || Object.getPrototypeOf(input) !== Array.prototype) return DOUBT;",
     "const n = input.length;",

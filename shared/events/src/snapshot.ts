@@ -95,7 +95,9 @@ export const ShopScores = z.object({
   sample: z.boolean().optional(),
   /** The total's forecast, and the total should every pending exclusion be approved (docs/evidence.md). */
   forecast: MetricForecast.optional(),
-  ifApproved: z.object({ total: z.number().nullable(), stars: z.number().nullable().optional(), pending: z.number().int().nonnegative() }).optional(),
+  ifApproved: z
+    .object({ total: z.number().nullable(), stars: z.number().nullable().optional(), pending: z.number().int().nonnegative() })
+    .optional(),
 });
 export type ShopScores = z.infer<typeof ShopScores>;
 

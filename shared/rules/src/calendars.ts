@@ -18,7 +18,10 @@ export function calendarIssues(calendars: Calendars | undefined, packs = loadRul
       const at = [...path, i];
       for (const { metric, where } of named(entry)) {
         if (!known.has(metric)) {
-          issues.push({ path: [...at, ...where], message: `unknown metric "${metric}" for ${platform} (its packs: ${own.map((p) => p.id).join(", ")})` });
+          issues.push({
+            path: [...at, ...where],
+            message: `unknown metric "${metric}" for ${platform} (its packs: ${own.map((p) => p.id).join(", ")})`,
+          });
           continue;
         }
         if (entry.rule === "extend_deadline" && !defs(metric).some(({ def }) => hasDeadline(def)))

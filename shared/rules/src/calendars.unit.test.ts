@@ -22,14 +22,20 @@ describe("calendar checks against the packs", () => {
           jd: [entry({ rule: "extend_deadline", metrics: ["service_review_20min_rate"], deadline: "5d" })],
           kuaishou: [entry({ rule: "suspend", metrics: ["human_reply_3min_rate"] })],
         },
-        shops: { "douyin:s1": [entry({ rule: "stricter", lines: { pickup_24h_rate: { threshold: 0.95 }, avg_response_seconds: { target: 30 } } })] },
+        shops: {
+          "douyin:s1": [entry({ rule: "stricter", lines: { pickup_24h_rate: { threshold: 0.95 }, avg_response_seconds: { target: 30 } } })],
+        },
       }),
     ).toEqual([]);
   });
 
   it("names a metric the platform's packs do not have", () => {
-    expect(issuesOf({ platforms: { douyin: [entry({ rule: "suspend", metrics: ["pickup_24h_rate", "human_reply_3min_rate"] })] } })).toEqual([
-      expect.stringMatching(/^calendars\.platforms\.douyin\.0\.metrics\.1: unknown metric "human_reply_3min_rate" for douyin \(its packs: douyin@2023-06/),
+    expect(
+      issuesOf({ platforms: { douyin: [entry({ rule: "suspend", metrics: ["pickup_24h_rate", "human_reply_3min_rate"] })] } }),
+    ).toEqual([
+      expect.stringMatching(
+        /^calendars\.platforms\.douyin\.0\.metrics\.1: unknown metric "human_reply_3min_rate" for douyin \(its packs: douyin@2023-06/,
+      ),
     ]);
     expect(issuesOf({ shops: { "pdd:s": [entry({ rule: "stricter", lines: { pickup_24h_rate: { target: 1 } } })] } })).toEqual([
       expect.stringMatching(/^calendars\.shops\.pdd:s\.0\.lines\.pickup_24h_rate: unknown metric/),
@@ -37,16 +43,21 @@ describe("calendar checks against the packs", () => {
   });
 
   it("refuses a deadline extension for a metric without a deadline", () => {
-    expect(issuesOf({ platforms: { douyin: [entry({ rule: "extend_deadline", metrics: ["bad_review_rate"], deadline: "2d" })] } })).toEqual([
-      'calendars.platforms.douyin.0.metrics.0: "bad_review_rate" has no deadline to extend in any douyin pack',
-    ]);
+    expect(issuesOf({ platforms: { douyin: [entry({ rule: "extend_deadline", metrics: ["bad_review_rate"], deadline: "2d" })] } })).toEqual(
+      ['calendars.platforms.douyin.0.metrics.0: "bad_review_rate" has no deadline to extend in any douyin pack'],
+    );
   });
 
   it("refuses promotion lines looser than the pack's, by direction", () => {
     expect(
       issuesOf({
         shops: {
-          "douyin:s1": [entry({ rule: "stricter", lines: { pickup_24h_rate: { threshold: 0.85, target: 0.99 }, avg_response_seconds: { target: 90 } } })],
+          "douyin:s1": [
+            entry({
+              rule: "stricter",
+              lines: { pickup_24h_rate: { threshold: 0.85, target: 0.99 }, avg_response_seconds: { target: 90 } },
+            }),
+          ],
         },
       }),
     ).toEqual([

@@ -66,7 +66,13 @@ const PAGE = { description: "The board's page", body: z.string(), contentType: "
 export const BoardFileParams = z.object({ file: z.string().describe("A file of the page (its scripts, styles, icons)") });
 
 export const boardRoutes = [
-  route({ method: "get", path: "/", tag: "board", summary: "Redirects to /board", responses: { "302": { description: "To /board", headers: { Location: "/board" } } } }),
+  route({
+    method: "get",
+    path: "/",
+    tag: "board",
+    summary: "Redirects to /board",
+    responses: { "302": { description: "To /board", headers: { Location: "/board" } } },
+  }),
   route({ method: "get", path: "/board", tag: "board", summary: "The shop board", responses: { "200": PAGE } }),
   route({ method: "get", path: "/board/", tag: "board", summary: "The shop board", responses: { "200": PAGE } }),
   route({

@@ -78,10 +78,7 @@ const RETRY_AFTER = { "Retry-After": "Seconds to wait before trying again" };
 export const TOKEN_REFUSALS: Record<string, ResponseContract> = {
   "401": refusal("No token, or an unknown one"),
   "403": refusal("The token does not list the shop"),
-  "429": refusal(
-    "Too many requests for this token, or too many failed authentications from this address (see Retry-After)",
-    RETRY_AFTER,
-  ),
+  "429": refusal("Too many requests for this token, or too many failed authentications from this address (see Retry-After)", RETRY_AFTER),
 };
 
 export { RETRY_AFTER };

@@ -37,14 +37,12 @@ export function openApiDocument(info: DocumentInfo, routes: readonly RouteContra
   const convert = (schema: z.ZodType, io: "input" | "output"): Json => {
     const id = registry.get(schema)?.id;
     if (id !== undefined) return { $ref: `${COMPONENTS}${id}` };
-    return relink(z.toJSONSchema(schema, { ...options, io }) as Json, ids);
+    return relink(z.toJSONSchema(schema, { ...options, io }), ids);
   };
 
   const schemas: Record<string, Json> = {};
   if (ids.size > 0) {
-    const all = z.toJSONSchema(registry, { ...options, io: "output", uri: (id) => `${COMPONENTS}${id}` }) as {
-      schemas: Record<string, Json>;
-    };
+    const all = z.toJSONSchema(registry, { ...options, io: "output", uri: (id) => `${COMPONENTS}${id}` });
     for (const [id, s] of Object.entries(all.schemas)) {
       const { $id: _id, $schema: _schema, id: _name, ...rest } = s;
       schemas[id] = rest;
@@ -63,7 +61,9 @@ export function openApiDocument(info: DocumentInfo, routes: readonly RouteContra
     const declared = parameters.filter((p) => p.in === "path").map((p) => p.name);
     const inPath = [...r.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
     if (declared.join() !== inPath.join())
-      throw new Error(`openapi: ${r.method.toUpperCase()} ${r.path} declares path parameters [${declared}] for [${inPath}]`);
+      throw new Error(
+        `openapi: ${r.method.toUpperCase()} ${r.path} declares path parameters [${declared.join(",")}] for [${inPath.join(",")}]`,
+      );
     operations[r.method] = {
       tags: [r.tag],
       summary: r.summary,
@@ -91,7 +91,9 @@ export function openApiDocument(info: DocumentInfo, routes: readonly RouteContra
                     Object.entries(res.headers).map(([h, d]) => [h, { description: d, schema: { type: "string" } }]),
                   ),
                 }),
-            ...(res.body === undefined ? {} : { content: { [res.contentType ?? "application/json"]: { schema: convert(res.body, "output") } } }),
+            ...(res.body === undefined
+              ? {}
+              : { content: { [res.contentType ?? "application/json"]: { schema: convert(res.body, "output") } } }),
           },
         ]),
       ),
@@ -158,7 +160,7 @@ function parametersOf(
  */
 function relink(schema: Json, ids: ReadonlySet<string>): Json {
   const { $schema: _schema, $defs, ...rest } = schema;
-  for (const name of Object.keys(($defs ?? {}) as Json))
+  for (const name of Object.keys($defs ?? {}))
     if (!ids.has(name)) throw new Error(`openapi: a schema needs a definition ${name} that has no name in the document; name it`);
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);

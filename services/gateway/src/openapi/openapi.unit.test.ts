@@ -44,7 +44,7 @@ describe("/openapi.json, generated from the routes' zod schemas", () => {
   it("describes every route the public server registers, and no route it does not", async () => {
     const gw = everything();
     await gw.app.ready();
-    const doc = (await gw.app.inject({ method: "GET", url: "/openapi.json" })).json() as Doc;
+    const doc = (await gw.app.inject({ method: "GET", url: "/openapi.json" })).json<Doc>();
     expect(gw.routes.length).toBeGreaterThan(15);
     expect(undocumented(gw.routes, doc)).toEqual([]);
     const registered = new Set(gw.routes.map((r) => `${r.method.toLowerCase()} ${openApiPath(r.url)}`));
@@ -57,13 +57,13 @@ describe("/openapi.json, generated from the routes' zod schemas", () => {
     gw.app.get("/v1/shops/:platform/:shopId/something-new", async () => ({}));
     gw.app.post("/v1/silences/:id", async () => ({}));
     await gw.app.ready();
-    const doc = (await gw.app.inject({ method: "GET", url: "/openapi.json" })).json() as Doc;
+    const doc = (await gw.app.inject({ method: "GET", url: "/openapi.json" })).json<Doc>();
     expect(undocumented(gw.routes, doc)).toEqual(["GET /v1/shops/:platform/:shopId/something-new", "POST /v1/silences/:id"]);
   });
 
   it("serves the document built from the contracts with the gateway's limits", async () => {
     const gw = testGateway({ limits: { maxEvents: 10, bodyLimitBytes: 4096 } });
-    const doc = (await gw.app.inject({ method: "GET", url: "/openapi.json" })).json() as Doc;
+    const doc = (await gw.app.inject({ method: "GET", url: "/openapi.json" })).json<Doc>();
     expect(doc).toEqual(JSON.parse(JSON.stringify(gatewayOpenApi({ maxEvents: 10, bodyLimitBytes: 4096 }))));
     const body = doc.paths["/v1/events"]!.post!.requestBody as { content: Record<string, { schema: { anyOf: { maxItems?: number }[] } }> };
     expect(body.content["application/json"]!.schema.anyOf[1]!.maxItems).toBe(10);

@@ -61,7 +61,11 @@ export const silenceRoutes = [
     tag: "silences",
     summary: "Active and future silences of the token's shops",
     security: "bearer",
-    responses: { "200": { description: "Silences", body: SilenceList }, ...TOKEN_REFUSALS, "503": refusal("The silence store is not configured") },
+    responses: {
+      "200": { description: "Silences", body: SilenceList },
+      ...TOKEN_REFUSALS,
+      "503": refusal("The silence store is not configured"),
+    },
   }),
   route({
     method: "delete",
@@ -85,7 +89,12 @@ export const silenceRoutes = [
     summary: "One silence",
     security: "bearer",
     params: SilenceIdParams,
-    responses: { "200": { description: "Silence", body: Silence }, ...TOKEN_REFUSALS, "404": NO_SUCH, "503": refusal("The silence store is not configured") },
+    responses: {
+      "200": { description: "Silence", body: Silence },
+      ...TOKEN_REFUSALS,
+      "404": NO_SUCH,
+      "503": refusal("The silence store is not configured"),
+    },
   }),
   route({
     method: "delete",
@@ -94,7 +103,12 @@ export const silenceRoutes = [
     summary: "Remove a silence",
     security: "bearer",
     params: SilenceIdParams,
-    responses: { "204": { description: "Removed" }, ...TOKEN_REFUSALS, "404": NO_SUCH, "503": refusal("The silence store is not configured") },
+    responses: {
+      "204": { description: "Removed" },
+      ...TOKEN_REFUSALS,
+      "404": NO_SUCH,
+      "503": refusal("The silence store is not configured"),
+    },
   }),
 ];
 

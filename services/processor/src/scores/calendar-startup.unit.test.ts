@@ -10,6 +10,8 @@ describe("checkCalendarConfig", () => {
     expect(() => checkCalendarConfig(parseScoreguardConfig({ calendars: { platforms: { kuaishou: [ok] } } }))).not.toThrow();
     const bad = parseScoreguardConfig({ calendars: { platforms: { kuaishou: [{ ...ok, metrics: ["pickup_24h_rate"] }] } } });
     expect(() => checkCalendarConfig(bad)).toThrow(ConfigError);
-    expect(() => checkCalendarConfig(bad)).toThrow(/calendars\.platforms\.kuaishou\[0\]\.metrics\[0\]: unknown metric "pickup_24h_rate" for kuaishou/);
+    expect(() => checkCalendarConfig(bad)).toThrow(
+      /calendars\.platforms\.kuaishou\[0\]\.metrics\[0\]: unknown metric "pickup_24h_rate" for kuaishou/,
+    );
   });
 });
