@@ -43,6 +43,8 @@ const BODY: Record<string, (i: number) => Record<string, unknown>> = {
   "chat.closed": (i) => ({ consumerId: `u${i}`, conversationId: `c${i}` }),
   "chat.rated": (i) => ({ consumerId: `u${i}`, rating: "satisfied", cardSentAt: "2026-03-05T10:00:00+08:00", conversationId: `c${i}` }),
   "consumer.excluded": (i) => ({ consumerId: `u${i}` }),
+  "exclusion.requested": (i) => ({ scope: "order", itemId: `69${i}`, reason: "late_shipment_filing", metrics: ["pickup_24h_rate"] }),
+  "exclusion.decided": (i) => ({ scope: "order", itemId: `69${i}`, reason: "late_shipment_filing", decision: "approved" }),
 };
 
 /** Valid events, all types in turn: 2 of 3 with an ISO `at` (some with milliseconds), 1 of 3 epoch ms; 1 of 10 with an extra field. */

@@ -15,7 +15,7 @@ import { createReplayCache } from "./http/replay-cache.js";
 import type { EventSink, GatewayConfig, NewShopQuota, SnapshotReader } from "./ports.js";
 import { registerDeliveryRoutes } from "./routes/deliveries.route.js";
 import { registerEventRoutes } from "./routes/events.route.js";
-import { registerOpenApiRoute } from "./routes/openapi.js";
+import { registerOpenApiRoute } from "./routes/openapi.route.js";
 import { registerOpsRoutes } from "./routes/ops.route.js";
 import { registerReadRoutes } from "./routes/read.route.js";
 import { registerReconciliationRoutes, type ReconciliationPort } from "./routes/reconciliation.route.js";
@@ -67,6 +67,8 @@ export interface Gateway {
    */
   ops: FastifyInstance;
   metrics: GatewayMetrics;
+  /** The public server's routes as registered (method, fastify url); `/openapi.json` must describe each. */
+  routes: readonly RegisteredRoute[];
   /** Starts the public server; returns the bound port. Loopback unless a host is given. */
   listen(port: number, host?: string): Promise<number>;
   /** Starts the ops server; returns the bound port. Loopback unless a host is given. */
@@ -75,6 +77,11 @@ export interface Gateway {
   stopIntake(): void;
   /** Stops intake, then waits for in-flight requests and closes both servers. */
   close(): Promise<void>;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
 }
 
 /** 1 MiB: the intake contract's "1 MB" read as the usual HTTP meaning of a body limit. */
@@ -127,6 +134,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     trustProxy: deps.trustProxy ?? false,
     return503OnClosing: true,
     ...timeoutOptions(connections),
+  });
+  const routes: RegisteredRoute[] = [];
+  app.addHook("onRoute", (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
   });
   app.decorateRequest("sgScope", null);
   capConnectionsPerSource(app.server, connections.maxConnectionsPerSource, (ip) => {
@@ -197,6 +208,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     app,
     metrics,
+    routes,
     ops,
     listen: (port, host = LOOPBACK) => listenOn(app, port, host),
     listenOps: (port, host = LOOPBACK) => listenOn(ops, port, host),

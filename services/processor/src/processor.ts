@@ -9,7 +9,7 @@ import { createEvaluationLoop } from "./publish/evaluation-loop.js";
 import { DailyHistory, type DailyHistoryOptions } from "./publish/day-end/daily-history.js";
 import { ProjectionWriter } from "./publish/projection.js";
 import type { ProcessorMetrics } from "./publish/telemetry.js";
-import { checkScoreConfig } from "./scores/startup.js";
+import { checkCalendarConfig, checkScoreConfig } from "./scores/startup.js";
 import type { ShopConfigSource } from "./shop-config.js";
 import { EntityStore } from "./state/entity-store.js";
 
@@ -72,6 +72,7 @@ export interface Processor {
  */
 export function createProcessor(deps: ProcessorDeps): Processor {
   checkScoreConfig(deps.config);
+  checkCalendarConfig(deps.config);
   const store = new EntityStore(deps.redis, deps.keyPrefix);
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
   const history = new DailyHistory(deps.redis, deps.keyPrefix, deps.dayEnd);

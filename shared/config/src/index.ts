@@ -42,3 +42,4 @@ export {
   PlatformScoreLines,
 } from "./scores.js";
 export { Reconciliation, DouyinScoreApi, KuaishouScoreApi } from "./reconciliation.js";
+export { Calendars, CalendarEntry, CalendarDay, CalendarMetrics, CALENDAR_RULES, calendarLists, type CalendarRule } from "./calendars.js";

@@ -9,7 +9,8 @@ import { EventTimeV4 as EventTime } from "./time.js";
 export const PLATFORMS = ["kuaishou", "douyin", "jd", "pdd"] as const;
 export const Platform = z3.enum(PLATFORMS);
 export type Platform = z3.infer<typeof Platform>;
-const PlatformV4 = z.enum(PLATFORMS);
+/** Platform on zod's v4 API, for the contracts written on it (snapshots, alerts, silences, the read API). */
+export const PlatformV4 = z.enum(PLATFORMS);
 
 /**
  * A lone UTF-16 surrogate (a `\ud800` escape without its pair) has no UTF-8 form: two different such ids
@@ -124,6 +125,47 @@ export const ChatRated = ev("chat.rated", {
 });
 export const ConsumerExcluded = ev("consumer.excluded", { consumerId });
 
+/**
+ * Appeals and exemptions (rules-2026.md "Exclusions, appeals and calendars"): a request to leave one item out
+ * of some metrics, and the platform's decision on it. The item is named by its scope and id: an order
+ * (`orderId`), an after-sale (`afterSaleId`), a consumer (`consumerId`), or one chat session of a consumer
+ * (`consumerId` and the session's id as the evidence API lists it). docs/exclusions.md says what an approved,
+ * rejected or pending exclusion does to the numbers.
+ */
+export const EXCLUSION_SCOPES = ["order", "aftersale", "consumer", "session"] as const;
+export type ExclusionScope = (typeof EXCLUSION_SCOPES)[number];
+/** Why: an appeal (申诉), a malicious consumer reported (恶意用户), a late-shipment filing (延迟发货报备), a platform announcement. */
+export const EXCLUSION_REASONS = ["appeal", "malicious_consumer", "late_shipment_filing", "platform_announcement"] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+export const EXCLUSION_DECISIONS = ["approved", "rejected"] as const;
+export type ExclusionDecision = (typeof EXCLUSION_DECISIONS)[number];
+/** At most this many metrics named by one exclusion; a longer list is a mistake (absent means every metric). */
+export const MAX_EXCLUSION_METRICS = 32;
+
+const exclusionFields = {
+  scope: z.enum(EXCLUSION_SCOPES),
+  /** The order, after-sale or consumer id; for a session, the session's id within its consumer. */
+  itemId: RefId,
+  /** Required for a session (its consumer); for the other scopes the item id already names the entity. */
+  consumerId: RefId.optional(),
+  /** The platform's number for the appeal or filing; a decision answers the request with the same one. */
+  exclusionId: RefId.optional(),
+  /** The metrics (rule-pack names) it covers; absent: every metric the item counts in. */
+  metrics: z.array(idString(64)).min(1, "must name at least one metric, or be left out for all").max(MAX_EXCLUSION_METRICS).optional(),
+  reason: z.enum(EXCLUSION_REASONS),
+};
+
+/** A session is found through its consumer: without `consumerId` a session exclusion could never be applied. */
+const namesItsConsumer = (e: { scope: ExclusionScope; consumerId?: string | undefined }) =>
+  e.scope !== "session" || e.consumerId !== undefined;
+const SESSION_NEEDS_CONSUMER = { message: "is required when scope is session", path: ["consumerId"] };
+
+export const ExclusionRequested = ev("exclusion.requested", exclusionFields).refine(namesItsConsumer, SESSION_NEEDS_CONSUMER);
+export const ExclusionDecided = ev("exclusion.decided", { ...exclusionFields, decision: z.enum(EXCLUSION_DECISIONS) }).refine(
+  namesItsConsumer,
+  SESSION_NEEDS_CONSUMER,
+);
+
 export const EVENT_SCHEMAS = [
   OrderPaid,
   OrderCancelled,
@@ -149,6 +191,8 @@ export const EVENT_SCHEMAS = [
   ChatClosed,
   ChatRated,
   ConsumerExcluded,
+  ExclusionRequested,
+  ExclusionDecided,
 ] as const;
 
 /**

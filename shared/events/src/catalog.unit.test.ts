@@ -37,6 +37,8 @@ const valid: Record<string, Record<string, unknown>> = {
   "chat.closed": { consumerId: "u" },
   "chat.rated": { consumerId: "u", rating: "satisfied", cardSentAt: "2026-11-20T08:00:00+08:00", robot: false },
   "consumer.excluded": { consumerId: "u" },
+  "exclusion.requested": { scope: "order", itemId: "o", reason: "late_shipment_filing", metrics: ["pickup_48h_rate"], exclusionId: "bb1" },
+  "exclusion.decided": { scope: "session", itemId: "c1", consumerId: "u", reason: "appeal", decision: "rejected" },
 };
 
 function problemsOf(x: unknown): string {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { MetricStatus, type ShopSnapshot } from "./snapshot.js";
 import { SHANGHAI_OFFSET_MS } from "./time.js";
 
@@ -74,8 +74,8 @@ export const DayEndScore = z
     pack: z.string(),
     status: z.enum(["complete", "incomplete", "fixed"]),
     total: z.number().nullable(),
-    dimensions: z.record(z.number().nullable()),
-    points: z.record(z.number().nullable()),
+    dimensions: z.record(z.string(), z.number().nullable()),
+    points: z.record(z.string(), z.number().nullable()),
   })
   .strict();
 export type DayEndScore = z.infer<typeof DayEndScore>;
@@ -94,7 +94,7 @@ export const DayEnd = z
     take: DayEndTake,
     /** The rule pack in force for the shop at the take (metrics.md "Every snapshot names the pack"). */
     rulePack: z.string(),
-    metrics: z.record(DayEndMetric),
+    metrics: z.record(z.string(), DayEndMetric),
     score: DayEndScore.optional(),
   })
   .strict();

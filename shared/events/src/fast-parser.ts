@@ -7,8 +7,8 @@ import type { z } from "zod/v4";
  * and the caller runs zod (which then also names the problems). It never accepts what zod refuses.
  *
  * Only the constructs whose zod semantics are plain are compiled: string, number, boolean, enum, literal,
- * optional fields, unions of those, objects (strip, passthrough or strict) and discriminated unions of
- * objects, with length, bound, integer and refinement checks. Each object becomes one straight-line function
+ * optional fields, unions of those, arrays, objects (strip, passthrough or strict) and discriminated unions
+ * of objects, with length, bound, integer and refinement checks. Each object becomes one straight-line function
  * (as zod's own JIT does), its leaves inline tests, so V8 sees monomorphic property accesses and few calls.
  * Anything else (a transform, a default, a coercion, a pipe, a lazy, …) is "unsupported": the fast path of
  * that part always doubts, and `unsupported` lists it so a test can insist that a schema on a hot path is
@@ -39,7 +39,7 @@ class Unsupported extends Error {
   path: string | undefined;
 }
 
-const COMPILED_TYPES = new Set(["string", "number", "boolean", "enum", "literal", "union", "object"]);
+const COMPILED_TYPES = new Set(["string", "number", "boolean", "enum", "literal", "union", "object", "array"]);
 
 const doubtAll: Parse = () => DOUBT;
 
@@ -145,6 +145,8 @@ function compileNode(s: Schema, path: string, unsupported: string[], deps: Deps)
       if (tests.some((t) => t === undefined)) throw new Unsupported("a union of non-leaves");
       return all(tests.map((t) => `(${t})`).join(" || "));
     }
+    case "array":
+      return { parse: array(s as z.core.$ZodArray, path, unsupported) };
     default: // "object"
       return withChecks({ parse: object(s as z.core.$ZodObject, path, unsupported) }, checksOf);
   }
@@ -267,6 +269,33 @@ function object(s: z.core.$ZodObject, path: string, unsupported: string[]): Pars
   lines.push("return out;");
   const names = ["DOUBT", "isPlainObject", ...deps.values.map((_, i) => `d${i}`)];
   return generate(names, lines.join("\n"))(DOUBT, isPlainObject, ...deps.values);
+}
+
+/**
+ * An array's parse: zod returns a new plain array of each element's output, then runs the array's checks
+ * (lengths) on it. Only plain arrays are vouched for (a subclass or an array with another prototype: zod).
+ */
+function array(s: z.core.$ZodArray, path: string, unsupported: string[]): Parse {
+  const def = s._zod.def;
+  const deps = new Deps();
+  const element = compile(def.element, `${path}[]`, unsupported, deps);
+  const checks = (def.checks ?? []).map((ch) => checkTest(ch, deps));
+  const take =
+    "test" in element
+      ? `if (!(${element.test})) return DOUBT; out[i] = v;`
+      : `v = ${deps.name(element.parse)}(v); if (v === DOUBT) return DOUBT; out[i] = v;`;
+  const lines = [
+    "if (!Array.isArray(input) || Object.getPrototypeOf(input) !== Array.prototype) return DOUBT;",
+    "const n = input.length;",
+    "const out = new Array(n);",
+    "let v;",
+    `for (let i = 0; i < n; i++) { v = input[i]; ${take} }`,
+    "v = out;",
+    ...checks.map((t) => `if (!(${t})) return DOUBT;`),
+    "return out;",
+  ];
+  const names = ["DOUBT", ...deps.values.map((_, i) => `d${i}`)];
+  return generate(names, lines.join("\n"))(DOUBT, ...deps.values);
 }
 
 /** `(input) => { source }` closing over `names`; Unsupported where code generation is disallowed. */

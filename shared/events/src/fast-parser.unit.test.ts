@@ -46,6 +46,36 @@ describe("compileFastParser", () => {
     expect(agree(z.object(shape).catchall(z.string()), [...inputs, { a: "x", t: 1, extra: "s" }])).toBe(4);
   });
 
+  it("compiles arrays of leaves and of objects, with their length checks, into new plain arrays", () => {
+    const schema = z.object({
+      tags: z.array(z.string().min(1)).min(1).max(3).optional(),
+      rows: z.array(z.object({ k: z.number() })).optional(),
+    });
+    expect(compileFastParser(schema).unsupported).toEqual([]);
+    const holey: unknown[] = ["a"];
+    holey[2] = "c";
+    class Tags extends Array<string> {}
+    const inputs: unknown[] = [
+      { tags: ["a"] },
+      { tags: ["a", "b", "c"] },
+      { tags: [] },
+      { tags: ["a", "b", "c", "d"] },
+      { tags: ["a", ""] },
+      { tags: ["a", 1] },
+      { tags: holey },
+      { tags: "a" },
+      { tags: { 0: "a", length: 1 } },
+      { rows: [{ k: 1 }, { k: 2, extra: 1 }] },
+      { rows: [{ k: "1" }] },
+      { rows: [] },
+    ];
+    expect(agree(schema, inputs)).toBe(4);
+    // An array of another class: zod decides (and returns a plain array).
+    expect(compileFastParser(schema).parse({ tags: Tags.from(["a"]) })).toBeUndefined();
+    const input = { tags: ["a", "b"] };
+    expect((compileFastParser(schema).parse(input) as typeof input).tags).not.toBe(input.tags);
+  });
+
   it("compiles nested objects, unions of leaves, enums of any size and an object's own checks", () => {
     const nested = z.object({ inner: z.object({ x: z.string() }).passthrough(), u: z.union([z.number().int(), z.boolean()]).optional() });
     const nestedInputs = [

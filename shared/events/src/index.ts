@@ -13,3 +13,4 @@ export * from "./silences/silence.js";
 export * from "./snapshot.js";
 export * from "./day-end.js";
 export * from "./reconciliation.js";
+export * from "./evidence.js";

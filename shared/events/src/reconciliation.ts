@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { Platform } from "./catalog.js";
+import { z } from "zod/v4";
+import { PlatformV4 as Platform } from "./catalog.js";
 import { DayEndTake, ShanghaiDay } from "./day-end.js";
 
 /**
@@ -33,9 +33,9 @@ export const PlatformFigures = z
     /** The platform's rule version as it names it, when it says (an import's `pack` column). */
     platformPack: z.string().max(64).optional(),
     total: z.number().nullable().optional(),
-    dimensions: z.record(z.number().nullable()).default({}),
+    dimensions: z.record(z.string(), z.number().nullable()).default({}),
     /** Keyed by ScoreGuard's name (a metric of the shop's pack, or an indicator of its score). */
-    items: z.record(PlatformFigure).default({}),
+    items: z.record(z.string(), PlatformFigure).default({}),
   })
   .strict();
 export type PlatformFigures = z.infer<typeof PlatformFigures>;

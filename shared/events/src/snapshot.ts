@@ -1,6 +1,8 @@
-import { z } from "zod";
-import { Platform } from "./catalog.js";
+import { z } from "zod/v4";
+import { PlatformV4 as Platform } from "./catalog.js";
 import { AlertKind, AlertSeverity, ScoreAlertDetail, ScoreHeadroomStep, ScoreLineHeadroom } from "./alerts.js";
+import { IfApproved, MetricForecast, PendingExclusion } from "./evidence.js";
+import { MetricStatus } from "./metric-status.js";
 
 /**
  * The shop snapshot projection (architecture.md "Reads come from a projection"): after each evaluation the
@@ -8,7 +10,7 @@ import { AlertKind, AlertSeverity, ScoreAlertDetail, ScoreHeadroomStep, ScoreLin
  * `replay`'s shop entry (events.md) is the snapshot without `asOf`, `asOfMs`, `version` and `due`.
  */
 
-export const MetricStatus = z.enum(["ok", "warning", "breach", "no_data"]);
+export { MetricStatus } from "./metric-status.js";
 
 export const MetricOutput = z.object({
   value: z.number().nullable(),
@@ -20,6 +22,9 @@ export const MetricOutput = z.object({
   scoreCap: z.number().optional(),
   tier: z.string().optional(),
   penalty: z.number().optional(),
+  /** New fields (events.md allows them), absent until the engine computes them: docs/evidence.md. */
+  forecast: MetricForecast.optional(),
+  ifApproved: IfApproved.optional(),
 });
 export type MetricOutput = z.infer<typeof MetricOutput>;
 
@@ -84,8 +89,8 @@ export const ShopScores = z.object({
   status: z.enum(["complete", "incomplete", "fixed"]),
   total: z.number().nullable(),
   stars: z.number().nullable().optional(),
-  dimensions: z.record(DimensionScore),
-  indicators: z.record(IndicatorScore),
+  dimensions: z.record(z.string(), DimensionScore),
+  indicators: z.record(z.string(), IndicatorScore),
   bonuses: z.number(),
   deductions: z.number(),
   missing: z.array(z.string()),
@@ -103,6 +108,11 @@ export const ShopScores = z.object({
       line: ScoreLineHeadroom.nullable().optional(),
     })
     .optional(),
+  /** The total's forecast, and the total should every pending exclusion be approved (docs/evidence.md). */
+  forecast: MetricForecast.optional(),
+  ifApproved: z
+    .object({ total: z.number().nullable(), stars: z.number().nullable().optional(), pending: z.number().int().nonnegative() })
+    .optional(),
 });
 export type ShopScores = z.infer<typeof ShopScores>;
 
@@ -110,10 +120,12 @@ export const ShopSnapshot = z.object({
   platform: Platform,
   shopId: z.string(),
   rulePack: z.string(),
-  metrics: z.record(MetricOutput),
+  metrics: z.record(z.string(), MetricOutput),
   alerts: z.array(FiringAlert),
   /** Present when the shop's pack declares a score. */
   scores: ShopScores.optional(),
+  /** Exclusions requested and not yet decided, with their effect (docs/exclusions.md); absent when none. */
+  pendingExclusions: z.array(PendingExclusion).optional(),
 });
 export type ShopSnapshot = z.infer<typeof ShopSnapshot>;
 

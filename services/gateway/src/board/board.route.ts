@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
+import { z } from "zod/v4";
+import { refusal, route, TOKEN_REFUSALS } from "../openapi/contract.js";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
 import type { SnapshotHub } from "./snapshot-hub.js";
 
@@ -59,6 +61,47 @@ function loadStatic(): Map<string, { body: Buffer; type: string }> {
   }
   return files;
 }
+
+const PAGE = { description: "The board's page", body: z.string(), contentType: "text/html" };
+export const BoardFileParams = z.object({ file: z.string().describe("A file of the page (its scripts, styles, icons)") });
+
+export const boardRoutes = [
+  route({
+    method: "get",
+    path: "/",
+    tag: "board",
+    summary: "Redirects to /board",
+    responses: { "302": { description: "To /board", headers: { Location: "/board" } } },
+  }),
+  route({ method: "get", path: "/board", tag: "board", summary: "The shop board", responses: { "200": PAGE } }),
+  route({ method: "get", path: "/board/", tag: "board", summary: "The shop board", responses: { "200": PAGE } }),
+  route({
+    method: "get",
+    path: "/board/static/{file}",
+    tag: "board",
+    summary: "A file of the board's page",
+    params: BoardFileParams,
+    responses: {
+      "200": { description: "The file (JavaScript, CSS or SVG)" },
+      "404": refusal("No such board file"),
+    },
+  }),
+  route({
+    method: "get",
+    path: "/board/stream",
+    tag: "board",
+    summary: "The board's server-sent events",
+    description:
+      "Events: hello; a snapshot per shop the token lists; ready (shops, truncated); then change events as snapshots change, and ping heartbeats. Every event's data carries serverNow. Scoped by token like the read API; the token travels in the Authorization header, never in the URL.",
+    security: "bearer",
+    responses: {
+      "200": { description: "An event stream", body: z.string(), contentType: "text/event-stream" },
+      "401": TOKEN_REFUSALS["401"]!,
+      "429": TOKEN_REFUSALS["429"]!,
+      "503": refusal("The board's snapshot feed is not configured"),
+    },
+  }),
+];
 
 export function registerBoardRoutes(app: FastifyInstance, ctx: GatewayContext, deps: BoardDeps): void {
   const files = loadStatic();

@@ -1,21 +1,50 @@
-import { FAILURES_KEPT, parseAlertKey, type DeliveryFailure, type DeliveryStatus } from "@sg/events";
+import { DeliveryFailure, DeliveryStatus, FAILURES_KEPT, parseAlertKey } from "@sg/events";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { TokenScope } from "../http/auth.js";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
+import { TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 
 /** The notifier keeps its `FAILURES_KEPT` (200) newest failures. */
 export const MAX_DELIVERY_FAILURES = FAILURES_KEPT;
 export const DEFAULT_DELIVERY_FAILURES = 50;
 
-const Query = z.object({
+export const DeliveriesQuery = z.object({
   limit: z
     .string()
-    .regex(/^[0-9]{1,3}$/, "must be an integer from 1 to 200")
+    // abort: a limit that is no integer is one problem, not also a failed bound on what it would convert to.
+    .regex(/^[0-9]{1,3}$/, { error: "must be an integer from 1 to 200", abort: true })
     .transform(Number)
     .pipe(z.number().int().min(1, "must be an integer from 1 to 200").max(MAX_DELIVERY_FAILURES, "must be an integer from 1 to 200"))
-    .optional(),
+    .default(DEFAULT_DELIVERY_FAILURES)
+    .describe("Most failures returned"),
 });
+
+export const Deliveries = z.object({
+  receivers: z.record(z.string(), DeliveryStatus),
+  failures: z.array(DeliveryFailure).max(MAX_DELIVERY_FAILURES),
+});
+
+export const deliveryRoutes = [
+  route({
+    method: "get",
+    path: "/v1/deliveries",
+    tag: "deliveries",
+    summary: "The notifier's delivery status",
+    description:
+      "The last attempt per receiver and recent failed deliveries, newest first (alerts.md: a permanent error remains visible through the API). " +
+      "A token listing `*` sees every receiver and failure; any other token sees `receivers: {}` and only the failures whose alerts all belong to shops it lists.",
+    security: "bearer",
+    query: DeliveriesQuery,
+    responses: {
+      "200": { description: "Delivery status", body: Deliveries },
+      "400": refusal("limit is not an integer from 1 to 200 (problems names limit)"),
+      "401": TOKEN_REFUSALS["401"]!,
+      "429": TOKEN_REFUSALS["429"]!,
+      "503": refusal("The delivery status reader is not configured"),
+    },
+  }),
+];
 
 /**
  * A token that does not list `*` sees a failure only when every alert it carried belongs to a shop the token
@@ -48,7 +77,7 @@ const failure = (f: DeliveryFailure): DeliveryFailure => ({ ...status(f), alerts
  */
 export function registerDeliveryRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   app.get("/v1/deliveries", { onRequest: [requireToken(ctx)] }, async (request, reply) => {
-    const query = Query.safeParse(request.query ?? {});
+    const query = DeliveriesQuery.safeParse(request.query ?? {});
     if (!query.success) {
       return refuse(ctx, request, reply, "invalid_request", "invalid query", {
         fields: { problems: query.error.issues.map((i) => ({ field: i.path.join(".") || "(query)", reason: i.message })) },
@@ -57,7 +86,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: GatewayContext
     if (ctx.deliveries === undefined) return refuse(ctx, request, reply, "unavailable", "the delivery status reader is not configured");
     const scope = request.sgScope;
     if (scope === null) return refuse(ctx, request, reply, "missing_token", "Authorization: Bearer <token> is required");
-    const limit = query.data.limit ?? DEFAULT_DELIVERY_FAILURES;
+    const limit = query.data.limit;
 
     if (scope.all) {
       const [receivers, failures] = await Promise.all([ctx.deliveries.receivers(), ctx.deliveries.failures(limit)]);

@@ -1,7 +1,9 @@
-import { eventTimeRefusal, parseEvent, shopKey, toMillis, type CanonicalEvent } from "@sg/events";
+import { CanonicalEvent, eventTimeRefusal, parseEvent, shopKey, toMillis } from "@sg/events";
 import type { FastifyInstance } from "fastify";
+import { z } from "zod/v4";
+import { RETRY_AFTER, TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 import type { TokenScope } from "../http/auth.js";
-import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
+import { bodyBytes, refuse, requireToken, type GatewayContext, type Limits } from "../http/context.js";
 import type { ShopRef } from "../ports.js";
 import { secondsToNextShanghaiDay } from "../quota/quota-day.js";
 import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
@@ -11,6 +13,34 @@ export interface IndexedProblem {
   index: number;
   field: string;
   reason: string;
+}
+
+export const EventsAccepted = z.object({ accepted: z.number().int(), ids: z.array(z.string()) });
+
+/** The contract of `POST /v1/events`: one event or an array of them, each parsed by the catalog's `CanonicalEvent`. */
+export function eventRoutes(limits: Limits) {
+  return [
+    route({
+      method: "post",
+      path: "/v1/events",
+      tag: "intake",
+      summary: "Canonical event intake",
+      description: `One event or an array of up to ${limits.maxEvents}, at most ${limits.bodyLimitBytes} bytes. All or nothing: 202 only after Kafka acknowledged every event (acks=all); any invalid event refuses the whole request, listing each index, field and reason. Events older than the retention (90 days) or more than 5 minutes ahead are invalid (field at).`,
+      security: "bearer",
+      body: { schema: z.union([CanonicalEvent, z.array(CanonicalEvent).min(1).max(limits.maxEvents)]) },
+      responses: {
+        "202": { description: "Stored in Kafka", body: EventsAccepted },
+        "400": refusal("Malformed JSON, not UTF-8, or invalid events (problems lists index, field, reason)"),
+        ...TOKEN_REFUSALS,
+        "413": refusal(`Body over ${limits.bodyLimitBytes} bytes or more than ${limits.maxEvents} events`),
+        "429": refusal(
+          "Too many requests (see Retry-After), or quota_exceeded: a new shop beyond the token's newShopsPerDay (quota, limit, used, and the events' index and field; Retry-After is the next Asia/Shanghai midnight)",
+          RETRY_AFTER,
+        ),
+        "503": refusal("Kafka did not acknowledge; nothing was stored, resend", RETRY_AFTER),
+      },
+    }),
+  ];
 }
 
 /**

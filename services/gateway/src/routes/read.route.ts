@@ -1,10 +1,55 @@
-import { Platform } from "@sg/events";
+import { FiringAlert, PlatformV4 as Platform, StoredSnapshot } from "@sg/events";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
+import { TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 import type { ShopSnapshot } from "../ports.js";
 
-const ShopParams = z.object({ platform: Platform, shopId: z.string().min(1).max(64) });
+/** A shop in a path: `/v1/shops/{platform}/{shopId}/…` (the read API, and later its evidence and history). */
+export const ShopParams = z.object({ platform: Platform, shopId: z.string().min(1).max(64) });
+
+export const FiringAlerts = z.object({
+  platform: z.string(),
+  shopId: z.string(),
+  rulePack: z.string(),
+  alerts: z.array(FiringAlert),
+});
+
+const NOT_FOUND = refusal("No events for this shop yet (error not_found)");
+
+export const readRoutes = [
+  route({
+    method: "get",
+    path: "/v1/shops/{platform}/{shopId}/metrics",
+    tag: "read",
+    summary: "The shop's metrics, live",
+    description: "The shop entry of `replay`'s output (events.md), with the evaluation time, version and pending items.",
+    security: "bearer",
+    params: ShopParams,
+    responses: {
+      "200": { description: "Snapshot", body: StoredSnapshot },
+      "400": refusal("Unknown platform or bad shop id (problems names the field)"),
+      ...TOKEN_REFUSALS,
+      "404": NOT_FOUND,
+      "503": refusal("The snapshot reader is not configured"),
+    },
+  }),
+  route({
+    method: "get",
+    path: "/v1/shops/{platform}/{shopId}/alerts",
+    tag: "read",
+    summary: "The shop's alerts firing now",
+    security: "bearer",
+    params: ShopParams,
+    responses: {
+      "200": { description: "Firing alerts", body: FiringAlerts },
+      "400": refusal("Unknown platform or bad shop id (problems names the field)"),
+      ...TOKEN_REFUSALS,
+      "404": NOT_FOUND,
+      "503": refusal("The snapshot reader is not configured"),
+    },
+  }),
+];
 
 /**
  * `GET /v1/shops/{platform}/{shopId}/metrics` and `/alerts`, scoped by token: 401 without one,

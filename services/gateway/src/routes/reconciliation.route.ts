@@ -1,11 +1,61 @@
-import { Platform, ShanghaiDay, shanghaiDayOf, type PlatformFigures, type ReconciliationReport } from "@sg/events";
+import { PlatformV4, ReconciliationReport, ShanghaiDay, shanghaiDayOf, type Platform, type PlatformFigures } from "@sg/events";
 import { FiguresImportError, itemAliases, parseFiguresFile } from "@sg/figures";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
+import { TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 
-const ShopParams = z.object({ platform: Platform, shopId: z.string().min(1).max(64) });
-const DayQuery = z.object({ day: ShanghaiDay.optional() }).passthrough();
+const ShopParams = z.object({ platform: PlatformV4, shopId: z.string().min(1).max(64) });
+const DayQuery = z.looseObject({ day: ShanghaiDay.optional().describe("YYYY-MM-DD (Asia/Shanghai); default yesterday") });
+
+/** What a figures import answers. */
+const ImportAccepted = z.object({
+  platform: z.string(),
+  shopId: z.string(),
+  day: z.string(),
+  items: z.number().int().nonnegative(),
+  accepted: z.literal(true),
+});
+
+const BAD_SHOP = refusal("Unknown platform, bad shop id or bad day (problems names the field)");
+const UNCONFIGURED = refusal("Reconciliation is not configured");
+
+export const reconciliationRoutes = [
+  route({
+    method: "get",
+    path: "/v1/shops/{platform}/{shopId}/reconciliation",
+    tag: "read",
+    summary: "The shop-day's comparison with the platform's own figures",
+    description: "docs/reconciliation.md: each item match, drift, missing or unknown, with counts and likely causes.",
+    security: "bearer",
+    params: ShopParams,
+    query: DayQuery,
+    responses: {
+      "200": { description: "Reconciliation report", body: ReconciliationReport },
+      "400": BAD_SHOP,
+      ...TOKEN_REFUSALS,
+      "404": refusal("No reconciliation of this shop-day yet (error not_found)"),
+      "503": UNCONFIGURED,
+    },
+  }),
+  route({
+    method: "post",
+    path: "/v1/shops/{platform}/{shopId}/reconciliation",
+    tag: "read",
+    summary: "Import the platform's figures of a shop-day (CSV or XLSX)",
+    description: "JD and Pinduoduo have no score API: the backend's download, column mapping in docs/reconciliation.md. A file with a bad cell is refused whole, naming its row and column.",
+    security: "bearer",
+    params: ShopParams,
+    query: DayQuery,
+    body: { schema: z.string().describe("The file's bytes"), contentType: "text/csv", description: "CSV, or XLSX as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+    responses: {
+      "202": { description: "Imported; compared at the reconciler's next pass", body: ImportAccepted },
+      "400": refusal("A bad cell (row, column, reason), or a bad shop or day"),
+      ...TOKEN_REFUSALS,
+      "503": UNCONFIGURED,
+    },
+  }),
+];
 
 /** What the reconciliation routes need: the reconciler's reports, and a store for imported figures. */
 export interface ReconciliationPort {

@@ -1,5 +1,6 @@
 import {
   DEFAULT_SILENCE_LIMITS,
+  Silence,
   SilenceInput,
   SilenceInputError,
   SilenceLimitError,
@@ -8,7 +9,9 @@ import {
   type SilenceMatcher,
 } from "@sg/events";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod/v4";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
+import { RETRY_AFTER, TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 import type { TokenScope } from "../http/auth.js";
 import { decodeUtf8Strict, tryParseLosslessJson } from "../json/lossless-json.js";
 
@@ -23,6 +26,91 @@ function covers(scope: TokenScope | null, matchers: readonly SilenceMatcher[]): 
   if (r === null) return false;
   return r.shopId === undefined ? scope.allowsPlatform(r.platform) : scope.allows(r.platform, r.shopId);
 }
+
+export const SilenceIdParams = z.object({ id: z.string().min(1) });
+export const SilenceIdQuery = z.object({ id: z.string().min(1).describe("The silence to remove") });
+export const SilenceList = z.object({ silences: z.array(Silence) });
+const NO_SUCH = refusal("No such active silence (error not_found)");
+
+export const silenceRoutes = [
+  route({
+    method: "post",
+    path: "/v1/silences",
+    tag: "silences",
+    summary: "Create a silence",
+    description:
+      "Its exact matchers must pin a platform (and shop) that the token lists, unless the token lists `*`. Bounded per token by the configuration's `silenceLimits`; `endsAt` (and `startsAt`) within one year of now. `comment`: at most `silenceLimits.maxCommentBytes` bytes of UTF-8 (default 1024).",
+    security: "bearer",
+    body: { schema: SilenceInput },
+    responses: {
+      "201": { description: "Created", body: Silence },
+      "400": refusal(
+        "Invalid silence, by field; also over the token's `silenceLimits.maxMatchers` or `maxCommentBytes`, or a `startsAt`/`endsAt` more than a year from now",
+      ),
+      ...TOKEN_REFUSALS,
+      "429": refusal(
+        "Too many requests for this token (see Retry-After), or `silence_limit`: the token already holds `silenceLimits.maxActive` active or future silences (`limit`, `max`)",
+        RETRY_AFTER,
+      ),
+      "503": refusal("The silence store is not configured"),
+    },
+  }),
+  route({
+    method: "get",
+    path: "/v1/silences",
+    tag: "silences",
+    summary: "Active and future silences of the token's shops",
+    security: "bearer",
+    responses: {
+      "200": { description: "Silences", body: SilenceList },
+      ...TOKEN_REFUSALS,
+      "503": refusal("The silence store is not configured"),
+    },
+  }),
+  route({
+    method: "delete",
+    path: "/v1/silences",
+    tag: "silences",
+    summary: "Remove a silence (?id=)",
+    security: "bearer",
+    query: SilenceIdQuery,
+    responses: {
+      "204": { description: "Removed" },
+      "400": refusal("No id"),
+      ...TOKEN_REFUSALS,
+      "404": NO_SUCH,
+      "503": refusal("The silence store is not configured"),
+    },
+  }),
+  route({
+    method: "get",
+    path: "/v1/silences/{id}",
+    tag: "silences",
+    summary: "One silence",
+    security: "bearer",
+    params: SilenceIdParams,
+    responses: {
+      "200": { description: "Silence", body: Silence },
+      ...TOKEN_REFUSALS,
+      "404": NO_SUCH,
+      "503": refusal("The silence store is not configured"),
+    },
+  }),
+  route({
+    method: "delete",
+    path: "/v1/silences/{id}",
+    tag: "silences",
+    summary: "Remove a silence",
+    security: "bearer",
+    params: SilenceIdParams,
+    responses: {
+      "204": { description: "Removed" },
+      ...TOKEN_REFUSALS,
+      "404": NO_SUCH,
+      "503": refusal("The silence store is not configured"),
+    },
+  }),
+];
 
 /** `POST`, `GET` and `DELETE /v1/silences` (alerts.md "Silences"): the silences the notifier applies, scoped by token. */
 export function registerSilenceRoutes(app: FastifyInstance, ctx: GatewayContext): void {

@@ -1,7 +1,7 @@
 import { toShanghaiIso } from "@sg/events";
 import { loadRulePacks, parseRulePack, type RulePack } from "@sg/rules";
 import { describe, expect, it } from "vitest";
-import { alertTransitions } from "../alert-transitions.js";
+import { alertTransitions } from "../publish/alert-transitions.js";
 import type { ShopEvaluation } from "../engine/index.js";
 import type { Measured, MetricState } from "../engine/types.js";
 import { TEA } from "../testing/score-params.js";

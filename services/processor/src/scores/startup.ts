@@ -1,6 +1,7 @@
 import { ConfigError, formatPath } from "@sg/config";
+import type { Calendars } from "@sg/config";
 import { PLATFORMS } from "@sg/events";
-import { loadRulePacks, scoreConfigIssues, type ScoreConfigView } from "@sg/rules";
+import { calendarIssues, loadRulePacks, scoreConfigIssues, type ScoreConfigView } from "@sg/rules";
 import { buildAccounting } from "../engine/incremental/accounting.js";
 import { scoreLineIssues, type ScoreLinesView } from "./lines.js";
 
@@ -25,4 +26,15 @@ export function checkScoreConfig(config: ScoreConfigView & ScoreLinesView, packs
     }
   }
   if (problems.length > 0) throw new ConfigError("Invalid score configuration:", problems);
+}
+
+/**
+ * The start-up check of `calendars` against the packs (unknown metrics, nothing to extend, looser "stricter"
+ * lines). Throws a ConfigError naming each path. The engine does not apply calendars yet (docs/calendars.md).
+ */
+export function checkCalendarConfig(config: object, packs = loadRulePacks()): void {
+  // The parsed configuration (@sg/config) carries `calendars`; the processor's narrower config views do not name it.
+  const calendars = "calendars" in config ? (config.calendars as Calendars | undefined) : undefined;
+  const problems = calendarIssues(calendars, packs).map((i) => ({ path: formatPath(i.path), reason: i.message }));
+  if (problems.length > 0) throw new ConfigError("Invalid calendars:", problems);
 }

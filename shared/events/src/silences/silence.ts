@@ -1,8 +1,8 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { ALERT_LABELS } from "../alerts.js";
 import { compileLinearRegex, linearRegex, linearRegexProblem, type LinearRegex } from "../linear-regex.js";
 import { namesShop, shopKey, shopNameTarget } from "../shop-key.js";
-import { EventTime, toMillis, toShanghaiIso } from "../time.js";
+import { EventTimeV4 as EventTime, toMillis, toShanghaiIso } from "../time.js";
 
 /**
  * Silences (alerts.md "Silences"): matchers, a start and an end. An alert is silenced while every
@@ -22,7 +22,7 @@ export const SilenceMatcher = z
     if (!m.isRegex) return;
     // RE2 syntax on a linear-time engine, length-capped: a tenant's pattern cannot stall the notifier.
     const problem = linearRegexProblem(m.value);
-    if (problem !== null) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: problem });
+    if (problem !== null) ctx.addIssue({ code: "custom", path: ["value"], message: problem });
   });
 export type SilenceMatcher = z.infer<typeof SilenceMatcher>;
 
@@ -65,7 +65,7 @@ export const SilenceInput = z
       const target = shopNameTarget(m.value);
       if (target.platform !== undefined && target.platform !== platform) {
         ctx.addIssue({
-          code: z.ZodIssueCode.custom,
+          code: "custom",
           path: ["matchers", i, "value"],
           message: `names a ${target.platform} shop but the platform matcher is "${platform}"; write "${platform}:${m.value}" for that platform's shop with this id`,
         });

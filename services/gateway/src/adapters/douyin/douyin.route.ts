@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { z } from "zod/v4";
+import { refusal, route } from "../../openapi/contract.js";
 import { decodeUtf8Strict } from "../../json/lossless-json.js";
 import { bodyBytes, limitBySource, refuse, type GatewayContext } from "../../http/context.js";
 import { deliver } from "../deliver.js";
@@ -7,6 +9,32 @@ import { mapDouyinMessage, parseDouyinPush, verifyDouyin, type DouyinCredentials
 
 /** Answer bodies (zsmhub/doudian-sdk message/doudian_message.go: SuccessResponse / FailResponse). */
 const SUCCESS = { code: 0, msg: "success" };
+
+export const DouyinHeaders = z.object({
+  "app-id": z.string().describe("The app's id"),
+  "event-sign": z.string().describe("md5(app_key + body + app_secret), hex"),
+});
+const DouyinAnswer = z.object({ code: z.number().int(), msg: z.string() });
+
+/** Registered only when `platforms.douyin` is configured. */
+export const douyinRoute = route({
+  method: "post",
+  path: "/webhooks/douyin",
+  tag: "webhooks",
+  summary: "Douyin Shop message push",
+  description:
+    'A JSON array of {tag, msg_id, data}. Headers app-id and event-sign = md5(app_key + body + app_secret). Answers {code:0,msg:"success"} after Kafka acknowledged. Present only when `platforms.douyin` is configured.',
+  headers: DouyinHeaders,
+  body: { schema: z.array(z.object({ tag: z.string(), msg_id: z.string(), data: z.string() }).catchall(z.unknown())) },
+  responses: {
+    "200": { description: "Stored (code 0)", body: DouyinAnswer },
+    "400": refusal("Malformed push"),
+    "401": { description: "Bad signature", body: DouyinAnswer },
+    "413": refusal("Too large"),
+    "429": refusal("Flood"),
+    "500": { description: "Not stored; the platform retries", body: DouyinAnswer },
+  },
+});
 
 /** `POST /webhooks/douyin` (signed push messages; see douyin.adapter.ts). */
 export function registerDouyinRoute(app: FastifyInstance, ctx: GatewayContext, creds: DouyinCredentials): void {

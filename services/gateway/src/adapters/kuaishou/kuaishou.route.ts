@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { z } from "zod/v4";
+import { refusal, route } from "../../openapi/contract.js";
 import { bodyBytes, limitBySource, refuse, type GatewayContext } from "../../http/context.js";
 import { deliver } from "../deliver.js";
 import { kuaishouKey, mapKuaishouMessage, openKuaishouMessage } from "./kuaishou.adapter.js";
@@ -6,6 +8,27 @@ import { kuaishouKey, mapKuaishouMessage, openKuaishouMessage } from "./kuaishou
 /** The single answer to any body that does not open: no detail, so it cannot serve as a padding oracle. */
 const DECRYPT_FAILED = "the body is not a Kuaishou message encrypted with the configured message secret";
 const DECRYPT_FAILED_BODY = Object.freeze({ result: 0, error: "decrypt_failed", message: DECRYPT_FAILED });
+
+const KuaishouAnswer = z.object({ result: z.number().int() }).catchall(z.unknown());
+
+/** Registered only when `platforms.kuaishou` is configured. */
+export const kuaishouRoute = route({
+  method: "post",
+  path: "/webhooks/kuaishou",
+  tag: "webhooks",
+  summary: "Kuaishou Shop message push",
+  description:
+    "Base64 of AES/CBC/PKCS5 ciphertext (key: the Base64 message secret; zero IV). Answers {result:1} after Kafka acknowledged. Present only when `platforms.kuaishou` is configured.",
+  body: { schema: z.string().describe("Base64 ciphertext"), contentType: "text/plain" },
+  responses: {
+    "200": { description: "Stored (result 1)", body: KuaishouAnswer },
+    "400": { description: "Does not decrypt, or malformed (one answer for every such body)", body: KuaishouAnswer },
+    "401": { description: "Decrypted, but addressed to another appKey", body: KuaishouAnswer },
+    "413": refusal("Too large"),
+    "429": refusal("Flood"),
+    "500": { description: "Not stored; the platform retries", body: KuaishouAnswer },
+  },
+});
 
 /** `POST /webhooks/kuaishou` The body is Base64 ciphertext; decrypting it is the authentication. */
 export function registerKuaishouRoute(app: FastifyInstance, ctx: GatewayContext, creds: { messageSecret: string; appKey?: string }): void {

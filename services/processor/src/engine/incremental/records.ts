@@ -97,8 +97,30 @@ export function entityOf(e: CanonicalEvent): string {
     case "chat.rated":
     case "consumer.excluded":
       return `c:${e.consumerId}`;
+    case "exclusion.requested":
+    case "exclusion.decided":
+      return exclusionEntity(e);
     default:
       return `a:${e.afterSaleId}`;
+  }
+}
+
+/**
+ * The entity an exclusion names (its item's record, where a later fold can apply it retroactively): an order,
+ * an after-sale, or a consumer (for a session, the session's consumer). No fold reads exclusions yet, so they
+ * change no record and no number (docs/exclusions.md "What the engine does today").
+ */
+function exclusionEntity(e: Extract<CanonicalEvent, { type: "exclusion.requested" | "exclusion.decided" }>): string {
+  switch (e.scope) {
+    case "order":
+      return `o:${e.itemId}`;
+    case "aftersale":
+      return `a:${e.itemId}`;
+    case "consumer":
+      return `c:${e.itemId}`;
+    case "session":
+      // The catalog refuses a session exclusion without its consumer.
+      return `c:${e.consumerId ?? e.itemId}`;
   }
 }
 

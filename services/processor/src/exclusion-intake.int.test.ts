@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { topicNames } from "@sg/events";
+import { ensurePipelineTopics } from "@sg/events/runtime";
+import { createKafka, createProducer, logLevel } from "@sg/kafka";
+import { createRedis } from "@sg/redis";
+import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { silentLog } from "./log.js";
+import { createProcessor } from "./processor.js";
+import { createSnapshotReader } from "./publish/snapshot-reader.js";
+
+/**
+ * `exclusion.requested` and `exclusion.decided` (events.md) through the real pipeline: every valid one is
+ * applied (never dead-lettered), and until the engine reads them they change no number. Shop `with` gets
+ * the same facts as shop `without` plus exclusions naming known and unknown items of every scope.
+ */
+describe("exclusion events in the processor", () => {
+  it("applies them without dead letters and, as no pack reads them yet, without changing any metric", { timeout: 90_000 }, async () => {
+    const now = Date.parse("2026-03-02T12:00:00+08:00");
+    const at = (h: number) => now - h * 3_600_000;
+    const facts = (shopId: string) => [
+      { id: `${shopId}-p1`, type: "order.paid", at: at(30), orderId: "A1" },
+      { id: `${shopId}-p2`, type: "order.paid", at: at(20), orderId: "A2" },
+      { id: `${shopId}-k1`, type: "logistics.picked_up", at: at(3), orderId: "A1" },
+      { id: `${shopId}-r1`, type: "review.posted", at: at(2), orderId: "A1", rating: "bad" },
+      {
+        id: `${shopId}-q1`,
+        type: "aftersale.requested",
+        at: at(5),
+        afterSaleId: "S1",
+        orderId: "A2",
+        kind: "refund_only",
+        reason: "quality",
+        afterShipment: false,
+      },
+      { id: `${shopId}-m1`, type: "chat.message", at: at(1), consumerId: "u1", sender: "consumer" },
+    ];
+    const exclusions = [
+      { id: "x1", type: "exclusion.requested", at: at(1), scope: "order", itemId: "A1", reason: "appeal", metrics: ["bad_review_rate"] },
+      {
+        id: "x2",
+        type: "exclusion.decided",
+        at: at(0.5),
+        scope: "order",
+        itemId: "A1",
+        reason: "appeal",
+        metrics: ["bad_review_rate"],
+        decision: "approved",
+      },
+      {
+        id: "x3",
+        type: "exclusion.requested",
+        at: at(1),
+        scope: "order",
+        itemId: "A2",
+        reason: "late_shipment_filing",
+        exclusionId: "BB-1",
+      },
+      {
+        id: "x4",
+        type: "exclusion.decided",
+        at: at(1),
+        scope: "aftersale",
+        itemId: "S1",
+        reason: "platform_announcement",
+        decision: "rejected",
+      },
+      { id: "x5", type: "exclusion.requested", at: at(1), scope: "consumer", itemId: "u1", reason: "malicious_consumer" },
+      {
+        id: "x6",
+        type: "exclusion.decided",
+        at: at(1),
+        scope: "session",
+        itemId: "c9",
+        consumerId: "u1",
+        reason: "appeal",
+        decision: "approved",
+      },
+      // Items no other event names (yet): kept, never refused.
+      { id: "x7", type: "exclusion.decided", at: at(1), scope: "order", itemId: "NOT-YET", reason: "appeal", decision: "approved" },
+      { id: "x8", type: "exclusion.requested", at: at(1), scope: "session", itemId: "c0", consumerId: "ghost", reason: "appeal" },
+    ];
+    const record = (shopId: string, e: Record<string, unknown>) => ({
+      key: `douyin:${shopId}`,
+      value: JSON.stringify({ platform: "douyin", shopId, ...e }),
+    });
+    const records = [
+      ...facts("without").map((e) => record("without", e)),
+      ...exclusions.slice(0, 4).map((e) => record("with", e)),
+      ...facts("with").map((e) => record("with", e)),
+      ...exclusions.slice(4).map((e) => record("with", e)),
+      // The one invalid exclusion: a session without its consumer, refused naming the field.
+      record("with", { id: "bad", type: "exclusion.requested", at: at(1), scope: "session", itemId: "c1", reason: "appeal" }),
+    ];
+
+    const { brokers, redisUrl } = testInfra();
+    const run = uniqueName("exclusions");
+    const topics = topicNames(`${run}.`);
+    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
+    const redis = createRedis(redisUrl);
+    await ensurePipelineTopics(kafka, topics, 2);
+    const producer = createProducer(kafka);
+    await producer.connect();
+    await producer.send({ topic: topics.events, messages: records });
+    const p = createProcessor({
+      kafka,
+      redis,
+      topics,
+      keyPrefix: run,
+      groupId: run,
+      clock: () => now,
+      config: {},
+      log: silentLog,
+      tickMs: 0,
+    });
+    const dead: { reason: string }[] = [];
+    const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
+    try {
+      await p.start();
+      await consumer.connect();
+      await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as { reason: string }),
+      });
+      await pollUntil(() => p.handled >= records.length, { timeoutMs: 60_000, message: `${records.length} records handled` });
+      await pollUntil(() => dead.length >= 1, { timeoutMs: 30_000, message: "the invalid exclusion's dead letter" });
+      expect(dead.map((d) => d.reason)).toEqual([expect.stringContaining("consumerId: is required when scope is session")]);
+
+      const snapshots = createSnapshotReader({ redis, keyPrefix: run, config: {} });
+      const read = async () => ({
+        with: await snapshots.shop("douyin", "with", now),
+        without: await snapshots.shop("douyin", "without", now),
+      });
+      let snaps = await read();
+      await pollUntil(
+        async () => {
+          snaps = await read();
+          return snaps.with !== null && snaps.without !== null;
+        },
+        { timeoutMs: 30_000, message: "both shops' snapshots" },
+      );
+      const withEx = snaps.with!;
+      const without = snaps.without!;
+      // The facts the exclusions name do count (a bad review; an order picked up 27 h after payment).
+      expect(withEx.metrics.bad_review_rate).toMatchObject({ numerator: 1 });
+      expect(withEx.metrics.pickup_24h_rate).toMatchObject({ numerator: 0, denominator: 1 });
+      expect(withEx.metrics).toEqual(without.metrics);
+      expect(withEx.alerts).toEqual(without.alerts);
+    } finally {
+      await consumer.disconnect();
+      await p.stop();
+      await producer.disconnect();
+      redis.disconnect();
+    }
+  });
+});

@@ -1,0 +1,5 @@
+import { z } from "zod/v4";
+
+/** A metric's status against its lines (metrics.md "Output fields"); `no_data` when its denominator is 0. */
+export const MetricStatus = z.enum(["ok", "warning", "breach", "no_data"]);
+export type MetricStatus = z.infer<typeof MetricStatus>;
