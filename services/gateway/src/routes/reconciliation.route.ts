@@ -43,11 +43,16 @@ export const reconciliationRoutes = [
     path: "/v1/shops/{platform}/{shopId}/reconciliation",
     tag: "read",
     summary: "Import the platform's figures of a shop-day (CSV or XLSX)",
-    description: "JD and Pinduoduo have no score API: the backend's download, column mapping in docs/reconciliation.md. A file with a bad cell is refused whole, naming its row and column.",
+    description:
+      "JD and Pinduoduo have no score API: the backend's download, column mapping in docs/reconciliation.md. A file with a bad cell is refused whole, naming its row and column.",
     security: "bearer",
     params: ShopParams,
     query: DayQuery,
-    body: { schema: z.string().describe("The file's bytes"), contentType: "text/csv", description: "CSV, or XLSX as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+    body: {
+      schema: z.string().describe("The file's bytes"),
+      contentType: "text/csv",
+      description: "CSV, or XLSX as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    },
     responses: {
       "202": { description: "Imported; compared at the reconciler's next pass", body: ImportAccepted },
       "400": refusal("A bad cell (row, column, reason), or a bad shop or day"),
