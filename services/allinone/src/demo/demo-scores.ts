@@ -8,8 +8,15 @@ export const SAMPLE_SCORE_FILE = fileURLToPath(new URL("../../../../infra/scoreg
 export const DEMO_SCORE_LINE = 98;
 
 /**
- * `npm run demo`'s score configuration, added to whatever the configuration says: Douyin graded by the pack
- * in force today (`packs: { douyin: latest }`), the demo's Douyin shop in the sample industry of the sample
+ * The pack the demo grades Douyin by. Its story (pickups within 24 h, after-sales, one consultation) and the
+ * sample parameters are written for douyin@2023-06; `latest` (douyin@2026-09 since 2026-09-08) grades
+ * pickups by other indicators, so the demo names this pack until its story is rewritten for the 2026 rules.
+ */
+export const DEMO_DOUYIN_PACK = "douyin@2023-06";
+
+/**
+ * `npm run demo`'s score configuration, added to whatever the configuration says: Douyin graded by
+ * DEMO_DOUYIN_PACK, the demo's Douyin shop in the sample industry of the sample
  * parameter file (so the board and its alerts say SAMPLE), with a score line. What the configuration
  * already sets for these keys wins.
  */
@@ -18,7 +25,7 @@ export function withDemoScores(config: ScoreguardConfig, sampleFile = SAMPLE_SCO
   const key = "douyin:dy-tea-house";
   return {
     ...config,
-    packs: { ...config.packs, douyin: config.packs?.douyin ?? "latest" },
+    packs: { ...config.packs, douyin: config.packs?.douyin ?? DEMO_DOUYIN_PACK },
     scoreParameters: { ...sample, ...config.scoreParameters },
     shops: {
       ...config.shops,

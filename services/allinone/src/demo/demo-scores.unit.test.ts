@@ -1,12 +1,13 @@
 import { parseScoreguardConfig } from "@sg/config";
 import { resolvePack, scoreConfigIssues } from "@sg/rules";
 import { describe, expect, it } from "vitest";
-import { DEMO_SCORE_LINE, withDemoScores } from "./demo-scores.js";
+import { DEMO_DOUYIN_PACK, DEMO_SCORE_LINE, withDemoScores } from "./demo-scores.js";
 
 describe("npm run demo's score configuration", () => {
-  it("grades Douyin by the pack in force today, the demo shop with the sample parameters and a line", () => {
+  it("grades Douyin by the demo's pack, the demo shop with the sample parameters and a line", () => {
     const config = withDemoScores(parseScoreguardConfig({}));
-    expect(config.packs).toEqual({ douyin: "latest" });
+    expect(config.packs).toEqual({ douyin: DEMO_DOUYIN_PACK });
+    expect(DEMO_DOUYIN_PACK).toBe("douyin@2023-06");
     expect(config.shops["douyin:dy-tea-house"]).toMatchObject({ industry: "sample_industry", scoreLines: { total: DEMO_SCORE_LINE } });
     expect(config.scoreParameters?.["douyin@2023-06"]?.sample_industry?.sample).toBe(true);
     expect(resolvePack(config, "douyin:dy-tea-house", "2026-12-06").id).toBe("douyin@2023-06");
