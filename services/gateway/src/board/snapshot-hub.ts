@@ -1,8 +1,10 @@
-import { parseShopKey, snapshotKeys, StoredSnapshot } from "@sg/events";
+import { parseShopKey, snapshotKeys, StoredSnapshot, type ReconciliationReport } from "@sg/events";
+import { createReconciliationReader } from "@sg/events/runtime";
 import type { Redis } from "@sg/redis";
 import type { FastifyBaseLogger } from "fastify";
 import type { TokenScope } from "../http/auth.js";
 import { metricMeta, type MetricMeta, type ShopOverrides } from "./metric-meta.js";
+import { boardReconciliation, type BoardReconciliation } from "./reconciliation-tile.js";
 import { diffSnapshots, type SnapshotChange, type Transition } from "./snapshot-diff.js";
 
 /**
@@ -14,18 +16,33 @@ import { diffSnapshots, type SnapshotChange, type Transition } from "./snapshot-
  *
  * Consistency: all work on one shop (a board's first snapshot, each change) runs in one queue per shop, so
  * every board holding a shop holds the same version the next change starts `from`.
+ *
+ * Beside the snapshot, the hub sends each shop's latest reconciliation with the platform's figures (the board's
+ * reconciliation tile): with the shop's first snapshot, then as a `reconciliation` event when the report
+ * changes. Reports change about once a day and announce nothing, so the hub re-reads them for the shops on
+ * boards every `reconciliationRefreshMs`. Like changes, they go only to boards that hold the shop.
  */
 export interface BoardClient {
   readonly scope: TokenScope;
   /** Sends one server-sent event; returns false when the client is gone or too far behind (the hub drops it). */
-  send(event: "snapshot" | "change", data: object): boolean;
+  send(event: BoardEvent, data: object): boolean;
 }
+
+export type BoardEvent = "snapshot" | "change" | "reconciliation";
 
 export interface ShopSnapshotMessage {
   shop: string;
   snapshot: StoredSnapshot;
   meta: Record<string, MetricMeta>;
   transitions: Transition[];
+  /** The latest reconciliation's summary; null: no report yet. Absent when the hub reads none. */
+  reconciliation?: BoardReconciliation | null;
+}
+
+/** A shop's reconciliation summary changed (a new day was compared, or its figures arrived). */
+export interface ShopReconciliationMessage {
+  shop: string;
+  reconciliation: BoardReconciliation | null;
 }
 
 export interface SnapshotHub {
@@ -43,6 +60,10 @@ export interface SnapshotHubOptions {
   maxShops?: number;
   /** Recent transitions kept per shop and sent with its first snapshot. */
   keepTransitions?: number;
+  /** Where the latest reconciliation reports are read; default: the reconciler's reports in `redis`; false: none. */
+  reconciliation?: { latest(shop: { platform: string; shopId: string }): Promise<ReconciliationReport | null> } | false;
+  /** How often the reports of the shops on boards are re-read (ms); default 60 s. */
+  reconciliationRefreshMs?: number;
 }
 
 interface Attached {
@@ -62,6 +83,10 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   const chains = new Map<string, Promise<void>>();
   let subscriber: Redis | undefined;
   let subscribed: Promise<void> | undefined;
+  const reports = o.reconciliation === false ? undefined : (o.reconciliation ?? createReconciliationReader(o.redis, o.keyPrefix));
+  /** Per shop on a board: the reconciliation summary last read, and its JSON (to send only what changed). */
+  const recon = new Map<string, { json: string; value: BoardReconciliation | null }>();
+  let reconTimer: NodeJS.Timeout | undefined;
 
   const allows = (a: Attached, key: string) => {
     const s = parseShopKey(key);
@@ -97,11 +122,31 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
     return parsed.data;
   };
 
+  /** Reads a shop's reconciliation summary into `recon`; returns whether it changed. A failed read keeps the last one. */
+  const readRecon = async (key: string): Promise<boolean> => {
+    const shop = parseShopKey(key);
+    if (reports === undefined || shop === null) return false;
+    let value: BoardReconciliation | null;
+    try {
+      value = boardReconciliation(await reports.latest(shop));
+    } catch (err) {
+      o.logger.warn({ err, shop: key }, "board: reading a shop's reconciliation failed");
+      return false;
+    }
+    const json = JSON.stringify(value);
+    if (recon.get(key)?.json === json) return false;
+    recon.set(key, { json, value });
+    return true;
+  };
+  const ensureRecon = async (key: string) => {
+    if (reports !== undefined && !recon.has(key)) await readRecon(key);
+  };
+
   const drop = (a: Attached) => {
     a.closed = true;
     clients.delete(a);
   };
-  const deliver = (a: Attached, event: "snapshot" | "change", data: object) => {
+  const deliver = (a: Attached, event: BoardEvent, data: object) => {
     if (a.closed) return;
     if (!a.client.send(event, data)) drop(a);
   };
@@ -112,6 +157,7 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
       meta: metricMeta(snapshot.rulePack, key, o.overrides),
       transitions: transitions.get(key) ?? [],
     };
+    if (reports !== undefined) msg.reconciliation = recon.get(key)?.value ?? null;
     a.shops.add(key);
     deliver(a, "snapshot", msg);
   };
@@ -125,6 +171,7 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
       if (interested.length === 0) {
         // Nobody watches it: forget it, so a later board never starts from a stale copy.
         cache.delete(key);
+        recon.delete(key);
         return;
       }
       const next = await read(key);
@@ -132,6 +179,7 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
       const prev = cache.get(key);
       if (prev !== undefined && next.version <= prev.version) return;
       cache.set(key, next);
+      if (interested.some((a) => !a.shops.has(key))) await ensureRecon(key);
       let change: SnapshotChange | undefined;
       if (prev !== undefined) {
         change = diffSnapshots(key, prev, next);
@@ -144,6 +192,18 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
         else if (a.shops.size < maxShops || a.shops.has(key)) sendSnapshot(a, key, next);
       }
     });
+  };
+
+  /** Re-reads the reports of the shops on boards; a changed one goes to the boards holding the shop. */
+  const refreshReconciliations = () => {
+    const held = new Set([...clients].flatMap((a) => [...a.shops]));
+    for (const key of recon.keys()) if (!held.has(key)) recon.delete(key);
+    for (const key of held)
+      void inShopQueue(key, async () => {
+        if (!(await readRecon(key))) return;
+        const msg: ShopReconciliationMessage = { shop: key, reconciliation: recon.get(key)?.value ?? null };
+        for (const a of [...clients]) if (a.shops.has(key)) deliver(a, "reconciliation", msg);
+      });
   };
 
   const ensureSubscribed = (): Promise<void> => {
@@ -160,6 +220,10 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
       });
       sub.on("error", (err: Error) => o.logger.warn({ err: err.message }, "board: snapshot subscriber error"));
       await sub.subscribe(keys.channel());
+      if (reports !== undefined) {
+        reconTimer = setInterval(refreshReconciliations, o.reconciliationRefreshMs ?? 60_000);
+        reconTimer.unref();
+      }
     })();
     return subscribed;
   };
@@ -176,6 +240,7 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
         mine.map((key) =>
           inShopQueue(key, async () => {
             if (a.closed || a.shops.has(key)) return;
+            await ensureRecon(key);
             let s = cache.get(key);
             if (s === undefined) {
               const fresh = await read(key);
@@ -191,6 +256,8 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
     },
     async close() {
       for (const a of clients) drop(a);
+      clearInterval(reconTimer);
+      reconTimer = undefined;
       const sub = subscriber;
       subscriber = undefined;
       subscribed = undefined;

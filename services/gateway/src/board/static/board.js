@@ -1,8 +1,19 @@
 // The shop board's page. Every value from the server is put in the DOM as text (append/textContent), never as
 // HTML: shop ids, consumer ids and order ids come from outside.
-import { applyChange, applySnapshot, createModel, dueKey } from "./model.js";
+import { applyChange, applyReconciliation, applySnapshot, createModel, dueKey } from "./model.js";
 import { openStream } from "./stream.js";
-import { formatCountdown, formatTime, formatValue, headroomWords, LANGS, metricTitle, scoreTitle, scoreWords, strings } from "./i18n.js";
+import {
+  formatCountdown,
+  formatTime,
+  formatValue,
+  headroomWords,
+  LANGS,
+  metricTitle,
+  reconciliationWords,
+  scoreTitle,
+  scoreWords,
+  strings,
+} from "./i18n.js";
 
 const TOKEN_KEY = "scoreguard.board.token";
 const LANG_KEY = "scoreguard.board.lang";
@@ -62,7 +73,8 @@ function connect() {
       } else if (event === "snapshot") applySnapshot(state.model, data);
       else if (event === "change") {
         if (!applyChange(state.model, data)) state.stream?.resync();
-      } else if (event === "ready") state.ready = data;
+      } else if (event === "reconciliation") applyReconciliation(state.model, data);
+      else if (event === "ready") state.ready = data;
       else return;
       scheduleRender();
     },
@@ -184,6 +196,7 @@ function shopCard(t, shop) {
       next ? el("span", { class: "countdown", dataset: { deadline: next.deadline } }) : null,
     ),
     scoreBlock(shop, false),
+    reconBlock(shop),
     tiles(t, shop, true),
   );
 }
@@ -200,6 +213,18 @@ function scoreBlock(shop, full) {
     w.cost ? el("div", { class: "score-cost" }, w.cost) : null,
     w.headroom.map((h) => el("div", { class: "score-headroom" }, h)),
     full && w.missing ? el("div", { class: "score-missing" }, w.missing) : null,
+  );
+}
+
+/** How the shop's figures compare with the platform's own for the latest reconciled day; the drift items by name. */
+function reconBlock(shop) {
+  const w = reconciliationWords(state.lang, shop.reconciliation, serverNow(), (name) => shop.meta[name]);
+  if (w === null) return null;
+  return el(
+    "div",
+    { class: `recon recon-${w.state}`, dataset: { state: w.state, day: shop.reconciliation?.day ?? "" } },
+    el("div", { class: "recon-head" }, w.headline),
+    w.drift ? el("div", { class: "recon-items" }, w.drift) : null,
   );
 }
 
@@ -266,6 +291,7 @@ function shopView(t, key) {
       el("span", { class: "asof" }, `${t.asOf} ${formatTime(state.lang, s.asOfMs)}`),
     ),
     scoreBlock(shop, true),
+    reconBlock(shop),
     tiles(t, shop),
     el("div", { class: "columns" }, queue(t, shop), el("aside", {}, alerts(t, shop), transitions(t, shop))),
   );

@@ -12,3 +12,10 @@ export function scoreWords(
   metaOf?: (name: string) => { title?: string; kind?: string } | undefined,
 ): { headline: string; dimensions: string[]; cost: string | null; headroom: string[]; missing: string | null } | null;
 export function scoreTitle(lang: string, score: { title: string; titleEn?: string }): string;
+export function shanghaiDay(ms: number): string;
+export function reconciliationWords(
+  lang: string,
+  rec: import("../reconciliation-tile.js").BoardReconciliation | null | undefined,
+  nowMs: number,
+  metaOf?: (name: string) => { title?: string; unit?: string } | undefined,
+): { state: "match" | "drift" | "missing"; headline: string; drift: string | null } | null;

@@ -306,3 +306,60 @@ export function scoreWords(lang, scores, metaOf = () => undefined) {
     : null;
   return { headline, dimensions, cost, headroom: scoreHeadroomWords(lang, scores, metaOf), missing };
 }
+
+/** The Shanghai calendar day (YYYY-MM-DD) of an instant: the platforms' day, whatever the screen's zone. */
+export function shanghaiDay(ms) {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(
+    new Date(ms),
+  );
+  const part = (type) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** An item of a reconciliation report by name: a metric's or indicator's title, the total, a dimension. */
+function reconItemTitle(lang, d, metaOf) {
+  const en = lang === "en";
+  if (d.kind === "total") return en ? "Total score" : "总分";
+  if (d.kind === "dimension") {
+    const name = d.item.replace(/^score\.dimension\./, "");
+    return DIMENSION_TITLES[en ? "en" : "zh-CN"][name] ?? name;
+  }
+  return metricTitle(lang, d.item, metaOf(d.item));
+}
+
+/**
+ * The reconciliation tile in words (docs/reconciliation.md): "matches the platform: 11 of 12 indicators
+ * yesterday" / 「与平台一致：昨日 12 项中 11 项」, the items in drift with both figures, or that the platform's
+ * figures have not arrived. `rec` is the hub's summary (null: no report yet); undefined: the board shows no tile.
+ */
+export function reconciliationWords(lang, rec, nowMs, metaOf = () => undefined) {
+  if (rec === undefined) return null;
+  const en = lang === "en";
+  if (rec === null) return { state: "missing", headline: en ? "no platform figures yet" : "尚无平台数据", drift: null };
+  const yesterday = rec.day === shanghaiDay(nowMs - 86_400_000);
+  const label = yesterday ? (en ? "yesterday" : "昨日") : rec.day;
+  if (rec.figures === "missing")
+    return { state: "missing", headline: en ? `no platform figures yet (${label})` : `尚无平台数据（${label}）`, drift: null };
+  if (rec.compared === 0)
+    return { state: "missing", headline: en ? `nothing to compare with the platform (${label})` : `无可与平台比对的指标（${label}）`, drift: null };
+  const when = en ? (yesterday ? "yesterday" : `on ${rec.day}`) : label;
+  const headline = en
+    ? `matches the platform: ${rec.match} of ${rec.compared} ${rec.compared === 1 ? "indicator" : "indicators"} ${when}`
+    : `与平台一致：${when} ${rec.compared} 项中 ${rec.match} 项`;
+  if (rec.drift.length === 0) return { state: rec.match === rec.compared ? "match" : "drift", headline, drift: null };
+  // Two decimals, as the platforms display them: the board's usual one decimal would hide most drifts.
+  const num = (v) => String(Math.round(v * 100) / 100);
+  const fig = (d, v) => {
+    if (v === null || v === undefined) return "—";
+    const unit = d.compared === "points" ? "points" : (metaOf(d.item)?.unit ?? "points");
+    if (unit === "ratio") return `${num(v * 100)}%`;
+    if (unit === "hours") return en ? `${num(v)} h` : `${num(v)} 小时`;
+    return formatValue(lang, unit, v);
+  };
+  const items = rec.drift.map((d) =>
+    en
+      ? `${reconItemTitle(lang, d, metaOf)} (platform ${fig(d, d.platform)}, ours ${fig(d, d.ours)})`
+      : `${reconItemTitle(lang, d, metaOf)}（平台 ${fig(d, d.platform)}，我方 ${fig(d, d.ours)}）`,
+  );
+  return { state: "drift", headline, drift: en ? `differs: ${items.join("; ")}` : `不一致：${items.join("；")}` };
+}

@@ -2,6 +2,7 @@
 import type { DueItem, FiringAlert, StoredSnapshot } from "@sg/events";
 import type { SnapshotChange, Transition } from "../snapshot-diff.js";
 import type { MetricMeta } from "../metric-meta.js";
+import type { BoardReconciliation } from "../reconciliation-tile.js";
 
 export const KEEP_TRANSITIONS: number;
 export function dueKey(d: Pick<DueItem, "metric" | "item" | "id">): string;
@@ -11,6 +12,7 @@ export interface BoardShop {
   snapshot: StoredSnapshot;
   meta: Record<string, MetricMeta>;
   transitions: Transition[];
+  reconciliation?: BoardReconciliation | null;
 }
 export interface BoardModel {
   shops: Map<string, BoardShop>;
@@ -18,6 +20,13 @@ export interface BoardModel {
 export function createModel(): BoardModel;
 export function applySnapshot(
   model: BoardModel,
-  msg: { shop: string; snapshot: StoredSnapshot; meta?: Record<string, MetricMeta>; transitions?: Transition[] },
+  msg: {
+    shop: string;
+    snapshot: StoredSnapshot;
+    meta?: Record<string, MetricMeta>;
+    transitions?: Transition[];
+    reconciliation?: BoardReconciliation | null;
+  },
 ): void;
+export function applyReconciliation(model: BoardModel, msg: { shop: string; reconciliation: BoardReconciliation | null }): boolean;
 export function applyChange(model: BoardModel, change: SnapshotChange): boolean;

@@ -14,7 +14,22 @@ export function createModel() {
 /** A shop's whole snapshot: the first message for it on each connection. */
 export function applySnapshot(model, msg) {
   const snapshot = { ...msg.snapshot, due: [...msg.snapshot.due].sort(byDeadline) };
-  model.shops.set(msg.shop, { key: msg.shop, snapshot, meta: msg.meta ?? {}, transitions: [...(msg.transitions ?? [])] });
+  model.shops.set(msg.shop, {
+    key: msg.shop,
+    snapshot,
+    meta: msg.meta ?? {},
+    transitions: [...(msg.transitions ?? [])],
+    // The latest reconciliation with the platform's figures: null before any report, undefined when not sent.
+    reconciliation: msg.reconciliation,
+  });
+}
+
+/** A shop's new reconciliation summary. Returns false for a shop the board does not hold (it is ignored). */
+export function applyReconciliation(model, msg) {
+  const shop = model.shops.get(msg.shop);
+  if (shop === undefined) return false;
+  shop.reconciliation = msg.reconciliation;
+  return true;
 }
 
 /**
