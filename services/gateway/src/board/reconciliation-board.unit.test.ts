@@ -106,6 +106,12 @@ describe("the board's reconciliation tile", () => {
         { item: "bad_review_rate", kind: "indicator", compared: "points", platform: 60, ours: null },
       ],
     };
+    const hours: BoardReconciliation = {
+      ...s,
+      drift: [{ item: "delivery_hours", kind: "metric", compared: "value", platform: 20.1, ours: 19.42 }],
+    };
+    expect(reconciliationWords("zh-CN", hours, NOW, metaOf)!.drift).toBe("不一致：揽收到签收时长（平台 20.1 小时，我方 19.42 小时）");
+    expect(reconciliationWords("en", hours, NOW, metaOf)!.drift).toBe("differs: Pickup-to-delivery time (platform 20.1 h, ours 19.42 h)");
     expect(reconciliationWords("zh-CN", s, NOW, metaOf)!.drift).toBe(
       "不一致：总分（平台 88.46，我方 87）；物流体验（平台 80，我方 75.5）；商品差评率（平台 60，我方 —）",
     );

@@ -309,9 +309,12 @@ export function scoreWords(lang, scores, metaOf = () => undefined) {
 
 /** The Shanghai calendar day (YYYY-MM-DD) of an instant: the platforms' day, whatever the screen's zone. */
 export function shanghaiDay(ms) {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(
-    new Date(ms),
-  );
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Shanghai",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(ms));
   const part = (type) => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
@@ -341,7 +344,11 @@ export function reconciliationWords(lang, rec, nowMs, metaOf = () => undefined) 
   if (rec.figures === "missing")
     return { state: "missing", headline: en ? `no platform figures yet (${label})` : `尚无平台数据（${label}）`, drift: null };
   if (rec.compared === 0)
-    return { state: "missing", headline: en ? `nothing to compare with the platform (${label})` : `无可与平台比对的指标（${label}）`, drift: null };
+    return {
+      state: "missing",
+      headline: en ? `nothing to compare with the platform (${label})` : `无可与平台比对的指标（${label}）`,
+      drift: null,
+    };
   const when = en ? (yesterday ? "yesterday" : `on ${rec.day}`) : label;
   const headline = en
     ? `matches the platform: ${rec.match} of ${rec.compared} ${rec.compared === 1 ? "indicator" : "indicators"} ${when}`

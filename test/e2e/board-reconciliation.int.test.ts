@@ -1,0 +1,203 @@
+// The board's reconciliation tile in a real Chromium: a Douyin shop's snapshot written by the processor's
+// projection writer, its report compared by the reconciler (compareDay) and stored in the harness's Redis. Before
+// any report the tile says the platform's figures have not arrived; a report stored while the page is open
+// shows within the hub's refresh, with the drifting item by name, in zh-CN and English. Another shop's token
+// sees nothing of it.
+import { Reconciliation } from "@sg/config";
+import type { DayEnd, PlatformFigures } from "@sg/events";
+import { createGateway, createProjectionReader, createSnapshotHub, type Gateway, type SnapshotHub } from "@sg/gateway";
+import { ProjectionWriter } from "@sg/processor";
+import { compareDay, createReconciler } from "@sg/reconciler";
+import { createRedis, type Redis } from "@sg/redis";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pollUntil, testInfra, uniqueName } from "../src/index.js";
+import { launchBrowser, type TestBrowser } from "../../services/gateway/testing/browser.js";
+import { kafkaFixture, type KafkaFixture } from "../../services/gateway/testing/int-support.js";
+import { recordingLogger } from "../../services/gateway/testing/test-support.js";
+
+// 09:30 in Shanghai on 2026-12-06: the report of 2026-12-05 is "yesterday's".
+const NOW = Date.parse("2026-12-06T09:30:00+08:00");
+const DAY = "2026-12-05";
+const quiet = { info() {}, warn() {}, error() {} };
+
+describe("the board's reconciliation tile in a browser", () => {
+  const run = uniqueName("brecon").slice(-8);
+  const shopId = `<i>dy&${run}`;
+  const otherId = `ks-other-${run.split("").reverse().join("")}`;
+  const tokenA = `tok-brecon-a-${run}-0123456789`;
+  const tokenB = `tok-brecon-b-${run}-0123456789`;
+  let fx: KafkaFixture;
+  let redis: Redis;
+  let keyPrefix: string;
+  let gw: Gateway;
+  let hub: SnapshotHub;
+  let port = 0;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    fx = await kafkaFixture("brecon");
+    keyPrefix = uniqueName("sg-brecon");
+    redis = createRedis(testInfra().redisUrl);
+    const writer = new ProjectionWriter(redis, keyPrefix);
+    await writer.write([
+      {
+        snapshot: {
+          platform: "douyin",
+          shopId,
+          rulePack: "douyin@2023-06",
+          metrics: {
+            quality_return_rate: { value: 0.01, numerator: 2, denominator: 200, status: "ok" },
+            pickup_24h_rate: { value: 0.99, numerator: 198, denominator: 200, status: "ok" },
+          },
+          alerts: [],
+        },
+        asOfMs: NOW,
+        due: [],
+      },
+      {
+        snapshot: { platform: "kuaishou", shopId: otherId, rulePack: "kuaishou@2023-03", metrics: {}, alerts: [] },
+        asOfMs: NOW,
+        due: [],
+      },
+    ]);
+    hub = createSnapshotHub({ redis, keyPrefix, overrides: {}, logger: recordingLogger(), reconciliationRefreshMs: 200 });
+    gw = createGateway({
+      config: {
+        apiTokens: [
+          { token: tokenA, shops: [`douyin:${shopId}`] },
+          { token: tokenB, shops: [`kuaishou:${otherId}`] },
+        ],
+        platforms: {},
+      },
+      sink: fx.sink,
+      registry: new Registry(),
+      logger: recordingLogger(),
+      snapshots: createProjectionReader(redis, keyPrefix),
+      now: () => NOW,
+      board: { hub, heartbeatMs: 300 },
+    });
+    port = await gw.listen(0, "127.0.0.1");
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    const closing = gw?.close();
+    gw?.app.server.closeAllConnections();
+    await closing;
+    await hub?.close();
+    await fx?.close();
+    await redis?.quit();
+  });
+
+  /** The reconciler compares the day: 200 signed orders on both sides, the platform counts 3 quality returns, we saw 2. */
+  const storeReport = async () => {
+    const figures: PlatformFigures = {
+      platform: "douyin",
+      shopId,
+      day: DAY,
+      source: "import",
+      receivedAtMs: NOW - 60_000,
+      dimensions: {},
+      items: {
+        quality_return_rate: { value: 0.015, numerator: 3, denominator: 200 },
+        pickup_24h_rate: { value: 0.99, numerator: 198, denominator: 200 },
+      },
+    };
+    const ours: DayEnd = {
+      day: DAY,
+      asOfMs: Date.parse("2026-12-06T00:00:00+08:00") - 1,
+      takenAtMs: NOW - 3_600_000,
+      take: "settled",
+      rulePack: "douyin@2023-06",
+      metrics: { quality_return_rate: { v: 0.01, s: "ok", n: 2, d: 200 }, pickup_24h_rate: { v: 0.99, s: "ok", n: 198, d: 200 } },
+    };
+    const report = compareDay({
+      platform: "douyin",
+      shopId,
+      day: DAY,
+      nowMs: NOW,
+      figures,
+      figuresState: { status: "received", source: "import", attempts: 1 },
+      ours,
+      units: { quality_return_rate: "ratio", pickup_24h_rate: "ratio" },
+      tolerances: {},
+    });
+    expect(report.summary).toMatchObject({ compared: 2, match: 1, drift: 1 });
+    const reconciler = createReconciler({ redis, keyPrefix, config: Reconciliation.parse({}), clock: () => NOW, log: quiet, sources: [] });
+    await reconciler.store.saveReport(report);
+  };
+
+  it(
+    "no platform figures yet, then yesterday's comparison with the drifting item, in both languages; scoped by token",
+    { timeout: 180_000 },
+    async () => {
+      const page = await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/board`);
+      await page.fill("#token", tokenA);
+      await page.click("#token-form button[type=submit]");
+      const card = page.locator(".shop-card").filter({ hasText: shopId });
+      await card.waitFor({ timeout: 60_000 });
+      const recon = card.locator(".recon");
+      await expect.poll(() => recon.locator(".recon-head").textContent(), { timeout: 30_000 }).toBe("尚无平台数据");
+      expect(await recon.getAttribute("data-state")).toBe("missing");
+
+      await storeReport();
+      await pollUntil(async () => (await recon.locator(".recon-head").textContent()) === "与平台一致：昨日 2 项中 1 项", {
+        timeoutMs: 30_000,
+        message: "the stored report reaches the open page",
+      });
+      expect(await recon.getAttribute("data-state")).toBe("drift");
+      expect(await recon.getAttribute("data-day")).toBe(DAY);
+      expect(await recon.locator(".recon-items").textContent()).toBe("不一致：品质退货率（平台 1.5%，我方 1%）");
+      // The shop id with markup is text, never markup.
+      expect(await card.locator(".shop-id").textContent()).toBe(shopId);
+      expect(await page.locator(".shop-card i").count()).toBe(0);
+
+      await page.click("#lang");
+      await pollUntil(
+        async () => (await recon.locator(".recon-head").textContent()) === "matches the platform: 1 of 2 indicators yesterday",
+        {
+          timeoutMs: 10_000,
+          message: "the tile in English",
+        },
+      );
+      expect(await recon.locator(".recon-items").textContent()).toBe("differs: Quality return rate (platform 1.5%, ours 1%)");
+
+      // The shop's own view shows it too.
+      await card.locator(".shop-head").click();
+      await page.locator("#shop .recon").waitFor({ timeout: 10_000 });
+      expect(await page.locator("#shop .recon .recon-head").textContent()).toBe("matches the platform: 1 of 2 indicators yesterday");
+
+      // A fresh board gets the report with the shop's first snapshot.
+      const fresh = await browser.context.newPage();
+      await fresh.goto(`http://127.0.0.1:${port}/board#/`);
+      const freshRecon = fresh.locator(".shop-card .recon .recon-head");
+      await freshRecon.waitFor({ timeout: 30_000 });
+      expect(await freshRecon.textContent()).toBe("matches the platform: 1 of 2 indicators yesterday");
+
+      // Another shop's token: its own shop without figures, and nothing of the first shop in its stream, even
+      // across several of the hub's refreshes.
+      const ctrl = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${port}/board/stream`, {
+        headers: { authorization: `Bearer ${tokenB}` },
+        signal: ctrl.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      const until = Date.now() + 2_000;
+      while (!text.includes("event: ready") || Date.now() < until) text += decoder.decode((await reader.read()).value, { stream: true });
+      await reader.cancel();
+      ctrl.abort();
+      expect(text).toContain(otherId);
+      expect(text).toContain('"reconciliation":null');
+      expect(text).not.toContain(run);
+      expect(text).not.toContain("event: reconciliation");
+      expect(text).not.toContain("quality_return_rate");
+      await page.close();
+      await fresh.close();
+    },
+  );
+});
