@@ -201,6 +201,8 @@ describe("reconciliation with the platforms' figures", () => {
       message: "drift alert",
     });
     expect(drift).toMatchObject({ status: "firing", severity: "warning", metric: "reconciliation", value: 1 });
+    // The alert names the day and the drifting item with both figures, for the notifier's message.
+    expect(drift.reconciliation).toMatchObject({ day: DAY, drift: 1, items: [{ item: "pickup_24h_rate", kind: "metric", unit: "ratio" }] });
     expect(alerts.some((a) => a.kind === "reconciliation_drift" && a.shopId === "m1")).toBe(false);
   });
 

@@ -1,10 +1,11 @@
 import type { Reconciliation } from "@sg/config";
-import { addDays, alertKey, dayStartMs, shanghaiDayOf, toShanghaiIso, type AlertRecord, type FiguresState, type ShopRef } from "@sg/events";
+import { addDays, alertKey, dayStartMs, shanghaiDayOf, toShanghaiIso, type AlertRecord, type FiguresState, type ReconciliationAlertDetail, type ShopRef } from "@sg/events";
 import { createDayEndReader } from "@sg/events/runtime";
 import type { Producer } from "@sg/kafka";
 import type { Redis } from "@sg/redis";
 import { loadRulePacks, type RulePack } from "@sg/rules";
 import { compareDay } from "./compare/compare.js";
+import { driftAlertDetail } from "./drift-alert.js";
 import type { ToleranceUnit } from "./compare/tolerance.js";
 import { createDouyinSource } from "./sources/douyin/douyin.source.js";
 import { createKuaishouSource } from "./sources/kuaishou/kuaishou.source.js";
@@ -86,6 +87,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       (figures ? { status: "received", source: figures.source, attempts: 0 } : { status: "missing", attempts: 0 });
     const ours = await dayEnds.day(shop, day);
     const before = await store.report(shop, day);
+    const units = unitsOf(ours ? packs.get(ours.rulePack) : undefined);
     const report = compareDay({
       platform: shop.platform,
       shopId: shop.shopId,
@@ -94,7 +96,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       figures,
       figuresState: figures ? { ...state, status: "received" } : state,
       ours,
-      units: unitsOf(ours ? packs.get(ours.rulePack) : undefined),
+      units,
       tolerances: deps.config.tolerances,
     });
     await store.saveReport(report);
@@ -104,11 +106,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       if (l.status === "drift" && !counted.has(l.item)) deps.metrics?.drifts.inc({ platform: shop.platform, metric: l.item });
     const outcome = figures === null ? "missing" : report.summary.drift > 0 ? "drift" : "match";
     deps.metrics?.comparisons.inc({ platform: shop.platform, outcome });
-    if (figures !== null) await publishDriftAlert(shop, report.summary.drift, report.summary.compared, ours?.rulePack ?? "", now);
+    if (figures !== null) await publishDriftAlert(shop, driftAlertDetail(report, units), ours?.rulePack ?? "", now);
   }
 
   /** One alert per shop: firing while its latest compared day has drifts, resolved by a day without. */
-  async function publishDriftAlert(shop: ShopRef, drifts: number, compared: number, rulePack: string, now: number): Promise<void> {
+  async function publishDriftAlert(shop: ShopRef, detail: ReconciliationAlertDetail, rulePack: string, now: number): Promise<void> {
+    const { drift: drifts, compared } = detail;
     if (!deps.alerts || !deps.config.alerts) return;
     const key = `${shop.platform}:${shop.shopId}`;
     const last = alertSeq.get(key);
@@ -132,6 +135,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       target: null,
       numerator: drifts,
       denominator: compared,
+      reconciliation: detail,
     };
     await deps.alerts.producer.send({ topic: deps.alerts.topic, messages: [{ key: alertKey(record), value: JSON.stringify(record) }] });
     alertSeq.set(key, { firing, seq });

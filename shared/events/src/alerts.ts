@@ -85,6 +85,31 @@ export const ScoreAlertDetail = z.object({
 });
 export type ScoreAlertDetail = z.infer<typeof ScoreAlertDetail>;
 
+/** One item in drift, as a `reconciliation_drift` alert names it: both figures, in the item's unit. */
+export const ReconciliationDriftItem = z.object({
+  /** A metric or indicator name, `score.total`, or `score.dimension.<name>` (the report's line). */
+  item: z.string(),
+  kind: z.enum(["metric", "indicator", "total", "dimension"]),
+  /** The unit of both figures: the metric's for a compared value, `points` for compared points. */
+  unit: MetricUnit,
+  platform: z.number().nullable(),
+  ours: z.number().nullable(),
+});
+export type ReconciliationDriftItem = z.infer<typeof ReconciliationDriftItem>;
+
+/** What a `reconciliation_drift` alert says beyond its counts: the compared day and the items in drift. */
+export const ReconciliationAlertDetail = z.object({
+  /** The Shanghai day compared (YYYY-MM-DD). */
+  day: z.string(),
+  compared: z.number().int().nonnegative(),
+  drift: z.number().int().nonnegative(),
+  /** The first items in drift (at most RECONCILIATION_ALERT_ITEMS); `drift` counts them all. */
+  items: z.array(ReconciliationDriftItem),
+});
+export type ReconciliationAlertDetail = z.infer<typeof ReconciliationAlertDetail>;
+/** Most drift items one `reconciliation_drift` alert lists. */
+export const RECONCILIATION_ALERT_ITEMS = 10;
+
 /** A metric id as the rule packs name it: snake_case, so never a `:` (which keeps `alertKey` unambiguous). */
 export const MetricId = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a metric name in snake_case, e.g. human_reply_3min_rate");
 
@@ -116,6 +141,8 @@ export const AlertRecord = z.object({
   projectedValue: z.number().nullable().optional(),
   /** kind `score`: the score's detail (metric `score_total` or `score_stars`). */
   score: ScoreAlertDetail.optional(),
+  /** kind `reconciliation_drift`: the compared day and its items in drift (metric `reconciliation`). */
+  reconciliation: ReconciliationAlertDetail.optional(),
 });
 export type AlertRecord = z.infer<typeof AlertRecord>;
 
