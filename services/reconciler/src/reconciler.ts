@@ -1,5 +1,15 @@
 import type { Reconciliation } from "@sg/config";
-import { addDays, alertKey, dayStartMs, shanghaiDayOf, toShanghaiIso, type AlertRecord, type FiguresState, type ReconciliationAlertDetail, type ShopRef } from "@sg/events";
+import {
+  addDays,
+  alertKey,
+  dayStartMs,
+  shanghaiDayOf,
+  toShanghaiIso,
+  type AlertRecord,
+  type FiguresState,
+  type ReconciliationAlertDetail,
+  type ShopRef,
+} from "@sg/events";
 import { createDayEndReader } from "@sg/events/runtime";
 import type { Producer } from "@sg/kafka";
 import type { Redis } from "@sg/redis";

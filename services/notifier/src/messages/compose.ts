@@ -5,6 +5,7 @@ import { formatDeadline, formatLine, formatTime, formatValue } from "./format.js
 import { shopDashboardUrl } from "./links.js";
 import { renderTemplate, type TemplateVars } from "./render.js";
 import type { Templates } from "./templates.js";
+import { reconciliationVars } from "./reconciliation-text.js";
 import { scoreVars } from "./score-text.js";
 import { untrusted } from "./untrusted.js";
 
@@ -66,6 +67,8 @@ export function alertVars(a: NotificationAlert, opts: ComposeOptions): TemplateV
     dashboardUrl: shopDashboardUrl(opts.grafanaUrl, r.platform, r.shopId),
     // A score alert names the score, not a metric, and says what its pending items would cost.
     ...(r.kind === "score" ? scoreVars(r, opts.templates) : {}),
+    // A drift from the platform's figures says how many items differ on which day, and names them.
+    ...(r.kind === "reconciliation_drift" ? reconciliationVars(r, opts.templates) : {}),
   };
 }
 
@@ -78,7 +81,9 @@ function alertBlock(a: NotificationAlert, opts: ComposeOptions): string {
         ? f["alert.at_risk.md"]
         : a.record.kind === "score"
           ? f["alert.score.md"]
-          : f["alert.threshold.md"];
+          : a.record.kind === "reconciliation_drift"
+            ? f["alert.reconciliation.md"]
+            : f["alert.threshold.md"];
   return renderTemplate(tpl, alertVars(a, opts));
 }
 

@@ -39,6 +39,21 @@ const Strings = z
         sample: z.string(),
       })
       .strict(),
+    /** The phrases of `reconciliation_drift` alerts (reconciliation-text.ts). */
+    reconciliation: z
+      .object({
+        name: z.string(),
+        value: z.string(),
+        text: z.string(),
+        textNoDay: z.string(),
+        withItems: z.string(),
+        item: z.string(),
+        join: z.string(),
+        more: z.string(),
+        total: z.string(),
+        dimension: z.string(),
+      })
+      .strict(),
   })
   .strict();
 export type TemplateStrings = z.infer<typeof Strings>;
@@ -50,6 +65,7 @@ const FILES = [
   "alert.threshold.md",
   "alert.at_risk.md",
   "alert.score.md",
+  "alert.reconciliation.md",
   "alert.resolved.md",
   "header.md",
   "footer.md",
