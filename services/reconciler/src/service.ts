@@ -21,6 +21,8 @@ export interface ReconcilerServiceOptions {
 
 export interface ReconcilerService {
   reconciler: Reconciler;
+  /** Ready while its Redis and its producer (for drift alerts) are connected. */
+  ready(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,15 @@ export async function startReconcilerService(o: ReconcilerServiceOptions): Promi
   const redis = createRedis(o.redisUrl, {}, (err, info) => o.logger.warn({ err, ...info }, "redis connection error; reconnecting"));
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-reconciler", logger: o.logger.child({ component: "kafkajs" }) });
   const producer = createProducer(kafka);
+  let producerUp = false;
+  producer.on(producer.events.CONNECT, () => {
+    producerUp = true;
+  });
+  producer.on(producer.events.DISCONNECT, () => {
+    producerUp = false;
+  });
   await producer.connect();
+  producerUp = true;
   const reconciler = createReconciler({
     redis,
     keyPrefix: o.keyPrefix,
@@ -48,6 +58,7 @@ export async function startReconcilerService(o: ReconcilerServiceOptions): Promi
   let stopped: Promise<void> | undefined;
   return {
     reconciler,
+    ready: async () => producerUp && redis.status === "ready",
     stop() {
       stopped ??= (async () => {
         await reconciler.stop();
