@@ -1,5 +1,5 @@
 import { PLATFORMS, type Platform } from "@sg/events";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { z as z3 } from "zod";
 import { DURATION_HINT, DurationError, parseDuration } from "./duration.js";
 

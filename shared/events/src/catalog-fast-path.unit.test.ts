@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { CanonicalEvent, EVENT_SCHEMAS, EVENT_TYPES, PLATFORMS } from "./catalog.js";
 import { catalogFastPath } from "./catalog-fast-path.js";
 import { describeEventIssues, parseEvent, type ParseResult } from "./parse.js";

@@ -1,7 +1,7 @@
 import { z as z3 } from "zod";
 // The catalog uses zod's v4 API (shipped in the same zod package): parsing events is the intake's hot path,
 // and v4 parses them about 6× faster. Schemas other modules compose (Platform) stay on the v3 API they use.
-import { z } from "zod/v4";
+import { z } from "zod";
 import { EventTimeV4 as EventTime } from "./time.js";
 
 /** The canonical event catalog, contract v1. @see ../../../../shared/spec/events.md */

@@ -1,4 +1,4 @@
-import type { z } from "zod/v4";
+import type { z } from "zod";
 
 /**
  * A fast path for a zod (v4 API) schema, compiled from the schema's own definition so the two cannot drift:

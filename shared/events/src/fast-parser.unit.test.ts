@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { compileFastParser } from "./fast-parser.js";
 
 /** The compiler on the constructs the catalog does not use (strip, strict, superRefine) and on what it refuses. */

@@ -1,4 +1,4 @@
-import type { z as z4 } from "zod/v4";
+import type { z as z4 } from "zod";
 import { CanonicalEvent, EVENT_TYPES } from "./catalog.js";
 import { catalogFastPath } from "./catalog-fast-path.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import { PlatformV4 as Platform } from "./catalog.js";
 import { AlertKind, AlertSeverity, ScoreAlertDetail, ScoreHeadroomStep, ScoreLineHeadroom } from "./alerts.js";
 import { IfApproved, MetricForecast, PendingExclusion } from "./evidence.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { z as z4 } from "zod/v4";
+import { z as z4 } from "zod";
 
 /**
  * Event time: ISO-8601 with an explicit offset (`2026-11-20T08:00:05+08:00`, `...Z`) or epoch milliseconds.

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, PLATFORMS } from "@sg/events";
 import { describe, expect, it } from "vitest";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { DOUYIN_CREDS } from "../../testing/douyin.fixtures.js";
 import { KUAIDI100_SALT } from "../../testing/kuaidi100.fixtures.js";
 import { KUAISHOU_SECRET } from "../../testing/kuaishou.fixtures.js";

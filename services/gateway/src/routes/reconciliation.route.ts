@@ -1,7 +1,7 @@
 import { PlatformV4, ReconciliationReport, ShanghaiDay, shanghaiDayOf, type Platform, type PlatformFigures } from "@sg/events";
 import { FiguresImportError, itemAliases, parseFiguresFile } from "@sg/figures";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import { TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import { ALERT_LABELS } from "../alerts.js";
 import { compileLinearRegex, linearRegex, linearRegexProblem, type LinearRegex } from "../linear-regex.js";
 import { namesShop, shopKey, shopNameTarget } from "../shop-key.js";
