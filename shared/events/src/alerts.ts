@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PlatformV4 as Platform } from "./catalog.js";
+import { Platform } from "./catalog.js";
 import { parseShopKey, shopKey, type ShopRef } from "./shop-key.js";
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PlatformV4 as Platform } from "./catalog.js";
+import { Platform } from "./catalog.js";
 import { DayEndTake, ShanghaiDay } from "./day-end.js";
 
 /**

@@ -1,4 +1,4 @@
-import { FiringAlert, PlatformV4 as Platform, StoredSnapshot } from "@sg/events";
+import { FiringAlert, Platform, StoredSnapshot } from "@sg/events";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
