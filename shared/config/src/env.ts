@@ -11,7 +11,7 @@ export type EnvSource = Readonly<Record<string, string | undefined>>;
  */
 export function parseEnv<S extends z.ZodType>(schema: S, source: EnvSource = process.env): z.output<S> {
   const r = schema.safeParse(source);
-  if (r.success) return r.data as z.output<S>;
+  if (r.success) return r.data;
   throw new ConfigError("Invalid environment variables:", describeIssues(r.error, { quoteValues: false }));
 }
 

@@ -38,7 +38,7 @@ const TimeOfDay = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM
 export const QuietHours = z
   .object({ start: TimeOfDay, end: TimeOfDay })
   .strict()
-  .refine((q) => q.start !== q.end, { message: "must differ from start", path: ["end"] });
+  .refine((q) => q.start !== q.end, { error: "must differ from start", path: ["end"] });
 export type QuietHours = z.infer<typeof QuietHours>;
 
 /** Who is @-mentioned in this route's messages (alerts.md "Message content"). */

@@ -153,7 +153,7 @@ const exclusionFields = {
 /** A session is found through its consumer: without `consumerId` a session exclusion could never be applied. */
 const namesItsConsumer = (e: { scope: ExclusionScope; consumerId?: string | undefined }) =>
   e.scope !== "session" || e.consumerId !== undefined;
-const SESSION_NEEDS_CONSUMER = { message: "is required when scope is session", path: ["consumerId"] };
+const SESSION_NEEDS_CONSUMER = { error: "is required when scope is session", path: ["consumerId"] };
 
 export const ExclusionRequested = ev("exclusion.requested", exclusionFields).refine(namesItsConsumer, SESSION_NEEDS_CONSUMER);
 export const ExclusionDecided = ev("exclusion.decided", { ...exclusionFields, decision: z.enum(EXCLUSION_DECISIONS) }).refine(

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 
 /**
- * A fast path for a zod (v4 API) schema, compiled from the schema's own definition so the two cannot drift:
+ * A fast path for a zod schema, compiled from the schema's own definition so the two cannot drift:
  * it either vouches for an input, returning exactly the value zod's parse returns (same keys in the same
  * order, unknown keys kept, stripped or refused as the schema says), or returns `undefined` when in any doubt,
  * and the caller runs zod (which then also names the problems). It never accepts what zod refuses.

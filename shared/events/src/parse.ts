@@ -23,7 +23,7 @@ export function describeEventIssues(issues: readonly z.core.$ZodIssue[], prefix:
       const matched = i.errors.find((branch) => branch.some((x) => x.code !== "invalid_type")) ?? i.errors[0]!;
       return describeEventIssues(matched, path);
     }
-    // zod 4 says "Invalid input: expected string, received number"; the contract's wording is zod 3's.
+    // zod says "Invalid input: expected string, received number"; the contract words it "Expected string, received number".
     const reason =
       i.code === "invalid_type" && i.message.startsWith("Invalid input: expected")
         ? `E${i.message.slice("Invalid input: e".length)}`
