@@ -5,6 +5,14 @@ import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+// One zod API: zod 4 from the package root. Its "zod/v4" and "zod/v3" subpaths would let two APIs (and two
+// copies of a schema) live side by side again. Every block that sets no-restricted-imports repeats this,
+// since a later block's setting replaces an earlier one's.
+const ZOD_SUBPATHS = {
+  group: ["zod/*"],
+  message: 'Import zod from "zod" (the zod 4 API); its subpaths (zod/v4, zod/v3, zod/mini) are a second API.',
+};
+
 export default tseslint.config(
   {
     // JavaScript is config or generated, except the board's page scripts (served as they are), linted below.
@@ -37,6 +45,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [ZOD_SUBPATHS] }] },
+  },
+  {
     // Tests read HTTP answers and Kafka records as JSON (`any`) and assert on their shape.
     files: ["**/*.test.ts", "test/**/*.ts", "**/testing/**/*.ts", "**/test-support*.ts", "**/*.fixtures.ts"],
     rules: {
@@ -57,6 +69,7 @@ export default tseslint.config(
         "error",
         {
           patterns: [
+            ZOD_SUBPATHS,
             {
               regex: "(^|/)reference(/|$)",
               message: "engine/reference is the tests' independent reference model; production code must not import it.",
@@ -76,6 +89,7 @@ export default tseslint.config(
         "error",
         {
           patterns: [
+            ZOD_SUBPATHS,
             {
               regex: "^\\.\\./(?!calendar\\.js$)",
               message: "The reference model may import only ../calendar.js, @sg/events and @sg/rules from outside engine/reference.",

@@ -662,12 +662,12 @@ function zod() {
   const v = time(valid);
   const iv = time(invalid);
   rows.push({
-    row: `intake parse (parseEvent: the catalog's compiled fast path, zod's v4 API when it doubts, ${valid.length} events): valid / invalid`,
+    row: `intake parse (parseEvent: the catalog's compiled fast path, zod when it doubts, ${valid.length} events): valid / invalid`,
     before: "-",
     after: `${v.toFixed(1)} µs / ${iv.toFixed(1)} µs per event (${(1e6 / v / 1000).toFixed(0)}k / ${(1e6 / iv / 1000).toFixed(0)}k events/s on one core)`,
   });
   notes.push(
-    "zod: the catalog moved from zod 3's API to zod 4's (`zod/v4`, shipped in the same zod 3.25 package) after a one-off comparison of the same catalog on both, 5,000 mixed events on this machine: valid 11.9 → 2.0 µs/event, invalid 4.5 → 11.4 µs/event (zod 4 builds richer union errors; invalid events are rare). The zod 3 catalog is no longer in the tree, so only zod 4 is measured here. Since then parseEvent first tries the catalog compiled into generated checks (shared/events/src/fast-parser.ts), which returns zod's exact output for a valid event and leaves every other to zod; `npx tsx test/bench/intake.ts` measures the whole intake before and after.",
+    "zod: the catalog moved from zod 3's API to zod 4's (then shipped as `zod/v4` in the zod 3.25 package; zod 4 is now the dependency) after a one-off comparison of the same catalog on both, 5,000 mixed events on this machine: valid 11.9 → 2.0 µs/event, invalid 4.5 → 11.4 µs/event (zod 4 builds richer union errors; invalid events are rare). The zod 3 catalog is no longer in the tree, so only zod 4 is measured here. Since then parseEvent first tries the catalog compiled into generated checks (shared/events/src/fast-parser.ts), which returns zod's exact output for a valid event and leaves every other to zod; `npx tsx test/bench/intake.ts` measures the whole intake before and after.",
   );
 }
 

@@ -1,6 +1,5 @@
 import { PLATFORMS, type Platform } from "@sg/events";
-import { z } from "zod/v4";
-import { z as z3 } from "zod";
+import { z } from "zod";
 import { DURATION_HINT, DurationError, parseDuration } from "./duration.js";
 
 /**
@@ -27,13 +26,13 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const CalendarDay = z
   .string()
   .regex(DAY, { error: "must be a day as YYYY-MM-DD", abort: true })
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, "is not a real calendar day");
+  // abort: an entry's other checks (it ends before it starts) need both days real.
+  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, { error: "is not a real calendar day", abort: true });
 
 const MetricName = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a metric name in snake_case, e.g. pickup_24h_rate");
+const METRICS_FORM = 'must be "all" or a non-empty list of metric names';
 /** The metrics an entry covers: a list, or `all` (every metric of the shop's pack). */
-export const CalendarMetrics = z.union([z.literal("all"), z.array(MetricName).min(1)], {
-  error: 'must be "all" or a non-empty list of metric names',
-});
+export const CalendarMetrics = z.union([z.literal("all"), z.array(MetricName).min(1, METRICS_FORM)], { error: METRICS_FORM });
 
 const base = {
   /** Shown wherever an item is left out or a line changed by this entry. */
@@ -116,18 +115,32 @@ const ShopKey = z
   .string()
   .regex(new RegExp(`^(?:${PLATFORMS.join("|")}):.{1,64}$`), `must be platform:shopId with platform one of ${PLATFORMS.join(", ")}`);
 
-/** `calendars` of the configuration: entries per platform, and per shop (a shop's entries come first). */
+/**
+ * `calendars` of the configuration: entries per platform, and per shop (a shop's entries come first).
+ * The overlap check runs even when some entries are malformed (one start lists every problem): it then
+ * compares the entries that parsed, and names them by their own indices in the list.
+ */
 export const Calendars = z
   .object({
     platforms: z.partialRecord(z.enum(PLATFORMS), z.array(CalendarEntry)).optional(),
     shops: z.record(ShopKey, z.array(CalendarEntry)).optional(),
   })
   .strict()
-  .superRefine((c, ctx) => {
-    for (const [platform, entries] of Object.entries(c.platforms ?? {}))
-      for (const i of listIssues(entries ?? [], ["platforms", platform])) ctx.addIssue(i);
-    for (const [shop, entries] of Object.entries(c.shops ?? {})) for (const i of listIssues(entries, ["shops", shop])) ctx.addIssue(i);
-  });
+  .superRefine(
+    (c, ctx) => {
+      const malformed = ctx.issues.length;
+      for (const group of ["platforms", "shops"] as const) {
+        const lists: unknown = (c as Record<string, unknown> | null)?.[group];
+        if (!isRecord(lists)) continue;
+        for (const [key, list] of Object.entries(lists)) {
+          if (Array.isArray(list)) for (const i of overlapsAmongParsed(list as CalendarEntry[], [group, key], ctx.issues)) ctx.addIssue(i);
+        }
+      }
+      // The ambiguities first, then each entry's own problems.
+      ctx.issues.unshift(...ctx.issues.splice(malformed));
+    },
+    { when: () => true },
+  );
 export type Calendars = z.output<typeof Calendars>;
 
 /** The platform of each list (`platforms.douyin`, `shops["douyin:s1"]`), for the pack checks. */
@@ -193,48 +206,25 @@ function kindsMeet(a: readonly string[] | undefined, b: readonly string[] | unde
   return a === undefined || b === undefined || a.some((k) => b.includes(k));
 }
 
-/**
- * The section inside the configuration's schema, which is still on zod's v3 API: parsed by the v4 schema
- * above, its problems reported at their paths. Once the configuration moves to v4 this is `Calendars` itself.
- */
-export const CalendarsSection = z3.unknown().transform((value, ctx): Calendars => {
-  const r = Calendars.safeParse(value);
-  if (r.success) return r.data;
-  // The overlaps among the entries that parse, even when others do not: one start lists every problem.
-  for (const i of overlapsAmongValid(value)) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
-  for (const i of r.error.issues) {
-    // A bad shop key: zod 4 reports "Invalid key in record" around the key's own problem.
-    const message = i.code === "invalid_key" ? (i.issues[0]?.message ?? i.message) : i.message;
-    ctx.addIssue({ code: "custom", path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)), message });
-  }
-  return z3.NEVER;
-});
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function overlapsAmongValid(value: unknown): Issue[] {
-  if (!isRecord(value)) return [];
-  const issues: Issue[] = [];
-  for (const group of ["platforms", "shops"] as const) {
-    const lists = value[group];
-    if (!isRecord(lists)) continue;
-    for (const [key, list] of Object.entries(lists)) {
-      if (!Array.isArray(list)) continue;
-      const parsed = list.map((x: unknown) => CalendarEntry.safeParse(x));
-      const valid = parsed.flatMap((p, i) => (p.success ? [{ entry: p.data, i }] : []));
-      for (const issue of listIssues(
-        valid.map((v) => v.entry),
-        [group, key],
-      )) {
-        // Back to the entries' own indices in the list.
-        const [g, k, n, ...rest] = issue.path;
-        issues.push({
-          ...issue,
-          path: [g!, k!, valid[n as number]!.i, ...rest],
-          message: issue.message.replace(/entry (\d+)/, (_, m: string) => `entry ${valid[Number(m)]!.i}`),
-        });
-      }
-    }
-  }
-  return issues;
+/**
+ * The overlaps within one list among its entries that parsed (`issues`, the problems found so far, name the
+ * others), reported at those entries' indices in the list.
+ */
+function overlapsAmongParsed(list: readonly CalendarEntry[], at: [string, string], issues: readonly { path?: PropertyKey[] }[]): Issue[] {
+  const bad = new Set(issues.filter((i) => i.path?.[0] === at[0] && i.path[1] === at[1]).map((i) => i.path?.[2]));
+  const valid = list.flatMap((entry, i) => (bad.has(i) ? [] : [{ entry, i }]));
+  return listIssues(
+    valid.map((v) => v.entry),
+    at,
+  ).map((issue) => {
+    // Back to the entries' own indices in the list.
+    const [g, k, n, ...rest] = issue.path;
+    return {
+      ...issue,
+      path: [g!, k!, valid[n as number]!.i, ...rest],
+      message: issue.message.replace(/entry (\d+)/, (_, m: string) => `entry ${valid[Number(m)]!.i}`),
+    };
+  });
 }

@@ -36,7 +36,7 @@ export function parseDuration(input: string): number {
  * takes it (parsed the same way); with `positive`, zero is refused (an interval of 0 would spin).
  */
 export function durationField(opts: { positive?: boolean } = {}) {
-  return z.string({ invalid_type_error: `must be a duration string; ${DURATION_HINT}` }).transform((s, ctx) => {
+  return z.string({ error: `must be a duration string; ${DURATION_HINT}` }).transform((s, ctx) => {
     let ms: number;
     try {
       ms = parseDuration(s);

@@ -9,9 +9,9 @@ export type EnvSource = Readonly<Record<string, string | undefined>>;
  * trigger.dev apps/supervisor/src/env.ts). Throws `ConfigError` naming every bad variable and why; values are
  * never quoted, since variables such as `REDIS_URL` carry passwords.
  */
-export function parseEnv<S extends z.ZodTypeAny>(schema: S, source: EnvSource = process.env): z.output<S> {
+export function parseEnv<S extends z.ZodType>(schema: S, source: EnvSource = process.env): z.output<S> {
   const r = schema.safeParse(source);
-  if (r.success) return r.data as z.output<S>;
+  if (r.success) return r.data;
   throw new ConfigError("Invalid environment variables:", describeIssues(r.error, { quoteValues: false }));
 }
 
@@ -27,7 +27,7 @@ export function envPort(defaultPort: number) {
       .regex(/^\d{1,5}$/, "must be a port number 0..65535")
       .transform(Number)
       .refine((n) => n <= 65_535, "must be a port number 0..65535")
-      .default(String(defaultPort)),
+      .default(defaultPort),
   );
 }
 
@@ -42,7 +42,7 @@ export function envInt(defaultValue: number, range: { min?: number; max?: number
       .regex(/^-?\d+$/, "must be an integer")
       .transform(Number)
       .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`)
-      .default(String(defaultValue)),
+      .default(defaultValue),
   );
 }
 
@@ -132,7 +132,7 @@ export function envBool(defaultValue: boolean) {
       .string()
       .regex(/^(1|true|yes|on|0|false|no|off)$/, "must be true or false (1/0, yes/no, on/off)")
       .transform((s) => ["1", "true", "yes", "on"].includes(s))
-      .default(defaultValue ? "true" : "false"),
+      .default(defaultValue),
   );
 }
 

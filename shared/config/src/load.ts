@@ -26,7 +26,8 @@ export function loadScoreguardConfig(path?: string): ScoreguardConfig {
 /** Validates an already-parsed config value; `source` names it in the error. `null` (an empty file) is the empty config. */
 export function parseScoreguardConfig(input: unknown, source = "(inline)"): ScoreguardConfig {
   const value = input ?? {};
-  const r = ScoreguardConfig.safeParse(value);
+  // reportInput: an enum problem may name the value given (never at a secret path, issues.ts).
+  const r = ScoreguardConfig.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
   const problems = describeIssues(r.error);
   const seen = new Set(problems.map((p) => `${p.path}: ${p.reason}`));

@@ -60,10 +60,10 @@ export const Reconciliation = z
     /** Pull attempts per shop-day, the first included, before the figures stay `missing` until the next day. */
     attempts: z.number().int().min(1).max(50).default(8),
     /** Backoff before the 2nd attempt; doubled each time (with jitter) up to `maxBackoff`. */
-    backoff: durationField({ positive: true }).default("1m"),
-    maxBackoff: durationField({ positive: true }).default("1h"),
+    backoff: durationField({ positive: true }).prefault("1m"),
+    maxBackoff: durationField({ positive: true }).prefault("1h"),
     /** Longest wait for one pull's answer. */
-    timeout: durationField({ positive: true }).default("10s"),
+    timeout: durationField({ positive: true }).prefault("10s"),
     /** Per item: the largest difference still a match. Absent: the default of the item's unit (docs/reconciliation.md). */
     tolerances: z
       .record(z.union([MetricName, z.string().regex(/^score\.(total|dimension\.[a-z][a-z0-9_]*)$/)]), z.number().nonnegative())

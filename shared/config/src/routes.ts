@@ -12,7 +12,7 @@ import { MetricName, Mobile, NonEmpty, Platform } from "./fields.js";
 export { SEVERITIES, ALERT_KINDS } from "@sg/events";
 
 /** `severity: critical` or `severity: [warning, critical]`; parsed to a list either way. */
-function oneOrMany<T extends z.ZodTypeAny>(item: T) {
+function oneOrMany<T extends z.ZodType>(item: T) {
   return z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(item).min(1));
 }
 
@@ -38,7 +38,7 @@ const TimeOfDay = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM
 export const QuietHours = z
   .object({ start: TimeOfDay, end: TimeOfDay })
   .strict()
-  .refine((q) => q.start !== q.end, { message: "must differ from start", path: ["end"] });
+  .refine((q) => q.start !== q.end, { error: "must differ from start", path: ["end"] });
 export type QuietHours = z.infer<typeof QuietHours>;
 
 /** Who is @-mentioned in this route's messages (alerts.md "Message content"). */
@@ -69,10 +69,10 @@ export const Route = z
         });
       }),
     /** Defaults are alerts.md's: 30 s, 5 min, 4 h, and 60 s of hysteresis before a resolve. */
-    groupWait: durationField().default("30s"),
-    groupInterval: durationField({ positive: true }).default("5m"),
-    repeatInterval: durationField({ positive: true }).default("4h"),
-    resolveAfter: durationField().default("60s"),
+    groupWait: durationField().prefault("30s"),
+    groupInterval: durationField({ positive: true }).prefault("5m"),
+    repeatInterval: durationField({ positive: true }).prefault("4h"),
+    resolveAfter: durationField().prefault("60s"),
     quietHours: QuietHours.optional(),
     mentions: Mentions.optional(),
   })

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApiTokens } from "./apiTokens.js";
-import { CalendarsSection } from "./calendars.js";
+import { Calendars } from "./calendars.js";
 import { crossFieldIssues } from "./crossField.js";
 import { HttpUrl, Language } from "./fields.js";
 import { Platforms } from "./platforms.js";
@@ -44,7 +44,7 @@ export const ScoreguardConfig = z
     /** Lines of each platform's shop scores: `score` alerts fire below them (a shop's own lines win). */
     scoreLines: PlatformScoreLines.optional(),
     /** Holidays, promotions and announced exemptions per platform and shop (docs/calendars.md). */
-    calendars: CalendarsSection.optional(),
+    calendars: Calendars.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -18,7 +18,7 @@ export const PackChoices = z.object(Object.fromEntries(PLATFORMS.map((p) => [p, 
 
 const Name = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a snake_case name");
 const Weights = z.record(Name, z.number().min(0).max(100)).refine((w) => Math.abs(sum(Object.values(w)) - 100) < 1e-9, {
-  message: "weights must sum to 100",
+  error: "weights must sum to 100",
 });
 
 function sum(xs: number[]): number {
@@ -70,7 +70,7 @@ export const IndustryParams = ClassParams.extend({
   stars: z
     .array(StarLine)
     .min(1)
-    .refine((s) => s.every((l, i) => i === 0 || l.min > s[i - 1]!.min), { message: "star lines must be ascending by min" })
+    .refine((s) => s.every((l, i) => i === 0 || l.min > s[i - 1]!.min), { error: "star lines must be ascending by min" })
     .optional(),
 }).strict();
 export type IndustryParams = z.output<typeof IndustryParams>;

@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import { MetricStatus, type ShopSnapshot } from "./snapshot.js";
 import { SHANGHAI_OFFSET_MS } from "./time.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 
 /** How a delivery attempt ended (alerts.md "Retries"). */
 export const DeliveryOutcome = z.enum(["ok", "retryable", "permanent", "too_large", "retry_exhausted"]);

@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import { EXCLUSION_REASONS, EXCLUSION_SCOPES } from "./catalog.js";
 import { MetricStatus } from "./metric-status.js";
 

@@ -1,7 +1,7 @@
-import type { z } from "zod/v4";
+import type { z } from "zod";
 
 /**
- * A fast path for a zod (v4 API) schema, compiled from the schema's own definition so the two cannot drift:
+ * A fast path for a zod schema, compiled from the schema's own definition so the two cannot drift:
  * it either vouches for an input, returning exactly the value zod's parse returns (same keys in the same
  * order, unknown keys kept, stripped or refused as the schema says), or returns `undefined` when in any doubt,
  * and the caller runs zod (which then also names the problems). It never accepts what zod refuses.
@@ -167,11 +167,21 @@ function withChecks(part: { parse: Parse }, checksOf: (into: Deps) => string[]):
  */
 function checkTest(ch: Check, deps: Deps): string {
   const def = ch._zod.def as z.core.$ZodCheckDef & Record<string, unknown>;
+  const run = (v: unknown) => {
+    const payload: z.core.ParsePayload = { value: v, issues: [] };
+    const r = ch._zod.check(payload as z.core.ParsePayload<never>);
+    return !(r instanceof Promise) && payload.issues.length === 0 && payload.value === v;
+  };
   switch (def.check) {
-    case "min_length":
-      return `v.length >= ${deps.number(def.minimum as number)}`;
+    // zod measures a string in code points (a surrogate pair counts once) and an array in elements. A code
+    // point is one or two UTF-16 units, so `length` decides alone except in a band where zod counts.
+    case "min_length": {
+      const min = def.minimum as number;
+      if (min <= 1) return `v.length >= ${deps.number(min)}`;
+      return `v.length >= ${deps.number(2 * min)} || (v.length >= ${deps.number(min)} && ${deps.name(run)}(v))`;
+    }
     case "max_length":
-      return `v.length <= ${deps.number(def.maximum as number)}`;
+      return `v.length <= ${deps.number(def.maximum as number)} || ${deps.name(run)}(v)`;
     case "greater_than":
       if (typeof def.value !== "number") break;
       return `v ${def.inclusive ? ">=" : ">"} ${deps.number(def.value)}`;
@@ -195,11 +205,6 @@ function checkTest(ch: Check, deps: Deps): string {
     case "overwrite":
       throw new Unsupported("an overwrite check (trim, toLowerCase, …)");
   }
-  const run = (v: unknown) => {
-    const payload: z.core.ParsePayload = { value: v, issues: [] };
-    const r = ch._zod.check(payload as z.core.ParsePayload<never>);
-    return !(r instanceof Promise) && payload.issues.length === 0 && payload.value === v;
-  };
   return `${deps.name(run)}(v)`;
 }
 
@@ -235,6 +240,8 @@ function object(s: z.core.$ZodObject, path: string, unsupported: string[]): Pars
   const deps = new Deps();
   const lines = ["if (!isPlainObject(input)) return DOUBT;", "let v, r;", "const out = {};"];
   for (const [key, f] of Object.entries(def.shape)) {
+    // zod neither checks nor copies a declared `__proto__` (assigning it would replace the output's prototype).
+    if (key === "__proto__") continue;
     const at = path ? `${path}.${key}` : key;
     const k = JSON.stringify(key);
     let field = f;
@@ -253,6 +260,8 @@ function object(s: z.core.$ZodObject, path: string, unsupported: string[]): Pars
   const catchall = def.catchall?._zod.def.type;
   if (def.catchall !== undefined) {
     lines.push(`for (const k of Object.keys(input)) { if (${deps.name(new Set(Object.keys(def.shape)))}.has(k)) continue;`);
+    // An undeclared `__proto__` is not copied either (a strict object refuses it as an unknown key).
+    if (catchall !== "never") lines.push('if (k === "__proto__") continue;');
     if (catchall === "unknown" || catchall === "any") lines.push("out[k] = input[k];");
     else if (catchall === "never") lines.push("return DOUBT;");
     else {

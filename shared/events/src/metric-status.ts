@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 
 /** A metric's status against its lines (metrics.md "Output fields"); `no_data` when its denominator is 0. */
 export const MetricStatus = z.enum(["ok", "warning", "breach", "no_data"]);

@@ -1,4 +1,4 @@
-import type { z as z4 } from "zod/v4";
+import type { z } from "zod";
 import { CanonicalEvent, EVENT_TYPES } from "./catalog.js";
 import { catalogFastPath } from "./catalog-fast-path.js";
 
@@ -11,10 +11,10 @@ export interface FieldProblem {
 export type ParseResult = { ok: true; event: CanonicalEvent } | { ok: false; problems: FieldProblem[] };
 
 /**
- * The problems of a catalog parse (zod's v4 API, catalog.ts), named per field: an
+ * The problems of a catalog parse (catalog.ts), named per field: an
  * unknown `type` lists the types; a union (an event time) reports the branch that matched the input's type.
  */
-export function describeEventIssues(issues: readonly z4.core.$ZodIssue[], prefix: PropertyKey[] = []): FieldProblem[] {
+export function describeEventIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): FieldProblem[] {
   return issues.flatMap((i): FieldProblem[] => {
     const path = [...prefix, ...i.path];
     if (i.code === "invalid_union") {
@@ -23,7 +23,7 @@ export function describeEventIssues(issues: readonly z4.core.$ZodIssue[], prefix
       const matched = i.errors.find((branch) => branch.some((x) => x.code !== "invalid_type")) ?? i.errors[0]!;
       return describeEventIssues(matched, path);
     }
-    // zod 4 says "Invalid input: expected string, received number"; the contract's wording is zod 3's.
+    // zod says "Invalid input: expected string, received number"; the contract words it "Expected string, received number".
     const reason =
       i.code === "invalid_type" && i.message.startsWith("Invalid input: expected")
         ? `E${i.message.slice("Invalid input: e".length)}`

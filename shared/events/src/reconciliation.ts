@@ -1,5 +1,5 @@
-import { z } from "zod/v4";
-import { PlatformV4 as Platform } from "./catalog.js";
+import { z } from "zod";
+import { Platform } from "./catalog.js";
 import { DayEndTake, ShanghaiDay } from "./day-end.js";
 
 /**

@@ -1,5 +1,5 @@
-import { z } from "zod/v4";
-import { PlatformV4 as Platform } from "./catalog.js";
+import { z } from "zod";
+import { Platform } from "./catalog.js";
 import { AlertKind, AlertSeverity, ScoreAlertDetail, ScoreHeadroomStep, ScoreLineHeadroom } from "./alerts.js";
 import { IfApproved, MetricForecast, PendingExclusion } from "./evidence.js";
 import { MetricStatus } from "./metric-status.js";

@@ -14,7 +14,7 @@ const Confidence = z.enum(["high", "med", "low"]);
 export const PointScale = z
   .array(z.number().finite())
   .min(2)
-  .refine((p) => p.every((v, i) => i === 0 || v > p[i - 1]!), { message: "points must be strictly ascending" });
+  .refine((p) => p.every((v, i) => i === 0 || v > p[i - 1]!), { error: "points must be strictly ascending" });
 
 /**
  * An indicator whose metric the engine cannot compute yet: its definition, window and clock rules as the

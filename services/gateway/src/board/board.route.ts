@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { refusal, route, TOKEN_REFUSALS } from "../openapi/contract.js";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
 import type { SnapshotHub } from "./snapshot-hub.js";

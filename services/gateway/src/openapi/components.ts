@@ -4,7 +4,7 @@ import {
   DeliveryStatus,
   DueItem,
   EVENT_SCHEMAS,
-  EventTimeV4,
+  EventTime,
   EvidenceItem,
   EvidencePage,
   IfApproved,
@@ -30,7 +30,7 @@ import type { NamedSchema } from "./document.js";
 export const NAMED_SCHEMAS: readonly NamedSchema[] = [
   [CanonicalEvent, { id: "CanonicalEvent", description: "One canonical event (events.md); the type decides the fields" }],
   ...EVENT_SCHEMAS.map((s): NamedSchema => [s, { id: s.shape.type.value }]),
-  [EventTimeV4, { description: "ISO-8601 with offset (2026-11-20T08:00:05+08:00) or epoch milliseconds" }],
+  [EventTime, { description: "ISO-8601 with offset (2026-11-20T08:00:05+08:00) or epoch milliseconds" }],
   [Refusal, { id: "Refusal", description: "Every refusal: its reason, a message, and per reason more fields" }],
   [Problem, { id: "Problem" }],
   [

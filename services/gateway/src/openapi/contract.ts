@@ -1,4 +1,4 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 
 /**
  * A route's contract: what `/openapi.json` says about it, stated with the zod schemas the route validates with

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, PLATFORMS } from "@sg/events";
 import { describe, expect, it } from "vitest";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { DOUYIN_CREDS } from "../../testing/douyin.fixtures.js";
 import { KUAIDI100_SALT } from "../../testing/kuaidi100.fixtures.js";
 import { KUAISHOU_SECRET } from "../../testing/kuaishou.fixtures.js";
@@ -83,8 +83,9 @@ describe("/openapi.json, generated from the routes' zod schemas", () => {
 
   it("states each canonical event type from the catalog, the new exclusions included", () => {
     const doc = gatewayOpenApi({ maxEvents: 1000, bodyLimitBytes: 1 << 20 }) as Doc;
-    const union = doc.components.schemas.CanonicalEvent as { anyOf: { $ref: string }[] };
-    expect(union.anyOf.map((x) => x.$ref.split("/").pop())).toEqual(EVENT_TYPES);
+    // A discriminated union: exactly one type applies (oneOf).
+    const union = doc.components.schemas.CanonicalEvent as { oneOf: { $ref: string }[] };
+    expect(union.oneOf.map((x) => x.$ref.split("/").pop())).toEqual(EVENT_TYPES);
     const decided = doc.components.schemas["exclusion.decided"] as { properties: Record<string, { enum?: string[] }>; required: string[] };
     expect(decided.properties.scope!.enum).toEqual(["order", "aftersale", "consumer", "session"]);
     expect(decided.properties.decision!.enum).toEqual(["approved", "rejected"]);

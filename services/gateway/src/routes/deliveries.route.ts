@@ -1,6 +1,6 @@
 import { DeliveryFailure, DeliveryStatus, FAILURES_KEPT, parseAlertKey } from "@sg/events";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import type { TokenScope } from "../http/auth.js";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
 import { TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";

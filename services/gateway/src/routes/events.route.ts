@@ -1,6 +1,6 @@
 import { CanonicalEvent, eventTimeRefusal, parseEvent, shopKey, toMillis } from "@sg/events";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { RETRY_AFTER, TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 import type { TokenScope } from "../http/auth.js";
 import { bodyBytes, refuse, requireToken, type GatewayContext, type Limits } from "../http/context.js";

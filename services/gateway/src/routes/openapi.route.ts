@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import type { Limits } from "../http/context.js";
 import { NAMED_SCHEMAS } from "../openapi/components.js";
 import { route } from "../openapi/contract.js";

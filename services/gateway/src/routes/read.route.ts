@@ -1,6 +1,6 @@
-import { FiringAlert, PlatformV4 as Platform, StoredSnapshot } from "@sg/events";
+import { FiringAlert, Platform, StoredSnapshot } from "@sg/events";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
 import { TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 import type { ShopSnapshot } from "../ports.js";

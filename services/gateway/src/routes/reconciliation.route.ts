@@ -1,11 +1,11 @@
-import { PlatformV4, ReconciliationReport, ShanghaiDay, shanghaiDayOf, type Platform, type PlatformFigures } from "@sg/events";
+import { Platform, ReconciliationReport, ShanghaiDay, shanghaiDayOf, type PlatformFigures } from "@sg/events";
 import { FiguresImportError, itemAliases, parseFiguresFile } from "@sg/figures";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import { TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 
-const ShopParams = z.object({ platform: PlatformV4, shopId: z.string().min(1).max(64) });
+const ShopParams = z.object({ platform: Platform, shopId: z.string().min(1).max(64) });
 const DayQuery = z.looseObject({ day: ShanghaiDay.optional().describe("YYYY-MM-DD (Asia/Shanghai); default yesterday") });
 
 /** What a figures import answers. */

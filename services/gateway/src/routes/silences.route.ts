@@ -9,7 +9,7 @@ import {
   type SilenceMatcher,
 } from "@sg/events";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { bodyBytes, refuse, requireToken, type GatewayContext } from "../http/context.js";
 import { RETRY_AFTER, TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 import type { TokenScope } from "../http/auth.js";

@@ -12,7 +12,7 @@ const Strings = z
     severity: z.object({ critical: z.string(), warning: z.string() }).strict(),
     status: z.object({ firing: z.string(), resolved: z.string() }).strict(),
     statusLine: z.object({ critical: z.string(), warning: z.string(), resolved: z.string() }).strict(),
-    platform: z.record(z.string()),
+    platform: z.record(z.string(), z.string()),
     title: z.object({ one: z.string(), many: z.string(), summary: z.string() }).strict(),
     groupName: z.object({ shop: z.string(), other: z.string() }).strict(),
     headroom: z.string(),
@@ -105,7 +105,7 @@ export function loadTemplates(language: Language, dir: URL = DEFAULT_TEMPLATE_DI
     language,
     file,
     strings: json("strings.json", Strings),
-    metrics: json("metrics.json", z.record(MetricName)),
+    metrics: json("metrics.json", z.record(z.string(), MetricName)),
   };
   cache.set(cacheKey, t);
   return t;

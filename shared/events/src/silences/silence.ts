@@ -1,8 +1,8 @@
-import { z } from "zod/v4";
+import { z } from "zod";
 import { ALERT_LABELS } from "../alerts.js";
 import { compileLinearRegex, linearRegex, linearRegexProblem, type LinearRegex } from "../linear-regex.js";
 import { namesShop, shopKey, shopNameTarget } from "../shop-key.js";
-import { EventTimeV4 as EventTime, toMillis, toShanghaiIso } from "../time.js";
+import { EventTime, toMillis, toShanghaiIso } from "../time.js";
 
 /**
  * Silences (alerts.md "Silences"): matchers, a start and an end. An alert is silenced while every

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { refusal, route } from "../../openapi/contract.js";
 import { decodeUtf8Strict } from "../../json/lossless-json.js";
 import { bodyBytes, limitBySource, refuse, type GatewayContext } from "../../http/context.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { refusal, route } from "../../openapi/contract.js";
 import { bodyBytes, limitBySource, refuse, type GatewayContext } from "../../http/context.js";
 import { deliver } from "../deliver.js";
