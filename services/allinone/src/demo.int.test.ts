@@ -101,7 +101,7 @@ describe("npm start -- --demo", () => {
         }
 
         child.kill("SIGINT");
-        expect(await exited).toBe(0);
+        expect(await exited, `exit code after SIGINT; output:\n${out}`).toBe(0);
       } finally {
         child.kill("SIGKILL");
       }

@@ -50,7 +50,11 @@ export function watchShops(o: {
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    void poll().finally(() => (busy = false));
+    // A poll cut short (the gateway stopping under it, a body read failing) is skipped, never an unhandled
+    // rejection: the process guards would turn it into exit 1 during a clean shutdown.
+    void poll()
+      .catch(() => undefined)
+      .finally(() => (busy = false));
   }, o.everyMs ?? 2000);
   return { stop: () => clearInterval(timer) };
 }
