@@ -140,6 +140,17 @@ async function main(): Promise<void> {
   say("ready. Ctrl-C to stop.");
 
   let stopping: Promise<void> | undefined;
+  // A step that takes long names itself, so a stop cut short by the timeout says which part held it.
+  const stopStep = async (name: string, stop: () => Promise<void>) => {
+    const slow = setTimeout(() => say(`still stopping the ${name}…`), 3000);
+    try {
+      await stop();
+    } catch (err: unknown) {
+      say(`${name} stop: ${String(err)}`);
+    } finally {
+      clearTimeout(slow);
+    }
+  };
   const shutdown = (signal: string) => {
     if (stopping !== undefined) {
       say(`${signal} again: exiting now`);
@@ -153,10 +164,10 @@ async function main(): Promise<void> {
     stopping = (async () => {
       say(`${signal}: stopping intake, finishing the batch in hand, flushing alerts…`);
       stopDemo();
-      await gateway.stop().catch((err: unknown) => say(`gateway stop: ${String(err)}`));
-      await processor.stop().catch((err: unknown) => say(`processor stop: ${String(err)}`));
-      await reconciler.stop().catch((err: unknown) => say(`reconciler stop: ${String(err)}`));
-      await notifier.stop().catch((err: unknown) => say(`notifier stop: ${String(err)}`));
+      await stopStep("gateway", () => gateway.stop());
+      await stopStep("processor", () => processor.stop());
+      await stopStep("reconciler", () => reconciler.stop());
+      await stopStep("notifier", () => notifier.stop());
       say("stopped.");
       process.exit(0);
     })();
