@@ -9,6 +9,9 @@ import { itemAliases, parseFiguresFile, storeImportedFigures } from "@sg/figures
 import { createDouyinSource, createKuaishouSource, createReconciler, createReconcilerMetrics } from "@sg/reconciler";
 import { Registry } from "prom-client";
 import { startFakeDouyin, startFakeKuaishou, type FakePlatform } from "../../services/reconciler/testing/fake-platforms.js";
+import { createGateway, createProjectionReader } from "@sg/gateway";
+import { createDayEndReader } from "@sg/events/runtime";
+import { recordingLogger, recordingSink } from "../../services/gateway/testing/test-support.js";
 import { pollUntil, testInfra, uniqueName } from "../src/index.js";
 
 const DAY = "2026-03-02";
@@ -279,5 +282,32 @@ describe("reconciliation with the platforms' figures", () => {
     ]);
     expect(r.lines[0]!.explanation).toBe("platform counted 3 paid orders, we saw 2: 1 order's events are missing");
     expect(await redis.zcard(`${run}:recon:requests`)).toBe(0);
+  });
+  it("the read API serves the same day-end values as the metric's history, scoped by token", async () => {
+    const token = "tok-history-w1-0123456789";
+    const gw = createGateway({
+      config: { apiTokens: [{ token, shops: ["douyin:w1"] }], platforms: {} },
+      sink: recordingSink(),
+      registry: new Registry(),
+      logger: recordingLogger(),
+      snapshots: createProjectionReader(redis, run),
+      history: createDayEndReader(redis, run),
+      now: () => clock,
+    });
+    try {
+      const get = (url: string) => gw.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
+      const res = await get("/v1/shops/douyin/w1/metrics/pickup_24h_rate/history?days=7");
+      expect(res.statusCode).toBe(200);
+      // The day before DAY was taken too (missed days are filled at their own cut-off): no orders, no data.
+      // w1 saw two orders paid on DAY, both picked up within 24 h: 2 of 2, as the reconciliation compared.
+      expect(res.json().days).toEqual([
+        { day: "2026-03-01", value: null, numerator: 0, denominator: 0, status: "no_data", rulePack: "douyin@2023-06" },
+        { day: DAY, value: 1, numerator: 2, denominator: 2, status: "ok", rulePack: "douyin@2023-06" },
+      ]);
+      expect((await get("/v1/shops/douyin/m1/metrics/pickup_24h_rate/history")).statusCode).toBe(403);
+      expect((await get("/v1/shops/douyin/w1/metrics/no_such_metric/history")).statusCode).toBe(404);
+    } finally {
+      await gw.close();
+    }
   });
 });

@@ -18,6 +18,7 @@ import { registerEventRoutes } from "./routes/events.route.js";
 import { registerOpenApiRoute } from "./routes/openapi.route.js";
 import { registerOpsRoutes } from "./routes/ops.route.js";
 import { registerReadRoutes } from "./routes/read.route.js";
+import { registerHistoryRoutes, type HistoryPort } from "./routes/history.route.js";
 import { registerReconciliationRoutes, type ReconciliationPort } from "./routes/reconciliation.route.js";
 import { registerSilenceRoutes } from "./routes/silences.route.js";
 
@@ -56,6 +57,8 @@ export interface GatewayDeps {
   board?: BoardDeps;
   /** Reconciliation reports and figure imports (`/v1/shops/…/reconciliation`); without it, 503. */
   reconciliation?: ReconciliationPort;
+  /** End-of-day values for `/v1/shops/…/metrics/{metric}/history`; without it, 503. */
+  history?: HistoryPort;
 }
 
 export interface Gateway {
@@ -192,6 +195,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   registerOpenApiRoute(app, limits);
   registerEventRoutes(app, ctx);
   registerReadRoutes(app, ctx);
+  registerHistoryRoutes(app, ctx, deps.history);
   registerReconciliationRoutes(app, ctx, deps.reconciliation);
   registerSilenceRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx);

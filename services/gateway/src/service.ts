@@ -3,7 +3,13 @@ import { createProjectionReader } from "./snapshots.js";
 import { topicNames } from "@sg/events";
 import { createKafka, createProducer, type Kafka, type Producer } from "@sg/kafka";
 import type { Logger } from "@sg/logger";
-import { createDeliveryStatusReader, createReconciliationReader, createSilenceStore, ensurePipelineTopics } from "@sg/events/runtime";
+import {
+  createDayEndReader,
+  createDeliveryStatusReader,
+  createReconciliationReader,
+  createSilenceStore,
+  ensurePipelineTopics,
+} from "@sg/events/runtime";
 import { storeImportedFigures } from "@sg/figures";
 import { createRedis, type Redis } from "@sg/redis";
 import { registerServiceHealth } from "@sg/telemetry";
@@ -138,6 +144,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     newShops: createRedisNewShopQuota({ redis, keyPrefix: o.keyPrefix }),
     ready,
     board: { hub },
+    history: createDayEndReader(redis, o.keyPrefix),
     reconciliation: {
       report: createReconciliationReader(redis, o.keyPrefix).report,
       importFigures: (figures, nowMs) => storeImportedFigures(redis, o.keyPrefix, figures, nowMs),

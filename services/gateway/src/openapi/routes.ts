@@ -5,6 +5,7 @@ import { boardRoutes } from "../board/board.route.js";
 import type { Limits } from "../http/context.js";
 import { deliveryRoutes } from "../routes/deliveries.route.js";
 import { eventRoutes } from "../routes/events.route.js";
+import { historyRoutes } from "../routes/history.route.js";
 import { openApiRoute } from "../routes/openapi.route.js";
 import { readRoutes } from "../routes/read.route.js";
 import { reconciliationRoutes } from "../routes/reconciliation.route.js";
@@ -20,6 +21,7 @@ export function routeContracts(limits: Limits): RouteContract[] {
   return [
     ...eventRoutes(limits),
     ...readRoutes,
+    ...historyRoutes,
     ...reconciliationRoutes,
     ...silenceRoutes,
     ...deliveryRoutes,
