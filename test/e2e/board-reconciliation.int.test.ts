@@ -4,7 +4,7 @@
 // shows within the hub's refresh, with the drifting item by name, in zh-CN and English. Another shop's token
 // sees nothing of it.
 import { Reconciliation } from "@sg/config";
-import type { DayEnd, PlatformFigures } from "@sg/events";
+import { addDays, dayEndKeys, type DayEnd, type PlatformFigures } from "@sg/events";
 import { createGateway, createProjectionReader, createSnapshotHub, type Gateway, type SnapshotHub } from "@sg/gateway";
 import { ProjectionWriter } from "@sg/processor";
 import { compareDay, createReconciler } from "@sg/reconciler";
@@ -198,6 +198,70 @@ describe("the board's reconciliation tile in a browser", () => {
       expect(text).not.toContain("quality_return_rate");
       await page.close();
       await fresh.close();
+    },
+  );
+  it(
+    "each tile draws its last 30 end-of-day values; a day settled while the page is open redraws it; scoped by token",
+    { timeout: 180_000 },
+    async () => {
+      // The processor's day-end history (the contract key of day-end.ts): 20 days up to the day before yesterday.
+      const shop = { platform: "douyin", shopId };
+      const dayEnd = (day: string, v: number): DayEnd => ({
+        day,
+        asOfMs: Date.parse(`${day}T23:59:59.999+08:00`),
+        takenAtMs: Date.parse(`${day}T23:59:59.999+08:00`) + 7_200_000,
+        take: "settled",
+        rulePack: "douyin@2023-06",
+        metrics: { pickup_24h_rate: { v, n: Math.round(v * 200), d: 200, s: "ok" } },
+      });
+      const key = dayEndKeys(keyPrefix).history(shop);
+      for (let i = 1; i <= 20; i++) {
+        const day = addDays(DAY, -i);
+        await redis.hset(key, day, JSON.stringify(dayEnd(day, 0.95 + (i % 5) / 100)));
+      }
+      const page = await browser.context.newPage();
+      // The token as the board keeps it (the browser profile is shared with the test above, which may have stored one).
+      await page.goto(`http://127.0.0.1:${port}/board`);
+      await page.evaluate(
+        (t) =>
+          (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+            "scoreguard.board.token",
+            t,
+          ),
+        tokenA,
+      );
+      await page.reload();
+      const spark = page.locator('.shop-card .tile[data-metric="pickup_24h_rate"] svg.spark');
+      await spark.waitFor({ timeout: 60_000 });
+      expect(await spark.getAttribute("data-days")).toBe("20");
+      expect(await spark.locator("polyline").count()).toBe(1);
+      // A metric without history draws no line.
+      expect(await page.locator('.shop-card .tile[data-metric="quality_return_rate"] svg.spark').count()).toBe(0);
+
+      // Yesterday is taken while the page is open: the hub's refresh sends it, and the line gains the day.
+      await redis.hset(key, DAY, JSON.stringify(dayEnd(DAY, 0.99)));
+      await pollUntil(async () => (await spark.getAttribute("data-days")) === "21", {
+        timeoutMs: 30_000,
+        message: "yesterday's value reaches the open page",
+      });
+
+      // Another shop's token: nothing of the first shop's history in its stream.
+      const ctrl = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${port}/board/stream`, {
+        headers: { authorization: `Bearer ${tokenB}` },
+        signal: ctrl.signal,
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      const until = Date.now() + 1_500;
+      while (!text.includes("event: ready") || Date.now() < until) text += decoder.decode((await reader.read()).value, { stream: true });
+      await reader.cancel();
+      ctrl.abort();
+      expect(text).toContain('"history":null');
+      expect(text).not.toContain("pickup_24h_rate");
+      expect(text).not.toContain("event: history");
+      await page.close();
     },
   );
 });

@@ -92,7 +92,7 @@ export const boardRoutes = [
     tag: "board",
     summary: "The board's server-sent events",
     description:
-      "Events: hello; a snapshot per shop the token lists; ready (shops, truncated); then change events as snapshots change, reconciliation events as a shop's latest reconciliation with the platform's figures changes, and ping heartbeats. Every event's data carries serverNow. Scoped by token like the read API; the token travels in the Authorization header, never in the URL.",
+      "Events: hello; a snapshot per shop the token lists; ready (shops, truncated); then change events as snapshots change, reconciliation events as a shop's latest reconciliation with the platform's figures changes, history events as a shop's daily history gains or settles a day (the tiles' 30-day lines), and ping heartbeats. Every event's data carries serverNow. Scoped by token like the read API; the token travels in the Authorization header, never in the URL.",
     security: "bearer",
     responses: {
       "200": { description: "An event stream", body: z.string(), contentType: "text/event-stream" },

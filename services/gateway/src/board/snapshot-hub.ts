@@ -1,8 +1,9 @@
-import { parseShopKey, snapshotKeys, StoredSnapshot, type ReconciliationReport } from "@sg/events";
-import { createReconciliationReader } from "@sg/events/runtime";
+import { addDays, parseShopKey, shanghaiDayOf, snapshotKeys, StoredSnapshot, type DayEnd, type ReconciliationReport } from "@sg/events";
+import { createDayEndReader, createReconciliationReader } from "@sg/events/runtime";
 import type { Redis } from "@sg/redis";
 import type { FastifyBaseLogger } from "fastify";
 import type { TokenScope } from "../http/auth.js";
+import { boardHistory, HISTORY_LINE_DAYS, type BoardHistory } from "./history-line.js";
 import { metricMeta, type MetricMeta, type ShopOverrides } from "./metric-meta.js";
 import { boardReconciliation, type BoardReconciliation } from "./reconciliation-tile.js";
 import { diffSnapshots, type SnapshotChange, type Transition } from "./snapshot-diff.js";
@@ -21,6 +22,10 @@ import { diffSnapshots, type SnapshotChange, type Transition } from "./snapshot-
  * reconciliation tile): with the shop's first snapshot, then as a `reconciliation` event when the report
  * changes. Reports change about once a day and announce nothing, so the hub re-reads them for the shops on
  * boards every `reconciliationRefreshMs`. Like changes, they go only to boards that hold the shop.
+ *
+ * The same holds for each shop's daily history (the tiles' 30-day lines, history-line.ts): sent with the first
+ * snapshot, and as a `history` event when yesterday's end-of-day value appears or is settled (checked at the
+ * same refresh, one HGET per shop; the month is re-read only then).
  */
 export interface BoardClient {
   readonly scope: TokenScope;
@@ -28,7 +33,7 @@ export interface BoardClient {
   send(event: BoardEvent, data: object): boolean;
 }
 
-export type BoardEvent = "snapshot" | "change" | "reconciliation";
+export type BoardEvent = "snapshot" | "change" | "reconciliation" | "history";
 
 export interface ShopSnapshotMessage {
   shop: string;
@@ -37,6 +42,14 @@ export interface ShopSnapshotMessage {
   transitions: Transition[];
   /** The latest reconciliation's summary; null: no report yet. Absent when the hub reads none. */
   reconciliation?: BoardReconciliation | null;
+  /** The last 30 days' end-of-day values; null: none kept yet. Absent when the hub reads none. */
+  history?: BoardHistory | null;
+}
+
+/** A shop's daily history gained or settled a day. */
+export interface ShopHistoryMessage {
+  shop: string;
+  history: BoardHistory | null;
 }
 
 /** A shop's reconciliation summary changed (a new day was compared, or its figures arrived). */
@@ -62,8 +75,12 @@ export interface SnapshotHubOptions {
   keepTransitions?: number;
   /** Where the latest reconciliation reports are read; default: the reconciler's reports in `redis`; false: none. */
   reconciliation?: { latest(shop: { platform: string; shopId: string }): Promise<ReconciliationReport | null> } | false;
-  /** How often the reports of the shops on boards are re-read (ms); default 60 s. */
+  /** How often the reports (and the latest day of history) of the shops on boards are re-read (ms); default 60 s. */
   reconciliationRefreshMs?: number;
+  /** Where the end-of-day values are read; default: the processor's day-end history in `redis`; false: none. */
+  history?: { days(shop: { platform: string; shopId: string }, days: readonly string[]): Promise<DayEnd[]> } | false;
+  /** The clock that says which day is yesterday (Shanghai); default Date.now. */
+  now?: () => number;
 }
 
 interface Attached {
@@ -87,6 +104,10 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   /** Per shop on a board: the reconciliation summary last read, and its JSON (to send only what changed). */
   const recon = new Map<string, { json: string; value: BoardReconciliation | null }>();
   let reconTimer: NodeJS.Timeout | undefined;
+  const dayEnds = o.history === false ? undefined : (o.history ?? createDayEndReader(o.redis, o.keyPrefix));
+  const now = o.now ?? Date.now;
+  /** Per shop on a board: its history line as last read, and the take of its last day (to re-read only on a new one). */
+  const hist = new Map<string, { to: string; lastTake: string; value: BoardHistory | null }>();
 
   const allows = (a: Attached, key: string) => {
     const s = parseShopKey(key);
@@ -140,6 +161,31 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   };
   const ensureRecon = async (key: string) => {
     if (reports !== undefined && !recon.has(key)) await readRecon(key);
+    if (dayEnds !== undefined && !hist.has(key)) await readHistory(key);
+  };
+
+  /** The take marker of a kept day: which take, when. */
+  const takeOf = (d: DayEnd | undefined) => (d === undefined ? "" : `${d.take}@${d.takenAtMs}`);
+  /** Reads a shop's history line into `hist` when yesterday changed since the last read; returns whether it did. */
+  const readHistory = async (key: string): Promise<boolean> => {
+    const shop = parseShopKey(key);
+    if (dayEnds === undefined || shop === null) return false;
+    const to = shanghaiDayOf(now() - 86_400_000);
+    const held = hist.get(key);
+    try {
+      if (held !== undefined && held.to === to) {
+        const [last] = await dayEnds.days(shop, [to]);
+        if (takeOf(last) === held.lastTake) return false;
+      }
+      const days = Array.from({ length: HISTORY_LINE_DAYS }, (_, i) => addDays(to, i - HISTORY_LINE_DAYS + 1));
+      const kept = await dayEnds.days(shop, days);
+      const value = boardHistory(kept, to);
+      hist.set(key, { to, lastTake: takeOf(kept.find((d) => d.day === to)), value });
+      return held === undefined || JSON.stringify(held.value) !== JSON.stringify(value);
+    } catch (err) {
+      o.logger.warn({ err, shop: key }, "board: reading a shop's daily history failed");
+      return false;
+    }
   };
 
   const drop = (a: Attached) => {
@@ -158,6 +204,7 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
       transitions: transitions.get(key) ?? [],
     };
     if (reports !== undefined) msg.reconciliation = recon.get(key)?.value ?? null;
+    if (dayEnds !== undefined) msg.history = hist.get(key)?.value ?? null;
     a.shops.add(key);
     deliver(a, "snapshot", msg);
   };
@@ -172,6 +219,7 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
         // Nobody watches it: forget it, so a later board never starts from a stale copy.
         cache.delete(key);
         recon.delete(key);
+        hist.delete(key);
         return;
       }
       const next = await read(key);
@@ -198,11 +246,17 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   const refreshReconciliations = () => {
     const held = new Set([...clients].flatMap((a) => [...a.shops]));
     for (const key of recon.keys()) if (!held.has(key)) recon.delete(key);
+    for (const key of hist.keys()) if (!held.has(key)) hist.delete(key);
     for (const key of held)
       void inShopQueue(key, async () => {
-        if (!(await readRecon(key))) return;
-        const msg: ShopReconciliationMessage = { shop: key, reconciliation: recon.get(key)?.value ?? null };
-        for (const a of [...clients]) if (a.shops.has(key)) deliver(a, "reconciliation", msg);
+        if (await readRecon(key)) {
+          const msg: ShopReconciliationMessage = { shop: key, reconciliation: recon.get(key)?.value ?? null };
+          for (const a of [...clients]) if (a.shops.has(key)) deliver(a, "reconciliation", msg);
+        }
+        if (await readHistory(key)) {
+          const msg: ShopHistoryMessage = { shop: key, history: hist.get(key)?.value ?? null };
+          for (const a of [...clients]) if (a.shops.has(key)) deliver(a, "history", msg);
+        }
       });
   };
 
@@ -220,7 +274,7 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
       });
       sub.on("error", (err: Error) => o.logger.warn({ err: err.message }, "board: snapshot subscriber error"));
       await sub.subscribe(keys.channel());
-      if (reports !== undefined) {
+      if (reports !== undefined || dayEnds !== undefined) {
         reconTimer = setInterval(refreshReconciliations, o.reconciliationRefreshMs ?? 60_000);
         reconTimer.unref();
       }

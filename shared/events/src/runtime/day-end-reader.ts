@@ -21,6 +21,15 @@ export function createDayEndReader(redis: Redis, keyPrefix: string) {
     async day(shop: { platform: string; shopId: string }, day: string): Promise<DayEnd | null> {
       return parse(await redis.hget(keys.history(shop), day));
     },
+    /** The kept days among `days` (one HMGET: the board reads a month without the whole 90-day hash). */
+    async days(shop: { platform: string; shopId: string }, days: readonly string[]): Promise<DayEnd[]> {
+      if (days.length === 0) return [];
+      const raw = await redis.hmget(keys.history(shop), ...days);
+      return raw.flatMap((r) => {
+        const v = parse(r);
+        return v === null ? [] : [v];
+      });
+    },
     /** Every kept day from `from` to `to` (inclusive, `YYYY-MM-DD`), oldest first. */
     async range(shop: { platform: string; shopId: string }, from: string, to: string): Promise<DayEnd[]> {
       const all = await redis.hgetall(keys.history(shop));

@@ -1,6 +1,7 @@
 // The shop board's page. Every value from the server is put in the DOM as text (append/textContent), never as
 // HTML: shop ids, consumer ids and order ids come from outside.
-import { applyChange, applyReconciliation, applySnapshot, createModel, dueKey } from "./model.js";
+import { applyChange, applyHistory, applyReconciliation, applySnapshot, createModel, dueKey } from "./model.js";
+import { historyLine } from "./history-line.js";
 import { openStream } from "./stream.js";
 import {
   formatCountdown,
@@ -74,6 +75,7 @@ function connect() {
       else if (event === "change") {
         if (!applyChange(state.model, data)) state.stream?.resync();
       } else if (event === "reconciliation") applyReconciliation(state.model, data);
+      else if (event === "history") applyHistory(state.model, data);
       else if (event === "ready") state.ready = data;
       else return;
       scheduleRender();
@@ -265,10 +267,33 @@ function tile(t, shop, name, m) {
     el("div", { class: "tile-value" }, formatValue(state.lang, unit, m.value)),
     el("div", { class: "tile-status" }, t.status[m.status] ?? m.status),
     lines ? el("div", { class: "tile-lines" }, lines) : null,
+    sparkline(t, shop, name, meta),
     hr ? el("div", { class: "tile-headroom" }, hr) : null,
     m.pending ? el("div", { class: "tile-pending" }, t.pending(m.pending)) : null,
     m.scoreCap !== undefined ? el("div", { class: "tile-cap" }, t.scoreCap(m.scoreCap)) : null,
   );
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+/** The metric's last 30 end-of-day values as a small line, with its threshold dashed; nothing under two days. */
+function sparkline(t, shop, name, meta) {
+  const values = shop.history?.metrics?.[name];
+  const line = values ? historyLine(values, { threshold: meta?.threshold, target: meta?.target }) : null;
+  if (line === null) return null;
+  const chart = svg("svg", { class: "spark", viewBox: `0 0 ${line.width} ${line.height}`, role: "img", "data-days": line.days });
+  const title = svg("title", {});
+  title.textContent = t.historyLine(line.days, shop.history.from, shop.history.to);
+  chart.append(title);
+  if (line.thresholdY !== null)
+    chart.append(svg("line", { class: "spark-threshold", x1: 0, x2: line.width, y1: line.thresholdY, y2: line.thresholdY }));
+  for (const points of line.segments) chart.append(svg("polyline", { class: "spark-line", points }));
+  return chart;
 }
 
 function shopView(t, key) {

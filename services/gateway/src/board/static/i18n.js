@@ -94,6 +94,7 @@ const STRINGS = {
     resolvedWord: "告警解除",
     back: "← 全部店铺",
     scoreCap: (n) => `得分上限 ${n}`,
+    historyLine: (n, from, to) => `近 30 日每日收盘值（${from} 至 ${to}，${n} 日有数据）`,
   },
   en: {
     title: "ScoreGuard shop board",
@@ -130,6 +131,7 @@ const STRINGS = {
     resolvedWord: "resolved",
     back: "← All shops",
     scoreCap: (n) => `score capped at ${n}`,
+    historyLine: (n, from, to) => `value at each day's end, last 30 days (${from} to ${to}; ${n} days with data)`,
   },
 };
 

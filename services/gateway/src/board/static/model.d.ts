@@ -3,6 +3,7 @@ import type { DueItem, FiringAlert, StoredSnapshot } from "@sg/events";
 import type { SnapshotChange, Transition } from "../snapshot-diff.js";
 import type { MetricMeta } from "../metric-meta.js";
 import type { BoardReconciliation } from "../reconciliation-tile.js";
+import type { BoardHistory } from "../history-line.js";
 
 export const KEEP_TRANSITIONS: number;
 export function dueKey(d: Pick<DueItem, "metric" | "item" | "id">): string;
@@ -13,6 +14,7 @@ export interface BoardShop {
   meta: Record<string, MetricMeta>;
   transitions: Transition[];
   reconciliation?: BoardReconciliation | null;
+  history?: BoardHistory | null;
 }
 export interface BoardModel {
   shops: Map<string, BoardShop>;
@@ -26,7 +28,9 @@ export function applySnapshot(
     meta?: Record<string, MetricMeta>;
     transitions?: Transition[];
     reconciliation?: BoardReconciliation | null;
+    history?: BoardHistory | null;
   },
 ): void;
 export function applyReconciliation(model: BoardModel, msg: { shop: string; reconciliation: BoardReconciliation | null }): boolean;
+export function applyHistory(model: BoardModel, msg: { shop: string; history: BoardHistory | null }): boolean;
 export function applyChange(model: BoardModel, change: SnapshotChange): boolean;

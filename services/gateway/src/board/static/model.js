@@ -21,6 +21,8 @@ export function applySnapshot(model, msg) {
     transitions: [...(msg.transitions ?? [])],
     // The latest reconciliation with the platform's figures: null before any report, undefined when not sent.
     reconciliation: msg.reconciliation,
+    // The last 30 days' end-of-day values (the tiles' lines): null before any day is kept, undefined when not sent.
+    history: msg.history,
   });
 }
 
@@ -29,6 +31,14 @@ export function applyReconciliation(model, msg) {
   const shop = model.shops.get(msg.shop);
   if (shop === undefined) return false;
   shop.reconciliation = msg.reconciliation;
+  return true;
+}
+
+/** A shop's daily history gained or settled a day. Returns false for a shop the board does not hold. */
+export function applyHistory(model, msg) {
+  const shop = model.shops.get(msg.shop);
+  if (shop === undefined) return false;
+  shop.history = msg.history;
   return true;
 }
 
