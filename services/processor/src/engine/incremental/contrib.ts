@@ -97,7 +97,9 @@ class Builder {
 
 /** Summaries in the order the reference model sees them: by (request time, request event id). */
 function sortedSummaries(o: OrderRec): AftersaleSummary[] {
-  return Object.values(o.as ?? {}).sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+  return Object.values(o.aftersales ?? {}).sort(
+    (x, y) => x.requestedAt - y.requestedAt || (x.requestId < y.requestId ? -1 : x.requestId > y.requestId ? 1 : 0),
+  );
 }
 
 function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: number): Contribution {
@@ -115,11 +117,10 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
         b.add(o.signedAt, i, "d");
         const first = summaries[0];
         if (!first) break;
-        const [, , kind, reason, afterShipment] = first;
         const kindOk =
-          def.params.kinds.includes(kind as never) &&
-          (kind !== "refund_only" || !def.params.refundOnlyAfterShipmentOnly || afterShipment === 1);
-        if (kindOk && def.params.reasons.includes(reason)) b.add(o.signedAt, i, "n");
+          def.params.kinds.includes(first.kind as never) &&
+          (first.kind !== "refund_only" || !def.params.refundOnlyAfterShipmentOnly || first.afterShipment);
+        if (kindOk && def.params.reasons.includes(first.reason)) b.add(o.signedAt, i, "n");
         break;
       }
       case "pickup_rate": {
@@ -158,27 +159,29 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
       case "aftersale_rejection_rate": {
         let deciding: AftersaleSummary | undefined;
         for (const s of summaries) {
-          const [, , , , afterShipment, overdueEntry, cancelledFirst, last, liability] = s;
-          if (afterShipment !== 1 || cancelledFirst === 1) continue;
-          const liable = liability !== "" && def.params.liable.includes(liability as never);
-          if (overdueEntry === 1 && last === "refuse" && !liable) continue;
+          if (!s.afterShipment || s.cancelledFirst) continue;
+          const liable = s.lastLiability !== undefined && def.params.liable.includes(s.lastLiability as never);
+          if (s.overdueEntry && s.lastDecision === "refuse" && !liable) continue;
           deciding = s;
         }
-        if (!deciding || deciding[9] === -1) break;
-        b.add(deciding[9], i, "d");
-        if (deciding[7] === "refuse") b.add(deciding[9], i, "n");
+        if (deciding?.completedAt === undefined) break;
+        b.add(deciding.completedAt, i, "d");
+        if (deciding.lastDecision === "refuse") b.add(deciding.completedAt, i, "n");
         break;
       }
       case "platform_help_rate":
         if (o.paidAt === undefined) break;
         b.add(o.paidAt, i, "d");
-        if (o.complaints.length > 0 || summaries.some((s) => s[8] !== "" && def.params.liable.includes(s[8] as never)))
+        if (
+          o.complaints.length > 0 ||
+          summaries.some((s) => s.lastLiability !== undefined && def.params.liable.includes(s.lastLiability as never))
+        )
           b.add(o.paidAt, i, "n");
         break;
       case "intervention_rate":
         if (o.paidAt === undefined) break;
         b.add(o.paidAt, i, "d");
-        if (summaries.some((s) => s[10] === 1)) b.add(o.paidAt, i, "n");
+        if (summaries.some((s) => s.intervened)) b.add(o.paidAt, i, "n");
         break;
       case "review_score_mean":
         b.mean(i, reviewScoreItem(o));
@@ -193,8 +196,8 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
         b.rate(
           i,
           escalationItem(
-            summaries[0]?.[0],
-            summaries.some((x) => x[10] === 1),
+            summaries[0]?.requestedAt,
+            summaries.some((x) => x.intervened),
             o.complaints.length > 0,
             def,
           ),
@@ -293,7 +296,7 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
 function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asOf: number): Contribution {
   const b = new Builder(asOf);
   // An exclusion removes every chat and rating contribution of the consumer (metrics.md "Excluded consumer").
-  if (rec.ex !== undefined) return b.c;
+  if (rec.excludedAt !== undefined) return b.c;
   const id = key.slice(2);
   const c = consumerFacts(id, rec);
   let ws: ReturnType<typeof waits> | undefined;
