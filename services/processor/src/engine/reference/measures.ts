@@ -91,6 +91,17 @@ const liableRuling = (list: readonly Fact[], liable: readonly string[]): boolean
   return ruling !== undefined && liable.includes(ruling.event.liability);
 };
 
+/** A mean of waits in seconds; an item pending now that turns bad adds `badMs` (the cap, or the imputed value). */
+function meanSeconds(sumMs: number, n: number, pending: Pending[], badMs: number): Measurement {
+  return {
+    value: share(sumMs / 1000, n),
+    numerator: sumMs / 1000,
+    denominator: n,
+    pending,
+    ifBad: (k) => share((sumMs + k * badMs) / 1000, n + k),
+  };
+}
+
 /** A good/all ratio whose pending items, once bad, add to the denominator only. */
 function goodShare(numerator: number, denominator: number, pending: Pending[]): Measurement {
   return { value: share(numerator, denominator), numerator, denominator, pending, ifBad: (k) => share(numerator, denominator + k) };
@@ -295,13 +306,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
         n++;
       }
     }
-    return {
-      value: share(sumMs / 1000, n),
-      numerator: sumMs / 1000,
-      denominator: n,
-      pending,
-      ifBad: (k) => share((sumMs + k * cap) / 1000, n + k),
-    };
+    return meanSeconds(sumMs, n, pending, cap);
   },
 
   stalled_shipments(def, { facts, asOf }) {
@@ -447,13 +452,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
         n++;
       }
     }
-    return {
-      value: share(sumMs / 1000, n),
-      numerator: sumMs / 1000,
-      denominator: n,
-      pending,
-      ifBad: (k) => share((sumMs + k * imputed) / 1000, n + k),
-    };
+    return meanSeconds(sumMs, n, pending, imputed);
   },
 
   escalation_rate(def, { facts, window }) {
