@@ -2,7 +2,7 @@ import type { CanonicalEvent, Platform } from "@sg/events";
 import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 import { toShanghaiIso } from "@sg/events";
 import { packForChoice, type RulePack } from "@sg/rules";
-import { accountingFor } from "../engine/incremental/accounting.js";
+import { accountingFor, type Accounting } from "../engine/incremental/accounting.js";
 import { windowRange } from "../engine/calendar.js";
 import type { ShopEvaluation } from "../engine/evaluate.js";
 import { decodeStored, encodeBody, encodeStoredBody } from "../engine/incremental/codec.js";
@@ -11,7 +11,7 @@ import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/i
 import { encodeSeenAdds, fingerprint, seenFloorDay, type SeenAdds } from "../engine/incremental/seen-ids.js";
 import { applyStep, loadKeysOf, parsePending, type LoadedShop } from "../engine/incremental/step.js";
 import type { ShopOverrides } from "../engine/types.js";
-import { DAY_TTL_SECONDS, SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
+import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 
 /**
@@ -57,6 +57,8 @@ export class EntityStore {
   constructor(
     readonly redis: Redis,
     prefix: string,
+    /** What a platform's shops account and keep (accounting.ts); tests give other packs. */
+    private readonly accounting: (platform: Platform) => Accounting = accountingFor,
   ) {
     this.keys = createKeys(prefix);
     defineLuaScripts(redis, LUA_DIR);
@@ -110,8 +112,8 @@ export class EntityStore {
       );
       const commits = todo.map((k, i) => {
         const { shop, events } = byShop.get(k)!;
-        const acc = accountingFor(shop.platform as Platform);
-        const step = applyStep(acc.pack, loads[i]!, events, now, quota?.limit(k) ?? Infinity, acc.chatKeepDays);
+        const acc = this.accounting(shop.platform as Platform);
+        const step = applyStep(acc.pack, loads[i]!, events, now, quota?.limit(k) ?? Infinity, acc.chatKeepDays, acc.retention.closedKeepMs);
         return { shopKey: k, shop, version: loads[i]!.version, ...step, due: partitionOf(k) };
       });
       const results = await this.commitMany(commits, now);
@@ -132,7 +134,7 @@ export class EntityStore {
    * aggregates and evaluates it at `now`.
    */
   async evaluate(shop: ShopRef, now: number, overrides: ShopOverrides): Promise<ShopEvaluation | undefined> {
-    const acc = accountingFor(shop.platform as Platform);
+    const acc = this.accounting(shop.platform as Platform);
     const pack = packInForce(shop, overrides, now);
     // Due timers in passes of TIMER_BATCH, with the expired records the sweep's one step found: every
     // committed pass moves each timer it took past `now` (or deletes its entity), so the loop ends; only
@@ -152,12 +154,12 @@ export class EntityStore {
         const k = scanned[i]!;
         const v = scanned[i + 1]!;
         this.bytesRead += k.length + v.length;
-        if (now >= expireAt(k, decodeStored(k, v).rec)) expired.add(k);
+        if (now >= expireAt(k, decodeStored(k, v).rec, acc.retention.closedKeepMs)) expired.add(k);
       }
       const keys = new Set([...due, ...expired]);
       if (keys.size === 0) break;
       const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys], ids: [] }], now);
-      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays);
+      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs);
       const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
       if (reply !== -1) expired.clear();
       else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
@@ -274,6 +276,8 @@ export class EntityStore {
     seenAdds: SeenAdds,
     now: number,
   ): { keys: string[]; args: (string | number | Buffer)[] } {
+    // Records and day aggregates live as long as the platform's longest window needs (retention.ts).
+    const retention = this.accounting(shop.platform as Platform).retention;
     const keys = [
       this.keys.entities(shop),
       this.keys.shopMeta(shop),
@@ -305,8 +309,8 @@ export class EntityStore {
     }
     const args: (string | number | Buffer)[] = [
       version,
-      STATE_TTL_SECONDS,
-      DAY_TTL_SECONDS,
+      retention.stateTtlSeconds,
+      retention.dayTtlSeconds,
       SEEN_TTL_SECONDS,
       seenFloorDay(now),
       encodeSeenAdds(seenAdds),

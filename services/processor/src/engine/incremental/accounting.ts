@@ -1,4 +1,5 @@
 import type { Platform } from "@sg/events";
+import { retentionFor, type Retention } from "../../retention.js";
 import { DEFAULT_PACKS, loadRulePacks, selectablePacks, type MetricDef, type MetricKind, type RulePack } from "@sg/rules";
 
 /**
@@ -18,6 +19,8 @@ export interface Accounting {
   slotsOf(pack: RulePack): ReadonlyMap<string, number>;
   /** Days of chat facts the records keep (compaction): the longest window of a metric reading reply rounds. */
   chatKeepDays: number;
+  /** How long the platform's records and day aggregates are kept: the longest window of any selectable pack. */
+  retention: Retention;
 }
 
 const signature = (d: MetricDef) => JSON.stringify([d.kind, d.params]);
@@ -32,12 +35,13 @@ const READS_ROUNDS: ReadonlySet<MetricKind> = new Set([
 ]);
 
 const WINDOW_DAYS: Record<MetricDef["window"], number> = { day: 1, "30d": 30, "90d": 90, month: 31, now: 1 };
-/**
- * The longest window engine v2 can serve: closed entities are kept 32 days (retention.ts), so a 90-day
- * window would lose the contributions of entities that expire inside it. The pure and reference engines
- * measure 90-day windows; selecting a pack with one waits for longer retention.
- */
-const MAX_WINDOW_DAYS = 31;
+
+/** The longest window, in days, of the packs' metrics. */
+export function longestWindowDays(packs: Iterable<RulePack>): number {
+  let days = 1;
+  for (const p of packs) for (const def of Object.values(p.metrics)) days = Math.max(days, WINDOW_DAYS[def.window]);
+  return days;
+}
 
 export function buildAccounting(platform: Platform, packs: Map<string, RulePack> = loadRulePacks()): Accounting {
   const base = packs.get(DEFAULT_PACKS[platform])!;
@@ -70,11 +74,7 @@ export function buildAccounting(platform: Platform, packs: Map<string, RulePack>
   // A metric shares its slot with others of any window: the longest window of any selectable pack decides.
   let chatKeepDays = 1;
   for (const p of selectablePacks(platform, packs)) {
-    for (const [name, def] of Object.entries(p.metrics)) {
-      if (WINDOW_DAYS[def.window] > MAX_WINDOW_DAYS)
-        throw new Error(
-          `rule pack ${p.id}: metrics.${name} has a ${def.window} window, but engine v2 keeps entities and day aggregates for ${MAX_WINDOW_DAYS} days (retention.ts)`,
-        );
+    for (const def of Object.values(p.metrics)) {
       if (READS_ROUNDS.has(def.kind)) chatKeepDays = Math.max(chatKeepDays, WINDOW_DAYS[def.window]);
     }
   }
@@ -82,6 +82,7 @@ export function buildAccounting(platform: Platform, packs: Map<string, RulePack>
   return {
     pack,
     chatKeepDays,
+    retention: retentionFor(longestWindowDays([base, ...selectablePacks(platform, packs)])),
     slotsOf(p) {
       const s = slots.get(p.id);
       if (!s) throw new Error(`rule pack ${p.id} is not selectable for ${platform}`);

@@ -1,6 +1,9 @@
 import { loadRulePacks, parseRulePack } from "@sg/rules";
 import { describe, expect, it } from "vitest";
+import { MONTH_RETENTION } from "../../retention.js";
 import { buildAccounting } from "./accounting.js";
+
+const DAY = 86_400_000;
 
 describe("engine v2's accounting of a platform's selectable packs", () => {
   const packs = loadRulePacks();
@@ -20,7 +23,7 @@ describe("engine v2's accounting of a platform's selectable packs", () => {
     expect(buildAccounting("kuaishou", packs).chatKeepDays).toBe(1);
   });
 
-  it("refuses a selectable pack with a window longer than engine v2 keeps, naming it", () => {
+  it("keeps a platform's records 92 days when one of its selectable packs has a 90-day window, and no other platform's", () => {
     const mine = new Map(packs);
     const json = structuredClone(packs.get("douyin@2026-05")!) as unknown as {
       id: string;
@@ -31,6 +34,14 @@ describe("engine v2's accounting of a platform's selectable packs", () => {
     json.effective = "2099-01-01";
     json.metrics.product_rating!.window = "90d";
     mine.set(json.id, parseRulePack(json));
-    expect(() => buildAccounting("douyin", mine)).toThrow(/rule pack douyin@2099-01: metrics\.product_rating has a 90d window/);
+    const douyin = buildAccounting("douyin", mine).retention;
+    expect(douyin.keepDays).toBe(92);
+    expect(douyin.closedKeepMs).toBe(92 * DAY);
+    expect(douyin.stateTtlSeconds).toBe(92 * 86_400);
+    expect(douyin.dayTtlSeconds).toBe(2 * 92 * 86_400);
+    // Today's shipped packs: a month at most, so every platform keeps what it kept before.
+    for (const p of ["douyin", "kuaishou", "jd", "pdd"] as const) expect(buildAccounting(p, packs).retention).toEqual(MONTH_RETENTION);
+    expect(MONTH_RETENTION.keepDays).toBe(32);
+    expect(buildAccounting("kuaishou", mine).retention.keepDays).toBe(32);
   });
 });

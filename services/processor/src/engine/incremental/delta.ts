@@ -51,12 +51,15 @@ function isClosed(key: string, rec: EntityRec): boolean {
   return true;
 }
 
-/** When the entity's facts can no longer count in any window (architecture.md "retention by entity"). */
-export function expireAt(key: string, rec: EntityRec): number {
+/**
+ * When the entity's facts can no longer count in any window (architecture.md "retention by entity"): a closed
+ * entity `closedKeepMs` (the platform's Retention) after its last fact.
+ */
+export function expireAt(key: string, rec: EntityRec, closedKeepMs = CLOSED_KEEP_MS): number {
   const times = recordTimes(key, rec);
   if (times.length === 0) return 0;
   const last = Math.max(...times);
-  return isClosed(key, rec) ? last + CLOSED_KEEP_MS : Math.max(Math.min(...times) + OPEN_KEEP_MS, last + CLOSED_KEEP_MS);
+  return isClosed(key, rec) ? last + closedKeepMs : Math.max(Math.min(...times) + OPEN_KEEP_MS, last + closedKeepMs);
 }
 
 /**
@@ -114,6 +117,8 @@ export function computeDelta(
   recompute: Iterable<string> = [],
   /** Days of chat facts a consumer's record keeps (accounting.ts `chatKeepDays`): 1 keeps yesterday and today. */
   chatKeepDays = 1,
+  /** How long a closed entity is kept after its last fact (the platform's Retention, accounting.ts). */
+  closedKeepMs = CLOSED_KEEP_MS,
 ): ShopDelta {
   const current = new Map<string, EntityRec | undefined>();
   const get = (k: string) => (current.has(k) ? current.get(k) : loaded.get(k)?.rec);
@@ -161,7 +166,7 @@ export function computeDelta(
     const folded = get(key);
     let rec = folded;
     if (rec && key.startsWith("c:")) rec = compactConsumer(rec as ConsumerRec, chatCutoff(now, chatKeepDays));
-    const expires = rec ? expireAt(key, rec) : 0;
+    const expires = rec ? expireAt(key, rec, closedKeepMs) : 0;
     if (rec && now >= expires) rec = undefined;
     const old = contribution(key, before?.rec, pack, before?.calcAt ?? now);
     const next = contribution(key, rec, pack, now);

@@ -3,7 +3,8 @@ import { packForChoice, type RulePack } from "@sg/rules";
 import { windowRange } from "../calendar.js";
 import type { ShopEvaluation } from "../evaluate.js";
 import type { ShopOverrides } from "../types.js";
-import { accountingFor } from "./accounting.js";
+import { retentionFor } from "../../retention.js";
+import { accountingFor, longestWindowDays } from "./accounting.js";
 import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "./delta.js";
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "./measure.js";
 import { seenFloorDay, type SeenAdds } from "./seen-ids.js";
@@ -92,10 +93,12 @@ export function applyEvents<E extends ShopEvent>(
   limit = Infinity,
   /** Days of chat facts the records keep (accounting.ts `chatKeepDays`). */
   chatKeepDays?: number,
+  /** How long a closed entity is kept (accounting.ts `retention`). */
+  closedKeepMs?: number,
 ): { state: ShopState; changed: number; refused: E[] } {
   const floor = seenFloorDay(now);
   const seen = { has: (fp: string) => (s.seen.get(fp) ?? -1) >= floor };
-  const step = applyStep(pack, { records: s.records, seen, live: s.records.size }, events, now, limit, chatKeepDays);
+  const step = applyStep(pack, { records: s.records, seen, live: s.records.size }, events, now, limit, chatKeepDays, closedKeepMs);
   return { state: commitDelta(s, step.delta, step.seenAdds, now), changed: step.delta.changed, refused: step.refused };
 }
 
@@ -105,10 +108,23 @@ export function applyEvents<E extends ShopEvent>(
  * the Shanghai day of `now` (the shop's choice, `shop.pack`) evaluates.
  */
 function packsOf(input: { platform: Platform; now: number; shop?: ShopOverrides | undefined; pack?: RulePack | undefined }) {
-  if (input.pack) return { store: input.pack, evaluate: input.pack, slots: undefined, chatKeepDays: undefined };
+  if (input.pack)
+    return {
+      store: input.pack,
+      evaluate: input.pack,
+      slots: undefined,
+      chatKeepDays: undefined,
+      closedKeepMs: retentionFor(longestWindowDays([input.pack])).closedKeepMs,
+    };
   const acc = accountingFor(input.platform);
   const evaluate = packForChoice(input.platform, input.shop?.pack, toShanghaiIso(input.now).slice(0, 10));
-  return { store: acc.pack, evaluate, slots: acc.slotsOf(evaluate), chatKeepDays: acc.chatKeepDays };
+  return {
+    store: acc.pack,
+    evaluate,
+    slots: acc.slotsOf(evaluate),
+    chatKeepDays: acc.chatKeepDays,
+    closedKeepMs: acc.retention.closedKeepMs,
+  };
 }
 
 /**
@@ -131,9 +147,14 @@ export function evaluateState(
       .slice(0, TIMER_BATCH)
       .map(([k]) => k);
     const keys = new Set(due);
-    for (const [k, r] of state.records) if (now >= expireAt(k, r.rec)) keys.add(k);
+    for (const [k, r] of state.records) if (now >= expireAt(k, r.rec, packs.closedKeepMs)) keys.add(k);
     if (keys.size === 0) break;
-    state = commitDelta(state, computeDelta(packs.store, state.records, [], now, keys, packs.chatKeepDays), new Map(), now);
+    state = commitDelta(
+      state,
+      computeDelta(packs.store, state.records, [], now, keys, packs.chatKeepDays, packs.closedKeepMs),
+      new Map(),
+      now,
+    );
   }
   if (state.version === 0) return { state, evaluation: undefined };
   return {
@@ -178,6 +199,6 @@ export function evaluateEventsV2(input: {
   const first = new Map<string, CanonicalEvent>();
   for (const e of input.events) if (!first.has(e.id)) first.set(e.id, e);
   const events = [...first.values()].map((event) => ({ event, atMs: toMillis(event.at) })).filter((e) => e.atMs <= input.asOf);
-  const { state } = applyEvents(packs.store, emptyShopState(), events, input.asOf, Infinity, packs.chatKeepDays);
+  const { state } = applyEvents(packs.store, emptyShopState(), events, input.asOf, Infinity, packs.chatKeepDays, packs.closedKeepMs);
   return evaluateState(state, { ...input, now: input.asOf }).evaluation;
 }

@@ -56,6 +56,8 @@ export function applyStep<E extends ShopEvent>(
   limit = Infinity,
   /** Days of chat facts the records keep (accounting.ts `chatKeepDays`). */
   chatKeepDays?: number,
+  /** How long a closed entity is kept (accounting.ts `retention`). */
+  closedKeepMs?: number,
 ): ApplyStep<E> {
   const fresh = firstSeen(events, loaded.seen);
   const candidates = [...fresh.keys()];
@@ -66,7 +68,7 @@ export function applyStep<E extends ShopEvent>(
       : withinQuota(candidates, loaded.records, loaded.live, limit);
   const seenAdds: SeenAdds = new Map();
   for (const e of admitted) seenAdds.set(fresh.get(e)!, dayNumber(e.atMs));
-  return { delta: computeDelta(pack, loaded.records, admitted, now, [], chatKeepDays), seenAdds, refused };
+  return { delta: computeDelta(pack, loaded.records, admitted, now, [], chatKeepDays, closedKeepMs), seenAdds, refused };
 }
 
 /** Splits one chunk's events into those within the shop's quota and those that would create records past it. */
