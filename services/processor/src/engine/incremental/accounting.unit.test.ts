@@ -1,6 +1,7 @@
-import { loadRulePacks, parseRulePack } from "@sg/rules";
+import { loadRulePacks } from "@sg/rules";
 import { describe, expect, it } from "vitest";
 import { MONTH_RETENTION } from "../../retention.js";
+import { packsWithNinetyDayWindow } from "../../testing/ninety-day-pack.js";
 import { buildAccounting } from "./accounting.js";
 
 const DAY = 86_400_000;
@@ -24,16 +25,7 @@ describe("engine v2's accounting of a platform's selectable packs", () => {
   });
 
   it("keeps a platform's records 92 days when one of its selectable packs has a 90-day window, and no other platform's", () => {
-    const mine = new Map(packs);
-    const json = structuredClone(packs.get("douyin@2026-05")!) as unknown as {
-      id: string;
-      effective: string;
-      metrics: Record<string, { window: string }>;
-    };
-    json.id = "douyin@2099-01";
-    json.effective = "2099-01-01";
-    json.metrics.product_rating!.window = "90d";
-    mine.set(json.id, parseRulePack(json));
+    const mine = packsWithNinetyDayWindow();
     const douyin = buildAccounting("douyin", mine).retention;
     expect(douyin.keepDays).toBe(92);
     expect(douyin.closedKeepMs).toBe(92 * DAY);
