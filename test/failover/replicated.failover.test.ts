@@ -388,11 +388,11 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
         const delivered = () => {
           const seen = new Set<string>();
           const bodies: AmBody[] = [];
-          let resent = 0;
+          const resent: string[] = [];
           hook.received.forEach((req, i) => {
             if (hook.answers[i] !== 200) return;
             const key = req.headers[NOTIFICATION_ID_HEADER];
-            if (typeof key === "string" && seen.has(key)) resent++;
+            if (typeof key === "string" && seen.has(key)) resent.push(key);
             else bodies.push(req.json as AmBody);
             if (typeof key === "string") seen.add(key);
           });
@@ -459,6 +459,21 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
             ].join("\n"),
           );
         }
+        // Why a notification went out again: the notifiers' lines naming it (a timed-out send logs its ids).
+        for (const key of delivered().resent.slice(0, 5))
+          say(
+            [
+              `sent again: ${key}`,
+              ...all.flatMap((p, i) =>
+                p
+                  .output()
+                  .split("\n")
+                  .filter((l) => l.includes(JSON.stringify(key)))
+                  .slice(-5)
+                  .map((l) => `  process ${i}: ${l.slice(0, 300)}`),
+              ),
+            ].join("\n"),
+          );
         // Recorded before the assertions, so the summary shows a shortfall.
         const ledger = faultLedger("replicated-failover");
         ledger.set({
@@ -474,7 +489,7 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
             ...timeline,
             `${answers.length} POSTs: ${acked.size} acknowledged, ${refused} answered 503, ${other.length} other`,
             `state equal to the engine: ${acked.size - mismatched.length}/${acked.size}${mismatched.length ? ` (differs: ${mismatched.slice(0, 20).join(", ")})` : ""}`,
-            `alerts delivered exactly once: ${deliveredOnce}/${acked.size}; duplicates: ${duplicates.slice(0, 20).join(", ") || "none"}; missing: ${missing.slice(0, 20).join(", ") || "none"}; notifications sent again under their key (at-least-once, applied once): ${delivered().resent}`,
+            `alerts delivered exactly once: ${deliveredOnce}/${acked.size}; duplicates: ${duplicates.slice(0, 20).join(", ") || "none"}; missing: ${missing.slice(0, 20).join(", ") || "none"}; notifications sent again under their key (at-least-once, applied once): ${delivered().resent.length}`,
             `processor /readyz 503 answers during the Redis failover: ${processorNotReady}; every /readyz 200 at the end: ${readyAtEnd}; crashes: ${crashes}`,
           ].join("\n"),
         );
