@@ -67,7 +67,9 @@ export function calibrationBlock(calibration: CalibrationInput, changes: ScoreCa
 }
 
 /** The metric readings of ScoreGuard's end-of-day values of D0, as a score reads them. */
-export function d0Readings(calibration: CalibrationInput): Record<string, { value: number | null; numerator?: number; denominator?: number }> {
+export function d0Readings(
+  calibration: CalibrationInput,
+): Record<string, { value: number | null; numerator?: number; denominator?: number }> {
   const out: Record<string, { value: number | null; numerator?: number; denominator?: number }> = {};
   for (const [name, m] of Object.entries(calibration.d0End?.metrics ?? {})) {
     const r: { value: number | null; numerator?: number; denominator?: number } = { value: m.v };

@@ -124,7 +124,14 @@ describe("score calibration from the platform's figures", () => {
     const none = score(withMapping(), {}, { figures: FIGURES, d0End: null });
     expect(none.dimensions.goods).toEqual({ score: 90, weight: 40, source: "as_of_d0" });
     expect(none.calibration!.d0Values).toBe(false);
-    expect(none.calibration!.changes[0]).toEqual({ indicator: "product_rating", dimension: "goods", d0: null, now: 4.7, change: null, points: null });
+    expect(none.calibration!.changes[0]).toEqual({
+      indicator: "product_rating",
+      dimension: "goods",
+      d0: null,
+      now: 4.7,
+      change: null,
+      points: null,
+    });
     const other = score(withMapping(), {}, { figures: FIGURES, d0End: { ...D0_END, rulePack: "douyin@2026-07" } });
     expect(other.dimensions.goods).toEqual({ score: 90, weight: 40, source: "as_of_d0" });
   });

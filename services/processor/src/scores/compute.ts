@@ -118,7 +118,7 @@ export function computeScores(input: {
   const changes: ScoreCalibration["changes"] = [];
   const atD0 =
     cal?.d0End && cal.d0End.rulePack === pack.id
-      ? computeScores({ pack, shopKey, metrics: d0Readings(cal), context: { ...ctx, calibration: undefined } })?.indicators ?? null
+      ? (computeScores({ pack, shopKey, metrics: d0Readings(cal), context: { ...ctx, calibration: undefined } })?.indicators ?? null)
       : null;
   let calibrated = false;
   for (const [id, d] of Object.entries(model.dimensions)) {

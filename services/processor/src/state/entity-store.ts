@@ -200,7 +200,12 @@ export class EntityStore {
     for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
     const val = (i: number) => r[i]![1];
     if (Number(val(days.length + 3)) === 0) return undefined;
-    const out: ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> } = { days: new Map(), cur: val(days.length) as Record<string, string>, pending: [], nextTimer: undefined };
+    const out: ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> } = {
+      days: new Map(),
+      cur: val(days.length) as Record<string, string>,
+      pending: [],
+      nextTimer: undefined,
+    };
     days.forEach((d, i) => out.days.set(d, val(i) as Record<string, string>));
     for (const h of [...out.days.values(), out.cur]) for (const k in h) this.bytesRead += k.length + h[k]!.length;
     const pend = val(days.length + 1) as string[];
