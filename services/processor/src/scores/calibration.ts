@@ -82,3 +82,30 @@ export function d0Readings(
 
 /** Whether any of the pack's dimensions is observed (calibration has something to fill). */
 export const hasObservedDimension = (pack: RulePack) => Object.values(pack.score?.dimensions ?? {}).some((d) => d.observed);
+
+/** The part of the configuration the calibration's start-up check reads. */
+export interface CalibrationConfigView {
+  scoreCalibration?: Partial<Record<string, boolean | undefined>> | undefined;
+  shops?: Record<string, { scoreCalibration?: boolean | undefined } | undefined>;
+}
+
+/**
+ * Opting in where no rule pack of the platform has an observed dimension calibrates nothing: a start-up
+ * error naming the path, rather than a setting that silently does nothing.
+ */
+export function calibrationIssues(
+  config: CalibrationConfigView,
+  packs: ReadonlyMap<string, RulePack>,
+): { path: (string | number)[]; message: string }[] {
+  const observed = new Set([...packs.values()].filter(hasObservedDimension).map((p) => p.id.slice(0, p.id.indexOf("@"))));
+  const why = (platform: string) => `no rule pack of ${platform} has an observed dimension: nothing to calibrate`;
+  const out: { path: (string | number)[]; message: string }[] = [];
+  for (const [platform, on] of Object.entries(config.scoreCalibration ?? {}))
+    if (on === true && !observed.has(platform)) out.push({ path: ["scoreCalibration", platform], message: why(platform) });
+  for (const [key, shop] of Object.entries(config.shops ?? {})) {
+    const platform = key.slice(0, key.indexOf(":"));
+    if (shop?.scoreCalibration === true && !observed.has(platform))
+      out.push({ path: ["shops", key, "scoreCalibration"], message: why(platform) });
+  }
+  return out;
+}

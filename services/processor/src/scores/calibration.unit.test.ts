@@ -4,6 +4,7 @@ import { loadRulePacks, parseRulePack, type RulePack } from "@sg/rules";
 import { describe, expect, it } from "vitest";
 import { computeScores, type MetricReading, type ScoreContext } from "./compute.js";
 import { calibrationOptedIn, shopOverridesFor } from "./context.js";
+import { checkScoreConfig } from "./startup.js";
 
 /**
  * The calibration hook, computed by hand. The band tables and dimension weights below are test parameters,
@@ -187,5 +188,24 @@ describe("calibration opt-in in the configuration", () => {
     expect(refused({ scoreCalibration: { douyin: "yes" } })).toEqual(["scoreCalibration.douyin"]);
     expect(refused({ scoreCalibration: { tiktok: true } })).toHaveLength(1);
     expect(refused({ shops: { "douyin:x": { scoreCalibration: 1 } } })).toEqual(['shops["douyin:x"].scoreCalibration']);
+  });
+
+  it("opting in where no pack of the platform has an observed dimension is a start-up error naming the path", () => {
+    const config = parseScoreguardConfig({
+      scoreCalibration: { douyin: true, jd: true },
+      shops: { "kuaishou:k1": { scoreCalibration: true }, "jd:j1": { scoreCalibration: false } },
+    });
+    let err: unknown;
+    try {
+      checkScoreConfig(config);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual([
+      { path: "scoreCalibration.jd", reason: "no rule pack of jd has an observed dimension: nothing to calibrate" },
+      { path: 'shops["kuaishou:k1"].scoreCalibration', reason: "no rule pack of kuaishou has an observed dimension: nothing to calibrate" },
+    ]);
+    expect(() => checkScoreConfig(parseScoreguardConfig({ scoreCalibration: { douyin: true } }))).not.toThrow();
   });
 });
