@@ -90,9 +90,11 @@ describe("conformance (hand-computed from shared/spec)", () => {
     expect(caseNames).toEqual(expect.arrayContaining(END_TO_END));
   });
 
-  it.each(END_TO_END)(
+  // Concurrently: each replay is a process of its own with its own topics, key prefix and group (a random
+  // run id), and most of its time is spent starting node and waiting on Kafka, not computing.
+  it.concurrent.for(END_TO_END)(
     "%s",
-    async (name) => {
+    async (name, { expect }) => {
       const meta = loadCase(name);
       const args = ["--events", join(casesDir, `${name}.jsonl`), "--at", meta.at];
       let configDir: string | undefined;
