@@ -75,21 +75,7 @@ export async function testPipeline(name: string, { partitions = 2 }: { partition
       for (let i = 0; i < records.length; i += 500) await producer.send({ topic: topics.events, messages: records.slice(i, i + 500) });
     },
     async startTestProcessor(overrides = {}) {
-      const p = createProcessor({
-        kafka,
-        redis,
-        topics,
-        keyPrefix: run,
-        groupId: run,
-        clock: () => Date.now(),
-        config: {},
-        log: silentLog,
-        evalIntervalMs: 50,
-        tickMs: 50,
-        ...overrides,
-      });
-      processors.push(p);
-      await p.start();
+      const p = await startTestProcessor({ kafka, redis, topics, keyPrefix: run, ...overrides }, (created) => processors.push(created));
       return p;
     },
     readAlerts: () => reader(topics.alerts, (v) => AlertRecord.parse(JSON.parse(v.toString()))),
@@ -110,6 +96,29 @@ export async function testPipeline(name: string, { partitions = 2 }: { partition
       redis.disconnect();
     },
   };
+}
+
+/**
+ * Creates and starts a processor for a test: group = key prefix unless given, the wall clock unless given, no
+ * log, default configuration, evaluation and deadline ticks every 50 ms; then `deps`. `created` sees it before
+ * it starts (so a test's cleanup can stop one whose start failed halfway).
+ */
+export async function startTestProcessor(
+  deps: Pick<ProcessorDeps, "kafka" | "redis" | "topics" | "keyPrefix"> & Partial<ProcessorDeps>,
+  created?: (p: Processor) => void,
+): Promise<Processor> {
+  const p = createProcessor({
+    groupId: deps.keyPrefix,
+    clock: () => Date.now(),
+    config: {},
+    log: silentLog,
+    evalIntervalMs: 50,
+    tickMs: 50,
+    ...deps,
+  });
+  created?.(p);
+  await p.start();
+  return p;
 }
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
