@@ -80,15 +80,7 @@ export async function testPipeline(name: string, { partitions = 2 }: { partition
     },
     readAlerts: () => reader(topics.alerts, (v) => AlertRecord.parse(JSON.parse(v.toString()))),
     readDeadLetters: <T>() => reader(topics.dlq, (v) => JSON.parse(v.toString()) as T),
-    processEnv: () => ({
-      KAFKA_BROKERS: brokers.join(","),
-      REDIS_URL: redisUrl,
-      TOPIC_PREFIX: `${run}.`,
-      KEY_PREFIX: run,
-      PROCESSOR_GROUP: run,
-      PROCESSOR_PORT: "0",
-      EVENTS_PARTITIONS: String(partitions),
-    }),
+    processEnv: () => processorEnv({ brokers, redisUrl, run, partitions }),
     async close() {
       for (const p of processors) await p.stop();
       for (const r of readers) await r.stop();
@@ -119,6 +111,19 @@ export async function startTestProcessor(
   created?.(p);
   await p.start();
   return p;
+}
+
+/** The environment of a processor child process on run `run`'s topics, keys and group, its metrics on a free port. */
+export function processorEnv(o: { brokers: string[]; redisUrl: string; run: string; partitions: number }): Record<string, string> {
+  return {
+    KAFKA_BROKERS: o.brokers.join(","),
+    REDIS_URL: o.redisUrl,
+    TOPIC_PREFIX: `${o.run}.`,
+    KEY_PREFIX: o.run,
+    PROCESSOR_GROUP: o.run,
+    PROCESSOR_PORT: "0",
+    EVENTS_PARTITIONS: String(o.partitions),
+  };
 }
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
