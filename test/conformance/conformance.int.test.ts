@@ -90,34 +90,32 @@ describe("conformance (hand-computed from shared/spec)", () => {
     expect(caseNames).toEqual(expect.arrayContaining(END_TO_END));
   });
 
-  it.each(END_TO_END)(
-    "%s",
-    async (name) => {
-      const meta = loadCase(name);
-      const args = ["--events", join(casesDir, `${name}.jsonl`), "--at", meta.at];
-      let configDir: string | undefined;
-      if (meta.config !== undefined) {
-        configDir = mkdtempSync(join(tmpdir(), "sg-conformance-"));
-        const configFile = join(configDir, "config.json");
-        writeFileSync(configFile, JSON.stringify(meta.config));
-        args.push("--config", configFile);
-      }
+  // Concurrently: each replay is a process of its own with its own topics, key prefix and group (a random
+  // run id), and most of its time is spent starting node and waiting on Kafka, not computing.
+  it.concurrent.for(END_TO_END)("%s", { timeout: CASE_TIMEOUT_MS }, async (name, { expect }) => {
+    const meta = loadCase(name);
+    const args = ["--events", join(casesDir, `${name}.jsonl`), "--at", meta.at];
+    let configDir: string | undefined;
+    if (meta.config !== undefined) {
+      configDir = mkdtempSync(join(tmpdir(), "sg-conformance-"));
+      const configFile = join(configDir, "config.json");
+      writeFileSync(configFile, JSON.stringify(meta.config));
+      args.push("--config", configFile);
+    }
+    try {
+      const r = await runReplay(args);
+      expect(r.timedOut, `replay did not finish in ${REPLAY_KILL_MS} ms; stderr: ${r.stderr.slice(-500)}`).toBe(false);
+      expect(r.code, `replay exit ${r.code ?? r.signal}: ${(r.stderr || r.stdout).trim().slice(-500)}`).toBe(0);
+      let out: ReplayOutput;
       try {
-        const r = await runReplay(args);
-        expect(r.timedOut, `replay did not finish in ${REPLAY_KILL_MS} ms; stderr: ${r.stderr.slice(-500)}`).toBe(false);
-        expect(r.code, `replay exit ${r.code ?? r.signal}: ${(r.stderr || r.stdout).trim().slice(-500)}`).toBe(0);
-        let out: ReplayOutput;
-        try {
-          out = JSON.parse(r.stdout) as ReplayOutput;
-        } catch (err) {
-          throw new Error(`stdout is not one JSON document: ${JSON.stringify(r.stdout.slice(0, 300))}`, { cause: err });
-        }
-        // All mismatches at once, with the case's hand computation to read beside them.
-        expect(compare(out, meta), meta.why ?? "").toEqual([]);
-      } finally {
-        if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
+        out = JSON.parse(r.stdout) as ReplayOutput;
+      } catch (err) {
+        throw new Error(`stdout is not one JSON document: ${JSON.stringify(r.stdout.slice(0, 300))}`, { cause: err });
       }
-    },
-    CASE_TIMEOUT_MS,
-  );
+      // All mismatches at once, with the case's hand computation to read beside them.
+      expect(compare(out, meta), meta.why ?? "").toEqual([]);
+    } finally {
+      if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
+    }
+  });
 });

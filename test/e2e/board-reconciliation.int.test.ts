@@ -5,16 +5,12 @@
 // sees nothing of it.
 import { Reconciliation } from "@sg/config";
 import { addDays, dayEndKeys, type DayEnd, type PlatformFigures } from "@sg/events";
-import { createGateway, createProjectionReader, createSnapshotHub, type Gateway, type SnapshotHub } from "@sg/gateway";
 import { ProjectionWriter } from "@sg/processor";
 import { compareDay, createReconciler } from "@sg/reconciler";
-import { createRedis, type Redis } from "@sg/redis";
-import { Registry } from "prom-client";
+import type { Redis } from "@sg/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pollUntil, testInfra, uniqueName } from "../src/index.js";
-import { launchBrowser, type TestBrowser } from "../../services/gateway/testing/browser.js";
-import { kafkaFixture, type KafkaFixture } from "../../services/gateway/testing/int-support.js";
-import { recordingLogger } from "../../services/gateway/testing/test-support.js";
+import { pollUntil, uniqueName } from "../src/index.js";
+import { boardFixture, type BoardFixture } from "./board-page.js";
 
 // 09:30 in Shanghai on 2026-12-06: the report of 2026-12-05 is "yesterday's".
 const NOW = Date.parse("2026-12-06T09:30:00+08:00");
@@ -27,67 +23,49 @@ describe("the board's reconciliation tile in a browser", () => {
   const otherId = `ks-other-${run.split("").reverse().join("")}`;
   const tokenA = `tok-brecon-a-${run}-0123456789`;
   const tokenB = `tok-brecon-b-${run}-0123456789`;
-  let fx: KafkaFixture;
+  let board: BoardFixture;
   let redis: Redis;
   let keyPrefix: string;
-  let gw: Gateway;
-  let hub: SnapshotHub;
-  let port = 0;
-  let browser: TestBrowser;
 
   beforeAll(async () => {
-    fx = await kafkaFixture("brecon");
-    keyPrefix = uniqueName("sg-brecon");
-    redis = createRedis(testInfra().redisUrl);
-    const writer = new ProjectionWriter(redis, keyPrefix);
-    await writer.write([
-      {
-        snapshot: {
-          platform: "douyin",
-          shopId,
-          rulePack: "douyin@2023-06",
-          metrics: {
-            quality_return_rate: { value: 0.01, numerator: 2, denominator: 200, status: "ok" },
-            pickup_24h_rate: { value: 0.99, numerator: 198, denominator: 200, status: "ok" },
+    board = await boardFixture({
+      name: "brecon",
+      apiTokens: [
+        { token: tokenA, shops: [`douyin:${shopId}`] },
+        { token: tokenB, shops: [`kuaishou:${otherId}`] },
+      ],
+      clock: () => NOW,
+      reconciliationRefreshMs: 200,
+      heartbeatMs: 300,
+      before: async (r, prefix) => {
+        const writer = new ProjectionWriter(r, prefix);
+        await writer.write([
+          {
+            snapshot: {
+              platform: "douyin",
+              shopId,
+              rulePack: "douyin@2023-06",
+              metrics: {
+                quality_return_rate: { value: 0.01, numerator: 2, denominator: 200, status: "ok" },
+                pickup_24h_rate: { value: 0.99, numerator: 198, denominator: 200, status: "ok" },
+              },
+              alerts: [],
+            },
+            asOfMs: NOW,
+            due: [],
           },
-          alerts: [],
-        },
-        asOfMs: NOW,
-        due: [],
+          {
+            snapshot: { platform: "kuaishou", shopId: otherId, rulePack: "kuaishou@2023-03", metrics: {}, alerts: [] },
+            asOfMs: NOW,
+            due: [],
+          },
+        ]);
       },
-      {
-        snapshot: { platform: "kuaishou", shopId: otherId, rulePack: "kuaishou@2023-03", metrics: {}, alerts: [] },
-        asOfMs: NOW,
-        due: [],
-      },
-    ]);
-    hub = createSnapshotHub({ redis, keyPrefix, overrides: {}, logger: recordingLogger(), reconciliationRefreshMs: 200 });
-    gw = createGateway({
-      config: {
-        apiTokens: [
-          { token: tokenA, shops: [`douyin:${shopId}`] },
-          { token: tokenB, shops: [`kuaishou:${otherId}`] },
-        ],
-        platforms: {},
-      },
-      sink: fx.sink,
-      registry: new Registry(),
-      logger: recordingLogger(),
-      snapshots: createProjectionReader(redis, keyPrefix),
-      now: () => NOW,
-      board: { hub, heartbeatMs: 300 },
     });
-    port = await gw.listen(0, "127.0.0.1");
-    browser = await launchBrowser();
+    ({ redis, keyPrefix } = board);
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    const closing = gw?.close();
-    gw?.app.server.closeAllConnections();
-    await closing;
-    await hub?.close();
-    await fx?.close();
-    await redis?.quit();
+    await board?.close();
   });
 
   /** The reconciler compares the day: 200 signed orders on both sides, the platform counts 3 quality returns, we saw 2. */
@@ -132,12 +110,8 @@ describe("the board's reconciliation tile in a browser", () => {
     "no platform figures yet, then yesterday's comparison with the drifting item, in both languages; scoped by token",
     { timeout: 180_000 },
     async () => {
-      const page = await browser.context.newPage();
-      await page.goto(`http://127.0.0.1:${port}/board`);
-      await page.fill("#token", tokenA);
-      await page.click("#token-form button[type=submit]");
-      const card = page.locator(".shop-card").filter({ hasText: shopId });
-      await card.waitFor({ timeout: 60_000 });
+      const page = await board.openBoard(tokenA);
+      const card = await board.shopCard(page, shopId);
       const recon = card.locator(".recon");
       await expect.poll(() => recon.locator(".recon-head").textContent(), { timeout: 30_000 }).toBe("尚无平台数据");
       expect(await recon.getAttribute("data-state")).toBe("missing");
@@ -170,27 +144,15 @@ describe("the board's reconciliation tile in a browser", () => {
       expect(await page.locator("#shop .recon .recon-head").textContent()).toBe("matches the platform: 1 of 2 indicators yesterday");
 
       // A fresh board gets the report with the shop's first snapshot.
-      const fresh = await browser.context.newPage();
-      await fresh.goto(`http://127.0.0.1:${port}/board#/`);
+      const fresh = await board.browser.context.newPage();
+      await fresh.goto(`http://127.0.0.1:${board.port}/board#/`);
       const freshRecon = fresh.locator(".shop-card .recon .recon-head");
       await freshRecon.waitFor({ timeout: 30_000 });
       expect(await freshRecon.textContent()).toBe("matches the platform: 1 of 2 indicators yesterday");
 
       // Another shop's token: its own shop without figures, and nothing of the first shop in its stream, even
       // across several of the hub's refreshes.
-      const ctrl = new AbortController();
-      const res = await fetch(`http://127.0.0.1:${port}/board/stream`, {
-        headers: { authorization: `Bearer ${tokenB}` },
-        signal: ctrl.signal,
-      });
-      expect(res.status).toBe(200);
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = "";
-      const until = Date.now() + 2_000;
-      while (!text.includes("event: ready") || Date.now() < until) text += decoder.decode((await reader.read()).value, { stream: true });
-      await reader.cancel();
-      ctrl.abort();
+      const text = await board.streamAs(tokenB, 2_000);
       expect(text).toContain(otherId);
       expect(text).toContain('"reconciliation":null');
       expect(text).not.toContain(run);
@@ -219,9 +181,9 @@ describe("the board's reconciliation tile in a browser", () => {
         const day = addDays(DAY, -i);
         await redis.hset(key, day, JSON.stringify(dayEnd(day, 0.95 + (i % 5) / 100)));
       }
-      const page = await browser.context.newPage();
+      const page = await board.browser.context.newPage();
       // The token as the board keeps it (the browser profile is shared with the test above, which may have stored one).
-      await page.goto(`http://127.0.0.1:${port}/board`);
+      await page.goto(`http://127.0.0.1:${board.port}/board`);
       await page.evaluate(
         (t) =>
           (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
@@ -246,18 +208,7 @@ describe("the board's reconciliation tile in a browser", () => {
       });
 
       // Another shop's token: nothing of the first shop's history in its stream.
-      const ctrl = new AbortController();
-      const res = await fetch(`http://127.0.0.1:${port}/board/stream`, {
-        headers: { authorization: `Bearer ${tokenB}` },
-        signal: ctrl.signal,
-      });
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = "";
-      const until = Date.now() + 1_500;
-      while (!text.includes("event: ready") || Date.now() < until) text += decoder.decode((await reader.read()).value, { stream: true });
-      await reader.cancel();
-      ctrl.abort();
+      const text = await board.streamAs(tokenB, 1_500);
       expect(text).toContain('"history":null');
       expect(text).not.toContain("pickup_24h_rate");
       expect(text).not.toContain("event: history");

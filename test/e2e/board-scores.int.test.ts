@@ -2,19 +2,12 @@
 // the headroom and the score alert, in zh-CN and English; the processor on the harness's Kafka and Redis
 // scores a Douyin shop under douyin@2023-06 with the sample parameters, its clock driven by the test.
 import { parseScoreguardConfig } from "@sg/config";
-import { createGateway, createProjectionReader, createSnapshotHub, type Gateway, type SnapshotHub } from "@sg/gateway";
-import { createProcessor, type Processor } from "@sg/processor";
-import { createRedis, type Redis } from "@sg/redis";
-import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pollUntil, testInfra, uniqueName } from "../src/index.js";
-import { launchBrowser, type TestBrowser } from "../../services/gateway/testing/browser.js";
-import { kafkaFixture, type KafkaFixture } from "../../services/gateway/testing/int-support.js";
-import { recordingLogger } from "../../services/gateway/testing/test-support.js";
+import { pollUntil, uniqueName } from "../src/index.js";
+import { boardFixture, type BoardFixture } from "./board-page.js";
 import { TEA } from "../../services/processor/src/testing/score-params.js";
 import { douyinScoreMonth } from "./score-month.js";
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const T0 = Date.parse("2026-03-02T15:00:00+08:00");
 
 describe("the board's score in a browser", () => {
@@ -23,58 +16,25 @@ describe("the board's score in a browser", () => {
   const key = `douyin:${shopId}`;
   const token = `tok-bscore-${run}-0123456789`;
   const clock = T0;
-  let fx: KafkaFixture;
-  let redis: Redis;
-  let processor: Processor;
-  let gw: Gateway;
-  let hub: SnapshotHub;
-  let port = 0;
-  let browser: TestBrowser;
+  let board: BoardFixture;
 
   beforeAll(async () => {
-    fx = await kafkaFixture("bscore");
-    const keyPrefix = uniqueName("sg-bscore");
-    redis = createRedis(testInfra().redisUrl);
     const config = parseScoreguardConfig({
       packs: { douyin: "latest" },
       shops: { [key]: { industry: "tea", scoreLines: { total: 87 } } },
       scoreParameters: { "douyin@2023-06": { tea: TEA } },
     });
-    processor = createProcessor({
-      kafka: fx.kafka,
-      redis,
-      topics: fx.topics,
-      keyPrefix,
-      groupId: uniqueName("bscore-processor"),
+    board = await boardFixture({
+      name: "bscore",
+      apiTokens: [{ token, shops: [key] }],
       clock: () => clock,
-      config,
-      log: quiet,
-      evalIntervalMs: 50,
-      tickMs: 50,
+      processor: { config },
+      overrides: config.shops,
+      heartbeatMs: 500,
     });
-    await processor.start();
-    hub = createSnapshotHub({ redis, keyPrefix, overrides: config.shops, logger: recordingLogger() });
-    gw = createGateway({
-      config: { apiTokens: [{ token, shops: [key] }], platforms: {} },
-      sink: fx.sink,
-      registry: new Registry(),
-      logger: recordingLogger(),
-      snapshots: createProjectionReader(redis, keyPrefix),
-      now: () => clock,
-      board: { hub, heartbeatMs: 500 },
-    });
-    port = await gw.listen(0, "127.0.0.1");
-    browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    const closing = gw?.close();
-    gw?.app.server.closeAllConnections();
-    await closing;
-    await hub?.close();
-    await processor?.stop();
-    await fx?.close();
-    await redis?.quit();
+    await board?.close();
   });
 
   it("total, dimensions, the costliest indicator, headroom and the score alert, in both languages", { timeout: 180_000 }, async () => {
@@ -82,20 +42,10 @@ describe("the board's score in a browser", () => {
     // total 75×0.4 + 100×0.2 + 100×0.4 = 90, the bad reviews costing 50 × 50% × 40% = 10 points.
     // Three pickups due at T0 + 2 h: if late, logistics 80 and the total 86, below the line 87: at risk.
     // Headroom: one quality return (1/21 > 1%: band 6) costs 10 points, the most of any single item: total 80.
-    const res = await fetch(`http://127.0.0.1:${port}/v1/events`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(douyinScoreMonth({ shopId, run, t0: T0, badReviews: 1, pendingPickups: 3 })),
-    });
-    expect(res.status).toBe(202);
-    await res.text();
+    await board.post(token, douyinScoreMonth({ shopId, run, t0: T0, badReviews: 1, pendingPickups: 3 }));
 
-    const page = await browser.context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/board`);
-    await page.fill("#token", token);
-    await page.click("#token-form button[type=submit]");
-    const card = page.locator(".shop-card").filter({ hasText: shopId });
-    await card.waitFor({ timeout: 60_000 });
+    const page = await board.openBoard(token);
+    const card = await board.shopCard(page, shopId);
     const score = card.locator(".score");
     await expect.poll(() => score.locator(".score-total").textContent(), { timeout: 30_000 }).toBe("商家体验分 90 · 样例参数");
     expect(await score.locator(".score-dims").textContent()).toBe("商品体验 75 ×40% · 物流体验 100 ×20% · 服务体验 100 ×40%");

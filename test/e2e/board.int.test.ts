@@ -1,17 +1,10 @@
 // A consultation followed through the board in a real Chromium, against the real gateway and a
 // processor on the harness's Kafka and Redis, the processor's clock driven by the test.
-import { createProcessor, type Processor } from "@sg/processor";
-import { createRedis, type Redis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "../src/index.js";
+import { pollUntil, uniqueName } from "../src/index.js";
 import type { Page } from "playwright-core";
-import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway, createProjectionReader, createSnapshotHub, type Gateway, type SnapshotHub } from "@sg/gateway";
-import { launchBrowser, type TestBrowser } from "../../services/gateway/testing/browser.js";
-import { kafkaFixture, type KafkaFixture } from "../../services/gateway/testing/int-support.js";
-import { recordingLogger } from "../../services/gateway/testing/test-support.js";
+import { boardFixture, type BoardFixture } from "./board-page.js";
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const T0 = Date.parse("2026-03-02T10:00:00+08:00");
 const S = 1000;
 
@@ -23,53 +16,9 @@ describe("the shop board in a browser", () => {
   const tokenA = `tok-board-a-${run}-0123456789`;
   const tokenB = `tok-board-b-${run}-0123456789`;
   let clock = T0;
-  let fx: KafkaFixture;
-  let redis: Redis;
-  let processor: Processor;
-  let keyPrefix: string;
-  let gw: Gateway;
-  let hub: SnapshotHub;
-  let port = 0;
-  let browser: TestBrowser;
-  const logger = recordingLogger();
+  let board: BoardFixture;
 
-  const startGateway = async () => {
-    hub = createSnapshotHub({ redis, keyPrefix, overrides: {}, logger });
-    gw = createGateway({
-      config: {
-        apiTokens: [
-          { token: tokenA, shops: [`kuaishou:${shopId}`] },
-          { token: tokenB, shops: ["kuaishou:someone-else"] },
-        ],
-        platforms: {},
-      },
-      sink: fx.sink,
-      registry: new Registry(),
-      logger,
-      snapshots: createProjectionReader(redis, keyPrefix),
-      now: () => clock,
-      board: { hub, heartbeatMs: 500 },
-    });
-    port = await gw.listen(port, "127.0.0.1");
-  };
-  const stopGateway = async (force = false) => {
-    const closing = gw.close();
-    // At the end only: the test's own fetch() keeps idle keep-alive connections that would hold close() for
-    // the server's keep-alive timeout. (The restart in the middle of the test closes without this.)
-    if (force) gw.app.server.closeAllConnections();
-    await closing;
-    await hub.close();
-  };
-
-  const post = async (events: object[]) => {
-    const res = await fetch(`http://127.0.0.1:${port}/v1/events`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${tokenA}`, "content-type": "application/json" },
-      body: JSON.stringify(events),
-    });
-    expect(res.status).toBe(202);
-    await res.text();
-  };
+  const post = (events: object[]) => board.post(tokenA, events);
   let n = 0;
   const ev = (type: string, at: number, consumerId: string, extra: Record<string, unknown> = {}) => ({
     id: `${run}-${++n}`,
@@ -82,31 +31,19 @@ describe("the shop board in a browser", () => {
   });
 
   beforeAll(async () => {
-    fx = await kafkaFixture("board");
-    keyPrefix = uniqueName("sg-board");
-    redis = createRedis(testInfra().redisUrl);
-    processor = createProcessor({
-      kafka: fx.kafka,
-      redis,
-      topics: fx.topics,
-      keyPrefix,
-      groupId: uniqueName("board-processor"),
+    board = await boardFixture({
+      name: "board",
+      apiTokens: [
+        { token: tokenA, shops: [`kuaishou:${shopId}`] },
+        { token: tokenB, shops: ["kuaishou:someone-else"] },
+      ],
       clock: () => clock,
-      config: {},
-      log: quiet,
-      evalIntervalMs: 50,
-      tickMs: 50,
+      processor: { config: {} },
+      heartbeatMs: 500,
     });
-    await processor.start();
-    await startGateway();
-    browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await stopGateway(true).catch(() => undefined);
-    await processor?.stop();
-    await fx?.close();
-    await redis?.quit();
+    await board?.close();
   });
 
   const tile = (page: Page) => page.locator('.tile[data-metric="human_reply_3min_rate"]');
@@ -124,16 +61,12 @@ describe("the shop board in a browser", () => {
         ev("chat.message", T0, consumer, { sender: "consumer" }),
       ]);
 
-      const page = await browser.context.newPage();
       const requests: string[] = [];
-      page.on("request", (r) => requests.push(r.url()));
-      await page.goto(`http://127.0.0.1:${port}/board`);
-      await page.fill("#token", tokenA);
-      await page.click("#token-form button[type=submit]");
+      board.browser.context.on("request", (r) => requests.push(r.url()));
+      const page = await board.openBoard(tokenA);
 
       // The overview: the shop's card, its name shown as text, the metric's tile with line and target.
-      const card = page.locator(".shop-card").filter({ hasText: shopId });
-      await card.waitFor({ timeout: 60_000 });
+      const card = await board.shopCard(page, shopId);
       await expect.poll(() => card.locator(".shop-id").textContent()).toBe(shopId);
       await expect.poll(() => tile(page).locator(".tile-lines").textContent(), { timeout: 30_000 }).toBe("红线 70% · 目标 85%");
 
@@ -156,12 +89,12 @@ describe("the shop board in a browser", () => {
       expect(await item.locator(".countdown").textContent()).toMatch(/^0:[0-4]\d$/);
 
       // The gateway restarts; the page reconnects by itself.
-      await stopGateway();
+      await board.stopGateway();
       await pollUntil(async () => (await page.locator("#conn").getAttribute("class"))?.includes("conn-reconnecting"), {
         timeoutMs: 30_000,
         message: "the page sees the gateway go",
       });
-      await startGateway();
+      await board.startGateway();
       await pollUntil(async () => (await page.locator("#conn").getAttribute("class"))?.includes("conn-open"), {
         timeoutMs: 60_000,
         message: "the page reconnects",
@@ -196,32 +129,19 @@ describe("the shop board in a browser", () => {
       await page.click("#forget");
       await page.fill("#token", tokenB);
       await page.click("#token-form button[type=submit]");
-      await page.goto(`http://127.0.0.1:${port}/board#/`);
+      await page.goto(`http://127.0.0.1:${board.port}/board#/`);
       await page.locator("#no-shops").waitFor({ timeout: 30_000 });
       expect(await page.locator(".shop-card").count()).toBe(0);
       expect(await page.content()).not.toContain(run);
-      const ctrl = new AbortController();
-      const res = await fetch(`http://127.0.0.1:${port}/board/stream`, {
-        headers: { authorization: `Bearer ${tokenB}` },
-        signal: ctrl.signal,
-      });
-      expect(res.status).toBe(200);
-      expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
-      let text = "";
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      while (!text.includes("event: ready")) text += decoder.decode((await reader.read()).value);
-      await reader.cancel();
-      ctrl.abort();
-      expect(text).not.toContain(run);
-      const forbidden = await fetch(`http://127.0.0.1:${port}/v1/shops/kuaishou/${encodeURIComponent(shopId)}/metrics`, {
+      expect(await board.streamAs(tokenB)).not.toContain(run);
+      const forbidden = await fetch(`http://127.0.0.1:${board.port}/v1/shops/kuaishou/${encodeURIComponent(shopId)}/metrics`, {
         headers: { authorization: `Bearer ${tokenB}` },
       });
       expect(forbidden.status).toBe(403);
       await forbidden.text();
 
       // No token in the gateway's logs.
-      const logged = JSON.stringify(logger.lines);
+      const logged = JSON.stringify(board.logger.lines);
       expect(logged).toContain("board stream opened");
       expect(logged).not.toContain(tokenA);
       expect(logged).not.toContain(tokenB);
@@ -230,7 +150,7 @@ describe("the shop board in a browser", () => {
 
   it("streams a shop's snapshot once, then only what changed", { timeout: 120_000 }, async () => {
     const ctrl = new AbortController();
-    const res = await fetch(`http://127.0.0.1:${port}/board/stream`, {
+    const res = await fetch(`http://127.0.0.1:${board.port}/board/stream`, {
       headers: { authorization: `Bearer ${tokenA}` },
       signal: ctrl.signal,
     });

@@ -1,7 +1,7 @@
 // A signed Douyin push, then the processor, then the order visible in the gateway's read API. Also the
 // silences API over the real Redis store the notifier reads.
 import { createSilenceStore } from "@sg/events/runtime";
-import { createProcessor, createSnapshotReader, type Processor } from "@sg/processor";
+import { createSnapshotReader, type Processor } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "../src/index.js";
 import { Registry } from "prom-client";
@@ -10,6 +10,7 @@ import { createGateway, type Gateway } from "@sg/gateway";
 import { DOUYIN_CREDS, paidData, pushBody, signedHeaders } from "../../services/gateway/testing/douyin.fixtures.js";
 import { kafkaFixture, type KafkaFixture } from "../../services/gateway/testing/int-support.js";
 import { BASE_CONFIG, TOKENS, recordingLogger } from "../../services/gateway/testing/test-support.js";
+import { startTestProcessor } from "../../services/processor/src/testing/test-processor.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -27,18 +28,16 @@ describe("Douyin push → processor → read API", () => {
     fx = await kafkaFixture("gw-e2e");
     keyPrefix = uniqueName("sg-e2e");
     redis = createRedis(testInfra().redisUrl);
-    processor = createProcessor({
+    processor = await startTestProcessor({
       kafka: fx.kafka,
       redis,
       topics: fx.topics,
       keyPrefix,
       groupId: uniqueName("gw-e2e-processor"),
       clock: () => now,
-      config: {},
       log: quiet,
       tickMs: 0,
     });
-    await processor.start();
     gw = createGateway({
       config: { ...BASE_CONFIG, platforms: { douyin: DOUYIN_CREDS } },
       sink: fx.sink,

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Reconciliation as ReconciliationConfig } from "@sg/config";
-import { AlertRecord, topicNames, type CanonicalEvent, type ReconciliationReport, type Topics } from "@sg/events";
-import { ensurePipelineTopics } from "@sg/events/runtime";
-import { createKafka, createProducer, logLevel, type Consumer, type Kafka, type Producer } from "@sg/kafka";
-import { createProcessor, type Processor } from "@sg/processor";
-import { createRedis, type Redis } from "@sg/redis";
+import type { AlertRecord, CanonicalEvent, ReconciliationReport, Topics } from "@sg/events";
+import type { Producer } from "@sg/kafka";
+import type { Processor } from "@sg/processor";
+import type { Redis } from "@sg/redis";
 import { itemAliases, parseFiguresFile, storeImportedFigures } from "@sg/figures";
 import { createDouyinSource, createKuaishouSource, createReconciler, createReconcilerMetrics } from "@sg/reconciler";
 import { Registry } from "prom-client";
@@ -12,7 +11,8 @@ import { startFakeDouyin, startFakeKuaishou, type FakePlatform } from "../../ser
 import { createGateway, createProjectionReader } from "@sg/gateway";
 import { createDayEndReader } from "@sg/events/runtime";
 import { recordingLogger, recordingSink } from "../../services/gateway/testing/test-support.js";
-import { pollUntil, testInfra, uniqueName } from "../src/index.js";
+import { pollUntil } from "../src/index.js";
+import { testPipeline, type TestPipeline } from "../../services/processor/src/testing/test-processor.js";
 
 const DAY = "2026-03-02";
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -22,8 +22,8 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {} };
  * reconciler against fake Douyin and Kuaishou servers that check every signature with python3's vector.
  */
 describe("reconciliation with the platforms' figures", () => {
+  let pipe: TestPipeline;
   let redis: Redis;
-  let kafka: Kafka;
   let producer: Producer;
   let processor: Processor;
   let topics: Topics;
@@ -31,8 +31,7 @@ describe("reconciliation with the platforms' figures", () => {
   let clock = Date.parse("2026-03-02T23:00:00+08:00");
   let douyin: FakePlatform;
   let kuaishou: FakePlatform;
-  const alerts: AlertRecord[] = [];
-  let reader: Consumer;
+  let alerts: AlertRecord[] = [];
 
   const order = (shopId: string, id: string, paid: string, picked: string): CanonicalEvent[] =>
     [
@@ -41,32 +40,10 @@ describe("reconciliation with the platforms' figures", () => {
     ] as unknown as CanonicalEvent[];
 
   beforeAll(async () => {
-    const { brokers, redisUrl } = testInfra();
-    run = uniqueName("recon");
-    topics = topicNames(`${run}.`);
-    kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    redis = createRedis(redisUrl);
-    await ensurePipelineTopics(kafka, topics, 1);
-    producer = createProducer(kafka);
-    await producer.connect();
-    reader = kafka.consumer({ groupId: `${run}-alerts` });
-    await reader.connect();
-    await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void alerts.push(AlertRecord.parse(JSON.parse(message.value!.toString()))) });
-    processor = createProcessor({
-      kafka,
-      redis,
-      topics,
-      keyPrefix: run,
-      groupId: run,
-      clock: () => clock,
-      config: {},
-      log: quiet,
-      evalIntervalMs: 50,
-      tickMs: 50,
-      dayEnd: { settleMs: 3_600_000 },
-    });
-    await processor.start();
+    pipe = await testPipeline("recon", { partitions: 1 });
+    ({ run, topics, redis, producer } = pipe);
+    alerts = (await pipe.readAlerts()).records;
+    processor = await pipe.startTestProcessor({ clock: () => clock, log: quiet, dayEnd: { settleMs: 3_600_000 } });
     // m1: three orders picked up on time. w1: the same day with order C's events withheld from ScoreGuard.
     const all = [
       ...order("m1", "A", "09:00:00", "12:00:00"),
@@ -84,10 +61,7 @@ describe("reconciliation with the platforms' figures", () => {
         orderId: id,
       })) as unknown as CanonicalEvent[]),
     ];
-    await producer.send({
-      topic: topics.events,
-      messages: all.map((e) => ({ key: `${e.platform}:${e.shopId}`, value: JSON.stringify(e) })),
-    });
+    await pipe.send(all);
     await pollUntil(() => processor.handled >= all.length, { timeoutMs: 30_000 });
     await processor.flush();
     // After the settle delay: the day-end values of 2026-03-02 are taken (settled).
@@ -104,12 +78,9 @@ describe("reconciliation with the platforms' figures", () => {
   }, 180_000);
 
   afterAll(async () => {
-    await processor?.stop();
-    await reader?.disconnect();
-    await producer?.disconnect();
+    await pipe?.close();
     await douyin?.close();
     await kuaishou?.close();
-    redis?.disconnect();
   });
 
   const platformDay = (n: number) => ({

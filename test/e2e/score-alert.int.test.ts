@@ -6,7 +6,7 @@ import { AlertRecord } from "@sg/events";
 import { createGateway, type Gateway } from "@sg/gateway";
 import { createLogger } from "@sg/logger";
 import type { Notifier } from "@sg/notifier";
-import { createProcessor, type Processor } from "@sg/processor";
+import type { Processor } from "@sg/processor";
 import { createRedis, type Redis } from "@sg/redis";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { kafkaFixture, type KafkaFixture, type TopicReader } from "../../service
 import { recordingLogger } from "../../services/gateway/testing/test-support.js";
 import { createNotifier } from "../../services/notifier/src/notifier.js";
 import { TEA } from "../../services/processor/src/testing/score-params.js";
+import { startTestProcessor } from "../../services/processor/src/testing/test-processor.js";
 import { douyinScoreMonth } from "./score-month.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -75,7 +76,7 @@ describe("a score alert from the gateway to the robots", () => {
         },
       ],
     });
-    processor = createProcessor({
+    processor = await startTestProcessor({
       kafka: fx.kafka,
       redis,
       topics: fx.topics,
@@ -84,10 +85,7 @@ describe("a score alert from the gateway to the robots", () => {
       clock: () => clock,
       config,
       log: quiet,
-      evalIntervalMs: 50,
-      tickMs: 50,
     });
-    await processor.start();
     notifier = createNotifier({
       config,
       redis,

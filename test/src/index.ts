@@ -61,5 +61,6 @@ export async function holdsFor(
     await sleep(intervalMs);
   }
 }
+export { readTopic, type TopicReader } from "./topic-reader.js";
 export { testCluster, isClusterUrl, type TestCluster } from "./cluster.js";
 export { disputeBreach, DISPUTE_METRIC, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, type BreachEvent } from "./breach.js";

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AlertRecord, topicNames, type CanonicalEvent } from "@sg/events";
-import { createKafka, createProducer, logLevel } from "@sg/kafka";
-import { createRedis } from "@sg/redis";
-import { holdsFor, pollUntil, testInfra, uniqueName } from "@sg/test";
-import { silentLog } from "./log.js";
-import { createProcessor } from "./processor.js";
-import { ensurePipelineTopics } from "@sg/events/runtime";
+import type { CanonicalEvent } from "@sg/events";
+import { holdsFor, pollUntil } from "@sg/test";
+import { testPipeline } from "./testing/test-processor.js";
 
 /**
  * metrics.md "Alerts": state changes go to sg.alerts keyed by identity. A deadline fires from the
@@ -14,41 +10,17 @@ import { ensurePipelineTopics } from "@sg/events/runtime";
  */
 describe("metric alerts on sg.alerts", () => {
   it("fires on a missed deadline after a restart, and resolves when a late reply corrects it", async () => {
-    const { brokers, redisUrl } = testInfra();
-    const run = uniqueName("alerts");
-    const topics = topicNames(`${run}.`);
-    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    const redis = createRedis(redisUrl);
-    await ensurePipelineTopics(kafka, topics, 2);
+    const pipe = await testPipeline("alerts");
     const ev = (id: string, type: string, at: string, extra: Record<string, unknown>) =>
       ({ id, type, platform: "kuaishou", shopId: "a1", at, consumerId: "u", ...extra }) as unknown as CanonicalEvent;
-    const producer = createProducer(kafka);
-    await producer.connect();
-    const send = (xs: CanonicalEvent[]) =>
-      producer.send({ topic: topics.events, messages: xs.map((e) => ({ key: "kuaishou:a1", value: JSON.stringify(e) })) });
+    const send = (xs: CanonicalEvent[]) => pipe.send(xs);
 
     let clock = Date.parse("2026-03-02T10:00:30+08:00");
-    const records: AlertRecord[] = [];
-    const reader = kafka.consumer({ groupId: `${run}-reader` });
-    await reader.connect();
-    await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void records.push(AlertRecord.parse(JSON.parse(message.value!.toString()))) });
-    const opts = {
-      kafka,
-      redis,
-      topics,
-      keyPrefix: run,
-      groupId: run,
-      clock: () => clock,
-      config: {},
-      log: silentLog,
-      evalIntervalMs: 50,
-      tickMs: 50,
-    };
+    const { records } = await pipe.readAlerts();
+    const opts = { clock: () => clock };
 
-    let p = createProcessor(opts);
     try {
-      await p.start();
+      let p = await pipe.startTestProcessor(opts);
       await send([
         ev("t", "chat.transferred", "2026-03-02T10:00:00+08:00", {}),
         ev("m", "chat.message", "2026-03-02T10:00:10+08:00", { sender: "consumer" }),
@@ -62,8 +34,7 @@ describe("metric alerts on sg.alerts", () => {
 
       // Restart with the clock past the deadline and no new event: the stored deadline fires.
       clock = Date.parse("2026-03-02T10:05:00+08:00");
-      p = createProcessor(opts);
-      await p.start();
+      p = await pipe.startTestProcessor(opts);
       const firing = await pollUntil(
         () => records.find((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "firing"),
         { timeoutMs: 30_000, message: "threshold alert firing" },
@@ -87,10 +58,7 @@ describe("metric alerts on sg.alerts", () => {
         message: "exactly two threshold records",
       });
     } finally {
-      await p.stop();
-      await reader.disconnect();
-      await producer.disconnect();
-      redis.disconnect();
+      await pipe.close();
     }
   });
 });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { topicNames } from "@sg/events";
-import { createKafka, createProducer, logLevel } from "@sg/kafka";
-import { createRedis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
-import { silentLog } from "./log.js";
-import { createProcessor } from "./processor.js";
+import { pollUntil } from "@sg/test";
 import { createSnapshotReader } from "./publish/snapshot-reader.js";
-import { ensurePipelineTopics } from "@sg/events/runtime";
+import { testPipeline } from "./testing/test-processor.js";
 
 interface DeadLetterRecord {
   reason: string;
@@ -20,43 +15,16 @@ interface DeadLetterRecord {
  * then a processor on a fixed clock and a reader of sg.events.dlq. `stop` ends all of it.
  */
 async function deadLetterRun(name: string, partitions: number, now: number, records: { key: string; value: string }[]) {
-  const { brokers, redisUrl } = testInfra();
-  const run = uniqueName(name);
-  const topics = topicNames(`${run}.`);
-  const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-  const redis = createRedis(redisUrl);
-  await ensurePipelineTopics(kafka, topics, partitions);
-  const producer = createProducer(kafka);
-  await producer.connect();
-  for (let i = 0; i < records.length; i += 500) await producer.send({ topic: topics.events, messages: records.slice(i, i + 500) });
-  const p = createProcessor({
-    kafka,
-    redis,
-    topics,
-    keyPrefix: run,
-    groupId: run,
-    clock: () => now,
-    config: {},
-    log: silentLog,
-    tickMs: 0,
-  });
-  const dead: DeadLetterRecord[] = [];
-  const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
-  await p.start();
-  await consumer.connect();
-  await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as DeadLetterRecord) });
-  const snapshots = createSnapshotReader({ redis, keyPrefix: run, config: {} });
+  const pipe = await testPipeline(name, { partitions });
+  await pipe.sendRecords(records);
+  const p = await pipe.startTestProcessor({ clock: () => now, tickMs: 0 });
+  const { records: dead } = await pipe.readDeadLetters<DeadLetterRecord>();
+  const snapshots = createSnapshotReader({ redis: pipe.redis, keyPrefix: pipe.run, config: {} });
   return {
     p,
     dead,
     shop: (platform: Parameters<typeof snapshots.shop>[0], shopId: string) => snapshots.shop(platform, shopId, now),
-    async stop() {
-      await consumer.disconnect();
-      await p.stop();
-      await producer.disconnect();
-      redis.disconnect();
-    },
+    stop: () => pipe.close(),
   };
 }
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { topicNames } from "@sg/events";
-import { ensurePipelineTopics } from "@sg/events/runtime";
-import { createKafka, createProducer, logLevel } from "@sg/kafka";
-import { createRedis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
-import { silentLog } from "./log.js";
-import { createProcessor } from "./processor.js";
+import { pollUntil } from "@sg/test";
 import { createSnapshotReader } from "./publish/snapshot-reader.js";
+import { testPipeline } from "./testing/test-processor.js";
 
 /**
  * `exclusion.requested` and `exclusion.decided` (events.md) through the real pipeline: every valid one is
@@ -92,35 +87,12 @@ describe("exclusion events in the processor", () => {
       record("with", { id: "bad", type: "exclusion.requested", at: at(1), scope: "session", itemId: "c1", reason: "appeal" }),
     ];
 
-    const { brokers, redisUrl } = testInfra();
-    const run = uniqueName("exclusions");
-    const topics = topicNames(`${run}.`);
-    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    const redis = createRedis(redisUrl);
-    await ensurePipelineTopics(kafka, topics, 2);
-    const producer = createProducer(kafka);
-    await producer.connect();
-    await producer.send({ topic: topics.events, messages: records });
-    const p = createProcessor({
-      kafka,
-      redis,
-      topics,
-      keyPrefix: run,
-      groupId: run,
-      clock: () => now,
-      config: {},
-      log: silentLog,
-      tickMs: 0,
-    });
-    const dead: { reason: string }[] = [];
-    const consumer = kafka.consumer({ groupId: `${run}-dlq-reader` });
+    const pipe = await testPipeline("exclusions");
+    const { run, redis } = pipe;
+    await pipe.sendRecords(records);
     try {
-      await p.start();
-      await consumer.connect();
-      await consumer.subscribe({ topic: topics.dlq, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value!.toString()) as { reason: string }),
-      });
+      const p = await pipe.startTestProcessor({ clock: () => now, tickMs: 0 });
+      const { records: dead } = await pipe.readDeadLetters();
       await pollUntil(() => p.handled >= records.length, { timeoutMs: 60_000, message: `${records.length} records handled` });
       await pollUntil(() => dead.length >= 1, { timeoutMs: 30_000, message: "the invalid exclusion's dead letter" });
       expect(dead.map((d) => d.reason)).toEqual([expect.stringContaining("consumerId: is required when scope is session")]);
@@ -146,10 +118,7 @@ describe("exclusion events in the processor", () => {
       expect(withEx.metrics).toEqual(without.metrics);
       expect(withEx.alerts).toEqual(without.alerts);
     } finally {
-      await consumer.disconnect();
-      await p.stop();
-      await producer.disconnect();
-      redis.disconnect();
+      await pipe.close();
     }
   });
 });

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AlertRecord, topicNames } from "@sg/events";
-import { createKafka, createProducer, logLevel } from "@sg/kafka";
-import { createRedis } from "@sg/redis";
-import { holdsFor, pollUntil, testInfra, uniqueName } from "@sg/test";
-import { silentLog } from "./log.js";
-import { createProcessor } from "./processor.js";
-import { ensurePipelineTopics } from "@sg/events/runtime";
+import { holdsFor, pollUntil } from "@sg/test";
+import { testPipeline } from "./testing/test-processor.js";
 
 /**
  * Timers survive a partition moving to another instance. Two processors share the group; one
@@ -13,43 +8,14 @@ import { ensurePipelineTopics } from "@sg/events/runtime";
  */
 describe("partition move", () => {
   it("the new owner fires the deadlines of the partitions it takes over", async () => {
-    const { brokers, redisUrl } = testInfra();
-    const run = uniqueName("move");
-    const topics = topicNames(`${run}.`);
-    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    const redis = createRedis(redisUrl);
-    await ensurePipelineTopics(kafka, topics, 4);
+    const pipe = await testPipeline("move", { partitions: 4 });
     const shops = Array.from({ length: 8 }, (_, i) => `m${i}`);
-    const producer = createProducer(kafka);
-    await producer.connect();
     let clock = Date.parse("2026-03-02T10:00:30+08:00");
-    const opts = {
-      kafka,
-      redis,
-      topics,
-      keyPrefix: run,
-      groupId: run,
-      clock: () => clock,
-      config: {},
-      log: silentLog,
-      evalIntervalMs: 50,
-      tickMs: 50,
-    };
-    const a = createProcessor(opts);
-    const b = createProcessor(opts);
-    const firing = new Set<string>();
-    const reader = kafka.consumer({ groupId: `${run}-reader` });
-    await reader.connect();
-    await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        const r = AlertRecord.parse(JSON.parse(message.value!.toString()));
-        if (r.kind === "threshold" && r.status === "firing") firing.add(r.shopId);
-      },
-    });
+    const alerts = await pipe.readAlerts();
+    const firing = () => new Set(alerts.records.filter((r) => r.kind === "threshold" && r.status === "firing").map((r) => r.shopId));
     try {
-      await a.start();
-      await b.start();
+      const a = await pipe.startTestProcessor({ clock: () => clock });
+      const b = await pipe.startTestProcessor({ clock: () => clock });
       // Produce only once both instances own partitions, so that both take part.
       await pollUntil(
         () =>
@@ -58,34 +24,29 @@ describe("partition move", () => {
           a.assignedPartitions.length + b.assignedPartitions.length === 4,
         { timeoutMs: 60_000, message: "both instances assigned" },
       );
-      await producer.send({
-        topic: topics.events,
-        messages: shops.flatMap((shopId) =>
+      await pipe.send(
+        shops.flatMap((shopId) =>
           [
             { id: `${shopId}-t`, type: "chat.transferred", at: "2026-03-02T10:00:00+08:00" },
             { id: `${shopId}-m`, type: "chat.message", at: "2026-03-02T10:00:10+08:00", sender: "consumer" },
-          ].map((e) => ({ key: `kuaishou:${shopId}`, value: JSON.stringify({ ...e, platform: "kuaishou", shopId, consumerId: "u" }) })),
+          ].map((e) => ({ ...e, platform: "kuaishou", shopId, consumerId: "u" })),
         ),
-      });
+      );
       await pollUntil(() => a.handled + b.handled >= shops.length * 2, { timeoutMs: 60_000, message: "all events applied" });
       // Both instances took part; each has scheduled the deadlines of its own shops (10:03:10).
       expect(a.handled).toBeGreaterThan(0);
       expect(b.handled).toBeGreaterThan(0);
       await a.flush();
       await b.flush();
-      expect(firing.size).toBe(0);
-      await holdsFor(() => firing.size === 0, { message: "nothing firing before the deadline" });
+      expect(firing().size).toBe(0);
+      await holdsFor(() => firing().size === 0, { message: "nothing firing before the deadline" });
 
       await a.stop();
       clock = Date.parse("2026-03-02T10:05:00+08:00");
-      await pollUntil(() => firing.size === shops.length, { timeoutMs: 60_000, message: "every shop's deadline fired" });
-      expect([...firing].sort()).toEqual([...shops].sort());
+      await pollUntil(() => firing().size === shops.length, { timeoutMs: 60_000, message: "every shop's deadline fired" });
+      expect([...firing()].sort()).toEqual([...shops].sort());
     } finally {
-      await a.stop();
-      await b.stop();
-      await reader.disconnect();
-      await producer.disconnect();
-      redis.disconnect();
+      await pipe.close();
     }
   });
 });

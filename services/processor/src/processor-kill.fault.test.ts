@@ -8,6 +8,7 @@ import { startService, type ServiceProcess } from "../../../test/src/faults/proc
 import { evaluateShop } from "./engine/index.js";
 import { createSnapshotReader } from "./publish/snapshot-reader.js";
 import { randomStream } from "./testing/random-events.js";
+import { processorEnv } from "./testing/test-processor.js";
 import { ensurePipelineTopics } from "@sg/events/runtime";
 
 /**
@@ -55,16 +56,7 @@ describe("processor SIGKILL with a batch in flight", () => {
       events.push(...randomStream({ seed: 900 + s, platform: PLATFORMS[s % 4]!, shopId: `k${s}`, startMs, consumers: 40, orders: 40 }));
     const producer = createProducer(kafka);
     await producer.connect();
-    const env = {
-      KAFKA_BROKERS: brokers.join(","),
-      REDIS_URL: redisUrl,
-      TOPIC_PREFIX: `${run}.`,
-      KEY_PREFIX: run,
-      PROCESSOR_GROUP: run,
-      PROCESSOR_PORT: "0",
-      EVENTS_PARTITIONS: "4",
-      LOG_LEVEL: "warn",
-    };
+    const env = { ...processorEnv({ brokers, redisUrl, run, partitions: 4 }), LOG_LEVEL: "warn" };
     const paused = { ...env, SG_TEST_PAUSE_BEFORE_COMMIT_MS: String(PAUSE_MS) };
     const redis = createRedis(redisUrl);
     const shops = [...new Set(events.map((e) => shopKey(e)))];

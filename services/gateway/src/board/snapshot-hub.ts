@@ -245,8 +245,11 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   /** Re-reads the reports of the shops on boards; a changed one goes to the boards holding the shop. */
   const refreshReconciliations = () => {
     const held = new Set([...clients].flatMap((a) => [...a.shops]));
-    for (const key of recon.keys()) if (!held.has(key)) recon.delete(key);
-    for (const key of hist.keys()) if (!held.has(key)) hist.delete(key);
+    // A shop a board is still attaching (its summaries read, its snapshot not sent yet) is not held yet but is
+    // watched: forgetting its summaries would make the next refresh send the same ones again as changes.
+    const watched = (key: string) => held.has(key) || [...clients].some((a) => allows(a, key));
+    for (const key of recon.keys()) if (!watched(key)) recon.delete(key);
+    for (const key of hist.keys()) if (!watched(key)) hist.delete(key);
     for (const key of held)
       void inShopQueue(key, async () => {
         if (await readRecon(key)) {

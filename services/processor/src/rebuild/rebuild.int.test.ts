@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { AlertRecord, topicNames, type CanonicalEvent } from "@sg/events";
-import { createKafka, createProducer, logLevel } from "@sg/kafka";
-import { createRedis, deleteByPrefix } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import type { CanonicalEvent } from "@sg/events";
+import { deleteByPrefix } from "@sg/redis";
+import { pollUntil } from "@sg/test";
 import { silentLog } from "../log.js";
-import { createProcessor } from "../processor.js";
 import { createSnapshotReader } from "../publish/snapshot-reader.js";
-import { ensurePipelineTopics } from "@sg/events/runtime";
+import { testPipeline } from "../testing/test-processor.js";
 import { rebuild } from "./rebuild.js";
 
 /**
@@ -16,47 +14,22 @@ import { rebuild } from "./rebuild.js";
  */
 describe("rebuild after Redis lost its state", () => {
   it("restores the shop's state from sg.events and never reuses an alert seq", { timeout: 180_000 }, async () => {
-    const { brokers, redisUrl } = testInfra();
-    const run = uniqueName("rebuild");
-    const topics = topicNames(`${run}.`);
-    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    const redis = createRedis(redisUrl);
-    await ensurePipelineTopics(kafka, topics, 2);
+    const pipe = await testPipeline("rebuild");
+    const { run, kafka, redis } = pipe;
     const ev = (id: string, type: string, at: string, extra: Record<string, unknown>) =>
       ({ id, type, platform: "kuaishou", shopId: "r1", at, consumerId: "u", ...extra }) as unknown as CanonicalEvent;
-    const producer = createProducer(kafka);
-    await producer.connect();
-    const records: AlertRecord[] = [];
-    const reader = kafka.consumer({ groupId: `${run}-reader` });
-    await reader.connect();
-    await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void records.push(AlertRecord.parse(JSON.parse(message.value!.toString()))) });
+    const { records } = await pipe.readAlerts();
     const firings = () => records.filter((r) => r.metric === "human_reply_3min_rate" && r.kind === "threshold" && r.status === "firing");
     const snapshots = createSnapshotReader({ redis, keyPrefix: run, config: {} });
 
     const before = Date.parse("2026-03-02T10:05:00+08:00");
-    const p = createProcessor({
-      kafka,
-      redis,
-      topics,
-      keyPrefix: run,
-      groupId: run,
-      clock: () => before,
-      config: {},
-      log: silentLog,
-      evalIntervalMs: 50,
-      tickMs: 50,
-    });
     try {
-      await p.start();
-      await producer.send({
-        topic: topics.events,
-        messages: [
-          ev("t", "chat.transferred", "2026-03-02T10:00:00+08:00", {}),
-          ev("m", "chat.message", "2026-03-02T10:00:10+08:00", { sender: "consumer" }),
-          ev("o", "order.paid", "2026-03-02T09:00:00+08:00", { orderId: "A" }),
-        ].map((e) => ({ key: "kuaishou:r1", value: JSON.stringify(e) })),
-      });
+      const p = await pipe.startTestProcessor({ clock: () => before });
+      await pipe.send([
+        ev("t", "chat.transferred", "2026-03-02T10:00:00+08:00", {}),
+        ev("m", "chat.message", "2026-03-02T10:00:10+08:00", { sender: "consumer" }),
+        ev("o", "order.paid", "2026-03-02T09:00:00+08:00", { orderId: "A" }),
+      ]);
       const first = await pollUntil(() => firings()[0], { timeoutMs: 60_000, message: "alert fires before the loss" });
       const want = await snapshots.shop("kuaishou", "r1", before);
       await p.stop();
@@ -68,8 +41,8 @@ describe("rebuild after Redis lost its state", () => {
       const progress: number[] = [];
       const after = before + 60_000;
       const done = await rebuild({
-        brokers,
-        redisUrl,
+        brokers: pipe.brokers,
+        redisUrl: pipe.redisUrl,
         topicPrefix: `${run}.`,
         keyPrefix: run,
         groupId: `${run}-rebuild`,
@@ -93,10 +66,7 @@ describe("rebuild after Redis lost its state", () => {
       await admin.disconnect();
       expect(groups).not.toContain(`${run}-rebuild`);
     } finally {
-      await p.stop();
-      await reader.disconnect();
-      await producer.disconnect();
-      redis.disconnect();
+      await pipe.close();
     }
   });
 });

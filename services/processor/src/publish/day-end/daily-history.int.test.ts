@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DAY_END_MAX_BYTES, DayEnd, dayEndKeys, topicNames, type CanonicalEvent } from "@sg/events";
-import { createDayEndReader, ensurePipelineTopics } from "@sg/events/runtime";
-import { createKafka, createProducer, logLevel } from "@sg/kafka";
-import { createRedis } from "@sg/redis";
-import { pollUntil, testInfra, uniqueName } from "@sg/test";
-import { silentLog } from "../../log.js";
-import { createProcessor } from "../../processor.js";
+import { DAY_END_MAX_BYTES, DayEnd, dayEndKeys, type CanonicalEvent } from "@sg/events";
+import { createDayEndReader } from "@sg/events/runtime";
+import { pollUntil } from "@sg/test";
+import { testPipeline } from "../../testing/test-processor.js";
 
 /**
  * docs/day-end-history.md: the value of day D is the engine's evaluation at the last instant of D, taken at
@@ -15,40 +12,20 @@ import { createProcessor } from "../../processor.js";
  */
 describe("end-of-day values", () => {
   it("takes each day at its cut-off, settles it with late events, keeps 90 days", async () => {
-    const { brokers, redisUrl } = testInfra();
-    const run = uniqueName("dayend");
-    const topics = topicNames(`${run}.`);
-    const kafka = createKafka({ brokers, clientId: run, logLevel: logLevel.NOTHING });
-    const redis = createRedis(redisUrl);
-    await ensurePipelineTopics(kafka, topics, 1);
+    const pipe = await testPipeline("dayend", { partitions: 1 });
+    const { run, redis } = pipe;
     const shop = { platform: "douyin" as const, shopId: "d1" };
     const ev = (id: string, type: string, at: string, orderId: string) =>
       ({ id, type, platform: "douyin", shopId: "d1", at, orderId }) as unknown as CanonicalEvent;
-    const producer = createProducer(kafka);
-    await producer.connect();
-    const send = (xs: CanonicalEvent[]) =>
-      producer.send({ topic: topics.events, messages: xs.map((e) => ({ key: "douyin:d1", value: JSON.stringify(e) })) });
+    const send = (xs: CanonicalEvent[]) => pipe.send(xs);
     const history = dayEndKeys(run).history(shop);
     // Days already in the history: one past retention (removed by the next write), one within it (kept).
     await redis.hset(history, "2025-11-01", "{}", "2026-01-05", "{}");
 
     let clock = Date.parse("2026-03-02T23:59:59.999+08:00");
-    const p = createProcessor({
-      kafka,
-      redis,
-      topics,
-      keyPrefix: run,
-      groupId: run,
-      clock: () => clock,
-      config: {},
-      log: silentLog,
-      evalIntervalMs: 50,
-      tickMs: 50,
-      dayEnd: { settleMs: 3_600_000 },
-    });
     const reader = createDayEndReader(redis, run);
     try {
-      await p.start();
+      const p = await pipe.startTestProcessor({ clock: () => clock, dayEnd: { settleMs: 3_600_000 } });
       await send([
         ev("a1", "order.paid", "2026-03-02T09:00:00+08:00", "A"),
         ev("a2", "logistics.picked_up", "2026-03-02T12:00:00+08:00", "A"),
@@ -116,9 +93,7 @@ describe("end-of-day values", () => {
       // The shared reader's range: only the day taken (the placeholder days do not parse and are skipped).
       expect((await reader.range(shop, "2026-03-02", "2026-03-03")).map((d) => d.day)).toEqual(["2026-03-02"]);
     } finally {
-      await p.stop();
-      await producer.disconnect();
-      redis.disconnect();
+      await pipe.close();
     }
   });
 });
