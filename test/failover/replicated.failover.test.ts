@@ -10,7 +10,8 @@ import { evaluateShop } from "../../services/processor/src/engine/index.js";
 import { createSnapshotReader } from "../../services/processor/src/publish/snapshot-reader.js";
 // Where infra records a started redis-server's pid; not part of @sg/infra's public surface.
 import { redisStateFile } from "../../infra/src/paths.js";
-import { startWebhookReceiver } from "../robots/index.js";
+import { startWebhookReceiver, type AmBody } from "../robots/index.js";
+import { NOTIFICATION_ID_HEADER } from "../../services/notifier/src/channels/webhook/webhook.channel.js";
 import { criticalToWebhookConfig, freePort, startService, type ServiceProcess } from "../src/faults/processes.js";
 import { faultLedger } from "../src/faults/summary.js";
 import {
@@ -379,9 +380,27 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
           },
           { timeoutMs: 300_000, intervalMs: 1000, message: "the processors consumed sg.events to the end" },
         ).catch((err: unknown) => mark(String(err)));
+        // Delivery is at-least-once (alerts.md): a timeout after the robot took a message, or a notifier killed
+        // between a send and its ack, sends the same notification again, under the same key (the
+        // X-ScoreGuard-Notification-Id header). A receiver applies a key once, so this one does: an alert counts
+        // once per distinct notification, and a second notification stating it is a duplicate. Resends are
+        // counted and printed apart; a body without a key counts on its own.
+        const delivered = () => {
+          const seen = new Set<string>();
+          const bodies: AmBody[] = [];
+          const resent: string[] = [];
+          hook.received.forEach((req, i) => {
+            if (hook.answers[i] !== 200) return;
+            const key = req.headers[NOTIFICATION_ID_HEADER];
+            if (typeof key === "string" && seen.has(key)) resent.push(key);
+            else bodies.push(req.json as AmBody);
+            if (typeof key === "string") seen.add(key);
+          });
+          return { bodies, resent };
+        };
         const deliveredCount = () => {
           const n = new Map<string, number>();
-          for (const body of hook.bodies)
+          for (const body of delivered().bodies)
             for (const a of body.alerts)
               if (a.status === "firing") {
                 const s = a.labels.shop!.slice("kuaishou:".length);
@@ -417,25 +436,44 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
         // A duplicate says where it came from: each body of the shop in order of arrival, and the notifiers'
         // lines about its group.
         for (const [s] of [...counts].filter(([, n]) => n > 1).slice(0, 3)) {
-          const mine = hook.bodies.map((b, i) => ({ b, i })).filter(({ b }) => b.groupLabels.shop === `kuaishou:${s}`);
+          const mine = hook.received
+            .map((r, i) => ({ b: r.json as AmBody, i, key: r.headers[NOTIFICATION_ID_HEADER], answer: hook.answers[i] }))
+            .filter(({ b }) => b?.groupLabels?.shop === `kuaishou:${s}`);
+          // Group ids and notification ids hold the shop URI-encoded (`r0|shop=kuaishou%3As0#1`).
+          const encoded = encodeURIComponent(`kuaishou:${s}`);
           say(
             [
-              `duplicate ${s}: bodies ${mine.map(({ i }) => `#${i}/${hook.bodies.length}`).join(", ")}`,
+              `duplicate ${s}: requests ${mine.map(({ i }) => `#${i}/${hook.received.length}`).join(", ")}`,
               ...mine.map(
-                ({ b }) =>
-                  `  ${b.status} ${b.groupKey} ${JSON.stringify(b.alerts.map((a) => ({ ...a.labels, startsAt: a.startsAt, ...a.annotations }))).slice(0, 400)}`,
+                ({ b, key, answer }) =>
+                  `  ${String(answer)} ${String(key)} ${b.status} ${b.groupKey} ${JSON.stringify(b.alerts.map((a) => ({ ...a.labels, startsAt: a.startsAt, ...a.annotations }))).slice(0, 400)}`,
               ),
               ...all.flatMap((p, i) =>
                 p
                   .output()
                   .split("\n")
-                  .filter((l) => l.includes(`kuaishou:${s}"`) || l.includes(`kuaishou:${s}|`) || l.includes(`kuaishou:${s}#`))
+                  .filter((l) => l.includes(`kuaishou:${s}"`) || l.includes(`${encoded}#`) || l.includes(`${encoded}"`))
                   .slice(-10)
                   .map((l) => `  process ${i}: ${l.slice(0, 300)}`),
               ),
             ].join("\n"),
           );
         }
+        // Why a notification went out again: the notifiers' lines naming it (a timed-out send logs its ids).
+        for (const key of delivered().resent.slice(0, 5))
+          say(
+            [
+              `sent again: ${key}`,
+              ...all.flatMap((p, i) =>
+                p
+                  .output()
+                  .split("\n")
+                  .filter((l) => l.includes(JSON.stringify(key)))
+                  .slice(-5)
+                  .map((l) => `  process ${i}: ${l.slice(0, 300)}`),
+              ),
+            ].join("\n"),
+          );
         // Recorded before the assertions, so the summary shows a shortfall.
         const ledger = faultLedger("replicated-failover");
         ledger.set({
@@ -451,7 +489,7 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
             ...timeline,
             `${answers.length} POSTs: ${acked.size} acknowledged, ${refused} answered 503, ${other.length} other`,
             `state equal to the engine: ${acked.size - mismatched.length}/${acked.size}${mismatched.length ? ` (differs: ${mismatched.slice(0, 20).join(", ")})` : ""}`,
-            `alerts delivered exactly once: ${deliveredOnce}/${acked.size}; duplicates: ${duplicates.slice(0, 20).join(", ") || "none"}; missing: ${missing.slice(0, 20).join(", ") || "none"}`,
+            `alerts delivered exactly once: ${deliveredOnce}/${acked.size}; duplicates: ${duplicates.slice(0, 20).join(", ") || "none"}; missing: ${missing.slice(0, 20).join(", ") || "none"}; notifications sent again under their key (at-least-once, applied once): ${delivered().resent.length}`,
             `processor /readyz 503 answers during the Redis failover: ${processorNotReady}; every /readyz 200 at the end: ${readyAtEnd}; crashes: ${crashes}`,
           ].join("\n"),
         );

@@ -27,7 +27,8 @@ export class ReconciliationStore {
 
   async saveFigures(f: PlatformFigures): Promise<void> {
     const key = this.keys.figures(f);
-    await this.redis.multi().hset(key, f.day, JSON.stringify(f)).expire(key, TTL_SECONDS).exec();
+    const version = this.keys.figuresVersion(f);
+    await this.redis.multi().hset(key, f.day, JSON.stringify(f)).expire(key, TTL_SECONDS).incr(version).expire(version, TTL_SECONDS).exec();
   }
 
   async pullState(shop: ShopRef, day: string): Promise<FiguresState | null> {

@@ -40,6 +40,7 @@ export {
   ShopScoreInputs,
   ScoreLines,
   PlatformScoreLines,
+  PlatformScoreCalibration,
 } from "./scores.js";
 export { Reconciliation, DouyinScoreApi, KuaishouScoreApi } from "./reconciliation.js";
 export { Calendars, CalendarEntry, CalendarDay, CalendarMetrics, CALENDAR_RULES, calendarLists, type CalendarRule } from "./calendars.js";

@@ -8,7 +8,7 @@ import { DEFAULT_SHOP_LIVE_ENTITIES, Quotas } from "./quotas.js";
 import { Reconciliation } from "./reconciliation.js";
 import { Receivers } from "./receivers.js";
 import { Route } from "./routes.js";
-import { PackChoices, PlatformScoreLines, ScoreParameters } from "./scores.js";
+import { PackChoices, PlatformScoreCalibration, PlatformScoreLines, ScoreParameters } from "./scores.js";
 import { Shops } from "./shops.js";
 import { SilenceLimits } from "./silenceLimits.js";
 
@@ -43,6 +43,8 @@ export const ScoreguardConfig = z
     reconciliation: Reconciliation.optional(),
     /** Lines of each platform's shop scores: `score` alerts fire below them (a shop's own lines win). */
     scoreLines: PlatformScoreLines.optional(),
+    /** Per platform: observed score dimensions start from the platform's latest figures (default off). */
+    scoreCalibration: PlatformScoreCalibration.optional(),
     /** Holidays, promotions and announced exemptions per platform and shop (docs/calendars.md). */
     calendars: Calendars.optional(),
   })

@@ -121,4 +121,15 @@ export const ShopScoreFields = {
   scoreInputs: ShopScoreInputs.optional(),
   /** Lines of this shop's score, over the platform's `scoreLines`. */
   scoreLines: ScoreLines.optional(),
+  /**
+   * Calibrate this shop's observed dimensions from the platform's latest figures (docs/reconciliation.md,
+   * "Calibration hook"), over the platform's `scoreCalibration`. Absent: the platform's choice; default off.
+   */
+  scoreCalibration: z.boolean().optional(),
 };
+
+/**
+ * `scoreCalibration: { douyin: true }`: per platform, whether shops' observed dimensions start from the
+ * platform's latest figures; a shop's own `scoreCalibration` wins. Default: off everywhere.
+ */
+export const PlatformScoreCalibration = z.object(Object.fromEntries(PLATFORMS.map((p) => [p, z.boolean().optional()]))).strict();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Platform } from "./catalog.js";
-import { DayEndTake, ShanghaiDay } from "./day-end.js";
+import { DayEndTake, ShanghaiDay, type DayEnd } from "./day-end.js";
 
 /**
  * Reconciliation with the platforms' own T+1 figures (docs/reconciliation.md): what the platform reported
@@ -116,6 +116,11 @@ export function reconciliationKeys(prefix: string) {
   return {
     /** HASH day → PlatformFigures JSON (pulled by the reconciler, or imported through the gateway or the CLI). */
     figures: (s: { platform: string; shopId: string }) => `${prefix}:{${s.platform}:${s.shopId}}:recon:figures`,
+    /**
+     * STRING counter, incremented in the same MULTI as every write of the figures HASH (pull or import): the
+     * processor's score calibration reads it with the shop's state and re-reads the figures only when it moved.
+     */
+    figuresVersion: (s: { platform: string; shopId: string }) => `${prefix}:{${s.platform}:${s.shopId}}:recon:figures:v`,
     /** HASH day → ReconciliationReport JSON, written by the reconciler. */
     reports: (s: { platform: string; shopId: string }) => `${prefix}:{${s.platform}:${s.shopId}}:recon:reports`,
     /**
@@ -124,4 +129,20 @@ export function reconciliationKeys(prefix: string) {
      */
     requests: () => `${prefix}:recon:requests`,
   };
+}
+
+/**
+ * What the processor's score calibration reads of a shop (docs/reconciliation.md, "Calibration hook"): the
+ * platform's latest figures (day D0) and ScoreGuard's own end-of-day values of D0 (null when D0 was not taken).
+ */
+export interface CalibrationInput {
+  figures: PlatformFigures;
+  d0End: DayEnd | null;
+}
+
+/** The latest day among the figures HASH's fields (`YYYY-MM-DD` sorts as text), or undefined when none. */
+export function latestFiguresDay(days: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const d of days) if (/^\d{4}-\d{2}-\d{2}$/.test(d) && (best === undefined || d > best)) best = d;
+  return best;
 }

@@ -75,7 +75,41 @@ export const DimensionScore = z.object({
   score: z.number().nullable(),
   /** Share of the total, in percent. */
   weight: z.number().nullable(),
+  /**
+   * Where an observed dimension's score comes from (absent for a computed one): `configured`, the shop's
+   * `scoreInputs.dimensions`; `calibrated`, the platform's D0 figure with ScoreGuard's indicator changes
+   * applied through the pack's published mapping; `as_of_d0`, the platform's D0 figure unchanged.
+   */
+  source: z.enum(["configured", "calibrated", "as_of_d0"]).optional(),
 });
+
+/** One indicator's change since D0, from ScoreGuard's end-of-day value of D0 to the value now. */
+export const CalibrationChange = z.object({
+  indicator: z.string(),
+  dimension: z.string(),
+  d0: z.number().nullable(),
+  now: z.number().nullable(),
+  /** now − d0 (null when either is unknown). */
+  change: z.number().nullable(),
+  /** Points now − points at D0 through the published mapping, where the pack declares one. */
+  points: z.number().nullable().optional(),
+});
+
+/**
+ * A score calibrated from the platform's own figures (docs/reconciliation.md, "Calibration hook"): `label`
+ * names the source for the board, the API and the replay, so an estimate is never shown as the platform's.
+ */
+export const ScoreCalibration = z.object({
+  label: z.string(),
+  /** The day of the platform's figures the calibration starts from. */
+  d0: z.string(),
+  /** Taken from the platform: its D0 dimension scores (and total). */
+  taken: z.object({ total: z.number().nullable(), dimensions: z.record(z.string(), z.number().nullable()) }),
+  /** Whether ScoreGuard's end-of-day values of D0 were there to measure the changes from. */
+  d0Values: z.boolean(),
+  changes: z.array(CalibrationChange),
+});
+export type ScoreCalibration = z.infer<typeof ScoreCalibration>;
 
 /**
  * A shop's composite score under its rule pack (rules-2026.md), computed from the metric outputs and the
@@ -95,6 +129,8 @@ export const ShopScores = z.object({
   deductions: z.number(),
   missing: z.array(z.string()),
   sample: z.boolean().optional(),
+  /** Present when observed dimensions were filled from the platform's figures (shop opted in). */
+  calibration: ScoreCalibration.optional(),
   /** The lines the configuration sets for this shop (`scoreLines`): score alerts fire below them. */
   lines: z.object({ total: z.number().optional(), stars: z.number().optional() }).optional(),
   /**

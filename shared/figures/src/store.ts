@@ -14,6 +14,8 @@ export async function storeImportedFigures(redis: Redis, keyPrefix: string, figu
     .multi()
     .hset(key, figures.day, JSON.stringify(figures))
     .expire(key, (DAY_END_RETENTION_DAYS + 1) * 86_400)
+    .incr(keys.figuresVersion(figures))
+    .expire(keys.figuresVersion(figures), (DAY_END_RETENTION_DAYS + 1) * 86_400)
     .exec();
   await redis.zadd(keys.requests(), nowMs, `${figures.platform}:${figures.shopId}|${figures.day}`);
 }

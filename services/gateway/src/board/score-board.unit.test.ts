@@ -62,6 +62,33 @@ describe("the board's score", () => {
     expect(scoreWords("zh-CN", undefined)).toBeNull();
   });
 
+  it("a calibrated score says so and names D0: never shown as the platform's figure", () => {
+    const calibrated: ShopScores = {
+      ...scores,
+      sample: undefined,
+      dimensions: {
+        goods: { score: 87, weight: 40, source: "calibrated" },
+        logistics: { score: 80, weight: 20, source: "as_of_d0" },
+        service: { score: 88, weight: 40, source: "configured" },
+      },
+      calibration: {
+        label: "calibrated from platform figures of 2026-09-20",
+        d0: "2026-09-20",
+        taken: { total: 85.5, dimensions: {} },
+        d0Values: true,
+        changes: [],
+      },
+    };
+    expect(scoreWords("en", calibrated)).toMatchObject({
+      headline: "Experience score 85 · calibrated from platform figures of 2026-09-20",
+      dimensions: ["Goods 87 (est.) ×40%", "Logistics 80 (as of 2026-09-20) ×20%", "Service 88 ×40%"],
+    });
+    expect(scoreWords("zh-CN", calibrated)).toMatchObject({
+      headline: "商家体验分 85 · 由平台 2026-09-20 数据校准",
+      dimensions: ["商品体验 87（估算） ×40%", "物流体验 80（截至 2026-09-20） ×20%", "服务体验 88 ×40%"],
+    });
+  });
+
   it("a score change reaches the page's model; an unchanged score sends nothing", () => {
     const next: StoredSnapshot = { ...base, version: 2, asOfMs: 2_000, scores: { ...scores, total: 84 } };
     const change = diffSnapshots("douyin:d1", base, next);

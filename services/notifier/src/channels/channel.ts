@@ -73,8 +73,11 @@ export interface Channel {
   readonly buckets: readonly BucketSpec[];
   /** The body with the first `shown` items and a "N more" line for the rest. */
   render(content: MessageContent, shown: number): RenderedBody;
-  /** The signed request for `now` (epoch ms); signatures are computed fresh for every request. */
-  request(body: unknown, now: number): HttpRequest;
+  /**
+   * The signed request for `now` (epoch ms); signatures are computed fresh for every request. `key` is the
+   * message's stable key (its notification ids), the same on every retry, for a channel that can carry it.
+   */
+  request(body: unknown, now: number, key?: string): HttpRequest;
   /** Maps an HTTP answer to an outcome with the channel's own code. */
   classify(answer: HttpAnswer): SendResult;
 }

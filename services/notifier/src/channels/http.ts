@@ -3,6 +3,8 @@ import type { Channel, HttpAnswer, SendResult } from "./channel.js";
 export interface PostOptions {
   now: number;
   timeoutMs: number;
+  /** The message's stable key, the same on every retry (alerts.md "Identity and dedup"). */
+  key?: string;
 }
 
 /**
@@ -10,7 +12,7 @@ export interface PostOptions {
  * error's message is never used: undici messages can carry the URL, which holds the robot's token.
  */
 export async function sendOnce(channel: Channel, body: unknown, opts: PostOptions): Promise<SendResult> {
-  const req = channel.request(body, opts.now);
+  const req = channel.request(body, opts.now, opts.key);
   let answer: HttpAnswer;
   try {
     const res = await fetch(req.url, {

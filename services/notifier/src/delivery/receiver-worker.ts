@@ -110,11 +110,12 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
 
   /** Posts a message, shrinking it if the robot says it is too large. */
   async function post(m: PlannedMessage): Promise<SendResult> {
+    const key = m.notifications.map((n) => n.id).join(",");
     let fitted = fitContent(d.channel, m.content);
     if (fitted === null) return { outcome: "permanent", code: "too_large_local" };
     for (let shrink = 0; ; shrink++) {
       const end = d.metrics.deliverySeconds.startTimer({ channel: d.channel.type });
-      const result = await sendOnce(d.channel, fitted.body, { now: d.now(), timeoutMs: d.httpTimeoutMs });
+      const result = await sendOnce(d.channel, fitted.body, { now: d.now(), timeoutMs: d.httpTimeoutMs, key });
       end();
       d.metrics.deliveries.inc({ receiver: d.name, channel: d.channel.type, outcome: result.outcome });
       if (result.outcome !== "too_large" || shrink >= MAX_SHRINKS || fitted.shown <= 1) return result;
@@ -207,7 +208,11 @@ export function createReceiverWorker(d: ReceiverWorkerDeps) {
           }
           const delay = backoffMs(d.retry, attempts, d.random, result.retryAfterMs);
           retryAt = now + delay;
-          log.warn({ code: result.code, attempt: attempts, retryInMs: delay }, "delivery failed; will retry");
+          // Names the notifications: a robot that took the message before the timeout gets it again.
+          log.warn(
+            { code: result.code, attempt: attempts, retryInMs: delay, notifications: m.notifications.map((n) => n.id) },
+            "delivery failed; will retry",
+          );
           await d.status.record({
             receiver: d.name,
             channel: d.channel.type,

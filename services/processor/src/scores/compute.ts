@@ -1,6 +1,7 @@
 import type { IndustryParams, ShopScoreInputs } from "@sg/config";
-import type { ShopScores } from "@sg/events";
+import type { CalibrationInput, ScoreCalibration, ShopScores } from "@sg/events";
 import { effectiveDate, indicatorDirection, type RulePack, type ScoreModel } from "@sg/rules";
+import { calibrateDimension, calibrationBlock, d0Readings } from "./calibration.js";
 import { bandNumber, combineTotal, dimensionScore, flagshipClass, inDimensionWeights, tidy, type ClassParams } from "./tables.js";
 
 /** What a score reads of one metric's output. */
@@ -19,6 +20,13 @@ export interface ScoreContext {
   inputs?: ShopScoreInputs;
   /** The lines of this shop's score (`scoreLines`, the shop's over the platform's): score alerts. */
   lines?: { total?: number; stars?: number };
+  /** The shop opted in to calibration (`scoreCalibration`, the shop's over the platform's). */
+  calibrate?: boolean;
+  /**
+   * The platform's latest figures and ScoreGuard's end-of-day values of their day (D0), attached by the
+   * processor for a shop that opted in when D0 is not after the evaluated day (scores/calibration-source.ts).
+   */
+  calibration?: CalibrationInput;
 }
 
 /**
@@ -105,13 +113,29 @@ export function computeScores(input: {
   }
 
   const dimensions: ShopScores["dimensions"] = {};
+  // The platform's D0 figures fill observed dimensions (they win over configured inputs; calibration.ts).
+  const cal = ctx.calibrate ? ctx.calibration : undefined;
+  const changes: ScoreCalibration["changes"] = [];
+  const atD0 =
+    cal?.d0End && cal.d0End.rulePack === pack.id
+      ? (computeScores({ pack, shopKey, metrics: d0Readings(cal), context: { ...ctx, calibration: undefined } })?.indicators ?? null)
+      : null;
+  let calibrated = false;
   for (const [id, d] of Object.entries(model.dimensions)) {
     const weight: number | null = typeof d.weight === "number" ? d.weight : (cls.dimensionWeights?.[id] ?? null);
     if (weight === null) needParam(`dimensionWeights.${id}`);
     let score: number | null = null;
+    let source: ShopScores["dimensions"][string]["source"];
     if (d.observed) {
-      score = ctx.inputs?.dimensions?.[id] ?? null;
-      if (score === null) need(`${shopPath}.scoreInputs.dimensions.${id}`);
+      const c = cal && calibrateDimension({ id, dimension: d, calibration: cal, now: indicators, atD0, changes });
+      if (c) {
+        calibrated = true;
+        ({ score, source } = c);
+      } else {
+        score = ctx.inputs?.dimensions?.[id] ?? null;
+        if (score === null) need(`${shopPath}.scoreInputs.dimensions.${id}`);
+        else source = "configured";
+      }
     } else {
       // A dimension of one indicator weighs it 100: arithmetic, not a parameter.
       const w = inDimensionWeights(d, cls, id);
@@ -127,7 +151,7 @@ export function computeScores(input: {
             indicators[i]!.lost = tidy((((top - p) * (w[i] ?? 0)) / 100) * (weight / 100));
         }
     }
-    dimensions[id] = { score, weight };
+    dimensions[id] = source === undefined ? { score, weight } : { score, weight, source };
   }
 
   let bonuses = 0;
@@ -183,5 +207,6 @@ export function computeScores(input: {
   }
   if (out.status === "complete" && missing.length > 0) out.status = "incomplete";
   if (params?.sample) out.sample = true;
+  if (cal && calibrated) out.calibration = calibrationBlock(cal, changes);
   return out;
 }

@@ -15,12 +15,15 @@ export interface ScoreConfigSource {
         flagship?: boolean | undefined;
         scoreInputs?: ShopScoreInputs | undefined;
         scoreLines?: ScoreLines | undefined;
+        scoreCalibration?: boolean | undefined;
       })
     | undefined
   >;
   scoreParameters?: Record<string, Record<string, IndustryParams> | undefined>;
   /** Per platform; a shop's `scoreLines` override them line by line (`null`: none for the shop). */
   scoreLines?: Partial<Record<string, ScoreLines | undefined>> | undefined;
+  /** Per platform: calibrate observed dimensions from the platform's figures; a shop's `scoreCalibration` wins. */
+  scoreCalibration?: Partial<Record<string, boolean | undefined>> | undefined;
 }
 
 /** A shop's overrides as the engine takes them, with the score's context attached. */
@@ -34,6 +37,7 @@ export function shopOverridesFor(config: ScoreConfigSource, shopKey: string): Sh
   const pack = choiceOf(config, shopKey);
   const lines = scoreLinesFor(config, shopKey);
   if (lines !== undefined) score.lines = lines;
+  if (calibrationOptedIn(config, shopKey)) score.calibrate = true;
   return { ...(shop ?? {}), ...(pack === undefined ? {} : { pack }), score };
 }
 
@@ -45,4 +49,10 @@ export function scoreLinesFor(config: ScoreConfigSource, shopKey: string): { tot
   if (typeof merged.total === "number") out.total = merged.total;
   if (typeof merged.stars === "number") out.stars = merged.stars;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Whether the shop's observed dimensions start from the platform's figures: its own choice, else its platform's; default off. */
+export function calibrationOptedIn(config: ScoreConfigSource, shopKey: string): boolean {
+  const platform = shopKey.slice(0, shopKey.indexOf(":"));
+  return config.shops?.[shopKey]?.scoreCalibration ?? config.scoreCalibration?.[platform] ?? false;
 }

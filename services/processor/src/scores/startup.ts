@@ -3,6 +3,7 @@ import type { Calendars } from "@sg/config";
 import { PLATFORMS } from "@sg/events";
 import { calendarIssues, loadRulePacks, scoreConfigIssues, type ScoreConfigView } from "@sg/rules";
 import { buildAccounting } from "../engine/incremental/accounting.js";
+import { calibrationIssues, type CalibrationConfigView } from "./calibration.js";
 import { scoreLineIssues, type ScoreLinesView } from "./lines.js";
 
 /**
@@ -11,9 +12,10 @@ import { scoreLineIssues, type ScoreLinesView } from "./lines.js";
  * An active pack is evaluable: its every metric has a kind the engine implements (the pack schema lists
  * only those, and the engine's kind tables are exhaustive).
  */
-export function checkScoreConfig(config: ScoreConfigView & ScoreLinesView, packs = loadRulePacks()): void {
+export function checkScoreConfig(config: ScoreConfigView & ScoreLinesView & CalibrationConfigView, packs = loadRulePacks()): void {
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const problems = [...scoreConfigIssues(config, packs), ...scoreLineIssues(config, packs, today)].map((i) => ({
+  const issues = [...scoreConfigIssues(config, packs), ...scoreLineIssues(config, packs, today), ...calibrationIssues(config, packs)];
+  const problems = issues.map((i) => ({
     path: formatPath(i.path),
     reason: i.message,
   }));

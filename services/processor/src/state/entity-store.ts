@@ -1,4 +1,4 @@
-import type { CanonicalEvent, Platform } from "@sg/events";
+import type { CalibrationInput, CanonicalEvent, Platform } from "@sg/events";
 import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 import { toShanghaiIso } from "@sg/events";
 import { packForChoice, type RulePack } from "@sg/rules";
@@ -11,6 +11,7 @@ import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/i
 import { encodeSeenAdds, fingerprint, seenFloorDay, type SeenAdds } from "../engine/incremental/seen-ids.js";
 import { applyStep, loadKeysOf, parsePending, type LoadedShop } from "../engine/incremental/step.js";
 import type { ShopOverrides } from "../engine/types.js";
+import { CalibrationSource, type CalibrationReads } from "../scores/calibration-source.js";
 import { DAY_TTL_SECONDS, SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 
@@ -54,11 +55,14 @@ export class EntityStore {
   bytesRead = 0;
   /** Commits refused because the shop's state moved since its load (each was recomputed and retried). */
   refusedCommits = 0;
+  /** The platform's figures for shops that opted in to score calibration (read with the shop's aggregates). */
+  readonly calibration: CalibrationSource;
   constructor(
     readonly redis: Redis,
     prefix: string,
   ) {
     this.keys = createKeys(prefix);
+    this.calibration = new CalibrationSource(redis, prefix);
     defineLuaScripts(redis, LUA_DIR);
   }
 
@@ -162,17 +166,25 @@ export class EntityStore {
       if (reply !== -1) expired.clear();
       else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
     }
-    const agg = await this.readAggregates(shop, pack, now);
+    const cal = overrides.score?.calibrate ? this.calibration.reads(shop, now) : undefined;
+    const agg = await this.readAggregates(shop, pack, now, cal);
     if (agg === undefined) return undefined;
+    const calibration = await agg.calibration;
+    const shopOverrides = calibration ? { ...overrides, score: { ...overrides.score, calibration } } : overrides;
     return evaluateAggregates(
-      { platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: overrides, pack },
+      { platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: shopOverrides, pack },
       agg,
       acc.slotsOf(pack),
     );
   }
 
   /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all (never committed, or gone with its TTL). */
-  async readAggregates(shop: ShopRef, pack: RulePack, now: number): Promise<ShopAggregates | undefined> {
+  async readAggregates(
+    shop: ShopRef,
+    pack: RulePack,
+    now: number,
+    calibration?: CalibrationReads,
+  ): Promise<(ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> }) | undefined> {
     const windows = Object.values(pack.metrics).map((def) => windowRange(def.window, now));
     const days = daysToRead(windows);
     const p = this.redis.pipeline();
@@ -183,11 +195,17 @@ export class EntityStore {
     // A shop has state once any of its events was committed (the version is set), even when none of them
     // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
     p.hexists(this.keys.shopMeta(shop), "v");
+    calibration?.queue(p);
     const r = (await p.exec()) ?? [];
     for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
     const val = (i: number) => r[i]![1];
     if (Number(val(days.length + 3)) === 0) return undefined;
-    const out: ShopAggregates = { days: new Map(), cur: val(days.length) as Record<string, string>, pending: [], nextTimer: undefined };
+    const out: ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> } = {
+      days: new Map(),
+      cur: val(days.length) as Record<string, string>,
+      pending: [],
+      nextTimer: undefined,
+    };
     days.forEach((d, i) => out.days.set(d, val(i) as Record<string, string>));
     for (const h of [...out.days.values(), out.cur]) for (const k in h) this.bytesRead += k.length + h[k]!.length;
     const pend = val(days.length + 1) as string[];
@@ -195,6 +213,7 @@ export class EntityStore {
     for (let i = 0; i < pend.length; i += 2) out.pending.push(parsePending(pend[i]!, Number(pend[i + 1])));
     const t = val(days.length + 2) as string[];
     if (t.length === 2) out.nextTimer = Number(t[1]);
+    if (calibration) out.calibration = calibration.take(r, days.length + 4);
     return out;
   }
 

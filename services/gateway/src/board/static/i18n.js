@@ -289,8 +289,21 @@ export function scoreWords(lang, scores, metaOf = () => undefined) {
   else headline = en ? `${title}: incomplete` : `${title}：不完整`;
   if (scores.status === "fixed") headline += en ? " (fixed: too few orders)" : "（订单不足，固定分）";
   if (scores.sample) headline += en ? " · SAMPLE parameters" : " · 样例参数";
+  // A calibrated score is an estimate from the platform's figures of D0: said so, never shown as the platform's.
+  const d0 = scores.calibration?.d0;
+  if (d0) headline += en ? ` · calibrated from platform figures of ${d0}` : ` · 由平台 ${d0} 数据校准`;
+  const asOf = (d) =>
+    d.source === "as_of_d0" && d0
+      ? en
+        ? ` (as of ${d0})`
+        : `（截至 ${d0}）`
+      : d.source === "calibrated"
+        ? en
+          ? " (est.)"
+          : "（估算）"
+        : "";
   const dimensions = Object.entries(scores.dimensions).map(
-    ([id, d]) => `${dims[id] ?? id} ${d.score === null ? "—" : num(d.score)}${d.weight === null ? "" : ` ×${d.weight}%`}`,
+    ([id, d]) => `${dims[id] ?? id} ${d.score === null ? "—" : num(d.score)}${asOf(d)}${d.weight === null ? "" : ` ×${d.weight}%`}`,
   );
   let costliest = null;
   for (const [id, ind] of Object.entries(scores.indicators)) {

@@ -32,6 +32,11 @@ export interface WebhookOptions {
 }
 
 export const SIGNATURE_HEADER = "x-scoreguard-signature";
+/**
+ * The notification's stable key (`<group>#<n>`, several joined by commas), the same on every retry: delivery
+ * is at-least-once (a timeout after the receiver took the body sends it again), so a receiver applies a key once.
+ */
+export const NOTIFICATION_ID_HEADER = "x-scoreguard-notification-id";
 
 /** Alertmanager's zero time for `endsAt` of a firing alert. */
 const ZERO_TIME = "0001-01-01T00:00:00Z";
@@ -142,11 +147,12 @@ export function createWebhookChannel(opts: WebhookOptions): Channel {
       return { body, size: utf8Bytes(JSON.stringify(body)) };
     },
 
-    request(body: unknown, now: number): HttpRequest {
+    request(body: unknown, now: number, key?: string): HttpRequest {
       const text = JSON.stringify(body);
       const headers: Record<string, string> = {
         "content-type": "application/json",
         "x-scoreguard-timestamp": toShanghaiIso(now),
+        ...(key === undefined ? {} : { [NOTIFICATION_ID_HEADER]: key }),
       };
       if (opts.secret !== undefined && opts.secret !== "")
         headers[(opts.headerName ?? SIGNATURE_HEADER).toLowerCase()] = webhookSignature(opts.secret, text);
