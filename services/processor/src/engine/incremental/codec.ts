@@ -118,7 +118,7 @@ function orderBody(o: OrderRec, w: TimeWriter): string[] {
   if (o.as) {
     const items = Object.entries(o.as).map(
       ([id, s]) =>
-        `${esc(id)},${w.t(s[0])},${esc(s[1])},${esc(s[2])},${esc(s[3])},${s[4]},${s[5]},${s[6]},${esc(s[7])},${esc(s[8])},${w.opt(s[9])},${s[10]}`,
+        `${esc(id)},${w.t(s[0])},${esc(s[1])},${esc(s[2])},${esc(s[3])},${s[4]},${s[5]},${s[6]},${esc(s[7])},${esc(s[8])},${w.opt(s[9])},${s[10]}${refundedTail(s)}`,
     );
     out.push(`a${items.join("|")}`);
   }
@@ -155,6 +155,7 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
           unesc(x[9]!),
           r.opt(x[10]!),
           bit(x[11]!),
+          refundedOf(x[12]),
         ];
       }
       o.as = as;
@@ -305,4 +306,13 @@ export function decodeStored(key: string, value: string): StoredRecord {
   const a = value.indexOf(";");
   const b = value.indexOf(";", a + 1);
   return { calcAt, rec, body: `${value.slice(1, a)}${value.slice(b)}` };
+}
+
+// A summary's refund flag (refund_duration_mean) is written only when set, so records without one keep their form.
+function refundedTail(s: AftersaleSummary): string {
+  return s[11] === 1 ? ",1" : "";
+}
+
+function refundedOf(v: string | undefined): 0 | 1 {
+  return v === "1" ? 1 : 0;
 }

@@ -24,6 +24,7 @@ const summary: fc.Arbitrary<AftersaleSummary> = fc.tuple(
   text,
   fc.oneof(time, fc.constant(-1)),
   bit,
+  bit,
 );
 const order: fc.Arbitrary<OrderRec> = fc.record(
   {

@@ -35,9 +35,9 @@ export interface OrderRec {
 /**
  * What an order's metrics read of one after-sale: [requested at, requested event id, kind, reason,
  * afterShipment, overdueEntry, cancelled before any merchant action, last decision, last liability,
- * earliest completion (or -1), intervened].
+ * earliest completion (or -1), intervened, that completion is a refund (refundedFirst)].
  */
-export type AftersaleSummary = [number, string, string, string, 0 | 1, 0 | 1, 0 | 1, string, string, number, 0 | 1];
+export type AftersaleSummary = [number, string, string, string, 0 | 1, 0 | 1, 0 | 1, string, string, number, 0 | 1, 0 | 1];
 
 export interface AftersaleRec {
   /** First `aftersale.requested` by (time, id): [at, id, orderId, kind, reason, afterShipment, overdueEntry]. */
@@ -290,7 +290,13 @@ export function aftersaleSummary(a: AftersaleRec): AftersaleSummary | undefined 
     lastLiability,
     a.cp?.[0]?.[0] ?? -1,
     a.iv?.length ? 1 : 0,
+    refundedFirst(a),
   ];
+}
+
+/** 1 when the after-sale's first completion (by time, then id) is a refund (refund_duration_mean). */
+export function refundedFirst(a: AftersaleRec): 0 | 1 {
+  return a.cp?.[0]?.[2] === "refunded" ? 1 : 0;
 }
 
 // Conversions to the reference model's fact shapes, so the incremental engine reuses the reference's chat,
