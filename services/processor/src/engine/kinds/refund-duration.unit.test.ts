@@ -4,9 +4,8 @@
 // asOf (Asia/Shanghai): 2026-04-13 to 2026-05-12.
 import type { MetricOutput } from "@sg/events";
 import { loadRulePacks, parseRulePack } from "@sg/rules";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { gridStream } from "../../testing/grid-streams.js";
+import { expectEnginesAgreeOnGrid } from "../../testing/grid-agreement.js";
 import { shopEvents } from "../../../../../test/src/engine-fixtures.js";
 import { evaluateV2InMemory } from "../../testing/v2-in-memory.js";
 import { evaluateShop } from "../evaluate.js";
@@ -150,30 +149,14 @@ describe("pdd@2026", () => {
 });
 
 describe("the three engines agree on refund_duration_mean and pdd@2026 over generated streams", () => {
-  const DAY = 86_400_000;
   const FIRST_DAY = Date.parse("2026-04-01T00:00:00+08:00");
   const packs = [PACK, loadRulePacks().get("pdd@2026")!];
   it("grid streams (ties, refunds before and after signings, closed completions) at several moments", () => {
     let counted = 0;
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer(), (day, seed) => {
-        const { events, moments } = gridStream("pdd", FIRST_DAY + day * DAY, seed);
-        for (const asOf of moments) {
-          for (const pack of packs) {
-            const input = { platform: "pdd" as const, shopId: "g", events, asOf, pack };
-            const pure = evaluateShop(input);
-            const metrics = pure.snapshot.metrics;
-            expect(evaluateV2InMemory(input).snapshot.metrics, `engine v2, ${pack.id}`).toEqual(metrics);
-            const ref = referenceEvaluate(input);
-            expect(ref.snapshot.metrics, `reference, ${pack.id}`).toEqual(metrics);
-            expect(ref.due, `pending items, ${pack.id}`).toEqual(pure.due);
-            for (const name of ["in_transit", "after_return", "in_transit_refund_hours", "refund_after_return_hours"])
-              if ((metrics[name]?.denominator ?? 0) > 0) counted++;
-          }
-        }
-      }),
-      { numRuns: 60, seed: 2026 },
-    );
+    expectEnginesAgreeOnGrid("pdd", packs, FIRST_DAY, (metrics) => {
+      for (const name of ["in_transit", "after_return", "in_transit_refund_hours", "refund_after_return_hours"])
+        if ((metrics[name]?.denominator ?? 0) > 0) counted++;
+    });
     // The streams reach both clocks, not only empty windows.
     expect(counted).toBeGreaterThan(20);
   });
