@@ -25,7 +25,7 @@ async function factsOf(redis: Redis, prefix: string, shopId: string, tag: string
     const value = await redis.hget(`${prefix}:{kuaishou:${shopId}}:ent`, key);
     if (value === null) continue;
     const rec = decodeStored(key, value).rec as AftersaleRec;
-    facts += (rec.q ? 1 : 0) + (rec.ar?.length ?? 0) + (rec.cp?.length ?? 0);
+    facts += (rec.request ? 1 : 0) + (rec.arbitrations?.length ?? 0) + (rec.completions?.length ?? 0);
   }
   return facts;
 }

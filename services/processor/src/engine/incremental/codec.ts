@@ -1,4 +1,4 @@
-import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, MessageKind, OrderRec } from "./records.js";
+import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, MessageKind, OrderRec, Stamped } from "./records.js";
 
 /**
  * The stored form of an entity record (architecture.md "Bounded state, bounded work"): a compact text, not
@@ -12,7 +12,8 @@ import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, MessageKin
  * - `calcAt`: when the record's contribution was last computed, as a signed base-36 offset from the base.
  * - `base`: the smallest time the record holds, absolute, base 36; every other time is a base-36 offset
  *   from it, so a time costs 2–6 characters instead of 13.
- * - a field is a one-letter tag and its value; lists separate items with `|`, tuples members with `,`.
+ * - a field is a one-letter tag and its value (the in-memory records have readable names; the tags, the
+ *   order of fields and the members of tuples are this codec's alone); lists separate items with `|`, tuples members with `,`.
  *   Strings are escaped (`%`, `,`, `;`, `|` as %XX), absent optional times are empty.
  */
 export interface StoredRecord {
@@ -33,10 +34,6 @@ class TimeWriter {
   t(ms: number): string {
     return b36(ms - this.base);
   }
-  /** An optional time (-1: none). */
-  opt(ms: number): string {
-    return ms === -1 ? "" : this.t(ms);
-  }
 }
 
 class TimeReader {
@@ -44,84 +41,144 @@ class TimeReader {
   t(s: string): number {
     return this.base + un36(s);
   }
-  opt(s: string): number {
-    return s === "" ? -1 : this.t(s);
-  }
 }
 
-const bit = (s: string) => (s === "1" ? 1 : 0);
+const flag = (s: string) => s === "1";
 
 // ---------- the smallest time of a record (its base) ----------
 
 function orderBase(o: OrderRec): number {
   let b = Infinity;
-  if (o.p) {
-    b = o.p[0];
-    if (o.p[3] !== -1 && o.p[3] < b) b = o.p[3];
-  }
-  if (o.c !== undefined && o.c < b) b = o.c;
-  if (o.s !== undefined && o.s < b) b = o.s;
-  if (o.k !== undefined && o.k < b) b = o.k;
-  if (o.l !== undefined && o.l < b) b = o.l;
-  if (o.g !== undefined && o.g < b) b = o.g;
-  if (o.fs !== undefined && o.fs < b) b = o.fs;
-  if (o.fo !== undefined && o.fo < b) b = o.fo;
-  if (o.q !== undefined && o.q < b) b = o.q;
-  if (o.r && o.r[0] < b) b = o.r[0];
-  if (o.w) {
-    if (o.w[0] < b) b = o.w[0];
-    if (o.w[2] < b) b = o.w[2];
-  }
-  if (o.as)
-    for (const id in o.as) {
-      const s = o.as[id]!;
-      if (s[0] < b) b = s[0];
-      if (s[9] !== -1 && s[9] < b) b = s[9];
+  const at = (t: number | undefined) => {
+    if (t !== undefined && t < b) b = t;
+  };
+  at(o.paid?.at);
+  at(o.paid?.promisedShipBy);
+  for (const f of ORDER_TIMES) at(o[f]);
+  at(o.review?.at);
+  at(o.signPromise?.at);
+  at(o.signPromise?.promisedSignBy);
+  if (o.aftersales)
+    for (const id in o.aftersales) {
+      const s = o.aftersales[id]!;
+      at(s.requestedAt);
+      at(s.completedAt);
     }
   return b;
 }
 
 function aftersaleBase(a: AftersaleRec): number {
-  let b = a.q ? a.q[0] : Infinity;
-  for (const xs of [a.a, a.ar, a.cp]) if (xs) for (const x of xs) if (x[0] < b) b = x[0];
-  if (a.rs) for (const [t] of a.rs) if (t < b) b = t;
-  for (const xs of [a.rd, a.pr, a.aw, a.iv, a.cn]) if (xs) for (const t of xs) if (t < b) b = t;
+  let b = a.request ? a.request.at : Infinity;
+  for (const xs of [a.acts, a.arbitrations, a.completions, a.returnsSigned]) if (xs) for (const x of xs) if (x.at < b) b = x.at;
+  for (const f of AS_TIMES) {
+    const xs = a[f];
+    if (xs) for (const t of xs) if (t < b) b = t;
+  }
   return b;
 }
 
 function consumerBase(c: ConsumerRec): number {
-  let b = c.ex ?? Infinity;
-  if (c.t) for (const t of c.t) if (t < b) b = t;
-  if (c.x) for (const t of c.x) if (t < b) b = t;
-  if (c.m) for (const m of c.m) if (m[0] < b) b = m[0];
-  if (c.r)
-    for (const r of c.r) {
-      if (r[0] < b) b = r[0];
-      if (r[2] < b) b = r[2];
+  let b = c.excludedAt ?? Infinity;
+  if (c.transfers) for (const t of c.transfers) if (t < b) b = t;
+  if (c.closes) for (const t of c.closes) if (t < b) b = t;
+  if (c.messages) for (const m of c.messages) if (m.at < b) b = m.at;
+  if (c.ratings)
+    for (const r of c.ratings) {
+      if (r.at < b) b = r.at;
+      if (r.cardSentAt < b) b = r.cardSentAt;
     }
   return b;
 }
 
 // ---------- bodies ----------
 
-const ORDER_TIMES = ["c", "s", "k", "l", "g", "fs", "fo", "q"] as const;
-/** One-letter tags of the order's single times (fs, fo: shipping feedback). */
-const ORDER_TAG: Record<(typeof ORDER_TIMES)[number], string> = { c: "c", s: "s", k: "k", l: "l", g: "g", fs: "f", fo: "F", q: "q" };
+/** An order's single times, in the order the stored form writes them. */
+const ORDER_TIMES = [
+  "cancelledAt",
+  "shippedAt",
+  "pickedUpAt",
+  "lastTrackAt",
+  "signedAt",
+  "slowShippingFeedbackAt",
+  "otherShippingFeedbackAt",
+  "complaintAt",
+] as const;
+/** Their one-letter tags in the stored form. */
+const ORDER_TAG: Record<(typeof ORDER_TIMES)[number], string> = {
+  cancelledAt: "c",
+  shippedAt: "s",
+  pickedUpAt: "k",
+  lastTrackAt: "l",
+  signedAt: "g",
+  slowShippingFeedbackAt: "f",
+  otherShippingFeedbackAt: "F",
+  complaintAt: "q",
+};
+
+/** A flag as the stored form writes it. */
+const b01 = (x: boolean) => (x ? "1" : "0");
+/** An optional time or text as the stored form writes it: empty when absent. */
+const optTime = (w: TimeWriter, t: number | undefined) => (t === undefined ? "" : w.t(t));
+const optText = (s: string | undefined) => (s === undefined ? "" : esc(s));
+
+/** An after-sale's summary: `id,requestedAt,requestId,kind,reason,afterShipment,overdueEntry,cancelledFirst,lastDecision,lastLiability,completedAt,intervened[,1 when refundedFirst]`. */
+function summaryBody(id: string, s: AftersaleSummary, w: TimeWriter): string {
+  return (
+    [
+      esc(id),
+      w.t(s.requestedAt),
+      esc(s.requestId),
+      esc(s.kind),
+      esc(s.reason),
+      b01(s.afterShipment),
+      b01(s.overdueEntry),
+      b01(s.cancelledFirst),
+      optText(s.lastDecision),
+      optText(s.lastLiability),
+      optTime(w, s.completedAt),
+      b01(s.intervened),
+    ].join(",") + (s.refundedFirst ? ",1" : "")
+  );
+}
+
+function readSummary(x: string[], r: TimeReader): AftersaleSummary {
+  const s: AftersaleSummary = {
+    requestedAt: r.t(x[1]!),
+    requestId: unesc(x[2]!),
+    kind: unesc(x[3]!),
+    reason: unesc(x[4]!),
+    afterShipment: flag(x[5]!),
+    overdueEntry: flag(x[6]!),
+    cancelledFirst: flag(x[7]!),
+    intervened: flag(x[11]!),
+    // Written only when set (refund_duration_mean), so summaries without it keep their stored form.
+    ...(x[12] === "1" ? { refundedFirst: true as const } : {}),
+  };
+  if (x[8] !== "") s.lastDecision = unesc(x[8]!);
+  if (x[9] !== "") s.lastLiability = unesc(x[9]!);
+  if (x[10] !== "") s.completedAt = r.t(x[10]!);
+  return s;
+}
 
 function orderBody(o: OrderRec, w: TimeWriter): string[] {
   const out: string[] = [];
-  if (o.p) out.push(`p${w.t(o.p[0])},${esc(o.p[1])},${o.p[2]},${w.opt(o.p[3])}`);
-  for (const f of ORDER_TIMES) if (o[f] !== undefined) out.push(`${ORDER_TAG[f]}${w.t(o[f])}`);
-  // A review's score follows its rating only when it has one, so a record without scores keeps its old form.
-  if (o.r) out.push(`r${w.t(o.r[0])},${esc(o.r[1])},${esc(o.r[2])}${o.r[3] > 0 ? `,${o.r[3]}` : ""}`);
-  if (o.w) out.push(`w${w.t(o.w[0])},${esc(o.w[1])},${w.t(o.w[2])}`);
-  if (o.as) {
-    const items = Object.entries(o.as).map(
-      ([id, s]) =>
-        `${esc(id)},${w.t(s[0])},${esc(s[1])},${esc(s[2])},${esc(s[3])},${s[4]},${s[5]},${s[6]},${esc(s[7])},${esc(s[8])},${w.opt(s[9])},${s[10]}`,
-    );
-    out.push(`a${items.join("|")}`);
+  if (o.paid) out.push(`p${w.t(o.paid.at)},${esc(o.paid.id)},${o.paid.flags},${optTime(w, o.paid.promisedShipBy)}`);
+  for (const f of ORDER_TIMES) {
+    const t = o[f];
+    if (t !== undefined) out.push(`${ORDER_TAG[f]}${w.t(t)}`);
   }
+  // A review's score follows its rating only when it has one, so a record without scores keeps its old form.
+  if (o.review) {
+    const v = o.review;
+    out.push(`r${w.t(v.at)},${esc(v.id)},${esc(v.rating)}${v.score !== undefined ? `,${v.score}` : ""}`);
+  }
+  if (o.signPromise) out.push(`w${w.t(o.signPromise.at)},${esc(o.signPromise.id)},${w.t(o.signPromise.promisedSignBy)}`);
+  if (o.aftersales)
+    out.push(
+      `a${Object.entries(o.aftersales)
+        .map(([id, s]) => summaryBody(id, s, w))
+        .join("|")}`,
+    );
   return out;
 }
 
@@ -132,32 +189,22 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
     const v = f.slice(1);
     if (tag === "p") {
       const [at, id, flags, promised] = v.split(",");
-      o.p = [r.t(at!), unesc(id!), Number(flags), r.opt(promised!)];
+      o.paid = { at: r.t(at!), id: unesc(id!), flags: Number(flags) };
+      if (promised !== "") o.paid.promisedShipBy = r.t(promised!);
     } else if (tag === "r") {
       const [at, id, rating, score] = v.split(",");
-      o.r = [r.t(at!), unesc(id!), unesc(rating!), score === undefined ? 0 : Number(score)];
+      o.review = { at: r.t(at!), id: unesc(id!), rating: unesc(rating!) };
+      if (score !== undefined) o.review.score = Number(score);
     } else if (tag === "w") {
       const [at, id, promised] = v.split(",");
-      o.w = [r.t(at!), unesc(id!), r.t(promised!)];
+      o.signPromise = { at: r.t(at!), id: unesc(id!), promisedSignBy: r.t(promised!) };
     } else if (tag === "a") {
       const as: Record<string, AftersaleSummary> = {};
       for (const item of v.split("|")) {
         const x = item.split(",");
-        as[unesc(x[0]!)] = [
-          r.t(x[1]!),
-          unesc(x[2]!),
-          unesc(x[3]!),
-          unesc(x[4]!),
-          bit(x[5]!),
-          bit(x[6]!),
-          bit(x[7]!),
-          unesc(x[8]!),
-          unesc(x[9]!),
-          r.opt(x[10]!),
-          bit(x[11]!),
-        ];
+        as[unesc(x[0]!)] = readSummary(x, r);
       }
-      o.as = as;
+      o.aftersales = as;
     } else {
       const name = ORDER_TIMES.find((n) => ORDER_TAG[n] === tag);
       if (name === undefined) throw new Error(`unknown order field ${tag}`);
@@ -167,21 +214,40 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
   return o;
 }
 
-const AS_TIMES = ["rd", "pr", "aw", "iv", "cn"] as const;
-const AS_TIME_TAG: Record<(typeof AS_TIMES)[number], string> = { rd: "d", pr: "p", aw: "w", iv: "i", cn: "n" };
+const AS_TIMES = ["ready", "processed", "awaitingCustomer", "intervened", "cancelled"] as const;
+const AS_TIME_TAG: Record<(typeof AS_TIMES)[number], string> = {
+  ready: "d",
+  processed: "p",
+  awaitingCustomer: "w",
+  intervened: "i",
+  cancelled: "n",
+};
 /** Returned goods signed: (time, id) pairs. */
 const RETURN_SIGNED_TAG = "S";
-const AS_TRIPLES = ["a", "ar", "cp"] as const;
-const AS_TRIPLE_TAG: Record<(typeof AS_TRIPLES)[number], string> = { a: "a", ar: "r", cp: "c" };
+/** Facts with a value (a decision, a liability, an outcome), written `at,id,value`, and their tags. */
+const ACTS_TAG = "a";
+const ARBITRATIONS_TAG = "r";
+const COMPLETIONS_TAG = "c";
+
+function valued<T extends Stamped>(tag: string, xs: T[], value: (x: T) => string, w: TimeWriter): string {
+  return `${tag}${xs.map((x) => `${w.t(x.at)},${esc(x.id)},${esc(value(x))}`).join("|")}`;
+}
+
+function readValued(v: string, r: TimeReader): { at: number; id: string; value: string }[] {
+  return v.split("|").map((item) => {
+    const [at, id, value] = item.split(",");
+    return { at: r.t(at!), id: unesc(id!), value: unesc(value!) };
+  });
+}
 
 function aftersaleBody(a: AftersaleRec, w: TimeWriter): string[] {
   const out: string[] = [];
-  if (a.q) out.push(`q${w.t(a.q[0])},${esc(a.q[1])},${esc(a.q[3])},${esc(a.q[4])},${a.q[5]},${a.q[6]}`);
-  for (const f of AS_TRIPLES) {
-    const xs = a[f];
-    if (xs) out.push(`${AS_TRIPLE_TAG[f]}${xs.map(([at, id, v]) => `${w.t(at)},${esc(id)},${esc(v)}`).join("|")}`);
-  }
-  if (a.rs) out.push(`${RETURN_SIGNED_TAG}${a.rs.map(([at, id]) => `${w.t(at)},${esc(id)}`).join("|")}`);
+  const q = a.request;
+  if (q) out.push(`q${w.t(q.at)},${esc(q.id)},${esc(q.kind)},${esc(q.reason)},${b01(q.afterShipment)},${b01(q.overdueEntry)}`);
+  if (a.acts) out.push(valued(ACTS_TAG, a.acts, (x) => x.decision, w));
+  if (a.arbitrations) out.push(valued(ARBITRATIONS_TAG, a.arbitrations, (x) => x.liability, w));
+  if (a.completions) out.push(valued(COMPLETIONS_TAG, a.completions, (x) => x.outcome, w));
+  if (a.returnsSigned) out.push(`${RETURN_SIGNED_TAG}${a.returnsSigned.map(({ at, id }) => `${w.t(at)},${esc(id)}`).join("|")}`);
   for (const f of AS_TIMES) {
     const xs = a[f];
     if (xs) out.push(`${AS_TIME_TAG[f]}${xs.map((t) => w.t(t)).join("|")}`);
@@ -196,21 +262,33 @@ function readAftersale(fields: string[], r: TimeReader, orderId: string): Afters
     const v = f.slice(1);
     if (tag === "q") {
       const [at, id, kind, reason, afterShipment, overdue] = v.split(",");
-      a.q = [r.t(at!), unesc(id!), orderId, unesc(kind!), unesc(reason!), bit(afterShipment!), bit(overdue!)];
+      a.request = {
+        at: r.t(at!),
+        id: unesc(id!),
+        orderId,
+        kind: unesc(kind!),
+        reason: unesc(reason!),
+        afterShipment: flag(afterShipment!),
+        overdueEntry: flag(overdue!),
+      };
       continue;
     }
-    const triple = AS_TRIPLES.find((n) => AS_TRIPLE_TAG[n] === tag);
-    if (triple !== undefined) {
-      a[triple] = v.split("|").map((item) => {
-        const [at, id, value] = item.split(",");
-        return [r.t(at!), unesc(id!), unesc(value!)];
-      });
+    if (tag === ACTS_TAG) {
+      a.acts = readValued(v, r).map(({ at, id, value }) => ({ at, id, decision: value }));
+      continue;
+    }
+    if (tag === ARBITRATIONS_TAG) {
+      a.arbitrations = readValued(v, r).map(({ at, id, value }) => ({ at, id, liability: value }));
+      continue;
+    }
+    if (tag === COMPLETIONS_TAG) {
+      a.completions = readValued(v, r).map(({ at, id, value }) => ({ at, id, outcome: value }));
       continue;
     }
     if (tag === RETURN_SIGNED_TAG) {
-      a.rs = v.split("|").map((item) => {
+      a.returnsSigned = v.split("|").map((item) => {
         const [at, id] = item.split(",");
-        return [r.t(at!), unesc(id!)];
+        return { at: r.t(at!), id: unesc(id!) };
       });
       continue;
     }
@@ -221,15 +299,20 @@ function readAftersale(fields: string[], r: TimeReader, orderId: string): Afters
   return a;
 }
 
+/** A message's kind as one letter after its time (`.` separates them: base 36 uses every letter). */
+const KIND_TAG: Record<MessageKind, string> = { consumer: "c", reply: "r", other: "o" };
+const KIND_OF: Record<string, MessageKind> = { c: "consumer", r: "reply", o: "other" };
+
 function consumerBody(c: ConsumerRec, w: TimeWriter): string[] {
   const out: string[] = [];
-  if (c.t) out.push(`t${c.t.map((t) => w.t(t)).join("|")}`);
-  if (c.x) out.push(`x${c.x.map((t) => w.t(t)).join("|")}`);
-  // Messages: the kind letter follows the time after a `.` (base 36 uses every letter).
-  if (c.m) out.push(`m${c.m.map(([t, k]) => `${w.t(t)}.${k}`).join("|")}`);
-  if (c.r)
-    out.push(`r${c.r.map(([at, id, card, rating, robot]) => `${w.t(at)},${esc(id)},${w.t(card)},${esc(rating)},${robot}`).join("|")}`);
-  if (c.ex !== undefined) out.push(`e${w.t(c.ex)}`);
+  if (c.transfers) out.push(`t${c.transfers.map((t) => w.t(t)).join("|")}`);
+  if (c.closes) out.push(`x${c.closes.map((t) => w.t(t)).join("|")}`);
+  if (c.messages) out.push(`m${c.messages.map(({ at, kind }) => `${w.t(at)}.${KIND_TAG[kind]}`).join("|")}`);
+  if (c.ratings)
+    out.push(
+      `r${c.ratings.map(({ at, id, cardSentAt, rating, robot }) => `${w.t(at)},${esc(id)},${w.t(cardSentAt)},${esc(rating)},${b01(robot)}`).join("|")}`,
+    );
+  if (c.excludedAt !== undefined) out.push(`e${w.t(c.excludedAt)}`);
   return out;
 }
 
@@ -238,19 +321,21 @@ function readConsumer(fields: string[], r: TimeReader): ConsumerRec {
   for (const f of fields) {
     const tag = f[0]!;
     const v = f.slice(1);
-    if (tag === "t") c.t = v.split("|").map((t) => r.t(t));
-    else if (tag === "x") c.x = v.split("|").map((t) => r.t(t));
+    if (tag === "t") c.transfers = v.split("|").map((t) => r.t(t));
+    else if (tag === "x") c.closes = v.split("|").map((t) => r.t(t));
     else if (tag === "m")
-      c.m = v.split("|").map((item) => {
+      c.messages = v.split("|").map((item) => {
         const dot = item.indexOf(".");
-        return [r.t(item.slice(0, dot)), item.slice(dot + 1) as MessageKind];
+        const kind = KIND_OF[item.slice(dot + 1)];
+        if (kind === undefined) throw new Error(`unknown message kind ${item.slice(dot + 1)}`);
+        return { at: r.t(item.slice(0, dot)), kind };
       });
     else if (tag === "r")
-      c.r = v.split("|").map((item) => {
+      c.ratings = v.split("|").map((item) => {
         const [at, id, card, rating, robot] = item.split(",");
-        return [r.t(at!), unesc(id!), r.t(card!), unesc(rating!), bit(robot!)];
+        return { at: r.t(at!), id: unesc(id!), cardSentAt: r.t(card!), rating: unesc(rating!), robot: flag(robot!) };
       });
-    else if (tag === "e") c.ex = r.t(v);
+    else if (tag === "e") c.excludedAt = r.t(v);
     else throw new Error(`unknown consumer field ${tag}`);
   }
   return c;
@@ -275,7 +360,7 @@ export function encodeBody(key: string, rec: EntityRec): string {
       : kind === "a"
         ? aftersaleBody(rec as AftersaleRec, w)
         : consumerBody(rec as ConsumerRec, w);
-  const orderId = kind === "a" ? ((rec as AftersaleRec).q?.[2] ?? "") : "";
+  const orderId = kind === "a" ? ((rec as AftersaleRec).request?.orderId ?? "") : "";
   return `${esc(orderId)};${b36(base)}${fields.map((f) => `;${f}`).join("")}`;
 }
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeStored, encodeBody, encodeStored } from "./codec.js";
-import type { AftersaleRec, AftersaleSummary, ConsumerRec, OrderRec } from "./records.js";
+import type { AftersaleRec, AftersaleSummary, ConsumerRec, MessageKind, OrderRec } from "./records.js";
 
 /** Times anywhere in 2001–2286, and strings holding every separator and escape character of the codec. */
 const time = fc.integer({ min: 1_000_000_000_000, max: 9_999_999_999_999 });
@@ -9,62 +9,73 @@ const text = fc.string({
   unit: fc.constantFrom("a", "Z", "0", "-", "_", "%", ",", ";", "|", ".", "~", "%2C", "é", "[", " "),
   maxLength: 8,
 });
-const bit = fc.constantFrom<0 | 1>(0, 1);
+const flag = fc.boolean();
 const list = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: 1, maxLength: 4 });
+/** Values that are never empty where the stored form writes an absent one as empty. */
+const word = text.filter((s) => s !== "");
 
-const summary: fc.Arbitrary<AftersaleSummary> = fc.tuple(
-  time,
-  text,
-  text,
-  text,
-  bit,
-  bit,
-  bit,
-  text,
-  text,
-  fc.oneof(time, fc.constant(-1)),
-  bit,
+const summary: fc.Arbitrary<AftersaleSummary> = fc.record(
+  {
+    requestedAt: time,
+    requestId: text,
+    kind: text,
+    reason: text,
+    afterShipment: flag,
+    overdueEntry: flag,
+    cancelledFirst: flag,
+    lastDecision: word,
+    lastLiability: word,
+    completedAt: time,
+    intervened: flag,
+    refundedFirst: fc.constant(true as const),
+  },
+  { requiredKeys: ["requestedAt", "requestId", "kind", "reason", "afterShipment", "overdueEntry", "cancelledFirst", "intervened"] },
 );
 const order: fc.Arbitrary<OrderRec> = fc.record(
   {
-    p: fc.tuple(time, text, fc.integer({ min: 0, max: 7 }), fc.oneof(time, fc.constant(-1))),
-    c: time,
-    s: time,
-    k: time,
-    l: time,
-    g: time,
-    r: fc.tuple(time, text, text, fc.integer({ min: 0, max: 5 })),
-    w: fc.tuple(time, text, time),
-    fs: time,
-    fo: time,
-    q: time,
-    as: fc.dictionary(text, summary, { minKeys: 1, maxKeys: 3 }),
+    paid: fc.record(
+      { at: time, id: text, flags: fc.integer({ min: 0, max: 7 }), promisedShipBy: time },
+      { requiredKeys: ["at", "id", "flags"] },
+    ),
+    cancelledAt: time,
+    shippedAt: time,
+    pickedUpAt: time,
+    lastTrackAt: time,
+    signedAt: time,
+    review: fc.record(
+      { at: time, id: text, rating: text, score: fc.integer({ min: 1, max: 5 }) },
+      { requiredKeys: ["at", "id", "rating"] },
+    ),
+    signPromise: fc.record({ at: time, id: text, promisedSignBy: time }),
+    slowShippingFeedbackAt: time,
+    otherShippingFeedbackAt: time,
+    complaintAt: time,
+    aftersales: fc.dictionary(text, summary, { minKeys: 1, maxKeys: 3 }),
   },
   { requiredKeys: [] },
 );
-const triple = fc.tuple(time, text, text);
 const aftersale: fc.Arbitrary<AftersaleRec> = fc.record(
   {
-    q: fc.tuple(time, text, text, text, text, bit, bit),
-    a: list(triple),
-    rs: list(fc.tuple(time, text)),
-    rd: list(time),
-    pr: list(time),
-    aw: list(time),
-    iv: list(time),
-    cn: list(time),
-    ar: list(triple),
-    cp: list(triple),
+    request: fc.record({ at: time, id: text, orderId: text, kind: text, reason: text, afterShipment: flag, overdueEntry: flag }),
+    acts: list(fc.record({ at: time, id: text, decision: text })),
+    returnsSigned: list(fc.record({ at: time, id: text })),
+    ready: list(time),
+    processed: list(time),
+    awaitingCustomer: list(time),
+    intervened: list(time),
+    cancelled: list(time),
+    arbitrations: list(fc.record({ at: time, id: text, liability: text })),
+    completions: list(fc.record({ at: time, id: text, outcome: text })),
   },
   { requiredKeys: [] },
 );
 const consumer: fc.Arbitrary<ConsumerRec> = fc.record(
   {
-    t: list(time),
-    x: list(time),
-    m: list(fc.tuple(time, fc.constantFrom<"c" | "r" | "o">("c", "r", "o"))),
-    r: list(fc.tuple(time, text, time, text, bit)),
-    ex: time,
+    transfers: list(time),
+    closes: list(time),
+    messages: list(fc.record({ at: time, kind: fc.constantFrom<MessageKind>("consumer", "reply", "other") })),
+    ratings: list(fc.record({ at: time, id: text, cardSentAt: time, rating: text, robot: flag })),
+    excludedAt: time,
   },
   { requiredKeys: [] },
 );
@@ -97,7 +108,17 @@ describe("stored records (codec.ts)", () => {
   });
 
   it("leads an after-sale's record with the order its request names, escaped, for loadEntities.lua", () => {
-    const rec: AftersaleRec = { q: [1_700_000_000_000, "r1", "69;1%", "refund_only", "quality", 1, 0] };
+    const rec: AftersaleRec = {
+      request: {
+        at: 1_700_000_000_000,
+        id: "r1",
+        orderId: "69;1%",
+        kind: "refund_only",
+        reason: "quality",
+        afterShipment: true,
+        overdueEntry: false,
+      },
+    };
     expect(encodeStored("a:as1", { rec, calcAt: 1_700_000_100_000 })).toMatch(/^~69%3B1%25;/);
     expect(encodeStored("a:as2", { rec: {}, calcAt: 1_700_000_100_000 })).toMatch(/^~;/);
   });
@@ -105,13 +126,13 @@ describe("stored records (codec.ts)", () => {
   it("stores a conversation-day in under 70 characters", () => {
     const t = 1_780_000_000_000;
     const rec: ConsumerRec = {
-      t: [t],
-      x: [t + 300_000],
-      m: [
-        [t + 1000, "c"],
-        [t + 41_000, "r"],
-        [t + 90_000, "c"],
-        [t + 120_000, "r"],
+      transfers: [t],
+      closes: [t + 300_000],
+      messages: [
+        { at: t + 1000, kind: "consumer" },
+        { at: t + 41_000, kind: "reply" },
+        { at: t + 90_000, kind: "consumer" },
+        { at: t + 120_000, kind: "reply" },
       ],
     };
     const s = encodeStored("c:u1", { rec, calcAt: t + 86_400_000 });

@@ -1,5 +1,5 @@
 import { SHANGHAI_OFFSET_MS } from "@sg/events";
-import { durationMs, type MetricDef, type RulePack } from "@sg/rules";
+import { durationMs, type DefOf, type MetricDef, type RulePack } from "@sg/rules";
 import { addBusinessTime, businessTime, DAY, dailyHours, inHours } from "../calendar.js";
 import { sessions, waits } from "../chat.js";
 import { firstWaitEnd } from "../kinds/aftersale-awaiting-hours.js";
@@ -9,8 +9,10 @@ import {
   buyerRounds,
   escalationItem,
   imputedRounds,
+  inTransitRefundItem,
   orderClockItem,
   promiseItem,
+  returnRefundItem,
   reviewScoreItem,
   type MeanItem,
   type RateItem,
@@ -97,7 +99,9 @@ class Builder {
 
 /** Summaries in the order the reference model sees them: by (request time, request event id). */
 function sortedSummaries(o: OrderRec): AftersaleSummary[] {
-  return Object.values(o.as ?? {}).sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+  return Object.values(o.aftersales ?? {}).sort(
+    (x, y) => x.requestedAt - y.requestedAt || (x.requestId < y.requestId ? -1 : x.requestId > y.requestId ? 1 : 0),
+  );
 }
 
 function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: number): Contribution {
@@ -115,11 +119,10 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
         b.add(o.signedAt, i, "d");
         const first = summaries[0];
         if (!first) break;
-        const [, , kind, reason, afterShipment] = first;
         const kindOk =
-          def.params.kinds.includes(kind as never) &&
-          (kind !== "refund_only" || !def.params.refundOnlyAfterShipmentOnly || afterShipment === 1);
-        if (kindOk && def.params.reasons.includes(reason)) b.add(o.signedAt, i, "n");
+          def.params.kinds.includes(first.kind as never) &&
+          (first.kind !== "refund_only" || !def.params.refundOnlyAfterShipmentOnly || first.afterShipment);
+        if (kindOk && def.params.reasons.includes(first.reason)) b.add(o.signedAt, i, "n");
         break;
       }
       case "pickup_rate": {
@@ -158,27 +161,29 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
       case "aftersale_rejection_rate": {
         let deciding: AftersaleSummary | undefined;
         for (const s of summaries) {
-          const [, , , , afterShipment, overdueEntry, cancelledFirst, last, liability] = s;
-          if (afterShipment !== 1 || cancelledFirst === 1) continue;
-          const liable = liability !== "" && def.params.liable.includes(liability as never);
-          if (overdueEntry === 1 && last === "refuse" && !liable) continue;
+          if (!s.afterShipment || s.cancelledFirst) continue;
+          const liable = s.lastLiability !== undefined && def.params.liable.includes(s.lastLiability as never);
+          if (s.overdueEntry && s.lastDecision === "refuse" && !liable) continue;
           deciding = s;
         }
-        if (!deciding || deciding[9] === -1) break;
-        b.add(deciding[9], i, "d");
-        if (deciding[7] === "refuse") b.add(deciding[9], i, "n");
+        if (deciding?.completedAt === undefined) break;
+        b.add(deciding.completedAt, i, "d");
+        if (deciding.lastDecision === "refuse") b.add(deciding.completedAt, i, "n");
         break;
       }
       case "platform_help_rate":
         if (o.paidAt === undefined) break;
         b.add(o.paidAt, i, "d");
-        if (o.complaints.length > 0 || summaries.some((s) => s[8] !== "" && def.params.liable.includes(s[8] as never)))
+        if (
+          o.complaints.length > 0 ||
+          summaries.some((s) => s.lastLiability !== undefined && def.params.liable.includes(s.lastLiability as never))
+        )
           b.add(o.paidAt, i, "n");
         break;
       case "intervention_rate":
         if (o.paidAt === undefined) break;
         b.add(o.paidAt, i, "d");
-        if (summaries.some((s) => s[10] === 1)) b.add(o.paidAt, i, "n");
+        if (summaries.some((s) => s.intervened)) b.add(o.paidAt, i, "n");
         break;
       case "review_score_mean":
         b.mean(i, reviewScoreItem(o));
@@ -193,8 +198,8 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
         b.rate(
           i,
           escalationItem(
-            summaries[0]?.[0],
-            summaries.some((x) => x[10] === 1),
+            summaries[0]?.requestedAt,
+            summaries.some((x) => x.intervened),
             o.complaints.length > 0,
             def,
           ),
@@ -202,6 +207,9 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
         break;
       case "paid_order_count":
         if (o.paidAt !== undefined) b.add(o.paidAt, i, "v");
+        break;
+      case "refund_duration_mean":
+        for (const it of inTransitRefunds(o.signedAt, summaries, def)) b.mean(i, it);
         break;
       case "stalled_shipments": {
         if (o.pickedUpAt === undefined || o.signedAt !== undefined || o.lastTrackAt === undefined) break;
@@ -274,6 +282,9 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
       case "late_clock_mean":
         b.mean(i, aftersaleClockItem(a, def));
         break;
+      case "refund_duration_mean":
+        b.mean(i, returnRefundItem(a.requested?.kind, a.returnSigned[0], a.completed[0], def));
+        break;
       case "overdue_refund_count": {
         if (!a.requested) break;
         const deadline = a.requested.at + durationMs(def.params.deadline);
@@ -293,7 +304,7 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
 function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asOf: number): Contribution {
   const b = new Builder(asOf);
   // An exclusion removes every chat and rating contribution of the consumer (metrics.md "Excluded consumer").
-  if (rec.ex !== undefined) return b.c;
+  if (rec.excludedAt !== undefined) return b.c;
   const id = key.slice(2);
   const c = consumerFacts(id, rec);
   let ws: ReturnType<typeof waits> | undefined;
@@ -406,4 +417,15 @@ export function contribution(key: string, rec: EntityRec | undefined, pack: Rule
   if (key.startsWith("o:")) return orderContribution(key, rec as OrderRec, pack, asOf);
   if (key.startsWith("a:")) return aftersaleContribution(key, rec as AftersaleRec, pack, asOf);
   return consumerContribution(key, rec as ConsumerRec, pack, asOf);
+}
+
+/** `refund_duration_mean` from an order's summaries of its after-sales (in transit: the order's signing decides). */
+function inTransitRefunds(signedAt: number | undefined, summaries: AftersaleSummary[], def: DefOf<"refund_duration_mean">): MeanItem[] {
+  const out: MeanItem[] = [];
+  for (const s of summaries) {
+    const first = s.completedAt === undefined ? undefined : { at: s.completedAt, outcome: s.refundedFirst ? "refunded" : "closed" };
+    const it = inTransitRefundItem({ at: s.requestedAt, kind: s.kind, afterShipment: s.afterShipment }, first, signedAt, def);
+    if (it) out.push(it);
+  }
+  return out;
 }

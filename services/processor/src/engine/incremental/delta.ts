@@ -42,11 +42,11 @@ function isClosed(key: string, rec: EntityRec): boolean {
   if (key.startsWith("o:")) {
     // Signed, or cancelled before any pickup: a picked-up parcel that was never signed can still stall.
     const o = rec as OrderRec;
-    return o.g !== undefined || (o.c !== undefined && o.k === undefined);
+    return o.signedAt !== undefined || (o.cancelledAt !== undefined && o.pickedUpAt === undefined);
   }
   if (key.startsWith("a:")) {
     const a = rec as AftersaleRec;
-    return (a.cp?.length ?? 0) > 0 || (a.cn?.length ?? 0) > 0;
+    return (a.completions?.length ?? 0) > 0 || (a.cancelled?.length ?? 0) > 0;
   }
   return true;
 }
@@ -66,21 +66,23 @@ export function expireAt(key: string, rec: EntityRec): number {
  * kept. Ratings are kept 62 days (month windows).
  */
 export function compactConsumer(c: ConsumerRec, cutoff: number): ConsumerRec {
-  const firstMsg = c.m?.[0]?.[0] ?? Infinity;
-  const firstMark = Math.min(c.t?.[0] ?? Infinity, c.x?.[0] ?? Infinity);
-  const firstRating = c.r?.length ? Math.min(...c.r.map((r) => r[2])) : Infinity;
+  const firstMsg = c.messages?.[0]?.at ?? Infinity;
+  const firstMark = Math.min(c.transfers?.[0] ?? Infinity, c.closes?.[0] ?? Infinity);
+  const firstRating = c.ratings?.length ? Math.min(...c.ratings.map((r) => r.cardSentAt)) : Infinity;
   if (firstMsg >= cutoff && firstMark >= cutoff && firstRating >= cutoff - 61 * DAY) return c;
   let r = -Infinity;
-  for (const [t, k] of c.m ?? []) if (k === "r" && t < cutoff && t > r) r = t;
+  for (const { at, kind } of c.messages ?? []) if (kind === "reply" && at < cutoff && at > r) r = at;
   let lastMark = -Infinity;
-  for (const t of [...(c.t ?? []), ...(c.x ?? [])]) if (t <= r && t > lastMark) lastMark = t;
+  for (const t of [...(c.transfers ?? []), ...(c.closes ?? [])]) if (t <= r && t > lastMark) lastMark = t;
   const keepMark = (t: number) => t >= cutoff || t > r || t === lastMark;
   const out: ConsumerRec = { ...c };
-  out.m = (c.m ?? []).filter(([t, k]) => t >= cutoff || (k === "r" && t === r) || (k === "c" && t > r));
-  out.t = (c.t ?? []).filter(keepMark);
-  out.x = (c.x ?? []).filter(keepMark);
-  out.r = (c.r ?? []).filter((x) => x[2] >= cutoff - 61 * DAY);
-  for (const f of ["m", "t", "x", "r"] as const) if (out[f]?.length === 0) delete out[f];
+  out.messages = (c.messages ?? []).filter(
+    ({ at, kind }) => at >= cutoff || (kind === "reply" && at === r) || (kind === "consumer" && at > r),
+  );
+  out.transfers = (c.transfers ?? []).filter(keepMark);
+  out.closes = (c.closes ?? []).filter(keepMark);
+  out.ratings = (c.ratings ?? []).filter((x) => x.cardSentAt >= cutoff - 61 * DAY);
+  for (const f of ["messages", "transfers", "closes", "ratings"] as const) if (out[f]?.length === 0) delete out[f];
   return out;
 }
 
@@ -123,13 +125,13 @@ export function computeDelta(
   for (const [key, rec] of [...current]) {
     if (!key.startsWith("a:") || !rec) continue;
     const a = rec as AftersaleRec;
-    if (!a.q) continue;
-    const orderKey = `o:${a.q[2]}`;
+    if (!a.request) continue;
+    const orderKey = `o:${a.request.orderId}`;
     const id = key.slice(2);
     const summary = aftersaleSummary(a)!;
     const order = (get(orderKey) ?? {}) as OrderRec;
-    if (!sameSummary(order.as?.[id], summary)) {
-      current.set(orderKey, { ...order, as: { ...(order.as ?? {}), [id]: summary } });
+    if (!sameSummary(order.aftersales?.[id], summary)) {
+      current.set(orderKey, { ...order, aftersales: { ...(order.aftersales ?? {}), [id]: summary } });
     }
   }
   const delta: ShopDelta = {
@@ -178,10 +180,11 @@ export function computeDelta(
   return delta;
 }
 
+/** The summaries hold the same values (both are flat objects of the same fields). */
 function sameSummary(a: AftersaleSummary | undefined, b: AftersaleSummary): boolean {
   if (a === undefined) return false;
-  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  const keys = Object.keys(b) as (keyof AftersaleSummary)[];
+  return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
 }
 
 function applyDifference(delta: ShopDelta, old: Contribution, next: Contribution): void {

@@ -11,69 +11,91 @@ import type { AftersaleFacts, ChatMessageFact, ConsumerFacts, OrderFacts, Rating
 
 /** An order, with a summary of each of its after-sales (those whose request names it). */
 export interface OrderRec {
-  /** First `order.paid` by (time, id): [at, event id, flags (1 presale, 2 custom, 4 noShipment), promisedShipBy or -1]. */
-  p?: [number, string, number, number];
+  /** First `order.paid` by (time, id); flags: 1 presale, 2 custom, 4 noShipment. */
+  paid?: { at: number; id: string; flags: number; promisedShipBy?: number };
   /** Earliest cancel, ship, pickup, sign; latest pickup or tracking update. */
-  c?: number;
-  s?: number;
-  k?: number;
-  l?: number;
-  g?: number;
-  /** First review by (time, id): [at, id, rating, score (1–5; 0 when the review has none)]. */
-  r?: [number, string, string, number];
-  /** The earliest pickup by (time, id) that carries the carrier's promise: [at, id, promisedSignBy]. */
-  w?: [number, string, number];
+  cancelledAt?: number;
+  shippedAt?: number;
+  pickedUpAt?: number;
+  lastTrackAt?: number;
+  signedAt?: number;
+  /** First review by (time, id); score 1–5 when the review has one. */
+  review?: { at: number; id: string; rating: string; score?: number };
+  /** The earliest pickup by (time, id) that carries the carrier's promise. */
+  signPromise?: { at: number; id: string; promisedSignBy: number };
   /** Shipping feedback: latest `slow_shipping` time, earliest of any other reason (metrics.md: counting is monotone in time). */
-  fs?: number;
-  fo?: number;
+  slowShippingFeedbackAt?: number;
+  otherShippingFeedbackAt?: number;
   /** Earliest complaint. */
-  q?: number;
+  complaintAt?: number;
   /** afterSaleId → summary (aftersaleSummary). */
-  as?: Record<string, AftersaleSummary>;
+  aftersales?: Record<string, AftersaleSummary>;
 }
 
-/**
- * What an order's metrics read of one after-sale: [requested at, requested event id, kind, reason,
- * afterShipment, overdueEntry, cancelled before any merchant action, last decision, last liability,
- * earliest completion (or -1), intervened].
- */
-export type AftersaleSummary = [number, string, string, string, 0 | 1, 0 | 1, 0 | 1, string, string, number, 0 | 1];
+/** What an order's metrics read of one after-sale. */
+export interface AftersaleSummary {
+  requestedAt: number;
+  /** The id of the request event (ties on requestedAt are ordered by it). */
+  requestId: string;
+  kind: string;
+  reason: string;
+  afterShipment: boolean;
+  overdueEntry: boolean;
+  /** Cancelled before any merchant action. */
+  cancelledFirst: boolean;
+  lastDecision?: string;
+  lastLiability?: string;
+  /** Earliest completion. */
+  completedAt?: number;
+  intervened: boolean;
+  /** The earliest completion is a refund (refund_duration_mean); absent when not. */
+  refundedFirst?: true;
+}
+
+/** A fact known by its time and the id of its event. */
+export interface Stamped {
+  at: number;
+  id: string;
+}
 
 export interface AftersaleRec {
-  /** First `aftersale.requested` by (time, id): [at, id, orderId, kind, reason, afterShipment, overdueEntry]. */
-  q?: [number, string, string, string, string, 0 | 1, 0 | 1];
-  /** Merchant actions: [at, id, decision], sorted by (at, id). */
-  a?: [number, string, string][];
+  /** First `aftersale.requested` by (time, id). */
+  request?: { at: number; id: string; orderId: string; kind: string; reason: string; afterShipment: boolean; overdueEntry: boolean };
+  /** Merchant actions, sorted by (at, id). */
+  acts?: (Stamped & { decision: string })[];
   /**
-   * Returned goods signed for: [at, event id], sorted by (at, id), once per id. Each opens a merchant wait
+   * Returned goods signed for, sorted by (at, id), once per id. Each opens a merchant wait
    * (metrics.md "Awaiting-merchant time"), so two at one instant are two waits; an id tells them from a
    * duplicate.
    */
-  rs?: [number, string][];
+  returnsSigned?: Stamped[];
   /** Sets of times. */
-  rd?: number[];
-  pr?: number[];
-  aw?: number[];
-  iv?: number[];
-  cn?: number[];
-  /** Arbitrations and completions: [at, id, value], sorted by (at, id). */
-  ar?: [number, string, string][];
-  cp?: [number, string, string][];
+  ready?: number[];
+  processed?: number[];
+  awaitingCustomer?: number[];
+  intervened?: number[];
+  cancelled?: number[];
+  /** Arbitrations and completions, sorted by (at, id). */
+  arbitrations?: (Stamped & { liability: string })[];
+  completions?: (Stamped & { outcome: string })[];
 }
 
-/** Message kinds: c consumer, r reply (agent or assist robot), o other robot. */
-export type MessageKind = "c" | "r" | "o";
+/**
+ * Message kinds: a consumer's message, a reply (agent or assist robot), another robot's message. Their
+ * alphabetical order is the order of messages at one instant in a record.
+ */
+export type MessageKind = "consumer" | "other" | "reply";
 
 export interface ConsumerRec {
   /** Transfers and closes (sets of times). */
-  t?: number[];
-  x?: number[];
-  /** Messages: [at, kind], a sorted set. */
-  m?: [number, MessageKind][];
-  /** Ratings: [at, event id, cardSentAt, rating, robot], sorted by (at, id). */
-  r?: [number, string, number, string, 0 | 1][];
+  transfers?: number[];
+  closes?: number[];
+  /** Messages, a set sorted by (at, kind). */
+  messages?: { at: number; kind: MessageKind }[];
+  /** Ratings, sorted by (at, id). */
+  ratings?: (Stamped & { cardSentAt: number; rating: string; robot: boolean })[];
   /** Excluded (metrics.md "Excluded consumer"): earliest exclusion time. */
-  ex?: number;
+  excludedAt?: number;
 }
 
 export type EntityRec = OrderRec | AftersaleRec | ConsumerRec;
@@ -136,58 +158,63 @@ function addTime(xs: number[] | undefined, t: number): number[] {
   return out;
 }
 
-/** Inserts [at, id, …] into a list sorted by (at, id), once per id. */
-function addById<T extends [number, string, ...unknown[]]>(xs: T[] | undefined, x: T): T[] {
+/** Inserts a fact into a list sorted by (at, id), once per id. */
+function addById<T extends Stamped>(xs: T[] | undefined, x: T): T[] {
   const out = xs ? [...xs] : [];
-  if (out.some((y) => y[1] === x[1])) return out;
+  if (out.some((y) => y.id === x.id)) return out;
   let i = 0;
-  while (i < out.length && (out[i]![0] < x[0] || (out[i]![0] === x[0] && out[i]![1] < x[1]))) i++;
+  while (i < out.length && (out[i]!.at < x.at || (out[i]!.at === x.at && out[i]!.id < x.id))) i++;
   out.splice(i, 0, x);
   return out;
 }
 
 /** (at, id) is earlier than the record's (at, id). */
-function earlier(at: number, id: string, prev: [number, string, ...unknown[]] | undefined): boolean {
-  return prev === undefined || at < prev[0] || (at === prev[0] && id < prev[1]);
+function earlier(at: number, id: string, prev: Stamped | undefined): boolean {
+  return prev === undefined || at < prev.at || (at === prev.at && id < prev.id);
 }
 
 export function foldOrder(rec: OrderRec, e: CanonicalEvent, at: number): OrderRec {
   const o: OrderRec = { ...rec };
   switch (e.type) {
     case "order.paid":
-      if (earlier(at, e.id, o.p)) {
+      if (earlier(at, e.id, o.paid)) {
         const flags = (e.presale === true ? 1 : 0) | (e.custom === true ? 2 : 0) | (e.noShipment === true ? 4 : 0);
-        o.p = [at, e.id, flags, e.promisedShipBy !== undefined ? toMillis(e.promisedShipBy) : -1];
+        o.paid = { at, id: e.id, flags };
+        if (e.promisedShipBy !== undefined) o.paid.promisedShipBy = toMillis(e.promisedShipBy);
       }
       break;
     case "order.cancelled":
-      o.c = min(o.c, at);
+      o.cancelledAt = min(o.cancelledAt, at);
       break;
     case "order.shipped":
-      o.s = min(o.s, at);
+      o.shippedAt = min(o.shippedAt, at);
       break;
     case "logistics.picked_up":
-      o.k = min(o.k, at);
-      o.l = max(o.l, at);
-      if (e.promisedSignBy !== undefined && earlier(at, e.id, o.w)) o.w = [at, e.id, toMillis(e.promisedSignBy)];
+      o.pickedUpAt = min(o.pickedUpAt, at);
+      o.lastTrackAt = max(o.lastTrackAt, at);
+      if (e.promisedSignBy !== undefined && earlier(at, e.id, o.signPromise))
+        o.signPromise = { at, id: e.id, promisedSignBy: toMillis(e.promisedSignBy) };
       break;
     case "logistics.updated":
-      o.l = max(o.l, at);
+      o.lastTrackAt = max(o.lastTrackAt, at);
       break;
     case "logistics.signed":
-      o.g = min(o.g, at);
+      o.signedAt = min(o.signedAt, at);
       break;
     case "review.posted":
-      if (earlier(at, e.id, o.r)) o.r = [at, e.id, e.rating, e.score ?? 0];
+      if (earlier(at, e.id, o.review)) {
+        o.review = { at, id: e.id, rating: e.rating };
+        if (e.score !== undefined && e.score > 0) o.review.score = e.score;
+      }
       break;
     case "feedback.posted":
       if (e.issue === "shipping") {
-        if (e.reason === "slow_shipping") o.fs = max(o.fs, at);
-        else o.fo = min(o.fo, at);
+        if (e.reason === "slow_shipping") o.slowShippingFeedbackAt = max(o.slowShippingFeedbackAt, at);
+        else o.otherShippingFeedbackAt = min(o.otherShippingFeedbackAt, at);
       }
       break;
     case "complaint.filed":
-      o.q = min(o.q, at);
+      o.complaintAt = min(o.complaintAt, at);
       break;
     default:
       break;
@@ -199,34 +226,43 @@ export function foldAftersale(rec: AftersaleRec, e: CanonicalEvent, at: number):
   const a: AftersaleRec = { ...rec };
   switch (e.type) {
     case "aftersale.requested":
-      if (earlier(at, e.id, a.q)) a.q = [at, e.id, e.orderId, e.kind, e.reason, e.afterShipment ? 1 : 0, e.overdueEntry === true ? 1 : 0];
+      if (earlier(at, e.id, a.request))
+        a.request = {
+          at,
+          id: e.id,
+          orderId: e.orderId,
+          kind: e.kind,
+          reason: e.reason,
+          afterShipment: e.afterShipment,
+          overdueEntry: e.overdueEntry === true,
+        };
       break;
     case "aftersale.merchant_acted":
-      a.a = addById(a.a, [at, e.id, e.decision]);
+      a.acts = addById(a.acts, { at, id: e.id, decision: e.decision });
       break;
     case "aftersale.return_signed":
-      a.rs = addById(a.rs, [at, e.id]);
+      a.returnsSigned = addById(a.returnsSigned, { at, id: e.id });
       break;
     case "aftersale.ready_for_processing":
-      a.rd = addTime(a.rd, at);
+      a.ready = addTime(a.ready, at);
       break;
     case "aftersale.processed":
-      a.pr = addTime(a.pr, at);
+      a.processed = addTime(a.processed, at);
       break;
     case "aftersale.awaiting_customer":
-      a.aw = addTime(a.aw, at);
+      a.awaitingCustomer = addTime(a.awaitingCustomer, at);
       break;
     case "aftersale.platform_intervened":
-      a.iv = addTime(a.iv, at);
+      a.intervened = addTime(a.intervened, at);
       break;
     case "aftersale.arbitrated":
-      a.ar = addById(a.ar, [at, e.id, e.liability]);
+      a.arbitrations = addById(a.arbitrations, { at, id: e.id, liability: e.liability });
       break;
     case "aftersale.cancelled":
-      a.cn = addTime(a.cn, at);
+      a.cancelled = addTime(a.cancelled, at);
       break;
     case "aftersale.completed":
-      a.cp = addById(a.cp, [at, e.id, e.outcome]);
+      a.completions = addById(a.completions, { at, id: e.id, outcome: e.outcome });
       break;
     default:
       break;
@@ -238,25 +274,25 @@ export function foldConsumer(rec: ConsumerRec, e: CanonicalEvent, at: number): C
   const c: ConsumerRec = { ...rec };
   switch (e.type) {
     case "chat.transferred":
-      c.t = addTime(c.t, at);
+      c.transfers = addTime(c.transfers, at);
       break;
     case "chat.closed":
-      c.x = addTime(c.x, at);
+      c.closes = addTime(c.closes, at);
       break;
     case "chat.message": {
-      const kind: MessageKind = e.sender === "consumer" ? "c" : e.sender === "agent" || e.assist === true ? "r" : "o";
-      const m = c.m ? [...c.m] : [];
+      const kind: MessageKind = e.sender === "consumer" ? "consumer" : e.sender === "agent" || e.assist === true ? "reply" : "other";
+      const m = c.messages ? [...c.messages] : [];
       let i = 0;
-      while (i < m.length && (m[i]![0] < at || (m[i]![0] === at && m[i]![1] < kind))) i++;
-      if (!(m[i] && m[i]![0] === at && m[i]![1] === kind)) m.splice(i, 0, [at, kind]);
-      c.m = m;
+      while (i < m.length && (m[i]!.at < at || (m[i]!.at === at && m[i]!.kind < kind))) i++;
+      if (!(m[i] && m[i]!.at === at && m[i]!.kind === kind)) m.splice(i, 0, { at, kind });
+      c.messages = m;
       break;
     }
     case "chat.rated":
-      c.r = addById(c.r, [at, e.id, toMillis(e.cardSentAt), e.rating, e.robot === true ? 1 : 0]);
+      c.ratings = addById(c.ratings, { at, id: e.id, cardSentAt: toMillis(e.cardSentAt), rating: e.rating, robot: e.robot === true });
       break;
     case "consumer.excluded":
-      c.ex = min(c.ex, at);
+      c.excludedAt = min(c.excludedAt, at);
       break;
     default:
       break;
@@ -270,97 +306,102 @@ export function foldEvent(key: string, rec: EntityRec | undefined, e: CanonicalE
   return foldConsumer((rec ?? {}) as ConsumerRec, e, at);
 }
 
-/** The summary an order keeps of one of its after-sales (see AftersaleSummary). */
+/** The summary an order keeps of one of its after-sales. */
 export function aftersaleSummary(a: AftersaleRec): AftersaleSummary | undefined {
-  if (!a.q) return undefined;
-  const acts = a.a ?? [];
-  const cancelAt = a.cn?.[0];
-  const cancelledFirst = cancelAt !== undefined && !acts.some((x) => x[0] <= cancelAt) ? 1 : 0;
-  const lastDecision = acts[acts.length - 1]?.[2] ?? "";
-  const lastLiability = a.ar?.[a.ar.length - 1]?.[2] ?? "";
-  return [
-    a.q[0],
-    a.q[1],
-    a.q[3],
-    a.q[4],
-    a.q[5],
-    a.q[6],
-    cancelledFirst,
-    lastDecision,
-    lastLiability,
-    a.cp?.[0]?.[0] ?? -1,
-    a.iv?.length ? 1 : 0,
-  ];
+  if (!a.request) return undefined;
+  const acts = a.acts ?? [];
+  const cancelAt = a.cancelled?.[0];
+  const s: AftersaleSummary = {
+    requestedAt: a.request.at,
+    requestId: a.request.id,
+    kind: a.request.kind,
+    reason: a.request.reason,
+    afterShipment: a.request.afterShipment,
+    overdueEntry: a.request.overdueEntry,
+    cancelledFirst: cancelAt !== undefined && !acts.some((x) => x.at <= cancelAt),
+    intervened: (a.intervened?.length ?? 0) > 0,
+  };
+  const lastDecision = acts.at(-1)?.decision;
+  if (lastDecision !== undefined) s.lastDecision = lastDecision;
+  const lastLiability = a.arbitrations?.at(-1)?.liability;
+  if (lastLiability !== undefined) s.lastLiability = lastLiability;
+  const completedAt = a.completions?.[0]?.at;
+  if (completedAt !== undefined) s.completedAt = completedAt;
+  if (a.completions?.[0]?.outcome === "refunded") s.refundedFirst = true;
+  return s;
 }
 
 // Conversions to the reference model's fact shapes, so the incremental engine reuses the reference's chat,
 // wait and business-time rules instead of restating them.
 
 export function orderFacts(id: string, o: OrderRec): OrderFacts {
+  const flags = o.paid?.flags ?? 0;
   const f: OrderFacts = {
     orderId: id,
-    presale: ((o.p?.[2] ?? 0) & 1) !== 0,
-    custom: ((o.p?.[2] ?? 0) & 2) !== 0,
-    noShipment: ((o.p?.[2] ?? 0) & 4) !== 0,
+    presale: (flags & 1) !== 0,
+    custom: (flags & 2) !== 0,
+    noShipment: (flags & 4) !== 0,
     feedback: [],
-    complaints: o.q !== undefined ? [o.q] : [],
+    complaints: o.complaintAt !== undefined ? [o.complaintAt] : [],
     afterSaleIds: [],
   };
-  if (o.p) {
-    f.paidAt = o.p[0];
-    if (o.p[3] !== -1) f.promisedShipBy = o.p[3];
+  if (o.paid) {
+    f.paidAt = o.paid.at;
+    if (o.paid.promisedShipBy !== undefined) f.promisedShipBy = o.paid.promisedShipBy;
   }
-  if (o.c !== undefined) f.cancelledAt = o.c;
-  if (o.s !== undefined) f.shippedAt = o.s;
-  if (o.k !== undefined) f.pickedUpAt = o.k;
-  if (o.l !== undefined) f.lastTrackAt = o.l;
-  if (o.g !== undefined) f.signedAt = o.g;
-  if (o.r) {
-    f.firstReview = { at: o.r[0], rating: o.r[2] as "good" | "neutral" | "bad" };
-    if (o.r[3] > 0) f.firstReview.score = o.r[3];
+  if (o.cancelledAt !== undefined) f.cancelledAt = o.cancelledAt;
+  if (o.shippedAt !== undefined) f.shippedAt = o.shippedAt;
+  if (o.pickedUpAt !== undefined) f.pickedUpAt = o.pickedUpAt;
+  if (o.lastTrackAt !== undefined) f.lastTrackAt = o.lastTrackAt;
+  if (o.signedAt !== undefined) f.signedAt = o.signedAt;
+  if (o.review) {
+    f.firstReview = { at: o.review.at, rating: o.review.rating as "good" | "neutral" | "bad" };
+    if (o.review.score !== undefined) f.firstReview.score = o.review.score;
   }
-  if (o.w) f.promisedSignBy = o.w[2];
-  if (o.fs !== undefined) f.feedback.push({ at: o.fs, issue: "shipping", reason: "slow_shipping" });
-  if (o.fo !== undefined) f.feedback.push({ at: o.fo, issue: "shipping", reason: "other" });
+  if (o.signPromise) f.promisedSignBy = o.signPromise.promisedSignBy;
+  if (o.slowShippingFeedbackAt !== undefined) f.feedback.push({ at: o.slowShippingFeedbackAt, issue: "shipping", reason: "slow_shipping" });
+  if (o.otherShippingFeedbackAt !== undefined) f.feedback.push({ at: o.otherShippingFeedbackAt, issue: "shipping", reason: "other" });
   return f;
 }
 
 export function aftersaleFacts(id: string, a: AftersaleRec): AftersaleFacts {
   const f: AftersaleFacts = {
     afterSaleId: id,
-    acted: (a.a ?? []).map(([at, , decision]) => ({ at, decision: decision as "agree" | "refuse" })),
-    returnSigned: (a.rs ?? []).map(([at]) => at),
-    ready: a.rd ?? [],
-    processed: a.pr ?? [],
-    awaitingCustomer: a.aw ?? [],
-    intervened: a.iv ?? [],
-    arbitrated: (a.ar ?? []).map(([at, , liability]) => ({ at, liability })),
-    cancelled: a.cn ?? [],
-    completed: (a.cp ?? []).map(([at, , outcome]) => ({ at, outcome })),
+    acted: (a.acts ?? []).map(({ at, decision }) => ({ at, decision: decision as "agree" | "refuse" })),
+    returnSigned: (a.returnsSigned ?? []).map(({ at }) => at),
+    ready: a.ready ?? [],
+    processed: a.processed ?? [],
+    awaitingCustomer: a.awaitingCustomer ?? [],
+    intervened: a.intervened ?? [],
+    arbitrated: (a.arbitrations ?? []).map(({ at, liability }) => ({ at, liability })),
+    cancelled: a.cancelled ?? [],
+    completed: (a.completions ?? []).map(({ at, outcome }) => ({ at, outcome })),
   };
-  if (a.q) {
-    f.orderId = a.q[2];
-    f.requested = { at: a.q[0], kind: a.q[3], reason: a.q[4], afterShipment: a.q[5] === 1, overdueEntry: a.q[6] === 1 };
+  if (a.request) {
+    const q = a.request;
+    f.orderId = q.orderId;
+    f.requested = { at: q.at, kind: q.kind, reason: q.reason, afterShipment: q.afterShipment, overdueEntry: q.overdueEntry };
   }
   return f;
 }
 
+const SENDERS: Record<MessageKind, ChatMessageFact> = {
+  consumer: { at: 0, sender: "consumer", assist: false },
+  reply: { at: 0, sender: "agent", assist: false },
+  other: { at: 0, sender: "robot", assist: false },
+};
+
 export function consumerFacts(id: string, c: ConsumerRec): ConsumerFacts {
-  const kinds: Record<MessageKind, ChatMessageFact> = {
-    c: { at: 0, sender: "consumer", assist: false },
-    r: { at: 0, sender: "agent", assist: false },
-    o: { at: 0, sender: "robot", assist: false },
-  };
   return {
     consumerId: id,
-    transfers: c.t ?? [],
-    closes: c.x ?? [],
-    messages: (c.m ?? []).map(([at, k]) => ({ ...kinds[k], at })),
+    transfers: c.transfers ?? [],
+    closes: c.closes ?? [],
+    messages: (c.messages ?? []).map(({ at, kind }) => ({ ...SENDERS[kind], at })),
   };
 }
 
 export function ratingFacts(id: string, c: ConsumerRec): RatingFact[] {
-  return (c.r ?? []).map(([at, , cardSentAt, rating, robot]) => ({ consumerId: id, at, cardSentAt, rating, robot: robot === 1 }));
+  return (c.ratings ?? []).map(({ at, cardSentAt, rating, robot }) => ({ consumerId: id, at, cardSentAt, rating, robot }));
 }
 
 /** Every time a record holds (to decide its retention). */
@@ -371,16 +412,7 @@ export function recordTimes(key: string, rec: EntityRec): number[] {
     else if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v && typeof v === "object") for (const x of Object.values(v)) walk(x);
   };
-  if (key.startsWith("c:")) {
-    const c = rec as ConsumerRec;
-    walk(c.t);
-    walk(c.x);
-    for (const m of c.m ?? []) out.push(m[0]);
-    for (const r of c.r ?? []) out.push(r[0], r[2]);
-    if (c.ex !== undefined) out.push(c.ex);
-  } else {
-    walk(rec);
-  }
-  // Flags, -1 placeholders and small numbers are not times.
+  walk(rec);
+  // Flags, review scores and other small numbers are not times.
   return out.filter((t) => t > 1e11);
 }

@@ -4,7 +4,7 @@ import { dayStart, type Range } from "../calendar.js";
 import { awaitingMerchantMs, businessDeadline, businessHours, businessMs, merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
 import { all, first, last, orderOfAftersale, type Fact, type ShopFacts } from "./facts.js";
-import { buyers, escalations, imputedRounds, lateClock, paidOrders, promisesKept, reviewScores } from "./rules-2026.js";
+import { buyers, escalations, imputedRounds, lateClock, paidOrders, promisesKept, refundDurations, reviewScores } from "./rules-2026.js";
 
 /**
  * What each metric kind of metrics.md counts, restated from the spec on the shop's facts. One entry per kind
@@ -90,6 +90,17 @@ const liableRuling = (list: readonly Fact[], liable: readonly string[]): boolean
   const ruling = last(list, "aftersale.arbitrated");
   return ruling !== undefined && liable.includes(ruling.event.liability);
 };
+
+/** A mean of waits in seconds; an item pending now that turns bad adds `badMs` (the cap, or the imputed value). */
+function meanSeconds(sumMs: number, n: number, pending: Pending[], badMs: number): Measurement {
+  return {
+    value: share(sumMs / 1000, n),
+    numerator: sumMs / 1000,
+    denominator: n,
+    pending,
+    ifBad: (k) => share((sumMs + k * badMs) / 1000, n + k),
+  };
+}
 
 /** A good/all ratio whose pending items, once bad, add to the denominator only. */
 function goodShare(numerator: number, denominator: number, pending: Pending[]): Measurement {
@@ -295,13 +306,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
         n++;
       }
     }
-    return {
-      value: share(sumMs / 1000, n),
-      numerator: sumMs / 1000,
-      denominator: n,
-      pending,
-      ifBad: (k) => share((sumMs + k * cap) / 1000, n + k),
-    };
+    return meanSeconds(sumMs, n, pending, cap);
   },
 
   stalled_shipments(def, { facts, asOf }) {
@@ -447,13 +452,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
         n++;
       }
     }
-    return {
-      value: share(sumMs / 1000, n),
-      numerator: sumMs / 1000,
-      denominator: n,
-      pending,
-      ifBad: (k) => share((sumMs + k * imputed) / 1000, n + k),
-    };
+    return meanSeconds(sumMs, n, pending, imputed);
   },
 
   escalation_rate(def, { facts, window }) {
@@ -480,5 +479,10 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
       pending: b.pending.map((p) => ({ item: "consumer" as const, id: p.consumerId, deadline: p.deadline })),
       ifBad: (k) => share(good - k, b.n),
     };
+  },
+
+  refund_duration_mean(def, { facts, window }) {
+    const { sum, n } = refundDurations(def, facts, window);
+    return { value: share(sum / HOUR, n), numerator: sum / HOUR, denominator: n };
   },
 };
