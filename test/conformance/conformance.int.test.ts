@@ -33,6 +33,8 @@ const END_TO_END = [
   "dy26-latest-straddle",
   "dy26-feige-response-imputed",
   "dy26-product-rating-and-unsatisfied",
+  // pdd@2026: a refund clock that joins an after-sale with its order's signing.
+  "pdd26-in-transit-refund",
 ];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */

@@ -177,6 +177,41 @@ export function pipelineDashboard(): Dashboard {
           q(`sum(rate(sg_processor_shop_evaluations_total[${RATE}]))`, "evaluations"),
         ]),
       )
+      .withRow(new RowBuilder("Scores"))
+      .withPanel(
+        graph(
+          "Score evaluations",
+          "ops",
+          "Evaluations of shops whose rule pack declares a score, by platform, pack and status (complete, incomplete: something missing, fixed: eligibility); no shop label",
+          [q(`sum by (platform, pack, status) (rate(sg_processor_score_evaluations_total[${RATE}]))`, "{{platform}} {{pack}} {{status}}")],
+        ),
+      )
+      .withPanel(
+        graph(
+          "Score alerts",
+          "short",
+          "Alert records of kind score sent to sg.alerts, by platform, pack, status and severity (warning: at risk, critical: below the line)",
+          [
+            q(
+              `sum by (platform, pack, status, severity) (increase(sg_processor_score_alert_records_published_total[${RATE}]))`,
+              "{{platform}} {{pack}} {{status}} {{severity}}",
+            ),
+          ],
+        ),
+      )
+      .withPanel(
+        graph(
+          "Scores one bad item from a drop",
+          "ops",
+          "Evaluations of complete scores whose headroom is at most 1 further bad item: before the next band down (band) or below the shop's line (line; 0 = below it already), by platform and pack (histogram sg_processor_score_headroom_items)",
+          [
+            q(
+              `sum by (platform, pack, headroom) (rate(sg_processor_score_headroom_items_bucket{le="1"}[${RATE}]))`,
+              "{{platform}} {{pack}} {{headroom}}",
+            ),
+          ],
+        ),
+      )
       .withRow(new RowBuilder("Reconciliation"))
       .withPanel(
         graph(
@@ -297,7 +332,9 @@ export function shopDashboard(): Dashboard {
     .withPanel(
       new table.PanelBuilder()
         .title("Firing alerts")
-        .description("Alerts firing for the shop now: metric, kind (threshold, at_risk) and severity")
+        .description(
+          "Alerts firing for the shop now: metric, kind and severity. Kinds: threshold, at_risk, score (metric score_total or score_stars: the shop's score against its line) and reconciliation_drift (raised by the reconciler, not exported here: see the pipeline dashboard's Reconciliation row)",
+        )
         .datasource(DS)
         .height(7)
         .span(16)

@@ -38,4 +38,23 @@ describe("dashboards as code", () => {
     // The link sets var-shop=platform:shopId, so the variable's values must be the shop_key label.
     expect(JSON.stringify(vars.find((v) => v.name === "shop")?.query)).toContain("shop_key");
   });
+
+  it("name every alert kind where a panel lists them, and show the score telemetry without a shop label", () => {
+    const all = dashboards();
+    const shop = all[`${SHOP_DASHBOARD_UID}.json`]!;
+    const firing = (shop.panels ?? []).find((p) => p.title === "Firing alerts") as { description?: string };
+    // The kinds of shared/events ALERT_KINDS (infra does not depend on @sg/events).
+    for (const kind of ["threshold", "at_risk", "score", "reconciliation_drift"]) expect(firing.description).toContain(kind);
+    const pipeline = Object.values(all).find((d) => d.title === "ScoreGuard: pipeline")!;
+    const exprs = panelQueries(pipeline).map((q) => q.expr);
+    for (const name of [
+      "sg_processor_score_evaluations_total",
+      "sg_processor_score_alert_records_published_total",
+      "sg_processor_score_headroom_items_bucket",
+    ]) {
+      const e = exprs.find((x) => x.includes(name));
+      expect(e, name).toBeDefined();
+      expect(e).not.toMatch(/shop/);
+    }
+  });
 });

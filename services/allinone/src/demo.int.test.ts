@@ -10,7 +10,8 @@ import { pollUntil, testInfra, uniqueName } from "@sg/test";
 /**
  * Run as a newcomer would: `npm start -- --demo` with no configuration prints a local API token
  * (scope `*`, kept in a file only its owner reads) and the board's URL, and within a minute its log shows an
- * at-risk warning and its resolution; during Kuaishou's service hours also a breach and its resolution.
+ * at-risk warning and its resolution, the Douyin shop's score alert under `latest` and its resolution, and its
+ * pickup indicator dropping a band; during Kuaishou's service hours also a breach and its resolution.
  */
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -76,14 +77,34 @@ describe("npm start -- --demo", () => {
         });
         expect([200, 404]).toContain(res.status);
 
-        await pollUntil(() => out.includes("douyin:dy-tea-house ALERT FIRING: pickup_24h_rate at_risk"), {
-          timeoutMs: 30_000,
-          message: `at risk; output:\n${out}`,
-        });
-        await pollUntil(() => out.includes("douyin:dy-tea-house alert resolved: pickup_24h_rate at_risk"), {
-          timeoutMs: 45_000,
-          message: `at-risk resolved; output:\n${out}`,
-        });
+        // Douyin under `latest` (douyin@2026-09) with the SAMPLE parameters: fixed at 60 with 28 valid paid
+        // orders (a deduction in the window) under the line of 85, then 88 with 30; the late pickups drop
+        // 平均揽收时长 a band. The story's times are fixed on earlier days, so this holds at any hour.
+        const dy = "douyin:dy-tea-house";
+        for (const [line, timeoutMs] of [
+          [`${dy} 商家体验分 = 60 (fixed, douyin@2026-09, SAMPLE parameters)`, 30_000],
+          [`${dy} ALERT FIRING: score_total score (critical)`, 30_000],
+          [`${dy} 商家体验分 = 88 (complete, douyin@2026-09, SAMPLE parameters)`, 45_000],
+          [`${dy} alert resolved: score_total score`, 45_000],
+          [`${dy} 商家体验分 indicator avg_pickup_hours: 100 → 90 points, SAMPLE parameters`, 45_000],
+        ] as const)
+          await pollUntil(() => out.includes(line), { timeoutMs, message: `${line}; output:\n${out}` });
+        const view = (await (
+          await fetch(`http://127.0.0.1:${port}/v1/shops/douyin/dy-tea-house/metrics`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as {
+          rulePack: string;
+          scores: Record<string, unknown> & { indicators: Record<string, { value: number; points: number }> };
+        };
+        expect(view.rulePack).toBe("douyin@2026-09");
+        expect(view.scores).toMatchObject({ pack: "douyin@2026-09", status: "complete", total: 88, sample: true, missing: [] });
+        expect(view.scores.indicators.feige_avg_response).toMatchObject({ value: 178.75, points: 60 });
+        expect(view.scores.indicators.product_rating!.points).toBe(100);
+        expect(view.scores.indicators.product_rating!.value).toBeCloseTo(125 / 26, 9);
+        expect(view.scores.indicators.aftersale_review_hours).toMatchObject({ value: 2, points: 100 });
+        expect(view.scores.indicators.avg_pickup_hours!.points).toBe(90);
+        // Two orders picked up 62-86 h after payment beside 26 at 9 h: between (234 + 124) / 28 and (234 + 172) / 28.
+        expect(view.scores.indicators.avg_pickup_hours!.value).toBeGreaterThan(358 / 28 - 0.01);
+        expect(view.scores.indicators.avg_pickup_hours!.value).toBeLessThan(406 / 28 + 0.01);
         await pollUntil(() => out.includes("pdd:pdd-fruit-farm alert resolved: overdue_refund_count at_risk"), {
           timeoutMs: 45_000,
           message: `refund resolved; output:\n${out}`,

@@ -66,6 +66,14 @@ export const IndustryParams = ClassParams.extend({
   flagship: ClassParams.optional(),
   /** Points of the bonuses whose points the platform does not publish (JD's add-ons). */
   bonusPoints: z.record(Name, z.number().min(0)).optional(),
+  /**
+   * The next star's standard per indicator, as the backend shows it (Pinduoduo: "3分钟人工回复率 ≥ 75.00%"
+   * for 4.6★): the star it leads to and each indicator's value; the score reports each against its own.
+   */
+  nextStar: z
+    .object({ stars: z.number().min(0).max(5), standards: z.record(Name, z.number().finite()) })
+    .strict()
+    .optional(),
   /** Star lines, ascending by `min`. */
   stars: z
     .array(StarLine)
@@ -90,6 +98,8 @@ export const ShopScoreInputs = z
     violations: z.boolean().optional(),
     /** Dimension scores read from the backend, where the pack leaves the method unpublished. */
     dimensions: z.record(Name, z.number().min(0).max(100)).optional(),
+    /** Values of the indicators the pack reads from the backend (`observed`), in the indicator's unit. */
+    indicators: z.record(Name, z.number().finite()).optional(),
   })
   .strict();
 export type ShopScoreInputs = z.infer<typeof ShopScoreInputs>;

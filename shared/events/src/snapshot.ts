@@ -144,6 +144,18 @@ export const ShopScores = z.object({
       line: ScoreLineHeadroom.nullable().optional(),
     })
     .optional(),
+  /**
+   * Each indicator against the next star's standard the configuration copies from the backend (Pinduoduo):
+   * `meets` is null while the indicator has no value.
+   */
+  nextStar: z
+    .object({
+      stars: z.number(),
+      indicators: z.record(z.string(), z.object({ value: z.number().nullable(), standard: z.number(), meets: z.boolean().nullable() })),
+      met: z.number().int().nonnegative(),
+      of: z.number().int().nonnegative(),
+    })
+    .optional(),
   /** The total's forecast, and the total should every pending exclusion be approved (docs/evidence.md). */
   forecast: MetricForecast.optional(),
   ifApproved: z

@@ -132,6 +132,16 @@ export const MetricDef = z.discriminatedUnion("kind", [
    * answered within `deadline`) / buyers with a round.
    */
   k("buyer_reply_rate", { deadline: Duration, serviceHours: Hours }),
+  /**
+   * Mean hours from a start to the refund (an after-sale's first completion, when it is `refunded`), by the
+   * refund's day, over after-sales of `kinds`. `requested_in_transit`: from the request, for requests made
+   * after shipment and before the order's first signing; `return_signed`: from the first signing of the
+   * returned parcel, when that is at or before the refund.
+   */
+  k("refund_duration_mean", {
+    from: z.enum(["requested_in_transit", "return_signed"]),
+    kinds: z.array(AftersaleKind).min(1),
+  }),
 ]);
 export type MetricDef = z.infer<typeof MetricDef>;
 export type MetricKind = MetricDef["kind"];

@@ -32,6 +32,21 @@ export const PlannedMetric = z
   })
   .strict();
 
+/**
+ * An indicator the engine cannot compute from events (a rank among merchants, a platform judgement): its
+ * value is read from the merchant backend into the shop's `scoreInputs.indicators`, and `why` says why it
+ * is not computed. It scores through bands like any indicator.
+ */
+export const ObservedInput = z
+  .object({
+    definition: z.string().min(1),
+    window: z.string().min(1),
+    source: z.string().min(1),
+    confidence: Confidence,
+    why: z.string().min(1),
+  })
+  .strict();
+
 /** Fixed points when the sample is small: fewer than `below` items and at most `maxBad` bad ones. */
 export const SmallSample = z
   .object({ below: z.number().int().positive(), maxBad: z.number().int().min(0), points: z.number().finite() })
@@ -43,7 +58,8 @@ export const Indicator = z
     /** A metric of this pack whose value the bands read. */
     metric: Name.optional(),
     planned: PlannedMetric.optional(),
-    /** For planned indicators (a metric's own direction is used otherwise): min = higher is better. */
+    observed: ObservedInput.optional(),
+    /** For planned and observed indicators (a metric's own direction is used otherwise): min = higher is better. */
     direction: z.enum(["min", "max"]).optional(),
     /** The indicator's point scale, when it differs from the model's. */
     points: PointScale.optional(),
@@ -52,10 +68,10 @@ export const Indicator = z
   })
   .strict()
   .superRefine((ind, ctx) => {
-    if ((ind.metric === undefined) === (ind.planned === undefined))
-      ctx.addIssue({ code: "custom", path: [], message: "needs exactly one of metric or planned" });
-    if (ind.planned && ind.direction === undefined)
-      ctx.addIssue({ code: "custom", path: ["direction"], message: "a planned indicator needs its direction" });
+    const sources = [ind.metric, ind.planned, ind.observed].filter((x) => x !== undefined).length;
+    if (sources !== 1) ctx.addIssue({ code: "custom", path: [], message: "needs exactly one of metric, planned or observed" });
+    if ((ind.planned || ind.observed) && ind.direction === undefined)
+      ctx.addIssue({ code: "custom", path: ["direction"], message: "a planned or observed indicator needs its direction" });
   });
 export type Indicator = z.infer<typeof Indicator>;
 
@@ -131,6 +147,14 @@ export const ScoreModel = z
     eligibility: Eligibility.optional(),
     /** The total shows as stars through lines from the parameter table (`stars`). */
     stars: z
+      .object({ source: z.string().min(1) })
+      .strict()
+      .optional(),
+    /**
+     * The platform shows, per indicator, the value it needs for the next star (Pinduoduo): the standards
+     * come from the parameter table (`nextStar`), and the score reports each indicator against its own.
+     */
+    nextStar: z
       .object({ source: z.string().min(1) })
       .strict()
       .optional(),

@@ -66,7 +66,7 @@ describe("score models are validated at load, naming the path", () => {
   });
 
   it("a declared pack must say why it is not selectable", () => {
-    const j = structuredClone(packs.get("pdd@2026")!) as Json;
+    const j = structuredClone(packs.get("jd@2024")!) as Json;
     delete j.note;
     expect(problem(j)).toBe("test.json: note: a declared pack says why it is not selectable");
   });
@@ -101,9 +101,9 @@ describe("pack selection", () => {
     expect(packSelectionIssues({ packs: { douyin: "douyin@2031-01" } })).toEqual([
       { path: ["packs", "douyin"], message: expect.stringMatching(/^unknown rule pack "douyin@2031-01" \(known: douyin@2023-06, /) },
     ]);
-    const [declared] = packSelectionIssues({ shops: { "pdd:x": { pack: "pdd@2026" } } });
-    expect(declared!.path).toEqual(["shops", "pdd:x", "pack"]);
-    expect(declared!.message).toMatch(/^rule pack pdd@2026 is declared but not selectable yet: /);
+    const [declared] = packSelectionIssues({ shops: { "jd:x": { pack: "jd@2024" } } });
+    expect(declared!.path).toEqual(["shops", "jd:x", "pack"]);
+    expect(declared!.message).toMatch(/^rule pack jd@2024 is declared but not selectable yet: /);
     expect(packSelectionIssues({ packs: { douyin: "douyin@2026-09" } })).toEqual([]);
     expect(packSelectionIssues({ packs: { douyin: "latest", jd: "jd@2023-01" } })).toEqual([]);
   });

@@ -25,6 +25,7 @@ export interface ScoreConfigView extends PackSelection {
               bonuses?: Record<string, unknown> | undefined;
               deductions?: Record<string, unknown> | undefined;
               dimensions?: Record<string, unknown> | undefined;
+              indicators?: Record<string, unknown> | undefined;
             }
           | undefined;
       }
@@ -39,6 +40,7 @@ export interface ScoreConfigView extends PackSelection {
           bands?: Record<string, { lines: number[]; points?: number[] | undefined }> | undefined;
           weights?: Record<string, Record<string, number>> | undefined;
           dimensionWeights?: Record<string, number> | undefined;
+          nextStar?: { standards: Record<string, number> } | undefined;
           flagship?:
             | {
                 bands?: Record<string, { lines: number[]; points?: number[] | undefined }> | undefined;
@@ -139,6 +141,7 @@ export function scoreConfigIssues(config: ScoreConfigView, packs = loadRulePacks
       const classes: [(string | number)[], typeof p | NonNullable<typeof p.flagship>][] = [[base, p]];
       if (p.flagship) classes.push([[...base, "flagship"], p.flagship]);
       for (const [path, c] of classes) issues.push(...classIssues(pack, pack.score, path, c, p.points));
+      issues.push(...nextStarIssues(pack, pack.score, base, p.nextStar));
     }
   }
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -221,8 +224,9 @@ function inputIssues(
     dimensions: Object.entries(pack.score?.dimensions ?? {})
       .filter(([, d]) => d.observed)
       .map(([n]) => n),
+    indicators: observedIndicators(pack),
   };
-  for (const section of ["bonuses", "deductions", "dimensions"] as const) {
+  for (const section of ["bonuses", "deductions", "dimensions", "indicators"] as const) {
     for (const name of Object.keys(inputs[section] ?? {})) {
       if (!known[section].includes(name)) {
         const list = known[section].length ? known[section].join(", ") : "none";
@@ -231,6 +235,27 @@ function inputIssues(
     }
   }
   return issues;
+}
+
+/** The indicators a pack reads from the backend (`scoreInputs.indicators`). */
+function observedIndicators(pack: RulePack): string[] {
+  return Object.entries(pack.score?.indicators ?? {})
+    .filter(([, i]) => i.observed)
+    .map(([n]) => n);
+}
+
+/** Next-star standards only for a pack that shows them, and only for its indicators. */
+function nextStarIssues(
+  pack: RulePack,
+  model: ScoreModel,
+  base: (string | number)[],
+  nextStar: { standards: Record<string, number> } | undefined,
+): ScoreConfigIssue[] {
+  if (!nextStar) return [];
+  if (!model.nextStar) return [{ path: [...base, "nextStar"], message: `rule pack ${pack.id} shows no next-star standards` }];
+  return Object.keys(nextStar.standards)
+    .filter((i) => !model.indicators[i])
+    .map((i) => ({ path: [...base, "nextStar", "standards", i], message: `unknown indicator of ${pack.id}` }));
 }
 
 /** An indicator's direction: its own, or its metric's. */

@@ -1,35 +1,54 @@
 import { fileURLToPath } from "node:url";
-import { loadScoreguardConfig, type ScoreguardConfig } from "@sg/config";
+import { loadScoreguardConfig, PLATFORMS, type ScoreguardConfig } from "@sg/config";
 
 /** The sample score parameters that ship with the repository (every value made up, labelled SAMPLE). */
 export const SAMPLE_SCORE_FILE = fileURLToPath(new URL("../../../../infra/scoreguard.scores-sample.yaml", import.meta.url));
 
-/** The Douyin demo shop's score line: the at-risk score alert fires while a pickup is pending (99.4; 97.8 or 95.4 if late). */
-export const DEMO_SCORE_LINE = 98;
+/** The Douyin demo shop. */
+export const DEMO_DOUYIN_SHOP = "douyin:dy-tea-house";
 
 /**
- * The pack the demo grades Douyin by. Its story (pickups within 24 h, after-sales, one consultation) and the
- * sample parameters are written for douyin@2023-06; `latest` (douyin@2026-09 since 2026-09-08) grades
- * pickups by other indicators, so the demo names this pack until its story is rewritten for the 2026 rules.
+ * The Douyin demo shop's score line. Below 30 valid paid orders in 30 days Douyin fixes the score at 70, or 60
+ * with violations (rules-2026.md "Eligibility"); with 30 the score is the dimensions read from the backend
+ * plus bonuses minus deductions: 88 with DEMO_SCORE_INPUTS. A line of 85 sits between the two.
  */
-export const DEMO_DOUYIN_PACK = "douyin@2023-06";
+export const DEMO_SCORE_LINE = 85;
 
 /**
- * `npm run demo`'s score configuration, added to whatever the configuration says: Douyin graded by
- * DEMO_DOUYIN_PACK, the demo's Douyin shop in the sample industry of the sample
- * parameter file (so the board and its alerts say SAMPLE), with a score line. What the configuration
- * already sets for these keys wins.
+ * What the demo shop's backend shows, as `shops[key].scoreInputs` (SAMPLE values, like the parameter table
+ * they are read with): from 2026-09-08 Douyin does not publish how a dimension is scored, so a merchant copies
+ * each dimension's score from the backend, with the bonuses granted and the deductions of the last 30 days.
+ * With the sample table's dimension weights 40/20/40: 92×0.4 + 85×0.2 + 88×0.4 = 89, + 2 (运费险) − 3
+ * (影响消费者体验) = 88.
+ */
+export const DEMO_SCORE_INPUTS = {
+  dimensions: { goods: 92, logistics: 85, service: 88 },
+  bonuses: { freight_insurance: true },
+  deductions: { consumer_harm: 3 },
+} as const;
+
+/**
+ * `npm run demo`'s score configuration, added to whatever the configuration says: every platform graded by
+ * `latest` (the newest pack in force on the day, as the platforms grade today), the demo's Douyin shop in the
+ * sample industry of the sample parameter file (so the board and its alerts say SAMPLE), with the sample
+ * backend inputs and a score line. What the configuration already sets for these keys wins.
  */
 export function withDemoScores(config: ScoreguardConfig, sampleFile = SAMPLE_SCORE_FILE): ScoreguardConfig {
   const sample = loadScoreguardConfig(sampleFile).scoreParameters ?? {};
-  const key = "douyin:dy-tea-house";
+  const latest = Object.fromEntries(PLATFORMS.map((p) => [p, "latest"]));
   return {
     ...config,
-    packs: { ...config.packs, douyin: config.packs?.douyin ?? DEMO_DOUYIN_PACK },
+    packs: { ...latest, ...config.packs },
     scoreParameters: { ...sample, ...config.scoreParameters },
     shops: {
       ...config.shops,
-      [key]: { industry: "sample_industry", scoreLines: { total: DEMO_SCORE_LINE }, ...config.shops[key] },
+      [DEMO_DOUYIN_SHOP]: {
+        industry: "sample_industry",
+        flagship: false,
+        scoreInputs: structuredClone(DEMO_SCORE_INPUTS),
+        scoreLines: { total: DEMO_SCORE_LINE },
+        ...config.shops[DEMO_DOUYIN_SHOP],
+      },
     },
   };
 }

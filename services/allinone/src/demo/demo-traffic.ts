@@ -12,16 +12,24 @@ import { toShanghaiIso } from "@sg/events";
  * - Kuaishou `ks-flower-shop`, human_reply_3min_rate (line 70%): 5 consultations answered, 4 waiting and due
  *   in 30 s → at risk (if all 4 miss, 5/9 < 70%); one is answered, three miss → breach (6/9); new
  *   consultations answered on time bring it back over the line → resolved. Then steady traffic.
- * - Douyin `dy-tea-house`, pickup_24h_rate (line 90%): 16 orders picked up in time, 2 due in 40 s → at risk;
- *   both are picked up in time → ok. Its score (商家体验分, douyin@2023-06 with the sample parameters): two
- *   after-sales agreed within hours and, in service hours, a consultation answered in 45 s complete it at
- *   99.4; if both pending pickups were late it would fall to 95.4 (one: 97.8), below the shop's line of 98
- *   → a score alert at risk, resolved by the second pickup.
+ * - Douyin `dy-tea-house`, graded by `latest` (douyin@2026-09 from 2026-09-08) with the SAMPLE parameters
+ *   and SAMPLE backend inputs of demo-scores.ts: 28 orders paid over the last three days (26 picked up 9 h
+ *   after payment, signed before the carrier's promise and reviewed; 2 paid three days ago at 10:00 still
+ *   waiting for the carrier), two after-sales reviewed within hours, and yesterday afternoon four 飞鸽
+ *   sessions (three answered in 30-45 s, one round left unanswered: 10 minutes). 28 valid paid orders are
+ *   fewer than 30, so Douyin fixes the score at 60 (a deduction in the window): below the shop's line of 85
+ *   → a score alert. Two new orders make 30: the score is the backend's dimensions plus 运费险 minus the
+ *   deduction, 88 → resolved. Then the carrier picks up the two waiting orders, 62-86 h after payment (by the
+ *   hour the demo runs): 平均揽收时长 rises from 9 h to 11.1-11.9 h after the first, still within the best
+ *   band (12 h), and to 12.8-14.5 h after the second: the indicator drops a band, 100 → 90 (SAMPLE cut-offs).
+ *   Every time of this story is fixed on the Shanghai calendar (daytime, before today), so its numbers are
+ *   the same at any hour, and the chat indicators have data at night too.
  * - Pinduoduo `pdd-fruit-farm`, overdue_refund_count (line 0) and 3-minute replies: a refund request 48 h
  *   minus 45 s old → at risk; the merchant acts after 20 s → ok.
  *
  * Chat metrics count only waits opened in service hours (08:00–23:00 Asia/Shanghai); outside them the
- * Kuaishou shop shows no data and the Douyin and Pinduoduo shops carry the demo.
+ * Kuaishou shop shows no data and the Douyin and Pinduoduo shops carry the demo (the Douyin shop's chat is
+ * yesterday afternoon's).
  */
 export const DEMO_SHOPS = [
   { platform: "kuaishou", shopId: "ks-flower-shop" },
@@ -46,6 +54,66 @@ export interface Demo {
 
 const S = 1000;
 const H = 3_600_000;
+const DAY = 24 * H;
+
+/** Midnight (Asia/Shanghai) of the day of `ms`. */
+const shanghaiMidnight = (ms: number) => Math.floor((ms + 8 * H) / DAY) * DAY - 8 * H;
+
+const DY_SEED_SAY =
+  "douyin:dy-tea-house: 28 orders paid in the last three days (2 still waiting for the carrier), two after-sales, yesterday's 飞鸽 sessions; fewer than 30 valid paid orders: the score is fixed";
+
+/**
+ * The Douyin shop's history, every moment on a fixed Shanghai clock time of an earlier day (so the late-start
+ * clocks and the chat service hours never depend on when the demo runs):
+ * - DY5000101-126: paid 3 or 2 days ago between 08:15 and 11:15, picked up 9 h later (carrier's promise
+ *   72 h after payment), signed 40 h after payment, reviewed 5 stars (4 for every fifth): 平均揽收时长 9 h,
+ *   配送时效 100%, 商品综合评分 (21×5 + 5×4) / 26 = 4.81.
+ * - DY5000127-128: paid 3 days ago at 10:00, not picked up yet.
+ * - Yesterday: two after-sales after shipment, reviewed in 1.5 h and 2.5 h (售后平均审核时长 2 h, 0 escalated);
+ *   at 14:00 four human 飞鸽 sessions, answered in 30, 40 and 45 s and one round never (counts 10 min):
+ *   飞鸽平均响应时长 (30 + 40 + 45 + 600) / 4 = 178.75 s; three rated 5, 5 and 4 stars (0% unsatisfied).
+ */
+function douyinSeed(dy: (type: string, ms: number, extra: Record<string, unknown>) => Ev, t0: number): Ev[] {
+  const today = shanghaiMidnight(t0);
+  const out: Ev[] = [];
+  for (let i = 1; i <= 26; i++) {
+    const paid = today - (i <= 13 ? 3 : 2) * DAY + 8 * H + (((i - 1) % 13) + 1) * 15 * 60 * S;
+    const orderId = `DY${5_000_100 + i}`;
+    out.push(
+      dy("order.paid", paid, { orderId, amount: 59 }),
+      dy("order.shipped", paid + 3 * H, { orderId }),
+      dy("logistics.picked_up", paid + 9 * H, { orderId, promisedSignBy: toShanghaiIso(paid + 72 * H) }),
+      dy("logistics.signed", paid + 40 * H, { orderId }),
+      dy("review.posted", paid + 42 * H, { orderId, rating: "good", score: i % 5 === 0 ? 4 : 5 }),
+    );
+  }
+  for (const i of [27, 28]) out.push(dy("order.paid", today - 3 * DAY + 10 * H, { orderId: `DY${5_000_100 + i}`, amount: 128 }));
+  const yesterday = today - DAY;
+  for (const [afterSaleId, orderId, kind, reason, tookH] of [
+    ["DY-AS-301", "DY5000104", "refund_only", "no_reason", 1.5],
+    ["DY-AS-302", "DY5000105", "return_refund", "other", 2.5],
+  ] as const) {
+    const asked = yesterday + 10 * H;
+    out.push(
+      dy("aftersale.requested", asked, { afterSaleId, orderId, kind, reason, afterShipment: true }),
+      dy("aftersale.merchant_acted", asked + tookH * H, { afterSaleId, decision: "agree" }),
+    );
+  }
+  for (const [n, answeredS, stars] of [
+    [1, 30, "5"],
+    [2, 40, "5"],
+    [3, 45, "4"],
+    [4, null, null],
+  ] as const) {
+    const consumerId = `dy-buyer-${n}`;
+    const opened = yesterday + 14 * H + n * 5 * 60 * S;
+    out.push(dy("chat.transferred", opened - 2 * S, { consumerId }), dy("chat.message", opened, { consumerId, sender: "consumer" }));
+    if (answeredS !== null) out.push(dy("chat.message", opened + answeredS * S, { consumerId, sender: "agent", agentId: "agent-03" }));
+    if (stars !== null)
+      out.push(dy("chat.rated", opened + 5 * 60 * S, { consumerId, rating: stars, cardSentAt: toShanghaiIso(opened + 4 * 60 * S) }));
+  }
+  return out;
+}
 
 export function startDemo(o: DemoOptions): Demo {
   const now = o.now ?? Date.now;
@@ -107,52 +175,7 @@ export function startDemo(o: DemoOptions): Demo {
     for (let i = 6; i <= 9; i++) out.push(...consult(ks, `ks-buyer-${i}`, t0 - 150 * S + i * 100));
     return out;
   });
-  at_(0.5, "douyin:dy-tea-house: 16 orders picked up in time over the last days; 2 paid 23 h 59 min ago, not yet picked up", () => {
-    const out: Ev[] = [];
-    for (let i = 1; i <= 16; i++) {
-      const paid = t0 - (2 * 24 * H + i * 37 * 60 * S);
-      const orderId = `DY${5_000_100 + i}`;
-      out.push(
-        dy("order.paid", paid, { orderId, amount: 59 }),
-        dy("order.shipped", paid + 3 * H, { orderId }),
-        dy("logistics.picked_up", paid + 6 * H, { orderId }),
-        dy("logistics.signed", paid + 30 * H, { orderId }),
-      );
-    }
-    // Two after-sales agreed within hours, and today a consultation answered in 45 s rated 5 stars: every
-    // indicator of the score has data (the chat ones only in service hours).
-    const ask = t0 - 30 * H;
-    out.push(
-      dy("aftersale.requested", ask, {
-        afterSaleId: "DY-AS-301",
-        orderId: "DY5000104",
-        kind: "refund_only",
-        reason: "no_reason",
-        afterShipment: true,
-      }),
-      dy("aftersale.merchant_acted", ask + 3 * H, { afterSaleId: "DY-AS-301", decision: "agree" }),
-      dy("aftersale.completed", ask + 4 * H, { afterSaleId: "DY-AS-301", outcome: "refunded" }),
-      dy("aftersale.requested", ask, {
-        afterSaleId: "DY-AS-302",
-        orderId: "DY5000105",
-        kind: "return_refund",
-        reason: "other",
-        afterShipment: true,
-      }),
-      dy("aftersale.merchant_acted", ask + 10 * H, { afterSaleId: "DY-AS-302", decision: "agree" }),
-      dy("aftersale.completed", ask + 20 * H, { afterSaleId: "DY-AS-302", outcome: "refunded" }),
-      dy("chat.transferred", t0 - 20 * 60 * S, { consumerId: "dy-buyer-1" }),
-      dy("chat.message", t0 - 20 * 60 * S + 2 * S, { consumerId: "dy-buyer-1", sender: "consumer" }),
-      dy("chat.message", t0 - 20 * 60 * S + 47 * S, { consumerId: "dy-buyer-1", sender: "agent", agentId: "agent-03" }),
-      dy("chat.rated", t0 - 15 * 60 * S, { consumerId: "dy-buyer-1", rating: "5", cardSentAt: t0 - 16 * 60 * S }),
-    );
-    for (const [i, left] of [
-      [17, 40],
-      [18, 48],
-    ] as const)
-      out.push(dy("order.paid", t0 - 24 * H + left * S, { orderId: `DY${5_000_100 + i}`, amount: 128 }));
-    return out;
-  });
+  at_(0.5, DY_SEED_SAY, () => douyinSeed(dy, t0));
   at_(1, "pdd:pdd-fruit-farm: a refund request has waited 47 h 59 min for the merchant (48 h limit)", () => [
     pdd("order.paid", t0 - 4 * 24 * H, { orderId: "PDD-240-88107" }),
     pdd("aftersale.requested", t0 - 48 * H + 45 * S, {
@@ -167,11 +190,19 @@ export function startDemo(o: DemoOptions): Demo {
   at_(10, "kuaishou:ks-flower-shop: an agent answers ks-buyer-6; three consultations still waiting", () => [
     reply(ks, "ks-buyer-6", now()),
   ]);
-  at_(15, "douyin:dy-tea-house: the carrier picks up DY5000117", () => [dy("logistics.picked_up", now(), { orderId: "DY5000117" })]);
+  at_(18, "douyin:dy-tea-house: two new orders paid: 30 valid paid orders in 30 days, the score is no longer fixed", () => [
+    dy("order.paid", now(), { orderId: "DY5000129", amount: 88 }),
+    dy("order.paid", now(), { orderId: "DY5000130", amount: 128 }),
+  ]);
   at_(22, "pdd:pdd-fruit-farm: the merchant agrees to refund PDD-AS-7731", () => [
     pdd("aftersale.merchant_acted", now(), { afterSaleId: "PDD-AS-7731", decision: "agree" }),
   ]);
-  at_(28, "douyin:dy-tea-house: the carrier picks up DY5000118", () => [dy("logistics.picked_up", now(), { orderId: "DY5000118" })]);
+  at_(26, "douyin:dy-tea-house: the carrier finally picks up DY5000127, paid three days ago", () => [
+    dy("logistics.picked_up", now(), { orderId: "DY5000127", promisedSignBy: at(now() + 48 * H) }),
+  ]);
+  at_(32, "douyin:dy-tea-house: and DY5000128: 平均揽收时长 passes 12 h", () => [
+    dy("logistics.picked_up", now(), { orderId: "DY5000128", promisedSignBy: at(now() + 48 * H) }),
+  ]);
   // About t = 30: ks-buyer-7..9 pass 3 minutes unanswered. The processor's own deadline timer marks the misses.
   at_(36, "kuaishou:ks-flower-shop: new consultations, answered within seconds", () => [
     ...consult(ks, "ks-buyer-10", now() - 20 * S),

@@ -1,6 +1,7 @@
 /**
  * The demo's narration in the log: it reads each demo shop through the public read API every two seconds
- * (as any client would) and prints each metric's status change and each alert that starts or stops firing.
+ * (as any client would) and prints each metric's status change, each change of the score (its total and
+ * status, each indicator's points) and each alert that starts or stops firing.
  */
 import { loadRulePacks } from "@sg/rules";
 
@@ -8,6 +9,31 @@ interface ShopView {
   rulePack: string;
   metrics: Record<string, { value: number | null; status: string; pending?: number }>;
   alerts: Array<{ metric: string; kind: string; severity: string }>;
+  scores?: ScoreView;
+}
+
+interface ScoreView {
+  title: string;
+  pack: string;
+  status: string;
+  total: number | null;
+  sample?: boolean;
+  indicators: Record<string, { value: number | null; points: number | null }>;
+}
+
+/** The lines a score's change prints: its total or status, then each indicator whose points moved. */
+export function scoreChanges(key: string, before: ScoreView | undefined, now: ScoreView | undefined): string[] {
+  if (now === undefined) return [];
+  const out: string[] = [];
+  const sample = now.sample ? ", SAMPLE parameters" : "";
+  if (before === undefined || before.total !== now.total || before.status !== now.status || before.pack !== now.pack)
+    out.push(`${key} ${now.title} = ${now.total ?? "—"} (${now.status}, ${now.pack}${sample})`);
+  for (const [id, ind] of Object.entries(now.indicators)) {
+    const was = before?.indicators[id]?.points ?? null;
+    if (ind.points !== null && was !== null && was !== ind.points)
+      out.push(`${key} ${now.title} indicator ${id}: ${was} → ${ind.points} points${sample}`);
+  }
+  return out;
 }
 
 export function watchShops(o: {
@@ -39,6 +65,7 @@ export function watchShops(o: {
             `${key} ${name} = ${show(m.value, packs.get(now.rulePack)?.metrics[name]?.unit)}: ${was?.status ?? "new"} → ${m.status.toUpperCase()}`,
           );
       }
+      for (const line of scoreChanges(key, before?.scores, now.scores)) o.say(line);
       const id = (a: { metric: string; kind: string }) => `${a.metric} ${a.kind}`;
       const had = new Set((before?.alerts ?? []).map(id));
       const has = new Set(now.alerts.map(id));

@@ -104,6 +104,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
       deps.metrics?.evaluations.inc();
       deps.metrics?.evaluationSeconds.observe((performance.now() - started) / 1000);
       if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
+      if (ev) deps.metrics?.scoreEvaluated(ev.snapshot);
       lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
     } catch (err) {
       dirty.set(key, partition);

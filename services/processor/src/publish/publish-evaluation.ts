@@ -1,4 +1,4 @@
-import { alertKey, parseShopKey } from "@sg/events";
+import { alertKey, parseShopKey, type AlertRecord } from "@sg/events";
 import type { Producer } from "@sg/kafka";
 import { dayStart } from "../engine/calendar.js";
 import type { ShopEvaluation } from "../engine/index.js";
@@ -25,7 +25,7 @@ export async function evaluateAndPublish(deps: {
   partition: number;
   nowMs: number;
   /** Told about each alert record published (telemetry.ts `alertPublished`). */
-  metrics?: { alertPublished(record: { status: string; severity: string }): void };
+  metrics?: { alertPublished(record: AlertRecord): void };
   /** End-of-day values: taken before the evaluation at `nowMs`, so late timers after the cut-off do not leak in. */
   history?: DailyHistory;
 }): Promise<ShopEvaluation | undefined> {

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { PartitionProgress } from "../consume/partition-progress.js";
 import { DEAD_LETTER_KINDS, type DeadLetterKind } from "../consume/dead-letters.js";
 import type { ShopEvaluation, ShopSnapshot } from "../engine/index.js";
+import { scoreMetrics, type ScoreAlertRecordView } from "./score-telemetry.js";
 
 const STATUS_CODE = { no_data: -1, ok: 0, warning: 1, breach: 2 } as const;
 
@@ -40,6 +41,9 @@ export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
  * - `sg_processor_due_shops`: shops whose deadline was due in the last ticker pass (`dueShops.set(n)`).
  * - `sg_processor_alert_records_published_total{status,severity}`: records sent to sg.alerts (`alertPublished(record)`).
  * - `sg_processor_exported_shops`: shops exported as per-shop gauges.
+ * - `sg_processor_score_evaluations_total{platform,pack,status}`, `sg_processor_score_alert_records_published_total{platform,pack,status,severity}`
+ *   and the histogram `sg_processor_score_headroom_items{platform,pack,headroom}`: scores of every shop, by
+ *   bounded labels (score-telemetry.ts; `scoreEvaluated(snapshot)`, and `alertPublished` for score alerts).
  *
  * Per-shop gauges, for at most `shopLimit` shops (EXPORT_SHOP_LIMIT, default 1000; the first shops seen), labels
  * `platform, shop, shop_key, metric` (`exportShop(snapshot, limits)`):
@@ -131,6 +135,7 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
   /** Label sets of firing alerts last exported, per shop, so resolved ones are removed. */
   const firing = new Map<string, Array<Record<string, string>>>();
   let owned = new Set<string>();
+  const scores = scoreMetrics(registry);
   return {
     eventsConsumed: new Counter({ name: "sg_processor_events_consumed_total", help: "Records read from sg.events", registers }),
     eventsApplied: new Counter({ name: "sg_processor_events_applied_total", help: "New events applied to Redis", registers }),
@@ -193,8 +198,13 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     observeEventAge(ageSeconds: number) {
       eventAge.observe(Math.max(0, ageSeconds));
     },
-    alertPublished(record: { status: string; severity: string }) {
+    alertPublished(record: ScoreAlertRecordView) {
       alertsPublished.inc({ status: record.status, severity: record.severity });
+      scores.alertPublished(record);
+    },
+    /** Counts a shop's score evaluation (every shop, no shop label). */
+    scoreEvaluated(s: Pick<ShopSnapshot, "platform" | "scores">) {
+      scores.scoreEvaluated(s.platform, s.scores);
     },
     /** Exports a shop's metrics and firing alerts, unless the shop limit is reached by other shops. */
     exportShop(s: ShopSnapshot, limits: ShopLimits = {}) {

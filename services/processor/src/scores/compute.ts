@@ -2,6 +2,7 @@ import type { IndustryParams, ShopScoreInputs } from "@sg/config";
 import type { CalibrationInput, ScoreCalibration, ShopScores } from "@sg/events";
 import { effectiveDate, indicatorDirection, type RulePack, type ScoreModel } from "@sg/rules";
 import { calibrateDimension, calibrationBlock, d0Readings } from "./calibration.js";
+import { nextStarReport, observedReading } from "./next-star.js";
 import { bandNumber, combineTotal, dimensionScore, flagshipClass, inDimensionWeights, tidy, type ClassParams } from "./tables.js";
 
 /** What a score reads of one metric's output. */
@@ -87,7 +88,9 @@ export function computeScores(input: {
       need(`indicator ${id}: needs engine kind ${ind.planned.needs}, not built yet`, blocks);
       continue;
     }
-    const m = metrics[ind.metric!];
+    // An observed indicator's value is read from the backend into the shop's inputs (a metric of its own).
+    const m = ind.observed ? observedReading(ctx.inputs, id) : metrics[ind.metric!];
+    if (ind.observed && m === undefined) need(`${shopPath}.scoreInputs.indicators.${id}`, blocks);
     const value = m?.value ?? null;
     const direction = indicatorDirection(pack, id);
     const band = cls.bands?.[id];
@@ -103,7 +106,7 @@ export function computeScores(input: {
     }
     if (!band) needParam(`bands.${id}`, blocks);
     else if (!scale) need(`${tablePath}.points`, blocks);
-    if (value === null) need(`indicator ${id}: no data`, blocks);
+    if (value === null && !ind.observed) need(`indicator ${id}: no data`, blocks);
     if (!band || !scale || value === null || band.lines.length !== scale.length - 1) {
       indicators[id] = { value, points: null, band: null };
       continue;
@@ -204,6 +207,10 @@ export function computeScores(input: {
     const lines = params?.stars;
     if (!lines) needParam("stars", false);
     out.stars = total === null || !lines ? null : ([...lines].reverse().find((l) => total >= l.min)?.stars ?? null);
+  }
+  if (model.nextStar) {
+    if (!params?.nextStar) needParam("nextStar", false);
+    else out.nextStar = nextStarReport(pack, params.nextStar, indicators);
   }
   if (out.status === "complete" && missing.length > 0) out.status = "incomplete";
   if (params?.sample) out.sample = true;

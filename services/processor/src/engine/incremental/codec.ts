@@ -121,22 +121,24 @@ const b01 = (x: boolean) => (x ? "1" : "0");
 const optTime = (w: TimeWriter, t: number | undefined) => (t === undefined ? "" : w.t(t));
 const optText = (s: string | undefined) => (s === undefined ? "" : esc(s));
 
-/** An after-sale's summary: `id,requestedAt,requestId,kind,reason,afterShipment,overdueEntry,cancelledFirst,lastDecision,lastLiability,completedAt,intervened`. */
+/** An after-sale's summary: `id,requestedAt,requestId,kind,reason,afterShipment,overdueEntry,cancelledFirst,lastDecision,lastLiability,completedAt,intervened[,1 when refundedFirst]`. */
 function summaryBody(id: string, s: AftersaleSummary, w: TimeWriter): string {
-  return [
-    esc(id),
-    w.t(s.requestedAt),
-    esc(s.requestId),
-    esc(s.kind),
-    esc(s.reason),
-    b01(s.afterShipment),
-    b01(s.overdueEntry),
-    b01(s.cancelledFirst),
-    optText(s.lastDecision),
-    optText(s.lastLiability),
-    optTime(w, s.completedAt),
-    b01(s.intervened),
-  ].join(",");
+  return (
+    [
+      esc(id),
+      w.t(s.requestedAt),
+      esc(s.requestId),
+      esc(s.kind),
+      esc(s.reason),
+      b01(s.afterShipment),
+      b01(s.overdueEntry),
+      b01(s.cancelledFirst),
+      optText(s.lastDecision),
+      optText(s.lastLiability),
+      optTime(w, s.completedAt),
+      b01(s.intervened),
+    ].join(",") + (s.refundedFirst ? ",1" : "")
+  );
 }
 
 function readSummary(x: string[], r: TimeReader): AftersaleSummary {
@@ -149,6 +151,8 @@ function readSummary(x: string[], r: TimeReader): AftersaleSummary {
     overdueEntry: flag(x[6]!),
     cancelledFirst: flag(x[7]!),
     intervened: flag(x[11]!),
+    // Written only when set (refund_duration_mean), so summaries without it keep their stored form.
+    ...(x[12] === "1" ? { refundedFirst: true as const } : {}),
   };
   if (x[8] !== "") s.lastDecision = unesc(x[8]!);
   if (x[9] !== "") s.lastLiability = unesc(x[9]!);

@@ -27,6 +27,7 @@ const summary: fc.Arbitrary<AftersaleSummary> = fc.record(
     lastLiability: word,
     completedAt: time,
     intervened: flag,
+    refundedFirst: fc.constant(true as const),
   },
   { requiredKeys: ["requestedAt", "requestId", "kind", "reason", "afterShipment", "overdueEntry", "cancelledFirst", "intervened"] },
 );

@@ -1,5 +1,5 @@
 import { SHANGHAI_OFFSET_MS } from "@sg/events";
-import { durationMs, type MetricDef, type RulePack } from "@sg/rules";
+import { durationMs, type DefOf, type MetricDef, type RulePack } from "@sg/rules";
 import { addBusinessTime, businessTime, DAY, dailyHours, inHours } from "../calendar.js";
 import { sessions, waits } from "../chat.js";
 import { firstWaitEnd } from "../kinds/aftersale-awaiting-hours.js";
@@ -9,8 +9,10 @@ import {
   buyerRounds,
   escalationItem,
   imputedRounds,
+  inTransitRefundItem,
   orderClockItem,
   promiseItem,
+  returnRefundItem,
   reviewScoreItem,
   type MeanItem,
   type RateItem,
@@ -206,6 +208,9 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
       case "paid_order_count":
         if (o.paidAt !== undefined) b.add(o.paidAt, i, "v");
         break;
+      case "refund_duration_mean":
+        for (const it of inTransitRefunds(o.signedAt, summaries, def)) b.mean(i, it);
+        break;
       case "stalled_shipments": {
         if (o.pickedUpAt === undefined || o.signedAt !== undefined || o.lastTrackAt === undefined) break;
         const stallAt = o.lastTrackAt + durationMs(def.params.stallAfter);
@@ -276,6 +281,9 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
       }
       case "late_clock_mean":
         b.mean(i, aftersaleClockItem(a, def));
+        break;
+      case "refund_duration_mean":
+        b.mean(i, returnRefundItem(a.requested?.kind, a.returnSigned[0], a.completed[0], def));
         break;
       case "overdue_refund_count": {
         if (!a.requested) break;
@@ -409,4 +417,15 @@ export function contribution(key: string, rec: EntityRec | undefined, pack: Rule
   if (key.startsWith("o:")) return orderContribution(key, rec as OrderRec, pack, asOf);
   if (key.startsWith("a:")) return aftersaleContribution(key, rec as AftersaleRec, pack, asOf);
   return consumerContribution(key, rec as ConsumerRec, pack, asOf);
+}
+
+/** `refund_duration_mean` from an order's summaries of its after-sales (in transit: the order's signing decides). */
+function inTransitRefunds(signedAt: number | undefined, summaries: AftersaleSummary[], def: DefOf<"refund_duration_mean">): MeanItem[] {
+  const out: MeanItem[] = [];
+  for (const s of summaries) {
+    const first = s.completedAt === undefined ? undefined : { at: s.completedAt, outcome: s.refundedFirst ? "refunded" : "closed" };
+    const it = inTransitRefundItem({ at: s.requestedAt, kind: s.kind, afterShipment: s.afterShipment }, first, signedAt, def);
+    if (it) out.push(it);
+  }
+  return out;
 }

@@ -128,7 +128,8 @@ export function evaluateAggregates(
       }
       case "jd_service_score":
         return serviceScore(def, others, input.shop, sum(i, "b", window));
-      case "late_clock_mean": {
+      case "late_clock_mean":
+      case "refund_duration_mean": {
         const den = d();
         const hours = n() / HOUR;
         return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };

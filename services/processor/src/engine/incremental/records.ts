@@ -48,6 +48,8 @@ export interface AftersaleSummary {
   /** Earliest completion. */
   completedAt?: number;
   intervened: boolean;
+  /** The earliest completion is a refund (refund_duration_mean); absent when not. */
+  refundedFirst?: true;
 }
 
 /** A fact known by its time and the id of its event. */
@@ -325,6 +327,7 @@ export function aftersaleSummary(a: AftersaleRec): AftersaleSummary | undefined 
   if (lastLiability !== undefined) s.lastLiability = lastLiability;
   const completedAt = a.completions?.[0]?.at;
   if (completedAt !== undefined) s.completedAt = completedAt;
+  if (a.completions?.[0]?.outcome === "refunded") s.refundedFirst = true;
   return s;
 }
 

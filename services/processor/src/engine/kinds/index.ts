@@ -18,7 +18,15 @@ import {
 import { ratingShare } from "./rating-share.js";
 import { replyConsumerDay } from "./reply-consumer-day.js";
 import { jdServiceScore } from "./service-score.js";
-import { escalationRate, imputedResponseMean, lateClockMean, paidOrderCount, promiseKeptRate, reviewScoreMean } from "./kinds-2026.js";
+import {
+  escalationRate,
+  imputedResponseMean,
+  lateClockMean,
+  paidOrderCount,
+  promiseKeptRate,
+  refundDurationMean,
+  reviewScoreMean,
+} from "./kinds-2026.js";
 import { buyerReplyRate } from "./buyer-reply-rate.js";
 
 /** One function per metric kind; metric names never appear in the engine, only in rule packs. */
@@ -49,6 +57,7 @@ export const KINDS: { [K in MetricKind]: KindFn<Extract<MetricDef, { kind: K }>>
   paid_order_count: paidOrderCount,
   promise_kept_rate: promiseKeptRate,
   buyer_reply_rate: buyerReplyRate,
+  refund_duration_mean: refundDurationMean,
 };
 
 /** Kinds computed from other metrics' results run after all the others. */

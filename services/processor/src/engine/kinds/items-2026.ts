@@ -134,3 +134,49 @@ export function buyerRounds(c: ConsumerFacts, def: DefOf<"buyer_reply_rate">, as
   }
   return out;
 }
+
+/** An after-sale's first completion (by time, then id), as `refund_duration_mean` reads it. */
+export interface Completion {
+  at: number;
+  outcome: string;
+}
+
+/** The refund's moment: the first completion, when it is a refund (a closed after-sale refunds nothing). */
+function refundedAt(first: Completion | undefined): number | undefined {
+  return first?.outcome === "refunded" ? first.at : undefined;
+}
+
+/**
+ * `refund_duration_mean` from `requested_in_transit` (pdd@2026 在途订单退款时长): an after-sale of `kinds`
+ * requested after shipment and before the order's first signing (`orderSignedAt`, absent while unsigned),
+ * whose first completion is a refund: request → refund, on the refund's day.
+ */
+export function inTransitRefundItem(
+  request: { at: number; kind: string; afterShipment: boolean },
+  first: Completion | undefined,
+  orderSignedAt: number | undefined,
+  def: DefOf<"refund_duration_mean">,
+): MeanItem | undefined {
+  const refunded = refundedAt(first);
+  if (def.params.from !== "requested_in_transit" || refunded === undefined) return undefined;
+  if (!def.params.kinds.includes(request.kind as never) || !request.afterShipment) return undefined;
+  if (orderSignedAt !== undefined && orderSignedAt <= request.at) return undefined;
+  return { at: refunded, value: Math.max(0, refunded - request.at) };
+}
+
+/**
+ * `refund_duration_mean` from `return_signed` (pdd@2026 签收退货后平均退款时长): an after-sale of `kinds` whose
+ * first completion is a refund at or after the first signing of its returned parcel: that signing → refund,
+ * on the refund's day. A refund before the parcel is signed for is not a refund after the return.
+ */
+export function returnRefundItem(
+  kind: string | undefined,
+  firstReturnSigned: number | undefined,
+  first: Completion | undefined,
+  def: DefOf<"refund_duration_mean">,
+): MeanItem | undefined {
+  const refunded = refundedAt(first);
+  if (def.params.from !== "return_signed" || refunded === undefined || firstReturnSigned === undefined) return undefined;
+  if (kind === undefined || !def.params.kinds.includes(kind as never) || refunded < firstReturnSigned) return undefined;
+  return { at: refunded, value: refunded - firstReturnSigned };
+}

@@ -5,8 +5,10 @@ import {
   aftersaleClockItem,
   escalationItem,
   imputedRounds,
+  inTransitRefundItem,
   orderClockItem,
   promiseItem,
+  returnRefundItem,
   reviewScoreItem,
   type MeanItem,
   type RateItem,
@@ -74,6 +76,20 @@ export const escalationRate: KindFn<DefOf<"escalation_rate">> = ({ def, model, w
       return escalationItem(first, intervened, o.complaints.length > 0, def);
     }),
     window,
+  );
+
+/** Hours from the in-transit request, or from the return's signing, to the refund (items-2026.ts). */
+export const refundDurationMean: KindFn<DefOf<"refund_duration_mean">> = ({ def, model, window }) =>
+  mean(
+    each(model.aftersales.values(), (a) => {
+      if (!a.requested) return undefined;
+      const signedAt = a.orderId === undefined ? undefined : model.orders.get(a.orderId)?.signedAt;
+      return def.params.from === "requested_in_transit"
+        ? inTransitRefundItem(a.requested, a.completed[0], signedAt, def)
+        : returnRefundItem(a.requested.kind, a.returnSigned[0], a.completed[0], def);
+    }),
+    window,
+    HOUR,
   );
 
 export const paidOrderCount: KindFn<DefOf<"paid_order_count">> = ({ model, window }) => {

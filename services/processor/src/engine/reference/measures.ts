@@ -4,7 +4,7 @@ import { dayStart, type Range } from "../calendar.js";
 import { awaitingMerchantMs, businessDeadline, businessHours, businessMs, merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
 import { all, first, last, orderOfAftersale, type Fact, type ShopFacts } from "./facts.js";
-import { buyers, escalations, imputedRounds, lateClock, paidOrders, promisesKept, reviewScores } from "./rules-2026.js";
+import { buyers, escalations, imputedRounds, lateClock, paidOrders, promisesKept, refundDurations, reviewScores } from "./rules-2026.js";
 
 /**
  * What each metric kind of metrics.md counts, restated from the spec on the shop's facts. One entry per kind
@@ -479,5 +479,10 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
       pending: b.pending.map((p) => ({ item: "consumer" as const, id: p.consumerId, deadline: p.deadline })),
       ifBad: (k) => share(good - k, b.n),
     };
+  },
+
+  refund_duration_mean(def, { facts, window }) {
+    const { sum, n } = refundDurations(def, facts, window);
+    return { value: share(sum / HOUR, n), numerator: sum / HOUR, denominator: n };
   },
 };

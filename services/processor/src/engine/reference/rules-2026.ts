@@ -199,3 +199,35 @@ export function paidOrders(facts: ShopFacts, window: Range): number {
   for (const list of facts.orders.values()) if (inWindow(first(list, "order.paid")?.at, window)) n++;
   return n;
 }
+
+/**
+ * Refund durations (pdd@2026 在途订单退款时长, 签收退货后平均退款时长), in ms, by the refund's day: the refund is an
+ * after-sale's first `aftersale.completed` when its outcome is `refunded`. From `requested_in_transit`, the
+ * clock runs from the request, for requests marked after shipment and made before the order's first
+ * `logistics.signed`; from `return_signed`, from the first `aftersale.return_signed`, if the refund is not
+ * earlier. Only after-sales of the listed kinds count.
+ */
+export function refundDurations(def: DefOf<"refund_duration_mean">, facts: ShopFacts, window: Range): Counted {
+  let sum = 0;
+  let n = 0;
+  const kinds: readonly string[] = def.params.kinds;
+  for (const list of facts.aftersales.values()) {
+    const req = first(list, "aftersale.requested");
+    const done = first(list, "aftersale.completed");
+    if (!req || !done || done.event.outcome !== "refunded" || !inWindow(done.at, window)) continue;
+    if (!kinds.includes(req.event.kind)) continue;
+    let start: number;
+    if (def.params.from === "requested_in_transit") {
+      const signed = first(facts.orders.get(req.event.orderId), "logistics.signed");
+      if (!req.event.afterShipment || (signed !== undefined && signed.at <= req.at)) continue;
+      start = req.at;
+    } else {
+      const returned = first(list, "aftersale.return_signed");
+      if (!returned || returned.at > done.at) continue;
+      start = returned.at;
+    }
+    sum += done.at - start;
+    n++;
+  }
+  return { sum, n };
+}
