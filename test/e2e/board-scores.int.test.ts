@@ -92,7 +92,8 @@ describe("the board's score in a browser", () => {
     await page.locator("#shop .tile").first().waitFor({ timeout: 30_000 });
     expect(await page.locator("#shop .score").count()).toBe(0);
     // Text directly inside the view (not in one of its blocks): a missing block once showed here as "null".
-    const stray = await page.locator("#shop").evaluate((main) =>
+    type TextNodes = { childNodes: ArrayLike<{ nodeType: number; textContent: string | null }> };
+    const stray = await page.locator("#shop").evaluate((main: TextNodes) =>
       Array.from(main.childNodes)
         .filter((n) => n.nodeType === 3)
         .map((n) => n.textContent),
