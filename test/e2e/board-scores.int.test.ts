@@ -15,6 +15,8 @@ describe("the board's score in a browser", () => {
   const shopId = `tea-${run}`;
   const key = `douyin:${shopId}`;
   const token = `tok-bscore-${run}-0123456789`;
+  // A Kuaishou shop on its seed pack (kuaishou@2023-03, no score model): its view has no score block.
+  const ksShopId = `flowers-${run}`;
   const clock = T0;
   let board: BoardFixture;
 
@@ -26,7 +28,7 @@ describe("the board's score in a browser", () => {
     });
     board = await boardFixture({
       name: "bscore",
-      apiTokens: [{ token, shops: [key] }],
+      apiTokens: [{ token, shops: [key, `kuaishou:${ksShopId}`] }],
       clock: () => clock,
       processor: { config },
       overrides: config.shops,
@@ -71,5 +73,32 @@ describe("the board's score in a browser", () => {
       "line 87: 1 more quality return (Quality return rate) takes the total below it (80)",
     ]);
     expect(await alert.textContent()).toBe("Experience score score line · warning · 90");
+  });
+
+  it("a shop without a score shows no score block in its view, and no stray text where it would be", { timeout: 120_000 }, async () => {
+    const ev = (type: string, extra: Record<string, unknown>) => ({
+      id: `${run}-ks-${type}`,
+      type,
+      platform: "kuaishou",
+      shopId: ksShopId,
+      at: "2026-03-02T14:58:00+08:00",
+      consumerId: "ks-buyer",
+      ...extra,
+    });
+    await board.post(token, [ev("chat.transferred", {}), ev("chat.message", { sender: "consumer" })]);
+    // The browser keeps the token the first test pasted.
+    const page = await board.browser.context.newPage();
+    await page.goto(`http://127.0.0.1:${board.port}/board#/shop/${encodeURIComponent(`kuaishou:${ksShopId}`)}`);
+    await page.locator("#shop .tile").first().waitFor({ timeout: 30_000 });
+    expect(await page.locator("#shop .score").count()).toBe(0);
+    // Text directly inside the view (not in one of its blocks): a missing block once showed here as "null".
+    type TextNodes = { childNodes: ArrayLike<{ nodeType: number; textContent: string | null }> };
+    const stray = await page.locator("#shop").evaluate((main: TextNodes) =>
+      Array.from(main.childNodes)
+        .filter((n) => n.nodeType === 3)
+        .map((n) => n.textContent),
+    );
+    expect(stray).toEqual([]);
+    await page.close();
   });
 });

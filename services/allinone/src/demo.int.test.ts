@@ -11,7 +11,8 @@ import { pollUntil, testInfra, uniqueName } from "@sg/test";
  * Run as a newcomer would: `npm start -- --demo` with no configuration prints a local API token
  * (scope `*`, kept in a file only its owner reads) and the board's URL, and within a minute its log shows an
  * at-risk warning and its resolution, the Douyin shop's score alert under `latest` and its resolution, and its
- * pickup indicator dropping a band; during Kuaishou's service hours also a breach and its resolution.
+ * pickup indicator dropping a band, the Pinduoduo shop's late in-transit refund missing its next-star
+ * standard; during Kuaishou's service hours also a breach and its resolution.
  */
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -105,9 +106,42 @@ describe("npm start -- --demo", () => {
         // Two orders picked up 62-86 h after payment beside 26 at 9 h: between (234 + 124) / 28 and (234 + 172) / 28.
         expect(view.scores.indicators.avg_pickup_hours!.value).toBeGreaterThan(358 / 28 - 0.01);
         expect(view.scores.indicators.avg_pickup_hours!.value).toBeLessThan(406 / 28 + 0.01);
-        await pollUntil(() => out.includes("pdd:pdd-fruit-farm alert resolved: overdue_refund_count at_risk"), {
-          timeoutMs: 45_000,
-          message: `refund resolved; output:\n${out}`,
+        // Pinduoduo under `latest` (pdd@2026) with SAMPLE next-star standards: 在途订单退款时长 2 h meets ≤ 12 h
+        // until the refund asked two days ago at 10:00 is made, 38-62 h after its request (by the hour the demo
+        // runs): the mean (2 + 38..62) / 2 = 20..32 h misses it. No total (weights unpublished), no alert.
+        const pdd = "pdd:pdd-fruit-farm 店铺综合体验星级";
+        for (const [line, timeoutMs] of [
+          [`${pdd} next star 4.6★: 2 of 2 standards met, SAMPLE parameters`, 30_000],
+          [`${pdd} next star 4.6★: 1 of 2 standards met, SAMPLE parameters`, 45_000],
+        ] as const)
+          await pollUntil(() => out.includes(line), { timeoutMs, message: `${line}; output:\n${out}` });
+        expect(out).toMatch(
+          /pdd:pdd-fruit-farm 店铺综合体验星级 next star in_transit_refund_hours = (2\d|3[0-2])(\.\d+)? \(standard 12\): met → MISSED, SAMPLE parameters/,
+        );
+        expect(out).not.toContain("pdd:pdd-fruit-farm ALERT FIRING");
+        const pddView = (await (
+          await fetch(`http://127.0.0.1:${port}/v1/shops/pdd/pdd-fruit-farm/metrics`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as {
+          rulePack: string;
+          metrics: Record<string, { value: number | null }>;
+          alerts: unknown[];
+          scores: Record<string, unknown> & { nextStar: { indicators: Record<string, { value: number }> } };
+        };
+        expect(pddView.rulePack).toBe("pdd@2026");
+        expect(pddView.metrics.platform_help_rate!.value).toBe(0);
+        const refundHours = pddView.metrics.in_transit_refund_hours!.value!;
+        expect(refundHours).toBeGreaterThanOrEqual(20);
+        expect(refundHours).toBeLessThanOrEqual(32);
+        expect(pddView.alerts).toEqual([]);
+        expect(pddView.scores).toMatchObject({ pack: "pdd@2026", status: "incomplete", total: null, sample: true });
+        expect(pddView.scores.nextStar).toEqual({
+          stars: 4.6,
+          met: 1,
+          of: 2,
+          indicators: {
+            in_transit_refund_hours: { value: refundHours, standard: 12, meets: false },
+            platform_help_rate: { value: 0, standard: 0.05, meets: true },
+          },
         });
         if (inKuaishouServiceHours(started) && inKuaishouServiceHours(started + 90_000)) {
           await pollUntil(() => out.includes("kuaishou:ks-flower-shop human_reply_3min_rate = 66.7%: warning → BREACH"), {

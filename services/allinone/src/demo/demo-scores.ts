@@ -27,6 +27,22 @@ export const DEMO_SCORE_INPUTS = {
   deductions: { consumer_harm: 3 },
 } as const;
 
+/** The Pinduoduo demo shop. */
+export const DEMO_PDD_SHOP = "pdd:pdd-fruit-farm";
+
+/**
+ * The Pinduoduo demo shop's next-star standards, as `scoreParameters["pdd@2026"].sample_industry` (SAMPLE
+ * values, made up to show the form: Pinduoduo shows each shop its own standards in the backend). pdd@2026's
+ * weights, bands and star lines are unpublished and none is given here, so the shop's score stays
+ * `incomplete` and has no total to alert on; what it reports is each computed indicator against its
+ * standard, which is what the backend itself shows a Pinduoduo merchant.
+ */
+export const DEMO_PDD_PARAMETERS = {
+  sample: true,
+  source: "SAMPLE: made-up next-star standards showing the form",
+  nextStar: { stars: 4.6, standards: { in_transit_refund_hours: 12, platform_help_rate: 0.05 } },
+} as const;
+
 /**
  * `npm run demo`'s score configuration, added to whatever the configuration says: every platform graded by
  * `latest` (the newest pack in force on the day, as the platforms grade today), the demo's Douyin shop in the
@@ -39,7 +55,11 @@ export function withDemoScores(config: ScoreguardConfig, sampleFile = SAMPLE_SCO
   return {
     ...config,
     packs: { ...latest, ...config.packs },
-    scoreParameters: { ...sample, ...config.scoreParameters },
+    scoreParameters: {
+      ...sample,
+      "pdd@2026": { sample_industry: structuredClone(DEMO_PDD_PARAMETERS), ...sample["pdd@2026"] },
+      ...config.scoreParameters,
+    },
     shops: {
       ...config.shops,
       [DEMO_DOUYIN_SHOP]: {
@@ -49,6 +69,7 @@ export function withDemoScores(config: ScoreguardConfig, sampleFile = SAMPLE_SCO
         scoreLines: { total: DEMO_SCORE_LINE },
         ...config.shops[DEMO_DOUYIN_SHOP],
       },
+      [DEMO_PDD_SHOP]: { industry: "sample_industry", ...config.shops[DEMO_PDD_SHOP] },
     },
   };
 }

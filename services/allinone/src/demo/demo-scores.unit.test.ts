@@ -1,7 +1,7 @@
 import { parseScoreguardConfig } from "@sg/config";
 import { loadRulePacks, resolvePack, scoreConfigIssues } from "@sg/rules";
 import { describe, expect, it } from "vitest";
-import { DEMO_DOUYIN_SHOP, DEMO_SCORE_INPUTS, DEMO_SCORE_LINE, withDemoScores } from "./demo-scores.js";
+import { DEMO_DOUYIN_SHOP, DEMO_PDD_PARAMETERS, DEMO_PDD_SHOP, DEMO_SCORE_INPUTS, DEMO_SCORE_LINE, withDemoScores } from "./demo-scores.js";
 import { scoreChanges } from "./demo-watch.js";
 
 describe("npm run demo's score configuration", () => {
@@ -32,6 +32,19 @@ describe("npm run demo's score configuration", () => {
     expect(pack.score!.eligibility).toMatchObject({ min: 30, fixed: 70, fixedWithViolations: 60 });
     expect(60).toBeLessThan(DEMO_SCORE_LINE);
     expect(88).toBeGreaterThanOrEqual(DEMO_SCORE_LINE);
+  });
+
+  it("grades the Pinduoduo shop by pdd@2026 with SAMPLE next-star standards and nothing else invented", () => {
+    const config = withDemoScores(parseScoreguardConfig({}));
+    expect(resolvePack(config, DEMO_PDD_SHOP, "2026-12-06").id).toBe("pdd@2026");
+    expect(config.shops[DEMO_PDD_SHOP]).toEqual({ industry: "sample_industry" });
+    const table = config.scoreParameters!["pdd@2026"]!.sample_industry!;
+    expect(table).toEqual(DEMO_PDD_PARAMETERS);
+    expect(table.sample).toBe(true);
+    // No weights, bands or star lines: pdd@2026 publishes none, so the demo gives none.
+    expect(table.bands ?? table.weights ?? table.dimensionWeights ?? table.stars).toBeUndefined();
+    const pack = loadRulePacks().get("pdd@2026")!;
+    for (const id of Object.keys(table.nextStar!.standards)) expect(pack.metrics[id]?.direction).toBe("max");
   });
 
   it("keeps what the configuration already chose", () => {
@@ -67,5 +80,35 @@ describe("the demo's narration of a score", () => {
     ]);
     expect(scoreChanges(k, view(88, "complete", 90), view(88, "complete", 90))).toEqual([]);
     expect(scoreChanges(k, view(88, "complete", 90), undefined)).toEqual([]);
+  });
+
+  it("prints the next-star report when the count met changes, and each standard that flipped", () => {
+    const k = "pdd:p";
+    const pdd = (refundHours: number, meets: boolean) => ({
+      title: "店铺综合体验星级",
+      pack: "pdd@2026",
+      status: "incomplete",
+      total: null,
+      sample: true,
+      indicators: { in_transit_refund_hours: { value: refundHours, points: null } },
+      nextStar: {
+        stars: 4.6,
+        met: meets ? 2 : 1,
+        of: 2,
+        indicators: {
+          in_transit_refund_hours: { value: refundHours, standard: 12, meets },
+          platform_help_rate: { value: 0, standard: 0.05, meets: true },
+        },
+      },
+    });
+    expect(scoreChanges(k, undefined, pdd(2, true))).toEqual([
+      "pdd:p 店铺综合体验星级 = — (incomplete, pdd@2026, SAMPLE parameters)",
+      "pdd:p 店铺综合体验星级 next star 4.6★: 2 of 2 standards met, SAMPLE parameters",
+    ]);
+    expect(scoreChanges(k, pdd(2, true), pdd(2, true))).toEqual([]);
+    expect(scoreChanges(k, pdd(2, true), pdd(25.456, false))).toEqual([
+      "pdd:p 店铺综合体验星级 next star 4.6★: 1 of 2 standards met, SAMPLE parameters",
+      "pdd:p 店铺综合体验星级 next star in_transit_refund_hours = 25.46 (standard 12): met → MISSED, SAMPLE parameters",
+    ]);
   });
 });

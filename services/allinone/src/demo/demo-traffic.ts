@@ -24,12 +24,18 @@ import { toShanghaiIso } from "@sg/events";
  *   band (12 h), and to 12.8-14.5 h after the second: the indicator drops a band, 100 → 90 (SAMPLE cut-offs).
  *   Every time of this story is fixed on the Shanghai calendar (daytime, before today), so its numbers are
  *   the same at any hour, and the chat indicators have data at night too.
- * - Pinduoduo `pdd-fruit-farm`, overdue_refund_count (line 0) and 3-minute replies: a refund request 48 h
- *   minus 45 s old → at risk; the merchant acts after 20 s → ok.
+ * - Pinduoduo `pdd-fruit-farm`, graded by `latest` (pdd@2026) with SAMPLE next-star standards (demo-scores.ts:
+ *   在途订单退款时长 ≤ 12 h, 平台求助率 ≤ 5% for 4.6★): two buyers asked for a refund while their fruit was
+ *   still on the way. Yesterday at 10:00 one was refunded in 2 h; the other, asked two days ago at 10:00, is
+ *   still waiting: 在途订单退款时长 2 h, 平台求助率 0 / 2, both standards met. The merchant finally refunds it,
+ *   38-62 h after the request (by the hour the demo runs): the mean rises to 20-32 h and misses the
+ *   standard (1 of 2 met). The pack's weights and star lines are unpublished, so its score has no total
+ *   and no score alert; the next-star report is what moves. These times too are fixed on earlier days
+ *   (refund metrics have no service hours), so the story is the same at any hour.
  *
  * Chat metrics count only waits opened in service hours (08:00–23:00 Asia/Shanghai); outside them the
  * Kuaishou shop shows no data and the Douyin and Pinduoduo shops carry the demo (the Douyin shop's chat is
- * yesterday afternoon's).
+ * yesterday afternoon's; the Pinduoduo story uses no chat metric).
  */
 export const DEMO_SHOPS = [
   { platform: "kuaishou", shopId: "ks-flower-shop" },
@@ -115,6 +121,33 @@ function douyinSeed(dy: (type: string, ms: number, extra: Record<string, unknown
   return out;
 }
 
+const PDD_SEED_SAY =
+  "pdd:pdd-fruit-farm: two refunds asked while the fruit was on the way: one refunded yesterday in 2 h, one asked two days ago still waiting";
+
+/**
+ * The Pinduoduo shop's history, on fixed Shanghai clock times of earlier days: PDD-240-88101/88102 paid four
+ * days ago at 09:00 and shipped at 15:00, never signed. Two days ago at 10:00 the first buyer asks for a
+ * refund (PDD-AS-7731, after shipment: in transit), not acted on yet; yesterday at 10:00 the second
+ * (PDD-AS-7721), agreed at 11:00 and refunded at 12:00: 在途订单退款时长 2 h over one refund, 平台求助率 0 / 2.
+ */
+function pddSeed(pdd: (type: string, ms: number, extra: Record<string, unknown>) => Ev, t0: number): Ev[] {
+  const today = shanghaiMidnight(t0);
+  const paid = today - 4 * DAY + 9 * H;
+  const out: Ev[] = [];
+  for (const orderId of ["PDD-240-88101", "PDD-240-88102"])
+    out.push(pdd("order.paid", paid, { orderId, amount: 39.9 }), pdd("order.shipped", paid + 6 * H, { orderId }));
+  const request = (afterSaleId: string, orderId: string, ms: number) =>
+    pdd("aftersale.requested", ms, { afterSaleId, orderId, kind: "refund_only", reason: "damaged", afterShipment: true });
+  const yesterday = today - DAY + 10 * H;
+  out.push(
+    request("PDD-AS-7731", "PDD-240-88101", today - 2 * DAY + 10 * H),
+    request("PDD-AS-7721", "PDD-240-88102", yesterday),
+    pdd("aftersale.merchant_acted", yesterday + H, { afterSaleId: "PDD-AS-7721", decision: "agree" }),
+    pdd("aftersale.completed", yesterday + 2 * H, { afterSaleId: "PDD-AS-7721", outcome: "refunded" }),
+  );
+  return out;
+}
+
 export function startDemo(o: DemoOptions): Demo {
   const now = o.now ?? Date.now;
   const t0 = now();
@@ -176,16 +209,7 @@ export function startDemo(o: DemoOptions): Demo {
     return out;
   });
   at_(0.5, DY_SEED_SAY, () => douyinSeed(dy, t0));
-  at_(1, "pdd:pdd-fruit-farm: a refund request has waited 47 h 59 min for the merchant (48 h limit)", () => [
-    pdd("order.paid", t0 - 4 * 24 * H, { orderId: "PDD-240-88107" }),
-    pdd("aftersale.requested", t0 - 48 * H + 45 * S, {
-      afterSaleId: "PDD-AS-7731",
-      orderId: "PDD-240-88107",
-      kind: "refund_only",
-      reason: "damaged",
-      afterShipment: true,
-    }),
-  ]);
+  at_(1, PDD_SEED_SAY, () => pddSeed(pdd, t0));
 
   at_(10, "kuaishou:ks-flower-shop: an agent answers ks-buyer-6; three consultations still waiting", () => [
     reply(ks, "ks-buyer-6", now()),
@@ -194,8 +218,9 @@ export function startDemo(o: DemoOptions): Demo {
     dy("order.paid", now(), { orderId: "DY5000129", amount: 88 }),
     dy("order.paid", now(), { orderId: "DY5000130", amount: 128 }),
   ]);
-  at_(22, "pdd:pdd-fruit-farm: the merchant agrees to refund PDD-AS-7731", () => [
+  at_(22, "pdd:pdd-fruit-farm: the merchant finally refunds PDD-AS-7731, asked two days ago while the fruit was on the way", () => [
     pdd("aftersale.merchant_acted", now(), { afterSaleId: "PDD-AS-7731", decision: "agree" }),
+    pdd("aftersale.completed", now(), { afterSaleId: "PDD-AS-7731", outcome: "refunded" }),
   ]);
   at_(26, "douyin:dy-tea-house: the carrier finally picks up DY5000127, paid three days ago", () => [
     dy("logistics.picked_up", now(), { orderId: "DY5000127", promisedSignBy: at(now() + 48 * H) }),

@@ -19,9 +19,19 @@ interface ScoreView {
   total: number | null;
   sample?: boolean;
   indicators: Record<string, { value: number | null; points: number | null }>;
+  nextStar?: {
+    stars: number;
+    met: number;
+    of: number;
+    indicators: Record<string, { value: number | null; standard: number; meets: boolean | null }>;
+  };
 }
 
-/** The lines a score's change prints: its total or status, then each indicator whose points moved. */
+/**
+ * The lines a score's change prints: its total or status, then each indicator whose points moved, then the
+ * next-star report when the count of standards met changes (with each indicator that went from meeting its
+ * standard to missing it, or back).
+ */
 export function scoreChanges(key: string, before: ScoreView | undefined, now: ScoreView | undefined): string[] {
   if (now === undefined) return [];
   const out: string[] = [];
@@ -32,6 +42,18 @@ export function scoreChanges(key: string, before: ScoreView | undefined, now: Sc
     const was = before?.indicators[id]?.points ?? null;
     if (ind.points !== null && was !== null && was !== ind.points)
       out.push(`${key} ${now.title} indicator ${id}: ${was} → ${ind.points} points${sample}`);
+  }
+  const next = now.nextStar;
+  const had = before?.nextStar;
+  if (next !== undefined && (had === undefined || had.met !== next.met || had.of !== next.of)) {
+    out.push(`${key} ${now.title} next star ${next.stars}★: ${next.met} of ${next.of} standards met${sample}`);
+    for (const [id, ind] of Object.entries(next.indicators)) {
+      const was = had?.indicators[id]?.meets;
+      if (was !== undefined && was !== null && ind.meets !== null && was !== ind.meets)
+        out.push(
+          `${key} ${now.title} next star ${id} = ${Math.round(ind.value! * 100) / 100} (standard ${ind.standard}): ${was ? "met → MISSED" : "missed → MET"}${sample}`,
+        );
+    }
   }
   return out;
 }

@@ -315,8 +315,8 @@ function shopView(t, key) {
       " ",
       el("span", { class: "asof" }, `${t.asOf} ${formatTime(state.lang, s.asOfMs)}`),
     ),
-    scoreBlock(shop, true),
-    reconBlock(shop),
+    // Node.append would show a missing block (a shop without a score) as the text "null": leave it out.
+    ...[scoreBlock(shop, true), reconBlock(shop)].filter((b) => b !== null),
     tiles(t, shop),
     el("div", { class: "columns" }, queue(t, shop), el("aside", {}, alerts(t, shop), transitions(t, shop))),
   );
