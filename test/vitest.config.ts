@@ -17,6 +17,9 @@ export default defineConfig({
           exclude: ["**/node_modules/**"],
           // Property tests run thousands of generated cases: seconds on a busy two-core machine, past the 5 s default.
           testTimeout: 60_000,
+          // Worker threads, not forks: the forks pool runs the int files from the start of the run, and this
+          // pool runs the unit files beside them (then the faults files, one at a time), instead of first.
+          pool: "threads",
         },
       },
       {
@@ -44,8 +47,12 @@ export default defineConfig({
           globalSetup: ["test/src/faults/global-setup.ts"],
           testTimeout: 240_000,
           hookTimeout: 180_000,
-          pool: "forks",
-          poolOptions: { forks: { singleFork: true } },
+          // One at a time, in a worker thread: the threads pool runs beside the forks pool, so these files
+          // (mostly waiting on kills and restarts of their own processes, brokers and redis-servers) overlap
+          // the int files instead of queuing behind them. They share the int harness's Kafka and Redis only
+          // through their own topics and keys, and restart only the brokers and redis-servers they started.
+          pool: "threads",
+          poolOptions: { threads: { singleThread: true } },
         },
       },
     ],
