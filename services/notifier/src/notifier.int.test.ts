@@ -31,6 +31,8 @@ const SECRETS = {
 };
 const BURST_SHOPS = Array.from({ length: 100 }, (_, i) => `burst${i}`);
 
+// The cases run concurrently (each its own shops, and its own robot or its own shop label on the shared
+// webhook receiver), so their group waits and quiet periods overlap; the log check runs last, on their logs.
 describe("notifier, end to end", () => {
   let h: Harness;
   let notifier: Notifier;
@@ -74,7 +76,7 @@ describe("notifier, end to end", () => {
     await Promise.all([ding, burst, feishu, wecom, slack, hook].filter(Boolean).map((r) => r.close()));
   });
 
-  it("delivers a critical breach to two robots, each correctly signed", async () => {
+  it.concurrent("delivers a critical breach to two robots, each correctly signed", async ({ expect }) => {
     const sentAt = Date.now();
     await h.publish([alert({ shopId: "crit", value: 0.62, headroom: -2 })]);
     await pollUntil(() => ding.messages.length >= 1 && feishu.messages.length >= 1, {
@@ -99,7 +101,7 @@ describe("notifier, end to end", () => {
     expect(Math.abs(Number(d.timestamp) - Date.now())).toBeLessThan(60_000);
   });
 
-  it("mutes a warning of the same shop and metric while a critical fires (inhibition)", async () => {
+  it.concurrent("mutes a warning of the same shop and metric while a critical fires (inhibition)", async ({ expect }) => {
     await h.publish([
       alert({
         shopId: "inh",
@@ -118,7 +120,7 @@ describe("notifier, end to end", () => {
     expect(body.alerts.map((a) => `${a.labels.kind}/${a.labels.severity}`)).toEqual(["threshold/critical"]);
   });
 
-  it("holds a silenced alert while an unsilenced one goes through", async () => {
+  it.concurrent("holds a silenced alert while an unsilenced one goes through", async ({ expect }) => {
     await notifier.silences.create({
       matchers: [{ name: "shop", value: "kuaishou:sil" }],
       endsAt: Date.now() + 3600_000,
@@ -134,7 +136,7 @@ describe("notifier, end to end", () => {
     expect(hook.bodies.filter((b) => b.groupLabels.shop === "kuaishou:sil")).toEqual([]);
   });
 
-  it("sends resolved only after the firing went out and the condition stayed clear for resolve_after", async () => {
+  it.concurrent("sends resolved only after the firing went out and the condition stayed clear for resolve_after", async ({ expect }) => {
     const firing = alert({ shopId: "res" });
     await h.publish([firing]);
     await pollUntil(() => hook.bodies.some((b) => b.groupLabels.shop === "kuaishou:res"), {
@@ -155,7 +157,7 @@ describe("notifier, end to end", () => {
     expect(hook.bodies.filter((b) => b.groupLabels.shop === "kuaishou:res").map((b) => b.status)).toEqual(["firing", "resolved"]);
   });
 
-  it("merges a burst of 100 alerts for one robot, within its rate limit, losing none", async () => {
+  it.concurrent("merges a burst of 100 alerts for one robot, within its rate limit, losing none", async ({ expect }) => {
     await h.publish(BURST_SHOPS.map((shopId) => alert({ shopId })));
     const covered = () => {
       const text = burst.messages.map((m) => m.text).join("\n");
@@ -170,7 +172,7 @@ describe("notifier, end to end", () => {
     expect(burst.messages.some((m) => m.title.startsWith("告警汇总"))).toBe(true);
   });
 
-  it("retries a robot that answers rate limited, and succeeds", async () => {
+  it.concurrent("retries a robot that answers rate limited, and succeeds", async ({ expect }) => {
     wecom.failNext(2, "rate_limited");
     await h.publish([alert({ shopId: "rl" })]);
     await pollUntil(() => wecom.messages.length >= 1, { timeoutMs: 20_000, message: "wecom delivered after retries" });
@@ -179,7 +181,7 @@ describe("notifier, end to end", () => {
     expect(gaps.every((g) => g >= 150)).toBe(true); // backed off (base 300 ms, half of it at least)
   });
 
-  it("does not retry a permanent error; records it with the channel's code", async () => {
+  it.concurrent("does not retry a permanent error; records it with the channel's code", async ({ expect }) => {
     slack.failNext(1, "archived");
     await h.publish([alert({ shopId: "perm" })]);
     await pollUntil(() => slack.received.length >= 1, { timeoutMs: 20_000, message: "slack was called" });
