@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,6 +107,22 @@ describe("dashboards against a real Prometheus", () => {
       const feishuSecret = `fs-${run}`;
       const feishu = await startFeishuRobot({ token: `hook-${run}`, secret: feishuSecret });
       const ding = await startDingTalkRobot({ accessToken: `dt-${run}`, secret: `SEC-right-${run}` });
+      // Douyin's score API, as the reconciler pulls it: shop1's figures of yesterday once the test says they are
+      // out (before, "busy, retry"), with a pickup rate far from ours, so the comparison drifts; shop2 is refused
+      // for good, so its figures stay missing.
+      let figuresOut = false;
+      const scoreApi: Server = createHttpServer((req, res) => {
+        const shop = new URL(req.url ?? "/", "http://x").searchParams.get("access_token");
+        const answer =
+          shop === "at-shop1"
+            ? figuresOut
+              ? { err_no: 0, data: { collect_ontime_rate: 0.5 } }
+              : { err_no: 50002, message: "busy" }
+            : { err_no: 40001, message: "no such shop" };
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      });
+      await new Promise<void>((r) => scoreApi.listen(0, "127.0.0.1", r));
+      const scoreApiUrl = `http://127.0.0.1:${(scoreApi.address() as { port: number }).port}`;
       const configPath = join(dir, "scoreguard.yaml");
       writeFileSync(
         configPath,
@@ -119,6 +136,12 @@ describe("dashboards against a real Prometheus", () => {
           "  - match: { severity: critical }",
           "    receivers: [lark, ding]",
           "    groupWait: 1s",
+          "reconciliation:",
+          `  douyin: { appKey: k-${run}, appSecret: s-${run}, host: "${scoreApiUrl}", pullAt: "00:00",`,
+          "            shops: { shop1: { accessToken: at-shop1 }, shop2: { accessToken: at-shop2 } } }",
+          "  backoff: 1s",
+          "  maxBackoff: 2s",
+          "  attempts: 50",
           "",
         ].join("\n"),
       );
@@ -140,6 +163,7 @@ describe("dashboards against a real Prometheus", () => {
           KEY_PREFIX: run,
           EVENTS_PARTITIONS: "2",
           NOTIFIER_TICK_MS: "200",
+          RECONCILER_TICK_MS: "1000",
           LOG_LEVEL: "warn",
         });
         const base = `http://127.0.0.1:${ports.gateway}`;
@@ -261,6 +285,27 @@ describe("dashboards against a real Prometheus", () => {
           message: "dead letter scraped",
         });
 
+        // Yesterday's value is taken (the shop's first evaluation takes the day before it); the platform's figures
+        // come out, the reconciler pulls and compares them: a drift, and shop2's figures missing.
+        await pollUntil(
+          async () => {
+            const res = await fetch(`${base}/v1/shops/${platform}/${shopId}/metrics/pickup_24h_rate/history?days=1`, {
+              headers: { authorization: `Bearer ${token}` },
+            });
+            return res.status === 200 && ((await res.json()) as { days: unknown[] }).days.length === 1;
+          },
+          { timeoutMs: 60_000, message: "yesterday's value taken" },
+        );
+        figuresOut = true;
+        await pollUntil(async () => (await instant(promUrl, "sg_reconciliation_drifts_total > 0")).length > 0, {
+          timeoutMs: 60_000,
+          message: `drift scraped\n${sg.output()}`,
+        });
+        await pollUntil(async () => (await instant(promUrl, 'sg_reconciliation_missing_figures{platform="douyin"} > 0')).length > 0, {
+          timeoutMs: 60_000,
+          message: "missing figures scraped",
+        });
+
         // promtool check metrics on what the process serves (the all-in-one's one /metrics holds all three services).
         const metricsText = await (await fetch(`http://${target.hostPort}${target.path}`)).text();
         expect(metricsText).toContain("sg_processor_events_applied_total");
@@ -346,6 +391,7 @@ describe("dashboards against a real Prometheus", () => {
         await stop(sg);
         await feishu.close();
         await ding.close();
+        await new Promise((r) => scoreApi.close(r));
         rmSync(dir, { recursive: true, force: true });
       }
     },

@@ -7,6 +7,8 @@ export const Env = BaseEnv.extend({
   EVENTS_PARTITIONS: SharedEnvVars.EVENTS_PARTITIONS(),
   EVAL_INTERVAL_MS: SharedEnvVars.EVAL_INTERVAL_MS(),
   NOTIFIER_TICK_MS: SharedEnvVars.NOTIFIER_TICK_MS(),
+  /** How often the reconciler looks for due pulls and imported days. */
+  RECONCILER_TICK_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),
   EXPORT_SHOP_LIMIT: SharedEnvVars.EXPORT_SHOP_LIMIT(),
   GRAFANA_URL: SharedEnvVars.GRAFANA_URL(),
   REDIS_MIN_REPLICAS_ACK: SharedEnvVars.REDIS_MIN_REPLICAS_ACK(),

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     config: config.reconciliation,
     logger: createLogger({ name: "reconciler", level: env.LOG_LEVEL }),
     registry,
+    tickMs: env.RECONCILER_TICK_MS,
   });
   const gateway = await startGatewayService({
     ...common,
