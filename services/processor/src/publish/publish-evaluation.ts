@@ -9,7 +9,10 @@ import type { ProjectionWriter } from "./projection.js";
 import type { EntityStore } from "../state/entity-store.js";
 import type { DailyHistory } from "./day-end/daily-history.js";
 import { withForecast } from "../engine/forecast/index.js";
-import { forecastFromStore, type EvaluationInputs } from "../state/forecast-reader.js";
+import { forecastFromStore, ForecastThrottle, type EvaluationInputs } from "../state/forecast-reader.js";
+
+/** The forecast costs about 14 evaluations (docs/forecast.md "Cost"): a shop's is recomputed at most once a minute. */
+const forecasts = new ForecastThrottle();
 
 /**
  * Evaluates one shop from its state at `nowMs`, publishes alert state changes to `sg.alerts`
@@ -43,7 +46,7 @@ export async function evaluateAndPublish(deps: {
     return undefined;
   }
   // The forecast rides on the snapshot (docs/forecast.md); the alerts and the wake-up do not depend on it.
-  const forecast = used && (await forecastFromStore(store, shop, nowMs, evaluated, used));
+  const forecast = used && (await forecasts.get(shopKey, nowMs, () => forecastFromStore(store, shop, nowMs, evaluated, used!)));
   const ev = forecast ? withForecast(evaluated, forecast) : evaluated;
   const { records, states } = alertTransitions(ev, await store.alertStates(shop), nowMs);
   if (records.length > 0) {

@@ -74,3 +74,28 @@ export async function forecastFromStore(
     src,
   );
 }
+
+/** How long a shop's forecast is reused (by the processor's clock) before the next evaluation recomputes it. */
+export const FORECAST_EVERY_MS = 60_000;
+/** At most this many shops' forecasts are kept (the oldest entry leaves first). */
+const MAX_KEPT = 50_000;
+
+/**
+ * The forecast of a shop is computed at most once per FORECAST_EVERY_MS of the processor's clock and once per
+ * Shanghai day (its points start at today's day-end); between, the last one is reused as it is. Per process:
+ * a shop that moves to another instance is computed there at its first evaluation.
+ */
+export class ForecastThrottle {
+  private readonly last = new Map<string, { atMs: number; day: number; forecast: ShopForecast | undefined }>();
+  constructor(private readonly everyMs = FORECAST_EVERY_MS) {}
+  async get(shopKey: string, now: number, compute: () => Promise<ShopForecast | undefined>): Promise<ShopForecast | undefined> {
+    const day = Math.floor(pointAsOf(now, 0) / 86_400_000);
+    const kept = this.last.get(shopKey);
+    if (kept && kept.day === day && now >= kept.atMs && now - kept.atMs < this.everyMs) return kept.forecast;
+    const forecast = await compute();
+    this.last.delete(shopKey);
+    this.last.set(shopKey, { atMs: now, day, forecast });
+    if (this.last.size > MAX_KEPT) this.last.delete(this.last.keys().next().value!);
+    return forecast;
+  }
+}
