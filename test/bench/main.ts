@@ -16,6 +16,7 @@ import { EntityStore, type ShopEvents } from "@sg/processor/state";
 import { randomStream } from "@sg/processor/testing";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { engineV2Bench } from "./engine-v2.js";
+import { forecastBench } from "./forecast.js";
 import { replicaWaitBench } from "./replica-wait.js";
 import { scalingBench } from "./scaling.js";
 import { flag, systemBench } from "./system.js";
@@ -195,6 +196,7 @@ async function main() {
       line(`\n5. Engine v2 rows with their goals (test/bench/engine-v2.ts; sections ${v2.join(", ")})`);
       await engineV2Bench(v2);
     }
+    if (on("eval")) await forecastBench(line);
     if (on("replica-wait")) {
       line("\n6. The replica wait's cost: a backlog without and with REDIS_MIN_REPLICAS_ACK=1 (test/bench/replica-wait.ts)");
       await replicaWaitBench({ brokers: infra.brokers, line });

@@ -207,11 +207,49 @@ describe("the board's reconciliation tile in a browser", () => {
         message: "yesterday's value reaches the open page",
       });
 
+      // The processor's next snapshot carries the metric's forecast (docs/forecast.md): the tile's line goes on
+      // with the 7 projected day-ends of its roll-off, dashed, after the kept days.
+      const points = [0, 1, 2, 3, 4, 5, 6].map((k) => ({ day: addDays(DAY, k + 1), value: 0.97 - k / 100, status: "ok" as const }));
+      const path = { points, crosses: null };
+      await new ProjectionWriter(redis, keyPrefix).write([
+        {
+          snapshot: {
+            platform: "douyin",
+            shopId,
+            rulePack: "douyin@2023-06",
+            metrics: {
+              quality_return_rate: { value: 0.01, numerator: 2, denominator: 200, status: "ok" },
+              pickup_24h_rate: {
+                value: 0.99,
+                numerator: 198,
+                denominator: 200,
+                status: "ok",
+                forecast: { rollOff: path, atPace: path, toRecover: null },
+              },
+            },
+            alerts: [],
+          },
+          asOfMs: NOW + 1,
+          due: [],
+        },
+      ]);
+      await pollUntil(async () => (await spark.getAttribute("data-projected-days")) === "7", {
+        timeoutMs: 30_000,
+        message: "the forecast's projected days reach the open page",
+      });
+      expect(await spark.getAttribute("data-days")).toBe("21");
+      expect(await spark.locator("polyline.spark-line").count()).toBe(1);
+      const projected = spark.locator("polyline.spark-projected");
+      expect(await projected.count()).toBe(1);
+      // Joined to yesterday's point, then one point per projected day.
+      expect((await projected.getAttribute("points"))!.split(" ")).toHaveLength(8);
+
       // Another shop's token: nothing of the first shop's history in its stream.
       const text = await board.streamAs(tokenB, 1_500);
       expect(text).toContain('"history":null');
       expect(text).not.toContain("pickup_24h_rate");
       expect(text).not.toContain("event: history");
+      expect(text).not.toContain("rollOff");
       await page.close();
     },
   );

@@ -44,4 +44,26 @@ describe("the board's history line", () => {
     const flat = historyLine([0.5, 0.5])!;
     expect(new Set(flat.segments[0]!.split(" ").map((p) => p.split(",")[1])).size).toBe(1);
   });
+
+  it("draws the projected days after the history as their own polyline, joined to the last kept day", () => {
+    const l = historyLine([0.9, 1], { threshold: 0.8 }, [0.95, 0.85, null, 0.9])!;
+    expect(l.days).toBe(2);
+    expect(l.projectedDays).toBe(3);
+    const xs = (s: string) => s.split(" ").map((p) => Number(p.split(",")[0]));
+    // Six days on one axis: the history on days 0–1; the projection from day 1 (joined) to day 3, a gap, day 5 alone.
+    expect(xs(l.segments[0]!)).toEqual([xAt(0, 6), xAt(1, 6)]);
+    expect(l.projected).toHaveLength(2);
+    expect(xs(l.projected[0]!)).toEqual([xAt(1, 6), xAt(2, 6), xAt(3, 6)]);
+    expect(xs(l.projected[1]!)).toEqual([xAt(5, 6) - 1, xAt(5, 6) + 1]);
+    // Only projected values: still a line (a new shop), nothing joined.
+    const fresh = historyLine([], {}, [0.5, 0.6])!;
+    expect(fresh.segments).toEqual([]);
+    expect(fresh.projected).toHaveLength(1);
+    expect(historyLine([0.5], {}, [])).toBeNull();
+  });
 });
+
+/** The x of day i of n on the line (2 px padding each side), rounded as the line rounds. */
+function xAt(i: number, n: number): number {
+  return Math.round((2 + (i * (LINE_WIDTH - 4)) / (n - 1)) * 10) / 10;
+}

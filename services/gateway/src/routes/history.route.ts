@@ -89,7 +89,9 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: GatewayContext,
       return reply
         .code(404)
         .send({ error: "not_found", message: `${platform}:${shopId} has no metric ${metric} (its pack is ${snap.rulePack})` });
-    const body: MetricHistory = { platform, shopId, metric, days };
+    // The forecast from the shop's latest evaluation (docs/forecast.md): its first point is today's day-end.
+    const forecast = snap.metrics[metric]?.forecast;
+    const body: MetricHistory = { platform, shopId, metric, days, ...(forecast ? { forecast } : {}) };
     return reply.send(body);
   });
 }

@@ -8,6 +8,11 @@ import { alertTransitions } from "./alert-transitions.js";
 import type { ProjectionWriter } from "./projection.js";
 import type { EntityStore } from "../state/entity-store.js";
 import type { DailyHistory } from "./day-end/daily-history.js";
+import { withForecast } from "../engine/forecast/index.js";
+import { forecastFromStore, ForecastThrottle, type EvaluationInputs } from "../state/forecast-reader.js";
+
+/** The forecast costs about 14 evaluations (docs/forecast.md "Cost"): a shop's is recomputed at most once a minute. */
+const forecasts = new ForecastThrottle();
 
 /**
  * Evaluates one shop from its state at `nowMs`, publishes alert state changes to `sg.alerts`
@@ -34,11 +39,15 @@ export async function evaluateAndPublish(deps: {
   if (shop === null) throw new Error(`not a shop key: ${shopKey}`);
   const overrides = shopOverridesFor(deps.config, shopKey);
   await deps.history?.takeDue(shop, nowMs, async (asOfMs) => (await store.evaluate(shop, asOfMs, overrides))?.snapshot);
-  const ev = await store.evaluate(shop, nowMs, overrides);
-  if (ev === undefined) {
+  let used: EvaluationInputs | undefined;
+  const evaluated = await store.evaluate(shop, nowMs, overrides, (u) => (used = u));
+  if (evaluated === undefined) {
     await store.clearDue(shopKey, deps.partition);
     return undefined;
   }
+  // The forecast rides on the snapshot (docs/forecast.md); the alerts and the wake-up do not depend on it.
+  const forecast = used && (await forecasts.get(shopKey, nowMs, () => forecastFromStore(store, shop, nowMs, evaluated, used!)));
+  const ev = forecast ? withForecast(evaluated, forecast) : evaluated;
   const { records, states } = alertTransitions(ev, await store.alertStates(shop), nowMs);
   if (records.length > 0) {
     await deps.producer.send({

@@ -14,6 +14,7 @@ import type { ShopOverrides } from "../engine/types.js";
 import { CalibrationSource, type CalibrationReads } from "../scores/calibration-source.js";
 import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
+import type { EvaluationInputs } from "./forecast-reader.js";
 
 /**
  * At most this many entity keys go to one load script call (loadEntities.lua): a shop's events of one batch
@@ -61,7 +62,7 @@ export class EntityStore {
     readonly redis: Redis,
     prefix: string,
     /** What a platform's shops account and keep (accounting.ts); tests give other packs. */
-    private readonly accounting: (platform: Platform) => Accounting = accountingFor,
+    readonly accounting: (platform: Platform) => Accounting = accountingFor,
   ) {
     this.keys = createKeys(prefix);
     this.calibration = new CalibrationSource(redis, prefix);
@@ -137,7 +138,13 @@ export class EntityStore {
    * Recomputes the shop's entities whose timers are due (deadlines passed, expiries), then reads its
    * aggregates and evaluates it at `now`.
    */
-  async evaluate(shop: ShopRef, now: number, overrides: ShopOverrides): Promise<ShopEvaluation | undefined> {
+  async evaluate(
+    shop: ShopRef,
+    now: number,
+    overrides: ShopOverrides,
+    /** Told what the evaluation read and used (the forecast reads only what it did not, forecast-reader.ts). */
+    used?: (inputs: EvaluationInputs) => void,
+  ): Promise<ShopEvaluation | undefined> {
     const acc = this.accounting(shop.platform as Platform);
     const pack = packInForce(shop, overrides, now);
     // Due timers in passes of TIMER_BATCH, with the expired records the sweep's one step found: every
@@ -173,6 +180,7 @@ export class EntityStore {
     if (agg === undefined) return undefined;
     const calibration = await agg.calibration;
     const shopOverrides = calibration ? { ...overrides, score: { ...overrides.score, calibration } } : overrides;
+    used?.({ pack, aggregates: agg, overrides: shopOverrides });
     return evaluateAggregates(
       { platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: shopOverrides, pack },
       agg,

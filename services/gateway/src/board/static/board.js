@@ -267,7 +267,7 @@ function tile(t, shop, name, m) {
     el("div", { class: "tile-value" }, formatValue(state.lang, unit, m.value)),
     el("div", { class: "tile-status" }, t.status[m.status] ?? m.status),
     lines ? el("div", { class: "tile-lines" }, lines) : null,
-    sparkline(t, shop, name, meta),
+    sparkline(t, shop, name, meta, m),
     hr ? el("div", { class: "tile-headroom" }, hr) : null,
     m.pending ? el("div", { class: "tile-pending" }, t.pending(m.pending)) : null,
     m.scoreCap !== undefined ? el("div", { class: "tile-cap" }, t.scoreCap(m.scoreCap)) : null,
@@ -281,18 +281,38 @@ function svg(tag, attrs) {
   return e;
 }
 
-/** The metric's last 30 end-of-day values as a small line, with its threshold dashed; nothing under two days. */
-function sparkline(t, shop, name, meta) {
-  const values = shop.history?.metrics?.[name];
-  const line = values ? historyLine(values, { threshold: meta?.threshold, target: meta?.target }) : null;
+/**
+ * The metric's last 30 end-of-day values as a small line, with its threshold dashed, then the 7 projected
+ * day-ends of its forecast's roll-off (dashed, docs/forecast.md); nothing under two days.
+ */
+function sparkline(t, shop, name, meta, m) {
+  const values = shop.history?.metrics?.[name] ?? [];
+  const points = m?.forecast?.rollOff?.points ?? [];
+  const line = historyLine(
+    values,
+    { threshold: meta?.threshold, target: meta?.target },
+    points.map((p) => p.value),
+  );
   if (line === null) return null;
-  const chart = svg("svg", { class: "spark", viewBox: `0 0 ${line.width} ${line.height}`, role: "img", "data-days": line.days });
+  const chart = svg("svg", {
+    class: "spark",
+    viewBox: `0 0 ${line.width} ${line.height}`,
+    role: "img",
+    "data-days": line.days,
+    "data-projected-days": line.projectedDays,
+  });
   const title = svg("title", {});
-  title.textContent = t.historyLine(line.days, shop.history.from, shop.history.to);
+  title.textContent = [
+    shop.history ? t.historyLine(line.days, shop.history.from, shop.history.to) : null,
+    points.length > 0 ? t.projectedLine(points[0].day, points[points.length - 1].day) : null,
+  ]
+    .filter((x) => x !== null)
+    .join("; ");
   chart.append(title);
   if (line.thresholdY !== null)
     chart.append(svg("line", { class: "spark-threshold", x1: 0, x2: line.width, y1: line.thresholdY, y2: line.thresholdY }));
   for (const points of line.segments) chart.append(svg("polyline", { class: "spark-line", points }));
+  for (const points of line.projected) chart.append(svg("polyline", { class: "spark-projected", points }));
   return chart;
 }
 

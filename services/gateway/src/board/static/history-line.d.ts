@@ -8,6 +8,14 @@ export interface HistoryLine {
   days: number;
   /** SVG polyline `points`, one per run of kept days. */
   segments: string[];
+  /** Projected days with a value (the forecast's roll-off). */
+  projectedDays: number;
+  /** SVG polyline `points` of the projected days, drawn dashed. */
+  projected: string[];
   thresholdY: number | null;
 }
-export function historyLine(values: (number | null)[], lines?: { threshold?: number | null; target?: number | null }): HistoryLine | null;
+export function historyLine(
+  values: (number | null)[],
+  lines?: { threshold?: number | null; target?: number | null },
+  projected?: (number | null)[],
+): HistoryLine | null;

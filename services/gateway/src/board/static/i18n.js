@@ -95,6 +95,7 @@ const STRINGS = {
     back: "← 全部店铺",
     scoreCap: (n) => `得分上限 ${n}`,
     historyLine: (n, from, to) => `近 30 日每日收盘值（${from} 至 ${to}，${n} 日有数据）`,
+    projectedLine: (from, to) => `虚线：${from} 至 ${to} 各日收盘预测（无新数据时，旧日移出窗口）`,
   },
   en: {
     title: "ScoreGuard shop board",
@@ -132,6 +133,7 @@ const STRINGS = {
     back: "← All shops",
     scoreCap: (n) => `score capped at ${n}`,
     historyLine: (n, from, to) => `value at each day's end, last 30 days (${from} to ${to}; ${n} days with data)`,
+    projectedLine: (from, to) => `dashed: projected day-ends ${from} to ${to} (nothing new happening, old days leaving the window)`,
   },
 };
 

@@ -107,7 +107,7 @@ export function applyEvents<E extends ShopEvent>(
  * is both; else the platform's accounting (every selectable pack's metrics) stores, and the pack in force on
  * the Shanghai day of `now` (the shop's choice, `shop.pack`) evaluates.
  */
-function packsOf(input: { platform: Platform; now: number; shop?: ShopOverrides | undefined; pack?: RulePack | undefined }) {
+export function packsOf(input: { platform: Platform; now: number; shop?: ShopOverrides | undefined; pack?: RulePack | undefined }) {
   if (input.pack)
     return {
       store: input.pack,

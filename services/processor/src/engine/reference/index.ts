@@ -4,3 +4,4 @@
  * not import it (eslint.config.js).
  */
 export { referenceEvaluate, type ReferenceEvaluation, type ReferenceOverrides } from "./evaluate.js";
+export { referenceRollOff } from "./roll-off.js";

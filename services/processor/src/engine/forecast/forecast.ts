@@ -1,0 +1,105 @@
+import { toShanghaiIso, type MetricForecast, type Platform, type ShopScores } from "@sg/events";
+import type { RulePack } from "@sg/rules";
+import type { ShopEvaluation } from "../evaluate.js";
+import { evaluateAggregates } from "../incremental/measure.js";
+import type { MetricState, ShopOverrides } from "../types.js";
+import { forecastMoments } from "./horizon.js";
+import { firstCrossing, toRecover, type Sides, type SidedPoint } from "./lines.js";
+import { pacedAggregates, rolledAggregates, todaysPace, type ForecastSource, type StoreAccounting } from "./source.js";
+
+export interface ForecastInput {
+  platform: Platform;
+  shopId: string;
+  /** The moment of the evaluation the forecast belongs to. */
+  now: number;
+  shop: ShopOverrides;
+  /** The pack in force now: every point is evaluated under it. */
+  pack: RulePack;
+  /** Where each metric sits in the aggregates (accounting.ts); absent: its position in the pack. */
+  slots?: ReadonlyMap<string, number> | undefined;
+  store: StoreAccounting;
+}
+
+/** Each metric's forecast and the score's, keyed as the snapshot holds them. */
+export interface ShopForecast {
+  metrics: Record<string, MetricForecast>;
+  scores?: MetricForecast;
+}
+
+function metricSides(s: MetricState): Sides | null {
+  if (s.output.status === "no_data") return null;
+  const breach = s.output.status === "breach";
+  return { threshold: breach, target: breach || s.pastTarget };
+}
+
+/** The score against its line (`scoreLines.total`), which the forecast calls its threshold; it has no target. */
+function scorePoint(day: string, scores: ShopScores | undefined): SidedPoint {
+  const total = scores?.total ?? null;
+  if (total === null) return { day, value: null, status: "no_data", wrong: null };
+  const line = scores?.lines?.total;
+  const below = line !== undefined && total < line;
+  return { day, value: total, status: below ? "breach" : "ok", wrong: { threshold: below, target: false } };
+}
+
+function path(now: Sides | null, points: SidedPoint[]): MetricForecast["rollOff"] {
+  return {
+    points: points.map(({ day, value, status }) => ({ day, value, status: status })),
+    crosses: firstCrossing(now, points),
+  };
+}
+
+/**
+ * The forecast of every metric and of the score (docs/forecast.md): the shop evaluated at the last instant of
+ * today and of each of the next six days, `rollOff` on the facts already known (timers due by then
+ * recomputed, the windows moved on), `atPace` with today's pace of decided items added; each path's first
+ * crossing, and the good items that bring a metric back to its line now.
+ */
+export function forecastShop(input: ForecastInput, current: ShopEvaluation, src: ForecastSource): ShopForecast {
+  const pace = todaysPace(src, input.now);
+  const evalAt = (asOf: number, paced: boolean) => {
+    const rolled = rolledAggregates(src, input.store, asOf);
+    const agg = paced ? pacedAggregates(rolled, pace, input.now, asOf) : rolled;
+    return evaluateAggregates(
+      { platform: input.platform, shopId: input.shopId, asOf, shop: input.shop, pack: input.pack },
+      agg,
+      input.slots,
+    );
+  };
+  const moments = forecastMoments(input.now);
+  const roll = moments.map((m) => evalAt(m, false));
+  // Without a pace (nothing decided today) both paths are the same evaluations.
+  const paced = pace.size === 0 ? roll : moments.map((m) => evalAt(m, true));
+  const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
+
+  const metrics: Record<string, MetricForecast> = {};
+  for (const s of current.states) {
+    const points = (evs: ShopEvaluation[]): SidedPoint[] =>
+      evs.map((ev, k) => {
+        const p = ev.states.find((x) => x.name === s.name)!;
+        return { day: days[k]!, value: p.output.value, status: p.output.status, wrong: metricSides(p) };
+      });
+    const now = metricSides(s);
+    metrics[s.name] = {
+      rollOff: path(now, points(roll)),
+      atPace: path(now, points(paced)),
+      toRecover: toRecover(s.def, s.limits, { ...s.output, wrong: now }),
+    };
+  }
+  const out: ShopForecast = { metrics };
+  if (current.snapshot.scores) {
+    const now = scorePoint("", current.snapshot.scores).wrong;
+    const points = (evs: ShopEvaluation[]) => evs.map((ev, k) => scorePoint(days[k]!, ev.snapshot.scores));
+    out.scores = { rollOff: path(now, points(roll)), atPace: path(now, points(paced)), toRecover: null };
+  }
+  return out;
+}
+
+/** The evaluation with each metric's and the score's `forecast` set (a new snapshot; the argument is unchanged). */
+export function withForecast(ev: ShopEvaluation, f: ShopForecast): ShopEvaluation {
+  const metrics = Object.fromEntries(
+    Object.entries(ev.snapshot.metrics).map(([name, m]) => [name, f.metrics[name] ? { ...m, forecast: f.metrics[name] } : m]),
+  );
+  const snapshot = { ...ev.snapshot, metrics };
+  if (ev.snapshot.scores && f.scores) snapshot.scores = { ...ev.snapshot.scores, forecast: f.scores };
+  return { ...ev, snapshot };
+}

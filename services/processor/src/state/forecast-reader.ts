@@ -1,0 +1,101 @@
+import type { Platform } from "@sg/events";
+import { callLuaScript } from "@sg/redis";
+import type { RulePack } from "@sg/rules";
+import type { ShopEvaluation } from "../engine/evaluate.js";
+import { forecastDays, forecastShop, pointAsOf, FORECAST_DAYS, type ForecastSource, type ShopForecast } from "../engine/forecast/index.js";
+import { decodeStored } from "../engine/incremental/codec.js";
+import type { ShopAggregates } from "../engine/incremental/measure.js";
+import type { ShopOverrides } from "../engine/types.js";
+import type { EntityStore } from "./entity-store.js";
+import type { ShopRef } from "./keys.js";
+
+/**
+ * At most this many entities with a timer before the forecast's last point are read; a shop with more (a
+ * backlog of tens of thousands of pending items) gets no forecast rather than an inexact one.
+ */
+export const MAX_FORECAST_TIMED = 20_000;
+
+/** What EntityStore.evaluate used, handed to the forecast so it reads only what the evaluation did not. */
+export interface EvaluationInputs {
+  pack: RulePack;
+  aggregates: ShopAggregates;
+  overrides: ShopOverrides;
+}
+
+/**
+ * The forecast of a shop just evaluated (engine/forecast): the days of the coming windows the evaluation did
+ * not read, and the timed entities with their records, in one round trip; undefined when the shop has more
+ * timed entities than MAX_FORECAST_TIMED.
+ */
+export async function forecastFromStore(
+  store: EntityStore,
+  shop: ShopRef,
+  now: number,
+  ev: ShopEvaluation,
+  used: EvaluationInputs,
+): Promise<ShopForecast | undefined> {
+  const acc = store.accounting(shop.platform as Platform);
+  const days = forecastDays(used.pack, now);
+  const missing = days.filter((d) => !used.aggregates.days.has(d));
+  const p = store.redis.pipeline();
+  for (const d of missing) p.hgetall(store.keys.day(shop, d));
+  const r = (await p.exec()) ?? [];
+  for (const [err] of r) if (err) throw new Error("reading a shop's forecast days failed", { cause: err });
+  const timedReply = await callLuaScript<(string | number)[]>(
+    store.redis,
+    "forecastTimed",
+    [store.keys.timers(shop), store.keys.entities(shop)],
+    [pointAsOf(now, FORECAST_DAYS - 1), MAX_FORECAST_TIMED],
+  );
+  if (Number(timedReply[0]) > MAX_FORECAST_TIMED) return undefined;
+  const src: ForecastSource = {
+    days: new Map(used.aggregates.days),
+    cur: used.aggregates.cur,
+    pending: used.aggregates.pending,
+    timed: new Map(),
+  };
+  missing.forEach((d, i) => src.days.set(d, r[i]![1] as Record<string, string>));
+  for (let i = 1; i < timedReply.length; i += 3) {
+    const key = String(timedReply[i]);
+    const value = String(timedReply[i + 2]);
+    if (value !== "") src.timed.set(key, { stored: decodeStored(key, value), timer: Number(timedReply[i + 1]) });
+  }
+  return forecastShop(
+    {
+      platform: shop.platform as Platform,
+      shopId: shop.shopId,
+      now,
+      shop: used.overrides,
+      pack: used.pack,
+      slots: acc.slotsOf(used.pack),
+      store: { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs },
+    },
+    ev,
+    src,
+  );
+}
+
+/** How long a shop's forecast is reused (by the processor's clock) before the next evaluation recomputes it. */
+export const FORECAST_EVERY_MS = 60_000;
+/** At most this many shops' forecasts are kept (the oldest entry leaves first). */
+const MAX_KEPT = 50_000;
+
+/**
+ * The forecast of a shop is computed at most once per FORECAST_EVERY_MS of the processor's clock and once per
+ * Shanghai day (its points start at today's day-end); between, the last one is reused as it is. Per process:
+ * a shop that moves to another instance is computed there at its first evaluation.
+ */
+export class ForecastThrottle {
+  private readonly last = new Map<string, { atMs: number; day: number; forecast: ShopForecast | undefined }>();
+  constructor(private readonly everyMs = FORECAST_EVERY_MS) {}
+  async get(shopKey: string, now: number, compute: () => Promise<ShopForecast | undefined>): Promise<ShopForecast | undefined> {
+    const day = Math.floor(pointAsOf(now, 0) / 86_400_000);
+    const kept = this.last.get(shopKey);
+    if (kept && kept.day === day && now >= kept.atMs && now - kept.atMs < this.everyMs) return kept.forecast;
+    const forecast = await compute();
+    this.last.delete(shopKey);
+    this.last.set(shopKey, { atMs: now, day, forecast });
+    if (this.last.size > MAX_KEPT) this.last.delete(this.last.keys().next().value!);
+    return forecast;
+  }
+}
