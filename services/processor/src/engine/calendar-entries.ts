@@ -40,7 +40,7 @@ const cache = new WeakMap<Calendars, Map<string, ShopCalendar | undefined>>();
 export function shopCalendar(calendars: Calendars | undefined, platform: Platform, shopId: string): ShopCalendar | undefined {
   if (calendars === undefined) return undefined;
   let perShop = cache.get(calendars);
-  if (!perShop) cache.set(calendars, (perShop = new Map()));
+  if (!perShop) cache.set(calendars, (perShop = new Map<string, ShopCalendar | undefined>()));
   const key = `${platform}:${shopId}`;
   if (perShop.has(key)) return perShop.get(key);
   const entries: ShopCalendarEntry[] = [];

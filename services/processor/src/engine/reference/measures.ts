@@ -1,6 +1,6 @@
 import { toMillis, type DueItemKind } from "@sg/events";
 import { durationMs, hhmmMinutes, type DefOf, type MetricKind } from "@sg/rules";
-import { dayStart, type Range } from "../calendar.js";
+import { dayStart } from "../calendar.js";
 import type { AssessedWindow } from "./calendar-rules.js";
 import { awaitingMerchantMs, businessDeadline, businessHours, businessMs, merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
