@@ -97,7 +97,8 @@ function firingAlerts(states: MetricState[]): FiringAlert[] {
 
 /**
  * Computes every metric of the shop's rule pack at `asOf` from the shop's events (any order, duplicates
- * allowed). This is a pure function: the same events and `asOf` always give the same result.
+ * allowed). This is a pure function: the same events and `asOf` always give the same result. Of a calendar
+ * (`shop.calendar`) it applies the stricter lines and `sample`, not suspensions: engine v2 applies those.
  */
 export function evaluateShop(input: {
   platform: Platform;
