@@ -5,7 +5,7 @@
  * are kept once per id as the store keeps them, and a shop's configuration overrides are looked up by its
  * shop key.
  */
-import { parseScoreguardConfig } from "@sg/config";
+import { parseScoreguardConfig, type Calendars } from "@sg/config";
 import { parseShopKey, shopKey, toMillis, type CanonicalEvent, type Platform } from "@sg/events";
 import { intake } from "../../services/processor/src/consume/intake.js";
 import { shopOverridesFor } from "../../services/processor/src/scores/context.js";
@@ -15,7 +15,15 @@ import { casesDir, loadCase, type ReplayOutput } from "./cases.js";
 /** A shop's overrides as the processor derives them from the configuration (with its pack choice); both engines accept this shape. */
 type Overrides = ReturnType<typeof shopOverridesFor>;
 
-export type PureEngine = (input: { platform: Platform; shopId: string; events: CanonicalEvent[]; asOf: number; shop: Overrides }) => {
+export type PureEngine = (input: {
+  platform: Platform;
+  shopId: string;
+  events: CanonicalEvent[];
+  asOf: number;
+  shop: Overrides;
+  /** The configuration's calendars, for the reference model (the engines read them from `shop.calendar`). */
+  calendars?: Calendars;
+}) => {
   snapshot: NonNullable<ReplayOutput["shops"]>[string];
 };
 
@@ -37,7 +45,14 @@ export function evaluateCaseWith(name: string, engine: PureEngine): ReplayOutput
   for (const [key, events] of byShop) {
     const shop = parseShopKey(key);
     if (shop === null) throw new Error(`${key} is not a shop key`);
-    shops[key] = engine({ ...shop, events: [...events.values()], asOf, shop: shopOverridesFor(config, key) }).snapshot;
+    const calendars = (config as { calendars?: Calendars }).calendars;
+    shops[key] = engine({
+      ...shop,
+      events: [...events.values()],
+      asOf,
+      shop: shopOverridesFor(config, key),
+      ...(calendars === undefined ? {} : { calendars }),
+    }).snapshot;
   }
   return { shops };
 }

@@ -10,6 +10,8 @@ import { referenceEvaluate } from "./engine/reference/index.js";
 import type { MetricOutput } from "./engine/types.js";
 import { EntityStore, type ShopEvents } from "./state/entity-store.js";
 import { deliveryPlan, modelStream, type DeliveryStep, type ModelStream } from "./testing/model-streams.js";
+import { modelCalendar } from "./testing/model-calendars.js";
+import { shopCalendar } from "./engine/calendar-entries.js";
 
 /**
  * The incremental engine (EntityStore over a real redis-server) against the independent reference model
@@ -133,6 +135,7 @@ describe("the incremental engine equals the full-history reference", () => {
   let concurrentApplies = 0;
   let races = 0;
   let refusedCommits = 0;
+  let calendarStreams = 0;
   beforeAll(() => {
     redis = createRedis(testInfra().redisUrl);
   });
@@ -162,16 +165,29 @@ describe("the incremental engine equals the full-history reference", () => {
           now,
           () => 0,
         );
+      // A third of the streams run with a random calendar (docs/calendars.md), given to both engines.
+      const calendars = s.delivery % 3 === 0 ? modelCalendar(s.delivery, s.platform, "m1", FIRST_DAY + s.day * DAY) : undefined;
+      const overrides = calendars === undefined ? {} : { calendar: shopCalendar(calendars, s.platform, "m1") };
+      if (calendars !== undefined) calendarStreams++;
       const reference = (now: number): Compared =>
-        referenceEvaluate({ platform: s.platform, shopId: "m1", events: [...delivered.values()], asOf: now });
+        referenceEvaluate({
+          platform: s.platform,
+          shopId: "m1",
+          events: [...delivered.values()],
+          asOf: now,
+          ...(calendars === undefined ? {} : { calendars }),
+        });
       const compare = async (now: number) => {
-        const inc = await store.evaluate(shop, now, {});
+        const inc = await store.evaluate(shop, now, overrides);
         const seen = [...delivered.values()];
         const ref = reference(now);
         expect(incView(inc, ref, seen, now), `evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref));
-        // The shipping full-history engine against the same reference (after engine v2, so a failure names the engine it is in).
-        const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now });
-        expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
+        // The shipping full-history engine against the same reference (after engine v2, so a failure names the engine it is in);
+        // it applies no calendar (calendar-entries.ts).
+        if (calendars === undefined) {
+          const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now });
+          expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
+        }
         compared++;
         observe(s.platform, ref.snapshot.metrics);
         return ref;
@@ -195,7 +211,7 @@ describe("the incremental engine equals the full-history reference", () => {
           } else if (step.kind === "race") {
             const before = reference(step.now);
             const seenBefore = [...delivered.values()];
-            const [, raced] = await Promise.all([apply(store, step.events, step.now), other.evaluate(shop, step.now, {})]);
+            const [, raced] = await Promise.all([apply(store, step.events, step.now), other.evaluate(shop, step.now, overrides)]);
             for (const e of step.events) deliver(e);
             // The racing evaluation saw the state before the batch or after it, never a mix.
             const after = reference(step.now);
@@ -206,6 +222,7 @@ describe("the incremental engine equals the full-history reference", () => {
             await compare(step.now);
           } else {
             const ref = await compare(step.now);
+            if (calendars !== undefined) continue;
             // What the shop would show had every fact that happened by now arrived: a difference is a
             // late fact that the engine must correct later.
             const hindsight = evaluateShop({
@@ -254,7 +271,7 @@ describe("the incremental engine equals the full-history reference", () => {
     const ms = Date.now() - started;
     console.log(
       `model: ${runs} runs (incl. shrinking), ${compared} evaluations compared (${earlyWakes} woke earlier than the reference, ${concurrentApplies} after concurrent applies, ` +
-        `${races} after an apply racing an evaluation; ${refusedCommits} commits refused and retried), ${ms} ms, ` +
+        `${races} after an apply racing an evaluation; ${refusedCommits} commits refused and retried; ${calendarStreams} streams with a calendar), ${ms} ms, ` +
         `${seed === undefined ? "random" : "fixed"} seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}`,
     );
     if (result.failed) {
@@ -278,6 +295,7 @@ describe("the incremental engine equals the full-history reference", () => {
     expect(missingCoverage()).toEqual([]);
     expect(concurrentApplies).toBeGreaterThan(0);
     expect(races).toBeGreaterThan(0);
+    expect(calendarStreams).toBeGreaterThan(0);
     expect(refusedCommits).toBeGreaterThanOrEqual(concurrentApplies);
   });
 });

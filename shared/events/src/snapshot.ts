@@ -25,6 +25,8 @@ export const MetricOutput = z.object({
   /** New fields (events.md allows them), absent until the engine computes them: docs/evidence.md. */
   forecast: MetricForecast.optional(),
   ifApproved: IfApproved.optional(),
+  /** Changed by a calendar entry marked `sample` (made-up values): docs/calendars.md. */
+  sample: z.boolean().optional(),
 });
 export type MetricOutput = z.infer<typeof MetricOutput>;
 

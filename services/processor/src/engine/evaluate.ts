@@ -10,6 +10,8 @@ import {
 } from "@sg/events";
 import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
+import { sampleChanges, stricterLines, stricterOf } from "./calendar-entries.js";
+import { dayNumber } from "./incremental/contrib.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
 import { computeScores } from "../scores/compute.js";
@@ -56,12 +58,17 @@ export function dueItems(states: readonly MetricState[]): DueItem[] {
   return out.slice(0, SNAPSHOT_DUE_LIMIT);
 }
 
-export function limitsFor(name: string, def: MetricDef, shop: ShopOverrides): Limits {
+/**
+ * A metric's lines: the shop's override, else the pack's; while a calendar's `stricter` entry is in force on
+ * asOf's day, the stricter of that and the entry's (docs/calendars.md item 6).
+ */
+export function limitsFor(name: string, def: MetricDef, shop: ShopOverrides, asOf?: number): Limits {
   const o = shop.metrics?.[name];
   const lead = o?.leadTime ?? def.leadTime;
+  const strict = asOf === undefined ? undefined : stricterLines(shop.calendar, name, dayNumber(asOf));
   return {
-    threshold: o && o.threshold !== undefined ? o.threshold : def.threshold,
-    target: o && o.target !== undefined ? o.target : def.target,
+    threshold: stricterOf(def.direction, o && o.threshold !== undefined ? o.threshold : def.threshold, strict?.threshold),
+    target: stricterOf(def.direction, o && o.target !== undefined ? o.target : def.target, strict?.target),
     leadMs: lead === undefined ? 0 : typeof lead === "number" ? lead : durationMs(lead),
   };
 }
@@ -90,7 +97,8 @@ function firingAlerts(states: MetricState[]): FiringAlert[] {
 
 /**
  * Computes every metric of the shop's rule pack at `asOf` from the shop's events (any order, duplicates
- * allowed). This is a pure function: the same events and `asOf` always give the same result.
+ * allowed). This is a pure function: the same events and `asOf` always give the same result. Of a calendar
+ * (`shop.calendar`) it applies the stricter lines and `sample`, not suspensions: engine v2 applies those.
  */
 export function evaluateShop(input: {
   platform: Platform;
@@ -109,6 +117,16 @@ export function evaluateShop(input: {
     const fn = KINDS[def.kind] as KindFn<MetricDef>;
     return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
   });
+}
+
+/** Whether a sample calendar entry changes the metric in this window (docs/calendars.md item 7). */
+function calendarSample(shop: ShopOverrides, name: string, def: MetricDef, window: Range, asOf: number): boolean {
+  if (shop.calendar === undefined) return false;
+  const today = dayNumber(asOf);
+  // A `now` window's items are assessed on asOf's day.
+  const from = Number.isFinite(window.start) ? dayNumber(window.start) : today;
+  const to = Number.isFinite(window.end) ? dayNumber(window.end - 1) : today;
+  return sampleChanges(shop.calendar, name, def.kind, { from, to, asOf: today });
 }
 
 /** What a metric's measurement needs besides the shop's state. */
@@ -137,9 +155,11 @@ export function evaluateMeasured(
   const entries = Object.entries(pack.metrics);
   const ordered = [...entries.filter(([, d]) => !DERIVED_KINDS.has(d.kind)), ...entries.filter(([, d]) => DERIVED_KINDS.has(d.kind))];
   for (const [name, def] of ordered) {
-    const limits = limitsFor(name, def, shop);
-    const measured = measure({ name, def, index: index.get(name)!, window: windowRange(def.window, input.asOf), limits, others });
+    const limits = limitsFor(name, def, shop, input.asOf);
+    const window = windowRange(def.window, input.asOf);
+    const measured = measure({ name, def, index: index.get(name)!, window, limits, others });
     const d = deriveStatus(def, limits, measured);
+    if (calendarSample(shop, name, def, window, input.asOf)) d.output.sample = true;
     others.set(name, { name, def, limits, measured, output: d.output, atRisk: d.atRisk, pastTarget: d.pastTarget });
   }
   // While the dispute rule is breached, the metrics it names carry a score cap (kuaishou@2023-03).

@@ -3,6 +3,7 @@ import type { MetricDef, RulePack } from "@sg/rules";
 import type { Range } from "./calendar.js";
 import type { ShopModel } from "./model.js";
 import type { ScoreContext } from "../scores/compute.js";
+import type { ShopCalendar } from "./calendar-entries.js";
 
 /** What a metric kind measures, before status, headroom and alerts are derived (status.ts). */
 export interface Measured {
@@ -69,6 +70,8 @@ export interface ShopOverrides {
   jdServiceNorms?: number;
   /** What the shop's score reads of the configuration (scores/context.ts). */
   score?: ScoreContext;
+  /** The calendar entries that apply to the shop (calendar-entries.ts); absent: none. */
+  calendar?: ShopCalendar | undefined;
 }
 
 export type KindFn<D> = (input: KindInput<D>) => Measured;

@@ -1,4 +1,6 @@
-import type { IndustryParams, ScoreLines, ShopScoreInputs } from "@sg/config";
+import type { Calendars, IndustryParams, ScoreLines, ShopScoreInputs } from "@sg/config";
+import { parseShopKey } from "@sg/events";
+import { shopCalendar } from "../engine/calendar-entries.js";
 import { choiceOf, type PackSelection } from "@sg/rules";
 import type { ShopOverrides } from "../engine/index.js";
 import type { ScoreContext } from "./compute.js";
@@ -24,6 +26,8 @@ export interface ScoreConfigSource {
   scoreLines?: Partial<Record<string, ScoreLines | undefined>> | undefined;
   /** Per platform: calibrate observed dimensions from the platform's figures; a shop's `scoreCalibration` wins. */
   scoreCalibration?: Partial<Record<string, boolean | undefined>> | undefined;
+  /** Holidays, promotions and announced exemptions (docs/calendars.md). */
+  calendars?: Calendars | undefined;
 }
 
 /** A shop's overrides as the engine takes them, with the score's context attached. */
@@ -38,7 +42,9 @@ export function shopOverridesFor(config: ScoreConfigSource, shopKey: string): Sh
   const lines = scoreLinesFor(config, shopKey);
   if (lines !== undefined) score.lines = lines;
   if (calibrationOptedIn(config, shopKey)) score.calibrate = true;
-  return { ...(shop ?? {}), ...(pack === undefined ? {} : { pack }), score };
+  const ref = parseShopKey(shopKey);
+  const calendar = ref === null ? undefined : shopCalendar(config.calendars, ref.platform, ref.shopId);
+  return { ...(shop ?? {}), ...(pack === undefined ? {} : { pack }), score, ...(calendar === undefined ? {} : { calendar }) };
 }
 
 /** The shop's score lines: its own over its platform's, line by line; `null` removes a line. */

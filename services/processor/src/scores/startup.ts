@@ -32,7 +32,7 @@ export function checkScoreConfig(config: ScoreConfigView & ScoreLinesView & Cali
 
 /**
  * The start-up check of `calendars` against the packs (unknown metrics, nothing to extend, looser "stricter"
- * lines). Throws a ConfigError naming each path. The engine does not apply calendars yet (docs/calendars.md).
+ * lines). Throws a ConfigError naming each path. What the engine applies: docs/calendars.md "Status".
  */
 export function checkCalendarConfig(config: object, packs = loadRulePacks()): void {
   // The parsed configuration (@sg/config) carries `calendars`; the processor's narrower config views do not name it.

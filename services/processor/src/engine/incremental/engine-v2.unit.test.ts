@@ -7,6 +7,8 @@ import type { ShopEvaluation } from "../evaluate.js";
 import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
 import { gridStream } from "../../testing/grid-streams.js";
 import { applyEvents, emptyShopState, evaluateState, type ShopState } from "./shop-state.js";
+import { modelCalendar } from "../../testing/model-calendars.js";
+import { shopCalendar } from "../calendar-entries.js";
 
 /**
  * Engine v2's pure part (shop-state.ts: the steps EntityStore runs, over plain maps) against the independent
@@ -96,6 +98,60 @@ describe("engine v2 (pure) equals the reference model", () => {
     console.log(`engine v2 (pure) vs reference: ${RUNS} model streams, ${compared} evaluations compared, seed ${SEED}`);
     expect(compared).toBeGreaterThan(RUNS);
   });
+
+  it(
+    `on ${RUNS} model streams with a random calendar (suspensions, stricter lines, samples), at every evaluation`,
+    { timeout: 600_000 },
+    () => {
+      let compared = 0;
+      let suspendedOnes = 0;
+      let samples = 0;
+      fc.assert(
+        fc.property(spec, fc.integer(), (s, calendarSeed) => {
+          const pack = packFor(s.platform);
+          const dayStartMs = FIRST_DAY + s.day * DAY;
+          const stream = modelStream({ ...s, shopId: "m1", dayStartMs });
+          const calendars = modelCalendar(calendarSeed, s.platform, "m1", dayStartMs);
+          const shop = { calendar: shopCalendar(calendars, s.platform, "m1") };
+          let state: ShopState = emptyShopState();
+          const delivered = new Map<string, CanonicalEvent>();
+          const compare = (now: number, what: string) => {
+            const out = evaluateState(state, { platform: s.platform, shopId: "m1", now, pack, shop });
+            state = out.state;
+            const r = referenceEvaluate({ platform: s.platform, shopId: "m1", events: [...delivered.values()], asOf: now, calendars });
+            const ref = { snapshot: r.snapshot, due: r.due, nextWake: r.nextWake };
+            expect(v2View(out.evaluation, ref, now), `${what} at ${new Date(now).toISOString()}`).toEqual(ref);
+            const plain = refView(s.platform, [...delivered.values()], now).snapshot as typeof r.snapshot;
+            for (const [m, o] of Object.entries(r.snapshot.metrics)) {
+              if (o.denominator !== plain.metrics[m]?.denominator) suspendedOnes++;
+              if (o.sample === true) samples++;
+            }
+            compared++;
+          };
+          for (const step of deliveryPlan(stream, s.delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 })) {
+            if (step.kind === "apply" || step.kind === "race" || step.kind === "concurrent") {
+              const events = step.kind === "concurrent" ? step.parts.flat() : step.events;
+              for (const e of events) if (!delivered.has(e.id)) delivered.set(e.id, e);
+              state = applyEvents(
+                pack,
+                state,
+                events.map((event) => ({ event, atMs: Number(event.at) })),
+                step.now,
+              ).state;
+            } else if (step.kind === "evaluate") compare(step.now, "evaluation");
+          }
+          compare(stream.asOf, "final evaluation");
+        }),
+        { numRuns: RUNS, seed: SEED + 1 },
+      );
+      console.log(
+        `engine v2 (pure) vs reference with calendars: ${compared} evaluations, ${suspendedOnes} metrics changed by a suspension, ${samples} sample`,
+      );
+      // The calendars did change results: the comparison is not of two engines that ignore them.
+      expect(suspendedOnes).toBeGreaterThan(10);
+      expect(samples).toBeGreaterThan(0);
+    },
+  );
 
   it("on 200 grid streams (ties, equal instants, exact deadlines, re-used ids), batch by batch", { timeout: 600_000 }, () => {
     let compared = 0;

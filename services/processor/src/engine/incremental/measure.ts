@@ -7,6 +7,7 @@ import { serviceScore } from "../kinds/service-score.js";
 import { buyerRate } from "../kinds/buyer-reply-rate.js";
 import { imputedMeasured } from "../kinds/kinds-2026.js";
 import type { Measured, PendingItem, ShopOverrides } from "../types.js";
+import { suspendedDays } from "../calendar-entries.js";
 import { dayNumber } from "./contrib.js";
 
 /** What one evaluation reads of a shop: the aggregates of the window's days, and the pending items. */
@@ -44,21 +45,33 @@ export function evaluateAggregates(
   slots?: ReadonlyMap<string, number>,
 ): ShopEvaluation {
   const { asOf } = input;
+  /** Per slot, the days the calendar suspends its metric (calendar-entries.ts): they contribute nothing. */
+  const suspended = new Map<number, (day: number) => boolean>();
   const sum = (metric: number, field: string, window: Range): number => {
     const f = `${metric}|${field}`;
+    const skip = suspended.get(metric);
     let total = 0;
-    for (let d = dayNumber(window.start); d <= dayNumber(window.end - 1); d++) total += Number(a.days.get(d)?.[f] ?? 0);
+    for (let d = dayNumber(window.start); d <= dayNumber(window.end - 1); d++) if (!skip?.(d)) total += Number(a.days.get(d)?.[f] ?? 0);
     return total;
+  };
+  /** A pending item counts on its day, or, without one, on its deadline's day (where it counts if it turns bad). */
+  const pendingLeft = (metric: number) => {
+    const skip = suspended.get(metric);
+    return (p: ShopAggregates["pending"][number]) => !skip?.(p.day ?? dayNumber(p.deadline));
   };
   const pendingOf = (metric: number, window: Range): PendingItem[] =>
     a.pending
       .filter(
         (p) => p.metric === metric && (p.day === undefined || (p.day >= dayNumber(window.start) && p.day <= dayNumber(window.end - 1))),
       )
+      .filter(pendingLeft(metric))
       .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
 
   const measure = ({ name, def, index, window, limits, others }: MeasureInput): Measured => {
     const i = slots?.get(name) ?? index;
+    const skip = suspendedDays(input.shop.calendar, name, def.kind);
+    if (skip) suspended.set(i, skip);
+    else suspended.delete(i);
     const n = () => sum(i, "n", window);
     const d = () => sum(i, "d", window);
     const plain = (): Measured => {
@@ -113,7 +126,8 @@ export function evaluateAggregates(
         };
       }
       case "stalled_shipments":
-        return { value: Number(a.cur[`${i}|v`] ?? 0), wakeups: [] };
+        // A `now` count: its items are assessed at asOf, so a suspension of asOf's day leaves them all out.
+        return { value: suspended.get(i)?.(dayNumber(asOf)) ? 0 : Number(a.cur[`${i}|v`] ?? 0), wakeups: [] };
       case "overdue_refund_count": {
         const value = sum(i, "v", window);
         const items = pendingOf(i, window);
@@ -144,6 +158,7 @@ export function evaluateAggregates(
         // A buyer with a missed round in the window is bad already, not pending.
         const items = a.pending
           .filter((p) => p.metric === i && Number(p.extra ?? -1) < first)
+          .filter(pendingLeft(i))
           .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
         return buyerRate(den - sum(i, "b", window), den, items, asOf, limits.leadMs);
       }

@@ -10,6 +10,7 @@ import {
 import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange } from "../calendar.js";
 import { shopFacts } from "./facts.js";
+import { metricCalendar, stricterLine, type ReferenceCalendars } from "./calendar-rules.js";
 import { judge, type Judged, type Lines } from "./judge.js";
 import { MEASURES, type MeasureContext, type Measurement } from "./measures.js";
 
@@ -30,12 +31,17 @@ export interface ReferenceEvaluation {
   due: DueItem[];
 }
 
-function linesOf(name: string, def: MetricDef, shop: ReferenceOverrides): Lines {
+function linesOf(
+  name: string,
+  def: MetricDef,
+  shop: ReferenceOverrides,
+  calendar: { threshold?: number; target?: number } | undefined,
+): Lines {
   const o = shop.metrics?.[name];
   const lead = o?.leadTime ?? def.leadTime;
   return {
-    threshold: o?.threshold !== undefined ? o.threshold : def.threshold,
-    target: o?.target !== undefined ? o.target : def.target,
+    threshold: stricterLine(def.direction, o?.threshold !== undefined ? o.threshold : def.threshold, calendar?.threshold),
+    target: stricterLine(def.direction, o?.target !== undefined ? o.target : def.target, calendar?.target),
     leadMs: lead === undefined ? 0 : typeof lead === "number" ? lead : durationMs(lead),
   };
 }
@@ -56,6 +62,8 @@ export function referenceEvaluate(input: {
   asOf: number;
   shop?: ReferenceOverrides;
   pack?: RulePack;
+  /** The configuration's `calendars` (docs/calendars.md); absent: none. */
+  calendars?: ReferenceCalendars;
 }): ReferenceEvaluation {
   const { asOf } = input;
   const shop = input.shop ?? {};
@@ -72,11 +80,16 @@ export function referenceEvaluate(input: {
   ];
   for (const name of order) {
     const def = pack.metrics[name]!;
-    const lines = linesOf(name, def, shop);
-    const ctx: MeasureContext = { facts, asOf, window: windowRange(def.window, asOf), others };
+    const cal = metricCalendar(input.calendars, input, name, asOf, def.kind === "buyer_reply_rate");
+    const lines = linesOf(name, def, shop, cal.lines);
+    const range = windowRange(def.window, asOf);
+    const ctx: MeasureContext = { facts, asOf, window: { ...range, suspended: cal.suspended }, others };
     if (shop.jdServiceNorms !== undefined) ctx.jdServiceNorms = shop.jdServiceNorms;
     const measured = measure(def, ctx);
     const j = judge(def, lines, measured, asOf);
+    // A `now` window is assessed on asOf's date.
+    const date = (t: number) => toShanghaiIso(Number.isFinite(t) ? t : asOf).slice(0, 10);
+    if (cal.sampleIn(date(range.start), date(Number.isFinite(range.end) ? range.end - 1 : asOf))) j.output.sample = true;
     judged.set(name, { def, lines, measured, j });
     others.set(name, {
       value: j.output.value,

@@ -1,6 +1,7 @@
 import { toMillis, type DueItemKind } from "@sg/events";
 import { durationMs, hhmmMinutes, type DefOf, type MetricKind } from "@sg/rules";
-import { dayStart, type Range } from "../calendar.js";
+import { dayStart } from "../calendar.js";
+import type { AssessedWindow } from "./calendar-rules.js";
 import { awaitingMerchantMs, businessDeadline, businessHours, businessMs, merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
 import { all, first, last, orderOfAftersale, type Fact, type ShopFacts } from "./facts.js";
@@ -36,7 +37,7 @@ export interface Measurement {
 export interface MeasureContext {
   facts: ShopFacts;
   asOf: number;
-  window: Range;
+  window: AssessedWindow;
   /** Outputs and effective targets of the pack's other metrics (for service_score, measured last). */
   others: Map<string, { value: number | null; denominator?: number; target: number | null }>;
   jdServiceNorms?: number;
@@ -46,7 +47,9 @@ type Measure<K extends MetricKind> = (def: DefOf<K>, ctx: MeasureContext) => Mea
 
 const HOUR = 3_600_000;
 
-const inWindow = (t: number | undefined, w: Range): t is number => t !== undefined && t >= w.start && t < w.end;
+/** In the window, and not on a day the calendar suspends (calendar-rules.ts). */
+const inWindow = (t: number | undefined, w: AssessedWindow): t is number =>
+  t !== undefined && t >= w.start && t < w.end && w.suspended?.(t) !== true;
 function inHours(t: number, [from, to]: readonly [string, string]): boolean {
   const minute = (t - dayStart(t)) / 60_000;
   return minute >= hhmmMinutes(from) && minute < hhmmMinutes(to);
@@ -210,7 +213,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
         }
       } else if (deadline <= asOf) {
         if (inWindow(deadline, window)) denominator++;
-      } else pending.push({ item: "order", id: orderId, deadline });
+      } else if (window.suspended?.(deadline) !== true) pending.push({ item: "order", id: orderId, deadline });
     }
     return goodShare(numerator, denominator, pending);
   },
@@ -309,7 +312,9 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
     return meanSeconds(sumMs, n, pending, cap);
   },
 
-  stalled_shipments(def, { facts, asOf }) {
+  stalled_shipments(def, { facts, asOf, window }) {
+    // Shipments stalled now are assessed now: none while asOf's day is suspended.
+    if (window.suspended?.(asOf) === true) return { value: 0 };
     const after = durationMs(def.params.stallAfter);
     let value = 0;
     const changesAt: number[] = [];
@@ -357,7 +362,8 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
         def.params.to === "first_merchant_acted" ? first(list, "aftersale.merchant_acted")?.at : first(list, "aftersale.processed")?.at;
       if (end === undefined) {
         const deadline = businessDeadline(start, limit, hours);
-        if (deadline > asOf) pending.push({ item: "aftersale", id: afterSaleId, deadline });
+        // Pending until its deadline, where it would count if bad: a suspended deadline's day leaves it out.
+        if (deadline > asOf && window.suspended?.(deadline) !== true) pending.push({ item: "aftersale", id: afterSaleId, deadline });
         continue;
       }
       if (!inWindow(end, window)) continue;
@@ -413,7 +419,8 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
       const deadline = firstWait.open + within;
       if (firstWait.end !== undefined ? firstWait.end > deadline : deadline <= asOf) {
         if (inWindow(dayStart(deadline), window)) value++;
-      } else if (firstWait.end === undefined) pending.push({ item: "aftersale", id: afterSaleId, deadline });
+      } else if (firstWait.end === undefined && window.suspended?.(deadline) !== true)
+        pending.push({ item: "aftersale", id: afterSaleId, deadline });
     }
     return { value, pending, ifBad: (k) => value + k };
   },

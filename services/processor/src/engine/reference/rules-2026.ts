@@ -1,6 +1,7 @@
 import { toMillis } from "@sg/events";
 import { durationMs, hhmmMinutes, type DefOf } from "@sg/rules";
 import { dayStart, type Range } from "../calendar.js";
+import type { AssessedWindow } from "./calendar-rules.js";
 import { waitsOf } from "./chat-rules.js";
 import { all, first, type Fact, type ShopFacts } from "./facts.js";
 
@@ -18,7 +19,9 @@ export interface Counted {
   n: number;
 }
 
-const inWindow = (t: number | undefined, w: Range): t is number => t !== undefined && t >= w.start && t < w.end;
+/** In the window, and not on a day the calendar suspends (calendar-rules.ts). */
+const inWindow = (t: number | undefined, w: AssessedWindow): t is number =>
+  t !== undefined && t >= w.start && t < w.end && w.suspended?.(t) !== true;
 
 /** Minutes since 00:00 Shanghai. */
 const minuteOf = (t: number) => (t - dayStart(t)) / MINUTE;
