@@ -45,10 +45,7 @@ export async function evaluateAndPublish(deps: {
     await store.clearDue(shopKey, deps.partition);
     return undefined;
   }
-  // The forecast rides on the snapshot (docs/forecast.md); the alerts and the wake-up do not depend on it.
-  const forecast = used && (await forecasts.get(shopKey, nowMs, () => forecastFromStore(store, shop, nowMs, evaluated, used!)));
-  const ev = forecast ? withForecast(evaluated, forecast) : evaluated;
-  const { records, states } = alertTransitions(ev, await store.alertStates(shop), nowMs);
+  const { records, states } = alertTransitions(evaluated, await store.alertStates(shop), nowMs);
   if (records.length > 0) {
     await deps.producer.send({
       topic: deps.alertsTopic,
@@ -57,6 +54,10 @@ export async function evaluateAndPublish(deps: {
     for (const r of records) deps.metrics?.alertPublished(r);
     await store.saveAlertStates(shop, states);
   }
+  // The forecast rides on the snapshot (docs/forecast.md); the alerts and the wake-up do not depend on it, so
+  // it is computed after the alerts went out: its cost never delays one.
+  const forecast = used && (await forecasts.get(shopKey, nowMs, () => forecastFromStore(store, shop, nowMs, evaluated, used!)));
+  const ev = forecast ? withForecast(evaluated, forecast) : evaluated;
   await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
   const wake = Math.min(spreadRollover(shopKey, ev.nextWake), deps.history?.nextWake(shop, nowMs) ?? Infinity);
   await store.setDue(shopKey, deps.partition, wake, nowMs);
