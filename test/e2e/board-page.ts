@@ -85,6 +85,8 @@ export async function boardFixture(o: BoardFixtureOptions): Promise<BoardFixture
       keyPrefix,
       overrides: o.overrides ?? {},
       logger,
+      // Which day is "yesterday" for the tiles' history lines: the test's clock, not the wall clock.
+      now: o.clock,
       ...(o.reconciliationRefreshMs === undefined ? {} : { reconciliationRefreshMs: o.reconciliationRefreshMs }),
     });
     gw = createGateway({
