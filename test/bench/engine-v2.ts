@@ -23,6 +23,7 @@ import { createRegistry } from "@sg/telemetry";
 import { snapshotKeys } from "@sg/events";
 import { disputeBreach, DISPUTE_METRIC } from "../src/breach.js";
 import { mixOf, shopMonth } from "./history.js";
+import { BENCH_PACKS, packsLabel } from "./packs.js";
 import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, summariseProfile, timedRead } from "./measure.js";
 
 const DAY = 86_400_000;
@@ -186,8 +187,9 @@ async function evaluation(c: Ctx) {
   const evals = env("BENCH_EVALS", 100);
   const stepMs = env("BENCH_EVAL_STEP_MS", 36_000);
   const shop = { platform: "douyin" as Platform, shopId: "busy" };
-  // BENCH_PACK=latest evaluates the shop under the Douyin pack in force (the 2026 packs); default contract v1.
-  const overrides = process.env.BENCH_PACK ? { pack: process.env.BENCH_PACK } : {};
+  // The Douyin pack the bench runs under (packs.ts: the pack in force), or BENCH_PACK's choice.
+  const choice = process.env.BENCH_PACK ?? BENCH_PACKS.douyin;
+  const overrides = choice ? { pack: choice } : {};
   const events = history(shop.platform, shop.shopId, 30, perDay);
   const pa = `bencha-${randomUUID()}`;
   // The evaluations run on a connection of their own, so the bytes on its socket are exactly what Redis
@@ -466,7 +468,7 @@ function benchProcessor(c: Ctx, kafka: Kafka, topics: ReturnType<typeof topicNam
     keyPrefix: run,
     groupId: run,
     clock: Date.now,
-    config: {},
+    config: { packs: BENCH_PACKS },
     log: silent,
     evalIntervalMs: 250,
     tickMs: 1000,
@@ -544,7 +546,7 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
       messages: events.slice(i, Math.min(n, i + 5000)).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
     });
   await producer.disconnect();
-  notes.push(`backlog, ${label}: ${what}.`);
+  notes.push(`backlog, ${label}: ${what}; ${packsLabel()}.`);
   try {
     const bare: { rate: number; cpu: number }[] = [];
     const proc: ProcRun[] = [];
