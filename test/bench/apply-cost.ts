@@ -27,6 +27,18 @@ export function backlogEvents(n: number, nowMs: number): CanonicalEvent[] {
   return out.slice(0, n).sort((a, b) => Number(a.at) - Number(b.at));
 }
 
+/** A batch's events by shop, in their order, as the processor hands them to `applyBatch`. */
+export function groupByShop(events: readonly CanonicalEvent[]): Map<string, ShopEvents> {
+  const byShop = new Map<string, ShopEvents>();
+  for (const e of events) {
+    const k = shopKey(e);
+    let entry = byShop.get(k);
+    if (!entry) byShop.set(k, (entry = { shop: { platform: e.platform, shopId: e.shopId }, events: [] }));
+    entry.events.push({ event: e, atMs: Number(e.at) });
+  }
+  return byShop;
+}
+
 type Cost = { nodeUs: number; redisUs: number; commits: number };
 
 /** One pass: apply every event in batches, then evaluate every shop once; CPU µs per event of Node and of Redis. */
@@ -38,14 +50,8 @@ async function onePass(redis: Redis, events: CanonicalEvent[], nowMs: number): P
   const c0 = process.cpuUsage();
   let commits = 0;
   for (let i = 0; i < events.length; i += BATCH) {
-    const byShop = new Map<string, ShopEvents>();
-    for (const e of events.slice(i, i + BATCH)) {
-      const k = shopKey(e);
-      let entry = byShop.get(k);
-      if (!entry) byShop.set(k, (entry = { shop: { platform: e.platform, shopId: e.shopId }, events: [] }));
-      entry.events.push({ event: e, atMs: Number(e.at) });
-      shops.set(k, entry.shop);
-    }
+    const byShop = groupByShop(events.slice(i, i + BATCH));
+    for (const [k, v] of byShop) shops.set(k, v.shop);
     commits += byShop.size;
     await store.applyBatch(byShop, nowMs, () => 0);
   }

@@ -15,13 +15,14 @@ import { AlertRecord, parseEvent, shopKey, topicNames, type CanonicalEvent, type
 import { ensureRedis, resolveLocalInfra } from "@sg/infra";
 import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
 import { createProcessor, evaluateShop, ProjectionWriter } from "@sg/processor";
-import { EntityStore, type ShopEvents } from "@sg/processor/state";
+import { EntityStore } from "@sg/processor/state";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { startGatewayService } from "@sg/gateway";
 import { createLogger } from "@sg/logger";
 import { createRegistry } from "@sg/telemetry";
 import { snapshotKeys } from "@sg/events";
 import { disputeBreach, DISPUTE_METRIC } from "../src/breach.js";
+import { groupByShop } from "./apply-cost.js";
 import { mixOf, shopMonth } from "./history.js";
 import { BENCH_PACKS, packsLabel } from "./packs.js";
 import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, summariseProfile, timedRead } from "./measure.js";
@@ -91,16 +92,7 @@ async function usage(redis: Redis, keys: string[]): Promise<number> {
   return ((await p.exec()) ?? []).reduce((s, [, v]) => s + Number(v ?? 0), 0);
 }
 async function applyAfter(store: EntityStore, events: CanonicalEvent[], batch = 2000) {
-  for (let i = 0; i < events.length; i += batch) {
-    const byShop = new Map<string, ShopEvents>();
-    for (const e of events.slice(i, i + batch)) {
-      const k = shopKey(e);
-      let entry = byShop.get(k);
-      if (!entry) byShop.set(k, (entry = { shop: { platform: e.platform, shopId: e.shopId }, events: [] }));
-      entry.events.push({ event: e, atMs: Number(e.at) });
-    }
-    await store.applyBatch(byShop, NOW, () => 0);
-  }
+  for (let i = 0; i < events.length; i += batch) await store.applyBatch(groupByShop(events.slice(i, i + batch)), NOW, () => 0);
 }
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const mbs = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GB` : `${(b / 1024 ** 2).toFixed(1)} MB`);
