@@ -23,7 +23,7 @@ const BATCH = 2000;
 export function backlogEvents(n: number, nowMs: number): CanonicalEvent[] {
   const out: CanonicalEvent[] = [];
   for (let s = 0; out.length < n; s++)
-    out.push(...shopMonth({ platform: PLATFORMS[s % 4]!, shopId: `ac${s}`, days: 3, perDay: 400, nowMs }));
+    out.push(...shopMonth({ platform: PLATFORMS[s % 4]!, shopId: `ac${s}`, days: 3, lead: 7, perDay: 400, nowMs }));
   return out.slice(0, n).sort((a, b) => Number(a.at) - Number(b.at));
 }
 
@@ -69,7 +69,7 @@ export async function applyCost(o: { events: number; runs: number; line: (s: str
   const redis = createRedis(server.url);
   try {
     o.line(
-      `   method: EntityStore.applyBatch of ${events.length} events (shop-months of 3 days × 400/day, 4 platforms, time order; ${mixOf(events)}) in batches of ${BATCH} grouped by shop, then one evaluation per shop; ${packsLabel()}; Node CPU by process.cpuUsage, Redis CPU by INFO cpu of a redis-server of the run's own; ${o.runs} runs after one warm-up`,
+      `   method: EntityStore.applyBatch of ${events.length} events (the last 3 days of shop-months of 400/day, lifecycles begun up to 7 days earlier included, 4 platforms, time order; ${mixOf(events)}) in batches of ${BATCH} grouped by shop, then one evaluation per shop; ${packsLabel()}; Node CPU by process.cpuUsage, Redis CPU by INFO cpu of a redis-server of the run's own; ${o.runs} runs after one warm-up`,
     );
     await onePass(redis, events, nowMs);
     const runs: Cost[] = [];

@@ -69,8 +69,16 @@ function afterSale(p: Platform, shopId: string, key: string, t: number): Canonic
  * signed and reviewed, chats rated, after-sales of every kind and outcome, a daily curve peaking at 10:00
  * and 20:00, traffic up to the present).
  */
-export function history(p: Platform, shopId: string, days: number, perDay: number, chatShare?: number): CanonicalEvent[] {
-  return shopMonth({ platform: p, shopId, days, perDay, nowMs: NOW, ...(chatShare === undefined ? {} : { chatShare }) });
+export function history(p: Platform, shopId: string, days: number, perDay: number, chatShare?: number, lead?: number): CanonicalEvent[] {
+  return shopMonth({
+    platform: p,
+    shopId,
+    days,
+    perDay,
+    nowMs: NOW,
+    ...(chatShare === undefined ? {} : { chatShare }),
+    ...(lead === undefined ? {} : { lead }),
+  });
 }
 
 // ---------- helpers ----------
@@ -592,11 +600,11 @@ async function backlog(c: Ctx) {
     const platforms: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
     const mixed: CanonicalEvent[] = [];
     let shops = 0;
-    for (; mixed.length < n; shops++) mixed.push(...history(platforms[shops % 4]!, `bl${shops}`, 3, 400));
+    for (; mixed.length < n; shops++) mixed.push(...history(platforms[shops % 4]!, `bl${shops}`, 3, 400, undefined, 7));
     await backlogMix(
       c,
       "every pack",
-      `${n} events: ${shops} shops × 3 days of 400/day, 4 platforms; ${mixOf(mixed.slice(0, n))}`,
+      `${n} events: ${shops} shops × the last 3 days of 400/day (lifecycles begun up to 7 days earlier included), 4 platforms; ${mixOf(mixed.slice(0, n))}`,
       mixed.slice(0, n),
       redis,
     );

@@ -200,6 +200,12 @@ export interface MonthOptions {
   seed?: number;
   /** Share of the events that are chat (default 0.4); the rest is 80% orders, 20% after-sales. */
   chatShare?: number;
+  /**
+   * Days before the window whose lifecycles are generated too, keeping only their events inside it (default
+   * 0): a short window then holds the signings, reviews and refunds of orders placed before it, as a
+   * topic's last days do.
+   */
+  lead?: number;
 }
 
 /**
@@ -219,7 +225,7 @@ export function shopMonth(o: MonthOptions): CanonicalEvent[] {
   let recent: OrderLife[] = [];
   // Shanghai midnight of the first day.
   const todayStart = Math.floor((o.nowMs + CN_OFFSET) / DAY) * DAY - CN_OFFSET;
-  for (let d = o.days; d >= 0; d--) {
+  for (let d = o.days + (o.lead ?? 0); d >= 0; d--) {
     const dayStart = todayStart - d * DAY;
     const n = { conv: count(conv), ord: count(ord), as: count(as) };
     for (let i = 0; i < n.conv; i++) out.push(...conversation(r, o.platform, o.shopId, `${d}-${i}`, timeOfDay(r, dayStart)));

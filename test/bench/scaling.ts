@@ -51,10 +51,12 @@ type RunResult =
 /** `total` events of 48 shops' last 3 days (history.ts's shop-month mix, 4 platforms), each shop's in time order. */
 function events(total: number): CanonicalEvent[] {
   const shops = 48;
-  const perDay = Math.ceil(total / shops / 3);
+  // A little more than needed, so the cut at `total` is never short.
+  const perDay = Math.ceil((1.2 * total) / shops / 3);
   const nowMs = Date.now();
   const out: CanonicalEvent[] = [];
-  for (let s = 0; s < shops; s++) out.push(...shopMonth({ platform: PLATFORMS[s % 4]!, shopId: `sc${s}`, days: 3, perDay, nowMs }));
+  for (let s = 0; s < shops; s++)
+    out.push(...shopMonth({ platform: PLATFORMS[s % 4]!, shopId: `sc${s}`, days: 3, lead: 7, perDay, nowMs }));
   return out.slice(0, total);
 }
 
@@ -237,7 +239,7 @@ export async function scalingBench(o: ScalingOptions): Promise<void> {
   if (!o.clusterUrl) cluster = await ensureRedisCluster({ log: () => undefined });
   const clusterUrl = o.clusterUrl ?? cluster!.url;
   line(
-    `   ${evs.length} events, 48 shops × 3 days of history.ts's mix (${mixOf(evs)}), ${packsLabel()}, ${PARTITIONS} partitions; processors are child processes; ${(await import("node:os")).cpus().length} cores, load ${loadavg()[0]!.toFixed(1)} at start`,
+    `   ${evs.length} events, 48 shops × the last 3 days of history.ts's mix (lifecycles begun up to 7 days earlier included) (${mixOf(evs)}), ${packsLabel()}, ${PARTITIONS} partitions; processors are child processes; ${(await import("node:os")).cpus().length} cores, load ${loadavg()[0]!.toFixed(1)} at start`,
   );
   line(
     "   method: processors are child processes, CPU from /proc/<pid>/stat; Redis CPU from INFO cpu (used_cpu_user+sys, every master); timed until every partition's committed offset is at its end",
