@@ -15,14 +15,16 @@ import { AlertRecord, parseEvent, shopKey, topicNames, type CanonicalEvent, type
 import { ensureRedis, resolveLocalInfra } from "@sg/infra";
 import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
 import { createProcessor, evaluateShop, ProjectionWriter } from "@sg/processor";
-import { EntityStore, type ShopEvents } from "@sg/processor/state";
+import { EntityStore } from "@sg/processor/state";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { startGatewayService } from "@sg/gateway";
 import { createLogger } from "@sg/logger";
 import { createRegistry } from "@sg/telemetry";
 import { snapshotKeys } from "@sg/events";
 import { disputeBreach, DISPUTE_METRIC } from "../src/breach.js";
+import { groupByShop } from "./apply-cost.js";
 import { mixOf, shopMonth } from "./history.js";
+import { BENCH_PACKS, packsLabel } from "./packs.js";
 import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, summariseProfile, timedRead } from "./measure.js";
 
 const DAY = 86_400_000;
@@ -67,8 +69,16 @@ function afterSale(p: Platform, shopId: string, key: string, t: number): Canonic
  * signed and reviewed, chats rated, after-sales of every kind and outcome, a daily curve peaking at 10:00
  * and 20:00, traffic up to the present).
  */
-export function history(p: Platform, shopId: string, days: number, perDay: number, chatShare?: number): CanonicalEvent[] {
-  return shopMonth({ platform: p, shopId, days, perDay, nowMs: NOW, ...(chatShare === undefined ? {} : { chatShare }) });
+export function history(p: Platform, shopId: string, days: number, perDay: number, chatShare?: number, lead?: number): CanonicalEvent[] {
+  return shopMonth({
+    platform: p,
+    shopId,
+    days,
+    perDay,
+    nowMs: NOW,
+    ...(chatShare === undefined ? {} : { chatShare }),
+    ...(lead === undefined ? {} : { lead }),
+  });
 }
 
 // ---------- helpers ----------
@@ -90,16 +100,7 @@ async function usage(redis: Redis, keys: string[]): Promise<number> {
   return ((await p.exec()) ?? []).reduce((s, [, v]) => s + Number(v ?? 0), 0);
 }
 async function applyAfter(store: EntityStore, events: CanonicalEvent[], batch = 2000) {
-  for (let i = 0; i < events.length; i += batch) {
-    const byShop = new Map<string, ShopEvents>();
-    for (const e of events.slice(i, i + batch)) {
-      const k = shopKey(e);
-      let entry = byShop.get(k);
-      if (!entry) byShop.set(k, (entry = { shop: { platform: e.platform, shopId: e.shopId }, events: [] }));
-      entry.events.push({ event: e, atMs: Number(e.at) });
-    }
-    await store.applyBatch(byShop, NOW, () => 0);
-  }
+  for (let i = 0; i < events.length; i += batch) await store.applyBatch(groupByShop(events.slice(i, i + batch)), NOW, () => 0);
 }
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const mbs = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GB` : `${(b / 1024 ** 2).toFixed(1)} MB`);
@@ -186,8 +187,9 @@ async function evaluation(c: Ctx) {
   const evals = env("BENCH_EVALS", 100);
   const stepMs = env("BENCH_EVAL_STEP_MS", 36_000);
   const shop = { platform: "douyin" as Platform, shopId: "busy" };
-  // BENCH_PACK=latest evaluates the shop under the Douyin pack in force (the 2026 packs); default contract v1.
-  const overrides = process.env.BENCH_PACK ? { pack: process.env.BENCH_PACK } : {};
+  // The Douyin pack the bench runs under (packs.ts: the pack in force), or BENCH_PACK's choice.
+  const choice = process.env.BENCH_PACK ?? BENCH_PACKS.douyin;
+  const overrides = choice ? { pack: choice } : {};
   const events = history(shop.platform, shop.shopId, 30, perDay);
   const pa = `bencha-${randomUUID()}`;
   // The evaluations run on a connection of their own, so the bytes on its socket are exactly what Redis
@@ -466,7 +468,7 @@ function benchProcessor(c: Ctx, kafka: Kafka, topics: ReturnType<typeof topicNam
     keyPrefix: run,
     groupId: run,
     clock: Date.now,
-    config: {},
+    config: { packs: BENCH_PACKS },
     log: silent,
     evalIntervalMs: 250,
     tickMs: 1000,
@@ -544,7 +546,7 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
       messages: events.slice(i, Math.min(n, i + 5000)).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
     });
   await producer.disconnect();
-  notes.push(`backlog, ${label}: ${what}.`);
+  notes.push(`backlog, ${label}: ${what}; ${packsLabel()}.`);
   try {
     const bare: { rate: number; cpu: number }[] = [];
     const proc: ProcRun[] = [];
@@ -598,11 +600,11 @@ async function backlog(c: Ctx) {
     const platforms: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
     const mixed: CanonicalEvent[] = [];
     let shops = 0;
-    for (; mixed.length < n; shops++) mixed.push(...history(platforms[shops % 4]!, `bl${shops}`, 3, 400));
+    for (; mixed.length < n; shops++) mixed.push(...history(platforms[shops % 4]!, `bl${shops}`, 3, 400, undefined, 7));
     await backlogMix(
       c,
       "every pack",
-      `${n} events: ${shops} shops × 3 days of 400/day, 4 platforms; ${mixOf(mixed.slice(0, n))}`,
+      `${n} events: ${shops} shops × the last 3 days of 400/day (lifecycles begun up to 7 days earlier included), 4 platforms; ${mixOf(mixed.slice(0, n))}`,
       mixed.slice(0, n),
       redis,
     );

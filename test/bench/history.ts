@@ -1,8 +1,9 @@
 /**
  * A shop's month for the bench: what a real shop's event stream looks like, not the cheapest path through
- * the engine. Orders are paid, shipped, picked up, updated, signed and often reviewed (some cancelled,
- * some with feedback or a complaint); conversations are transferred, go back and forth, close and are often
- * rated; after-sales come in every kind (refund only, return and refund, exchange) and every path (agreed,
+ * the engine. Orders are paid, shipped, picked up (most with the carrier's promised delivery time), updated,
+ * signed and often reviewed with stars (some cancelled, some with feedback or a complaint); conversations are
+ * sometimes answered by a robot first, transferred, go back and forth, close and are often rated; after-sales
+ * name one of the shop's recent orders (requested before shipment, in transit or after signing) and come in every kind (refund only, return and refund, exchange) and every path (agreed,
  * refused, returned goods signed and processed, waiting for the customer, platform intervention and
  * arbitration with every liability, cancelled, completed refunded or closed). Traffic follows a daily curve
  * with peaks at 10:00 and 20:00 (Asia/Shanghai) and runs up to `nowMs`: the last hours hold orders not yet
@@ -54,7 +55,10 @@ type Ev = Record<string, unknown>;
 
 function conversation(r: () => number, p: Platform, shopId: string, key: string, t: number): Ev[] {
   const c = { platform: p, shopId, consumerId: `u${key}`, conversationId: `c${key}` };
-  const out: Ev[] = [{ ...c, id: `t${key}`, type: "chat.transferred", at: t }];
+  const out: Ev[] = [];
+  // A robot answers first in a third of the conversations, then hands over.
+  if (r() < 0.33) out.push({ ...c, id: `b${key}`, type: "chat.message", at: t - 20_000, sender: "robot" });
+  out.push({ ...c, id: `t${key}`, type: "chat.transferred", at: t });
   let at = t + 1000;
   const turns = 1 + Math.floor(r() * 4);
   for (let i = 0; i < turns; i++) {
@@ -73,27 +77,36 @@ function conversation(r: () => number, p: Platform, shopId: string, key: string,
   return out;
 }
 
-function order(r: () => number, p: Platform, shopId: string, key: string, t: number): Ev[] {
+/** An order's milestones, for the after-sales that name it. */
+type OrderLife = { orderId: string; paidAt: number; shippedAt: number; signedAt: number };
+
+function order(r: () => number, p: Platform, shopId: string, key: string, t: number): { events: Ev[]; life?: OrderLife } {
   const o = { platform: p, shopId, orderId: `69${key}` };
   const out: Ev[] = [
     { ...o, id: `p${key}`, type: "order.paid", at: t, amount: Math.round(r() * 20_000) / 100 + 5, promisedShipBy: t + 48 * H },
   ];
-  if (r() < 0.04) return [...out, { ...o, id: `n${key}`, type: "order.cancelled", at: t + Math.round(r() * 6 * H) }];
+  if (r() < 0.04) return { events: [...out, { ...o, id: `n${key}`, type: "order.cancelled", at: t + Math.round(r() * 6 * H) }] };
   const shipped = t + 2 * H + Math.round(r() * (r() < 0.05 ? 60 * H : 30 * H));
   out.push({ ...o, id: `s${key}`, type: "order.shipped", at: shipped });
   const picked = shipped + H + Math.round(r() * 8 * H);
-  out.push({ ...o, id: `k${key}`, type: "logistics.picked_up", at: picked });
+  // Most carriers promise a delivery time (Douyin's on-time delivery counts only waybills that carry one).
+  const promise = r() < 0.85 ? { promisedSignBy: picked + 72 * H } : {};
+  out.push({ ...o, id: `k${key}`, type: "logistics.picked_up", at: picked, ...promise });
   out.push({ ...o, id: `l${key}`, type: "logistics.updated", at: picked + 6 * H + Math.round(r() * 12 * H) });
   const signed = picked + 30 * H + Math.round(r() * 72 * H);
   out.push({ ...o, id: `g${key}`, type: "logistics.signed", at: signed });
-  if (r() < 0.45)
+  if (r() < 0.45) {
+    // Stars 1–5, mostly 5; the good / neutral / bad rating follows them.
+    const score = pick(r, [5, 5, 5, 5, 5, 5, 4, 4, 3, 2, 1]);
     out.push({
       ...o,
       id: `v${key}`,
       type: "review.posted",
       at: signed + Math.round(r() * 5 * DAY),
-      rating: r() < 0.9 ? "good" : r() < 0.6 ? "neutral" : "bad",
+      rating: score >= 4 ? "good" : score === 3 ? "neutral" : "bad",
+      score,
     });
+  }
   if (r() < 0.02)
     out.push({
       ...o,
@@ -104,26 +117,30 @@ function order(r: () => number, p: Platform, shopId: string, key: string, t: num
       reason: pick(r, ["slow_shipping", "not_shipped", "other"]),
     });
   if (r() < 0.005) out.push({ ...o, id: `q${key}`, type: "complaint.filed", at: signed + 2 * H });
-  return out;
+  return { events: out, life: { orderId: o.orderId, paidAt: t, shippedAt: shipped, signedAt: signed } };
 }
 
 const KINDS = ["refund_only", "return_refund", "exchange"] as const;
 const REASONS = ["quality", "not_as_described", "damaged", "shipping", "no_reason", "other"] as const;
 const LIABILITY = ["merchant", "both", "consumer", "none"] as const;
 
-function afterSale(r: () => number, p: Platform, shopId: string, key: string, t: number): Ev[] {
+/**
+ * An after-sale requested at `t` on one of the shop's orders paid before it (`of`, when there is one; else
+ * an order older than the history): before shipment, in transit, or after signing, as the order stood at `t`.
+ */
+function afterSale(r: () => number, p: Platform, shopId: string, key: string, t: number, of: OrderLife | undefined): Ev[] {
   const a = { platform: p, shopId, afterSaleId: `as${key}` };
   const kind = pick(r, KINDS);
   const out: Ev[] = [
     {
       ...a,
-      orderId: `68${key}`,
+      orderId: of?.orderId ?? `68${key}`,
       id: `ar${key}`,
       type: "aftersale.requested",
       at: t,
       kind,
       reason: pick(r, REASONS),
-      afterShipment: r() < 0.7,
+      afterShipment: of ? of.shippedAt <= t : r() < 0.7,
     },
   ];
   let at = t + 10 * MIN + Math.round(r() * (r() < 0.1 ? 60 * H : 20 * H));
@@ -164,6 +181,15 @@ function afterSale(r: () => number, p: Platform, shopId: string, key: string, t:
   return out;
 }
 
+/** One of `orders` paid before `t`, drawn at random (a few tries; undefined when none is found). */
+function paidBefore(r: () => number, orders: readonly OrderLife[], t: number): OrderLife | undefined {
+  for (let i = 0; i < 8 && orders.length > 0; i++) {
+    const o = pick(r, orders);
+    if (o.paidAt < t) return o;
+  }
+  return undefined;
+}
+
 export interface MonthOptions {
   platform: Platform;
   shopId: string;
@@ -174,6 +200,12 @@ export interface MonthOptions {
   seed?: number;
   /** Share of the events that are chat (default 0.4); the rest is 80% orders, 20% after-sales. */
   chatShare?: number;
+  /**
+   * Days before the window whose lifecycles are generated too, keeping only their events inside it (default
+   * 0): a short window then holds the signings, reviews and refunds of orders placed before it, as a
+   * topic's last days do.
+   */
+  lead?: number;
 }
 
 /**
@@ -189,14 +221,27 @@ export function shopMonth(o: MonthOptions): CanonicalEvent[] {
   const as = (o.perDay * (1 - chat) * 0.2) / 4.5;
   const count = (x: number) => Math.floor(x) + (r() < x - Math.floor(x) ? 1 : 0);
   const out: Ev[] = [];
+  // Orders of the last ten days, oldest first: the after-sales name one of them.
+  let recent: OrderLife[] = [];
   // Shanghai midnight of the first day.
   const todayStart = Math.floor((o.nowMs + CN_OFFSET) / DAY) * DAY - CN_OFFSET;
-  for (let d = o.days; d >= 0; d--) {
+  for (let d = o.days + (o.lead ?? 0); d >= 0; d--) {
     const dayStart = todayStart - d * DAY;
     const n = { conv: count(conv), ord: count(ord), as: count(as) };
     for (let i = 0; i < n.conv; i++) out.push(...conversation(r, o.platform, o.shopId, `${d}-${i}`, timeOfDay(r, dayStart)));
-    for (let i = 0; i < n.ord; i++) out.push(...order(r, o.platform, o.shopId, `${d}-${i}`, timeOfDay(r, dayStart)));
-    for (let i = 0; i < n.as; i++) out.push(...afterSale(r, o.platform, o.shopId, `${d}-${i}`, timeOfDay(r, dayStart)));
+    recent = recent.filter((l) => l.paidAt >= dayStart - 10 * DAY);
+    for (let i = 0; i < n.ord; i++) {
+      const { events, life } = order(r, o.platform, o.shopId, `${d}-${i}`, timeOfDay(r, dayStart));
+      out.push(...events);
+      if (life) recent.push(life);
+    }
+    for (let i = 0; i < n.as; i++) {
+      const t = timeOfDay(r, dayStart);
+      const of = paidBefore(r, recent, t);
+      // One request per order: an order that had one leaves the pool.
+      if (of) recent.splice(recent.indexOf(of), 1);
+      out.push(...afterSale(r, o.platform, o.shopId, `${d}-${i}`, t, of));
+    }
   }
   const from = o.nowMs - o.days * DAY;
   return out

@@ -15,6 +15,7 @@ import { evaluateShop, runReplay } from "@sg/processor";
 import { EntityStore, type ShopEvents } from "@sg/processor/state";
 import { randomStream } from "@sg/processor/testing";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
+import { applyCost } from "./apply-cost.js";
 import { engineV2Bench } from "./engine-v2.js";
 import { forecastBench } from "./forecast.js";
 import { replicaWaitBench } from "./replica-wait.js";
@@ -152,6 +153,8 @@ async function main() {
       line(`   one load and commit per event:          ${perEvent.toFixed(0)} events/s`);
       line(`   one load and commit per shop per batch: ${perShop.toFixed(0)} events/s`);
       line(`   ratio (per shop / per event):           ${(perShop / perEvent).toFixed(2)}x`);
+      line("   the store's CPU per event (test/bench/apply-cost.ts), independent of how busy the machine is:");
+      await applyCost({ events: Number(process.env.BENCH_APPLY_EVENTS ?? 40_000), runs: 3, line });
     }
     if (on("sizes")) {
       line("\n2. Evaluating one shop's metrics from its events (pure engine, all metrics of the pack)");

@@ -14,6 +14,7 @@ import { createProcessor } from "@sg/processor";
 import { createRedis, createReplicaGate, deleteByPrefix, type Redis } from "@sg/redis";
 import { history } from "./engine-v2.js";
 import { median } from "./measure.js";
+import { BENCH_PACKS } from "./packs.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const ALTERNATIONS = 3;
@@ -40,7 +41,7 @@ async function backlogRun(o: {
     keyPrefix: prefix,
     groupId: prefix,
     clock: Date.now,
-    config: {},
+    config: { packs: BENCH_PACKS },
     log: silent,
     evalIntervalMs: 250,
     tickMs: 1000,

@@ -22,8 +22,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedisCluster, resolveLocalInfra } from "@sg/infra";
 import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
-import { randomStream } from "@sg/processor/testing";
 import { createRedis, deleteByPrefix, isCluster, type RedisClient } from "@sg/redis";
+import { mixOf, shopMonth } from "./history.js";
+import { packsLabel, writePacksConfig } from "./packs.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
@@ -47,23 +48,15 @@ type RunResult =
   | { ok: true; secs: number; produceSecs: number; perSec: number; procCpu: number; redisCpu: number; machineBusy: number }
   | { ok: false; why: string; log: string };
 
+/** `total` events of 48 shops' last 3 days (history.ts's shop-month mix, 4 platforms), each shop's in time order. */
 function events(total: number): CanonicalEvent[] {
   const shops = 48;
-  const startMs = Date.now() - 5 * 86_400_000;
+  // A little more than needed, so the cut at `total` is never short.
+  const perDay = Math.ceil((1.2 * total) / shops / 3);
+  const nowMs = Date.now();
   const out: CanonicalEvent[] = [];
-  const perShop = Math.ceil(total / shops);
-  for (let s = 0; out.length < total && s < shops * 4; s++) {
-    const xs = randomStream({
-      seed: 900 + s,
-      platform: PLATFORMS[s % 4]!,
-      shopId: `sc${s % shops}`,
-      idPrefix: `s${s}-`,
-      startMs,
-      consumers: Math.ceil(perShop / 9),
-      orders: Math.ceil(perShop / 9),
-    });
-    out.push(...xs);
-  }
+  for (let s = 0; s < shops; s++)
+    out.push(...shopMonth({ platform: PLATFORMS[s % 4]!, shopId: `sc${s}`, days: 3, lead: 7, perDay, nowMs }));
   return out.slice(0, total);
 }
 
@@ -131,6 +124,7 @@ async function runOnce(
   timeoutMs: number,
 ): Promise<RunResult> {
   const run = `scale-${randomUUID().slice(0, 8)}`;
+  const configPath = writePacksConfig();
   const topics = topicNames(`${run}.`);
   await ensureTopics(kafka, [
     { topic: topics.events, numPartitions: PARTITIONS },
@@ -147,6 +141,7 @@ async function runOnce(
     PROCESSOR_PORT: "0",
     EVENTS_PARTITIONS: String(PARTITIONS),
     LOG_LEVEL: "error",
+    SCOREGUARD_CONFIG: configPath,
   };
   const children: ChildProcess[] = [];
   const stderr: string[] = [];
@@ -244,7 +239,7 @@ export async function scalingBench(o: ScalingOptions): Promise<void> {
   if (!o.clusterUrl) cluster = await ensureRedisCluster({ log: () => undefined });
   const clusterUrl = o.clusterUrl ?? cluster!.url;
   line(
-    `   ${evs.length} events, 48 shops, ${PARTITIONS} partitions; processors are child processes; ${(await import("node:os")).cpus().length} cores, load ${loadavg()[0]!.toFixed(1)} at start`,
+    `   ${evs.length} events, 48 shops × the last 3 days of history.ts's mix (lifecycles begun up to 7 days earlier included) (${mixOf(evs)}), ${packsLabel()}, ${PARTITIONS} partitions; processors are child processes; ${(await import("node:os")).cpus().length} cores, load ${loadavg()[0]!.toFixed(1)} at start`,
   );
   line(
     "   method: processors are child processes, CPU from /proc/<pid>/stat; Redis CPU from INFO cpu (used_cpu_user+sys, every master); timed until every partition's committed offset is at its end",

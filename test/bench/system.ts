@@ -30,6 +30,7 @@ import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from 
 import { createRedis } from "@sg/redis";
 import { disputeBreach } from "../src/breach.js";
 import { shopMonth } from "./history.js";
+import { packsLabel, packsYaml } from "./packs.js";
 import { mbs, median, pct, procCpu, procRss, redisUsedMemory, sleep, timedRead } from "./measure.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -310,6 +311,7 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       "    groupWait: 0s",
       "    groupInterval: 1s",
       "    repeatInterval: 4h",
+      ...packsYaml(),
       "",
     ].join("\n"),
   );
@@ -394,7 +396,7 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       `   loaded ${loaded} shops (${shops.filter((s) => s.kind === "busy").length} busy, ${shops.filter((s) => s.kind === "medium").length} medium, ${shops.filter((s) => s.kind === "small").length} small) of ${days}-day history: ${events} events produced and consumed in ${loadSecs.toFixed(0)} s (${(events / loadSecs / 1000).toFixed(1)}k events/s, ${(events / cpuLoad / 1000).toFixed(1)}k per processor CPU-second)${full ? "" : `; the budget stopped the load at ${loaded} of ${o.shops} shops`}`,
     );
     line(
-      `   method: produced to sg.events, consumed by the processor service (a child process) until its group's committed offsets reached the end`,
+      `   method: produced to sg.events, consumed by the processor service (a child process) until its group's committed offsets reached the end; history.ts's shop-month; ${packsLabel()}`,
     );
     line(
       `   Redis memory, measured (INFO used_memory after the load minus before, a redis-server of the run's own): ${mbs(mem)}${full ? "" : `; extrapolated to ${o.shops} shops (× ${(o.shops / loaded).toFixed(1)}, same mix): ${mbs((mem * o.shops) / loaded)} (EXTRAPOLATED)`}   goal ≤ 3 GB for the 10,000-shop month: ${goal((mem * 10_000) / loaded <= 3 * 1024 ** 3)}${loaded === 10_000 && days === 30 ? "" : ` (judged on ${mbs((mem * 10_000) / loaded)}, this figure scaled to 10,000 shops${days === 30 ? "" : `, of ${days}-day history: NOT the month`})`}`,

@@ -318,19 +318,35 @@ export class EntityStore {
       dayIndex.set(day, keys.length + 1);
       keys.push(this.keys.day(shop, day));
     }
-    const recs: (string | number)[] = [];
-    for (const [k, r] of d.records) recs.push(k, r === null ? "" : encodeStoredBody(r.body ?? encodeBody(k, r.rec), r.calcAt));
-    const timers: (string | number)[] = [];
-    for (const [k, t] of d.timers) timers.push(k, t === null ? "" : t);
-    const pendAdd: (string | number)[] = [];
-    for (const [m, t] of d.pendAdd) pendAdd.push(m, t);
-    const cur: (string | number)[] = [];
-    for (const [f, v] of d.cur) cur.push(f, v);
-    const agg: (string | number)[] = [];
+    // Every section's fields packed into one argument, "<byte length>:<bytes>" each (commitEntities.lua).
+    let packed = "";
+    const put = (x: string | number) => {
+      const v = String(x);
+      packed += `${Buffer.byteLength(v)}:${v}`;
+    };
+    for (const [k, r] of d.records) {
+      put(k);
+      put(r === null ? "" : encodeStoredBody(r.body ?? encodeBody(k, r.rec), r.calcAt));
+    }
+    for (const [k, t] of d.timers) {
+      put(k);
+      put(t === null ? "" : t);
+    }
+    for (const m of d.pendDel) put(m);
+    for (const [m, t] of d.pendAdd) {
+      put(m);
+      put(t);
+    }
+    for (const [f, v] of d.cur) {
+      put(f);
+      put(v);
+    }
     let aggCount = 0;
     for (const [day, fields] of d.agg) {
       for (const [f, v] of fields) {
-        agg.push(dayIndex.get(day)!, f, v);
+        put(dayIndex.get(day)!);
+        put(f);
+        put(v);
         aggCount++;
       }
     }
@@ -347,12 +363,7 @@ export class EntityStore {
       d.pendAdd.size,
       d.cur.size,
       aggCount,
-      ...recs,
-      ...timers,
-      ...d.pendDel,
-      ...pendAdd,
-      ...cur,
-      ...agg,
+      packed,
     ];
     return { keys, args };
   }

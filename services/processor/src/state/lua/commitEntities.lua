@@ -17,7 +17,8 @@
     ARGV[5] the oldest day number whose seen-id entries count (older ones are dropped when met)
     ARGV[6] seen-id entries to add, 14 bytes each, concatenated: fingerprint (12), day (2, big-endian)
     ARGV[7..12] section sizes: records, timers, pending removals, pending additions, now deltas, day deltas
-    then the sections, in that order:
+    ARGV[13] the sections packed into one argument, in this order, each field as "<byte length>:<bytes>"
+      (one argument instead of one per field: the client encodes, and Redis parses, one bulk string):
       records: entity key, stored record (an empty string deletes the record)
       timers: entity key, ms (an empty string removes the timer)
       pending removals: member
@@ -42,41 +43,48 @@ if current ~= ARGV[1] then
 end
 local n = {}
 for i = 1, 6 do n[i] = tonumber(ARGV[6 + i]) end
-local p = 13
+local packed = ARGV[13]
+local pos = 1
+-- The next field of the packed sections.
+local function field()
+  local colon = string.find(packed, ':', pos, true)
+  local len = tonumber(string.sub(packed, pos, colon - 1))
+  pos = colon + len + 1
+  return string.sub(packed, colon + 1, colon + len)
+end
 for _ = 1, n[1] do
-  if ARGV[p + 1] == '' then
-    redis.call('HDEL', KEYS[1], ARGV[p])
+  local k, v = field(), field()
+  if v == '' then
+    redis.call('HDEL', KEYS[1], k)
   else
-    redis.call('HSET', KEYS[1], ARGV[p], ARGV[p + 1])
+    redis.call('HSET', KEYS[1], k, v)
   end
-  p = p + 2
 end
 for _ = 1, n[2] do
-  if ARGV[p + 1] == '' then
-    redis.call('ZREM', KEYS[3], ARGV[p])
+  local k, t = field(), field()
+  if t == '' then
+    redis.call('ZREM', KEYS[3], k)
   else
-    redis.call('ZADD', KEYS[3], ARGV[p + 1], ARGV[p])
+    redis.call('ZADD', KEYS[3], t, k)
   end
-  p = p + 2
 end
 for _ = 1, n[3] do
-  redis.call('ZREM', KEYS[4], ARGV[p])
-  p = p + 1
+  redis.call('ZREM', KEYS[4], field())
 end
 for _ = 1, n[4] do
-  redis.call('ZADD', KEYS[4], ARGV[p + 1], ARGV[p])
-  p = p + 2
+  local m, t = field(), field()
+  redis.call('ZADD', KEYS[4], t, m)
 end
 for _ = 1, n[5] do
-  if redis.call('HINCRBY', KEYS[5], ARGV[p], ARGV[p + 1]) == 0 then redis.call('HDEL', KEYS[5], ARGV[p]) end
-  p = p + 2
+  local f, d = field(), field()
+  if redis.call('HINCRBY', KEYS[5], f, d) == 0 then redis.call('HDEL', KEYS[5], f) end
 end
 local touched = {}
 for _ = 1, n[6] do
-  local k = KEYS[tonumber(ARGV[p])]
-  if redis.call('HINCRBY', k, ARGV[p + 1], ARGV[p + 2]) == 0 then redis.call('HDEL', k, ARGV[p + 1]) end
+  local k = KEYS[tonumber(field())]
+  local f, d = field(), field()
+  if redis.call('HINCRBY', k, f, d) == 0 then redis.call('HDEL', k, f) end
   touched[k] = true
-  p = p + 3
 end
 local ttl = tonumber(ARGV[2])
 for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
