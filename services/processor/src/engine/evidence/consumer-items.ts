@@ -54,7 +54,8 @@ export function replyConsumerDayItems({ c }: ConsumerView, def: DefOf<"reply_con
       return consumer(c, { outcome: "bad", at: s.open, moments, why, n: 0, d: 1 });
     }
     if (s.pending !== undefined)
-      return consumer(c, { outcome: "pending", at: s.open, moments, why: say(`awaiting a reply; ${duration(s.pending - x.asOf).en} left`, `待回复；剩余${duration(s.pending - x.asOf)["zh-CN"]}`), n: 0, d: 0 });
+      // A consumer-day counts as answered until a wait of it is missed (contrib.ts: denominator minus bad).
+      return consumer(c, { outcome: "pending", at: s.open, moments, why: say(`awaiting a reply; ${duration(s.pending - x.asOf).en} left`, `待回复；剩余${duration(s.pending - x.asOf)["zh-CN"]}`), n: 1, d: 1 });
     return consumer(c, { outcome: "good", at: s.open, moments, why: join(say("every message answered in time", "所有消息均及时回复"), line(lineMs)), n: 1, d: 1 });
   });
 }
@@ -124,7 +125,7 @@ export function buyerReplyItems({ c }: ConsumerView, def: DefOf<"buyer_reply_rat
   // Counted on the day of the buyer's last round; bad when a missed round is in the window (contrib.ts).
   if (missed.length > 0)
     return [consumer(c, { outcome: "bad", at: last.open, moments, why: join(say(`${missed.length} round(s) not answered in time`, `${missed.length}轮未及时回复`), line(lineMs)), n: 0, d: 1 })];
-  if (open.length > 0 && !rounds.some((r) => r.missed && inRange(r.open, x.window))) return [consumer(c, { outcome: "pending", at: last.open, moments, why: say("awaiting a reply", "待回复"), n: 0, d: 0 })];
+  if (open.length > 0 && !rounds.some((r) => r.missed && inRange(r.open, x.window))) return [consumer(c, { outcome: "pending", at: last.open, moments, why: say("awaiting a reply", "待回复"), n: 1, d: 1 })];
   return [consumer(c, { outcome: "good", at: last.open, moments, why: join(say("every round answered in time", "每轮均及时回复"), line(lineMs)), n: 1, d: 1 })];
 }
 

@@ -49,7 +49,10 @@ export function metricItems(
   }));
   for (const [key, rec] of records) {
     const view = entityView(key, rec);
-    for (const m of metrics) for (const it of entityItems(view, m.def, m.x)) if (inRange(it.at, m.x.window)) m.items.push(it);
+    for (const m of metrics)
+      for (const it of entityItems(view, m.def, m.x))
+        // A pending item is placed by its deadline, which may be after the window's last day.
+        if (inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start)) m.items.push(it);
   }
   for (const m of metrics) {
     m.items.sort((a, b) => b.at - a.at || cmp(a.scope, b.scope) || cmp(a.id, b.id) || cmp(a.consumerId ?? "", b.consumerId ?? ""));
