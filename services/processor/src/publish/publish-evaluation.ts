@@ -8,6 +8,8 @@ import { alertTransitions } from "./alert-transitions.js";
 import type { ProjectionWriter } from "./projection.js";
 import type { EntityStore } from "../state/entity-store.js";
 import type { DailyHistory } from "./day-end/daily-history.js";
+import type { EvidenceProjection } from "./evidence-projection.js";
+import { packInForce } from "../state/entity-store.js";
 
 /**
  * Evaluates one shop from its state at `nowMs`, publishes alert state changes to `sg.alerts`
@@ -28,6 +30,8 @@ export async function evaluateAndPublish(deps: {
   metrics?: { alertPublished(record: AlertRecord): void };
   /** End-of-day values: taken before the evaluation at `nowMs`, so late timers after the cut-off do not leak in. */
   history?: DailyHistory;
+  /** The evidence projection (docs/evidence.md), listed after the snapshot at most once per refresh. */
+  evidence?: EvidenceProjection;
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
@@ -49,6 +53,7 @@ export async function evaluateAndPublish(deps: {
     await store.saveAlertStates(shop, states);
   }
   await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
+  await deps.evidence?.maybeWrite({ snapshot: ev.snapshot, pack: packInForce(shop, overrides, nowMs), shop: overrides, nowMs });
   const wake = Math.min(spreadRollover(shopKey, ev.nextWake), deps.history?.nextWake(shop, nowMs) ?? Infinity);
   await store.setDue(shopKey, deps.partition, wake, nowMs);
   return ev;
