@@ -4,7 +4,7 @@
  * first, each with the fields the case fixes (why, days, cost).
  */
 import { parseScoreguardConfig } from "@sg/config";
-import { parseShopKey, shanghaiDayOf, toMillis, type CanonicalEvent, type Platform } from "@sg/events";
+import { parseShopKey, shanghaiDayOf, toMillis } from "@sg/events";
 import { packForChoice } from "@sg/rules";
 import { describe, expect, it } from "vitest";
 import { shopOverridesFor } from "../../services/processor/src/scores/context.js";
@@ -22,15 +22,20 @@ describe("conformance: evidence (hand-computed from shared/spec and docs/evidenc
     const meta = loadCase(name);
     const asOf = toMillis(meta.at);
     const config = meta.config === undefined ? {} : parseScoreguardConfig(meta.config);
-    const events = readEventsFile(`${casesDir}${name}.jsonl`).lines.map((l) => l.event as CanonicalEvent);
+    const events = readEventsFile(`${casesDir}${name}.jsonl`).lines.map((l) => l.event);
     for (const [key, want] of Object.entries(meta.expect)) {
       if (want.evidence === undefined) continue;
       const shop = parseShopKey(key)!;
       const overrides = shopOverridesFor(config, key);
-      const pack = packForChoice(shop.platform as Platform, overrides.pack, shanghaiDayOf(asOf));
+      const pack = packForChoice(shop.platform, overrides.pack, shanghaiDayOf(asOf));
       const mine = events.filter((e) => e.platform === shop.platform && e.shopId === shop.shopId);
-      const { state } = applyEvents(pack, emptyShopState(), mine.map((event) => ({ event, atMs: toMillis(event.at) })), asOf);
-      const ev = evaluateState(state, { ...shop, platform: shop.platform as Platform, now: asOf, shop: overrides, pack });
+      const { state } = applyEvents(
+        pack,
+        emptyShopState(),
+        mine.map((event) => ({ event, atMs: toMillis(event.at) })),
+        asOf,
+      );
+      const ev = evaluateState(state, { ...shop, platform: shop.platform, now: asOf, shop: overrides, pack });
       const lists = shopEvidence({
         records: [...ev.state.records].map(([k, r]) => [k, r.rec]),
         pack,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVIDENCE_OUTCOMES, EvidenceItem, type EvidenceOutcome } from "./evidence.js";
+import { EvidenceItem, type EvidenceOutcome } from "./evidence.js";
 
 /**
  * The evidence projection (docs/evidence.md "How it is served"): the processor, the only service that runs
@@ -55,5 +55,3 @@ export function decodeEvidenceCursor(cursor: string): number | null {
   const m = /^o:(\d{1,6})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
   return m ? Number(m[1]) : null;
 }
-
-

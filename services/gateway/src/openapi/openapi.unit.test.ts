@@ -150,7 +150,9 @@ describe("/openapi.json, generated from the routes' zod schemas", () => {
       "/v1/shops/{platform}/{shopId}/metrics/{metric}/history",
       "/v1/shops/{platform}/{shopId}/metrics/{metric}/items",
     ]);
-    expect(JSON.stringify(doc.paths["/v1/shops/{platform}/{shopId}/metrics/{metric}/items"])).toContain("#/components/schemas/EvidencePage");
+    expect(JSON.stringify(doc.paths["/v1/shops/{platform}/{shopId}/metrics/{metric}/items"])).toContain(
+      "#/components/schemas/EvidencePage",
+    );
   });
 
   it("refuses a contract whose path parameters differ from its path, and two contracts for one operation", () => {

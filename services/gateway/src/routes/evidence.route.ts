@@ -20,7 +20,7 @@ export const evidenceRoutes = [
     tag: "read",
     summary: "The items behind a metric: its bad, good, pending or excluded items, newest first",
     description:
-      'docs/evidence.md: the current window\'s items of one outcome, each with the moments that decided it, why (zh-CN and English), the day it counts on and the day it leaves the window, and for a bad item its cost (the value and the score without it). Read from the processor\'s evidence projection, listed at most every 15 s (`asOf`). `Accept: text/csv` answers a spreadsheet whose header row names each column in zh-CN and English.',
+      "docs/evidence.md: the current window's items of one outcome, each with the moments that decided it, why (zh-CN and English), the day it counts on and the day it leaves the window, and for a bad item its cost (the value and the score without it). Read from the processor's evidence projection, listed at most every 15 s (`asOf`). `Accept: text/csv` answers a spreadsheet whose header row names each column in zh-CN and English.",
     security: "bearer",
     params: MetricParams,
     query: EvidenceQuery,
@@ -50,9 +50,16 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: GatewayContext
     const query = EvidenceQuery.safeParse(request.query ?? {});
     if (!params.success || !query.success) {
       const issues = [...(params.error?.issues ?? []), ...(query.error?.issues ?? [])];
-      return refuse(ctx, request, reply, "invalid_request", "unknown platform, bad shop id, bad metric name, unknown outcome, bad limit or cursor", {
-        fields: { problems: issues.map((i) => ({ field: i.path.join("."), reason: i.message })) },
-      });
+      return refuse(
+        ctx,
+        request,
+        reply,
+        "invalid_request",
+        "unknown platform, bad shop id, bad metric name, unknown outcome, bad limit or cursor",
+        {
+          fields: { problems: issues.map((i) => ({ field: i.path.join("."), reason: i.message })) },
+        },
+      );
     }
     const { platform, shopId, metric } = params.data;
     const { outcome, limit, cursor } = query.data;
@@ -60,18 +67,35 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: GatewayContext
       return refuse(ctx, request, reply, "forbidden", `the token does not list ${platform}:${shopId}`);
     const offset = cursor === undefined ? 0 : decodeEvidenceCursor(cursor);
     if (offset === null)
-      return refuse(ctx, request, reply, "invalid_request", "bad cursor", { fields: { problems: [{ field: "cursor", reason: "must be the `next` of a previous page" }] } });
-    if (ctx.snapshots === undefined || port === undefined) return refuse(ctx, request, reply, "unavailable", "the evidence reader is not configured");
+      return refuse(ctx, request, reply, "invalid_request", "bad cursor", {
+        fields: { problems: [{ field: "cursor", reason: "must be the `next` of a previous page" }] },
+      });
+    if (ctx.snapshots === undefined || port === undefined)
+      return refuse(ctx, request, reply, "unavailable", "the evidence reader is not configured");
     const snap = await ctx.snapshots.shop(platform, shopId);
     if (snap === null) return reply.code(404).send({ error: "not_found", message: `no events for ${platform}:${shopId} yet` });
     if (snap.metrics[metric] === undefined)
-      return reply.code(404).send({ error: "not_found", message: `${platform}:${shopId} has no metric ${metric} (its pack is ${snap.rulePack})` });
+      return reply
+        .code(404)
+        .send({ error: "not_found", message: `${platform}:${shopId} has no metric ${metric} (its pack is ${snap.rulePack})` });
     const stored = await port.items({ platform, shopId }, metric, outcome);
     if (stored === null)
-      return refuse(ctx, request, reply, "unavailable", `the processor has not listed the items of ${platform}:${shopId} yet`, { headers: { "retry-after": "15" } });
+      return refuse(ctx, request, reply, "unavailable", `the processor has not listed the items of ${platform}:${shopId} yet`, {
+        headers: { "retry-after": "15" },
+      });
     const items = stored.items.slice(offset, offset + limit);
     const next = offset + limit < stored.items.length ? encodeEvidenceCursor(offset + limit) : null;
-    const page: EvidencePage = { platform, shopId, metric, outcome, asOf: stored.asOf, window: stored.window, total: stored.total, items, next };
+    const page: EvidencePage = {
+      platform,
+      shopId,
+      metric,
+      outcome,
+      asOf: stored.asOf,
+      window: stored.window,
+      total: stored.total,
+      items,
+      next,
+    };
     if (wantsCsv(request.headers.accept)) {
       if (next !== null) reply.header("link", `<?outcome=${outcome}&limit=${limit}&cursor=${next}>; rel="next"`);
       return reply.type("text/csv; charset=utf-8").send(evidenceCsv(items));

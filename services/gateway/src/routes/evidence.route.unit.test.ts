@@ -72,12 +72,17 @@ describe("evidence API", () => {
     const res = await get(gw, `${url}?outcome=bad`, TOKENS.s1, "text/csv");
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toContain("text/csv");
-    const lines = res.body.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    const lines = res.body
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
     expect(lines[0]).toBe(
       "单号 / Item id,类型 / Scope,结果 / Outcome,原因 / Why,计入日期 / Counts on,移出窗口日期 / Leaves the window on,剔除后指标值 / Value without it,剔除后总分 / Score without it",
     );
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toBe('"u,""2""",consumer,bad,有消息4分钟后回复；时限3分钟 / a message answered after 4 min; line 3 min,2026-11-20,2026-11-21,1,');
+    expect(lines[2]).toBe(
+      '"u,""2""",consumer,bad,有消息4分钟后回复；时限3分钟 / a message answered after 4 min; line 3 min,2026-11-20,2026-11-21,1,',
+    );
     await gw.close();
   });
 
@@ -92,7 +97,10 @@ describe("evidence API", () => {
     ] as const) {
       const res = await get(gw, `${url}?${q}`);
       expect(res.statusCode, q).toBe(400);
-      expect(res.json().problems.map((p: { field: string }) => p.field), q).toContain(field);
+      expect(
+        res.json().problems.map((p: { field: string }) => p.field),
+        q,
+      ).toContain(field);
     }
     await gw.close();
   });

@@ -13,5 +13,9 @@ export function evidenceStrings(lang: string): {
   close: string;
 };
 export function badItemsUrl(shopKey: string, metric: string, limit?: number): string;
-export function fetchBadItems(token: string, shopKey: string, metric: string): Promise<{ ok: true; page: EvidencePage } | { ok: false; status: number | string }>;
+export function fetchBadItems(
+  token: string,
+  shopKey: string,
+  metric: string,
+): Promise<{ ok: true; page: EvidencePage } | { ok: false; status: number | string }>;
 export function itemWords(lang: string, item: EvidenceItem, unit: string): { id: string; why: string; days: string; cost: string | null };

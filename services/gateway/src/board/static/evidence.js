@@ -10,8 +10,7 @@ const WORDS = {
     failed: (status) => `无法加载明细（${status}）`,
     countsOn: "计入",
     leavesOn: "移出",
-    without: (id, value, dim, score) =>
-      `剔除 ${id} 后指标为 ${value}${dim ? `，${dim} ${score}` : score ? `，总分 ${score}` : ""}`,
+    without: (id, value, dim, score) => `剔除 ${id} 后指标为 ${value}${dim ? `，${dim} ${score}` : score ? `，总分 ${score}` : ""}`,
     more: (shown, total) => `显示 ${shown} / ${total} 项`,
     close: "关闭",
   },

@@ -9,10 +9,21 @@ import { duration, hours, join, line, say } from "./words.js";
 /** The items an after-sale counts for each after-sale kind (metrics.md), restating contrib.ts item by item. */
 const aftersale = (a: AftersaleFacts, x: Omit<RawItem, "scope" | "id">): RawItem => ({ scope: "aftersale", id: a.afterSaleId, ...x });
 
-function meanOfAftersale(a: AftersaleFacts, def: DefOf<"aftersale_awaiting_hours" | "late_clock_mean" | "refund_duration_mean">, x: ItemContext, at: number, valueMs: number, moments: RawItem["moments"], what: { en: string; zh: string }): RawItem {
+function meanOfAftersale(
+  a: AftersaleFacts,
+  def: DefOf<"aftersale_awaiting_hours" | "late_clock_mean" | "refund_duration_mean">,
+  x: ItemContext,
+  at: number,
+  valueMs: number,
+  moments: RawItem["moments"],
+  what: { en: string; zh: string },
+): RawItem {
   const value = valueMs / HOUR;
   const l = meanLine(x.limits);
-  const why = join(say(`${what.en} ${hours(valueMs).en}`, `${what.zh}${hours(valueMs)["zh-CN"]}`), ...(l === undefined ? [] : [say(`line ${l} h`, `线${l}小时`)]));
+  const why = join(
+    say(`${what.en} ${hours(valueMs).en}`, `${what.zh}${hours(valueMs)["zh-CN"]}`),
+    ...(l === undefined ? [] : [say(`line ${l} h`, `线${l}小时`)]),
+  );
   return aftersale(a, { outcome: meanOutcome(def, x.limits, value), at, moments, why, n: value, d: 1 });
 }
 
@@ -41,7 +52,16 @@ export function disputeItems(a: AftersaleFacts, def: DefOf<"dispute_rate">): Raw
   const last = a.arbitrated[a.arbitrated.length - 1];
   const hit = last !== undefined && def.params.liable.includes(last.liability as never);
   const why = last ? say(`arbitrated: ${last.liability} liable`, `判责：${last.liability}`) : say("not arbitrated", "未判责");
-  return [aftersale(a, { outcome: rateOutcome(def, hit), at: completed.at, moments: [...(last ? [{ name: "arbitrated", at: last.at }] : []), { name: "completed", at: completed.at }], why, n: hit ? 1 : 0, d: 1 })];
+  return [
+    aftersale(a, {
+      outcome: rateOutcome(def, hit),
+      at: completed.at,
+      moments: [...(last ? [{ name: "arbitrated", at: last.at }] : []), { name: "completed", at: completed.at }],
+      why,
+      n: hit ? 1 : 0,
+      d: 1,
+    }),
+  ];
 }
 
 export function businessTimeItems(a: AftersaleFacts, def: DefOf<"business_time_rate">, x: ItemContext): RawItem[] {
@@ -55,7 +75,19 @@ export function businessTimeItems(a: AftersaleFacts, def: DefOf<"business_time_r
     const deadline = addBusinessTime(start, limit, h);
     // Undecided until the action; an item past its business-time limit is not counted until it is acted on.
     if (deadline <= x.asOf) return [];
-    return [aftersale(a, { outcome: "pending", at: deadline, moments: [...moments, { name: "deadline", at: deadline }], why: say(`awaiting action; ${duration(deadline - x.asOf).en} of business time left`, `待处理；剩余工作时间${duration(deadline - x.asOf)["zh-CN"]}`), n: 0, d: 0 })];
+    return [
+      aftersale(a, {
+        outcome: "pending",
+        at: deadline,
+        moments: [...moments, { name: "deadline", at: deadline }],
+        why: say(
+          `awaiting action; ${duration(deadline - x.asOf).en} of business time left`,
+          `待处理；剩余工作时间${duration(deadline - x.asOf)["zh-CN"]}`,
+        ),
+        n: 0,
+        d: 0,
+      }),
+    ];
   }
   const took = businessTime(start, end, h);
   const hit = took <= limit;
@@ -68,19 +100,54 @@ export function everStateItems(a: AftersaleFacts, def: DefOf<"ever_state_rate">)
   if (reviewed === undefined) return [];
   const hit = a.awaitingCustomer.length > 0;
   const why = hit ? say("was awaiting the consumer's feedback", "曾待买家反馈") : say("never awaiting the consumer", "未进入待买家反馈");
-  return [aftersale(a, { outcome: rateOutcome(def, hit), at: reviewed, moments: [{ name: "first_merchant_acted", at: reviewed }, ...a.awaitingCustomer.slice(0, 1).map((at) => ({ name: "awaiting_customer", at }))], why, n: hit ? 1 : 0, d: 1 })];
+  return [
+    aftersale(a, {
+      outcome: rateOutcome(def, hit),
+      at: reviewed,
+      moments: [
+        { name: "first_merchant_acted", at: reviewed },
+        ...a.awaitingCustomer.slice(0, 1).map((at) => ({ name: "awaiting_customer", at })),
+      ],
+      why,
+      n: hit ? 1 : 0,
+      d: 1,
+    }),
+  ];
 }
 
 export function aftersaleClockItems(a: AftersaleFacts, def: DefOf<"late_clock_mean">, x: ItemContext): RawItem[] {
   const it = aftersaleClockItem(a, def);
   if (!it) return [];
-  return [meanOfAftersale(a, def, x, it.at, it.value, [...(a.requested ? [{ name: "requested", at: a.requested.at }] : []), { name: "first_merchant_acted", at: it.at }], { en: "first action after (clock)", zh: "首次处理时长" })];
+  return [
+    meanOfAftersale(
+      a,
+      def,
+      x,
+      it.at,
+      it.value,
+      [...(a.requested ? [{ name: "requested", at: a.requested.at }] : []), { name: "first_merchant_acted", at: it.at }],
+      { en: "first action after (clock)", zh: "首次处理时长" },
+    ),
+  ];
 }
 
 export function returnRefundItems(a: AftersaleFacts, def: DefOf<"refund_duration_mean">, x: ItemContext): RawItem[] {
   const it = returnRefundItem(a.requested?.kind, a.returnSigned[0], a.completed[0], def);
   if (!it) return [];
-  return [meanOfAftersale(a, def, x, it.at, it.value, [{ name: "return_signed", at: a.returnSigned[0]! }, { name: "refunded", at: it.at }], { en: "refunded after", zh: "退款时长" })];
+  return [
+    meanOfAftersale(
+      a,
+      def,
+      x,
+      it.at,
+      it.value,
+      [
+        { name: "return_signed", at: a.returnSigned[0]! },
+        { name: "refunded", at: it.at },
+      ],
+      { en: "refunded after", zh: "退款时长" },
+    ),
+  ];
 }
 
 export function overdueRefundItems(a: AftersaleFacts, def: DefOf<"overdue_refund_count">, x: ItemContext): RawItem[] {
@@ -88,12 +155,52 @@ export function overdueRefundItems(a: AftersaleFacts, def: DefOf<"overdue_refund
   const lineMs = durationMs(def.params.deadline);
   const deadline = a.requested.at + lineMs;
   const end = firstWaitEnd(a);
-  const moments = [{ name: "requested", at: a.requested.at }, { name: "deadline", at: deadline }, ...(end === undefined ? [] : [{ name: "merchant_wait_ended", at: end }])];
+  const moments = [
+    { name: "requested", at: a.requested.at },
+    { name: "deadline", at: deadline },
+    ...(end === undefined ? [] : [{ name: "merchant_wait_ended", at: end }]),
+  ];
   const overdue = end !== undefined ? end > deadline : deadline <= x.asOf;
   if (overdue) {
-    const why = join(end === undefined ? say(`no merchant action ${duration(lineMs).en} after the request`, `申请后${duration(lineMs)["zh-CN"]}商家未处理`) : say(`merchant acted ${duration(end - a.requested.at).en} after the request`, `申请后${duration(end - a.requested.at)["zh-CN"]}商家处理`), line(lineMs));
+    const why = join(
+      end === undefined
+        ? say(`no merchant action ${duration(lineMs).en} after the request`, `申请后${duration(lineMs)["zh-CN"]}商家未处理`)
+        : say(
+            `merchant acted ${duration(end - a.requested.at).en} after the request`,
+            `申请后${duration(end - a.requested.at)["zh-CN"]}商家处理`,
+          ),
+      line(lineMs),
+    );
     return [aftersale(a, { outcome: "bad", at: deadline, moments, why, n: 1, d: 0 })];
   }
-  if (end === undefined) return [aftersale(a, { outcome: "pending", at: deadline, moments, why: say(`awaiting the merchant; ${duration(deadline - x.asOf).en} left`, `待商家处理；剩余${duration(deadline - x.asOf)["zh-CN"]}`), n: 0, d: 0 })];
-  return [aftersale(a, { outcome: "good", at: end, moments, why: join(say(`merchant acted ${duration(end - a.requested.at).en} after the request`, `申请后${duration(end - a.requested.at)["zh-CN"]}商家处理`), line(lineMs)), n: 0, d: 0 })];
+  if (end === undefined)
+    return [
+      aftersale(a, {
+        outcome: "pending",
+        at: deadline,
+        moments,
+        why: say(
+          `awaiting the merchant; ${duration(deadline - x.asOf).en} left`,
+          `待商家处理；剩余${duration(deadline - x.asOf)["zh-CN"]}`,
+        ),
+        n: 0,
+        d: 0,
+      }),
+    ];
+  return [
+    aftersale(a, {
+      outcome: "good",
+      at: end,
+      moments,
+      why: join(
+        say(
+          `merchant acted ${duration(end - a.requested.at).en} after the request`,
+          `申请后${duration(end - a.requested.at)["zh-CN"]}商家处理`,
+        ),
+        line(lineMs),
+      ),
+      n: 0,
+      d: 0,
+    }),
+  ];
 }

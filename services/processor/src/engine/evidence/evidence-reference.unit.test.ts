@@ -45,12 +45,22 @@ describe("engine v2's evidence equals the reference's", () => {
         const delivered = new Map<string, CanonicalEvent>();
         const apply = (events: CanonicalEvent[], now: number) => {
           for (const e of events) if (!delivered.has(e.id)) delivered.set(e.id, e);
-          state = applyEvents(pack, state, events.map((event) => ({ event, atMs: Number(event.at) })), now).state;
+          state = applyEvents(
+            pack,
+            state,
+            events.map((event) => ({ event, atMs: Number(event.at) })),
+            now,
+          ).state;
         };
         const check = (now: number) => {
           const out = evaluateState(state, { platform: s.platform, shopId: "m1", now, pack });
           state = out.state;
-          const lists = metricItems([...state.records].map(([k, r]) => [k, r.rec]), pack, now, {});
+          const lists = metricItems(
+            [...state.records].map(([k, r]) => [k, r.rec]),
+            pack,
+            now,
+            {},
+          );
           const ref = referenceEvidence({ events: [...delivered.values()], asOf: now, pack });
           for (const [name, refItems] of ref) {
             const def = pack.metrics[name]!;

@@ -58,16 +58,33 @@ describe("a metric's items add up to its numbers", () => {
               expect(close(d, m.denominator), `${where}: denominator ${d} vs ${m.denominator}`).toBe(true);
               expect(close(n, m.numerator), `${where}: numerator ${n} vs ${m.numerator}`).toBe(true);
             } else {
-              expect(close(items.reduce((t, i) => t + i.n, 0), m.value ?? 0), `${where}: count`).toBe(true);
+              expect(
+                close(
+                  items.reduce((t, i) => t + i.n, 0),
+                  m.value ?? 0,
+                ),
+                `${where}: count`,
+              ).toBe(true);
             }
             compared.set(def.kind, (compared.get(def.kind) ?? 0) + items.length);
           }
         };
         for (const step of deliveryPlan(stream, s.delivery, { concurrent: 0, race: 0, reuse: 0.05 })) {
           if (step.kind === "apply" || step.kind === "race")
-            state = applyEvents(pack, state, step.events.map((event: CanonicalEvent) => ({ event, atMs: Number(event.at) })), step.now).state;
+            state = applyEvents(
+              pack,
+              state,
+              step.events.map((event: CanonicalEvent) => ({ event, atMs: Number(event.at) })),
+              step.now,
+            ).state;
           else if (step.kind === "concurrent")
-            for (const part of step.parts) state = applyEvents(pack, state, part.map((event) => ({ event, atMs: Number(event.at) })), step.now).state;
+            for (const part of step.parts)
+              state = applyEvents(
+                pack,
+                state,
+                part.map((event) => ({ event, atMs: Number(event.at) })),
+                step.now,
+              ).state;
           else if (step.kind === "evaluate") check(step.now);
         }
         check(stream.asOf);

@@ -76,7 +76,7 @@ export function leftOutOf(e: EntityView): { at: number } | undefined {
 
 /** The items of one entity for one metric at `x.asOf`, excluded ones marked (outcome `excluded`, counting nothing). */
 export function entityItems(e: EntityView, def: MetricDef, x: ItemContext): RawItem[] {
-  const items = (ITEM_LISTERS[def.kind] as Lister<MetricKind>)(e, def as never, x);
+  const items = (ITEM_LISTERS[def.kind] as Lister<MetricKind>)(e, def, x);
   const out = leftOutOf(e);
   if (out === undefined) return items;
   return items.map((it) => ({

@@ -12,7 +12,16 @@ import {
 import type { MetricDef, RulePack } from "@sg/rules";
 import { windowRange, inRange } from "../calendar.js";
 import { limitsFor } from "../evaluate.js";
-import { aftersaleFacts, consumerFacts, orderFacts, ratingFacts, type AftersaleRec, type ConsumerRec, type EntityRec, type OrderRec } from "../incremental/records.js";
+import {
+  aftersaleFacts,
+  consumerFacts,
+  orderFacts,
+  ratingFacts,
+  type AftersaleRec,
+  type ConsumerRec,
+  type EntityRec,
+  type OrderRec,
+} from "../incremental/records.js";
 import type { ShopOverrides } from "../types.js";
 import { computeScores } from "../../scores/compute.js";
 import { entityItems, type EntityView } from "./items.js";
@@ -30,7 +39,12 @@ export function entityView(key: string, rec: EntityRec): EntityView {
   }
   if (key.startsWith("a:")) return { kind: "aftersale", a: aftersaleFacts(id, rec as AftersaleRec) };
   const c = rec as ConsumerRec;
-  return { kind: "consumer", c: consumerFacts(id, c), ratings: ratingFacts(id, c), ...(c.excludedAt === undefined ? {} : { excludedAt: c.excludedAt }) };
+  return {
+    kind: "consumer",
+    c: consumerFacts(id, c),
+    ratings: ratingFacts(id, c),
+    ...(c.excludedAt === undefined ? {} : { excludedAt: c.excludedAt }),
+  };
 }
 
 /** Each metric's items in its window at `asOf`, by outcome, newest first (ties by scope and id). */
@@ -114,7 +128,12 @@ export function costOf(
     ...(m.numerator === undefined ? {} : { numerator: m.numerator - it.n }),
     ...(m.denominator === undefined ? {} : { denominator: m.denominator - it.d }),
   };
-  const scores = computeScores({ pack, shopKey: `${snap.platform}:${snap.shopId}`, metrics: { ...snap.metrics, [name]: reading }, context: shop.score });
+  const scores = computeScores({
+    pack,
+    shopKey: `${snap.platform}:${snap.shopId}`,
+    metrics: { ...snap.metrics, [name]: reading },
+    context: shop.score,
+  });
   out.scoreWithout = scores?.total ?? null;
   const model = pack.score;
   const dim = model
@@ -169,7 +188,13 @@ export function shopEvidence(input: {
         }
         return item;
       });
-      out.set(`${name}|${outcome}` satisfies `${string}|${EvidenceOutcome}`, { asOfMs: asOf, asOf: toShanghaiIso(asOf), window, total: of.length, items });
+      out.set(`${name}|${outcome}` satisfies `${string}|${EvidenceOutcome}`, {
+        asOfMs: asOf,
+        asOf: toShanghaiIso(asOf),
+        window,
+        total: of.length,
+        items,
+      });
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { HOUR, MINUTE } from "../calendar.js";
+import { HOUR } from "../calendar.js";
 
 /**
  * The evidence API's sentences (docs/evidence.md): why an item is good, bad, pending or left out, in the two
@@ -17,9 +17,13 @@ export function duration(ms: number): Why {
   const sec = s % 60;
   const en: string[] = [];
   const zh: string[] = [];
-  if (h > 0) (en.push(`${h} h`), zh.push(`${h}小时`));
-  if (m > 0) (en.push(`${m} min`), zh.push(`${m}分钟`));
-  if (sec > 0 || (h === 0 && m === 0)) (en.push(`${sec} s`), zh.push(`${sec}秒`));
+  const part = (n: number, unitEn: string, unitZh: string) => {
+    en.push(`${n} ${unitEn}`);
+    zh.push(`${n}${unitZh}`);
+  };
+  if (h > 0) part(h, "h", "小时");
+  if (m > 0) part(m, "min", "分钟");
+  if (sec > 0 || (h === 0 && m === 0)) part(sec, "s", "秒");
   return { en: en.join(" "), "zh-CN": zh.join("") };
 }
 
@@ -44,6 +48,3 @@ export function line(ms: number): Why {
   const d = duration(ms);
   return say(`line ${d.en}`, `时限${d["zh-CN"]}`);
 }
-
-/** Minutes as the board shows a small duration line ("line 3 min"). */
-export const MINUTE_MS = MINUTE;

@@ -42,7 +42,10 @@ const pastLine = (def: MetricDef, v: number): EvidenceOutcome => {
   if (line === null) return "good";
   return (def.direction === "max" ? v > line : v < line) ? "bad" : "good";
 };
-const sessionId = (open: number) => new Date(open + 8 * 3_600_000).toISOString().slice(0, 19) + (open % 1000 === 0 ? "" : `.${String(open % 1000).padStart(3, "0")}`) + "+08:00";
+const sessionId = (open: number) =>
+  new Date(open + 8 * 3_600_000).toISOString().slice(0, 19) +
+  (open % 1000 === 0 ? "" : `.${String(open % 1000).padStart(3, "0")}`) +
+  "+08:00";
 
 function byOrder(facts: ShopFacts): Map<string, Fact[][]> {
   const out = new Map<string, Fact[][]>();
@@ -114,7 +117,12 @@ const LISTERS: { [K in MetricKind]: Lister<K> } = {
       const done = first(list, "aftersale.completed")?.at;
       if (!inWindow(done, window)) continue;
       const r = last(list, "aftersale.arbitrated");
-      out.push({ scope: "aftersale", id, outcome: good(def, r !== undefined && (def.params.liable as readonly string[]).includes(r.event.liability)), countsOn: done });
+      out.push({
+        scope: "aftersale",
+        id,
+        outcome: good(def, r !== undefined && (def.params.liable as readonly string[]).includes(r.event.liability)),
+        countsOn: done,
+      });
     }
     return out;
   },
@@ -150,7 +158,11 @@ const LISTERS: { [K in MetricKind]: Lister<K> } = {
     for (const [consumerId, list] of facts.consumers)
       for (const s of sessionsOf(list, durationMs(def.params.sessionGap), within)) {
         if (!inWindow(s.open, window) || !inHours(s.open, def.params.serviceHours)) continue;
-        const outcome = s.answeredWithin ? good(def, true) : s.open + within <= asOf || answeredLate(list, s.open) ? good(def, false) : "pending";
+        const outcome = s.answeredWithin
+          ? good(def, true)
+          : s.open + within <= asOf || answeredLate(list, s.open)
+            ? good(def, false)
+            : "pending";
         out.push({ scope: "session", id: sessionId(s.open), consumerId, outcome, countsOn: s.open });
       }
     return out;
@@ -161,7 +173,8 @@ const LISTERS: { [K in MetricKind]: Lister<K> } = {
     for (const [consumerId, list] of facts.consumers)
       for (const w of waitsOf(list)) {
         if (!inWindow(w.open, window) || !inHours(w.open, def.params.serviceHours)) continue;
-        const outcome = w.end === undefined && w.open + cap > asOf ? "pending" : pastLine(def, Math.min((w.end ?? asOf) - w.open, cap) / 1000);
+        const outcome =
+          w.end === undefined && w.open + cap > asOf ? "pending" : pastLine(def, Math.min((w.end ?? asOf) - w.open, cap) / 1000);
         out.push({ scope: "session", id: sessionId(w.open), consumerId, outcome, countsOn: w.open });
       }
     return out;
@@ -173,7 +186,13 @@ const LISTERS: { [K in MetricKind]: Lister<K> } = {
         const card = toMillis(r.event.cardSentAt);
         if (r.event.robot === true || !inWindow(card, window) || !def.params.ratings.includes(r.event.rating)) continue;
         if (def.params.serviceHours && !inHours(card, def.params.serviceHours)) continue;
-        out.push({ scope: "session", id: sessionId(card), consumerId, outcome: good(def, def.params.good.includes(r.event.rating)), countsOn: card });
+        out.push({
+          scope: "session",
+          id: sessionId(card),
+          consumerId,
+          outcome: good(def, def.params.good.includes(r.event.rating)),
+          countsOn: card,
+        });
       }
     return out;
   },
@@ -198,7 +217,9 @@ const LISTERS: { [K in MetricKind]: Lister<K> } = {
 
 /** A session answered after its line is decided (bad) even before the line passes. */
 function answeredLate(list: readonly Fact[], open: number): boolean {
-  return all(list, "chat.message").some((m) => m.at >= open && (m.event.sender === "agent" || (m.event.sender === "robot" && m.event.assist === true)));
+  return all(list, "chat.message").some(
+    (m) => m.at >= open && (m.event.sender === "agent" || (m.event.sender === "robot" && m.event.assist === true)),
+  );
 }
 
 /** Which kinds the reference restates. */
@@ -221,10 +242,14 @@ export function referenceEvidence(input: { events: readonly CanonicalEvent[]; as
   for (const [name, def] of Object.entries(pack.metrics)) {
     const lister = LISTERS[def.kind] as Lister<MetricKind>;
     if (lister === null) continue;
-    const items = lister(def as never, { facts: everyone, asOf, window: windowRange(def.window, asOf) });
+    const items = lister(def, { facts: everyone, asOf, window: windowRange(def.window, asOf) });
     out.set(
       name,
-      items.map((it) => (it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id) ? { ...it, outcome: "excluded" } : it),
+      items.map((it) =>
+        (it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id)
+          ? { ...it, outcome: "excluded" }
+          : it,
+      ),
     );
   }
   return out;
