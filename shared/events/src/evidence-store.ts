@@ -11,7 +11,7 @@ import { EvidenceItem, type EvidenceOutcome } from "./evidence.js";
 /** Items kept per metric and outcome, newest first: every bad item a merchant could act on, a sample of the rest. */
 export const EVIDENCE_KEPT: Record<EvidenceOutcome, number> = { bad: 500, good: 100, pending: 100, excluded: 100 };
 /** The processor lists a shop's items again at most this often (each listing reads all of the shop's records). */
-export const EVIDENCE_REFRESH_MS = 15_000;
+export const EVIDENCE_REFRESH_MS = 60_000;
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -28,6 +28,18 @@ export const StoredEvidence = z
   })
   .strict();
 export type StoredEvidence = z.infer<typeof StoredEvidence>;
+
+/**
+ * The stored list without checking each item: the read API checks only the page it serves (a busy shop's 500
+ * bad items are about 250 KB of JSON; checking them all on every read cost more than the rest of the request).
+ */
+export const StoredEvidenceHead = StoredEvidence.extend({ items: z.array(z.unknown()) });
+
+/** One page of a stored list: its items checked, `kept` the number of items the list holds. */
+export interface StoredEvidencePage extends Omit<StoredEvidence, "items"> {
+  items: z.infer<typeof EvidenceItem>[];
+  kept: number;
+}
 
 /** The hash field of one metric's items of one outcome. */
 export function evidenceField(metric: string, outcome: EvidenceOutcome): string {

@@ -6,7 +6,7 @@ import {
   encodeEvidenceCursor,
   type EvidenceItem,
   type EvidenceOutcome,
-  type StoredEvidence,
+  type StoredEvidencePage,
 } from "@sg/events";
 import type { FastifyInstance } from "fastify";
 import { refuse, requireToken, type GatewayContext } from "../http/context.js";
@@ -20,7 +20,7 @@ export const evidenceRoutes = [
     tag: "read",
     summary: "The items behind a metric: its bad, good, pending or excluded items, newest first",
     description:
-      "docs/evidence.md: the current window's items of one outcome, each with the moments that decided it, why (zh-CN and English), the day it counts on and the day it leaves the window, and for a bad item its cost (the value and the score without it). Read from the processor's evidence projection, listed at most every 15 s (`asOf`). `Accept: text/csv` answers a spreadsheet whose header row names each column in zh-CN and English.",
+      "docs/evidence.md: the current window's items of one outcome, each with the moments that decided it, why (zh-CN and English), the day it counts on and the day it leaves the window, and for a bad item its cost (the value and the score without it). Read from the processor's evidence projection, listed at most every 60 s (`asOf`). `Accept: text/csv` answers a spreadsheet whose header row names each column in zh-CN and English.",
     security: "bearer",
     params: MetricParams,
     query: EvidenceQuery,
@@ -36,7 +36,13 @@ export const evidenceRoutes = [
 
 /** What the evidence route reads: the processor's evidence projection (createEvidenceReader in @sg/events/runtime). */
 export interface EvidencePort {
-  items(shop: { platform: string; shopId: string }, metric: string, outcome: EvidenceOutcome): Promise<StoredEvidence | null>;
+  page(
+    shop: { platform: string; shopId: string },
+    metric: string,
+    outcome: EvidenceOutcome,
+    offset: number,
+    limit: number,
+  ): Promise<StoredEvidencePage | null>;
 }
 
 /**
@@ -78,13 +84,13 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: GatewayContext
       return reply
         .code(404)
         .send({ error: "not_found", message: `${platform}:${shopId} has no metric ${metric} (its pack is ${snap.rulePack})` });
-    const stored = await port.items({ platform, shopId }, metric, outcome);
+    const stored = await port.page({ platform, shopId }, metric, outcome, offset, limit);
     if (stored === null)
       return refuse(ctx, request, reply, "unavailable", `the processor has not listed the items of ${platform}:${shopId} yet`, {
         headers: { "retry-after": "15" },
       });
-    const items = stored.items.slice(offset, offset + limit);
-    const next = offset + limit < stored.items.length ? encodeEvidenceCursor(offset + limit) : null;
+    const items = stored.items;
+    const next = offset + limit < stored.kept ? encodeEvidenceCursor(offset + limit) : null;
     const page: EvidencePage = {
       platform,
       shopId,

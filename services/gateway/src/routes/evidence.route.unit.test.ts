@@ -36,9 +36,10 @@ const STORED: StoredEvidence = {
   items: [bad("u3", "2026-11-20"), bad('u,"2"', "2026-11-20"), bad("u1", "2026-11-20")],
 };
 const port: EvidencePort = {
-  async items(shop, metric, outcome) {
+  async page(shop, metric, outcome, offset, limit) {
     if (shop.shopId !== "s1" || metric !== "human_reply_3min_rate") return null;
-    return outcome === "bad" ? STORED : { ...STORED, total: 0, items: [] };
+    const list = outcome === "bad" ? STORED : { ...STORED, total: 0, items: [] };
+    return { ...list, items: list.items.slice(offset, offset + limit), kept: list.items.length };
   },
 };
 

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PLATFORMS, shanghaiDayOf, type CanonicalEvent } from "@sg/events";
+import { PLATFORMS, type CanonicalEvent } from "@sg/events";
 import { selectablePacks } from "@sg/rules";
 import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
 import { applyEvents, emptyShopState, evaluateState, type ShopState } from "../incremental/shop-state.js";
-import { REFERENCE_EVIDENCE_KINDS, referenceEvidence } from "../reference/evidence.js";
-import { metricItems } from "./shop-evidence.js";
+import { REFERENCE_EVIDENCE_KINDS } from "../reference/evidence.js";
+import { evidenceSides } from "../../testing/evidence-agreement.js";
 
 /**
  * Engine v2's evidence (engine/evidence over its stored records) against the reference's (engine/reference/
@@ -29,10 +29,6 @@ const spec = fc.record({
   delivery: fc.integer(),
 });
 
-type Row = string;
-const row = (x: { scope: string; id: string; consumerId?: string | undefined; outcome: string }, day: string): Row =>
-  `${x.outcome} ${x.scope} ${x.consumerId ?? ""}/${x.id} ${day}`;
-
 describe("engine v2's evidence equals the reference's", () => {
   it(`on ${RUNS} model streams, the kinds the reference restates (${REFERENCE_EVIDENCE_KINDS.length})`, { timeout: 300_000 }, () => {
     const compared = new Map<string, number>();
@@ -55,19 +51,15 @@ describe("engine v2's evidence equals the reference's", () => {
         const check = (now: number) => {
           const out = evaluateState(state, { platform: s.platform, shopId: "m1", now, pack });
           state = out.state;
-          const lists = metricItems(
-            [...state.records].map(([k, r]) => [k, r.rec]),
+          const sides = evidenceSides({
+            records: [...state.records].map(([k, r]) => [k, r.rec]),
+            events: [...delivered.values()],
             pack,
-            now,
-            {},
-          );
-          const ref = referenceEvidence({ events: [...delivered.values()], asOf: now, pack });
-          for (const [name, refItems] of ref) {
-            const def = pack.metrics[name]!;
-            const mine = (lists.get(name) ?? []).map((it) => row(it, shanghaiDayOf(it.at))).sort();
-            const theirs = refItems.map((it) => row(it, shanghaiDayOf(it.countsOn))).sort();
-            expect(mine, `${pack.id} ${name} (${def.kind}) at ${new Date(now).toISOString()}`).toEqual(theirs);
-            compared.set(def.kind, (compared.get(def.kind) ?? 0) + mine.length);
+            asOf: now,
+          });
+          for (const { metric, kind, engine, reference } of sides) {
+            expect(engine, `${pack.id} ${metric} (${kind}) at ${new Date(now).toISOString()}`).toEqual(reference);
+            compared.set(kind, (compared.get(kind) ?? 0) + engine.length);
           }
         };
         for (const step of deliveryPlan(stream, s.delivery, { concurrent: 0, race: 0, reuse: 0.05 })) {
