@@ -25,6 +25,7 @@ import { disputeBreach, DISPUTE_METRIC } from "../src/breach.js";
 import { groupByShop } from "./apply-cost.js";
 import { mixOf, shopMonth } from "./history.js";
 import { BENCH_PACKS, packsLabel } from "./packs.js";
+import { evidenceRows } from "./evidence.js";
 import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, summariseProfile, timedRead } from "./measure.js";
 
 const DAY = 86_400_000;
@@ -106,7 +107,7 @@ const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const mbs = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GB` : `${(b / 1024 ** 2).toFixed(1)} MB`);
 
 // ---------- sections ----------
-type Ctx = { redis: Redis; brokers: string[]; redisUrl: string; per: { order?: number; as?: number; conv?: number } };
+export type Ctx = { redis: Redis; brokers: string[]; redisUrl: string; per: { order?: number; as?: number; conv?: number } };
 
 async function memory(c: Ctx) {
   const n = 2000;
@@ -262,14 +263,21 @@ async function evaluation(c: Ctx) {
     notes.push(
       "read: 300 sequential GET /v1/shops/douyin/busy/metrics with a bearer token through startGatewayService (fastify, auth, rate limit, projection reader: GET + zod parse) listening on a free loopback port, from fetch with keep-alive in this process; before = the old per-request load and evaluation.",
     );
+    await evidenceRows(c, pa, shop, ev, asOf, overrides, rows, notes);
   } finally {
     own.disconnect();
     await deleteByPrefix(c.redis, pa);
   }
 }
 
-/** `n` timed reads of one shop's metrics over HTTP through the gateway service, on a free port. */
-async function httpReads(c: Ctx, keyPrefix: string, shop: { platform: Platform; shopId: string }, n: number): Promise<number[]> {
+/** `n` timed reads of one shop's metrics (or `path` under the shop) over HTTP through the gateway service, on a free port. */
+export async function httpReads(
+  c: Ctx,
+  keyPrefix: string,
+  shop: { platform: Platform; shopId: string },
+  n: number,
+  path = "/metrics",
+): Promise<number[]> {
   const token = `bench-${randomUUID()}`;
   const run = `bench-read-${randomUUID().slice(0, 8)}`;
   const gw = await startGatewayService({
@@ -286,7 +294,7 @@ async function httpReads(c: Ctx, keyPrefix: string, shop: { platform: Platform; 
     tokenRate: { ratePerSec: 100_000, burst: 100_000 },
   });
   try {
-    const url = `http://127.0.0.1:${gw.port}/v1/shops/${shop.platform}/${shop.shopId}/metrics`;
+    const url = `http://127.0.0.1:${gw.port}/v1/shops/${shop.platform}/${shop.shopId}${path}`;
     for (let i = 0; i < 20; i++) await timedRead(url, token);
     const out: number[] = [];
     for (let i = 0; i < n; i++) {

@@ -19,6 +19,11 @@ interface ShopExpect {
   metrics?: Record<string, Record<string, Json>>;
   alerts?: [string, string, string][];
   no_alerts?: [string, string][];
+  /**
+   * The evidence API's items (docs/evidence.md), per metric and outcome, newest first: each entry lists the
+   * fields that must match (`id` at least); the list must have exactly these items. evidence.unit.test.ts.
+   */
+  evidence?: Record<string, Partial<Record<"bad" | "good" | "pending" | "excluded", Record<string, Json>[]>>>;
 }
 
 export interface CaseMeta {

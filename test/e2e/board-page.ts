@@ -4,6 +4,7 @@
 // shop's card, read the SSE stream as another token).
 import { createGateway, createProjectionReader, createSnapshotHub, type Gateway, type SnapshotHub } from "@sg/gateway";
 import type { Processor } from "@sg/processor";
+import { createEvidenceReader } from "@sg/events/runtime";
 import { createRedis, type Redis } from "@sg/redis";
 import type { Locator, Page } from "playwright-core";
 import { Registry } from "prom-client";
@@ -95,6 +96,7 @@ export async function boardFixture(o: BoardFixtureOptions): Promise<BoardFixture
       registry: new Registry(),
       logger,
       snapshots: createProjectionReader(redis, keyPrefix),
+      evidence: createEvidenceReader(redis, keyPrefix),
       now: o.clock,
       board: { hub, heartbeatMs: o.heartbeatMs },
     });

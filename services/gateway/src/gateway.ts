@@ -19,6 +19,7 @@ import { registerOpenApiRoute } from "./routes/openapi.route.js";
 import { registerOpsRoutes } from "./routes/ops.route.js";
 import { registerReadRoutes } from "./routes/read.route.js";
 import { registerHistoryRoutes, type HistoryPort } from "./routes/history.route.js";
+import { registerEvidenceRoutes, type EvidencePort } from "./routes/evidence.route.js";
 import { registerReconciliationRoutes, type ReconciliationPort } from "./routes/reconciliation.route.js";
 import { registerSilenceRoutes } from "./routes/silences.route.js";
 
@@ -59,6 +60,8 @@ export interface GatewayDeps {
   reconciliation?: ReconciliationPort;
   /** End-of-day values for `/v1/shops/…/metrics/{metric}/history`; without it, 503. */
   history?: HistoryPort;
+  /** The evidence projection for `/v1/shops/…/metrics/{metric}/items`; without it, 503. */
+  evidence?: EvidencePort;
 }
 
 export interface Gateway {
@@ -196,6 +199,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   registerEventRoutes(app, ctx);
   registerReadRoutes(app, ctx);
   registerHistoryRoutes(app, ctx, deps.history);
+  registerEvidenceRoutes(app, ctx, deps.evidence);
   registerReconciliationRoutes(app, ctx, deps.reconciliation);
   registerSilenceRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx);

@@ -5,6 +5,7 @@ import { createKafka, createProducer, type Kafka, type Producer } from "@sg/kafk
 import type { Logger } from "@sg/logger";
 import {
   createDayEndReader,
+  createEvidenceReader,
   createDeliveryStatusReader,
   createReconciliationReader,
   createSilenceStore,
@@ -145,6 +146,7 @@ export async function startGatewayService(o: GatewayServiceOptions): Promise<Gat
     ready,
     board: { hub },
     history: createDayEndReader(redis, o.keyPrefix),
+    evidence: createEvidenceReader(redis, o.keyPrefix),
     reconciliation: {
       report: createReconciliationReader(redis, o.keyPrefix).report,
       importFigures: (figures, nowMs) => storeImportedFigures(redis, o.keyPrefix, figures, nowMs),

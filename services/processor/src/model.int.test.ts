@@ -9,6 +9,8 @@ import { evaluateShop, type ShopSnapshot } from "./engine/evaluate.js";
 import { referenceEvaluate } from "./engine/reference/index.js";
 import type { MetricOutput } from "./engine/types.js";
 import { EntityStore, type ShopEvents } from "./state/entity-store.js";
+import { EvidenceProjection } from "./publish/evidence-projection.js";
+import { evidenceSides } from "./testing/evidence-agreement.js";
 import { deliveryPlan, modelStream, type DeliveryStep, type ModelStream } from "./testing/model-streams.js";
 import { modelCalendar } from "./testing/model-calendars.js";
 import { shopCalendar } from "./engine/calendar-entries.js";
@@ -136,6 +138,7 @@ describe("the incremental engine equals the full-history reference", () => {
   let races = 0;
   let refusedCommits = 0;
   let calendarStreams = 0;
+  let evidenceItems = 0;
   beforeAll(() => {
     redis = createRedis(testInfra().redisUrl);
   });
@@ -187,6 +190,12 @@ describe("the incremental engine equals the full-history reference", () => {
         if (calendars === undefined) {
           const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now });
           expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
+        }
+        // Engine v2's evidence, listed from the records in Redis, against the reference's (docs/evidence.md).
+        const records = await new EvidenceProjection(redis, prefix, (x) => store.keys.entities(x)).records(shop);
+        for (const side of evidenceSides({ records, events: seen, pack: packFor(s.platform), asOf: now })) {
+          expect(side.engine, `evidence of ${side.metric} at ${new Date(now).toISOString()}`).toEqual(side.reference);
+          evidenceItems += side.engine.length;
         }
         compared++;
         observe(s.platform, ref.snapshot.metrics);
@@ -271,7 +280,8 @@ describe("the incremental engine equals the full-history reference", () => {
     const ms = Date.now() - started;
     console.log(
       `model: ${runs} runs (incl. shrinking), ${compared} evaluations compared (${earlyWakes} woke earlier than the reference, ${concurrentApplies} after concurrent applies, ` +
-        `${races} after an apply racing an evaluation; ${refusedCommits} commits refused and retried; ${calendarStreams} streams with a calendar), ${ms} ms, ` +
+        `${races} after an apply racing an evaluation; ${refusedCommits} commits refused and retried; ${calendarStreams} streams with a calendar; ` +
+        `${evidenceItems} evidence items compared), ${ms} ms, ` +
         `${seed === undefined ? "random" : "fixed"} seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}`,
     );
     if (result.failed) {

@@ -8,6 +8,7 @@ import type { Log } from "./log.js";
 import { createEvaluationLoop } from "./publish/evaluation-loop.js";
 import { DailyHistory, type DailyHistoryOptions } from "./publish/day-end/daily-history.js";
 import { ProjectionWriter } from "./publish/projection.js";
+import { EvidenceProjection } from "./publish/evidence-projection.js";
 import type { ProcessorMetrics } from "./publish/telemetry.js";
 import { checkCalendarConfig, checkScoreConfig } from "./scores/startup.js";
 import type { ShopConfigSource } from "./shop-config.js";
@@ -47,6 +48,8 @@ export interface ProcessorDeps {
   replicas?: ReplicaGate;
   /** End-of-day values (publish/day-end): the settle delay; default DAY_END_SETTLE_MS of @sg/events. */
   dayEnd?: DailyHistoryOptions;
+  /** How often a shop's evidence is listed again at most (docs/evidence.md); default EVIDENCE_REFRESH_MS. */
+  evidenceRefreshMs?: number;
 }
 
 export interface Processor {
@@ -76,6 +79,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const store = new EntityStore(deps.redis, deps.keyPrefix);
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
   const history = new DailyHistory(deps.redis, deps.keyPrefix, deps.dayEnd);
+  const evidence = new EvidenceProjection(deps.redis, deps.keyPrefix, (s) => store.keys.entities(s), deps.evidenceRefreshMs);
   const producer: Producer = createProducer(deps.kafka);
   const progress = new PartitionProgress();
   deps.metrics?.watchProgress(progress);
@@ -86,6 +90,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     store,
     projection,
     history,
+    evidence,
     producer,
     alertsTopic: deps.topics.alerts,
     config: deps.config,

@@ -14,3 +14,4 @@ export * from "./snapshot.js";
 export * from "./day-end.js";
 export * from "./reconciliation.js";
 export * from "./evidence.js";
+export * from "./evidence-store.js";

@@ -138,7 +138,7 @@ describe("/openapi.json, generated from the routes' zod schemas", () => {
     expect(event.properties.at.description).toContain("epoch milliseconds");
   });
 
-  it("names the evidence, history and forecast contracts; serves history, not yet the evidence items", () => {
+  it("names the evidence, history and forecast contracts; serves history and the evidence items", () => {
     const doc = gatewayOpenApi({ maxEvents: 1000, bodyLimitBytes: 1 << 20 }) as Doc;
     for (const id of ["EvidencePage", "EvidenceItem", "MetricHistory", "MetricForecast", "IfApproved", "PendingExclusion"])
       expect(doc.components.schemas[id], id).toBeDefined();
@@ -148,7 +148,11 @@ describe("/openapi.json, generated from the routes' zod schemas", () => {
     expect(metric.required).toEqual(["value", "status"]);
     expect(Object.keys(doc.paths).filter((p) => p.endsWith("/items") || p.endsWith("/history"))).toEqual([
       "/v1/shops/{platform}/{shopId}/metrics/{metric}/history",
+      "/v1/shops/{platform}/{shopId}/metrics/{metric}/items",
     ]);
+    expect(JSON.stringify(doc.paths["/v1/shops/{platform}/{shopId}/metrics/{metric}/items"])).toContain(
+      "#/components/schemas/EvidencePage",
+    );
   });
 
   it("refuses a contract whose path parameters differ from its path, and two contracts for one operation", () => {

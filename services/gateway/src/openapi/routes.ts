@@ -6,6 +6,7 @@ import type { Limits } from "../http/context.js";
 import { deliveryRoutes } from "../routes/deliveries.route.js";
 import { eventRoutes } from "../routes/events.route.js";
 import { historyRoutes } from "../routes/history.route.js";
+import { evidenceRoutes } from "../routes/evidence.route.js";
 import { openApiRoute } from "../routes/openapi.route.js";
 import { readRoutes } from "../routes/read.route.js";
 import { reconciliationRoutes } from "../routes/reconciliation.route.js";
@@ -22,6 +23,7 @@ export function routeContracts(limits: Limits): RouteContract[] {
     ...eventRoutes(limits),
     ...readRoutes,
     ...historyRoutes,
+    ...evidenceRoutes,
     ...reconciliationRoutes,
     ...silenceRoutes,
     ...deliveryRoutes,

@@ -5,7 +5,7 @@ import { refuse, requireToken, type GatewayContext } from "../http/context.js";
 import { TOKEN_REFUSALS, refusal, route } from "../openapi/contract.js";
 import { ShopParams } from "./read.route.js";
 
-const MetricParams = ShopParams.extend({ metric: z.string().regex(/^[a-z0-9_]{1,64}$/, "must be a metric name") });
+export const MetricParams = ShopParams.extend({ metric: z.string().regex(/^[a-z0-9_]{1,64}$/, "must be a metric name") });
 const HistoryQuery = z.looseObject({
   days: z.coerce
     .number()

@@ -4,6 +4,7 @@ import type { ShopConfigSource } from "../shop-config.js";
 import type { EntityStore } from "../state/entity-store.js";
 import type { DailyHistory } from "./day-end/daily-history.js";
 import type { ProjectionWriter } from "./projection.js";
+import type { EvidenceProjection } from "./evidence-projection.js";
 import { evaluateAndPublish } from "./publish-evaluation.js";
 import { shopLimitsOf, type ProcessorMetrics } from "./telemetry.js";
 
@@ -15,6 +16,7 @@ export interface EvaluationLoopDeps {
   projection: ProjectionWriter;
   /** End-of-day values, taken before an evaluation past a day's cut-off. */
   history?: DailyHistory | undefined;
+  evidence?: EvidenceProjection | undefined;
   producer: Producer;
   /** `sg.alerts`. */
   alertsTopic: string;
@@ -99,6 +101,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
         partition,
         nowMs: now,
         ...(deps.history ? { history: deps.history } : {}),
+        ...(deps.evidence ? { evidence: deps.evidence } : {}),
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
       });
       deps.metrics?.evaluations.inc();

@@ -13,6 +13,8 @@ import { forecastFromStore, ForecastThrottle, type EvaluationInputs } from "../s
 
 /** The forecast costs about 14 evaluations (docs/forecast.md "Cost"): a shop's is recomputed at most once a minute. */
 const forecasts = new ForecastThrottle();
+import type { EvidenceProjection } from "./evidence-projection.js";
+import { packInForce } from "../state/entity-store.js";
 
 /**
  * Evaluates one shop from its state at `nowMs`, publishes alert state changes to `sg.alerts`
@@ -33,6 +35,8 @@ export async function evaluateAndPublish(deps: {
   metrics?: { alertPublished(record: AlertRecord): void };
   /** End-of-day values: taken before the evaluation at `nowMs`, so late timers after the cut-off do not leak in. */
   history?: DailyHistory;
+  /** The evidence projection (docs/evidence.md), listed after the snapshot at most once per refresh. */
+  evidence?: EvidenceProjection;
 }): Promise<ShopEvaluation | undefined> {
   const { store, shopKey, nowMs } = deps;
   const shop = parseShopKey(shopKey);
@@ -59,6 +63,7 @@ export async function evaluateAndPublish(deps: {
   const forecast = used && (await forecasts.get(shopKey, nowMs, () => forecastFromStore(store, shop, nowMs, evaluated, used!)));
   const ev = forecast ? withForecast(evaluated, forecast) : evaluated;
   await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
+  await deps.evidence?.maybeWrite({ snapshot: ev.snapshot, pack: packInForce(shop, overrides, nowMs), shop: overrides, nowMs });
   const wake = Math.min(spreadRollover(shopKey, ev.nextWake), deps.history?.nextWake(shop, nowMs) ?? Infinity);
   await store.setDue(shopKey, deps.partition, wake, nowMs);
   return ev;

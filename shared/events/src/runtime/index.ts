@@ -9,4 +9,5 @@ export {
 export { createDeliveryStatusReader, type DeliveryStatusReader } from "./delivery-status-reader.js";
 export { ensurePipelineTopics } from "./pipeline-topics.js";
 export { createDayEndReader, type DayEndReader } from "./day-end-reader.js";
+export { createEvidenceReader, type EvidenceReader } from "./evidence-reader.js";
 export { createReconciliationReader, type ReconciliationReader } from "./reconciliation-reader.js";

@@ -3,6 +3,7 @@
 import { applyChange, applyHistory, applyReconciliation, applySnapshot, createModel, dueKey } from "./model.js";
 import { historyLine } from "./history-line.js";
 import { openStream } from "./stream.js";
+import { evidenceStrings, fetchBadItems, itemWords } from "./evidence.js";
 import {
   formatCountdown,
   formatTime,
@@ -31,6 +32,8 @@ const state = {
   ready: null,
   stream: null,
   tokenError: false,
+  /** The bad items shown under the tiles after a tile is clicked: {key, metric, result} (result null while loading). */
+  evidence: null,
 };
 
 const serverNow = () => Date.now() + state.offset;
@@ -262,7 +265,13 @@ function tile(t, shop, name, m) {
   const hr = headroomWords(state.lang, m.headroom, meta);
   return el(
     "div",
-    { class: `tile status-${m.status}`, dataset: { metric: name, status: m.status } },
+    {
+      class: `tile status-${m.status}`,
+      dataset: { metric: name, status: m.status },
+      role: "button",
+      tabindex: 0,
+      onclick: () => openEvidence(shop.key, name),
+    },
     el("div", { class: "tile-title" }, metricTitle(state.lang, name, meta)),
     el("div", { class: "tile-value" }, formatValue(state.lang, unit, m.value)),
     el("div", { class: "tile-status" }, t.status[m.status] ?? m.status),
@@ -338,9 +347,61 @@ function shopView(t, key) {
     // Node.append would show a missing block (a shop without a score) as the text "null": leave it out.
     ...[scoreBlock(shop, true), reconBlock(shop)].filter((b) => b !== null),
     tiles(t, shop),
+    ...(state.evidence?.key === key ? [evidencePanel(shop)] : []),
     el("div", { class: "columns" }, queue(t, shop), el("aside", {}, alerts(t, shop), transitions(t, shop))),
   );
   return main;
+}
+
+/** A tile was clicked: show the shop, then its metric's bad items once the read API answers. */
+async function openEvidence(key, metric) {
+  const token = localStorage.getItem(TOKEN_KEY);
+  if (!token) return;
+  state.evidence = { key, metric, result: null };
+  const target = `#/shop/${encodeURIComponent(key)}`;
+  if (location.hash !== target) location.hash = target;
+  else render();
+  const result = await fetchBadItems(token, key, metric);
+  if (state.evidence?.key !== key || state.evidence.metric !== metric) return; // another tile was clicked since
+  state.evidence = { key, metric, result };
+  render();
+}
+
+/** The clicked metric's bad items, newest first, each with why and its cost. */
+function evidencePanel(shop) {
+  const w = evidenceStrings(state.lang);
+  const { metric, result } = state.evidence;
+  const meta = shop.meta[metric];
+  const head = el(
+    "h3",
+    {},
+    w.title(metricTitle(state.lang, metric, meta)),
+    " ",
+    el("button", { type: "button", class: "evidence-close", onclick: () => ((state.evidence = null), render()) }, w.close),
+  );
+  const section = el("section", { class: "panel evidence", id: "evidence", dataset: { metric } }, head);
+  if (result === null) section.append(el("p", { class: "empty" }, w.loading));
+  else if (!result.ok) section.append(el("p", { class: "error", id: "evidence-error" }, w.failed(result.status)));
+  else if (result.page.items.length === 0) section.append(el("p", { class: "empty", id: "evidence-empty" }, w.none));
+  else {
+    const list = el("ol", { class: "evidence-items" });
+    for (const item of result.page.items) {
+      const x = itemWords(state.lang, item, meta?.unit ?? "ratio");
+      list.append(
+        el(
+          "li",
+          { class: "evidence-item", dataset: { id: item.id } },
+          el("strong", { class: "evidence-id" }, x.id),
+          " ",
+          el("span", { class: "evidence-why" }, x.why),
+          el("div", { class: "evidence-days" }, x.days),
+          x.cost ? el("div", { class: "evidence-cost" }, x.cost) : null,
+        ),
+      );
+    }
+    section.append(list, el("p", { class: "note" }, w.more(result.page.items.length, result.page.total)));
+  }
+  return section;
 }
 
 function queue(t, shop) {

@@ -1,0 +1,36 @@
+import type { Redis } from "@sg/redis";
+import { z } from "zod";
+import { EvidenceItem, type EvidenceOutcome } from "../evidence.js";
+import { StoredEvidenceHead, evidenceField, evidenceKeys, type StoredEvidencePage } from "../evidence-store.js";
+
+const PageItems = z.array(EvidenceItem);
+
+/**
+ * Reads the evidence projection (evidence-store.ts) as the processor wrote it: one hash field per metric and
+ * outcome. A field that no longer parses (a schema change) reads as absent, not as an error.
+ */
+export function createEvidenceReader(redis: Redis, keyPrefix: string) {
+  const keys = evidenceKeys(keyPrefix);
+  return {
+    /** Items `offset` to `offset + limit` of a metric's list of one outcome, or null when none is stored (or it does not parse). */
+    async page(
+      shop: { platform: string; shopId: string },
+      metric: string,
+      outcome: EvidenceOutcome,
+      offset: number,
+      limit: number,
+    ): Promise<StoredEvidencePage | null> {
+      const raw = await redis.hget(keys.items(shop), evidenceField(metric, outcome));
+      if (raw === null) return null;
+      try {
+        const head = StoredEvidenceHead.safeParse(JSON.parse(raw));
+        if (!head.success) return null;
+        const items = PageItems.safeParse(head.data.items.slice(offset, offset + limit));
+        return items.success ? { ...head.data, items: items.data, kept: head.data.items.length } : null;
+      } catch {
+        return null; // not JSON: read as absent, like a record of another schema
+      }
+    },
+  };
+}
+export type EvidenceReader = ReturnType<typeof createEvidenceReader>;
