@@ -12,24 +12,27 @@ export const REDIS_NODE_TIMEOUT_MS = 2000;
 
 export type ReplicatedInfra = { kafka: KafkaClusterHandle; redis: RedisClusterHandle; stop(): Promise<void> };
 
+/** A fresh 3-node KRaft cluster (RF 3, min.insync.replicas 2) on the first free ports, stopped with this process. */
+export async function startReplicatedKafka(log: (m: string) => void = () => undefined): Promise<KafkaClusterHandle> {
+  for (const port of KAFKA_PORTS) {
+    try {
+      return await ensureKafkaCluster({ brokers: 3, port, fresh: true, reuse: false, stopWithProcess: process.pid, log });
+    } catch (err) {
+      if (!(err instanceof KafkaPortBusyError)) throw err;
+    }
+  }
+  throw new Error(`no free ports for a 3-node Kafka among ${KAFKA_PORTS.join(", ")}`);
+}
+
 export async function startReplicatedInfra(log: (m: string) => void = () => undefined): Promise<ReplicatedInfra> {
   const redis = await ensureRedisCluster({ replicas: 1, nodeTimeoutMs: REDIS_NODE_TIMEOUT_MS, stopWithProcess: process.pid, log });
-  let kafka: KafkaClusterHandle | undefined;
+  let k: KafkaClusterHandle;
   try {
-    for (const port of KAFKA_PORTS) {
-      try {
-        kafka = await ensureKafkaCluster({ brokers: 3, port, fresh: true, reuse: false, stopWithProcess: process.pid, log });
-        break;
-      } catch (err) {
-        if (!(err instanceof KafkaPortBusyError)) throw err;
-      }
-    }
-    if (kafka === undefined) throw new Error(`no free ports for a 3-node Kafka among ${KAFKA_PORTS.join(", ")}`);
+    k = await startReplicatedKafka(log);
   } catch (err) {
     await redis.stop();
     throw err;
   }
-  const k = kafka;
   return {
     kafka: k,
     redis,

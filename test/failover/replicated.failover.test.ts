@@ -21,6 +21,7 @@ import {
   waitReplicaLinked,
   type ReplicatedInfra,
 } from "./replicated-infra.js";
+import { partitionOffsets, topicRecords } from "./topic-records.js";
 
 /**
  * Replicated Kafka (3 KRaft nodes, RF 3, min.insync.replicas 2) and Redis Cluster (3 masters, 3 replicas):
@@ -62,6 +63,9 @@ async function explainMismatches(o: {
   redis: Redis;
   keyPrefix: string;
   dlq: string;
+  /** sg.events and the processors' group: where a shop's records are and how far the group committed. */
+  events: string;
+  groupId: string;
   shops: string[];
   t0: number;
   all: ServiceProcess[];
@@ -87,6 +91,21 @@ async function explainMismatches(o: {
     await consumer.disconnect();
   }
   lines.push(`dead letters in ${o.dlq}: ${dead}`);
+  // Were the shop's records in sg.events at all, and did the group commit past them?
+  lines.push(
+    `${o.events} (group ${o.groupId}): ${await partitionOffsets(o.admin, o.groupId, o.events).catch((err: unknown) => String(err))}`,
+  );
+  const inTopic = await topicRecords(o.kafka, o.admin, o.events).catch((err: unknown) => String(err));
+  for (const s of o.shops) {
+    if (typeof inTopic === "string") {
+      lines.push(`${s}: records of ${o.events} not read: ${inTopic}`);
+      continue;
+    }
+    const mine = inTopic.filter((r) => r.key === `kuaishou:${s}`);
+    const at = [...new Set(mine.map((r) => `p${r.partition}@${r.offset}`))];
+    const ids = new Set(mine.map((r) => (JSON.parse(r.value) as { id?: string }).id));
+    lines.push(`${s}: ${mine.length} records in ${o.events} (${ids.size} distinct ids) at ${at.slice(0, 30).join(" ") || "nowhere"}`);
+  }
   for (const s of o.shops) {
     const got = await createSnapshotReader({ redis: o.redis, keyPrefix: o.keyPrefix, config: {} }).shop("kuaishou", s, Date.now());
     const keys = await o.redis.keys(`${o.keyPrefix}:{kuaishou:${s}}:*`).catch(() => [] as string[]);
@@ -419,12 +438,28 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
           () => false,
         );
 
+        // A 202 says Kafka holds the events: every acknowledged shop's events are in sg.events.
+        const inTopic = new Set((await topicRecords(kafka, admin, topics.events)).map((r) => (JSON.parse(r.value) as { id?: string }).id));
+        const notInTopic = [...acked].filter((s) => !asEvents(s, t0, `${run}-${s}`).every((e) => inTopic.has(e.id)));
         const mismatched: string[] = [];
         for (const s of acked) if (!(await sameAsEngine(redis, run, s, asEvents(s, t0, `${run}-${s}`)))) mismatched.push(s);
         // What a mismatch looks like, so a failing run says where to look: the shop's dead letters, whether it
         // has state at all, and the services' warnings.
         if (mismatched.length > 0)
-          say(await explainMismatches({ kafka, admin, redis, keyPrefix: run, dlq: topics.dlq, shops: mismatched.slice(0, 5), t0, all }));
+          say(
+            await explainMismatches({
+              kafka,
+              admin,
+              redis,
+              keyPrefix: run,
+              dlq: topics.dlq,
+              events: topics.events,
+              groupId: `${run}-proc`,
+              shops: mismatched.slice(0, 5),
+              t0,
+              all,
+            }),
+          );
         const counts = deliveredCount();
         const deliveredOnce = [...acked].filter((s) => counts.get(s) === 1).length;
         const duplicates = [...counts].filter(([, n]) => n > 1).map(([s, n]) => `${s}×${n}`);
@@ -488,6 +523,7 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
           [
             ...timeline,
             `${answers.length} POSTs: ${acked.size} acknowledged, ${refused} answered 503, ${other.length} other`,
+            `acknowledged shops with every event in ${topics.events}: ${acked.size - notInTopic.length}/${acked.size}${notInTopic.length ? ` (missing: ${notInTopic.slice(0, 20).join(", ")})` : ""}`,
             `state equal to the engine: ${acked.size - mismatched.length}/${acked.size}${mismatched.length ? ` (differs: ${mismatched.slice(0, 20).join(", ")})` : ""}`,
             `alerts delivered exactly once: ${deliveredOnce}/${acked.size}; duplicates: ${duplicates.slice(0, 20).join(", ") || "none"}; missing: ${missing.slice(0, 20).join(", ") || "none"}; notifications sent again under their key (at-least-once, applied once): ${delivered().resent.length}`,
             `processor /readyz 503 answers during the Redis failover: ${processorNotReady}; every /readyz 200 at the end: ${readyAtEnd}; crashes: ${crashes}`,
@@ -495,6 +531,7 @@ describe("one node at a time under load: Kafka broker, Redis master, processor, 
         );
 
         expect(other.map((a) => `${a.shopId}: ${a.status}`)).toEqual([]);
+        expect(notInTopic).toEqual([]);
         expect(mismatched).toEqual([]);
         expect(missing).toEqual([]);
         expect(duplicates).toEqual([]);

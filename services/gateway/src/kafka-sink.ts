@@ -29,7 +29,8 @@ export interface KafkaSinkOptions {
 export const DEFAULT_PRODUCE_TIMEOUT_MS = 5_000;
 
 /**
- * The producer port over Kafka. `producer` comes from `@sg/kafka` `createProducer` (idempotent, acks=all);
+ * The producer port over Kafka. `producer` comes from `@sg/kafka` `createProducer` (acks=all, and not
+ * idempotent: kafkajs's idempotent producer acknowledged a send after a failed one without writing it);
  * `acks: -1` is repeated here so a plain kafkajs producer behaves the same. `send` resolves only when every
  * in-sync replica has the records, and rejects (kafkajs retries first) otherwise.
  */

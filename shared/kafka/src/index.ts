@@ -127,19 +127,28 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000
 }
 
 /**
- * An idempotent producer whose `send`/`sendBatch` always ask for `acks: -1` (all in-sync replicas).
+ * A producer whose `send`/`sendBatch` always ask for `acks: -1` (all in-sync replicas): a send resolves only
+ * once `min.insync.replicas` brokers hold its records.
  *
- * `maxInFlightRequests: 1`: kafkajs 2.2.4 assigns idempotent sequence numbers per request, and concurrent
- * in-flight requests to one partition have been seen to fail with OUT_OF_ORDER_SEQUENCE_NUMBER or to be
- * dropped (tulios/kafkajs#598, #1005). The default (Java-compatible murmur2) partitioner keeps
- * `platform:shop` keys on the same partitions as any Java client would.
+ * Not idempotent, on purpose. kafkajs 2.2.4 rolls a failed request's sequence numbers back although the
+ * leader may have appended it (acks=all timed out, or the leader died before answering; the records are
+ * committed once the followers catch up). The next request to that partition then reuses those numbers, and
+ * a broker answers a batch of the same producer id and sequence range as a duplicate of the failed one:
+ * acknowledged, nothing written. The gateway answered 202 for events that never reached `sg.events`
+ * (test/failover/producer-sequence.failover.test.ts shows it; docs/operations.md). Without idempotence a retry
+ * may write a record twice, which every consumer already absorbs (events and alerts are applied once by id
+ * and seq; the same dead letter twice is harmless). `idempotent` in `config` is ignored for that reason.
+ *
+ * `maxInFlightRequests: 1` keeps one request per broker connection, so a partition's records keep their order
+ * apart from retries (kafkajs#598, #1005 were about concurrent idempotent requests). The default
+ * (Java-compatible murmur2) partitioner keeps `platform:shop` keys on the same partitions as any Java client.
  */
 export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     maxInFlightRequests: 1,
     ...config,
-    idempotent: true,
+    idempotent: false,
   });
   return {
     ...producer,
