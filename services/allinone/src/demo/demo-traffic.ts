@@ -72,7 +72,8 @@ const DY_SEED_SAY =
  * The Douyin shop's history, every moment on a fixed Shanghai clock time of an earlier day (so the late-start
  * clocks and the chat service hours never depend on when the demo runs):
  * - DY5000101-126: paid 3 or 2 days ago between 08:15 and 11:15, picked up 9 h later (carrier's promise
- *   72 h after payment), signed 40 h after payment, reviewed 5 stars (4 for every fifth): 平均揽收时长 9 h,
+ *   72 h after payment), signed 30 h after payment (the next afternoon: never today, so nothing is in the future
+ *   after midnight), reviewed 2 h later, 5 stars (4 for every fifth): 平均揽收时长 9 h,
  *   配送时效 100%, 商品综合评分 (21×5 + 5×4) / 26 = 4.81.
  * - DY5000127-128: paid 3 days ago at 10:00, not picked up yet.
  * - Yesterday: two after-sales after shipment, reviewed in 1.5 h and 2.5 h (售后平均审核时长 2 h, 0 escalated);
@@ -89,8 +90,8 @@ function douyinSeed(dy: (type: string, ms: number, extra: Record<string, unknown
       dy("order.paid", paid, { orderId, amount: 59 }),
       dy("order.shipped", paid + 3 * H, { orderId }),
       dy("logistics.picked_up", paid + 9 * H, { orderId, promisedSignBy: toShanghaiIso(paid + 72 * H) }),
-      dy("logistics.signed", paid + 40 * H, { orderId }),
-      dy("review.posted", paid + 42 * H, { orderId, rating: "good", score: i % 5 === 0 ? 4 : 5 }),
+      dy("logistics.signed", paid + 30 * H, { orderId }),
+      dy("review.posted", paid + 32 * H, { orderId, rating: "good", score: i % 5 === 0 ? 4 : 5 }),
     );
   }
   for (const i of [27, 28]) out.push(dy("order.paid", today - 3 * DAY + 10 * H, { orderId: `DY${5_000_100 + i}`, amount: 128 }));
