@@ -79,7 +79,13 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const store = new EntityStore(deps.redis, deps.keyPrefix);
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
   const history = new DailyHistory(deps.redis, deps.keyPrefix, deps.dayEnd);
-  const evidence = new EvidenceProjection(deps.redis, deps.keyPrefix, (s) => store.keys.entities(s), deps.evidenceRefreshMs);
+  const evidence = new EvidenceProjection(
+    deps.redis,
+    deps.keyPrefix,
+    (s) => store.keys.entities(s),
+    deps.evidenceRefreshMs,
+    (err, shop) => deps.log.warn({ err, shop }, "listing a shop's evidence failed; retried at a later evaluation"),
+  );
   const producer: Producer = createProducer(deps.kafka);
   const progress = new PartitionProgress();
   deps.metrics?.watchProgress(progress);

@@ -12,6 +12,11 @@ import { EvidenceItem, type EvidenceOutcome } from "./evidence.js";
 export const EVIDENCE_KEPT: Record<EvidenceOutcome, number> = { bad: 500, good: 100, pending: 100, excluded: 100 };
 /** The processor lists a shop's items again at most this often (each listing reads all of the shop's records). */
 export const EVIDENCE_REFRESH_MS = 60_000;
+/**
+ * Listing reads every record of a shop, so only shops someone looks at are listed: a shop whose items were
+ * asked for (the read API's evidence route) within this long, by the wall clock.
+ */
+export const EVIDENCE_WANTED_MS = 10 * 60_000;
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -54,6 +59,11 @@ export function evidenceKeys(prefix: string) {
      * listing (one MULTI), expiring with the shop's other keys.
      */
     items: (s: { platform: string; shopId: string }) => `${prefix}:{${s.platform}:${s.shopId}}:evid`,
+    /**
+     * ZSET `platform:shopId` → when its items were last asked for (epoch ms, wall clock): the shops the
+     * processor keeps listed. The read API adds to it and trims entries older than EVIDENCE_WANTED_MS.
+     */
+    wanted: () => `${prefix}:evid:wanted`,
   };
 }
 

@@ -36,6 +36,8 @@ export const evidenceRoutes = [
 
 /** What the evidence route reads: the processor's evidence projection (createEvidenceReader in @sg/events/runtime). */
 export interface EvidencePort {
+  /** Says the shop's items are wanted: the processor lists only shops someone asked for (EVIDENCE_WANTED_MS). */
+  want(shop: { platform: string; shopId: string }): Promise<void>;
   page(
     shop: { platform: string; shopId: string },
     metric: string,
@@ -84,6 +86,8 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: GatewayContext
       return reply
         .code(404)
         .send({ error: "not_found", message: `${platform}:${shopId} has no metric ${metric} (its pack is ${snap.rulePack})` });
+    // Only after the token and the shop's metric were checked: nobody makes another tenant's shop listed.
+    await port.want({ platform, shopId });
     const stored = await port.page({ platform, shopId }, metric, outcome, offset, limit);
     if (stored === null)
       return refuse(ctx, request, reply, "unavailable", `the processor has not listed the items of ${platform}:${shopId} yet`, {

@@ -35,7 +35,12 @@ const STORED: StoredEvidence = {
   total: 3,
   items: [bad("u3", "2026-11-20"), bad('u,"2"', "2026-11-20"), bad("u1", "2026-11-20")],
 };
+/** The shops whose items were asked for (the processor lists only those). */
+const wanted: string[] = [];
 const port: EvidencePort = {
+  async want(shop) {
+    wanted.push(`${shop.platform}:${shop.shopId}`);
+  },
   async page(shop, metric, outcome, offset, limit) {
     if (shop.shopId !== "s1" || metric !== "human_reply_3min_rate") return null;
     const list = outcome === "bad" ? STORED : { ...STORED, total: 0, items: [] };
@@ -108,6 +113,7 @@ describe("evidence API", () => {
 
   it("is scoped by token, 404 for a metric the shop's pack lacks or a shop without events, 503 without a reader", async () => {
     const gw = testGateway({ snapshots, evidence: port });
+    wanted.length = 0;
     expect((await get(gw, `${url}?outcome=bad`, null)).statusCode).toBe(401);
     const other = await get(gw, "/v1/shops/kuaishou/s1/metrics/human_reply_3min_rate/items?outcome=bad", TOKENS.douyinAll);
     expect(other.statusCode).toBe(403);
@@ -116,6 +122,10 @@ describe("evidence API", () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().message).toContain("kuaishou@2023-03");
     expect((await get(gw, "/v1/shops/kuaishou/s2/metrics/human_reply_3min_rate/items?outcome=bad", TOKENS.all)).statusCode).toBe(404);
+    // Refused requests never make a shop listed; an allowed one does.
+    expect(wanted).toEqual([]);
+    expect((await get(gw, `${url}?outcome=bad`)).statusCode).toBe(200);
+    expect(wanted).toEqual(["kuaishou:s1"]);
     await gw.close();
     const none = testGateway({ snapshots });
     expect((await get(none, `${url}?outcome=bad`)).statusCode).toBe(503);

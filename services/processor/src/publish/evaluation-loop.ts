@@ -72,6 +72,13 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
       }
     }
     deps.metrics?.dueShops.set(due);
+    // Shops whose items someone asked for and that are due a listing: evaluated now (the listing follows the
+    // evaluation), if their due index is in one of this instance's partitions.
+    for (const key of (await deps.evidence?.wantedShops()) ?? []) {
+      if (dirty.has(key)) continue;
+      const p = await store.duePartition(key, deps.assigned());
+      if (p !== undefined) dirty.set(key, p);
+    }
     const wall = performance.now();
     const keys = [...dirty].filter(([k]) => {
       const last = lastEval.get(k);

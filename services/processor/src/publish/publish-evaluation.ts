@@ -63,7 +63,7 @@ export async function evaluateAndPublish(deps: {
   const forecast = used && (await forecasts.get(shopKey, nowMs, () => forecastFromStore(store, shop, nowMs, evaluated, used!)));
   const ev = forecast ? withForecast(evaluated, forecast) : evaluated;
   await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
-  await deps.evidence?.maybeWrite({ snapshot: ev.snapshot, pack: packInForce(shop, overrides, nowMs), shop: overrides, nowMs });
+  deps.evidence?.listIfWanted({ snapshot: ev.snapshot, pack: packInForce(shop, overrides, nowMs), shop: overrides, nowMs });
   const wake = Math.min(spreadRollover(shopKey, ev.nextWake), deps.history?.nextWake(shop, nowMs) ?? Infinity);
   await store.setDue(shopKey, deps.partition, wake, nowMs);
   return ev;

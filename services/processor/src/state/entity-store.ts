@@ -395,6 +395,12 @@ export class EntityStore {
     await this.redis.zrem(this.keys.due(partition), shopKey);
   }
 
+  /** Which of `partitions` holds the shop's next wake-up (every shop with state has one), if any. */
+  async duePartition(shopKey: string, partitions: readonly number[]): Promise<number | undefined> {
+    for (const p of partitions) if ((await this.redis.zscore(this.keys.due(p), shopKey)) !== null) return p;
+    return undefined;
+  }
+
   async dueShops(partition: number, nowMs: number, limit = 500): Promise<string[]> {
     return this.redis.zrangebyscore(this.keys.due(partition), "-inf", nowMs, "LIMIT", 0, limit);
   }

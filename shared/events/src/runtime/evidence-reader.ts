@@ -1,7 +1,7 @@
 import type { Redis } from "@sg/redis";
 import { z } from "zod";
 import { EvidenceItem, type EvidenceOutcome } from "../evidence.js";
-import { StoredEvidenceHead, evidenceField, evidenceKeys, type StoredEvidencePage } from "../evidence-store.js";
+import { EVIDENCE_WANTED_MS, StoredEvidenceHead, evidenceField, evidenceKeys, type StoredEvidencePage } from "../evidence-store.js";
 
 const PageItems = z.array(EvidenceItem);
 
@@ -12,6 +12,14 @@ const PageItems = z.array(EvidenceItem);
 export function createEvidenceReader(redis: Redis, keyPrefix: string) {
   const keys = evidenceKeys(keyPrefix);
   return {
+    /** Says the shop's items are wanted, so the processor keeps them listed (evidence-store.ts `wanted`). */
+    async want(shop: { platform: string; shopId: string }, nowMs = Date.now()): Promise<void> {
+      await redis
+        .multi()
+        .zadd(keys.wanted(), nowMs, `${shop.platform}:${shop.shopId}`)
+        .zremrangebyscore(keys.wanted(), "-inf", nowMs - EVIDENCE_WANTED_MS)
+        .exec();
+    },
     /** Items `offset` to `offset + limit` of a metric's list of one outcome, or null when none is stored (or it does not parse). */
     async page(
       shop: { platform: string; shopId: string },
