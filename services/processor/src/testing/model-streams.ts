@@ -76,7 +76,9 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
   };
   const compete = s.compete ?? 0;
   s.consumers.forEach((seed, c) => chatOf(mulberry32(seed), rivalsOf(seed, compete), `u${c}`, s, asOf, push));
-  s.orders.forEach((seed, i) => orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push));
+  s.orders.forEach((seed, i) =>
+    orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push, mulberry32(seed ^ 0x1b873593)),
+  );
   out.sort((a, b) => Number(a.at) - Number(b.at));
   return { events: out, asOf, late };
 }
@@ -172,7 +174,11 @@ function conversationOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: 
   return t;
 }
 
-function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec, asOf: number, push: Push): void {
+/**
+ * `k` draws the optional fields the 2026 kinds read (a review's 1–5 `score`, the carrier's `promisedSignBy`)
+ * from a stream of its own, so the facts the seed packs read stay those of the same seeds.
+ */
+function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec, asOf: number, push: Push, k: Rnd): void {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const orderId = `o${i}`;
   const paid = asOf - between(rnd, 10 * MIN, 35 * DAY);
@@ -197,7 +203,9 @@ function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec,
   if (rnd() < 0.82) {
     const pickedUp = paid + (rnd() < 0.6 ? between(rnd, 10 * MIN, 24 * H) : between(rnd, 24 * H, 72 * H));
     if (rnd() < 0.4) push(pickedUp - between(rnd, MIN, 2 * H), { type: "order.shipped", orderId });
-    if (push(pickedUp, { type: "logistics.picked_up", orderId })) {
+    // The carrier's promise (运单配送时效): most waybills carry one, a day to four after pickup; kept or missed.
+    const promise = k() < 0.7 ? { promisedSignBy: pickedUp + between(k, DAY, 4 * DAY) } : {};
+    if (push(pickedUp, { type: "logistics.picked_up", orderId, ...promise })) {
       const updates = Math.floor(rnd() * 3);
       for (let u = 0; u < updates; u++) push(pickedUp + between(rnd, H, 4 * DAY), { type: "logistics.updated", orderId });
       if (rnd() < 0.72) {
@@ -206,16 +214,24 @@ function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec,
         if (push(signed, { type: "logistics.signed", orderId }) && rnd() < 0.55) {
           const reviewed = signed + between(rnd, H, 4 * DAY);
           const rating = pick(["good", "good", "neutral", "bad"] as const);
-          if (push(reviewed, { type: "review.posted", orderId, rating }) && x?.chance(0.4)) {
+          // Most reviews carry stars (商品综合评分, 店铺评价得分); some only a rating.
+          const score = k() < 0.8 ? { score: 1 + Math.floor(k() * 5) } : {};
+          if (push(reviewed, { type: "review.posted", orderId, rating, ...score }) && x?.chance(0.4)) {
             // A second review, other rating: before the first and arriving after it, or after it.
             const other = rating === "bad" ? "good" : "bad";
             if (x.rnd() < 0.6)
               push(
                 between(x.rnd, signed, reviewed),
-                { type: "review.posted", orderId, rating: other },
+                { type: "review.posted", orderId, rating: other, score: 1 + Math.floor(k() * 5) },
                 reviewed + between(x.rnd, MIN, DAY),
               );
-            else push(reviewed + between(x.rnd, MIN, 2 * DAY), { type: "review.posted", orderId, rating: other });
+            else
+              push(reviewed + between(x.rnd, MIN, 2 * DAY), {
+                type: "review.posted",
+                orderId,
+                rating: other,
+                score: 1 + Math.floor(k() * 5),
+              });
           }
         }
         // A second signature, earlier, arriving after the first.
