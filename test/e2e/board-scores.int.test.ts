@@ -24,7 +24,7 @@ describe("the board's score in a browser", () => {
 
   beforeAll(async () => {
     const config = parseScoreguardConfig({
-      packs: { douyin: "latest" },
+      packs: { douyin: "latest", pdd: "latest" },
       shops: { [key]: { industry: "tea", scoreLines: { total: 87 } }, [`pdd:${pddShopId}`]: { industry: "fruit" } },
       scoreParameters: {
         "douyin@2023-06": { tea: TEA },

@@ -75,7 +75,9 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
     return true;
   };
   const compete = s.compete ?? 0;
-  s.consumers.forEach((seed, c) => chatOf(mulberry32(seed), rivalsOf(seed, compete), `u${c}`, s, asOf, push));
+  s.consumers.forEach((seed, c) =>
+    chatOf(mulberry32(seed), rivalsOf(seed, compete), `u${c}`, s, asOf, push, mulberry32(seed ^ 0x68e31da4)),
+  );
   s.orders.forEach((seed, i) =>
     orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push, mulberry32(seed ^ 0x1b873593)),
   );
@@ -83,7 +85,8 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
   return { events: out, asOf, late };
 }
 
-function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStreamSpec, asOf: number, push: Push): void {
+/** `late`: a stream of its own for the rating's late answer (the facts of the same seeds stay the same otherwise). */
+function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStreamSpec, asOf: number, push: Push, late: Rnd): void {
   // Mostly the evaluated day; some the days before (intermediate evaluations see those days).
   const r0 = rnd();
   const day = s.dayStartMs - (r0 < 0.7 ? 0 : r0 < 0.85 ? 1 : r0 < 0.95 ? 2 : 3) * DAY;
@@ -92,7 +95,7 @@ function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStr
   const start =
     day +
     (r1 < 0.85 ? between(rnd, 9 * H, 22 * H) : r1 < 0.93 ? between(rnd, 7 * H + 30 * MIN, 9 * H) : between(rnd, 22 * H, 23 * H + 20 * MIN));
-  const end = conversationOf(rnd, x, consumerId, s, start, push);
+  const end = conversationOf(rnd, x, consumerId, s, start, push, late);
   if (rnd() < 0.12) push(Math.min(asOf, start + between(rnd, 10 * MIN, 3 * DAY)), { type: "consumer.excluded", consumerId });
   if (!x?.chance(0.6)) return;
   // More conversations of the same consumer: a re-entry minutes after, on the days before (the human stage
@@ -107,7 +110,7 @@ function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStr
         : r < 0.7
           ? start - between(x.rnd, 1, 5) * DAY + between(x.rnd, -3 * H, 3 * H)
           : dayStartOf(start, s) - between(x.rnd, 0, 3) * DAY + between(x.rnd, 22 * H + 30 * MIN, 23 * H + 55 * MIN);
-    const e = conversationOf(x.rnd, x, consumerId, s, at, push);
+    const e = conversationOf(x.rnd, x, consumerId, s, at, push, late);
     if (r < 0.35) last = e;
   }
 }
@@ -118,7 +121,15 @@ function dayStartOf(t: number, s: ModelStreamSpec): number {
 }
 
 /** One conversation from `start`: a transfer, rounds of consumer messages and replies, a close, a rating. Returns its end. */
-function conversationOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStreamSpec, start: number, push: Push): number {
+function conversationOf(
+  rnd: Rnd,
+  x: Rivals | undefined,
+  consumerId: string,
+  s: ModelStreamSpec,
+  start: number,
+  push: Push,
+  k: Rnd,
+): number {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   let t = start;
   if (rnd() < 0.85) push(t, { type: "chat.transferred", consumerId });
@@ -163,7 +174,9 @@ function conversationOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: 
   if (rnd() < 0.4) push(t + between(rnd, 0, 10 * MIN), { type: "chat.closed", consumerId });
   if (rnd() < 0.65) {
     const cardSentAt = t + between(rnd, 0, 5 * MIN);
-    push(cardSentAt + between(rnd, 1_000, 30 * MIN), {
+    // Some cards are answered days later: the card's day, not the answer's, decides (rating kinds by cardSentAt).
+    const lateAnswer = k() < 0.2 ? between(k, DAY, 4 * DAY) : 0;
+    push(cardSentAt + between(rnd, 1_000, 30 * MIN) + lateAnswer, {
       type: "chat.rated",
       consumerId,
       rating: pick(RATINGS[s.platform]),
