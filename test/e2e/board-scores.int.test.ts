@@ -108,16 +108,18 @@ describe("the board's score in a browser", () => {
     const page = await board.browser.context.newPage();
     await page.goto(`http://127.0.0.1:${board.port}/board#/shop/${encodeURIComponent(`pdd:${pddShopId}`)}`);
     const next = page.locator("#shop .score .score-next-star");
-    await expect.poll(() => next.textContent(), { timeout: 30_000 }).toMatch(/^下一星级 4\.6★：达标 1\/2 · /);
+    // The browser keeps the language the first test switched to: English first, then Chinese.
+    await expect.poll(() => next.textContent(), { timeout: 30_000 }).toMatch(/^Next star 4\.6★: 1 of 2 met · /);
+    const en = (await next.textContent())!;
+    expect(en).toContain("In-transit refund time 20.0 h ✗ (standard ≤ 12.0 h)");
+    expect(en).toContain("Platform help rate 0% ✓ (standard ≤ 5%)");
+    expect(await page.locator("#shop .score-total").textContent()).toBe("Experience stars: incomplete · SAMPLE parameters");
+    await page.click("#lang");
+    await expect.poll(() => next.textContent(), { timeout: 10_000 }).toMatch(/^下一星级 4\.6★：达标 1\/2 · /);
     const zh = (await next.textContent())!;
     expect(zh).toContain("在途订单退款时长 20.0 小时 ✗（标准 ≤ 12.0 小时）");
     expect(zh).toContain("平台求助率 0% ✓（标准 ≤ 5%）");
     expect(await page.locator("#shop .score-total").textContent()).toBe("店铺综合体验星级：不完整 · 样例参数");
-    await page.click("#lang");
-    await expect.poll(() => next.textContent(), { timeout: 10_000 }).toMatch(/^Next star 4\.6★: 1 of 2 met · /);
-    const en = (await next.textContent())!;
-    expect(en).toContain("In-transit refund time 20.0 h ✗ (standard ≤ 12.0 h)");
-    expect(en).toContain("Platform help rate 0% ✓ (standard ≤ 5%)");
     await page.close();
   });
 
