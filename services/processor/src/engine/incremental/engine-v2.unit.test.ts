@@ -46,6 +46,23 @@ const noData = (ref: View) =>
     (m) => m.status === "no_data" || m.status === "ok",
   );
 
+/** Delivers a model stream by its plan (applies, concurrent halves, races as applies), comparing at every evaluation and at the end. */
+function deliverAndCompare(
+  stream: ReturnType<typeof modelStream>,
+  delivery: number,
+  apply: (events: CanonicalEvent[], now: number) => void,
+  compare: (now: number, what: string) => void,
+): void {
+  for (const step of deliveryPlan(stream, delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 })) {
+    if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
+    else if (step.kind === "concurrent") {
+      apply(step.parts[0], step.now);
+      apply(step.parts[1], step.now);
+    } else if (step.kind === "evaluate") compare(step.now, "evaluation");
+  }
+  compare(stream.asOf, "final evaluation");
+}
+
 const spec = fc.record({
   platform: fc.constantFrom(...PLATFORMS),
   day: fc.integer({ min: 0, max: 50 }),
@@ -83,14 +100,7 @@ describe("engine v2 (pure) equals the reference model", () => {
           expect(v2View(out.evaluation, ref, now), `${what} at ${new Date(now).toISOString()}`).toEqual(ref);
           compared++;
         };
-        for (const step of deliveryPlan(stream, s.delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 })) {
-          if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
-          else if (step.kind === "concurrent") {
-            apply(step.parts[0], step.now);
-            apply(step.parts[1], step.now);
-          } else if (step.kind === "evaluate") compare(step.now, "evaluation");
-        }
-        compare(stream.asOf, "final evaluation");
+        deliverAndCompare(stream, s.delivery, apply, compare);
       }),
       { numRuns: RUNS, seed: SEED },
     );
@@ -131,14 +141,7 @@ describe("engine v2 (pure) equals the reference model", () => {
               compared++;
             }
           };
-          for (const step of deliveryPlan(stream, s.delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 })) {
-            if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
-            else if (step.kind === "concurrent") {
-              apply(step.parts[0], step.now);
-              apply(step.parts[1], step.now);
-            } else if (step.kind === "evaluate") compare(step.now, "evaluation");
-          }
-          compare(stream.asOf, "final evaluation");
+          deliverAndCompare(stream, s.delivery, apply, compare);
         },
       ),
       { numRuns: RUNS_2026, seed: SEED },
