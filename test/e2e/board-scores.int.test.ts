@@ -17,18 +17,25 @@ describe("the board's score in a browser", () => {
   const token = `tok-bscore-${run}-0123456789`;
   // A Kuaishou shop on its seed pack (kuaishou@2023-03, no score model): its view has no score block.
   const ksShopId = `flowers-${run}`;
+  // A Pinduoduo shop graded by pdd@2026 (latest on 2026-03-02) with SAMPLE next-star standards only.
+  const pddShopId = `fruit-${run}`;
   const clock = T0;
   let board: BoardFixture;
 
   beforeAll(async () => {
     const config = parseScoreguardConfig({
-      packs: { douyin: "latest" },
-      shops: { [key]: { industry: "tea", scoreLines: { total: 87 } } },
-      scoreParameters: { "douyin@2023-06": { tea: TEA } },
+      packs: { douyin: "latest", pdd: "latest" },
+      shops: { [key]: { industry: "tea", scoreLines: { total: 87 } }, [`pdd:${pddShopId}`]: { industry: "fruit" } },
+      scoreParameters: {
+        "douyin@2023-06": { tea: TEA },
+        "pdd@2026": {
+          fruit: { sample: true, nextStar: { stars: 4.6, standards: { in_transit_refund_hours: 12, platform_help_rate: 0.05 } } },
+        },
+      },
     });
     board = await boardFixture({
       name: "bscore",
-      apiTokens: [{ token, shops: [key, `kuaishou:${ksShopId}`] }],
+      apiTokens: [{ token, shops: [key, `kuaishou:${ksShopId}`, `pdd:${pddShopId}`] }],
       clock: () => clock,
       processor: { config },
       overrides: config.shops,
@@ -73,6 +80,47 @@ describe("the board's score in a browser", () => {
       "line 87: 1 more quality return (Quality return rate) takes the total below it (80)",
     ]);
     expect(await alert.textContent()).toBe("Experience score score line · warning · 90");
+  });
+
+  it("the next-star report of a pdd@2026 shop, in both languages", { timeout: 120_000 }, async () => {
+    const ev = (n: number, type: string, at: string, extra: Record<string, unknown>) => ({
+      id: `${run}-pdd-${n}`,
+      type,
+      platform: "pdd",
+      shopId: pddShopId,
+      at: `2026-${at}+08:00`,
+      ...extra,
+    });
+    // Requested after shipment, never signed, refunded 20 h later: 在途订单退款时长 20 h misses its 12 h standard;
+    // nobody escalated: 平台求助率 0 / 1 meets its 5%. One of two standards met.
+    await board.post(token, [
+      ev(1, "order.paid", "02-27T10:00:00", { orderId: "o1" }),
+      ev(2, "order.shipped", "02-27T12:00:00", { orderId: "o1" }),
+      ev(3, "aftersale.requested", "03-01T10:00:00", {
+        afterSaleId: "a1",
+        orderId: "o1",
+        kind: "refund_only",
+        reason: "other",
+        afterShipment: true,
+      }),
+      ev(4, "aftersale.completed", "03-02T06:00:00", { afterSaleId: "a1", outcome: "refunded" }),
+    ]);
+    const page = await board.browser.context.newPage();
+    await page.goto(`http://127.0.0.1:${board.port}/board#/shop/${encodeURIComponent(`pdd:${pddShopId}`)}`);
+    const next = page.locator("#shop .score .score-next-star");
+    // The browser keeps the language the first test switched to: English first, then Chinese.
+    await expect.poll(() => next.textContent(), { timeout: 30_000 }).toMatch(/^Next star 4\.6★: 1 of 2 met · /);
+    const en = (await next.textContent())!;
+    expect(en).toContain("In-transit refund time 20.0 h ✗ (standard ≤ 12.0 h)");
+    expect(en).toContain("Platform help rate 0% ✓ (standard ≤ 5%)");
+    expect(await page.locator("#shop .score-total").textContent()).toBe("Experience stars: incomplete · SAMPLE parameters");
+    await page.click("#lang");
+    await expect.poll(() => next.textContent(), { timeout: 10_000 }).toMatch(/^下一星级 4\.6★：达标 1\/2 · /);
+    const zh = (await next.textContent())!;
+    expect(zh).toContain("在途订单退款时长 20.0 小时 ✗（标准 ≤ 12.0 小时）");
+    expect(zh).toContain("平台求助率 0% ✓（标准 ≤ 5%）");
+    expect(await page.locator("#shop .score-total").textContent()).toBe("店铺综合体验星级：不完整 · 样例参数");
+    await page.close();
   });
 
   it("a shop without a score shows no score block in its view, and no stray text where it would be", { timeout: 120_000 }, async () => {

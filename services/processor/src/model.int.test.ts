@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { PLATFORMS, type CanonicalEvent, type Platform } from "@sg/events";
 import { createRedis, deleteByPrefix, type RedisClient } from "@sg/redis";
-import { packFor } from "@sg/rules";
+import { DEFAULT_PACKS, packFor, selectablePacks, type RulePack } from "@sg/rules";
 import { testInfra, uniqueName } from "@sg/test";
 import { evaluateShop, type ShopSnapshot } from "./engine/evaluate.js";
 import { referenceEvaluate } from "./engine/reference/index.js";
@@ -77,6 +77,14 @@ function observe(platform: Platform, metrics: Record<string, MetricOutput>) {
   }
 }
 
+/**
+ * The packs of the 2026 rules (douyin@2026-*, pdd@2026, jd@2024): the store accounts them beside the
+ * contract-v1 pack, and each is compared at every evaluation as a shop that chose it would be graded.
+ */
+const PACKS_2026 = new Map<Platform, RulePack[]>(PLATFORMS.map((p) => [p, selectablePacks(p).filter((x) => x.id !== DEFAULT_PACKS[p])]));
+/** The kinds of the 2026 packs that had a value in some evaluation. */
+const kinds2026 = new Set<string>();
+
 const spec = fc.record({
   platform: fc.constantFrom(...PLATFORMS),
   day: fc.integer({ min: 0, max: 50 }),
@@ -146,7 +154,7 @@ describe("the incremental engine equals the full-history reference", () => {
     await redis.quit();
   });
 
-  it(`on ${RUNS} random streams of all four platforms`, { timeout: Math.max(120_000, RUNS * 2_000) }, async () => {
+  it(`on ${RUNS} random streams of all four platforms`, { timeout: Math.max(120_000, RUNS * 4_000) }, async () => {
     const started = Date.now();
     const property = fc.asyncProperty(spec, async (s) => {
       runs++;
@@ -180,7 +188,8 @@ describe("the incremental engine equals the full-history reference", () => {
           asOf: now,
           ...(calendars === undefined ? {} : { calendars }),
         });
-      const compare = async (now: number) => {
+      /** `all2026`: also compare every 2026 pack (at the final evaluation: a stream's state after every restart, race and concurrent apply). */
+      const compare = async (now: number, all2026 = false) => {
         const inc = await store.evaluate(shop, now, overrides);
         const seen = [...delivered.values()];
         const ref = reference(now);
@@ -199,6 +208,13 @@ describe("the incremental engine equals the full-history reference", () => {
         }
         compared++;
         observe(s.platform, ref.snapshot.metrics);
+        for (const pack of all2026 ? PACKS_2026.get(s.platform)! : []) {
+          const inc26 = await store.evaluate(shop, now, { pack: pack.id });
+          const ref26 = referenceEvaluate({ platform: s.platform, shopId: "m1", events: seen, asOf: now, pack });
+          expect(incView(inc26, ref26, seen, now), `${pack.id} evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref26));
+          for (const [name, out] of Object.entries(ref26.snapshot.metrics)) if (out.value !== null) kinds2026.add(pack.metrics[name]!.kind);
+          compared++;
+        }
         return ref;
       };
       try {
@@ -247,7 +263,7 @@ describe("the incremental engine equals the full-history reference", () => {
           }
         }
         expect([...delivered.keys()].sort(), "every event was delivered").toEqual(stream.events.map((e) => e.id).sort());
-        await compare(stream.asOf);
+        await compare(stream.asOf, true);
         refusedCommits += refusedBefore + store.refusedCommits + other.refusedCommits;
       } finally {
         await deleteByPrefix(redis, prefix);
@@ -303,6 +319,8 @@ describe("the incremental engine equals the full-history reference", () => {
     // The runs exercised every metric of every pack (the random streams count),
     // and the two instances' commits met: refused commits were recomputed and retried.
     expect(missingCoverage()).toEqual([]);
+    const wanted = new Set([...PACKS_2026.values()].flat().flatMap((p) => Object.values(p.metrics).map((m) => m.kind)));
+    expect([...wanted].filter((k) => !kinds2026.has(k)).sort(), "2026 kinds never with a value").toEqual([]);
     expect(concurrentApplies).toBeGreaterThan(0);
     expect(races).toBeGreaterThan(0);
     expect(calendarStreams).toBeGreaterThan(0);

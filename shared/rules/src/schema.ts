@@ -142,6 +142,13 @@ export const MetricDef = z.discriminatedUnion("kind", [
     from: z.enum(["requested_in_transit", "return_signed"]),
     kinds: z.array(AftersaleKind).min(1),
   }),
+  /**
+   * Mean of the ratings' points (`scores`: a rating on the scale → its points, e.g. JD's five levels → 5…1)
+   * by `cardSentAt` in the window, robot ratings left out; a rating not in `scores` is not counted.
+   */
+  k("rating_score_mean", {
+    scores: z.record(z.string(), z.number().finite()).refine((s) => Object.keys(s).length > 0, "must score at least one rating"),
+  }),
 ]);
 export type MetricDef = z.infer<typeof MetricDef>;
 export type MetricKind = MetricDef["kind"];

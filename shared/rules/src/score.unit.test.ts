@@ -7,6 +7,14 @@ type Json = Record<string, any>;
 
 const packs = loadRulePacks();
 const seedJson = () => structuredClone(packs.get("douyin@2023-06")!) as Json;
+/** A declared pack (none ships today): written down from the rules, not selectable. */
+const DECLARED = parseRulePack({
+  ...structuredClone(packs.get("douyin@2023-06")!),
+  id: "douyin@2031-02",
+  effective: "2031-02-01",
+  status: "declared",
+  note: "test: its kinds are not built",
+});
 
 /** The message of the error parsing `json` throws. */
 function problem(json: unknown): string {
@@ -66,7 +74,7 @@ describe("score models are validated at load, naming the path", () => {
   });
 
   it("a declared pack must say why it is not selectable", () => {
-    const j = structuredClone(packs.get("jd@2024")!) as Json;
+    const j = structuredClone(DECLARED) as Json;
     delete j.note;
     expect(problem(j)).toBe("test.json: note: a declared pack says why it is not selectable");
   });
@@ -83,6 +91,10 @@ describe("pack selection", () => {
     expect(latest("2026-09-07")).toBe("douyin@2026-07");
     expect(latest("2026-09-08")).toBe("douyin@2026-09");
     expect(resolvePack({ shops: { "douyin:x": { pack: "douyin@2026-07" } } }, "douyin:x", "2026-10-01").id).toBe("douyin@2026-07");
+    const jd = (day: string) => resolvePack({ packs: { jd: "latest" } }, "jd:x", day).id;
+    expect(jd("2023-12-31")).toBe("jd@2023-01");
+    expect(jd("2024-01-01")).toBe("jd@2024");
+    expect(jd("2026-10-01")).toBe("jd@2024");
   });
 
   it("latest picks the newest selectable pack in force on the day", () => {
@@ -101,11 +113,15 @@ describe("pack selection", () => {
     expect(packSelectionIssues({ packs: { douyin: "douyin@2031-01" } })).toEqual([
       { path: ["packs", "douyin"], message: expect.stringMatching(/^unknown rule pack "douyin@2031-01" \(known: douyin@2023-06, /) },
     ]);
-    const [declared] = packSelectionIssues({ shops: { "jd:x": { pack: "jd@2024" } } });
-    expect(declared!.path).toEqual(["shops", "jd:x", "pack"]);
-    expect(declared!.message).toMatch(/^rule pack jd@2024 is declared but not selectable yet: /);
+    const mine = new Map(packs).set(DECLARED.id, DECLARED);
+    const [declared] = packSelectionIssues({ shops: { "douyin:x": { pack: "douyin@2031-02" } } }, mine);
+    expect(declared!.path).toEqual(["shops", "douyin:x", "pack"]);
+    expect(declared!.message).toMatch(/^rule pack douyin@2031-02 is declared but not selectable yet: /);
+    // A declared pack is never latest, even once in force.
+    expect(resolvePack({ packs: { douyin: "latest" } }, "douyin:x", "2031-03-01", mine).id).toBe("douyin@2026-09");
     expect(packSelectionIssues({ packs: { douyin: "douyin@2026-09" } })).toEqual([]);
     expect(packSelectionIssues({ packs: { douyin: "latest", jd: "jd@2023-01" } })).toEqual([]);
+    expect(packSelectionIssues({ packs: { jd: "jd@2024" }, shops: { "jd:y": { pack: "jd@2024" } } })).toEqual([]);
   });
 });
 

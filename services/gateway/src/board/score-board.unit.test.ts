@@ -43,6 +43,7 @@ describe("the board's score", () => {
       cost: "失分最多：商品差评率（−4）",
       headroom: [],
       missing: null,
+      nextStar: null,
     });
     expect(scoreWords("en", scores)).toMatchObject({
       headline: "Experience score 85 · SAMPLE parameters",
@@ -60,6 +61,38 @@ describe("the board's score", () => {
       missing: 'missing (1): shops["douyin:d1"].industry',
     });
     expect(scoreWords("zh-CN", undefined)).toBeNull();
+  });
+
+  it("the next-star report (pdd@2026): met of all, each indicator's value against its standard, in both languages", () => {
+    const pdd: ShopScores = {
+      ...scores,
+      title: "店铺综合体验星级",
+      pack: "pdd@2026",
+      status: "incomplete",
+      total: null,
+      sample: undefined,
+      nextStar: {
+        stars: 4.6,
+        met: 1,
+        of: 3,
+        indicators: {
+          in_transit_refund_hours: { value: 20, standard: 12, meets: false },
+          platform_help_rate: { value: 0, standard: 0.05, meets: true },
+          review_score_rank: { value: null, standard: 0.4, meets: null },
+        },
+      },
+    };
+    const meta = (name: string) =>
+      ({
+        in_transit_refund_hours: { title: "在途订单退款时长", unit: "hours", direction: "max" as const },
+        platform_help_rate: { title: "平台求助率", unit: "ratio", direction: "max" as const },
+      })[name];
+    expect(scoreWords("zh-CN", pdd, meta)!.nextStar).toBe(
+      "下一星级 4.6★：达标 1/3 · 在途订单退款时长 20.0 小时 ✗（标准 ≤ 12.0 小时） · 平台求助率 0% ✓（标准 ≤ 5%） · review_score_rank — —（标准 0.4）",
+    );
+    expect(scoreWords("en", pdd, meta)!.nextStar).toBe(
+      "Next star 4.6★: 1 of 3 met · In-transit refund time 20.0 h ✗ (standard ≤ 12.0 h) · Platform help rate 0% ✓ (standard ≤ 5%) · review score rank — — (standard 0.4)",
+    );
   });
 
   it("a calibrated score says so and names D0: never shown as the platform's figure", () => {

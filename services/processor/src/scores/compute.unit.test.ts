@@ -215,19 +215,103 @@ describe("computeScores, small samples, bonuses, deductions, eligibility, stars"
 });
 
 describe("the 2026 packs", () => {
-  it("the declared ones report every indicator the engine cannot compute, by name, and no total", () => {
-    for (const id of ["jd@2024"]) {
-      const pack = packs.get(id)!;
-      expect(pack.status, id).toBe("declared");
-      const s = computeScores({ pack, shopKey: `${pack.platform}:x`, metrics: {} })!;
-      expect(s.status, id).toBe("incomplete");
-      expect(s.total, id).toBeNull();
-      for (const ind of Object.keys(pack.score!.indicators))
-        expect(
-          s.missing.some((m) => m.startsWith(`indicator ${ind}:`)),
-          `${id} ${ind}`,
-        ).toBe(true);
-    }
+  it("jd@2024 is selectable: six indicators on metrics, five read from the backend, named missing until given", () => {
+    const pack = packs.get("jd@2024")!;
+    expect(pack.status).toBe("active");
+    const onMetric = Object.entries(pack.score!.indicators).filter(([, i]) => i.metric !== undefined);
+    expect(onMetric.map(([n]) => n).sort()).toEqual(
+      [
+        "aftersale_review_score",
+        "intervention_rate",
+        "quality_return_rate",
+        "ship_logistics_return_rate",
+        "shop_review_score",
+        "waybill_on_time_rate",
+      ].sort(),
+    );
+    expect(pack.metrics.aftersale_review_score).toMatchObject({ kind: "rating_score_mean", window: "90d" });
+    // 3分钟人工回复率 is a metric (消极服务, pass/fail on the shop's threshold), not a scored indicator.
+    expect(pack.metrics.human_reply_3min_rate).toMatchObject({ kind: "reply_consumer_day", threshold: null });
+    expect(Object.values(pack.score!.indicators).some((i) => i.metric === "human_reply_3min_rate")).toBe(false);
+    const s = computeScores({ pack, shopKey: "jd:x", metrics: {} })!;
+    expect(s).toMatchObject({ status: "incomplete", total: null });
+    for (const ind of ["dongdong_response", "same_day_pickup_rate", "reserved_on_time_ship_rate", "late_ship_48h", "aftersale_duration"])
+      expect(s.missing, ind).toContain(`shops["jd:x"].scoreInputs.indicators.${ind}`);
+  });
+
+  it("jd@2024 with a (test) table: the out-of-10 points weigh 15/50/20/15, plus configured add-ons", () => {
+    const pack = packs.get("jd@2024")!;
+    // Test parameters, not JD's: 3 bands worth 6/8/10 per indicator.
+    const lines = (best: number, next: number) => ({ lines: [best, next] });
+    const table: IndustryParams = {
+      sample: false,
+      points: [6, 8, 10],
+      bands: {
+        dongdong_response: lines(30, 60), // 45 s → 8
+        same_day_pickup_rate: lines(0.95, 0.9), // 0.96 → 10
+        waybill_on_time_rate: lines(0.95, 0.9), // 0.9 → 8
+        reserved_on_time_ship_rate: lines(0.95, 0.9), // 1 → 10
+        ship_logistics_return_rate: lines(0.001, 0.005), // 0.01 → 6
+        late_ship_48h: lines(0, 2), // 0 → 10
+        aftersale_duration: lines(24, 48), // 30 h → 8
+        intervention_rate: lines(0.01, 0.02), // 0 → 10
+        aftersale_review_score: lines(4.8, 4.5), // 4.6 → 8
+        shop_review_score: lines(4.8, 4.5), // 4.9 → 10
+        quality_return_rate: lines(0.005, 0.01), // 0.008 → 8
+      },
+      weights: {
+        consultation: { dongdong_response: 100 },
+        fulfilment: {
+          same_day_pickup_rate: 20,
+          waybill_on_time_rate: 20,
+          reserved_on_time_ship_rate: 20,
+          ship_logistics_return_rate: 20,
+          late_ship_48h: 20,
+        },
+        aftersale: { aftersale_duration: 40, intervention_rate: 30, aftersale_review_score: 30 },
+        goods: { shop_review_score: 50, quality_return_rate: 50 },
+      },
+      bonusPoints: { gold_agent_share: 0.1 },
+      stars: [
+        { min: 8, stars: 4 },
+        { min: 8.8, stars: 4.5 },
+      ],
+    };
+    const s = computeScores({
+      pack,
+      shopKey: "jd:x",
+      metrics: {
+        waybill_on_time_rate: r(0.9, 90, 100),
+        ship_logistics_return_rate: r(0.01, 1, 100),
+        intervention_rate: r(0, 0, 20),
+        aftersale_review_score: r(4.6, 46, 10),
+        shop_review_score: r(4.9, 49, 10),
+        quality_return_rate: r(0.008, 8, 1000),
+      },
+      context: {
+        industry: "food",
+        parameters: { "jd@2024": { food: table } },
+        inputs: {
+          indicators: {
+            dongdong_response: 45,
+            same_day_pickup_rate: 0.96,
+            reserved_on_time_ship_rate: 1,
+            late_ship_48h: 0,
+            aftersale_duration: 30,
+          },
+          bonuses: { gold_agent_share: true },
+        },
+      },
+    })!;
+    // consultation 8; fulfilment (10 + 8 + 10 + 6 + 10) / 5 = 8.8; aftersale 0.4×8 + 0.3×10 + 0.3×8 = 8.6;
+    // goods (10 + 8) / 2 = 9. Total 0.15×8 + 0.5×8.8 + 0.2×8.6 + 0.15×9 = 1.2 + 4.4 + 1.72 + 1.35 = 8.67, + 0.1 = 8.77.
+    expect(s.missing).toEqual([]);
+    expect(s.status).toBe("complete");
+    expect(s.dimensions.fulfilment!.score).toBeCloseTo(8.8, 9);
+    expect(s.dimensions.aftersale!.score).toBeCloseTo(8.6, 9);
+    expect(s.bonuses).toBeCloseTo(0.1, 9);
+    expect(s.total).toBeCloseTo(8.77, 9);
+    expect(s.stars).toBe(4); // 8.77 is below the 8.8 line
   });
 
   it("douyin@2026-05 holds the nine indicators, each on a metric, with the 50–100 scale and the eligibility rule", () => {

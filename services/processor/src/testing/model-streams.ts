@@ -75,13 +75,18 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
     return true;
   };
   const compete = s.compete ?? 0;
-  s.consumers.forEach((seed, c) => chatOf(mulberry32(seed), rivalsOf(seed, compete), `u${c}`, s, asOf, push));
-  s.orders.forEach((seed, i) => orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push));
+  s.consumers.forEach((seed, c) =>
+    chatOf(mulberry32(seed), rivalsOf(seed, compete), `u${c}`, s, asOf, push, mulberry32(seed ^ 0x68e31da4)),
+  );
+  s.orders.forEach((seed, i) =>
+    orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push, mulberry32(seed ^ 0x1b873593)),
+  );
   out.sort((a, b) => Number(a.at) - Number(b.at));
   return { events: out, asOf, late };
 }
 
-function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStreamSpec, asOf: number, push: Push): void {
+/** `late`: a stream of its own for the rating's late answer (the facts of the same seeds stay the same otherwise). */
+function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStreamSpec, asOf: number, push: Push, late: Rnd): void {
   // Mostly the evaluated day; some the days before (intermediate evaluations see those days).
   const r0 = rnd();
   const day = s.dayStartMs - (r0 < 0.7 ? 0 : r0 < 0.85 ? 1 : r0 < 0.95 ? 2 : 3) * DAY;
@@ -90,7 +95,7 @@ function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStr
   const start =
     day +
     (r1 < 0.85 ? between(rnd, 9 * H, 22 * H) : r1 < 0.93 ? between(rnd, 7 * H + 30 * MIN, 9 * H) : between(rnd, 22 * H, 23 * H + 20 * MIN));
-  const end = conversationOf(rnd, x, consumerId, s, start, push);
+  const end = conversationOf(rnd, x, consumerId, s, start, push, late);
   if (rnd() < 0.12) push(Math.min(asOf, start + between(rnd, 10 * MIN, 3 * DAY)), { type: "consumer.excluded", consumerId });
   if (!x?.chance(0.6)) return;
   // More conversations of the same consumer: a re-entry minutes after, on the days before (the human stage
@@ -105,7 +110,7 @@ function chatOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStr
         : r < 0.7
           ? start - between(x.rnd, 1, 5) * DAY + between(x.rnd, -3 * H, 3 * H)
           : dayStartOf(start, s) - between(x.rnd, 0, 3) * DAY + between(x.rnd, 22 * H + 30 * MIN, 23 * H + 55 * MIN);
-    const e = conversationOf(x.rnd, x, consumerId, s, at, push);
+    const e = conversationOf(x.rnd, x, consumerId, s, at, push, late);
     if (r < 0.35) last = e;
   }
 }
@@ -116,7 +121,15 @@ function dayStartOf(t: number, s: ModelStreamSpec): number {
 }
 
 /** One conversation from `start`: a transfer, rounds of consumer messages and replies, a close, a rating. Returns its end. */
-function conversationOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: ModelStreamSpec, start: number, push: Push): number {
+function conversationOf(
+  rnd: Rnd,
+  x: Rivals | undefined,
+  consumerId: string,
+  s: ModelStreamSpec,
+  start: number,
+  push: Push,
+  k: Rnd,
+): number {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   let t = start;
   if (rnd() < 0.85) push(t, { type: "chat.transferred", consumerId });
@@ -161,7 +174,9 @@ function conversationOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: 
   if (rnd() < 0.4) push(t + between(rnd, 0, 10 * MIN), { type: "chat.closed", consumerId });
   if (rnd() < 0.65) {
     const cardSentAt = t + between(rnd, 0, 5 * MIN);
-    push(cardSentAt + between(rnd, 1_000, 30 * MIN), {
+    // Some cards are answered days later: the card's day, not the answer's, decides (rating kinds by cardSentAt).
+    const lateAnswer = k() < 0.2 ? between(k, DAY, 4 * DAY) : 0;
+    push(cardSentAt + between(rnd, 1_000, 30 * MIN) + lateAnswer, {
       type: "chat.rated",
       consumerId,
       rating: pick(RATINGS[s.platform]),
@@ -172,7 +187,11 @@ function conversationOf(rnd: Rnd, x: Rivals | undefined, consumerId: string, s: 
   return t;
 }
 
-function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec, asOf: number, push: Push): void {
+/**
+ * `k` draws the optional fields the 2026 kinds read (a review's 1–5 `score`, the carrier's `promisedSignBy`)
+ * from a stream of its own, so the facts the seed packs read stay those of the same seeds.
+ */
+function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec, asOf: number, push: Push, k: Rnd): void {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const orderId = `o${i}`;
   const paid = asOf - between(rnd, 10 * MIN, 35 * DAY);
@@ -197,7 +216,9 @@ function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec,
   if (rnd() < 0.82) {
     const pickedUp = paid + (rnd() < 0.6 ? between(rnd, 10 * MIN, 24 * H) : between(rnd, 24 * H, 72 * H));
     if (rnd() < 0.4) push(pickedUp - between(rnd, MIN, 2 * H), { type: "order.shipped", orderId });
-    if (push(pickedUp, { type: "logistics.picked_up", orderId })) {
+    // The carrier's promise (运单配送时效): most waybills carry one, a day to four after pickup; kept or missed.
+    const promise = k() < 0.7 ? { promisedSignBy: pickedUp + between(k, DAY, 4 * DAY) } : {};
+    if (push(pickedUp, { type: "logistics.picked_up", orderId, ...promise })) {
       const updates = Math.floor(rnd() * 3);
       for (let u = 0; u < updates; u++) push(pickedUp + between(rnd, H, 4 * DAY), { type: "logistics.updated", orderId });
       if (rnd() < 0.72) {
@@ -206,16 +227,24 @@ function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec,
         if (push(signed, { type: "logistics.signed", orderId }) && rnd() < 0.55) {
           const reviewed = signed + between(rnd, H, 4 * DAY);
           const rating = pick(["good", "good", "neutral", "bad"] as const);
-          if (push(reviewed, { type: "review.posted", orderId, rating }) && x?.chance(0.4)) {
+          // Most reviews carry stars (商品综合评分, 店铺评价得分); some only a rating.
+          const score = k() < 0.8 ? { score: 1 + Math.floor(k() * 5) } : {};
+          if (push(reviewed, { type: "review.posted", orderId, rating, ...score }) && x?.chance(0.4)) {
             // A second review, other rating: before the first and arriving after it, or after it.
             const other = rating === "bad" ? "good" : "bad";
             if (x.rnd() < 0.6)
               push(
                 between(x.rnd, signed, reviewed),
-                { type: "review.posted", orderId, rating: other },
+                { type: "review.posted", orderId, rating: other, score: 1 + Math.floor(k() * 5) },
                 reviewed + between(x.rnd, MIN, DAY),
               );
-            else push(reviewed + between(x.rnd, MIN, 2 * DAY), { type: "review.posted", orderId, rating: other });
+            else
+              push(reviewed + between(x.rnd, MIN, 2 * DAY), {
+                type: "review.posted",
+                orderId,
+                rating: other,
+                score: 1 + Math.floor(k() * 5),
+              });
           }
         }
         // A second signature, earlier, arriving after the first.

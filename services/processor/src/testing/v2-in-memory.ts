@@ -1,9 +1,11 @@
 import { toMillis, type CanonicalEvent, type Platform } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../engine/evaluate.js";
+import { longestWindowDays } from "../engine/incremental/accounting.js";
 import { computeDelta } from "../engine/incremental/delta.js";
 import { evaluateAggregates, type ShopAggregates } from "../engine/incremental/measure.js";
 import type { ShopOverrides } from "../engine/types.js";
+import { retentionFor } from "../retention.js";
 
 /**
  * Engine v2 without Redis, for unit tests: every event folded into its entity's record in one pass, each
@@ -25,7 +27,9 @@ export function evaluateV2InMemory(input: {
     .filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)))
     .map((event) => ({ event, atMs: toMillis(event.at) }))
     .filter((e) => e.atMs <= input.asOf);
-  const delta = computeDelta(input.pack, new Map(), events, input.asOf, [], input.chatKeepDays ?? 90);
+  // Records are kept as the pack's longest window needs (retention.ts), as the store keeps them.
+  const { closedKeepMs } = retentionFor(longestWindowDays([input.pack]));
+  const delta = computeDelta(input.pack, new Map(), events, input.asOf, [], input.chatKeepDays ?? 90, closedKeepMs);
   const agg: ShopAggregates = { days: new Map(), cur: {}, pending: [], nextTimer: undefined };
   for (const [day, fields] of delta.agg) agg.days.set(day, Object.fromEntries([...fields].map(([f, v]) => [f, String(v)])));
   for (const [f, v] of delta.cur) agg.cur[f] = String(v);

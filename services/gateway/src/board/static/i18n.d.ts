@@ -9,8 +9,15 @@ export function formatTime(lang: string, ms: number): string;
 export function scoreWords(
   lang: string,
   scores: import("@sg/events").ShopScores | undefined,
-  metaOf?: (name: string) => { title?: string; kind?: string } | undefined,
-): { headline: string; dimensions: string[]; cost: string | null; headroom: string[]; missing: string | null } | null;
+  metaOf?: (name: string) => { title?: string; kind?: string; unit?: string; direction?: "min" | "max" } | undefined,
+): {
+  headline: string;
+  dimensions: string[];
+  cost: string | null;
+  headroom: string[];
+  missing: string | null;
+  nextStar: string | null;
+} | null;
 export function scoreTitle(lang: string, score: { title: string; titleEn?: string }): string;
 export function shanghaiDay(ms: number): string;
 export function reconciliationWords(

@@ -24,6 +24,13 @@ const EN_TITLES = {
   session_unsatisfied_rate: "Unsatisfied session rate",
   shipping_negative_feedback_rate: "Shipping complaint rate",
   stalled_shipments: "Stalled shipments",
+  // pdd@2026 and jd@2024 (rules-2026.md).
+  in_transit_refund_hours: "In-transit refund time",
+  refund_after_return_hours: "Refund time after return",
+  shop_review_score: "Shop review score",
+  aftersale_review_score: "After-sale review score",
+  waybill_on_time_rate: "Waybills on time",
+  ship_logistics_return_rate: "Shipping/logistics return rate",
 };
 
 /** What one "bad item" of a metric kind is called, for the headroom sentence. */
@@ -321,7 +328,37 @@ export function scoreWords(lang, scores, metaOf = () => undefined) {
       ? `missing (${scores.missing.length}): ${scores.missing.join("; ")}`
       : `缺少（${scores.missing.length}）：${scores.missing.join("；")}`
     : null;
-  return { headline, dimensions, cost, headroom: scoreHeadroomWords(lang, scores, metaOf), missing };
+  return {
+    headline,
+    dimensions,
+    cost,
+    headroom: scoreHeadroomWords(lang, scores, metaOf),
+    missing,
+    nextStar: nextStarWords(lang, scores, metaOf),
+  };
+}
+
+/**
+ * The next-star report (scores.md "Next-star standards", pdd@2026): the star aimed at, how many standards
+ * are met, and each indicator's value against its standard (≥ for a `min` metric, ≤ for a `max` one; an
+ * indicator read from the backend has no metric here, so its standard shows without a sign). Null without one.
+ */
+function nextStarWords(lang, scores, metaOf) {
+  const ns = scores.nextStar;
+  if (!ns) return null;
+  const en = lang === "en";
+  const items = Object.entries(ns.indicators).map(([id, x]) => {
+    const meta = metaOf(id);
+    const fmt = (v) => (meta?.unit ? formatValue(lang, meta.unit, v) : v === null ? "—" : String(Math.round(v * 10000) / 10000));
+    const sign = meta?.direction === "min" ? "≥ " : meta?.direction === "max" ? "≤ " : "";
+    const mark = x.meets === null ? "—" : x.meets ? "✓" : "✗";
+    const name = metricTitle(lang, id, meta);
+    return en
+      ? `${name} ${fmt(x.value)} ${mark} (standard ${sign}${fmt(x.standard)})`
+      : `${name} ${fmt(x.value)} ${mark}（标准 ${sign}${fmt(x.standard)}）`;
+  });
+  const head = en ? `Next star ${ns.stars}★: ${ns.met} of ${ns.of} met` : `下一星级 ${ns.stars}★：达标 ${ns.met}/${ns.of}`;
+  return [head, ...items].join(" · ");
 }
 
 /** The Shanghai calendar day (YYYY-MM-DD) of an instant: the platforms' day, whatever the screen's zone. */

@@ -31,8 +31,11 @@ describe("engine v2's accounting of a platform's selectable packs", () => {
     expect(douyin.closedKeepMs).toBe(92 * DAY);
     expect(douyin.stateTtlSeconds).toBe(92 * 86_400);
     expect(douyin.dayTtlSeconds).toBe(2 * 92 * 86_400);
-    // Today's shipped packs: a month at most, so every platform keeps what it kept before.
-    for (const p of ["douyin", "kuaishou", "jd", "pdd"] as const) expect(buildAccounting(p, packs).retention).toEqual(MONTH_RETENTION);
+    // The shipped packs: JD's jd@2024 reads 售后评价得分 over 90 days, so JD keeps 92; the others a month at most.
+    for (const p of ["douyin", "kuaishou", "pdd"] as const) expect(buildAccounting(p, packs).retention).toEqual(MONTH_RETENTION);
+    expect(buildAccounting("jd", packs).retention.keepDays).toBe(92);
+    // jd@2024's chat metrics are day windows: its consumers keep a day of chat facts (ratings: the retention).
+    expect(buildAccounting("jd", packs).chatKeepDays).toBe(1);
     expect(MONTH_RETENTION.keepDays).toBe(32);
     expect(buildAccounting("kuaishou", mine).retention.keepDays).toBe(32);
   });

@@ -374,6 +374,12 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
         }
         break;
       }
+      case "rating_score_mean":
+        for (const r of ratingFacts(id, rec)) {
+          const points = def.params.scores[r.rating];
+          if (!r.robot && points !== undefined) b.mean(i, { at: r.cardSentAt, value: points });
+        }
+        break;
       case "imputed_response_mean":
         for (const r of imputedRounds(c, def, asOf)) {
           if (r.value === undefined) b.pending(i, r.open, r.open, key, r.deadline);

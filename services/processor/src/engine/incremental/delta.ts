@@ -66,13 +66,14 @@ export function expireAt(key: string, rec: EntityRec, closedKeepMs = CLOSED_KEEP
  * Drops a consumer's chat facts from before `cutoff` (00:00 of yesterday) that no result of today or later
  * can depend on: the last reply R before the cutoff,
  * the consumer messages after R, and the human-stage marks after R or at the last mark at or before R are
- * kept. Ratings are kept 62 days (month windows).
+ * kept. Ratings (by their card's time) are kept from `ratingCutoff`: 62 days back by default (month
+ * windows), further where the platform's retention is longer (a 90-day rating mean, jd@2024).
  */
-export function compactConsumer(c: ConsumerRec, cutoff: number): ConsumerRec {
+export function compactConsumer(c: ConsumerRec, cutoff: number, ratingCutoff = cutoff - 61 * DAY): ConsumerRec {
   const firstMsg = c.messages?.[0]?.at ?? Infinity;
   const firstMark = Math.min(c.transfers?.[0] ?? Infinity, c.closes?.[0] ?? Infinity);
   const firstRating = c.ratings?.length ? Math.min(...c.ratings.map((r) => r.cardSentAt)) : Infinity;
-  if (firstMsg >= cutoff && firstMark >= cutoff && firstRating >= cutoff - 61 * DAY) return c;
+  if (firstMsg >= cutoff && firstMark >= cutoff && firstRating >= ratingCutoff) return c;
   let r = -Infinity;
   for (const { at, kind } of c.messages ?? []) if (kind === "reply" && at < cutoff && at > r) r = at;
   let lastMark = -Infinity;
@@ -84,7 +85,7 @@ export function compactConsumer(c: ConsumerRec, cutoff: number): ConsumerRec {
   );
   out.transfers = (c.transfers ?? []).filter(keepMark);
   out.closes = (c.closes ?? []).filter(keepMark);
-  out.ratings = (c.ratings ?? []).filter((x) => x.cardSentAt >= cutoff - 61 * DAY);
+  out.ratings = (c.ratings ?? []).filter((x) => x.cardSentAt >= ratingCutoff);
   for (const f of ["messages", "transfers", "closes", "ratings"] as const) if (out[f]?.length === 0) delete out[f];
   return out;
 }
@@ -92,6 +93,14 @@ export function compactConsumer(c: ConsumerRec, cutoff: number): ConsumerRec {
 /** 00:00 of the day `keepDays` before today: chat facts older than that can change no window of the pack. */
 function chatCutoff(now: number, keepDays: number): number {
   return (dayNumber(now) - keepDays) * DAY - 8 * 3_600_000;
+}
+
+/**
+ * Ratings are kept 62 days before the chat cutoff (month windows read the previous month), and at least the
+ * platform's retention (`closedKeepMs`, 92 days with a 90-day window) before today.
+ */
+function ratingCutoff(now: number, chatKeepDays: number, closedKeepMs: number): number {
+  return Math.min(chatCutoff(now, chatKeepDays) - 61 * DAY, chatCutoff(now, Math.ceil(closedKeepMs / DAY)));
 }
 
 function addTo<K>(m: Map<K, number>, k: K, v: number): void {
@@ -165,7 +174,8 @@ export function computeDelta(
     const before = loaded.get(key);
     const folded = get(key);
     let rec = folded;
-    if (rec && key.startsWith("c:")) rec = compactConsumer(rec as ConsumerRec, chatCutoff(now, chatKeepDays));
+    if (rec && key.startsWith("c:"))
+      rec = compactConsumer(rec as ConsumerRec, chatCutoff(now, chatKeepDays), ratingCutoff(now, chatKeepDays, closedKeepMs));
     const expires = rec ? expireAt(key, rec, closedKeepMs) : 0;
     if (rec && now >= expires) rec = undefined;
     const old = contribution(key, before?.rec, pack, before?.calcAt ?? now);

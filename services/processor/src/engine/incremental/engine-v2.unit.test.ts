@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PLATFORMS, type CanonicalEvent, type Platform } from "@sg/events";
-import { packFor } from "@sg/rules";
+import { DEFAULT_PACKS, loadRulePacks, packFor, selectablePacks, type RulePack } from "@sg/rules";
+import { accountingFor } from "./accounting.js";
 import { referenceEvaluate } from "../reference/index.js";
 import type { ShopEvaluation } from "../evaluate.js";
 import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
@@ -25,8 +26,8 @@ const RUNS = Number(process.env.SG_V2_RUNS ?? 100);
 const SEED = Number(process.env.SG_V2_SEED ?? 20_260_412);
 
 type View = { snapshot: unknown; due: unknown; nextWake: number };
-const refView = (platform: Platform, events: CanonicalEvent[], asOf: number): View => {
-  const r = referenceEvaluate({ platform, shopId: "m1", events, asOf });
+const refView = (platform: Platform, events: CanonicalEvent[], asOf: number, pack?: RulePack): View => {
+  const r = referenceEvaluate({ platform, shopId: "m1", events, asOf, ...(pack ? { pack } : {}) });
   return { snapshot: r.snapshot, due: r.due, nextWake: r.nextWake };
 };
 /**
@@ -46,6 +47,23 @@ const noData = (ref: View) =>
   Object.values((ref.snapshot as { metrics: Record<string, { status: string }> }).metrics).every(
     (m) => m.status === "no_data" || m.status === "ok",
   );
+
+/** Delivers a model stream by its plan (applies, concurrent halves, races as applies), comparing at every evaluation and at the end. */
+function deliverAndCompare(
+  stream: ReturnType<typeof modelStream>,
+  delivery: number,
+  apply: (events: CanonicalEvent[], now: number) => void,
+  compare: (now: number, what: string) => void,
+): void {
+  for (const step of deliveryPlan(stream, delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 })) {
+    if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
+    else if (step.kind === "concurrent") {
+      apply(step.parts[0], step.now);
+      apply(step.parts[1], step.now);
+    } else if (step.kind === "evaluate") compare(step.now, "evaluation");
+  }
+  compare(stream.asOf, "final evaluation");
+}
 
 const spec = fc.record({
   platform: fc.constantFrom(...PLATFORMS),
@@ -84,14 +102,7 @@ describe("engine v2 (pure) equals the reference model", () => {
           expect(v2View(out.evaluation, ref, now), `${what} at ${new Date(now).toISOString()}`).toEqual(ref);
           compared++;
         };
-        for (const step of deliveryPlan(stream, s.delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 })) {
-          if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
-          else if (step.kind === "concurrent") {
-            apply(step.parts[0], step.now);
-            apply(step.parts[1], step.now);
-          } else if (step.kind === "evaluate") compare(step.now, "evaluation");
-        }
-        compare(stream.asOf, "final evaluation");
+        deliverAndCompare(stream, s.delivery, apply, compare);
       }),
       { numRuns: RUNS, seed: SEED },
     );
@@ -152,6 +163,55 @@ describe("engine v2 (pure) equals the reference model", () => {
       expect(samples).toBeGreaterThan(0);
     },
   );
+  // The packs of the 2026 rules (douyin@2026-*, pdd@2026, jd@2024): the store accounts every selectable pack
+  // of the platform (accounting.ts), as the processor does, and each pack is evaluated by the shop's choice.
+  const RUNS_2026 = Number(process.env.SG_V2_RUNS_2026 ?? 40);
+  it(`on ${RUNS_2026} model streams under each 2026 pack, with the platform's accounting and retention`, { timeout: 600_000 }, () => {
+    let compared = 0;
+    const kinds = new Set<string>();
+    const shipped = loadRulePacks();
+    fc.assert(
+      fc.property(
+        spec.filter((s) => s.platform !== "kuaishou"),
+        (s) => {
+          const acc = accountingFor(s.platform);
+          const packs = selectablePacks(s.platform, shipped).filter((p) => p.id !== DEFAULT_PACKS[s.platform]);
+          const stream = modelStream({ ...s, shopId: "m1", dayStartMs: FIRST_DAY + s.day * DAY });
+          let state: ShopState = emptyShopState();
+          const delivered = new Map<string, CanonicalEvent>();
+          const apply = (events: CanonicalEvent[], now: number) => {
+            for (const e of events) if (!delivered.has(e.id)) delivered.set(e.id, e);
+            const evs = events.map((event) => ({ event, atMs: Number(event.at) }));
+            state = applyEvents(acc.pack, state, evs, now, Infinity, acc.chatKeepDays, acc.retention.closedKeepMs).state;
+          };
+          const compare = (now: number, what: string) => {
+            for (const pack of packs) {
+              const out = evaluateState(state, { platform: s.platform, shopId: "m1", now, shop: { pack: pack.id } });
+              state = out.state;
+              const ref = refView(s.platform, [...delivered.values()], now, pack);
+              if (out.evaluation === undefined) expect(delivered.size, `${what}: no state after events`).toBe(0);
+              expect(v2View(out.evaluation, ref, now), `${pack.id} ${what} at ${new Date(now).toISOString()}`).toEqual(ref);
+              for (const [name, m] of Object.entries((ref.snapshot as { metrics: Record<string, { value: unknown }> }).metrics))
+                if (m.value !== null) kinds.add(pack.metrics[name]!.kind);
+              compared++;
+            }
+          };
+          deliverAndCompare(stream, s.delivery, apply, compare);
+        },
+      ),
+      { numRuns: RUNS_2026, seed: SEED },
+    );
+    console.log(`engine v2 (pure) vs reference under the 2026 packs: ${RUNS_2026} model streams, ${compared} evaluations compared`);
+    // Every kind of the 2026 packs had a value in some evaluation (the streams reach them).
+    const wanted = new Set(
+      ["douyin", "pdd", "jd"].flatMap((p) =>
+        selectablePacks(p as Platform, shipped)
+          .filter((pk) => pk.id !== DEFAULT_PACKS[p as Platform])
+          .flatMap((pk) => Object.values(pk.metrics).map((m) => m.kind)),
+      ),
+    );
+    expect([...wanted].filter((k) => !kinds.has(k)).sort()).toEqual([]);
+  });
 
   it("on 200 grid streams (ties, equal instants, exact deadlines, re-used ids), batch by batch", { timeout: 600_000 }, () => {
     let compared = 0;

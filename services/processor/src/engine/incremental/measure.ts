@@ -173,6 +173,7 @@ export function evaluateAggregates(
       case "ever_state_rate":
       case "intervention_rate":
       case "review_score_mean":
+      case "rating_score_mean":
       case "escalation_rate":
       case "promise_kept_rate":
         return plain();

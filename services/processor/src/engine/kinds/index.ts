@@ -16,6 +16,7 @@ import {
   stalledShipments,
 } from "./order-kinds.js";
 import { ratingShare } from "./rating-share.js";
+import { ratingScoreMean } from "./rating-score-mean.js";
 import { replyConsumerDay } from "./reply-consumer-day.js";
 import { jdServiceScore } from "./service-score.js";
 import {
@@ -58,6 +59,7 @@ export const KINDS: { [K in MetricKind]: KindFn<Extract<MetricDef, { kind: K }>>
   promise_kept_rate: promiseKeptRate,
   buyer_reply_rate: buyerReplyRate,
   refund_duration_mean: refundDurationMean,
+  rating_score_mean: ratingScoreMean,
 };
 
 /** Kinds computed from other metrics' results run after all the others. */

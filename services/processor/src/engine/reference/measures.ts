@@ -488,6 +488,21 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
     };
   },
 
+  // 售后评价得分 (rules-2026.md, JD): each human rating sent in the window scores its level's points; the mean.
+  rating_score_mean(def, { facts, window }) {
+    let sum = 0;
+    let n = 0;
+    for (const list of facts.consumers.values()) {
+      for (const r of all(list, "chat.rated")) {
+        if (r.event.robot === true || !inWindow(toMillis(r.event.cardSentAt), window)) continue;
+        if (!Object.hasOwn(def.params.scores, r.event.rating)) continue;
+        sum += def.params.scores[r.event.rating]!;
+        n++;
+      }
+    }
+    return { value: share(sum, n), numerator: sum, denominator: n };
+  },
+
   refund_duration_mean(def, { facts, window }) {
     const { sum, n } = refundDurations(def, facts, window);
     return { value: share(sum / HOUR, n), numerator: sum / HOUR, denominator: n };
