@@ -172,6 +172,31 @@ export function ratingShareItems({ c, ratings }: ConsumerView, def: DefOf<"ratin
   });
 }
 
+/** JD's 售后评价得分: each human session's rating, its points on the pack's scale (robots left out), by its card's day. */
+export function ratingScoreItems({ c, ratings }: ConsumerView, def: DefOf<"rating_score_mean">, x: ItemContext): RawItem[] {
+  const l = meanLine(x.limits);
+  return ratings.flatMap((r) => {
+    const points = def.params.scores[r.rating];
+    if (r.robot || points === undefined) return [];
+    return [
+      session(c, r.cardSentAt, {
+        outcome: meanOutcome(def, x.limits, points),
+        at: r.cardSentAt,
+        moments: [
+          { name: "card_sent", at: r.cardSentAt },
+          { name: "rated", at: r.at },
+        ],
+        why: join(
+          say(`rated ${r.rating}: ${points} points`, `评价为${r.rating}：${points}分`),
+          ...(l === undefined ? [] : [say(`line ${l}`, `线${l}`)]),
+        ),
+        n: points,
+        d: 1,
+      }),
+    ];
+  });
+}
+
 export function imputedItems({ c }: ConsumerView, def: DefOf<"imputed_response_mean">, x: ItemContext): RawItem[] {
   const l = meanLine(x.limits);
   return imputedRounds(c, def, x.asOf).map((r) => {

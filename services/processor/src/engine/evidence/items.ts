@@ -58,6 +58,7 @@ export const ITEM_LISTERS: { [K in MetricKind]: Lister<K> } = {
   avg_response_seconds: onConsumer(C.avgResponseItems),
   first_response_sessions: onConsumer(C.firstResponseItems),
   rating_share: onConsumer(C.ratingShareItems),
+  rating_score_mean: onConsumer(C.ratingScoreItems),
   imputed_response_mean: onConsumer(C.imputedItems),
   buyer_reply_rate: onConsumer(C.buyerReplyItems),
   jd_service_score: onConsumer(C.serviceScoreItems),

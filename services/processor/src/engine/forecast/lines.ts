@@ -65,6 +65,7 @@ const GOOD_ITEM: Record<MetricDef["kind"], "ratio" | null> = {
   refund_duration_mean: null,
   imputed_response_mean: null,
   review_score_mean: null,
+  rating_score_mean: null,
   stalled_shipments: null,
   overdue_refund_count: null,
   paid_order_count: null,

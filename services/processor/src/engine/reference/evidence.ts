@@ -206,6 +206,7 @@ const LISTERS: { [K in MetricKind]: Lister<K> } = {
   ever_state_rate: null,
   jd_service_score: null,
   review_score_mean: null,
+  rating_score_mean: null,
   late_clock_mean: null,
   imputed_response_mean: null,
   escalation_rate: null,
