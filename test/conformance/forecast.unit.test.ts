@@ -59,7 +59,7 @@ describe("forecast conformance (hand-computed)", () => {
     for (const [key, want] of Object.entries(meta.expect)) {
       const shop = parseShopKey(key)!;
       const ev = evaluateEventsV2WithForecast({ ...shop, events: byShop.get(key) ?? [], asOf, shop: shopOverridesFor(config, key) });
-      differences(ev?.snapshot.metrics, (want.metrics ?? {}), key, errs);
+      differences(ev?.snapshot.metrics, want.metrics ?? {}, key, errs);
     }
     expect(errs, meta.why).toEqual([]);
   });
