@@ -45,10 +45,15 @@ describe("kafka plumbing", () => {
         got.push({ key: message.key?.toString() ?? "", value: message.value?.toString() ?? "" });
       },
     });
-    await pollUntil(() => got.length >= sent.length, { timeoutMs: 60_000, message: `${sent.length} messages consumed` });
-    expect(got).toHaveLength(sent.length);
+    // At least once: createProducer is not idempotent (docs/operations.md, kafkajs 2.2.4's sequence reuse), so a
+    // send retried after a partial failure (a new topic's leader not elected yet) writes the partition that had
+    // succeeded again. Every message arrives, and each key's messages first arrive in the order they were sent.
+    const distinct = () => new Set(got.map((m) => m.value)).size;
+    await pollUntil(() => distinct() >= sent.length, { timeoutMs: 60_000, message: `${sent.length} messages consumed` });
+    expect(new Set(got.map((m) => m.value))).toEqual(new Set(sent.map((m) => m.value)));
     for (const key of ["douyin:s0", "douyin:s1", "douyin:s2"]) {
-      expect(got.filter((m) => m.key === key).map((m) => m.value)).toEqual(sent.filter((m) => m.key === key).map((m) => m.value));
+      const firsts = [...new Set(got.filter((m) => m.key === key).map((m) => m.value))];
+      expect(firsts).toEqual(sent.filter((m) => m.key === key).map((m) => m.value));
     }
   });
 });
