@@ -58,10 +58,15 @@ export async function runReplay(input: {
         messages: lines.slice(i, i + 1000).map((l) => ({ key: shopKey(l.event), value: l.raw })),
       });
     }
+    // The records the topic holds, not the lines sent: the producer is at-least-once (shared/kafka createProducer),
+    // so a send retried after a partial failure (a fresh topic's leader not elected yet) may have written some of
+    // them twice, and counting lines would stop waiting before the last ones were applied.
+    const inTopic = await recordsIn(kafka, topics.events);
     await processor.start();
     const deadline = Date.now() + (input.timeoutMs ?? 120_000);
-    while (processor.handled < total) {
-      if (Date.now() > deadline) throw new Error(`replay: the processor handled ${processor.handled} of ${total} events in time`);
+    while (processor.handled < inTopic) {
+      if (Date.now() > deadline)
+        throw new Error(`replay: the processor handled ${processor.handled} of ${inTopic} records (${total} events) in time`);
       await new Promise((r) => setTimeout(r, 10));
     }
     await processor.flush();
@@ -120,4 +125,26 @@ async function cleanup(kafka: Kafka, redis: Redis, prefix: string, topics: strin
     await admin.disconnect();
   }
   await deleteByPrefix(redis, prefix);
+}
+
+/**
+ * How many records a run's own (new) topic holds: the sum over its partitions of high − low watermark. A fresh
+ * topic's leaders may still be moving ("not the leader for that topic-partition", retriable): asked again, with a
+ * new admin client (fresh metadata), for up to 15 s.
+ */
+async function recordsIn(kafka: Kafka, topic: string): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+    } catch (err) {
+      if (!(err instanceof Error && (err as { retriable?: boolean }).retriable === true) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await admin.disconnect();
+    }
+  }
 }
