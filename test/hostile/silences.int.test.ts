@@ -12,6 +12,7 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../robots/index.js";
 import { pollUntil, testInfra } from "../src/index.js";
+import { monitorRedis } from "../src/redis-monitor.js";
 import { alert, FAST_TIMERS, startHarness, type Harness } from "../../services/notifier/testing/harness.js";
 import { recordingLogger, recordingSink } from "../../services/gateway/testing/test-support.js";
 
@@ -73,9 +74,8 @@ describe("silences under a hostile tenant", () => {
   /** Runs `fn` while Redis MONITOR records every command that names this test's keys. */
   async function monitored(fn: () => Promise<void>): Promise<Monitored> {
     const commands: string[][] = [];
-    const mon = await (monitorClient as Extract<Redis, { monitor: unknown }>).monitor();
     const seen = new Set<string>();
-    mon.on("monitor", (_time: string, args: string[]) => {
+    const mon = await monitorRedis(testInfra().redisUrl, (args) => {
       if (args[0]?.toLowerCase() === "echo" && typeof args[1] === "string") seen.add(args[1]);
       else if (args.some((a) => a.startsWith(`${h.keyPrefix}:`))) commands.push(args);
     });
@@ -90,7 +90,7 @@ describe("silences under a hostile tenant", () => {
       await fn();
       await mark();
     } finally {
-      mon.disconnect();
+      mon.stop();
     }
     return { commands };
   }
