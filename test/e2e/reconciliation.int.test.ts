@@ -62,7 +62,7 @@ describe("reconciliation with the platforms' figures", () => {
       })) as unknown as CanonicalEvent[]),
     ];
     await pipe.send(all);
-    await pollUntil(() => processor.handled >= all.length, { timeoutMs: 30_000 });
+    await pipe.untilHandled(processor);
     await processor.flush();
     // After the settle delay: the day-end values of 2026-03-02 are taken (settled).
     clock = Date.parse("2026-03-03T03:00:00+08:00");

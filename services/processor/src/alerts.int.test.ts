@@ -25,7 +25,7 @@ describe("metric alerts on sg.alerts", () => {
         ev("t", "chat.transferred", "2026-03-02T10:00:00+08:00", {}),
         ev("m", "chat.message", "2026-03-02T10:00:10+08:00", { sender: "consumer" }),
       ]);
-      await pollUntil(() => p.handled >= 2, { timeoutMs: 30_000 });
+      await pipe.untilHandled(p);
       await p.flush();
       // One consumer, wait pending until 10:03:10: 1/1, nothing firing yet.
       expect(records.filter((r) => r.metric === "human_reply_3min_rate")).toEqual([]);

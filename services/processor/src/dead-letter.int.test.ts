@@ -24,6 +24,7 @@ async function deadLetterRun(name: string, partitions: number, now: number, reco
     p,
     dead,
     shop: (platform: Parameters<typeof snapshots.shop>[0], shopId: string) => snapshots.shop(platform, shopId, now),
+    untilHandled: (message?: string) => pipe.untilHandled(p, { timeoutMs: 90_000, ...(message === undefined ? {} : { message }) }),
     stop: () => pipe.close(),
   };
 }
@@ -54,7 +55,7 @@ describe("dead letters", () => {
       expect(reasons).toContain("expired");
       expect(reasons).toContain("future");
       expect(reasons).toContain("unknown event type");
-      await pollUntil(() => r.p.handled >= 7, { timeoutMs: 30_000 });
+      await r.untilHandled();
       const snap = await r.shop("douyin", "s");
       // A and F are in-stock orders paid within 24 h: both pending pickup.
       expect(snap?.metrics.pickup_24h_rate?.pending).toBe(2);
@@ -92,7 +93,7 @@ describe("dead letters", () => {
         [...bad, huge, good].map((value) => ({ key: "douyin:s", value })),
       );
       try {
-        await pollUntil(() => r.p.handled >= 3002, { timeoutMs: 90_000, message: "every record of the flood handled" });
+        await r.untilHandled("every record of the flood handled");
         await pollUntil(() => r.dead.length === 3001, { timeoutMs: 30_000, message: "3,001 dead letters" });
         expect(r.dead.filter((d) => d.reason.includes("epoch milliseconds must be an integer"))).toHaveLength(3000);
         const cut = r.dead.find((d) => d.valueTruncated);

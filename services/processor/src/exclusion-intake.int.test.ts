@@ -93,7 +93,7 @@ describe("exclusion events in the processor", () => {
     try {
       const p = await pipe.startTestProcessor({ clock: () => now, tickMs: 0 });
       const { records: dead } = await pipe.readDeadLetters();
-      await pollUntil(() => p.handled >= records.length, { timeoutMs: 60_000, message: `${records.length} records handled` });
+      await pipe.untilHandled(p);
       await pollUntil(() => dead.length >= 1, { timeoutMs: 30_000, message: "the invalid exclusion's dead letter" });
       expect(dead.map((d) => d.reason)).toEqual([expect.stringContaining("consumerId: is required when scope is session")]);
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseScoreguardConfig } from "@sg/config";
 import { StoredSnapshot, snapshotKeys, toMillis, topicNames, type CanonicalEvent } from "@sg/events";
 import { ensurePipelineTopics } from "@sg/events/runtime";
-import { createKafka, createProducer, logLevel } from "@sg/kafka";
+import { createKafka, createProducer, logLevel, recordsInTopic } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { describe, expect, it } from "vitest";
@@ -48,7 +48,8 @@ describe("forecast end to end", () => {
     try {
       await p.start();
       await producer.send({ topic: topics.events, messages: events.map((e) => ({ key: "douyin:d1", value: JSON.stringify(e) })) });
-      await pollUntil(() => p.handled >= events.length, { timeoutMs: 60_000 });
+      const inTopic = await recordsInTopic(kafka, topics.events);
+      await pollUntil(() => p.handled >= inTopic, { timeoutMs: 60_000 });
       await p.flush();
       const shop = { platform: "douyin" as const, shopId: "d1" };
       const s = await pollUntil(

@@ -32,7 +32,7 @@ describe("partition move", () => {
           ].map((e) => ({ ...e, platform: "kuaishou", shopId, consumerId: "u" })),
         ),
       );
-      await pollUntil(() => a.handled + b.handled >= shops.length * 2, { timeoutMs: 60_000, message: "all events applied" });
+      await pipe.untilHandled([a, b], { message: "all events applied" });
       // Both instances took part; each has scheduled the deadlines of its own shops (10:03:10).
       expect(a.handled).toBeGreaterThan(0);
       expect(b.handled).toBeGreaterThan(0);

@@ -15,6 +15,7 @@ import {
 
 export { Kafka, logLevel, CompressionTypes, Partitioners } from "kafkajs";
 export * from "./errors.js";
+export { recordsInTopic } from "./records-in.js";
 import { KafkaJSError } from "./errors.js";
 export type {
   Admin,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { parseShopKey, shopKey, toMillis, toShanghaiIso, topicNames, type Platform } from "@sg/events";
-import { createKafka, createProducer, logLevel, type Kafka } from "@sg/kafka";
+import { createKafka, createProducer, logLevel, recordsInTopic, type Kafka } from "@sg/kafka";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { evaluateShop, type ShopSnapshot } from "../engine/index.js";
 import type { ShopConfigSource } from "../shop-config.js";
@@ -61,7 +61,7 @@ export async function runReplay(input: {
     // The records the topic holds, not the lines sent: the producer is at-least-once (shared/kafka createProducer),
     // so a send retried after a partial failure (a fresh topic's leader not elected yet) may have written some of
     // them twice, and counting lines would stop waiting before the last ones were applied.
-    const inTopic = await recordsIn(kafka, topics.events);
+    const inTopic = await recordsInTopic(kafka, topics.events);
     await processor.start();
     const deadline = Date.now() + (input.timeoutMs ?? 120_000);
     while (processor.handled < inTopic) {
@@ -125,26 +125,4 @@ async function cleanup(kafka: Kafka, redis: Redis, prefix: string, topics: strin
     await admin.disconnect();
   }
   await deleteByPrefix(redis, prefix);
-}
-
-/**
- * How many records a run's own (new) topic holds: the sum over its partitions of high − low watermark. A fresh
- * topic's leaders may still be moving ("not the leader for that topic-partition", retriable): asked again, with a
- * new admin client (fresh metadata), for up to 15 s.
- */
-async function recordsIn(kafka: Kafka, topic: string): Promise<number> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
-    } catch (err) {
-      if (!(err instanceof Error && (err as { retriable?: boolean }).retriable === true) || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    } finally {
-      await admin.disconnect();
-    }
-  }
 }

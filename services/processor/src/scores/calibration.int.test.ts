@@ -2,7 +2,7 @@ import { parseScoreguardConfig } from "@sg/config";
 import { StoredSnapshot, snapshotKeys, topicNames, type CanonicalEvent, type PlatformFigures } from "@sg/events";
 import { createDayEndReader, ensurePipelineTopics } from "@sg/events/runtime";
 import { storeImportedFigures } from "@sg/figures";
-import { createKafka, createProducer, logLevel } from "@sg/kafka";
+import { createKafka, createProducer, logLevel, recordsInTopic } from "@sg/kafka";
 import { createRedis } from "@sg/redis";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
 import { describe, expect, it } from "vitest";
@@ -68,7 +68,8 @@ describe("score calibration end to end", () => {
       d0.push(ev("r0", "review.posted", "2026-09-20T15:00:00+08:00", { orderId: "o0", rating: "good", score: 5 }));
       d0.push(ev("r1", "review.posted", "2026-09-20T15:00:00+08:00", { orderId: "o1", rating: "good", score: 4 }));
       await send(d0);
-      await pollUntil(() => p.handled >= d0.length, { timeoutMs: 30_000 });
+      const inD0 = await recordsInTopic(kafka, topics.events);
+      await pollUntil(() => p.handled >= inD0, { timeoutMs: 30_000 });
       await p.flush();
       // No figures yet: no calibration block.
       expect((await snapshot())?.scores?.calibration).toBeUndefined();
@@ -92,7 +93,8 @@ describe("score calibration end to end", () => {
         ev("r2", "review.posted", "2026-09-21T09:00:00+08:00", { orderId: "o2", rating: "neutral", score: 3 }),
       ];
       await send(d1);
-      await pollUntil(() => p.handled >= d0.length + d1.length, { timeoutMs: 30_000 });
+      const inD1 = await recordsInTopic(kafka, topics.events);
+      await pollUntil(() => p.handled >= inD1, { timeoutMs: 30_000 });
       await p.flush();
       const s = await pollUntil(
         async () => {

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { AlertRecord, shopKey, topicNames, type CanonicalEvent, type Topics } from "@sg/events";
 import { ensurePipelineTopics } from "@sg/events/runtime";
-import { createKafka, createProducer, logLevel, type Kafka, type Message, type Producer } from "@sg/kafka";
+import { createKafka, createProducer, logLevel, recordsInTopic, type Kafka, type Message, type Producer } from "@sg/kafka";
+import { pollUntil } from "@sg/test";
 import { createRedis, type Redis } from "@sg/redis";
 import { readTopic, testInfra, uniqueName, type TopicReader } from "@sg/test";
 import { silentLog } from "../log.js";
@@ -30,6 +31,12 @@ export interface TestPipeline {
    * ticks every 50 ms, then `overrides`. Stopped by `close()` if the test has not stopped it.
    */
   startTestProcessor(overrides?: Partial<ProcessorDeps>): Promise<Processor>;
+  /**
+   * Waits until the processors `ps` (started on a fresh group of this run) together handled as many records as
+   * sg.events holds: the topic's count, not the messages sent, since the producer is at-least-once and a retried
+   * send may have written some twice.
+   */
+  untilHandled(ps: Processor | readonly Processor[], opts?: { timeoutMs?: number; message?: string }): Promise<void>;
   /** sg.alerts of this run, parsed, from the beginning. */
   readAlerts(): Promise<TopicReader<AlertRecord>>;
   /** sg.events.dlq of this run, parsed as JSON, from the beginning. */
@@ -77,6 +84,11 @@ export async function testPipeline(name: string, { partitions = 2 }: { partition
     async startTestProcessor(overrides = {}) {
       const p = await startTestProcessor({ kafka, redis, topics, keyPrefix: run, ...overrides }, (created) => processors.push(created));
       return p;
+    },
+    async untilHandled(ps, { timeoutMs = 60_000, message = "every record of sg.events handled" } = {}) {
+      const list: readonly Processor[] = Array.isArray(ps) ? ps : [ps as Processor];
+      const inTopic = await recordsInTopic(kafka, topics.events);
+      await pollUntil(() => list.reduce((n, p) => n + p.handled, 0) >= inTopic, { timeoutMs, message: `${message} (${inTopic})` });
     },
     readAlerts: () => reader(topics.alerts, (v) => AlertRecord.parse(JSON.parse(v.toString()))),
     readDeadLetters: <T>() => reader(topics.dlq, (v) => JSON.parse(v.toString()) as T),

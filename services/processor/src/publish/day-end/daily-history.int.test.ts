@@ -34,7 +34,7 @@ describe("end-of-day values", () => {
         ev("b1", "order.paid", "2026-03-02T10:00:00+08:00", "B"),
         ev("c1", "order.paid", "2026-03-02T10:30:00+08:00", "C"),
       ]);
-      await pollUntil(() => p.handled >= 6, { timeoutMs: 30_000 });
+      await pipe.untilHandled(p);
       await p.flush();
       expect(await reader.day(shop, "2026-03-02")).toBeNull(); // the day is not over
 
@@ -44,7 +44,7 @@ describe("end-of-day values", () => {
         ev("b2", "logistics.picked_up", "2026-03-03T00:00:10+08:00", "B"),
         ev("c2", "logistics.picked_up", "2026-03-03T00:00:00.000+08:00", "C"),
       ]);
-      await pollUntil(() => p.handled >= 8, { timeoutMs: 30_000 });
+      await pipe.untilHandled(p);
       await p.flush();
       const close = await pollUntil(() => reader.day(shop, "2026-03-02"), { message: "close take of 2026-03-02" });
       expect(close).toMatchObject({
@@ -62,7 +62,7 @@ describe("end-of-day values", () => {
         ev("f1", "order.paid", "2026-03-02T08:00:00+08:00", "F"),
         ev("f2", "logistics.picked_up", "2026-03-02T20:00:00+08:00", "F"),
       ]);
-      await pollUntil(() => p.handled >= 10, { timeoutMs: 30_000 });
+      await pipe.untilHandled(p);
       await p.flush();
       expect((await reader.day(shop, "2026-03-02"))?.take).toBe("close");
 
