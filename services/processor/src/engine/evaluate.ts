@@ -15,6 +15,8 @@ import { dayNumber } from "./incremental/contrib.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
 import { computeScores } from "../scores/compute.js";
+import { withScoreEvents } from "../scores/score-events.js";
+import { scoreFactsOfEvents } from "./incremental/score-records.js";
 import { deriveScoreAlerts } from "../scores/alerts.js";
 import { deriveStatus } from "./status.js";
 import type { KindFn, Limits, Measured, MetricState, MetricOutput, ShopOverrides } from "./types.js";
@@ -113,7 +115,7 @@ export function evaluateShop(input: {
   const seen = new Set<string>();
   const unique = input.events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   const model = buildModel(sortEvents(unique), input.asOf);
-  return evaluateMeasured({ ...input, pack, shop }, ({ name, def, window, limits, others }) => {
+  return evaluateMeasured(withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)), ({ name, def, window, limits, others }) => {
     const fn = KINDS[def.kind] as KindFn<MetricDef>;
     return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
   });
