@@ -1,6 +1,7 @@
 import { SHANGHAI_OFFSET_MS, toMillis, type CanonicalEvent } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import { DAY } from "../calendar.js";
+import { OPEN_KEEP_MS } from "../../retention.js";
 import { centiPoints, deductionWindow, type ScoreEventFacts, type ScoreGrant } from "../../scores/score-events.js";
 
 /**
@@ -114,11 +115,13 @@ export function scoreContribution(key: string, rec: ScoreRec): { agg: Map<string
 export function scoreExpireAt(key: string, rec: ScoreRec, closedKeepMs: number): number {
   if (key.startsWith("g:")) {
     const g = rec as GrantRec;
-    if (!g.grant) return (g.revokedAt ?? 0) + closedKeepMs;
+    // A revocation whose grant has not come yet waits as long as an event can still arrive.
+    if (!g.grant) return (g.revokedAt ?? 0) + OPEN_KEEP_MS;
     const end = grantEnd(g);
     return end === null ? Infinity : Math.max(end, g.grant.at) + closedKeepMs;
   }
   const v = rec as ViolationRec;
+  if (!v.ded) return (v.revokedAt ?? 0) + OPEN_KEEP_MS;
   return Math.max(v.ded?.at ?? 0, v.revokedAt ?? 0) + closedKeepMs;
 }
 
