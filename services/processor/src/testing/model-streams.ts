@@ -88,10 +88,11 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
 }
 
 /**
- * Bonus grants and violation deductions around the deduction window's edge (up to 40 days back): a few ids
- * shared by several events (a re-sent grant or deduction with other values, earlier, arriving late: the first
- * by time wins), revocations before, inside and after a grant's interval, some arriving before what they
- * revoke; bonus ids and parts the packs do not declare (applied and ignored); shares on both sides of 20%.
+ * Bonus grants and violation deductions around the deduction window's edge (up to 40 days back): some re-sent
+ * with the same id and other values, a little earlier, arriving late (the first by time wins); revocations
+ * before, inside and after a grant's interval, some arriving before what they revoke; bonus ids and parts the
+ * packs do not declare (applied and ignored); shares on both sides of 20%. Ids are the platform's, one per
+ * grant or violation: a re-sent event comes within days of the first, never a month later.
  */
 function scoreEventsOf(rnd: Rnd, asOf: number, push: Push): void {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -99,13 +100,18 @@ function scoreEventsOf(rnd: Rnd, asOf: number, push: Push): void {
   const PARTS = ["fake_trades", "consumer_harm", "consumer_harm", "unknown_part"];
   const grants = Math.floor(rnd() * 4);
   for (let k = 0; k < grants; k++) {
-    const grantId = `g${Math.floor(rnd() * 3)}`;
+    const grantId = `g${k}`;
     const from = asOf - between(rnd, 0, 40 * DAY);
-    const body: Record<string, unknown> = { type: "score.bonus_granted", grantId, bonus: pick(BONUSES), validFrom: from };
-    if (rnd() < 0.5) body.validTo = from + between(rnd, H, 35 * DAY);
-    if (rnd() < 0.6) body.share = Math.round(rnd() * 40) / 100;
+    const body = (): Record<string, unknown> => {
+      const b: Record<string, unknown> = { type: "score.bonus_granted", grantId, bonus: pick(BONUSES), validFrom: from + between(rnd, -DAY, DAY) };
+      if (rnd() < 0.5) b.validTo = from + between(rnd, H, 35 * DAY);
+      if (rnd() < 0.6) b.share = Math.round(rnd() * 40) / 100;
+      return b;
+    };
     const at = Math.min(from + between(rnd, -2 * DAY, 2 * DAY), asOf);
-    push(at, body, rnd() < 0.3 ? at + between(rnd, MIN, 3 * DAY) : undefined);
+    push(at, body());
+    // A rival grant of the same id, earlier, arriving after the first: it wins.
+    if (rnd() < 0.25) push(at - between(rnd, 1, 2 * DAY), body(), at + between(rnd, MIN, DAY));
     if (rnd() < 0.35) {
       const r = Math.min(from + between(rnd, -3 * DAY, 30 * DAY), asOf);
       push(r, { type: "score.bonus_revoked", grantId });
@@ -113,12 +119,14 @@ function scoreEventsOf(rnd: Rnd, asOf: number, push: Push): void {
   }
   const deductions = Math.floor(rnd() * 6);
   for (let k = 0; k < deductions; k++) {
-    const violationId = `v${Math.floor(rnd() * 4)}`;
+    const violationId = `v${k}`;
     // Often right at a day's start or end: the window's first day counts, the day before does not.
     const day = asOf - between(rnd, 0, 40) * DAY;
     const at = rnd() < 0.3 ? day - ((day + 8 * H) % DAY) + (rnd() < 0.5 ? 0 : DAY - 1) : day - between(rnd, 0, 20 * H);
     if (at > asOf) continue;
-    push(at, { type: "score.deducted", violationId, part: pick(PARTS), points: pick([1, 2, 2.5, 3, 5, 6, 0.01]) }, rnd() < 0.3 ? asOf : undefined);
+    const body = () => ({ type: "score.deducted", violationId, part: pick(PARTS), points: pick([1, 2, 2.5, 3, 5, 6, 0.01]) });
+    push(at, body(), rnd() < 0.3 ? Math.min(asOf, at + between(rnd, MIN, 3 * DAY)) : undefined);
+    if (rnd() < 0.25) push(at - between(rnd, 1, DAY), body(), Math.min(asOf, at + between(rnd, MIN, DAY)));
     if (rnd() < 0.35) push(Math.min(at + between(rnd, -DAY, 10 * DAY), asOf), { type: "score.deduction_revoked", violationId });
   }
 }
