@@ -117,14 +117,15 @@ function scoreEventsOf(rnd: Rnd, asOf: number, push: Push): void {
       push(r, { type: "score.bonus_revoked", grantId });
     }
   }
-  const deductions = Math.floor(rnd() * 6);
+  // Up to 7: enough points, often, to pass the cap of 10 in the window.
+  const deductions = Math.floor(rnd() * 8);
   for (let k = 0; k < deductions; k++) {
     const violationId = `v${k}`;
     // Often right at a day's start or end: the window's first day counts, the day before does not.
     const day = asOf - between(rnd, 0, 40) * DAY;
     const at = rnd() < 0.3 ? day - ((day + 8 * H) % DAY) + (rnd() < 0.5 ? 0 : DAY - 1) : day - between(rnd, 0, 20 * H);
     if (at > asOf) continue;
-    const body = () => ({ type: "score.deducted", violationId, part: pick(PARTS), points: pick([1, 2, 2.5, 3, 5, 6, 0.01]) });
+    const body = () => ({ type: "score.deducted", violationId, part: pick(PARTS), points: pick([1, 2, 2.5, 3, 5, 6, 6, 0.01]) });
     push(at, body(), rnd() < 0.3 ? Math.min(asOf, at + between(rnd, MIN, 3 * DAY)) : undefined);
     if (rnd() < 0.25) push(at - between(rnd, 1, DAY), body(), Math.min(asOf, at + between(rnd, MIN, DAY)));
     if (rnd() < 0.35) push(Math.min(at + between(rnd, -DAY, 10 * DAY), asOf), { type: "score.deduction_revoked", violationId });
