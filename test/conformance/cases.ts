@@ -80,7 +80,8 @@ function close(actual: unknown, want: Json): boolean {
 /** `want`'s fields within `actual`, as `close` compares them; the mismatches, each with its path. */
 function deepMismatches(actual: unknown, want: Json, path: string): string[] {
   if (Array.isArray(want)) {
-    if (!Array.isArray(actual) || actual.length !== want.length) return [`${path} = ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`];
+    if (!Array.isArray(actual) || actual.length !== want.length)
+      return [`${path} = ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`];
     return want.flatMap((w, i) => deepMismatches(actual[i], w, `${path}[${i}]`));
   }
   if (want !== null && typeof want === "object") {

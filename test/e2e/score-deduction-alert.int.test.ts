@@ -118,33 +118,50 @@ describe("a deduction event below the shop's line, from the gateway to a robot",
     alerts.records.map((r) => AlertRecord.parse(JSON.parse(r.value))).filter((r) => r.kind === "score" && r.shopId === shopId);
   const at = (h: number) => new Date(T0 - h * HOUR).toISOString();
 
-  it("fires critical when a deduction takes 90 to 84, below 85, and resolves when the appeal revokes it", { timeout: 180_000 }, async () => {
-    // 30 valid paid orders in 30 days (eligible), dimensions 90/90/90 from the backend: total 90, above 85.
-    await post(Array.from({ length: 30 }, (_, i) => ({ id: `p${i}-${run}`, type: "order.paid", at: at(24 + i), orderId: `o${i}` })));
-    // A bonus the shop's events grant, then the deduction: 90 + 2 (运费险) − 8 (影响消费者体验) = 84 < 85.
-    await post([
-      {
-        id: `g1-${run}`,
-        type: "score.bonus_granted",
-        at: at(3),
-        grantId: "G1",
-        bonus: "freight_insurance",
-        validFrom: at(3),
-      },
-      { id: `v1-${run}`, type: "score.deducted", at: at(1), violationId: "V1", part: "consumer_harm", points: 8 },
-    ]);
-    await pollUntil(() => scoreRecords().some((r) => r.severity === "critical"), { timeoutMs: 60_000, message: "a critical score alert" });
-    const critical = scoreRecords().find((r) => r.severity === "critical")!;
-    expect(critical).toMatchObject({ metric: "score_total", kind: "score", status: "firing", value: 84, threshold: 85, rulePack: "douyin@2026-09" });
-    await pollUntil(() => ding.messages.some((m) => m.text.includes("商家体验分") && m.text.includes("84")), {
-      timeoutMs: 30_000,
-      message: "the robot received the score alert",
-    });
+  it(
+    "fires critical when a deduction takes 90 to 84, below 85, and resolves when the appeal revokes it",
+    { timeout: 180_000 },
+    async () => {
+      // 30 valid paid orders in 30 days (eligible), dimensions 90/90/90 from the backend: total 90, above 85.
+      await post(Array.from({ length: 30 }, (_, i) => ({ id: `p${i}-${run}`, type: "order.paid", at: at(24 + i), orderId: `o${i}` })));
+      // A bonus the shop's events grant, then the deduction: 90 + 2 (运费险) − 8 (影响消费者体验) = 84 < 85.
+      await post([
+        {
+          id: `g1-${run}`,
+          type: "score.bonus_granted",
+          at: at(3),
+          grantId: "G1",
+          bonus: "freight_insurance",
+          validFrom: at(3),
+        },
+        { id: `v1-${run}`, type: "score.deducted", at: at(1), violationId: "V1", part: "consumer_harm", points: 8 },
+      ]);
+      await pollUntil(() => scoreRecords().some((r) => r.severity === "critical"), {
+        timeoutMs: 60_000,
+        message: "a critical score alert",
+      });
+      const critical = scoreRecords().find((r) => r.severity === "critical")!;
+      expect(critical).toMatchObject({
+        metric: "score_total",
+        kind: "score",
+        status: "firing",
+        value: 84,
+        threshold: 85,
+        rulePack: "douyin@2026-09",
+      });
+      await pollUntil(() => ding.messages.some((m) => m.text.includes("商家体验分") && m.text.includes("84")), {
+        timeoutMs: 30_000,
+        message: "the robot received the score alert",
+      });
 
-    // The appeal is upheld: the deduction is revoked, 92 ≥ 85, the alert resolves.
-    clock = T0 + 60_000;
-    await post([{ id: `r1-${run}`, type: "score.deduction_revoked", at: new Date(T0 + 30_000).toISOString(), violationId: "V1" }]);
-    await pollUntil(() => scoreRecords().some((r) => r.status === "resolved"), { timeoutMs: 60_000, message: "the score alert resolved" });
-    expect(ding.answers.every((c) => c === 0)).toBe(true);
-  });
+      // The appeal is upheld: the deduction is revoked, 92 ≥ 85, the alert resolves.
+      clock = T0 + 60_000;
+      await post([{ id: `r1-${run}`, type: "score.deduction_revoked", at: new Date(T0 + 30_000).toISOString(), violationId: "V1" }]);
+      await pollUntil(() => scoreRecords().some((r) => r.status === "resolved"), {
+        timeoutMs: 60_000,
+        message: "the score alert resolved",
+      });
+      expect(ding.answers.every((c) => c === 0)).toBe(true);
+    },
+  );
 });

@@ -231,7 +231,9 @@ describe("the incremental engine equals the full-history reference", () => {
           expect(incView(inc26, ref26, seen, now), `${pack.id} evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref26));
           for (const [name, out] of Object.entries(ref26.snapshot.metrics)) if (out.value !== null) kinds2026.add(pack.metrics[name]!.kind);
           const adj = ref26.snapshot.scores?.adjustments;
-          if (adj) for (const x of [...adj.bonuses.map((b) => `bonus:${b.source}`), ...adj.deductions.map((d) => `deduction:${d.source}`)]) adjusted.add(x);
+          if (adj)
+            for (const x of [...adj.bonuses.map((b) => `bonus:${b.source}`), ...adj.deductions.map((d) => `deduction:${d.source}`)])
+              adjusted.add(x);
           if (adj && adj.uncapped > (adj.cap ?? Infinity)) adjusted.add("capped");
           compared++;
         }

@@ -115,10 +115,13 @@ export function evaluateShop(input: {
   const seen = new Set<string>();
   const unique = input.events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   const model = buildModel(sortEvents(unique), input.asOf);
-  return evaluateMeasured(withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)), ({ name, def, window, limits, others }) => {
-    const fn = KINDS[def.kind] as KindFn<MetricDef>;
-    return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
-  });
+  return evaluateMeasured(
+    withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)),
+    ({ name, def, window, limits, others }) => {
+      const fn = KINDS[def.kind] as KindFn<MetricDef>;
+      return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
+    },
+  );
 }
 
 /** Whether a sample calendar entry changes the metric in this window (docs/calendars.md item 7). */

@@ -44,7 +44,9 @@ export function adjustScore(
       const held = grants.filter((g) => g.from <= events!.asOf && (g.end === null || events!.asOf < g.end) && earns(g));
       if (held.length === 0) continue;
       // Of grants in force together, the one holding longest (then the highest share) is shown.
-      const g = [...held].sort((x, y) => (y.end ?? Infinity) - (x.end ?? Infinity) || (y.share ?? -1) - (x.share ?? -1) || x.from - y.from)[0]!;
+      const g = [...held].sort(
+        (x, y) => (y.end ?? Infinity) - (x.end ?? Infinity) || (y.share ?? -1) - (x.share ?? -1) || x.from - y.from,
+      )[0]!;
       const item: ScoreAdjustments["bonuses"][number] = {
         id,
         title: b.title,

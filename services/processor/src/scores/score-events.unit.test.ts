@@ -100,13 +100,20 @@ describe("score bonuses and deductions from events", () => {
     expect(s.total).toBe(83);
     // On 12-05 the window is 11-06 … 12-05: v1 (11-05) has left it; the orders of 11-15 still count.
     const later = scores(events, "2026-12-05T12:00:00+08:00");
-    expect(later.adjustments!.deductions).toEqual([{ part: "fake_trades", title: "虚假交易刷体验分", points: 9, count: 2, source: "event" }]);
+    expect(later.adjustments!.deductions).toEqual([
+      { part: "fake_trades", title: "虚假交易刷体验分", points: 9, count: 2, source: "event" },
+    ]);
     // consumer_harm: v4 (11-10, revoked) is still in the window, so the events still speak for the part (0
     // points) and the configured 4 stays replaced: 9.
     expect(later.deductions).toBe(9);
     // On 12-11 (window 11-12 … 12-11) no consumer_harm violation is left: the configured 4 counts again, 9 + 4 = 13 → 10.
     const after = scores(events, "2026-12-11T12:00:00+08:00");
-    expect(after.adjustments!.deductions).toContainEqual({ part: "consumer_harm", title: "影响消费者体验", points: 4, source: "configuration" });
+    expect(after.adjustments!.deductions).toContainEqual({
+      part: "consumer_harm",
+      title: "影响消费者体验",
+      points: 4,
+      source: "configuration",
+    });
     expect(after.deductions).toBe(10);
   });
 

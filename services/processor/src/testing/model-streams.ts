@@ -96,14 +96,26 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
  */
 function scoreEventsOf(rnd: Rnd, asOf: number, push: Push): void {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const BONUSES = ["next_day_delivery", "freight_insurance", "bulky_freight_insurance", "home_installation", "gold_agent_share", "unknown_bonus"];
+  const BONUSES = [
+    "next_day_delivery",
+    "freight_insurance",
+    "bulky_freight_insurance",
+    "home_installation",
+    "gold_agent_share",
+    "unknown_bonus",
+  ];
   const PARTS = ["fake_trades", "consumer_harm", "consumer_harm", "unknown_part"];
   const grants = Math.floor(rnd() * 4);
   for (let k = 0; k < grants; k++) {
     const grantId = `g${k}`;
     const from = asOf - between(rnd, 0, 40 * DAY);
     const body = (): Record<string, unknown> => {
-      const b: Record<string, unknown> = { type: "score.bonus_granted", grantId, bonus: pick(BONUSES), validFrom: from + between(rnd, -DAY, DAY) };
+      const b: Record<string, unknown> = {
+        type: "score.bonus_granted",
+        grantId,
+        bonus: pick(BONUSES),
+        validFrom: from + between(rnd, -DAY, DAY),
+      };
       if (rnd() < 0.5) b.validTo = from + between(rnd, H, 35 * DAY);
       if (rnd() < 0.6) b.share = Math.round(rnd() * 40) / 100;
       return b;

@@ -60,7 +60,7 @@ const min = (a: number | undefined, b: number) => (a === undefined || b < a ? b 
 
 export function foldScore(key: string, rec: ScoreRec | undefined, e: CanonicalEvent, at: number): ScoreRec {
   if (key.startsWith("g:")) {
-    const g: GrantRec = { ...(rec as GrantRec | undefined) };
+    const g: GrantRec = { ...rec };
     if (e.type === "score.bonus_granted" && earlier(at, e.id, g.grant)) {
       g.grant = { at, id: e.id, bonus: e.bonus, from: toMillis(e.validFrom) };
       if (e.validTo !== undefined) g.grant.to = toMillis(e.validTo);
@@ -68,7 +68,7 @@ export function foldScore(key: string, rec: ScoreRec | undefined, e: CanonicalEv
     } else if (e.type === "score.bonus_revoked") g.revokedAt = min(g.revokedAt, at);
     return g;
   }
-  const v: ViolationRec = { ...(rec as ViolationRec | undefined) };
+  const v: ViolationRec = { ...rec };
   if (e.type === "score.deducted" && earlier(at, e.id, v.ded)) v.ded = { at, id: e.id, part: e.part, centi: centiPoints(e.points) };
   else if (e.type === "score.deduction_revoked") v.revokedAt = min(v.revokedAt, at);
   return v;

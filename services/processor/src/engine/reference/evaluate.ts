@@ -155,7 +155,14 @@ export function referenceEvaluate(input: {
   due.sort((a, b) => a.deadline - b.deadline || cmp(a.metric, b.metric) || cmp(a.id, b.id));
   const adjusted = referenceAdjustments(pack, input.events, asOf, shop.score);
   return {
-    snapshot: { platform: input.platform, shopId: input.shopId, rulePack: pack.id, metrics, alerts, ...(adjusted ? { scores: adjusted } : {}) },
+    snapshot: {
+      platform: input.platform,
+      shopId: input.shopId,
+      rulePack: pack.id,
+      metrics,
+      alerts,
+      ...(adjusted ? { scores: adjusted } : {}),
+    },
     nextWake,
     due: due.slice(0, SNAPSHOT_DUE_LIMIT),
   };

@@ -23,7 +23,15 @@ export interface ReferenceAdjustments {
   bonuses: number;
   deductions: number;
   adjustments: {
-    bonuses: { id: string; title: string; points: number | null; source: "event" | "configuration"; from?: string; until?: string | null; share?: number }[];
+    bonuses: {
+      id: string;
+      title: string;
+      points: number | null;
+      source: "event" | "configuration";
+      from?: string;
+      until?: string | null;
+      share?: number;
+    }[];
     deductions: { part: string; title: string; points: number; count?: number; source: "event" | "configuration" }[];
     uncapped: number;
     cap: number | null;
@@ -32,7 +40,8 @@ export interface ReferenceAdjustments {
 }
 
 const DAY_MS = 86_400_000;
-const before = (a: CanonicalEvent, b: CanonicalEvent) => toMillis(a.at) < toMillis(b.at) || (toMillis(a.at) === toMillis(b.at) && a.id < b.id);
+const before = (a: CanonicalEvent, b: CanonicalEvent) =>
+  toMillis(a.at) < toMillis(b.at) || (toMillis(a.at) === toMillis(b.at) && a.id < b.id);
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -66,7 +75,13 @@ export function referenceAdjustments(
     return { bonus: g.bonus, from: toMillis(g.validFrom), end, share: g.share };
   });
 
-  const out: ReferenceAdjustments["adjustments"] = { bonuses: [], deductions: [], uncapped: 0, cap: model.deductions?.cap ?? null, violations: false };
+  const out: ReferenceAdjustments["adjustments"] = {
+    bonuses: [],
+    deductions: [],
+    uncapped: 0,
+    cap: model.deductions?.cap ?? null,
+    violations: false,
+  };
   let bonusSum = 0;
   const params = config?.industry === undefined ? undefined : config.parameters?.[pack.id]?.[config.industry];
   for (const [id, b] of Object.entries(model.bonuses ?? {})) {
@@ -82,7 +97,14 @@ export function referenceAdjustments(
       held.sort((x, y) => y.end - x.end || (y.share ?? -1) - (x.share ?? -1) || x.from - y.from);
       const g = held[0];
       if (g) {
-        item = { id, title: b.title, points, source: "event", from: toShanghaiIso(g.from), until: g.end === Infinity ? null : toShanghaiIso(g.end) };
+        item = {
+          id,
+          title: b.title,
+          points,
+          source: "event",
+          from: toShanghaiIso(g.from),
+          until: g.end === Infinity ? null : toShanghaiIso(g.end),
+        };
         if (g.share !== undefined) item.share = g.share;
       }
     } else {
