@@ -2,7 +2,9 @@ import { parseScoreguardConfig } from "@sg/config";
 import { toMillis, type CanonicalEvent } from "@sg/events";
 import { describe, expect, it } from "vitest";
 import { evaluateShop } from "../engine/evaluate.js";
-import { evaluateEventsV2 } from "../engine/incremental/shop-state.js";
+import { applyEvents, emptyShopState, evaluateEventsV2, evaluateState, packsOf } from "../engine/incremental/shop-state.js";
+import { shopEvidence } from "../engine/evidence/shop-evidence.js";
+import type { EntityRec } from "../engine/incremental/records.js";
 import { decodeStored, encodeStored } from "../engine/incremental/codec.js";
 import { foldScore, scoreEntityOf } from "../engine/incremental/score-records.js";
 import { shopOverridesFor } from "./context.js";
@@ -191,5 +193,47 @@ describe("score bonuses and deductions from events", () => {
     const key = scoreEntityOf(odd)!;
     const rec = foldScore(key, undefined, odd, toMillis(AS_OF));
     expect(decodeStored(key, encodeStored(key, { rec, calcAt: toMillis(AS_OF) })).rec).toEqual(rec);
+  });
+});
+
+describe("evidence costs with score events", () => {
+  it("a bad item's score without it keeps the events' deductions (douyin@2026-09: observed dimensions, so the total itself)", () => {
+    const asOf = toMillis(AS_OF);
+    const shop = shopOverridesFor(config, "douyin:d1");
+    const events = [
+      ...story(),
+      // A signed order returned for quality: a bad item of quality_return_rate.
+      ev("logistics.signed", "2026-11-16T10:00:00+08:00", { orderId: "o1" }),
+      ev("aftersale.requested", "2026-11-17T10:00:00+08:00", {
+        afterSaleId: "A1",
+        orderId: "o1",
+        kind: "return_refund",
+        reason: "quality",
+        afterShipment: true,
+      }),
+    ];
+    const packs = packsOf({ platform: "douyin", now: asOf, shop });
+    const applied = applyEvents(
+      packs.store,
+      emptyShopState(),
+      events.map((event) => ({ event, atMs: toMillis(event.at) })),
+      asOf,
+      Infinity,
+      packs.chatKeepDays,
+      packs.closedKeepMs,
+    ).state;
+    const { state, evaluation } = evaluateState(applied, { platform: "douyin", shopId: "d1", now: asOf, shop });
+    const snapshot = evaluation!.snapshot;
+    expect(snapshot.scores!.total).toBe(84);
+    const lists = shopEvidence({
+      records: [...state.records].map(([k, r]) => [k, r.rec] as [string, EntityRec]),
+      pack: packs.evaluate,
+      asOf,
+      shop,
+      snapshot,
+    });
+    const bad = lists.get("quality_return_rate|bad")!.items;
+    expect(bad.map((i) => i.id)).toEqual(["o1"]);
+    expect(bad[0]!.cost!.scoreWithout).toBe(84);
   });
 });
