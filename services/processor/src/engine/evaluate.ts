@@ -16,6 +16,7 @@ import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
 import { computeScores } from "../scores/compute.js";
 import { withScoreEvents } from "../scores/score-events.js";
+import { scoreEventWakes } from "../scores/adjustments.js";
 import { scoreFactsOfEvents } from "./incremental/score-records.js";
 import { deriveScoreAlerts } from "../scores/alerts.js";
 import { deriveStatus } from "./status.js";
@@ -181,6 +182,7 @@ export function evaluateMeasured(
   for (const s of states) metrics[s.name] = s.output;
   let nextWake = dayStart(input.asOf) + DAY;
   for (const s of states) for (const w of s.measured.wakeups) if (w > input.asOf && w < nextWake) nextWake = w;
+  for (const w of scoreEventWakes(pack.score, shop.score?.events)) if (w > input.asOf && w < nextWake) nextWake = w;
   const snapshot: ShopSnapshot = {
     platform: input.platform,
     shopId: input.shopId,

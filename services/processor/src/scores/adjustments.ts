@@ -94,3 +94,19 @@ export function adjustScore(
   const deductions = model.deductions ? Math.min(out.uncapped, model.deductions.cap) : 0;
   return { bonuses: tidy(bonuses), deductions, adjustments: out, missingPoints };
 }
+
+/**
+ * The moments after which the bonuses can change without a new event: each grant of a bonus the pack
+ * declares starts, ends, and stops speaking for its bonus 30 days after its end. The evaluation wakes then
+ * (a deduction's window rolls at midnight, when every shop is evaluated anyway).
+ */
+export function scoreEventWakes(model: ScoreModel | undefined, events: ScoreEventFacts | undefined): number[] {
+  if (!model?.bonuses || !events) return [];
+  const out: number[] = [];
+  for (const id of Object.keys(model.bonuses))
+    for (const g of events.grants[id] ?? []) {
+      out.push(g.from);
+      if (g.end !== null) out.push(g.end, g.end + GRANT_MEMORY_MS);
+    }
+  return out;
+}

@@ -237,3 +237,42 @@ describe("evidence costs with score events", () => {
     expect(bad[0]!.cost!.scoreWithout).toBe(84);
   });
 });
+
+describe("wake-ups for grants", () => {
+  it("the evaluation wakes when a grant starts or ends, and when an ended one stops speaking for its bonus", () => {
+    const input = (events: CanonicalEvent[], asOf: string) => ({
+      platform: "douyin" as const,
+      shopId: "d1",
+      events,
+      asOf: toMillis(asOf),
+      shop: shopOverridesFor(config, "douyin:d1"),
+    });
+    const starts = [
+      ...orders(30),
+      ev("score.bonus_granted", "2026-11-20T09:00:00+08:00", {
+        grantId: "g1",
+        bonus: "home_installation",
+        validFrom: "2026-11-20T15:00:00+08:00",
+        validTo: "2026-11-20T18:00:00+08:00",
+      }),
+    ];
+    const at = (iso: string) => toMillis(iso);
+    expect(evaluateEventsV2(input(starts, AS_OF))!.nextWake).toBe(at("2026-11-20T15:00:00+08:00"));
+    expect(evaluateShop(input(starts, AS_OF)).nextWake).toBe(at("2026-11-20T15:00:00+08:00"));
+    expect(evaluateEventsV2(input(starts, "2026-11-20T16:00:00+08:00"))!.nextWake).toBe(at("2026-11-20T18:00:00+08:00"));
+    // Ended 2026-10-21 13:00 (its revocation): forgotten 30 days later, on 11-20 at 13:00, when 运费险's configured `true` counts again.
+    const ended = [
+      ...orders(30),
+      ev("score.bonus_granted", "2026-10-20T09:00:00+08:00", {
+        grantId: "g2",
+        bonus: "freight_insurance",
+        validFrom: "2026-10-20T00:00:00+08:00",
+      }),
+      ev("score.bonus_revoked", "2026-10-21T13:00:00+08:00", { grantId: "g2" }),
+    ];
+    const before = evaluateEventsV2(input(ended, "2026-11-20T10:00:00+08:00"))!;
+    expect(before.nextWake).toBe(at("2026-11-20T13:00:00+08:00"));
+    expect(before.snapshot.scores!.bonuses).toBe(0);
+    expect(evaluateEventsV2(input(ended, "2026-11-20T13:00:00+08:00"))!.snapshot.scores!.bonuses).toBe(2);
+  });
+});

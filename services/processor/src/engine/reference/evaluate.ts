@@ -153,7 +153,9 @@ export function referenceEvaluate(input: {
   }
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   due.sort((a, b) => a.deadline - b.deadline || cmp(a.metric, b.metric) || cmp(a.id, b.id));
-  const adjusted = referenceAdjustments(pack, input.events, asOf, shop.score);
+  const ref = referenceAdjustments(pack, input.events, asOf, shop.score);
+  for (const t of ref?.changesAt ?? []) wake(t);
+  const adjusted: ReferenceAdjustments | undefined = ref && { bonuses: ref.bonuses, deductions: ref.deductions, adjustments: ref.adjustments };
   return {
     snapshot: {
       platform: input.platform,

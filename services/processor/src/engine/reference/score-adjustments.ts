@@ -20,6 +20,8 @@ export interface ReferenceScoreConfig {
 }
 
 export interface ReferenceAdjustments {
+  /** When the bonuses change by themselves: each declared bonus's grant starts, ends, and is forgotten 30 days after its end. */
+  changesAt?: number[];
   bonuses: number;
   deductions: number;
   adjustments: {
@@ -157,5 +159,8 @@ export function referenceAdjustments(
   out.uncapped = round6(out.uncapped);
   out.violations = violations || (config?.inputs?.violations ?? configured > 0);
   const deductions = model.deductions ? Math.min(out.uncapped, model.deductions.cap) : 0;
-  return { bonuses: round6(bonusSum), deductions, adjustments: out };
+  const changesAt = grants
+    .filter((g) => model.bonuses?.[g.bonus] !== undefined)
+    .flatMap((g) => (g.end === Infinity ? [g.from] : [g.from, g.end, g.end + 30 * DAY_MS]));
+  return { changesAt, bonuses: round6(bonusSum), deductions, adjustments: out };
 }
