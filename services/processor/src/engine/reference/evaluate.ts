@@ -155,7 +155,11 @@ export function referenceEvaluate(input: {
   due.sort((a, b) => a.deadline - b.deadline || cmp(a.metric, b.metric) || cmp(a.id, b.id));
   const ref = referenceAdjustments(pack, input.events, asOf, shop.score);
   for (const t of ref?.changesAt ?? []) wake(t);
-  const adjusted: ReferenceAdjustments | undefined = ref && { bonuses: ref.bonuses, deductions: ref.deductions, adjustments: ref.adjustments };
+  const adjusted: ReferenceAdjustments | undefined = ref && {
+    bonuses: ref.bonuses,
+    deductions: ref.deductions,
+    adjustments: ref.adjustments,
+  };
   return {
     snapshot: {
       platform: input.platform,
