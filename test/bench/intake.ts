@@ -45,6 +45,10 @@ const BODY: Record<string, (i: number) => Record<string, unknown>> = {
   "consumer.excluded": (i) => ({ consumerId: `u${i}` }),
   "exclusion.requested": (i) => ({ scope: "order", itemId: `69${i}`, reason: "late_shipment_filing", metrics: ["pickup_24h_rate"] }),
   "exclusion.decided": (i) => ({ scope: "order", itemId: `69${i}`, reason: "late_shipment_filing", decision: "approved" }),
+  "score.bonus_granted": (i) => ({ grantId: `g${i}`, bonus: "freight_insurance", validFrom: "2026-03-01T00:00:00+08:00" }),
+  "score.bonus_revoked": (i) => ({ grantId: `g${i}` }),
+  "score.deducted": (i) => ({ violationId: `v${i}`, part: "consumer_harm", points: 2 }),
+  "score.deduction_revoked": (i) => ({ violationId: `v${i}` }),
 };
 
 /** Valid events, all types in turn: 2 of 3 with an ISO `at` (some with milliseconds), 1 of 3 epoch ms; 1 of 10 with an extra field. */

@@ -24,6 +24,12 @@ interface ShopExpect {
    * fields that must match (`id` at least); the list must have exactly these items. evidence.unit.test.ts.
    */
   evidence?: Record<string, Partial<Record<"bad" | "good" | "pending" | "excluded", Record<string, Json>[]>>>;
+  /**
+   * Fields of the shop's `scores` that must match (`bonuses`, `deductions`, `adjustments`: what the reference
+   * restates, docs/scores.md "Bonuses and deductions as events"): an object by the keys it lists, an array
+   * element by element with the same length. check_replay.py ignores it.
+   */
+  scores?: Record<string, Json>;
 }
 
 export interface CaseMeta {
@@ -46,6 +52,7 @@ interface ReplayShop {
   /** A metric's fields; `object` so the engine's typed `MetricOutput` fits as well as parsed JSON. */
   metrics?: Record<string, object>;
   alerts?: ReplayAlert[];
+  scores?: object;
 }
 
 export interface ReplayOutput {
@@ -70,6 +77,20 @@ function close(actual: unknown, want: Json): boolean {
   return actual === want;
 }
 
+/** `want`'s fields within `actual`, as `close` compares them; the mismatches, each with its path. */
+function deepMismatches(actual: unknown, want: Json, path: string): string[] {
+  if (Array.isArray(want)) {
+    if (!Array.isArray(actual) || actual.length !== want.length)
+      return [`${path} = ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`];
+    return want.flatMap((w, i) => deepMismatches(actual[i], w, `${path}[${i}]`));
+  }
+  if (want !== null && typeof want === "object") {
+    if (actual === null || typeof actual !== "object") return [`${path} = ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`];
+    return Object.entries(want).flatMap(([k, w]) => deepMismatches((actual as Record<string, unknown>)[k], w, `${path}.${k}`));
+  }
+  return close(actual, want) ? [] : [`${path} = ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`];
+}
+
 /** Every mismatch between the replay output and the case, one line each (empty when the case passes). */
 export function compare(out: ReplayOutput, meta: CaseMeta): string[] {
   const errs: string[] = [];
@@ -91,6 +112,7 @@ export function compare(out: ReplayOutput, meta: CaseMeta): string[] {
         }
       }
     }
+    if (want.scores !== undefined) errs.push(...deepMismatches(got.scores, want.scores, `${shop} scores`));
     const firing = (got.alerts ?? []).filter((a) => (a.status ?? "firing") === "firing");
     const firingText = JSON.stringify(firing.map((a) => [a.metric, a.kind, a.severity]));
     for (const [metric, kind, severity] of want.alerts ?? []) {

@@ -35,6 +35,8 @@ const END_TO_END = [
   "dy26-product-rating-and-unsatisfied",
   // pdd@2026: a refund clock that joins an after-sale with its order's signing.
   "pdd26-in-transit-refund",
+  // Score bonuses and deductions as events: the window, the cap, revocations, duplicates, events over configuration.
+  "dy26-bonus-deductions-window",
 ];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */

@@ -27,6 +27,7 @@ const HOUR = 3_600_000;
 describe("a score alert from the gateway to the robots", () => {
   const run = uniqueName("scorealert").slice(-10);
   const shopId = `tea-${run}`;
+  const dedShopId = `ded-${run}`;
   const token = `tok-score-${run}-0123456789`;
   const dingSecret = `SEC${run.replace(/-/g, "")}`;
   const feishuSecret = `fs-${run}`;
@@ -55,10 +56,22 @@ describe("a score alert from the gateway to the robots", () => {
       slack: await startSlackRobot({ path: `/services/${run}` }),
     };
     const config = parseScoreguardConfig({
-      apiTokens: [{ token, shops: [`douyin:${shopId}`] }],
+      apiTokens: [{ token, shops: [`douyin:${shopId}`, `douyin:${dedShopId}`] }],
       packs: { douyin: "latest" },
-      shops: { [`douyin:${shopId}`]: { industry: "tea", scoreLines: { total: 97 } } },
-      scoreParameters: { "douyin@2023-06": { tea: TEA } },
+      shops: {
+        [`douyin:${shopId}`]: { industry: "tea", scoreLines: { total: 97 } },
+        // The deduction test's shop: douyin@2026-09 by name, its dimensions from the backend (configured).
+        [`douyin:${dedShopId}`]: {
+          pack: "douyin@2026-09",
+          industry: "t",
+          scoreLines: { total: 85 },
+          scoreInputs: { dimensions: { goods: 90, logistics: 90, service: 90 } },
+        },
+      },
+      scoreParameters: {
+        "douyin@2023-06": { tea: TEA },
+        "douyin@2026-09": { t: { source: "test table", dimensionWeights: { goods: 40, logistics: 20, service: 40 } } },
+      },
       receivers: {
         ding: { type: "dingtalk", url: robots.ding.url, secret: dingSecret },
         lark: { type: "feishu", url: robots.feishu.url, secret: feishuSecret },
@@ -192,5 +205,41 @@ describe("a score alert from the gateway to the robots", () => {
       });
     }
     expect(robots.ding.answers.every((c) => c === 0)).toBe(true);
+  });
+  // A deduction event (docs/scores.md "Bonuses and deductions as events") that takes the shop below its line,
+  // posted to the gateway like any event; the appeal's revocation resolves the alert.
+  it("a score.deducted event below the line fires critical at every robot; its revocation resolves it", { timeout: 180_000 }, async () => {
+    const now = clock;
+    const at = (h: number) => new Date(now - h * HOUR).toISOString();
+    const ded = (events: object[]) => events.map((e) => ({ platform: "douyin", shopId: dedShopId, ...e }));
+    // 30 valid paid orders in 30 days (eligible), dimensions 90/90/90: total 90, above 85.
+    await post(ded(Array.from({ length: 30 }, (_, i) => ({ id: `dp${i}-${run}`, type: "order.paid", at: at(24 + i), orderId: `o${i}` }))));
+    // 90 + 2 (运费险, granted by an event) − 8 (影响消费者体验) = 84 < 85.
+    await post(
+      ded([
+        { id: `dg1-${run}`, type: "score.bonus_granted", at: at(3), grantId: "G1", bonus: "freight_insurance", validFrom: at(3) },
+        { id: `dv1-${run}`, type: "score.deducted", at: at(1), violationId: "V1", part: "consumer_harm", points: 8 },
+      ]),
+    );
+    const mine = () =>
+      alerts.records.map((r) => AlertRecord.parse(JSON.parse(r.value))).filter((r) => r.kind === "score" && r.shopId === dedShopId);
+    await pollUntil(() => mine().some((r) => r.severity === "critical"), { timeoutMs: 60_000, message: "a critical score alert" });
+    expect(mine()[0]).toMatchObject({
+      metric: "score_total",
+      status: "firing",
+      severity: "critical",
+      value: 84,
+      threshold: 85,
+      rulePack: "douyin@2026-09",
+    });
+    for (const robot of Object.keys(robots) as (keyof typeof robots)[])
+      await pollUntil(() => texts()[robot].some((t) => t.includes("商家体验分") && t.includes("84 分")), {
+        timeoutMs: 30_000,
+        message: `${robot} received the deduction's score alert`,
+      });
+    // The appeal is upheld: the deduction is revoked, 92 ≥ 85, the alert resolves.
+    clock = now + 60_000;
+    await post(ded([{ id: `dr1-${run}`, type: "score.deduction_revoked", at: new Date(now + 30_000).toISOString(), violationId: "V1" }]));
+    await pollUntil(() => mine().some((r) => r.status === "resolved"), { timeoutMs: 60_000, message: "the score alert resolved" });
   });
 });

@@ -84,6 +84,8 @@ function observe(platform: Platform, metrics: Record<string, MetricOutput>) {
 const PACKS_2026 = new Map<Platform, RulePack[]>(PLATFORMS.map((p) => [p, selectablePacks(p).filter((x) => x.id !== DEFAULT_PACKS[p])]));
 /** The kinds of the 2026 packs that had a value in some evaluation. */
 const kinds2026 = new Set<string>();
+/** Score bonuses and deductions from events that counted in some evaluation (and a capped total). */
+const adjusted = new Set<string>();
 
 const spec = fc.record({
   platform: fc.constantFrom(...PLATFORMS),
@@ -112,8 +114,23 @@ function streamOf(s: Spec): { stream: ModelStream; plan: DeliveryStep[] } {
 }
 
 /** What an evaluation shows: the snapshot's metrics and alerts, the board's queue, and when the shop must be evaluated next. */
-type Compared = { snapshot: ShopSnapshot; due: unknown; nextWake: number };
-const view = (e: Compared) => ({ metrics: e.snapshot.metrics, alerts: e.snapshot.alerts, due: e.due, nextWake: e.nextWake });
+type Compared = {
+  snapshot: Pick<ShopSnapshot, "metrics" | "alerts"> & { scores?: { bonuses: number; deductions: number; adjustments?: unknown } };
+  due: unknown;
+  nextWake: number;
+};
+/** A score's bonuses and deductions (docs/scores.md "Bonuses and deductions as events"): compared where the pack declares them. */
+const adjustmentsOf = (e: Compared) => {
+  const s = e.snapshot.scores;
+  return s?.adjustments === undefined ? undefined : { bonuses: s.bonuses, deductions: s.deductions, adjustments: s.adjustments };
+};
+const view = (e: Compared) => ({
+  metrics: e.snapshot.metrics,
+  alerts: e.snapshot.alerts,
+  due: e.due,
+  nextWake: e.nextWake,
+  adjustments: adjustmentsOf(e),
+});
 /**
  * The store answers undefined for a shop with no state left: no events, or every entity expired and its keys
  * gone (retention by entity: all its facts a month older than asOf). The reference still answers a snapshot then (some
@@ -213,6 +230,11 @@ describe("the incremental engine equals the full-history reference", () => {
           const ref26 = referenceEvaluate({ platform: s.platform, shopId: "m1", events: seen, asOf: now, pack });
           expect(incView(inc26, ref26, seen, now), `${pack.id} evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref26));
           for (const [name, out] of Object.entries(ref26.snapshot.metrics)) if (out.value !== null) kinds2026.add(pack.metrics[name]!.kind);
+          const adj = ref26.snapshot.scores?.adjustments;
+          if (adj)
+            for (const x of [...adj.bonuses.map((b) => `bonus:${b.source}`), ...adj.deductions.map((d) => `deduction:${d.source}`)])
+              adjusted.add(x);
+          if (adj && adj.uncapped > (adj.cap ?? Infinity)) adjusted.add("capped");
           compared++;
         }
         return ref;
@@ -321,6 +343,7 @@ describe("the incremental engine equals the full-history reference", () => {
     expect(missingCoverage()).toEqual([]);
     const wanted = new Set([...PACKS_2026.values()].flat().flatMap((p) => Object.values(p.metrics).map((m) => m.kind)));
     expect([...wanted].filter((k) => !kinds2026.has(k)).sort(), "2026 kinds never with a value").toEqual([]);
+    expect([...adjusted].sort(), "score bonuses and deductions from events").toEqual(["bonus:event", "capped", "deduction:event"]);
     expect(concurrentApplies).toBeGreaterThan(0);
     expect(races).toBeGreaterThan(0);
     expect(calendarStreams).toBeGreaterThan(0);

@@ -161,6 +161,32 @@ export const ExclusionDecided = ev("exclusion.decided", { ...exclusionFields, de
   SESSION_NEEDS_CONSUMER,
 );
 
+/**
+ * Score bonuses and deductions the platform grants or imposes (rules-2026.md, Douyin 商家体验分 from
+ * 2026-09-08; JD's add-ons), as docs/scores.md "Bonuses and deductions as events" describes. `bonus` and
+ * `part` are the ids the rule pack declares (`score.bonuses`, `score.deductions.parts`); an id the shop's
+ * pack does not declare is kept and ignored, never refused.
+ */
+const scoreName = idString(64);
+/** A bonus in force from `validFrom` until `validTo` (exclusive; absent: until revoked). `share`: 明日达's share, where the bonus has a threshold. */
+export const ScoreBonusGranted = ev("score.bonus_granted", {
+  grantId: RefId,
+  bonus: scoreName,
+  validFrom: EventTime,
+  validTo: EventTime.optional(),
+  share: z.number().min(0).max(1).optional(),
+});
+/** The grant ends at the revocation's `at` (a grant revoked before it started never held). */
+export const ScoreBonusRevoked = ev("score.bonus_revoked", { grantId: RefId });
+/** A violation's deduction: `points` counted on the Shanghai day of `at`, in the pack's deduction window. */
+export const ScoreDeducted = ev("score.deducted", {
+  violationId: RefId,
+  part: scoreName,
+  points: z.number().positive().max(100).finite(),
+});
+/** The deduction is withdrawn (appeal upheld): it counts in no window, before or after. */
+export const ScoreDeductionRevoked = ev("score.deduction_revoked", { violationId: RefId });
+
 export const EVENT_SCHEMAS = [
   OrderPaid,
   OrderCancelled,
@@ -188,6 +214,10 @@ export const EVENT_SCHEMAS = [
   ConsumerExcluded,
   ExclusionRequested,
   ExclusionDecided,
+  ScoreBonusGranted,
+  ScoreBonusRevoked,
+  ScoreDeducted,
+  ScoreDeductionRevoked,
 ] as const;
 
 /**

@@ -39,6 +39,15 @@ const valid: Record<string, Record<string, unknown>> = {
   "consumer.excluded": { consumerId: "u" },
   "exclusion.requested": { scope: "order", itemId: "o", reason: "late_shipment_filing", metrics: ["pickup_48h_rate"], exclusionId: "bb1" },
   "exclusion.decided": { scope: "session", itemId: "c1", consumerId: "u", reason: "appeal", decision: "rejected" },
+  "score.bonus_granted": {
+    grantId: "g1",
+    bonus: "freight_insurance",
+    validFrom: "2026-11-01T00:00:00+08:00",
+    validTo: "2026-12-01T00:00:00+08:00",
+  },
+  "score.bonus_revoked": { grantId: "g1" },
+  "score.deducted": { violationId: "v1", part: "consumer_harm", points: 3 },
+  "score.deduction_revoked": { violationId: "v1" },
 };
 
 function problemsOf(x: unknown): string {

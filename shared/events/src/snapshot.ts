@@ -114,6 +114,42 @@ export const ScoreCalibration = z.object({
 export type ScoreCalibration = z.infer<typeof ScoreCalibration>;
 
 /**
+ * Each bonus and deduction a score counts, with where it came from (docs/scores.md "Bonuses and deductions as
+ * events"): `event` (score.bonus_granted / score.deducted) or `configuration` (`scoreInputs`).
+ */
+export const ScoreAdjustments = z.object({
+  /** Bonuses earned at asOf; `points` null while the parameter table lacks them. */
+  bonuses: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      points: z.number().nullable(),
+      source: z.enum(["event", "configuration"]),
+      /** An event's grant: in force from, until (null: until revoked), and the share it reports. */
+      from: z.string().optional(),
+      until: z.string().nullable().optional(),
+      share: z.number().optional(),
+    }),
+  ),
+  /** Deductions by part in the pack's window, before the cap; `count`: the violations (events only). */
+  deductions: z.array(
+    z.object({
+      part: z.string(),
+      title: z.string(),
+      points: z.number(),
+      count: z.number().int().nonnegative().optional(),
+      source: z.enum(["event", "configuration"]),
+    }),
+  ),
+  /** Σ parts before the cap, and the pack's cap. */
+  uncapped: z.number(),
+  cap: z.number().nullable(),
+  /** The shop has violations in the window (eligibility's lower fixed score). */
+  violations: z.boolean(),
+});
+export type ScoreAdjustments = z.infer<typeof ScoreAdjustments>;
+
+/**
  * A shop's composite score under its rule pack (rules-2026.md), computed from the metric outputs and the
  * configuration's parameters. `incomplete`: something is missing (named in `missing`) and `total` is null;
  * `fixed`: the eligibility rule sets the total. `sample`: computed with parameters labelled as a sample.
@@ -129,6 +165,8 @@ export const ShopScores = z.object({
   indicators: z.record(z.string(), IndicatorScore),
   bonuses: z.number(),
   deductions: z.number(),
+  /** Where the bonuses and deductions come from, item by item (packs that declare either). */
+  adjustments: ScoreAdjustments.optional(),
   missing: z.array(z.string()),
   sample: z.boolean().optional(),
   /** Present when observed dimensions were filled from the platform's figures (shop opted in). */

@@ -175,3 +175,69 @@ describe("the board's score headroom and score alerts", () => {
     expect(strings("en").kind).toMatchObject({ score: "score line" });
   });
 });
+
+describe("the board's bonuses and deductions", () => {
+  const adjusted: ShopScores = {
+    ...scores,
+    pack: "douyin@2026-09",
+    bonuses: 7,
+    deductions: 10,
+    adjustments: {
+      bonuses: [
+        {
+          id: "next_day_delivery",
+          title: "明日达占比≥20%",
+          points: 5,
+          source: "event",
+          from: "2026-10-01T00:00:00+08:00",
+          until: null,
+          share: 0.23,
+        },
+        { id: "freight_insurance", title: "运费险", points: 2, source: "configuration" },
+      ],
+      deductions: [{ part: "fake_trades", title: "虚假交易刷体验分", points: 11, count: 2, source: "event" }],
+      uncapped: 11,
+      cap: 10,
+      violations: true,
+    },
+  };
+  it("lists each with its source, and the cap where it bites, in Chinese and English", () => {
+    expect(scoreWords("zh-CN", adjusted)!.adjustments).toEqual([
+      "加分 明日达占比≥20% +5（平台事件，占比 23%）",
+      "加分 运费险 +2（配置）",
+      "扣分 虚假交易刷体验分 −11（2 次违规，平台事件）",
+      "扣分封顶 10（合计 11）",
+    ]);
+    expect(scoreWords("en", adjusted)!.adjustments).toEqual([
+      "bonus next-day delivery share ≥ 20% +5 (platform event, share 23%)",
+      "bonus freight insurance +2 (configuration)",
+      "deduction fake transactions −11 (2 violations, platform event)",
+      "deductions capped at 10 (of 11)",
+    ]);
+  });
+  it("says so when a bonus's points are not configured (JD's add-ons), and nothing for a score without adjustments", () => {
+    const jd: ShopScores = {
+      ...scores,
+      adjustments: {
+        bonuses: [
+          {
+            id: "gold_agent_share",
+            title: "金牌客服认证比例 (last month)",
+            points: null,
+            source: "event",
+            from: "2026-10-01T00:00:00+08:00",
+            until: "2026-11-01T00:00:00+08:00",
+          },
+        ],
+        deductions: [],
+        uncapped: 0,
+        cap: null,
+        violations: false,
+      },
+    };
+    expect(scoreWords("en", jd)!.adjustments).toEqual([
+      "bonus 金牌客服认证比例 (last month) points not configured (platform event, until 2026-11-01)",
+    ]);
+    expect(scoreWords("zh-CN", scores)!.adjustments).toBeUndefined();
+  });
+});

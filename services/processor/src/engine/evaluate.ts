@@ -15,6 +15,9 @@ import { dayNumber } from "./incremental/contrib.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
 import { computeScores } from "../scores/compute.js";
+import { withScoreEvents } from "../scores/score-events.js";
+import { scoreEventWakes } from "../scores/adjustments.js";
+import { scoreFactsOfEvents } from "./incremental/score-records.js";
 import { deriveScoreAlerts } from "../scores/alerts.js";
 import { deriveStatus } from "./status.js";
 import type { KindFn, Limits, Measured, MetricState, MetricOutput, ShopOverrides } from "./types.js";
@@ -113,10 +116,13 @@ export function evaluateShop(input: {
   const seen = new Set<string>();
   const unique = input.events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   const model = buildModel(sortEvents(unique), input.asOf);
-  return evaluateMeasured({ ...input, pack, shop }, ({ name, def, window, limits, others }) => {
-    const fn = KINDS[def.kind] as KindFn<MetricDef>;
-    return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
-  });
+  return evaluateMeasured(
+    withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)),
+    ({ name, def, window, limits, others }) => {
+      const fn = KINDS[def.kind] as KindFn<MetricDef>;
+      return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
+    },
+  );
 }
 
 /** Whether a sample calendar entry changes the metric in this window (docs/calendars.md item 7). */
@@ -176,6 +182,7 @@ export function evaluateMeasured(
   for (const s of states) metrics[s.name] = s.output;
   let nextWake = dayStart(input.asOf) + DAY;
   for (const s of states) for (const w of s.measured.wakeups) if (w > input.asOf && w < nextWake) nextWake = w;
+  for (const w of scoreEventWakes(pack.score, shop.score?.events)) if (w > input.asOf && w < nextWake) nextWake = w;
   const snapshot: ShopSnapshot = {
     platform: input.platform,
     shopId: input.shopId,

@@ -2,6 +2,8 @@ import type { IndustryParams, ShopScoreInputs } from "@sg/config";
 import type { CalibrationInput, ScoreCalibration, ShopScores } from "@sg/events";
 import { effectiveDate, indicatorDirection, type RulePack, type ScoreModel } from "@sg/rules";
 import { calibrateDimension, calibrationBlock, d0Readings } from "./calibration.js";
+import { adjustScore } from "./adjustments.js";
+import type { ScoreEventFacts } from "./score-events.js";
 import { nextStarReport, observedReading } from "./next-star.js";
 import { bandNumber, combineTotal, dimensionScore, flagshipClass, inDimensionWeights, tidy, type ClassParams } from "./tables.js";
 
@@ -28,6 +30,8 @@ export interface ScoreContext {
    * processor for a shop that opted in when D0 is not after the evaluated day (scores/calibration-source.ts).
    */
   calibration?: CalibrationInput;
+  /** The shop's bonus and deduction events, as the engine keeps them (score-events.ts); absent: none. */
+  events?: ScoreEventFacts;
 }
 
 /**
@@ -157,20 +161,10 @@ export function computeScores(input: {
     dimensions[id] = source === undefined ? { score, weight } : { score, weight, source };
   }
 
-  let bonuses = 0;
-  for (const [id, b] of Object.entries(model.bonuses ?? {})) {
-    const got = ctx.inputs?.bonuses?.[id];
-    const earned = typeof got === "number" ? (b.minShare !== undefined ? got >= b.minShare : got > 0) : got === true;
-    if (!earned) continue;
-    const points = b.points === "config" ? params?.bonusPoints?.[id] : b.points;
-    if (points === undefined) needParam(`bonusPoints.${id}`);
-    else bonuses += points;
-  }
-  let deductions = 0;
-  if (model.deductions) {
-    for (const part of Object.keys(model.deductions.parts)) deductions += ctx.inputs?.deductions?.[part] ?? 0;
-    deductions = Math.min(deductions, model.deductions.cap);
-  }
+  // Bonuses and deductions: the shop's events where they speak, else its configuration (adjustments.ts).
+  const adj = adjustScore(model, ctx.inputs, ctx.events, params?.bonusPoints);
+  for (const id of adj.missingPoints) needParam(`bonusPoints.${id}`);
+  const { bonuses, deductions } = adj;
 
   // Eligibility: too few counted items set the total, whatever the indicators say.
   let fixed: number | null = null;
@@ -181,7 +175,7 @@ export function computeScores(input: {
       const m = metrics[el.metric!];
       const count = m?.[el.field ?? "denominator"] ?? 0;
       if ((count ?? 0) < el.min) {
-        const violations = ctx.inputs?.violations ?? deductions > 0;
+        const violations = adj.adjustments.violations;
         fixed = violations && el.fixedWithViolations !== undefined ? el.fixedWithViolations : el.fixed;
       }
     }
@@ -203,6 +197,7 @@ export function computeScores(input: {
     deductions,
     missing,
   };
+  if (model.bonuses || model.deductions) out.adjustments = adj.adjustments;
   if (model.stars) {
     const lines = params?.stars;
     if (!lines) needParam("stars", false);

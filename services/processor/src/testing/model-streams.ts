@@ -81,8 +81,67 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
   s.orders.forEach((seed, i) =>
     orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push, mulberry32(seed ^ 0x1b873593)),
   );
+  // Score bonuses and deductions (docs/scores.md "Bonuses and deductions as events"): from a seed of their own.
+  if (s.orders.length > 0) scoreEventsOf(mulberry32(s.orders[0]! ^ 0x3c6ef372), asOf, push);
   out.sort((a, b) => Number(a.at) - Number(b.at));
   return { events: out, asOf, late };
+}
+
+/**
+ * Bonus grants and violation deductions around the deduction window's edge (up to 40 days back): some re-sent
+ * with the same id and other values, a little earlier, arriving late (the first by time wins); revocations
+ * before, inside and after a grant's interval, some arriving before what they revoke; bonus ids and parts the
+ * packs do not declare (applied and ignored); shares on both sides of 20%. Ids are the platform's, one per
+ * grant or violation: a re-sent event comes within days of the first, never a month later.
+ */
+function scoreEventsOf(rnd: Rnd, asOf: number, push: Push): void {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const BONUSES = [
+    "next_day_delivery",
+    "freight_insurance",
+    "bulky_freight_insurance",
+    "home_installation",
+    "gold_agent_share",
+    "unknown_bonus",
+  ];
+  const PARTS = ["fake_trades", "consumer_harm", "consumer_harm", "unknown_part"];
+  const grants = Math.floor(rnd() * 4);
+  for (let k = 0; k < grants; k++) {
+    const grantId = `g${k}`;
+    const from = asOf - between(rnd, 0, 40 * DAY);
+    const body = (): Record<string, unknown> => {
+      const b: Record<string, unknown> = {
+        type: "score.bonus_granted",
+        grantId,
+        bonus: pick(BONUSES),
+        validFrom: from + between(rnd, -DAY, DAY),
+      };
+      if (rnd() < 0.5) b.validTo = from + between(rnd, H, 35 * DAY);
+      if (rnd() < 0.6) b.share = Math.round(rnd() * 40) / 100;
+      return b;
+    };
+    const at = Math.min(from + between(rnd, -2 * DAY, 2 * DAY), asOf);
+    push(at, body());
+    // A rival grant of the same id, earlier, arriving after the first: it wins.
+    if (rnd() < 0.25) push(at - between(rnd, 1, 2 * DAY), body(), at + between(rnd, MIN, DAY));
+    if (rnd() < 0.35) {
+      const r = Math.min(from + between(rnd, -3 * DAY, 30 * DAY), asOf);
+      push(r, { type: "score.bonus_revoked", grantId });
+    }
+  }
+  // Up to 7: enough points, often, to pass the cap of 10 in the window.
+  const deductions = Math.floor(rnd() * 8);
+  for (let k = 0; k < deductions; k++) {
+    const violationId = `v${k}`;
+    // Often right at a day's start or end: the window's first day counts, the day before does not.
+    const day = asOf - between(rnd, 0, 40) * DAY;
+    const at = rnd() < 0.3 ? day - ((day + 8 * H) % DAY) + (rnd() < 0.5 ? 0 : DAY - 1) : day - between(rnd, 0, 20 * H);
+    if (at > asOf) continue;
+    const body = () => ({ type: "score.deducted", violationId, part: pick(PARTS), points: pick([1, 2, 2.5, 3, 5, 6, 6, 0.01]) });
+    push(at, body(), rnd() < 0.3 ? Math.min(asOf, at + between(rnd, MIN, 3 * DAY)) : undefined);
+    if (rnd() < 0.25) push(at - between(rnd, 1, DAY), body(), Math.min(asOf, at + between(rnd, MIN, DAY)));
+    if (rnd() < 0.35) push(Math.min(at + between(rnd, -DAY, 10 * DAY), asOf), { type: "score.deduction_revoked", violationId });
+  }
 }
 
 /** `late`: a stream of its own for the rating's late answer (the facts of the same seeds stay the same otherwise). */

@@ -217,6 +217,7 @@ function scoreBlock(shop, full) {
     el("div", { class: "score-dims" }, w.dimensions.join(" · ")),
     w.cost ? el("div", { class: "score-cost" }, w.cost) : null,
     w.headroom.map((h) => el("div", { class: "score-headroom" }, h)),
+    (w.adjustments ?? []).map((a) => el("div", { class: "score-adjustment" }, a)),
     w.nextStar ? el("div", { class: "score-next-star" }, w.nextStar) : null,
     full && w.missing ? el("div", { class: "score-missing" }, w.missing) : null,
   );

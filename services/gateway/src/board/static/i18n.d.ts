@@ -17,6 +17,8 @@ export function scoreWords(
   headroom: string[];
   missing: string | null;
   nextStar: string | null;
+  /** Each bonus and deduction with its source, where the pack declares either. */
+  adjustments?: string[];
 } | null;
 export function scoreTitle(lang: string, score: { title: string; titleEn?: string }): string;
 export function shanghaiDay(ms: number): string;

@@ -328,7 +328,7 @@ export function scoreWords(lang, scores, metaOf = () => undefined) {
       ? `missing (${scores.missing.length}): ${scores.missing.join("; ")}`
       : `缺少（${scores.missing.length}）：${scores.missing.join("；")}`
     : null;
-  return {
+  const out = {
     headline,
     dimensions,
     cost,
@@ -336,6 +336,54 @@ export function scoreWords(lang, scores, metaOf = () => undefined) {
     missing,
     nextStar: nextStarWords(lang, scores, metaOf),
   };
+  if (scores.adjustments) out.adjustments = adjustmentWords(lang, scores.adjustments);
+  return out;
+}
+
+/** English names of the bonuses and deduction parts the packs declare (the pack's title is Chinese). */
+const ADJUSTMENT_TITLES_EN = {
+  next_day_delivery: "next-day delivery share ≥ 20%",
+  freight_insurance: "freight insurance",
+  bulky_freight_insurance: "bulky-item freight insurance",
+  home_installation: "home installation",
+  fake_trades: "fake transactions",
+  consumer_harm: "harming consumer experience",
+};
+
+/**
+ * Each bonus and deduction with its source (scores.md "Bonuses and deductions as events"): "加分 运费险 +2（平台事件）",
+ * "deduction fake transactions −11 (2 violations, platform event)", and the cap where it bites.
+ */
+function adjustmentWords(lang, adj) {
+  const en = lang === "en";
+  const num = (v) => String(Math.round(v * 100) / 100);
+  const day = (iso) => iso.slice(0, 10);
+  const name = (id, title) => (en ? (ADJUSTMENT_TITLES_EN[id] ?? title) : title);
+  const source = (s) => (s === "event" ? (en ? "platform event" : "平台事件") : en ? "configuration" : "配置");
+  const out = [];
+  for (const b of adj.bonuses) {
+    const pts = b.points === null ? (en ? "points not configured" : "分值未配置") : `+${num(b.points)}`;
+    const extra = [source(b.source)];
+    if (b.share !== undefined) extra.push(en ? `share ${num(b.share * 100)}%` : `占比 ${num(b.share * 100)}%`);
+    if (b.until) extra.push(en ? `until ${day(b.until)}` : `至 ${day(b.until)}`);
+    out.push(
+      en ? `bonus ${name(b.id, b.title)} ${pts} (${extra.join(", ")})` : `加分 ${name(b.id, b.title)} ${pts}（${extra.join("，")}）`,
+    );
+  }
+  for (const d of adj.deductions) {
+    const extra = [source(d.source)];
+    if (d.count !== undefined) extra.unshift(en ? `${d.count} violation${d.count === 1 ? "" : "s"}` : `${d.count} 次违规`);
+    out.push(
+      en
+        ? `deduction ${name(d.part, d.title)} −${num(d.points)} (${extra.join(", ")})`
+        : `扣分 ${name(d.part, d.title)} −${num(d.points)}（${extra.join("，")}）`,
+    );
+  }
+  if (adj.cap !== null && adj.uncapped > adj.cap)
+    out.push(
+      en ? `deductions capped at ${num(adj.cap)} (of ${num(adj.uncapped)})` : `扣分封顶 ${num(adj.cap)}（合计 ${num(adj.uncapped)}）`,
+    );
+  return out;
 }
 
 /**

@@ -24,6 +24,8 @@ import {
 } from "../incremental/records.js";
 import type { ShopOverrides } from "../types.js";
 import { computeScores } from "../../scores/compute.js";
+import { withScoreEvents } from "../../scores/score-events.js";
+import { isScoreKey, scoreFactsOfRecords, type ScoreRec } from "../incremental/score-records.js";
 import { entityItems, type EntityView } from "./items.js";
 import type { RawItem } from "./item.js";
 
@@ -158,9 +160,17 @@ export function shopEvidence(input: {
   shop: ShopOverrides;
   snapshot: ShopSnapshot;
 }): Map<string, StoredEvidence> {
-  const { pack, asOf, shop, snapshot } = input;
+  const { pack, asOf, snapshot } = input;
   const out = new Map<string, StoredEvidence>();
-  const lists = metricItems(input.records, pack, asOf, shop);
+  // Score bonus and deduction records (score-records.ts) are no metric's items; the costs' scores read them.
+  const scoreRecs: [string, ScoreRec][] = [];
+  const records = (function* () {
+    for (const r of input.records)
+      if (isScoreKey(r[0])) scoreRecs.push(r as [string, ScoreRec]);
+      else yield r;
+  })();
+  const lists = metricItems(records, pack, asOf, input.shop);
+  const shop = withScoreEvents({ shop: input.shop }, scoreFactsOfRecords(pack, asOf, scoreRecs)).shop;
   for (const [name, def] of Object.entries(pack.metrics)) {
     const all = lists.get(name) ?? [];
     const window = windowDays(def, asOf);

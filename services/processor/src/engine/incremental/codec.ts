@@ -1,3 +1,4 @@
+import { isScoreKey, readScoreBody, scoreBody, type ScoreRec } from "./score-records.js";
 import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, MessageKind, OrderRec, Stamped } from "./records.js";
 
 /**
@@ -349,6 +350,11 @@ function readConsumer(fields: string[], r: TimeReader): ConsumerRec {
  * find what an event changed, and stores the body it computed.
  */
 export function encodeBody(key: string, rec: EntityRec): string {
+  // Score records (score-records.ts): base 0, their own fields.
+  if (isScoreKey(key))
+    return `;0${scoreBody(key, rec as ScoreRec)
+      .map((f) => `;${f}`)
+      .join("")}`;
   const kind = key[0];
   let base =
     kind === "o" ? orderBase(rec as OrderRec) : kind === "a" ? aftersaleBase(rec as AftersaleRec) : consumerBase(rec as ConsumerRec);
@@ -386,7 +392,13 @@ export function decodeStored(key: string, value: string): StoredRecord {
   const r = new TimeReader(base);
   const fields = parts.slice(3);
   const kind = key[0];
-  const rec = kind === "o" ? readOrder(fields, r) : kind === "a" ? readAftersale(fields, r, orderId) : readConsumer(fields, r);
+  const rec = isScoreKey(key)
+    ? readScoreBody(key, fields)
+    : kind === "o"
+      ? readOrder(fields, r)
+      : kind === "a"
+        ? readAftersale(fields, r, orderId)
+        : readConsumer(fields, r);
   const a = value.indexOf(";");
   const b = value.indexOf(";", a + 1);
   return { calcAt, rec, body: `${value.slice(1, a)}${value.slice(b)}` };

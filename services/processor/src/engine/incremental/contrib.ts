@@ -17,6 +17,7 @@ import {
   type MeanItem,
   type RateItem,
 } from "../kinds/items-2026.js";
+import { isScoreKey, scoreContribution, type ScoreRec } from "./score-records.js";
 import {
   aftersaleFacts,
   consumerFacts,
@@ -422,6 +423,7 @@ export function contribution(key: string, rec: EntityRec | undefined, pack: Rule
   if (rec === undefined) return { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
   if (key.startsWith("o:")) return orderContribution(key, rec as OrderRec, pack, asOf);
   if (key.startsWith("a:")) return aftersaleContribution(key, rec as AftersaleRec, pack, asOf);
+  if (isScoreKey(key)) return { ...scoreContribution(key, rec as ScoreRec), pend: new Map(), next: undefined };
   return consumerContribution(key, rec as ConsumerRec, pack, asOf);
 }
 

@@ -16,6 +16,8 @@ import {
   type OrderRec,
 } from "./records.js";
 
+import { isScoreKey, scoreExpireAt, type ScoreRec } from "./score-records.js";
+
 export type { StoredRecord } from "./codec.js";
 
 /** What one shop's apply or timer pass changes, applied atomically by commitEntities.lua. */
@@ -56,6 +58,7 @@ function isClosed(key: string, rec: EntityRec): boolean {
  * entity `closedKeepMs` (the platform's Retention) after its last fact.
  */
 export function expireAt(key: string, rec: EntityRec, closedKeepMs = CLOSED_KEEP_MS): number {
+  if (isScoreKey(key)) return scoreExpireAt(key, rec as ScoreRec, closedKeepMs);
   const times = recordTimes(key, rec);
   if (times.length === 0) return 0;
   const last = Math.max(...times);

@@ -32,13 +32,17 @@ const refView = (platform: Platform, events: CanonicalEvent[], asOf: number, pac
 };
 /**
  * Engine v2's view. Scores are a layer over the metrics (scores/compute.ts) that the reference does not
- * restate. Engine v2 also wakes for its own timers (a deadline that changes a contribution but no output):
+ * restate, except their bonuses and deductions (read from the shop's events: reference/score-adjustments.ts). Engine v2 also wakes for its own timers (a deadline that changes a contribution but no output):
  * a wake after asOf and before the reference's counts as the reference's.
  */
 const v2View = (e: ShopEvaluation | undefined, ref: View, asOf: number): View | undefined => {
   // A shop with no state (nothing committed yet) has no evaluation; the reference still answers one, all no_data.
   if (e === undefined) return (ref.snapshot as { alerts: unknown[] }).alerts.length === 0 && noData(ref) ? ref : undefined;
-  const { scores: _scores, ...snapshot } = e.snapshot;
+  const { scores, ...rest } = e.snapshot;
+  const snapshot =
+    scores?.adjustments === undefined
+      ? rest
+      : { ...rest, scores: { bonuses: scores.bonuses, deductions: scores.deductions, adjustments: scores.adjustments } };
   const nextWake = e.nextWake > asOf && e.nextWake < ref.nextWake ? ref.nextWake : e.nextWake;
   return { snapshot, due: e.due, nextWake };
 };

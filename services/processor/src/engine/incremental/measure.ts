@@ -1,3 +1,5 @@
+import { withScoreEvents } from "../../scores/score-events.js";
+import { scoreFactsOfAggregates } from "./score-records.js";
 import type { Platform } from "@sg/events";
 import { durationMs, type RulePack } from "@sg/rules";
 import { HOUR, type Range } from "../calendar.js";
@@ -179,7 +181,7 @@ export function evaluateAggregates(
         return plain();
     }
   };
-  const ev = evaluateMeasured(input, measure);
+  const ev = evaluateMeasured(withScoreEvents(input, scoreFactsOfAggregates(input.pack, asOf, a.cur, a.days)), measure);
   if (a.nextTimer !== undefined && a.nextTimer > asOf && a.nextTimer < ev.nextWake) ev.nextWake = a.nextTimer;
   return ev;
 }

@@ -1,4 +1,5 @@
 import { toMillis, type CanonicalEvent } from "@sg/events";
+import { foldScore, isScoreKey, scoreEntityOf, type ScoreRec } from "./score-records.js";
 import type { AftersaleFacts, ChatMessageFact, ConsumerFacts, OrderFacts, RatingFact } from "../model.js";
 
 /**
@@ -98,7 +99,7 @@ export interface ConsumerRec {
   excludedAt?: number;
 }
 
-export type EntityRec = OrderRec | AftersaleRec | ConsumerRec;
+export type EntityRec = OrderRec | AftersaleRec | ConsumerRec | ScoreRec;
 
 /** The entity an event belongs to. */
 export function entityOf(e: CanonicalEvent): string {
@@ -122,6 +123,11 @@ export function entityOf(e: CanonicalEvent): string {
     case "exclusion.requested":
     case "exclusion.decided":
       return exclusionEntity(e);
+    case "score.bonus_granted":
+    case "score.bonus_revoked":
+    case "score.deducted":
+    case "score.deduction_revoked":
+      return scoreEntityOf(e)!;
     default:
       return `a:${e.afterSaleId}`;
   }
@@ -303,6 +309,7 @@ export function foldConsumer(rec: ConsumerRec, e: CanonicalEvent, at: number): C
 export function foldEvent(key: string, rec: EntityRec | undefined, e: CanonicalEvent, at: number): EntityRec {
   if (key.startsWith("o:")) return foldOrder((rec ?? {}) as OrderRec, e, at);
   if (key.startsWith("a:")) return foldAftersale((rec ?? {}) as AftersaleRec, e, at);
+  if (isScoreKey(key)) return foldScore(key, rec as ScoreRec | undefined, e, at);
   return foldConsumer((rec ?? {}) as ConsumerRec, e, at);
 }
 

@@ -12,6 +12,7 @@ import { DAY, dayStart, windowRange } from "../calendar.js";
 import { shopFacts } from "./facts.js";
 import { metricCalendar, stricterLine, type ReferenceCalendars } from "./calendar-rules.js";
 import { judge, type Judged, type Lines } from "./judge.js";
+import { referenceAdjustments, type ReferenceAdjustments, type ReferenceScoreConfig } from "./score-adjustments.js";
 import { MEASURES, type MeasureContext, type Measurement } from "./measures.js";
 
 /** A shop's configuration overrides (configuration `shops`): per-metric lines and lead time, JD's service norms. */
@@ -20,11 +21,21 @@ export interface ReferenceOverrides {
   jdServiceNorms?: number;
   /** The shop's pack choice (`latest` or a pack id); absent: the contract-v1 pack. */
   pack?: string | undefined;
+  /** What the score's bonuses and deductions read of the configuration (score-adjustments.ts). */
+  score?: ReferenceScoreConfig | undefined;
 }
 
 export interface ReferenceEvaluation {
   /** `replay`'s shop entry (events.md). */
-  snapshot: { platform: Platform; shopId: string; rulePack: string; metrics: Record<string, MetricOutput>; alerts: FiringAlert[] };
+  snapshot: {
+    platform: Platform;
+    shopId: string;
+    rulePack: string;
+    metrics: Record<string, MetricOutput>;
+    alerts: FiringAlert[];
+    /** Only a score's bonuses and deductions (packs that declare either): the rest of a score is not restated here. */
+    scores?: ReferenceAdjustments;
+  };
   /** The next moment after asOf at which the result changes without a new event (at the latest, the next midnight). */
   nextWake: number;
   /** Pending items of every metric, soonest deadline first (then metric, then id), at most SNAPSHOT_DUE_LIMIT. */
@@ -142,8 +153,22 @@ export function referenceEvaluate(input: {
   }
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   due.sort((a, b) => a.deadline - b.deadline || cmp(a.metric, b.metric) || cmp(a.id, b.id));
+  const ref = referenceAdjustments(pack, input.events, asOf, shop.score);
+  for (const t of ref?.changesAt ?? []) wake(t);
+  const adjusted: ReferenceAdjustments | undefined = ref && {
+    bonuses: ref.bonuses,
+    deductions: ref.deductions,
+    adjustments: ref.adjustments,
+  };
   return {
-    snapshot: { platform: input.platform, shopId: input.shopId, rulePack: pack.id, metrics, alerts },
+    snapshot: {
+      platform: input.platform,
+      shopId: input.shopId,
+      rulePack: pack.id,
+      metrics,
+      alerts,
+      ...(adjusted ? { scores: adjusted } : {}),
+    },
     nextWake,
     due: due.slice(0, SNAPSHOT_DUE_LIMIT),
   };

@@ -49,6 +49,8 @@ export function shopFacts(events: readonly CanonicalEvent[], asOf: number): Shop
   const excluded = new Set<string>();
   for (const f of facts) {
     const e = f.event;
+    // A score's bonuses and deductions name no order (score-adjustments.ts reads them).
+    if (e.type.startsWith("score.")) continue;
     if (e.type === "consumer.excluded") excluded.add(e.consumerId);
     else if (e.type.startsWith("aftersale.")) add(aftersales, (e as EventOf<"aftersale.requested">).afterSaleId, f);
     else if (e.type.startsWith("chat.")) add(chat, (e as EventOf<"chat.message">).consumerId, f);
