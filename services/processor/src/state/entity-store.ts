@@ -1,3 +1,5 @@
+import type { Calendars } from "@sg/config";
+import { shopCalendar, type ShopCalendar } from "../engine/calendar-entries.js";
 import type { CalibrationInput, CanonicalEvent, Platform } from "@sg/events";
 import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 import { toShanghaiIso } from "@sg/events";
@@ -58,6 +60,11 @@ export class EntityStore {
   refusedCommits = 0;
   /** The platform's figures for shops that opted in to score calibration (read with the shop's aggregates). */
   readonly calibration: CalibrationSource;
+  /**
+   * The configuration's `calendars`: their deadline extensions and excluded regions decide items where their
+   * contributions are computed (engine/calendar-items.ts); absent: none.
+   */
+  calendars: Calendars | undefined;
   constructor(
     readonly redis: Redis,
     prefix: string,
@@ -118,7 +125,16 @@ export class EntityStore {
       const commits = todo.map((k, i) => {
         const { shop, events } = byShop.get(k)!;
         const acc = this.accounting(shop.platform as Platform);
-        const step = applyStep(acc.pack, loads[i]!, events, now, quota?.limit(k) ?? Infinity, acc.chatKeepDays, acc.retention.closedKeepMs);
+        const step = applyStep(
+          acc.pack,
+          loads[i]!,
+          events,
+          now,
+          quota?.limit(k) ?? Infinity,
+          acc.chatKeepDays,
+          acc.retention.closedKeepMs,
+          this.calendarOf(shop),
+        );
         return { shopKey: k, shop, version: loads[i]!.version, ...step, due: partitionOf(k) };
       });
       const results = await this.commitMany(commits, now);
@@ -132,6 +148,11 @@ export class EntityStore {
       });
     }
     return out;
+  }
+
+  /** The calendar entries that apply to a shop (calendar-entries.ts). */
+  calendarOf(shop: ShopRef): ShopCalendar | undefined {
+    return shopCalendar(this.calendars, shop.platform as Platform, shop.shopId);
   }
 
   /**
@@ -170,7 +191,7 @@ export class EntityStore {
       const keys = new Set([...due, ...expired]);
       if (keys.size === 0) break;
       const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys], ids: [] }], now);
-      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs);
+      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs, this.calendarOf(shop));
       const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
       if (reply !== -1) expired.clear();
       else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");

@@ -65,6 +65,15 @@ export function evaluateEventsV2WithForecast(input: {
   const first = new Map<string, CanonicalEvent>();
   for (const e of input.events) if (!first.has(e.id)) first.set(e.id, e);
   const events = [...first.values()].map((event) => ({ event, atMs: toMillis(event.at) })).filter((e) => e.atMs <= input.asOf);
-  const { state } = applyEvents(packs.store, emptyShopState(), events, input.asOf, Infinity, packs.chatKeepDays, packs.closedKeepMs);
+  const { state } = applyEvents(
+    packs.store,
+    emptyShopState(),
+    events,
+    input.asOf,
+    Infinity,
+    packs.chatKeepDays,
+    packs.closedKeepMs,
+    input.shop?.calendar,
+  );
   return evaluateStateWithForecast(state, { ...input, now: input.asOf }).evaluation;
 }

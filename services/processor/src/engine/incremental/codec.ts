@@ -162,7 +162,11 @@ function readSummary(x: string[], r: TimeReader): AftersaleSummary {
 
 function orderBody(o: OrderRec, w: TimeWriter): string[] {
   const out: string[] = [];
-  if (o.paid) out.push(`p${w.t(o.paid.at)},${esc(o.paid.id)},${o.paid.flags},${optTime(w, o.paid.promisedShipBy)}`);
+  if (o.paid) {
+    // Regions (6 digits each) follow only when the order has one, so a record without them keeps its old form.
+    const regions = o.paid.shipFrom !== undefined || o.paid.shipTo !== undefined ? `,${o.paid.shipFrom ?? ""},${o.paid.shipTo ?? ""}` : "";
+    out.push(`p${w.t(o.paid.at)},${esc(o.paid.id)},${o.paid.flags},${optTime(w, o.paid.promisedShipBy)}${regions}`);
+  }
   for (const f of ORDER_TIMES) {
     const t = o[f];
     if (t !== undefined) out.push(`${ORDER_TAG[f]}${w.t(t)}`);
@@ -188,9 +192,11 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
     const tag = f[0]!;
     const v = f.slice(1);
     if (tag === "p") {
-      const [at, id, flags, promised] = v.split(",");
+      const [at, id, flags, promised, from, to] = v.split(",");
       o.paid = { at: r.t(at!), id: unesc(id!), flags: Number(flags) };
       if (promised !== "") o.paid.promisedShipBy = r.t(promised!);
+      if (from) o.paid.shipFrom = from;
+      if (to) o.paid.shipTo = to;
     } else if (tag === "r") {
       const [at, id, rating, score] = v.split(",");
       o.review = { at: r.t(at!), id: unesc(id!), rating: unesc(rating!) };

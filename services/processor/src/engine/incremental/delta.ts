@@ -1,3 +1,4 @@
+import type { ShopCalendar } from "../calendar-entries.js";
 import { type CanonicalEvent } from "@sg/events";
 import { CLOSED_KEEP_MS, OPEN_KEEP_MS } from "../../retention.js";
 import type { RulePack } from "@sg/rules";
@@ -128,6 +129,8 @@ export function computeDelta(
   chatKeepDays = 1,
   /** How long a closed entity is kept after its last fact (the platform's Retention, accounting.ts). */
   closedKeepMs = CLOSED_KEEP_MS,
+  /** The shop's calendar, whose deadline extensions and excluded regions decide items (calendar-items.ts). */
+  cal?: ShopCalendar,
 ): ShopDelta {
   const current = new Map<string, EntityRec | undefined>();
   const get = (k: string) => (current.has(k) ? current.get(k) : loaded.get(k)?.rec);
@@ -178,8 +181,8 @@ export function computeDelta(
       rec = compactConsumer(rec as ConsumerRec, chatCutoff(now, chatKeepDays), ratingCutoff(now, chatKeepDays, closedKeepMs));
     const expires = rec ? expireAt(key, rec, closedKeepMs) : 0;
     if (rec && now >= expires) rec = undefined;
-    const old = contribution(key, before?.rec, pack, before?.calcAt ?? now);
-    const next = contribution(key, rec, pack, now);
+    const old = contribution(key, before?.rec, pack, before?.calcAt ?? now, cal);
+    const next = contribution(key, rec, pack, now, cal);
     applyDifference(delta, old, next);
     if (rec) {
       const body = rec === folded ? (bodies.get(key) ?? before?.body) : undefined;
