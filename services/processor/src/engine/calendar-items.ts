@@ -1,4 +1,3 @@
-import type { MetricKind } from "@sg/rules";
 import { coveringEntries, type ShopCalendar, type ShopCalendarEntry } from "./calendar-entries.js";
 
 /**
@@ -9,21 +8,8 @@ import { coveringEntries, type ShopCalendar, type ShopCalendarEntry } from "./ca
  * Pure functions of the shop's calendar.
  */
 
-/** The kinds whose items have a deadline `extend_deadline` replaces (and which parameter holds it). */
-export const EXTENDABLE_KINDS: ReadonlySet<MetricKind> = new Set([
-  "pickup_rate",
-  "overdue_refund_count",
-  "business_time_rate",
-  "reply_consumer_day",
-  "first_response_sessions",
-]);
-
-/**
- * The order timeliness kinds `exclude_regions` leaves an order out of: the order carries its regions
- * (`order.paid` `shipFromRegion`, `shipToRegion`). Other kinds' items carry no region: an entry naming one is
- * a start-up error (calendarIssues of @sg/rules).
- */
-export const REGION_KINDS: ReadonlySet<MetricKind> = new Set(["pickup_rate", "delivery_hours"]);
+/** The kinds each rule applies to (and a start-up error names any other): `EXTENDABLE_KINDS`, `REGION_KINDS`. */
+export { EXTENDABLE_KINDS, REGION_KINDS } from "@sg/rules";
 
 /** The name of a metric of `pack` at `slot`, as calendars name it: an accounting pack's `name__7` is `name`. */
 export function calendarName(key: string): string {

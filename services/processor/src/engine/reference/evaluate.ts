@@ -83,7 +83,7 @@ export function referenceEvaluate(input: {
     const cal = metricCalendar(input.calendars, input, name, asOf, def.kind === "buyer_reply_rate");
     const lines = linesOf(name, def, shop, cal.lines);
     const range = windowRange(def.window, asOf);
-    const ctx: MeasureContext = { facts, asOf, window: { ...range, suspended: cal.suspended }, others };
+    const ctx: MeasureContext = { facts, asOf, window: { ...range, suspended: cal.suspended, deadline: cal.deadline, regionExcluded: cal.regionExcluded }, others };
     if (shop.jdServiceNorms !== undefined) ctx.jdServiceNorms = shop.jdServiceNorms;
     const measured = measure(def, ctx);
     const j = judge(def, lines, measured, asOf);
