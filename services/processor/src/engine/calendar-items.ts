@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { coveringEntries, type ShopCalendar, type ShopCalendarEntry } from "./calendar-entries.js";
 
 /**
@@ -72,12 +73,50 @@ export function excludingEntry(
 
 /**
  * The part of a shop's calendar that contributions read: its `extend_deadline` and `exclude_regions` entries, as
- * text. Stored with the shop's state; when it differs from the configuration's, the shop's contributions were
- * computed under another calendar and are recomputed (docs/calendars.md "Status"). "" when there are none.
+ * text ("" when there are none). A record's contribution is stored with the tag of the calendar it was computed
+ * under, and the shop keeps each tag's fingerprint, so a changed calendar is applied exactly: the old
+ * contribution is subtracted under the calendar that added it (docs/calendars.md "Status").
  */
 export function contributionFingerprint(cal: ShopCalendar | undefined): string {
   if (cal === undefined) return "";
   const used = cal.entries.filter((c) => c.entry.rule === "extend_deadline" || c.entry.rule === "exclude_regions");
-  if (used.length === 0) return "";
-  return JSON.stringify(used.map((c) => [c.level, c.fromDay, c.toDay, c.entry]));
+  return used.length === 0 ? "" : JSON.stringify(used);
+}
+
+/** The tag of a fingerprint: 12 hex digits of its SHA-256 ("" for none). */
+export function calendarTag(fingerprint: string): string {
+  return fingerprint === "" ? "" : createHash("sha256").update(fingerprint).digest("hex").slice(0, 12);
+}
+
+/** The calendar a fingerprint describes (its deadline extensions and excluded regions; all contributions read). */
+export function calendarOfFingerprint(fingerprint: string): ShopCalendar | undefined {
+  return fingerprint === "" ? undefined : { entries: JSON.parse(fingerprint) as ShopCalendarEntry[] };
+}
+
+/**
+ * The calendars a shop's contributions are computed under: the current one (and its tag) for new contributions,
+ * and every tag its stored records may carry, for the old ones.
+ */
+export interface ContribCalendars {
+  current: ShopCalendar | undefined;
+  tag: string;
+  fingerprint: string;
+  known: ReadonlyMap<string, ShopCalendar | undefined>;
+}
+
+/** The shop's calendars from its current calendar and the fingerprints of past ones (tag → fingerprint). */
+export function contribCalendars(current: ShopCalendar | undefined, past: Iterable<[string, string]> = []): ContribCalendars {
+  const fingerprint = contributionFingerprint(current);
+  const tag = calendarTag(fingerprint);
+  const known = new Map<string, ShopCalendar | undefined>([["", undefined]]);
+  for (const [t, f] of past) known.set(t, calendarOfFingerprint(f));
+  known.set(tag, current);
+  return { current, tag, fingerprint, known };
+}
+
+/** The calendar a stored record's contribution was computed under (its tag; none: no calendar). */
+export function calendarUsed(c: ContribCalendars, tag: string | undefined): ShopCalendar | undefined {
+  const t = tag ?? "";
+  if (!c.known.has(t)) throw new Error(`a record was computed under calendar ${t}, which the shop does not know`);
+  return c.known.get(t);
 }

@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import type { ShopCalendar } from "../calendar-entries.js";
+import type { ContribCalendars } from "../calendar-items.js";
 import { dayNumber } from "./contrib.js";
 import { computeDelta, type ShopDelta, type StoredRecord } from "./delta.js";
 import { entityOf } from "./records.js";
@@ -60,7 +61,7 @@ export function applyStep<E extends ShopEvent>(
   /** How long a closed entity is kept (accounting.ts `retention`). */
   closedKeepMs?: number,
   /** The shop's calendar (computeDelta `cal`). */
-  cal?: ShopCalendar,
+  cal?: ShopCalendar | ContribCalendars,
 ): ApplyStep<E> {
   const fresh = firstSeen(events, loaded.seen);
   const candidates = [...fresh.keys()];
