@@ -25,6 +25,7 @@ import {
 import type { ShopOverrides } from "../types.js";
 import { computeScores } from "../../scores/compute.js";
 import { entityItems, type EntityView } from "./items.js";
+import { withCalendar } from "./calendar-evidence.js";
 import type { RawItem } from "./item.js";
 
 /** The view the listers read of a stored record (records.ts), by its key's prefix. */
@@ -58,13 +59,18 @@ export function metricItems(
   const metrics = Object.entries(pack.metrics).map(([name, def]) => ({
     name,
     def,
-    x: { asOf, limits: limitsFor(name, def, shop), window: windowRange(def.window, asOf) },
+    x: {
+      asOf,
+      limits: limitsFor(name, def, shop),
+      window: windowRange(def.window, asOf),
+      ...(shop.calendar ? { calendar: { cal: shop.calendar, metric: name } } : {}),
+    },
     items: [] as RawItem[],
   }));
   for (const [key, rec] of records) {
     const view = entityView(key, rec);
     for (const m of metrics)
-      for (const it of entityItems(view, m.def, m.x))
+      for (const it of withCalendar(entityItems(view, m.def, m.x), view, m.name, m.def, shop.calendar, asOf))
         // A pending item is placed by its deadline, which may be after the window's last day.
         if (inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start)) m.items.push(it);
   }
@@ -178,6 +184,7 @@ export function shopEvidence(input: {
           why: it.why,
           countsOn,
           leavesOn: leavesOn(def, countsOn),
+          ...(it.leftOut === undefined ? {} : { leftOut: it.leftOut }),
         };
         if (outcome === "bad") {
           // Items with the same part of the counts cost the same: computed once per (n, d).
