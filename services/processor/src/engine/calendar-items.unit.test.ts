@@ -8,6 +8,8 @@ import { evaluateShop } from "./evaluate.js";
 import { referenceEvaluate } from "./reference/index.js";
 import { evaluateV2InMemory } from "../testing/v2-in-memory.js";
 import { dayOfDate } from "./calendar-entries.js";
+import { applyEvents, emptyShopState } from "./incremental/shop-state.js";
+import { metricItems } from "./evidence/shop-evidence.js";
 
 /**
  * docs/calendars.md items 4 (`extend_deadline`) and 5 (`exclude_regions`), on values computed by hand, through
@@ -221,11 +223,109 @@ describe("calendars: what a contribution depends on", () => {
   it("start-up: an extension of a kind not extended, or regions on items without regions, name their path", () => {
     const calendars = Calendars.parse({
       platforms: {
-        pdd: [{ name: "x", from: "2027-02-05", to: "2027-02-06", rule: "exclude_regions", regions: ["420000"], metrics: ["human_reply_3min_rate"] }],
+        pdd: [
+          {
+            name: "x",
+            from: "2027-02-05",
+            to: "2027-02-06",
+            rule: "exclude_regions",
+            regions: ["420000"],
+            metrics: ["human_reply_3min_rate"],
+          },
+        ],
       },
     });
     expect(calendarIssues(calendars).map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
-      expect.stringMatching(/^calendars\.platforms\.pdd\.0\.metrics\.0: "human_reply_3min_rate" \(reply_consumer_day, buyer_reply_rate\) is not an order timeliness metric/),
+      expect.stringMatching(
+        /^calendars\.platforms\.pdd\.0\.metrics\.0: "human_reply_3min_rate" \(reply_consumer_day, buyer_reply_rate\) is not an order timeliness metric/,
+      ),
     ]);
+  });
+});
+
+describe("evidence: what the calendar did, in words naming the entry", () => {
+  /**
+   * douyin at 2027-02-08 12:00: K paid 02-05 10:00 to 420106, picked up 02-05 20:00 (in time, counts 02-05):
+   * Hubei is excluded that day by a sample entry → excluded, region_excluded. L paid 02-06 08:00, picked up
+   * 02-07 20:00 (36 h): the 48 h extension covers it → good, its line "48 h". M paid 02-03 09:00, no pickup: bad
+   * at 02-04 09:00, a day the platform suspends (a sample entry) → excluded, suspended.
+   */
+  const events = [
+    ev("douyin", "order.paid", "2027-02-05T10:00:00", { orderId: "K", shipToRegion: "420106" }),
+    ev("douyin", "logistics.picked_up", "2027-02-05T20:00:00", { orderId: "K" }),
+    ev("douyin", "order.paid", "2027-02-06T08:00:00", { orderId: "L" }),
+    ev("douyin", "logistics.picked_up", "2027-02-07T20:00:00", { orderId: "L" }),
+    ev("douyin", "order.paid", "2027-02-03T09:00:00", { orderId: "M" }),
+  ];
+  const calendars = Calendars.parse({
+    platforms: {
+      douyin: [
+        {
+          name: "春节 2027: pickup not assessed",
+          rule: "suspend",
+          from: "2027-02-04",
+          to: "2027-02-04",
+          metrics: ["pickup_24h_rate"],
+          sample: true,
+        },
+        { name: "春节 2027: pickup 48 h", rule: "extend_deadline", from: "2027-02-06", to: "2027-02-06", deadline: "48h", metrics: "all" },
+      ],
+    },
+    shops: {
+      "douyin:s1": [
+        {
+          name: "湖北 2027",
+          rule: "exclude_regions",
+          from: "2027-02-05",
+          to: "2027-02-05",
+          regions: ["420000"],
+          metrics: "all",
+          sample: true,
+        },
+      ],
+    },
+  });
+
+  it("lists K and M as excluded with leftOut, and L good under its extended line", () => {
+    const calendar = shopCalendar(calendars, "douyin", "s1")!;
+    const pack = packFor("douyin");
+    const asOf = at("2027-02-08T12:00:00");
+    const { state } = applyEvents(
+      pack,
+      emptyShopState(),
+      events.map((event) => ({ event, atMs: Number(event.at) })),
+      asOf,
+      Infinity,
+      undefined,
+      undefined,
+      calendar,
+    );
+    const items = metricItems(
+      [...state.records].map(([k, r]) => [k, r.rec]),
+      pack,
+      asOf,
+      { calendar },
+    ).get("pickup_24h_rate")!;
+    const byId = new Map(items.map((i) => [i.id, i]));
+    expect(byId.get("K")).toMatchObject({
+      outcome: "excluded",
+      n: 0,
+      d: 0,
+      leftOut: { by: "calendar", entry: 'calendars.shops["douyin:s1"][0]', name: "湖北 2027", rule: "region_excluded" },
+    });
+    expect(byId.get("K")!.why.en).toBe(
+      'region not assessed (420106): 湖北 2027 (calendars.shops["douyin:s1"][0], an example, not a platform\'s notice); was good',
+    );
+    expect(byId.get("M")).toMatchObject({
+      outcome: "excluded",
+      leftOut: { by: "calendar", entry: "calendars.platforms.douyin[0]", name: "春节 2027: pickup not assessed", rule: "suspended" },
+    });
+    expect(byId.get("M")!.why["zh-CN"]).toBe(
+      "不考核：春节 2027: pickup not assessed（calendars.platforms.douyin[0]，示例，非平台通知）；原为不合格",
+    );
+    expect(byId.get("L")).toMatchObject({ outcome: "good", n: 1, d: 1 });
+    expect(byId.get("L")!.why.en).toBe(
+      "picked up 36 h after payment; line 48 h, extended by 春节 2027: pickup 48 h (calendars.platforms.douyin[1])",
+    );
   });
 });
