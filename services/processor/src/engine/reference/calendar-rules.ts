@@ -75,6 +75,8 @@ export function metricCalendar(
   metric: string,
   asOf: number,
   perBuyer: boolean,
+  /** Which rules change the metric's items besides suspensions (docs/calendars.md items 4, 5): its kind's. */
+  changedBy: { extend: boolean; regions: boolean } = { extend: false, regions: false },
 ): MetricCalendar {
   const suspensions = (date: string) => (perBuyer ? [] : inForce(cal, shop.platform, shop.shopId, "suspend", metric, date));
   const stricter = inForce(cal, shop.platform, shop.shopId, "stricter", metric, dateOf(asOf))[0];
@@ -97,12 +99,18 @@ export function metricCalendar(
     lines,
     sampleIn(fromDate, toDate) {
       if (stricter?.sample === true) return true;
+      const inForceOn = (e: ReferenceCalendarEntry, d: string): boolean =>
+        e.rule === "suspend"
+          ? suspensions(d).includes(e)
+          : (e.rule === "extend_deadline" && changedBy.extend) || (e.rule === "exclude_regions" && changedBy.regions)
+            ? inForce(cal, shop.platform, shop.shopId, e.rule, metric, d).includes(e)
+            : false;
       for (const e of [...Object.values(cal?.platforms ?? {}), ...Object.values(cal?.shops ?? {})].flat()) {
-        if (e === undefined || e.sample !== true || e.rule !== "suspend") continue;
+        if (e === undefined || e.sample !== true) continue;
         // Each date the entry shares with the window: is it the entry in force there?
         const first = e.from > fromDate ? e.from : fromDate;
         const last = e.to < toDate ? e.to : toDate;
-        for (let d = first; d <= last; d = nextDate(d)) if (suspensions(d).includes(e)) return true;
+        for (let d = first; d <= last; d = nextDate(d)) if (inForceOn(e, d)) return true;
       }
       return false;
     },
