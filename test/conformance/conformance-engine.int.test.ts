@@ -31,6 +31,7 @@ describe("conformance against engine v2 (hand-computed from shared/spec)", () =>
     if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
     const prefix = uniqueName("conf-v2");
     const store = new EntityStore(redis, prefix);
+    store.calendars = config.calendars;
     const shops = new Set<string>();
     try {
       const lines = read.lines.filter((l) => toMillis(l.event.at) <= asOf);

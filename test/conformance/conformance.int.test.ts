@@ -35,6 +35,9 @@ const END_TO_END = [
   "dy26-product-rating-and-unsatisfied",
   // pdd@2026: a refund clock that joins an after-sale with its order's signing.
   "pdd26-in-transit-refund",
+  // Calendars from `replay --config FILE`: deadline extensions (with after-sale kinds), excluded regions, a suspension.
+  "cal-extend-deadline",
+  "cal-exclude-regions",
 ];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */
