@@ -11,6 +11,9 @@ import { mulberry32 } from "./random-events.js";
  * excluded regions (province, city or district codes of model-streams.ts MODEL_REGIONS' provinces); some
  * entries marked `sample`. Parsed by the configuration's own schema, as the processor receives it.
  */
+/** Listed regions: Hubei (42), Wuhan (4201), a Wuhan district, Shenzhen (4403), a Shanghai district, Beijing (11). */
+const REGION_PICKS = ["420100", "420100", "420106", "420102", "440300", "310101", "420000", "110000"] as const;
+
 export function modelCalendar(seed: number, platform: Platform, shopId: string, dayStartMs: number): Calendars {
   const rnd = mulberry32(seed ^ 0x6c8e9cf5);
   const pack = packFor(platform);
@@ -82,7 +85,8 @@ export function modelCalendar(seed: number, platform: Platform, shopId: string, 
           rule: "exclude_regions",
           ...range(),
           sample: rnd() < 0.3,
-          regions: [...new Set([pick(["420000", "420100", "420106", "440300", "310101", "110000"]), pick(["420000", "440305"])])],
+          // Cities and districts more often than provinces: a province covers every code of the streams' Hubei orders.
+          regions: [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => pick(REGION_PICKS)))],
           metrics: rnd() < 0.15 ? "all" : [pick(regional)],
         }));
   const list = () => [...suspensions(), ...stricter(), ...extensions(), ...regions()];

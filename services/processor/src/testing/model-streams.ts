@@ -191,7 +191,7 @@ function conversationOf(
  * Districts orders ship from and to (GB/T 2260), some within the same province (42, Hubei) or city (4201,
  * Wuhan), so a calendar's province, city and district entries (model-calendars.ts) each cover some of them.
  */
-export const MODEL_REGIONS = ["420106", "420102", "420302", "440305", "310101", "110105"] as const;
+export const MODEL_REGIONS = ["420106", "420102", "420302", "440305", "440106", "310101", "110105"] as const;
 
 /** An order's regions: none, one of the two, or both (calendars' exclude_regions, docs/calendars.md). */
 function regionsOf(k: Rnd): { shipFromRegion?: string; shipToRegion?: string } {
