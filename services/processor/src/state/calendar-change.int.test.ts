@@ -36,7 +36,9 @@ const events = [
   ev("logistics.picked_up", "07T10:00:00", { orderId: "C" }),
 ];
 const base = { from: "2027-02-05", to: "2027-02-06", metrics: ["pickup_24h_rate"] };
-const extended = Calendars.parse({ platforms: { douyin: [{ ...base, name: "48 h (EXAMPLE)", rule: "extend_deadline", deadline: "48h" }] } });
+const extended = Calendars.parse({
+  platforms: { douyin: [{ ...base, name: "48 h (EXAMPLE)", rule: "extend_deadline", deadline: "48h" }] },
+});
 const hubei = Calendars.parse({
   shops: { "douyin:cal-change": [{ ...base, to: "2027-02-07", name: "湖北 (EXAMPLE)", rule: "exclude_regions", regions: ["420000"] }] },
 });
@@ -53,7 +55,14 @@ describe("EntityStore: a changed calendar applies as if it had always been so", 
     const evaluate = async (calendars: Calendars | undefined, asOf: number) => {
       const calendar = shopCalendar(calendars, "douyin", "cal-change");
       const v2 = await storeWith(calendars).evaluate(shop, asOf, calendar ? { calendar } : {});
-      const ref = referenceEvaluate({ ...shop, platform: "douyin", events, asOf, pack: packFor("douyin"), ...(calendars ? { calendars } : {}) });
+      const ref = referenceEvaluate({
+        ...shop,
+        platform: "douyin",
+        events,
+        asOf,
+        pack: packFor("douyin"),
+        ...(calendars ? { calendars } : {}),
+      });
       expect(v2!.snapshot.metrics).toEqual(ref.snapshot.metrics);
       return v2!.snapshot.metrics.pickup_24h_rate!;
     };

@@ -77,7 +77,12 @@ export function withCalendar(
       why: join(what, say(`was ${it.outcome}`, `原为${OUTCOME_ZH[it.outcome]}`)),
       n: 0,
       d: 0,
-      leftOut: { by: "calendar" as const, entry: c.path, name: c.entry.name, rule: suspended ? ("suspended" as const) : ("region_excluded" as const) },
+      leftOut: {
+        by: "calendar" as const,
+        entry: c.path,
+        name: c.entry.name,
+        rule: suspended ? ("suspended" as const) : ("region_excluded" as const),
+      },
     };
   });
 }

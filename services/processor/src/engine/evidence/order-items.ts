@@ -72,9 +72,7 @@ export function pickupItems({ o }: OrderView, def: DefOf<"pickup_rate">, x: Item
   const moments = [...m("paid", o.paidAt), { name: "deadline", at: deadline }, ...m("picked_up", pickup)];
   const after = (ms: number) => say(`picked up ${duration(ms).en} after payment`, `付款后${duration(ms)["zh-CN"]}揽收`);
   if (pickup !== undefined && pickup <= deadline)
-    return [
-      order(o, { outcome: rateOutcome(def, true), at: pickup, moments, why: join(after(pickup - o.paidAt), lineWhy), n: 1, d: 1 }),
-    ];
+    return [order(o, { outcome: rateOutcome(def, true), at: pickup, moments, why: join(after(pickup - o.paidAt), lineWhy), n: 1, d: 1 })];
   if (deadline <= x.asOf) {
     const why =
       pickup !== undefined

@@ -303,7 +303,8 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
       case "overdue_refund_count": {
         if (!a.requested) break;
         const deadline =
-          a.requested.at + deadlineMs(cal, metricName(pack, i), dayNumber(a.requested.at), durationMs(def.params.deadline), a.requested.kind);
+          a.requested.at +
+          deadlineMs(cal, metricName(pack, i), dayNumber(a.requested.at), durationMs(def.params.deadline), a.requested.kind);
         const end = firstWaitEnd(a);
         const overdue = end !== undefined ? end > deadline : deadline <= asOf;
         if (overdue) b.add(deadline, i, "v");
