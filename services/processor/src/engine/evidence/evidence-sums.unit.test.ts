@@ -81,29 +81,12 @@ function itemsAddUp(calendars: boolean): void {
         }
       };
       for (const step of deliveryPlan(stream, s.delivery, { concurrent: 0, race: 0, reuse: 0.05 })) {
-        if (step.kind === "apply" || step.kind === "race")
-          state = applyEvents(
-            pack,
-            state,
-            step.events.map((event: CanonicalEvent) => ({ event, atMs: Number(event.at) })),
-            step.now,
-            Infinity,
-            undefined,
-            undefined,
-            calendar,
-          ).state;
-        else if (step.kind === "concurrent")
-          for (const part of step.parts)
-            state = applyEvents(
-              pack,
-              state,
-              part.map((event) => ({ event, atMs: Number(event.at) })),
-              step.now,
-              Infinity,
-              undefined,
-              undefined,
-              calendar,
-            ).state;
+        const apply = (events: CanonicalEvent[], now: number) => {
+          const timed = events.map((event) => ({ event, atMs: Number(event.at) }));
+          state = applyEvents(pack, state, timed, now, Infinity, undefined, undefined, calendar).state;
+        };
+        if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
+        else if (step.kind === "concurrent") for (const part of step.parts) apply(part, step.now);
         else if (step.kind === "evaluate") check(step.now);
       }
       check(stream.asOf);

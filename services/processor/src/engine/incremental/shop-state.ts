@@ -202,15 +202,15 @@ export function evaluateEventsV2(input: {
   const first = new Map<string, CanonicalEvent>();
   for (const e of input.events) if (!first.has(e.id)) first.set(e.id, e);
   const events = [...first.values()].map((event) => ({ event, atMs: toMillis(event.at) })).filter((e) => e.atMs <= input.asOf);
-  const { state } = applyEvents(
-    packs.store,
-    emptyShopState(),
-    events,
-    input.asOf,
-    Infinity,
-    packs.chatKeepDays,
-    packs.closedKeepMs,
-    input.shop?.calendar,
-  );
-  return evaluateState(state, { ...input, now: input.asOf }).evaluation;
+  return evaluateState(stateOfEvents(packs, events, input.asOf, input.shop?.calendar), { ...input, now: input.asOf }).evaluation;
+}
+
+/** Every event applied at `asOf` to an empty state, as the store would hold them (the shop's calendar deciding items). */
+export function stateOfEvents(
+  packs: ReturnType<typeof packsOf>,
+  events: readonly ShopEvent[],
+  asOf: number,
+  cal: ShopCalendar | undefined,
+): ShopState {
+  return applyEvents(packs.store, emptyShopState(), events, asOf, Infinity, packs.chatKeepDays, packs.closedKeepMs, cal).state;
 }
