@@ -206,7 +206,14 @@ describe("the incremental engine equals the full-history reference", () => {
         expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
         // Engine v2's evidence, listed from the records in Redis, against the reference's (docs/evidence.md).
         const records = await new EvidenceProjection(redis, prefix, (x) => store.keys.entities(x)).records(shop);
-        for (const side of evidenceSides({ records, events: seen, pack: packFor(s.platform), asOf: now })) {
+        const sides = evidenceSides({
+          records,
+          events: seen,
+          pack: packFor(s.platform),
+          asOf: now,
+          ...(calendars === undefined ? {} : { calendars: { calendars, shop } }),
+        });
+        for (const side of sides) {
           expect(side.engine, `evidence of ${side.metric} at ${new Date(now).toISOString()}`).toEqual(side.reference);
           evidenceItems += side.engine.length;
         }

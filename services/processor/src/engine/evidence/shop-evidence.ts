@@ -69,10 +69,14 @@ export function metricItems(
   }));
   for (const [key, rec] of records) {
     const view = entityView(key, rec);
-    for (const m of metrics)
-      for (const it of withCalendar(entityItems(view, m.def, m.x), view, m.name, m.def, shop.calendar, asOf))
-        // A pending item is placed by its deadline, which may be after the window's last day.
-        if (inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start)) m.items.push(it);
+    for (const m of metrics) {
+      // A pending item is placed by its deadline, which may be after the window's last day; the calendar then
+      // marks what it leaves out (a pending item it leaves out is listed as excluded).
+      const inWindow = entityItems(view, m.def, m.x).filter(
+        (it) => inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start),
+      );
+      m.items.push(...withCalendar(inWindow, view, m.name, m.def, shop.calendar, asOf));
+    }
   }
   for (const m of metrics) {
     m.items.sort((a, b) => b.at - a.at || cmp(a.scope, b.scope) || cmp(a.id, b.id) || cmp(a.consumerId ?? "", b.consumerId ?? ""));
