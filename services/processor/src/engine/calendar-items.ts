@@ -79,13 +79,29 @@ export function excludingEntry(
  */
 export function contributionFingerprint(cal: ShopCalendar | undefined): string {
   if (cal === undefined) return "";
-  const used = cal.entries.filter((c) => c.entry.rule === "extend_deadline" || c.entry.rule === "exclude_regions");
-  return used.length === 0 ? "" : JSON.stringify(used);
+  let f = fingerprints.get(cal);
+  if (f === undefined) {
+    const used = cal.entries.filter((c) => c.entry.rule === "extend_deadline" || c.entry.rule === "exclude_regions");
+    fingerprints.set(cal, (f = used.length === 0 ? "" : JSON.stringify(used)));
+  }
+  return f;
 }
+
+/** A shop's calendar is built once per configuration (calendar-entries.ts `shopCalendar`): its fingerprint too. */
+const fingerprints = new WeakMap<ShopCalendar, string>();
+const tags = new Map<string, string>();
 
 /** The tag of a fingerprint: 12 hex digits of its SHA-256 ("" for none). */
 export function calendarTag(fingerprint: string): string {
-  return fingerprint === "" ? "" : createHash("sha256").update(fingerprint).digest("hex").slice(0, 12);
+  if (fingerprint === "") return "";
+  let t = tags.get(fingerprint);
+  if (t === undefined) {
+    t = createHash("sha256").update(fingerprint).digest("hex").slice(0, 12);
+    // Bounded: a process sees its configuration's few calendars, and those stored records name.
+    if (tags.size > 1_000) tags.clear();
+    tags.set(fingerprint, t);
+  }
+  return t;
 }
 
 /** The calendar a fingerprint describes (its deadline extensions and excluded regions; all contributions read). */
