@@ -50,16 +50,8 @@ function agree(withCalendars: boolean): void {
       const delivered = new Map<string, CanonicalEvent>();
       const apply = (events: CanonicalEvent[], now: number) => {
         for (const e of events) if (!delivered.has(e.id)) delivered.set(e.id, e);
-        state = applyEvents(
-          pack,
-          state,
-          events.map((event) => ({ event, atMs: Number(event.at) })),
-          now,
-          Infinity,
-          undefined,
-          undefined,
-          calendar,
-        ).state;
+        const timed = events.map((event) => ({ event, atMs: Number(event.at) }));
+        state = applyEvents(pack, state, timed, now, Infinity, undefined, undefined, calendar).state;
       };
       const check = (now: number) => {
         const out = evaluateState(state, { platform: s.platform, shopId: "m1", now, pack, shop: calendar ? { calendar } : {} });
