@@ -5,7 +5,7 @@
  * with the clock at `at`, events later than `at` are not sent, and the shop is evaluated at `at`. The lines
  * are applied in batches of a few, in file order, so every case also exercises applies across batches.
  */
-import { parseScoreguardConfig } from "@sg/config";
+import { parseScoreguardConfig, type Calendars } from "@sg/config";
 import { parseShopKey, shopKey, toMillis } from "@sg/events";
 import { evaluateShop, type ShopOverrides } from "@sg/processor";
 import { EntityStore, type ShopEvents } from "@sg/processor/state";
@@ -31,6 +31,7 @@ describe("conformance against engine v2 (hand-computed from shared/spec)", () =>
     if (read.errors.length > 0) throw new Error(`${name}.jsonl: ${read.errors.join("; ")}`);
     const prefix = uniqueName("conf-v2");
     const store = new EntityStore(redis, prefix);
+    store.calendars = (config as { calendars?: Calendars }).calendars;
     const shops = new Set<string>();
     try {
       const lines = read.lines.filter((l) => toMillis(l.event.at) <= asOf);

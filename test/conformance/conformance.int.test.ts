@@ -37,6 +37,9 @@ const END_TO_END = [
   "pdd26-in-transit-refund",
   // Score bonuses and deductions as events: the window, the cap, revocations, duplicates, events over configuration.
   "dy26-bonus-deductions-window",
+  // Calendars from `replay --config FILE`: deadline extensions (with after-sale kinds), excluded regions, a suspension.
+  "cal-extend-deadline",
+  "cal-exclude-regions",
 ];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */

@@ -34,6 +34,10 @@ describe("conformance: evidence (hand-computed from shared/spec and docs/evidenc
         emptyShopState(),
         mine.map((event) => ({ event, atMs: toMillis(event.at) })),
         asOf,
+        Infinity,
+        undefined,
+        undefined,
+        overrides.calendar,
       );
       const ev = evaluateState(state, { ...shop, platform: shop.platform, now: asOf, shop: overrides, pack });
       const lists = shopEvidence({

@@ -179,8 +179,16 @@ describe("the incremental engine equals the full-history reference", () => {
       const prefix = uniqueName("model");
       const shop = { platform: s.platform, shopId: "m1" };
       // A second instance on the same state, as during a rebalance: concurrent applies and an apply racing an evaluation.
-      const other = new EntityStore(redis, prefix);
-      let store = new EntityStore(redis, prefix);
+      // A third of the streams run with a random calendar (docs/calendars.md), given to both engines.
+      const calendars = s.delivery % 3 === 0 ? modelCalendar(s.delivery, s.platform, "m1", FIRST_DAY + s.day * DAY) : undefined;
+      /** A store instance; its deadline extensions and excluded regions apply where contributions are computed. */
+      const newStore = () => {
+        const st = new EntityStore(redis, prefix);
+        st.calendars = calendars;
+        return st;
+      };
+      const other = newStore();
+      let store = newStore();
       let refusedBefore = 0;
       /** Every id's first copy, in arrival order: a later copy of an id changes nothing (events.md). */
       const delivered = new Map<string, CanonicalEvent>();
@@ -193,8 +201,6 @@ describe("the incremental engine equals the full-history reference", () => {
           now,
           () => 0,
         );
-      // A third of the streams run with a random calendar (docs/calendars.md), given to both engines.
-      const calendars = s.delivery % 3 === 0 ? modelCalendar(s.delivery, s.platform, "m1", FIRST_DAY + s.day * DAY) : undefined;
       const overrides = calendars === undefined ? {} : { calendar: shopCalendar(calendars, s.platform, "m1") };
       if (calendars !== undefined) calendarStreams++;
       const reference = (now: number): Compared =>
@@ -211,23 +217,35 @@ describe("the incremental engine equals the full-history reference", () => {
         const seen = [...delivered.values()];
         const ref = reference(now);
         expect(incView(inc, ref, seen, now), `evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref));
-        // The shipping full-history engine against the same reference (after engine v2, so a failure names the engine it is in);
-        // it applies no calendar (calendar-entries.ts).
-        if (calendars === undefined) {
-          const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now });
-          expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
-        }
+        // The shipping full-history engine against the same reference (after engine v2, so a failure names the engine it is in),
+        // with the same calendar.
+        const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now, shop: overrides });
+        expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
         // Engine v2's evidence, listed from the records in Redis, against the reference's (docs/evidence.md).
         const records = await new EvidenceProjection(redis, prefix, (x) => store.keys.entities(x)).records(shop);
-        for (const side of evidenceSides({ records, events: seen, pack: packFor(s.platform), asOf: now })) {
+        const sides = evidenceSides({
+          records,
+          events: seen,
+          pack: packFor(s.platform),
+          asOf: now,
+          ...(calendars === undefined ? {} : { calendars: { calendars, shop } }),
+        });
+        for (const side of sides) {
           expect(side.engine, `evidence of ${side.metric} at ${new Date(now).toISOString()}`).toEqual(side.reference);
           evidenceItems += side.engine.length;
         }
         compared++;
         observe(s.platform, ref.snapshot.metrics);
         for (const pack of all2026 ? PACKS_2026.get(s.platform)! : []) {
-          const inc26 = await store.evaluate(shop, now, { pack: pack.id });
-          const ref26 = referenceEvaluate({ platform: s.platform, shopId: "m1", events: seen, asOf: now, pack });
+          const inc26 = await store.evaluate(shop, now, { ...overrides, pack: pack.id });
+          const ref26 = referenceEvaluate({
+            platform: s.platform,
+            shopId: "m1",
+            events: seen,
+            asOf: now,
+            pack,
+            ...(calendars === undefined ? {} : { calendars }),
+          });
           expect(incView(inc26, ref26, seen, now), `${pack.id} evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref26));
           for (const [name, out] of Object.entries(ref26.snapshot.metrics)) if (out.value !== null) kinds2026.add(pack.metrics[name]!.kind);
           const adj = ref26.snapshot.scores?.adjustments;
@@ -243,7 +261,7 @@ describe("the incremental engine equals the full-history reference", () => {
         for (const step of plan) {
           if (step.kind === "restart") {
             refusedBefore += store.refusedCommits;
-            store = new EntityStore(redis, prefix);
+            store = newStore();
           } else if (step.kind === "apply") {
             for (const e of step.events) deliver(e);
             await apply(store, step.events, step.now);

@@ -77,6 +77,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   checkScoreConfig(deps.config);
   checkCalendarConfig(deps.config);
   const store = new EntityStore(deps.redis, deps.keyPrefix);
+  // Deadline extensions and excluded regions decide items where their contributions are computed.
+  store.calendars = deps.config.calendars;
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
   const history = new DailyHistory(deps.redis, deps.keyPrefix, deps.dayEnd);
   const evidence = new EvidenceProjection(

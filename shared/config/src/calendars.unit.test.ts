@@ -24,7 +24,7 @@ describe("calendars", () => {
   it("reads the example calendar, every entry labelled a sample and not a platform's notice", () => {
     const c = loadScoreguardConfig(fileURLToPath(new URL("../../../infra/scoreguard.calendar-example.yaml", import.meta.url)));
     const entries = [...Object.values(c.calendars!.platforms!).flat(), ...Object.values(c.calendars!.shops!).flat()];
-    expect(entries.map((e) => e.rule).sort()).toEqual(["exclude_regions", "extend_deadline", "stricter", "suspend"]);
+    expect(entries.map((e) => e.rule).sort()).toEqual(["exclude_regions", "extend_deadline", "extend_deadline", "stricter", "suspend"]);
     for (const e of entries) {
       expect(e.sample).toBe(true);
       expect(e.name).toMatch(/^EXAMPLE /);
@@ -32,6 +32,10 @@ describe("calendars", () => {
     }
     const extend = entries.find((e) => e.rule === "extend_deadline");
     expect(extend).toMatchObject({ deadline: 5 * 24 * 3_600_000 });
+    // The issue's own example: an exchange answered within 5 days.
+    expect(c.calendars!.platforms!.pdd).toMatchObject([
+      { rule: "extend_deadline", deadline: 5 * 24 * 3_600_000, aftersaleKinds: ["exchange"] },
+    ]);
   });
 
   it("defaults sample to false and keeps all or a list of metrics", () => {

@@ -41,6 +41,8 @@ function ev<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
 }
 
 const orderId = RefId;
+/** A GB/T 2260 administrative division code: 6 digits. */
+export const RegionCode = z.string().regex(/^\d{6}$/, "must be a GB/T 2260 region code of 6 digits, e.g. 420106");
 const afterSaleId = RefId;
 const consumerId = RefId;
 
@@ -51,6 +53,12 @@ export const OrderPaid = ev("order.paid", {
   custom: z.boolean().optional(),
   noShipment: z.boolean().optional(),
   promisedShipBy: EventTime.optional(),
+  /**
+   * Where the order ships from and to, as GB/T 2260 codes of 6 digits (province 420000, city 420100, district
+   * 420106), where the platform gives them: calendars' `exclude_regions` reads them (docs/calendars.md).
+   */
+  shipFromRegion: RegionCode.optional(),
+  shipToRegion: RegionCode.optional(),
 });
 export const OrderCancelled = ev("order.cancelled", { orderId });
 export const OrderShipped = ev("order.shipped", { orderId });

@@ -66,6 +66,16 @@ describe("canonical events", () => {
     expect(r.ok).toBe(true);
   });
 
+  it("order.paid's optional regions are GB/T 2260 codes of 6 digits (docs/calendars.md item 5)", () => {
+    const paid = { ...env, type: "order.paid", orderId: "o" };
+    const r = parseEvent({ ...paid, shipFromRegion: "420106", shipToRegion: "110000" });
+    expect(r.ok && r.event).toMatchObject({ shipFromRegion: "420106", shipToRegion: "110000" });
+    for (const bad of ["4201", "4201060", "42010a", 420106, ""]) {
+      expect(problemsOf({ ...paid, shipToRegion: bad }), String(bad)).toContain("shipToRegion");
+      expect(problemsOf({ ...paid, shipFromRegion: bad }), String(bad)).toContain("shipFromRegion");
+    }
+  });
+
   it("accepts epoch milliseconds and keeps extra fields", () => {
     const r = parseEvent({ ...env, at: 1_763_596_805_000, type: "order.shipped", orderId: "o", note: "extra" });
     expect(r.ok && (r.event as Record<string, unknown>).note).toBe("extra");

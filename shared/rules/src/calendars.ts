@@ -1,6 +1,6 @@
 import { calendarLists, type CalendarEntry, type Calendars } from "@sg/config";
 import { loadRulePacks } from "./loader.js";
-import type { RulePack } from "./schema.js";
+import type { MetricKind, RulePack } from "./schema.js";
 import type { ScoreConfigIssue } from "./select.js";
 
 /**
@@ -26,6 +26,16 @@ export function calendarIssues(calendars: Calendars | undefined, packs = loadRul
         }
         if (entry.rule === "extend_deadline" && !defs(metric).some(({ def }) => hasDeadline(def)))
           issues.push({ path: [...at, ...where], message: `"${metric}" has no deadline to extend in any ${platform} pack` });
+        else if (entry.rule === "extend_deadline" && !defs(metric).some(({ def }) => EXTENDABLE_KINDS.has(def.kind)))
+          issues.push({
+            path: [...at, ...where],
+            message: `"${metric}" (${kindsOf(defs(metric))}) is not one of the kinds whose deadline a calendar extends: ${[...EXTENDABLE_KINDS].join(", ")}`,
+          });
+        if (entry.rule === "exclude_regions" && !defs(metric).some(({ def }) => REGION_KINDS.has(def.kind)))
+          issues.push({
+            path: [...at, ...where],
+            message: `"${metric}" (${kindsOf(defs(metric))}) is not an order timeliness metric whose orders carry regions: ${[...REGION_KINDS].join(", ")}`,
+          });
         if (entry.rule === "stricter") issues.push(...looser(entry.lines[metric]!, defs(metric), [...at, ...where]));
       }
     });
@@ -39,6 +49,26 @@ function named(entry: CalendarEntry): { metric: string; where: (string | number)
   if (entry.metrics === "all") return [];
   return entry.metrics.map((metric, j) => ({ metric, where: ["metrics", j] }));
 }
+
+/**
+ * The kinds whose items' deadline `extend_deadline` replaces (docs/calendars.md item 4). `buyer_reply_rate` has
+ * a deadline but counts each buyer once over the window from all their rounds: not extended (a start-up error).
+ */
+export const EXTENDABLE_KINDS: ReadonlySet<MetricKind> = new Set([
+  "pickup_rate",
+  "overdue_refund_count",
+  "business_time_rate",
+  "reply_consumer_day",
+  "first_response_sessions",
+]);
+
+/**
+ * The order timeliness kinds `exclude_regions` leaves an order out of (item 5): their items are orders, whose
+ * payment carries the regions (`order.paid` `shipFromRegion`, `shipToRegion`). Other items carry no region.
+ */
+export const REGION_KINDS: ReadonlySet<MetricKind> = new Set(["pickup_rate", "delivery_hours"]);
+
+const kindsOf = (defs: { def: RulePack["metrics"][string] }[]) => [...new Set(defs.map((d) => d.def.kind))].join(", ");
 
 /** The parameters that are an item's deadline: `deadline` (pickup, reply), `limit` (JD business time), `responseWithin` (JD sessions). */
 export const DEADLINE_PARAMS = ["deadline", "limit", "responseWithin"] as const;

@@ -1,6 +1,6 @@
 import type { Platform } from "@sg/events";
 import type { CalendarEntry, CalendarRule, Calendars } from "@sg/config";
-import type { MetricKind } from "@sg/rules";
+import { EXTENDABLE_KINDS, REGION_KINDS, type MetricKind } from "@sg/rules";
 import { DAY } from "./calendar.js";
 
 /**
@@ -129,8 +129,9 @@ export function stricterOf(direction: "min" | "max", line: number | null, calend
 
 /**
  * Whether an entry marked `sample` changes `metric` in an evaluation whose window spans `fromDay..toDay` at
- * `asOfDay`: a sample suspension covering a day of the window, or sample stricter lines in force on asOf's day
- * (docs/calendars.md item 7; metric-decisions.md "Calendars").
+ * `asOfDay`: a sample suspension, deadline extension or excluded region in force on a day of the window (the
+ * latter two for the kinds they apply to), or sample stricter lines in force on asOf's day (docs/calendars.md
+ * item 7; metric-decisions.md "Calendars").
  */
 export function sampleChanges(
   cal: ShopCalendar | undefined,
@@ -141,9 +142,12 @@ export function sampleChanges(
   const { from: fromDay, to: toDay, asOf: asOfDay } = days;
   if (cal === undefined || !cal.entries.some((c) => c.entry.sample)) return false;
   if (stricterLines(cal, metric, asOfDay)?.entry.entry.sample === true) return true;
-  if (UNSUSPENDED_KINDS.has(kind)) return false;
+  // The rules that change this kind's items: a suspension, a deadline extension, an excluded region.
+  const rules = (["suspend", "extend_deadline", "exclude_regions"] as const).filter((r) =>
+    r === "suspend" ? !UNSUSPENDED_KINDS.has(kind) : r === "extend_deadline" ? EXTENDABLE_KINDS.has(kind) : REGION_KINDS.has(kind),
+  );
   for (let d = Math.max(fromDay, firstDay(cal)); d <= Math.min(toDay, lastDay(cal)); d++) {
-    if (coveringEntries(cal, "suspend", metric, d).some((c) => c.entry.sample)) return true;
+    for (const r of rules) if (coveringEntries(cal, r, metric, d).some((c) => c.entry.sample)) return true;
   }
   return false;
 }

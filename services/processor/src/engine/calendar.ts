@@ -28,14 +28,26 @@ export function nextMonthStart(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - SHANGHAI_OFFSET_MS;
 }
 
-/** A half-open interval `[start, end)` of epoch ms. */
+/** What a shop's calendar does to one metric's items (calendar-window.ts, docs/calendars.md). */
+export interface WindowCalendar {
+  /** The moment's day is suspended for the metric: an item counting then is left out. */
+  suspended(ms: number): boolean;
+  /** The deadline (ms) of an item whose wait opens at `open`: an extension's, else `base` (the pack's). */
+  deadline(open: number, base: number, kind?: string): number;
+  /** An order shipped from `from` to `to`, counting at `at`, is left out by an excluded region. */
+  regionExcluded(at: number, from: string | undefined, to: string | undefined): boolean;
+}
+
+/** A half-open interval `[start, end)` of epoch ms; a metric's window may carry its calendar. */
 export interface Range {
   start: number;
   end: number;
+  calendar?: WindowCalendar | undefined;
 }
 
+/** In the range, and not on a day its calendar suspends. */
 export function inRange(ms: number, r: Range): boolean {
-  return ms >= r.start && ms < r.end;
+  return ms >= r.start && ms < r.end && r.calendar?.suspended(ms) !== true;
 }
 
 /**

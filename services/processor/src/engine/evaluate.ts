@@ -11,6 +11,7 @@ import {
 import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange, type Range } from "./calendar.js";
 import { sampleChanges, stricterLines, stricterOf } from "./calendar-entries.js";
+import { windowCalendar } from "./calendar-window.js";
 import { dayNumber } from "./incremental/contrib.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
@@ -100,8 +101,9 @@ function firingAlerts(states: MetricState[]): FiringAlert[] {
 
 /**
  * Computes every metric of the shop's rule pack at `asOf` from the shop's events (any order, duplicates
- * allowed). This is a pure function: the same events and `asOf` always give the same result. Of a calendar
- * (`shop.calendar`) it applies the stricter lines and `sample`, not suspensions: engine v2 applies those.
+ * allowed). This is a pure function: the same events and `asOf` always give the same result. It applies the
+ * shop's calendar (`shop.calendar`, docs/calendars.md) as engine v2 does: suspensions, extended deadlines,
+ * excluded regions, stricter lines and `sample`.
  */
 export function evaluateShop(input: {
   platform: Platform;
@@ -120,7 +122,9 @@ export function evaluateShop(input: {
     withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)),
     ({ name, def, window, limits, others }) => {
       const fn = KINDS[def.kind] as KindFn<MetricDef>;
-      return fn({ name, def, model, asOf: input.asOf, window, limits, pack, others, shop });
+      // The shop's calendar rides on the window: suspended days, extended deadlines, excluded regions.
+      const calendar = windowCalendar(shop.calendar, name, def.kind);
+      return fn({ name, def, model, asOf: input.asOf, window: calendar ? { ...window, calendar } : window, limits, pack, others, shop });
     },
   );
 }

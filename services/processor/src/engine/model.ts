@@ -17,6 +17,9 @@ export interface OrderFacts {
   custom: boolean;
   noShipment: boolean;
   promisedShipBy?: number;
+  /** GB/T 2260 codes of where the order ships from and to, when its payment gives them (calendars' exclude_regions). */
+  shipFrom?: string;
+  shipTo?: string;
   cancelledAt?: number;
   shippedAt?: number;
   pickedUpAt?: number;
@@ -140,6 +143,8 @@ export function buildModel(sorted: TimedEvent[], asOf: number): ShopModel {
           o.custom = e.custom === true;
           o.noShipment = e.noShipment === true;
           if (e.promisedShipBy !== undefined) o.promisedShipBy = toMillis(e.promisedShipBy);
+          if (e.shipFromRegion !== undefined) o.shipFrom = e.shipFromRegion;
+          if (e.shipToRegion !== undefined) o.shipTo = e.shipToRegion;
         }
         break;
       }

@@ -22,6 +22,8 @@ export function createSnapshotReader(deps: {
   now?: () => number;
 }): SnapshotReader {
   const store = new EntityStore(deps.redis, deps.keyPrefix);
+  // The same calendar as the processor's: a store evaluating under another would recompute the shop's records.
+  store.calendars = deps.config.calendars;
   const now = deps.now ?? Date.now;
   return {
     async shop(platform, shopId, asOfMs) {

@@ -1,3 +1,6 @@
+import { contribCalendars, type ContribCalendars } from "../engine/calendar-items.js";
+import type { Calendars } from "@sg/config";
+import { shopCalendar, type ShopCalendar } from "../engine/calendar-entries.js";
 import type { CalibrationInput, CanonicalEvent, Platform } from "@sg/events";
 import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 import { toShanghaiIso } from "@sg/events";
@@ -58,6 +61,11 @@ export class EntityStore {
   refusedCommits = 0;
   /** The platform's figures for shops that opted in to score calibration (read with the shop's aggregates). */
   readonly calibration: CalibrationSource;
+  /**
+   * The configuration's `calendars`: their deadline extensions and excluded regions decide items where their
+   * contributions are computed (engine/calendar-items.ts); absent: none.
+   */
+  calendars: Calendars | undefined;
   constructor(
     readonly redis: Redis,
     prefix: string,
@@ -115,10 +123,20 @@ export class EntityStore {
         }),
         now,
       );
+      const cals = await Promise.all(todo.map((k, i) => this.calendarsFor(byShop.get(k)!.shop, loads[i]!.records.values())));
       const commits = todo.map((k, i) => {
         const { shop, events } = byShop.get(k)!;
         const acc = this.accounting(shop.platform as Platform);
-        const step = applyStep(acc.pack, loads[i]!, events, now, quota?.limit(k) ?? Infinity, acc.chatKeepDays, acc.retention.closedKeepMs);
+        const step = applyStep(
+          acc.pack,
+          loads[i]!,
+          events,
+          now,
+          quota?.limit(k) ?? Infinity,
+          acc.chatKeepDays,
+          acc.retention.closedKeepMs,
+          cals[i],
+        );
         return { shopKey: k, shop, version: loads[i]!.version, ...step, due: partitionOf(k) };
       });
       const results = await this.commitMany(commits, now);
@@ -134,6 +152,82 @@ export class EntityStore {
     return out;
   }
 
+  /** The calendar entries that apply to a shop (calendar-entries.ts). */
+  calendarOf(shop: ShopRef): ShopCalendar | undefined {
+    return shopCalendar(this.calendars, shop.platform as Platform, shop.shopId);
+  }
+
+  /** Shops whose calendar tag this instance has written to the shop's `calendars` hash (tag, at). */
+  private readonly tagsWritten = new Map<string, { tag: string; at: number }>();
+  /** Shops whose every record this instance has seen computed under the current calendar (their tag). */
+  private readonly recomputed = new Map<string, string>();
+
+  /**
+   * The calendars a shop's loaded records were computed under, and the current one (engine/calendar-items.ts).
+   * Only a record computed under an earlier calendar needs the shop's `calendars` hash read; the current
+   * calendar's tag is written there before any record carrying it is committed (once a day per shop and
+   * instance, which also renews its expiry).
+   */
+  async calendarsFor(shop: ShopRef, records: Iterable<StoredRecord | undefined>): Promise<ContribCalendars> {
+    let cals = contribCalendars(this.calendarOf(shop));
+    for (const r of records) {
+      if (r?.cal !== undefined && !cals.known.has(r.cal)) {
+        const past = await this.redis.hgetall(this.keys.calendars(shop));
+        cals = contribCalendars(cals.current, Object.entries(past));
+        break;
+      }
+    }
+    const k = `${shop.platform}:${shop.shopId}`;
+    const written = this.tagsWritten.get(k);
+    if (cals.tag !== "" && (written?.tag !== cals.tag || Date.now() - written.at > 86_400_000)) {
+      const key = this.keys.calendars(shop);
+      await this.redis.multi().hsetnx(key, cals.tag, cals.fingerprint).expire(key, STATE_TTL_SECONDS).exec();
+      this.tagsWritten.set(k, { tag: cals.tag, at: Date.now() });
+    }
+    return cals;
+  }
+
+  /**
+   * docs/calendars.md "Status": after the calendar's deadline extensions or excluded regions change, every
+   * record of the shop computed under another calendar is recomputed under the current one before the shop is
+   * evaluated, as if the calendar had always been so. The records are scanned in slices (HSCAN, at most
+   * MAX_KEYS_PER_CALL recomputed per commit); a record met twice by the scan is already current and skipped;
+   * the shop's meta field `ct` records the calendar all its records are computed under, so the scan runs once
+   * per calendar change.
+   */
+  private async recomputeForCalendar(shop: ShopRef, now: number): Promise<void> {
+    const tag = contribCalendars(this.calendarOf(shop)).tag;
+    const k = `${shop.platform}:${shop.shopId}`;
+    if (this.recomputed.get(k) === tag) return;
+    const meta = this.keys.shopMeta(shop);
+    if (((await this.redis.hget(meta, "ct")) ?? "") !== tag) {
+      const acc = this.accounting(shop.platform as Platform);
+      let cursor = "0";
+      do {
+        const [next, kv] = await this.redis.hscan(this.keys.entities(shop), cursor, "COUNT", 500);
+        cursor = next;
+        const stale: string[] = [];
+        for (let i = 0; i < kv.length; i += 2) if ((decodeStored(kv[i]!, kv[i + 1]!).cal ?? "") !== tag) stale.push(kv[i]!);
+        for (let at = 0; at < stale.length; at += MAX_KEYS_PER_CALL) {
+          const keys = stale.slice(at, at + MAX_KEYS_PER_CALL);
+          for (let attempt = 0; ; attempt++) {
+            if (attempt >= MAX_ATTEMPTS) throw new StateContentionError(1);
+            const [load] = await this.loadMany([{ shopKey: "", shop, keys, ids: [] }], now);
+            // Only records still under another calendar (an apply may have recomputed some meanwhile).
+            const todo = keys.filter((x) => load!.records.get(x) !== undefined && (load!.records.get(x)!.cal ?? "") !== tag);
+            if (todo.length === 0) break;
+            const cals = await this.calendarsFor(shop, load!.records.values());
+            const delta = computeDelta(acc.pack, load!.records, [], now, todo, acc.chatKeepDays, acc.retention.closedKeepMs, cals);
+            const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
+            if (reply !== -1) break;
+          }
+        }
+      } while (cursor !== "0");
+      await this.redis.multi().hset(meta, "ct", tag).expire(meta, STATE_TTL_SECONDS).exec();
+    }
+    this.recomputed.set(k, tag);
+  }
+
   /**
    * Recomputes the shop's entities whose timers are due (deadlines passed, expiries), then reads its
    * aggregates and evaluates it at `now`.
@@ -147,6 +241,7 @@ export class EntityStore {
   ): Promise<ShopEvaluation | undefined> {
     const acc = this.accounting(shop.platform as Platform);
     const pack = packInForce(shop, overrides, now);
+    await this.recomputeForCalendar(shop, now);
     // Due timers in passes of TIMER_BATCH, with the expired records the sweep's one step found: every
     // committed pass moves each timer it took past `now` (or deletes its entity), so the loop ends; only
     // commits refused for a newer state count as retries, and they keep what the sweep found.
@@ -170,7 +265,8 @@ export class EntityStore {
       const keys = new Set([...due, ...expired]);
       if (keys.size === 0) break;
       const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys], ids: [] }], now);
-      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs);
+      const cals = await this.calendarsFor(shop, load!.records.values());
+      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs, cals);
       const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
       if (reply !== -1) expired.clear();
       else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
@@ -326,7 +422,7 @@ export class EntityStore {
     };
     for (const [k, r] of d.records) {
       put(k);
-      put(r === null ? "" : encodeStoredBody(r.body ?? encodeBody(k, r.rec), r.calcAt));
+      put(r === null ? "" : encodeStoredBody(r.body ?? encodeBody(k, r.rec), r.calcAt, r.cal));
     }
     for (const [k, t] of d.timers) {
       put(k);

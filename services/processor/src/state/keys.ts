@@ -28,6 +28,11 @@ export function createKeys(prefix: string) {
     current: (s: ShopRef) => shop(s, "cur"),
     /** HASH `<metric>|<field>` → integer: one Asia/Shanghai day's aggregates (day number = days since 1970-01-01 there). */
     day: (s: ShopRef, day: number) => shop(s, `day:${day}`),
+    /**
+     * HASH calendar tag → fingerprint: the deadline extensions and excluded regions the shop's records were
+     * computed under (engine/calendar-items.ts), so a changed calendar's old contributions are subtracted exactly.
+     */
+    calendars: (s: ShopRef) => shop(s, "cal"),
     /** HASH alert identity → JSON of its last state (status, severity, seq). */
     shopAlerts: (s: ShopRef) => shop(s, "alerts"),
     /**

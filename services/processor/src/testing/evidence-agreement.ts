@@ -1,4 +1,6 @@
-import { shanghaiDayOf, type CanonicalEvent } from "@sg/events";
+import { shanghaiDayOf, type CanonicalEvent, type Platform } from "@sg/events";
+import type { Calendars } from "@sg/config";
+import { shopCalendar } from "../engine/calendar-entries.js";
 import type { RulePack } from "@sg/rules";
 import { metricItems } from "../engine/evidence/shop-evidence.js";
 import type { EntityRec } from "../engine/incremental/records.js";
@@ -18,9 +20,13 @@ export function evidenceSides(input: {
   events: readonly CanonicalEvent[];
   pack: RulePack;
   asOf: number;
+  /** The configuration's calendars and the shop they apply to: both sides list what they leave out as excluded. */
+  calendars?: { calendars: Calendars | undefined; shop: { platform: Platform; shopId: string } };
 }): { metric: string; kind: string; engine: string[]; reference: string[] }[] {
-  const lists = metricItems(input.records, input.pack, input.asOf, {});
-  const ref = referenceEvidence({ events: input.events, asOf: input.asOf, pack: input.pack });
+  const c = input.calendars;
+  const calendar = c === undefined ? undefined : shopCalendar(c.calendars, c.shop.platform, c.shop.shopId);
+  const lists = metricItems(input.records, input.pack, input.asOf, calendar ? { calendar } : {});
+  const ref = referenceEvidence({ events: input.events, asOf: input.asOf, pack: input.pack, ...(c ? { calendars: c } : {}) });
   return [...ref].map(([metric, items]) => ({
     metric,
     kind: input.pack.metrics[metric]!.kind,

@@ -247,6 +247,22 @@ function conversationOf(
 }
 
 /**
+ * Districts orders ship from and to (GB/T 2260), some within the same province (42, Hubei) or city (4201,
+ * Wuhan), so a calendar's province, city and district entries (model-calendars.ts) each cover some of them.
+ */
+export const MODEL_REGIONS = ["420106", "420102", "420302", "440305", "440106", "310101", "110105"] as const;
+
+/** An order's regions: none, one of the two, or both (calendars' exclude_regions, docs/calendars.md). */
+function regionsOf(k: Rnd): { shipFromRegion?: string; shipToRegion?: string } {
+  const pick = () => MODEL_REGIONS[Math.floor(k() * MODEL_REGIONS.length)]!;
+  const r = k();
+  if (r < 0.3) return {};
+  if (r < 0.45) return { shipToRegion: pick() };
+  if (r < 0.55) return { shipFromRegion: pick() };
+  return { shipFromRegion: pick(), shipToRegion: pick() };
+}
+
+/**
  * `k` draws the optional fields the 2026 kinds read (a review's 1–5 `score`, the carrier's `promisedSignBy`)
  * from a stream of its own, so the facts the seed packs read stay those of the same seeds.
  */
@@ -261,13 +277,20 @@ function orderOf(rnd: Rnd, x: Rivals | undefined, i: number, s: ModelStreamSpec,
     orderId,
     ...(presale ? { presale: true } : {}),
     ...(promised ? { promisedShipBy: paid + 48 * H } : {}),
+    ...regionsOf(k),
   });
   if (x?.chance(0.1)) {
-    // A payment re-sent with other flags, a little earlier, arriving after the first: the first by time decides.
+    // A payment re-sent with other flags and regions, a little earlier, arriving after the first: the first by time decides.
     const at = paid - between(x.rnd, MIN, 3 * H);
     push(
       at,
-      { type: "order.paid", orderId, ...(presale ? {} : { presale: true }), ...(x.rnd() < 0.5 ? { promisedShipBy: at + 24 * H } : {}) },
+      {
+        type: "order.paid",
+        orderId,
+        ...(presale ? {} : { presale: true }),
+        ...(x.rnd() < 0.5 ? { promisedShipBy: at + 24 * H } : {}),
+        ...regionsOf(x.rnd),
+      },
       paid + between(x.rnd, MIN, DAY),
     );
   }

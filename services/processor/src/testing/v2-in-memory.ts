@@ -29,7 +29,7 @@ export function evaluateV2InMemory(input: {
     .filter((e) => e.atMs <= input.asOf);
   // Records are kept as the pack's longest window needs (retention.ts), as the store keeps them.
   const { closedKeepMs } = retentionFor(longestWindowDays([input.pack]));
-  const delta = computeDelta(input.pack, new Map(), events, input.asOf, [], input.chatKeepDays ?? 90, closedKeepMs);
+  const delta = computeDelta(input.pack, new Map(), events, input.asOf, [], input.chatKeepDays ?? 90, closedKeepMs, input.shop?.calendar);
   const agg: ShopAggregates = { days: new Map(), cur: {}, pending: [], nextTimer: undefined };
   for (const [day, fields] of delta.agg) agg.days.set(day, Object.fromEntries([...fields].map(([f, v]) => [f, String(v)])));
   for (const [f, v] of delta.cur) agg.cur[f] = String(v);

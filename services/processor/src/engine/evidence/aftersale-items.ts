@@ -1,10 +1,11 @@
+import { itemLine } from "./calendar-evidence.js";
 import { durationMs, type DefOf } from "@sg/rules";
 import { addBusinessTime, businessTime, dailyHours, HOUR } from "../calendar.js";
 import { firstWaitEnd } from "../kinds/aftersale-awaiting-hours.js";
 import { aftersaleClockItem, returnRefundItem } from "../kinds/items-2026.js";
 import type { AftersaleFacts } from "../model.js";
 import { meanLine, meanOutcome, rateOutcome, type ItemContext, type RawItem } from "./item.js";
-import { duration, hours, join, line, say } from "./words.js";
+import { duration, hours, join, say } from "./words.js";
 
 /** The items an after-sale counts for each after-sale kind (metrics.md), restating contrib.ts item by item. */
 const aftersale = (a: AftersaleFacts, x: Omit<RawItem, "scope" | "id">): RawItem => ({ scope: "aftersale", id: a.afterSaleId, ...x });
@@ -69,7 +70,7 @@ export function businessTimeItems(a: AftersaleFacts, def: DefOf<"business_time_r
   if (start === undefined) return [];
   const end = def.params.to === "first_merchant_acted" ? a.acted[0]?.at : a.processed[0];
   const h = dailyHours(def.params.businessHours);
-  const limit = durationMs(def.params.limit);
+  const { ms: limit, why: limitWhy } = itemLine(x, start, durationMs(def.params.limit), a.requested?.kind);
   const moments = [{ name: def.params.from, at: start }, ...(end === undefined ? [] : [{ name: def.params.to, at: end }])];
   if (end === undefined) {
     const deadline = addBusinessTime(start, limit, h);
@@ -91,7 +92,7 @@ export function businessTimeItems(a: AftersaleFacts, def: DefOf<"business_time_r
   }
   const took = businessTime(start, end, h);
   const hit = took <= limit;
-  const why = join(say(`acted after ${duration(took).en} of business time`, `工作时间${duration(took)["zh-CN"]}后处理`), line(limit));
+  const why = join(say(`acted after ${duration(took).en} of business time`, `工作时间${duration(took)["zh-CN"]}后处理`), limitWhy);
   return [aftersale(a, { outcome: rateOutcome(def, hit), at: end, moments, why, n: hit ? 1 : 0, d: 1 })];
 }
 
@@ -152,7 +153,7 @@ export function returnRefundItems(a: AftersaleFacts, def: DefOf<"refund_duration
 
 export function overdueRefundItems(a: AftersaleFacts, def: DefOf<"overdue_refund_count">, x: ItemContext): RawItem[] {
   if (!a.requested) return [];
-  const lineMs = durationMs(def.params.deadline);
+  const { ms: lineMs, why: lineWhy } = itemLine(x, a.requested.at, durationMs(def.params.deadline), a.requested.kind);
   const deadline = a.requested.at + lineMs;
   const end = firstWaitEnd(a);
   const moments = [
@@ -169,7 +170,7 @@ export function overdueRefundItems(a: AftersaleFacts, def: DefOf<"overdue_refund
             `merchant acted ${duration(end - a.requested.at).en} after the request`,
             `申请后${duration(end - a.requested.at)["zh-CN"]}商家处理`,
           ),
-      line(lineMs),
+      lineWhy,
     );
     return [aftersale(a, { outcome: "bad", at: deadline, moments, why, n: 1, d: 0 })];
   }
@@ -197,7 +198,7 @@ export function overdueRefundItems(a: AftersaleFacts, def: DefOf<"overdue_refund
           `merchant acted ${duration(end - a.requested.at).en} after the request`,
           `申请后${duration(end - a.requested.at)["zh-CN"]}商家处理`,
         ),
-        line(lineMs),
+        lineWhy,
       ),
       n: 0,
       d: 0,

@@ -1,3 +1,4 @@
+import { itemLine } from "./calendar-evidence.js";
 import { toShanghaiIso } from "@sg/events";
 import { durationMs, type DefOf } from "@sg/rules";
 import { dailyHours, inHours, inRange } from "../calendar.js";
@@ -28,7 +29,9 @@ const session = (c: ConsumerFacts, open: number, x: Omit<RawItem, "scope" | "id"
 const waitMoments = (w: Wait) => [{ name: "consumer_message", at: w.open }, ...(w.end === undefined ? [] : [{ name: "reply", at: w.end }])];
 
 export function replyConsumerDayItems({ c }: ConsumerView, def: DefOf<"reply_consumer_day">, x: ItemContext): RawItem[] {
-  const lineMs = durationMs(def.params.deadline);
+  const base = durationMs(def.params.deadline);
+  // A wait's line: the pack's, or a calendar extension's for the day it opens (docs/calendars.md item 4).
+  const lineOf = (open: number) => itemLine(x, open, base);
   const hours = dailyHours(def.params.serviceHours);
   const days = new Map<number, { open: number; missed?: Wait; pending?: number; waits: Wait[] }>();
   for (const w of waits(c)) {
@@ -37,7 +40,7 @@ export function replyConsumerDayItems({ c }: ConsumerView, def: DefOf<"reply_con
     let s = days.get(d);
     if (!s) days.set(d, (s = { open: w.open, waits: [] }));
     s.waits.push(w);
-    const deadline = w.open + lineMs;
+    const deadline = w.open + lineOf(w.open).ms;
     if (w.end !== undefined ? w.end > deadline : deadline <= x.asOf) s.missed ??= w;
     else if (w.end === undefined) s.pending = Math.min(s.pending ?? deadline, deadline);
   }
@@ -47,9 +50,9 @@ export function replyConsumerDayItems({ c }: ConsumerView, def: DefOf<"reply_con
       const w = s.missed;
       const why = join(
         w.end === undefined
-          ? say(`a message unanswered ${duration(lineMs).en}`, `有消息${duration(lineMs)["zh-CN"]}未回复`)
+          ? say(`a message unanswered ${duration(lineOf(w.open).ms).en}`, `有消息${duration(lineOf(w.open).ms)["zh-CN"]}未回复`)
           : say(`a message answered after ${duration(w.end - w.open).en}`, `有消息${duration(w.end - w.open)["zh-CN"]}后回复`),
-        line(lineMs),
+        lineOf(w.open).why,
       );
       return consumer(c, { outcome: "bad", at: s.open, moments, why, n: 0, d: 1 });
     }
@@ -67,7 +70,7 @@ export function replyConsumerDayItems({ c }: ConsumerView, def: DefOf<"reply_con
       outcome: "good",
       at: s.open,
       moments,
-      why: join(say("every message answered in time", "所有消息均及时回复"), line(lineMs)),
+      why: join(say("every message answered in time", "所有消息均及时回复"), lineOf(s.open).why),
       n: 1,
       d: 1,
     });
@@ -105,10 +108,11 @@ export function avgResponseItems({ c }: ConsumerView, def: DefOf<"avg_response_s
 }
 
 export function firstResponseItems({ c }: ConsumerView, def: DefOf<"first_response_sessions">, x: ItemContext): RawItem[] {
-  const within = durationMs(def.params.responseWithin);
+  const base = durationMs(def.params.responseWithin);
   const hours = dailyHours(def.params.serviceHours);
   return sessions(c, durationMs(def.params.sessionGap)).flatMap((s) => {
     if (!inHours(s.open, hours)) return [];
+    const { ms: within, why: withinWhy } = itemLine(x, s.open, base);
     const deadline = s.open + within;
     const moments = [
       { name: "consumer_message", at: s.open },
@@ -122,7 +126,7 @@ export function firstResponseItems({ c }: ConsumerView, def: DefOf<"first_respon
           moments,
           why: join(
             say(`first reply after ${duration(s.firstReply - s.open).en}`, `${duration(s.firstReply - s.open)["zh-CN"]}后首次回复`),
-            line(within),
+            withinWhy,
           ),
           n: 1,
           d: 1,
@@ -133,7 +137,7 @@ export function firstResponseItems({ c }: ConsumerView, def: DefOf<"first_respon
         s.firstReply !== undefined
           ? say(`first reply after ${duration(s.firstReply - s.open).en}`, `${duration(s.firstReply - s.open)["zh-CN"]}后首次回复`)
           : say(`no reply within ${duration(within).en}`, `${duration(within)["zh-CN"]}内未回复`);
-      return [session(c, s.open, { outcome: rateOutcome(def, false), at: s.open, moments, why: join(why, line(within)), n: 0, d: 1 })];
+      return [session(c, s.open, { outcome: rateOutcome(def, false), at: s.open, moments, why: join(why, withinWhy), n: 0, d: 1 })];
     }
     return [
       session(c, s.open, {

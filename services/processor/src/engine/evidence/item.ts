@@ -3,6 +3,7 @@ import type { MetricDef } from "@sg/rules";
 import type { Range } from "../calendar.js";
 import type { Limits } from "../types.js";
 import type { Why } from "./words.js";
+import type { ItemCalendar } from "./calendar-evidence.js";
 
 /**
  * One counted item of a metric as the engine lists it (docs/evidence.md): the entity (or the consumer's
@@ -22,6 +23,8 @@ export interface RawItem {
   why: Why;
   n: number;
   d: number;
+  /** Left out by a calendar entry (calendar-evidence.ts): outcome `excluded`, n and d 0. */
+  leftOut?: { by: "calendar"; entry: string; name: string; rule: "suspended" | "region_excluded" };
 }
 
 /** What every kind's lister reads besides the entity: the clock and the metric's limits after overrides. */
@@ -30,6 +33,8 @@ export interface ItemContext {
   limits: Limits;
   /** The metric's window at `asOf` (an item whose parts fall on different days needs it). */
   window: Range;
+  /** The shop's calendar, whose deadline extensions change an item's line (calendar-evidence.ts); absent: none. */
+  calendar?: ItemCalendar;
 }
 
 /**

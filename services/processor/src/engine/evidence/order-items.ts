@@ -1,3 +1,4 @@
+import { itemLine } from "./calendar-evidence.js";
 import { durationMs, type DefOf } from "@sg/rules";
 import { HOUR, inRange } from "../calendar.js";
 import { inStock } from "../kinds/order-kinds.js";
@@ -62,7 +63,8 @@ export function qualityReturnItems({ o, summaries }: OrderView, def: DefOf<"qual
 
 export function pickupItems({ o }: OrderView, def: DefOf<"pickup_rate">, x: ItemContext): RawItem[] {
   if (o.paidAt === undefined || !inStock(o)) return [];
-  const lineMs = durationMs(def.params.deadline);
+  // The pack's line, or a calendar extension's for an order paid on a covered day (docs/calendars.md item 4).
+  const { ms: lineMs, why: lineWhy } = itemLine(x, o.paidAt, durationMs(def.params.deadline));
   const deadline = o.paidAt + lineMs;
   const pickup = o.pickedUpAt;
   const c = o.cancelledAt;
@@ -70,14 +72,12 @@ export function pickupItems({ o }: OrderView, def: DefOf<"pickup_rate">, x: Item
   const moments = [...m("paid", o.paidAt), { name: "deadline", at: deadline }, ...m("picked_up", pickup)];
   const after = (ms: number) => say(`picked up ${duration(ms).en} after payment`, `付款后${duration(ms)["zh-CN"]}揽收`);
   if (pickup !== undefined && pickup <= deadline)
-    return [
-      order(o, { outcome: rateOutcome(def, true), at: pickup, moments, why: join(after(pickup - o.paidAt), line(lineMs)), n: 1, d: 1 }),
-    ];
+    return [order(o, { outcome: rateOutcome(def, true), at: pickup, moments, why: join(after(pickup - o.paidAt), lineWhy), n: 1, d: 1 })];
   if (deadline <= x.asOf) {
     const why =
       pickup !== undefined
-        ? join(after(pickup - o.paidAt), line(lineMs))
-        : join(say(`not picked up ${duration(lineMs).en} after payment`, `付款后${duration(lineMs)["zh-CN"]}未揽收`), line(lineMs));
+        ? join(after(pickup - o.paidAt), lineWhy)
+        : join(say(`not picked up ${duration(lineMs).en} after payment`, `付款后${duration(lineMs)["zh-CN"]}未揽收`), lineWhy);
     return [order(o, { outcome: rateOutcome(def, false), at: deadline, moments, why, n: 0, d: 1 })];
   }
   const why = say(

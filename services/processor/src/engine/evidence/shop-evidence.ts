@@ -27,6 +27,7 @@ import { computeScores } from "../../scores/compute.js";
 import { withScoreEvents } from "../../scores/score-events.js";
 import { isScoreKey, scoreFactsOfRecords, type ScoreRec } from "../incremental/score-records.js";
 import { entityItems, type EntityView } from "./items.js";
+import { withCalendar } from "./calendar-evidence.js";
 import type { RawItem } from "./item.js";
 
 /** The view the listers read of a stored record (records.ts), by its key's prefix. */
@@ -60,15 +61,24 @@ export function metricItems(
   const metrics = Object.entries(pack.metrics).map(([name, def]) => ({
     name,
     def,
-    x: { asOf, limits: limitsFor(name, def, shop), window: windowRange(def.window, asOf) },
+    x: {
+      asOf,
+      limits: limitsFor(name, def, shop),
+      window: windowRange(def.window, asOf),
+      ...(shop.calendar ? { calendar: { cal: shop.calendar, metric: name } } : {}),
+    },
     items: [] as RawItem[],
   }));
   for (const [key, rec] of records) {
     const view = entityView(key, rec);
-    for (const m of metrics)
-      for (const it of entityItems(view, m.def, m.x))
-        // A pending item is placed by its deadline, which may be after the window's last day.
-        if (inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start)) m.items.push(it);
+    for (const m of metrics) {
+      // A pending item is placed by its deadline, which may be after the window's last day; the calendar then
+      // marks what it leaves out (a pending item it leaves out is listed as excluded).
+      const inWindow = entityItems(view, m.def, m.x).filter(
+        (it) => inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start),
+      );
+      m.items.push(...withCalendar(inWindow, view, m.name, m.def, shop.calendar, asOf));
+    }
   }
   for (const m of metrics) {
     m.items.sort((a, b) => b.at - a.at || cmp(a.scope, b.scope) || cmp(a.id, b.id) || cmp(a.consumerId ?? "", b.consumerId ?? ""));
@@ -188,6 +198,7 @@ export function shopEvidence(input: {
           why: it.why,
           countsOn,
           leavesOn: leavesOn(def, countsOn),
+          ...(it.leftOut === undefined ? {} : { leftOut: it.leftOut }),
         };
         if (outcome === "bad") {
           // Items with the same part of the counts cost the same: computed once per (n, d).

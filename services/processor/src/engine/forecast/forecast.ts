@@ -57,7 +57,7 @@ function path(now: Sides | null, points: SidedPoint[]): MetricForecast["rollOff"
 export function forecastShop(input: ForecastInput, current: ShopEvaluation, src: ForecastSource): ShopForecast {
   const pace = todaysPace(src, input.now);
   const evalAt = (asOf: number, paced: boolean) => {
-    const rolled = rolledAggregates(src, input.store, asOf);
+    const rolled = rolledAggregates(src, input.store, asOf, input.shop.calendar);
     const agg = paced ? pacedAggregates(rolled, pace, input.now, asOf) : rolled;
     return evaluateAggregates(
       { platform: input.platform, shopId: input.shopId, asOf, shop: input.shop, pack: input.pack },

@@ -1,7 +1,7 @@
 import { toMillis, type CanonicalEvent, type Platform } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../evaluate.js";
-import { applyEvents, emptyShopState, evaluateState, packsOf, type ShopState } from "../incremental/shop-state.js";
+import { evaluateState, packsOf, stateOfEvents, type ShopState } from "../incremental/shop-state.js";
 import { parsePending } from "../incremental/step.js";
 import type { ShopOverrides } from "../types.js";
 import { forecastShop, withForecast } from "./forecast.js";
@@ -65,6 +65,6 @@ export function evaluateEventsV2WithForecast(input: {
   const first = new Map<string, CanonicalEvent>();
   for (const e of input.events) if (!first.has(e.id)) first.set(e.id, e);
   const events = [...first.values()].map((event) => ({ event, atMs: toMillis(event.at) })).filter((e) => e.atMs <= input.asOf);
-  const { state } = applyEvents(packs.store, emptyShopState(), events, input.asOf, Infinity, packs.chatKeepDays, packs.closedKeepMs);
+  const state = stateOfEvents(packs, events, input.asOf, input.shop?.calendar);
   return evaluateStateWithForecast(state, { ...input, now: input.asOf }).evaluation;
 }

@@ -1,3 +1,4 @@
+import type { ShopCalendar } from "../calendar-entries.js";
 import type { RulePack } from "@sg/rules";
 import { DAY, dayStart, HOUR } from "../calendar.js";
 import { dayNumber } from "../incremental/contrib.js";
@@ -32,14 +33,14 @@ export interface StoreAccounting {
  * item whose deadline passes counts as it will (missed), and an expired record leaves; every other entity's
  * contribution is unchanged, and the windows at `asOf` drop the days that left.
  */
-export function rolledAggregates(src: ForecastSource, acc: StoreAccounting, asOf: number): ShopAggregates {
+export function rolledAggregates(src: ForecastSource, acc: StoreAccounting, asOf: number, cal?: ShopCalendar): ShopAggregates {
   const keys = [...src.timed].filter(([, t]) => t.timer <= asOf).map(([k]) => k);
   const days = new Map(src.days);
   const cur = { ...src.cur };
   let pending = src.pending;
   if (keys.length > 0) {
     const loaded = new Map([...src.timed].map(([k, t]) => [k, t.stored]));
-    const delta = computeDelta(acc.pack, loaded, [], asOf, keys, acc.chatKeepDays, acc.closedKeepMs);
+    const delta = computeDelta(acc.pack, loaded, [], asOf, keys, acc.chatKeepDays, acc.closedKeepMs, cal);
     for (const [day, fields] of delta.agg) {
       const m = { ...days.get(day) };
       for (const [f, v] of fields) m[f] = String(Number(m[f] ?? 0) + v);

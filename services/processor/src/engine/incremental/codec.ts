@@ -10,7 +10,10 @@ import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, MessageKin
  *
  * - `orderId`: the order an after-sale's request names (empty otherwise). It leads so that loadEntities.lua
  *   can find an after-sale's order without a separate link hash.
- * - `calcAt`: when the record's contribution was last computed, as a signed base-36 offset from the base.
+ * - `calcAt`: when the record's contribution was last computed, as a signed base-36 offset from the base;
+ *   followed by `@<tag>` when it was computed under a shop calendar's deadline extensions or excluded regions
+ *   (the tag of that calendar, engine/calendar-items.ts `calendarTag`), so the engine can subtract exactly what
+ *   it added after the calendar changes.
  * - `base`: the smallest time the record holds, absolute, base 36; every other time is a base-36 offset
  *   from it, so a time costs 2–6 characters instead of 13.
  * - a field is a one-letter tag and its value (the in-memory records have readable names; the tags, the
@@ -22,6 +25,8 @@ export interface StoredRecord {
   calcAt: number;
   /** The record's body (encodeBody), when known: read with the record, or computed by the engine. */
   body?: string;
+  /** The tag of the calendar its contribution was computed under (calendar-items.ts); absent: none. */
+  cal?: string;
 }
 
 const esc = (s: string) => (/[%,;|]/.test(s) ? s.replace(/[%,;|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : s);
@@ -163,7 +168,11 @@ function readSummary(x: string[], r: TimeReader): AftersaleSummary {
 
 function orderBody(o: OrderRec, w: TimeWriter): string[] {
   const out: string[] = [];
-  if (o.paid) out.push(`p${w.t(o.paid.at)},${esc(o.paid.id)},${o.paid.flags},${optTime(w, o.paid.promisedShipBy)}`);
+  if (o.paid) {
+    // Regions (6 digits each) follow only when the order has one, so a record without them keeps its old form.
+    const regions = o.paid.shipFrom !== undefined || o.paid.shipTo !== undefined ? `,${o.paid.shipFrom ?? ""},${o.paid.shipTo ?? ""}` : "";
+    out.push(`p${w.t(o.paid.at)},${esc(o.paid.id)},${o.paid.flags},${optTime(w, o.paid.promisedShipBy)}${regions}`);
+  }
   for (const f of ORDER_TIMES) {
     const t = o[f];
     if (t !== undefined) out.push(`${ORDER_TAG[f]}${w.t(t)}`);
@@ -189,9 +198,11 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
     const tag = f[0]!;
     const v = f.slice(1);
     if (tag === "p") {
-      const [at, id, flags, promised] = v.split(",");
+      const [at, id, flags, promised, from, to] = v.split(",");
       o.paid = { at: r.t(at!), id: unesc(id!), flags: Number(flags) };
       if (promised !== "") o.paid.promisedShipBy = r.t(promised!);
+      if (from) o.paid.shipFrom = from;
+      if (to) o.paid.shipTo = to;
     } else if (tag === "r") {
       const [at, id, rating, score] = v.split(",");
       o.review = { at: r.t(at!), id: unesc(id!), rating: unesc(rating!) };
@@ -370,16 +381,16 @@ export function encodeBody(key: string, rec: EntityRec): string {
   return `${esc(orderId)};${b36(base)}${fields.map((f) => `;${f}`).join("")}`;
 }
 
-/** `~<orderId>;<calcAt − base>;<base>;fields`: the body with calcAt inserted after the order id. */
-export function encodeStoredBody(body: string, calcAt: number): string {
+/** `~<orderId>;<calcAt − base>[@<calendar tag>];<base>;fields`: the body with calcAt inserted after the order id. */
+export function encodeStoredBody(body: string, calcAt: number, cal?: string): string {
   const a = body.indexOf(";");
   const b = body.indexOf(";", a + 1);
   const base = un36(b === -1 ? body.slice(a + 1) : body.slice(a + 1, b));
-  return `~${body.slice(0, a)};${b36(calcAt - base)}${body.slice(a)}`;
+  return `~${body.slice(0, a)};${b36(calcAt - base)}${cal ? `@${cal}` : ""}${body.slice(a)}`;
 }
 
-export function encodeStored(key: string, s: { rec: EntityRec; calcAt: number }): string {
-  return encodeStoredBody(encodeBody(key, s.rec), s.calcAt);
+export function encodeStored(key: string, s: { rec: EntityRec; calcAt: number; cal?: string }): string {
+  return encodeStoredBody(encodeBody(key, s.rec), s.calcAt, s.cal);
 }
 
 /** Reads a stored record, with its body. */
@@ -388,7 +399,8 @@ export function decodeStored(key: string, value: string): StoredRecord {
   const parts = value.slice(1).split(";");
   const orderId = unesc(parts[0]!);
   const base = un36(parts[2]!);
-  const calcAt = base + un36(parts[1]!);
+  const tagAt = parts[1]!.indexOf("@");
+  const calcAt = base + un36(tagAt === -1 ? parts[1]! : parts[1]!.slice(0, tagAt));
   const r = new TimeReader(base);
   const fields = parts.slice(3);
   const kind = key[0];
@@ -401,5 +413,7 @@ export function decodeStored(key: string, value: string): StoredRecord {
         : readConsumer(fields, r);
   const a = value.indexOf(";");
   const b = value.indexOf(";", a + 1);
-  return { calcAt, rec, body: `${value.slice(1, a)}${value.slice(b)}` };
+  const out: StoredRecord = { calcAt, rec, body: `${value.slice(1, a)}${value.slice(b)}` };
+  if (tagAt !== -1) out.cal = parts[1]!.slice(tagAt + 1);
+  return out;
 }

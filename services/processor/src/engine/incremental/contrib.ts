@@ -2,6 +2,8 @@ import { SHANGHAI_OFFSET_MS } from "@sg/events";
 import { durationMs, type DefOf, type MetricDef, type RulePack } from "@sg/rules";
 import { addBusinessTime, businessTime, DAY, dailyHours, inHours } from "../calendar.js";
 import { sessions, waits } from "../chat.js";
+import type { ShopCalendar } from "../calendar-entries.js";
+import { calendarName, deadlineMs, excludingEntry } from "../calendar-items.js";
 import { firstWaitEnd } from "../kinds/aftersale-awaiting-hours.js";
 import { inStock } from "../kinds/order-kinds.js";
 import {
@@ -64,6 +66,14 @@ export function packMetrics(pack: RulePack): [number, MetricDef][] {
   return m;
 }
 
+/** The names calendars give the pack's metrics, by position (calendar-items.ts `calendarName`). */
+const named = new WeakMap<RulePack, string[]>();
+function metricName(pack: RulePack, i: number): string {
+  let m = named.get(pack);
+  if (!m) named.set(pack, (m = Object.keys(pack.metrics).map(calendarName)));
+  return m[i]!;
+}
+
 class Builder {
   readonly c: Contribution = { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
   constructor(private readonly asOf: number) {}
@@ -105,7 +115,7 @@ function sortedSummaries(o: OrderRec): AftersaleSummary[] {
   );
 }
 
-function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: number): Contribution {
+function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: number, cal: ShopCalendar | undefined): Contribution {
   const b = new Builder(asOf);
   const o = orderFacts(key.slice(2), rec);
   const summaries = sortedSummaries(rec);
@@ -128,10 +138,14 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
       }
       case "pickup_rate": {
         if (o.paidAt === undefined || !inStock(o)) break;
-        const deadline = o.paidAt + durationMs(def.params.deadline);
+        // The calendar's extended deadline for a wait opening (paid) on a covered day (docs/calendars.md item 4).
+        const deadline = o.paidAt + deadlineMs(cal, metricName(pack, i), dayNumber(o.paidAt), durationMs(def.params.deadline));
         const pickup = o.pickedUpAt;
         const c = o.cancelledAt;
         if (c !== undefined && (pickup === undefined || c < pickup) && c < deadline) break;
+        // An order from or to an excluded region, on the day it counts (its pickup, else its deadline), is left out (item 5).
+        const counts = pickup !== undefined && pickup <= deadline ? pickup : deadline;
+        if (excludingEntry(cal, metricName(pack, i), dayNumber(counts), o.shipFrom, o.shipTo)) break;
         if (pickup !== undefined && pickup <= deadline) {
           b.add(pickup, i, "n");
           b.add(pickup, i, "d");
@@ -141,6 +155,7 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
       }
       case "delivery_hours":
         if (o.signedAt !== undefined && o.pickedUpAt !== undefined) {
+          if (excludingEntry(cal, metricName(pack, i), dayNumber(o.signedAt), o.shipFrom, o.shipTo)) break;
           b.add(o.signedAt, i, "n", o.signedAt - o.pickedUpAt);
           b.add(o.signedAt, i, "d");
         }
@@ -226,7 +241,7 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
   return b.c;
 }
 
-function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, asOf: number): Contribution {
+function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, asOf: number, cal: ShopCalendar | undefined): Contribution {
   const b = new Builder(asOf);
   const a = aftersaleFacts(key.slice(2), rec);
   const liabilityOf = () => a.arbitrated[a.arbitrated.length - 1]?.liability;
@@ -263,7 +278,7 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
         if (start === undefined) break;
         const end = def.params.to === "first_merchant_acted" ? a.acted[0]?.at : a.processed[0];
         const hours = dailyHours(def.params.businessHours);
-        const limit = durationMs(def.params.limit);
+        const limit = deadlineMs(cal, metricName(pack, i), dayNumber(start), durationMs(def.params.limit), a.requested?.kind);
         if (end === undefined) {
           const deadline = addBusinessTime(start, limit, hours);
           if (deadline > asOf) b.pending(i, undefined, "", key, deadline);
@@ -288,7 +303,9 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
         break;
       case "overdue_refund_count": {
         if (!a.requested) break;
-        const deadline = a.requested.at + durationMs(def.params.deadline);
+        const deadline =
+          a.requested.at +
+          deadlineMs(cal, metricName(pack, i), dayNumber(a.requested.at), durationMs(def.params.deadline), a.requested.kind);
         const end = firstWaitEnd(a);
         const overdue = end !== undefined ? end > deadline : deadline <= asOf;
         if (overdue) b.add(deadline, i, "v");
@@ -302,7 +319,7 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
   return b.c;
 }
 
-function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asOf: number): Contribution {
+function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asOf: number, cal: ShopCalendar | undefined): Contribution {
   const b = new Builder(asOf);
   // An exclusion removes every chat and rating contribution of the consumer (metrics.md "Excluded consumer").
   if (rec.excludedAt !== undefined) return b.c;
@@ -313,7 +330,7 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
   for (const [i, def] of packMetrics(pack)) {
     switch (def.kind) {
       case "reply_consumer_day": {
-        const deadlineMs = durationMs(def.params.deadline);
+        const base = durationMs(def.params.deadline);
         const hours = dailyHours(def.params.serviceHours);
         // Per consumer-day: counted, missed, and the first pending deadline.
         const days = new Map<number, { open: number; missed: boolean; pending?: number }>();
@@ -322,7 +339,7 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
           const d = dayNumber(w.open);
           let s = days.get(d);
           if (!s) days.set(d, (s = { open: w.open, missed: false }));
-          const deadline = w.open + deadlineMs;
+          const deadline = w.open + deadlineMs(cal, metricName(pack, i), d, base);
           if (w.end !== undefined ? w.end > deadline : deadline <= asOf) s.missed = true;
           else if (w.end === undefined) s.pending = Math.min(s.pending ?? deadline, deadline);
         }
@@ -357,7 +374,7 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
         const hours = dailyHours(def.params.serviceHours);
         for (const s of sessions(c, durationMs(def.params.sessionGap))) {
           if (!inHours(s.open, hours)) continue;
-          const deadline = s.open + within;
+          const deadline = s.open + deadlineMs(cal, metricName(pack, i), dayNumber(s.open), within);
           if (s.firstReply !== undefined && s.firstReply <= deadline) {
             b.add(s.open, i, "n");
             b.add(s.open, i, "d");
@@ -418,13 +435,16 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
   return b.c;
 }
 
-/** The contribution of one entity record at `asOf` (an absent record contributes nothing). */
-export function contribution(key: string, rec: EntityRec | undefined, pack: RulePack, asOf: number): Contribution {
+/**
+ * The contribution of one entity record at `asOf` (an absent record contributes nothing), under the shop's
+ * calendar (its `extend_deadline` and `exclude_regions` entries, calendar-items.ts; absent: none).
+ */
+export function contribution(key: string, rec: EntityRec | undefined, pack: RulePack, asOf: number, cal?: ShopCalendar): Contribution {
   if (rec === undefined) return { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
-  if (key.startsWith("o:")) return orderContribution(key, rec as OrderRec, pack, asOf);
-  if (key.startsWith("a:")) return aftersaleContribution(key, rec as AftersaleRec, pack, asOf);
+  if (key.startsWith("o:")) return orderContribution(key, rec as OrderRec, pack, asOf, cal);
+  if (key.startsWith("a:")) return aftersaleContribution(key, rec as AftersaleRec, pack, asOf, cal);
   if (isScoreKey(key)) return { ...scoreContribution(key, rec as ScoreRec), pend: new Map(), next: undefined };
-  return consumerContribution(key, rec as ConsumerRec, pack, asOf);
+  return consumerContribution(key, rec as ConsumerRec, pack, asOf, cal);
 }
 
 /** `refund_duration_mean` from an order's summaries of its after-sales (in transit: the order's signing decides). */

@@ -1,3 +1,5 @@
+import type { ShopCalendar } from "../calendar-entries.js";
+import { calendarUsed, contribCalendars, type ContribCalendars } from "../calendar-items.js";
 import { type CanonicalEvent } from "@sg/events";
 import { CLOSED_KEEP_MS, OPEN_KEEP_MS } from "../../retention.js";
 import type { RulePack } from "@sg/rules";
@@ -131,7 +133,13 @@ export function computeDelta(
   chatKeepDays = 1,
   /** How long a closed entity is kept after its last fact (the platform's Retention, accounting.ts). */
   closedKeepMs = CLOSED_KEEP_MS,
+  /**
+   * The shop's calendar, whose deadline extensions and excluded regions decide items (calendar-items.ts): with
+   * the calendars its records may have been computed under (ContribCalendars), or the current one alone.
+   */
+  cal?: ShopCalendar | ContribCalendars,
 ): ShopDelta {
+  const cals = cal !== undefined && "known" in cal ? cal : contribCalendars(cal);
   const current = new Map<string, EntityRec | undefined>();
   const get = (k: string) => (current.has(k) ? current.get(k) : loaded.get(k)?.rec);
   for (const { event, atMs } of events) {
@@ -181,12 +189,15 @@ export function computeDelta(
       rec = compactConsumer(rec as ConsumerRec, chatCutoff(now, chatKeepDays), ratingCutoff(now, chatKeepDays, closedKeepMs));
     const expires = rec ? expireAt(key, rec, closedKeepMs) : 0;
     if (rec && now >= expires) rec = undefined;
-    const old = contribution(key, before?.rec, pack, before?.calcAt ?? now);
-    const next = contribution(key, rec, pack, now);
+    // The old contribution under the calendar that computed it; the new one under the current calendar.
+    const old = contribution(key, before?.rec, pack, before?.calcAt ?? now, before ? calendarUsed(cals, before.cal) : undefined);
+    const next = contribution(key, rec, pack, now, cals.current);
     applyDifference(delta, old, next);
     if (rec) {
       const body = rec === folded ? (bodies.get(key) ?? before?.body) : undefined;
-      delta.records.set(key, body === undefined ? { rec, calcAt: now } : { rec, calcAt: now, body });
+      const stored: StoredRecord = body === undefined ? { rec, calcAt: now } : { rec, calcAt: now, body };
+      if (cals.tag !== "") stored.cal = cals.tag;
+      delta.records.set(key, stored);
       // A new entity has no timer to remove.
       if (next.next !== undefined) delta.timers.set(key, Math.min(next.next, expires));
       else if (before) delta.timers.set(key, null);

@@ -115,7 +115,7 @@ describe("engine v2 (pure) equals the reference model", () => {
   });
 
   it(
-    `on ${RUNS} model streams with a random calendar (suspensions, stricter lines, samples), at every evaluation`,
+    `on ${RUNS} model streams with a random calendar (suspensions, deadline extensions, excluded regions, stricter lines, samples), at every evaluation`,
     { timeout: 600_000 },
     () => {
       let compared = 0;
@@ -147,11 +147,16 @@ describe("engine v2 (pure) equals the reference model", () => {
             if (step.kind === "apply" || step.kind === "race" || step.kind === "concurrent") {
               const events = step.kind === "concurrent" ? step.parts.flat() : step.events;
               for (const e of events) if (!delivered.has(e.id)) delivered.set(e.id, e);
+              // The calendar's deadline extensions and excluded regions decide items where contributions are computed.
               state = applyEvents(
                 pack,
                 state,
                 events.map((event) => ({ event, atMs: Number(event.at) })),
                 step.now,
+                Infinity,
+                undefined,
+                undefined,
+                shop.calendar,
               ).state;
             } else if (step.kind === "evaluate") compare(step.now, "evaluation");
           }

@@ -13,7 +13,7 @@ import type { AftersaleFacts, ChatMessageFact, ConsumerFacts, OrderFacts, Rating
 /** An order, with a summary of each of its after-sales (those whose request names it). */
 export interface OrderRec {
   /** First `order.paid` by (time, id); flags: 1 presale, 2 custom, 4 noShipment. */
-  paid?: { at: number; id: string; flags: number; promisedShipBy?: number };
+  paid?: { at: number; id: string; flags: number; promisedShipBy?: number; shipFrom?: string; shipTo?: string };
   /** Earliest cancel, ship, pickup, sign; latest pickup or tracking update. */
   cancelledAt?: number;
   shippedAt?: number;
@@ -187,6 +187,9 @@ export function foldOrder(rec: OrderRec, e: CanonicalEvent, at: number): OrderRe
         const flags = (e.presale === true ? 1 : 0) | (e.custom === true ? 2 : 0) | (e.noShipment === true ? 4 : 0);
         o.paid = { at, id: e.id, flags };
         if (e.promisedShipBy !== undefined) o.paid.promisedShipBy = toMillis(e.promisedShipBy);
+        // Regions for calendars' exclude_regions (docs/calendars.md): kept only when the event gives them.
+        if (e.shipFromRegion !== undefined) o.paid.shipFrom = e.shipFromRegion;
+        if (e.shipToRegion !== undefined) o.paid.shipTo = e.shipToRegion;
       }
       break;
     case "order.cancelled":
@@ -355,6 +358,8 @@ export function orderFacts(id: string, o: OrderRec): OrderFacts {
   if (o.paid) {
     f.paidAt = o.paid.at;
     if (o.paid.promisedShipBy !== undefined) f.promisedShipBy = o.paid.promisedShipBy;
+    if (o.paid.shipFrom !== undefined) f.shipFrom = o.paid.shipFrom;
+    if (o.paid.shipTo !== undefined) f.shipTo = o.paid.shipTo;
   }
   if (o.cancelledAt !== undefined) f.cancelledAt = o.cancelledAt;
   if (o.shippedAt !== undefined) f.shippedAt = o.shippedAt;

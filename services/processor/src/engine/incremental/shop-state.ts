@@ -1,3 +1,4 @@
+import type { ShopCalendar } from "../calendar-entries.js";
 import { toMillis, toShanghaiIso, type CanonicalEvent, type Platform } from "@sg/events";
 import { packForChoice, type RulePack } from "@sg/rules";
 import { windowRange } from "../calendar.js";
@@ -95,10 +96,12 @@ export function applyEvents<E extends ShopEvent>(
   chatKeepDays?: number,
   /** How long a closed entity is kept (accounting.ts `retention`). */
   closedKeepMs?: number,
+  /** The shop's calendar (computeDelta `cal`). */
+  cal?: ShopCalendar,
 ): { state: ShopState; changed: number; refused: E[] } {
   const floor = seenFloorDay(now);
   const seen = { has: (fp: string) => (s.seen.get(fp) ?? -1) >= floor };
-  const step = applyStep(pack, { records: s.records, seen, live: s.records.size }, events, now, limit, chatKeepDays, closedKeepMs);
+  const step = applyStep(pack, { records: s.records, seen, live: s.records.size }, events, now, limit, chatKeepDays, closedKeepMs, cal);
   return { state: commitDelta(s, step.delta, step.seenAdds, now), changed: step.delta.changed, refused: step.refused };
 }
 
@@ -151,7 +154,7 @@ export function evaluateState(
     if (keys.size === 0) break;
     state = commitDelta(
       state,
-      computeDelta(packs.store, state.records, [], now, keys, packs.chatKeepDays, packs.closedKeepMs),
+      computeDelta(packs.store, state.records, [], now, keys, packs.chatKeepDays, packs.closedKeepMs, input.shop?.calendar),
       new Map(),
       now,
     );
@@ -199,6 +202,15 @@ export function evaluateEventsV2(input: {
   const first = new Map<string, CanonicalEvent>();
   for (const e of input.events) if (!first.has(e.id)) first.set(e.id, e);
   const events = [...first.values()].map((event) => ({ event, atMs: toMillis(event.at) })).filter((e) => e.atMs <= input.asOf);
-  const { state } = applyEvents(packs.store, emptyShopState(), events, input.asOf, Infinity, packs.chatKeepDays, packs.closedKeepMs);
-  return evaluateState(state, { ...input, now: input.asOf }).evaluation;
+  return evaluateState(stateOfEvents(packs, events, input.asOf, input.shop?.calendar), { ...input, now: input.asOf }).evaluation;
+}
+
+/** Every event applied at `asOf` to an empty state, as the store would hold them (the shop's calendar deciding items). */
+export function stateOfEvents(
+  packs: ReturnType<typeof packsOf>,
+  events: readonly ShopEvent[],
+  asOf: number,
+  cal: ShopCalendar | undefined,
+): ShopState {
+  return applyEvents(packs.store, emptyShopState(), events, asOf, Infinity, packs.chatKeepDays, packs.closedKeepMs, cal).state;
 }

@@ -1,5 +1,7 @@
 import type { CanonicalEvent } from "@sg/events";
 import type { RulePack } from "@sg/rules";
+import type { ShopCalendar } from "../calendar-entries.js";
+import type { ContribCalendars } from "../calendar-items.js";
 import { dayNumber } from "./contrib.js";
 import { computeDelta, type ShopDelta, type StoredRecord } from "./delta.js";
 import { entityOf } from "./records.js";
@@ -58,6 +60,8 @@ export function applyStep<E extends ShopEvent>(
   chatKeepDays?: number,
   /** How long a closed entity is kept (accounting.ts `retention`). */
   closedKeepMs?: number,
+  /** The shop's calendar (computeDelta `cal`). */
+  cal?: ShopCalendar | ContribCalendars,
 ): ApplyStep<E> {
   const fresh = firstSeen(events, loaded.seen);
   const candidates = [...fresh.keys()];
@@ -68,7 +72,7 @@ export function applyStep<E extends ShopEvent>(
       : withinQuota(candidates, loaded.records, loaded.live, limit);
   const seenAdds: SeenAdds = new Map();
   for (const e of admitted) seenAdds.set(fresh.get(e)!, dayNumber(e.atMs));
-  return { delta: computeDelta(pack, loaded.records, admitted, now, [], chatKeepDays, closedKeepMs), seenAdds, refused };
+  return { delta: computeDelta(pack, loaded.records, admitted, now, [], chatKeepDays, closedKeepMs, cal), seenAdds, refused };
 }
 
 /** Splits one chunk's events into those within the shop's quota and those that would create records past it. */

@@ -23,17 +23,19 @@ function endOf(a: AftersaleFacts, to: "first_merchant_acted" | "processed"): num
  */
 export const businessTimeRate: KindFn<DefOf<"business_time_rate">> = ({ def, model, window, asOf, limits }) => {
   const hours = dailyHours(def.params.businessHours);
-  const limit = durationMs(def.params.limit);
+  const base = durationMs(def.params.limit);
   let numerator = 0;
   let denominator = 0;
   const pendingItems: { id: string; deadline: number }[] = [];
   for (const a of model.aftersales.values()) {
     const start = startOf(a, def.params.from);
     if (start === undefined) continue;
+    const limit = window.calendar?.deadline(start, base, a.requested?.kind) ?? base;
     const end = endOf(a, def.params.to);
     if (end === undefined) {
       const deadline = addBusinessTime(start, limit, hours);
-      if (deadline > asOf) pendingItems.push({ id: a.afterSaleId, deadline });
+      // Pending until its deadline, where it would count if bad: a suspended day leaves it out.
+      if (deadline > asOf && window.calendar?.suspended(deadline) !== true) pendingItems.push({ id: a.afterSaleId, deadline });
       continue;
     }
     if (!inRange(end, window)) continue;
@@ -66,12 +68,12 @@ export const overdueRefundCount: KindFn<DefOf<"overdue_refund_count">> = ({ def,
   const pendingItems: { id: string; deadline: number }[] = [];
   for (const a of model.aftersales.values()) {
     if (!a.requested) continue;
-    const deadline = a.requested.at + dl;
+    const deadline = a.requested.at + (window.calendar?.deadline(a.requested.at, dl, a.requested.kind) ?? dl);
     const end = firstWaitEnd(a);
     const overdue = end !== undefined ? end > deadline : deadline <= asOf;
     if (overdue) {
       if (inRange(dayStart(deadline), window)) value++;
-    } else if (end === undefined) {
+    } else if (end === undefined && window.calendar?.suspended(deadline) !== true) {
       pendingItems.push({ id: a.afterSaleId, deadline });
     }
   }

@@ -59,7 +59,7 @@ export const firstResponseSessions: KindFn<DefOf<"first_response_sessions">> = (
   for (const c of model.consumers.values()) {
     for (const s of sessions(c, gap)) {
       if (!inRange(s.open, window) || !inHours(s.open, hours)) continue;
-      const deadline = s.open + within;
+      const deadline = s.open + (window.calendar?.deadline(s.open, within) ?? within);
       if (s.firstReply !== undefined && s.firstReply <= deadline) {
         numerator++;
         denominator++;

@@ -65,10 +65,12 @@ export const pickupRate: KindFn<DefOf<"pickup_rate">> = ({ def, model, window, a
   const pendingItems: { id: string; deadline: number }[] = [];
   for (const o of model.orders.values()) {
     if (o.paidAt === undefined || !inStock(o)) continue;
-    const deadline = o.paidAt + dl;
+    // The calendar (docs/calendars.md items 3–5): an extended deadline, an excluded region, a suspended day.
+    const deadline = o.paidAt + (window.calendar?.deadline(o.paidAt, dl) ?? dl);
     const pickup = o.pickedUpAt;
     const c = o.cancelledAt;
     if (c !== undefined && (pickup === undefined || c < pickup) && c < deadline) continue;
+    if (window.calendar?.regionExcluded(pickup !== undefined && pickup <= deadline ? pickup : deadline, o.shipFrom, o.shipTo)) continue;
     if (pickup !== undefined && pickup <= deadline) {
       if (inRange(pickup, window)) {
         numerator++;
@@ -76,7 +78,7 @@ export const pickupRate: KindFn<DefOf<"pickup_rate">> = ({ def, model, window, a
       }
     } else if (deadline <= asOf) {
       if (inRange(deadline, window)) denominator++;
-    } else {
+    } else if (window.calendar?.suspended(deadline) !== true) {
       pendingItems.push({ id: o.orderId, deadline });
     }
   }
@@ -90,6 +92,7 @@ export const deliveryHours: KindFn<DefOf<"delivery_hours">> = ({ model, window }
   let n = 0;
   for (const o of model.orders.values()) {
     if (o.signedAt === undefined || o.pickedUpAt === undefined || !inRange(o.signedAt, window)) continue;
+    if (window.calendar?.regionExcluded(o.signedAt, o.shipFrom, o.shipTo)) continue;
     sumMs += o.signedAt - o.pickedUpAt;
     n++;
   }
@@ -190,7 +193,9 @@ export const interventionRate: KindFn<DefOf<"intervention_rate">> = ({ model, wi
  * douyin `stalled_shipments`, a count: orders picked up, not signed, whose last pickup or tracking update
  * is at least `stallAfter` old.
  */
-export const stalledShipments: KindFn<DefOf<"stalled_shipments">> = ({ def, model, asOf }) => {
+export const stalledShipments: KindFn<DefOf<"stalled_shipments">> = ({ def, model, asOf, window }) => {
+  // A `now` count is assessed on asOf's day: 0 while the calendar suspends it.
+  if (window.calendar?.suspended(asOf)) return { value: 0, wakeups: [] };
   const after = durationMs(def.params.stallAfter);
   let value = 0;
   const wakeups: number[] = [];

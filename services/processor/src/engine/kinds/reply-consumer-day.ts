@@ -26,7 +26,7 @@ export const replyConsumerDay: KindFn<DefOf<"reply_consumer_day">> = ({ def, mod
     for (const w of waits(c)) {
       if (!inRange(w.open, window) || !inHours(w.open, hours)) continue;
       counted = true;
-      const deadline = w.open + deadlineMs;
+      const deadline = w.open + (window.calendar?.deadline(w.open, deadlineMs) ?? deadlineMs);
       if (w.end !== undefined ? w.end > deadline : deadline <= asOf) missed = true;
       else if (w.end === undefined) firstPendingDeadline = Math.min(firstPendingDeadline ?? deadline, deadline);
     }

@@ -66,7 +66,7 @@ export interface Session {
  * either direction (any sender) is over `gapMs` old. A session lives while messages follow each other
  * within `gapMs`; after a longer silence the consumer has none, and only a consumer message opens the next.
  */
-export function sessionsOf(facts: readonly Fact[], gapMs: number, withinMs: number): Session[] {
+export function sessionsOf(facts: readonly Fact[], gapMs: number, withinMs: number | ((open: number) => number)): Session[] {
   const messages = all(facts, "chat.message");
   const out: Session[] = [];
   let previous: number | undefined;
@@ -74,7 +74,8 @@ export function sessionsOf(facts: readonly Fact[], gapMs: number, withinMs: numb
   for (const m of messages) {
     if (previous !== undefined && m.at - previous > gapMs) live = false;
     if (!live && m.event.sender === "consumer") {
-      const answeredWithin = messages.some((r) => isReply(r) && r.at >= m.at && r.at <= m.at + withinMs);
+      const within = typeof withinMs === "number" ? withinMs : withinMs(m.at);
+      const answeredWithin = messages.some((r) => isReply(r) && r.at >= m.at && r.at <= m.at + within);
       out.push({ open: m.at, answeredWithin });
       live = true;
     }

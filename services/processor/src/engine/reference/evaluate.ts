@@ -91,10 +91,21 @@ export function referenceEvaluate(input: {
   ];
   for (const name of order) {
     const def = pack.metrics[name]!;
-    const cal = metricCalendar(input.calendars, input, name, asOf, def.kind === "buyer_reply_rate");
+    const cal = metricCalendar(input.calendars, input, name, asOf, def.kind === "buyer_reply_rate", {
+      // The kinds whose deadline an extension replaces, and the order timeliness kinds regions leave out (docs/calendars.md).
+      extend: ["pickup_rate", "overdue_refund_count", "business_time_rate", "reply_consumer_day", "first_response_sessions"].includes(
+        def.kind,
+      ),
+      regions: def.kind === "pickup_rate" || def.kind === "delivery_hours",
+    });
     const lines = linesOf(name, def, shop, cal.lines);
     const range = windowRange(def.window, asOf);
-    const ctx: MeasureContext = { facts, asOf, window: { ...range, suspended: cal.suspended }, others };
+    const ctx: MeasureContext = {
+      facts,
+      asOf,
+      window: { ...range, suspended: cal.suspended, deadline: cal.deadline, regionExcluded: cal.regionExcluded },
+      others,
+    };
     if (shop.jdServiceNorms !== undefined) ctx.jdServiceNorms = shop.jdServiceNorms;
     const measured = measure(def, ctx);
     const j = judge(def, lines, measured, asOf);

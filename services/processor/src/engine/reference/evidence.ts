@@ -1,9 +1,10 @@
-import { toMillis, type CanonicalEvent, type EvidenceOutcome, type ExclusionScope } from "@sg/events";
+import { toMillis, type CanonicalEvent, type EvidenceOutcome, type ExclusionScope, type Platform } from "@sg/events";
 import { durationMs, hhmmMinutes, type DefOf, type MetricDef, type MetricKind, type RulePack } from "@sg/rules";
 import { dayStart, windowRange, type Range } from "../calendar.js";
 import { merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
 import { all, first, last, orderOfAftersale, shopFacts, type Fact, type ShopFacts } from "./facts.js";
+import { metricCalendar, type MetricCalendar, type ReferenceCalendars } from "./calendar-rules.js";
 
 /**
  * The evidence API's items (docs/evidence.md) restated from metrics.md on the shop's facts, independently of
@@ -27,7 +28,12 @@ interface Ctx {
   facts: ShopFacts;
   asOf: number;
   window: Range;
+  /** The metric's calendar (calendar-rules.ts): an item's deadline where an extension covers its opening. */
+  cal?: MetricCalendar;
 }
+
+/** An item's deadline: the calendar's extension for a wait opening at `open`, else the pack's `base`. */
+const deadlineOf = (ctx: Ctx, open: number, base: number, kind?: string) => ctx.cal?.deadline(open, base, kind) ?? base;
 
 type Lister<K extends MetricKind> = ((def: DefOf<K>, ctx: Ctx) => RefItem[]) | null;
 
@@ -57,14 +63,15 @@ function byOrder(facts: ShopFacts): Map<string, Fact[][]> {
 }
 
 const LISTERS: { [K in MetricKind]: Lister<K> } = {
-  pickup_rate(def, { facts, asOf, window }) {
+  pickup_rate(def, ctx) {
+    const { facts, asOf, window } = ctx;
     const within = durationMs(def.params.deadline);
     const out: RefItem[] = [];
     for (const [id, list] of facts.orders) {
       const paid = first(list, "order.paid");
       const e = paid?.event;
       if (!paid || e?.presale === true || e?.custom === true || e?.noShipment === true) continue;
-      const deadline = paid.at + within;
+      const deadline = paid.at + deadlineOf(ctx, paid.at, within);
       const pickup = first(list, "logistics.picked_up")?.at;
       const cancel = first(list, "order.cancelled")?.at;
       if (cancel !== undefined && cancel < deadline && (pickup === undefined || cancel < pickup)) continue;
@@ -126,13 +133,14 @@ const LISTERS: { [K in MetricKind]: Lister<K> } = {
     }
     return out;
   },
-  overdue_refund_count(def, { facts, asOf, window }) {
+  overdue_refund_count(def, ctx) {
+    const { facts, asOf, window } = ctx;
     const within = durationMs(def.params.deadline);
     const out: RefItem[] = [];
     for (const [id, list] of facts.aftersales) {
       const w = merchantWaits(list)[0];
       if (!w) continue;
-      const deadline = w.open + within;
+      const deadline = w.open + deadlineOf(ctx, w.open, within, first(list, "aftersale.requested")?.event.kind);
       if (w.end !== undefined ? w.end > deadline : deadline <= asOf) {
         if (inWindow(deadline, window)) out.push({ scope: "aftersale", id, outcome: "bad", countsOn: deadline });
       } else if (w.end === undefined) out.push({ scope: "aftersale", id, outcome: "pending", countsOn: deadline });
@@ -140,27 +148,29 @@ const LISTERS: { [K in MetricKind]: Lister<K> } = {
     }
     return out;
   },
-  reply_consumer_day(def, { facts, asOf, window }) {
-    const deadline = durationMs(def.params.deadline);
+  reply_consumer_day(def, ctx) {
+    const { facts, asOf, window } = ctx;
+    const deadline = (open: number) => deadlineOf(ctx, open, durationMs(def.params.deadline));
     const out: RefItem[] = [];
     for (const [id, list] of facts.consumers) {
       const counted = waitsOf(list).filter((w) => inWindow(w.open, window) && inHours(w.open, def.params.serviceHours));
       if (counted.length === 0) continue;
-      const missed = counted.some((w) => (w.end === undefined ? w.open + deadline <= asOf : w.end > w.open + deadline));
+      const missed = counted.some((w) => (w.end === undefined ? w.open + deadline(w.open) <= asOf : w.end > w.open + deadline(w.open)));
       const open = counted.some((w) => w.end === undefined);
       out.push({ scope: "consumer", id, outcome: missed ? "bad" : open ? "pending" : "good", countsOn: counted[0]!.open });
     }
     return out;
   },
-  first_response_sessions(def, { facts, asOf, window }) {
-    const within = durationMs(def.params.responseWithin);
+  first_response_sessions(def, ctx) {
+    const { facts, asOf, window } = ctx;
+    const within = (open: number) => deadlineOf(ctx, open, durationMs(def.params.responseWithin));
     const out: RefItem[] = [];
     for (const [consumerId, list] of facts.consumers)
       for (const s of sessionsOf(list, durationMs(def.params.sessionGap), within)) {
         if (!inWindow(s.open, window) || !inHours(s.open, def.params.serviceHours)) continue;
         const outcome = s.answeredWithin
           ? good(def, true)
-          : s.open + within <= asOf || answeredLate(list, s.open)
+          : s.open + within(s.open) <= asOf || answeredLate(list, s.open)
             ? good(def, false)
             : "pending";
         out.push({ scope: "session", id: sessionId(s.open), consumerId, outcome, countsOn: s.open });
@@ -223,6 +233,19 @@ function answeredLate(list: readonly Fact[], open: number): boolean {
   );
 }
 
+const REGIONAL = { extend: true, regions: true };
+
+/**
+ * docs/calendars.md items 3 and 5: an item counting on a suspended day, or an order of pickup_rate or
+ * delivery_hours shipped from or to an excluded region on that day, is left out (listed as excluded).
+ */
+function leftOutByCalendar(cal: MetricCalendar, kind: MetricKind, it: RefItem, facts: ShopFacts): boolean {
+  if (cal.suspended(it.countsOn)) return true;
+  if (it.scope !== "order" || (kind !== "pickup_rate" && kind !== "delivery_hours")) return false;
+  const paid = first(facts.orders.get(it.id) ?? [], "order.paid")?.event;
+  return paid !== undefined && cal.regionExcluded(it.countsOn, paid.shipFromRegion, paid.shipToRegion);
+}
+
 /** Which kinds the reference restates. */
 export const REFERENCE_EVIDENCE_KINDS = (Object.keys(LISTERS) as MetricKind[]).filter((k) => LISTERS[k] !== null);
 
@@ -230,7 +253,13 @@ export const REFERENCE_EVIDENCE_KINDS = (Object.keys(LISTERS) as MetricKind[]).f
  * Each restated metric's items at `asOf` (metric name → items, in no order); metrics of kinds not restated are
  * absent. Chat items of a consumer excluded by `consumer.excluded` are listed as `excluded`.
  */
-export function referenceEvidence(input: { events: readonly CanonicalEvent[]; asOf: number; pack: RulePack }): Map<string, RefItem[]> {
+export function referenceEvidence(input: {
+  events: readonly CanonicalEvent[];
+  asOf: number;
+  pack: RulePack;
+  /** The configuration's calendars and the shop they are read for (docs/calendars.md); absent: none. */
+  calendars?: { calendars: ReferenceCalendars | undefined; shop: { platform: Platform; shopId: string } };
+}): Map<string, RefItem[]> {
   const { asOf, pack } = input;
   const facts = shopFacts(input.events, asOf);
   // The excluded consumers' facts, as if not excluded: their items are listed, marked excluded.
@@ -243,11 +272,14 @@ export function referenceEvidence(input: { events: readonly CanonicalEvent[]; as
   for (const [name, def] of Object.entries(pack.metrics)) {
     const lister = LISTERS[def.kind] as Lister<MetricKind>;
     if (lister === null) continue;
-    const items = lister(def, { facts: everyone, asOf, window: windowRange(def.window, asOf) });
+    const c = input.calendars;
+    const cal = c === undefined ? undefined : metricCalendar(c.calendars, c.shop, name, asOf, def.kind === "buyer_reply_rate", REGIONAL);
+    const items = lister(def, { facts: everyone, asOf, window: windowRange(def.window, asOf), ...(cal ? { cal } : {}) });
     out.set(
       name,
       items.map((it) =>
-        (it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id)
+        ((it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id)) ||
+        (cal !== undefined && leftOutByCalendar(cal, def.kind, it, facts))
           ? { ...it, outcome: "excluded" }
           : it,
       ),

@@ -50,6 +50,13 @@ const HOUR = 3_600_000;
 /** In the window, and not on a day the calendar suspends (calendar-rules.ts). */
 const inWindow = (t: number | undefined, w: AssessedWindow): t is number =>
   t !== undefined && t >= w.start && t < w.end && w.suspended?.(t) !== true;
+/** The deadline of an item whose wait opens at `open`: the calendar's extension, else the pack's `base` (ms). */
+const deadlineOf = (w: AssessedWindow, open: number, base: number, kind?: string): number => w.deadline?.(open, base, kind) ?? base;
+/** An order whose payment names a region the calendar excludes on the day it counts (`t`). */
+const excludedRegion = (w: AssessedWindow, t: number, paid: Fact): boolean => {
+  const e = paid.event as { shipFromRegion?: string; shipToRegion?: string };
+  return w.regionExcluded?.(t, e.shipFromRegion, e.shipToRegion) === true;
+};
 function inHours(t: number, [from, to]: readonly [string, string]): boolean {
   const minute = (t - dayStart(t)) / 60_000;
   return minute >= hhmmMinutes(from) && minute < hhmmMinutes(to);
@@ -112,7 +119,8 @@ function goodShare(numerator: number, denominator: number, pending: Pending[]): 
 
 export const MEASURES: { [K in MetricKind]: Measure<K> } = {
   reply_consumer_day(def, { facts, asOf, window }) {
-    const deadline = durationMs(def.params.deadline);
+    const base = durationMs(def.params.deadline);
+    const deadline = (open: number) => deadlineOf(window, open, base);
     let denominator = 0;
     let missed = 0;
     const pending: Pending[] = [];
@@ -121,12 +129,13 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
       if (counted.length === 0) continue;
       denominator++;
       // Missed: not ended `deadline` after it opened (answered later, or unanswered with the deadline passed).
-      const isMissed = (w: { open: number; end?: number }) => (w.end === undefined ? w.open + deadline <= asOf : w.end > w.open + deadline);
+      const isMissed = (w: { open: number; end?: number }) =>
+        w.end === undefined ? w.open + deadline(w.open) <= asOf : w.end > w.open + deadline(w.open);
       if (counted.some(isMissed)) {
         missed++;
         continue;
       }
-      const open = counted.filter((w) => w.end === undefined).map((w) => w.open + deadline);
+      const open = counted.filter((w) => w.end === undefined).map((w) => w.open + deadline(w.open));
       if (open.length > 0) pending.push({ item: "consumer", id: consumerId, deadline: Math.min(...open) });
     }
     const numerator = denominator - missed;
@@ -201,11 +210,13 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
     for (const [orderId, list] of facts.orders) {
       const paid = first(list, "order.paid");
       if (!paid || !inStock(paid)) continue;
-      const deadline = paid.at + within;
+      const deadline = paid.at + deadlineOf(window, paid.at, within);
       const pickup = first(list, "logistics.picked_up")?.at;
       const cancel = first(list, "order.cancelled")?.at;
       const cancelledFirst = cancel !== undefined && cancel < deadline && (pickup === undefined || cancel < pickup);
       if (cancelledFirst) continue;
+      // Left out by an excluded region on the day it counts: its pickup in time, else its deadline.
+      if (excludedRegion(window, pickup !== undefined && pickup <= deadline ? pickup : deadline, paid)) continue;
       if (pickup !== undefined && pickup <= deadline) {
         if (inWindow(pickup, window)) {
           numerator++;
@@ -225,6 +236,8 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
       const signed = first(list, "logistics.signed")?.at;
       const pickup = first(list, "logistics.picked_up")?.at;
       if (!inWindow(signed, window) || pickup === undefined) continue;
+      const paid = first(list, "order.paid");
+      if (paid && excludedRegion(window, signed, paid)) continue;
       sumMs += signed - pickup;
       n++;
     }
@@ -331,7 +344,8 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
 
   first_response_sessions(def, { facts, asOf, window }) {
     const gap = durationMs(def.params.sessionGap);
-    const within = durationMs(def.params.responseWithin);
+    const base = durationMs(def.params.responseWithin);
+    const within = (open: number) => deadlineOf(window, open, base);
     let numerator = 0;
     let denominator = 0;
     const pending: Pending[] = [];
@@ -341,8 +355,8 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
         if (s.answeredWithin) {
           numerator++;
           denominator++;
-        } else if (s.open + within <= asOf) denominator++;
-        else pending.push({ item: "consumer", id: consumerId, deadline: s.open + within });
+        } else if (s.open + within(s.open) <= asOf) denominator++;
+        else pending.push({ item: "consumer", id: consumerId, deadline: s.open + within(s.open) });
       }
     }
     return goodShare(numerator, denominator, pending);
@@ -350,7 +364,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
 
   business_time_rate(def, { facts, asOf, window }) {
     const hours = businessHours(def.params.businessHours);
-    const limit = durationMs(def.params.limit);
+    const base = durationMs(def.params.limit);
     let numerator = 0;
     let denominator = 0;
     const pending: Pending[] = [];
@@ -358,6 +372,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
       const start =
         def.params.from === "requested" ? first(list, "aftersale.requested")?.at : first(list, "aftersale.ready_for_processing")?.at;
       if (start === undefined) continue;
+      const limit = deadlineOf(window, start, base, first(list, "aftersale.requested")?.event.kind);
       const end =
         def.params.to === "first_merchant_acted" ? first(list, "aftersale.merchant_acted")?.at : first(list, "aftersale.processed")?.at;
       if (end === undefined) {
@@ -416,7 +431,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
     for (const [afterSaleId, list] of facts.aftersales) {
       const firstWait = merchantWaits(list)[0];
       if (!firstWait) continue;
-      const deadline = firstWait.open + within;
+      const deadline = firstWait.open + deadlineOf(window, firstWait.open, within, first(list, "aftersale.requested")?.event.kind);
       if (firstWait.end !== undefined ? firstWait.end > deadline : deadline <= asOf) {
         if (inWindow(dayStart(deadline), window)) value++;
       } else if (firstWait.end === undefined && window.suspended?.(deadline) !== true)
