@@ -1,9 +1,9 @@
 import type { RulePack } from "@sg/rules";
 import { DAY, dayStart, HOUR } from "../calendar.js";
 import { dayNumber } from "../incremental/contrib.js";
-import { computeDelta, type StoredRecord } from "../incremental/delta.js";
 import type { ShopAggregates } from "../incremental/measure.js";
 import { parsePending } from "../incremental/step.js";
+import type { PointChange, TimedEntity } from "./timed.js";
 
 /**
  * What the forecast reads of a shop besides the aggregates of its current evaluation: the aggregates of every
@@ -15,8 +15,8 @@ export interface ForecastSource {
   days: ShopAggregates["days"];
   cur: ShopAggregates["cur"];
   pending: ShopAggregates["pending"];
-  /** Entity key → its stored record and its timer, for timers at or before the last point. */
-  timed: Map<string, { stored: StoredRecord; timer: number }>;
+  /** Entity key → its stored record, its timer and its version (timed.ts), for timers at or before the last point. */
+  timed: ReadonlyMap<string, TimedEntity>;
 }
 
 /** How the shop's state is accounted (accounting.ts): the pack it stores and what it keeps. */
@@ -27,33 +27,44 @@ export interface StoreAccounting {
 }
 
 /**
- * Roll-off: the aggregates as they would stand at `asOf` with no new event. Each entity whose timer is due by
- * then is recomputed at `asOf` from its stored record (the same computeDelta a timer pass runs), so a pending
- * item whose deadline passes counts as it will (missed), and an expired record leaves; every other entity's
- * contribution is unchanged, and the windows at `asOf` drop the days that left.
+ * Roll-off: the aggregates as they would stand at `asOf` with no new event: the aggregates now plus the
+ * summed change of the timed entities at that point (timed.ts: each entity whose timer is due by then
+ * recomputed from its stored record, as a timer pass would, so a pending item whose deadline passes counts as
+ * it will, missed, and an expired record leaves); every other entity's contribution is unchanged, and the
+ * windows at `asOf` drop the days that left.
  */
-export function rolledAggregates(src: ForecastSource, acc: StoreAccounting, asOf: number): ShopAggregates {
-  const keys = [...src.timed].filter(([, t]) => t.timer <= asOf).map(([k]) => k);
-  const days = new Map(src.days);
-  const cur = { ...src.cur };
+export function rolledAggregates(src: ForecastSource, change: PointChange, asOf: number): ShopAggregates {
+  let days = src.days;
+  let cur = src.cur;
   let pending = src.pending;
-  if (keys.length > 0) {
-    const loaded = new Map([...src.timed].map(([k, t]) => [k, t.stored]));
-    const delta = computeDelta(acc.pack, loaded, [], asOf, keys, acc.chatKeepDays, acc.closedKeepMs);
-    for (const [day, fields] of delta.agg) {
+  if (change.agg.size > 0) {
+    days = new Map(src.days);
+    for (const [day, fields] of change.agg) {
       const m = { ...days.get(day) };
       for (const [f, v] of fields) m[f] = String(Number(m[f] ?? 0) + v);
       days.set(day, m);
     }
-    for (const [f, v] of delta.cur) cur[f] = String(Number(cur[f] ?? 0) + v);
-    const member = (p: ShopAggregates["pending"][number]) => `${p.metric}|${p.day ?? "-"}|${p.extra ?? ""}|${p.key}`;
-    pending = src.pending.filter((p) => !delta.pendDel.has(member(p)) || delta.pendAdd.has(member(p)));
-    pending = pending.map((p) => ({ ...p, deadline: delta.pendAdd.get(member(p)) ?? p.deadline }));
-    const present = new Set(src.pending.map(member));
-    for (const [m, deadline] of delta.pendAdd) if (!present.has(m)) pending.push(parsePending(m, deadline));
   }
-  const later = [...src.timed.values()].map((t) => t.timer).filter((t) => t > asOf);
-  return { days, cur, pending, nextTimer: later.length === 0 ? undefined : Math.min(...later) };
+  if (change.cur.size > 0) {
+    cur = { ...src.cur };
+    for (const [f, v] of change.cur) cur[f] = String(Number(cur[f] ?? 0) + v);
+  }
+  if (change.pend.size > 0) {
+    const member = (p: ShopAggregates["pending"][number]) => `${p.metric}|${p.day ?? "-"}|${p.extra ?? ""}|${p.key}`;
+    const present = new Set<string>();
+    pending = [];
+    for (const p of src.pending) {
+      const m = member(p);
+      present.add(m);
+      const to = change.pend.get(m);
+      if (to === undefined) pending.push(p);
+      else if (to !== null) pending.push({ ...p, deadline: to });
+    }
+    for (const [m, deadline] of change.pend) if (deadline !== null && !present.has(m)) pending.push(parsePending(m, deadline));
+  }
+  let nextTimer: number | undefined;
+  for (const t of src.timed.values()) if (t.timer > asOf && (nextTimer === undefined || t.timer < nextTimer)) nextTimer = t.timer;
+  return { days, cur, pending, nextTimer };
 }
 
 /** The aggregate fields of items decided (counted, summed, bad): those "today's pace" continues. */
