@@ -53,7 +53,7 @@ describe("engine v2's forecast", () => {
           const fresh = evaluateStateWithForecast(state, { ...shop, now });
           state = fresh.state;
           if (fresh.evaluation === undefined) return;
-          const forecasts = (e: typeof fresh.evaluation): Forecasts =>
+          const forecasts = (e: typeof incremental.evaluation): Forecasts =>
             Object.fromEntries(Object.entries(e!.snapshot.metrics).map(([name, m]) => [name, m.forecast]));
           const when = `${s.platform} at ${new Date(now).toISOString()}`;
           expect(forecasts(incremental.evaluation), `kept projections, ${when}`).toEqual(forecasts(fresh.evaluation));

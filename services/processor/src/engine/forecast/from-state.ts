@@ -2,7 +2,15 @@ import { toMillis, type CanonicalEvent, type Platform } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../evaluate.js";
 import type { ShopAggregates } from "../incremental/measure.js";
-import { aggregateRecord, aggregatesOf, applyEvents, emptyShopState, evaluateState, packsOf, type ShopState } from "../incremental/shop-state.js";
+import {
+  aggregateRecord,
+  aggregatesOf,
+  applyEvents,
+  emptyShopState,
+  evaluateState,
+  packsOf,
+  type ShopState,
+} from "../incremental/shop-state.js";
 import type { ShopOverrides } from "../types.js";
 import { forecastShop, withForecast } from "./forecast.js";
 import { forecastDays, forecastMoments, pointAsOf, FORECAST_DAYS } from "./horizon.js";
