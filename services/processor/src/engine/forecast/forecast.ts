@@ -71,7 +71,8 @@ export function forecastShop(
   const rolled = moments.map((m, k) => rolledAggregates(src, projections.at(k), m));
   const roll = moments.map((m, k) => evaluate(m, rolled[k]!));
   // Without a pace (nothing decided today) both paths are the same evaluations.
-  const paced = pace.size === 0 ? roll : moments.map((m, k) => evaluate(m, pacedAggregates(rolled[k]!, pace, input.now, m)));
+  const memo = new Map();
+  const paced = pace.size === 0 ? roll : moments.map((m, k) => evaluate(m, pacedAggregates(rolled[k]!, pace, input.now, m, memo)));
   const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
 
   const metrics: Record<string, MetricForecast> = {};

@@ -91,16 +91,31 @@ export function todaysPace(src: ForecastSource, now: number): Map<string, number
 
 /**
  * At today's pace: the roll-off aggregates at `asOf` plus, on every day from today to asOf's day, the pace
- * times that day's time still to come after `now` (the rest of today, then whole days).
+ * times that day's time still to come after `now` (the rest of today, then whole days). `memo` (one per
+ * forecast) keeps each paced day record by the record it was made from: most days' records are the same
+ * object at every point (the timed entities changed none of them), so each is made once, not once per point.
  */
-export function pacedAggregates(rolled: ShopAggregates, pace: ReadonlyMap<string, number>, now: number, asOf: number): ShopAggregates {
+export function pacedAggregates(
+  rolled: ShopAggregates,
+  pace: ReadonlyMap<string, number>,
+  now: number,
+  asOf: number,
+  memo: Map<Record<string, string> | undefined, Map<number, Record<string, string>>> = new Map(),
+): ShopAggregates {
   if (pace.size === 0) return rolled;
   const days = new Map(rolled.days);
   for (let d = dayNumber(now); d <= dayNumber(asOf); d++) {
     const from = Math.max(now, dayStart(now) + (d - dayNumber(now)) * DAY);
     const to = dayStart(now) + (d - dayNumber(now) + 1) * DAY;
-    const m = { ...days.get(d) };
-    for (const [f, perMs] of pace) m[f] = String(Number(m[f] ?? 0) + perMs * (to - from));
+    const base = days.get(d);
+    let byDay = memo.get(base);
+    if (!byDay) memo.set(base, (byDay = new Map()));
+    let m = byDay.get(d);
+    if (!m) {
+      m = { ...base };
+      for (const [f, perMs] of pace) m[f] = String(Number(m[f] ?? 0) + perMs * (to - from));
+      byDay.set(d, m);
+    }
     days.set(d, m);
   }
   return { ...rolled, days };
