@@ -5,7 +5,7 @@ import { evaluateAggregates, type ShopAggregates } from "../incremental/measure.
 import type { MetricState, ShopOverrides } from "../types.js";
 import { forecastMoments } from "./horizon.js";
 import { firstCrossing, toRecover, type Sides, type SidedPoint } from "./lines.js";
-import { pacedAggregates, rolledAggregates, todaysPace, type ForecastSource, type StoreAccounting } from "./source.js";
+import { pacedAggregates, rolledAggregates, todaysPace, type ForecastSource, type PacedMemo, type StoreAccounting } from "./source.js";
 import { projectionDay, TimedProjections } from "./timed.js";
 
 export interface ForecastInput {
@@ -71,7 +71,7 @@ export function forecastShop(
   const rolled = moments.map((m, k) => rolledAggregates(src, projections.at(k), m));
   const roll = moments.map((m, k) => evaluate(m, rolled[k]!));
   // Without a pace (nothing decided today) both paths are the same evaluations.
-  const memo = new Map();
+  const memo: PacedMemo = new Map();
   const paced = pace.size === 0 ? roll : moments.map((m, k) => evaluate(m, pacedAggregates(rolled[k]!, pace, input.now, m, memo)));
   const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
 

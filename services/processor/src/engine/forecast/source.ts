@@ -89,6 +89,9 @@ export function todaysPace(src: ForecastSource, now: number): Map<string, number
   return out;
 }
 
+/** Paced day records by the record they were made from and the day (pacedAggregates). */
+export type PacedMemo = Map<Record<string, string> | undefined, Map<number, Record<string, string>>>;
+
 /**
  * At today's pace: the roll-off aggregates at `asOf` plus, on every day from today to asOf's day, the pace
  * times that day's time still to come after `now` (the rest of today, then whole days). `memo` (one per
@@ -100,7 +103,7 @@ export function pacedAggregates(
   pace: ReadonlyMap<string, number>,
   now: number,
   asOf: number,
-  memo: Map<Record<string, string> | undefined, Map<number, Record<string, string>>> = new Map(),
+  memo: PacedMemo = new Map(),
 ): ShopAggregates {
   if (pace.size === 0) return rolled;
   const days = new Map(rolled.days);
@@ -109,7 +112,7 @@ export function pacedAggregates(
     const to = dayStart(now) + (d - dayNumber(now) + 1) * DAY;
     const base = days.get(d);
     let byDay = memo.get(base);
-    if (!byDay) memo.set(base, (byDay = new Map()));
+    if (!byDay) memo.set(base, (byDay = new Map<number, Record<string, string>>()));
     let m = byDay.get(d);
     if (!m) {
       m = { ...base };

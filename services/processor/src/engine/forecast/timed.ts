@@ -75,7 +75,7 @@ function addTo<K>(m: Map<K, number>, k: K, v: number): void {
 function applyChange(p: PointChange, c: EntityChange, sign: 1 | -1): void {
   for (const [day, fields] of c.agg) {
     let m = p.agg.get(day);
-    if (!m) p.agg.set(day, (m = new Map()));
+    if (!m) p.agg.set(day, (m = new Map<string, number>()));
     for (const [f, v] of fields) addTo(m, f, sign * v);
     if (m.size === 0) p.agg.delete(day);
   }
