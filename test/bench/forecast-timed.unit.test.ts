@@ -90,7 +90,8 @@ describe("kept projections", () => {
     // version decides, not the timer. One order's key given another timed order's record, same timer.
     const orders = [...timed(after)].filter(([k]) => k.startsWith("o:"));
     expect(orders.length).toBeGreaterThan(1);
-    const [[key, a], [, b]] = orders as [
+    const [key, a] = orders[0]!;
+    const b = orders[1]![1];
       [string, { stored: StoredRecord; timer: number }],
       [string, { stored: StoredRecord; timer: number }],
     ];
