@@ -92,9 +92,6 @@ describe("kept projections", () => {
     expect(orders.length).toBeGreaterThan(1);
     const [key, a] = orders[0]!;
     const b = orders[1]![1];
-      [string, { stored: StoredRecord; timer: number }],
-      [string, { stored: StoredRecord; timer: number }],
-    ];
     const one = new TimedProjections(0, acc, moments);
     one.update(new Map([[key, { stored: a.stored, timer: a.timer, version: 1 }]]));
     const swapped = new Map([[key, { stored: b.stored, timer: a.timer, version: 2 }]]);

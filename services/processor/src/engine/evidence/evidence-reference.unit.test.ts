@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PLATFORMS, type CanonicalEvent } from "@sg/events";
+import { type CanonicalEvent } from "@sg/events";
 import { selectablePacks } from "@sg/rules";
 import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
 import { applyEvents, emptyShopState, evaluateState, type ShopState } from "../incremental/shop-state.js";
 import { REFERENCE_EVIDENCE_KINDS } from "../reference/evidence.js";
 import { evidenceSides } from "../../testing/evidence-agreement.js";
+import { smallModelSpec } from "../../testing/small-model-spec.js";
 
 /**
  * Engine v2's evidence (engine/evidence over its stored records) against the reference's (engine/reference/
@@ -18,16 +19,7 @@ const DAY = 86_400_000;
 const FIRST_DAY = Date.parse("2026-01-25T00:00:00+08:00");
 const RUNS = Number(process.env.SG_EVIDENCE_RUNS ?? 40);
 
-const spec = fc.record({
-  platform: fc.constantFrom(...PLATFORMS),
-  pack: fc.nat(),
-  day: fc.integer({ min: 0, max: 50 }),
-  consumers: fc.array(fc.integer(), { maxLength: 12, size: "max" }),
-  orders: fc.array(fc.integer(), { maxLength: 20, size: "max" }),
-  goodReplies: fc.constantFrom(0.15, 0.4, 0.8),
-  compete: fc.constantFrom(0, 0.4, 1),
-  delivery: fc.integer(),
-});
+const spec = smallModelSpec;
 
 describe("engine v2's evidence equals the reference's", () => {
   it(`on ${RUNS} model streams, the kinds the reference restates (${REFERENCE_EVIDENCE_KINDS.length})`, { timeout: 300_000 }, () => {

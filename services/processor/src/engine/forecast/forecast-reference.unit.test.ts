@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PLATFORMS, type CanonicalEvent, type MetricForecast } from "@sg/events";
+import { type CanonicalEvent, type MetricForecast } from "@sg/events";
 import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
 import { applyEvents, emptyShopState, packsOf, type ShopState } from "../incremental/shop-state.js";
 import { referenceRollOff } from "../reference/index.js";
 import { evaluateStateWithForecast } from "./from-state.js";
 import { ForecastProjections } from "./timed.js";
+import { smallModelSpec } from "../../testing/small-model-spec.js";
 
 /**
  * Engine v2's forecast (engine/forecast: the timed entities projected incrementally, timed.ts) against the
@@ -19,15 +20,7 @@ const DAY = 86_400_000;
 const FIRST_DAY = Date.parse("2026-01-25T00:00:00+08:00");
 const RUNS = Number(process.env.SG_FORECAST_RUNS ?? 40);
 
-const spec = fc.record({
-  platform: fc.constantFrom(...PLATFORMS),
-  day: fc.integer({ min: 0, max: 50 }),
-  consumers: fc.array(fc.integer(), { maxLength: 12, size: "max" }),
-  orders: fc.array(fc.integer(), { maxLength: 20, size: "max" }),
-  goodReplies: fc.constantFrom(0.15, 0.4, 0.8),
-  compete: fc.constantFrom(0, 0.4, 1),
-  delivery: fc.integer(),
-});
+const spec = smallModelSpec;
 
 type Forecasts = Record<string, MetricForecast | undefined>;
 
