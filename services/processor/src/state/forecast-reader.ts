@@ -1,5 +1,5 @@
 import type { Platform } from "@sg/events";
-import { callLuaScript } from "@sg/redis";
+import { queueLuaScript } from "@sg/redis";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../engine/evaluate.js";
 import {
@@ -37,7 +37,7 @@ const defaultProjections = new ForecastProjections();
 
 /**
  * The forecast of a shop just evaluated (engine/forecast): the days of the coming windows the evaluation did
- * not read, and the timed entities with their records, in one round trip; undefined when the shop has more
+ * not read, and the timed entities with their records, in one pipeline (one round trip); undefined when the shop has more
  * timed entities than MAX_FORECAST_TIMED.
  */
 export async function forecastFromStore(
@@ -51,16 +51,18 @@ export async function forecastFromStore(
 ): Promise<ShopForecast | undefined> {
   const acc = store.accounting(shop.platform as Platform);
   const missing = forecastDays(used.pack, now).filter((d) => !used.aggregates.days.has(d));
+  // One round trip: the days, then the timed entities (every key under the shop's hash tag: one slot).
   const p = store.redis.pipeline();
   for (const d of missing) p.hgetall(store.keys.day(shop, d));
-  const r = (await p.exec()) ?? [];
-  for (const [err] of r) if (err) throw new Error("reading a shop's forecast days failed", { cause: err });
-  const timedReply = await callLuaScript<(string | number)[]>(
-    store.redis,
+  queueLuaScript(
+    p,
     "forecastTimed",
     [store.keys.timers(shop), store.keys.entities(shop)],
     [pointAsOf(now, FORECAST_DAYS - 1), MAX_FORECAST_TIMED],
   );
+  const r = (await p.exec()) ?? [];
+  for (const [err] of r) if (err) throw new Error("reading a shop's forecast days and timed entities failed", { cause: err });
+  const timedReply = r[missing.length]![1] as (string | number)[];
   if (Number(timedReply[0]) > MAX_FORECAST_TIMED) return undefined;
   const days = new Map(used.aggregates.days);
   missing.forEach((d, i) => days.set(d, r[i]![1] as Record<string, string>));
