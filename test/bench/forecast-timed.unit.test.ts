@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { forecastMoments, projectEntity, TimedProjections } from "../../services/processor/src/engine/forecast/index.js";
+import {
+  ForecastProjections,
+  forecastMoments,
+  projectEntity,
+  TimedProjections,
+} from "../../services/processor/src/engine/forecast/index.js";
+import { entityChange } from "../../services/processor/src/engine/forecast/timed.js";
 import { computeDelta, type StoredRecord } from "../../services/processor/src/engine/incremental/delta.js";
 import { applyEvents, emptyShopState, evaluateState, packsOf } from "../../services/processor/src/engine/incremental/shop-state.js";
 import { shopMonth } from "./history.js";
@@ -31,7 +37,7 @@ describe("timed projections", () => {
       const brute = moments.map((asOf) => {
         if (timer > asOf) return undefined;
         const d = computeDelta(acc.pack, new Map([[key, stored]]), [], asOf, [key], acc.chatKeepDays, acc.closedKeepMs);
-        return { agg: d.agg, cur: d.cur, pendDel: d.pendDel, pendAdd: d.pendAdd };
+        return entityChange(d);
       });
       expect(proj, key).toEqual(brute);
       entities++;
@@ -100,5 +106,47 @@ describe("kept projections", () => {
     const alone = new TimedProjections(0, acc, moments);
     alone.update(swapped);
     for (let k = 0; k < moments.length; k++) expect(one.at(k), `swapped record, point ${k}`).toEqual(alone.at(k));
+  });
+});
+
+describe("the processor's kept projections", () => {
+  it("are reused within the day, made afresh on the next, and bounded in shops and in entities", () => {
+    const now = Date.parse("2026-03-31T15:00:00+08:00");
+    const shop = { platform: "douyin" as const, shopId: "busy" };
+    const events = shopMonth({ ...shop, days: 30, perDay: 300, nowMs: now }).map((event) => ({ event, atMs: Number(event.at) }));
+    const packs = packsOf({ ...shop, now });
+    const acc = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
+    const { state } = evaluateState(
+      applyEvents(acc.pack, emptyShopState(), events, now, Infinity, acc.chatKeepDays, acc.closedKeepMs).state,
+      { ...shop, now },
+    );
+    const moments = forecastMoments(now);
+    const timed = new Map(
+      [...state.timers]
+        .filter(([, t]) => t <= moments.at(-1)!)
+        .map(([k, timer]) => [k, { stored: state.records.get(k)!, timer, version: state.records.get(k)! }]),
+    );
+    const n = timed.size;
+    const kept = new ForecastProjections(3, 2 * n + 1);
+    const use = (key: string, at = now) => {
+      const p = kept.of(key, at, acc, forecastMoments(at));
+      p.update(timed);
+      return p;
+    };
+    const a = use("a");
+    expect(use("a")).toBe(a);
+    expect(a.recomputed).toBe(0);
+    use("b");
+    use("c");
+    // Three shops of n entities each passed 2n + 1: at the next `of`, the least recently used (a) leaves.
+    kept.of("d", now, acc, moments);
+    expect(kept.keptEntities).toBe(2 * n);
+    expect(use("a")).not.toBe(a);
+    // The next day starts afresh.
+    const b = use("b");
+    expect(use("b", now + 86_400_000)).not.toBe(b);
+    // At most 3 shops whatever their size.
+    for (const k of ["e", "f", "g", "h"]) kept.of(k, now, acc, moments);
+    expect(kept.size).toBeLessThanOrEqual(3);
   });
 });
