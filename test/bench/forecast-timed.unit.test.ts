@@ -18,15 +18,20 @@ import { shopMonth } from "./history.js";
  * within the horizon; the count is printed. The reference comparison, forecast-reference.unit.test.ts, judges
  * the values.)
  */
+/** A month of the bench's history at 300 events a day, applied and evaluated at 15:00 of its last day. */
+function busyMonth() {
+  const now = Date.parse("2026-03-31T15:00:00+08:00");
+  const shop = { platform: "douyin" as const, shopId: "busy" };
+  const events = shopMonth({ ...shop, days: 30, perDay: 300, nowMs: now }).map((event) => ({ event, atMs: Number(event.at) }));
+  const packs = packsOf({ ...shop, now });
+  const acc = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
+  const applied = applyEvents(acc.pack, emptyShopState(), events, now, Infinity, acc.chatKeepDays, acc.closedKeepMs).state;
+  return { now, acc, state: evaluateState(applied, { ...shop, now }).state };
+}
+
 describe("timed projections", () => {
   it("equal recomputing every timed entity at every point, on a month of bench history", () => {
-    const now = Date.parse("2026-03-31T15:00:00+08:00");
-    const shop = { platform: "douyin" as const, shopId: "busy" };
-    const events = shopMonth({ ...shop, days: 30, perDay: 300, nowMs: now }).map((event) => ({ event, atMs: Number(event.at) }));
-    const packs = packsOf({ ...shop, now });
-    const acc = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
-    const applied = applyEvents(packs.store, emptyShopState(), events, now, Infinity, acc.chatKeepDays, acc.closedKeepMs).state;
-    const { state } = evaluateState(applied, { ...shop, now });
+    const { now, acc, state } = busyMonth();
     const moments = forecastMoments(now);
     let entities = 0;
     let chained = 0;
@@ -111,15 +116,7 @@ describe("kept projections", () => {
 
 describe("the processor's kept projections", () => {
   it("are reused within the day, made afresh on the next, and bounded in shops and in entities", () => {
-    const now = Date.parse("2026-03-31T15:00:00+08:00");
-    const shop = { platform: "douyin" as const, shopId: "busy" };
-    const events = shopMonth({ ...shop, days: 30, perDay: 300, nowMs: now }).map((event) => ({ event, atMs: Number(event.at) }));
-    const packs = packsOf({ ...shop, now });
-    const acc = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
-    const { state } = evaluateState(
-      applyEvents(acc.pack, emptyShopState(), events, now, Infinity, acc.chatKeepDays, acc.closedKeepMs).state,
-      { ...shop, now },
-    );
+    const { now, acc, state } = busyMonth();
     const moments = forecastMoments(now);
     const timed = new Map(
       [...state.timers]
