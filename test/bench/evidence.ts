@@ -52,6 +52,6 @@ export async function evidenceRows(
     met: pct(rt, 0.99) <= 50,
   });
   notes.push(
-    `evidence: the listing is the processor's EvidenceProjection.maybeWrite at the evaluation's clock (HSCAN of the shop's records, engine/evidence, costs, one MULTI); the API reads are 300 sequential GET …/metrics/${bad.metric}/items?outcome=bad&limit=50 through startGatewayService (token, one HGET, zod parse of the stored list, a page).`,
+    `evidence: the listing is the processor's EvidenceProjection.maybeWrite at the evaluation's clock (HSCAN of the shop's records, engine/evidence, costs, one MULTI); the API reads are 300 sequential GET …/metrics/${bad.metric}/items?outcome=bad&limit=50 through startGatewayService (token, the snapshot read, the wanted mark and one HMGET of the list's head and the chunks of the page, zod parse of the page).`,
   );
 }

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { shopKey, type CanonicalEvent, type Platform } from "@sg/events";
-import { resolveLocalInfra } from "@sg/infra";
+import { benchInfra } from "./bench-infra.js";
 import { evaluateShop, runReplay } from "@sg/processor";
 import { EntityStore, type ShopEvents } from "@sg/processor/state";
 import { randomStream } from "@sg/processor/testing";
@@ -135,11 +135,12 @@ function parseArgs(argv: string[]): { only: Set<string>; shops: number; rate: nu
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const on = (s: string) => args.only.has(s);
-  const infra = await resolveLocalInfra();
+  const infra = await benchInfra();
   const redis = createRedis(infra.redisUrl);
   const line = (s: string) => console.log(s);
   try {
     line(`ScoreGuard benchmark (${new Date().toISOString()}, Node ${process.version}, sections: ${[...args.only].join(", ")})`);
+    line(`Redis: ${infra.redisLabel} (the backlog, system, scaling and replica-wait sections start servers of their own)`);
     if (on("apply")) {
       const events = streams(200, 120);
       line(
@@ -212,6 +213,7 @@ async function main() {
     }
   } finally {
     redis.disconnect();
+    await infra.stop();
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { shopHashTag, shopKey, type CanonicalEvent, type ShopRef } from "@sg/events";
-import { resolveLocalInfra } from "@sg/infra";
+import { benchInfra } from "./bench-infra.js";
 import { EntityStore, type ShopEvents } from "@sg/processor/state";
 import { createRedis, deleteByPrefix } from "@sg/redis";
 
@@ -68,7 +68,7 @@ async function measure(
 }
 
 async function main() {
-  const infra = await resolveLocalInfra();
+  const infra = await benchInfra();
   const redis = createRedis(infra.redisUrl);
   const prefix = `measure-${randomUUID()}`;
   const store = new EntityStore(redis, prefix);
@@ -101,7 +101,7 @@ async function main() {
       ...Array.from({ length: 300 }, (_, i) => order("day", i, start + i * 150_000)).flat(),
     ]);
     const perEvent = (conv + ord) / (n * 6 + n * 4);
-    console.log(`Redis memory of the processor state (MEMORY USAGE, ${infra.redisUrl.replace(/\/\/[^@/]*@/, "//***@")})`);
+    console.log(`Redis memory of the processor state (MEMORY USAGE, ${infra.redisLabel})`);
     console.log(`  per event (average)                         ${perEvent.toFixed(0)} B`);
     console.log(`  per conversation (transfer, 4 messages, close) ${(conv / n).toFixed(0)} B`);
     console.log(`  per live order (paid, shipped, picked up, update) ${(ord / n).toFixed(0)} B`);
@@ -111,6 +111,7 @@ async function main() {
   } finally {
     await deleteByPrefix(redis, prefix);
     redis.disconnect();
+    await infra.stop();
   }
 }
 

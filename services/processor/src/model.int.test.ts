@@ -6,7 +6,9 @@ import { createRedis, deleteByPrefix, type RedisClient } from "@sg/redis";
 import { DEFAULT_PACKS, packFor, selectablePacks, type RulePack } from "@sg/rules";
 import { testInfra, uniqueName } from "@sg/test";
 import { evaluateShop, type ShopSnapshot } from "./engine/evaluate.js";
-import { referenceEvaluate } from "./engine/reference/index.js";
+import { referenceEvaluate, referenceRollOff } from "./engine/reference/index.js";
+import { ForecastProjections } from "./engine/forecast/index.js";
+import { forecastFromStore, type EvaluationInputs } from "./state/forecast-reader.js";
 import type { MetricOutput } from "./engine/types.js";
 import { EntityStore, type ShopEvents } from "./state/entity-store.js";
 import { EvidenceProjection } from "./publish/evidence-projection.js";
@@ -164,6 +166,7 @@ describe("the incremental engine equals the full-history reference", () => {
   let refusedCommits = 0;
   let calendarStreams = 0;
   let evidenceItems = 0;
+  let forecastPoints = 0;
   beforeAll(() => {
     redis = createRedis(testInfra().redisUrl);
   });
@@ -188,6 +191,7 @@ describe("the incremental engine equals the full-history reference", () => {
         return st;
       };
       const other = newStore();
+      const projections = new ForecastProjections();
       let store = newStore();
       let refusedBefore = 0;
       /** Every id's first copy, in arrival order: a later copy of an id changes nothing (events.md). */
@@ -213,10 +217,21 @@ describe("the incremental engine equals the full-history reference", () => {
         });
       /** `all2026`: also compare every 2026 pack (at the final evaluation: a stream's state after every restart, race and concurrent apply). */
       const compare = async (now: number, all2026 = false) => {
-        const inc = await store.evaluate(shop, now, overrides);
+        let used: EvaluationInputs | undefined;
+        const inc = await store.evaluate(shop, now, overrides, (u) => (used = u));
         const seen = [...delivered.values()];
         const ref = reference(now);
         expect(incView(inc, ref, seen, now), `evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref));
+        // The forecast as the processor computes it (forecastFromStore: Redis's timed records, the stream's kept
+        // projections) against the reference's roll-off (docs/forecast.md); the reference's restatement takes no calendar.
+        if (inc && used && calendars === undefined) {
+          const f = await forecastFromStore(store, shop, now, inc, used, projections);
+          const roll = referenceRollOff({ platform: s.platform, shopId: "m1", events: seen, now });
+          for (const [name, points] of Object.entries(roll)) {
+            expect(f?.metrics[name]?.rollOff.points, `${name} roll-off at ${new Date(now).toISOString()}`).toEqual(points);
+            forecastPoints += points.length;
+          }
+        }
         // The shipping full-history engine against the same reference (after engine v2, so a failure names the engine it is in),
         // with the same calendar.
         const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now, shop: overrides });
@@ -337,7 +352,7 @@ describe("the incremental engine equals the full-history reference", () => {
     console.log(
       `model: ${runs} runs (incl. shrinking), ${compared} evaluations compared (${earlyWakes} woke earlier than the reference, ${concurrentApplies} after concurrent applies, ` +
         `${races} after an apply racing an evaluation; ${refusedCommits} commits refused and retried; ${calendarStreams} streams with a calendar; ` +
-        `${evidenceItems} evidence items compared), ${ms} ms, ` +
+        `${evidenceItems} evidence items and ${forecastPoints} roll-off points compared), ${ms} ms, ` +
         `${seed === undefined ? "random" : "fixed"} seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}`,
     );
     if (result.failed) {
@@ -365,6 +380,7 @@ describe("the incremental engine equals the full-history reference", () => {
     expect(concurrentApplies).toBeGreaterThan(0);
     expect(races).toBeGreaterThan(0);
     expect(calendarStreams).toBeGreaterThan(0);
+    expect(forecastPoints).toBeGreaterThan(0);
     expect(refusedCommits).toBeGreaterThanOrEqual(concurrentApplies);
   });
 });

@@ -34,16 +34,48 @@ export const StoredEvidence = z
   .strict();
 export type StoredEvidence = z.infer<typeof StoredEvidence>;
 
+/** Items per stored chunk of a list: a page reads the list's head and only the chunks it covers. */
+export const EVIDENCE_CHUNK = 50;
+
 /**
- * The stored list without checking each item: the read API checks only the page it serves (a busy shop's 500
- * bad items are about 250 KB of JSON; checking them all on every read cost more than the rest of the request).
+ * The head of one metric's list of one outcome, stored apart from its items: what the list was listed at, the
+ * exact `total`, how many items are `kept` and in chunks of how many (`chunk`, EVIDENCE_CHUNK when written).
  */
-export const StoredEvidenceHead = StoredEvidence.extend({ items: z.array(z.unknown()) });
+export const StoredEvidenceHead = StoredEvidence.omit({ items: true })
+  .extend({ kept: z.number().int().nonnegative(), chunk: z.number().int().positive() })
+  .strict();
+export type StoredEvidenceHead = z.infer<typeof StoredEvidenceHead>;
 
 /** One page of a stored list: its items checked, `kept` the number of items the list holds. */
 export interface StoredEvidencePage extends Omit<StoredEvidence, "items"> {
   items: z.infer<typeof EvidenceItem>[];
   kept: number;
+}
+
+/** The hash field of chunk `i` of a list (its items i × chunk to (i + 1) × chunk − 1, newest first). */
+export function evidenceChunkField(listField: string, i: number): string {
+  return `${listField}#${i}`;
+}
+
+/**
+ * The hash fields one list is stored as (docs/evidence.md "How it is served"): its head at `listField`
+ * (evidenceField) and its items in chunks of EVIDENCE_CHUNK, so that a page of 50 reads about 25 KB of a busy
+ * shop's 500 bad items (250 KB) instead of all of them.
+ */
+export function storedEvidenceFields(listField: string, list: StoredEvidence): [string, string][] {
+  const { items, ...rest } = list;
+  const head: StoredEvidenceHead = { ...rest, kept: items.length, chunk: EVIDENCE_CHUNK };
+  const out: [string, string][] = [[listField, JSON.stringify(head)]];
+  for (let i = 0; i * EVIDENCE_CHUNK < items.length; i++)
+    out.push([evidenceChunkField(listField, i), JSON.stringify(items.slice(i * EVIDENCE_CHUNK, (i + 1) * EVIDENCE_CHUNK))]);
+  return out;
+}
+
+/** The chunks holding items `offset` to `offset + limit - 1` of a list stored in chunks of `chunk`. */
+export function evidenceChunksOf(offset: number, limit: number, chunk: number): number[] {
+  const out: number[] = [];
+  for (let i = Math.floor(offset / chunk); i * chunk < offset + limit; i++) out.push(i);
+  return out;
 }
 
 /** The hash field of one metric's items of one outcome. */
@@ -55,8 +87,9 @@ export function evidenceField(metric: string, outcome: EvidenceOutcome): string 
 export function evidenceKeys(prefix: string) {
   return {
     /**
-     * HASH `<metric>|<outcome>` → StoredEvidence JSON, under the shop's hash tag; replaced whole by each
-     * listing (one MULTI), expiring with the shop's other keys.
+     * HASH `<metric>|<outcome>` → the list's head (StoredEvidenceHead JSON) and `<metric>|<outcome>#<i>` → its
+     * i-th chunk of items (storedEvidenceFields), under the shop's hash tag; replaced whole by each listing
+     * (one MULTI), expiring with the shop's other keys.
      */
     items: (s: { platform: string; shopId: string }) => `${prefix}:{${s.platform}:${s.shopId}}:evid`,
     /**

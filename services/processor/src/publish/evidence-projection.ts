@@ -1,4 +1,4 @@
-import { EVIDENCE_REFRESH_MS, EVIDENCE_WANTED_MS, evidenceKeys, type ShopSnapshot } from "@sg/events";
+import { EVIDENCE_REFRESH_MS, EVIDENCE_WANTED_MS, evidenceKeys, storedEvidenceFields, type ShopSnapshot } from "@sg/events";
 import type { Redis } from "@sg/redis";
 import type { RulePack } from "@sg/rules";
 import { shopEvidence } from "../engine/evidence/shop-evidence.js";
@@ -105,7 +105,7 @@ export class EvidenceProjection {
     const lists = shopEvidence({ records, pack: input.pack, asOf: input.nowMs, shop: input.shop, snapshot: input.snapshot });
     const key = this.keys.items(shop);
     const fields: string[] = [];
-    for (const [f, v] of lists) fields.push(f, JSON.stringify(v));
+    for (const [f, v] of lists) for (const [field, value] of storedEvidenceFields(f, v)) fields.push(field, value);
     const m = this.redis.multi().del(key);
     if (fields.length > 0) m.hset(key, ...fields);
     m.expire(key, STATE_TTL_SECONDS);

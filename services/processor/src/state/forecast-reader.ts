@@ -1,8 +1,18 @@
 import type { Platform } from "@sg/events";
-import { callLuaScript } from "@sg/redis";
+import { queueLuaScript } from "@sg/redis";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../engine/evaluate.js";
-import { forecastDays, forecastShop, pointAsOf, FORECAST_DAYS, type ForecastSource, type ShopForecast } from "../engine/forecast/index.js";
+import {
+  forecastDays,
+  forecastMoments,
+  forecastShop,
+  pointAsOf,
+  ForecastProjections,
+  FORECAST_DAYS,
+  type ForecastSource,
+  type ShopForecast,
+  type TimedEntity,
+} from "../engine/forecast/index.js";
 import { decodeStored } from "../engine/incremental/codec.js";
 import type { ShopAggregates } from "../engine/incremental/measure.js";
 import type { ShopOverrides } from "../engine/types.js";
@@ -22,9 +32,12 @@ export interface EvaluationInputs {
   overrides: ShopOverrides;
 }
 
+/** This process's kept projections (a shop's forecast recomputes only the timed entities changed since its last). */
+const defaultProjections = new ForecastProjections();
+
 /**
  * The forecast of a shop just evaluated (engine/forecast): the days of the coming windows the evaluation did
- * not read, and the timed entities with their records, in one round trip; undefined when the shop has more
+ * not read, and the timed entities with their records, in one pipeline (one round trip); undefined when the shop has more
  * timed entities than MAX_FORECAST_TIMED.
  */
 export async function forecastFromStore(
@@ -33,33 +46,39 @@ export async function forecastFromStore(
   now: number,
   ev: ShopEvaluation,
   used: EvaluationInputs,
+  /** The timed projections kept per shop (engine/forecast/timed.ts); one per process. */
+  projections: ForecastProjections = defaultProjections,
 ): Promise<ShopForecast | undefined> {
   const acc = store.accounting(shop.platform as Platform);
-  const days = forecastDays(used.pack, now);
-  const missing = days.filter((d) => !used.aggregates.days.has(d));
+  const missing = forecastDays(used.pack, now).filter((d) => !used.aggregates.days.has(d));
+  // One round trip: the days, then the timed entities (every key under the shop's hash tag: one slot).
   const p = store.redis.pipeline();
   for (const d of missing) p.hgetall(store.keys.day(shop, d));
-  const r = (await p.exec()) ?? [];
-  for (const [err] of r) if (err) throw new Error("reading a shop's forecast days failed", { cause: err });
-  const timedReply = await callLuaScript<(string | number)[]>(
-    store.redis,
+  queueLuaScript(
+    p,
     "forecastTimed",
     [store.keys.timers(shop), store.keys.entities(shop)],
     [pointAsOf(now, FORECAST_DAYS - 1), MAX_FORECAST_TIMED],
   );
+  const r = (await p.exec()) ?? [];
+  for (const [err] of r) if (err) throw new Error("reading a shop's forecast days and timed entities failed", { cause: err });
+  const timedReply = r[missing.length]![1] as (string | number)[];
   if (Number(timedReply[0]) > MAX_FORECAST_TIMED) return undefined;
-  const src: ForecastSource = {
-    days: new Map(used.aggregates.days),
-    cur: used.aggregates.cur,
-    pending: used.aggregates.pending,
-    timed: new Map(),
-  };
-  missing.forEach((d, i) => src.days.set(d, r[i]![1] as Record<string, string>));
+  const days = new Map(used.aggregates.days);
+  missing.forEach((d, i) => days.set(d, r[i]![1] as Record<string, string>));
+  const storeAcc = { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs };
+  const kept = projections.of(`${shop.platform}:${shop.shopId}`, now, storeAcc, forecastMoments(now), used.overrides.calendar);
+  const timed = new Map<string, TimedEntity>();
   for (let i = 1; i < timedReply.length; i += 3) {
     const key = String(timedReply[i]);
     const value = String(timedReply[i + 2]);
-    if (value !== "") src.timed.set(key, { stored: decodeStored(key, value), timer: Number(timedReply[i + 1]) });
+    if (value === "") continue;
+    const timer = Number(timedReply[i + 1]);
+    // The encoded record is the version: a record the projections hold already is not decoded again.
+    const known = kept.known(key, value, timer);
+    timed.set(key, { stored: known ?? decodeStored(key, value), timer, version: value });
   }
+  const src: ForecastSource = { days, cur: used.aggregates.cur, pending: used.aggregates.pending, timed };
   return forecastShop(
     {
       platform: shop.platform as Platform,
@@ -68,10 +87,11 @@ export async function forecastFromStore(
       shop: used.overrides,
       pack: used.pack,
       slots: acc.slotsOf(used.pack),
-      store: { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs },
+      store: storeAcc,
     },
     ev,
     src,
+    kept,
   );
 }
 

@@ -8,6 +8,7 @@ import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
 import { applyEvents, emptyShopState, evaluateState, type ShopState } from "../incremental/shop-state.js";
 import { REFERENCE_EVIDENCE_KINDS } from "../reference/evidence.js";
 import { evidenceSides } from "../../testing/evidence-agreement.js";
+import { smallModelFields, smallModelSpec } from "../../testing/small-model-spec.js";
 
 /**
  * Engine v2's evidence (engine/evidence over its stored records) against the reference's (engine/reference/
@@ -20,18 +21,8 @@ const DAY = 86_400_000;
 const FIRST_DAY = Date.parse("2026-01-25T00:00:00+08:00");
 const RUNS = Number(process.env.SG_EVIDENCE_RUNS ?? 40);
 
-const SPEC = {
-  platform: fc.constantFrom(...PLATFORMS),
-  pack: fc.nat(),
-  day: fc.integer({ min: 0, max: 50 }),
-  consumers: fc.array(fc.integer(), { maxLength: 12, size: "max" }),
-  orders: fc.array(fc.integer(), { maxLength: 20, size: "max" }),
-  goodReplies: fc.constantFrom(0.15, 0.4, 0.8),
-  compete: fc.constantFrom(0, 0.4, 1),
-  delivery: fc.integer(),
-};
-const spec = fc.record(SPEC);
-const calendarSpec = fc.record({ ...SPEC, platform: fc.constantFrom(...PLATFORMS, "douyin", "douyin", "douyin") });
+const spec = smallModelSpec;
+const calendarSpec = fc.record({ ...smallModelFields, platform: fc.constantFrom(...PLATFORMS, "douyin", "douyin", "douyin") });
 
 /** `withCalendars`: a random calendar per stream (model-calendars.ts), read by both sides. */
 function agree(withCalendars: boolean): void {

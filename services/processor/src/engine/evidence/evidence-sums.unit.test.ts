@@ -1,12 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PLATFORMS, type CanonicalEvent } from "@sg/events";
+import { type CanonicalEvent } from "@sg/events";
 import { selectablePacks } from "@sg/rules";
 import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
 import { applyEvents, emptyShopState, evaluateState, type ShopState } from "../incremental/shop-state.js";
 import { metricItems } from "./shop-evidence.js";
 import { shopCalendar } from "../calendar-entries.js";
 import { modelCalendar } from "../../testing/model-calendars.js";
+import { smallModelSpec } from "../../testing/small-model-spec.js";
 
 /**
  * The items listed for a metric add up to its numbers: the counted items' parts sum to the numerator and
@@ -19,16 +20,7 @@ const DAY = 86_400_000;
 const FIRST_DAY = Date.parse("2026-01-25T00:00:00+08:00");
 const RUNS = Number(process.env.SG_EVIDENCE_RUNS ?? 40);
 
-const spec = fc.record({
-  platform: fc.constantFrom(...PLATFORMS),
-  pack: fc.nat(),
-  day: fc.integer({ min: 0, max: 50 }),
-  consumers: fc.array(fc.integer(), { maxLength: 12, size: "max" }),
-  orders: fc.array(fc.integer(), { maxLength: 20, size: "max" }),
-  goodReplies: fc.constantFrom(0.15, 0.4, 0.8),
-  compete: fc.constantFrom(0, 0.4, 1),
-  delivery: fc.integer(),
-});
+const spec = smallModelSpec;
 
 const close = (a: number | undefined, b: number | undefined) => Math.abs((a ?? 0) - (b ?? 0)) < 1e-6;
 

@@ -1,11 +1,12 @@
 import { toShanghaiIso, type MetricForecast, type Platform, type ShopScores } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../evaluate.js";
-import { evaluateAggregates } from "../incremental/measure.js";
+import { evaluateAggregates, type ShopAggregates } from "../incremental/measure.js";
 import type { MetricState, ShopOverrides } from "../types.js";
 import { forecastMoments } from "./horizon.js";
 import { firstCrossing, toRecover, type Sides, type SidedPoint } from "./lines.js";
-import { pacedAggregates, rolledAggregates, todaysPace, type ForecastSource, type StoreAccounting } from "./source.js";
+import { pacedAggregates, rolledAggregates, todaysPace, type ForecastSource, type PacedMemo, type StoreAccounting } from "./source.js";
+import { projectionDay, TimedProjections } from "./timed.js";
 
 export interface ForecastInput {
   platform: Platform;
@@ -54,21 +55,24 @@ function path(now: Sides | null, points: SidedPoint[]): MetricForecast["rollOff"
  * recomputed, the windows moved on), `atPace` with today's pace of decided items added; each path's first
  * crossing, and the good items that bring a metric back to its line now.
  */
-export function forecastShop(input: ForecastInput, current: ShopEvaluation, src: ForecastSource): ShopForecast {
+export function forecastShop(
+  input: ForecastInput,
+  current: ShopEvaluation,
+  src: ForecastSource,
+  /** The shop's projections kept from its last forecast (ForecastProjections); absent: computed afresh. */
+  kept?: TimedProjections,
+): ShopForecast {
   const pace = todaysPace(src, input.now);
-  const evalAt = (asOf: number, paced: boolean) => {
-    const rolled = rolledAggregates(src, input.store, asOf, input.shop.calendar);
-    const agg = paced ? pacedAggregates(rolled, pace, input.now, asOf) : rolled;
-    return evaluateAggregates(
-      { platform: input.platform, shopId: input.shopId, asOf, shop: input.shop, pack: input.pack },
-      agg,
-      input.slots,
-    );
-  };
   const moments = forecastMoments(input.now);
-  const roll = moments.map((m) => evalAt(m, false));
+  const projections = kept ?? new TimedProjections(projectionDay(input.now), input.store, moments, input.shop.calendar);
+  projections.update(src.timed);
+  const evaluate = (asOf: number, agg: ShopAggregates) =>
+    evaluateAggregates({ platform: input.platform, shopId: input.shopId, asOf, shop: input.shop, pack: input.pack }, agg, input.slots);
+  const rolled = moments.map((m, k) => rolledAggregates(src, projections.at(k), m));
+  const roll = moments.map((m, k) => evaluate(m, rolled[k]!));
   // Without a pace (nothing decided today) both paths are the same evaluations.
-  const paced = pace.size === 0 ? roll : moments.map((m) => evalAt(m, true));
+  const memo: PacedMemo = new Map();
+  const paced = pace.size === 0 ? roll : moments.map((m, k) => evaluate(m, pacedAggregates(rolled[k]!, pace, input.now, m, memo)));
   const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
 
   const metrics: Record<string, MetricForecast> = {};

@@ -1,38 +1,45 @@
 import { toMillis, type CanonicalEvent, type Platform } from "@sg/events";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../evaluate.js";
-import { evaluateState, packsOf, stateOfEvents, type ShopState } from "../incremental/shop-state.js";
-import { parsePending } from "../incremental/step.js";
+import type { ShopAggregates } from "../incremental/measure.js";
+import { aggregateRecord, aggregatesOf, evaluateState, packsOf, stateOfEvents, type ShopState } from "../incremental/shop-state.js";
 import type { ShopOverrides } from "../types.js";
 import { forecastShop, withForecast } from "./forecast.js";
-import { forecastDays, pointAsOf, FORECAST_DAYS } from "./horizon.js";
+import { forecastDays, forecastMoments, pointAsOf, FORECAST_DAYS } from "./horizon.js";
 import type { ForecastSource } from "./source.js";
+import type { ForecastProjections, TimedEntity } from "./timed.js";
 
-/** What the forecast reads, from engine v2's state as plain maps (shop-state.ts): what EntityStore reads from Redis. */
-export function forecastSourceOfState(s: ShopState, pack: RulePack, now: number): ForecastSource {
+/**
+ * What the forecast reads, from engine v2's state as plain maps (shop-state.ts): the aggregates the evaluation
+ * read, the forecast's other days (as forecast-reader.ts reads them from Redis), and the timed entities.
+ */
+export function forecastSourceOfState(s: ShopState, pack: RulePack, now: number, read?: ShopAggregates): ForecastSource {
+  const used = read ?? aggregatesOf(s, pack, now);
   const last = pointAsOf(now, FORECAST_DAYS - 1);
-  const record = (m: Map<string, number> | undefined) => Object.fromEntries([...(m ?? [])].map(([f, v]) => [f, String(v)]));
-  const timed: ForecastSource["timed"] = new Map();
+  const timed = new Map<string, TimedEntity>();
   for (const [k, timer] of s.timers) {
     const stored = s.records.get(k);
-    if (timer <= last && stored) timed.set(k, { stored, timer });
+    // A changed record is a new object (commitDelta), so the object is the version.
+    if (timer <= last && stored) timed.set(k, { stored, timer, version: stored });
   }
-  return {
-    days: new Map(forecastDays(pack, now).map((d) => [d, record(s.days.get(d))])),
-    cur: record(s.cur),
-    pending: [...s.pending].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([m, t]) => parsePending(m, t)),
-    timed,
-  };
+  const days = new Map(used.days);
+  for (const d of forecastDays(pack, now)) if (!days.has(d)) days.set(d, aggregateRecord(s.days.get(d)));
+  return { days, cur: used.cur, pending: used.pending, timed };
 }
 
-/** evaluateState with the forecast: engine v2's pure part, as the processor evaluates and forecasts a shop. */
+/**
+ * evaluateState with the forecast: engine v2's pure part, as the processor evaluates and forecasts a shop.
+ * `projections`: the shop's kept timed projections (the processor keeps them per shop, ForecastProjections).
+ */
 export function evaluateStateWithForecast(
   s: ShopState,
   input: { platform: Platform; shopId: string; now: number; shop?: ShopOverrides; pack?: RulePack },
+  projections?: ForecastProjections,
 ): { state: ShopState; evaluation: ShopEvaluation | undefined } {
   const r = evaluateState(s, input);
   if (r.evaluation === undefined) return r;
   const packs = packsOf(input);
+  const store = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
   const f = forecastShop(
     {
       platform: input.platform,
@@ -41,10 +48,11 @@ export function evaluateStateWithForecast(
       shop: input.shop ?? {},
       pack: packs.evaluate,
       slots: packs.slots,
-      store: { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs },
+      store,
     },
     r.evaluation,
-    forecastSourceOfState(r.state, packs.evaluate, input.now),
+    forecastSourceOfState(r.state, packs.evaluate, input.now, r.aggregates),
+    projections?.of(`${input.platform}:${input.shopId}`, input.now, store, forecastMoments(input.now), input.shop?.calendar),
   );
   return { state: r.state, evaluation: withForecast(r.evaluation, f) };
 }

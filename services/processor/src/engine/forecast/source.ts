@@ -2,9 +2,9 @@ import type { ShopCalendar } from "../calendar-entries.js";
 import type { RulePack } from "@sg/rules";
 import { DAY, dayStart, HOUR } from "../calendar.js";
 import { dayNumber } from "../incremental/contrib.js";
-import { computeDelta, type StoredRecord } from "../incremental/delta.js";
 import type { ShopAggregates } from "../incremental/measure.js";
 import { parsePending } from "../incremental/step.js";
+import type { PointChange, TimedEntity } from "./timed.js";
 
 /**
  * What the forecast reads of a shop besides the aggregates of its current evaluation: the aggregates of every
@@ -16,8 +16,8 @@ export interface ForecastSource {
   days: ShopAggregates["days"];
   cur: ShopAggregates["cur"];
   pending: ShopAggregates["pending"];
-  /** Entity key → its stored record and its timer, for timers at or before the last point. */
-  timed: Map<string, { stored: StoredRecord; timer: number }>;
+  /** Entity key → its stored record, its timer and its version (timed.ts), for timers at or before the last point. */
+  timed: ReadonlyMap<string, TimedEntity>;
 }
 
 /** How the shop's state is accounted (accounting.ts): the pack it stores and what it keeps. */
@@ -28,33 +28,44 @@ export interface StoreAccounting {
 }
 
 /**
- * Roll-off: the aggregates as they would stand at `asOf` with no new event. Each entity whose timer is due by
- * then is recomputed at `asOf` from its stored record (the same computeDelta a timer pass runs), so a pending
- * item whose deadline passes counts as it will (missed), and an expired record leaves; every other entity's
- * contribution is unchanged, and the windows at `asOf` drop the days that left.
+ * Roll-off: the aggregates as they would stand at `asOf` with no new event: the aggregates now plus the
+ * summed change of the timed entities at that point (timed.ts: each entity whose timer is due by then
+ * recomputed from its stored record, as a timer pass would, so a pending item whose deadline passes counts as
+ * it will, missed, and an expired record leaves); every other entity's contribution is unchanged, and the
+ * windows at `asOf` drop the days that left.
  */
-export function rolledAggregates(src: ForecastSource, acc: StoreAccounting, asOf: number, cal?: ShopCalendar): ShopAggregates {
-  const keys = [...src.timed].filter(([, t]) => t.timer <= asOf).map(([k]) => k);
-  const days = new Map(src.days);
-  const cur = { ...src.cur };
+export function rolledAggregates(src: ForecastSource, change: PointChange, asOf: number): ShopAggregates {
+  let days = src.days;
+  let cur = src.cur;
   let pending = src.pending;
-  if (keys.length > 0) {
-    const loaded = new Map([...src.timed].map(([k, t]) => [k, t.stored]));
-    const delta = computeDelta(acc.pack, loaded, [], asOf, keys, acc.chatKeepDays, acc.closedKeepMs, cal);
-    for (const [day, fields] of delta.agg) {
+  if (change.agg.size > 0) {
+    days = new Map(src.days);
+    for (const [day, fields] of change.agg) {
       const m = { ...days.get(day) };
       for (const [f, v] of fields) m[f] = String(Number(m[f] ?? 0) + v);
       days.set(day, m);
     }
-    for (const [f, v] of delta.cur) cur[f] = String(Number(cur[f] ?? 0) + v);
-    const member = (p: ShopAggregates["pending"][number]) => `${p.metric}|${p.day ?? "-"}|${p.extra ?? ""}|${p.key}`;
-    pending = src.pending.filter((p) => !delta.pendDel.has(member(p)) || delta.pendAdd.has(member(p)));
-    pending = pending.map((p) => ({ ...p, deadline: delta.pendAdd.get(member(p)) ?? p.deadline }));
-    const present = new Set(src.pending.map(member));
-    for (const [m, deadline] of delta.pendAdd) if (!present.has(m)) pending.push(parsePending(m, deadline));
   }
-  const later = [...src.timed.values()].map((t) => t.timer).filter((t) => t > asOf);
-  return { days, cur, pending, nextTimer: later.length === 0 ? undefined : Math.min(...later) };
+  if (change.cur.size > 0) {
+    cur = { ...src.cur };
+    for (const [f, v] of change.cur) cur[f] = String(Number(cur[f] ?? 0) + v);
+  }
+  if (change.pend.size > 0) {
+    const member = (p: ShopAggregates["pending"][number]) => `${p.metric}|${p.day ?? "-"}|${p.extra ?? ""}|${p.key}`;
+    const present = new Set<string>();
+    pending = [];
+    for (const p of src.pending) {
+      const m = member(p);
+      present.add(m);
+      const to = change.pend.get(m);
+      if (to === undefined) pending.push(p);
+      else if (to !== null) pending.push({ ...p, deadline: to });
+    }
+    for (const [m, deadline] of change.pend) if (deadline !== null && !present.has(m)) pending.push(parsePending(m, deadline));
+  }
+  let nextTimer: number | undefined;
+  for (const t of src.timed.values()) if (t.timer > asOf && (nextTimer === undefined || t.timer < nextTimer)) nextTimer = t.timer;
+  return { days, cur, pending, nextTimer };
 }
 
 /** The aggregate fields of items decided (counted, summed, bad): those "today's pace" continues. */
@@ -79,18 +90,36 @@ export function todaysPace(src: ForecastSource, now: number): Map<string, number
   return out;
 }
 
+/** Paced day records by the record they were made from and the day (pacedAggregates). */
+export type PacedMemo = Map<Record<string, string> | undefined, Map<number, Record<string, string>>>;
+
 /**
  * At today's pace: the roll-off aggregates at `asOf` plus, on every day from today to asOf's day, the pace
- * times that day's time still to come after `now` (the rest of today, then whole days).
+ * times that day's time still to come after `now` (the rest of today, then whole days). `memo` (one per
+ * forecast) keeps each paced day record by the record it was made from: most days' records are the same
+ * object at every point (the timed entities changed none of them), so each is made once, not once per point.
  */
-export function pacedAggregates(rolled: ShopAggregates, pace: ReadonlyMap<string, number>, now: number, asOf: number): ShopAggregates {
+export function pacedAggregates(
+  rolled: ShopAggregates,
+  pace: ReadonlyMap<string, number>,
+  now: number,
+  asOf: number,
+  memo: PacedMemo = new Map(),
+): ShopAggregates {
   if (pace.size === 0) return rolled;
   const days = new Map(rolled.days);
   for (let d = dayNumber(now); d <= dayNumber(asOf); d++) {
     const from = Math.max(now, dayStart(now) + (d - dayNumber(now)) * DAY);
     const to = dayStart(now) + (d - dayNumber(now) + 1) * DAY;
-    const m = { ...days.get(d) };
-    for (const [f, perMs] of pace) m[f] = String(Number(m[f] ?? 0) + perMs * (to - from));
+    const base = days.get(d);
+    let byDay = memo.get(base);
+    if (!byDay) memo.set(base, (byDay = new Map<number, Record<string, string>>()));
+    let m = byDay.get(d);
+    if (!m) {
+      m = { ...base };
+      for (const [f, perMs] of pace) m[f] = String(Number(m[f] ?? 0) + perMs * (to - from));
+      byDay.set(d, m);
+    }
     days.set(d, m);
   }
   return { ...rolled, days };

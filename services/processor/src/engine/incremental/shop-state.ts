@@ -138,7 +138,7 @@ export function packsOf(input: { platform: Platform; now: number; shop?: ShopOve
 export function evaluateState(
   s: ShopState,
   input: { platform: Platform; shopId: string; now: number; shop?: ShopOverrides; pack?: RulePack },
-): { state: ShopState; evaluation: ShopEvaluation | undefined } {
+): { state: ShopState; evaluation: ShopEvaluation | undefined; aggregates?: ShopAggregates } {
   const { now } = input;
   const packs = packsOf(input);
   const pack = packs.evaluate;
@@ -160,25 +160,32 @@ export function evaluateState(
     );
   }
   if (state.version === 0) return { state, evaluation: undefined };
+  // The aggregates are returned with the evaluation: the forecast starts from them (forecast/from-state.ts).
+  const aggregates = aggregatesOf(state, pack, now);
   return {
     state,
+    aggregates,
     evaluation: evaluateAggregates(
       { platform: input.platform, shopId: input.shopId, asOf: now, shop: input.shop ?? {}, pack },
-      aggregatesOf(state, pack, now),
+      aggregates,
       packs.slots,
     ),
   };
 }
 
+/** A day's (or the `now`) aggregates as Redis's HGETALL gives them. */
+export function aggregateRecord(m: ReadonlyMap<string, number> | undefined): Record<string, string> {
+  return Object.fromEntries([...(m ?? [])].map(([f, v]) => [f, String(v)]));
+}
+
 /** What EntityStore.readAggregates reads, from the maps. */
 export function aggregatesOf(s: ShopState, pack: RulePack, now: number): ShopAggregates {
   const days = daysToRead(Object.values(pack.metrics).map((def) => windowRange(def.window, now)));
-  const record = (m: Map<string, number> | undefined) => Object.fromEntries([...(m ?? [])].map(([f, v]) => [f, String(v)]));
   const pending = [...s.pending].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
   const timers = [...s.timers.values()];
   return {
-    days: new Map(days.map((d) => [d, record(s.days.get(d))])),
-    cur: record(s.cur),
+    days: new Map(days.map((d) => [d, aggregateRecord(s.days.get(d))])),
+    cur: aggregateRecord(s.cur),
     pending: pending.map(([m, t]) => parsePending(m, t)),
     nextTimer: timers.length === 0 ? undefined : Math.min(...timers),
   };

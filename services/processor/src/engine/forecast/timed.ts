@@ -1,0 +1,253 @@
+import { dayNumber } from "../incremental/contrib.js";
+import type { ShopCalendar } from "../calendar-entries.js";
+import { contributionFingerprint } from "../calendar-items.js";
+import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "../incremental/delta.js";
+import type { StoreAccounting } from "./source.js";
+
+/**
+ * The roll-off's timed entities, incrementally (docs/forecast.md "Cost"). An entity whose timer falls before a
+ * forecast point is recomputed at that point from its stored record, as a timer pass would (computeDelta).
+ * Each entity's change at each point depends only on its stored record, its timer and the points, which are
+ * the day-ends of today and the next six days: fixed for a whole Shanghai day. So a projection of one entity
+ * is computed once (per record and per day) and kept; the change of the whole shop at each point is the sum
+ * over its timed entities, kept as a sum and updated by the entities whose record or timer changed since the
+ * last forecast. A forecast of a busy shop recomputes the few entities the last batch touched, not all.
+ *
+ * Per entity the points are computed in order, and an entity is recomputed at a point only when its timer (or
+ * its expiry) after the last recomputation has come: between, its contribution does not change by itself
+ * (the timers' premise, which the engine's own timer passes rest on), so the last change holds.
+ */
+
+/**
+ * One entity's change at one point, relative to its stored record: what computeDelta gives for it alone,
+ * kept flat (a busy shop keeps hundreds of them per point, and Maps cost several times their entries).
+ */
+export interface EntityChange {
+  /** Day-aggregate deltas: day, `<metric>|<field>`, amount; repeated. */
+  agg: readonly (number | string)[];
+  /** `now`-aggregate deltas: field, amount; repeated. */
+  cur: readonly (number | string)[];
+  /** Pending members: member, new deadline (added or moved) or null (removed); repeated. */
+  pend: readonly (string | number | null)[];
+}
+
+const NONE: readonly never[] = [];
+
+/** The flat form of one entity's computeDelta. */
+export function entityChange(d: Pick<ShopDelta, "agg" | "cur" | "pendDel" | "pendAdd">): EntityChange {
+  const agg: (number | string)[] = [];
+  for (const [day, fields] of d.agg) for (const [f, v] of fields) agg.push(day, f, v);
+  const cur: (number | string)[] = [];
+  for (const [f, v] of d.cur) cur.push(f, v);
+  const pend: (string | number | null)[] = [];
+  for (const m of d.pendDel) if (!d.pendAdd.has(m)) pend.push(m, null);
+  for (const [m, deadline] of d.pendAdd) pend.push(m, deadline);
+  return { agg: agg.length ? agg : NONE, cur: cur.length ? cur : NONE, pend: pend.length ? pend : NONE };
+}
+
+/** An entity's change at each point (undefined: its timer has not come by that point: no change). */
+export type EntityProjection = (EntityChange | undefined)[];
+
+/** The change of every timed entity at one point, summed: what the roll-off adds to the aggregates there. */
+export interface PointChange {
+  agg: Map<number, Map<string, number>>;
+  cur: Map<string, number>;
+  /** Pending member → new deadline, or null: the member leaves. Members are per entity, so never shared. */
+  pend: Map<string, number | null>;
+}
+
+/** The change of one entity at each of `moments`, chained by its timers (see above). */
+export function projectEntity(
+  acc: StoreAccounting,
+  key: string,
+  stored: StoredRecord,
+  timer: number,
+  moments: readonly number[],
+  /** The shop's calendar (its deadline extensions and excluded regions decide items, as in a timer pass). */
+  cal?: ShopCalendar,
+): EntityProjection {
+  const out: EntityProjection = [];
+  let next = timer;
+  let last: EntityChange | undefined;
+  const loaded = new Map([[key, stored]]);
+  for (const asOf of moments) {
+    if (next <= asOf) {
+      const d = computeDelta(acc.pack, loaded, [], asOf, [key], acc.chatKeepDays, acc.closedKeepMs, cal);
+      last = entityChange(d);
+      const rec = d.records.get(key);
+      // Deleted (expired): nothing changes any more. Else the next timer, or the expiry when sooner.
+      next = rec ? Math.min(d.timers.get(key) ?? Infinity, expireAt(key, rec.rec, acc.closedKeepMs)) : Infinity;
+    }
+    out.push(last);
+  }
+  return out;
+}
+
+function emptyPoint(): PointChange {
+  return { agg: new Map(), cur: new Map(), pend: new Map() };
+}
+
+function addTo<K>(m: Map<K, number>, k: K, v: number): void {
+  const x = (m.get(k) ?? 0) + v;
+  if (x === 0) m.delete(k);
+  else m.set(k, x);
+}
+
+/** Adds (sign 1) or removes (sign -1) one entity's change to a point's sum. */
+function applyChange(p: PointChange, c: EntityChange, sign: 1 | -1): void {
+  for (let i = 0; i < c.agg.length; i += 3) {
+    const day = c.agg[i] as number;
+    let m = p.agg.get(day);
+    if (!m) p.agg.set(day, (m = new Map<string, number>()));
+    addTo(m, c.agg[i + 1] as string, sign * (c.agg[i + 2] as number));
+    if (m.size === 0) p.agg.delete(day);
+  }
+  for (let i = 0; i < c.cur.length; i += 2) addTo(p.cur, c.cur[i] as string, sign * (c.cur[i + 1] as number));
+  for (let i = 0; i < c.pend.length; i += 2) {
+    const m = c.pend[i] as string;
+    if (sign === 1) p.pend.set(m, c.pend[i + 1] as number | null);
+    else p.pend.delete(m);
+  }
+}
+
+/** A timed entity as the forecast reads it: its stored record, its timer, and what identifies this version of it. */
+export interface TimedEntity {
+  stored: StoredRecord;
+  timer: number;
+  /** Equal (===) for the same stored version: the encoded record read from Redis, or the record object itself. */
+  version: unknown;
+}
+
+/**
+ * One shop's timed projections and their sums per point, for one forecast day and one accounting. update()
+ * brings it to a new set of timed entities, recomputing only those whose version or timer changed.
+ */
+export class TimedProjections {
+  private readonly entities = new Map<string, { version: unknown; timer: number; stored: StoredRecord; proj: EntityProjection }>();
+  private points: PointChange[];
+  constructor(
+    readonly day: number,
+    readonly acc: StoreAccounting,
+    private readonly moments: readonly number[],
+    readonly cal?: ShopCalendar,
+  ) {
+    this.points = moments.map(emptyPoint);
+    this.calendar = contributionFingerprint(cal);
+  }
+
+  /** The fingerprint of the calendar the projections were computed under ("" for none). */
+  readonly calendar: string;
+
+  /** Entities recomputed by the last update (the bench and the tests read it). */
+  recomputed = 0;
+
+  update(timed: ReadonlyMap<string, TimedEntity>): void {
+    this.recomputed = 0;
+    for (const [key, e] of this.entities) {
+      const now = timed.get(key);
+      if (now && now.version === e.version && now.timer === e.timer) continue;
+      this.remove(e.proj);
+      this.entities.delete(key);
+    }
+    for (const [key, t] of timed) {
+      if (this.entities.has(key)) continue;
+      const proj = projectEntity(this.acc, key, t.stored, t.timer, this.moments, this.cal);
+      this.recomputed++;
+      this.entities.set(key, { version: t.version, timer: t.timer, stored: t.stored, proj });
+      proj.forEach((c, k) => c && applyChange(this.points[k]!, c, 1));
+    }
+  }
+
+  /** The stored record held for this version and timer of the entity, if any (so the caller need not decode it). */
+  known(key: string, version: unknown, timer: number): StoredRecord | undefined {
+    const e = this.entities.get(key);
+    return e && e.version === version && e.timer === timer ? e.stored : undefined;
+  }
+
+  private remove(proj: EntityProjection): void {
+    proj.forEach((c, k) => c && applyChange(this.points[k]!, c, -1));
+  }
+
+  /** The summed change at point k (read only). */
+  at(k: number): PointChange {
+    return this.points[k]!;
+  }
+
+  get size(): number {
+    return this.entities.size;
+  }
+}
+
+/** The day a set of projections belongs to: the Shanghai day of `now` (its points are that day's day-ends). */
+export function projectionDay(now: number): number {
+  return dayNumber(now);
+}
+
+/** At most this many shops' projections are kept (the least recently used leaves first). */
+const MAX_KEPT_SHOPS = 10_000;
+/**
+ * At most about this many timed entities' projections are kept over all shops (least recently used shops
+ * leave first): about 1.1 KB each, measured on the bench's busy shop (843 timed entities, about 0.9 MB), so
+ * the bound is about 110 MB of the processor's heap.
+ */
+const MAX_KEPT_ENTITIES = 100_000;
+
+/**
+ * The projections of the shops forecast lately, per shop (one process's memory: a shop that moves to another
+ * instance starts afresh there). A shop's projections are reused while the day and the accounting are the same.
+ */
+export class ForecastProjections {
+  private readonly kept = new Map<string, TimedProjections>();
+  /**
+   * Each kept shop's entity count, and their sum. A shop's projections are updated right after `of` returns
+   * them (forecastShop), so each `of` first counts the last shop it returned again.
+   */
+  private readonly sizes = new Map<string, number>();
+  private entities = 0;
+  private last: string | undefined;
+  constructor(
+    private readonly maxShops = MAX_KEPT_SHOPS,
+    private readonly maxEntities = MAX_KEPT_ENTITIES,
+  ) {}
+
+  of(shopKey: string, now: number, acc: StoreAccounting, moments: readonly number[], cal?: ShopCalendar): TimedProjections {
+    const prev = this.last === undefined ? undefined : this.kept.get(this.last);
+    if (prev) {
+      this.entities += prev.size - this.sizes.get(this.last!)!;
+      this.sizes.set(this.last!, prev.size);
+    }
+    this.last = shopKey;
+    const day = projectionDay(now);
+    let p = this.kept.get(shopKey);
+    this.drop(shopKey);
+    const same =
+      p !== undefined &&
+      p.day === day &&
+      p.acc.pack === acc.pack &&
+      p.acc.chatKeepDays === acc.chatKeepDays &&
+      p.acc.closedKeepMs === acc.closedKeepMs &&
+      p.calendar === contributionFingerprint(cal);
+    if (!same) p = new TimedProjections(day, acc, moments, cal);
+    while (this.kept.size > 0 && (this.kept.size >= this.maxShops || this.entities + p!.size > this.maxEntities))
+      this.drop(this.kept.keys().next().value!);
+    this.kept.set(shopKey, p!);
+    this.sizes.set(shopKey, p!.size);
+    this.entities += p!.size;
+    return p!;
+  }
+
+  private drop(shopKey: string): void {
+    this.entities -= this.sizes.get(shopKey) ?? 0;
+    this.sizes.delete(shopKey);
+    this.kept.delete(shopKey);
+  }
+
+  get size(): number {
+    return this.kept.size;
+  }
+
+  /** Timed entities kept over all shops (as last counted). */
+  get keptEntities(): number {
+    return this.entities;
+  }
+}
