@@ -1,4 +1,3 @@
-import type { ShopCalendar } from "../calendar-entries.js";
 import type { RulePack } from "@sg/rules";
 import { DAY, dayStart, HOUR } from "../calendar.js";
 import { dayNumber } from "../incremental/contrib.js";
