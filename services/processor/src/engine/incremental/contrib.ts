@@ -28,6 +28,7 @@ import {
   type EntityRec,
   type OrderRec,
 } from "./records.js";
+import { withExclusions } from "./exclusions.js";
 
 /**
  * An entity's contribution to the shop's aggregates at a moment (architecture.md "Bounded state, bounded
@@ -420,9 +421,10 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
 /** The contribution of one entity record at `asOf` (an absent record contributes nothing). */
 export function contribution(key: string, rec: EntityRec | undefined, pack: RulePack, asOf: number): Contribution {
   if (rec === undefined) return { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
-  if (key.startsWith("o:")) return orderContribution(key, rec as OrderRec, pack, asOf);
-  if (key.startsWith("a:")) return aftersaleContribution(key, rec as AftersaleRec, pack, asOf);
-  return consumerContribution(key, rec as ConsumerRec, pack, asOf);
+  // Appeals and exemptions rewrite the entity's own contribution (exclusions.ts).
+  if (key.startsWith("o:")) return withExclusions(pack, rec.excl, orderContribution(key, rec as OrderRec, pack, asOf));
+  if (key.startsWith("a:")) return withExclusions(pack, rec.excl, aftersaleContribution(key, rec as AftersaleRec, pack, asOf));
+  return withExclusions(pack, rec.excl, consumerContribution(key, rec as ConsumerRec, pack, asOf));
 }
 
 /** `refund_duration_mean` from an order's summaries of its after-sales (in transit: the order's signing decides). */

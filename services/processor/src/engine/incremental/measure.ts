@@ -9,6 +9,7 @@ import { imputedMeasured } from "../kinds/kinds-2026.js";
 import type { Measured, PendingItem, ShopOverrides } from "../types.js";
 import { suspendedDays } from "../calendar-entries.js";
 import { dayNumber } from "./contrib.js";
+import { leavesNumeratorOnly } from "./exclusions.js";
 
 /** What one evaluation reads of a shop: the aggregates of the window's days, and the pending items. */
 export interface ShopAggregates {
@@ -73,7 +74,8 @@ export function evaluateAggregates(
     if (skip) suspended.set(i, skip);
     else suspended.delete(i);
     const n = () => sum(i, "n", window);
-    const d = () => sum(i, "d", window);
+    // An approved exclusion of a metric whose exclusions leave the numerator only keeps its item in the denominator (exclusions.ts).
+    const d = () => sum(i, "d", window) + (leavesNumeratorOnly(def, input.shop.metrics?.[name]) ? sum(i, "xd", window) : 0);
     const plain = (): Measured => {
       const num = n();
       const den = d();

@@ -1,5 +1,6 @@
 import { toMillis, type CanonicalEvent } from "@sg/events";
 import type { AftersaleFacts, ChatMessageFact, ConsumerFacts, OrderFacts, RatingFact } from "../model.js";
+import { foldExclusion, type ExclusionEvent, type ExclusionRec } from "./exclusions.js";
 
 /**
  * Entity records (architecture.md "Bounded state, bounded work"): each holds only the facts its metrics
@@ -30,6 +31,8 @@ export interface OrderRec {
   complaintAt?: number;
   /** afterSaleId → summary (aftersaleSummary). */
   aftersales?: Record<string, AftersaleSummary>;
+  /** Exclusions naming the order (exclusions.ts). */
+  excl?: ExclusionRec[];
 }
 
 /** What an order's metrics read of one after-sale. */
@@ -78,6 +81,8 @@ export interface AftersaleRec {
   /** Arbitrations and completions, sorted by (at, id). */
   arbitrations?: (Stamped & { liability: string })[];
   completions?: (Stamped & { outcome: string })[];
+  /** Exclusions naming the after-sale (exclusions.ts). */
+  excl?: ExclusionRec[];
 }
 
 /**
@@ -96,6 +101,8 @@ export interface ConsumerRec {
   ratings?: (Stamped & { cardSentAt: number; rating: string; robot: boolean })[];
   /** Excluded (metrics.md "Excluded consumer"): earliest exclusion time. */
   excludedAt?: number;
+  /** Exclusions naming the consumer or one of their sessions (exclusions.ts). */
+  excl?: ExclusionRec[];
 }
 
 export type EntityRec = OrderRec | AftersaleRec | ConsumerRec;
@@ -129,8 +136,7 @@ export function entityOf(e: CanonicalEvent): string {
 
 /**
  * The entity an exclusion names (its item's record, where a later fold can apply it retroactively): an order,
- * an after-sale, or a consumer (for a session, the session's consumer). No fold reads exclusions yet, so they
- * change no record and no number (docs/exclusions.md "What the engine does today").
+ * an after-sale, or a consumer (for a session, the session's consumer); kept in its `excl` (exclusions.ts).
  */
 function exclusionEntity(e: Extract<CanonicalEvent, { type: "exclusion.requested" | "exclusion.decided" }>): string {
   switch (e.scope) {
@@ -301,6 +307,8 @@ export function foldConsumer(rec: ConsumerRec, e: CanonicalEvent, at: number): C
 }
 
 export function foldEvent(key: string, rec: EntityRec | undefined, e: CanonicalEvent, at: number): EntityRec {
+  if (e.type === "exclusion.requested" || e.type === "exclusion.decided")
+    return { ...(rec ?? {}), excl: foldExclusion(rec?.excl, e as ExclusionEvent, at) };
   if (key.startsWith("o:")) return foldOrder((rec ?? {}) as OrderRec, e, at);
   if (key.startsWith("a:")) return foldAftersale((rec ?? {}) as AftersaleRec, e, at);
   return foldConsumer((rec ?? {}) as ConsumerRec, e, at);

@@ -10,13 +10,17 @@ import {
 import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange } from "../calendar.js";
 import { shopFacts } from "./facts.js";
+import { exclusionsOf, factsWithout, numeratorOnly, type RefExclusion } from "./exclusion-rules.js";
 import { metricCalendar, stricterLine, type ReferenceCalendars } from "./calendar-rules.js";
 import { judge, type Judged, type Lines } from "./judge.js";
 import { MEASURES, type MeasureContext, type Measurement } from "./measures.js";
 
 /** A shop's configuration overrides (configuration `shops`): per-metric lines and lead time, JD's service norms. */
 export interface ReferenceOverrides {
-  metrics?: Record<string, { threshold?: number | null; target?: number | null; leadTime?: number | string } | undefined>;
+  metrics?: Record<
+    string,
+    { threshold?: number | null; target?: number | null; leadTime?: number | string; exclusionLeaves?: "both" | "numerator" } | undefined
+  >;
   jdServiceNorms?: number;
   /** The shop's pack choice (`latest` or a pack id); absent: the contract-v1 pack. */
   pack?: string | undefined;
@@ -50,6 +54,25 @@ function measure(def: MetricDef, ctx: MeasureContext): Measurement {
   return (MEASURES[def.kind] as (d: MetricDef, c: MeasureContext) => Measurement)(def, ctx);
 }
 
+/** A metric measured without the items its exclusions take out (exclusion-rules.ts). */
+function measureExcluding(
+  name: string,
+  def: MetricDef,
+  ctx: MeasureContext,
+  exclusions: readonly RefExclusion[],
+  shop: { exclusionLeaves?: "both" | "numerator" } | undefined,
+): Measurement {
+  const facts = factsWithout(ctx.facts, name, def, exclusions);
+  if (facts === ctx.facts) return measure(def, ctx);
+  const without = measure(def, { ...ctx, facts });
+  if (!numeratorOnly(def, shop)) return without;
+  // Numerator only: the excluded items stay in the denominator.
+  const withAll = measure(def, ctx);
+  const numerator = without.numerator ?? 0;
+  const denominator = withAll.denominator ?? 0;
+  return { ...without, numerator, denominator, value: denominator === 0 ? null : numerator / denominator };
+}
+
 /**
  * The independent reference model: every metric of the shop's rule pack at `asOf`, from all of the shop's
  * events (any order, duplicates allowed), restated from metrics.md and events.md over the full history.
@@ -70,6 +93,7 @@ export function referenceEvaluate(input: {
   // The pack in force on the evaluated day: the whole window is measured under it.
   const pack = input.pack ?? packForChoice(input.platform, shop.pack, toShanghaiIso(asOf).slice(0, 10));
   const facts = shopFacts(input.events, asOf);
+  const approved = exclusionsOf(input.events, asOf).filter((x) => x.state === "approved");
   const others: MeasureContext["others"] = new Map();
   const judged = new Map<string, { def: MetricDef; lines: Lines; measured: Measurement; j: Judged }>();
   // service_score reads the other metrics' results: measure it after them.
@@ -85,7 +109,7 @@ export function referenceEvaluate(input: {
     const range = windowRange(def.window, asOf);
     const ctx: MeasureContext = { facts, asOf, window: { ...range, suspended: cal.suspended }, others };
     if (shop.jdServiceNorms !== undefined) ctx.jdServiceNorms = shop.jdServiceNorms;
-    const measured = measure(def, ctx);
+    const measured = measureExcluding(name, def, ctx, approved, shop.metrics?.[name]);
     const j = judge(def, lines, measured, asOf);
     // A `now` window is assessed on asOf's date.
     const date = (t: number) => toShanghaiIso(Number.isFinite(t) ? t : asOf).slice(0, 10);
