@@ -86,8 +86,10 @@ export function compare(out: ReplayOutput, meta: CaseMeta): string[] {
         continue;
       }
       for (const [field, v] of Object.entries(fields)) {
-        if (!close(m[field], v)) {
-          errs.push(`${shop} ${metric}.${field} = ${JSON.stringify(m[field])}, want ${JSON.stringify(v)}`);
+        // `a.b`: a field of a nested object (`ifApproved.value`).
+        const got = field.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], m);
+        if (!close(got, v)) {
+          errs.push(`${shop} ${metric}.${field} = ${JSON.stringify(got)}, want ${JSON.stringify(v)}`);
         }
       }
     }

@@ -118,26 +118,69 @@ function slotsCovered(pack: RulePack, s: Standing): number[] {
   return out;
 }
 
-/** The approved and pending slots of a record's exclusions (approved wins where both name a slot). */
-export function excludedSlots(pack: RulePack, list: readonly ExclusionRec[] | undefined): { approved: Set<number>; pending: Set<number> } {
-  const approved = new Set<number>();
-  const pending = new Set<number>();
+/** Whose items a kind counts in engine v2's contributions: the entity an exclusion must name to reach them. */
+function ownerOf(def: MetricDef): "o" | "a" | "c" {
+  switch (def.kind) {
+    case "aftersale_awaiting_hours":
+    case "dispute_rate":
+    case "business_time_rate":
+    case "ever_state_rate":
+    case "overdue_refund_count":
+      return "a";
+    case "late_clock_mean":
+      return def.params.from === "paid" ? "o" : "a";
+    case "refund_duration_mean":
+      return def.params.from === "requested_in_transit" ? "o" : "a";
+    case "reply_consumer_day":
+    case "avg_response_seconds":
+    case "first_response_sessions":
+    case "rating_share":
+    case "rating_score_mean":
+    case "imputed_response_mean":
+    case "buyer_reply_rate":
+    case "jd_service_score":
+      return "c";
+    default:
+      return "o";
+  }
+}
+
+interface Slots {
+  approved: Set<number>;
+  pending: Set<number>;
+  /** Per slot whose items the entity counts, its pending exclusions naming it (ifApproved's `pending`). */
+  pendingCount: Map<number, number>;
+  /** The entity's pending exclusions (order, after-sale and consumer scope). */
+  pendingAll: number;
+}
+
+/** The approved and pending slots of an entity's exclusions (approved wins where both name a slot). */
+export function excludedSlots(key: string, pack: RulePack, list: readonly ExclusionRec[] | undefined): Slots {
+  const out: Slots = { approved: new Set(), pending: new Set(), pendingCount: new Map(), pendingAll: 0 };
+  const defs = Object.values(pack.metrics);
   for (const x of list ?? []) {
     if (!APPLIED.has(x.scope)) continue;
     const s = standing(x);
     if (s.state === "rejected") continue;
-    for (const i of slotsCovered(pack, s)) (s.state === "approved" ? approved : pending).add(i);
+    if (s.state === "pending") out.pendingAll++;
+    for (const i of slotsCovered(pack, s)) {
+      (s.state === "approved" ? out.approved : out.pending).add(i);
+      if (s.state === "pending" && ownerOf(defs[i]!) === key[0]) out.pendingCount.set(i, (out.pendingCount.get(i) ?? 0) + 1);
+    }
   }
-  for (const i of approved) pending.delete(i);
-  return { approved, pending };
+  for (const i of out.approved) out.pending.delete(i);
+  return out;
 }
 
 /** An entity's contribution with its exclusions applied (see above); unchanged when it has none. */
-export function withExclusions(pack: RulePack, list: readonly ExclusionRec[] | undefined, c: Contribution): Contribution {
+export function withExclusions(key: string, pack: RulePack, list: readonly ExclusionRec[] | undefined, c: Contribution): Contribution {
   if (!list || list.length === 0) return c;
-  const { approved, pending } = excludedSlots(pack, list);
-  if (approved.size === 0 && pending.size === 0) return c;
+  const { approved, pending, pendingCount, pendingAll } = excludedSlots(key, pack, list);
+  if (approved.size === 0 && pending.size === 0 && pendingAll === 0) return c;
   const out: Contribution = { agg: new Map(), cur: new Map(), pend: new Map(), next: c.next };
+  // Counts of pending exclusions (if-approved.ts): per slot whose items this entity counts, and in all.
+  for (const [i, n] of pendingCount) out.cur.set(`${i}|pe`, n);
+  if (pendingAll > 0) out.cur.set("all|pe", pendingAll);
   const add = (k: string, v: number) => out.agg.set(k, (out.agg.get(k) ?? 0) + v);
   for (const [k, v] of c.agg) {
     const [day, metric, field] = k.split("|") as [string, string, string];
@@ -150,7 +193,10 @@ export function withExclusions(pack: RulePack, list: readonly ExclusionRec[] | u
   }
   for (const [k, v] of c.cur) {
     const m = Number(k.slice(0, k.indexOf("|")));
-    if (!approved.has(m)) out.cur.set(k, v);
+    if (approved.has(m)) continue;
+    out.cur.set(k, (out.cur.get(k) ?? 0) + v);
+    // A `now` amount of a pending exclusion's item: gone should it be approved.
+    if (pending.has(m)) out.cur.set(`${k}~p`, v);
   }
   for (const [k, v] of c.pend) {
     const m = Number(k.slice(0, k.indexOf("|")));

@@ -10,6 +10,7 @@ import type { Measured, PendingItem, ShopOverrides } from "../types.js";
 import { suspendedDays } from "../calendar-entries.js";
 import { dayNumber } from "./contrib.js";
 import { leavesNumeratorOnly } from "./exclusions.js";
+import { addIfApproved, approvedView } from "./if-approved.js";
 
 /** What one evaluation reads of a shop: the aggregates of the window's days, and the pending items. */
 export interface ShopAggregates {
@@ -18,7 +19,7 @@ export interface ShopAggregates {
   /** `now` aggregates (`<metric>|<field>` → amount). */
   cur: Record<string, string>;
   /** Pending items (contrib.ts `pend`). */
-  pending: { metric: number; day: number | undefined; key: string; deadline: number; extra?: string }[];
+  pending: { metric: number; day: number | undefined; key: string; deadline: number; extra?: string; appealed?: true }[];
   /** The earliest moment at which an entity's contribution changes by itself (a deadline, a stall). */
   nextTimer: number | undefined;
 }
@@ -39,6 +40,11 @@ export function daysToRead(windows: readonly Range[]): number[] {
  * by the window's days and the pending items, never by the number of events. Status, alerts and the
  * rest come from the same code as the reference engine's (evaluateMeasured).
  */
+/** The evaluation of an approved view: no `ifApproved` of its own (it has no pending exclusion left). */
+function evaluateMeasuredView(input: Parameters<typeof evaluateAggregates>[0], view: ShopAggregates, slots?: ReadonlyMap<string, number>): ShopEvaluation {
+  return evaluateAggregates(input, { ...view, cur: { ...view.cur, "all|pe": "0" } }, slots);
+}
+
 export function evaluateAggregates(
   input: { platform: Platform; shopId: string; asOf: number; shop: ShopOverrides; pack: RulePack },
   a: ShopAggregates,
@@ -183,5 +189,8 @@ export function evaluateAggregates(
   };
   const ev = evaluateMeasured(input, measure);
   if (a.nextTimer !== undefined && a.nextTimer > asOf && a.nextTimer < ev.nextWake) ev.nextWake = a.nextTimer;
+  // Should every pending exclusion be approved (if-approved.ts): the same evaluation on the approved view.
+  const view = approvedView(a);
+  if (view) addIfApproved(ev, evaluateMeasuredView(input, view, slots), a, input.pack, slots);
   return ev;
 }

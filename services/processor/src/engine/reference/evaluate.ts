@@ -10,7 +10,7 @@ import {
 import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange } from "../calendar.js";
 import { shopFacts } from "./facts.js";
-import { exclusionsOf, factsWithout, numeratorOnly, type RefExclusion } from "./exclusion-rules.js";
+import { APPLIED_SCOPES, exclusionsOf, factsWithout, itemOwner, numeratorOnly, type RefExclusion } from "./exclusion-rules.js";
 import { metricCalendar, stricterLine, type ReferenceCalendars } from "./calendar-rules.js";
 import { judge, type Judged, type Lines } from "./judge.js";
 import { MEASURES, type MeasureContext, type Measurement } from "./measures.js";
@@ -88,12 +88,34 @@ export function referenceEvaluate(input: {
   /** The configuration's `calendars` (docs/calendars.md); absent: none. */
   calendars?: ReferenceCalendars;
 }): ReferenceEvaluation {
+  const exclusions = exclusionsOf(input.events, input.asOf);
+  const out = evaluateExcluding(input, exclusions.filter((x) => x.state === "approved"));
+  // Should every pending exclusion be approved (docs/exclusions.md 4): the same evaluation with them approved.
+  const pending = exclusions.filter((x) => x.state === "pending" && APPLIED_SCOPES.has(x.scope));
+  if (pending.length === 0) return out;
+  const then = evaluateExcluding(input, [...exclusions.filter((x) => x.state === "approved"), ...pending]);
+  const pack = input.pack ?? packForChoice(input.platform, input.shop?.pack, toShanghaiIso(input.asOf).slice(0, 10));
+  for (const [name, def] of Object.entries(pack.metrics)) {
+    const count = pending.filter((x) => x.scope === itemOwner(def) && (x.metrics === undefined || x.metrics.includes(name))).length;
+    const m = then.snapshot.metrics[name];
+    if (count === 0 || !m) continue;
+    out.snapshot.metrics[name]!.ifApproved = {
+      value: m.value,
+      ...(m.numerator === undefined ? {} : { numerator: m.numerator }),
+      ...(m.denominator === undefined ? {} : { denominator: m.denominator }),
+      status: m.status,
+      pending: count,
+    };
+  }
+  return out;
+}
+
+function evaluateExcluding(input: Parameters<typeof referenceEvaluate>[0], approved: readonly RefExclusion[]): ReferenceEvaluation {
   const { asOf } = input;
   const shop = input.shop ?? {};
   // The pack in force on the evaluated day: the whole window is measured under it.
   const pack = input.pack ?? packForChoice(input.platform, shop.pack, toShanghaiIso(asOf).slice(0, 10));
   const facts = shopFacts(input.events, asOf);
-  const approved = exclusionsOf(input.events, asOf).filter((x) => x.state === "approved");
   const others: MeasureContext["others"] = new Map();
   const judged = new Map<string, { def: MetricDef; lines: Lines; measured: Measurement; j: Judged }>();
   // service_score reads the other metrics' results: measure it after them.

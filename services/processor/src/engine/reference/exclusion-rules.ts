@@ -99,6 +99,9 @@ export function itemOwner(def: MetricDef): "order" | "aftersale" | "consumer" {
 
 const covers = (x: RefExclusion, name: string) => x.metrics === undefined || x.metrics.includes(name);
 
+/** The scopes applied (a session is kept, not applied yet). */
+export const APPLIED_SCOPES: ReadonlySet<ExclusionScope> = new Set(["order", "aftersale", "consumer"]);
+
 /** The facts a metric is measured on, with the items of the given exclusions taken out (the same facts when none apply). */
 export function factsWithout(facts: ShopFacts, name: string, def: MetricDef, exclusions: readonly RefExclusion[]): ShopFacts {
   const owner = itemOwner(def);
