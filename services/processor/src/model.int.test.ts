@@ -116,7 +116,14 @@ function streamOf(s: Spec): { stream: ModelStream; plan: DeliveryStep[] } {
 
 /** What an evaluation shows: the snapshot's metrics and alerts, the board's queue, and when the shop must be evaluated next. */
 type Compared = { snapshot: ShopSnapshot; due: unknown; nextWake: number };
-const view = (e: Compared) => ({ metrics: e.snapshot.metrics, alerts: e.snapshot.alerts, due: e.due, nextWake: e.nextWake });
+const view = (e: Compared) => ({
+  metrics: e.snapshot.metrics,
+  alerts: e.snapshot.alerts,
+  due: e.due,
+  nextWake: e.nextWake,
+  // The reference computes no score: each pending exclusion's effect on the metrics is compared.
+  pendingExclusions: e.snapshot.pendingExclusions?.map(({ scoreIfApproved: _score, ...p }) => p),
+});
 /**
  * The store answers undefined for a shop with no state left: no events, or every entity expired and its keys
  * gone (retention by entity: all its facts a month older than asOf). The reference still answers a snapshot then (some

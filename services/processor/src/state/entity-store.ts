@@ -10,6 +10,7 @@ import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "../en
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/incremental/measure.js";
 import { encodeSeenAdds, fingerprint, seenFloorDay, type SeenAdds } from "../engine/incremental/seen-ids.js";
 import { applyStep, loadKeysOf, parsePending, type LoadedShop } from "../engine/incremental/step.js";
+import { PENDING_LISTED, pendingEntries } from "../engine/incremental/pending-effects.js";
 import type { ShopOverrides } from "../engine/types.js";
 import { CalibrationSource, type CalibrationReads } from "../scores/calibration-source.js";
 import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
@@ -224,6 +225,22 @@ export class EntityStore {
     const t = val(days.length + 2) as string[];
     if (t.length === 2) out.nextTimer = Number(t[1]);
     if (calibration) out.calibration = calibration.take(r, days.length + 4);
+    // The records of the entities with a pending exclusion (pending-effects.ts): a second read, only when there are any.
+    const appealed = pendingEntries(out.cur)
+      .slice(0, PENDING_LISTED)
+      .map((e) => e.entity);
+    if (appealed.length > 0) {
+      const keys = [...new Set(appealed)];
+      const values = await this.redis.hmget(this.keys.entities(shop), ...keys);
+      const records = new Map<string, StoredRecord>();
+      keys.forEach((k, i) => {
+        const v = values[i];
+        if (v === null || v === undefined) return;
+        this.bytesRead += k.length + v.length;
+        records.set(k, decodeStored(k, v));
+      });
+      out.appealed = { records, pack: this.accounting(shop.platform as Platform).pack };
+    }
     return out;
   }
 

@@ -2,6 +2,7 @@ import type { CanonicalEvent, ExclusionDecision, ExclusionReason, ExclusionScope
 import { selectablePacks, type MetricDef, type RulePack } from "@sg/rules";
 import { accountingFor } from "./accounting.js";
 import type { Contribution } from "./contrib.js";
+import { pendingKey } from "./pending-effects.js";
 
 /**
  * Exclusions in engine v2 (docs/exclusions.md "What the engine must do"): each entity record keeps the
@@ -119,7 +120,7 @@ function slotsCovered(pack: RulePack, s: Standing): number[] {
 }
 
 /** Whose items a kind counts in engine v2's contributions: the entity an exclusion must name to reach them. */
-function ownerOf(def: MetricDef): "o" | "a" | "c" {
+export function ownerOf(def: MetricDef): "o" | "a" | "c" {
   switch (def.kind) {
     case "aftersale_awaiting_hours":
     case "dispute_rate":
@@ -152,17 +153,22 @@ interface Slots {
   pendingCount: Map<number, number>;
   /** The entity's pending exclusions (order, after-sale and consumer scope). */
   pendingAll: number;
+  /** Their `cur` keys (pending-effects.ts). */
+  listed: string[];
 }
 
 /** The approved and pending slots of an entity's exclusions (approved wins where both name a slot). */
 export function excludedSlots(key: string, pack: RulePack, list: readonly ExclusionRec[] | undefined): Slots {
-  const out: Slots = { approved: new Set(), pending: new Set(), pendingCount: new Map(), pendingAll: 0 };
+  const out: Slots = { approved: new Set(), pending: new Set(), pendingCount: new Map(), pendingAll: 0, listed: [] };
   const defs = Object.values(pack.metrics);
   for (const x of list ?? []) {
     if (!APPLIED.has(x.scope)) continue;
     const s = standing(x);
     if (s.state === "rejected") continue;
-    if (s.state === "pending") out.pendingAll++;
+    if (s.state === "pending") {
+      out.pendingAll++;
+      out.listed.push(pendingKey(key, x, s.reason, x.request!.at));
+    }
     for (const i of slotsCovered(pack, s)) {
       (s.state === "approved" ? out.approved : out.pending).add(i);
       if (s.state === "pending" && ownerOf(defs[i]!) === key[0]) out.pendingCount.set(i, (out.pendingCount.get(i) ?? 0) + 1);
@@ -175,12 +181,13 @@ export function excludedSlots(key: string, pack: RulePack, list: readonly Exclus
 /** An entity's contribution with its exclusions applied (see above); unchanged when it has none. */
 export function withExclusions(key: string, pack: RulePack, list: readonly ExclusionRec[] | undefined, c: Contribution): Contribution {
   if (!list || list.length === 0) return c;
-  const { approved, pending, pendingCount, pendingAll } = excludedSlots(key, pack, list);
+  const { approved, pending, pendingCount, pendingAll, listed } = excludedSlots(key, pack, list);
   if (approved.size === 0 && pending.size === 0 && pendingAll === 0) return c;
   const out: Contribution = { agg: new Map(), cur: new Map(), pend: new Map(), next: c.next };
   // Counts of pending exclusions (if-approved.ts): per slot whose items this entity counts, and in all.
   for (const [i, n] of pendingCount) out.cur.set(`${i}|pe`, n);
   if (pendingAll > 0) out.cur.set("all|pe", pendingAll);
+  for (const k of listed) out.cur.set(k, 1);
   const add = (k: string, v: number) => out.agg.set(k, (out.agg.get(k) ?? 0) + v);
   for (const [k, v] of c.agg) {
     const [day, metric, field] = k.split("|") as [string, string, string];

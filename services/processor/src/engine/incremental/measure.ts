@@ -11,6 +11,8 @@ import { suspendedDays } from "../calendar-entries.js";
 import { dayNumber } from "./contrib.js";
 import { leavesNumeratorOnly } from "./exclusions.js";
 import { addIfApproved, approvedView } from "./if-approved.js";
+import { pendingExclusions } from "./pending-effects.js";
+import type { StoredRecord } from "./codec.js";
 
 /** What one evaluation reads of a shop: the aggregates of the window's days, and the pending items. */
 export interface ShopAggregates {
@@ -22,6 +24,8 @@ export interface ShopAggregates {
   pending: { metric: number; day: number | undefined; key: string; deadline: number; extra?: string; appealed?: true }[];
   /** The earliest moment at which an entity's contribution changes by itself (a deadline, a stall). */
   nextTimer: number | undefined;
+  /** The records of the entities with a pending exclusion, and the pack they are accounted under (pending-effects.ts). */
+  appealed?: { records: ReadonlyMap<string, StoredRecord>; pack: RulePack };
 }
 
 /** The days the evaluation of a pack at `asOf` reads: the widest of its windows. */
@@ -42,7 +46,8 @@ export function daysToRead(windows: readonly Range[]): number[] {
  */
 /** The evaluation of an approved view: no `ifApproved` of its own (it has no pending exclusion left). */
 function evaluateMeasuredView(input: Parameters<typeof evaluateAggregates>[0], view: ShopAggregates, slots?: ReadonlyMap<string, number>): ShopEvaluation {
-  return evaluateAggregates(input, { ...view, cur: { ...view.cur, "all|pe": "0" } }, slots);
+  const { appealed: _records, ...rest } = view;
+  return evaluateAggregates(input, { ...rest, cur: { ...view.cur, "all|pe": "0" } }, slots);
 }
 
 export function evaluateAggregates(
@@ -191,6 +196,10 @@ export function evaluateAggregates(
   if (a.nextTimer !== undefined && a.nextTimer > asOf && a.nextTimer < ev.nextWake) ev.nextWake = a.nextTimer;
   // Should every pending exclusion be approved (if-approved.ts): the same evaluation on the approved view.
   const view = approvedView(a);
-  if (view) addIfApproved(ev, evaluateMeasuredView(input, view, slots), a, input.pack, slots);
+  if (view) {
+    addIfApproved(ev, evaluateMeasuredView(input, view, slots), a, input.pack, slots);
+    const listed = pendingExclusions(ev, a, input.pack, (x) => evaluateMeasuredView(input, x, slots));
+    if (listed) ev.snapshot.pendingExclusions = listed;
+  }
   return ev;
 }

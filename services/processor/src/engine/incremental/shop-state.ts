@@ -9,6 +9,7 @@ import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "./del
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "./measure.js";
 import { seenFloorDay, type SeenAdds } from "./seen-ids.js";
 import { applyStep, parsePending, type ShopEvent } from "./step.js";
+import { appealedOf } from "./pending-effects.js";
 
 /**
  * Engine v2 over plain values: one shop's state (what Redis holds under the shop's hash tag) as maps, and the
@@ -161,14 +162,14 @@ export function evaluateState(
     state,
     evaluation: evaluateAggregates(
       { platform: input.platform, shopId: input.shopId, asOf: now, shop: input.shop ?? {}, pack },
-      aggregatesOf(state, pack, now),
+      aggregatesOf(state, pack, now, packs.store),
       packs.slots,
     ),
   };
 }
 
 /** What EntityStore.readAggregates reads, from the maps. */
-export function aggregatesOf(s: ShopState, pack: RulePack, now: number): ShopAggregates {
+export function aggregatesOf(s: ShopState, pack: RulePack, now: number, store?: RulePack): ShopAggregates {
   const days = daysToRead(Object.values(pack.metrics).map((def) => windowRange(def.window, now)));
   const record = (m: Map<string, number> | undefined) => Object.fromEntries([...(m ?? [])].map(([f, v]) => [f, String(v)]));
   const pending = [...s.pending].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
@@ -178,6 +179,7 @@ export function aggregatesOf(s: ShopState, pack: RulePack, now: number): ShopAgg
     cur: record(s.cur),
     pending: pending.map(([m, t]) => parsePending(m, t)),
     nextTimer: timers.length === 0 ? undefined : Math.min(...timers),
+    ...appealedOf(record(s.cur), (keys) => new Map(keys.flatMap((k) => (s.records.has(k) ? [[k, s.records.get(k)!]] : []))), store),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   type DueItem,
   type FiringAlert,
   type MetricOutput,
+  type PendingExclusion,
   type Platform,
 } from "@sg/events";
 import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
@@ -28,7 +29,14 @@ export interface ReferenceOverrides {
 
 export interface ReferenceEvaluation {
   /** `replay`'s shop entry (events.md). */
-  snapshot: { platform: Platform; shopId: string; rulePack: string; metrics: Record<string, MetricOutput>; alerts: FiringAlert[] };
+  snapshot: {
+    platform: Platform;
+    shopId: string;
+    rulePack: string;
+    metrics: Record<string, MetricOutput>;
+    alerts: FiringAlert[];
+    pendingExclusions?: PendingExclusion[];
+  };
   /** The next moment after asOf at which the result changes without a new event (at the latest, the next midnight). */
   nextWake: number;
   /** Pending items of every metric, soonest deadline first (then metric, then id), at most SNAPSHOT_DUE_LIMIT. */
@@ -107,8 +115,36 @@ export function referenceEvaluate(input: {
       pending: count,
     };
   }
+  // Each pending exclusion alone approved: the values of the metrics it reaches (the board's pending appeals).
+  const key = (x: RefExclusion) => [x.requestedAt ?? x.at, x.scope, x.itemId, x.consumerId ?? "", x.exclusionId ?? ""] as const;
+  const cmp = (a: RefExclusion, b: RefExclusion) => {
+    const [p, q] = [key(a), key(b)];
+    for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return p[i]! < q[i]! ? -1 : 1;
+    return 0;
+  };
+  out.snapshot.pendingExclusions = [...pending]
+    .sort(cmp)
+    .slice(0, PENDING_LISTED)
+    .map((x) => {
+      const alone = evaluateExcluding(input, [...exclusions.filter((y) => y.state === "approved"), x]);
+      const effect: Record<string, number | null> = {};
+      for (const [name, def] of Object.entries(pack.metrics))
+        if (x.scope === itemOwner(def) && (x.metrics === undefined || x.metrics.includes(name))) effect[name] = alone.snapshot.metrics[name]!.value;
+      return {
+        scope: x.scope,
+        itemId: x.itemId,
+        ...(x.consumerId === undefined ? {} : { consumerId: x.consumerId }),
+        ...(x.exclusionId === undefined ? {} : { exclusionId: x.exclusionId }),
+        reason: x.reason,
+        requestedAt: toShanghaiIso(x.requestedAt ?? x.at),
+        effect,
+      };
+    });
   return out;
 }
+
+/** At most this many pending exclusions are listed with their effect, the soonest requested first. */
+const PENDING_LISTED = 20;
 
 function evaluateExcluding(input: Parameters<typeof referenceEvaluate>[0], approved: readonly RefExclusion[]): ReferenceEvaluation {
   const { asOf } = input;
