@@ -195,6 +195,9 @@ export class EntityStore {
     pack: RulePack,
     now: number,
     calibration?: CalibrationReads,
+    /** Entities whose records are read with the aggregates (those with a pending exclusion). */
+    appealedKeys: string[] = [],
+    attempt = 0,
   ): Promise<(ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> }) | undefined> {
     const windows = Object.values(pack.metrics).map((def) => windowRange(def.window, now));
     const days = daysToRead(windows);
@@ -207,6 +210,7 @@ export class EntityStore {
     // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
     p.hexists(this.keys.shopMeta(shop), "v");
     calibration?.queue(p);
+    if (appealedKeys.length > 0) p.hmget(this.keys.entities(shop), ...appealedKeys);
     const r = (await p.exec()) ?? [];
     for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
     const val = (i: number) => r[i]![1];
@@ -225,15 +229,10 @@ export class EntityStore {
     const t = val(days.length + 2) as string[];
     if (t.length === 2) out.nextTimer = Number(t[1]);
     if (calibration) out.calibration = calibration.take(r, days.length + 4);
-    // The records of the entities with a pending exclusion (pending-effects.ts): a second read, only when there are any.
-    const appealed = pendingEntries(out.cur)
-      .slice(0, PENDING_LISTED)
-      .map((e) => e.entity);
-    if (appealed.length > 0) {
-      const keys = [...new Set(appealed)];
-      const values = await this.redis.hmget(this.keys.entities(shop), ...keys);
+    if (appealedKeys.length > 0) {
+      const values = val(r.length - 1) as (string | null)[];
       const records = new Map<string, StoredRecord>();
-      keys.forEach((k, i) => {
+      appealedKeys.forEach((k, i) => {
         const v = values[i];
         if (v === null || v === undefined) return;
         this.bytesRead += k.length + v.length;
@@ -241,6 +240,10 @@ export class EntityStore {
       });
       out.appealed = { records, pack: this.accounting(shop.platform as Platform).pack };
     }
+    // The records of the entities with a pending exclusion (pending-effects.ts) are read in the same pipeline as
+    // the aggregates, so that both are of one state: read again with them when the state lists others.
+    const listed = [...new Set(pendingEntries(out.cur).slice(0, PENDING_LISTED).map((e) => e.entity))];
+    if (listed.some((k) => !appealedKeys.includes(k)) && attempt < 3) return this.readAggregates(shop, pack, now, calibration, listed, attempt + 1);
     return out;
   }
 
