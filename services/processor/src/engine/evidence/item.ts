@@ -1,4 +1,4 @@
-import type { EvidenceOutcome, ExclusionScope } from "@sg/events";
+import type { EvidenceOutcome, ExclusionReason, ExclusionScope } from "@sg/events";
 import type { MetricDef } from "@sg/rules";
 import type { Range } from "../calendar.js";
 import type { Limits } from "../types.js";
@@ -22,6 +22,10 @@ export interface RawItem {
   why: Why;
   n: number;
   d: number;
+  /** Taken out by an approved exclusion (exclusion-items.ts): why, and when it was decided. */
+  leftOut?: { reason: ExclusionReason; exclusionId?: string; at: number };
+  /** Named by an exclusion requested and not decided. */
+  pendingExclusion?: { reason: ExclusionReason; exclusionId?: string; at: number };
 }
 
 /** What every kind's lister reads besides the entity: the clock and the metric's limits after overrides. */

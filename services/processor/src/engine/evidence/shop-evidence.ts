@@ -25,6 +25,7 @@ import {
 import type { ShopOverrides } from "../types.js";
 import { computeScores } from "../../scores/compute.js";
 import { entityItems, type EntityView } from "./items.js";
+import { exclusionFields, withExclusionMarks } from "./exclusion-items.js";
 import type { RawItem } from "./item.js";
 
 /** The view the listers read of a stored record (records.ts), by its key's prefix. */
@@ -64,7 +65,7 @@ export function metricItems(
   for (const [key, rec] of records) {
     const view = entityView(key, rec);
     for (const m of metrics)
-      for (const it of entityItems(view, m.def, m.x))
+      for (const it of withExclusionMarks(key, rec.excl, m.name, m.def, entityItems(view, m.def, m.x)))
         // A pending item is placed by its deadline, which may be after the window's last day.
         if (inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start)) m.items.push(it);
   }
@@ -178,6 +179,7 @@ export function shopEvidence(input: {
           why: it.why,
           countsOn,
           leavesOn: leavesOn(def, countsOn),
+          ...exclusionFields(it),
         };
         if (outcome === "bad") {
           // Items with the same part of the counts cost the same: computed once per (n, d).

@@ -4,6 +4,7 @@ import { dayStart, windowRange, type Range } from "../calendar.js";
 import { merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
 import { all, first, last, orderOfAftersale, shopFacts, type Fact, type ShopFacts } from "./facts.js";
+import { exclusionsOf, itemOwner } from "./exclusion-rules.js";
 
 /**
  * The evidence API's items (docs/evidence.md) restated from metrics.md on the shop's facts, independently of
@@ -239,6 +240,8 @@ export function referenceEvidence(input: { events: readonly CanonicalEvent[]; as
     asOf,
   );
   const everyone: ShopFacts = { ...facts, consumers: unexcluded.consumers };
+  // Approved exclusions (exclusion-rules.ts): the items of the entity they name are listed as excluded.
+  const approved = exclusionsOf(input.events, asOf).filter((x) => x.state === "approved");
   const out = new Map<string, RefItem[]>();
   for (const [name, def] of Object.entries(pack.metrics)) {
     const lister = LISTERS[def.kind] as Lister<MetricKind>;
@@ -246,11 +249,15 @@ export function referenceEvidence(input: { events: readonly CanonicalEvent[]; as
     const items = lister(def, { facts: everyone, asOf, window: windowRange(def.window, asOf) });
     out.set(
       name,
-      items.map((it) =>
-        (it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id)
-          ? { ...it, outcome: "excluded" }
-          : it,
-      ),
+      items.map((it) => {
+        const entity = it.consumerId !== undefined ? { scope: "consumer", id: it.consumerId } : { scope: it.scope, id: it.id };
+        const appealed = approved.some(
+          (x) => x.scope === itemOwner(def) && x.scope === entity.scope && x.itemId === entity.id && (x.metrics === undefined || x.metrics.includes(name)),
+        );
+        return appealed || ((it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id))
+          ? { ...it, outcome: "excluded" as const }
+          : it;
+      }),
     );
   }
   return out;
