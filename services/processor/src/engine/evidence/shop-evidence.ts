@@ -64,10 +64,14 @@ export function metricItems(
   }));
   for (const [key, rec] of records) {
     const view = entityView(key, rec);
-    for (const m of metrics)
-      for (const it of withExclusionMarks(key, rec.excl, m.name, m.def, entityItems(view, m.def, m.x)))
-        // A pending item is placed by its deadline, which may be after the window's last day.
-        if (inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start)) m.items.push(it);
+    for (const m of metrics) {
+      // A pending item is placed by its deadline, which may be after the window's last day.
+      const inWindow = entityItems(view, m.def, m.x).filter(
+        (it) => inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start),
+      );
+      // Then the entity's exclusions mark them (a pending item an approved exclusion takes out is listed as excluded).
+      m.items.push(...withExclusionMarks(key, rec.excl, m.name, m.def, inWindow));
+    }
   }
   for (const m of metrics) {
     m.items.sort((a, b) => b.at - a.at || cmp(a.scope, b.scope) || cmp(a.id, b.id) || cmp(a.consumerId ?? "", b.consumerId ?? ""));
