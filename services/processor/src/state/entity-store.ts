@@ -242,8 +242,15 @@ export class EntityStore {
     }
     // The records of the entities with a pending exclusion (pending-effects.ts) are read in the same pipeline as
     // the aggregates, so that both are of one state: read again with them when the state lists others.
-    const listed = [...new Set(pendingEntries(out.cur).slice(0, PENDING_LISTED).map((e) => e.entity))];
-    if (listed.some((k) => !appealedKeys.includes(k)) && attempt < 3) return this.readAggregates(shop, pack, now, calibration, listed, attempt + 1);
+    const listed = [
+      ...new Set(
+        pendingEntries(out.cur)
+          .slice(0, PENDING_LISTED)
+          .map((e) => e.entity),
+      ),
+    ];
+    if (listed.some((k) => !appealedKeys.includes(k)) && attempt < 3)
+      return this.readAggregates(shop, pack, now, calibration, listed, attempt + 1);
     return out;
   }
 

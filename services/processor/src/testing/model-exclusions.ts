@@ -56,7 +56,8 @@ export function exclusionsOf(t: ExclusionTargets, push: Push): void {
     if (rnd() < 0.85) {
       push(requested, { type: "exclusion.requested", ...body });
       // A rival request before it, arriving after it: the first by time stands.
-      if (rnd() < 0.15) push(requested - between(MIN, DAY), { type: "exclusion.requested", ...body, reason: pick(REASONS) }, requested + between(MIN, DAY));
+      if (rnd() < 0.15)
+        push(requested - between(MIN, DAY), { type: "exclusion.requested", ...body, reason: pick(REASONS) }, requested + between(MIN, DAY));
     }
     const decisions = Math.floor(rnd() * 4);
     let at = requested;

@@ -85,7 +85,14 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
     orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push, mulberry32(seed ^ 0x1b873593)),
   );
   exclusionsOf(
-    { platform: s.platform, seed: s.orders[0] ?? s.consumers[0] ?? 0, share: s.exclusions ?? 0, asOf, orders: s.orders.length, consumers: s.consumers.length },
+    {
+      platform: s.platform,
+      seed: s.orders[0] ?? s.consumers[0] ?? 0,
+      share: s.exclusions ?? 0,
+      asOf,
+      orders: s.orders.length,
+      consumers: s.consumers.length,
+    },
     push,
   );
   out.sort((a, b) => Number(a.at) - Number(b.at));

@@ -49,6 +49,8 @@ export function appealRows(snapshot) {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([metric, then]) => ({ metric, now: snapshot.metrics[metric]?.value ?? null, then })),
     score:
-      p.scoreIfApproved === undefined || snapshot.scores === undefined ? undefined : { now: snapshot.scores.total, then: p.scoreIfApproved },
+      p.scoreIfApproved === undefined || snapshot.scores === undefined
+        ? undefined
+        : { now: snapshot.scores.total, then: p.scoreIfApproved },
   }));
 }

@@ -378,7 +378,11 @@ function appealsPanel(shop) {
     }
     if (r.score)
       effects.append(
-        el("li", { class: "appeal-effect appeal-score" }, `${w.score}: ${formatValue(state.lang, "points", r.score.now)} → ${formatValue(state.lang, "points", r.score.then)}`),
+        el(
+          "li",
+          { class: "appeal-effect appeal-score" },
+          `${w.score}: ${formatValue(state.lang, "points", r.score.now)} → ${formatValue(state.lang, "points", r.score.then)}`,
+        ),
       );
     list.append(
       el(

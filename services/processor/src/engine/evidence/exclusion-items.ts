@@ -35,7 +35,13 @@ function marksOf(key: string, list: readonly ExclusionRec[] | undefined, name: s
 }
 
 /** The entity's items for metric `name` with its exclusions marked. */
-export function withExclusionMarks(key: string, list: readonly ExclusionRec[] | undefined, name: string, def: MetricDef, items: RawItem[]): RawItem[] {
+export function withExclusionMarks(
+  key: string,
+  list: readonly ExclusionRec[] | undefined,
+  name: string,
+  def: MetricDef,
+  items: RawItem[],
+): RawItem[] {
   if (!list || list.length === 0 || items.length === 0) return items;
   const { approved, pending } = marksOf(key, list, name, def);
   if (approved) {
@@ -57,7 +63,11 @@ export function withExclusionMarks(key: string, list: readonly ExclusionRec[] | 
   if (pending)
     return items.map((it) => ({
       ...it,
-      pendingExclusion: { reason: pending.reason, at: pending.at, ...(pending.x.exclusionId ? { exclusionId: pending.x.exclusionId } : {}) },
+      pendingExclusion: {
+        reason: pending.reason,
+        at: pending.at,
+        ...(pending.x.exclusionId ? { exclusionId: pending.x.exclusionId } : {}),
+      },
     }));
   return items;
 }

@@ -17,7 +17,6 @@ import {
   consumerFacts,
   orderFacts,
   ratingFacts,
-  type AftersaleRec,
   type ConsumerRec,
   type EntityRec,
   type OrderRec,
@@ -38,7 +37,7 @@ export function entityView(key: string, rec: EntityRec): EntityView {
       .sort((x, y) => x.requestedAt - y.requestedAt || (x.requestId < y.requestId ? -1 : x.requestId > y.requestId ? 1 : 0));
     return { kind: "order", o: orderFacts(id, o), summaries };
   }
-  if (key.startsWith("a:")) return { kind: "aftersale", a: aftersaleFacts(id, rec as AftersaleRec) };
+  if (key.startsWith("a:")) return { kind: "aftersale", a: aftersaleFacts(id, rec) };
   const c = rec as ConsumerRec;
   return {
     kind: "consumer",

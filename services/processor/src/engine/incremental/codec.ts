@@ -25,7 +25,8 @@ export interface StoredRecord {
 }
 
 export const esc = (s: string) => (/[%,;|]/.test(s) ? s.replace(/[%,;|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : s);
-export const unesc = (s: string) => (s.includes("%") ? s.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : s);
+export const unesc = (s: string) =>
+  s.includes("%") ? s.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : s;
 const b36 = (n: number) => n.toString(36);
 const un36 = (s: string) => parseInt(s, 36);
 
@@ -361,17 +362,11 @@ function readConsumer(fields: string[], r: TimeReader): ConsumerRec {
  */
 export function encodeBody(key: string, rec: EntityRec): string {
   const kind = key[0];
-  let base =
-    kind === "o" ? orderBase(rec as OrderRec) : kind === "a" ? aftersaleBase(rec as AftersaleRec) : consumerBase(rec as ConsumerRec);
+  let base = kind === "o" ? orderBase(rec) : kind === "a" ? aftersaleBase(rec) : consumerBase(rec);
   // A record of exclusions only (their item has not arrived): its exclusions' times.
   if (base === Infinity) base = exclusionsBase(rec.excl) ?? 0;
   const w = new TimeWriter(base);
-  const fields =
-    kind === "o"
-      ? orderBody(rec as OrderRec, w)
-      : kind === "a"
-        ? aftersaleBody(rec as AftersaleRec, w)
-        : consumerBody(rec as ConsumerRec, w);
+  const fields = kind === "o" ? orderBody(rec, w) : kind === "a" ? aftersaleBody(rec, w) : consumerBody(rec, w);
   const orderId = kind === "a" ? ((rec as AftersaleRec).request?.orderId ?? "") : "";
   return `${esc(orderId)};${b36(base)}${fields.map((f) => `;${f}`).join("")}`;
 }

@@ -422,9 +422,9 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
 export function contribution(key: string, rec: EntityRec | undefined, pack: RulePack, asOf: number): Contribution {
   if (rec === undefined) return { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
   // Appeals and exemptions rewrite the entity's own contribution (exclusions.ts).
-  if (key.startsWith("o:")) return withExclusions(key, pack, rec.excl, orderContribution(key, rec as OrderRec, pack, asOf));
-  if (key.startsWith("a:")) return withExclusions(key, pack, rec.excl, aftersaleContribution(key, rec as AftersaleRec, pack, asOf));
-  return withExclusions(key, pack, rec.excl, consumerContribution(key, rec as ConsumerRec, pack, asOf));
+  if (key.startsWith("o:")) return withExclusions(key, pack, rec.excl, orderContribution(key, rec, pack, asOf));
+  if (key.startsWith("a:")) return withExclusions(key, pack, rec.excl, aftersaleContribution(key, rec, pack, asOf));
+  return withExclusions(key, pack, rec.excl, consumerContribution(key, rec, pack, asOf));
 }
 
 /** `refund_duration_mean` from an order's summaries of its after-sales (in transit: the order's signing decides). */

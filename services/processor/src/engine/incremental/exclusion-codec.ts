@@ -63,7 +63,6 @@ export function readExclusions(v: string, r: { t(s: string): number }): Exclusio
 /** The smallest time of a list of exclusions, or undefined when none. */
 export function exclusionsBase(list: readonly ExclusionRec[] | undefined): number | undefined {
   let b: number | undefined;
-  for (const x of list ?? [])
-    for (const t of [x.request?.at, x.decision?.at]) if (t !== undefined && (b === undefined || t < b)) b = t;
+  for (const x of list ?? []) for (const t of [x.request?.at, x.decision?.at]) if (t !== undefined && (b === undefined || t < b)) b = t;
   return b;
 }

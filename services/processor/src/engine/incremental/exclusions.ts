@@ -36,7 +36,12 @@ export interface ExclusionRec {
 export type ExclusionEvent = Extract<CanonicalEvent, { type: "exclusion.requested" | "exclusion.decided" }>;
 
 /** An exclusion's identity (docs/exclusions.md 1): scope, item, consumer, the platform's number. */
-export function identityOf(x: { scope: string; itemId: string; consumerId?: string | undefined; exclusionId?: string | undefined }): string {
+export function identityOf(x: {
+  scope: string;
+  itemId: string;
+  consumerId?: string | undefined;
+  exclusionId?: string | undefined;
+}): string {
   return `${x.scope}\u0000${x.itemId}\u0000${x.consumerId ?? ""}\u0000${x.exclusionId ?? ""}`;
 }
 

@@ -45,7 +45,11 @@ export function daysToRead(windows: readonly Range[]): number[] {
  * rest come from the same code as the reference engine's (evaluateMeasured).
  */
 /** The evaluation of an approved view: no `ifApproved` of its own (it has no pending exclusion left). */
-function evaluateMeasuredView(input: Parameters<typeof evaluateAggregates>[0], view: ShopAggregates, slots?: ReadonlyMap<string, number>): ShopEvaluation {
+function evaluateMeasuredView(
+  input: Parameters<typeof evaluateAggregates>[0],
+  view: ShopAggregates,
+  slots?: ReadonlyMap<string, number>,
+): ShopEvaluation {
   const { appealed: _records, ...rest } = view;
   return evaluateAggregates(input, { ...rest, cur: { ...view.cur, "all|pe": "0" } }, slots);
 }

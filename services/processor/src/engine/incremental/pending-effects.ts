@@ -101,7 +101,16 @@ export function pendingExclusions(
     const approve = (x: ExclusionRec): ExclusionRec =>
       identityOf(x) !== id
         ? x
-        : { ...x, decision: { at: Number.MAX_SAFE_INTEGER, id: "", decision: "approved", reason: e.reason, ...(x.request?.metrics ? { metrics: x.request.metrics } : {}) } };
+        : {
+            ...x,
+            decision: {
+              at: Number.MAX_SAFE_INTEGER,
+              id: "",
+              decision: "approved",
+              reason: e.reason,
+              ...(x.request?.metrics ? { metrics: x.request.metrics } : {}),
+            },
+          };
     const old = contribution(e.entity, rec, appealed.pack, stored.calcAt);
     const next = contribution(e.entity, { ...rec, excl: (rec.excl ?? []).map(approve) }, appealed.pack, stored.calcAt);
     const then = evaluate(replaced(a, old, next));
@@ -127,6 +136,12 @@ export function appealedOf(
   store: RulePack | undefined,
 ): Pick<ShopAggregates, "appealed"> {
   if (!store) return {};
-  const keys = [...new Set(pendingEntries(cur).slice(0, PENDING_LISTED).map((e) => e.entity))];
+  const keys = [
+    ...new Set(
+      pendingEntries(cur)
+        .slice(0, PENDING_LISTED)
+        .map((e) => e.entity),
+    ),
+  ];
   return keys.length === 0 ? {} : { appealed: { records: read(keys), pack: store } };
 }

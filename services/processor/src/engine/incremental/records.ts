@@ -1,6 +1,6 @@
 import { toMillis, type CanonicalEvent } from "@sg/events";
 import type { AftersaleFacts, ChatMessageFact, ConsumerFacts, OrderFacts, RatingFact } from "../model.js";
-import { foldExclusion, type ExclusionEvent, type ExclusionRec } from "./exclusions.js";
+import { foldExclusion, type ExclusionRec } from "./exclusions.js";
 
 /**
  * Entity records (architecture.md "Bounded state, bounded work"): each holds only the facts its metrics
@@ -307,11 +307,10 @@ export function foldConsumer(rec: ConsumerRec, e: CanonicalEvent, at: number): C
 }
 
 export function foldEvent(key: string, rec: EntityRec | undefined, e: CanonicalEvent, at: number): EntityRec {
-  if (e.type === "exclusion.requested" || e.type === "exclusion.decided")
-    return { ...(rec ?? {}), excl: foldExclusion(rec?.excl, e as ExclusionEvent, at) };
-  if (key.startsWith("o:")) return foldOrder((rec ?? {}) as OrderRec, e, at);
-  if (key.startsWith("a:")) return foldAftersale((rec ?? {}) as AftersaleRec, e, at);
-  return foldConsumer((rec ?? {}) as ConsumerRec, e, at);
+  if (e.type === "exclusion.requested" || e.type === "exclusion.decided") return { ...(rec ?? {}), excl: foldExclusion(rec?.excl, e, at) };
+  if (key.startsWith("o:")) return foldOrder(rec ?? {}, e, at);
+  if (key.startsWith("a:")) return foldAftersale(rec ?? {}, e, at);
+  return foldConsumer(rec ?? {}, e, at);
 }
 
 /** The summary an order keeps of one of its after-sales. */

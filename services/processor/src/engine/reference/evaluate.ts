@@ -97,7 +97,10 @@ export function referenceEvaluate(input: {
   calendars?: ReferenceCalendars;
 }): ReferenceEvaluation {
   const exclusions = exclusionsOf(input.events, input.asOf);
-  const out = evaluateExcluding(input, exclusions.filter((x) => x.state === "approved"));
+  const out = evaluateExcluding(
+    input,
+    exclusions.filter((x) => x.state === "approved"),
+  );
   // Should every pending exclusion be approved (docs/exclusions.md 4): the same evaluation with them approved.
   const pending = exclusions.filter((x) => x.state === "pending" && APPLIED_SCOPES.has(x.scope));
   if (pending.length === 0) return out;
@@ -129,7 +132,8 @@ export function referenceEvaluate(input: {
       const alone = evaluateExcluding(input, [...exclusions.filter((y) => y.state === "approved"), x]);
       const effect: Record<string, number | null> = {};
       for (const [name, def] of Object.entries(pack.metrics))
-        if (x.scope === itemOwner(def) && (x.metrics === undefined || x.metrics.includes(name))) effect[name] = alone.snapshot.metrics[name]!.value;
+        if (x.scope === itemOwner(def) && (x.metrics === undefined || x.metrics.includes(name)))
+          effect[name] = alone.snapshot.metrics[name]!.value;
       return {
         scope: x.scope,
         itemId: x.itemId,

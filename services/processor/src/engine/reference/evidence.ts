@@ -252,7 +252,11 @@ export function referenceEvidence(input: { events: readonly CanonicalEvent[]; as
       items.map((it) => {
         const entity = it.consumerId !== undefined ? { scope: "consumer", id: it.consumerId } : { scope: it.scope, id: it.id };
         const appealed = approved.some(
-          (x) => x.scope === itemOwner(def) && x.scope === entity.scope && x.itemId === entity.id && (x.metrics === undefined || x.metrics.includes(name)),
+          (x) =>
+            x.scope === itemOwner(def) &&
+            x.scope === entity.scope &&
+            x.itemId === entity.id &&
+            (x.metrics === undefined || x.metrics.includes(name)),
         );
         return appealed || ((it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id))
           ? { ...it, outcome: "excluded" as const }

@@ -50,7 +50,9 @@ export function exclusionsOf(events: readonly CanonicalEvent[], asOf: number): R
   const out: RefExclusion[] = [];
   for (const list of byName.values()) {
     const requests = list.filter((e) => e.type === "exclusion.requested").sort(order);
-    const decisions = list.filter((e): e is Extract<ExclusionEvent, { type: "exclusion.decided" }> => e.type === "exclusion.decided").sort(order);
+    const decisions = list
+      .filter((e): e is Extract<ExclusionEvent, { type: "exclusion.decided" }> => e.type === "exclusion.decided")
+      .sort(order);
     const request = requests[0];
     const decision = decisions[decisions.length - 1];
     const stands = decision ?? request!;
