@@ -210,7 +210,13 @@ describe("the shop board in a browser", () => {
         metrics: ["human_reply_3min_rate"],
       };
       await post([ev("exclusion.requested", clock - S, "c2", appeal)]);
-      const page = await board.openBoard(tokenA);
+      // The browser still holds the other shop's token from the first test: forget it, then sign in as this shop.
+      const page = await board.browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${board.port}/board`);
+      await page.evaluate("localStorage.clear()");
+      await page.reload();
+      await page.fill("#token", tokenA);
+      await page.click("#token-form button[type=submit]");
       const card = await board.shopCard(page, shopId);
       await card.locator(".shop-head").click();
       const row = page.locator("#appeals .appeal").filter({ hasText: `KS-${run}` });
