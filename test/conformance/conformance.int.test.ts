@@ -35,6 +35,9 @@ const END_TO_END = [
   "dy26-product-rating-and-unsatisfied",
   // pdd@2026: a refund clock that joins an after-sale with its order's signing.
   "pdd26-in-transit-refund",
+  // Appeals: an approved exclusion taken out retroactively; a pending one with ifApproved (docs/exclusions.md).
+  "excl-approved-retroactive",
+  "excl-pending-unchanged",
 ];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */
