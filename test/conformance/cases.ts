@@ -24,6 +24,8 @@ interface ShopExpect {
    * fields that must match (`id` at least); the list must have exactly these items. evidence.unit.test.ts.
    */
   evidence?: Record<string, Partial<Record<"bad" | "good" | "pending" | "excluded", Record<string, Json>[]>>>;
+  /** The snapshot's `pendingExclusions` (docs/exclusions.md), in order: exactly these, each with the fields given (`a.b` for nested). */
+  pendingExclusions?: Record<string, Json>[];
 }
 
 export interface CaseMeta {
@@ -46,6 +48,7 @@ interface ReplayShop {
   /** A metric's fields; `object` so the engine's typed `MetricOutput` fits as well as parsed JSON. */
   metrics?: Record<string, object>;
   alerts?: ReplayAlert[];
+  pendingExclusions?: object[];
 }
 
 export interface ReplayOutput {
@@ -92,6 +95,17 @@ export function compare(out: ReplayOutput, meta: CaseMeta): string[] {
           errs.push(`${shop} ${metric}.${field} = ${JSON.stringify(got)}, want ${JSON.stringify(v)}`);
         }
       }
+    }
+    if (want.pendingExclusions !== undefined) {
+      const list = got.pendingExclusions ?? [];
+      if (list.length !== want.pendingExclusions.length)
+        errs.push(`${shop} pendingExclusions: ${list.length} listed, want ${want.pendingExclusions.length}`);
+      want.pendingExclusions.forEach((fields, i) => {
+        for (const [field, v] of Object.entries(fields)) {
+          const at = field.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], list[i]);
+          if (!close(at, v)) errs.push(`${shop} pendingExclusions[${i}].${field} = ${JSON.stringify(at)}, want ${JSON.stringify(v)}`);
+        }
+      });
     }
     const firing = (got.alerts ?? []).filter((a) => (a.status ?? "firing") === "firing");
     const firingText = JSON.stringify(firing.map((a) => [a.metric, a.kind, a.severity]));
