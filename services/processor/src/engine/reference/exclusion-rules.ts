@@ -72,31 +72,36 @@ export function exclusionsOf(events: readonly CanonicalEvent[], asOf: number): R
   return out;
 }
 
-/** Whose items a metric counts: the entity an exclusion must name to take an item out of it. */
+/** Kinds whose items are an after-sale's own flow, and those whose items are a consumer's chat and ratings. */
+const AFTERSALE_FLOW: ReadonlySet<MetricDef["kind"]> = new Set([
+  "aftersale_awaiting_hours",
+  "dispute_rate",
+  "business_time_rate",
+  "ever_state_rate",
+  "overdue_refund_count",
+]);
+const CHAT_AND_RATINGS: ReadonlySet<MetricDef["kind"]> = new Set([
+  "reply_consumer_day",
+  "avg_response_seconds",
+  "first_response_sessions",
+  "rating_share",
+  "rating_score_mean",
+  "imputed_response_mean",
+  "buyer_reply_rate",
+  "jd_service_score",
+]);
+
+/**
+ * Whose items a metric counts: the entity an exclusion must name to take an item out of it. The two kinds
+ * measured on either side by their parameters: a late clock from payment and a refund in transit are the
+ * order's; a late clock from a request and a refund after the return the after-sale's.
+ */
 export function itemOwner(def: MetricDef): "order" | "aftersale" | "consumer" {
-  switch (def.kind) {
-    case "aftersale_awaiting_hours":
-    case "dispute_rate":
-    case "business_time_rate":
-    case "ever_state_rate":
-    case "overdue_refund_count":
-      return "aftersale";
-    case "late_clock_mean":
-      return def.params.from === "paid" ? "order" : "aftersale";
-    case "refund_duration_mean":
-      return def.params.from === "requested_in_transit" ? "order" : "aftersale";
-    case "reply_consumer_day":
-    case "avg_response_seconds":
-    case "first_response_sessions":
-    case "rating_share":
-    case "rating_score_mean":
-    case "imputed_response_mean":
-    case "buyer_reply_rate":
-    case "jd_service_score":
-      return "consumer";
-    default:
-      return "order";
-  }
+  if (CHAT_AND_RATINGS.has(def.kind)) return "consumer";
+  if (AFTERSALE_FLOW.has(def.kind)) return "aftersale";
+  if (def.kind === "late_clock_mean") return def.params.from === "requested" ? "aftersale" : "order";
+  if (def.kind === "refund_duration_mean") return def.params.from === "return_signed" ? "aftersale" : "order";
+  return "order";
 }
 
 const covers = (x: RefExclusion, name: string) => x.metrics === undefined || x.metrics.includes(name);
