@@ -175,7 +175,7 @@ export function computeDelta(
     const folded = get(key);
     let rec = folded;
     if (rec && key.startsWith("c:"))
-      rec = compactConsumer(rec as ConsumerRec, chatCutoff(now, chatKeepDays), ratingCutoff(now, chatKeepDays, closedKeepMs));
+      rec = compactConsumer(rec, chatCutoff(now, chatKeepDays), ratingCutoff(now, chatKeepDays, closedKeepMs));
     const expires = rec ? expireAt(key, rec, closedKeepMs) : 0;
     if (rec && now >= expires) rec = undefined;
     const old = contribution(key, before?.rec, pack, before?.calcAt ?? now);
