@@ -199,7 +199,9 @@ export function evaluateAggregates(
   const ev = evaluateMeasured(input, measure);
   if (a.nextTimer !== undefined && a.nextTimer > asOf && a.nextTimer < ev.nextWake) ev.nextWake = a.nextTimer;
   // Should every pending exclusion be approved (if-approved.ts): the same evaluation on the approved view.
-  const view = approvedView(a);
+  // Only the shop's evaluation itself, which reads the appealed entities' records: not the forecast's evaluations
+  // of the days ahead, nor the approved views below.
+  const view = a.appealed ? approvedView(a) : undefined;
   if (view) {
     addIfApproved(ev, evaluateMeasuredView(input, view, slots), a, input.pack, slots);
     const listed = pendingExclusions(ev, a, input.pack, (x) => evaluateMeasuredView(input, x, slots));
