@@ -36,7 +36,7 @@ function permutations<T>(xs: T[]): T[][] {
 
 describe("exclusions in a record", () => {
   it("fold to the same record in any arrival order, with duplicates: first request, latest decision by (at, id)", () => {
-    const fold = (es: CanonicalEvent[]) => es.reduce<OrderRec>((r, e) => foldEvent("o:P,3;|%", r, e, Number(e.at)) as OrderRec, {});
+    const fold = (es: CanonicalEvent[]) => es.reduce<OrderRec>((r, e) => foldEvent("o:P,3;|%", r, e, Number(e.at)), {});
     const want = fold(events);
     for (const p of permutations(events)) expect(fold([...p, p[0]!])).toEqual(want);
     const [main, other] = want.excl!;
@@ -49,7 +49,7 @@ describe("exclusions in a record", () => {
   });
 
   it("survive the stored form (escaped ids, metric lists, a decision without a request, a record of exclusions only)", () => {
-    const rec = events.reduce<OrderRec>((r, e) => foldEvent("o:P,3;|%", r, e, Number(e.at)) as OrderRec, {});
+    const rec = events.reduce<OrderRec>((r, e) => foldEvent("o:P,3;|%", r, e, Number(e.at)), {});
     const back = decodeStored("o:P,3;|%", encodeStored("o:P,3;|%", { rec, calcAt: T + 5 * H }));
     expect(back.rec).toEqual(rec);
     expect(back.calcAt).toBe(T + 5 * H);
