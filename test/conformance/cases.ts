@@ -30,6 +30,8 @@ interface ShopExpect {
    * element by element with the same length. check_replay.py ignores it.
    */
   scores?: Record<string, Json>;
+  /** The snapshot's `pendingExclusions` (docs/exclusions.md), in order: exactly these, each with the fields given (`a.b` for nested). */
+  pendingExclusions?: Record<string, Json>[];
 }
 
 export interface CaseMeta {
@@ -53,6 +55,7 @@ interface ReplayShop {
   metrics?: Record<string, object>;
   alerts?: ReplayAlert[];
   scores?: object;
+  pendingExclusions?: object[];
 }
 
 export interface ReplayOutput {
@@ -107,12 +110,25 @@ export function compare(out: ReplayOutput, meta: CaseMeta): string[] {
         continue;
       }
       for (const [field, v] of Object.entries(fields)) {
-        if (!close(m[field], v)) {
-          errs.push(`${shop} ${metric}.${field} = ${JSON.stringify(m[field])}, want ${JSON.stringify(v)}`);
+        // `a.b`: a field of a nested object (`ifApproved.value`).
+        const got = field.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], m);
+        if (!close(got, v)) {
+          errs.push(`${shop} ${metric}.${field} = ${JSON.stringify(got)}, want ${JSON.stringify(v)}`);
         }
       }
     }
     if (want.scores !== undefined) errs.push(...deepMismatches(got.scores, want.scores, `${shop} scores`));
+    if (want.pendingExclusions !== undefined) {
+      const list = got.pendingExclusions ?? [];
+      if (list.length !== want.pendingExclusions.length)
+        errs.push(`${shop} pendingExclusions: ${list.length} listed, want ${want.pendingExclusions.length}`);
+      want.pendingExclusions.forEach((fields, i) => {
+        for (const [field, v] of Object.entries(fields)) {
+          const at = field.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], list[i]);
+          if (!close(at, v)) errs.push(`${shop} pendingExclusions[${i}].${field} = ${JSON.stringify(at)}, want ${JSON.stringify(v)}`);
+        }
+      });
+    }
     const firing = (got.alerts ?? []).filter((a) => (a.status ?? "firing") === "firing");
     const firingText = JSON.stringify(firing.map((a) => [a.metric, a.kind, a.severity]));
     for (const [metric, kind, severity] of want.alerts ?? []) {

@@ -40,6 +40,9 @@ const END_TO_END = [
   // Calendars from `replay --config FILE`: deadline extensions (with after-sale kinds), excluded regions, a suspension.
   "cal-extend-deadline",
   "cal-exclude-regions",
+  // Appeals: an approved exclusion taken out retroactively; a pending one with ifApproved (docs/exclusions.md).
+  "excl-approved-retroactive",
+  "excl-pending-unchanged",
 ];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */

@@ -196,4 +196,46 @@ describe("the shop board in a browser", () => {
       ctrl.abort();
     }
   });
+
+  it(
+    "lists a pending appeal with its effect, and the tile takes it once approved; another shop's token sees none of it",
+    { timeout: 180_000 },
+    async () => {
+      // The consumer whose wait was missed (c2) is reported as malicious: pending, then approved (docs/exclusions.md).
+      const appeal = {
+        scope: "consumer",
+        itemId: "c2",
+        reason: "malicious_consumer",
+        exclusionId: `KS-${run}`,
+        metrics: ["human_reply_3min_rate"],
+      };
+      await post([ev("exclusion.requested", clock - S, "c2", appeal)]);
+      // The browser still holds the other shop's token from the first test: forget it, then sign in as this shop.
+      const page = await board.browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${board.port}/board`);
+      await page.evaluate("localStorage.clear()");
+      await page.reload();
+      await page.fill("#token", tokenA);
+      await page.click("#token-form button[type=submit]");
+      const card = await board.shopCard(page, shopId);
+      await card.locator(".shop-head").click();
+      const row = page.locator("#appeals .appeal").filter({ hasText: `KS-${run}` });
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.locator(".appeal-id").textContent()).toBe("c2");
+      expect(await row.locator(".appeal-reason").textContent()).toContain("恶意用户");
+      // Counted now: c2 missed; should it be approved, every consumer of the day answered in time.
+      const effect = row.locator('.appeal-effect[data-metric="human_reply_3min_rate"]');
+      expect(await effect.textContent()).toMatch(/^人工3分钟回复率: \d+(\.\d)?% → 100% \(若通过\)$/);
+      const before = await tile(page).locator(".tile-value").textContent();
+      expect(before).not.toBe("100%");
+      expect(await board.streamAs(tokenB)).not.toContain(`KS-${run}`);
+
+      await post([ev("exclusion.decided", clock, "c2", { ...appeal, decision: "approved" })]);
+      await pollUntil(async () => (await tile(page).locator(".tile-value").textContent()) === "100%", {
+        timeoutMs: 30_000,
+        message: "the approved exclusion takes c2 out of the tile's value",
+      });
+      await page.locator("#appeals-empty").waitFor({ timeout: 30_000 });
+    },
+  );
 });

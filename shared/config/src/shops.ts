@@ -15,6 +15,11 @@ export const MetricOverride = z
     target: Limit,
     /** How long before a deadline an at_risk alert fires (metrics.md); milliseconds once parsed. */
     leadTime: durationField({ positive: true }).optional(),
+    /**
+     * What an approved exclusion takes out of this metric, in place of the pack's `exclusionLeaves`: whether an
+     * appeal leaves the numerator only is unpublished for most metrics (rules-2026.md), so a shop that knows sets it.
+     */
+    exclusionLeaves: z.enum(["both", "numerator"]).optional(),
   })
   .strict();
 export type MetricOverride = z.infer<typeof MetricOverride>;

@@ -42,6 +42,12 @@ const base = {
   definition: z.string().optional(),
   clock: z.string().optional(),
   source: z.string().optional(),
+  /**
+   * What an approved exclusion (appeal, filing, announcement) takes out of this metric: `both` counts (the
+   * default), or `numerator` only, the item staying in the denominator (rules-2026.md "Exclusions, appeals
+   * and calendars": Kuaishou 品退). Only for a ratio whose numerator counts the bad items (direction max).
+   */
+  exclusionLeaves: z.enum(["both", "numerator"]).optional(),
 };
 
 const k = <K extends string, S extends z.ZodRawShape>(kind: K, params: S) =>
@@ -184,6 +190,14 @@ export const RulePack = z
     if (!p.id.startsWith(`${p.platform}@`)) ctx.addIssue({ code: "custom", path: ["id"], message: "must start with the platform" });
     if (p.status === "declared" && !p.note)
       ctx.addIssue({ code: "custom", path: ["note"], message: "a declared pack says why it is not selectable" });
+    for (const [name, def] of Object.entries(p.metrics)) {
+      if (def.exclusionLeaves === "numerator" && (def.unit !== "ratio" || def.direction !== "max"))
+        ctx.addIssue({
+          code: "custom",
+          path: ["metrics", name, "exclusionLeaves"],
+          message: "numerator applies only to a ratio whose numerator counts bad items (direction max)",
+        });
+    }
     for (const [name, ind] of Object.entries(p.score?.indicators ?? {})) {
       if (ind.metric !== undefined && !(ind.metric in p.metrics))
         ctx.addIssue({

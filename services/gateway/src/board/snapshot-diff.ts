@@ -1,4 +1,4 @@
-import type { DueItem, FiringAlert, MetricOutput, ShopScores, StoredSnapshot } from "@sg/events";
+import type { DueItem, FiringAlert, MetricOutput, PendingExclusion, ShopScores, StoredSnapshot } from "@sg/events";
 
 /**
  * What changed between two snapshots of one shop: the board's stream sends this instead of the whole
@@ -24,6 +24,8 @@ export interface SnapshotChange {
   transitions?: Transition[];
   /** The shop's score, whole, when it changed; null when the snapshot no longer has one. */
   scores?: ShopScores | null;
+  /** The pending exclusions, whole, when they changed; null when none is pending any more (docs/exclusions.md). */
+  pendingExclusions?: PendingExclusion[] | null;
 }
 
 /** A metric's status change, or an alert starting or stopping, as the board lists them ("recent transitions"). */
@@ -89,6 +91,7 @@ export function diffSnapshots(shop: string, prev: StoredSnapshot, next: StoredSn
   }
   if (transitions.length > 0) change.transitions = transitions;
   if (!same(prev.scores, next.scores)) change.scores = next.scores ?? null;
+  if (!same(prev.pendingExclusions, next.pendingExclusions)) change.pendingExclusions = next.pendingExclusions ?? null;
   return change;
 }
 
@@ -100,6 +103,7 @@ export function isEmptyChange(c: SnapshotChange): boolean {
     c.removedMetrics === undefined &&
     c.due === undefined &&
     c.alerts === undefined &&
-    c.scores === undefined
+    c.scores === undefined &&
+    c.pendingExclusions === undefined
   );
 }

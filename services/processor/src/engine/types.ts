@@ -66,7 +66,10 @@ export interface KindInput<D> {
 export interface ShopOverrides {
   /** The shop's pack choice (`latest` or a pack id; its own, else its platform's); absent: the contract-v1 pack. */
   pack?: string | undefined;
-  metrics?: Record<string, { threshold?: number | null; target?: number | null; leadTime?: number | string } | undefined>;
+  metrics?: Record<
+    string,
+    { threshold?: number | null; target?: number | null; leadTime?: number | string; exclusionLeaves?: "both" | "numerator" } | undefined
+  >;
   jdServiceNorms?: number;
   /** What the shop's score reads of the configuration (scores/context.ts). */
   score?: ScoreContext;

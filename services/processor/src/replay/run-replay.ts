@@ -88,6 +88,8 @@ export async function runReplay(input: {
             metrics: stored.metrics,
             alerts: stored.alerts,
             ...(stored.scores ? { scores: stored.scores } : {}),
+            // New field (docs/exclusions.md): the pending exclusions with their effect, when there are any.
+            ...(stored.pendingExclusions ? { pendingExclusions: stored.pendingExclusions } : {}),
           }
         : emptySnapshot(platform, shopId, input.asOfMs, input.config);
     }

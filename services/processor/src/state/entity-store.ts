@@ -13,6 +13,7 @@ import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "../en
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/incremental/measure.js";
 import { encodeSeenAdds, fingerprint, seenFloorDay, type SeenAdds } from "../engine/incremental/seen-ids.js";
 import { applyStep, loadKeysOf, parsePending, type LoadedShop } from "../engine/incremental/step.js";
+import { PENDING_LISTED, pendingEntries } from "../engine/incremental/pending-effects.js";
 import type { ShopOverrides } from "../engine/types.js";
 import { CalibrationSource, type CalibrationReads } from "../scores/calibration-source.js";
 import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
@@ -290,6 +291,9 @@ export class EntityStore {
     pack: RulePack,
     now: number,
     calibration?: CalibrationReads,
+    /** Entities whose records are read with the aggregates (those with a pending exclusion). */
+    appealedKeys: string[] = [],
+    attempt = 0,
   ): Promise<(ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> }) | undefined> {
     const windows = Object.values(pack.metrics).map((def) => windowRange(def.window, now));
     const days = daysToRead(windows);
@@ -302,6 +306,7 @@ export class EntityStore {
     // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
     p.hexists(this.keys.shopMeta(shop), "v");
     calibration?.queue(p);
+    if (appealedKeys.length > 0) p.hmget(this.keys.entities(shop), ...appealedKeys);
     const r = (await p.exec()) ?? [];
     for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
     const val = (i: number) => r[i]![1];
@@ -320,6 +325,28 @@ export class EntityStore {
     const t = val(days.length + 2) as string[];
     if (t.length === 2) out.nextTimer = Number(t[1]);
     if (calibration) out.calibration = calibration.take(r, days.length + 4);
+    if (appealedKeys.length > 0) {
+      const values = val(r.length - 1) as (string | null)[];
+      const records = new Map<string, StoredRecord>();
+      appealedKeys.forEach((k, i) => {
+        const v = values[i];
+        if (v === null || v === undefined) return;
+        this.bytesRead += k.length + v.length;
+        records.set(k, decodeStored(k, v));
+      });
+      out.appealed = { records, pack: this.accounting(shop.platform as Platform).pack };
+    }
+    // The records of the entities with a pending exclusion (pending-effects.ts) are read in the same pipeline as
+    // the aggregates, so that both are of one state: read again with them when the state lists others.
+    const listed = [
+      ...new Set(
+        pendingEntries(out.cur)
+          .slice(0, PENDING_LISTED)
+          .map((e) => e.entity),
+      ),
+    ];
+    if (listed.some((k) => !appealedKeys.includes(k)) && attempt < 3)
+      return this.readAggregates(shop, pack, now, calibration, listed, attempt + 1);
     return out;
   }
 

@@ -1,5 +1,6 @@
 import type { CanonicalEvent, Platform } from "@sg/events";
 import { mulberry32, RATINGS } from "./random-events.js";
+import { exclusionsOf } from "./model-exclusions.js";
 
 /**
  * Random streams that exercise every metric, for the model test: the incremental engine against the pure
@@ -33,6 +34,8 @@ export interface ModelStreamSpec {
    * its own: the facts of the same seeds without competition stay the same.
    */
   compete?: number;
+  /** Share of entities with an appeal or exemption (model-exclusions.ts; 0, the default, adds none). */
+  exclusions?: number;
 }
 
 export interface ModelStream {
@@ -83,6 +86,17 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
   );
   // Score bonuses and deductions (docs/scores.md "Bonuses and deductions as events"): from a seed of their own.
   if (s.orders.length > 0) scoreEventsOf(mulberry32(s.orders[0]! ^ 0x3c6ef372), asOf, push);
+  exclusionsOf(
+    {
+      platform: s.platform,
+      seed: s.orders[0] ?? s.consumers[0] ?? 0,
+      share: s.exclusions ?? 0,
+      asOf,
+      orders: s.orders.length,
+      consumers: s.consumers.length,
+    },
+    push,
+  );
   out.sort((a, b) => Number(a.at) - Number(b.at));
   return { events: out, asOf, late };
 }

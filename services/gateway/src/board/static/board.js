@@ -4,6 +4,7 @@ import { applyChange, applyHistory, applyReconciliation, applySnapshot, createMo
 import { historyLine } from "./history-line.js";
 import { openStream } from "./stream.js";
 import { evidenceStrings, fetchBadItems, itemWords } from "./evidence.js";
+import { appealRows, appealStrings } from "./appeals.js";
 import {
   formatCountdown,
   formatTime,
@@ -350,9 +351,54 @@ function shopView(t, key) {
     ...[scoreBlock(shop, true), reconBlock(shop)].filter((b) => b !== null),
     tiles(t, shop),
     ...(state.evidence?.key === key ? [evidencePanel(shop)] : []),
+    appealsPanel(shop),
     el("div", { class: "columns" }, queue(t, shop), el("aside", {}, alerts(t, shop), transitions(t, shop))),
   );
   return main;
+}
+
+/** The shop's pending appeals, each with its effect: value now → if approved (appeals.js). */
+function appealsPanel(shop) {
+  const w = appealStrings(state.lang);
+  const rows = appealRows(shop.snapshot);
+  const section = el("section", { class: "panel appeals", id: "appeals" }, el("h3", {}, w.title));
+  if (rows.length === 0) return (section.append(el("p", { class: "empty", id: "appeals-empty" }, w.none)), section);
+  const list = el("ul", { class: "appeal-list" });
+  for (const r of rows) {
+    const effects = el("ul", { class: "appeal-effects" });
+    for (const e of r.effects) {
+      const meta = shop.meta[e.metric];
+      const unit = meta?.unit ?? "ratio";
+      effects.append(
+        el(
+          "li",
+          { class: "appeal-effect", dataset: { metric: e.metric } },
+          `${metricTitle(state.lang, e.metric, meta)}: ${formatValue(state.lang, unit, e.now)} → ${formatValue(state.lang, unit, e.then)} (${w.ifApproved})`,
+        ),
+      );
+    }
+    if (r.score)
+      effects.append(
+        el(
+          "li",
+          { class: "appeal-effect appeal-score" },
+          `${w.score}: ${formatValue(state.lang, "points", r.score.now)} → ${formatValue(state.lang, "points", r.score.then)}`,
+        ),
+      );
+    list.append(
+      el(
+        "li",
+        { class: "appeal", dataset: { scope: r.scope } },
+        el("span", { class: "appeal-item" }, `${w.scope[r.scope] ?? r.scope} `, el("span", { class: "appeal-id" }, r.itemId)),
+        r.exclusionId ? el("span", { class: "appeal-no" }, ` ${r.exclusionId}`) : null,
+        el("span", { class: "appeal-reason" }, ` · ${w.reason[r.reason] ?? r.reason}`),
+        el("span", { class: "appeal-at" }, ` · ${w.requested} ${r.requestedAt.slice(0, 16).replace("T", " ")}`),
+        effects,
+      ),
+    );
+  }
+  section.append(list);
+  return section;
 }
 
 /** A tile was clicked: show the shop, then its metric's bad items once the read API answers. */

@@ -69,6 +69,8 @@ export function applyChange(model, c) {
   }
   if (c.scores === null) delete s.scores;
   else if (c.scores !== undefined) s.scores = c.scores;
+  if (c.pendingExclusions === null) delete s.pendingExclusions;
+  else if (c.pendingExclusions !== undefined) s.pendingExclusions = c.pendingExclusions;
   if (c.transitions !== undefined) shop.transitions = [...[...c.transitions].reverse(), ...shop.transitions].slice(0, KEEP_TRANSITIONS);
   return true;
 }

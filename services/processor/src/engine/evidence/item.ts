@@ -1,4 +1,4 @@
-import type { EvidenceOutcome, ExclusionScope } from "@sg/events";
+import type { EvidenceOutcome, ExclusionReason, ExclusionScope } from "@sg/events";
 import type { MetricDef } from "@sg/rules";
 import type { Range } from "../calendar.js";
 import type { Limits } from "../types.js";
@@ -23,8 +23,15 @@ export interface RawItem {
   why: Why;
   n: number;
   d: number;
-  /** Left out by a calendar entry (calendar-evidence.ts): outcome `excluded`, n and d 0. */
-  leftOut?: { by: "calendar"; entry: string; name: string; rule: "suspended" | "region_excluded" };
+  /**
+   * Left out: by a calendar entry (calendar-evidence.ts), or taken out by an approved exclusion
+   * (exclusion-items.ts: why, and when it was decided). Outcome `excluded`, n and d 0.
+   */
+  leftOut?:
+    | { by: "calendar"; entry: string; name: string; rule: "suspended" | "region_excluded" }
+    | { by: "exclusion"; reason: ExclusionReason; exclusionId?: string; at: number };
+  /** Named by an exclusion requested and not decided. */
+  pendingExclusion?: { reason: ExclusionReason; exclusionId?: string; at: number };
 }
 
 /** What every kind's lister reads besides the entity: the clock and the metric's limits after overrides. */

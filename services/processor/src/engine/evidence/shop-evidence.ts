@@ -28,6 +28,7 @@ import { withScoreEvents } from "../../scores/score-events.js";
 import { isScoreKey, scoreFactsOfRecords, type ScoreRec } from "../incremental/score-records.js";
 import { entityItems, type EntityView } from "./items.js";
 import { withCalendar } from "./calendar-evidence.js";
+import { exclusionFields, withExclusionMarks } from "./exclusion-items.js";
 import type { RawItem } from "./item.js";
 
 /** The view the listers read of a stored record (records.ts), by its key's prefix. */
@@ -73,11 +74,13 @@ export function metricItems(
     const view = entityView(key, rec);
     for (const m of metrics) {
       // A pending item is placed by its deadline, which may be after the window's last day; the calendar then
-      // marks what it leaves out (a pending item it leaves out is listed as excluded).
+      // marks what it leaves out (a pending item it leaves out is listed as excluded), then the entity's
+      // exclusions mark the rest (a pending item an approved exclusion takes out is listed as excluded).
       const inWindow = entityItems(view, m.def, m.x).filter(
         (it) => inRange(it.at, m.x.window) || (it.outcome === "pending" && it.at >= m.x.window.start),
       );
-      m.items.push(...withCalendar(inWindow, view, m.name, m.def, shop.calendar, asOf));
+      const calendared = withCalendar(inWindow, view, m.name, m.def, shop.calendar, asOf);
+      m.items.push(...withExclusionMarks(key, "excl" in rec ? rec.excl : undefined, m.name, m.def, calendared));
     }
   }
   for (const m of metrics) {
@@ -198,7 +201,8 @@ export function shopEvidence(input: {
           why: it.why,
           countsOn,
           leavesOn: leavesOn(def, countsOn),
-          ...(it.leftOut === undefined ? {} : { leftOut: it.leftOut }),
+          ...(it.leftOut?.by === "calendar" ? { leftOut: it.leftOut } : {}),
+          ...exclusionFields(it),
         };
         if (outcome === "bad") {
           // Items with the same part of the counts cost the same: computed once per (n, d).

@@ -1,5 +1,6 @@
 import { isScoreKey, readScoreBody, scoreBody, type ScoreRec } from "./score-records.js";
-import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, MessageKind, OrderRec, Stamped } from "./records.js";
+import type { AftersaleRec, AftersaleSummary, ConsumerRec, EntityRec, ItemRec, MessageKind, OrderRec, Stamped } from "./records.js";
+import { EXCLUSION_TAG, exclusionsBase, exclusionsBody, readExclusions } from "./exclusion-codec.js";
 
 /**
  * The stored form of an entity record (architecture.md "Bounded state, bounded work"): a compact text, not
@@ -29,8 +30,9 @@ export interface StoredRecord {
   cal?: string;
 }
 
-const esc = (s: string) => (/[%,;|]/.test(s) ? s.replace(/[%,;|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : s);
-const unesc = (s: string) => (s.includes("%") ? s.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : s);
+export const esc = (s: string) => (/[%,;|]/.test(s) ? s.replace(/[%,;|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : s);
+export const unesc = (s: string) =>
+  s.includes("%") ? s.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : s;
 const b36 = (n: number) => n.toString(36);
 const un36 = (s: string) => parseInt(s, 36);
 
@@ -189,6 +191,7 @@ function orderBody(o: OrderRec, w: TimeWriter): string[] {
         .map(([id, s]) => summaryBody(id, s, w))
         .join("|")}`,
     );
+  if (o.excl) out.push(exclusionsBody(o.excl, w));
   return out;
 }
 
@@ -210,6 +213,8 @@ function readOrder(fields: string[], r: TimeReader): OrderRec {
     } else if (tag === "w") {
       const [at, id, promised] = v.split(",");
       o.signPromise = { at: r.t(at!), id: unesc(id!), promisedSignBy: r.t(promised!) };
+    } else if (tag === EXCLUSION_TAG) {
+      o.excl = readExclusions(v, r);
     } else if (tag === "a") {
       const as: Record<string, AftersaleSummary> = {};
       for (const item of v.split("|")) {
@@ -264,6 +269,7 @@ function aftersaleBody(a: AftersaleRec, w: TimeWriter): string[] {
     const xs = a[f];
     if (xs) out.push(`${AS_TIME_TAG[f]}${xs.map((t) => w.t(t)).join("|")}`);
   }
+  if (a.excl) out.push(exclusionsBody(a.excl, w));
   return out;
 }
 
@@ -297,6 +303,10 @@ function readAftersale(fields: string[], r: TimeReader, orderId: string): Afters
       a.completions = readValued(v, r).map(({ at, id, value }) => ({ at, id, outcome: value }));
       continue;
     }
+    if (tag === EXCLUSION_TAG) {
+      a.excl = readExclusions(v, r);
+      continue;
+    }
     if (tag === RETURN_SIGNED_TAG) {
       a.returnsSigned = v.split("|").map((item) => {
         const [at, id] = item.split(",");
@@ -325,6 +335,7 @@ function consumerBody(c: ConsumerRec, w: TimeWriter): string[] {
       `r${c.ratings.map(({ at, id, cardSentAt, rating, robot }) => `${w.t(at)},${esc(id)},${w.t(cardSentAt)},${esc(rating)},${b01(robot)}`).join("|")}`,
     );
   if (c.excludedAt !== undefined) out.push(`e${w.t(c.excludedAt)}`);
+  if (c.excl) out.push(exclusionsBody(c.excl, w));
   return out;
 }
 
@@ -348,6 +359,7 @@ function readConsumer(fields: string[], r: TimeReader): ConsumerRec {
         return { at: r.t(at!), id: unesc(id!), cardSentAt: r.t(card!), rating: unesc(rating!), robot: flag(robot!) };
       });
     else if (tag === "e") c.excludedAt = r.t(v);
+    else if (tag === EXCLUSION_TAG) c.excl = readExclusions(v, r);
     else throw new Error(`unknown consumer field ${tag}`);
   }
   return c;
@@ -369,7 +381,8 @@ export function encodeBody(key: string, rec: EntityRec): string {
   const kind = key[0];
   let base =
     kind === "o" ? orderBase(rec as OrderRec) : kind === "a" ? aftersaleBase(rec as AftersaleRec) : consumerBase(rec as ConsumerRec);
-  if (base === Infinity) base = 0;
+  // A record of exclusions only (their item has not arrived): its exclusions' times.
+  if (base === Infinity) base = exclusionsBase((rec as ItemRec).excl) ?? 0;
   const w = new TimeWriter(base);
   const fields =
     kind === "o"

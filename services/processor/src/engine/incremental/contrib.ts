@@ -31,6 +31,7 @@ import {
   type EntityRec,
   type OrderRec,
 } from "./records.js";
+import { withExclusions } from "./exclusions.js";
 
 /**
  * An entity's contribution to the shop's aggregates at a moment (architecture.md "Bounded state, bounded
@@ -441,10 +442,18 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
  */
 export function contribution(key: string, rec: EntityRec | undefined, pack: RulePack, asOf: number, cal?: ShopCalendar): Contribution {
   if (rec === undefined) return { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
-  if (key.startsWith("o:")) return orderContribution(key, rec as OrderRec, pack, asOf, cal);
-  if (key.startsWith("a:")) return aftersaleContribution(key, rec as AftersaleRec, pack, asOf, cal);
+  // Appeals and exemptions rewrite the entity's own contribution (exclusions.ts).
+  if (key.startsWith("o:")) {
+    const o = rec as OrderRec;
+    return withExclusions(key, pack, o.excl, orderContribution(key, o, pack, asOf, cal));
+  }
+  if (key.startsWith("a:")) {
+    const a = rec as AftersaleRec;
+    return withExclusions(key, pack, a.excl, aftersaleContribution(key, a, pack, asOf, cal));
+  }
   if (isScoreKey(key)) return { ...scoreContribution(key, rec as ScoreRec), pend: new Map(), next: undefined };
-  return consumerContribution(key, rec as ConsumerRec, pack, asOf, cal);
+  const c = rec as ConsumerRec;
+  return withExclusions(key, pack, c.excl, consumerContribution(key, c, pack, asOf, cal));
 }
 
 /** `refund_duration_mean` from an order's summaries of its after-sales (in transit: the order's signing decides). */

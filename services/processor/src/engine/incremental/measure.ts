@@ -11,6 +11,10 @@ import { imputedMeasured } from "../kinds/kinds-2026.js";
 import type { Measured, PendingItem, ShopOverrides } from "../types.js";
 import { suspendedDays } from "../calendar-entries.js";
 import { dayNumber } from "./contrib.js";
+import { leavesNumeratorOnly } from "./exclusions.js";
+import { addIfApproved, approvedView } from "./if-approved.js";
+import { pendingExclusions } from "./pending-effects.js";
+import type { StoredRecord } from "./codec.js";
 
 /** What one evaluation reads of a shop: the aggregates of the window's days, and the pending items. */
 export interface ShopAggregates {
@@ -19,9 +23,11 @@ export interface ShopAggregates {
   /** `now` aggregates (`<metric>|<field>` → amount). */
   cur: Record<string, string>;
   /** Pending items (contrib.ts `pend`). */
-  pending: { metric: number; day: number | undefined; key: string; deadline: number; extra?: string }[];
+  pending: { metric: number; day: number | undefined; key: string; deadline: number; extra?: string; appealed?: true }[];
   /** The earliest moment at which an entity's contribution changes by itself (a deadline, a stall). */
   nextTimer: number | undefined;
+  /** The records of the entities with a pending exclusion, and the pack they are accounted under (pending-effects.ts). */
+  appealed?: { records: ReadonlyMap<string, StoredRecord>; pack: RulePack };
 }
 
 /** The days the evaluation of a pack at `asOf` reads: the widest of its windows. */
@@ -40,6 +46,16 @@ export function daysToRead(windows: readonly Range[]): number[] {
  * by the window's days and the pending items, never by the number of events. Status, alerts and the
  * rest come from the same code as the reference engine's (evaluateMeasured).
  */
+/** The evaluation of an approved view: no `ifApproved` of its own (it has no pending exclusion left). */
+function evaluateMeasuredView(
+  input: Parameters<typeof evaluateAggregates>[0],
+  view: ShopAggregates,
+  slots?: ReadonlyMap<string, number>,
+): ShopEvaluation {
+  const { appealed: _records, ...rest } = view;
+  return evaluateAggregates(input, { ...rest, cur: { ...view.cur, "all|pe": "0" } }, slots);
+}
+
 export function evaluateAggregates(
   input: { platform: Platform; shopId: string; asOf: number; shop: ShopOverrides; pack: RulePack },
   a: ShopAggregates,
@@ -75,7 +91,8 @@ export function evaluateAggregates(
     if (skip) suspended.set(i, skip);
     else suspended.delete(i);
     const n = () => sum(i, "n", window);
-    const d = () => sum(i, "d", window);
+    // An approved exclusion of a metric whose exclusions leave the numerator only keeps its item in the denominator (exclusions.ts).
+    const d = () => sum(i, "d", window) + (leavesNumeratorOnly(def, input.shop.metrics?.[name]) ? sum(i, "xd", window) : 0);
     const plain = (): Measured => {
       const num = n();
       const den = d();
@@ -183,5 +200,14 @@ export function evaluateAggregates(
   };
   const ev = evaluateMeasured(withScoreEvents(input, scoreFactsOfAggregates(input.pack, asOf, a.cur, a.days)), measure);
   if (a.nextTimer !== undefined && a.nextTimer > asOf && a.nextTimer < ev.nextWake) ev.nextWake = a.nextTimer;
+  // Should every pending exclusion be approved (if-approved.ts): the same evaluation on the approved view.
+  // Only the shop's evaluation itself, which reads the appealed entities' records: not the forecast's evaluations
+  // of the days ahead, nor the approved views below.
+  const view = a.appealed ? approvedView(a) : undefined;
+  if (view) {
+    addIfApproved(ev, evaluateMeasuredView(input, view, slots), a, input.pack, slots);
+    const listed = pendingExclusions(ev, a, input.pack, (x) => evaluateMeasuredView(input, x, slots));
+    if (listed) ev.snapshot.pendingExclusions = listed;
+  }
   return ev;
 }

@@ -1,6 +1,7 @@
 import { toMillis, type CanonicalEvent } from "@sg/events";
 import { foldScore, isScoreKey, scoreEntityOf, type ScoreRec } from "./score-records.js";
 import type { AftersaleFacts, ChatMessageFact, ConsumerFacts, OrderFacts, RatingFact } from "../model.js";
+import { foldExclusion, type ExclusionRec } from "./exclusions.js";
 
 /**
  * Entity records (architecture.md "Bounded state, bounded work"): each holds only the facts its metrics
@@ -31,6 +32,8 @@ export interface OrderRec {
   complaintAt?: number;
   /** afterSaleId → summary (aftersaleSummary). */
   aftersales?: Record<string, AftersaleSummary>;
+  /** Exclusions naming the order (exclusions.ts). */
+  excl?: ExclusionRec[];
 }
 
 /** What an order's metrics read of one after-sale. */
@@ -79,6 +82,8 @@ export interface AftersaleRec {
   /** Arbitrations and completions, sorted by (at, id). */
   arbitrations?: (Stamped & { liability: string })[];
   completions?: (Stamped & { outcome: string })[];
+  /** Exclusions naming the after-sale (exclusions.ts). */
+  excl?: ExclusionRec[];
 }
 
 /**
@@ -97,9 +102,13 @@ export interface ConsumerRec {
   ratings?: (Stamped & { cardSentAt: number; rating: string; robot: boolean })[];
   /** Excluded (metrics.md "Excluded consumer"): earliest exclusion time. */
   excludedAt?: number;
+  /** Exclusions naming the consumer or one of their sessions (exclusions.ts). */
+  excl?: ExclusionRec[];
 }
 
-export type EntityRec = OrderRec | AftersaleRec | ConsumerRec | ScoreRec;
+/** The records of the items metrics count (orders, after-sales, consumers), which exclusions can name. */
+export type ItemRec = OrderRec | AftersaleRec | ConsumerRec;
+export type EntityRec = ItemRec | ScoreRec;
 
 /** The entity an event belongs to. */
 export function entityOf(e: CanonicalEvent): string {
@@ -135,8 +144,7 @@ export function entityOf(e: CanonicalEvent): string {
 
 /**
  * The entity an exclusion names (its item's record, where a later fold can apply it retroactively): an order,
- * an after-sale, or a consumer (for a session, the session's consumer). No fold reads exclusions yet, so they
- * change no record and no number (docs/exclusions.md "What the engine does today").
+ * an after-sale, or a consumer (for a session, the session's consumer); kept in its `excl` (exclusions.ts).
  */
 function exclusionEntity(e: Extract<CanonicalEvent, { type: "exclusion.requested" | "exclusion.decided" }>): string {
   switch (e.scope) {
@@ -310,6 +318,11 @@ export function foldConsumer(rec: ConsumerRec, e: CanonicalEvent, at: number): C
 }
 
 export function foldEvent(key: string, rec: EntityRec | undefined, e: CanonicalEvent, at: number): EntityRec {
+  if (e.type === "exclusion.requested" || e.type === "exclusion.decided") {
+    // Filed under an order, an after-sale or a consumer (entityOf), never a score record.
+    const r = rec as OrderRec | AftersaleRec | ConsumerRec | undefined;
+    return { ...(r ?? {}), excl: foldExclusion(r?.excl, e, at) };
+  }
   if (key.startsWith("o:")) return foldOrder((rec ?? {}) as OrderRec, e, at);
   if (key.startsWith("a:")) return foldAftersale((rec ?? {}) as AftersaleRec, e, at);
   if (isScoreKey(key)) return foldScore(key, rec as ScoreRec | undefined, e, at);

@@ -10,6 +10,7 @@ import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "./del
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "./measure.js";
 import { seenFloorDay, type SeenAdds } from "./seen-ids.js";
 import { applyStep, parsePending, type ShopEvent } from "./step.js";
+import { appealedOf } from "./pending-effects.js";
 
 /**
  * Engine v2 over plain values: one shop's state (what Redis holds under the shop's hash tag) as maps, and the
@@ -161,7 +162,7 @@ export function evaluateState(
   }
   if (state.version === 0) return { state, evaluation: undefined };
   // The aggregates are returned with the evaluation: the forecast starts from them (forecast/from-state.ts).
-  const aggregates = aggregatesOf(state, pack, now);
+  const aggregates = aggregatesOf(state, pack, now, packs.store);
   return {
     state,
     aggregates,
@@ -179,7 +180,7 @@ export function aggregateRecord(m: ReadonlyMap<string, number> | undefined): Rec
 }
 
 /** What EntityStore.readAggregates reads, from the maps. */
-export function aggregatesOf(s: ShopState, pack: RulePack, now: number): ShopAggregates {
+export function aggregatesOf(s: ShopState, pack: RulePack, now: number, store?: RulePack): ShopAggregates {
   const days = daysToRead(Object.values(pack.metrics).map((def) => windowRange(def.window, now)));
   const pending = [...s.pending].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
   const timers = [...s.timers.values()];
@@ -188,6 +189,11 @@ export function aggregatesOf(s: ShopState, pack: RulePack, now: number): ShopAgg
     cur: aggregateRecord(s.cur),
     pending: pending.map(([m, t]) => parsePending(m, t)),
     nextTimer: timers.length === 0 ? undefined : Math.min(...timers),
+    ...appealedOf(
+      aggregateRecord(s.cur),
+      (keys) => new Map(keys.flatMap((k) => (s.records.has(k) ? [[k, s.records.get(k)!]] : []))),
+      store,
+    ),
   };
 }
 

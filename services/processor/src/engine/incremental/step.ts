@@ -99,9 +99,12 @@ export function withinQuota<E extends ShopEvent>(
 
 /** A pending member `<metric>|<day or ->|<extra>|<entity key>` (contrib.ts) with its deadline, as measure.ts reads it. */
 export function parsePending(
-  member: string,
+  stored: string,
   deadline: number,
-): { metric: number; day: number | undefined; key: string; deadline: number; extra: string } {
+): { metric: number; day: number | undefined; key: string; deadline: number; extra: string; appealed?: true } {
+  // `!`: the item's entity has a pending exclusion of this metric (exclusions.ts): gone should it be approved.
+  const appealed = stored.startsWith("!");
+  const member = appealed ? stored.slice(1) : stored;
   const a = member.indexOf("|");
   const b = member.indexOf("|", a + 1);
   const c = member.indexOf("|", b + 1);
@@ -112,5 +115,6 @@ export function parsePending(
     key: member.slice(c + 1),
     deadline,
     extra: member.slice(b + 1, c),
+    ...(appealed ? { appealed: true as const } : {}),
   };
 }

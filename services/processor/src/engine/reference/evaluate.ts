@@ -5,11 +5,13 @@ import {
   type DueItem,
   type FiringAlert,
   type MetricOutput,
+  type PendingExclusion,
   type Platform,
 } from "@sg/events";
 import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange } from "../calendar.js";
 import { shopFacts } from "./facts.js";
+import { APPLIED_SCOPES, exclusionsOf, factsWithout, itemOwner, numeratorOnly, type RefExclusion } from "./exclusion-rules.js";
 import { metricCalendar, stricterLine, type ReferenceCalendars } from "./calendar-rules.js";
 import { judge, type Judged, type Lines } from "./judge.js";
 import { referenceAdjustments, type ReferenceAdjustments, type ReferenceScoreConfig } from "./score-adjustments.js";
@@ -17,7 +19,10 @@ import { MEASURES, type MeasureContext, type Measurement } from "./measures.js";
 
 /** A shop's configuration overrides (configuration `shops`): per-metric lines and lead time, JD's service norms. */
 export interface ReferenceOverrides {
-  metrics?: Record<string, { threshold?: number | null; target?: number | null; leadTime?: number | string } | undefined>;
+  metrics?: Record<
+    string,
+    { threshold?: number | null; target?: number | null; leadTime?: number | string; exclusionLeaves?: "both" | "numerator" } | undefined
+  >;
   jdServiceNorms?: number;
   /** The shop's pack choice (`latest` or a pack id); absent: the contract-v1 pack. */
   pack?: string | undefined;
@@ -35,6 +40,7 @@ export interface ReferenceEvaluation {
     alerts: FiringAlert[];
     /** Only a score's bonuses and deductions (packs that declare either): the rest of a score is not restated here. */
     scores?: ReferenceAdjustments;
+    pendingExclusions?: PendingExclusion[];
   };
   /** The next moment after asOf at which the result changes without a new event (at the latest, the next midnight). */
   nextWake: number;
@@ -61,6 +67,25 @@ function measure(def: MetricDef, ctx: MeasureContext): Measurement {
   return (MEASURES[def.kind] as (d: MetricDef, c: MeasureContext) => Measurement)(def, ctx);
 }
 
+/** A metric measured without the items its exclusions take out (exclusion-rules.ts). */
+function measureExcluding(
+  name: string,
+  def: MetricDef,
+  ctx: MeasureContext,
+  exclusions: readonly RefExclusion[],
+  shop: { exclusionLeaves?: "both" | "numerator" } | undefined,
+): Measurement {
+  const facts = factsWithout(ctx.facts, name, def, exclusions);
+  if (facts === ctx.facts) return measure(def, ctx);
+  const without = measure(def, { ...ctx, facts });
+  if (!numeratorOnly(def, shop)) return without;
+  // Numerator only: the excluded items stay in the denominator.
+  const withAll = measure(def, ctx);
+  const numerator = without.numerator ?? 0;
+  const denominator = withAll.denominator ?? 0;
+  return { ...without, numerator, denominator, value: denominator === 0 ? null : numerator / denominator };
+}
+
 /**
  * The independent reference model: every metric of the shop's rule pack at `asOf`, from all of the shop's
  * events (any order, duplicates allowed), restated from metrics.md and events.md over the full history.
@@ -76,6 +101,61 @@ export function referenceEvaluate(input: {
   /** The configuration's `calendars` (docs/calendars.md); absent: none. */
   calendars?: ReferenceCalendars;
 }): ReferenceEvaluation {
+  const exclusions = exclusionsOf(input.events, input.asOf);
+  const out = evaluateExcluding(
+    input,
+    exclusions.filter((x) => x.state === "approved"),
+  );
+  // Should every pending exclusion be approved (docs/exclusions.md 4): the same evaluation with them approved.
+  const pending = exclusions.filter((x) => x.state === "pending" && APPLIED_SCOPES.has(x.scope));
+  if (pending.length === 0) return out;
+  const then = evaluateExcluding(input, [...exclusions.filter((x) => x.state === "approved"), ...pending]);
+  const pack = input.pack ?? packForChoice(input.platform, input.shop?.pack, toShanghaiIso(input.asOf).slice(0, 10));
+  for (const [name, def] of Object.entries(pack.metrics)) {
+    const count = pending.filter((x) => x.scope === itemOwner(def) && (x.metrics === undefined || x.metrics.includes(name))).length;
+    const m = then.snapshot.metrics[name];
+    if (count === 0 || !m) continue;
+    out.snapshot.metrics[name]!.ifApproved = {
+      value: m.value,
+      ...(m.numerator === undefined ? {} : { numerator: m.numerator }),
+      ...(m.denominator === undefined ? {} : { denominator: m.denominator }),
+      status: m.status,
+      pending: count,
+    };
+  }
+  // Each pending exclusion alone approved: the values of the metrics it reaches (the board's pending appeals).
+  const key = (x: RefExclusion) => [x.requestedAt ?? x.at, x.scope, x.itemId, x.consumerId ?? "", x.exclusionId ?? ""] as const;
+  const cmp = (a: RefExclusion, b: RefExclusion) => {
+    const [p, q] = [key(a), key(b)];
+    for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return p[i]! < q[i]! ? -1 : 1;
+    return 0;
+  };
+  out.snapshot.pendingExclusions = [...pending]
+    .sort(cmp)
+    .slice(0, PENDING_LISTED)
+    .map((x) => {
+      const alone = evaluateExcluding(input, [...exclusions.filter((y) => y.state === "approved"), x]);
+      const effect: Record<string, number | null> = {};
+      for (const [name, def] of Object.entries(pack.metrics))
+        if (x.scope === itemOwner(def) && (x.metrics === undefined || x.metrics.includes(name)))
+          effect[name] = alone.snapshot.metrics[name]!.value;
+      return {
+        scope: x.scope,
+        itemId: x.itemId,
+        ...(x.consumerId === undefined ? {} : { consumerId: x.consumerId }),
+        ...(x.exclusionId === undefined ? {} : { exclusionId: x.exclusionId }),
+        reason: x.reason,
+        requestedAt: toShanghaiIso(x.requestedAt ?? x.at),
+        effect,
+      };
+    });
+  return out;
+}
+
+/** At most this many pending exclusions are listed with their effect, the soonest requested first. */
+const PENDING_LISTED = 20;
+
+function evaluateExcluding(input: Parameters<typeof referenceEvaluate>[0], approved: readonly RefExclusion[]): ReferenceEvaluation {
   const { asOf } = input;
   const shop = input.shop ?? {};
   // The pack in force on the evaluated day: the whole window is measured under it.
@@ -107,7 +187,7 @@ export function referenceEvaluate(input: {
       others,
     };
     if (shop.jdServiceNorms !== undefined) ctx.jdServiceNorms = shop.jdServiceNorms;
-    const measured = measure(def, ctx);
+    const measured = measureExcluding(name, def, ctx, approved, shop.metrics?.[name]);
     const j = judge(def, lines, measured, asOf);
     // A `now` window is assessed on asOf's date.
     const date = (t: number) => toShanghaiIso(Number.isFinite(t) ? t : asOf).slice(0, 10);

@@ -5,6 +5,7 @@ import { merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
 import { all, first, last, orderOfAftersale, shopFacts, type Fact, type ShopFacts } from "./facts.js";
 import { metricCalendar, type MetricCalendar, type ReferenceCalendars } from "./calendar-rules.js";
+import { exclusionsOf, itemOwner } from "./exclusion-rules.js";
 
 /**
  * The evidence API's items (docs/evidence.md) restated from metrics.md on the shop's facts, independently of
@@ -268,6 +269,8 @@ export function referenceEvidence(input: {
     asOf,
   );
   const everyone: ShopFacts = { ...facts, consumers: unexcluded.consumers };
+  // Approved exclusions (exclusion-rules.ts): the items of the entity they name are listed as excluded.
+  const approved = exclusionsOf(input.events, asOf).filter((x) => x.state === "approved");
   const out = new Map<string, RefItem[]>();
   for (const [name, def] of Object.entries(pack.metrics)) {
     const lister = LISTERS[def.kind] as Lister<MetricKind>;
@@ -277,12 +280,21 @@ export function referenceEvidence(input: {
     const items = lister(def, { facts: everyone, asOf, window: windowRange(def.window, asOf), ...(cal ? { cal } : {}) });
     out.set(
       name,
-      items.map((it) =>
-        ((it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id)) ||
-        (cal !== undefined && leftOutByCalendar(cal, def.kind, it, facts))
-          ? { ...it, outcome: "excluded" }
-          : it,
-      ),
+      items.map((it) => {
+        const entity = it.consumerId !== undefined ? { scope: "consumer", id: it.consumerId } : { scope: it.scope, id: it.id };
+        const appealed = approved.some(
+          (x) =>
+            x.scope === itemOwner(def) &&
+            x.scope === entity.scope &&
+            x.itemId === entity.id &&
+            (x.metrics === undefined || x.metrics.includes(name)),
+        );
+        return appealed ||
+          ((it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id)) ||
+          (cal !== undefined && leftOutByCalendar(cal, def.kind, it, facts))
+          ? { ...it, outcome: "excluded" as const }
+          : it;
+      }),
     );
   }
   return out;

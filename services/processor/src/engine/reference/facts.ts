@@ -52,6 +52,8 @@ export function shopFacts(events: readonly CanonicalEvent[], asOf: number): Shop
     // A score's bonuses and deductions name no order (score-adjustments.ts reads them).
     if (e.type.startsWith("score.")) continue;
     if (e.type === "consumer.excluded") excluded.add(e.consumerId);
+    // Appeals and exemptions name an item; exclusion-rules.ts reads them from the events.
+    else if (e.type === "exclusion.requested" || e.type === "exclusion.decided") continue;
     else if (e.type.startsWith("aftersale.")) add(aftersales, (e as EventOf<"aftersale.requested">).afterSaleId, f);
     else if (e.type.startsWith("chat.")) add(chat, (e as EventOf<"chat.message">).consumerId, f);
     else add(orders, (e as EventOf<"order.paid">).orderId, f);
