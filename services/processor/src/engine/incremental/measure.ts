@@ -206,7 +206,7 @@ export function evaluateAggregates(
   const view = a.appealed ? approvedView(a) : undefined;
   if (view) {
     addIfApproved(ev, evaluateMeasuredView(input, view, slots), a, input.pack, slots);
-    const listed = pendingExclusions(ev, a, input.pack, (x) => evaluateMeasuredView(input, x, slots));
+    const listed = pendingExclusions(ev, a, input.pack, (x) => evaluateMeasuredView(input, x, slots), input.shop.calendar);
     if (listed) ev.snapshot.pendingExclusions = listed;
   }
   return ev;

@@ -1,5 +1,6 @@
 import { toShanghaiIso, type ExclusionReason, type ExclusionScope, type PendingExclusion } from "@sg/events";
 import type { RulePack } from "@sg/rules";
+import type { ShopCalendar } from "../calendar-entries.js";
 import type { ShopEvaluation } from "../evaluate.js";
 import { contribution, type Contribution } from "./contrib.js";
 import type { StoredRecord } from "./codec.js";
@@ -88,6 +89,8 @@ export function pendingExclusions(
   a: ShopAggregates,
   pack: RulePack,
   evaluate: (a: ShopAggregates) => ShopEvaluation,
+  /** The shop's calendar: its deadline extensions and excluded regions decide items here as in every contribution. */
+  cal?: ShopCalendar,
 ): PendingExclusion[] | undefined {
   const appealed = a.appealed;
   if (!appealed) return undefined;
@@ -113,8 +116,8 @@ export function pendingExclusions(
               ...(x.request?.metrics ? { metrics: x.request.metrics } : {}),
             },
           };
-    const old = contribution(e.entity, rec, appealed.pack, stored.calcAt);
-    const next = contribution(e.entity, { ...rec, excl: (rec.excl ?? []).map(approve) }, appealed.pack, stored.calcAt);
+    const old = contribution(e.entity, rec, appealed.pack, stored.calcAt, cal);
+    const next = contribution(e.entity, { ...rec, excl: (rec.excl ?? []).map(approve) }, appealed.pack, stored.calcAt, cal);
     const then = evaluate(replaced(a, old, next));
     const metrics = (rec.excl ?? []).find((x) => identityOf(x) === id)?.request?.metrics;
     const effect: Record<string, number | null> = {};
