@@ -206,6 +206,13 @@ describe("the board's reconciliation tile in a browser", () => {
         timeoutMs: 30_000,
         message: "yesterday's value reaches the open page",
       });
+      // An older day written while the page is open (a rebuild, a late take): the whole line is re-read, so it
+      // reaches the page too, although yesterday did not change.
+      await redis.hset(key, addDays(DAY, -21), JSON.stringify(dayEnd(addDays(DAY, -21), 0.9)));
+      await pollUntil(async () => (await spark.getAttribute("data-days")) === "22", {
+        timeoutMs: 30_000,
+        message: "an older day written later reaches the open page",
+      });
 
       // The processor's next snapshot carries the metric's forecast (docs/forecast.md): the tile's line goes on
       // with the 7 projected day-ends of its roll-off, dashed, after the kept days.
@@ -237,7 +244,7 @@ describe("the board's reconciliation tile in a browser", () => {
         timeoutMs: 30_000,
         message: "the forecast's projected days reach the open page",
       });
-      expect(await spark.getAttribute("data-days")).toBe("21");
+      expect(await spark.getAttribute("data-days")).toBe("22");
       expect(await spark.locator("polyline.spark-line").count()).toBe(1);
       const projected = spark.locator("polyline.spark-projected");
       expect(await projected.count()).toBe(1);

@@ -24,6 +24,16 @@ export async function monitorRedis(redisUrl: string, onCommand: (args: string[])
   const user = decodeURIComponent(url.username);
   if (password) socket.write(user ? command("AUTH", user, password) : command("AUTH", password));
   socket.write(command("MONITOR"));
+  // The replies before the monitored lines: AUTH's (if sent) and MONITOR's +OK. The monitor is returned only once
+  // MONITOR's +OK is read, so a command sent after it resolves is always seen (sent before, it may not be).
+  let replies = password ? 2 : 1;
+  let started!: () => void;
+  let failed!: (err: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    failed = reject;
+  });
+  socket.once("close", () => failed(new Error("redis monitor: the connection closed before MONITOR started")));
   const decoder = new StringDecoder("utf8");
   let pending = "";
   socket.on("data", (chunk: Buffer) => {
@@ -32,11 +42,23 @@ export async function monitorRedis(redisUrl: string, onCommand: (args: string[])
     while ((end = pending.indexOf("\r\n")) >= 0) {
       const line = pending.slice(0, end);
       pending = pending.slice(end + 2);
-      // A monitored command: +<time> [<db> <client>] "arg" "arg" …; +OK and errors are not commands.
+      if (replies > 0) {
+        replies--;
+        if (line.startsWith("-")) failed(new Error(`redis monitor: ${line.slice(1)}`));
+        else if (replies === 0) started();
+        continue;
+      }
+      // A monitored command: +<time> [<db> <client>] "arg" "arg" …; errors are not commands.
       const open = line.indexOf("] ");
       if (line.startsWith("+") && open > 0) onCommand(parseArgs(line.slice(open + 2)));
     }
   });
+  try {
+    await ready;
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
   return { stop: () => socket.destroy() };
 }
 

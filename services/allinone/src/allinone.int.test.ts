@@ -109,6 +109,13 @@ describe("all-in-one process", () => {
       child.kill("SIGINT");
       expect(await exited).toBe(0);
       for (const secret of [dingSecret, feishuSecret, token, `dt-${run}`, `hook-${run}`]) expect(out).not.toContain(secret);
+    } catch (err) {
+      // The all-in-one's own log says where the alert stopped (processor, notifier, robot): print its tail, with
+      // this run's secrets blanked out, before the failure.
+      let log = out.slice(-20_000);
+      for (const secret of [dingSecret, feishuSecret, token, `dt-${run}`, `hook-${run}`]) log = log.split(secret).join("<secret>");
+      console.error(`all-in-one log (last ${log.length} characters):\n${log}`);
+      throw err;
     } finally {
       child.kill("SIGKILL");
       await ding.close();

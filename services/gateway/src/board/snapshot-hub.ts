@@ -24,8 +24,8 @@ import { diffSnapshots, type SnapshotChange, type Transition } from "./snapshot-
  * boards every `reconciliationRefreshMs`. Like changes, they go only to boards that hold the shop.
  *
  * The same holds for each shop's daily history (the tiles' 30-day lines, history-line.ts): sent with the first
- * snapshot, and as a `history` event when yesterday's end-of-day value appears or is settled (checked at the
- * same refresh, one HGET per shop; the month is re-read only then).
+ * snapshot, and as a `history` event when any of its 30 end-of-day values appears or is settled (the line is
+ * re-read at the same refresh: one read of 30 fields per shop on a board, 60 s apart by default).
  */
 export interface BoardClient {
   readonly scope: TokenScope;
@@ -75,7 +75,7 @@ export interface SnapshotHubOptions {
   keepTransitions?: number;
   /** Where the latest reconciliation reports are read; default: the reconciler's reports in `redis`; false: none. */
   reconciliation?: { latest(shop: { platform: string; shopId: string }): Promise<ReconciliationReport | null> } | false;
-  /** How often the reports (and the latest day of history) of the shops on boards are re-read (ms); default 60 s. */
+  /** How often the reports (and the 30-day history lines) of the shops on boards are re-read (ms); default 60 s. */
   reconciliationRefreshMs?: number;
   /** Where the end-of-day values are read; default: the processor's day-end history in `redis`; false: none. */
   history?: { days(shop: { platform: string; shopId: string }, days: readonly string[]): Promise<DayEnd[]> } | false;
@@ -106,8 +106,8 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
   let reconTimer: NodeJS.Timeout | undefined;
   const dayEnds = o.history === false ? undefined : (o.history ?? createDayEndReader(o.redis, o.keyPrefix));
   const now = o.now ?? Date.now;
-  /** Per shop on a board: its history line as last read, and the take of its last day (to re-read only on a new one). */
-  const hist = new Map<string, { to: string; lastTake: string; value: BoardHistory | null }>();
+  /** Per shop on a board: its history line as last read, and its JSON (to send only what changed). */
+  const hist = new Map<string, { json: string; value: BoardHistory | null }>();
 
   const allows = (a: Attached, key: string) => {
     const s = parseShopKey(key);
@@ -164,24 +164,22 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
     if (dayEnds !== undefined && !hist.has(key)) await readHistory(key);
   };
 
-  /** The take marker of a kept day: which take, when. */
-  const takeOf = (d: DayEnd | undefined) => (d === undefined ? "" : `${d.take}@${d.takenAtMs}`);
-  /** Reads a shop's history line into `hist` when yesterday changed since the last read; returns whether it did. */
+  /**
+   * Reads a shop's history line (its last 30 days) into `hist`; returns whether it changed since the last read.
+   * The whole line is read each refresh, not only when yesterday's take changes: a rebuild (or a late day-end
+   * take) may write older days after a board first read the line, and those must reach an open board too.
+   */
   const readHistory = async (key: string): Promise<boolean> => {
     const shop = parseShopKey(key);
     if (dayEnds === undefined || shop === null) return false;
     const to = shanghaiDayOf(now() - 86_400_000);
     const held = hist.get(key);
     try {
-      if (held !== undefined && held.to === to) {
-        const [last] = await dayEnds.days(shop, [to]);
-        if (takeOf(last) === held.lastTake) return false;
-      }
       const days = Array.from({ length: HISTORY_LINE_DAYS }, (_, i) => addDays(to, i - HISTORY_LINE_DAYS + 1));
-      const kept = await dayEnds.days(shop, days);
-      const value = boardHistory(kept, to);
-      hist.set(key, { to, lastTake: takeOf(kept.find((d) => d.day === to)), value });
-      return held === undefined || JSON.stringify(held.value) !== JSON.stringify(value);
+      const value = boardHistory(await dayEnds.days(shop, days), to);
+      const json = JSON.stringify(value);
+      hist.set(key, { json, value });
+      return held === undefined || held.json !== json;
     } catch (err) {
       o.logger.warn({ err, shop: key }, "board: reading a shop's daily history failed");
       return false;
