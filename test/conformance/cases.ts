@@ -77,6 +77,8 @@ function close(actual: unknown, want: Json): boolean {
     return typeof actual === "number" && Math.abs(actual - want) <= TOL * Math.max(1, Math.abs(want));
   }
   if (want === null) return actual === null || actual === undefined;
+  // A whole object (`ifApproved: {…}`, as shared/tools/check_replay.py compares it): each of its fields.
+  if (typeof want === "object") return deepMismatches(actual, want, "").length === 0;
   return actual === want;
 }
 
