@@ -226,7 +226,7 @@ describe("the incremental engine equals the full-history reference", () => {
         );
       const overrides = calendars === undefined ? {} : { calendar: shopCalendar(calendars, s.platform, "m1") };
       if (calendars !== undefined) calendarStreams++;
-      // The full-history engine applies no exclusion (docs/exclusions.md): it is compared on streams without them.
+      // Streams with exclusions (model-exclusions.ts): counted, and their effect checked at the end.
       const excluding = stream.events.some((e) => e.type === "exclusion.requested" || e.type === "exclusion.decided");
       if (excluding) exclusionStreams++;
       const reference = (now: number): Compared =>
@@ -255,11 +255,9 @@ describe("the incremental engine equals the full-history reference", () => {
           }
         }
         // The shipping full-history engine against the same reference (after engine v2, so a failure names the engine it is in),
-        // with the same calendar; it applies no exclusion (docs/exclusions.md).
-        if (!excluding) {
-          const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now, shop: overrides });
-          expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
-        }
+        // with the same calendar and the same exclusions (engine/history-exclusions.ts).
+        const pure = evaluateShop({ platform: s.platform, shopId: "m1", events: seen, asOf: now, shop: overrides });
+        expect(view(pure), `evaluateShop at ${new Date(now).toISOString()}`).toEqual(view(ref));
         // Engine v2's evidence, listed from the records in Redis, against the reference's (docs/evidence.md).
         const records = await new EvidenceProjection(redis, prefix, (x) => store.keys.entities(x)).records(shop);
         const sides = evidenceSides({
@@ -326,6 +324,7 @@ describe("the incremental engine equals the full-history reference", () => {
             await compare(step.now);
           } else {
             const ref = await compare(step.now);
+            // Exclusions always arrive late by design (deliveryPlan): they would mark every metric corrected.
             if (calendars !== undefined || excluding) continue;
             // What the shop would show had every fact that happened by now arrived: a difference is a
             // late fact that the engine must correct later.
