@@ -34,6 +34,11 @@ export interface ShopEvaluation {
   nextWake: number;
   /** Pending items of every metric, soonest deadline first, at most SNAPSHOT_DUE_LIMIT (the board's queue). */
   due: DueItem[];
+  /**
+   * The shop's exclusions requested and not decided, all of them (the snapshot lists at most 20): the
+   * processor's `sg_processor_pending_exclusions` gauge. Absent: none.
+   */
+  pendingExclusionCount?: number;
 }
 
 /** What a pending item of each kind of metric is (the entity its deadline belongs to). */

@@ -122,6 +122,7 @@ export function addPending(
 ): void {
   const { approved, pending } = byState(all);
   if (pending.length === 0) return;
+  ev.pendingExclusionCount = pending.length;
   const asApproved = (x: HistoryExclusion): HistoryExclusion => ({ rec: x.rec, s: { ...x.s, state: "approved" } });
   const then = run([...approved, ...pending.map(asApproved)]);
   for (const [name, def] of Object.entries(pack.metrics)) {
