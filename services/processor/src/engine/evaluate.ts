@@ -128,15 +128,18 @@ export function evaluateShop(input: {
   // Appeals and exemptions (history-exclusions.ts): each metric measured without the items approved ones take out.
   const exclusions = historyExclusions(unique, input.asOf);
   const run = (approved: readonly HistoryExclusion[]): ShopEvaluation =>
-    evaluateMeasured(withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)), ({ name, def, window, limits, others }) => {
-      const fn = KINDS[def.kind] as KindFn<MetricDef>;
-      // The shop's calendar rides on the window: suspended days, extended deadlines, excluded regions.
-      const calendar = windowCalendar(shop.calendar, name, def.kind);
-      const w = calendar ? { ...window, calendar } : window;
-      return measureWithout(model, name, def, approved, shop, (m) =>
-        fn({ name, def, model: m, asOf: input.asOf, window: w, limits, pack, others, shop }),
-      );
-    });
+    evaluateMeasured(
+      withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)),
+      ({ name, def, window, limits, others }) => {
+        const fn = KINDS[def.kind] as KindFn<MetricDef>;
+        // The shop's calendar rides on the window: suspended days, extended deadlines, excluded regions.
+        const calendar = windowCalendar(shop.calendar, name, def.kind);
+        const w = calendar ? { ...window, calendar } : window;
+        return measureWithout(model, name, def, approved, shop, (m) =>
+          fn({ name, def, model: m, asOf: input.asOf, window: w, limits, pack, others, shop }),
+        );
+      },
+    );
   const ev = run(byState(exclusions).approved);
   addPending(ev, exclusions, pack, run);
   return ev;

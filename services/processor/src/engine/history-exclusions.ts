@@ -9,7 +9,6 @@ import {
   sessionKind,
   sessionMoment,
   standing,
-  type ExclusionEvent,
   type ExclusionRec,
   type Standing,
 } from "./incremental/exclusions.js";
@@ -46,7 +45,7 @@ export function historyExclusions(events: readonly CanonicalEvent[], asOf: numbe
     const at = toMillis(e.at);
     if (at > asOf) continue;
     const id = identityOf(e);
-    byId.set(id, foldExclusion(byId.get(id), e as ExclusionEvent, at));
+    byId.set(id, foldExclusion(byId.get(id), e, at));
   }
   return [...byId.values()].flat().map((rec) => ({ rec, s: standing(rec) }));
 }
@@ -145,7 +144,9 @@ export function addPending(
   }
   const requested = (x: HistoryExclusion) => x.rec.request?.at ?? x.s.at;
   const listed = [...pending]
-    .sort((a, b) => requested(a) - requested(b) || (identityOf(a.rec) < identityOf(b.rec) ? -1 : identityOf(a.rec) > identityOf(b.rec) ? 1 : 0))
+    .sort(
+      (a, b) => requested(a) - requested(b) || (identityOf(a.rec) < identityOf(b.rec) ? -1 : identityOf(a.rec) > identityOf(b.rec) ? 1 : 0),
+    )
     .slice(0, PENDING_LISTED);
   ev.snapshot.pendingExclusions = listed.map((x) => {
     const alone = run([...approved, asApproved(x)]);
