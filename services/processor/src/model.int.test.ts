@@ -193,7 +193,10 @@ describe("the incremental engine equals the full-history reference", () => {
     await redis.quit();
   });
 
-  it(`on ${RUNS} random streams of all four platforms`, { timeout: Math.max(120_000, RUNS * 4_000) }, async () => {
+  // The budget: up to 5 rounds of RUNS streams (the coverage rounds below), and on streams with exclusions the
+  // full-history engine's evaluations beside the reference's (ifApproved and each listed exclusion's effect are
+  // whole evaluations), on a machine shared with other runs.
+  it(`on ${RUNS} random streams of all four platforms`, { timeout: Math.max(120_000, RUNS * 10_000) }, async () => {
     const started = Date.now();
     const property = fc.asyncProperty(spec, async (s) => {
       runs++;
