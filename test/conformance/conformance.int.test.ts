@@ -43,6 +43,8 @@ const END_TO_END = [
   // Appeals: an approved exclusion taken out retroactively; a pending one with ifApproved (docs/exclusions.md).
   "excl-approved-retroactive",
   "excl-pending-unchanged",
+  // A session's exclusions: approved (one in UTC), pending with ifApproved and its effect, rejected, naming nothing.
+  "excl-session-approved",
 ];
 
 /** Per case; a replay starts Kafka consumers and Redis state from scratch. */

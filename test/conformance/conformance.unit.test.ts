@@ -27,9 +27,9 @@ describe("conformance (hand-computed from shared/spec)", () => {
     expect(compare(evaluateCaseWith(name, referenceEvaluate), meta), meta.why ?? "").toEqual([]);
   });
 
-  // The full-history engine applies the calendar as engine v2 and the reference do (engine/calendar-window.ts), but
-  // no exclusion (docs/exclusions.md): engine v2 and the reference do.
-  it.each(caseNames.filter((n) => !n.startsWith("excl-")))("%s: the shipping pure engine", (name) => {
+  // The full-history engine applies the calendar (engine/calendar-window.ts) and the exclusions
+  // (engine/history-exclusions.ts) as engine v2 and the reference do.
+  it.each(caseNames)("%s: the shipping pure engine", (name) => {
     const meta = loadCase(name);
     expect(compare(evaluateCaseWith(name, evaluateShop), meta), meta.why ?? "").toEqual([]);
   });

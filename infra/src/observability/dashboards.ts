@@ -177,6 +177,17 @@ export function pipelineDashboard(): Dashboard {
           q(`sum(rate(sg_processor_shop_evaluations_total[${RATE}]))`, "evaluations"),
         ]),
       )
+      .withPanel(
+        graph(
+          "Pending exclusions",
+          "short",
+          "Appeals, reports and filings requested and not decided (docs/exclusions.md), and the shops with any, by platform",
+          [
+            q("sum by (platform) (sg_processor_pending_exclusions)", "{{platform}} pending", "A"),
+            q("sum by (platform) (sg_processor_shops_with_pending_exclusions)", "{{platform}} shops", "B"),
+          ],
+        ),
+      )
       .withRow(new RowBuilder("Scores"))
       .withPanel(
         graph(

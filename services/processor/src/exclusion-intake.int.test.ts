@@ -131,7 +131,7 @@ describe("exclusion events in the processor", () => {
           status: "breach",
           pending: 1,
         });
-        // Nothing else changes what is counted now (x4 rejected, x6 and x8 sessions, x7 an order never seen).
+        // Nothing else changes what is counted now (x4 rejected, x6 and x8 sessions whose ids name no moment, x7 an order never seen).
         const counted = (m: Record<string, MetricOutput>) =>
           Object.fromEntries(
             Object.entries(m).map(([k, v]) => {
@@ -143,11 +143,16 @@ describe("exclusion events in the processor", () => {
         const { bad_review_rate: _wo, ...restWithout } = without.metrics;
         expect(counted(restWith)).toEqual(counted(restWithout));
         expect(withEx.alerts).toEqual(without.alerts);
-        // The pending ones, soonest requested first (then by scope and item): u1 (x5) and A2 (x3, BB-1); sessions are not listed.
-        expect(withEx.pendingExclusions?.map((p) => [p.scope, p.itemId, p.reason, p.exclusionId])).toEqual([
-          ["consumer", "u1", "malicious_consumer", undefined],
-          ["order", "A2", "late_shipment_filing", "BB-1"],
+        // The pending ones, soonest requested first (then by scope and item): u1 (x5), A2 (x3, BB-1) and the session c0
+        // of ghost (x8: listed, its id names no moment, so approving it changes none of the session metrics it reaches).
+        expect(withEx.pendingExclusions?.map((p) => [p.scope, p.itemId, p.consumerId, p.reason, p.exclusionId])).toEqual([
+          ["consumer", "u1", undefined, "malicious_consumer", undefined],
+          ["order", "A2", undefined, "late_shipment_filing", "BB-1"],
+          ["session", "c0", "ghost", "appeal", undefined],
         ]);
+        const ghost = withEx.pendingExclusions![2]!;
+        expect(Object.keys(ghost.effect).sort()).toEqual(["avg_response_seconds", "session_unsatisfied_rate"]);
+        for (const [name, value] of Object.entries(ghost.effect)) expect(value, name).toBe(withEx.metrics[name]!.value);
         expect(without.pendingExclusions).toBeUndefined();
       } finally {
         await pipe.close();

@@ -15,6 +15,7 @@ import { windowCalendar } from "./calendar-window.js";
 import { dayNumber } from "./incremental/contrib.js";
 import { DERIVED_KINDS, KINDS } from "./kinds/index.js";
 import { buildModel, sortEvents } from "./model.js";
+import { addPending, byState, historyExclusions, measureWithout, type HistoryExclusion } from "./history-exclusions.js";
 import { computeScores } from "../scores/compute.js";
 import { withScoreEvents } from "../scores/score-events.js";
 import { scoreEventWakes } from "../scores/adjustments.js";
@@ -33,6 +34,11 @@ export interface ShopEvaluation {
   nextWake: number;
   /** Pending items of every metric, soonest deadline first, at most SNAPSHOT_DUE_LIMIT (the board's queue). */
   due: DueItem[];
+  /**
+   * The shop's exclusions requested and not decided, all of them (the snapshot lists at most 20): the
+   * processor's `sg_processor_pending_exclusions` gauge. Absent: none.
+   */
+  pendingExclusionCount?: number;
 }
 
 /** What a pending item of each kind of metric is (the entity its deadline belongs to). */
@@ -103,7 +109,8 @@ function firingAlerts(states: MetricState[]): FiringAlert[] {
  * Computes every metric of the shop's rule pack at `asOf` from the shop's events (any order, duplicates
  * allowed). This is a pure function: the same events and `asOf` always give the same result. It applies the
  * shop's calendar (`shop.calendar`, docs/calendars.md) as engine v2 does: suspensions, extended deadlines,
- * excluded regions, stricter lines and `sample`.
+ * excluded regions, stricter lines and `sample`; and the shop's appeals and exemptions (docs/exclusions.md,
+ * history-exclusions.ts): approved ones take their items out, pending ones give `ifApproved` and `pendingExclusions`.
  */
 export function evaluateShop(input: {
   platform: Platform;
@@ -118,15 +125,24 @@ export function evaluateShop(input: {
   const seen = new Set<string>();
   const unique = input.events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
   const model = buildModel(sortEvents(unique), input.asOf);
-  return evaluateMeasured(
-    withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)),
-    ({ name, def, window, limits, others }) => {
-      const fn = KINDS[def.kind] as KindFn<MetricDef>;
-      // The shop's calendar rides on the window: suspended days, extended deadlines, excluded regions.
-      const calendar = windowCalendar(shop.calendar, name, def.kind);
-      return fn({ name, def, model, asOf: input.asOf, window: calendar ? { ...window, calendar } : window, limits, pack, others, shop });
-    },
-  );
+  // Appeals and exemptions (history-exclusions.ts): each metric measured without the items approved ones take out.
+  const exclusions = historyExclusions(unique, input.asOf);
+  const run = (approved: readonly HistoryExclusion[]): ShopEvaluation =>
+    evaluateMeasured(
+      withScoreEvents({ ...input, pack, shop }, scoreFactsOfEvents(pack, input.asOf, unique)),
+      ({ name, def, window, limits, others }) => {
+        const fn = KINDS[def.kind] as KindFn<MetricDef>;
+        // The shop's calendar rides on the window: suspended days, extended deadlines, excluded regions.
+        const calendar = windowCalendar(shop.calendar, name, def.kind);
+        const w = calendar ? { ...window, calendar } : window;
+        return measureWithout(model, name, def, approved, shop, (m) =>
+          fn({ name, def, model: m, asOf: input.asOf, window: w, limits, pack, others, shop }),
+        );
+      },
+    );
+  const ev = run(byState(exclusions).approved);
+  addPending(ev, exclusions, pack, run);
+  return ev;
 }
 
 /** Whether a sample calendar entry changes the metric in this window (docs/calendars.md item 7). */

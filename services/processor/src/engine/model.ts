@@ -80,6 +80,16 @@ export interface ShopModel {
   /** Ratings of consumers not excluded. */
   ratings: RatingFact[];
   excluded: Set<string>;
+  /**
+   * Session-like items (a wait, a JD session, a rating card) approved session exclusions take out of the metric
+   * measured, by consumer, by the moment they opened (history-exclusions.ts; absent: none).
+   */
+  sessionsOut?: ReadonlyMap<string, ReadonlySet<number>>;
+}
+
+/** Whether a consumer's session-like item opened at `open` is taken out (ShopModel.sessionsOut). */
+export function sessionTakenOut(model: ShopModel, consumerId: string, open: number): boolean {
+  return model.sessionsOut?.get(consumerId)?.has(open) === true;
 }
 
 /** Sorts by event time; ties by id so that the order never depends on arrival. */

@@ -115,6 +115,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
       deps.metrics?.evaluationSeconds.observe((performance.now() - started) / 1000);
       if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
       if (ev) deps.metrics?.scoreEvaluated(ev.snapshot);
+      if (ev) deps.metrics?.pendingExclusions(ev, partition);
       lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
     } catch (err) {
       dirty.set(key, partition);

@@ -41,6 +41,10 @@ export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
  * - `sg_processor_due_shops`: shops whose deadline was due in the last ticker pass (`dueShops.set(n)`).
  * - `sg_processor_alert_records_published_total{status,severity}`: records sent to sg.alerts (`alertPublished(record)`).
  * - `sg_processor_exported_shops`: shops exported as per-shop gauges.
+ * - `sg_processor_pending_exclusions{platform}`: exclusions requested and not decided (docs/exclusions.md), summed
+ *   over the shops this instance evaluates, and `sg_processor_shops_with_pending_exclusions{platform}`: how many of
+ *   those shops have any (`pendingExclusions(ev, partition)` after each evaluation; a shop of a partition this
+ *   instance no longer owns is forgotten). No shop label (cardinality).
  * - `sg_processor_score_evaluations_total{platform,pack,status}`, `sg_processor_score_alert_records_published_total{platform,pack,status,severity}`
  *   and the histogram `sg_processor_score_headroom_items{platform,pack,headroom}`: scores of every shop, by
  *   bounded labels (score-telemetry.ts; `scoreEvaluated(snapshot)`, and `alertPublished` for score alerts).
@@ -135,6 +139,16 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
   /** Label sets of firing alerts last exported, per shop, so resolved ones are removed. */
   const firing = new Map<string, Array<Record<string, string>>>();
   let owned = new Set<string>();
+  /** Each evaluated shop with pending exclusions: its platform, its partition of sg.events, how many. */
+  const pendingByShop = new Map<string, { platform: string; partition: number; n: number }>();
+  const pendingTotals = () => {
+    const out = new Map<string, { exclusions: number; shops: number }>();
+    for (const x of pendingByShop.values()) {
+      const t = out.get(x.platform) ?? { exclusions: 0, shops: 0 };
+      out.set(x.platform, { exclusions: t.exclusions + x.n, shops: t.shops + 1 });
+    }
+    return out;
+  };
   const scores = scoreMetrics(registry);
   return {
     eventsConsumed: new Counter({ name: "sg_processor_events_consumed_total", help: "Records read from sg.events", registers }),
@@ -168,6 +182,33 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
       registers,
     }),
     dueShops: new Gauge({ name: "sg_processor_due_shops", help: "Shops whose deadline was due in the last ticker pass", registers }),
+    pendingExclusionsGauge: new Gauge({
+      name: "sg_processor_pending_exclusions",
+      help: "Exclusions (appeals, reports, filings) requested and not decided, over the shops this instance evaluates",
+      labelNames: ["platform"] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [platform, t] of pendingTotals()) this.set({ platform }, t.exclusions);
+      },
+    }),
+    shopsWithPendingExclusions: new Gauge({
+      name: "sg_processor_shops_with_pending_exclusions",
+      help: "Shops this instance evaluates with an exclusion requested and not decided",
+      labelNames: ["platform"] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [platform, t] of pendingTotals()) this.set({ platform }, t.shops);
+      },
+    }),
+    /** Records a shop's pending exclusions after its evaluation (the gauges above sum them per platform at each scrape). */
+    pendingExclusions(ev: Pick<ShopEvaluation, "snapshot" | "pendingExclusionCount">, partition: number) {
+      const key = shopKey(ev.snapshot);
+      const n = ev.pendingExclusionCount ?? 0;
+      if (n > 0) pendingByShop.set(key, { platform: ev.snapshot.platform, partition, n });
+      else pendingByShop.delete(key);
+    },
     exportedShops: new Gauge({
       name: "sg_processor_exported_shops",
       help: "Shops whose metrics are exported as gauges",
@@ -194,6 +235,8 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
       const now = new Set(partitions.map(String));
       for (const p of owned) if (!now.has(p)) consumerLag.remove({ partition: p });
       owned = now;
+      // Another instance evaluates those shops now: their pending exclusions are its to count.
+      for (const [key, x] of pendingByShop) if (!now.has(String(x.partition))) pendingByShop.delete(key);
     },
     observeEventAge(ageSeconds: number) {
       eventAge.observe(Math.max(0, ageSeconds));

@@ -3,6 +3,8 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { evaluateShop } from "../engine/index.js";
 import { processorMetrics, shopLimitsOf } from "./telemetry.js";
+import type { CanonicalEvent } from "@sg/events";
+import { evaluateEventsV2 } from "../engine/incremental/shop-state.js";
 
 describe("per-shop gauges", () => {
   it("export at most the shop limit, with the metric's value and status", async () => {
@@ -119,5 +121,70 @@ describe("processor metrics", () => {
     expect(text).not.toContain('reason="other"');
     expect(text).not.toContain('sg_processor_consumer_lag_records{partition="0"}');
     expect(text).toContain('sg_processor_consumer_lag_records{partition="1"} 2');
+  });
+});
+
+describe("pending exclusion gauges", () => {
+  const asOf = Date.parse("2026-03-10T12:00:00+08:00");
+  /** `n` pending order exclusions of a douyin shop (orders that never arrived: kept and pending all the same). */
+  const requests = (shopId: string, n: number, decided = 0) => [
+    ...Array.from({ length: n }, (_, i) => ({
+      id: `${shopId}-r${i}`,
+      type: "exclusion.requested" as const,
+      platform: "douyin" as const,
+      shopId,
+      at: `2026-03-09T10:${String(i).padStart(2, "0")}:00+08:00`,
+      scope: "order" as const,
+      itemId: `O${i}`,
+      reason: "appeal" as const,
+    })),
+    ...Array.from({ length: decided }, (_, i) => ({
+      id: `${shopId}-d${i}`,
+      type: "exclusion.decided" as const,
+      platform: "douyin" as const,
+      shopId,
+      at: "2026-03-10T09:00:00+08:00",
+      scope: "order" as const,
+      itemId: `O${i}`,
+      reason: "appeal" as const,
+      decision: "rejected" as const,
+    })),
+  ];
+  const v2 = (shopId: string, events: CanonicalEvent[]) => evaluateEventsV2({ platform: "douyin", shopId, events, asOf })!;
+
+  it("count every pending exclusion per platform (beyond the 20 listed) and the shops with any, without a shop label", async () => {
+    const registry = new Registry();
+    const m = processorMetrics(registry);
+    const a = v2("a", requests("a", 25));
+    expect(a.snapshot.pendingExclusions).toHaveLength(20);
+    m.pendingExclusions(a, 0);
+    m.pendingExclusions(v2("b", requests("b", 2)), 1);
+    m.pendingExclusions(evaluateShop({ platform: "jd", shopId: "j", events: [], asOf }), 1);
+    let text = await registry.metrics();
+    expect(text).toContain('sg_processor_pending_exclusions{platform="douyin"} 27');
+    expect(text).toContain('sg_processor_shops_with_pending_exclusions{platform="douyin"} 2');
+    expect(text).not.toContain('sg_processor_pending_exclusions{platform="jd"}');
+    expect(text).not.toMatch(/sg_processor_(shops_with_)?pending_exclusions\{[^}]*shop/);
+    // Decided ones leave the count; a shop with none left leaves both gauges.
+    m.pendingExclusions(v2("a", requests("a", 25, 10)), 0);
+    m.pendingExclusions(v2("b", requests("b", 2, 2)), 1);
+    text = await registry.metrics();
+    expect(text).toContain('sg_processor_pending_exclusions{platform="douyin"} 15');
+    expect(text).toContain('sg_processor_shops_with_pending_exclusions{platform="douyin"} 1');
+    // The full-history engine counts them the same way.
+    expect(evaluateShop({ platform: "douyin", shopId: "a", events: requests("a", 25, 10), asOf }).pendingExclusionCount).toBe(15);
+  });
+
+  it("forget the shops of a partition this instance no longer owns", async () => {
+    const registry = new Registry();
+    const m = processorMetrics(registry);
+    m.partitionsAssigned([0, 1]);
+    m.pendingExclusions(v2("a", requests("a", 3)), 0);
+    m.pendingExclusions(v2("b", requests("b", 4)), 1);
+    expect(await registry.metrics()).toContain('sg_processor_pending_exclusions{platform="douyin"} 7');
+    m.partitionsAssigned([0]);
+    const text = await registry.metrics();
+    expect(text).toContain('sg_processor_pending_exclusions{platform="douyin"} 3');
+    expect(text).toContain('sg_processor_shops_with_pending_exclusions{platform="douyin"} 1');
   });
 });

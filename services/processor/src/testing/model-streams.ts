@@ -84,6 +84,13 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
   s.orders.forEach((seed, i) =>
     orderOf(mulberry32(seed ^ 0x5bd1e995), rivalsOf(seed ^ 0x5bd1e995, compete), i, s, asOf, push, mulberry32(seed ^ 0x1b873593)),
   );
+  // The moments each consumer's session-like items may open at: its messages and rating cards (session exclusions).
+  const sessionMoments = new Map<string, number[]>();
+  for (const e of out) {
+    const x = e as unknown as { type: string; consumerId?: string; sender?: string; cardSentAt?: number; at: number };
+    const at = x.type === "chat.message" && x.sender === "consumer" ? x.at : x.type === "chat.rated" ? x.cardSentAt : undefined;
+    if (at !== undefined && x.consumerId !== undefined) sessionMoments.set(x.consumerId, [...(sessionMoments.get(x.consumerId) ?? []), at]);
+  }
   // Score bonuses and deductions (docs/scores.md "Bonuses and deductions as events"): from a seed of their own.
   if (s.orders.length > 0) scoreEventsOf(mulberry32(s.orders[0]! ^ 0x3c6ef372), asOf, push);
   exclusionsOf(
@@ -94,6 +101,7 @@ export function modelStream(s: ModelStreamSpec): ModelStream {
       asOf,
       orders: s.orders.length,
       consumers: s.consumers.length,
+      sessions: (c) => sessionMoments.get(`u${c}`) ?? [],
     },
     push,
   );

@@ -1,6 +1,6 @@
 import { shanghaiDayOf, toShanghaiIso, type EvidenceItem, type ExclusionReason } from "@sg/events";
 import type { MetricDef } from "@sg/rules";
-import { ownerOf, standing, type ExclusionRec } from "../incremental/exclusions.js";
+import { ownerOf, sessionKind, sessionMoment, standing, type ExclusionRec } from "../incremental/exclusions.js";
 import type { RawItem } from "./item.js";
 
 /**
@@ -18,13 +18,20 @@ const REASON: Record<ExclusionReason, { en: string; zh: string }> = {
 };
 const OUTCOME_ZH: Record<RawItem["outcome"], string> = { bad: "不合格", good: "合格", pending: "待定", excluded: "剔除" };
 
-/** The entity's exclusions standing for `name`: the approved one decided first, else the pending one requested first. */
-function marksOf(key: string, list: readonly ExclusionRec[] | undefined, name: string, def: MetricDef) {
-  let approved: { x: ExclusionRec; at: number; reason: ExclusionReason } | undefined;
-  let pending: { x: ExclusionRec; at: number; reason: ExclusionReason } | undefined;
-  if (ownerOf(def) !== key[0]) return {};
-  for (const x of list ?? []) {
-    if (x.scope === "session") continue;
+type Mark = { x: ExclusionRec; at: number; reason: ExclusionReason };
+
+/**
+ * The exclusions standing for `name` that reach an item: the entity's own (order, after-sale, consumer scope),
+ * and for a session-like item (exclusions.ts sessionKind) its consumer's session exclusions naming the moment
+ * it opened; the approved one decided first, else the pending one requested first.
+ */
+function marksOf(key: string, list: readonly ExclusionRec[], name: string, def: MetricDef, it: RawItem) {
+  let approved: Mark | undefined;
+  let pending: Mark | undefined;
+  const own = ownerOf(def) === key[0];
+  const moment = key[0] === "c" && sessionKind(def) && it.scope === "session" ? it.at : undefined;
+  for (const x of list) {
+    if (x.scope === "session" ? moment === undefined || sessionMoment(x.itemId) !== moment : !own) continue;
     const s = standing(x);
     if (s.metrics !== undefined && !s.metrics.includes(name)) continue;
     const m = { x, at: s.at, reason: s.reason };
@@ -43,43 +50,42 @@ export function withExclusionMarks(
   items: RawItem[],
 ): RawItem[] {
   if (!list || list.length === 0 || items.length === 0) return items;
-  const { approved, pending } = marksOf(key, list, name, def);
-  if (approved) {
-    const day = shanghaiDayOf(approved.at);
-    const r = REASON[approved.reason];
-    // An item a calendar entry left out already keeps that reason (calendar-evidence.ts runs first).
-    return items.map((it) =>
-      it.outcome === "excluded"
-        ? it
-        : {
-            ...it,
-            outcome: "excluded",
-            moments: [...it.moments, { name: "exclusion_approved", at: approved.at }],
-            why: {
-              en: `${r.en} approved ${day}${approved.x.exclusionId ? ` (${approved.x.exclusionId})` : ""}; was ${it.outcome}`,
-              "zh-CN": `${r.zh}已通过 ${day}${approved.x.exclusionId ? `（${approved.x.exclusionId}）` : ""}；原为${OUTCOME_ZH[it.outcome]}`,
-            },
-            n: 0,
-            d: 0,
-            leftOut: {
-              by: "exclusion",
-              reason: approved.reason,
-              at: approved.at,
-              ...(approved.x.exclusionId ? { exclusionId: approved.x.exclusionId } : {}),
-            },
-          },
-    );
-  }
-  if (pending)
-    return items.map((it) => ({
-      ...it,
-      pendingExclusion: {
-        reason: pending.reason,
-        at: pending.at,
-        ...(pending.x.exclusionId ? { exclusionId: pending.x.exclusionId } : {}),
-      },
-    }));
-  return items;
+  return items.map((it) => {
+    const { approved, pending } = marksOf(key, list, name, def, it);
+    if (approved) {
+      // An item a calendar entry left out already keeps that reason (calendar-evidence.ts runs first).
+      if (it.outcome === "excluded") return it;
+      const day = shanghaiDayOf(approved.at);
+      const r = REASON[approved.reason];
+      return {
+        ...it,
+        outcome: "excluded",
+        moments: [...it.moments, { name: "exclusion_approved", at: approved.at }],
+        why: {
+          en: `${r.en} approved ${day}${approved.x.exclusionId ? ` (${approved.x.exclusionId})` : ""}; was ${it.outcome}`,
+          "zh-CN": `${r.zh}已通过 ${day}${approved.x.exclusionId ? `（${approved.x.exclusionId}）` : ""}；原为${OUTCOME_ZH[it.outcome]}`,
+        },
+        n: 0,
+        d: 0,
+        leftOut: {
+          by: "exclusion",
+          reason: approved.reason,
+          at: approved.at,
+          ...(approved.x.exclusionId ? { exclusionId: approved.x.exclusionId } : {}),
+        },
+      };
+    }
+    if (pending)
+      return {
+        ...it,
+        pendingExclusion: {
+          reason: pending.reason,
+          at: pending.at,
+          ...(pending.x.exclusionId ? { exclusionId: pending.x.exclusionId } : {}),
+        },
+      };
+    return it;
+  });
 }
 
 /** An item's `leftOut` (by an exclusion) and `pendingExclusion` as the evidence API writes them. */

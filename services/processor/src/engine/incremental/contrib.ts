@@ -31,7 +31,7 @@ import {
   type EntityRec,
   type OrderRec,
 } from "./records.js";
-import { withExclusions } from "./exclusions.js";
+import { hasSessionExclusion, withExclusions, type SessionParts } from "./exclusions.js";
 
 /**
  * An entity's contribution to the shop's aggregates at a moment (architecture.md "Bounded state, bounded
@@ -77,11 +77,37 @@ function metricName(pack: RulePack, i: number): string {
 
 class Builder {
   readonly c: Contribution = { agg: new Map(), cur: new Map(), pend: new Map(), next: undefined };
-  constructor(private readonly asOf: number) {}
+  /** Each session-like item's own amounts and pending items, by the moment it opened (kept only when asked: exclusions.ts). */
+  readonly parts: SessionParts | undefined;
+  /** The session-like item being added, if any. */
+  private session: number | undefined;
+  constructor(
+    private readonly asOf: number,
+    sessions = false,
+  ) {
+    this.parts = sessions ? new Map() : undefined;
+  }
+  /** Adds what `f` adds as the session-like item opened at `open` (its amounts also kept apart in `parts`). */
+  item(open: number, f: () => void): void {
+    this.session = open;
+    try {
+      f();
+    } finally {
+      this.session = undefined;
+    }
+  }
+  private part(): { agg: Map<string, number>; pend: Set<string> } | undefined {
+    if (this.parts === undefined || this.session === undefined) return undefined;
+    let p = this.parts.get(this.session);
+    if (!p) this.parts.set(this.session, (p = { agg: new Map(), pend: new Set() }));
+    return p;
+  }
   add(at: number, metric: number, field: string, amount = 1): void {
     if (amount === 0) return;
     const k = `${dayNumber(at)}|${metric}|${field}`;
     this.c.agg.set(k, (this.c.agg.get(k) ?? 0) + amount);
+    const p = this.part();
+    if (p) p.agg.set(k, (p.agg.get(k) ?? 0) + amount);
   }
   cur(metric: number, field: string, amount = 1): void {
     const k = `${metric}|${field}`;
@@ -89,7 +115,9 @@ class Builder {
   }
   /** A pending item; `dayOf` is the moment whose day filters it (day windows), or undefined. */
   pending(metric: number, dayOf: number | undefined, extra: string | number, key: string, deadline: number): void {
-    this.c.pend.set(`${metric}|${dayOf === undefined ? "-" : dayNumber(dayOf)}|${extra}|${key}`, deadline);
+    const k = `${metric}|${dayOf === undefined ? "-" : dayNumber(dayOf)}|${extra}|${key}`;
+    this.c.pend.set(k, deadline);
+    this.part()?.pend.add(k);
     this.wake(deadline);
   }
   wake(t: number): void {
@@ -320,10 +348,21 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
   return b.c;
 }
 
-function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asOf: number, cal: ShopCalendar | undefined): Contribution {
-  const b = new Builder(asOf);
+/**
+ * A consumer's contribution; with `parts` each session-like item (a wait, a JD session, a rating card: exclusions.ts
+ * sessionKind) also keeps its own amounts, by the moment it opened, for the consumer's session exclusions.
+ */
+function consumerContribution(
+  key: string,
+  rec: ConsumerRec,
+  pack: RulePack,
+  asOf: number,
+  cal: ShopCalendar | undefined,
+  parts = false,
+): { c: Contribution; parts: SessionParts | undefined } {
+  const b = new Builder(asOf, parts);
   // An exclusion removes every chat and rating contribution of the consumer (metrics.md "Excluded consumer").
-  if (rec.excludedAt !== undefined) return b.c;
+  if (rec.excludedAt !== undefined) return { c: b.c, parts: b.parts };
   const id = key.slice(2);
   const c = consumerFacts(id, rec);
   let ws: ReturnType<typeof waits> | undefined;
@@ -360,13 +399,15 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
         const hours = dailyHours(def.params.serviceHours);
         for (const w of allWaits()) {
           if (!inHours(w.open, hours)) continue;
-          if (w.end !== undefined) {
-            b.add(w.open, i, "n", Math.min(w.end - w.open, cap));
-            b.add(w.open, i, "d");
-          } else if (w.open + cap <= asOf) {
-            b.add(w.open, i, "n", cap);
-            b.add(w.open, i, "d");
-          } else b.pending(i, w.open, w.open, key, w.open + cap);
+          b.item(w.open, () => {
+            if (w.end !== undefined) {
+              b.add(w.open, i, "n", Math.min(w.end - w.open, cap));
+              b.add(w.open, i, "d");
+            } else if (w.open + cap <= asOf) {
+              b.add(w.open, i, "n", cap);
+              b.add(w.open, i, "d");
+            } else b.pending(i, w.open, w.open, key, w.open + cap);
+          });
         }
         break;
       }
@@ -376,11 +417,13 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
         for (const s of sessions(c, durationMs(def.params.sessionGap))) {
           if (!inHours(s.open, hours)) continue;
           const deadline = s.open + deadlineMs(cal, metricName(pack, i), dayNumber(s.open), within);
-          if (s.firstReply !== undefined && s.firstReply <= deadline) {
-            b.add(s.open, i, "n");
-            b.add(s.open, i, "d");
-          } else if (s.firstReply !== undefined || deadline <= asOf) b.add(s.open, i, "d");
-          else b.pending(i, s.open, s.open, key, deadline);
+          b.item(s.open, () => {
+            if (s.firstReply !== undefined && s.firstReply <= deadline) {
+              b.add(s.open, i, "n");
+              b.add(s.open, i, "d");
+            } else if (s.firstReply !== undefined || deadline <= asOf) b.add(s.open, i, "d");
+            else b.pending(i, s.open, s.open, key, deadline);
+          });
         }
         break;
       }
@@ -388,15 +431,17 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
         const hours = def.params.serviceHours ? dailyHours(def.params.serviceHours) : undefined;
         for (const r of ratingFacts(id, rec)) {
           if (r.robot || (hours && !inHours(r.cardSentAt, hours)) || !def.params.ratings.includes(r.rating)) continue;
-          b.add(r.cardSentAt, i, "d");
-          if (def.params.good.includes(r.rating)) b.add(r.cardSentAt, i, "n");
+          b.item(r.cardSentAt, () => {
+            b.add(r.cardSentAt, i, "d");
+            if (def.params.good.includes(r.rating)) b.add(r.cardSentAt, i, "n");
+          });
         }
         break;
       }
       case "rating_score_mean":
         for (const r of ratingFacts(id, rec)) {
           const points = def.params.scores[r.rating];
-          if (!r.robot && points !== undefined) b.mean(i, { at: r.cardSentAt, value: points });
+          if (!r.robot && points !== undefined) b.item(r.cardSentAt, () => b.mean(i, { at: r.cardSentAt, value: points }));
         }
         break;
       case "imputed_response_mean":
@@ -433,7 +478,7 @@ function consumerContribution(key: string, rec: ConsumerRec, pack: RulePack, asO
         break;
     }
   }
-  return b.c;
+  return { c: b.c, parts: b.parts };
 }
 
 /**
@@ -453,7 +498,8 @@ export function contribution(key: string, rec: EntityRec | undefined, pack: Rule
   }
   if (isScoreKey(key)) return { ...scoreContribution(key, rec as ScoreRec), pend: new Map(), next: undefined };
   const c = rec as ConsumerRec;
-  return withExclusions(key, pack, c.excl, consumerContribution(key, c, pack, asOf, cal));
+  const made = consumerContribution(key, c, pack, asOf, cal, hasSessionExclusion(c.excl));
+  return withExclusions(key, pack, c.excl, made.c, made.parts);
 }
 
 /** `refund_duration_mean` from an order's summaries of its after-sales (in transit: the order's signing decides). */

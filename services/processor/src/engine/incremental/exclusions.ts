@@ -19,7 +19,11 @@ import { pendingKey } from "./pending-effects.js";
  *
  * The exclusion covers the items counted from its entity's record: an order's (every order metric,
  * including those that read its after-sales: 品退 by the first request, in-transit refunds), an after-sale's
- * own flow, a consumer's chat and ratings. A session-scoped exclusion is kept and not applied yet.
+ * own flow, a consumer's chat and ratings. A session-scoped exclusion (filed in its consumer's record) covers
+ * the consumer's session-like items opened at the moment its item id names (sessionKind, sessionMoment): a
+ * wait, a JD session, a rating card; contrib.ts hands over each such item's own amounts (SessionParts) so
+ * they are routed alone. An item both scopes reach is approved when either approves it, else pending when
+ * either is pending.
  */
 
 export interface ExclusionRec {
@@ -94,8 +98,41 @@ export function standing(x: ExclusionRec): Standing {
   return out;
 }
 
-/** Scopes this engine applies (a session's items are not told apart in a consumer's contribution yet). */
-const APPLIED: ReadonlySet<ExclusionScope> = new Set(["order", "aftersale", "consumer"]);
+/** Scopes this engine applies: every scope (a session through its consumer's record). */
+const APPLIED: ReadonlySet<ExclusionScope> = new Set(["order", "aftersale", "consumer", "session"]);
+
+/**
+ * The kinds whose items are sessions (docs/exclusions.md "Sessions"): a wait of `avg_response_seconds`, a JD
+ * session of `first_response_sessions`, a rating card of `rating_share` and `rating_score_mean`, each named by
+ * the moment it opened. A consumer-day, a buyer, an imputed round and JD's bad-rating count are reached by a
+ * consumer exclusion only.
+ */
+export function sessionKind(def: MetricDef): boolean {
+  return (
+    def.kind === "avg_response_seconds" ||
+    def.kind === "first_response_sessions" ||
+    def.kind === "rating_share" ||
+    def.kind === "rating_score_mean"
+  );
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The moment a session exclusion's item id names (epoch ms): the evidence API's session id, an ISO-8601
+ * instant with its offset (`2026-03-09T10:00:05+08:00`; the same instant written otherwise names the same
+ * session). Undefined for anything else: such an exclusion is kept and reaches no item.
+ */
+export function sessionMoment(itemId: string): number | undefined {
+  if (!ISO_INSTANT.test(itemId)) return undefined;
+  const ms = Date.parse(itemId);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Whether an exclusion of `scope` reaches the items of a metric of `def` counted from an entity of kind `entity` (o, a, c). */
+export function reaches(scope: ExclusionScope, def: MetricDef, entity: string): boolean {
+  return scope === "session" ? entity === "c" && sessionKind(def) : ownerOf(def) === entity;
+}
 
 /**
  * The names each slot of a pack answers to: its own name (an accounting pack's `name__slot` without the
@@ -154,9 +191,11 @@ export function ownerOf(def: MetricDef): "o" | "a" | "c" {
 interface Slots {
   approved: Set<number>;
   pending: Set<number>;
+  /** Per session moment, the slots its session exclusions approve and hold pending (session-like slots only). */
+  sessions: Map<number, { approved: Set<number>; pending: Set<number> }>;
   /** Per slot whose items the entity counts, its pending exclusions naming it (ifApproved's `pending`). */
   pendingCount: Map<number, number>;
-  /** The entity's pending exclusions (order, after-sale and consumer scope). */
+  /** The entity's pending exclusions (every scope). */
   pendingAll: number;
   /** Their `cur` keys (pending-effects.ts). */
   listed: string[];
@@ -164,7 +203,7 @@ interface Slots {
 
 /** The approved and pending slots of an entity's exclusions (approved wins where both name a slot). */
 export function excludedSlots(key: string, pack: RulePack, list: readonly ExclusionRec[] | undefined): Slots {
-  const out: Slots = { approved: new Set(), pending: new Set(), pendingCount: new Map(), pendingAll: 0, listed: [] };
+  const out: Slots = { approved: new Set(), pending: new Set(), sessions: new Map(), pendingCount: new Map(), pendingAll: 0, listed: [] };
   const defs = Object.values(pack.metrics);
   for (const x of list ?? []) {
     if (!APPLIED.has(x.scope)) continue;
@@ -174,34 +213,87 @@ export function excludedSlots(key: string, pack: RulePack, list: readonly Exclus
       out.pendingAll++;
       out.listed.push(pendingKey(key, x, s.reason, x.request!.at));
     }
+    const moment = x.scope === "session" ? sessionMoment(x.itemId) : undefined;
     for (const i of slotsCovered(pack, s)) {
-      (s.state === "approved" ? out.approved : out.pending).add(i);
-      if (s.state === "pending" && ownerOf(defs[i]!) === key[0]) out.pendingCount.set(i, (out.pendingCount.get(i) ?? 0) + 1);
+      const def = defs[i]!;
+      if (s.state === "pending" && reaches(x.scope, def, key[0]!)) out.pendingCount.set(i, (out.pendingCount.get(i) ?? 0) + 1);
+      if (x.scope !== "session") (s.state === "approved" ? out.approved : out.pending).add(i);
+      else if (moment !== undefined && key[0] === "c" && sessionKind(def)) {
+        let m = out.sessions.get(moment);
+        if (!m) out.sessions.set(moment, (m = { approved: new Set(), pending: new Set() }));
+        (s.state === "approved" ? m.approved : m.pending).add(i);
+      }
     }
   }
   for (const i of out.approved) out.pending.delete(i);
+  for (const m of out.sessions.values()) for (const i of m.approved) m.pending.delete(i);
   return out;
 }
 
-/** An entity's contribution with its exclusions applied (see above); unchanged when it has none. */
-export function withExclusions(key: string, pack: RulePack, list: readonly ExclusionRec[] | undefined, c: Contribution): Contribution {
+/** The amounts and pending items of each session-like item of a consumer's contribution, by the moment it opened (contrib.ts). */
+export type SessionParts = Map<number, { agg: Map<string, number>; pend: Set<string> }>;
+
+/** Whether an entity's exclusions include a session-scoped one (contrib.ts then tells its session items apart). */
+export function hasSessionExclusion(list: readonly ExclusionRec[] | undefined): boolean {
+  return list?.some((x) => x.scope === "session") === true;
+}
+
+/**
+ * An entity's contribution with its exclusions applied (see above); unchanged when it has none. `parts`: a
+ * consumer's session-like items, each routed by its own session exclusions as well as the consumer's.
+ */
+export function withExclusions(
+  key: string,
+  pack: RulePack,
+  list: readonly ExclusionRec[] | undefined,
+  c: Contribution,
+  parts?: SessionParts,
+): Contribution {
   if (!list || list.length === 0) return c;
-  const { approved, pending, pendingCount, pendingAll, listed } = excludedSlots(key, pack, list);
-  if (approved.size === 0 && pending.size === 0 && pendingAll === 0) return c;
+  const { approved, pending, sessions, pendingCount, pendingAll, listed } = excludedSlots(key, pack, list);
+  if (approved.size === 0 && pending.size === 0 && sessions.size === 0 && pendingAll === 0) return c;
   const out: Contribution = { agg: new Map(), cur: new Map(), pend: new Map(), next: c.next };
   // Counts of pending exclusions (if-approved.ts): per slot whose items this entity counts, and in all.
   for (const [i, n] of pendingCount) out.cur.set(`${i}|pe`, n);
   if (pendingAll > 0) out.cur.set("all|pe", pendingAll);
   for (const k of listed) out.cur.set(k, 1);
   const add = (k: string, v: number) => out.agg.set(k, (out.agg.get(k) ?? 0) + v);
-  for (const [k, v] of c.agg) {
-    const [day, metric, field] = k.split("|") as [string, string, string];
-    const m = Number(metric);
-    if (approved.has(m)) add(`${day}|${metric}|x${field}`, v);
-    else {
-      add(k, v);
-      if (pending.has(m)) add(`${day}|${metric}|p${field}`, v);
+  // The amounts of the sessions an exclusion names, routed alone; the rest by the entity's own exclusions.
+  const rest = new Map(c.agg);
+  const restPend = new Map(c.pend);
+  const routed: { agg: Map<string, number>; pend: Set<string>; approved: Set<number>; pending: Set<number> }[] = [];
+  for (const [moment, m] of sessions) {
+    const part = parts?.get(moment);
+    if (!part) continue;
+    for (const [k, v] of part.agg) rest.set(k, rest.get(k)! - v);
+    for (const k of part.pend) restPend.delete(k);
+    routed.push({ ...part, approved: new Set([...approved, ...m.approved]), pending: new Set([...pending, ...m.pending]) });
+  }
+  const route = (agg: Map<string, number>, ap: Set<number>, pe: Set<number>) => {
+    for (const [k, v] of agg) {
+      if (v === 0) continue;
+      const [day, metric, field] = k.split("|") as [string, string, string];
+      const m = Number(metric);
+      if (ap.has(m)) add(`${day}|${metric}|x${field}`, v);
+      else {
+        add(k, v);
+        if (pe.has(m)) add(`${day}|${metric}|p${field}`, v);
+      }
     }
+  };
+  const routePend = (keys: Iterable<string>, ap: Set<number>, pe: Set<number>) => {
+    for (const k of keys) {
+      const m = Number(k.slice(0, k.indexOf("|")));
+      if (ap.has(m)) continue;
+      out.pend.set(pe.has(m) ? `!${k}` : k, c.pend.get(k)!);
+    }
+  };
+  route(rest, approved, pending);
+  routePend(restPend.keys(), approved, pending);
+  for (const r of routed) {
+    for (const i of r.approved) r.pending.delete(i);
+    route(r.agg, r.approved, r.pending);
+    routePend(r.pend, r.approved, r.pending);
   }
   for (const [k, v] of c.cur) {
     const m = Number(k.slice(0, k.indexOf("|")));
@@ -209,11 +301,6 @@ export function withExclusions(key: string, pack: RulePack, list: readonly Exclu
     out.cur.set(k, (out.cur.get(k) ?? 0) + v);
     // A `now` amount of a pending exclusion's item: gone should it be approved.
     if (pending.has(m)) out.cur.set(`${k}~p`, v);
-  }
-  for (const [k, v] of c.pend) {
-    const m = Number(k.slice(0, k.indexOf("|")));
-    if (approved.has(m)) continue;
-    out.pend.set(pending.has(m) ? `!${k}` : k, v);
   }
   return out;
 }

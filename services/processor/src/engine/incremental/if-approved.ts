@@ -63,13 +63,15 @@ export function addIfApproved(
       pending,
     };
   });
+  const all = Number(a.cur["all|pe"] ?? 0);
+  if (all > 0) ev.pendingExclusionCount = all;
   const scores = ev.snapshot.scores;
   if (scores && approved.snapshot.scores) {
     const s = approved.snapshot.scores;
     scores.ifApproved = {
       total: s.total,
       ...(s.stars === undefined ? {} : { stars: s.stars }),
-      pending: Number(a.cur["all|pe"] ?? 0),
+      pending: all,
     };
   }
 }

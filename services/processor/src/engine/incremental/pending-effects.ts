@@ -4,7 +4,7 @@ import type { ShopCalendar } from "../calendar-entries.js";
 import type { ShopEvaluation } from "../evaluate.js";
 import { contribution, type Contribution } from "./contrib.js";
 import type { StoredRecord } from "./codec.js";
-import { identityOf, ownerOf, type ExclusionRec } from "./exclusions.js";
+import { identityOf, reaches, type ExclusionRec } from "./exclusions.js";
 import type { ShopAggregates } from "./measure.js";
 import type { ItemRec } from "./records.js";
 import { parsePending } from "./step.js";
@@ -122,7 +122,7 @@ export function pendingExclusions(
     const metrics = (rec.excl ?? []).find((x) => identityOf(x) === id)?.request?.metrics;
     const effect: Record<string, number | null> = {};
     for (const [name, def] of Object.entries(pack.metrics)) {
-      if (ownerOf(def) !== e.entity[0] || (metrics !== undefined && !metrics.includes(name))) continue;
+      if (!reaches(e.scope, def, e.entity[0]!) || (metrics !== undefined && !metrics.includes(name))) continue;
       effect[name] = then.snapshot.metrics[name]?.value ?? null;
     }
     const p: PendingExclusion = { scope: e.scope, itemId: e.itemId, reason: e.reason, requestedAt: toShanghaiIso(e.requestedAt), effect };

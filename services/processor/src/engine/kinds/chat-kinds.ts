@@ -3,6 +3,7 @@ import { durationMs } from "@sg/rules";
 import { dailyHours, inHours, inRange } from "../calendar.js";
 import { sessions, waits } from "../chat.js";
 import type { KindFn } from "../types.js";
+import { sessionTakenOut } from "../model.js";
 import { deadlineWakeups, dueOf, rateWithPending, ratio } from "./ratio.js";
 
 /**
@@ -19,7 +20,7 @@ export const avgResponseSeconds: KindFn<DefOf<"avg_response_seconds">> = ({ def,
   const pendingItems: { id: string; deadline: number }[] = [];
   for (const c of model.consumers.values()) {
     for (const w of waits(c)) {
-      if (!inRange(w.open, window) || !inHours(w.open, hours)) continue;
+      if (!inRange(w.open, window) || !inHours(w.open, hours) || sessionTakenOut(model, c.consumerId, w.open)) continue;
       if (w.end !== undefined) {
         sumMs += Math.min(w.end - w.open, cap);
         n++;
@@ -58,7 +59,7 @@ export const firstResponseSessions: KindFn<DefOf<"first_response_sessions">> = (
   const pendingItems: { id: string; deadline: number }[] = [];
   for (const c of model.consumers.values()) {
     for (const s of sessions(c, gap)) {
-      if (!inRange(s.open, window) || !inHours(s.open, hours)) continue;
+      if (!inRange(s.open, window) || !inHours(s.open, hours) || sessionTakenOut(model, c.consumerId, s.open)) continue;
       const deadline = s.open + (window.calendar?.deadline(s.open, within) ?? within);
       if (s.firstReply !== undefined && s.firstReply <= deadline) {
         numerator++;

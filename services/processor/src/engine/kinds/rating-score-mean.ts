@@ -1,6 +1,7 @@
 import type { DefOf } from "@sg/rules";
 import { inRange } from "../calendar.js";
 import type { KindFn } from "../types.js";
+import { sessionTakenOut } from "../model.js";
 import { ratio } from "./ratio.js";
 
 /**
@@ -11,7 +12,7 @@ export const ratingScoreMean: KindFn<DefOf<"rating_score_mean">> = ({ def, model
   let sum = 0;
   let n = 0;
   for (const r of model.ratings) {
-    if (r.robot || !inRange(r.cardSentAt, window)) continue;
+    if (r.robot || !inRange(r.cardSentAt, window) || sessionTakenOut(model, r.consumerId, r.cardSentAt)) continue;
     const points = def.params.scores[r.rating];
     if (points === undefined) continue;
     sum += points;

@@ -1,6 +1,7 @@
 import type { DefOf } from "@sg/rules";
 import { dailyHours, inHours, inRange } from "../calendar.js";
 import type { KindFn } from "../types.js";
+import { sessionTakenOut } from "../model.js";
 import { ratio } from "./ratio.js";
 
 /**
@@ -13,7 +14,7 @@ export const ratingShare: KindFn<DefOf<"rating_share">> = ({ def, model, window 
   let numerator = 0;
   let denominator = 0;
   for (const r of model.ratings) {
-    if (r.robot || !inRange(r.cardSentAt, window)) continue;
+    if (r.robot || !inRange(r.cardSentAt, window) || sessionTakenOut(model, r.consumerId, r.cardSentAt)) continue;
     if (hours && !inHours(r.cardSentAt, hours)) continue;
     if (!def.params.ratings.includes(r.rating)) continue;
     denominator++;

@@ -11,7 +11,7 @@ import {
 import { durationMs, packForChoice, type MetricDef, type RulePack } from "@sg/rules";
 import { DAY, dayStart, windowRange } from "../calendar.js";
 import { shopFacts } from "./facts.js";
-import { APPLIED_SCOPES, exclusionsOf, factsWithout, itemOwner, numeratorOnly, type RefExclusion } from "./exclusion-rules.js";
+import { APPLIED_SCOPES, exclusionsOf, factsWithout, numeratorOnly, reachesMetric, type RefExclusion } from "./exclusion-rules.js";
 import { metricCalendar, stricterLine, type ReferenceCalendars } from "./calendar-rules.js";
 import { judge, type Judged, type Lines } from "./judge.js";
 import { referenceAdjustments, type ReferenceAdjustments, type ReferenceScoreConfig } from "./score-adjustments.js";
@@ -112,7 +112,7 @@ export function referenceEvaluate(input: {
   const then = evaluateExcluding(input, [...exclusions.filter((x) => x.state === "approved"), ...pending]);
   const pack = input.pack ?? packForChoice(input.platform, input.shop?.pack, toShanghaiIso(input.asOf).slice(0, 10));
   for (const [name, def] of Object.entries(pack.metrics)) {
-    const count = pending.filter((x) => x.scope === itemOwner(def) && (x.metrics === undefined || x.metrics.includes(name))).length;
+    const count = pending.filter((x) => reachesMetric(x, def) && (x.metrics === undefined || x.metrics.includes(name))).length;
     const m = then.snapshot.metrics[name];
     if (count === 0 || !m) continue;
     out.snapshot.metrics[name]!.ifApproved = {
@@ -137,7 +137,7 @@ export function referenceEvaluate(input: {
       const alone = evaluateExcluding(input, [...exclusions.filter((y) => y.state === "approved"), x]);
       const effect: Record<string, number | null> = {};
       for (const [name, def] of Object.entries(pack.metrics))
-        if (x.scope === itemOwner(def) && (x.metrics === undefined || x.metrics.includes(name)))
+        if (reachesMetric(x, def) && (x.metrics === undefined || x.metrics.includes(name)))
           effect[name] = alone.snapshot.metrics[name]!.value;
       return {
         scope: x.scope,

@@ -5,7 +5,7 @@ import { merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
 import { all, first, last, orderOfAftersale, shopFacts, type Fact, type ShopFacts } from "./facts.js";
 import { metricCalendar, type MetricCalendar, type ReferenceCalendars } from "./calendar-rules.js";
-import { exclusionsOf, itemOwner } from "./exclusion-rules.js";
+import { exclusionsOf, itemOwner, momentOfSession, reachesMetric } from "./exclusion-rules.js";
 
 /**
  * The evidence API's items (docs/evidence.md) restated from metrics.md on the shop's facts, independently of
@@ -284,10 +284,13 @@ export function referenceEvidence(input: {
         const entity = it.consumerId !== undefined ? { scope: "consumer", id: it.consumerId } : { scope: it.scope, id: it.id };
         const appealed = approved.some(
           (x) =>
-            x.scope === itemOwner(def) &&
-            x.scope === entity.scope &&
-            x.itemId === entity.id &&
-            (x.metrics === undefined || x.metrics.includes(name)),
+            (x.metrics === undefined || x.metrics.includes(name)) &&
+            (x.scope === "session"
+              ? reachesMetric(x, def) &&
+                it.scope === "session" &&
+                x.consumerId === it.consumerId &&
+                momentOfSession(x.itemId) === it.countsOn
+              : x.scope === itemOwner(def) && x.scope === entity.scope && x.itemId === entity.id),
         );
         return appealed ||
           ((it.consumerId !== undefined || it.scope === "consumer") && facts.excluded.has(it.consumerId ?? it.id)) ||

@@ -16,7 +16,13 @@ import { orderOfAftersale, type ShopFacts } from "./facts.js";
  *    an after-sale's own flow, a consumer's chat and ratings (ITEM_OWNER).
  * 3. A metric whose exclusions leave the numerator only keeps the item in its denominator: its numerator is
  *    measured without the item, its denominator with it.
- * 4. Rejected: nothing. A session-scoped exclusion is kept and not applied (docs/exclusions.md "Status").
+ * 4. Rejected: nothing.
+ * 5. A session-scoped exclusion names one item of its consumer by the moment it opened (the evidence API's
+ *    session id, an ISO-8601 instant): a wait of avg_response_seconds, a JD session of
+ *    first_response_sessions, a rating card (its cardSentAt) of rating_share and rating_score_mean
+ *    (SESSION_KINDS). The metric is measured on the facts with that item passed over (ShopFacts.sessionsOut).
+ *    Other chat kinds count consumer-days, buyers, imputed rounds or bad ratings: a session exclusion does
+ *    not reach them (docs/exclusions.md "Sessions").
  */
 
 export interface RefExclusion {
@@ -106,14 +112,50 @@ export function itemOwner(def: MetricDef): "order" | "aftersale" | "consumer" {
 
 const covers = (x: RefExclusion, name: string) => x.metrics === undefined || x.metrics.includes(name);
 
-/** The scopes applied (a session is kept, not applied yet). */
-export const APPLIED_SCOPES: ReadonlySet<ExclusionScope> = new Set(["order", "aftersale", "consumer"]);
+/** The scopes applied. */
+export const APPLIED_SCOPES: ReadonlySet<ExclusionScope> = new Set(["order", "aftersale", "consumer", "session"]);
+
+/** The kinds whose items are sessions, each named by the moment it opened (5 above). */
+const SESSION_KINDS: ReadonlySet<MetricDef["kind"]> = new Set([
+  "avg_response_seconds",
+  "first_response_sessions",
+  "rating_share",
+  "rating_score_mean",
+]);
+
+/** The moment a session's id names: an ISO-8601 date-time with seconds and an offset (or Z); nothing else names one. */
+export function momentOfSession(id: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?:Z|([+-])(\d{2}):(\d{2}))$/.exec(id);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec, frac, sign, oh, om] = m;
+  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Number((frac ?? "0").padEnd(3, "0")));
+  const offset = sign === undefined ? 0 : (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  return Number.isFinite(local) ? local - offset : undefined;
+}
+
+/** Whether an exclusion reaches a metric's items: its scope owns them, or it is a session and they are sessions. */
+export function reachesMetric(x: RefExclusion, def: MetricDef): boolean {
+  return x.scope === "session" ? SESSION_KINDS.has(def.kind) : x.scope === itemOwner(def);
+}
 
 /** The facts a metric is measured on, with the items of the given exclusions taken out (the same facts when none apply). */
 export function factsWithout(facts: ShopFacts, name: string, def: MetricDef, exclusions: readonly RefExclusion[]): ShopFacts {
   const owner = itemOwner(def);
+  const sessions = SESSION_KINDS.has(def.kind) ? exclusions.filter((x) => x.scope === "session" && covers(x, name)) : [];
   const out = exclusions.filter((x) => x.scope === owner && covers(x, name)).map((x) => x.itemId);
-  if (out.length === 0) return facts;
+  if (out.length === 0 && sessions.length === 0) return facts;
+  let base = facts;
+  if (sessions.length > 0) {
+    const sessionsOut = new Map<string, Set<number>>();
+    for (const x of sessions) {
+      const at = momentOfSession(x.itemId);
+      if (at === undefined || x.consumerId === undefined) continue;
+      sessionsOut.set(x.consumerId, new Set([...(sessionsOut.get(x.consumerId) ?? []), at]));
+    }
+    base = { ...facts, sessionsOut };
+  }
+  if (out.length === 0) return base;
+  facts = base;
   const gone = new Set(out);
   if (owner === "consumer") return { ...facts, consumers: new Map([...facts.consumers].filter(([id]) => !gone.has(id))) };
   if (owner === "aftersale") return { ...facts, aftersales: new Map([...facts.aftersales].filter(([id]) => !gone.has(id))) };

@@ -24,6 +24,13 @@ export interface ShopFacts {
   consumers: Map<string, Fact[]>;
   /** Consumers with a `consumer.excluded` fact. */
   excluded: Set<string>;
+  /** Session-like items passed over, by consumer, by the moment they opened (exclusion-rules.ts 5; absent: none). */
+  sessionsOut?: Map<string, Set<number>>;
+}
+
+/** Whether the consumer's session-like item opened at `open` is passed over (an approved session exclusion). */
+export function sessionOut(facts: ShopFacts, consumerId: string, open: number): boolean {
+  return facts.sessionsOut?.get(consumerId)?.has(open) === true;
 }
 
 function byTime(a: Fact, b: Fact): number {

@@ -4,7 +4,7 @@ import { dayStart } from "../calendar.js";
 import type { AssessedWindow } from "./calendar-rules.js";
 import { awaitingMerchantMs, businessDeadline, businessHours, businessMs, merchantWaits } from "./aftersale-rules.js";
 import { sessionsOf, waitsOf } from "./chat-rules.js";
-import { all, first, last, orderOfAftersale, type Fact, type ShopFacts } from "./facts.js";
+import { all, first, last, orderOfAftersale, sessionOut, type Fact, type ShopFacts } from "./facts.js";
 import { buyers, escalations, imputedRounds, lateClock, paidOrders, promisesKept, refundDurations, reviewScores } from "./rules-2026.js";
 
 /**
@@ -83,10 +83,10 @@ function aftersalesByOrder(facts: ShopFacts): Map<string, Fact[][]> {
 function ratedCounts(ctx: MeasureContext, scale: readonly string[], good: readonly string[], hours?: readonly [string, string]) {
   let numerator = 0;
   let denominator = 0;
-  for (const list of ctx.facts.consumers.values()) {
+  for (const [consumerId, list] of ctx.facts.consumers) {
     for (const r of all(list, "chat.rated")) {
       const card = toMillis(r.event.cardSentAt);
-      if (r.event.robot === true || !inWindow(card, ctx.window)) continue;
+      if (r.event.robot === true || !inWindow(card, ctx.window) || sessionOut(ctx.facts, consumerId, card)) continue;
       if (hours && !inHours(card, hours)) continue;
       if (!scale.includes(r.event.rating)) continue;
       denominator++;
@@ -314,6 +314,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
     for (const [consumerId, list] of facts.consumers) {
       for (const w of waitsOf(list)) {
         if (!inWindow(w.open, window) || !inHours(w.open, def.params.serviceHours)) continue;
+        if (sessionOut(facts, consumerId, w.open)) continue;
         if (w.end === undefined && w.open + cap > asOf) {
           pending.push({ item: "consumer", id: consumerId, deadline: w.open + cap });
           continue;
@@ -352,6 +353,7 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
     for (const [consumerId, list] of facts.consumers) {
       for (const s of sessionsOf(list, gap, within)) {
         if (!inWindow(s.open, window) || !inHours(s.open, def.params.serviceHours)) continue;
+        if (sessionOut(facts, consumerId, s.open)) continue;
         if (s.answeredWithin) {
           numerator++;
           denominator++;
@@ -507,9 +509,10 @@ export const MEASURES: { [K in MetricKind]: Measure<K> } = {
   rating_score_mean(def, { facts, window }) {
     let sum = 0;
     let n = 0;
-    for (const list of facts.consumers.values()) {
+    for (const [consumerId, list] of facts.consumers) {
       for (const r of all(list, "chat.rated")) {
         if (r.event.robot === true || !inWindow(toMillis(r.event.cardSentAt), window)) continue;
+        if (sessionOut(facts, consumerId, toMillis(r.event.cardSentAt))) continue;
         if (!Object.hasOwn(def.params.scores, r.event.rating)) continue;
         sum += def.params.scores[r.event.rating]!;
         n++;
