@@ -11,6 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { AlertRecord, parseEvent, shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
@@ -200,7 +201,9 @@ async function childEvaluations(c: Ctx, events: CanonicalEvent[], shop: { platfo
   const pc = `benchc-${randomUUID()}`;
   try {
     await applyAfter(new EntityStore(c.redis, pc), events);
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./eval-child.ts", import.meta.url))], {
+    // BENCH_CHILD_PROF=<dir>: the child writes a V8 CPU profile there (for looking into, not for the row).
+    const prof = process.env.BENCH_CHILD_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CHILD_PROF] : [];
+    const child = spawn(process.execPath, [...prof, "--import", "tsx", fileURLToPath(new URL("./eval-child.ts", import.meta.url))], {
       env: {
         ...process.env,
         REDIS_URL: c.redisUrl,
@@ -219,6 +222,7 @@ async function childEvaluations(c: Ctx, events: CanonicalEvent[], shop: { platfo
     const code = await new Promise<number | null>((r) => child.once("exit", r));
     if (code !== 0) throw new Error(`eval-child exited with ${code}`);
     const rep = JSON.parse(stdout.trim().split("\n").pop()!) as ChildReport;
+    if (process.env.BENCH_CHILD_DUMP) writeFileSync(process.env.BENCH_CHILD_DUMP, JSON.stringify(rep));
     const wall = rep.evals.map((e) => e.wallMs);
     const p99 = pct(wall, 0.99);
     const first100 = wall.slice(0, 100);
@@ -233,12 +237,12 @@ async function childEvaluations(c: Ctx, events: CanonicalEvent[], shop: { platfo
     const sumOf = (xs: ChildEval[], f: (e: ChildEval) => number) => xs.reduce((t, e) => t + f(e), 0);
     const avg = (f: (e: ChildEval) => number) => (slow.length === 0 ? 0 : sumOf(slow, f) / slow.length);
     rows.push({
-      row: `  where those over 5 ms went (${slow.length} of ${n}), mean wall = this process's CPU (of which GC, of which major GC) + run-queue waits of this process / of Redis`,
+      row: `  where those over 5 ms went (${slow.length} of ${n}), means: wall; this process's CPU (all threads), GC pauses, major GC pauses; run-queue waits of this process's main thread / of Redis's (all evaluations: median CPU, GC)`,
       before: "-",
       after:
         slow.length === 0
           ? "none over 5 ms"
-          : `${avg((e) => e.wallMs).toFixed(2)} ms = CPU ${avg((e) => e.cpuMs).toFixed(2)} (GC ${avg((e) => e.gcMs).toFixed(2)}, major ${avg((e) => e.majorGcMs).toFixed(2)}) + waits ${avg((e) => e.nodeWaitMs).toFixed(2)} / ${avg((e) => e.redisWaitMs).toFixed(2)} ms; ${slow.filter((e) => e.majorGcMs > 0).length} with a major GC`,
+          : `${avg((e) => e.wallMs).toFixed(2)} ms; CPU ${avg((e) => e.cpuMs).toFixed(2)}, GC ${avg((e) => e.gcMs).toFixed(2)}, major ${avg((e) => e.majorGcMs).toFixed(2)}; waits ${avg((e) => e.nodeWaitMs).toFixed(2)} / ${avg((e) => e.redisWaitMs).toFixed(2)} ms; ${slow.filter((e) => e.majorGcMs > 0).length} with a major GC (all: CPU ${median(rep.evals.map((e) => e.cpuMs)).toFixed(2)}, GC ${median(rep.evals.map((e) => e.gcMs)).toFixed(2)} ms)`,
     });
     rows.push({
       row: `  the child's GC over the run (evaluations and forecasts), its heap at the end; bytes Redis sent per evaluation, median / max`,
