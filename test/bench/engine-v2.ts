@@ -196,7 +196,13 @@ async function seenIndex(c: Ctx) {
  * loaded into a prefix of its own from here, then the child evaluates on the same moving clock and reports
  * per evaluation its wall time, CPU, GC pauses and run-queue waits.
  */
-async function childEvaluations(c: Ctx, events: CanonicalEvent[], shop: { platform: Platform; shopId: string }, choice: string | undefined, stepMs: number) {
+async function childEvaluations(
+  c: Ctx,
+  events: CanonicalEvent[],
+  shop: { platform: Platform; shopId: string },
+  choice: string | undefined,
+  stepMs: number,
+) {
   const n = env("BENCH_CHILD_EVALS", 300);
   const pc = `benchc-${randomUUID()}`;
   try {
@@ -247,7 +253,10 @@ async function childEvaluations(c: Ctx, events: CanonicalEvent[], shop: { platfo
     rows.push({
       row: `  the child's GC over the run (evaluations and forecasts), its heap at the end; bytes Redis sent per evaluation, median / max`,
       before: "-",
-      after: `${rep.gc.count} pauses, ${rep.gc.ms.toFixed(1)} ms (${rep.gc.majorCount} major, ${rep.gc.majorMs.toFixed(1)} ms); heap ${rep.heapUsedMb.toFixed(0)} MB; ${kb(median(rep.evals.map((e) => e.bytes)))} / ${kb(Math.max(...rep.evals.map((e) => e.bytes)))}; forecast +${median(rep.evals.map((e) => e.forecastMs)).toFixed(2)} / +${pct(rep.evals.map((e) => e.forecastMs), 0.99).toFixed(2)} ms`,
+      after: `${rep.gc.count} pauses, ${rep.gc.ms.toFixed(1)} ms (${rep.gc.majorCount} major, ${rep.gc.majorMs.toFixed(1)} ms); heap ${rep.heapUsedMb.toFixed(0)} MB; ${kb(median(rep.evals.map((e) => e.bytes)))} / ${kb(Math.max(...rep.evals.map((e) => e.bytes)))}; forecast +${median(rep.evals.map((e) => e.forecastMs)).toFixed(2)} / +${pct(
+        rep.evals.map((e) => e.forecastMs),
+        0.99,
+      ).toFixed(2)} ms`,
     });
     notes.push(
       `eval (child): the same history applied to a prefix of its own from this process, then test/bench/eval-child.ts in a child process (no history in its heap) runs one evaluation at the load's clock and ${n} on a clock moving ${stepMs / 1000} s each, each followed by the forecast (timed apart); per evaluation: wall time (performance.now), CPU (process.cpuUsage), GC pauses inside it (perf_hooks "gc" entries), run-queue waits of its main thread and of redis-server's (/proc/<pid>/task/<pid>/schedstat); p99 = the ${Math.floor(0.99 * n) + 1}th of ${n}. The row above it is the earlier method (in this process, beside the 110k events), kept for comparison.`,

@@ -55,7 +55,9 @@ describe("aggregate cache", () => {
       // Eight days of streams, delivered in shuffled chunks: late events land on days already read.
       const events: CanonicalEvent[] = [];
       for (let d = 0; d < 8; d++)
-        events.push(...randomStream({ seed: 100 + d, platform: shop.platform, shopId: shop.shopId, startMs: FIRST + d * DAY, idPrefix: `d${d}-` }));
+        events.push(
+          ...randomStream({ seed: 100 + d, platform: shop.platform, shopId: shop.shopId, startMs: FIRST + d * DAY, idPrefix: `d${d}-` }),
+        );
       const order = events.map((e) => ({ e, k: Number(e.at) + (rnd() < 0.3 ? 4 * DAY * rnd() : 0) })).sort((x, y) => x.k - y.k);
       const delivered: CanonicalEvent[] = [];
       let now = FIRST + 8 * H;

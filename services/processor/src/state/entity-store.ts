@@ -340,10 +340,11 @@ export class EntityStore {
       parts.set(name, name === "p" ? pendingPart(stamp, content, parsePending) : hashPart(stamp, content));
     });
     this.aggregateCache.keep(shopKey, parts);
-    const hashOf = (name: PartName) => parts.get(name)!.data as Readonly<Record<string, string>>;
+    // The held contents are frozen (aggregate-cache.ts): an evaluation that wrote into them would throw.
+    const hashOf = (name: PartName) => parts.get(name)!.data as Record<string, string>;
     const out: ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> } = {
-      days: new Map(days.map((d) => [d, hashOf(d) as Record<string, string>])),
-      cur: hashOf("c") as Record<string, string>,
+      days: new Map(days.map((d) => [d, hashOf(d)])),
+      cur: hashOf("c"),
       pending: parts.get("p")!.data as ShopAggregates["pending"],
       nextTimer: reply[1] === "" ? undefined : Number(reply[1]),
     };
