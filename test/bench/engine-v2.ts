@@ -209,6 +209,8 @@ async function childEvaluations(
     await applyAfter(new EntityStore(c.redis, pc), events);
     // BENCH_CHILD_PROF=<dir>: the child writes a V8 CPU profile there (for looking into, not for the row).
     const prof = process.env.BENCH_CHILD_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CHILD_PROF] : [];
+    // BENCH_CHILD_NODE_FLAGS: V8 flags for the child (e.g. "--max-semi-space-size=32"), printed with the row.
+    prof.push(...(process.env.BENCH_CHILD_NODE_FLAGS ?? "").split(" ").filter(Boolean));
     const child = spawn(process.execPath, [...prof, "--import", "tsx", fileURLToPath(new URL("./eval-child.ts", import.meta.url))], {
       env: {
         ...process.env,
@@ -233,7 +235,7 @@ async function childEvaluations(
     const p99 = pct(wall, 0.99);
     const first100 = wall.slice(0, 100);
     rows.push({
-      row: `busy shop: one evaluation with timers due, in a process without the history, median / p99 of ${n} (first 100: median / p99; clock moving ${stepMs / 1000} s each, sweep and forecast included)`,
+      row: `busy shop: one evaluation with timers due, in a process without the history${process.env.BENCH_CHILD_NODE_FLAGS ? ` (node ${process.env.BENCH_CHILD_NODE_FLAGS})` : ""}, median / p99 of ${n} (first 100: median / p99; clock moving ${stepMs / 1000} s each, sweep and forecast included)`,
       before: "-",
       after: `${median(wall).toFixed(2)} / ${p99.toFixed(2)} ms (${median(first100).toFixed(2)} / ${pct(first100, 0.99).toFixed(2)} ms); max ${Math.max(...wall).toFixed(2)} ms`,
       goal: "p99 ≤ 5 ms",
