@@ -19,6 +19,8 @@ import { CalibrationSource, type CalibrationReads } from "../scores/calibration-
 import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 import type { EvaluationInputs } from "./forecast-reader.js";
+import { AggregateCache, hashPart, pendingPart, type CachedPart, type PartName } from "./aggregate-cache.js";
+import { uniqueToken } from "./unique-token.js";
 
 /**
  * At most this many entity keys go to one load script call (loadEntities.lua): a shop's events of one batch
@@ -67,15 +69,20 @@ export class EntityStore {
    * contributions are computed (engine/calendar-items.ts); absent: none.
    */
   calendars: Calendars | undefined;
+  /** The aggregates this instance last read per shop, with their stamps (aggregate-cache.ts). */
+  readonly aggregateCache: AggregateCache;
   constructor(
     readonly redis: Redis,
     prefix: string,
     /** What a platform's shops account and keep (accounting.ts); tests give other packs. */
     readonly accounting: (platform: Platform) => Accounting = accountingFor,
+    /** The bound of the aggregates kept between evaluations (0: none kept, every part read each time). */
+    aggregateCacheBytes = 64 * 1024 * 1024,
   ) {
     this.keys = createKeys(prefix);
     this.calibration = new CalibrationSource(redis, prefix);
     defineLuaScripts(redis, LUA_DIR);
+    this.aggregateCache = new AggregateCache(aggregateCacheBytes);
   }
 
   /**
@@ -297,36 +304,53 @@ export class EntityStore {
   ): Promise<(ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> }) | undefined> {
     const windows = Object.values(pack.metrics).map((def) => windowRange(def.window, now));
     const days = daysToRead(windows);
+    const shopKey = `${shop.platform}:${shop.shopId}`;
+    // The parts this process holds, as of now: a part Redis finds unchanged is taken from this copy, not
+    // from the cache (another evaluation of the shop may replace its entries meanwhile).
+    const held = this.aggregateCache.held(shopKey);
+    const names: PartName[] = ["c", "p", ...days];
+    const keys = [
+      this.keys.shopMeta(shop),
+      this.keys.current(shop),
+      this.keys.pending(shop),
+      this.keys.timers(shop),
+      this.keys.entities(shop),
+      ...days.map((d) => this.keys.day(shop, d)),
+    ];
+    const args = [uniqueToken(), uniqueToken(), appealedKeys.length, ...appealedKeys, ...names.map((n) => held.get(n)?.stamp ?? "")];
     const p = this.redis.pipeline();
-    for (const d of days) p.hgetall(this.keys.day(shop, d));
-    p.hgetall(this.keys.current(shop));
-    p.zrange(this.keys.pending(shop), 0, -1, "WITHSCORES");
-    p.zrange(this.keys.timers(shop), 0, 0, "WITHSCORES");
-    // A shop has state once any of its events was committed (the version is set), even when none of them
-    // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
-    p.hexists(this.keys.shopMeta(shop), "v");
+    queueLuaScript(p, "readAggregates", keys, args);
     calibration?.queue(p);
-    if (appealedKeys.length > 0) p.hmget(this.keys.entities(shop), ...appealedKeys);
     const r = (await p.exec()) ?? [];
     for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
-    const val = (i: number) => r[i]![1];
-    if (Number(val(days.length + 3)) === 0) return undefined;
+    const reply = r[0]![1] as [number, string, (string | null)[], ...([string] | [string, string[]])[]];
+    // A shop has state once any of its events was committed (the version is set), even when none of them
+    // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
+    if (Number(reply[0]) === 0) return undefined;
+    const parts = new Map<PartName, CachedPart>();
+    names.forEach((name, i) => {
+      const [stamp, content] = reply[3 + i] as [string] | [string, string[]];
+      if (content === undefined) {
+        const h = held.get(name);
+        if (h?.stamp !== stamp) throw new Error(`readAggregates.lua: part ${name} unchanged under a stamp this process does not hold`);
+        parts.set(name, h);
+        return;
+      }
+      for (const x of content) this.bytesRead += x.length;
+      parts.set(name, name === "p" ? pendingPart(stamp, content, parsePending) : hashPart(stamp, content));
+    });
+    this.aggregateCache.keep(shopKey, parts);
+    // The held contents are frozen (aggregate-cache.ts): an evaluation that wrote into them would throw.
+    const hashOf = (name: PartName) => parts.get(name)!.data as Record<string, string>;
     const out: ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> } = {
-      days: new Map(),
-      cur: val(days.length) as Record<string, string>,
-      pending: [],
-      nextTimer: undefined,
+      days: new Map(days.map((d) => [d, hashOf(d)])),
+      cur: hashOf("c"),
+      pending: parts.get("p")!.data as ShopAggregates["pending"],
+      nextTimer: reply[1] === "" ? undefined : Number(reply[1]),
     };
-    days.forEach((d, i) => out.days.set(d, val(i) as Record<string, string>));
-    for (const h of [...out.days.values(), out.cur]) for (const k in h) this.bytesRead += k.length + h[k]!.length;
-    const pend = val(days.length + 1) as string[];
-    for (const x of pend) this.bytesRead += x.length;
-    for (let i = 0; i < pend.length; i += 2) out.pending.push(parsePending(pend[i]!, Number(pend[i + 1])));
-    const t = val(days.length + 2) as string[];
-    if (t.length === 2) out.nextTimer = Number(t[1]);
-    if (calibration) out.calibration = calibration.take(r, days.length + 4);
+    if (calibration) out.calibration = calibration.take(r, 1);
     if (appealedKeys.length > 0) {
-      const values = val(r.length - 1) as (string | null)[];
+      const values = reply[2];
       const records = new Map<string, StoredRecord>();
       appealedKeys.forEach((k, i) => {
         const v = values[i];
@@ -336,7 +360,7 @@ export class EntityStore {
       });
       out.appealed = { records, pack: this.accounting(shop.platform as Platform).pack };
     }
-    // The records of the entities with a pending exclusion (pending-effects.ts) are read in the same pipeline as
+    // The records of the entities with a pending exclusion (pending-effects.ts) are read in the same script as
     // the aggregates, so that both are of one state: read again with them when the state lists others.
     const listed = [
       ...new Set(
@@ -487,6 +511,8 @@ export class EntityStore {
       d.cur.size,
       aggCount,
       packed,
+      uniqueToken(),
+      uniqueToken(),
     ];
     return { keys, args };
   }

@@ -25,6 +25,14 @@
       pending additions: member, deadline ms
       now deltas: field, integer delta
       day deltas: index of the day's key in KEYS (7 = KEYS[7]), field, integer delta
+    ARGV[14] a new random token (optional: a caller without it writes no stamps, as this script's older form)
+    ARGV[15] a new random epoch, used only when the stamps must be voided
+  Stamps (readAggregates.lua, state/aggregate-cache.ts): every part this call changes, the "now" aggregates
+    ("s:c"), the pending items ("s:p") and each day ("s:<day>"), gets the stamp "<epoch>:<token>" in KEYS[2].
+    The epoch "se" holds while "sv", the version after the last stamped write, is the version: a commit that
+    wrote no stamps moved the version past "sv", so the next stamped call starts a new epoch, voiding every
+    stamp. When KEYS[2] has more than STAMPS_PRUNE fields, stamps of days 100 before the newest stamped day
+    are dropped (a part without a stamp is read whole and stamped again).
   Seen-id index layout: linear hashing over buckets "0".."n-1", n = 2^level + split. A bucket's value is its
     entries, concatenated; field "p" is "level,split,count,cursor". A fingerprint's bucket is its first 3
     bytes modulo 2^level, or modulo 2^(level+1) when that bucket was already split. When count passes
@@ -36,10 +44,20 @@
 local LOAD = 40
 local FP = 12
 local ENTRY = 14
+local STAMPS_PRUNE = 160
 
 local current = redis.call('HGET', KEYS[2], 'v') or '0'
 if current ~= ARGV[1] then
   return -1
+end
+local stamp = nil
+if ARGV[14] then
+  local se = redis.call('HGET', KEYS[2], 'se')
+  if not se or redis.call('HGET', KEYS[2], 'sv') ~= current then
+    se = ARGV[15]
+    redis.call('HSET', KEYS[2], 'se', se)
+  end
+  stamp = se .. ':' .. ARGV[14]
 end
 local n = {}
 for i = 1, 6 do n[i] = tonumber(ARGV[6 + i]) end
@@ -85,6 +103,11 @@ for _ = 1, n[6] do
   local f, d = field(), field()
   if redis.call('HINCRBY', k, f, d) == 0 then redis.call('HDEL', k, f) end
   touched[k] = true
+end
+if stamp then
+  if n[3] + n[4] > 0 then redis.call('HSET', KEYS[2], 's:p', stamp) end
+  if n[5] > 0 then redis.call('HSET', KEYS[2], 's:c', stamp) end
+  for k in pairs(touched) do redis.call('HSET', KEYS[2], 's:' .. string.match(k, ':day:(%d+)$'), stamp) end
 end
 local ttl = tonumber(ARGV[2])
 for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
@@ -161,4 +184,20 @@ if #adds > 0 then
   redis.call('HSET', seen, 'p', string.format('%d,%d,%d,%d', level, split, count, cursor))
   redis.call('EXPIRE', seen, tonumber(ARGV[4]))
 end
-return redis.call('HINCRBY', KEYS[2], 'v', 1)
+local version = redis.call('HINCRBY', KEYS[2], 'v', 1)
+if stamp then
+  redis.call('HSET', KEYS[2], 'sv', version)
+  if redis.call('HLEN', KEYS[2]) > STAMPS_PRUNE then
+    local all = redis.call('HGETALL', KEYS[2])
+    local newest = 0
+    for i = 1, #all, 2 do
+      local d = tonumber(string.match(all[i], '^s:(%d+)$') or '0')
+      if d > newest then newest = d end
+    end
+    for i = 1, #all, 2 do
+      local d = tonumber(string.match(all[i], '^s:(%d+)$') or '-1')
+      if d >= 0 and d < newest - 100 then redis.call('HDEL', KEYS[2], all[i]) end
+    end
+  end
+end
+return version

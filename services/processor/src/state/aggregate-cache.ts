@@ -1,0 +1,99 @@
+import type { ShopAggregates } from "../engine/incremental/measure.js";
+
+/** A pending item as ShopAggregates holds it. */
+export type PendingItem = ShopAggregates["pending"][number];
+
+/** One part of a shop's aggregates as this process last read it: the "now" hash, the pending items, or one day. */
+export type CachedPart =
+  | { readonly stamp: string; readonly kind: "hash"; readonly data: Readonly<Record<string, string>>; readonly bytes: number }
+  | { readonly stamp: string; readonly kind: "pending"; readonly data: readonly PendingItem[]; readonly bytes: number };
+
+/** The part names: "c" the now aggregates, "p" the pending items, else a day number. */
+export type PartName = "c" | "p" | number;
+
+/** What one entry costs beside its strings (the Map entry, the object, the stamp). */
+const ENTRY_OVERHEAD = 120;
+/** What one field of a cached hash costs beside its characters (V8 strings and the property). */
+const FIELD_OVERHEAD = 48;
+
+/** The bytes a hash part holds in this process, estimated (2 bytes a character and a field's overhead). */
+export function hashBytes(h: Record<string, string>): number {
+  let n = ENTRY_OVERHEAD;
+  for (const k in h) n += 2 * (k.length + h[k]!.length) + FIELD_OVERHEAD;
+  return n;
+}
+
+/**
+ * The aggregates this process last read of each shop, part by part with the stamp each was read under
+ * (readAggregates.lua): an evaluation asks Redis only for the parts whose stamp moved. Bounded by `maxBytes`
+ * (estimated), least recently evaluated shops dropped first. Held contents are frozen: an evaluation
+ * reads them and never changes them.
+ */
+export class AggregateCache {
+  private readonly shops = new Map<string, Map<PartName, CachedPart>>();
+  private bytes = 0;
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+
+  /** The shop's held parts (a copy of the entries at this moment), marking the shop recently used. */
+  held(shopKey: string): Map<PartName, CachedPart> {
+    const parts = this.shops.get(shopKey);
+    if (parts === undefined) return new Map();
+    this.shops.delete(shopKey);
+    this.shops.set(shopKey, parts);
+    return new Map(parts);
+  }
+
+  /** Keeps the parts just read of a shop, in place of what was held of it (days out of the windows go), then evicts to the bound. */
+  keep(shopKey: string, parts: ReadonlyMap<PartName, CachedPart>): void {
+    const old = this.shops.get(shopKey);
+    if (old !== undefined) this.dropShop(shopKey, old);
+    let n = 0;
+    for (const p of parts.values()) n += p.bytes;
+    if (n > this.maxBytes) return;
+    this.shops.set(shopKey, new Map(parts));
+    this.bytes += n;
+    for (const [k, v] of this.shops) {
+      if (this.bytes <= this.maxBytes) break;
+      this.dropShop(k, v);
+    }
+  }
+
+  /** Forgets everything (a new connection may reach a server whose history is not the one read). */
+  clear(): void {
+    this.shops.clear();
+    this.bytes = 0;
+  }
+
+  /** Estimated bytes held. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Shops held. */
+  get shopCount(): number {
+    return this.shops.size;
+  }
+
+  private dropShop(k: string, v: Map<PartName, CachedPart>): void {
+    for (const p of v.values()) this.bytes -= p.bytes;
+    this.shops.delete(k);
+  }
+}
+
+/** A hash part, frozen. */
+export function hashPart(stamp: string, flat: readonly string[]): CachedPart {
+  const data: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) data[flat[i]!] = flat[i + 1]!;
+  return { stamp, kind: "hash", data: Object.freeze(data), bytes: hashBytes(data) };
+}
+
+/** A pending part, frozen, its items parsed by `parse`. */
+export function pendingPart(stamp: string, flat: readonly string[], parse: (member: string, deadline: number) => PendingItem): CachedPart {
+  const items: PendingItem[] = [];
+  let bytes = ENTRY_OVERHEAD;
+  for (let i = 0; i < flat.length; i += 2) {
+    items.push(Object.freeze(parse(flat[i]!, Number(flat[i + 1]))));
+    bytes += 2 * (flat[i]!.length + flat[i + 1]!.length) + FIELD_OVERHEAD;
+  }
+  return { stamp, kind: "pending", data: Object.freeze(items), bytes };
+}

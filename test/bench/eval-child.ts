@@ -1,0 +1,125 @@
+/**
+ * The busy shop's evaluations in a process of their own (the eval section's child row, engine-v2.ts): this
+ * process holds no synthetic history (the parent loaded it into Redis under BENCH_CHILD_PREFIX), so its heap is
+ * what a processor's is for one shop, not the bench's 110k events. It runs one evaluation at BENCH_CHILD_NOW,
+ * then BENCH_CHILD_EVALS more on a clock moving BENCH_EVAL_STEP_MS each (timers come due, the sweep runs), each
+ * followed by the forecast as the processor runs it (timed apart), and prints one JSON line: per evaluation
+ * its wall time, this process's CPU time, the GC pauses inside it (perf_hooks), and the run-queue waits of
+ * this process's main thread and of Redis's (/proc/<pid>/schedstat: time ready but not running).
+ */
+import { readFileSync } from "node:fs";
+import { performance, PerformanceObserver, constants, type PerformanceEntry } from "node:perf_hooks";
+import type { Platform } from "@sg/events";
+import { EntityStore } from "@sg/processor/state";
+import { createRedis } from "@sg/redis";
+import { ForecastProjections } from "../../services/processor/src/engine/forecast/index.js";
+import { forecastFromStore, type EvaluationInputs } from "../../services/processor/src/state/forecast-reader.js";
+import { socketBytesIn } from "./measure.js";
+
+/** One evaluation as measured here. */
+export interface ChildEval {
+  wallMs: number;
+  cpuMs: number;
+  gcMs: number;
+  majorGcMs: number;
+  nodeWaitMs: number;
+  redisWaitMs: number;
+  bytes: number;
+  forecastMs: number;
+}
+export interface ChildReport {
+  evals: ChildEval[];
+  gc: { count: number; ms: number; majorCount: number; majorMs: number };
+  heapUsedMb: number;
+  redisPid: number;
+}
+
+/** Nanoseconds the thread has waited on a run queue (second field of schedstat); NaN where unreadable. */
+function runQueueWaitMs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ")[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+async function main() {
+  const env = (k: string) => {
+    const v = process.env[k];
+    if (v === undefined) throw new Error(`eval-child: ${k} is not set`);
+    return v;
+  };
+  const prefix = env("BENCH_CHILD_PREFIX");
+  const now0 = Number(env("BENCH_CHILD_NOW"));
+  const evals = Number(env("BENCH_CHILD_EVALS"));
+  const stepMs = Number(env("BENCH_EVAL_STEP_MS"));
+  const choice = process.env.BENCH_PACK || undefined;
+  const overrides = choice ? { pack: choice } : {};
+  const shop = { platform: env("BENCH_CHILD_PLATFORM") as Platform, shopId: env("BENCH_CHILD_SHOP") };
+  const own = createRedis(env("REDIS_URL"));
+  await own.ping();
+  const redisPid = Number(/process_id:(\d+)/.exec(await own.info("server"))?.[1] ?? NaN);
+  const store = new EntityStore(own, prefix);
+  const projections = new ForecastProjections();
+  const gcs: PerformanceEntry[] = [];
+  const obs = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  obs.observe({ entryTypes: ["gc"] });
+  let used: EvaluationInputs | undefined;
+  const first = await store.evaluate(shop, now0, overrides, (u) => (used = u));
+  if (first && used) await forecastFromStore(store, shop, now0, first, used, projections);
+  const spans: { t0: number; t1: number }[] = [];
+  const out: ChildEval[] = [];
+  for (let i = 1; i <= evals; i++) {
+    const now = now0 + i * stepMs;
+    const w0 = runQueueWaitMs(process.pid);
+    const r0 = runQueueWaitMs(redisPid);
+    const b0 = socketBytesIn(own);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const ev = await store.evaluate(shop, now, overrides, (u) => (used = u));
+    const t1 = performance.now();
+    const c = process.cpuUsage(c0);
+    const bytes = socketBytesIn(own) - b0;
+    const w1 = runQueueWaitMs(process.pid);
+    const r1 = runQueueWaitMs(redisPid);
+    const f0 = performance.now();
+    if (ev && used) await forecastFromStore(store, shop, now, ev, used, projections);
+    const forecastMs = performance.now() - f0;
+    spans.push({ t0, t1 });
+    out.push({
+      wallMs: t1 - t0,
+      cpuMs: (c.user + c.system) / 1000,
+      gcMs: 0,
+      majorGcMs: 0,
+      nodeWaitMs: w1 - w0,
+      redisWaitMs: r1 - r0,
+      bytes,
+      forecastMs,
+    });
+  }
+  // The observer's entries arrive after the fact: let them in, then give each evaluation the pauses inside it.
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  const major = (e: PerformanceEntry) =>
+    ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0) === constants.NODE_PERFORMANCE_GC_MAJOR;
+  for (const g of gcs) {
+    const i = spans.findIndex((s) => g.startTime < s.t1 && g.startTime + g.duration > s.t0);
+    if (i < 0) continue;
+    const s = spans[i]!;
+    const inside = Math.min(s.t1, g.startTime + g.duration) - Math.max(s.t0, g.startTime);
+    out[i]!.gcMs += inside;
+    if (major(g)) out[i]!.majorGcMs += inside;
+  }
+  const sum = (xs: PerformanceEntry[]) => xs.reduce((n, e) => n + e.duration, 0);
+  const majors = gcs.filter(major);
+  const report: ChildReport = {
+    evals: out,
+    gc: { count: gcs.length, ms: sum(gcs), majorCount: majors.length, majorMs: sum(majors) },
+    heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+    redisPid,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  own.disconnect();
+}
+
+await main();
