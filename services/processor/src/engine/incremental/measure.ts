@@ -16,10 +16,26 @@ import { addIfApproved, approvedView } from "./if-approved.js";
 import { pendingExclusions } from "./pending-effects.js";
 import type { StoredRecord } from "./codec.js";
 
+/** One field's amount on each day from `from` (index: day − from); a day outside has none (0). */
+export interface DayColumn {
+  readonly from: number;
+  readonly v: Float64Array;
+}
+
+/** Day amounts as numbers, per field (engine/forecast/day-columns.ts); undefined: no day has the field. */
+export interface DayAmounts {
+  column(field: string): DayColumn | undefined;
+}
+
 /** What one evaluation reads of a shop: the aggregates of the window's days, and the pending items. */
 export interface ShopAggregates {
-  /** Day number → that day's aggregates (`<metric>|<field>` → amount). */
+  /**
+   * Day number → that day's aggregates (`<metric>|<field>` → amount). With `amounts`, only the fields no
+   * metric sums need be here (the score's deduction fields, score-records.ts).
+   */
   days: Map<number, Record<string, string>>;
+  /** The same day aggregates as numbers, read by the metrics' sums instead of `days` (the forecast's points). */
+  amounts?: DayAmounts;
   /** `now` aggregates (`<metric>|<field>` → amount). */
   cur: Record<string, string>;
   /** Pending items (contrib.ts `pend`). */
@@ -57,7 +73,15 @@ function evaluateMeasuredView(
 }
 
 export function evaluateAggregates(
-  input: { platform: Platform; shopId: string; asOf: number; shop: ShopOverrides; pack: RulePack },
+  input: {
+    platform: Platform;
+    shopId: string;
+    asOf: number;
+    shop: ShopOverrides;
+    pack: RulePack;
+    /** Only the metrics' outputs and the score (the forecast's points): no alerts, no due items (evaluateMeasured). */
+    outputsOnly?: boolean;
+  },
   a: ShopAggregates,
   /** Where each metric of the pack sits in the aggregates (accounting.ts); absent: its position in the pack. */
   slots?: ReadonlyMap<string, number>,
@@ -69,6 +93,12 @@ export function evaluateAggregates(
     const f = `${metric}|${field}`;
     const skip = suspended.get(metric);
     let total = 0;
+    if (a.amounts) {
+      // The same amounts added in the same day order (a missing one adds 0, as a missing field does).
+      const c = a.amounts.column(f);
+      if (c) for (let d = dayNumber(window.start); d <= dayNumber(window.end - 1); d++) if (!skip?.(d)) total += c.v[d - c.from] ?? 0;
+      return total;
+    }
     for (let d = dayNumber(window.start); d <= dayNumber(window.end - 1); d++) if (!skip?.(d)) total += Number(a.days.get(d)?.[f] ?? 0);
     return total;
   };
@@ -198,7 +228,7 @@ export function evaluateAggregates(
         return plain();
     }
   };
-  const ev = evaluateMeasured(withScoreEvents(input, scoreFactsOfAggregates(input.pack, asOf, a.cur, a.days)), measure);
+  const ev = evaluateMeasured(withScoreEvents(input, scoreFactsOfAggregates(input.pack, asOf, a.cur, a.days)), measure, input.outputsOnly);
   if (a.nextTimer !== undefined && a.nextTimer > asOf && a.nextTimer < ev.nextWake) ev.nextWake = a.nextTimer;
   // Should every pending exclusion be approved (if-approved.ts): the same evaluation on the approved view.
   // Only the shop's evaluation itself, which reads the appealed entities' records: not the forecast's evaluations
