@@ -29,7 +29,7 @@ import { BENCH_PACKS, packsLabel } from "./packs.js";
 import { evidenceRows } from "./evidence.js";
 import { dayEndRows } from "./day-end-bytes.js";
 import { ForecastProjections } from "../../services/processor/src/engine/forecast/index.js";
-import { forecastFromStore, type EvaluationInputs } from "../../services/processor/src/state/forecast-reader.js";
+import { forecastFromStore, forecastReads, type EvaluationInputs } from "../../services/processor/src/state/forecast-reader.js";
 import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, summariseProfile, timedRead } from "./measure.js";
 
 const DAY = 86_400_000;
@@ -225,6 +225,7 @@ async function evaluation(c: Ctx) {
     const tf = performance.now();
     if (first && used) await forecastFromStore(after, shop, NOW, first, used, projections);
     const firstForecast = performance.now() - tf;
+    const reads0 = { ...forecastReads };
     const at: number[] = [];
     const ft: number[] = [];
     const fbytes: number[] = [];
@@ -258,9 +259,9 @@ async function evaluation(c: Ctx) {
     rows.push({
       row: `busy shop: what the forecast adds to each of those evaluations, median / p99 (forecastFromStore with the shop's kept projections; the day's first: ${firstForecast.toFixed(1)} ms)`,
       before: "+65 ms (the lead's quiet run before timed.ts: every timed entity recomputed at every point)",
-      after: `+${median(ft).toFixed(2)} / +${pct(ft, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytes))} per forecast`,
-      goal: "≤ 1 ms",
-      met: median(ft) <= 1,
+      after: `+${median(ft).toFixed(2)} / +${pct(ft, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytes))} per forecast (median; max ${kb(Math.max(...fbytes))}); timed entities read as those written since ${forecastReads.changed - reads0.changed} times, whole ${forecastReads.all - reads0.all}`,
+      goal: "≤ 1 ms, median and p99",
+      met: median(ft) <= 1 && pct(ft, 0.99) <= 1,
     });
     rows.push({
       row: "busy shop: bytes Redis sent per evaluation, median / max (measured on the connection's socket)",

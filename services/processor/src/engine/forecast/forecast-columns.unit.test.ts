@@ -63,7 +63,7 @@ describe("the forecast's points from day columns", () => {
           const src = forecastSourceOfState(r.state, packs.evaluate, now, r.aggregates);
           const moments = forecastMoments(now);
           const projections = new TimedProjections(projectionDay(now), store, moments, calendar);
-          projections.update(src.timed);
+          projections.update(src.timed!);
           const pace = todaysPace(src, now);
           const byColumns = pointsByColumns(input, src, projections, pace, moments);
           const byRecords = pointsByRecords(input, src, projections, pace, moments);

@@ -131,7 +131,8 @@ export function forecastWith(
   const pace = todaysPace(src, input.now);
   const moments = forecastMoments(input.now);
   const projections = kept ?? new TimedProjections(projectionDay(input.now), input.store, moments, input.shop.calendar);
-  projections.update(src.timed);
+  if (src.timed) projections.update(src.timed);
+  else if (!kept) throw new Error("a forecast without its timed entities needs the shop's kept projections");
   const { roll, paced } = points(input, src, projections, pace, moments);
   const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
 

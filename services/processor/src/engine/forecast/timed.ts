@@ -141,6 +141,12 @@ export class TimedProjections {
   /** Entities recomputed by the last update (the bench and the tests read it). */
   recomputed = 0;
 
+  /**
+   * The state version of the store the projections were last read at (forecast-reader.ts; undefined: not
+   * read from a store, or not yet).
+   */
+  storeVersion: number | undefined;
+
   update(timed: ReadonlyMap<string, TimedEntity>): void {
     this.recomputed = 0;
     for (const [key, e] of this.entities) {
@@ -149,13 +155,32 @@ export class TimedProjections {
       this.remove(e.proj);
       this.entities.delete(key);
     }
-    for (const [key, t] of timed) {
-      if (this.entities.has(key)) continue;
-      const proj = projectEntity(this.acc, key, t.stored, t.timer, this.moments, this.cal);
-      this.recomputed++;
-      this.entities.set(key, { version: t.version, timer: t.timer, stored: t.stored, proj });
-      proj.forEach((c, k) => c && applyChange(this.points[k]!, c, 1));
+    for (const [key, t] of timed) if (!this.entities.has(key)) this.add(key, t);
+  }
+
+  /**
+   * Brings the projections up to date from the entities changed since they were read (forecast-reader.ts): each
+   * one's timed state now, or undefined when it is no longer timed (no record, or its timer after the last
+   * point); every other entity is as held.
+   */
+  updateChanged(changed: ReadonlyMap<string, TimedEntity | undefined>): void {
+    this.recomputed = 0;
+    for (const [key, t] of changed) {
+      const e = this.entities.get(key);
+      if (e && t && t.version === e.version && t.timer === e.timer) continue;
+      if (e) {
+        this.remove(e.proj);
+        this.entities.delete(key);
+      }
+      if (t) this.add(key, t);
     }
+  }
+
+  private add(key: string, t: TimedEntity): void {
+    const proj = projectEntity(this.acc, key, t.stored, t.timer, this.moments, this.cal);
+    this.recomputed++;
+    this.entities.set(key, { version: t.version, timer: t.timer, stored: t.stored, proj });
+    proj.forEach((c, k) => c && applyChange(this.points[k]!, c, 1));
   }
 
   /** The stored record held for this version and timer of the entity, if any (so the caller need not decode it). */
