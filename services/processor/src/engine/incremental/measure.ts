@@ -46,6 +46,11 @@ export interface ShopAggregates {
   appealed?: { records: ReadonlyMap<string, StoredRecord>; pack: RulePack };
 }
 
+/** A plain numerator / denominator. */
+function plainRatio(num: number, den: number): Measured {
+  return { value: ratio(num, den), numerator: num, denominator: den, wakeups: [] };
+}
+
 /** The days the evaluation of a pack at `asOf` reads: the widest of its windows. */
 export function daysToRead(windows: readonly Range[]): number[] {
   const finite = windows.filter((w) => Number.isFinite(w.start));
@@ -115,22 +120,23 @@ export function evaluateAggregates(
       .filter(pendingLeft(metric))
       .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
 
+  /** The window's amounts of field `n` of the metric at slot i. */
+  const numOf = (i: number, window: Range) => sum(i, "n", window);
+  /** The window's denominator: an approved exclusion of a metric whose exclusions leave the numerator only keeps its item in it (exclusions.ts). */
+  const denOf = (i: number, window: Range, name: string, def: MeasureInput["def"]) =>
+    sum(i, "d", window) + (leavesNumeratorOnly(def, input.shop.metrics?.[name]) ? sum(i, "xd", window) : 0);
+
   const measure = ({ name, def, index, window, limits, others }: MeasureInput): Measured => {
     const i = slots?.get(name) ?? index;
     const skip = suspendedDays(input.shop.calendar, name, def.kind);
     if (skip) suspended.set(i, skip);
     else suspended.delete(i);
-    const n = () => sum(i, "n", window);
-    // An approved exclusion of a metric whose exclusions leave the numerator only keeps its item in the denominator (exclusions.ts).
-    const d = () => sum(i, "d", window) + (leavesNumeratorOnly(def, input.shop.metrics?.[name]) ? sum(i, "xd", window) : 0);
-    const plain = (): Measured => {
-      const num = n();
-      const den = d();
-      return { value: ratio(num, den), numerator: num, denominator: den, wakeups: [] };
-    };
+    // Calls rather than closures made per metric: the forecast evaluates a shop 14 times more (docs/forecast.md "Cost").
+    const n = numOf;
+    const d = denOf;
     switch (def.kind) {
       case "reply_consumer_day": {
-        const den = d();
+        const den = d(i, window, name, def);
         const num = den - sum(i, "b", window);
         const items = pendingOf(i, window);
         const deadlines = items.map((p) => p.deadline);
@@ -145,22 +151,22 @@ export function evaluateAggregates(
         };
       }
       case "aftersale_awaiting_hours": {
-        const den = d();
-        const hours = (n() + sum(i, "o", window) * asOf - sum(i, "s", window)) / HOUR;
+        const den = d(i, window, name, def);
+        const hours = (n(i, window) + sum(i, "o", window) * asOf - sum(i, "s", window)) / HOUR;
         return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };
       }
       case "delivery_hours": {
-        const den = d();
-        const hours = n() / HOUR;
+        const den = d(i, window, name, def);
+        const hours = n(i, window) / HOUR;
         return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };
       }
       case "pickup_rate":
       case "first_response_sessions":
       case "business_time_rate":
-        return rateWithPending(n(), d(), pendingOf(i, window), asOf, limits.leadMs);
+        return rateWithPending(n(i, window), d(i, window, name, def), pendingOf(i, window), asOf, limits.leadMs);
       case "avg_response_seconds": {
-        const sumMs = n();
-        const den = d();
+        const sumMs = n(i, window);
+        const den = d(i, window, name, def);
         const capMs = durationMs(def.params.cap);
         const items = pendingOf(i, window);
         const deadlines = items.map((p) => p.deadline);
@@ -193,16 +199,16 @@ export function evaluateAggregates(
         return serviceScore(def, others, input.shop, sum(i, "b", window));
       case "late_clock_mean":
       case "refund_duration_mean": {
-        const den = d();
-        const hours = n() / HOUR;
+        const den = d(i, window, name, def);
+        const hours = n(i, window) / HOUR;
         return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };
       }
       case "imputed_response_mean":
-        return imputedMeasured(n(), d(), pendingOf(i, window), def, asOf, limits.leadMs);
+        return imputedMeasured(n(i, window), d(i, window, name, def), pendingOf(i, window), def, asOf, limits.leadMs);
       case "paid_order_count":
         return { value: sum(i, "v", window), wakeups: [] };
       case "buyer_reply_rate": {
-        const den = d();
+        const den = d(i, window, name, def);
         const first = dayNumber(window.start);
         // A buyer with a missed round in the window is bad already, not pending.
         const items = a.pending
@@ -225,7 +231,7 @@ export function evaluateAggregates(
       case "rating_score_mean":
       case "escalation_rate":
       case "promise_kept_rate":
-        return plain();
+        return plainRatio(n(i, window), d(i, window, name, def));
     }
   };
   const ev = evaluateMeasured(withScoreEvents(input, scoreFactsOfAggregates(input.pack, asOf, a.cur, a.days)), measure, input.outputsOnly);
