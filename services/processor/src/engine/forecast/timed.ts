@@ -149,13 +149,15 @@ export class TimedProjections {
 
   update(timed: ReadonlyMap<string, TimedEntity>): void {
     this.recomputed = 0;
-    for (const [key, e] of this.entities) {
-      const now = timed.get(key);
-      if (now && now.version === e.version && now.timer === e.timer) continue;
-      this.remove(e.proj);
-      this.entities.delete(key);
+    // One pass over the timed entities (the sums are of integers: the order of the changes does not matter),
+    // then, only when some held entity is no longer timed, one over the held ones.
+    for (const [key, t] of timed) {
+      const e = this.entities.get(key);
+      if (e && t.version === e.version && t.timer === e.timer) continue;
+      if (e) this.drop(key, e.proj);
+      this.add(key, t);
     }
-    for (const [key, t] of timed) if (!this.entities.has(key)) this.add(key, t);
+    if (this.entities.size > timed.size) for (const [key, e] of this.entities) if (!timed.has(key)) this.drop(key, e.proj);
   }
 
   /**
@@ -168,10 +170,7 @@ export class TimedProjections {
     for (const [key, t] of changed) {
       const e = this.entities.get(key);
       if (e && t && t.version === e.version && t.timer === e.timer) continue;
-      if (e) {
-        this.remove(e.proj);
-        this.entities.delete(key);
-      }
+      if (e) this.drop(key, e.proj);
       if (t) this.add(key, t);
     }
   }
@@ -189,8 +188,9 @@ export class TimedProjections {
     return e && e.version === version && e.timer === timer ? e.stored : undefined;
   }
 
-  private remove(proj: EntityProjection): void {
+  private drop(key: string, proj: EntityProjection): void {
     proj.forEach((c, k) => c && applyChange(this.points[k]!, c, -1));
+    this.entities.delete(key);
   }
 
   /** The summed change at point k (read only). */

@@ -98,13 +98,14 @@ export function evaluateAggregates(
     const f = `${metric}|${field}`;
     const skip = suspended.get(metric);
     let total = 0;
+    const last = dayNumber(window.end - 1);
     if (a.amounts) {
       // The same amounts added in the same day order (a missing one adds 0, as a missing field does).
       const c = a.amounts.column(f);
-      if (c) for (let d = dayNumber(window.start); d <= dayNumber(window.end - 1); d++) if (!skip?.(d)) total += c.v[d - c.from] ?? 0;
+      if (c) for (let d = dayNumber(window.start); d <= last; d++) if (!skip?.(d)) total += c.v[d - c.from] ?? 0;
       return total;
     }
-    for (let d = dayNumber(window.start); d <= dayNumber(window.end - 1); d++) if (!skip?.(d)) total += Number(a.days.get(d)?.[f] ?? 0);
+    for (let d = dayNumber(window.start); d <= last; d++) if (!skip?.(d)) total += Number(a.days.get(d)?.[f] ?? 0);
     return total;
   };
   /** A pending item counts on its day, or, without one, on its deadline's day (where it counts if it turns bad). */
