@@ -28,7 +28,7 @@ import { mixOf, shopMonth } from "./history.js";
 import { BENCH_PACKS, packsLabel } from "./packs.js";
 import { evidenceRows } from "./evidence.js";
 import { dayEndRows } from "./day-end-bytes.js";
-import { ForecastProjections } from "../../services/processor/src/engine/forecast/index.js";
+import { ForecastProjections, forecastMoments } from "../../services/processor/src/engine/forecast/index.js";
 import { forecastFromStore, forecastReads, type EvaluationInputs } from "../../services/processor/src/state/forecast-reader.js";
 import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, summariseProfile, timedRead } from "./measure.js";
 
@@ -231,7 +231,8 @@ async function evaluation(c: Ctx) {
     if (first && used) await forecastFromStore(after, shop, NOW, first, used, projections);
     if (first && used) await forecastFromStore(wholeStore, shop, NOW, first, used, projectionsWhole);
     const firstForecast = performance.now() - tf;
-    const reads0 = { ...forecastReads, whole: 0 };
+    let readsChanged = 0;
+    let readsAll = 0;
     const at: number[] = [];
     const ft: number[] = [];
     const fbytes: number[] = [];
@@ -252,16 +253,26 @@ async function evaluation(c: Ctx) {
       const whole = async () => {
         const b2 = socketBytesIn(own);
         const t2 = performance.now();
-        if (evNow && usedNow) await forecastFromStore(wholeStore, shop, NOW + i * stepMs, evNow, usedNow, projectionsWhole);
+        if (evNow && usedNow) {
+          // Its kept projections forget the state version they were read at: every timed entity is read again.
+          const acc = after.accounting(shop.platform);
+          const storeAcc = { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs };
+          const at = NOW + i * stepMs;
+          projectionsWhole.of(after.keys.entities(shop), at, storeAcc, forecastMoments(at), usedNow.overrides.calendar).storeVersion = undefined;
+          await forecastFromStore(wholeStore, shop, at, evNow, usedNow, projectionsWhole);
+        }
         ftWhole.push(performance.now() - t2);
         fbytesWhole.push(socketBytesIn(own) - b2);
       };
       if (i % 2 === 0) await whole();
+      const r1 = { ...forecastReads };
       const b1 = socketBytesIn(own);
       const t1 = performance.now();
       if (ev && used) await forecastFromStore(after, shop, NOW + i * stepMs, ev, used, projections);
       ft.push(performance.now() - t1);
       fbytes.push(socketBytesIn(own) - b1);
+      readsChanged += forecastReads.changed - r1.changed;
+      readsAll += forecastReads.all - r1.all;
       if (i % 2 === 1) await whole();
     }
     const memA = await usage(c.redis, await keysOf(c.redis, `${pa}:*`));
@@ -277,7 +288,7 @@ async function evaluation(c: Ctx) {
     rows.push({
       row: `busy shop: what the forecast adds to each of those evaluations, median / p99 (forecastFromStore with the shop's kept projections; the day's first: ${firstForecast.toFixed(1)} ms)`,
       before: "+65 ms (the lead's quiet run before timed.ts: every timed entity recomputed at every point)",
-      after: `+${median(ft).toFixed(2)} / +${pct(ft, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytes))} per forecast (median; max ${kb(Math.max(...fbytes))}); timed entities read as those written since ${forecastReads.changed - reads0.changed} times, whole ${forecastReads.all - reads0.all}`,
+      after: `+${median(ft).toFixed(2)} / +${pct(ft, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytes))} per forecast (median; max ${kb(Math.max(...fbytes))}); timed entities read as those written since ${readsChanged} times (none written: nothing read), whole ${readsAll}`,
       goal: "≤ 1 ms, median and p99",
       met: median(ft) <= 1 && pct(ft, 0.99) <= 1,
     });
