@@ -249,7 +249,7 @@ async function evaluation(c: Ctx) {
       at.push(performance.now() - t0);
       bytes.push(socketBytesIn(own) - b0);
       counted.push(after.bytesRead - c0);
-      const [evNow, usedNow] = [ev, used as EvaluationInputs | undefined];
+      const [evNow, usedNow] = [ev, used];
       const whole = async () => {
         const b2 = socketBytesIn(own);
         const t2 = performance.now();
@@ -258,7 +258,8 @@ async function evaluation(c: Ctx) {
           const acc = after.accounting(shop.platform);
           const storeAcc = { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs };
           const at = NOW + i * stepMs;
-          projectionsWhole.of(after.keys.entities(shop), at, storeAcc, forecastMoments(at), usedNow.overrides.calendar).storeVersion = undefined;
+          projectionsWhole.of(after.keys.entities(shop), at, storeAcc, forecastMoments(at), usedNow.overrides.calendar).storeVersion =
+            undefined;
           await forecastFromStore(wholeStore, shop, at, evNow, usedNow, projectionsWhole);
         }
         ftWhole.push(performance.now() - t2);

@@ -90,7 +90,8 @@ export async function forecastFromStore(
   if (reply[2] === "k") {
     // Only the entities written since the projections were read: brought up to date here.
     const changed = new Map<string, TimedEntity | undefined>();
-    for (let i = 3; i < reply.length; i += 3) changed.set(String(reply[i]), entity(String(reply[i]), String(reply[i + 1]), String(reply[i + 2])));
+    for (let i = 3; i < reply.length; i += 3)
+      changed.set(String(reply[i]), entity(String(reply[i]), String(reply[i + 1]), String(reply[i + 2])));
     kept.updateChanged(changed);
     forecastReads.changed++;
   } else {

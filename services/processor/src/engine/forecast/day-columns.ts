@@ -144,7 +144,10 @@ export function columnRange(days: ReadonlyMap<number, unknown>, now: number, las
  */
 export class DeductionDays {
   private readonly stored = new Map<number, Record<string, string>>();
-  constructor(days: ReadonlyMap<number, Record<string, string>>, readonly wanted: boolean) {
+  constructor(
+    days: ReadonlyMap<number, Record<string, string>>,
+    readonly wanted: boolean,
+  ) {
     if (!wanted) return;
     for (const [d, rec] of days) {
       let m: Record<string, string> | undefined;

@@ -48,7 +48,8 @@ describe("the forecast's points from day columns", () => {
         const pack = packChoices[s.pack % packChoices.length]!;
         const dayStartMs = FIRST_DAY + s.day * DAY;
         const stream = modelStream({ ...s, shopId: "m1", dayStartMs });
-        const calendar = s.delivery % 2 === 0 ? shopCalendar(modelCalendar(s.delivery, s.platform, "m1", dayStartMs), s.platform, "m1") : undefined;
+        const calendar =
+          s.delivery % 2 === 0 ? shopCalendar(modelCalendar(s.delivery, s.platform, "m1", dayStartMs), s.platform, "m1") : undefined;
         const shop = { platform: s.platform, shopId: "m1" };
         const overrides = calendar ? { calendar } : {};
         const kept = new ForecastProjections();

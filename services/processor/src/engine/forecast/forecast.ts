@@ -85,9 +85,7 @@ export const pointsByColumns: PointEvaluator = (input, src, projections, pace, m
     );
   const items = new RolledItems(src.pending, src.cur);
   const rolled = moments.map((_, k) => ({ ...items.at(changes[k]!), amounts: new RolledColumns(stored, changes[k]!, range) }));
-  const roll = moments.map((m, k) =>
-    evaluate(m, { ...rolled[k]!, days: deductions.at(changes[k]!), nextTimer: undefined }),
-  );
+  const roll = moments.map((m, k) => evaluate(m, { ...rolled[k]!, days: deductions.at(changes[k]!), nextTimer: undefined }));
   // Without a pace (nothing decided today) both paths are the same evaluations.
   const paced =
     pace.size === 0
