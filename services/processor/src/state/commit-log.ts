@@ -4,6 +4,11 @@ import type { ShopDelta } from "../engine/incremental/delta.js";
 const MAX_SHOPS = 10_000;
 /** A shop with more entities changed since its last forecast read is dropped: its next forecast reads every timed entity. */
 const MAX_KEYS = 5_000;
+/**
+ * At most about this many entity keys are held over all shops (least recently committed or read shops leave
+ * first): a few tens of bytes each, so a few MB, however many shops are committed to and never forecast.
+ */
+const MAX_TOTAL_KEYS = 100_000;
 
 interface Chain {
   /** The state version from which every commit is known, */
@@ -24,6 +29,8 @@ interface Chain {
  */
 export class CommitLog {
   private readonly shops = new Map<string, Chain>();
+  /** Entity keys held over all shops. */
+  private total = 0;
 
   /** A commit of the shop's state (its entities key) from version `from` that made version `made`. */
   committed(shopKey: string, from: number, made: number, delta: Pick<ShopDelta, "records" | "timers">): void {
@@ -33,10 +40,13 @@ export class CommitLog {
       this.put(shopKey, { base: made, last: made, keys: new Set() });
       return;
     }
+    const before = c.keys.size;
     for (const k of delta.records.keys()) c.keys.add(k);
     for (const k of delta.timers.keys()) c.keys.add(k);
+    this.total += c.keys.size - before;
     c.last = made;
-    if (c.keys.size > MAX_KEYS) this.shops.delete(shopKey);
+    if (c.keys.size > MAX_KEYS) this.drop(shopKey);
+    else this.put(shopKey, c);
   }
 
   /** A read of the shop's whole timed state at `version` (what the forecast's projections now hold). */
@@ -56,9 +66,21 @@ export class CommitLog {
     return { expected: c.last, keys: version === c.last ? [] : [...c.keys] };
   }
 
+  /** Held keys (the bound's check). */
+  get heldKeys(): number {
+    return this.total;
+  }
+
+  /** Sets the shop's chain as the most recent; then the oldest shops leave while a bound is passed. */
   private put(shopKey: string, c: Chain): void {
-    this.shops.delete(shopKey);
+    this.drop(shopKey);
     this.shops.set(shopKey, c);
-    if (this.shops.size > MAX_SHOPS) this.shops.delete(this.shops.keys().next().value!);
+    this.total += c.keys.size;
+    while (this.shops.size > MAX_SHOPS || (this.total > MAX_TOTAL_KEYS && this.shops.size > 1)) this.drop(this.shops.keys().next().value!);
+  }
+
+  private drop(shopKey: string): void {
+    this.total -= this.shops.get(shopKey)?.keys.size ?? 0;
+    this.shops.delete(shopKey);
   }
 }
