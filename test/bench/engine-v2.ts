@@ -31,8 +31,8 @@ import { mixOf, shopMonth } from "./history.js";
 import { BENCH_PACKS, packsLabel } from "./packs.js";
 import { evidenceRows } from "./evidence.js";
 import { dayEndRows } from "./day-end-bytes.js";
-import { ForecastProjections } from "../../services/processor/src/engine/forecast/index.js";
-import { forecastFromStore, type EvaluationInputs } from "../../services/processor/src/state/forecast-reader.js";
+import { ForecastProjections, forecastMoments } from "../../services/processor/src/engine/forecast/index.js";
+import { forecastFromStore, forecastReads, type EvaluationInputs } from "../../services/processor/src/state/forecast-reader.js";
 import type { ChildEval, ChildReport } from "./eval-child.js";
 import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, summariseProfile, timedRead } from "./measure.js";
 
@@ -301,14 +301,24 @@ async function evaluation(c: Ctx) {
     // The forecast as the processor computes it after an evaluation (forecastFromStore: one read of the days
     // and timed records it lacks, then the pure part with the shop's kept projections), timed apart.
     const projections = new ForecastProjections();
+    // Beside it, in alternating order, each forecast again as the timed entities were read before: every one of
+    // them each time (a store instance of its own that commits nothing, so it never knows what was written since,
+    // and projections of its own kept as before).
+    const wholeStore = new EntityStore(own, pa);
+    const projectionsWhole = new ForecastProjections();
     let used: EvaluationInputs | undefined;
     const first = await after.evaluate(shop, NOW, overrides, (u) => (used = u));
     const tf = performance.now();
     if (first && used) await forecastFromStore(after, shop, NOW, first, used, projections);
+    if (first && used) await forecastFromStore(wholeStore, shop, NOW, first, used, projectionsWhole);
     const firstForecast = performance.now() - tf;
+    let readsChanged = 0;
+    let readsAll = 0;
     const at: number[] = [];
     const ft: number[] = [];
     const fbytes: number[] = [];
+    const ftWhole: number[] = [];
+    const fbytesWhole: number[] = [];
     const bytes: number[] = [];
     const counted: number[] = [];
     let ev;
@@ -320,11 +330,32 @@ async function evaluation(c: Ctx) {
       at.push(performance.now() - t0);
       bytes.push(socketBytesIn(own) - b0);
       counted.push(after.bytesRead - c0);
+      const [evNow, usedNow] = [ev, used];
+      const whole = async () => {
+        const b2 = socketBytesIn(own);
+        const t2 = performance.now();
+        if (evNow && usedNow) {
+          // Its kept projections forget the state version they were read at: every timed entity is read again.
+          const acc = after.accounting(shop.platform);
+          const storeAcc = { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs };
+          const at = NOW + i * stepMs;
+          projectionsWhole.of(after.keys.entities(shop), at, storeAcc, forecastMoments(at), usedNow.overrides.calendar).storeVersion =
+            undefined;
+          await forecastFromStore(wholeStore, shop, at, evNow, usedNow, projectionsWhole);
+        }
+        ftWhole.push(performance.now() - t2);
+        fbytesWhole.push(socketBytesIn(own) - b2);
+      };
+      if (i % 2 === 0) await whole();
+      const r1 = { ...forecastReads };
       const b1 = socketBytesIn(own);
       const t1 = performance.now();
       if (ev && used) await forecastFromStore(after, shop, NOW + i * stepMs, ev, used, projections);
       ft.push(performance.now() - t1);
       fbytes.push(socketBytesIn(own) - b1);
+      readsChanged += forecastReads.changed - r1.changed;
+      readsAll += forecastReads.all - r1.all;
+      if (i % 2 === 1) await whole();
     }
     const memA = await usage(c.redis, await keysOf(c.redis, `${pa}:*`));
     await childEvaluations(c, events, shop, choice, stepMs);
@@ -340,9 +371,14 @@ async function evaluation(c: Ctx) {
     rows.push({
       row: `busy shop: what the forecast adds to each of those evaluations, median / p99 (forecastFromStore with the shop's kept projections; the day's first: ${firstForecast.toFixed(1)} ms)`,
       before: "+65 ms (the lead's quiet run before timed.ts: every timed entity recomputed at every point)",
-      after: `+${median(ft).toFixed(2)} / +${pct(ft, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytes))} per forecast`,
-      goal: "≤ 1 ms",
-      met: median(ft) <= 1,
+      after: `+${median(ft).toFixed(2)} / +${pct(ft, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytes))} per forecast (median; max ${kb(Math.max(...fbytes))}); timed entities: those written since read ${readsChanged} times, all ${readsAll}`,
+      goal: "≤ 1 ms, median and p99",
+      met: median(ft) <= 1 && pct(ft, 0.99) <= 1,
+    });
+    rows.push({
+      row: "busy shop: the same forecasts reading every timed entity each time, as before (alternating with the row above)",
+      before: "-",
+      after: `+${median(ftWhole).toFixed(2)} / +${pct(ftWhole, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytesWhole))} per forecast`,
     });
     rows.push({
       row: "busy shop: bytes Redis sent per evaluation, median / max (measured on the connection's socket)",

@@ -8,7 +8,7 @@ import { testInfra, uniqueName } from "@sg/test";
 import { evaluateShop, type ShopSnapshot } from "./engine/evaluate.js";
 import { referenceEvaluate, referenceRollOff } from "./engine/reference/index.js";
 import { ForecastProjections } from "./engine/forecast/index.js";
-import { forecastFromStore, type EvaluationInputs } from "./state/forecast-reader.js";
+import { forecastFromStore, forecastReads, type EvaluationInputs } from "./state/forecast-reader.js";
 import type { MetricOutput } from "./engine/types.js";
 import { EntityStore, type ShopEvents } from "./state/entity-store.js";
 import { EvidenceProjection } from "./publish/evidence-projection.js";
@@ -186,6 +186,8 @@ describe("the incremental engine equals the full-history reference", () => {
   let exclusionsChanged = 0;
   let evidenceItems = 0;
   let forecastPoints = 0;
+  let forecastsKept = 0;
+  const readsBefore = { ...forecastReads };
   beforeAll(() => {
     redis = createRedis(testInfra().redisUrl);
   });
@@ -249,9 +251,14 @@ describe("the incremental engine equals the full-history reference", () => {
         expect(incView(inc, ref, seen, now), `evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref));
         // The forecast as the processor computes it (forecastFromStore: Redis's timed records, the stream's kept
         // projections) against the reference's roll-off (docs/forecast.md); the reference's restatement takes no calendar.
-        if (inc && used && calendars === undefined) {
+        if (inc && used) {
           const f = await forecastFromStore(store, shop, now, inc, used, projections);
-          const roll = referenceRollOff({ platform: s.platform, shopId: "m1", events: seen, now });
+          // The kept projections (brought up to date from the entities written since, or read whole when another
+          // instance committed) equal projections read afresh: the whole forecast, both paths.
+          const fresh = await forecastFromStore(store, shop, now, inc, used, new ForecastProjections());
+          expect(f, `forecast with kept projections at ${new Date(now).toISOString()}`).toEqual(fresh);
+          forecastsKept++;
+          const roll = calendars === undefined ? referenceRollOff({ platform: s.platform, shopId: "m1", events: seen, now }) : {};
           for (const [name, points] of Object.entries(roll)) {
             expect(f?.metrics[name]?.rollOff.points, `${name} roll-off at ${new Date(now).toISOString()}`).toEqual(points);
             forecastPoints += points.length;
@@ -397,7 +404,8 @@ describe("the incremental engine equals the full-history reference", () => {
     console.log(
       `model: ${runs} runs (incl. shrinking), ${compared} evaluations compared (${earlyWakes} woke earlier than the reference, ${concurrentApplies} after concurrent applies, ` +
         `${races} after an apply racing an evaluation; ${refusedCommits} commits refused and retried; ${calendarStreams} streams with a calendar; ${exclusionStreams} with exclusions, ${exclusionsChanged} changed by them; ` +
-        `${evidenceItems} evidence items and ${forecastPoints} roll-off points compared), ${ms} ms, ` +
+        `${evidenceItems} evidence items and ${forecastPoints} roll-off points compared; ${forecastsKept} forecasts with kept projections equal to fresh ones, ` +
+        `their timed entities read ${forecastReads.changed - readsBefore.changed} times as the entities written since, ${forecastReads.all - readsBefore.all} times whole), ${ms} ms, ` +
         `${seed === undefined ? "random" : "fixed"} seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}`,
     );
     if (result.failed) {
@@ -426,6 +434,7 @@ describe("the incremental engine equals the full-history reference", () => {
     expect(races).toBeGreaterThan(0);
     expect(calendarStreams).toBeGreaterThan(0);
     expect(forecastPoints).toBeGreaterThan(0);
+    expect(forecastReads.changed - readsBefore.changed).toBeGreaterThan(0);
     expect(exclusionStreams).toBeGreaterThan(0);
     expect(exclusionsChanged).toBeGreaterThan(0);
     expect(refusedCommits).toBeGreaterThanOrEqual(concurrentApplies);

@@ -174,6 +174,8 @@ export interface MeasureInput {
 export function evaluateMeasured(
   input: { platform: Platform; shopId: string; asOf: number; shop: ShopOverrides; pack: RulePack },
   measure: (m: MeasureInput) => Measured,
+  /** Only the metrics' outputs and the score, as the forecast's points read them: no alerts, no due items. */
+  outputsOnly = false,
 ): ShopEvaluation {
   const { pack, shop } = input;
   const index = new Map(Object.keys(pack.metrics).map((n, i) => [n, i]));
@@ -208,12 +210,13 @@ export function evaluateMeasured(
     shopId: input.shopId,
     rulePack: pack.id,
     metrics,
-    alerts: firingAlerts(states),
+    alerts: outputsOnly ? [] : firingAlerts(states),
   };
   const shopKey = `${input.platform}:${input.shopId}`;
   const scores = computeScores({ pack, shopKey, metrics, context: shop.score });
   if (scores) {
     snapshot.scores = scores;
+    if (outputsOnly) return { snapshot, states, nextWake, due: [] };
     // Lines, headroom and score alerts: layers over the score, after the metrics' own alerts.
     snapshot.alerts.push(...deriveScoreAlerts({ pack, scores, states, context: shop.score, shopKey, asOf: input.asOf }));
   }
@@ -221,6 +224,6 @@ export function evaluateMeasured(
     snapshot,
     states,
     nextWake,
-    due: dueItems(states),
+    due: outputsOnly ? [] : dueItems(states),
   };
 }

@@ -18,6 +18,7 @@ import type { ShopOverrides } from "../engine/types.js";
 import { CalibrationSource, type CalibrationReads } from "../scores/calibration-source.js";
 import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
+import { CommitLog } from "./commit-log.js";
 import type { EvaluationInputs } from "./forecast-reader.js";
 import { AggregateCache, hashPart, pendingPart, type CachedPart, type PartName } from "./aggregate-cache.js";
 import { uniqueToken } from "./unique-token.js";
@@ -62,6 +63,8 @@ export class EntityStore {
   bytesRead = 0;
   /** Commits refused because the shop's state moved since its load (each was recomputed and retried). */
   refusedCommits = 0;
+  /** The entities this store's commits wrote, per shop (the forecast re-reads only those, forecast-reader.ts). */
+  readonly commits = new CommitLog();
   /** The platform's figures for shops that opted in to score calibration (read with the shop's aggregates). */
   readonly calibration: CalibrationSource;
   /**
@@ -440,6 +443,7 @@ export class EntityStore {
     for (const [err] of replies) if (err) throw new Error("committing a shop's state failed", { cause: err });
     const out = replies.map(([, v]) => Number(v));
     this.refusedCommits += out.filter((v) => v === -1).length;
+    commits.forEach((c, i) => out[i] !== -1 && this.commits.committed(this.keys.entities(c.shop), Number(c.version), out[i]!, c.delta));
     return out;
   }
 

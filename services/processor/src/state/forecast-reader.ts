@@ -32,13 +32,18 @@ export interface EvaluationInputs {
   overrides: ShopOverrides;
 }
 
+/** How this process's forecasts read their timed entities so far: all of them, or only those written since (the bench and the tests read it). */
+export const forecastReads = { all: 0, changed: 0 };
+
 /** This process's kept projections (a shop's forecast recomputes only the timed entities changed since its last). */
 const defaultProjections = new ForecastProjections();
 
 /**
  * The forecast of a shop just evaluated (engine/forecast): the days of the coming windows the evaluation did
- * not read, and the timed entities with their records, in one pipeline (one round trip); undefined when the shop has more
- * timed entities than MAX_FORECAST_TIMED.
+ * not read, and the timed entities with their records, in one pipeline (one round trip); undefined when the
+ * shop has more timed entities than MAX_FORECAST_TIMED. When the shop's kept projections were read at a state
+ * version from which this store knows every commit (its CommitLog), only the entities those commits wrote are
+ * read, if the state is still at the version expected (forecastTimed.lua checks it in the same call); else all.
  */
 export async function forecastFromStore(
   store: EntityStore,
@@ -51,35 +56,54 @@ export async function forecastFromStore(
 ): Promise<ShopForecast | undefined> {
   const acc = store.accounting(shop.platform as Platform);
   const missing = forecastDays(used.pack, now).filter((d) => !used.aggregates.days.has(d));
+  const storeAcc = { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs };
+  // Kept per store and shop: the entities key carries both the store's prefix and the shop.
+  const shopKey = store.keys.entities(shop);
+  const last = pointAsOf(now, FORECAST_DAYS - 1);
+  const kept = projections.of(shopKey, now, storeAcc, forecastMoments(now), used.overrides.calendar);
+  const since = kept.storeVersion === undefined ? undefined : store.commits.since(shopKey, kept.storeVersion);
   // One round trip: the days, then the timed entities (every key under the shop's hash tag: one slot).
   const p = store.redis.pipeline();
   for (const d of missing) p.hgetall(store.keys.day(shop, d));
   queueLuaScript(
     p,
     "forecastTimed",
-    [store.keys.timers(shop), store.keys.entities(shop)],
-    [pointAsOf(now, FORECAST_DAYS - 1), MAX_FORECAST_TIMED],
+    [store.keys.timers(shop), store.keys.entities(shop), store.keys.shopMeta(shop)],
+    [last, MAX_FORECAST_TIMED, since === undefined ? "" : since.expected, ...(since?.keys ?? [])],
   );
   const r = (await p.exec()) ?? [];
   for (const [err] of r) if (err) throw new Error("reading a shop's forecast days and timed entities failed", { cause: err });
-  const timedReply = r[missing.length]![1] as (string | number)[];
-  if (Number(timedReply[0]) > MAX_FORECAST_TIMED) return undefined;
+  const reply = r[missing.length]![1] as (string | number)[];
+  if (Number(reply[0]) > MAX_FORECAST_TIMED) return undefined;
+  const version = Number(reply[1]);
   const days = new Map(used.aggregates.days);
   missing.forEach((d, i) => days.set(d, r[i]![1] as Record<string, string>));
-  const storeAcc = { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs };
-  const kept = projections.of(`${shop.platform}:${shop.shopId}`, now, storeAcc, forecastMoments(now), used.overrides.calendar);
-  const timed = new Map<string, TimedEntity>();
-  for (let i = 1; i < timedReply.length; i += 3) {
-    const key = String(timedReply[i]);
-    const value = String(timedReply[i + 2]);
-    if (value === "") continue;
-    const timer = Number(timedReply[i + 1]);
+  /** An entity as read: timed (a record and a timer at or before the last point), or not (undefined). */
+  const entity = (key: string, timerText: string, value: string): TimedEntity | undefined => {
+    if (value === "" || timerText === "") return undefined;
+    const timer = Number(timerText);
+    if (timer > last) return undefined;
     // The encoded record is the version: a record the projections hold already is not decoded again.
-    const known = kept.known(key, value, timer);
-    timed.set(key, { stored: known ?? decodeStored(key, value), timer, version: value });
+    return { stored: kept.known(key, value, timer) ?? decodeStored(key, value), timer, version: value };
+  };
+  let timed: Map<string, TimedEntity> | undefined;
+  if (reply[2] === "k") {
+    // Only the entities written since the projections were read: brought up to date here.
+    const changed = new Map<string, TimedEntity | undefined>();
+    for (let i = 3; i < reply.length; i += 3)
+      changed.set(String(reply[i]), entity(String(reply[i]), String(reply[i + 1]), String(reply[i + 2])));
+    kept.updateChanged(changed);
+    forecastReads.changed++;
+  } else {
+    forecastReads.all++;
+    timed = new Map();
+    for (let i = 3; i < reply.length; i += 3) {
+      const e = entity(String(reply[i]), String(reply[i + 1]), String(reply[i + 2]));
+      if (e) timed.set(String(reply[i]), e);
+    }
   }
   const src: ForecastSource = { days, cur: used.aggregates.cur, pending: used.aggregates.pending, timed };
-  return forecastShop(
+  const forecast = forecastShop(
     {
       platform: shop.platform as Platform,
       shopId: shop.shopId,
@@ -93,6 +117,9 @@ export async function forecastFromStore(
     src,
     kept,
   );
+  kept.storeVersion = version;
+  store.commits.read(shopKey, version);
+  return forecast;
 }
 
 /** How long a shop's forecast is reused (by the processor's clock) before the next evaluation recomputes it. */

@@ -5,7 +5,9 @@ import { evaluateAggregates, type ShopAggregates } from "../incremental/measure.
 import type { MetricState, ShopOverrides } from "../types.js";
 import { forecastMoments } from "./horizon.js";
 import { firstCrossing, toRecover, type Sides, type SidedPoint } from "./lines.js";
-import { pacedAggregates, rolledAggregates, todaysPace, type ForecastSource, type PacedMemo, type StoreAccounting } from "./source.js";
+import { columnRange, DeductionDays, PacedColumns, RolledColumns, StoredColumns } from "./day-columns.js";
+import { RolledItems } from "./rolled-items.js";
+import { todaysPace, type ForecastSource, type StoreAccounting } from "./source.js";
 import { projectionDay, TimedProjections } from "./timed.js";
 
 export interface ForecastInput {
@@ -49,6 +51,57 @@ function path(now: Sides | null, points: SidedPoint[]): MetricForecast["rollOff"
   };
 }
 
+/** The shop evaluated at each forecast point, on each path (the same array twice when there is no pace). */
+export interface PointEvaluations {
+  roll: ShopEvaluation[];
+  paced: ShopEvaluation[];
+}
+
+/** How the points are evaluated: from numeric day columns (pointsByColumns), or the record path (by-records.ts). */
+export type PointEvaluator = (
+  input: ForecastInput,
+  src: ForecastSource,
+  projections: TimedProjections,
+  pace: ReadonlyMap<string, number>,
+  moments: readonly number[],
+) => PointEvaluations;
+
+/**
+ * The 14 evaluations from numeric day amounts (day-columns.ts, docs/forecast.md "Cost"): the stored days parsed
+ * once per forecast, each point's roll-off an overlay of the timed change there, its paced amounts an overlay
+ * of that; each evaluation computes the metrics' outputs and the score only (what the forecast reads of it).
+ * Equal to the record path, bit for bit (forecast-columns.unit.test.ts).
+ */
+export const pointsByColumns: PointEvaluator = (input, src, projections, pace, moments) => {
+  const changes = moments.map((_, k) => projections.at(k));
+  const range = columnRange(src.days, input.now, moments[moments.length - 1]!, changes);
+  const stored = new StoredColumns(src.days, range);
+  const deductions = new DeductionDays(src.days, input.pack.score?.deductions !== undefined);
+  const evaluate = (asOf: number, agg: ShopAggregates) =>
+    evaluateAggregates(
+      { platform: input.platform, shopId: input.shopId, asOf, shop: input.shop, pack: input.pack, outputsOnly: true },
+      agg,
+      input.slots,
+    );
+  const items = new RolledItems(src.pending, src.cur);
+  const rolled = moments.map((_, k) => ({ ...items.at(changes[k]!), amounts: new RolledColumns(stored, changes[k]!, range) }));
+  const roll = moments.map((m, k) => evaluate(m, { ...rolled[k]!, days: deductions.at(changes[k]!), nextTimer: undefined }));
+  // Without a pace (nothing decided today) both paths are the same evaluations.
+  const paced =
+    pace.size === 0
+      ? roll
+      : moments.map((m, k) =>
+          evaluate(m, {
+            cur: rolled[k]!.cur,
+            pending: rolled[k]!.pending,
+            amounts: new PacedColumns(rolled[k]!.amounts, pace, input.now, m, range),
+            days: deductions.at(changes[k]!, { pace, now: input.now, asOf: m }),
+            nextTimer: undefined,
+          }),
+        );
+  return { roll, paced };
+};
+
 /**
  * The forecast of every metric and of the score (docs/forecast.md): the shop evaluated at the last instant of
  * today and of each of the next six days, `rollOff` on the facts already known (timers due by then
@@ -62,17 +115,23 @@ export function forecastShop(
   /** The shop's projections kept from its last forecast (ForecastProjections); absent: computed afresh. */
   kept?: TimedProjections,
 ): ShopForecast {
+  return forecastWith(pointsByColumns, input, current, src, kept);
+}
+
+/** forecastShop with the points evaluated by `points`. */
+export function forecastWith(
+  points: PointEvaluator,
+  input: ForecastInput,
+  current: ShopEvaluation,
+  src: ForecastSource,
+  kept?: TimedProjections,
+): ShopForecast {
   const pace = todaysPace(src, input.now);
   const moments = forecastMoments(input.now);
   const projections = kept ?? new TimedProjections(projectionDay(input.now), input.store, moments, input.shop.calendar);
-  projections.update(src.timed);
-  const evaluate = (asOf: number, agg: ShopAggregates) =>
-    evaluateAggregates({ platform: input.platform, shopId: input.shopId, asOf, shop: input.shop, pack: input.pack }, agg, input.slots);
-  const rolled = moments.map((m, k) => rolledAggregates(src, projections.at(k), m));
-  const roll = moments.map((m, k) => evaluate(m, rolled[k]!));
-  // Without a pace (nothing decided today) both paths are the same evaluations.
-  const memo: PacedMemo = new Map();
-  const paced = pace.size === 0 ? roll : moments.map((m, k) => evaluate(m, pacedAggregates(rolled[k]!, pace, input.now, m, memo)));
+  if (src.timed) projections.update(src.timed);
+  else if (!kept) throw new Error("a forecast without its timed entities needs the shop's kept projections");
+  const { roll, paced } = points(input, src, projections, pace, moments);
   const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
 
   const metrics: Record<string, MetricForecast> = {};

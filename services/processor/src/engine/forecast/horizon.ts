@@ -17,8 +17,20 @@ export function forecastMoments(now: number): number[] {
   return Array.from({ length: FORECAST_DAYS }, (_, k) => pointAsOf(now, k));
 }
 
+/** The last forecastDays answer per pack: the same for a whole Shanghai day (its points are that day's day-ends). */
+const daysMemo = new WeakMap<RulePack, { day: number; days: readonly number[] }>();
+
 /** Every day number a window of the pack covers at any forecast point (the days the forecast must read). */
-export function forecastDays(pack: RulePack, now: number): number[] {
+export function forecastDays(pack: RulePack, now: number): readonly number[] {
+  const day = dayNumber(now);
+  const memo = daysMemo.get(pack);
+  if (memo?.day === day) return memo.days;
+  const days = coveredDays(pack, now);
+  daysMemo.set(pack, { day, days });
+  return days;
+}
+
+function coveredDays(pack: RulePack, now: number): number[] {
   const out = new Set<number>();
   for (const asOf of forecastMoments(now))
     for (const def of Object.values(pack.metrics)) {

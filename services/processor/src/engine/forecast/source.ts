@@ -15,8 +15,12 @@ export interface ForecastSource {
   days: ShopAggregates["days"];
   cur: ShopAggregates["cur"];
   pending: ShopAggregates["pending"];
-  /** Entity key → its stored record, its timer and its version (timed.ts), for timers at or before the last point. */
-  timed: ReadonlyMap<string, TimedEntity>;
+  /**
+   * Entity key → its stored record, its timer and its version (timed.ts), for timers at or before the last
+   * point; undefined: the kept projections are current already (forecast-reader.ts brought them up to date
+   * from the entities written since they were read).
+   */
+  timed: ReadonlyMap<string, TimedEntity> | undefined;
 }
 
 /** How the shop's state is accounted (accounting.ts): the pack it stores and what it keeps. */
@@ -63,7 +67,7 @@ export function rolledAggregates(src: ForecastSource, change: PointChange, asOf:
     for (const [m, deadline] of change.pend) if (deadline !== null && !present.has(m)) pending.push(parsePending(m, deadline));
   }
   let nextTimer: number | undefined;
-  for (const t of src.timed.values()) if (t.timer > asOf && (nextTimer === undefined || t.timer < nextTimer)) nextTimer = t.timer;
+  for (const t of src.timed?.values() ?? []) if (t.timer > asOf && (nextTimer === undefined || t.timer < nextTimer)) nextTimer = t.timer;
   return { days, cur, pending, nextTimer };
 }
 

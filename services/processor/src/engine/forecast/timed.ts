@@ -141,21 +141,45 @@ export class TimedProjections {
   /** Entities recomputed by the last update (the bench and the tests read it). */
   recomputed = 0;
 
+  /**
+   * The state version of the store the projections were last read at (forecast-reader.ts; undefined: not
+   * read from a store, or not yet).
+   */
+  storeVersion: number | undefined;
+
   update(timed: ReadonlyMap<string, TimedEntity>): void {
     this.recomputed = 0;
-    for (const [key, e] of this.entities) {
-      const now = timed.get(key);
-      if (now && now.version === e.version && now.timer === e.timer) continue;
-      this.remove(e.proj);
-      this.entities.delete(key);
-    }
+    // One pass over the timed entities (the sums are of integers: the order of the changes does not matter),
+    // then, only when some held entity is no longer timed, one over the held ones.
     for (const [key, t] of timed) {
-      if (this.entities.has(key)) continue;
-      const proj = projectEntity(this.acc, key, t.stored, t.timer, this.moments, this.cal);
-      this.recomputed++;
-      this.entities.set(key, { version: t.version, timer: t.timer, stored: t.stored, proj });
-      proj.forEach((c, k) => c && applyChange(this.points[k]!, c, 1));
+      const e = this.entities.get(key);
+      if (e && t.version === e.version && t.timer === e.timer) continue;
+      if (e) this.drop(key, e.proj);
+      this.add(key, t);
     }
+    if (this.entities.size > timed.size) for (const [key, e] of this.entities) if (!timed.has(key)) this.drop(key, e.proj);
+  }
+
+  /**
+   * Brings the projections up to date from the entities changed since they were read (forecast-reader.ts): each
+   * one's timed state now, or undefined when it is no longer timed (no record, or its timer after the last
+   * point); every other entity is as held.
+   */
+  updateChanged(changed: ReadonlyMap<string, TimedEntity | undefined>): void {
+    this.recomputed = 0;
+    for (const [key, t] of changed) {
+      const e = this.entities.get(key);
+      if (e && t && t.version === e.version && t.timer === e.timer) continue;
+      if (e) this.drop(key, e.proj);
+      if (t) this.add(key, t);
+    }
+  }
+
+  private add(key: string, t: TimedEntity): void {
+    const proj = projectEntity(this.acc, key, t.stored, t.timer, this.moments, this.cal);
+    this.recomputed++;
+    this.entities.set(key, { version: t.version, timer: t.timer, stored: t.stored, proj });
+    proj.forEach((c, k) => c && applyChange(this.points[k]!, c, 1));
   }
 
   /** The stored record held for this version and timer of the entity, if any (so the caller need not decode it). */
@@ -164,8 +188,9 @@ export class TimedProjections {
     return e && e.version === version && e.timer === timer ? e.stored : undefined;
   }
 
-  private remove(proj: EntityProjection): void {
+  private drop(key: string, proj: EntityProjection): void {
     proj.forEach((c, k) => c && applyChange(this.points[k]!, c, -1));
+    this.entities.delete(key);
   }
 
   /** The summed change at point k (read only). */

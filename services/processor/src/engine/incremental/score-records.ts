@@ -35,6 +35,8 @@ export type ScoreRec = GrantRec | ViolationRec;
 
 /** The field prefix of these contributions: no metric index starts with a letter. */
 const P = "S";
+/** The prefix of the score's deduction fields in the day aggregates (`S|d|<part>|p`, `|n`, `|r`). */
+export const SCORE_DAY_FIELD_PREFIX = `${P}|d|`;
 
 export function isScoreKey(key: string): boolean {
   return key.startsWith("g:") || key.startsWith("v:");
@@ -202,7 +204,7 @@ export function scoreFactsOfAggregates(
   }
   const w = deductionWindow(pack, asOf);
   if (w) {
-    const dpre = `${P}|d|`;
+    const dpre = SCORE_DAY_FIELD_PREFIX;
     for (let d = dayOf(w.start); d <= dayOf(w.end - 1); d++) {
       const h = days.get(d);
       if (!h) continue;

@@ -1,0 +1,185 @@
+import { DAY, dayStart } from "../calendar.js";
+import { dayNumber } from "../incremental/contrib.js";
+import type { DayAmounts, DayColumn, ShopAggregates } from "../incremental/measure.js";
+import { SCORE_DAY_FIELD_PREFIX } from "../incremental/score-records.js";
+import type { PointChange } from "./timed.js";
+
+/**
+ * The forecast's day aggregates as numbers (docs/forecast.md "Cost"): each field's amount per day, parsed once
+ * per forecast from the day records and shared by its 14 evaluations, instead of a copy of the touched day
+ * records per point and a re-parse of every string at every sum. A point's roll-off and paced amounts are
+ * overlays that copy only the columns their changes touch.
+ *
+ * Exactness: each amount is the same double the record path (source.ts rolledAggregates / pacedAggregates)
+ * writes as a string and evaluateAggregates parses back (a number's String round-trips exactly): the stored
+ * amount, plus at most one timed change, plus at most one paced amount, added in that order. Sums read the
+ * days in the same order (measure.ts), a missing amount adding 0 as a missing field does.
+ */
+
+/** The day range every column of one forecast covers (inclusive); reads outside it are 0 (no amount). */
+export interface DayRange {
+  from: number;
+  to: number;
+}
+
+/** The columns of the stored day records, each built on its first read. */
+export class StoredColumns implements DayAmounts {
+  private readonly cols = new Map<string, DayColumn | null>();
+  /** The stored days as an array (each column walks them all: cheaper than the Map's iterator). */
+  private readonly days: [number, Record<string, string>][];
+  constructor(
+    days: ReadonlyMap<number, Record<string, string>>,
+    readonly range: DayRange,
+  ) {
+    this.days = [...days];
+  }
+
+  column(field: string): DayColumn | undefined {
+    let c = this.cols.get(field);
+    if (c === undefined) {
+      let v: Float64Array | undefined;
+      for (let i = 0; i < this.days.length; i++) {
+        const [d, rec] = this.days[i]!;
+        const x = rec[field];
+        if (x === undefined) continue;
+        v ??= new Float64Array(this.range.to - this.range.from + 1);
+        v[d - this.range.from] = Number(x);
+      }
+      c = v ? { from: this.range.from, v } : null;
+      this.cols.set(field, c);
+    }
+    return c ?? undefined;
+  }
+}
+
+/** A copy of `base`'s column (zeros when it has none) over `range`, to add amounts to. */
+function copyOf(base: DayColumn | undefined, range: DayRange): Float64Array {
+  return base ? base.v.slice() : new Float64Array(range.to - range.from + 1);
+}
+
+/** The roll-off at one point: the stored amounts plus the timed entities' summed change there (timed.ts). */
+export class RolledColumns implements DayAmounts {
+  /** Field → day, amount; repeated (each day at most once: a point's change is one sum per day and field). */
+  private readonly changes = new Map<string, number[]>();
+  private readonly cols = new Map<string, DayColumn>();
+  constructor(
+    private readonly base: DayAmounts,
+    change: PointChange,
+    private readonly range: DayRange,
+  ) {
+    for (const [day, fields] of change.agg)
+      for (const [f, v] of fields) {
+        let l = this.changes.get(f);
+        if (!l) this.changes.set(f, (l = []));
+        l.push(day, v);
+      }
+  }
+
+  column(field: string): DayColumn | undefined {
+    const l = this.changes.get(field);
+    if (!l) return this.base.column(field);
+    let c = this.cols.get(field);
+    if (!c) {
+      const v = copyOf(this.base.column(field), this.range);
+      for (let i = 0; i < l.length; i += 2) v[l[i]! - this.range.from] = v[l[i]! - this.range.from]! + l[i + 1]!;
+      this.cols.set(field, (c = { from: this.range.from, v }));
+    }
+    return c;
+  }
+}
+
+/**
+ * At today's pace (source.ts pacedAggregates): the roll-off amounts at `asOf` plus, for each paced field, the
+ * pace times each day's time still to come after `now`, from today to asOf's day.
+ */
+export class PacedColumns implements DayAmounts {
+  private readonly cols = new Map<string, DayColumn>();
+  constructor(
+    private readonly rolled: DayAmounts,
+    private readonly pace: ReadonlyMap<string, number>,
+    private readonly now: number,
+    private readonly asOf: number,
+    private readonly range: DayRange,
+  ) {}
+
+  column(field: string): DayColumn | undefined {
+    const perMs = this.pace.get(field);
+    if (perMs === undefined) return this.rolled.column(field);
+    let c = this.cols.get(field);
+    if (!c) {
+      const v = copyOf(this.rolled.column(field), this.range);
+      const today = dayNumber(this.now);
+      for (let d = today; d <= dayNumber(this.asOf); d++) {
+        const from = Math.max(this.now, dayStart(this.now) + (d - today) * DAY);
+        const to = dayStart(this.now) + (d - today + 1) * DAY;
+        v[d - this.range.from] = v[d - this.range.from]! + perMs * (to - from);
+      }
+      this.cols.set(field, (c = { from: this.range.from, v }));
+    }
+    return c;
+  }
+}
+
+/**
+ * The days the forecast's columns cover: every stored day, today to the last point's day, and every day a
+ * timed change touches.
+ */
+export function columnRange(days: ReadonlyMap<number, unknown>, now: number, lastPoint: number, changes: readonly PointChange[]): DayRange {
+  let from = dayNumber(now);
+  let to = dayNumber(lastPoint);
+  const cover = (d: number) => {
+    if (d < from) from = d;
+    if (d > to) to = d;
+  };
+  for (const d of days.keys()) cover(d);
+  for (const c of changes) for (const d of c.agg.keys()) cover(d);
+  return { from, to };
+}
+
+/**
+ * The score's deduction fields of the day records (score-records.ts scoreFactsOfAggregates reads them by
+ * name, in each record's field order): the stored records' deduction fields only, then, as the record path
+ * changes them, a point's timed change and today's pace, in the same order. Empty for a pack without
+ * deductions (the facts read no day then).
+ */
+export class DeductionDays {
+  private readonly stored = new Map<number, Record<string, string>>();
+  constructor(
+    days: ReadonlyMap<number, Record<string, string>>,
+    readonly wanted: boolean,
+  ) {
+    if (!wanted) return;
+    for (const [d, rec] of days) {
+      let m: Record<string, string> | undefined;
+      for (const f of Object.keys(rec)) if (f.startsWith(SCORE_DAY_FIELD_PREFIX)) (m ??= {})[f] = rec[f]!;
+      if (m) this.stored.set(d, m);
+    }
+  }
+
+  /** The deduction fields at a point of the roll-off (`change`) and, with `pace`, of today's pace. */
+  at(change: PointChange, paced?: { pace: ReadonlyMap<string, number>; now: number; asOf: number }): ShopAggregates["days"] {
+    if (!this.wanted) return this.stored;
+    let days = this.stored;
+    for (const [day, fields] of change.agg)
+      for (const [f, v] of fields) {
+        if (!f.startsWith(SCORE_DAY_FIELD_PREFIX)) continue;
+        if (days === this.stored) days = new Map(this.stored);
+        const m = { ...days.get(day) };
+        m[f] = String(Number(m[f] ?? 0) + v);
+        days.set(day, m);
+      }
+    if (!paced) return days;
+    const fields = [...paced.pace].filter(([f]) => f.startsWith(SCORE_DAY_FIELD_PREFIX));
+    if (fields.length === 0) return days;
+    days = new Map(days);
+    const today = dayNumber(paced.now);
+    for (let d = today; d <= dayNumber(paced.asOf); d++) {
+      const from = Math.max(paced.now, dayStart(paced.now) + (d - today) * DAY);
+      const to = dayStart(paced.now) + (d - today + 1) * DAY;
+      const m = { ...days.get(d) };
+      for (const [f, perMs] of fields) m[f] = String(Number(m[f] ?? 0) + perMs * (to - from));
+      days.set(d, m);
+    }
+    return days;
+  }
+}

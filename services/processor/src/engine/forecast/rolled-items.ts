@@ -1,0 +1,44 @@
+import type { ShopAggregates } from "../incremental/measure.js";
+import { parsePending } from "../incremental/step.js";
+import type { PointChange } from "./timed.js";
+
+type Pending = ShopAggregates["pending"][number];
+
+/** A pending item's member as the timed changes name it (source.ts rolledAggregates). */
+function member(p: Pending): string {
+  return `${p.metric}|${p.day ?? "-"}|${p.extra ?? ""}|${p.key}`;
+}
+
+/**
+ * The pending items and `now` aggregates at each forecast point, as source.ts rolledAggregates makes them (the
+ * same items in the same order, the same amounts), with the pending items' members built once per forecast
+ * rather than once per point: a busy shop has hundreds of pending items and few of them change at a point.
+ */
+export class RolledItems {
+  private members: string[] | undefined;
+  private present: Set<string> | undefined;
+  constructor(
+    private readonly pending: ShopAggregates["pending"],
+    private readonly cur: ShopAggregates["cur"],
+  ) {}
+
+  at(change: PointChange): Pick<ShopAggregates, "cur" | "pending"> {
+    let cur = this.cur;
+    if (change.cur.size > 0) {
+      cur = { ...this.cur };
+      for (const [f, v] of change.cur) cur[f] = String(Number(cur[f] ?? 0) + v);
+    }
+    if (change.pend.size === 0) return { cur, pending: this.pending };
+    this.members ??= this.pending.map(member);
+    this.present ??= new Set(this.members);
+    const pending: Pending[] = [];
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
+      const to = change.pend.get(this.members[i]!);
+      if (to === undefined) pending.push(p);
+      else if (to !== null) pending.push({ ...p, deadline: to });
+    }
+    for (const [m, deadline] of change.pend) if (deadline !== null && !this.present.has(m)) pending.push(parsePending(m, deadline));
+    return { cur, pending };
+  }
+}
