@@ -18,7 +18,7 @@ import type { ShopOverrides } from "../engine/types.js";
 import { CalibrationSource, type CalibrationReads } from "../scores/calibration-source.js";
 import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
-import { CommitLog } from "./commit-log.js";
+import { CommitLog, stateMark } from "./commit-log.js";
 import type { EvaluationInputs } from "./forecast-reader.js";
 import { AggregateCache, hashPart, pendingPart, type CachedPart, type PartName } from "./aggregate-cache.js";
 import { uniqueToken } from "./unique-token.js";
@@ -426,8 +426,10 @@ export class EntityStore {
         { keys: [key], queue: (p) => p.expire(key, STATE_TTL_SECONDS) },
       );
     }
+    const tokens: string[] = [];
     const writes: NodeCall[] = commits.map((c) => {
-      const { keys, args } = this.commitArgs(c.shop, c.version, c.delta, c.seenAdds ?? new Map<string, number>(), now);
+      const { keys, args, token } = this.commitArgs(c.shop, c.version, c.delta, c.seenAdds ?? new Map<string, number>(), now);
+      tokens.push(token);
       return { keys, queue: (p) => queueLuaScript(p, "commitEntities", keys, args) };
     });
     // The due marks must be durable before the commits. One node runs one pipeline in order; a cluster's
@@ -441,9 +443,14 @@ export class EntityStore {
       replies = (await pipelineByNode(this.redis, [...marks, ...writes])).slice(marks.length);
     }
     for (const [err] of replies) if (err) throw new Error("committing a shop's state failed", { cause: err });
-    const out = replies.map(([, v]) => Number(v));
+    // A commit made with a token answers [version, the token of the commit before it] (-1 when refused).
+    const out = replies.map(([, v]) => Number(Array.isArray(v) ? v[0] : v));
     this.refusedCommits += out.filter((v) => v === -1).length;
-    commits.forEach((c, i) => out[i] !== -1 && this.commits.committed(this.keys.entities(c.shop), Number(c.version), out[i]!, c.delta));
+    commits.forEach((c, i) => {
+      const reply = replies[i]![1];
+      if (out[i] === -1 || !Array.isArray(reply)) return;
+      this.commits.committed(this.keys.entities(c.shop), stateMark(c.version, String(reply[1])), stateMark(out[i]!, tokens[i]!), c.delta);
+    });
     return out;
   }
 
@@ -453,7 +460,9 @@ export class EntityStore {
     d: ShopDelta,
     seenAdds: SeenAdds,
     now: number,
-  ): { keys: string[]; args: (string | number | Buffer)[] } {
+  ): { keys: string[]; args: (string | number | Buffer)[]; token: string } {
+    // This commit's own token: its stamps (aggregate-cache.ts) and its mark (commit-log.ts).
+    const token = uniqueToken();
     // Records and day aggregates live as long as the platform's longest window needs (retention.ts).
     const retention = this.accounting(shop.platform as Platform).retention;
     const keys = [
@@ -515,10 +524,10 @@ export class EntityStore {
       d.cur.size,
       aggCount,
       packed,
-      uniqueToken(),
+      token,
       uniqueToken(),
     ];
-    return { keys, args };
+    return { keys, args, token };
   }
 
   async alertStates(shop: ShopRef): Promise<Record<string, string>> {

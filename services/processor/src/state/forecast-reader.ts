@@ -41,9 +41,9 @@ const defaultProjections = new ForecastProjections();
 /**
  * The forecast of a shop just evaluated (engine/forecast): the days of the coming windows the evaluation did
  * not read, and the timed entities with their records, in one pipeline (one round trip); undefined when the
- * shop has more timed entities than MAX_FORECAST_TIMED. When the shop's kept projections were read at a state
- * version from which this store knows every commit (its CommitLog), only the entities those commits wrote are
- * read, if the state is still at the version expected (forecastTimed.lua checks it in the same call); else all.
+ * shop has more timed entities than MAX_FORECAST_TIMED. When the shop's kept projections were read at a
+ * state mark from which this store knows every commit (its CommitLog), only the entities those commits wrote are
+ * read, if the state is still at the mark expected (forecastTimed.lua checks it in the same call); else all.
  */
 export async function forecastFromStore(
   store: EntityStore,
@@ -75,7 +75,7 @@ export async function forecastFromStore(
   for (const [err] of r) if (err) throw new Error("reading a shop's forecast days and timed entities failed", { cause: err });
   const reply = r[missing.length]![1] as (string | number)[];
   if (Number(reply[0]) > MAX_FORECAST_TIMED) return undefined;
-  const version = Number(reply[1]);
+  const mark = String(reply[1]);
   const days = new Map(used.aggregates.days);
   missing.forEach((d, i) => days.set(d, r[i]![1] as Record<string, string>));
   /** An entity as read: timed (a record and a timer at or before the last point), or not (undefined). */
@@ -117,8 +117,8 @@ export async function forecastFromStore(
     src,
     kept,
   );
-  kept.storeVersion = version;
-  store.commits.read(shopKey, version);
+  kept.storeVersion = mark;
+  store.commits.read(shopKey, mark);
   return forecast;
 }
 

@@ -142,10 +142,10 @@ export class TimedProjections {
   recomputed = 0;
 
   /**
-   * The state version of the store the projections were last read at (forecast-reader.ts; undefined: not
-   * read from a store, or not yet).
+   * The state mark ("<version>|<last commit's token>", state/commit-log.ts) of the store the projections were
+   * last read at (forecast-reader.ts; undefined: not read from a store, or not yet).
    */
-  storeVersion: number | undefined;
+  storeVersion: string | undefined;
 
   update(timed: ReadonlyMap<string, TimedEntity>): void {
     this.recomputed = 0;

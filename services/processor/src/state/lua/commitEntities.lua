@@ -39,7 +39,10 @@
     LOAD × n, bucket `split` is split in two, and so on (at most 2 + 2 × entries added / LOAD splits per
     call, so a call's work stays proportional to what it adds). Every bucket this call touches,
     and one more in turn (`cursor`), loses its expired entries, so expiry needs no separate pass.
-  Output: the new state version, or -1 when the state changed since it was loaded (nothing applied)
+  Last commit's token: with ARGV[14], the token is also kept as "lt" in KEYS[2], so a reader can tell the
+    state a known commit made from one that merely reached the same version (state/commit-log.ts).
+  Output: the new state version, or -1 when the state changed since it was loaded (nothing applied); with
+    ARGV[14], { new version, the "lt" before this call ("" when none) } instead of the version alone
 ]]
 local LOAD = 40
 local FP = 12
@@ -51,7 +54,10 @@ if current ~= ARGV[1] then
   return -1
 end
 local stamp = nil
+local previousToken = nil
 if ARGV[14] then
+  previousToken = redis.call('HGET', KEYS[2], 'lt') or ''
+  redis.call('HSET', KEYS[2], 'lt', ARGV[14])
   local se = redis.call('HGET', KEYS[2], 'se')
   if not se or redis.call('HGET', KEYS[2], 'sv') ~= current then
     se = ARGV[15]
@@ -199,5 +205,8 @@ if stamp then
       if d >= 0 and d < newest - 100 then redis.call('HDEL', KEYS[2], all[i]) end
     end
   end
+end
+if previousToken then
+  return { version, previousToken }
 end
 return version

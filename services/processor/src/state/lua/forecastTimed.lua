@@ -8,25 +8,26 @@
   Input:
     KEYS[1] shop entity timers, ZSET entity key -> next change, ms                  (keys.timers)
     KEYS[2] shop entity records, HASH entity key -> stored record                   (keys.entities)
-    KEYS[3] shop bookkeeping, HASH: "v" the state version                           (keys.shopMeta)
+    KEYS[3] shop bookkeeping, HASH: "v" the state version, "lt" the last commit's token (keys.shopMeta)
     ARGV[1] the last point, ms: timers at or before it are read
     ARGV[2] at most this many entities
-    ARGV[3] the state version the caller expects, or "": read all
+    ARGV[3] the state mark the caller expects ("<version>|<last commit's token>", state/commit-log.ts), or
+            "": read all
     ARGV[4..] with ARGV[3]: the entity keys written since the caller's projections were read
-  Output: { total, version, "k", key1, timer1 or "", record1 or "", ... } when the version is ARGV[3]: each
+  Output: { total, mark, "k", key1, timer1 or "", record1 or "", ... } when the state's mark is ARGV[3]: each
           key of ARGV[4..], its timer (whatever its value) and its record;
-          { total, version, "a", key1, timer1, record1 or "", ... } otherwise: the entities with a timer at
+          { total, mark, "a", key1, timer1, record1 or "", ... } otherwise: the entities with a timer at
           or before ARGV[1], at most ARGV[2] of them.
           total is how many timers are at or before ARGV[1] (more than ARGV[2]: the caller knows it is cut);
-          version is the state version read ("0": none yet).
+          mark is the state's mark read ("0|": none yet).
   Bounds: at most ARGV[2] entries, or the keys given; HMGET CHUNK fields at a time.
 ]]
 local CHUNK = 500
 local limit = tonumber(ARGV[2])
 local total = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[1])
-local version = redis.call('HGET', KEYS[3], 'v') or '0'
-if ARGV[3] ~= '' and ARGV[3] == version then
-  local out = { total, version, 'k' }
+local mark = (redis.call('HGET', KEYS[3], 'v') or '0') .. '|' .. (redis.call('HGET', KEYS[3], 'lt') or '')
+if ARGV[3] ~= '' and ARGV[3] == mark then
+  local out = { total, mark, 'k' }
   for i = 4, #ARGV, CHUNK do
     local keys = {}
     for j = i, math.min(i + CHUNK - 1, #ARGV) do keys[#keys + 1] = ARGV[j] end
@@ -40,7 +41,7 @@ if ARGV[3] ~= '' and ARGV[3] == version then
   return out
 end
 local timed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, limit)
-local out = { total, version, 'a' }
+local out = { total, mark, 'a' }
 for i = 1, #timed, 2 * CHUNK do
   local keys = {}
   for j = i, math.min(i + 2 * CHUNK - 1, #timed), 2 do keys[#keys + 1] = timed[j] end
