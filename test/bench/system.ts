@@ -303,7 +303,9 @@ export async function systemBench(o: SystemOptions): Promise<void> {
     configPath,
     [
       "apiTokens:",
-      `  - { token: "${token}", shops: ["*"] }`,
+      // The live load reaches every shop, and the history loaded through Kafka never went through the gateway's
+      // new-shop count: the quota (default 500 a day) must cover the scale, or the live phase is refused with 429.
+      `  - { token: "${token}", shops: ["*"], newShopsPerDay: ${Math.min(1_000_000, Math.max(500, 2 * o.shops))} }`,
       "receivers:",
       `  robot: { type: webhook, url: "${hook.url}" }`,
       "routes:",
