@@ -207,11 +207,11 @@ describe("Kafka broker SIGKILL and restart under load (all-in-one)", () => {
           await pollUntil(
             async () => {
               const ends = await admin.fetchTopicOffsets(events);
-              const [committed] = await admin.fetchOffsets({ groupId: "sg-processor", topics: [events] });
+              const [committed] = await admin.fetchOffsets({ groupId: `${run}.sg-processor`, topics: [events] });
               const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
               return ends.every((e) => at.get(e.partition) === Number(e.high));
             },
-            { timeoutMs: 120_000, intervalMs: 1000, message: "sg-processor committed up to the end of sg.events" },
+            { timeoutMs: 120_000, intervalMs: 1000, message: "the all-in-one's processor group committed up to the end of sg.events" },
           );
         } finally {
           await admin.disconnect();

@@ -61,7 +61,10 @@ async function main(): Promise<void> {
 
   const processor = await startProcessorService({
     ...common,
-    groupId: "sg-processor",
+    // Consumer groups named after the topic prefix: two all-in-ones on one broker with different prefixes (the
+    // demo beside `npm start`, parallel tests) must not share a group, or Kafka hands one the other's partitions
+    // and neither sees its own events.
+    groupId: `${topicPrefix}sg-processor`,
     eventsPartitions: env.EVENTS_PARTITIONS,
     evalIntervalMs: env.EVAL_INTERVAL_MS,
     exportShopLimit: env.EXPORT_SHOP_LIMIT,
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
   });
   const notifier = await startNotifierService({
     ...common,
-    consumerGroup: "sg-notifier",
+    consumerGroup: `${topicPrefix}sg-notifier`,
     tickMs: env.NOTIFIER_TICK_MS,
     replicaAck,
     config,
