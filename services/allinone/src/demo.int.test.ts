@@ -6,13 +6,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { pollUntil, testInfra, uniqueName } from "@sg/test";
+import { KUAISHOU_OUTSIDE_HOURS } from "./demo/demo-traffic.js";
 
 /**
  * Run as a newcomer would: `npm start -- --demo` with no configuration prints a local API token
  * (scope `*`, kept in a file only its owner reads) and the board's URL, and within a minute its log shows an
  * at-risk warning and its resolution, the Douyin shop's score alert under `latest` and its resolution, and its
  * pickup indicator dropping a band, the Pinduoduo shop's late in-transit refund missing its next-star
- * standard; during Kuaishou's service hours also a breach and its resolution.
+ * standard; from 08:12 to 22:56 Shanghai also the Kuaishou breach and its resolution, and at other hours the
+ * demo's word that the Kuaishou story cannot run (at night: its shop shows no data).
  */
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -25,10 +27,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Chat waits count from 08:00 to 23:00 Asia/Shanghai; the demo's chat story needs its first 90 s inside them. */
-function inKuaishouServiceHours(ms: number): boolean {
-  const minutes = ((Math.floor((ms + 8 * 3_600_000) / 60_000) % 1440) + 1440) % 1440;
-  return minutes >= 8 * 60 + 5 && minutes < 23 * 60 - 5;
+/** Minutes past midnight Asia/Shanghai (chat waits count from 08:00 to 23:00 there). */
+function shanghaiMinute(ms: number): number {
+  return ((Math.floor((ms + 8 * 3_600_000) / 60_000) % 1440) + 1440) % 1440;
 }
 
 describe("npm start -- --demo", () => {
@@ -143,7 +144,16 @@ describe("npm start -- --demo", () => {
             platform_help_rate: { value: 0, standard: 0.05, meets: true },
           },
         });
-        if (inKuaishouServiceHours(started) && inKuaishouServiceHours(started + 90_000)) {
+        // The Kuaishou chat story runs live, so it needs today's service hours (08:12-22:56 Shanghai, the demo
+        // says which); at every hour the test checks the demo's choice against the clock and what follows from it.
+        const ksStory = "kuaishou:ks-flower-shop: 5 consultations answered today; 4 more waiting, all due in 30 s";
+        const ksOutside = `kuaishou:ks-flower-shop: ${KUAISHOU_OUTSIDE_HOURS}`;
+        expect(out.includes(ksStory) !== out.includes(ksOutside), `exactly one Kuaishou opening; output:\n${out}`).toBe(true);
+        const minute = shanghaiMinute(started);
+        if (out.includes(ksStory)) {
+          // The demo started (t0) at most a few seconds before `started`.
+          expect(minute, "the story ran inside 08:12-22:56 Shanghai").toBeGreaterThanOrEqual(8 * 60 + 12);
+          expect(minute).toBeLessThan(22 * 60 + 57);
           await pollUntil(() => out.includes("kuaishou:ks-flower-shop human_reply_3min_rate = 66.7%: warning → BREACH"), {
             timeoutMs: 60_000,
             message: `breach; output:\n${out}`,
@@ -153,6 +163,23 @@ describe("npm start -- --demo", () => {
             message: `breach resolved; output:\n${out}`,
           });
           expect(Date.now() - started).toBeLessThan(120_000);
+        } else {
+          expect(minute < 8 * 60 + 13 || minute >= 22 * 60 + 55, `the story was left out at ${minute} min past midnight Shanghai`).toBe(
+            true,
+          );
+          expect(out).not.toContain("kuaishou:ks-flower-shop ALERT FIRING");
+          if (minute < 7 * 60 + 58 || minute >= 23 * 60 + 2) {
+            // At night every wait the demo opened (from 12 minutes before its start) lies outside 08:00-23:00:
+            // the shop's events are in (its seed went in before the Douyin seed, long since processed) and count
+            // for nothing.
+            const ks = (await (
+              await fetch(`http://127.0.0.1:${port}/v1/shops/kuaishou/ks-flower-shop/metrics`, {
+                headers: { authorization: `Bearer ${token}` },
+              })
+            ).json()) as { metrics: Record<string, unknown>; alerts: unknown[] };
+            expect(ks.metrics.human_reply_3min_rate).toMatchObject({ value: null, numerator: 0, denominator: 0, status: "no_data" });
+            expect(ks.alerts).toEqual([]);
+          }
         }
 
         child.kill("SIGINT");

@@ -33,8 +33,10 @@ import { toShanghaiIso } from "@sg/events";
  *   and no score alert; the next-star report is what moves. These times too are fixed on earlier days
  *   (refund metrics have no service hours), so the story is the same at any hour.
  *
- * Chat metrics count only waits opened in service hours (08:00–23:00 Asia/Shanghai); outside them the
- * Kuaishou shop shows no data and the Douyin and Pinduoduo shops carry the demo (the Douyin shop's chat is
+ * Chat metrics count only waits opened in service hours (08:00–23:00 Asia/Shanghai). The Kuaishou story's
+ * waits open from 12 minutes before the start, so it runs from 08:12 to 22:56 (`kuaishouStoryFits`); at other
+ * hours the demo says so, its consultations count for nothing (at night the shop shows no data), and the
+ * Douyin and Pinduoduo shops carry the demo (the Douyin shop's chat is
  * yesterday afternoon's; the Pinduoduo story uses no chat metric).
  */
 export const DEMO_SHOPS = [
@@ -149,6 +151,22 @@ function pddSeed(pdd: (type: string, ms: number, extra: Record<string, unknown>)
   return out;
 }
 
+/** The Kuaishou story's earliest wait opens this many minutes before the demo starts. */
+const KUAISHOU_SEED_MINUTES = 12;
+/** What the demo says of its Kuaishou shop when its chat story cannot run at this hour. */
+export const KUAISHOU_OUTSIDE_HOURS =
+  "outside the hours its chat story needs (08:12-22:56 Asia/Shanghai; consultations count only 08:00-23:00): its consultations are posted but count for nothing, so it shows no warning and no breach";
+
+/**
+ * Whether the Kuaishou chat story fits in today's service hours: its first seeded wait (12 minutes before the
+ * start) opens at or after 08:00 Asia/Shanghai, and its last deadline and the answers that resolve the breach
+ * (about 50 s after the start) come before 23:00, with margin: the story holds from 08:12 to 22:56.
+ */
+export function kuaishouStoryFits(t0: number): boolean {
+  const minute = Math.floor((t0 - shanghaiMidnight(t0)) / (60 * S));
+  return minute >= 8 * 60 + KUAISHOU_SEED_MINUTES && minute < 22 * 60 + 56;
+}
+
 export function startDemo(o: DemoOptions): Demo {
   const now = o.now ?? Date.now;
   const t0 = now();
@@ -200,10 +218,13 @@ export function startDemo(o: DemoOptions): Demo {
   const at_ = (sec: number, label: string | null, events: () => Ev[]) => timers.push(setTimeout(() => void send(label, events)(), sec * S));
 
   // t = 0: the day so far, and the consultations and orders now nearing their deadlines.
-  at_(0, "kuaishou:ks-flower-shop: 5 consultations answered today; 4 more waiting, all due in 30 s (watch the queue)", () => {
+  const ksLabel = kuaishouStoryFits(t0)
+    ? "kuaishou:ks-flower-shop: 5 consultations answered today; 4 more waiting, all due in 30 s (watch the queue)"
+    : `kuaishou:ks-flower-shop: ${KUAISHOU_OUTSIDE_HOURS}`;
+  at_(0, ksLabel, () => {
     const out: Ev[] = [];
     for (let i = 1; i <= 5; i++) {
-      const opened = t0 - (40 - i) * 60 * S;
+      const opened = t0 - (KUAISHOU_SEED_MINUTES - i) * 60 * S;
       out.push(...consult(ks, `ks-buyer-${i}`, opened), reply(ks, `ks-buyer-${i}`, opened + 40 * S));
     }
     for (let i = 6; i <= 9; i++) out.push(...consult(ks, `ks-buyer-${i}`, t0 - 150 * S + i * 100));
