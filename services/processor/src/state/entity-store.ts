@@ -9,7 +9,7 @@ import { accountingFor, type Accounting } from "../engine/incremental/accounting
 import { windowRange } from "../engine/calendar.js";
 import type { ShopEvaluation } from "../engine/evaluate.js";
 import { decodeStored, encodeBody, encodeStoredBody } from "../engine/incremental/codec.js";
-import { computeDelta, expireAt, type ShopDelta, type StoredRecord } from "../engine/incremental/delta.js";
+import { computeDelta, expireAt, storedMayExpire, type ShopDelta, type StoredRecord } from "../engine/incremental/delta.js";
 import { daysToRead, evaluateAggregates, type ShopAggregates } from "../engine/incremental/measure.js";
 import { encodeSeenAdds, fingerprint, seenFloorDay, type SeenAdds } from "../engine/incremental/seen-ids.js";
 import { applyStep, loadKeysOf, parsePending, type LoadedShop } from "../engine/incremental/step.js";
@@ -34,13 +34,16 @@ export const MAX_KEYS_PER_CALL = 1000;
  */
 const TIMER_BATCH = 500;
 /**
- * The expiry sweep (dueEntities.lua): at most one step a minute per shop, each step scanning about 48
+ * The expiry sweep (readAggregates.lua): at most one step a minute per shop, each step scanning about 48
  * records of a large shop (a small shop's whole hash, at most 512 short records, is one step). A busy
  * shop's month of ~30,000 records is swept in about 10 hours, so an expired record outlives its expiry by
  * hours, not days; an evaluation with a step reads a few KB more.
  */
 const SWEEP_COUNT = 48;
 const SWEEP_EVERY_MS = 60_000;
+/** What one evaluation reads of a shop: its aggregates, and the platform's figures when the shop calibrates. */
+type ReadAggregates = ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> };
+
 /** A commit that meets a newer state (another instance, during a rebalance) is recomputed this many times. */
 const MAX_ATTEMPTS = 8;
 
@@ -258,23 +261,28 @@ export class EntityStore {
     // commits refused for a newer state count as retries, and they keep what the sweep found.
     let sweep = true;
     const expired = new Set<string>();
+    const cal = overrides.score?.calibrate ? this.calibration.reads(shop, now) : undefined;
+    let agg: ReadAggregates | undefined;
     for (let conflicts = 0; ;) {
-      const [due, scanned] = await callLuaScript<[string[], string[]]>(
-        this.redis,
-        "dueEntities",
-        [this.keys.timers(shop), this.keys.entities(shop), this.keys.shopMeta(shop)],
-        [now, TIMER_BATCH, sweep ? SWEEP_COUNT : 0, SWEEP_EVERY_MS],
-      );
+      // One call reads the aggregates, or, when timers are due, names their entities instead (readAggregates.lua).
+      const read = await this.readShop(shop, pack, now, cal, [], 0, { sweep });
       sweep = false;
-      for (const k of due) this.bytesRead += k.length;
-      for (let i = 0; i < scanned.length; i += 2) {
-        const k = scanned[i]!;
-        const v = scanned[i + 1]!;
+      if (read.kind === "none") return undefined;
+      for (let i = 0; i < read.scanned.length; i += 2) {
+        const k = read.scanned[i]!;
+        const v = read.scanned[i + 1]!;
         this.bytesRead += k.length + v.length;
+        // Most records of a slice are far from their expiry: those are told from their base, not decoded.
+        if (!storedMayExpire(v, now, acc.retention.closedKeepMs)) continue;
         if (now >= expireAt(k, decodeStored(k, v).rec, acc.retention.closedKeepMs)) expired.add(k);
       }
+      if (read.kind === "aggregates" && expired.size === 0) {
+        agg = read.aggregates;
+        break;
+      }
+      const due = read.kind === "due" ? read.due : [];
+      for (const k of due) this.bytesRead += k.length;
       const keys = new Set([...due, ...expired]);
-      if (keys.size === 0) break;
       const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys], ids: [] }], now);
       const cals = await this.calendarsFor(shop, load!.records.values());
       const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs, cals);
@@ -282,9 +290,6 @@ export class EntityStore {
       if (reply !== -1) expired.clear();
       else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
     }
-    const cal = overrides.score?.calibrate ? this.calibration.reads(shop, now) : undefined;
-    const agg = await this.readAggregates(shop, pack, now, cal);
-    if (agg === undefined) return undefined;
     const calibration = await agg.calibration;
     const shopOverrides = calibration ? { ...overrides, score: { ...overrides.score, calibration } } : overrides;
     used?.({ pack, aggregates: agg, overrides: shopOverrides });
@@ -296,15 +301,31 @@ export class EntityStore {
   }
 
   /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all (never committed, or gone with its TTL). */
-  async readAggregates(
+  async readAggregates(shop: ShopRef, pack: RulePack, now: number, calibration?: CalibrationReads): Promise<ReadAggregates | undefined> {
+    const read = await this.readShop(shop, pack, now, calibration, [], 0);
+    if (read.kind === "due") throw new Error("readAggregates: due timers reported without a due check");
+    return read.kind === "none" ? undefined : read.aggregates;
+  }
+
+  /**
+   * One readAggregates.lua call (and its re-reads for the entities with a pending exclusion): the shop's
+   * aggregates at `now`, or, with `dueCheck`, the entities whose timers are due (no aggregates then) and,
+   * when `dueCheck.sweep` and the sweep's interval has passed, the sweep's slice of records.
+   */
+  private async readShop(
     shop: ShopRef,
     pack: RulePack,
     now: number,
-    calibration?: CalibrationReads,
+    calibration: CalibrationReads | undefined,
     /** Entities whose records are read with the aggregates (those with a pending exclusion). */
-    appealedKeys: string[] = [],
-    attempt = 0,
-  ): Promise<(ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> }) | undefined> {
+    appealedKeys: string[],
+    attempt: number,
+    dueCheck?: { sweep: boolean },
+  ): Promise<
+    | { kind: "none" }
+    | { kind: "due"; due: string[]; scanned: string[] }
+    | { kind: "aggregates"; aggregates: ReadAggregates; scanned: string[] }
+  > {
     const windows = Object.values(pack.metrics).map((def) => windowRange(def.window, now));
     const days = daysToRead(windows);
     const shopKey = `${shop.platform}:${shop.shopId}`;
@@ -320,19 +341,35 @@ export class EntityStore {
       this.keys.entities(shop),
       ...days.map((d) => this.keys.day(shop, d)),
     ];
-    const args = [uniqueToken(), uniqueToken(), appealedKeys.length, ...appealedKeys, ...names.map((n) => held.get(n)?.stamp ?? "")];
+    const args = [
+      uniqueToken(),
+      uniqueToken(),
+      dueCheck ? now : "",
+      TIMER_BATCH,
+      dueCheck?.sweep ? SWEEP_COUNT : 0,
+      SWEEP_EVERY_MS,
+      appealedKeys.length,
+      ...appealedKeys,
+      ...names.map((n) => held.get(n)?.stamp ?? ""),
+    ];
     const p = this.redis.pipeline();
     queueLuaScript(p, "readAggregates", keys, args);
     calibration?.queue(p);
     const r = (await p.exec()) ?? [];
     for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
-    const reply = r[0]![1] as [number, string, (string | null)[], ...([string] | [string, string[]])[]];
+    const reply = r[0]![1] as
+      [0] | [2, string[], string[]] | [1, string, (string | null)[], string[], ...([string] | [string, string[]])[]];
     // A shop has state once any of its events was committed (the version is set), even when none of them
     // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
-    if (Number(reply[0]) === 0) return undefined;
+    if (Number(reply[0]) === 0) return { kind: "none" };
+    if (Number(reply[0]) === 2) {
+      const [, due, scanned] = reply as [2, string[], string[]];
+      return { kind: "due", due, scanned };
+    }
+    const [, timer, values, scanned] = reply as [1, string, (string | null)[], string[]];
     const parts = new Map<PartName, CachedPart>();
     names.forEach((name, i) => {
-      const [stamp, content] = reply[3 + i] as [string] | [string, string[]];
+      const [stamp, content] = reply[4 + i] as [string] | [string, string[]];
       if (content === undefined) {
         const h = held.get(name);
         if (h?.stamp !== stamp) throw new Error(`readAggregates.lua: part ${name} unchanged under a stamp this process does not hold`);
@@ -345,15 +382,14 @@ export class EntityStore {
     this.aggregateCache.keep(shopKey, parts);
     // The held contents are frozen (aggregate-cache.ts): an evaluation that wrote into them would throw.
     const hashOf = (name: PartName) => parts.get(name)!.data as Record<string, string>;
-    const out: ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> } = {
+    const out: ReadAggregates = {
       days: new Map(days.map((d) => [d, hashOf(d)])),
       cur: hashOf("c"),
       pending: parts.get("p")!.data as ShopAggregates["pending"],
-      nextTimer: reply[1] === "" ? undefined : Number(reply[1]),
+      nextTimer: timer === "" ? undefined : Number(timer),
     };
     if (calibration) out.calibration = calibration.take(r, 1);
     if (appealedKeys.length > 0) {
-      const values = reply[2];
       const records = new Map<string, StoredRecord>();
       appealedKeys.forEach((k, i) => {
         const v = values[i];
@@ -364,7 +400,8 @@ export class EntityStore {
       out.appealed = { records, pack: this.accounting(shop.platform as Platform).pack };
     }
     // The records of the entities with a pending exclusion (pending-effects.ts) are read in the same script as
-    // the aggregates, so that both are of one state: read again with them when the state lists others.
+    // the aggregates, so that both are of one state: read again with them when the state lists others (the
+    // sweep's slice of this call is kept: the re-read takes no step).
     const listed = [
       ...new Set(
         pendingEntries(out.cur)
@@ -372,9 +409,11 @@ export class EntityStore {
           .map((e) => e.entity),
       ),
     ];
-    if (listed.some((k) => !appealedKeys.includes(k)) && attempt < 3)
-      return this.readAggregates(shop, pack, now, calibration, listed, attempt + 1);
-    return out;
+    if (listed.some((k) => !appealedKeys.includes(k)) && attempt < 3) {
+      const again = await this.readShop(shop, pack, now, calibration, listed, attempt + 1, dueCheck && { sweep: false });
+      return again.kind === "none" ? again : { ...again, scanned: [...scanned, ...again.scanned] };
+    }
+    return { kind: "aggregates", aggregates: out, scanned };
   }
 
   /**

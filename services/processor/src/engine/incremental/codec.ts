@@ -407,6 +407,18 @@ export function encodeStored(key: string, s: { rec: EntityRec; calcAt: number; c
 }
 
 /** Reads a stored record, with its body. */
+/**
+ * The base of a stored record (`~<orderId>;<calcAt>;<base>;…`: the smallest time it holds, or 0 for a score
+ * record), read without decoding the rest; NaN for a value not in the stored form.
+ */
+export function storedBase(value: string): number {
+  const a = value.indexOf(";");
+  const b = a === -1 ? -1 : value.indexOf(";", a + 1);
+  if (value[0] !== "~" || b === -1) return NaN;
+  const c = value.indexOf(";", b + 1);
+  return un36(c === -1 ? value.slice(b + 1) : value.slice(b + 1, c));
+}
+
 export function decodeStored(key: string, value: string): StoredRecord {
   if (value[0] !== "~") throw new Error(`record ${key}: unknown stored form`);
   const parts = value.slice(1).split(";");

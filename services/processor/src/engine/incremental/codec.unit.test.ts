@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeStored, encodeBody, encodeStored } from "./codec.js";
+import { decodeStored, encodeBody, encodeStored, storedBase } from "./codec.js";
+import { expireAt, storedMayExpire } from "./delta.js";
+import { CLOSED_KEEP_MS } from "../../retention.js";
 import type { AftersaleRec, AftersaleSummary, ConsumerRec, MessageKind, OrderRec } from "./records.js";
 
 /** Times anywhere in 2001–2286, and strings holding every separator and escape character of the codec. */
@@ -137,5 +139,46 @@ describe("stored records (codec.ts)", () => {
     };
     const s = encodeStored("c:u1", { rec, calcAt: t + 86_400_000 });
     expect(s.length).toBeLessThan(70);
+  });
+
+  it("lets the expiry sweep skip only records that have not expired (delta.ts storedMayExpire, read from the base)", () => {
+    const DAY = 86_400_000;
+    let skipped = 0;
+    fc.assert(
+      fc.property(
+        entity,
+        text,
+        time,
+        fc.integer({ min: -40 * DAY, max: 2 * DAY }),
+        fc.constantFrom(CLOSED_KEEP_MS, 92 * DAY, DAY),
+        ([kind, wide], id, calcAt, offset, keep) => {
+          const key = `${kind}${id}`;
+          // A record's times within 60 days of each other, as a shop's are.
+          const cluster = (v: unknown): unknown =>
+            typeof v === "number" && v > 1e11
+              ? 1_700_000_000_000 + (v % (60 * DAY))
+              : Array.isArray(v)
+                ? v.map(cluster)
+                : v && typeof v === "object"
+                  ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cluster(x)]))
+                  : v;
+          const rec = cluster(wide) as typeof wide;
+          const stored = encodeStored(key, { rec, calcAt });
+          const expiry = expireAt(key, rec, keep);
+          // Moments around the record's expiry and around its base + keep (where the filter's answer changes).
+          for (const now of [expiry + offset, storedBase(stored) + keep + offset]) {
+            if (!storedMayExpire(stored, now, keep)) {
+              skipped++;
+              expect(now, "a record the filter skips has not expired").toBeLessThan(expiry);
+            }
+            // A record past its expiry is always decoded.
+            if (now >= expiry) expect(storedMayExpire(stored, now, keep)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // The filter does skip records (most of a busy shop's slice is far from its expiry).
+    expect(skipped).toBeGreaterThan(300);
   });
 });

@@ -4,7 +4,7 @@ import { type CanonicalEvent } from "@sg/events";
 import { CLOSED_KEEP_MS, OPEN_KEEP_MS } from "../../retention.js";
 import type { RulePack } from "@sg/rules";
 import { DAY } from "../calendar.js";
-import { encodeBody, type StoredRecord } from "./codec.js";
+import { encodeBody, storedBase, type StoredRecord } from "./codec.js";
 import { contribution, dayNumber, type Contribution } from "./contrib.js";
 import {
   aftersaleSummary,
@@ -65,6 +65,16 @@ export function expireAt(key: string, rec: EntityRec, closedKeepMs = CLOSED_KEEP
   if (times.length === 0) return 0;
   const last = Math.max(...times);
   return isClosed(key, rec) ? last + closedKeepMs : Math.max(Math.min(...times) + OPEN_KEEP_MS, last + closedKeepMs);
+}
+
+/**
+ * Whether a stored record may have expired at `now`, read from its stored form without decoding it (the
+ * expiry sweep's filter, EntityStore.evaluate): its base (codec.ts, the smallest time it holds) is one of the
+ * times expireAt reads, so the record expires no earlier than base + closedKeepMs (a closed one at its last
+ * time + closedKeepMs, an open one at least then). False is certain; true means: decode it and ask expireAt.
+ */
+export function storedMayExpire(value: string, now: number, closedKeepMs = CLOSED_KEEP_MS): boolean {
+  return !(now < storedBase(value) + closedKeepMs);
 }
 
 /**

@@ -7,9 +7,17 @@
   epoch "se": when "sv" (the version at the last stamped write) differs from the version "v", a commit
   without stamps (an older commitEntities.lua) has moved the state since, so a new epoch makes every stamp
   void. A part without a valid stamp gets one here (the content read with it is of this same moment).
+
+  With a moment (ARGV[3]) the same call first does what an evaluation must do before it reads: it returns
+  the entities whose timers are due (then no part: the caller recomputes them and reads again), and, at most
+  once per ARGV[6] ms, a slice of the shop's records (HSCAN from the cursor kept in the meta hash), in which
+  the caller looks for expired ones (architecture.md "retention by entity": a record that only waits for its
+  expiry has no timer, so expiry costs no memory per entity). A small hash (listpack) is scanned whole in one
+  step; a large one about COUNT entries a step. One round trip when nothing is due.
   Input:
     KEYS[1] shop bookkeeping, HASH: "v" version, "se" stamp epoch, "sv" version at the last stamped write,
-            "s:c" / "s:p" / "s:<day>" stamps of the parts                          (keys.shopMeta)
+            "s:c" / "s:p" / "s:<day>" stamps of the parts, "sc" the sweep's HSCAN cursor, "sw" when it
+            last stepped (ms)                                                      (keys.shopMeta)
     KEYS[2] shop "now" aggregates, HASH "<metric>|<field>" -> integer                (keys.current)
     KEYS[3] shop pending items, ZSET member -> deadline ms                           (keys.pending)
     KEYS[4] shop entity timers, ZSET entity key -> next change, ms                   (keys.timers)
@@ -17,19 +25,39 @@
     KEYS[6..] day aggregates, HASH "<metric>|<field>" -> integer, one per day read   (keys.day)
     ARGV[1] a new random epoch, used only when the stamps must be voided
     ARGV[2] a new random token, for the parts found without a valid stamp
-    ARGV[3] k: the number of entity keys whose records are read (the entities with a pending exclusion)
-    ARGV[4..3+k] those entity keys
-    ARGV[4+k] the stamp the caller holds for the "now" aggregates ("" none), ARGV[5+k] for the pending items,
-    ARGV[6+k..] for each day of KEYS[6..], in order
-  Output: { 0 } when the shop has no state (its version is unset); else
-          { 1, the earliest timer's ms or "", { record or false per entity key }, part, part, ... } with one
-          part per "now", pending, then each day: { stamp } when the caller's stamp is current and the key
-          exists (unchanged), else { stamp, content } (HGETALL, or ZRANGE ... WITHSCORES for the pending items).
-  Writes: only bookkeeping of the meta hash (epoch, stamps); never the state or its version.
+    ARGV[3] now, ms: timers at or before it are due; "" no due timers nor sweep are looked for
+    ARGV[4] at most this many due entity keys
+    ARGV[5] HSCAN COUNT of the sweep (0: no sweep)
+    ARGV[6] the sweep steps at most once per this many ms
+    ARGV[7] k: the number of entity keys whose records are read (the entities with a pending exclusion)
+    ARGV[8..7+k] those entity keys
+    ARGV[8+k] the stamp the caller holds for the "now" aggregates ("" none), ARGV[9+k] for the pending items,
+    ARGV[10+k..] for each day of KEYS[6..], in order
+  Output: { 0 } when the shop has no state (its version is unset);
+          { 2, { due entity keys }, { key1, record1, ... } (the sweep's slice) } when timers are due; else
+          { 1, the earliest timer's ms or "", { record or false per entity key }, { the sweep's slice },
+            part, part, ... } with one part per "now", pending, then each day: { stamp } when the caller's
+          stamp is current and the key exists (unchanged), else { stamp, content } (HGETALL, or
+          ZRANGE ... WITHSCORES for the pending items).
+  Writes: only bookkeeping of the meta hash (epoch, stamps, the sweep's cursor and time); never the state or
+  its version.
 ]]
 local meta = KEYS[1]
 local v = redis.call('HGET', meta, 'v')
 if not v then return { 0 } end
+local scanned = {}
+if ARGV[3] ~= '' then
+  local now = tonumber(ARGV[3])
+  local last = tonumber(redis.call('HGET', meta, 'sw') or '-1')
+  if tonumber(ARGV[5]) > 0 and (last < 0 or now - last >= tonumber(ARGV[6]) or now < last) and redis.call('EXISTS', KEYS[5]) == 1 then
+    local r = redis.call('HSCAN', KEYS[5], redis.call('HGET', meta, 'sc') or '0', 'COUNT', tonumber(ARGV[5]))
+    scanned = r[2]
+    -- Bookkeeping, not state: neither moves the state version.
+    redis.call('HSET', meta, 'sc', r[1], 'sw', ARGV[3])
+  end
+  local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+  if #due > 0 then return { 2, due, scanned } end
+end
 local se = redis.call('HGET', meta, 'se')
 if not se or redis.call('HGET', meta, 'sv') ~= v then
   se = ARGV[1]
@@ -44,15 +72,15 @@ local function stampOf(field)
   redis.call('HSET', meta, field, fresh)
   return fresh
 end
-local k = tonumber(ARGV[3])
+local k = tonumber(ARGV[7])
 local records = {}
 if k > 0 then
   local keys = {}
-  for i = 1, k do keys[i] = ARGV[3 + i] end
+  for i = 1, k do keys[i] = ARGV[7 + i] end
   records = redis.call('HMGET', KEYS[5], unpack(keys))
 end
 local timer = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
-local out = { 1, timer[2] or '', records }
+local out = { 1, timer[2] or '', records, scanned }
 -- One part: its key, stamp field, the caller's stamp, and how its content is read.
 local function part(key, field, held, read)
   local s = stampOf(field)
@@ -60,10 +88,10 @@ local function part(key, field, held, read)
   return { s, read(key) }
 end
 local function hash(key) return redis.call('HGETALL', key) end
-out[#out + 1] = part(KEYS[2], 's:c', ARGV[4 + k], hash)
-out[#out + 1] = part(KEYS[3], 's:p', ARGV[5 + k], function(key) return redis.call('ZRANGE', key, 0, -1, 'WITHSCORES') end)
+out[#out + 1] = part(KEYS[2], 's:c', ARGV[8 + k], hash)
+out[#out + 1] = part(KEYS[3], 's:p', ARGV[9 + k], function(key) return redis.call('ZRANGE', key, 0, -1, 'WITHSCORES') end)
 for i = 6, #KEYS do
   local day = string.match(KEYS[i], ':day:(%d+)$')
-  out[#out + 1] = part(KEYS[i], 's:' .. day, ARGV[i + k], hash)
+  out[#out + 1] = part(KEYS[i], 's:' .. day, ARGV[i + 4 + k], hash)
 end
 return out
