@@ -11,6 +11,8 @@ export type CachedPart =
 /** The part names: "c" the now aggregates, "p" the pending items, else a day number. */
 export type PartName = "c" | "p" | number;
 
+const EMPTY: ReadonlyMap<PartName, CachedPart> = new Map();
+
 /** What one entry costs beside its strings (the Map entry, the object, the stamp). */
 const ENTRY_OVERHEAD = 120;
 /** What one field of a cached hash costs beside its characters (V8 strings and the property). */
@@ -34,23 +36,29 @@ export class AggregateCache {
   private bytes = 0;
   constructor(readonly maxBytes = 64 * 1024 * 1024) {}
 
-  /** The shop's held parts (a copy of the entries at this moment), marking the shop recently used. */
-  held(shopKey: string): Map<PartName, CachedPart> {
+  /**
+   * The shop's held parts at this moment, marking the shop recently used. A held map is never changed (keep
+   * replaces it whole), so it is returned as it is, not copied.
+   */
+  held(shopKey: string): ReadonlyMap<PartName, CachedPart> {
     const parts = this.shops.get(shopKey);
-    if (parts === undefined) return new Map();
+    if (parts === undefined) return EMPTY;
     this.shops.delete(shopKey);
     this.shops.set(shopKey, parts);
-    return new Map(parts);
+    return parts;
   }
 
-  /** Keeps the parts just read of a shop, in place of what was held of it (days out of the windows go), then evicts to the bound. */
-  keep(shopKey: string, parts: ReadonlyMap<PartName, CachedPart>): void {
+  /**
+   * Keeps the parts just read of a shop, in place of what was held of it (days out of the windows go), then
+   * evicts to the bound. The map becomes the cache's: the caller never changes it afterwards.
+   */
+  keep(shopKey: string, parts: Map<PartName, CachedPart>): void {
     const old = this.shops.get(shopKey);
     if (old !== undefined) this.dropShop(shopKey, old);
     let n = 0;
     for (const p of parts.values()) n += p.bytes;
     if (n > this.maxBytes) return;
-    this.shops.set(shopKey, new Map(parts));
+    this.shops.set(shopKey, parts);
     this.bytes += n;
     for (const [k, v] of this.shops) {
       if (this.bytes <= this.maxBytes) break;

@@ -44,6 +44,9 @@ const SWEEP_EVERY_MS = 60_000;
 /** What one evaluation reads of a shop: its aggregates, and the platform's figures when the shop calibrates. */
 type ReadAggregates = ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> };
 
+/** Shops whose read plan is kept (EntityStore.readPlan); about 3 KB each. */
+const READ_PLANS_KEPT = 10_000;
+
 /** A commit that meets a newer state (another instance, during a rebalance) is recomputed this many times. */
 const MAX_ATTEMPTS = 8;
 
@@ -77,6 +80,8 @@ export class EntityStore {
   calendars: Calendars | undefined;
   /** The aggregates this instance last read per shop, with their stamps (aggregate-cache.ts). */
   readonly aggregateCache: AggregateCache;
+  /** Per shop, the parts and keys of its last aggregate read (readPlan). */
+  private readonly readPlans = new Map<string, { from: number | undefined; names: PartName[]; keys: string[] }>();
   constructor(
     readonly redis: Redis,
     prefix: string,
@@ -332,15 +337,7 @@ export class EntityStore {
     // The parts this process holds, as of now: a part Redis finds unchanged is taken from this copy, not
     // from the cache (another evaluation of the shop may replace its entries meanwhile).
     const held = this.aggregateCache.held(shopKey);
-    const names: PartName[] = ["c", "p", ...days];
-    const keys = [
-      this.keys.shopMeta(shop),
-      this.keys.current(shop),
-      this.keys.pending(shop),
-      this.keys.timers(shop),
-      this.keys.entities(shop),
-      ...days.map((d) => this.keys.day(shop, d)),
-    ];
+    const { names, keys } = this.readPlan(shop, shopKey, days);
     const args = [
       uniqueToken(),
       uniqueToken(),
@@ -414,6 +411,31 @@ export class EntityStore {
       return again.kind === "none" ? again : { ...again, scanned: [...scanned, ...again.scanned] };
     }
     return { kind: "aggregates", aggregates: out, scanned };
+  }
+
+  /**
+   * The parts and keys readAggregates.lua reads for a shop and its window's days: the same from one evaluation
+   * to the next until the days move on, so kept per shop (a bounded map, emptied when full) instead of being
+   * built again each time.
+   */
+  private readPlan(shop: ShopRef, shopKey: string, days: readonly number[]): { names: PartName[]; keys: string[] } {
+    const kept = this.readPlans.get(shopKey);
+    if (kept && kept.from === days[0] && kept.names.length === days.length + 2) return kept;
+    const plan = {
+      from: days[0],
+      names: ["c", "p", ...days] as PartName[],
+      keys: [
+        this.keys.shopMeta(shop),
+        this.keys.current(shop),
+        this.keys.pending(shop),
+        this.keys.timers(shop),
+        this.keys.entities(shop),
+        ...days.map((d) => this.keys.day(shop, d)),
+      ],
+    };
+    if (this.readPlans.size >= READ_PLANS_KEPT) this.readPlans.clear();
+    this.readPlans.set(shopKey, plan);
+    return plan;
   }
 
   /**

@@ -179,6 +179,29 @@ function addGrant(facts: ScoreEventFacts, bonus: string, g: ScoreGrant) {
   (facts.grants[bonus] ??= []).push(g);
 }
 
+/** Per frozen record (the aggregate cache's parts, state/aggregate-cache.ts) and prefix, its fields with that prefix. */
+const fieldsByRecord = new WeakMap<object, Map<string, readonly string[]>>();
+
+/**
+ * The fields of `h` that start with `prefix`, in the record's order or sorted. A frozen record cannot change,
+ * so its list is made once: an evaluation reads about 30 day records of a hundred fields each, and most of
+ * them are the same objects from one evaluation to the next. A record that is not frozen is listed each time.
+ */
+function fieldsOf(h: Record<string, string>, prefix: string, sorted: boolean): readonly string[] {
+  const frozen = Object.isFrozen(h);
+  const memo = frozen ? fieldsByRecord.get(h) : undefined;
+  const key = sorted ? `s${prefix}` : prefix;
+  const hit = memo?.get(key);
+  if (hit) return hit;
+  const all = Object.keys(h);
+  const out = (sorted ? all.sort() : all).filter((f) => f.startsWith(prefix));
+  if (frozen) {
+    if (memo) memo.set(key, out);
+    else fieldsByRecord.set(h, new Map([[key, out]]));
+  }
+  return out;
+}
+
 /**
  * The score's event facts from the aggregates an evaluation reads (`cur` and the window's days), or
  * undefined when the pack reads none. Grants are listed in a fixed order (by field), so the result does
@@ -193,8 +216,8 @@ export function scoreFactsOfAggregates(
   if (!pack.score?.bonuses && !pack.score?.deductions) return undefined;
   const facts = emptyFacts(asOf);
   const pre = `${P}|b|`;
-  for (const f of Object.keys(cur).sort()) {
-    if (!f.startsWith(pre) || Number(cur[f]) <= 0) continue;
+  for (const f of fieldsOf(cur, pre, true)) {
+    if (Number(cur[f]) <= 0) continue;
     const [bonus, from, end, share] = f.slice(pre.length).split("|") as [string, string, string, string];
     for (let i = 0; i < Number(cur[f]); i++) {
       const g: ScoreGrant = { from: Number(from), end: end === "-" ? null : Number(end) };
@@ -208,8 +231,7 @@ export function scoreFactsOfAggregates(
     for (let d = dayOf(w.start); d <= dayOf(w.end - 1); d++) {
       const h = days.get(d);
       if (!h) continue;
-      for (const f of Object.keys(h)) {
-        if (!f.startsWith(dpre)) continue;
+      for (const f of fieldsOf(h, dpre, false)) {
         const rest = f.slice(dpre.length);
         const bar = rest.lastIndexOf("|");
         const part = decodeURIComponent(rest.slice(0, bar));
