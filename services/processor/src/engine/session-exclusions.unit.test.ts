@@ -6,7 +6,7 @@ import { evaluateShop, type ShopEvaluation } from "./evaluate.js";
 import { referenceEvaluate } from "./reference/index.js";
 import { accountingFor } from "./incremental/accounting.js";
 import { applyEvents, emptyShopState, evaluateState, type ShopState } from "./incremental/shop-state.js";
-import { deliveryPlan, modelStream } from "../testing/model-streams.js";
+import { deliveryPlan, modelStream, runDeliveryPlan } from "../testing/model-streams.js";
 import { evidenceSides } from "../testing/evidence-agreement.js";
 
 /**
@@ -99,14 +99,7 @@ describe("session exclusions: engine v2 (pure), evaluateShop and the reference a
           if (values(without) !== values(ref)) sessionChanged++;
           compared++;
         };
-        for (const step of deliveryPlan(stream, s.delivery)) {
-          if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
-          else if (step.kind === "concurrent") {
-            apply(step.parts[0], step.now);
-            apply(step.parts[1], step.now);
-          } else if (step.kind === "evaluate") compare(step.now, "evaluation");
-        }
-        compare(stream.asOf, "final evaluation");
+        runDeliveryPlan(deliveryPlan(stream, s.delivery), stream.asOf, apply, compare);
       }),
       { numRuns: RUNS, seed: SEED },
     );

@@ -585,3 +585,23 @@ function reusedAcross(parts: [CanonicalEvent[], CanonicalEvent[]]): boolean {
   const first = new Map(parts[0].map((e) => [e.id, JSON.stringify(e)]));
   return parts[1].some((e) => first.has(e.id) && first.get(e.id) !== JSON.stringify(e));
 }
+
+/**
+ * Runs a delivery plan in one thread, as the unit tests of the engine over maps do: every apply (a race is an
+ * apply there, concurrent halves go one after the other), `compare` at every evaluation and at the stream's end.
+ */
+export function runDeliveryPlan(
+  steps: readonly DeliveryStep[],
+  asOf: number,
+  apply: (events: CanonicalEvent[], now: number) => void,
+  compare: (now: number, what: string) => void,
+): void {
+  for (const step of steps) {
+    if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
+    else if (step.kind === "concurrent") {
+      apply(step.parts[0], step.now);
+      apply(step.parts[1], step.now);
+    } else if (step.kind === "evaluate") compare(step.now, "evaluation");
+  }
+  compare(asOf, "final evaluation");
+}

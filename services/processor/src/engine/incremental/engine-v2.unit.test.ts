@@ -5,7 +5,7 @@ import { DEFAULT_PACKS, loadRulePacks, packFor, selectablePacks, type RulePack }
 import { accountingFor } from "./accounting.js";
 import { referenceEvaluate } from "../reference/index.js";
 import type { ShopEvaluation } from "../evaluate.js";
-import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
+import { deliveryPlan, modelStream, runDeliveryPlan } from "../../testing/model-streams.js";
 import { gridStream } from "../../testing/grid-streams.js";
 import { applyEvents, emptyShopState, evaluateState, type ShopState } from "./shop-state.js";
 import { modelCalendar } from "../../testing/model-calendars.js";
@@ -59,14 +59,7 @@ function deliverAndCompare(
   apply: (events: CanonicalEvent[], now: number) => void,
   compare: (now: number, what: string) => void,
 ): void {
-  for (const step of deliveryPlan(stream, delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 })) {
-    if (step.kind === "apply" || step.kind === "race") apply(step.events, step.now);
-    else if (step.kind === "concurrent") {
-      apply(step.parts[0], step.now);
-      apply(step.parts[1], step.now);
-    } else if (step.kind === "evaluate") compare(step.now, "evaluation");
-  }
-  compare(stream.asOf, "final evaluation");
+  runDeliveryPlan(deliveryPlan(stream, delivery, { concurrent: 0.06, race: 0.06, reuse: 0.05 }), stream.asOf, apply, compare);
 }
 
 const spec = fc.record({
