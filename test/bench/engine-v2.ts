@@ -257,12 +257,18 @@ async function childEvaluations(
           : `${avg((e) => e.wallMs).toFixed(2)} ms; CPU ${avg((e) => e.cpuMs).toFixed(2)}, GC ${avg((e) => e.gcMs).toFixed(2)}, major ${avg((e) => e.majorGcMs).toFixed(2)}; waits ${avg((e) => e.nodeWaitMs).toFixed(2)} / ${avg((e) => e.redisWaitMs).toFixed(2)} ms; ${slow.filter((e) => e.majorGcMs > 0).length} with a major GC (all: CPU ${median(steady.map((e) => e.cpuMs)).toFixed(2)}, GC ${median(steady.map((e) => e.gcMs)).toFixed(2)} ms)`,
     });
     rows.push({
-      row: `  the child's GC over the run (evaluations and forecasts, warm-up included), its heap at the end; bytes Redis sent per evaluation, median / max; the forecast after each evaluation, median / p99 (after the warm-up)`,
+      row: `  the child's GC over the run (evaluations and forecasts, warm-up included), its heap at the end; bytes Redis sent per evaluation, median / max`,
       before: "-",
-      after: `${rep.gc.count} pauses, ${rep.gc.ms.toFixed(1)} ms (${rep.gc.majorCount} major, ${rep.gc.majorMs.toFixed(1)} ms); heap ${rep.heapUsedMb.toFixed(0)} MB; ${kb(median(steady.map((e) => e.bytes)))} / ${kb(Math.max(...steady.map((e) => e.bytes)))}; forecast +${median(steady.map((e) => e.forecastMs)).toFixed(2)} / +${pct(
-        steady.map((e) => e.forecastMs),
-        0.99,
-      ).toFixed(2)} ms`,
+      after: `${rep.gc.count} pauses, ${rep.gc.ms.toFixed(1)} ms (${rep.gc.majorCount} major, ${rep.gc.majorMs.toFixed(1)} ms); heap ${rep.heapUsedMb.toFixed(0)} MB; ${kb(median(steady.map((e) => e.bytes)))} / ${kb(Math.max(...steady.map((e) => e.bytes)))}`,
+    });
+    const fc = steady.map((e) => e.forecastMs);
+    const fcCold = rep.evals.slice(0, warm).map((e) => e.forecastMs);
+    rows.push({
+      row: `busy shop: what the forecast adds to each of those evaluations (forecastFromStore, as the processor runs it: the days and timed records the evaluation did not read, then the pure part with the shop's kept projections), median / p99 of ${fc.length} after the warm-up (the warm-up's: median / p99)`,
+      before: "+65 ms (the lead's quiet run before timed.ts: every timed entity recomputed at every point)",
+      after: `+${median(fc).toFixed(2)} / +${pct(fc, 0.99).toFixed(2)} ms (+${median(fcCold).toFixed(2)} / +${pct(fcCold, 0.99).toFixed(2)} ms)`,
+      goal: "≤ 1 ms, median and p99",
+      met: median(fc) <= 1 && pct(fc, 0.99) <= 1,
     });
     notes.push(
       `eval (child): the same history applied to a prefix of its own from this process, then test/bench/eval-child.ts in a child process (no history in its heap) runs one evaluation at the load's clock and ${n} on a clock moving ${stepMs / 1000} s each, each followed by the forecast (timed apart), the first ${warm} of them the warm-up (V8 compiles the hot code; a processor runs for days), printed apart; per evaluation: wall time (performance.now), CPU (process.cpuUsage), GC pauses inside it (perf_hooks "gc" entries), run-queue waits of its main thread and of redis-server's (/proc/<pid>/task/<pid>/schedstat); p99 = the ${Math.floor(0.99 * (n - warm)) + 1}th of the ${n - warm} after the warm-up. The row above it is the earlier method (in this process, beside the 110k events), kept for comparison.`,
@@ -366,18 +372,14 @@ async function evaluation(c: Ctx) {
     const scale = `${events.length} events: 30 days × ~${perDay}/day (${mixOf(events)}), pack ${ev?.snapshot.rulePack ?? "?"}`;
     rows.push({ row: `busy shop Redis memory (${scale})`, before: "-", after: mbs(memA) });
     rows.push({
-      row: `busy shop: one evaluation with timers due, median / p99 of ${evals} (clock moving ${stepMs / 1000} s each, sweep included)`,
+      row: `busy shop: one evaluation with timers due, median / p99 of ${evals} (clock moving ${stepMs / 1000} s each, sweep included; the earlier method, in the bench's process beside its 110k events and engine v1's garbage: the goal is read on the child row above)`,
       before: `${median(bt).toFixed(0)} ms (median of 3, load excluded)`,
       after: `${median(at).toFixed(2)} / ${pct(at, 0.99).toFixed(2)} ms`,
-      goal: "p99 ≤ 5 ms",
-      met: pct(at, 0.99) <= 5,
     });
     rows.push({
       row: `busy shop: what the forecast adds to each of those evaluations, median / p99 (forecastFromStore with the shop's kept projections; the day's first: ${firstForecast.toFixed(1)} ms)`,
       before: "+65 ms (the lead's quiet run before timed.ts: every timed entity recomputed at every point)",
-      after: `+${median(ft).toFixed(2)} / +${pct(ft, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytes))} per forecast (median; max ${kb(Math.max(...fbytes))}); timed entities: those written since read ${readsChanged} times, all ${readsAll}`,
-      goal: "≤ 1 ms, median and p99",
-      met: median(ft) <= 1 && pct(ft, 0.99) <= 1,
+      after: `+${median(ft).toFixed(2)} / +${pct(ft, 0.99).toFixed(2)} ms; Redis sent ${kb(median(fbytes))} per forecast (median; max ${kb(Math.max(...fbytes))}); timed entities: those written since read ${readsChanged} times, all ${readsAll} (in the bench's process, as the row above: the goal is read on the child's forecast row)`,
     });
     rows.push({
       row: "busy shop: the same forecasts reading every timed entity each time, as before (alternating with the row above)",
