@@ -4,16 +4,17 @@ import type { Platform } from "@sg/events";
 import { durationMs, type RulePack } from "@sg/rules";
 import { HOUR, type Range } from "../calendar.js";
 import { evaluateMeasured, type MeasureInput, type ShopEvaluation } from "../evaluate.js";
-import { deadlineWakeups, dueOf, rateWithPending, ratio } from "../kinds/ratio.js";
+import { dueOf, rateWithPending, ratio } from "../kinds/ratio.js";
 import { serviceScore } from "../kinds/service-score.js";
 import { buyerRate } from "../kinds/buyer-reply-rate.js";
 import { imputedMeasured } from "../kinds/kinds-2026.js";
-import type { Measured, PendingItem, ShopOverrides } from "../types.js";
+import type { Measured, ShopOverrides } from "../types.js";
 import { suspendedDays } from "../calendar-entries.js";
 import { dayNumber } from "./contrib.js";
 import { leavesNumeratorOnly } from "./exclusions.js";
 import { addIfApproved, approvedView } from "./if-approved.js";
 import { pendingExclusions } from "./pending-effects.js";
+import { pendingSetOf, sharedPendingOf, type PendingSet } from "./pending-index.js";
 import type { StoredRecord } from "./codec.js";
 
 /** One field's amount on each day from `from` (index: day − from); a day outside has none (0). */
@@ -22,7 +23,10 @@ export interface DayColumn {
   readonly v: Float64Array;
 }
 
-/** Day amounts as numbers, per field (engine/forecast/day-columns.ts); undefined: no day has the field. */
+/**
+ * Day amounts as numbers, per field (engine/forecast/day-columns.ts); undefined: no day has the field. A
+ * column is valid until the next call: an overlay may hand out one buffer for all its columns.
+ */
 export interface DayAmounts {
   column(field: string): DayColumn | undefined;
 }
@@ -44,6 +48,17 @@ export interface ShopAggregates {
   nextTimer: number | undefined;
   /** The records of the entities with a pending exclusion, and the pack they are accounted under (pending-effects.ts). */
   appealed?: { records: ReadonlyMap<string, StoredRecord>; pack: RulePack };
+}
+
+/** `<slot>|<field>` by slot and field, made once: sums read a handful of fields per metric per evaluation. */
+const fieldNames = new Map<number, Map<string, string>>();
+
+function fieldName(slot: number, field: string): string {
+  let bySlot = fieldNames.get(slot);
+  if (!bySlot) fieldNames.set(slot, (bySlot = new Map()));
+  let f = bySlot.get(field);
+  if (f === undefined) bySlot.set(field, (f = `${slot}|${field}`));
+  return f;
 }
 
 /** A plain numerator / denominator. */
@@ -95,7 +110,7 @@ export function evaluateAggregates(
   /** Per slot, the days the calendar suspends its metric (calendar-entries.ts): they contribute nothing. */
   const suspended = new Map<number, (day: number) => boolean>();
   const sum = (metric: number, field: string, window: Range): number => {
-    const f = `${metric}|${field}`;
+    const f = fieldName(metric, field);
     const skip = suspended.get(metric);
     let total = 0;
     const last = dayNumber(window.end - 1);
@@ -113,13 +128,21 @@ export function evaluateAggregates(
     const skip = suspended.get(metric);
     return (p: ShopAggregates["pending"][number]) => !skip?.(p.day ?? dayNumber(p.deadline));
   };
-  const pendingOf = (metric: number, window: Range): PendingItem[] =>
-    a.pending
-      .filter(
-        (p) => p.metric === metric && (p.day === undefined || (p.day >= dayNumber(window.start) && p.day <= dayNumber(window.end - 1))),
-      )
-      .filter(pendingLeft(metric))
-      .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
+  /**
+   * A metric's pending items in the window. The forecast's points (outputsOnly) share them between evaluations
+   * of the same pending array (pending-index.ts): they read them, never change them.
+   */
+  const pendingOf = (metric: number, window: Range): PendingSet => {
+    const from = dayNumber(window.start);
+    const to = dayNumber(window.end - 1);
+    if (input.outputsOnly) return sharedPendingOf(a.pending, metric, from, to, suspended.get(metric));
+    return pendingSetOf(
+      a.pending
+        .filter((p) => p.metric === metric && (p.day === undefined || (p.day >= from && p.day <= to)))
+        .filter(pendingLeft(metric))
+        .map((p) => ({ id: p.key.slice(2), deadline: p.deadline })),
+    );
+  };
 
   /** The window's amounts of field `n` of the metric at slot i. */
   const numOf = (i: number, window: Range) => sum(i, "n", window);
@@ -139,16 +162,15 @@ export function evaluateAggregates(
       case "reply_consumer_day": {
         const den = d(i, window, name, def);
         const num = den - sum(i, "b", window);
-        const items = pendingOf(i, window);
-        const deadlines = items.map((p) => p.deadline);
+        const p = pendingOf(i, window);
         return {
           value: ratio(num, den),
           numerator: num,
           denominator: den,
-          pending: items.length,
-          pendingItems: items,
-          due: dueOf(deadlines, asOf, limits.leadMs, (k) => ratio(num - k, den)),
-          wakeups: deadlineWakeups(deadlines, limits.leadMs),
+          pending: p.items.length,
+          pendingItems: p.items,
+          due: dueOf(p.deadlines, asOf, limits.leadMs, (k) => ratio(num - k, den)),
+          wakeups: p.wakeups(limits.leadMs),
         };
       }
       case "aftersale_awaiting_hours": {
@@ -163,22 +185,23 @@ export function evaluateAggregates(
       }
       case "pickup_rate":
       case "first_response_sessions":
-      case "business_time_rate":
-        return rateWithPending(n(i, window), d(i, window, name, def), pendingOf(i, window), asOf, limits.leadMs);
+      case "business_time_rate": {
+        const p = pendingOf(i, window);
+        return rateWithPending(n(i, window), d(i, window, name, def), p.items, asOf, limits.leadMs, p.deadlines, p.wakeups(limits.leadMs));
+      }
       case "avg_response_seconds": {
         const sumMs = n(i, window);
         const den = d(i, window, name, def);
         const capMs = durationMs(def.params.cap);
-        const items = pendingOf(i, window);
-        const deadlines = items.map((p) => p.deadline);
+        const p = pendingOf(i, window);
         return {
           value: ratio(sumMs / 1000, den),
           numerator: sumMs / 1000,
           denominator: den,
-          pending: items.length,
-          pendingItems: items,
-          due: dueOf(deadlines, asOf, limits.leadMs, (k) => ratio((sumMs + k * capMs) / 1000, den + k)),
-          wakeups: deadlineWakeups(deadlines, limits.leadMs),
+          pending: p.items.length,
+          pendingItems: p.items,
+          due: dueOf(p.deadlines, asOf, limits.leadMs, (k) => ratio((sumMs + k * capMs) / 1000, den + k)),
+          wakeups: p.wakeups(limits.leadMs),
         };
       }
       case "stalled_shipments":
@@ -186,14 +209,13 @@ export function evaluateAggregates(
         return { value: suspended.get(i)?.(dayNumber(asOf)) ? 0 : Number(a.cur[`${i}|v`] ?? 0), wakeups: [] };
       case "overdue_refund_count": {
         const value = sum(i, "v", window);
-        const items = pendingOf(i, window);
-        const deadlines = items.map((p) => p.deadline);
+        const p = pendingOf(i, window);
         return {
           value,
-          pending: items.length,
-          pendingItems: items,
-          due: dueOf(deadlines, asOf, limits.leadMs, (k) => value + k),
-          wakeups: deadlineWakeups(deadlines, limits.leadMs),
+          pending: p.items.length,
+          pendingItems: p.items,
+          due: dueOf(p.deadlines, asOf, limits.leadMs, (k) => value + k),
+          wakeups: p.wakeups(limits.leadMs),
         };
       }
       case "jd_service_score":
@@ -204,8 +226,19 @@ export function evaluateAggregates(
         const hours = n(i, window) / HOUR;
         return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };
       }
-      case "imputed_response_mean":
-        return imputedMeasured(n(i, window), d(i, window, name, def), pendingOf(i, window), def, asOf, limits.leadMs);
+      case "imputed_response_mean": {
+        const p = pendingOf(i, window);
+        return imputedMeasured(
+          n(i, window),
+          d(i, window, name, def),
+          p.items,
+          def,
+          asOf,
+          limits.leadMs,
+          p.deadlines,
+          p.wakeups(limits.leadMs),
+        );
+      }
       case "paid_order_count":
         return { value: sum(i, "v", window), wakeups: [] };
       case "buyer_reply_rate": {
