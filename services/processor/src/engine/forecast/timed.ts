@@ -152,36 +152,33 @@ export class TimedProjections {
    * in the same order from one forecast to the next (its timers' order), so most are matched by position,
    * without a lookup (docs/forecast.md "Cost"). Emptied by any other change of the entities.
    */
-  private lastKeys: string[] = [];
-  private lastVersions: unknown[] = [];
-  private lastTimers: number[] = [];
+  private readonly lastKeys: string[] = [];
+  private readonly lastVersions: unknown[] = [];
+  private readonly lastTimers: number[] = [];
 
   update(timed: ReadonlyMap<string, TimedEntity>): void {
     this.recomputed = 0;
-    const keys: string[] = [];
-    const versions: unknown[] = [];
-    const timers: number[] = [];
+    const keys = this.lastKeys;
+    const versions = this.lastVersions;
+    const timers = this.lastTimers;
     // One pass over the timed entities (the sums are of integers: the order of the changes does not matter),
-    // then, only when some held entity is no longer timed, one over the held ones.
+    // then, only when some held entity is no longer timed, one over the held ones. The last update's arrays
+    // are overwritten in place, each position read before it is written.
     let i = 0;
     for (const [key, t] of timed) {
-      keys.push(key);
-      versions.push(t.version);
-      timers.push(t.timer);
-      if (this.lastKeys[i] === key && this.lastVersions[i] === t.version && this.lastTimers[i] === t.timer) {
-        i++;
-        continue;
-      }
+      const same = keys[i] === key && versions[i] === t.version && timers[i] === t.timer;
+      keys[i] = key;
+      versions[i] = t.version;
+      timers[i] = t.timer;
       i++;
+      if (same) continue;
       const e = this.entities.get(key);
       if (e && t.version === e.version && t.timer === e.timer) continue;
       if (e) this.drop(key, e.proj);
       this.add(key, t);
     }
+    keys.length = versions.length = timers.length = i;
     if (this.entities.size > timed.size) for (const [key, e] of this.entities) if (!timed.has(key)) this.drop(key, e.proj);
-    this.lastKeys = keys;
-    this.lastVersions = versions;
-    this.lastTimers = timers;
   }
 
   /**
@@ -191,7 +188,7 @@ export class TimedProjections {
    */
   updateChanged(changed: ReadonlyMap<string, TimedEntity | undefined>): void {
     this.recomputed = 0;
-    this.lastKeys = [];
+    this.lastKeys.length = 0;
     for (const [key, t] of changed) {
       const e = this.entities.get(key);
       if (e && t && t.version === e.version && t.timer === e.timer) continue;
