@@ -72,20 +72,31 @@ class Gaps {
   }
 }
 
-/** The indicators of the model's observed dimensions, per model object (a pack is never changed). */
-const observedOf = new WeakMap<ScoreModel, ReadonlySet<string>>();
+/** A model's indicators and dimensions as entries, and the indicators of its observed dimensions. */
+interface ModelEntries {
+  indicatorEntries: readonly [string, ScoreModel["indicators"][string]][];
+  dimensionEntries: readonly [string, ScoreModel["dimensions"][string]][];
+  observed: ReadonlySet<string>;
+}
 
-function observedIndicators(model: ScoreModel): ReadonlySet<string> {
-  let s = observedOf.get(model);
-  if (!s) {
-    s = new Set(
-      Object.values(model.dimensions)
-        .filter((d) => d.observed)
-        .flatMap((d) => d.indicators),
-    );
-    observedOf.set(model, s);
+/** Per model object, made once (a pack is never changed). */
+const entriesOf = new WeakMap<ScoreModel, ModelEntries>();
+
+function modelEntries(model: ScoreModel): ModelEntries {
+  let e = entriesOf.get(model);
+  if (!e) {
+    e = {
+      indicatorEntries: Object.entries(model.indicators),
+      dimensionEntries: Object.entries(model.dimensions),
+      observed: new Set(
+        Object.values(model.dimensions)
+          .filter((d) => d.observed)
+          .flatMap((d) => d.indicators),
+      ),
+    };
+    entriesOf.set(model, e);
   }
-  return s;
+  return e;
 }
 
 export function computeScores(input: {
@@ -104,7 +115,7 @@ export function computeScores(input: {
   // The industry's parameters, with the flagship class's over them for a flagship shop.
   const params = ctx.industry === undefined ? undefined : ctx.parameters?.[pack.id]?.[ctx.industry];
   const gaps = new Gaps(ctx, params, shopPath, tablePath);
-  const observedDimension = observedIndicators(model);
+  const observedDimension = modelEntries(model).observed;
   let cls: ClassParams & { points?: number[] | undefined } = params ?? {};
   if (params?.flagship) {
     if (ctx.flagship === undefined) gaps.need(`${shopPath}.flagship`);
@@ -114,7 +125,8 @@ export function computeScores(input: {
   const indicators: ShopScores["indicators"] = {};
   /** The best points each indicator could earn, where its scale is known. */
   const best = new Map<string, number>();
-  for (const [id, ind] of Object.entries(model.indicators)) {
+  const { indicatorEntries, dimensionEntries } = modelEntries(model);
+  for (const [id, ind] of indicatorEntries) {
     // An indicator of a dimension read from the backend is shown, but the total does not need it.
     const blocks = !observedDimension.has(id);
     if (ind.planned) {
@@ -158,7 +170,7 @@ export function computeScores(input: {
       ? (computeScores({ pack, shopKey, metrics: d0Readings(cal), context: { ...ctx, calibration: undefined } })?.indicators ?? null)
       : null;
   let calibrated = false;
-  for (const [id, d] of Object.entries(model.dimensions)) {
+  for (const [id, d] of dimensionEntries) {
     const weight: number | null = typeof d.weight === "number" ? d.weight : (cls.dimensionWeights?.[id] ?? null);
     if (weight === null) gaps.needParam(`dimensionWeights.${id}`);
     let score: number | null = null;

@@ -164,19 +164,20 @@ export class TimedProjections {
     // One pass over the timed entities (the sums are of integers: the order of the changes does not matter),
     // then, only when some held entity is no longer timed, one over the held ones. The last update's arrays
     // are overwritten in place, each position read before it is written.
+    // forEach, not for-of over entries: no entry array per entity.
     let i = 0;
-    for (const [key, t] of timed) {
+    timed.forEach((t, key) => {
       const same = keys[i] === key && versions[i] === t.version && timers[i] === t.timer;
       keys[i] = key;
       versions[i] = t.version;
       timers[i] = t.timer;
       i++;
-      if (same) continue;
+      if (same) return;
       const e = this.entities.get(key);
-      if (e && t.version === e.version && t.timer === e.timer) continue;
+      if (e && t.version === e.version && t.timer === e.timer) return;
       if (e) this.drop(key, e.proj);
       this.add(key, t);
-    }
+    });
     keys.length = versions.length = timers.length = i;
     if (this.entities.size > timed.size) for (const [key, e] of this.entities) if (!timed.has(key)) this.drop(key, e.proj);
   }
