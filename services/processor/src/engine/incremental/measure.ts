@@ -55,7 +55,7 @@ const fieldNames = new Map<number, Map<string, string>>();
 
 function fieldName(slot: number, field: string): string {
   let bySlot = fieldNames.get(slot);
-  if (!bySlot) fieldNames.set(slot, (bySlot = new Map()));
+  if (!bySlot) fieldNames.set(slot, (bySlot = new Map<string, string>()));
   let f = bySlot.get(field);
   if (f === undefined) bySlot.set(field, (f = `${slot}|${field}`));
   return f;
