@@ -39,6 +39,66 @@ export interface ScoreContext {
  * configuration. Every value the platform does not publish comes from `context`; what is absent is named
  * in `missing` and makes the score `incomplete` (total null). Nothing is invented.
  */
+/**
+ * What a score lacks, named as `missing` lists it, and whether the total needs it: methods rather than closures
+ * made per call (the forecast computes a shop's score 14 times more, docs/forecast.md "Cost").
+ */
+class Gaps {
+  readonly missing: string[] = [];
+  /** Whether something the total needs is missing (star lines and observed dimensions' indicators are not). */
+  blocked = false;
+  constructor(
+    private readonly ctx: ScoreContext,
+    private readonly params: IndustryParams | undefined,
+    private readonly shopPath: string,
+    private readonly tablePath: string,
+  ) {}
+
+  need(what: string, blocks = true): void {
+    if (!this.missing.includes(what)) this.missing.push(what);
+    this.blocked ||= blocks;
+  }
+
+  /** The industry's parameters are missing: name the industry, or its table. */
+  needsParams(blocks = true): void {
+    if (this.ctx.industry === undefined) this.need(`${this.shopPath}.industry`, blocks);
+    else if (this.params === undefined) this.need(this.tablePath, blocks);
+  }
+
+  /** A value of the industry's table is missing: name it, or the table, or the industry. */
+  needParam(suffix: string, blocks = true): void {
+    if (this.params) this.need(`${this.tablePath}.${suffix}`, blocks);
+    else this.needsParams(blocks);
+  }
+}
+
+/** A model's indicators and dimensions as entries, and the indicators of its observed dimensions. */
+interface ModelEntries {
+  indicatorEntries: readonly [string, ScoreModel["indicators"][string]][];
+  dimensionEntries: readonly [string, ScoreModel["dimensions"][string]][];
+  observed: ReadonlySet<string>;
+}
+
+/** Per model object, made once (a pack is never changed). */
+const entriesOf = new WeakMap<ScoreModel, ModelEntries>();
+
+function modelEntries(model: ScoreModel): ModelEntries {
+  let e = entriesOf.get(model);
+  if (!e) {
+    e = {
+      indicatorEntries: Object.entries(model.indicators),
+      dimensionEntries: Object.entries(model.dimensions),
+      observed: new Set(
+        Object.values(model.dimensions)
+          .filter((d) => d.observed)
+          .flatMap((d) => d.indicators),
+      ),
+    };
+    entriesOf.set(model, e);
+  }
+  return e;
+}
+
 export function computeScores(input: {
   pack: RulePack;
   shopKey: string;
@@ -49,52 +109,34 @@ export function computeScores(input: {
   const model: ScoreModel | undefined = pack.score;
   if (!model) return undefined;
   const ctx = input.context ?? {};
-  const missing: string[] = [];
-  /** Whether something the total needs is missing (star lines and observed dimensions' indicators are not). */
-  let blocked = false;
-  const need = (what: string, blocks = true) => {
-    if (!missing.includes(what)) missing.push(what);
-    blocked ||= blocks;
-  };
-  const observedDimension = new Set(
-    Object.values(model.dimensions)
-      .filter((d) => d.observed)
-      .flatMap((d) => d.indicators),
-  );
   const shopPath = `shops[${JSON.stringify(shopKey)}]`;
   const tablePath = `scoreParameters[${JSON.stringify(pack.id)}].${ctx.industry ?? "<industry>"}`;
 
   // The industry's parameters, with the flagship class's over them for a flagship shop.
   const params = ctx.industry === undefined ? undefined : ctx.parameters?.[pack.id]?.[ctx.industry];
-  const needsParams = (blocks = true) => {
-    if (ctx.industry === undefined) need(`${shopPath}.industry`, blocks);
-    else if (params === undefined) need(tablePath, blocks);
-  };
-  /** A value of the industry's table is missing: name it, or the table, or the industry. */
-  const needParam = (suffix: string, blocks = true) => {
-    if (params) need(`${tablePath}.${suffix}`, blocks);
-    else needsParams(blocks);
-  };
+  const gaps = new Gaps(ctx, params, shopPath, tablePath);
+  const observedDimension = modelEntries(model).observed;
   let cls: ClassParams & { points?: number[] | undefined } = params ?? {};
   if (params?.flagship) {
-    if (ctx.flagship === undefined) need(`${shopPath}.flagship`);
+    if (ctx.flagship === undefined) gaps.need(`${shopPath}.flagship`);
     else if (ctx.flagship) cls = flagshipClass(params);
   }
 
   const indicators: ShopScores["indicators"] = {};
   /** The best points each indicator could earn, where its scale is known. */
   const best = new Map<string, number>();
-  for (const [id, ind] of Object.entries(model.indicators)) {
+  const { indicatorEntries, dimensionEntries } = modelEntries(model);
+  for (const [id, ind] of indicatorEntries) {
     // An indicator of a dimension read from the backend is shown, but the total does not need it.
     const blocks = !observedDimension.has(id);
     if (ind.planned) {
       indicators[id] = { value: null, points: null, band: null };
-      need(`indicator ${id}: needs engine kind ${ind.planned.needs}, not built yet`, blocks);
+      gaps.need(`indicator ${id}: needs engine kind ${ind.planned.needs}, not built yet`, blocks);
       continue;
     }
     // An observed indicator's value is read from the backend into the shop's inputs (a metric of its own).
     const m = ind.observed ? observedReading(ctx.inputs, id) : metrics[ind.metric!];
-    if (ind.observed && m === undefined) need(`${shopPath}.scoreInputs.indicators.${id}`, blocks);
+    if (ind.observed && m === undefined) gaps.need(`${shopPath}.scoreInputs.indicators.${id}`, blocks);
     const value = m?.value ?? null;
     const direction = indicatorDirection(pack, id);
     const band = cls.bands?.[id];
@@ -108,9 +150,9 @@ export function computeScores(input: {
         continue;
       }
     }
-    if (!band) needParam(`bands.${id}`, blocks);
-    else if (!scale) need(`${tablePath}.points`, blocks);
-    if (value === null && !ind.observed) need(`indicator ${id}: no data`, blocks);
+    if (!band) gaps.needParam(`bands.${id}`, blocks);
+    else if (!scale) gaps.need(`${tablePath}.points`, blocks);
+    if (value === null && !ind.observed) gaps.need(`indicator ${id}: no data`, blocks);
     if (!band || !scale || value === null || band.lines.length !== scale.length - 1) {
       indicators[id] = { value, points: null, band: null };
       continue;
@@ -128,9 +170,9 @@ export function computeScores(input: {
       ? (computeScores({ pack, shopKey, metrics: d0Readings(cal), context: { ...ctx, calibration: undefined } })?.indicators ?? null)
       : null;
   let calibrated = false;
-  for (const [id, d] of Object.entries(model.dimensions)) {
+  for (const [id, d] of dimensionEntries) {
     const weight: number | null = typeof d.weight === "number" ? d.weight : (cls.dimensionWeights?.[id] ?? null);
-    if (weight === null) needParam(`dimensionWeights.${id}`);
+    if (weight === null) gaps.needParam(`dimensionWeights.${id}`);
     let score: number | null = null;
     let source: ShopScores["dimensions"][string]["source"];
     if (d.observed) {
@@ -140,13 +182,13 @@ export function computeScores(input: {
         ({ score, source } = c);
       } else {
         score = ctx.inputs?.dimensions?.[id] ?? null;
-        if (score === null) need(`${shopPath}.scoreInputs.dimensions.${id}`);
+        if (score === null) gaps.need(`${shopPath}.scoreInputs.dimensions.${id}`);
         else source = "configured";
       }
     } else {
       // A dimension of one indicator weighs it 100: arithmetic, not a parameter.
       const w = inDimensionWeights(d, cls, id);
-      if (!w) needParam(`weights.${id}`);
+      if (!w) gaps.needParam(`weights.${id}`);
       const pts = d.indicators.map((i) => indicators[i]?.points ?? null);
       if (w && pts.every((p) => p !== null)) score = dimensionScore(d.indicators, pts, w);
       // Points of the total each indicator loses against its best band: the board's "costs the most".
@@ -163,14 +205,14 @@ export function computeScores(input: {
 
   // Bonuses and deductions: the shop's events where they speak, else its configuration (adjustments.ts).
   const adj = adjustScore(model, ctx.inputs, ctx.events, params?.bonusPoints);
-  for (const id of adj.missingPoints) needParam(`bonusPoints.${id}`);
+  for (const id of adj.missingPoints) gaps.needParam(`bonusPoints.${id}`);
   const { bonuses, deductions } = adj;
 
   // Eligibility: too few counted items set the total, whatever the indicators say.
   let fixed: number | null = null;
   const el = model.eligibility;
   if (el) {
-    if (el.planned) need(`eligibility: needs engine kind ${el.planned.needs}, not built yet`);
+    if (el.planned) gaps.need(`eligibility: needs engine kind ${el.planned.needs}, not built yet`);
     else {
       const m = metrics[el.metric!];
       const count = m?.[el.field ?? "denominator"] ?? 0;
@@ -183,31 +225,31 @@ export function computeScores(input: {
 
   let total: number | null = null;
   if (fixed !== null) total = fixed;
-  else if (!blocked) total = combineTotal(Object.values(dimensions), bonuses, deductions, model.range);
+  else if (!gaps.blocked) total = combineTotal(Object.values(dimensions), bonuses, deductions, model.range);
 
   const out: ShopScores = {
     title: model.title,
     pack: pack.id,
     effective: effectiveDate(pack),
-    status: fixed !== null ? "fixed" : missing.length > 0 ? "incomplete" : "complete",
+    status: fixed !== null ? "fixed" : gaps.missing.length > 0 ? "incomplete" : "complete",
     total,
     dimensions,
     indicators,
     bonuses,
     deductions,
-    missing,
+    missing: gaps.missing,
   };
   if (model.bonuses || model.deductions) out.adjustments = adj.adjustments;
   if (model.stars) {
     const lines = params?.stars;
-    if (!lines) needParam("stars", false);
+    if (!lines) gaps.needParam("stars", false);
     out.stars = total === null || !lines ? null : ([...lines].reverse().find((l) => total >= l.min)?.stars ?? null);
   }
   if (model.nextStar) {
-    if (!params?.nextStar) needParam("nextStar", false);
+    if (!params?.nextStar) gaps.needParam("nextStar", false);
     else out.nextStar = nextStarReport(pack, params.nextStar, indicators);
   }
-  if (out.status === "complete" && missing.length > 0) out.status = "incomplete";
+  if (out.status === "complete" && gaps.missing.length > 0) out.status = "incomplete";
   if (params?.sample) out.sample = true;
   if (cal && calibrated) out.calibration = calibrationBlock(cal, changes);
   return out;

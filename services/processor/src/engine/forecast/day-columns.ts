@@ -52,16 +52,22 @@ export class StoredColumns implements DayAmounts {
   }
 }
 
-/** A copy of `base`'s column (zeros when it has none) over `range`, to add amounts to. */
-function copyOf(base: DayColumn | undefined, range: DayRange): Float64Array {
-  return base ? base.v.slice() : new Float64Array(range.to - range.from + 1);
+/** `base`'s column (zeros when it has none) copied into `out`, to add amounts to. */
+function fill(out: Float64Array, base: DayColumn | undefined): Float64Array {
+  if (base) out.set(base.v);
+  else out.fill(0);
+  return out;
 }
 
-/** The roll-off at one point: the stored amounts plus the timed entities' summed change there (timed.ts). */
+/**
+ * The roll-off at one point: the stored amounts plus the timed entities' summed change there (timed.ts). A
+ * column the change touches is made in one buffer per point, overwritten by the next such read: each sum
+ * reads its column before the next (measure.ts), so a point makes no copy per field (docs/forecast.md "Cost").
+ */
 export class RolledColumns implements DayAmounts {
   /** Field → day, amount; repeated (each day at most once: a point's change is one sum per day and field). */
   private readonly changes = new Map<string, number[]>();
-  private readonly cols = new Map<string, DayColumn>();
+  private readonly out: DayColumn;
   constructor(
     private readonly base: DayAmounts,
     change: PointChange,
@@ -73,50 +79,46 @@ export class RolledColumns implements DayAmounts {
         if (!l) this.changes.set(f, (l = []));
         l.push(day, v);
       }
+    this.out = { from: range.from, v: new Float64Array(range.to - range.from + 1) };
   }
 
   column(field: string): DayColumn | undefined {
     const l = this.changes.get(field);
     if (!l) return this.base.column(field);
-    let c = this.cols.get(field);
-    if (!c) {
-      const v = copyOf(this.base.column(field), this.range);
-      for (let i = 0; i < l.length; i += 2) v[l[i]! - this.range.from] = v[l[i]! - this.range.from]! + l[i + 1]!;
-      this.cols.set(field, (c = { from: this.range.from, v }));
-    }
-    return c;
+    const v = fill(this.out.v, this.base.column(field));
+    for (let i = 0; i < l.length; i += 2) v[l[i]! - this.range.from] = v[l[i]! - this.range.from]! + l[i + 1]!;
+    return this.out;
   }
 }
 
 /**
  * At today's pace (source.ts pacedAggregates): the roll-off amounts at `asOf` plus, for each paced field, the
- * pace times each day's time still to come after `now`, from today to asOf's day.
+ * pace times each day's time still to come after `now`, from today to asOf's day. A paced column is made in
+ * one buffer per point, as RolledColumns makes its columns.
  */
 export class PacedColumns implements DayAmounts {
-  private readonly cols = new Map<string, DayColumn>();
+  private readonly out: DayColumn;
   constructor(
     private readonly rolled: DayAmounts,
     private readonly pace: ReadonlyMap<string, number>,
     private readonly now: number,
     private readonly asOf: number,
     private readonly range: DayRange,
-  ) {}
+  ) {
+    this.out = { from: range.from, v: new Float64Array(range.to - range.from + 1) };
+  }
 
   column(field: string): DayColumn | undefined {
     const perMs = this.pace.get(field);
     if (perMs === undefined) return this.rolled.column(field);
-    let c = this.cols.get(field);
-    if (!c) {
-      const v = copyOf(this.rolled.column(field), this.range);
-      const today = dayNumber(this.now);
-      for (let d = today; d <= dayNumber(this.asOf); d++) {
-        const from = Math.max(this.now, dayStart(this.now) + (d - today) * DAY);
-        const to = dayStart(this.now) + (d - today + 1) * DAY;
-        v[d - this.range.from] = v[d - this.range.from]! + perMs * (to - from);
-      }
-      this.cols.set(field, (c = { from: this.range.from, v }));
+    const v = fill(this.out.v, this.rolled.column(field));
+    const today = dayNumber(this.now);
+    for (let d = today; d <= dayNumber(this.asOf); d++) {
+      const from = Math.max(this.now, dayStart(this.now) + (d - today) * DAY);
+      const to = dayStart(this.now) + (d - today + 1) * DAY;
+      v[d - this.range.from] = v[d - this.range.from]! + perMs * (to - from);
     }
-    return c;
+    return this.out;
   }
 }
 

@@ -135,10 +135,12 @@ export function forecastWith(
   const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
 
   const metrics: Record<string, MetricForecast> = {};
-  for (const s of current.states) {
+  // Every evaluation lists the pack's metrics in the pack's order, as the current one does: the same position.
+  current.states.forEach((s, i) => {
     const points = (evs: ShopEvaluation[]): SidedPoint[] =>
       evs.map((ev, k) => {
-        const p = ev.states.find((x) => x.name === s.name)!;
+        const at = ev.states[i];
+        const p = at?.name === s.name ? at : ev.states.find((x) => x.name === s.name)!;
         return { day: days[k]!, value: p.output.value, status: p.output.status, wrong: metricSides(p) };
       });
     const now = metricSides(s);
@@ -147,7 +149,7 @@ export function forecastWith(
       atPace: path(now, points(paced)),
       toRecover: toRecover(s.def, s.limits, { ...s.output, wrong: now }),
     };
-  }
+  });
   const out: ShopForecast = { metrics };
   if (current.snapshot.scores) {
     const now = scorePoint("", current.snapshot.scores).wrong;

@@ -17,11 +17,13 @@ export function forecastSourceOfState(s: ShopState, pack: RulePack, now: number,
   const used = read ?? aggregatesOf(s, pack, now);
   const last = pointAsOf(now, FORECAST_DAYS - 1);
   const timed = new Map<string, TimedEntity>();
-  for (const [k, timer] of s.timers) {
+  // forEach, not for-of over entries: no entry array per timer (a busy shop has hundreds, docs/forecast.md "Cost").
+  s.timers.forEach((timer, k) => {
+    if (timer > last) return;
     const stored = s.records.get(k);
     // A changed record is a new object (commitDelta), so the object is the version.
-    if (timer <= last && stored) timed.set(k, { stored, timer, version: stored });
-  }
+    if (stored) timed.set(k, { stored, timer, version: stored });
+  });
   const days = new Map(used.days);
   for (const d of forecastDays(pack, now)) if (!days.has(d)) days.set(d, aggregateRecord(s.days.get(d)));
   return { days, cur: used.cur, pending: used.pending, timed };

@@ -30,15 +30,23 @@ export class RolledItems {
     }
     if (change.pend.size === 0) return { cur, pending: this.pending };
     this.members ??= this.pending.map(member);
-    this.present ??= new Set(this.members);
     const pending: Pending[] = [];
+    /** Members of the change found among the items (each at most once: the members are distinct). */
+    let found = 0;
     for (let i = 0; i < this.pending.length; i++) {
       const p = this.pending[i]!;
       const to = change.pend.get(this.members[i]!);
       if (to === undefined) pending.push(p);
-      else if (to !== null) pending.push({ ...p, deadline: to });
+      else {
+        found++;
+        if (to !== null) pending.push({ ...p, deadline: to });
+      }
     }
-    for (const [m, deadline] of change.pend) if (deadline !== null && !this.present.has(m)) pending.push(parsePending(m, deadline));
+    // The change's other members are added items: none when every one of them was found (most points).
+    if (found < change.pend.size) {
+      this.present ??= new Set(this.members);
+      for (const [m, deadline] of change.pend) if (deadline !== null && !this.present.has(m)) pending.push(parsePending(m, deadline));
+    }
     return { cur, pending };
   }
 }

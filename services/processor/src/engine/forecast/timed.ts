@@ -147,16 +147,38 @@ export class TimedProjections {
    */
   storeVersion: string | undefined;
 
+  /**
+   * The last update's entities in its order, each one's key, version and timer: a shop's timed entities come
+   * in the same order from one forecast to the next (its timers' order), so most are matched by position,
+   * without a lookup (docs/forecast.md "Cost"). Emptied by any other change of the entities.
+   */
+  private readonly lastKeys: string[] = [];
+  private readonly lastVersions: unknown[] = [];
+  private readonly lastTimers: number[] = [];
+
   update(timed: ReadonlyMap<string, TimedEntity>): void {
     this.recomputed = 0;
+    const keys = this.lastKeys;
+    const versions = this.lastVersions;
+    const timers = this.lastTimers;
     // One pass over the timed entities (the sums are of integers: the order of the changes does not matter),
-    // then, only when some held entity is no longer timed, one over the held ones.
-    for (const [key, t] of timed) {
+    // then, only when some held entity is no longer timed, one over the held ones. The last update's arrays
+    // are overwritten in place, each position read before it is written.
+    // forEach, not for-of over entries: no entry array per entity.
+    let i = 0;
+    timed.forEach((t, key) => {
+      const same = keys[i] === key && versions[i] === t.version && timers[i] === t.timer;
+      keys[i] = key;
+      versions[i] = t.version;
+      timers[i] = t.timer;
+      i++;
+      if (same) return;
       const e = this.entities.get(key);
-      if (e && t.version === e.version && t.timer === e.timer) continue;
+      if (e && t.version === e.version && t.timer === e.timer) return;
       if (e) this.drop(key, e.proj);
       this.add(key, t);
-    }
+    });
+    keys.length = versions.length = timers.length = i;
     if (this.entities.size > timed.size) for (const [key, e] of this.entities) if (!timed.has(key)) this.drop(key, e.proj);
   }
 
@@ -167,6 +189,7 @@ export class TimedProjections {
    */
   updateChanged(changed: ReadonlyMap<string, TimedEntity | undefined>): void {
     this.recomputed = 0;
+    this.lastKeys.length = 0;
     for (const [key, t] of changed) {
       const e = this.entities.get(key);
       if (e && t && t.version === e.version && t.timer === e.timer) continue;

@@ -4,16 +4,17 @@ import type { Platform } from "@sg/events";
 import { durationMs, type RulePack } from "@sg/rules";
 import { HOUR, type Range } from "../calendar.js";
 import { evaluateMeasured, type MeasureInput, type ShopEvaluation } from "../evaluate.js";
-import { deadlineWakeups, dueOf, rateWithPending, ratio } from "../kinds/ratio.js";
+import { dueOf, rateWithPending, ratio } from "../kinds/ratio.js";
 import { serviceScore } from "../kinds/service-score.js";
 import { buyerRate } from "../kinds/buyer-reply-rate.js";
 import { imputedMeasured } from "../kinds/kinds-2026.js";
-import type { Measured, PendingItem, ShopOverrides } from "../types.js";
+import type { Measured, ShopOverrides } from "../types.js";
 import { suspendedDays } from "../calendar-entries.js";
 import { dayNumber } from "./contrib.js";
 import { leavesNumeratorOnly } from "./exclusions.js";
 import { addIfApproved, approvedView } from "./if-approved.js";
 import { pendingExclusions } from "./pending-effects.js";
+import { pendingSetOf, sharedPendingOf, type PendingSet } from "./pending-index.js";
 import type { StoredRecord } from "./codec.js";
 
 /** One field's amount on each day from `from` (index: day − from); a day outside has none (0). */
@@ -22,7 +23,10 @@ export interface DayColumn {
   readonly v: Float64Array;
 }
 
-/** Day amounts as numbers, per field (engine/forecast/day-columns.ts); undefined: no day has the field. */
+/**
+ * Day amounts as numbers, per field (engine/forecast/day-columns.ts); undefined: no day has the field. A
+ * column is valid until the next call: an overlay may hand out one buffer for all its columns.
+ */
 export interface DayAmounts {
   column(field: string): DayColumn | undefined;
 }
@@ -44,6 +48,17 @@ export interface ShopAggregates {
   nextTimer: number | undefined;
   /** The records of the entities with a pending exclusion, and the pack they are accounted under (pending-effects.ts). */
   appealed?: { records: ReadonlyMap<string, StoredRecord>; pack: RulePack };
+}
+
+/** `<slot>|<field>` by slot and field, made once: sums read a handful of fields per metric per evaluation. */
+const fieldNames = new Map<number, Map<string, string>>();
+
+function fieldName(slot: number, field: string): string {
+  let bySlot = fieldNames.get(slot);
+  if (!bySlot) fieldNames.set(slot, (bySlot = new Map<string, string>()));
+  let f = bySlot.get(field);
+  if (f === undefined) bySlot.set(field, (f = `${slot}|${field}`));
+  return f;
 }
 
 /** A plain numerator / denominator. */
@@ -77,146 +92,184 @@ function evaluateMeasuredView(
   return evaluateAggregates(input, { ...rest, cur: { ...view.cur, "all|pe": "0" } }, slots);
 }
 
-export function evaluateAggregates(
-  input: {
-    platform: Platform;
-    shopId: string;
-    asOf: number;
-    shop: ShopOverrides;
-    pack: RulePack;
-    /** Only the metrics' outputs and the score (the forecast's points): no alerts, no due items (evaluateMeasured). */
-    outputsOnly?: boolean;
-  },
-  a: ShopAggregates,
-  /** Where each metric of the pack sits in the aggregates (accounting.ts); absent: its position in the pack. */
-  slots?: ReadonlyMap<string, number>,
-): ShopEvaluation {
-  const { asOf } = input;
+/** What evaluateAggregates evaluates: the shop, its pack and the moment. */
+interface AggregatesInput {
+  platform: Platform;
+  shopId: string;
+  asOf: number;
+  shop: ShopOverrides;
+  pack: RulePack;
+  /** Only the metrics' outputs and the score (the forecast's points): no alerts, no due items (evaluateMeasured). */
+  outputsOnly?: boolean;
+}
+
+/**
+ * One evaluation's reads of the aggregates: methods rather than closures made per evaluation, as the forecast
+ * evaluates a shop 14 times more (docs/forecast.md "Cost").
+ */
+class AggregateReads {
   /** Per slot, the days the calendar suspends its metric (calendar-entries.ts): they contribute nothing. */
-  const suspended = new Map<number, (day: number) => boolean>();
-  const sum = (metric: number, field: string, window: Range): number => {
-    const f = `${metric}|${field}`;
-    const skip = suspended.get(metric);
+  private readonly suspended = new Map<number, (day: number) => boolean>();
+  constructor(
+    private readonly input: AggregatesInput,
+    private readonly a: ShopAggregates,
+    private readonly slots: ReadonlyMap<string, number> | undefined,
+  ) {}
+
+  sum(metric: number, field: string, window: Range): number {
+    const f = fieldName(metric, field);
+    const skip = this.suspended.get(metric);
     let total = 0;
     const last = dayNumber(window.end - 1);
-    if (a.amounts) {
+    if (this.a.amounts) {
       // The same amounts added in the same day order (a missing one adds 0, as a missing field does).
-      const c = a.amounts.column(f);
+      const c = this.a.amounts.column(f);
       if (c) for (let d = dayNumber(window.start); d <= last; d++) if (!skip?.(d)) total += c.v[d - c.from] ?? 0;
       return total;
     }
-    for (let d = dayNumber(window.start); d <= last; d++) if (!skip?.(d)) total += Number(a.days.get(d)?.[f] ?? 0);
+    for (let d = dayNumber(window.start); d <= last; d++) if (!skip?.(d)) total += Number(this.a.days.get(d)?.[f] ?? 0);
     return total;
-  };
+  }
+
   /** A pending item counts on its day, or, without one, on its deadline's day (where it counts if it turns bad). */
-  const pendingLeft = (metric: number) => {
-    const skip = suspended.get(metric);
+  pendingLeft(metric: number): (p: ShopAggregates["pending"][number]) => boolean {
+    const skip = this.suspended.get(metric);
     return (p: ShopAggregates["pending"][number]) => !skip?.(p.day ?? dayNumber(p.deadline));
-  };
-  const pendingOf = (metric: number, window: Range): PendingItem[] =>
-    a.pending
-      .filter(
-        (p) => p.metric === metric && (p.day === undefined || (p.day >= dayNumber(window.start) && p.day <= dayNumber(window.end - 1))),
-      )
-      .filter(pendingLeft(metric))
-      .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
+  }
+
+  /**
+   * A metric's pending items in the window. The forecast's points (outputsOnly) share them between evaluations
+   * of the same pending array (pending-index.ts): they read them, never change them.
+   */
+  pendingOf(metric: number, window: Range): PendingSet {
+    const from = dayNumber(window.start);
+    const to = dayNumber(window.end - 1);
+    if (this.input.outputsOnly) return sharedPendingOf(this.a.pending, metric, from, to, this.suspended.get(metric));
+    return pendingSetOf(
+      this.a.pending
+        .filter((p) => p.metric === metric && (p.day === undefined || (p.day >= from && p.day <= to)))
+        .filter(this.pendingLeft(metric))
+        .map((p) => ({ id: p.key.slice(2), deadline: p.deadline })),
+    );
+  }
 
   /** The window's amounts of field `n` of the metric at slot i. */
-  const numOf = (i: number, window: Range) => sum(i, "n", window);
-  /** The window's denominator: an approved exclusion of a metric whose exclusions leave the numerator only keeps its item in it (exclusions.ts). */
-  const denOf = (i: number, window: Range, name: string, def: MeasureInput["def"]) =>
-    sum(i, "d", window) + (leavesNumeratorOnly(def, input.shop.metrics?.[name]) ? sum(i, "xd", window) : 0);
+  numOf(i: number, window: Range): number {
+    return this.sum(i, "n", window);
+  }
 
-  const measure = ({ name, def, index, window, limits, others }: MeasureInput): Measured => {
-    const i = slots?.get(name) ?? index;
-    const skip = suspendedDays(input.shop.calendar, name, def.kind);
-    if (skip) suspended.set(i, skip);
-    else suspended.delete(i);
-    // Calls rather than closures made per metric: the forecast evaluates a shop 14 times more (docs/forecast.md "Cost").
-    const n = numOf;
-    const d = denOf;
+  /** The window's denominator: an approved exclusion of a metric whose exclusions leave the numerator only keeps its item in it (exclusions.ts). */
+  denOf(i: number, window: Range, name: string, def: MeasureInput["def"]): number {
+    return this.sum(i, "d", window) + (leavesNumeratorOnly(def, this.input.shop.metrics?.[name]) ? this.sum(i, "xd", window) : 0);
+  }
+
+  /** One metric's measurement from the aggregates (evaluateMeasured's `measure`). */
+  measure({ name, def, index, window, limits, others }: MeasureInput): Measured {
+    const { asOf } = this.input;
+    const i = this.slots?.get(name) ?? index;
+    const skip = suspendedDays(this.input.shop.calendar, name, def.kind);
+    if (skip) this.suspended.set(i, skip);
+    else this.suspended.delete(i);
     switch (def.kind) {
       case "reply_consumer_day": {
-        const den = d(i, window, name, def);
-        const num = den - sum(i, "b", window);
-        const items = pendingOf(i, window);
-        const deadlines = items.map((p) => p.deadline);
+        const den = this.denOf(i, window, name, def);
+        const num = den - this.sum(i, "b", window);
+        const p = this.pendingOf(i, window);
         return {
           value: ratio(num, den),
           numerator: num,
           denominator: den,
-          pending: items.length,
-          pendingItems: items,
-          due: dueOf(deadlines, asOf, limits.leadMs, (k) => ratio(num - k, den)),
-          wakeups: deadlineWakeups(deadlines, limits.leadMs),
+          pending: p.items.length,
+          pendingItems: p.items,
+          due: dueOf(p.deadlines, asOf, limits.leadMs, (k) => ratio(num - k, den)),
+          wakeups: p.wakeups(limits.leadMs),
         };
       }
       case "aftersale_awaiting_hours": {
-        const den = d(i, window, name, def);
-        const hours = (n(i, window) + sum(i, "o", window) * asOf - sum(i, "s", window)) / HOUR;
+        const den = this.denOf(i, window, name, def);
+        const hours = (this.numOf(i, window) + this.sum(i, "o", window) * asOf - this.sum(i, "s", window)) / HOUR;
         return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };
       }
       case "delivery_hours": {
-        const den = d(i, window, name, def);
-        const hours = n(i, window) / HOUR;
+        const den = this.denOf(i, window, name, def);
+        const hours = this.numOf(i, window) / HOUR;
         return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };
       }
       case "pickup_rate":
       case "first_response_sessions":
-      case "business_time_rate":
-        return rateWithPending(n(i, window), d(i, window, name, def), pendingOf(i, window), asOf, limits.leadMs);
+      case "business_time_rate": {
+        const p = this.pendingOf(i, window);
+        return rateWithPending(
+          this.numOf(i, window),
+          this.denOf(i, window, name, def),
+          p.items,
+          asOf,
+          limits.leadMs,
+          p.deadlines,
+          p.wakeups(limits.leadMs),
+        );
+      }
       case "avg_response_seconds": {
-        const sumMs = n(i, window);
-        const den = d(i, window, name, def);
+        const sumMs = this.numOf(i, window);
+        const den = this.denOf(i, window, name, def);
         const capMs = durationMs(def.params.cap);
-        const items = pendingOf(i, window);
-        const deadlines = items.map((p) => p.deadline);
+        const p = this.pendingOf(i, window);
         return {
           value: ratio(sumMs / 1000, den),
           numerator: sumMs / 1000,
           denominator: den,
-          pending: items.length,
-          pendingItems: items,
-          due: dueOf(deadlines, asOf, limits.leadMs, (k) => ratio((sumMs + k * capMs) / 1000, den + k)),
-          wakeups: deadlineWakeups(deadlines, limits.leadMs),
+          pending: p.items.length,
+          pendingItems: p.items,
+          due: dueOf(p.deadlines, asOf, limits.leadMs, (k) => ratio((sumMs + k * capMs) / 1000, den + k)),
+          wakeups: p.wakeups(limits.leadMs),
         };
       }
       case "stalled_shipments":
         // A `now` count: its items are assessed at asOf, so a suspension of asOf's day leaves them all out.
-        return { value: suspended.get(i)?.(dayNumber(asOf)) ? 0 : Number(a.cur[`${i}|v`] ?? 0), wakeups: [] };
+        return { value: this.suspended.get(i)?.(dayNumber(asOf)) ? 0 : Number(this.a.cur[`${i}|v`] ?? 0), wakeups: [] };
       case "overdue_refund_count": {
-        const value = sum(i, "v", window);
-        const items = pendingOf(i, window);
-        const deadlines = items.map((p) => p.deadline);
+        const value = this.sum(i, "v", window);
+        const p = this.pendingOf(i, window);
         return {
           value,
-          pending: items.length,
-          pendingItems: items,
-          due: dueOf(deadlines, asOf, limits.leadMs, (k) => value + k),
-          wakeups: deadlineWakeups(deadlines, limits.leadMs),
+          pending: p.items.length,
+          pendingItems: p.items,
+          due: dueOf(p.deadlines, asOf, limits.leadMs, (k) => value + k),
+          wakeups: p.wakeups(limits.leadMs),
         };
       }
       case "jd_service_score":
-        return serviceScore(def, others, input.shop, sum(i, "b", window));
+        return serviceScore(def, others, this.input.shop, this.sum(i, "b", window));
       case "late_clock_mean":
       case "refund_duration_mean": {
-        const den = d(i, window, name, def);
-        const hours = n(i, window) / HOUR;
+        const den = this.denOf(i, window, name, def);
+        const hours = this.numOf(i, window) / HOUR;
         return { value: ratio(hours, den), numerator: hours, denominator: den, wakeups: [] };
       }
-      case "imputed_response_mean":
-        return imputedMeasured(n(i, window), d(i, window, name, def), pendingOf(i, window), def, asOf, limits.leadMs);
+      case "imputed_response_mean": {
+        const p = this.pendingOf(i, window);
+        return imputedMeasured(
+          this.numOf(i, window),
+          this.denOf(i, window, name, def),
+          p.items,
+          def,
+          asOf,
+          limits.leadMs,
+          p.deadlines,
+          p.wakeups(limits.leadMs),
+        );
+      }
       case "paid_order_count":
-        return { value: sum(i, "v", window), wakeups: [] };
+        return { value: this.sum(i, "v", window), wakeups: [] };
       case "buyer_reply_rate": {
-        const den = d(i, window, name, def);
+        const den = this.denOf(i, window, name, def);
         const first = dayNumber(window.start);
         // A buyer with a missed round in the window is bad already, not pending.
-        const items = a.pending
+        const items = this.a.pending
           .filter((p) => p.metric === i && Number(p.extra ?? -1) < first)
-          .filter(pendingLeft(i))
+          .filter(this.pendingLeft(i))
           .map((p) => ({ id: p.key.slice(2), deadline: p.deadline }));
-        return buyerRate(den - sum(i, "b", window), den, items, asOf, limits.leadMs);
+        return buyerRate(den - this.sum(i, "b", window), den, items, asOf, limits.leadMs);
       }
       // Plain numerator / denominator of the window's days.
       case "rating_share":
@@ -232,10 +285,24 @@ export function evaluateAggregates(
       case "rating_score_mean":
       case "escalation_rate":
       case "promise_kept_rate":
-        return plainRatio(n(i, window), d(i, window, name, def));
+        return plainRatio(this.numOf(i, window), this.denOf(i, window, name, def));
     }
-  };
-  const ev = evaluateMeasured(withScoreEvents(input, scoreFactsOfAggregates(input.pack, asOf, a.cur, a.days)), measure, input.outputsOnly);
+  }
+}
+
+export function evaluateAggregates(
+  input: AggregatesInput,
+  a: ShopAggregates,
+  /** Where each metric of the pack sits in the aggregates (accounting.ts); absent: its position in the pack. */
+  slots?: ReadonlyMap<string, number>,
+): ShopEvaluation {
+  const { asOf } = input;
+  const reads = new AggregateReads(input, a, slots);
+  const ev = evaluateMeasured(
+    withScoreEvents(input, scoreFactsOfAggregates(input.pack, asOf, a.cur, a.days)),
+    (m) => reads.measure(m),
+    input.outputsOnly,
+  );
   if (a.nextTimer !== undefined && a.nextTimer > asOf && a.nextTimer < ev.nextWake) ev.nextWake = a.nextTimer;
   // Should every pending exclusion be approved (if-approved.ts): the same evaluation on the approved view.
   // Only the shop's evaluation itself, which reads the appealed entities' records: not the forecast's evaluations

@@ -123,9 +123,11 @@ export function imputedMeasured(
   def: DefOf<"imputed_response_mean">,
   asOf: number,
   leadMs: number,
+  /** The items' deadlines and wakeups when the caller has them (measure.ts: the forecast's points share them). */
+  deadlines = pendingItems.map((p) => p.deadline),
+  wakeups = deadlineWakeups(deadlines, leadMs),
 ): Measured {
   const imputed = durationMs(def.params.unanswered);
-  const deadlines = pendingItems.map((p) => p.deadline);
   return {
     value: ratio(sumMs / 1000, n),
     numerator: sumMs / 1000,
@@ -133,6 +135,6 @@ export function imputedMeasured(
     pending: pendingItems.length,
     pendingItems,
     due: dueOf(deadlines, asOf, leadMs, (k) => ratio((sumMs + k * imputed) / 1000, n + k)),
-    wakeups: deadlineWakeups(deadlines, leadMs),
+    wakeups,
   };
 }

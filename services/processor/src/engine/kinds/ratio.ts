@@ -11,14 +11,27 @@ export function ratio(numerator: number, denominator: number): number | null {
  * (max metrics). `deadlines` are the deadlines of pending items.
  */
 export function dueOf(deadlines: number[], asOf: number, leadMs: number, project: (k: number) => number | null): Measured["due"] {
-  const soon = deadlines.filter((d) => d <= asOf + leadMs);
-  if (soon.length === 0) return undefined;
-  return { count: soon.length, soonest: Math.min(...soon), projected: project(soon.length) };
+  // One pass, no copy: the forecast's points measure hundreds of deadlines 14 times (docs/forecast.md "Cost").
+  let count = 0;
+  let soonest = Infinity;
+  for (let i = 0; i < deadlines.length; i++) {
+    const d = deadlines[i]!;
+    if (d <= asOf + leadMs) {
+      count++;
+      if (d < soonest) soonest = d;
+    }
+  }
+  if (count === 0) return undefined;
+  return { count, soonest, projected: project(count) };
 }
 
 /** The wakeups a set of pending deadlines implies: the deadline itself and the moment it enters the lead time. */
 export function deadlineWakeups(deadlines: number[], leadMs: number): number[] {
-  return deadlines.flatMap((d) => (leadMs > 0 ? [d, d - leadMs] : [d]));
+  // A loop, not a flatMap of pairs: no array per deadline (a busy shop has hundreds, docs/forecast.md "Cost").
+  if (!(leadMs > 0)) return deadlines.slice();
+  const out: number[] = [];
+  for (let i = 0; i < deadlines.length; i++) out.push(deadlines[i]!, deadlines[i]! - leadMs);
+  return out;
 }
 
 /**
@@ -31,8 +44,10 @@ export function rateWithPending(
   pendingItems: PendingItem[],
   asOf: number,
   leadMs: number,
+  /** The items' deadlines and wakeups when the caller has them (measure.ts: the forecast's points share them). */
+  pendingDeadlines = pendingItems.map((p) => p.deadline),
+  wakeups = deadlineWakeups(pendingDeadlines, leadMs),
 ): Measured {
-  const pendingDeadlines = pendingItems.map((p) => p.deadline);
   return {
     pendingItems,
     value: ratio(numerator, denominator),
@@ -40,6 +55,6 @@ export function rateWithPending(
     denominator,
     pending: pendingDeadlines.length,
     due: dueOf(pendingDeadlines, asOf, leadMs, (k) => ratio(numerator, denominator + k)),
-    wakeups: deadlineWakeups(pendingDeadlines, leadMs),
+    wakeups,
   };
 }
