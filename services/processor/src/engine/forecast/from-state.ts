@@ -7,7 +7,8 @@ import type { ShopOverrides } from "../types.js";
 import { forecastShop, withForecast } from "./forecast.js";
 import { forecastDays, forecastMoments, pointAsOf, FORECAST_DAYS } from "./horizon.js";
 import type { ForecastSource } from "./source.js";
-import type { ForecastProjections, TimedEntity } from "./timed.js";
+import { anchorState, lineageOf } from "../incremental/state-lineage.js";
+import { noteDerivedTimed, type ForecastProjections, type TimedEntity } from "./timed.js";
 
 /**
  * What the forecast reads, from engine v2's state as plain maps (shop-state.ts): the aggregates the evaluation
@@ -16,17 +17,53 @@ import type { ForecastProjections, TimedEntity } from "./timed.js";
 export function forecastSourceOfState(s: ShopState, pack: RulePack, now: number, read?: ShopAggregates): ForecastSource {
   const used = read ?? aggregatesOf(s, pack, now);
   const last = pointAsOf(now, FORECAST_DAYS - 1);
-  const timed = new Map<string, TimedEntity>();
-  // forEach, not for-of over entries: no entry array per timer (a busy shop has hundreds, docs/forecast.md "Cost").
-  s.timers.forEach((timer, k) => {
-    if (timer > last) return;
-    const stored = s.records.get(k);
-    // A changed record is a new object (commitDelta), so the object is the version.
-    if (stored) timed.set(k, { stored, timer, version: stored });
-  });
+  const timed = timedOf(s, last);
   const days = new Map(used.days);
   for (const d of forecastDays(pack, now)) if (!days.has(d)) days.set(d, aggregateRecord(s.days.get(d)));
   return { days, cur: used.cur, pending: used.pending, timed };
+}
+
+/** The timed entities of a state as last read, for the same last point. */
+interface TimedRead {
+  last: number;
+  timed: ReadonlyMap<string, TimedEntity>;
+}
+
+/**
+ * The entities whose timer falls at or before `last`, with their records. From the last state read when `s`
+ * was made from it (state-lineage.ts), only the entities changed since are read again (as the processor's
+ * forecast reader reads only those written since, state/forecast-reader.ts), not every timer of the shop.
+ */
+function timedOf(s: ShopState, last: number): ReadonlyMap<string, TimedEntity> {
+  const entity = (k: string): TimedEntity | undefined => {
+    const timer = s.timers.get(k);
+    const stored = timer === undefined || timer > last ? undefined : s.records.get(k);
+    // A changed record is a new object (commitDelta), so the object is the version.
+    return stored && { stored, timer: timer!, version: stored };
+  };
+  const lineage = lineageOf<TimedRead>(s);
+  // Nothing changed since (read twice, or commits that changed no entity): the same entities, the same map.
+  if (lineage && lineage.data.last === last && lineage.keys.length === 0) return lineage.data.timed;
+  let timed: Map<string, TimedEntity>;
+  if (lineage && lineage.data.last === last) {
+    timed = new Map(lineage.data.timed);
+    for (const k of lineage.keys) {
+      const t = entity(k);
+      if (t) timed.set(k, t);
+      else timed.delete(k);
+    }
+    noteDerivedTimed(timed, lineage.data.timed, lineage.keys);
+  } else {
+    timed = new Map();
+    // forEach, not for-of over entries: no entry array per timer (a busy shop has hundreds, docs/forecast.md "Cost").
+    s.timers.forEach((timer, k) => {
+      if (timer > last) return;
+      const stored = s.records.get(k);
+      if (stored) timed.set(k, { stored, timer, version: stored });
+    });
+  }
+  anchorState<TimedRead>(s, { last, timed });
+  return timed;
 }
 
 /**

@@ -9,6 +9,33 @@ function member(p: Pending): string {
   return `${p.metric}|${p.day ?? "-"}|${p.extra ?? ""}|${p.key}`;
 }
 
+/** A pending change's members and deadlines, in its order. */
+interface PendEntries {
+  members: string[];
+  deadlines: (number | null)[];
+}
+
+function entriesOf(pend: ReadonlyMap<string, number | null>): PendEntries {
+  const out: PendEntries = { members: [], deadlines: [] };
+  pend.forEach((deadline, m) => {
+    out.members.push(m);
+    out.deadlines.push(deadline);
+  });
+  return out;
+}
+
+/** Whether a pending change holds these members with these deadlines, in this order. */
+function holds(pend: ReadonlyMap<string, number | null>, e: PendEntries): boolean {
+  if (pend.size !== e.members.length) return false;
+  let i = 0;
+  let same = true;
+  pend.forEach((deadline, m) => {
+    same &&= e.members[i] === m && e.deadlines[i] === deadline;
+    i++;
+  });
+  return same;
+}
+
 /**
  * The pending items and `now` aggregates at each forecast point, as source.ts rolledAggregates makes them (the
  * same items in the same order, the same amounts), with the pending items' members built once per forecast
@@ -17,6 +44,8 @@ function member(p: Pending): string {
 export class RolledItems {
   private members: string[] | undefined;
   private present: Set<string> | undefined;
+  /** The last point rolled with a pending change: its change's members and deadlines, and its items. */
+  private last: { pend: PendEntries; pending: Pending[] } | undefined;
   constructor(
     private readonly pending: ShopAggregates["pending"],
     private readonly cur: ShopAggregates["cur"],
@@ -29,6 +58,15 @@ export class RolledItems {
       for (const [f, v] of change.cur) cur[f] = String(Number(cur[f] ?? 0) + v);
     }
     if (change.pend.size === 0) return { cur, pending: this.pending };
+    // The same members and deadlines as the last point's (the points after all of today's deadlines, most often):
+    // the same items, in the same array (whose grouping the points then share, pending-index.ts).
+    if (this.last && holds(change.pend, this.last.pend)) return { cur, pending: this.last.pending };
+    const pending = this.roll(change);
+    this.last = { pend: entriesOf(change.pend), pending };
+    return { cur, pending };
+  }
+
+  private roll(change: PointChange): Pending[] {
     this.members ??= this.pending.map(member);
     const pending: Pending[] = [];
     /** Members of the change found among the items (each at most once: the members are distinct). */
@@ -47,6 +85,6 @@ export class RolledItems {
       this.present ??= new Set(this.members);
       for (const [m, deadline] of change.pend) if (deadline !== null && !this.present.has(m)) pending.push(parsePending(m, deadline));
     }
-    return { cur, pending };
+    return pending;
   }
 }

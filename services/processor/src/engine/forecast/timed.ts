@@ -156,8 +156,28 @@ export class TimedProjections {
   private readonly lastVersions: unknown[] = [];
   private readonly lastTimers: number[] = [];
 
+  /** The timed entities of the last update (undefined after any other change of the entities). */
+  private lastTimed: ReadonlyMap<string, TimedEntity> | undefined;
+
   update(timed: ReadonlyMap<string, TimedEntity>): void {
     this.recomputed = 0;
+    // The same entities as the last update (the maps are never changed once handed over).
+    if (timed === this.lastTimed) return;
+    // Made from the last update's entities by changing a few keys (from-state.ts): only those are read.
+    const d = derivations.get(timed);
+    if (d && d.from === this.lastTimed) {
+      for (const key of d.keys) {
+        const t = timed.get(key);
+        const e = this.entities.get(key);
+        if (t && e && t.version === e.version && t.timer === e.timer) continue;
+        if (e) this.drop(key, e.proj);
+        if (t) this.add(key, t);
+      }
+      this.lastTimed = timed;
+      this.lastKeys.length = 0;
+      return;
+    }
+    this.lastTimed = timed;
     const keys = this.lastKeys;
     const versions = this.lastVersions;
     const timers = this.lastTimers;
@@ -190,6 +210,7 @@ export class TimedProjections {
   updateChanged(changed: ReadonlyMap<string, TimedEntity | undefined>): void {
     this.recomputed = 0;
     this.lastKeys.length = 0;
+    this.lastTimed = undefined;
     for (const [key, t] of changed) {
       const e = this.entities.get(key);
       if (e && t && t.version === e.version && t.timer === e.timer) continue;
@@ -224,6 +245,21 @@ export class TimedProjections {
   get size(): number {
     return this.entities.size;
   }
+}
+
+/** Timed-entity maps made from another by changing the entities of `keys` (from-state.ts), by the map made. */
+const derivations = new WeakMap<ReadonlyMap<string, TimedEntity>, { from: ReadonlyMap<string, TimedEntity>; keys: readonly string[] }>();
+
+/**
+ * Notes that `next` is `from` with the entities of `keys` read again (added, changed or removed) and every other
+ * one the same: a TimedProjections last updated with `from` then reads only those keys (update).
+ */
+export function noteDerivedTimed(
+  next: ReadonlyMap<string, TimedEntity>,
+  from: ReadonlyMap<string, TimedEntity>,
+  keys: readonly string[],
+): void {
+  derivations.set(next, { from, keys });
 }
 
 /** The day a set of projections belongs to: the Shanghai day of `now` (its points are that day's day-ends). */

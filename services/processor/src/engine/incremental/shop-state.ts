@@ -11,6 +11,7 @@ import { daysToRead, evaluateAggregates, type ShopAggregates } from "./measure.j
 import { seenFloorDay, type SeenAdds } from "./seen-ids.js";
 import { applyStep, parsePending, type ShopEvent } from "./step.js";
 import { appealedOf } from "./pending-effects.js";
+import { recordCommit } from "./state-lineage.js";
 
 /**
  * Engine v2 over plain values: one shop's state (what Redis holds under the shop's hash tag) as maps, and the
@@ -80,6 +81,8 @@ export function commitDelta(s: ShopState, d: ShopDelta, seenAdds: SeenAdds, now:
     for (const [fp, day] of out.seen) if (day < floor) out.seen.delete(fp);
     for (const [fp, day] of seenAdds) out.seen.set(fp, day);
   }
+  // For readers that keep what they derived from an earlier state (the forecast's timed entities).
+  recordCommit(s, out, d.records.keys(), d.timers.keys());
   return out;
 }
 
