@@ -12,7 +12,8 @@ import { alert, startHarness } from "../testing/harness.js";
 
 /**
  * The notifier process SIGKILLed while it holds a group inside group_wait (no chance to clean up),
- * then started again: the group is sent once, with what it held and what arrived while no notifier ran.
+ * then started again after its group_wait ran out: the group is sent once, with what it held and what arrived
+ * while no notifier ran.
  */
 describe("notifier SIGKILL mid-group", () => {
   it("sends the held group exactly once after a restart", async () => {
@@ -70,6 +71,9 @@ describe("notifier SIGKILL mid-group", () => {
 
       const c = alert({ shopId: "nk", metric: "pickup_24h_rate", platform: "kuaishou", value: 0.85, threshold: 0.9, target: 0.95 });
       await h.publish([c]);
+      // The group's wait (10 s) runs out while no notifier runs: the restarted one must still read what
+      // arrived meanwhile before it sends the group (a restart slower than the wait once sent it without c).
+      await new Promise((r) => setTimeout(r, 11_000));
       svc = startService("services/notifier/src/main.ts", env);
       const body = await pollUntil(() => hook.bodies[0], { timeoutMs: 90_000 }).catch(() => undefined);
       ledger.set({ alertsDelivered: body?.alerts.length ?? 0 });

@@ -75,6 +75,9 @@ export interface Notifier {
   registry: Registry;
 }
 
+/** After a start, group flushes wait at most this long for the consumer to read what arrived while none ran. */
+const CATCH_UP_MAX_MS = 15_000;
+
 /** `createNotifier(deps)` is what tests drive; `main.ts` only reads env, builds clients and wires shutdown. */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const now = deps.now ?? Date.now;
@@ -154,10 +157,64 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   let inFlight: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
 
+  // After a start, groups are flushed only once this consumer has read sg.alerts up to where each of its
+  // partitions ended when it joined, so what arrived while no notifier ran goes into the groups it belongs to
+  // (a group whose wait expired meanwhile is sent with it, not before it), or after CATCH_UP_MAX_MS at most.
+  let caughtUp = deps.kafka === undefined;
+  let startedAt = 0;
+  /** Partition → the end offset at the join this consumer has still to read up to (exclusive). */
+  const behind = new Map<number, bigint>();
+  /** Partition → the next offset after the last record this consumer handled. */
+  const handled = new Map<number, bigint>();
+
+  function markCaughtUp(): void {
+    if (caughtUp) return;
+    caughtUp = true;
+    passNow();
+  }
+
+  /** The end offsets of the assigned partitions at the first join, against what the group has committed. */
+  async function catchUpTargets(topic: string, groupId: string, partitions: readonly number[]): Promise<void> {
+    const admin = deps.kafka!.admin();
+    try {
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const p of partitions) {
+        const e = ends.find((x) => x.partition === p);
+        const end = BigInt(e?.high ?? "0");
+        // Without a committed offset the consumer starts at the partition's beginning (fromBeginning).
+        const c = BigInt(committed?.partitions.find((x) => x.partition === p)?.offset ?? "-1");
+        const start = c < 0n ? BigInt(e?.low ?? "0") : c;
+        const h = handled.get(p);
+        const from = h !== undefined && h > start ? h : start;
+        if (from < end) behind.set(p, end);
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (behind.size === 0) markCaughtUp();
+  }
+
+  /** A record of `partition` at `offset` was handled: the partition may have reached its end at the join. */
+  function handledUpTo(partition: number, offset: string): void {
+    const next = BigInt(offset) + 1n;
+    handled.set(partition, next);
+    const end = behind.get(partition);
+    if (end !== undefined && next >= end) {
+      behind.delete(partition);
+      if (behind.size === 0) markCaughtUp();
+    }
+  }
+
   async function tick(): Promise<void> {
     const end = metrics.tickSeconds.startTimer();
     try {
-      await engine.processDue();
+      if (!caughtUp && performance.now() - startedAt > CATCH_UP_MAX_MS) {
+        logger.warn({ behind: [...behind.keys()] }, "sg.alerts not read up to its end at the join in time; flushing groups anyway");
+        caughtUp = true;
+      }
+      if (caughtUp) await engine.processDue();
       // Receivers are independent robots: a slow one must not hold up the others.
       const results = await Promise.allSettled(workers.map((w) => w.drain()));
       for (const r of results) {
@@ -232,6 +289,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       // The offset is resolved only once Redis has the effect (style.md, after kafkajs runner.js), on its replicas too.
       await deps.replicas?.wait(replicaMark);
       resolveOffset(message.offset);
+      if (!caughtUp) handledUpTo(batch.partition, message.offset);
       // Once the group is on the replicas too, so a pass never flushes what a failover could take back.
       if (soonest !== undefined && soonest <= now()) passNow();
       await heartbeat();
@@ -243,13 +301,22 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     running = true;
     if (deps.kafka) {
       const topics = topicNames(deps.topicPrefix ?? "");
+      const groupId = deps.consumerGroup ?? `${deps.topicPrefix ?? ""}sg.notifier`;
       consumer = deps.kafka.consumer({
-        groupId: deps.consumerGroup ?? `${deps.topicPrefix ?? ""}sg.notifier`,
+        groupId,
         maxWaitTimeInMs: 500,
         ...deps.consumerConfig,
       });
-      consumer.on(consumer.events.GROUP_JOIN, () => {
+      startedAt = performance.now();
+      let joinedOnce = false;
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         consumerJoined = true;
+        if (joinedOnce) return;
+        joinedOnce = true;
+        catchUpTargets(topics.alerts, groupId, payload.memberAssignment[topics.alerts] ?? []).catch((err: unknown) => {
+          logger.warn({ err }, "could not read sg.alerts' end offsets at the join; groups flush without waiting for the catch-up");
+          markCaughtUp();
+        });
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         consumerJoined = false;
