@@ -116,7 +116,11 @@ async function scrape(port: number, metric: string): Promise<number> {
 
 type Child = { name: string; proc: ChildProcess; log: string[] };
 function start(name: string, script: string, env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", script], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+  // BENCH_SYSTEM_PROF=<dir>: each service writes a V8 CPU profile there when it stops (for looking into, not for a row).
+  const prof = process.env.BENCH_SYSTEM_PROF
+    ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_SYSTEM_PROF, "--cpu-prof-name", `${name}.cpuprofile`]
+    : [];
+  const proc = spawn(process.execPath, [...prof, "--import", "tsx", script], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
   const log: string[] = [];
   proc.stderr?.on("data", (b: Buffer) => {
     log.push(b.toString("utf8"));

@@ -2,7 +2,16 @@ import { contribCalendars, type ContribCalendars } from "../engine/calendar-item
 import type { Calendars } from "@sg/config";
 import { shopCalendar, type ShopCalendar } from "../engine/calendar-entries.js";
 import type { CalibrationInput, CanonicalEvent, Platform } from "@sg/events";
-import { callLuaScript, defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
+import {
+  callLuaScript,
+  defineLuaScripts,
+  isCluster,
+  pipelineByNode,
+  queueLuaScript,
+  type NodeCall,
+  type PipelineReply,
+  type Redis,
+} from "@sg/redis";
 import { toShanghaiIso } from "@sg/events";
 import { packForChoice, type RulePack } from "@sg/rules";
 import { accountingFor, type Accounting } from "../engine/incremental/accounting.js";
@@ -43,6 +52,13 @@ const SWEEP_COUNT = 48;
 const SWEEP_EVERY_MS = 60_000;
 /** What one evaluation reads of a shop: its aggregates, and the platform's figures when the shop calibrates. */
 type ReadAggregates = ShopAggregates & { calibration?: Promise<CalibrationInput | undefined> };
+/** What one read of a shop found (EntityStore.readShop). */
+type ShopRead =
+  | { kind: "none" }
+  | { kind: "due"; due: string[]; scanned: string[] }
+  | { kind: "aggregates"; aggregates: ReadAggregates; scanned: string[] };
+/** A load's records and version (loadEntities.lua); `due`: the entities whose timers were due, when asked. */
+type LoadedEntities = LoadedShop & { version: string; due: string[] };
 
 /** Shops whose read plan is kept (EntityStore.readPlan); about 3 KB each. */
 const READ_PLANS_KEPT = 10_000;
@@ -264,13 +280,17 @@ export class EntityStore {
     // Due timers in passes of TIMER_BATCH, with the expired records the sweep's one step found: every
     // committed pass moves each timer it took past `now` (or deletes its entity), so the loop ends; only
     // commits refused for a newer state count as retries, and they keep what the sweep found.
+    // A pass takes two round trips: the read that finds timers due brings their records (loadEntities.lua
+    // beside readAggregates.lua in one pipeline), and the commit brings the read that follows it.
     let sweep = true;
     const expired = new Set<string>();
     const cal = overrides.score?.calibrate ? this.calibration.reads(shop, now) : undefined;
     let agg: ReadAggregates | undefined;
+    let next: { read: ShopRead; load: LoadedEntities } | undefined;
     for (let conflicts = 0; ;) {
       // One call reads the aggregates, or, when timers are due, names their entities instead (readAggregates.lua).
-      const read = await this.readShop(shop, pack, now, cal, [], 0, { sweep });
+      const { read, load } = next ?? (await this.readWithDue(shop, pack, now, cal, undefined, { sweep }));
+      next = undefined;
       sweep = false;
       if (read.kind === "none") return undefined;
       for (let i = 0; i < read.scanned.length; i += 2) {
@@ -285,15 +305,24 @@ export class EntityStore {
         agg = read.aggregates;
         break;
       }
-      const due = read.kind === "due" ? read.due : [];
+      const due = read.kind === "due" ? load.due : [];
       for (const k of due) this.bytesRead += k.length;
       const keys = new Set([...due, ...expired]);
-      const [load] = await this.loadMany([{ shopKey: "", shop, keys: [...keys], ids: [] }], now);
-      const cals = await this.calendarsFor(shop, load!.records.values());
-      const delta = computeDelta(acc.pack, load!.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs, cals);
-      const [reply] = await this.commitMany([{ shopKey: "", shop, version: load!.version, delta }], now);
-      if (reply !== -1) expired.clear();
-      else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
+      // The timers the read found due were moved by a commit between the two scripts: read again.
+      if (keys.size === 0) {
+        if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
+        continue;
+      }
+      // Expired records (rare) bring their orders: loaded apart.
+      const loaded = expired.size === 0 ? load : (await this.loadMany([{ shopKey: "", shop, keys: [...keys], ids: [] }], now))[0]!;
+      const cals = await this.calendarsFor(shop, loaded.records.values());
+      const delta = computeDelta(acc.pack, loaded.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs, cals);
+      const commit = this.commitCall({ shop, version: loaded.version, delta }, now);
+      const after = await this.readWithDue(shop, pack, now, cal, commit, { sweep: false });
+      if (after.committed !== -1) {
+        expired.clear();
+        next = after;
+      } else if (++conflicts >= MAX_ATTEMPTS) throw new Error("evaluating: the shop's state kept changing under this instance");
     }
     const calibration = await agg.calibration;
     const shopOverrides = calibration ? { ...overrides, score: { ...overrides.score, calibration } } : overrides;
@@ -303,6 +332,34 @@ export class EntityStore {
       agg,
       acc.slotsOf(pack),
     );
+  }
+
+  /**
+   * One round trip of an evaluation's timer loop: `commit` first when given, then the shop's read with its
+   * due check and the records of its due entities (loadEntities.lua in the same pipeline, so that a timer
+   * pass needs no round trip of its own to load them). `committed`: the commit's reply (-1 refused).
+   */
+  private async readWithDue(
+    shop: ShopRef,
+    pack: RulePack,
+    now: number,
+    calibration: CalibrationReads | undefined,
+    commit: (NodeCall & { settle(reply: PipelineReply): number }) | undefined,
+    dueCheck: { sweep: boolean },
+  ): Promise<{ read: ShopRead; load: LoadedEntities; committed?: number }> {
+    const read = this.readCall(shop, pack, now, calibration, [], dueCheck);
+    const load = this.loadCall(shop, [], [], now, true);
+    // One shop's keys share one hash slot: one pipeline, in order, on a cluster too.
+    const p = this.redis.pipeline();
+    commit?.queue(p);
+    const at = p.length;
+    read.queue(p);
+    const loadAt = p.length;
+    load.queue(p);
+    const r = (await p.exec()) ?? [];
+    const committed = commit?.settle(r[0]!);
+    const taken = await this.readTaken(read.take(r, at), shop, pack, now, calibration, [], 0, dueCheck);
+    return { read: taken, load: load.take(r[loadAt]!), ...(committed === undefined ? {} : { committed }) };
   }
 
   /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all (never committed, or gone with its TTL). */
@@ -326,11 +383,46 @@ export class EntityStore {
     appealedKeys: string[],
     attempt: number,
     dueCheck?: { sweep: boolean },
-  ): Promise<
-    | { kind: "none" }
-    | { kind: "due"; due: string[]; scanned: string[] }
-    | { kind: "aggregates"; aggregates: ReadAggregates; scanned: string[] }
-  > {
+  ): Promise<ShopRead> {
+    const call = this.readCall(shop, pack, now, calibration, appealedKeys, dueCheck);
+    const p = this.redis.pipeline();
+    call.queue(p);
+    return this.readTaken(call.take((await p.exec()) ?? [], 0), shop, pack, now, calibration, appealedKeys, attempt, dueCheck);
+  }
+
+  /**
+   * What a read found, once the records of the entities with a pending exclusion are of the same state: they
+   * are read in the same script as the aggregates (pending-effects.ts), so the shop is read again with them
+   * when the state lists others (the sweep's slice of the first call is kept: the re-read takes no step).
+   */
+  private async readTaken(
+    taken: ShopRead & { listed?: string[] },
+    shop: ShopRef,
+    pack: RulePack,
+    now: number,
+    calibration: CalibrationReads | undefined,
+    appealedKeys: string[],
+    attempt: number,
+    dueCheck?: { sweep: boolean },
+  ): Promise<ShopRead> {
+    if (taken.kind !== "aggregates") return taken;
+    const { listed, ...read } = taken;
+    if (listed && listed.some((k) => !appealedKeys.includes(k)) && attempt < 3) {
+      const again = await this.readShop(shop, pack, now, calibration, listed, attempt + 1, dueCheck && { sweep: false });
+      return again.kind === "none" ? again : { ...again, scanned: [...read.scanned, ...again.scanned] };
+    }
+    return read;
+  }
+
+  /** One readAggregates.lua call (with the calibration's reads) to queue in a pipeline, and its replies' reading from `at`. */
+  private readCall(
+    shop: ShopRef,
+    pack: RulePack,
+    now: number,
+    calibration: CalibrationReads | undefined,
+    appealedKeys: string[],
+    dueCheck?: { sweep: boolean },
+  ): { queue(p: ReturnType<Redis["pipeline"]>): void; take(r: PipelineReply[], at: number): ShopRead & { listed?: string[] } } {
     const windows = Object.values(pack.metrics).map((def) => windowRange(def.window, now));
     const days = daysToRead(windows);
     const shopKey = `${shop.platform}:${shop.shopId}`;
@@ -349,68 +441,70 @@ export class EntityStore {
       ...appealedKeys,
       ...names.map((n) => held.get(n)?.stamp ?? ""),
     ];
-    const p = this.redis.pipeline();
-    queueLuaScript(p, "readAggregates", keys, args);
-    calibration?.queue(p);
-    const r = (await p.exec()) ?? [];
-    for (const [err] of r) if (err) throw new Error("reading a shop's aggregates failed", { cause: err });
-    const reply = r[0]![1] as
-      [0] | [2, string[], string[]] | [1, string, (string | null)[], string[], ...([string] | [string, string[]])[]];
-    // A shop has state once any of its events was committed (the version is set), even when none of them
-    // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
-    if (Number(reply[0]) === 0) return { kind: "none" };
-    if (Number(reply[0]) === 2) {
-      const [, due, scanned] = reply as [2, string[], string[]];
-      return { kind: "due", due, scanned };
-    }
-    const [, timer, values, scanned] = reply as [1, string, (string | null)[], string[]];
-    const parts = new Map<PartName, CachedPart>();
-    names.forEach((name, i) => {
-      const [stamp, content] = reply[4 + i] as [string] | [string, string[]];
-      if (content === undefined) {
-        const h = held.get(name);
-        if (h?.stamp !== stamp) throw new Error(`readAggregates.lua: part ${name} unchanged under a stamp this process does not hold`);
-        parts.set(name, h);
-        return;
-      }
-      for (const x of content) this.bytesRead += x.length;
-      parts.set(name, name === "p" ? pendingPart(stamp, content, parsePending) : hashPart(stamp, content));
-    });
-    this.aggregateCache.keep(shopKey, parts);
-    // The held contents are frozen (aggregate-cache.ts): an evaluation that wrote into them would throw.
-    const hashOf = (name: PartName) => parts.get(name)!.data as Record<string, string>;
-    const out: ReadAggregates = {
-      days: new Map(days.map((d) => [d, hashOf(d)])),
-      cur: hashOf("c"),
-      pending: parts.get("p")!.data as ShopAggregates["pending"],
-      nextTimer: timer === "" ? undefined : Number(timer),
+    // How many commands this read queued (the calibration's vary): their replies are checked together.
+    let queued = 0;
+    const queue = (p: ReturnType<Redis["pipeline"]>) => {
+      const before = p.length;
+      queueLuaScript(p, "readAggregates", keys, args);
+      calibration?.queue(p);
+      queued = p.length - before;
     };
-    if (calibration) out.calibration = calibration.take(r, 1);
-    if (appealedKeys.length > 0) {
-      const records = new Map<string, StoredRecord>();
-      appealedKeys.forEach((k, i) => {
-        const v = values[i];
-        if (v === null || v === undefined) return;
-        this.bytesRead += k.length + v.length;
-        records.set(k, decodeStored(k, v));
+    const take = (r: PipelineReply[], at: number): ShopRead & { listed?: string[] } => {
+      for (let i = at; i < at + queued; i++) {
+        if (r[i]![0]) throw new Error("reading a shop's aggregates failed", { cause: r[i]![0] });
+      }
+      const reply = r[at]![1] as
+        [0] | [2, string[], string[]] | [1, string, (string | null)[], string[], ...([string] | [string, string[]])[]];
+      // A shop has state once any of its events was committed (the version is set), even when none of them
+      // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
+      if (Number(reply[0]) === 0) return { kind: "none" };
+      if (Number(reply[0]) === 2) {
+        const [, due, scanned] = reply as [2, string[], string[]];
+        return { kind: "due", due, scanned };
+      }
+      const [, timer, values, scanned] = reply as [1, string, (string | null)[], string[]];
+      const parts = new Map<PartName, CachedPart>();
+      names.forEach((name, i) => {
+        const [stamp, content] = reply[4 + i] as [string] | [string, string[]];
+        if (content === undefined) {
+          const h = held.get(name);
+          if (h?.stamp !== stamp) throw new Error(`readAggregates.lua: part ${name} unchanged under a stamp this process does not hold`);
+          parts.set(name, h);
+          return;
+        }
+        for (const x of content) this.bytesRead += x.length;
+        parts.set(name, name === "p" ? pendingPart(stamp, content, parsePending) : hashPart(stamp, content));
       });
-      out.appealed = { records, pack: this.accounting(shop.platform as Platform).pack };
-    }
-    // The records of the entities with a pending exclusion (pending-effects.ts) are read in the same script as
-    // the aggregates, so that both are of one state: read again with them when the state lists others (the
-    // sweep's slice of this call is kept: the re-read takes no step).
-    const listed = [
-      ...new Set(
-        pendingEntries(out.cur)
-          .slice(0, PENDING_LISTED)
-          .map((e) => e.entity),
-      ),
-    ];
-    if (listed.some((k) => !appealedKeys.includes(k)) && attempt < 3) {
-      const again = await this.readShop(shop, pack, now, calibration, listed, attempt + 1, dueCheck && { sweep: false });
-      return again.kind === "none" ? again : { ...again, scanned: [...scanned, ...again.scanned] };
-    }
-    return { kind: "aggregates", aggregates: out, scanned };
+      this.aggregateCache.keep(shopKey, parts);
+      // The held contents are frozen (aggregate-cache.ts): an evaluation that wrote into them would throw.
+      const hashOf = (name: PartName) => parts.get(name)!.data as Record<string, string>;
+      const out: ReadAggregates = {
+        days: new Map(days.map((d) => [d, hashOf(d)])),
+        cur: hashOf("c"),
+        pending: parts.get("p")!.data as ShopAggregates["pending"],
+        nextTimer: timer === "" ? undefined : Number(timer),
+      };
+      if (calibration) out.calibration = calibration.take(r, at + 1);
+      if (appealedKeys.length > 0) {
+        const records = new Map<string, StoredRecord>();
+        appealedKeys.forEach((k, i) => {
+          const v = values[i];
+          if (v === null || v === undefined) return;
+          this.bytesRead += k.length + v.length;
+          records.set(k, decodeStored(k, v));
+        });
+        out.appealed = { records, pack: this.accounting(shop.platform as Platform).pack };
+      }
+      const listed = [
+        ...new Set(
+          pendingEntries(out.cur)
+            .slice(0, PENDING_LISTED)
+            .map((e) => e.entity),
+        ),
+      ];
+      return { kind: "aggregates", aggregates: out, scanned, listed };
+    };
+    return { queue, take };
   }
 
   /**
@@ -445,32 +539,48 @@ export class EntityStore {
   private async loadMany(
     reqs: { shopKey: string; shop: ShopRef; keys: string[]; ids: string[] }[],
     now: number,
-  ): Promise<(LoadedShop & { version: string })[]> {
-    const floor = seenFloorDay(now);
-    const fps = reqs.map((r) => [...new Set(r.ids.map(fingerprint))]);
-    const replies = await pipelineByNode(
-      this.redis,
-      reqs.map((r, i) => {
-        const keys = [this.keys.entities(r.shop), this.keys.shopMeta(r.shop), this.keys.seen(r.shop)];
-        const args = [floor, Buffer.from(fps[i]!.join(""), "latin1"), ...new Set(r.keys)];
-        return { keys, queue: (p) => queueLuaScript(p, "loadEntities", keys, args) };
-      }),
-    );
-    return replies.map(([err, reply], i) => {
-      if (err) throw new Error(`loading the state of ${reqs[i]!.shopKey || "a shop"} failed`, { cause: err });
-      const arr = reply as string[];
-      const records = new Map<string, StoredRecord | undefined>();
-      for (let j = 3; j < arr.length; j += 2) {
-        const v = arr[j + 1]!;
-        records.set(arr[j]!, v === "" ? undefined : decodeStored(arr[j]!, v));
-      }
-      const flags = arr[2]!;
-      const seen = new Set<string>();
-      fps[i]!.forEach((fp, j) => {
-        if (flags[j] === "1") seen.add(fp);
-      });
-      return { version: arr[0]!, live: Number(arr[1]), records, seen };
-    });
+  ): Promise<LoadedEntities[]> {
+    const calls = reqs.map((r) => this.loadCall(r.shop, r.keys, r.ids, now));
+    const replies = await pipelineByNode(this.redis, calls);
+    return replies.map((reply, i) => calls[i]!.take(reply, reqs[i]!.shopKey));
+  }
+
+  /**
+   * One loadEntities.lua call: `keys`' records and which of `ids` the seen-id index holds; with `due`, the
+   * records of the entities whose timers are due at `now` too (at most TIMER_BATCH, listed in `due`).
+   */
+  private loadCall(
+    shop: ShopRef,
+    keys: readonly string[],
+    ids: readonly string[],
+    now: number,
+    due = false,
+  ): NodeCall & { take(reply: PipelineReply, shopKey?: string): LoadedEntities } {
+    const fps = [...new Set(ids.map(fingerprint))];
+    const scriptKeys = [this.keys.entities(shop), this.keys.shopMeta(shop), this.keys.seen(shop), this.keys.timers(shop)];
+    const args = [seenFloorDay(now), Buffer.from(fps.join(""), "latin1"), due ? now : "", TIMER_BATCH, ...new Set(keys)];
+    return {
+      keys: scriptKeys,
+      queue: (p) => queueLuaScript(p, "loadEntities", scriptKeys, args),
+      take: ([err, reply], shopKey) => {
+        if (err) throw new Error(`loading the state of ${shopKey || "a shop"} failed`, { cause: err });
+        const arr = reply as string[];
+        const records = new Map<string, StoredRecord | undefined>();
+        const dueKeys: string[] = [];
+        const n = Number(arr[3]);
+        for (let j = 4; j < arr.length; j += 2) {
+          const v = arr[j + 1]!;
+          records.set(arr[j]!, v === "" ? undefined : decodeStored(arr[j]!, v));
+          if (dueKeys.length < n) dueKeys.push(arr[j]!);
+        }
+        const flags = arr[2]!;
+        const seen = new Set<string>();
+        fps.forEach((fp, j) => {
+          if (flags[j] === "1") seen.add(fp);
+        });
+        return { version: arr[0]!, live: Number(arr[1]), records, seen, due: dueKeys };
+      },
+    };
   }
 
   /** Commits deltas in one pipeline; a shop's due mark (when asked) precedes its commit. Returns each commit's reply. */
@@ -487,12 +597,7 @@ export class EntityStore {
         { keys: [key], queue: (p) => p.expire(key, STATE_TTL_SECONDS) },
       );
     }
-    const tokens: string[] = [];
-    const writes: NodeCall[] = commits.map((c) => {
-      const { keys, args, token } = this.commitArgs(c.shop, c.version, c.delta, c.seenAdds ?? new Map<string, number>(), now);
-      tokens.push(token);
-      return { keys, queue: (p) => queueLuaScript(p, "commitEntities", keys, args) };
-    });
+    const writes = commits.map((c) => this.commitCall(c, now));
     // The due marks must be durable before the commits. One node runs one pipeline in order; a cluster's
     // nodes do not order their pipelines, so there the marks go first, in a round trip of their own.
     let replies;
@@ -504,15 +609,32 @@ export class EntityStore {
       replies = (await pipelineByNode(this.redis, [...marks, ...writes])).slice(marks.length);
     }
     for (const [err] of replies) if (err) throw new Error("committing a shop's state failed", { cause: err });
-    // A commit made with a token answers [version, the token of the commit before it] (-1 when refused).
-    const out = replies.map(([, v]) => Number(Array.isArray(v) ? v[0] : v));
-    this.refusedCommits += out.filter((v) => v === -1).length;
-    commits.forEach((c, i) => {
-      const reply = replies[i]![1];
-      if (out[i] === -1 || !Array.isArray(reply)) return;
-      this.commits.committed(this.keys.entities(c.shop), stateMark(c.version, String(reply[1])), stateMark(out[i]!, tokens[i]!), c.delta);
-    });
-    return out;
+    return replies.map((r, i) => writes[i]!.settle(r));
+  }
+
+  /**
+   * One commitEntities.lua call; `settle` reads its reply: the new version, or -1 when the commit was refused
+   * for a newer state (counted), and notes a made commit in the commit log.
+   */
+  private commitCall(
+    c: { shop: ShopRef; version: string; delta: ShopDelta; seenAdds?: SeenAdds },
+    now: number,
+  ): NodeCall & { settle(reply: PipelineReply): number } {
+    const { keys, args, token } = this.commitArgs(c.shop, c.version, c.delta, c.seenAdds ?? new Map<string, number>(), now);
+    return {
+      keys,
+      queue: (p) => queueLuaScript(p, "commitEntities", keys, args),
+      settle: ([err, reply]) => {
+        if (err) throw new Error("committing a shop's state failed", { cause: err });
+        // A commit made with a token answers [version, the token of the commit before it] (-1 when refused).
+        const v = Number(Array.isArray(reply) ? reply[0] : reply);
+        if (v === -1) this.refusedCommits++;
+        else if (Array.isArray(reply)) {
+          this.commits.committed(this.keys.entities(c.shop), stateMark(c.version, String(reply[1])), stateMark(v, token), c.delta);
+        }
+        return v;
+      },
+    };
   }
 
   private commitArgs(

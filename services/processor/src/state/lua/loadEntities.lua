@@ -5,15 +5,22 @@
     KEYS[1] shop entity records, HASH entity key -> stored record (engine/incremental/codec.ts)  (keys.entities)
     KEYS[2] shop bookkeeping, HASH with field "v": the state version               (keys.shopMeta)
     KEYS[3] shop seen-id index, HASH (layout in commitEntities.lua)                 (keys.seen)
+    KEYS[4] shop entity timers, ZSET entity key -> next change, ms (read with ARGV[3])  (keys.timers)
     ARGV[1] the oldest day number whose entries count (older ones are past the retention)
     ARGV[2] fingerprints to look up, 12 bytes each, concatenated (may be empty)
-    ARGV[3..] entity keys ("o:<orderId>", "a:<afterSaleId>", "c:<consumerId>")
-  Output: { version, live, seen, key1, record1 or "", key2, record2 or "", ... }: the state version, the
-          number of records the shop holds now (its live entities, for the quota), one character per
-          fingerprint ("1" held, "0" not), every requested key, then the order of every requested after-sale
-          that names one (an order's metrics read its after-sales' summaries; a record "~<orderId>;..."
-          names its order, %XX escaped). The version is passed back to commitEntities.lua, which refuses to
-          apply over a newer state, so what this load saw of the index is what the commit extends.
+    ARGV[3] a moment, ms: the entities whose timers are due at it (at most ARGV[4], soonest first) are
+            loaded too, before the keys of ARGV[5..] (an evaluation's timer pass, entity-store.ts, sends
+            this call beside readAggregates.lua so that a pass needs no round trip of its own to load);
+            "" none
+    ARGV[4] at most this many due entity keys
+    ARGV[5..] entity keys ("o:<orderId>", "a:<afterSaleId>", "c:<consumerId>")
+  Output: { version, live, seen, due, key1, record1 or "", key2, record2 or "", ... }: the state version,
+          the number of records the shop holds now (its live entities, for the quota), one character per
+          fingerprint ("1" held, "0" not), how many of the keys that follow are the due entities (they lead),
+          every requested key, then the order of every requested after-sale that names one (an order's
+          metrics read its after-sales' summaries; a record "~<orderId>;..." names its order, %XX escaped).
+          The version is passed back to commitEntities.lua, which refuses to apply over a newer state, so
+          what this load saw of the index and the timers is what the commit extends.
   Bounds: HMGET is called with at most CHUNK fields at a time (Lua's unpack refuses about 8,000 values, and
           one large call blocks Redis); the caller sends at most about 1,000 keys and ids per call
           (entity-store.ts); a fingerprint's look-up reads one bucket of the index (about 40 entries).
@@ -74,14 +81,23 @@ end
 
 local wanted = {}
 local keys = {}
-for i = 3, #ARGV do
+local due = 0
+if ARGV[3] ~= '' then
+  local timed = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[3]), 'LIMIT', 0, tonumber(ARGV[4]))
+  for i = 1, #timed do
+    wanted[timed[i]] = true
+    keys[#keys + 1] = timed[i]
+  end
+  due = #timed
+end
+for i = 5, #ARGV do
   if not wanted[ARGV[i]] then
     wanted[ARGV[i]] = true
     keys[#keys + 1] = ARGV[i]
   end
 end
 local values = hmget(KEYS[1], keys)
-local out = { version, redis.call('HLEN', KEYS[1]), table.concat(seen) }
+local out = { version, redis.call('HLEN', KEYS[1]), table.concat(seen), due }
 for i = 1, #keys do
   out[#out + 1] = keys[i]
   out[#out + 1] = values[i] or ''
