@@ -18,9 +18,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -116,10 +116,8 @@ async function scrape(port: number, metric: string): Promise<number> {
 
 type Child = { name: string; proc: ChildProcess; log: string[] };
 function start(name: string, script: string, env: NodeJS.ProcessEnv): Child {
-  // BENCH_SYSTEM_PROF=<dir>: each service writes a V8 CPU profile there when it stops (for looking into, not for a row).
-  const prof = process.env.BENCH_SYSTEM_PROF
-    ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_SYSTEM_PROF, "--cpu-prof-name", `${name}.cpuprofile`]
-    : [];
+  // BENCH_SYSTEM_PROF=<dir>: each service writes V8 CPU profiles (one per thread) to <dir>/<service> when it stops (for looking into, not for a row).
+  const prof = process.env.BENCH_SYSTEM_PROF ? ["--cpu-prof", "--cpu-prof-dir", join(process.env.BENCH_SYSTEM_PROF, name)] : [];
   const proc = spawn(process.execPath, [...prof, "--import", "tsx", script], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
   const log: string[] = [];
   proc.stderr?.on("data", (b: Buffer) => {
@@ -164,6 +162,8 @@ type Live = {
   probes: number;
   evalsPerSec: number;
   procCpuPerSec: number;
+  /** Cores used during the live phase, by process. */
+  cpuShares: Record<string, number>;
 };
 
 /**
@@ -181,6 +181,8 @@ async function livePhase(o: {
   run: string;
   processorPid: number;
   metricsPort: number;
+  /** Every process whose CPU the live phase reports, by name (the processor's included). */
+  pids: Record<string, number[]>;
 }): Promise<Live> {
   const post = async (events: object[]) => {
     const res = await fetch(`${o.base}/v1/events`, {
@@ -226,6 +228,7 @@ async function livePhase(o: {
   let probes = 0;
   const e0 = await scrape(o.metricsPort, "sg_processor_shop_evaluations_total");
   const c0 = procCpu(o.processorPid);
+  const byProc0 = cpuByProcess(o.pids);
   const t0 = Date.now();
   const inflight: Promise<void>[] = [];
   for (let k = 0; Date.now() - t0 < o.secs * 1000; k++) {
@@ -259,6 +262,8 @@ async function livePhase(o: {
   const liveSecs = (Date.now() - t0) / 1000;
   const evals = (await scrape(o.metricsPort, "sg_processor_shop_evaluations_total")) - e0;
   const cpu = procCpu(o.processorPid) - c0;
+  const byProc1 = cpuByProcess(o.pids);
+  const cpuShares = Object.fromEntries(Object.entries(byProc1).map(([k, v]) => [k, (v - byProc0[k]!) / liveSecs]));
   stop = true;
   const dl = Date.now() + 30_000;
   const probeIds = [...sentAt.keys()];
@@ -277,7 +282,31 @@ async function livePhase(o: {
     probes,
     evalsPerSec: evals / liveSecs,
     procCpuPerSec: cpu / liveSecs,
+    cpuShares,
   };
+}
+
+/** CPU seconds so far of each named group of processes (/proc/<pid>/stat; this process by process.cpuUsage). */
+function cpuByProcess(pids: Record<string, number[]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, list] of Object.entries(pids)) out[name] = list.reduce((n, pid) => n + procCpu(pid), 0);
+  const own = process.cpuUsage();
+  out["the bench's own process (load, probes, reads, robot)"] = (own.user + own.system) / 1e6;
+  return out;
+}
+
+/** The pids of the Kafka brokers running on this machine (java processes running kafka.Kafka). */
+function kafkaPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, "utf8").includes("kafka.Kafka")) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
 
 export async function systemBench(o: SystemOptions): Promise<void> {
@@ -338,6 +367,7 @@ export async function systemBench(o: SystemOptions): Promise<void> {
     GATEWAY_TOKEN_BURST: "100000",
   };
   const mem0 = await redisUsedMemory(redis);
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1] ?? 0);
   let children: Child[] = [];
   const goal = (ok: boolean) => (ok ? "met" : "NOT met");
   try {
@@ -429,6 +459,10 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       line(
         `     evaluations/s ${r.evalsPerSec.toFixed(0)} (sg_processor_shop_evaluations_total), processor CPU ${r.procCpuPerSec.toFixed(2)} cores, RSS ${mbs(rss)}`,
       );
+      const shares = Object.entries(r.cpuShares);
+      line(
+        `     CPU during the live phase, cores of the machine's ${cpus().length}: ${shares.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; together ${shares.reduce((n, [, v]) => n + v, 0).toFixed(2)}`,
+      );
     };
     const live1 = await livePhase({
       base,
@@ -440,6 +474,13 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       run: `${run}a`,
       processorPid: proc.pid!,
       metricsPort: ports.processor,
+      pids: {
+        processor: [proc.pid!],
+        gateway: [children[2]!.proc.pid!],
+        notifier: [children[1]!.proc.pid!],
+        "redis-server": [redisPid],
+        "Kafka (every broker on the machine)": kafkaPids(),
+      },
     });
     report("services as separate processes (gateway alone)", live1, procRss(proc.pid!));
     await stopAll(children);
@@ -459,10 +500,15 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       run: `${run}b`,
       processorPid: aio.proc.pid!,
       metricsPort: ops,
+      pids: {
+        "all-in-one": [aio.proc.pid!],
+        "redis-server": [redisPid],
+        "Kafka (every broker on the machine)": kafkaPids(),
+      },
     });
     report("all-in-one (gateway, processor and notifier in one process)", live2, procRss(aio.proc.pid!));
     line(
-      "   method: probes are new Kuaishou shops whose four refunds were ruled against the merchant (12 events, merchant_dispute_rate fires at any hour), sent through the gateway; the robot is an HTTP receiver in the bench process on a route with groupWait 0; processor CPU and RSS from /proc of its process (the whole all-in-one process in the second arrangement).",
+      "   method: probes are new Kuaishou shops whose four refunds were ruled against the merchant (12 events, merchant_dispute_rate fires at any hour), sent through the gateway; the robot is an HTTP receiver in the bench process on a route with groupWait 0; processor CPU and RSS from /proc of its process (the whole all-in-one process in the second arrangement); CPU by process over the live phase from /proc/<pid>/stat (Kafka: every broker running on the machine), the bench's own by process.cpuUsage.",
     );
     if (!full)
       line(
