@@ -558,7 +558,10 @@ export class EntityStore {
   ): NodeCall & { take(reply: PipelineReply, shopKey?: string): LoadedEntities } {
     const fps = [...new Set(ids.map(fingerprint))];
     const scriptKeys = [this.keys.entities(shop), this.keys.shopMeta(shop), this.keys.seen(shop), this.keys.timers(shop)];
-    const args = [seenFloorDay(now), Buffer.from(fps.join(""), "latin1"), due ? now : "", TIMER_BATCH, ...new Set(keys)];
+    // No fingerprints (an evaluation's load): a string, not an empty Buffer, which would put the whole pipeline
+    // in ioredis' buffer mode (about 20 µs more per call).
+    const prints = fps.length === 0 ? "" : Buffer.from(fps.join(""), "latin1");
+    const args = [seenFloorDay(now), prints, due ? now : "", TIMER_BATCH, ...new Set(keys)];
     return {
       keys: scriptKeys,
       queue: (p) => queueLuaScript(p, "loadEntities", scriptKeys, args),
