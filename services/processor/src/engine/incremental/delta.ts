@@ -74,7 +74,10 @@ export function expireAt(key: string, rec: EntityRec, closedKeepMs = CLOSED_KEEP
  * time + closedKeepMs, an open one at least then). False is certain; true means: decode it and ask expireAt.
  */
 export function storedMayExpire(value: string, now: number, closedKeepMs = CLOSED_KEEP_MS): boolean {
-  return !(now < storedBase(value) + closedKeepMs);
+  // A base of 0 is a record without times (expireAt: 0, expired at any moment) or a score record (its own
+  // expiry): always decoded. The property test found the first at a `now` before base + keep.
+  const base = storedBase(value);
+  return !(base > 0 && now < base + closedKeepMs);
 }
 
 /**
