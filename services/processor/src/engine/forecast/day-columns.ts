@@ -1,7 +1,7 @@
 import { DAY, dayStart } from "../calendar.js";
 import { dayNumber } from "../incremental/contrib.js";
 import type { DayAmounts, DayColumn, ShopAggregates } from "../incremental/measure.js";
-import { SCORE_DAY_FIELD_PREFIX } from "../incremental/score-records.js";
+import { fieldsOf, SCORE_DAY_FIELD_PREFIX } from "../incremental/score-records.js";
 import type { PointChange } from "./timed.js";
 
 /**
@@ -153,9 +153,18 @@ export class DeductionDays {
     if (!wanted) return;
     for (const [d, rec] of days) {
       let m: Record<string, string> | undefined;
-      for (const f of Object.keys(rec)) if (f.startsWith(SCORE_DAY_FIELD_PREFIX)) (m ??= {})[f] = rec[f]!;
+      // The record's deduction fields in its order (listed once per frozen record, score-records.ts fieldsOf).
+      for (const f of fieldsOf(rec, SCORE_DAY_FIELD_PREFIX, false)) (m ??= {})[f] = rec[f]!;
       if (m) this.stored.set(d, m);
     }
+  }
+
+  /** The paced deduction fields, listed once per pace (the same at every point of a forecast). */
+  private paced: { pace: ReadonlyMap<string, number>; fields: [string, number][] } | undefined;
+
+  private pacedFields(pace: ReadonlyMap<string, number>): [string, number][] {
+    if (this.paced?.pace !== pace) this.paced = { pace, fields: [...pace].filter(([f]) => f.startsWith(SCORE_DAY_FIELD_PREFIX)) };
+    return this.paced.fields;
   }
 
   /** The deduction fields at a point of the roll-off (`change`) and, with `pace`, of today's pace. */
@@ -171,7 +180,7 @@ export class DeductionDays {
         days.set(day, m);
       }
     if (!paced) return days;
-    const fields = [...paced.pace].filter(([f]) => f.startsWith(SCORE_DAY_FIELD_PREFIX));
+    const fields = this.pacedFields(paced.pace);
     if (fields.length === 0) return days;
     days = new Map(days);
     const today = dayNumber(paced.now);

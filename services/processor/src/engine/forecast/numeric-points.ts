@@ -1,6 +1,7 @@
 import { durationMs, type MetricDef } from "@sg/rules";
 import type { MetricStatus } from "@sg/events";
 import { scoreTotal } from "../../scores/total.js";
+import type { ScoreEventFacts } from "../../scores/score-events.js";
 import type { MetricReading } from "../../scores/compute.js";
 import { withScoreEvents } from "../../scores/score-events.js";
 import { DAY, dayStart, HOUR, windowRange } from "../calendar.js";
@@ -63,6 +64,24 @@ const PENDING_KINDS: ReadonlySet<MetricDef["kind"]> = new Set([
   "buyer_reply_rate",
 ]);
 
+type Fields = Metric["fields"];
+
+/** Each slot's field names, made once (a forecast reads a handful per metric). */
+const fieldsBySlot = new Map<number, Fields>();
+
+function fieldsOfSlot(slot: number): Fields {
+  let f = fieldsBySlot.get(slot);
+  if (!f) {
+    const x = (name: string) => `${slot}|${name}`;
+    fieldsBySlot.set(slot, (f = { n: x("n"), d: x("d"), b: x("b"), xd: x("xd"), o: x("o"), s: x("s"), v: x("v") }));
+  }
+  return f;
+}
+
+/** An empty `now` record, frozen (score-records.ts lists its fields once). */
+const NO_CUR: ShopAggregates["cur"] = Object.freeze({});
+const NO_DAYS: ShopAggregates["days"] = new Map();
+
 export const pointsByNumbers: PointsSource = (input, src, projections, pace, moments, days) => {
   const { pack, shop } = input;
   const entries = Object.entries(pack.metrics);
@@ -71,12 +90,11 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
 
   const metrics: Metric[] = entries.map(([name, def], index) => {
     const slot = input.slots?.get(name) ?? index;
-    const f = (x: string) => `${slot}|${x}`;
     return {
       name,
       def,
       slot,
-      fields: { n: f("n"), d: f("d"), b: f("b"), xd: f("xd"), o: f("o"), s: f("s"), v: f("v") },
+      fields: fieldsOfSlot(slot),
       xd: leavesNumeratorOnly(def, shop.metrics?.[name]),
       skip: suspendedDays(shop.calendar, name, def.kind),
       addMs:
@@ -116,6 +134,11 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
   const to = new Float64Array(metrics.length);
   const due = new Float64Array(metrics.length);
 
+  // Without a calendar (no stricter lines) a metric's lines are the same at every point.
+  if (!shop.calendar) metrics.forEach((m, i) => (limits[i] = limitsFor(m.name, m.def, shop)));
+  /** The score's bonus grants per `now` record (score-records.ts: they do not depend on the moment). */
+  const grants = new Map<ShopAggregates["cur"], ScoreEventFacts["grants"]>();
+
   for (let k = 0; k < n; k++) {
     const asOf = moments[k]!;
     const change = changes[k]!;
@@ -123,7 +146,7 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
     sums.point(change, asOf);
     for (let i = 0; i < metrics.length; i++) {
       const m = metrics[i]!;
-      limits[i] = limitsFor(m.name, m.def, shop, asOf);
+      if (shop.calendar) limits[i] = limitsFor(m.name, m.def, shop, asOf);
       const w = windowRange(m.def.window, asOf);
       from[i] = dayNumber(w.start);
       to[i] = dayNumber(w.end - 1);
@@ -144,7 +167,14 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
       }
       let total: number | null | undefined;
       if (pack.score) {
-        const facts = scoreFactsOfAggregates(pack, asOf, cur, deductions!.at(change, paced ? { pace, now: input.now, asOf } : undefined));
+        // scoreFactsOfAggregates(pack, asOf, cur, days), its grants made once per `now` record.
+        const d = scoreFactsOfAggregates(pack, asOf, NO_CUR, deductions!.at(change, paced ? { pace, now: input.now, asOf } : undefined));
+        let facts: ScoreEventFacts | undefined;
+        if (d) {
+          let g = grants.get(cur);
+          if (!g) grants.set(cur, (g = scoreFactsOfAggregates(pack, asOf, cur, NO_DAYS)!.grants));
+          facts = { asOf, grants: g, deductions: d.deductions };
+        }
         total = scoreTotal(pack, shopKey, readings, withScoreEvents({ shop }, facts).shop.score);
       }
       (paced ? out.scorePaced : out.scoreRoll)[k] = scorePoint(days[k]!, total ?? null, line);

@@ -9,6 +9,28 @@ function member(p: Pending): string {
   return `${p.metric}|${p.day ?? "-"}|${p.extra ?? ""}|${p.key}`;
 }
 
+/** The pending items' members in their order, and (on the first need) as a set. */
+interface Members {
+  list: string[];
+  set?: Set<string>;
+}
+
+/**
+ * The members of a frozen pending array (the aggregate cache's, state/aggregate-cache.ts: the same array from
+ * one evaluation to the next until a pending item changes), made once.
+ */
+const membersByArray = new WeakMap<ShopAggregates["pending"], Members>();
+
+function membersOf(pending: ShopAggregates["pending"]): Members {
+  const frozen = Object.isFrozen(pending);
+  let m = frozen ? membersByArray.get(pending) : undefined;
+  if (!m) {
+    m = { list: pending.map(member) };
+    if (frozen) membersByArray.set(pending, m);
+  }
+  return m;
+}
+
 /** A pending change's members and deadlines, in its order. */
 interface PendEntries {
   members: string[];
@@ -42,8 +64,7 @@ function holds(pend: ReadonlyMap<string, number | null>, e: PendEntries): boolea
  * rather than once per point: a busy shop has hundreds of pending items and few of them change at a point.
  */
 export class RolledItems {
-  private members: string[] | undefined;
-  private present: Set<string> | undefined;
+  private members: Members | undefined;
   /** The last point rolled with a pending change: its change's members and deadlines, and its items. */
   private last: { pend: PendEntries; pending: Pending[] } | undefined;
   constructor(
@@ -67,13 +88,13 @@ export class RolledItems {
   }
 
   private roll(change: PointChange): Pending[] {
-    this.members ??= this.pending.map(member);
+    const members = (this.members ??= membersOf(this.pending));
     const pending: Pending[] = [];
     /** Members of the change found among the items (each at most once: the members are distinct). */
     let found = 0;
     for (let i = 0; i < this.pending.length; i++) {
       const p = this.pending[i]!;
-      const to = change.pend.get(this.members[i]!);
+      const to = change.pend.get(members.list[i]!);
       if (to === undefined) pending.push(p);
       else {
         found++;
@@ -82,8 +103,8 @@ export class RolledItems {
     }
     // The change's other members are added items: none when every one of them was found (most points).
     if (found < change.pend.size) {
-      this.present ??= new Set(this.members);
-      for (const [m, deadline] of change.pend) if (deadline !== null && !this.present.has(m)) pending.push(parsePending(m, deadline));
+      const present = (members.set ??= new Set(members.list));
+      for (const [m, deadline] of change.pend) if (deadline !== null && !present.has(m)) pending.push(parsePending(m, deadline));
     }
     return pending;
   }
