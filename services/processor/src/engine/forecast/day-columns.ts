@@ -159,6 +159,24 @@ export class DeductionDays {
     }
   }
 
+  /** Per point's change, its deduction fields (day, field, amount; repeated, in the change's order), listed once. */
+  private readonly touched = new Map<PointChange, (number | string)[]>();
+
+  private deductionChanges(change: PointChange): (number | string)[] {
+    let l = this.touched.get(change);
+    if (!l) {
+      const out: (number | string)[] = [];
+      // forEach, not for-of over entries: no entry array per field (a point's change has hundreds).
+      change.agg.forEach((fields, day) =>
+        fields.forEach((v, f) => {
+          if (f.startsWith(SCORE_DAY_FIELD_PREFIX)) out.push(day, f, v);
+        }),
+      );
+      this.touched.set(change, (l = out));
+    }
+    return l;
+  }
+
   /** The paced deduction fields, listed once per pace (the same at every point of a forecast). */
   private paced: { pace: ReadonlyMap<string, number>; fields: [string, number][] } | undefined;
 
@@ -171,14 +189,15 @@ export class DeductionDays {
   at(change: PointChange, paced?: { pace: ReadonlyMap<string, number>; now: number; asOf: number }): ShopAggregates["days"] {
     if (!this.wanted) return this.stored;
     let days = this.stored;
-    for (const [day, fields] of change.agg)
-      for (const [f, v] of fields) {
-        if (!f.startsWith(SCORE_DAY_FIELD_PREFIX)) continue;
-        if (days === this.stored) days = new Map(this.stored);
-        const m = { ...days.get(day) };
-        m[f] = String(Number(m[f] ?? 0) + v);
-        days.set(day, m);
-      }
+    const l = this.deductionChanges(change);
+    for (let i = 0; i < l.length; i += 3) {
+      const day = l[i] as number;
+      const f = l[i + 1] as string;
+      if (days === this.stored) days = new Map(this.stored);
+      const m = { ...days.get(day) };
+      m[f] = String(Number(m[f] ?? 0) + (l[i + 2] as number));
+      days.set(day, m);
+    }
     if (!paced) return days;
     const fields = this.pacedFields(paced.pace);
     if (fields.length === 0) return days;

@@ -363,8 +363,9 @@ function measurePoint(
  * (in one scratch buffer, overwritten by the next sum), then summed in day order as measure.ts sums.
  */
 class WindowSums {
-  /** The current point's change: field → day, amount; repeated. */
-  private changes = new Map<string, number[]>();
+  /** The current point's change: the days it touches and, for each, its fields' amounts. */
+  private readonly changeDays: number[] = [];
+  private readonly changeFields: ReadonlyMap<string, number>[] = [];
   private asOf = 0;
   private readonly scratch: Float64Array;
   constructor(
@@ -379,22 +380,27 @@ class WindowSums {
   /** Moves to a point: its change and moment. */
   point(change: PointChange, asOf: number): void {
     this.asOf = asOf;
-    const changes = new Map<string, number[]>();
-    for (const [day, fields] of change.agg)
-      for (const [f, v] of fields) {
-        const l = changes.get(f);
-        if (l) l.push(day, v);
-        else changes.set(f, [day, v]);
-      }
-    this.changes = changes;
+    this.changeDays.length = 0;
+    this.changeFields.length = 0;
+    // forEach, not for-of over entries: no entry array per day.
+    change.agg.forEach((fields, day) => {
+      this.changeDays.push(day);
+      this.changeFields.push(fields);
+    });
+  }
+
+  /** Whether the point's change has an amount of `field` (on some day). */
+  private changes(field: string): boolean {
+    for (let j = 0; j < this.changeFields.length; j++) if (this.changeFields[j]!.has(field)) return true;
+    return false;
   }
 
   sum(field: string, from: number, to: number, skip: ((day: number) => boolean) | undefined, paced: boolean): number {
     const base = this.stored.column(field);
-    const l = this.changes.get(field);
+    const changed = this.changes(field);
     const perMs = paced ? this.pace.get(field) : undefined;
     let v: Float64Array;
-    if (l === undefined && perMs === undefined) {
+    if (!changed && perMs === undefined) {
       if (!base) return 0;
       v = base.v;
     } else {
@@ -402,7 +408,12 @@ class WindowSums {
       if (base) v.set(base.v);
       else v.fill(0);
       const r0 = this.range.from;
-      if (l) for (let i = 0; i < l.length; i += 2) v[l[i]! - r0] = v[l[i]! - r0]! + l[i + 1]!;
+      // Each day's change added to its amount (a point's change is one sum per day and field).
+      if (changed)
+        for (let j = 0; j < this.changeDays.length; j++) {
+          const x = this.changeFields[j]!.get(field);
+          if (x !== undefined) v[this.changeDays[j]! - r0] = v[this.changeDays[j]! - r0]! + x;
+        }
       if (perMs !== undefined) {
         const today = dayNumber(this.now);
         const start = dayStart(this.now);
