@@ -142,7 +142,7 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
   for (let k = 0; k < n; k++) {
     const asOf = moments[k]!;
     const change = changes[k]!;
-    const { cur, pending } = items.at(change);
+    const cur = items.curAt(change);
     sums.point(change, asOf);
     for (let i = 0; i < metrics.length; i++) {
       const m = metrics[i]!;
@@ -152,7 +152,7 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
       to[i] = dayNumber(w.end - 1);
       due[i] = 0;
     }
-    countDue(pending, metrics, bySlot, limits, from, to, asOf, due);
+    if (bySlot.size > 0) items.forEachAt(change, (p, deadline) => countDue(p, deadline, metrics, bySlot, limits, from, to, asOf, due));
     for (let p = 0; p < 2; p++) {
       const paced = p === 1;
       if (paced && pace.size === 0) {
@@ -189,12 +189,14 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
 };
 
 /**
- * Per metric, the pending items due by asOf within its lead time (measure.ts pendingOf, dueOf): those of its
- * slot on a day of its window (a dayless one always; a buyer of buyer_reply_rate without a missed round
- * before the window), not on a day its calendar suspends (the deadline's day for a dayless one).
+ * Counts a pending item (with its deadline at the point) for each metric it is due for by asOf within its lead
+ * time (measure.ts pendingOf, dueOf): a metric of its slot with it on a day of its window (a dayless one
+ * always; a buyer of buyer_reply_rate without a missed round before the window), not on a day its calendar
+ * suspends (the deadline's day for a dayless one).
  */
 function countDue(
-  pending: ShopAggregates["pending"],
+  p: ShopAggregates["pending"][number],
+  deadline: number,
   metrics: readonly Metric[],
   bySlot: ReadonlyMap<number, readonly number[]>,
   limits: readonly Limits[],
@@ -203,20 +205,16 @@ function countDue(
   asOf: number,
   due: Float64Array,
 ): void {
-  if (bySlot.size === 0) return;
-  for (let j = 0; j < pending.length; j++) {
-    const p = pending[j]!;
-    const of = bySlot.get(p.metric);
-    if (of === undefined) continue;
-    for (let x = 0; x < of.length; x++) {
-      const i = of[x]!;
-      const m = metrics[i]!;
-      if (m.def.kind === "buyer_reply_rate") {
-        if (!(Number(p.extra ?? -1) < from[i]!)) continue;
-      } else if (p.day !== undefined && (p.day < from[i]! || p.day > to[i]!)) continue;
-      if (m.skip?.(p.day ?? dayNumber(p.deadline))) continue;
-      if (p.deadline <= asOf + limits[i]!.leadMs) due[i]!++;
-    }
+  const of = bySlot.get(p.metric);
+  if (of === undefined) return;
+  for (let x = 0; x < of.length; x++) {
+    const i = of[x]!;
+    const m = metrics[i]!;
+    if (m.def.kind === "buyer_reply_rate") {
+      if (!(Number(p.extra ?? -1) < from[i]!)) continue;
+    } else if (p.day !== undefined && (p.day < from[i]! || p.day > to[i]!)) continue;
+    if (m.skip?.(p.day ?? dayNumber(deadline))) continue;
+    if (deadline <= asOf + limits[i]!.leadMs) due[i]!++;
   }
 }
 

@@ -72,12 +72,46 @@ export class RolledItems {
     private readonly cur: ShopAggregates["cur"],
   ) {}
 
-  at(change: PointChange): Pick<ShopAggregates, "cur" | "pending"> {
+  /** The `now` aggregates at a point (the stored ones, the same object, when its change has none). */
+  curAt(change: PointChange): ShopAggregates["cur"] {
     let cur = this.cur;
     if (change.cur.size > 0) {
       cur = { ...this.cur };
       for (const [f, v] of change.cur) cur[f] = String(Number(cur[f] ?? 0) + v);
     }
+    return cur;
+  }
+
+  /**
+   * Each pending item at a point with its deadline there, in the order of `at`'s items, without making them:
+   * the forecast's numeric points only count them (numeric-points.ts).
+   */
+  forEachAt(change: PointChange, fn: (p: Pending, deadline: number) => void): void {
+    if (change.pend.size === 0) {
+      for (let i = 0; i < this.pending.length; i++) fn(this.pending[i]!, this.pending[i]!.deadline);
+      return;
+    }
+    const members = (this.members ??= membersOf(this.pending));
+    let found = 0;
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
+      const to = change.pend.get(members.list[i]!);
+      if (to === undefined) fn(p, p.deadline);
+      else {
+        found++;
+        if (to !== null) fn(p, to);
+      }
+    }
+    if (found < change.pend.size) {
+      const present = (members.set ??= new Set(members.list));
+      change.pend.forEach((deadline, m) => {
+        if (deadline !== null && !present.has(m)) fn(parsePending(m, deadline), deadline);
+      });
+    }
+  }
+
+  at(change: PointChange): Pick<ShopAggregates, "cur" | "pending"> {
+    const cur = this.curAt(change);
     if (change.pend.size === 0) return { cur, pending: this.pending };
     // The same members and deadlines as the last point's (the points after all of today's deadlines, most often):
     // the same items, in the same array (whose grouping the points then share, pending-index.ts).
