@@ -12,7 +12,7 @@ import { performance, PerformanceObserver, constants, type PerformanceEntry } fr
 import type { Platform } from "@sg/events";
 import { EntityStore } from "@sg/processor/state";
 import { createRedis } from "@sg/redis";
-import { ForecastProjections } from "../../services/processor/src/engine/forecast/index.js";
+import { ForecastProjections, forecastMoments } from "../../services/processor/src/engine/forecast/index.js";
 import { forecastFromStore, type EvaluationInputs } from "../../services/processor/src/state/forecast-reader.js";
 import { socketBytesIn } from "./measure.js";
 
@@ -26,6 +26,11 @@ export interface ChildEval {
   redisWaitMs: number;
   bytes: number;
   forecastMs: number;
+  /** The forecast's CPU time (this process) and the GC pauses inside it. */
+  forecastCpuMs: number;
+  forecastGcMs: number;
+  /** Timed entities the forecast's kept projections recomputed (those written since the last forecast). */
+  recomputed: number;
 }
 export interface ChildReport {
   evals: ChildEval[];
@@ -68,6 +73,7 @@ async function main() {
   const first = await store.evaluate(shop, now0, overrides, (u) => (used = u));
   if (first && used) await forecastFromStore(store, shop, now0, first, used, projections);
   const spans: { t0: number; t1: number }[] = [];
+  const forecastSpans: { t0: number; t1: number }[] = [];
   const out: ChildEval[] = [];
   for (let i = 1; i <= evals; i++) {
     const now = now0 + i * stepMs;
@@ -82,10 +88,24 @@ async function main() {
     const bytes = socketBytesIn(own) - b0;
     const w1 = runQueueWaitMs(process.pid);
     const r1 = runQueueWaitMs(redisPid);
+    const fc0 = process.cpuUsage();
     const f0 = performance.now();
     if (ev && used) await forecastFromStore(store, shop, now, ev, used, projections);
-    const forecastMs = performance.now() - f0;
+    const f1 = performance.now();
+    const forecastMs = f1 - f0;
+    const fc = process.cpuUsage(fc0);
+    const acc = store.accounting(shop.platform);
+    const recomputed = used
+      ? projections.of(
+          store.keys.entities(shop),
+          now,
+          { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs },
+          forecastMoments(now),
+          used.overrides.calendar,
+        ).recomputed
+      : 0;
     spans.push({ t0, t1 });
+    forecastSpans.push({ t0: f0, t1: f1 });
     out.push({
       wallMs: t1 - t0,
       cpuMs: (c.user + c.system) / 1000,
@@ -95,6 +115,9 @@ async function main() {
       redisWaitMs: r1 - r0,
       bytes,
       forecastMs,
+      forecastCpuMs: (fc.user + fc.system) / 1000,
+      forecastGcMs: 0,
+      recomputed,
     });
   }
   // The observer's entries arrive after the fact: let them in, then give each evaluation the pauses inside it.
@@ -109,6 +132,12 @@ async function main() {
     const inside = Math.min(s.t1, g.startTime + g.duration) - Math.max(s.t0, g.startTime);
     out[i]!.gcMs += inside;
     if (major(g)) out[i]!.majorGcMs += inside;
+  }
+  for (const g of gcs) {
+    const i = forecastSpans.findIndex((s) => g.startTime < s.t1 && g.startTime + g.duration > s.t0);
+    if (i < 0) continue;
+    const s = forecastSpans[i]!;
+    out[i]!.forecastGcMs += Math.min(s.t1, g.startTime + g.duration) - Math.max(s.t0, g.startTime);
   }
   const sum = (xs: PerformanceEntry[]) => xs.reduce((n, e) => n + e.duration, 0);
   const majors = gcs.filter(major);

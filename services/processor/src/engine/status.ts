@@ -21,6 +21,48 @@ export interface Derived {
   pastTarget: boolean;
 }
 
+/** judgeStatus's answer: bits of these. */
+export const NO_DATA = 1;
+export const BREACH = 2;
+/** Past the target (on the wrong side of it, whether or not breached). */
+export const PAST_TARGET = 4;
+export const AT_RISK = 8;
+
+/**
+ * The status of a measurement, as bits (NO_DATA, else BREACH, PAST_TARGET, AT_RISK): deriveStatus's judgement
+ * without building its output, so that the forecast's points (forecast/numeric-points.ts) judge exactly as the
+ * evaluation does. `projected`: the value should every due item turn out bad (Measured.due.projected), null
+ * when nothing is due or it has no value.
+ */
+export function judgeStatus(
+  def: MetricDef,
+  limits: Limits,
+  value: number | null,
+  numerator: number | undefined,
+  denominator: number | undefined,
+  projected: number | null,
+): number {
+  if (hasDenominator(def) && (denominator ?? 0) === 0) return NO_DATA;
+  const v = value as number;
+  const { threshold, target } = limits;
+  let breach: boolean;
+  let pastTarget: boolean;
+  if (def.kind === "dispute_rate") {
+    // Breach only when numerator ≥ 4 and value > 0.35%; warning when one more such dispute would breach.
+    const num = numerator ?? 0;
+    const den = denominator ?? 0;
+    const rate = threshold ?? def.params.rate;
+    breach = disputeBreach(def, num, den, rate);
+    pastTarget = !breach && (disputeBreach(def, num + 1, den, rate) || (target !== null && v > target));
+  } else {
+    breach = threshold !== null && wrongSide(def.direction, v, threshold);
+    pastTarget = target !== null && wrongSide(def.direction, v, target);
+  }
+  const atRisk =
+    !breach && threshold !== null && projected !== null && def.kind !== "dispute_rate" && wrongSide(def.direction, projected, threshold);
+  return (breach ? BREACH : 0) | (pastTarget ? PAST_TARGET : 0) | (atRisk ? AT_RISK : 0);
+}
+
 export function deriveStatus(def: MetricDef, limits: Limits, m: Measured): Derived {
   const output: MetricOutput = { value: m.value, status: "ok" };
   if (m.numerator !== undefined) output.numerator = m.numerator;
@@ -28,36 +70,26 @@ export function deriveStatus(def: MetricDef, limits: Limits, m: Measured): Deriv
   if (m.pending !== undefined) output.pending = m.pending;
   if (m.extra) Object.assign(output, m.extra);
 
-  if (hasDenominator(def) && (m.denominator ?? 0) === 0) {
+  const j = judgeStatus(def, limits, m.value, m.numerator, m.denominator, m.due ? m.due.projected : null);
+  if (j === NO_DATA) {
     output.value = null;
     output.status = "no_data";
     return { output, atRisk: false, pastTarget: false };
   }
-  const value = m.value as number;
-  const { threshold, target } = limits;
-  let breach: boolean;
-  let pastTarget: boolean;
-  let atRisk = false;
+  const breach = (j & BREACH) !== 0;
+  const pastTarget = (j & PAST_TARGET) !== 0;
+  const atRisk = (j & AT_RISK) !== 0;
+  const { threshold } = limits;
   if (def.kind === "dispute_rate") {
-    // Breach only when numerator ≥ 4 and value > 0.35%; warning when one more such dispute would breach.
     const num = m.numerator ?? 0;
     const den = m.denominator ?? 0;
     const rate = threshold ?? def.params.rate;
-    breach = disputeBreach(def, num, den, rate);
-    pastTarget = !breach && (disputeBreach(def, num + 1, den, rate) || (target !== null && value > target));
     if (!breach) {
       let k = 0;
       while (!disputeBreach(def, num + k + 1, den, rate)) k++;
       output.headroom = k;
     } else output.headroom = 0;
-  } else {
-    breach = threshold !== null && wrongSide(def.direction, value, threshold);
-    pastTarget = target !== null && wrongSide(def.direction, value, target);
-    if (def.unit === "ratio" && threshold !== null) output.headroom = headroom(def.direction, threshold, m);
-  }
-  if (!breach && threshold !== null && m.due && m.due.projected !== null) {
-    atRisk = def.kind === "dispute_rate" ? false : wrongSide(def.direction, m.due.projected, threshold);
-  }
+  } else if (def.unit === "ratio" && threshold !== null) output.headroom = headroom(def.direction, threshold, m);
   const status: Status = breach ? "breach" : pastTarget || atRisk ? "warning" : "ok";
   output.status = status;
   return { output, atRisk, pastTarget: pastTarget && !breach };

@@ -110,3 +110,63 @@ export function scoreEventWakes(model: ScoreModel | undefined, events: ScoreEven
     }
   return out;
 }
+
+/**
+ * adjustScore's sums alone (its `bonuses`, `deductions`, `adjustments.violations`, and whether `missingPoints`
+ * has any), without the items it lists: the forecast's points read only the total (total.ts).
+ */
+export function adjustTotals(
+  model: ScoreModel,
+  inputs: ShopScoreInputs | undefined,
+  events: ScoreEventFacts | undefined,
+  bonusPoints: Record<string, number> | undefined,
+): { bonuses: number; deductions: number; violations: boolean; missingPoints: boolean } {
+  let missingPoints = false;
+  let bonuses = 0;
+  if (model.bonuses)
+    for (const id in model.bonuses) {
+      const b = model.bonuses[id]!;
+      const points = b.points === "config" ? (bonusPoints?.[id] ?? null) : b.points;
+      const grants = events?.grants[id];
+      let remembered = false;
+      let held = false;
+      if (events && grants)
+        for (let i = 0; i < grants.length; i++) {
+          const g = grants[i]!;
+          if (!(g.end === null || g.end > events.asOf - GRANT_MEMORY_MS)) continue;
+          remembered = true;
+          const earns = g.share === undefined || b.minShare === undefined || g.share >= b.minShare;
+          if (g.from <= events.asOf && (g.end === null || events.asOf < g.end) && earns) held = true;
+        }
+      if (remembered) {
+        if (!held) continue;
+      } else {
+        const got = inputs?.bonuses?.[id];
+        const earned = typeof got === "number" ? (b.minShare !== undefined ? got >= b.minShare : got > 0) : got === true;
+        if (!earned) continue;
+      }
+      if (points === null) missingPoints = true;
+      else bonuses += points;
+    }
+  let uncapped = 0;
+  let eventViolations = 0;
+  let configured = 0;
+  if (model.deductions) {
+    for (const part in model.deductions.parts) {
+      const e = events?.deductions[part];
+      if (e && e.count + e.revoked > 0) {
+        eventViolations += e.count;
+        if (e.count === 0) continue;
+        uncapped += e.centi / 100;
+      } else {
+        const points = inputs?.deductions?.[part] ?? 0;
+        if (points <= 0) continue;
+        configured += points;
+        uncapped += points;
+      }
+    }
+  }
+  const violations = eventViolations > 0 || (inputs?.violations ?? configured > 0);
+  const deductions = model.deductions ? Math.min(tidy(uncapped), model.deductions.cap) : 0;
+  return { bonuses: tidy(bonuses), deductions, violations, missingPoints };
+}

@@ -1,5 +1,5 @@
 import { evaluateAggregates } from "../incremental/measure.js";
-import type { PointEvaluator } from "./forecast.js";
+import type { PointEvaluator } from "./points.js";
 import { pacedAggregates, rolledAggregates, type PacedMemo } from "./source.js";
 
 /**

@@ -1,7 +1,7 @@
 import { DAY, dayStart } from "../calendar.js";
 import { dayNumber } from "../incremental/contrib.js";
 import type { DayAmounts, DayColumn, ShopAggregates } from "../incremental/measure.js";
-import { SCORE_DAY_FIELD_PREFIX } from "../incremental/score-records.js";
+import { fieldsOf, SCORE_DAY_FIELD_PREFIX } from "../incremental/score-records.js";
 import type { PointChange } from "./timed.js";
 
 /**
@@ -153,25 +153,53 @@ export class DeductionDays {
     if (!wanted) return;
     for (const [d, rec] of days) {
       let m: Record<string, string> | undefined;
-      for (const f of Object.keys(rec)) if (f.startsWith(SCORE_DAY_FIELD_PREFIX)) (m ??= {})[f] = rec[f]!;
+      // The record's deduction fields in its order (listed once per frozen record, score-records.ts fieldsOf).
+      for (const f of fieldsOf(rec, SCORE_DAY_FIELD_PREFIX, false)) (m ??= {})[f] = rec[f]!;
       if (m) this.stored.set(d, m);
     }
+  }
+
+  /** Per point's change, its deduction fields (day, field, amount; repeated, in the change's order), listed once. */
+  private readonly touched = new Map<PointChange, (number | string)[]>();
+
+  private deductionChanges(change: PointChange): (number | string)[] {
+    let l = this.touched.get(change);
+    if (!l) {
+      const out: (number | string)[] = [];
+      // forEach, not for-of over entries: no entry array per field (a point's change has hundreds).
+      change.agg.forEach((fields, day) =>
+        fields.forEach((v, f) => {
+          if (f.startsWith(SCORE_DAY_FIELD_PREFIX)) out.push(day, f, v);
+        }),
+      );
+      this.touched.set(change, (l = out));
+    }
+    return l;
+  }
+
+  /** The paced deduction fields, listed once per pace (the same at every point of a forecast). */
+  private paced: { pace: ReadonlyMap<string, number>; fields: [string, number][] } | undefined;
+
+  private pacedFields(pace: ReadonlyMap<string, number>): [string, number][] {
+    if (this.paced?.pace !== pace) this.paced = { pace, fields: [...pace].filter(([f]) => f.startsWith(SCORE_DAY_FIELD_PREFIX)) };
+    return this.paced.fields;
   }
 
   /** The deduction fields at a point of the roll-off (`change`) and, with `pace`, of today's pace. */
   at(change: PointChange, paced?: { pace: ReadonlyMap<string, number>; now: number; asOf: number }): ShopAggregates["days"] {
     if (!this.wanted) return this.stored;
     let days = this.stored;
-    for (const [day, fields] of change.agg)
-      for (const [f, v] of fields) {
-        if (!f.startsWith(SCORE_DAY_FIELD_PREFIX)) continue;
-        if (days === this.stored) days = new Map(this.stored);
-        const m = { ...days.get(day) };
-        m[f] = String(Number(m[f] ?? 0) + v);
-        days.set(day, m);
-      }
+    const l = this.deductionChanges(change);
+    for (let i = 0; i < l.length; i += 3) {
+      const day = l[i] as number;
+      const f = l[i + 1] as string;
+      if (days === this.stored) days = new Map(this.stored);
+      const m = { ...days.get(day) };
+      m[f] = String(Number(m[f] ?? 0) + (l[i + 2] as number));
+      days.set(day, m);
+    }
     if (!paced) return days;
-    const fields = [...paced.pace].filter(([f]) => f.startsWith(SCORE_DAY_FIELD_PREFIX));
+    const fields = this.pacedFields(paced.pace);
     if (fields.length === 0) return days;
     days = new Map(days);
     const today = dayNumber(paced.now);

@@ -20,6 +20,20 @@ export interface SidedPoint {
   wrong: Sides | null;
 }
 
+/** A point's sides, shared (firstCrossing only reads them). */
+export const NO_SIDE: Sides = Object.freeze({ threshold: false, target: false });
+export const TARGET_SIDE: Sides = Object.freeze({ threshold: false, target: true });
+export const BOTH_SIDES: Sides = Object.freeze({ threshold: true, target: true });
+/** The score's wrong side of its line (it has no target). */
+const BELOW_LINE: Sides = Object.freeze({ threshold: true, target: false });
+
+/** The score's total against its line (`scoreLines.total`), which the forecast calls its threshold; it has no target. */
+export function scorePoint(day: string, total: number | null, line: number | undefined): SidedPoint {
+  if (total === null) return { day, value: null, status: "no_data", wrong: null };
+  const below = line !== undefined && total < line;
+  return { day, value: total, status: below ? "breach" : "ok", wrong: below ? BELOW_LINE : NO_SIDE };
+}
+
 /**
  * The first line a path crosses: the first point (in day order) on the other side of the threshold, else of
  * the target, than the value now, either way (a metric under its target whose bad days leave crosses it

@@ -187,7 +187,7 @@ const fieldsByRecord = new WeakMap<object, Map<string, readonly string[]>>();
  * so its list is made once: an evaluation reads about 30 day records of a hundred fields each, and most of
  * them are the same objects from one evaluation to the next. A record that is not frozen is listed each time.
  */
-function fieldsOf(h: Record<string, string>, prefix: string, sorted: boolean): readonly string[] {
+export function fieldsOf(h: Record<string, string>, prefix: string, sorted: boolean): readonly string[] {
   const frozen = Object.isFrozen(h);
   const memo = frozen ? fieldsByRecord.get(h) : undefined;
   const key = sorted ? `s${prefix}` : prefix;
