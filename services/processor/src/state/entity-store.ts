@@ -447,7 +447,13 @@ export class EntityStore {
     now: number,
   ): Promise<(LoadedShop & { version: string })[]> {
     const floor = seenFloorDay(now);
-    const fps = reqs.map((r) => [...new Set(r.ids.map(fingerprint))]);
+    // Each id hashed once: the commit's fold takes the fingerprints from here (LoadedShop.fingerprints).
+    const byId = reqs.map((r) => {
+      const m = new Map<string, string>();
+      for (const id of r.ids) if (!m.has(id)) m.set(id, fingerprint(id));
+      return m;
+    });
+    const fps = byId.map((m) => [...new Set(m.values())]);
     const replies = await pipelineByNode(
       this.redis,
       reqs.map((r, i) => {
@@ -469,7 +475,7 @@ export class EntityStore {
       fps[i]!.forEach((fp, j) => {
         if (flags[j] === "1") seen.add(fp);
       });
-      return { version: arr[0]!, live: Number(arr[1]), records, seen };
+      return { version: arr[0]!, live: Number(arr[1]), records, seen, fingerprints: byId[i]! };
     });
   }
 

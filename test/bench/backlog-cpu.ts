@@ -1,0 +1,141 @@
+/**
+ * The backlog section's CPU figure alone, for A/B work on the processor's cost per event: the bench's backlog
+ * streams (`every` = 4 platforms × 3 days of 400/day with the bench's packs; `chat` = Kuaishou, 95 % chat)
+ * produced once to a fresh 12-partition topic, then the processor run `runs` times over it in this process
+ * (each a fresh group and key prefix), timed from its join until it has handled every record and a flush has
+ * evaluated every dirtied shop. Prints, per run, events per processor CPU-second (`process.cpuUsage`), the
+ * shop evaluations done (sg_processor_shop_evaluations_total) and the GC time (perf_hooks); with
+ * `--profile <file>` one more run is recorded as a V8 CPU profile (open in Chrome DevTools or summarise with
+ * `npx tsx test/bench/profile-top.ts <file>`).
+ *
+ * `npx tsx test/bench/backlog-cpu.ts [every|chat] [events=20000] [runs=3] [--profile out.cpuprofile]`
+ */
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { PerformanceObserver } from "node:perf_hooks";
+import { shopKey, snapshotKeys, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
+import { ensureRedis } from "@sg/infra";
+import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
+import { createProcessor } from "@sg/processor";
+import { processorMetrics } from "../../services/processor/src/publish/telemetry.js";
+import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
+import { Registry } from "prom-client";
+import { benchInfra } from "./bench-infra.js";
+import { history } from "./engine-v2.js";
+import { cpuSince, median, profiled, redisCpu } from "./measure.js";
+import { BENCH_PACKS, packsLabel } from "./packs.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+function stream(mix: string, n: number): CanonicalEvent[] {
+  const out: CanonicalEvent[] = [];
+  if (mix === "chat") for (let s = 0; out.length < n; s++) out.push(...history("kuaishou", `ch${s}`, 1, 2000, 0.95));
+  else {
+    const platforms: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
+    for (let s = 0; out.length < n; s++) out.push(...history(platforms[s % 4]!, `bl${s}`, 3, 400, undefined, 7));
+  }
+  return out.slice(0, n);
+}
+
+let gcMs = 0;
+new PerformanceObserver((l) => {
+  for (const e of l.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ["gc"] });
+
+async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: string, n: number, redis: Redis) {
+  const prefix = `${base}-${randomUUID().slice(0, 6)}`;
+  const registry = new Registry();
+  const metrics = processorMetrics(registry);
+  const p = createProcessor({
+    kafka,
+    redis,
+    topics,
+    keyPrefix: prefix,
+    groupId: prefix,
+    clock: Date.now,
+    config: { packs: BENCH_PACKS },
+    log: silent,
+    metrics,
+    evalIntervalMs: 250,
+    tickMs: 1000,
+  });
+  await p.start();
+  const r0 = await redisCpu(redis);
+  const gc0 = gcMs;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (p.handled < n && performance.now() - t0 < 300_000) await new Promise((r) => setTimeout(r, 20));
+  await p.flush();
+  const secs = (performance.now() - t0) / 1000;
+  const cpu = cpuSince(cpu0);
+  const gc = gcMs - gc0;
+  const rc = (await redisCpu(redis)) - r0;
+  const evaluations = (await registry.getSingleMetric("sg_processor_shop_evaluations_total")!.get()).values[0]?.value ?? 0;
+  const shops = await redis.zcard(snapshotKeys(prefix).shops());
+  await p.stop();
+  await deleteByPrefix(redis, prefix);
+  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const pi = args.indexOf("--profile");
+  const profileOut = pi >= 0 ? args.splice(pi, 2)[1] : undefined;
+  const mix = args[0] ?? "every";
+  const n = Number(args[1] ?? 20_000);
+  const runs = Number(args[2] ?? 3);
+  const events = stream(mix, n);
+  const infra = await benchInfra();
+  const server = await ensureRedis({ url: null, log: () => undefined, stopWithProcess: process.pid });
+  const redis = createRedis(server.url);
+  const base = `bench-cpu-${randomUUID().slice(0, 8)}`;
+  const kafka = createKafka({ brokers: infra.brokers, clientId: base, logLevel: logLevel.NOTHING });
+  const topics = topicNames(`${base}.`);
+  await ensureTopics(kafka, [
+    { topic: topics.events, numPartitions: 12 },
+    { topic: topics.dlq, numPartitions: 1 },
+    { topic: topics.alerts, numPartitions: 1 },
+  ]);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  for (let i = 0; i < n; i += 5000)
+    await producer.send({
+      topic: topics.events,
+      messages: events.slice(i, Math.min(n, i + 5000)).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
+    });
+  await producer.disconnect();
+  console.log(`backlog-cpu: ${mix}, ${n} events, ${packsLabel()}`);
+  try {
+    const results = [];
+    for (let k = 0; k < runs; k++) {
+      const r = await run(kafka, topics, base, n, redis);
+      results.push(r);
+      console.log(
+        `run ${k + 1}: ${(n / r.cpu / 1000).toFixed(1)}k events/CPU-s (${((r.cpu * 1e6) / n).toFixed(1)} µs/event), ` +
+          `${(r.rate / 1000).toFixed(1)}k/s wall, GC ${((r.gc * 1000) / n).toFixed(2)} µs/event, Redis ${((r.redisCpu * 1e6) / n).toFixed(1)} µs/event, ` +
+          `${r.evaluations} evaluations for ${r.shops} shops`,
+      );
+    }
+    console.log(
+      `median: ${(median(results.map((r) => n / r.cpu)) / 1000).toFixed(1)}k events/CPU-s; load ${(await import("node:os"))
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`,
+    );
+    if (profileOut) {
+      const { profile } = await profiled(() => run(kafka, topics, base, n, redis));
+      writeFileSync(profileOut, JSON.stringify(profile));
+      console.log(`profile: ${profileOut}`);
+    }
+  } finally {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topics.events, topics.dlq, topics.alerts] }).catch(() => undefined);
+    await admin.disconnect();
+    redis.disconnect();
+    await server.stop();
+    await infra.stop();
+  }
+}
+
+await main();
