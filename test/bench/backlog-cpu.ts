@@ -11,7 +11,7 @@
  * `npx tsx test/bench/backlog-cpu.ts [every|chat] [events=20000] [runs=3] [--profile out.cpuprofile]`
  */
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { PerformanceObserver } from "node:perf_hooks";
 import { shopKey, snapshotKeys, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedis } from "@sg/infra";
@@ -35,6 +35,23 @@ function stream(mix: string, n: number): CanonicalEvent[] {
     for (let s = 0; out.length < n; s++) out.push(...history(platforms[s % 4]!, `bl${s}`, 3, 400, undefined, 7));
   }
   return out.slice(0, n);
+}
+
+/** CPU seconds of this process's main thread and of its other threads (V8's compiler and GC helpers, libuv's pool), from /proc/self/task. */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  const tick = 100; // USER_HZ
+  for (const t of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+      const name = t === String(process.pid) ? "main" : "other threads";
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
 }
 
 let gcMs = 0;
@@ -62,6 +79,7 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
   await p.start();
   const r0 = await redisCpu(redis);
   const gc0 = gcMs;
+  const th0 = threadCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (p.handled < n && performance.now() - t0 < 300_000) await new Promise((r) => setTimeout(r, 20));
@@ -69,12 +87,13 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
   const secs = (performance.now() - t0) / 1000;
   const cpu = cpuSince(cpu0);
   const gc = gcMs - gc0;
+  const threads = [...threadCpu()].map(([k, v]) => [k, v - (th0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
   const rc = (await redisCpu(redis)) - r0;
   const evaluations = (await registry.getSingleMetric("sg_processor_shop_evaluations_total")!.get()).values[0]?.value ?? 0;
   const shops = await redis.zcard(snapshotKeys(prefix).shops());
   await p.stop();
   await deleteByPrefix(redis, prefix);
-  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops };
+  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops, threads };
 }
 
 async function main() {
@@ -113,7 +132,7 @@ async function main() {
       console.log(
         `run ${k + 1}: ${(n / r.cpu / 1000).toFixed(1)}k events/CPU-s (${((r.cpu * 1e6) / n).toFixed(1)} µs/event), ` +
           `${(r.rate / 1000).toFixed(1)}k/s wall, GC ${((r.gc * 1000) / n).toFixed(2)} µs/event, Redis ${((r.redisCpu * 1e6) / n).toFixed(1)} µs/event, ` +
-          `${r.evaluations} evaluations for ${r.shops} shops`,
+          `${r.evaluations} evaluations for ${r.shops} shops; threads µs/event: ${r.threads.map(([k, v]) => `${k} ${((v * 1e6) / n).toFixed(1)}`).join(", ")}`,
       );
     }
     console.log(

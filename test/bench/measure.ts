@@ -109,9 +109,9 @@ export async function profiled<T>(fn: () => Promise<T>): Promise<{ result: T; pr
  * them names the phase (node internals under kafkajs count as Kafka, under ioredis as Redis).
  */
 export const PHASES: [name: string, test: (url: string) => boolean][] = [
-  ["intake (JSON.parse + catalog parse + time checks)", (u) => /processor\/src\/intake|shared\/events\/src/.test(u)],
-  ["fold (entity deltas: state/ and engine/)", (u) => /processor\/src\/(engine|state)\//.test(u)],
-  ["evaluation output (projection, alert transitions)", (u) => /processor\/src\/(evaluator|projection|alert-transitions|snapshot)/.test(u)],
+  ["intake (JSON.parse + catalog parse + time checks)", (u) => /processor\/src\/consume\/intake|shared\/events\/src/.test(u)],
+  ["fold (entity deltas: state/ and engine/; the evaluations' engine part too)", (u) => /processor\/src\/(engine|state)\//.test(u)],
+  ["evaluation output (publish/: projection, alert transitions, daily history, evidence)", (u) => /processor\/src\/publish\//.test(u)],
   ["batching (processor.ts: grouping, dirty set, flush loop)", (u) => /processor\/src\/(processor|consume)/.test(u)],
   ["Redis round trip (ioredis: encode, socket, parse replies)", (u) => /node_modules\/(ioredis|redis-parser|denque|@ioredis)/.test(u)],
   ["Kafka (kafkajs: fetch, decode, commit, alerts produced)", (u) => /node_modules\/kafkajs/.test(u)],
