@@ -6,12 +6,14 @@
  * evaluated every dirtied shop. Prints, per run, events per processor CPU-second (`process.cpuUsage`), the
  * shop evaluations done (sg_processor_shop_evaluations_total) and the GC time (perf_hooks); with
  * `--profile <file>` one more run is recorded as a V8 CPU profile (open in Chrome DevTools or summarise with
- * `npx tsx test/bench/profile-top.ts <file>`).
+ * `npx tsx test/bench/profile-top.ts <file>`); with `--allocations <file>` one more run under the sampling heap
+ * profiler (bytes allocated by function, collected objects included; Chrome DevTools reads it as .heapprofile).
  *
- * `npx tsx test/bench/backlog-cpu.ts [every|chat] [events=20000] [runs=3] [--profile out.cpuprofile]`
+ * `npx tsx test/bench/backlog-cpu.ts [every|chat] [events=20000] [runs=3] [--profile out.cpuprofile] [--allocations out.heapprofile]`
  */
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { PerformanceObserver } from "node:perf_hooks";
 import { shopKey, snapshotKeys, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedis } from "@sg/infra";
@@ -54,9 +56,41 @@ function threadCpu(): Map<string, number> {
   return out;
 }
 
+/** Bytes Redis has read from its clients (INFO stats). */
+async function netInput(redis: Redis): Promise<number> {
+  const m = /total_net_input_bytes:(\d+)/.exec(await redis.info("stats"));
+  return Number(m?.[1] ?? 0);
+}
+
+/** The sampling heap profiler around `fn`, counting objects the GC has collected too: where the bytes are allocated. */
+async function allocationProfiled(fn: () => Promise<unknown>): Promise<unknown> {
+  const session = new Session();
+  session.connect();
+  const post = <R>(method: string, params?: object) =>
+    new Promise<R>((resolve, reject) => session.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r as R))));
+  try {
+    await post("HeapProfiler.enable");
+    await post("HeapProfiler.startSampling", {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    await fn();
+    return (await post<{ profile: unknown }>("HeapProfiler.stopSampling")).profile;
+  } finally {
+    session.disconnect();
+  }
+}
+
 let gcMs = 0;
+/** GC ms by perf_hooks kind: 1 minor (scavenge), 2 major, 4 incremental marking, 8 weak callbacks. */
+const gcByKind = new Map<number, number>();
 new PerformanceObserver((l) => {
-  for (const e of l.getEntries()) gcMs += e.duration;
+  for (const e of l.getEntries()) {
+    gcMs += e.duration;
+    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+    gcByKind.set(kind, (gcByKind.get(kind) ?? 0) + e.duration);
+  }
 }).observe({ entryTypes: ["gc"] });
 
 async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: string, n: number, redis: Redis) {
@@ -78,7 +112,9 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
   });
   await p.start();
   const r0 = await redisCpu(redis);
+  const in0 = await netInput(redis);
   const gc0 = gcMs;
+  gcByKind.clear();
   const th0 = threadCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -86,20 +122,30 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
   await p.flush();
   const secs = (performance.now() - t0) / 1000;
   const cpu = cpuSince(cpu0);
+  const sys = process.cpuUsage(cpu0).system / 1e6;
   const gc = gcMs - gc0;
+  const gcKinds = [...gcByKind]
+    .map(
+      ([k, ms]) =>
+        `${({ 1: "minor", 2: "major", 4: "incremental", 8: "weak" } as Record<number, string>)[k] ?? k} ${((ms * 1000) / n).toFixed(2)}`,
+    )
+    .join(", ");
   const threads = [...threadCpu()].map(([k, v]) => [k, v - (th0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
   const rc = (await redisCpu(redis)) - r0;
+  const bytesIn = (await netInput(redis)) - in0;
   const evaluations = (await registry.getSingleMetric("sg_processor_shop_evaluations_total")!.get()).values[0]?.value ?? 0;
   const shops = await redis.zcard(snapshotKeys(prefix).shops());
   await p.stop();
   await deleteByPrefix(redis, prefix);
-  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops, threads };
+  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops, threads, bytesIn, sys, gcKinds };
 }
 
 async function main() {
   const args = process.argv.slice(2);
   const pi = args.indexOf("--profile");
   const profileOut = pi >= 0 ? args.splice(pi, 2)[1] : undefined;
+  const hi = args.indexOf("--allocations");
+  const heapOut = hi >= 0 ? args.splice(hi, 2)[1] : undefined;
   const mix = args[0] ?? "every";
   const n = Number(args[1] ?? 20_000);
   const runs = Number(args[2] ?? 3);
@@ -130,8 +176,8 @@ async function main() {
       const r = await run(kafka, topics, base, n, redis);
       results.push(r);
       console.log(
-        `run ${k + 1}: ${(n / r.cpu / 1000).toFixed(1)}k events/CPU-s (${((r.cpu * 1e6) / n).toFixed(1)} µs/event), ` +
-          `${(r.rate / 1000).toFixed(1)}k/s wall, GC ${((r.gc * 1000) / n).toFixed(2)} µs/event, Redis ${((r.redisCpu * 1e6) / n).toFixed(1)} µs/event, ` +
+        `run ${k + 1}: ${(n / r.cpu / 1000).toFixed(1)}k events/CPU-s (${((r.cpu * 1e6) / n).toFixed(1)} µs/event, system ${((r.sys * 1e6) / n).toFixed(1)}), ` +
+          `${(r.rate / 1000).toFixed(1)}k/s wall, GC ${((r.gc * 1000) / n).toFixed(2)} µs/event (${r.gcKinds}), Redis ${((r.redisCpu * 1e6) / n).toFixed(1)} µs/event and ${(r.bytesIn / n).toFixed(0)} B/event in, ` +
           `${r.evaluations} evaluations for ${r.shops} shops; threads µs/event: ${r.threads.map(([k, v]) => `${k} ${((v * 1e6) / n).toFixed(1)}`).join(", ")}`,
       );
     }
@@ -141,6 +187,10 @@ async function main() {
         .map((x) => x.toFixed(2))
         .join(" ")}`,
     );
+    if (heapOut) {
+      writeFileSync(heapOut, JSON.stringify(await allocationProfiled(() => run(kafka, topics, base, n, redis))));
+      console.log(`allocation profile: ${heapOut}`);
+    }
     if (profileOut) {
       const { profile } = await profiled(() => run(kafka, topics, base, n, redis));
       writeFileSync(profileOut, JSON.stringify(profile));
