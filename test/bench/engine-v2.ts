@@ -756,8 +756,8 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
   }
 }
 
-/** Processor runs over each backlog topic before the counted ones (BENCH_BACKLOG_WARMUPS, default 2). */
-const BACKLOG_WARMUPS = env("BENCH_BACKLOG_WARMUPS", 2);
+/** Processor runs over each backlog topic before the counted ones (BENCH_BACKLOG_WARMUPS, default 3: at 20,000 events the fourth run is the first warm one). */
+const BACKLOG_WARMUPS = env("BENCH_BACKLOG_WARMUPS", 3);
 
 async function backlog(c: Ctx) {
   const n = env("BENCH_BACKLOG", 200_000);
