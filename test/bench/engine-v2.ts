@@ -721,6 +721,10 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
   try {
     const bare: { rate: number; cpu: number }[] = [];
     const proc: ProcRun[] = [];
+    // Warm-ups, not counted: a fresh process spends its first runs compiling (V8's compiler threads count in
+    // process.cpuUsage: about 100 µs per event in the first run of 20,000, 60 in the second, 30 by the fourth,
+    // test/bench/backlog-cpu.ts), which a backlog of millions pays once; the rows are the processor's work.
+    for (let k = 0; k < BACKLOG_WARMUPS; k++) await processorRun(c, kafka, topics, run, n, redis);
     for (let k = 0; k < 3; k++) {
       bare.push(await bareConsumerRun(kafka, topics.events, `${run}-bare${k}`, n));
       proc.push(await processorRun(c, kafka, topics, run, n, redis));
@@ -762,6 +766,9 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
   }
 }
 
+/** Processor runs over each backlog topic before the counted ones (BENCH_BACKLOG_WARMUPS, default 3: at 20,000 events the fourth run is the first warm one). */
+const BACKLOG_WARMUPS = env("BENCH_BACKLOG_WARMUPS", 3);
+
 async function backlog(c: Ctx) {
   const n = env("BENCH_BACKLOG", 200_000);
   // A redis-server of its own, so INFO cpu counts only this section's work.
@@ -790,7 +797,7 @@ async function backlog(c: Ctx) {
       redis,
     );
     notes.push(
-      "backlog: the topic is produced first; then bare kafkajs and the processor alternate three times each on it (each run a fresh group from the beginning, the processor also a fresh key prefix), so the ratio is of medians taken in the same minutes; the processor runs in this process and is timed from its group join until it has handled every record and a flush has evaluated every dirtied shop; a fourth processor run under the V8 sampling profiler (node:inspector) gives the phases: each sample goes to the innermost frame's module (processor intake / engine+state / evaluation output / processor loop / ioredis / kafkajs), node internals to the phase that called them.",
+      `backlog: the topic is produced first; then ${BACKLOG_WARMUPS} processor runs not counted (V8 warm-up: a fresh process compiles on other threads during its first runs, which process.cpuUsage counts; BENCH_BACKLOG_WARMUPS); then bare kafkajs and the processor alternate three times each on it (each run a fresh group from the beginning, the processor also a fresh key prefix), so the ratio is of medians taken in the same minutes; the processor runs in this process and is timed from its group join until it has handled every record and a flush has evaluated every dirtied shop; a fourth processor run under the V8 sampling profiler (node:inspector) gives the phases: each sample goes to the innermost frame's module (processor intake / engine+state / evaluation output / processor loop / ioredis / kafkajs), node internals to the phase that called them.`,
     );
   } finally {
     redis.disconnect();

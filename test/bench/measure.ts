@@ -109,9 +109,9 @@ export async function profiled<T>(fn: () => Promise<T>): Promise<{ result: T; pr
  * them names the phase (node internals under kafkajs count as Kafka, under ioredis as Redis).
  */
 export const PHASES: [name: string, test: (url: string) => boolean][] = [
-  ["intake (JSON.parse + catalog parse + time checks)", (u) => /processor\/src\/intake|shared\/events\/src/.test(u)],
-  ["fold (entity deltas: state/ and engine/)", (u) => /processor\/src\/(engine|state)\//.test(u)],
-  ["evaluation output (projection, alert transitions)", (u) => /processor\/src\/(evaluator|projection|alert-transitions|snapshot)/.test(u)],
+  ["intake (JSON.parse + catalog parse + time checks)", (u) => /processor\/src\/consume\/intake|shared\/events\/src/.test(u)],
+  ["fold (entity deltas: state/ and engine/; the evaluations' engine part too)", (u) => /processor\/src\/(engine|state)\//.test(u)],
+  ["evaluation output (publish/: projection, alert transitions, daily history, evidence)", (u) => /processor\/src\/publish\//.test(u)],
   ["batching (processor.ts: grouping, dirty set, flush loop)", (u) => /processor\/src\/(processor|consume)/.test(u)],
   ["Redis round trip (ioredis: encode, socket, parse replies)", (u) => /node_modules\/(ioredis|redis-parser|denque|@ioredis)/.test(u)],
   ["Kafka (kafkajs: fetch, decode, commit, alerts produced)", (u) => /node_modules\/kafkajs/.test(u)],
@@ -120,7 +120,7 @@ export const PHASES: [name: string, test: (url: string) => boolean][] = [
 /**
  * Self time of the profile by phase, µs per event. A sample is assigned to the innermost phase among its
  * frames, so a phase's figure includes the node internals it called; GC and samples outside every phase are
- * reported apart; idle is excluded.
+ * reported apart; idle and the profiler's own stop (node:inspector) are excluded.
  */
 export function summariseProfile(profile: Profiler.Profile, events: number): { phase: string; usPerEvent: number }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -133,7 +133,8 @@ export function summariseProfile(profile: Profiler.Profile, events: number): { p
     const n = byId.get(id)!;
     const { url, functionName } = n.callFrame;
     let phase: string | undefined;
-    if (functionName === "(idle)") phase = "(idle)";
+    // The profiler's own stop (node:inspector's dispatch serialising the profile) is not the processor's.
+    if (functionName === "(idle)" || url === "node:inspector") phase = "(idle)";
     else if (functionName === "(garbage collector)") phase = "garbage collection";
     else if (functionName === "(program)") phase = "V8 and native code outside JavaScript ((program))";
     else phase = PHASES.find(([, t]) => url !== "" && t(url))?.[0];

@@ -556,7 +556,10 @@ export class EntityStore {
     now: number,
     due = false,
   ): NodeCall & { take(reply: PipelineReply, shopKey?: string): LoadedEntities } {
-    const fps = [...new Set(ids.map(fingerprint))];
+    // Each id hashed once: the commit's fold takes the fingerprints from here (LoadedShop.fingerprints).
+    const byId = new Map<string, string>();
+    for (const id of ids) if (!byId.has(id)) byId.set(id, fingerprint(id));
+    const fps = [...new Set(byId.values())];
     const scriptKeys = [this.keys.entities(shop), this.keys.shopMeta(shop), this.keys.seen(shop), this.keys.timers(shop)];
     // No fingerprints (an evaluation's load): a string, not an empty Buffer, which would put the whole pipeline
     // in ioredis' buffer mode (about 20 µs more per call).
@@ -581,7 +584,7 @@ export class EntityStore {
         fps.forEach((fp, j) => {
           if (flags[j] === "1") seen.add(fp);
         });
-        return { version: arr[0]!, live: Number(arr[1]), records, seen, due: dueKeys };
+        return { version: arr[0]!, live: Number(arr[1]), records, seen, fingerprints: byId, due: dueKeys };
       },
     };
   }

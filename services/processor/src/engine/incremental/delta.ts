@@ -11,7 +11,7 @@ import {
   type AftersaleSummary,
   entityOf,
   foldEvent,
-  recordTimes,
+  recordTimeRange,
   type AftersaleRec,
   type ConsumerRec,
   type EntityRec,
@@ -61,10 +61,10 @@ function isClosed(key: string, rec: EntityRec): boolean {
  */
 export function expireAt(key: string, rec: EntityRec, closedKeepMs = CLOSED_KEEP_MS): number {
   if (isScoreKey(key)) return scoreExpireAt(key, rec as ScoreRec, closedKeepMs);
-  const times = recordTimes(key, rec);
-  if (times.length === 0) return 0;
-  const last = Math.max(...times);
-  return isClosed(key, rec) ? last + closedKeepMs : Math.max(Math.min(...times) + OPEN_KEEP_MS, last + closedKeepMs);
+  const range = recordTimeRange(rec);
+  if (range === undefined) return 0;
+  const last = range.max;
+  return isClosed(key, rec) ? last + closedKeepMs : Math.max(range.min + OPEN_KEEP_MS, last + closedKeepMs);
 }
 
 /**

@@ -441,3 +441,26 @@ export function recordTimes(key: string, rec: EntityRec): number[] {
   // Flags, review scores and other small numbers are not times.
   return out.filter((t) => t > 1e11);
 }
+
+let lo = Infinity;
+let hi = -Infinity;
+function walkTimes(v: unknown): void {
+  if (typeof v === "number") {
+    if (v > 1e11) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  } else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) walkTimes(v[i]);
+  else if (v && typeof v === "object") for (const k in v) if (Object.hasOwn(v, k)) walkTimes((v as Record<string, unknown>)[k]);
+}
+
+/**
+ * The smallest and the largest of `recordTimes(key, rec)`, without listing them (the fold's expiry, once per
+ * changed entity); undefined when the record holds no time. recordTimes stays the reference (records.unit.test.ts).
+ */
+export function recordTimeRange(rec: EntityRec): { min: number; max: number } | undefined {
+  lo = Infinity;
+  hi = -Infinity;
+  walkTimes(rec);
+  return hi === -Infinity ? undefined : { min: lo, max: hi };
+}

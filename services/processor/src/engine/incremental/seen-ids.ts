@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { CanonicalEvent } from "@sg/events";
 import { SEEN_ID_KEEP_MS } from "../../retention.js";
 import { dayNumber } from "./contrib.js";
@@ -18,7 +18,8 @@ export const FINGERPRINT_BYTES = 12;
 export const SEEN_ENTRY_BYTES = FINGERPRINT_BYTES + 2;
 
 export function fingerprint(id: string): string {
-  return createHash("sha256").update(id).digest().subarray(0, FINGERPRINT_BYTES).toString("latin1");
+  // The one-shot hash: the same digest as createHash("sha256").update(id) (UTF-8), without a Hash object.
+  return hash("sha256", id, "buffer").toString("latin1", 0, FINGERPRINT_BYTES);
 }
 
 /** The oldest day whose entries still count at `now`: an older event time is past the retention. */
@@ -36,11 +37,13 @@ export type SeenAdds = Map<string, number>;
 export function firstSeen<E extends { event: CanonicalEvent }>(
   events: readonly E[],
   seen: Pick<ReadonlySet<string>, "has">,
+  /** Fingerprints already computed (the store's load computed them for the index check), by id. */
+  known?: ReadonlyMap<string, string>,
 ): Map<E, string> {
   const fresh = new Map<E, string>();
   const taken = new Set<string>();
   for (const e of events) {
-    const fp = fingerprint(e.event.id);
+    const fp = known?.get(e.event.id) ?? fingerprint(e.event.id);
     if (seen.has(fp) || taken.has(fp)) continue;
     taken.add(fp);
     fresh.set(e, fp);

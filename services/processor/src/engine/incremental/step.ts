@@ -26,6 +26,8 @@ export interface LoadedShop {
   seen: Pick<ReadonlySet<string>, "has">;
   /** Records the shop holds (its live entities, for the quota). */
   live: number;
+  /** The events' id fingerprints, by id, when the load computed them already (seen-ids.ts `fingerprint`). */
+  fingerprints?: ReadonlyMap<string, string>;
 }
 
 export interface ApplyStep<E extends ShopEvent> {
@@ -63,7 +65,7 @@ export function applyStep<E extends ShopEvent>(
   /** The shop's calendar (computeDelta `cal`). */
   cal?: ShopCalendar | ContribCalendars,
 ): ApplyStep<E> {
-  const fresh = firstSeen(events, loaded.seen);
+  const fresh = firstSeen(events, loaded.seen, loaded.fingerprints);
   const candidates = [...fresh.keys()];
   // Each event creates at most 2 records: below the limit by that margin, nothing needs a look.
   const { admitted, refused } =

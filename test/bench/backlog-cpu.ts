@@ -1,0 +1,210 @@
+/**
+ * The backlog section's CPU figure alone, for A/B work on the processor's cost per event: the bench's backlog
+ * streams (`every` = 4 platforms × 3 days of 400/day with the bench's packs; `chat` = Kuaishou, 95 % chat)
+ * produced once to a fresh 12-partition topic, then the processor run `runs` times over it in this process
+ * (each a fresh group and key prefix), timed from its join until it has handled every record and a flush has
+ * evaluated every dirtied shop. Prints, per run, events per processor CPU-second (`process.cpuUsage`), the
+ * shop evaluations done (sg_processor_shop_evaluations_total) and the GC time (perf_hooks); with
+ * `--profile <file>` one more run is recorded as a V8 CPU profile (open in Chrome DevTools or summarise with
+ * `npx tsx test/bench/profile-top.ts <file>`); with `--allocations <file>` one more run under the sampling heap
+ * profiler (bytes allocated by function, collected objects included; Chrome DevTools reads it as .heapprofile).
+ *
+ * `npx tsx test/bench/backlog-cpu.ts [every|chat] [events=20000] [runs=3] [--profile out.cpuprofile] [--allocations out.heapprofile]`
+ */
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
+import { PerformanceObserver } from "node:perf_hooks";
+import { shopKey, snapshotKeys, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
+import { ensureRedis } from "@sg/infra";
+import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
+import { createProcessor } from "@sg/processor";
+import { processorMetrics } from "../../services/processor/src/publish/telemetry.js";
+import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
+import { Registry } from "prom-client";
+import { benchInfra } from "./bench-infra.js";
+import { history } from "./engine-v2.js";
+import { cpuSince, median, profiled, redisCpu } from "./measure.js";
+import { BENCH_PACKS, packsLabel } from "./packs.js";
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+function stream(mix: string, n: number): CanonicalEvent[] {
+  const out: CanonicalEvent[] = [];
+  if (mix === "chat") for (let s = 0; out.length < n; s++) out.push(...history("kuaishou", `ch${s}`, 1, 2000, 0.95));
+  else {
+    const platforms: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
+    for (let s = 0; out.length < n; s++) out.push(...history(platforms[s % 4]!, `bl${s}`, 3, 400, undefined, 7));
+  }
+  return out.slice(0, n);
+}
+
+/** CPU seconds of this process's main thread and of its other threads (V8's compiler and GC helpers, libuv's pool), from /proc/self/task. */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  const tick = 100; // USER_HZ
+  for (const t of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+      const name = t === String(process.pid) ? "main" : "other threads";
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** Bytes Redis has read from its clients (INFO stats). */
+async function netInput(redis: Redis): Promise<number> {
+  const m = /total_net_input_bytes:(\d+)/.exec(await redis.info("stats"));
+  return Number(m?.[1] ?? 0);
+}
+
+/** The sampling heap profiler around `fn`, counting objects the GC has collected too: where the bytes are allocated. */
+async function allocationProfiled(fn: () => Promise<unknown>): Promise<unknown> {
+  const session = new Session();
+  session.connect();
+  const post = <R>(method: string, params?: object) =>
+    new Promise<R>((resolve, reject) => session.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r as R))));
+  try {
+    await post("HeapProfiler.enable");
+    await post("HeapProfiler.startSampling", {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    await fn();
+    return (await post<{ profile: unknown }>("HeapProfiler.stopSampling")).profile;
+  } finally {
+    session.disconnect();
+  }
+}
+
+let gcMs = 0;
+/** GC ms by perf_hooks kind: 1 minor (scavenge), 2 major, 4 incremental marking, 8 weak callbacks. */
+const gcByKind = new Map<number, number>();
+new PerformanceObserver((l) => {
+  for (const e of l.getEntries()) {
+    gcMs += e.duration;
+    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+    gcByKind.set(kind, (gcByKind.get(kind) ?? 0) + e.duration);
+  }
+}).observe({ entryTypes: ["gc"] });
+
+async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: string, n: number, redis: Redis) {
+  const prefix = `${base}-${randomUUID().slice(0, 6)}`;
+  const registry = new Registry();
+  const metrics = processorMetrics(registry);
+  const p = createProcessor({
+    kafka,
+    redis,
+    topics,
+    keyPrefix: prefix,
+    groupId: prefix,
+    clock: Date.now,
+    config: { packs: BENCH_PACKS },
+    log: silent,
+    metrics,
+    evalIntervalMs: 250,
+    tickMs: 1000,
+  });
+  await p.start();
+  const r0 = await redisCpu(redis);
+  const in0 = await netInput(redis);
+  const gc0 = gcMs;
+  gcByKind.clear();
+  const th0 = threadCpu();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (p.handled < n && performance.now() - t0 < 300_000) await new Promise((r) => setTimeout(r, 20));
+  await p.flush();
+  const secs = (performance.now() - t0) / 1000;
+  const cpu = cpuSince(cpu0);
+  const sys = process.cpuUsage(cpu0).system / 1e6;
+  const gc = gcMs - gc0;
+  const gcKinds = [...gcByKind]
+    .map(
+      ([k, ms]) =>
+        `${({ 1: "minor", 2: "major", 4: "incremental", 8: "weak" } as Record<number, string>)[k] ?? k} ${((ms * 1000) / n).toFixed(2)}`,
+    )
+    .join(", ");
+  const threads = [...threadCpu()].map(([k, v]) => [k, v - (th0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
+  const rc = (await redisCpu(redis)) - r0;
+  const bytesIn = (await netInput(redis)) - in0;
+  const evaluations = (await registry.getSingleMetric("sg_processor_shop_evaluations_total")!.get()).values[0]?.value ?? 0;
+  const shops = await redis.zcard(snapshotKeys(prefix).shops());
+  await p.stop();
+  await deleteByPrefix(redis, prefix);
+  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops, threads, bytesIn, sys, gcKinds };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const pi = args.indexOf("--profile");
+  const profileOut = pi >= 0 ? args.splice(pi, 2)[1] : undefined;
+  const hi = args.indexOf("--allocations");
+  const heapOut = hi >= 0 ? args.splice(hi, 2)[1] : undefined;
+  const mix = args[0] ?? "every";
+  const n = Number(args[1] ?? 20_000);
+  const runs = Number(args[2] ?? 3);
+  const events = stream(mix, n);
+  const infra = await benchInfra();
+  const server = await ensureRedis({ url: null, log: () => undefined, stopWithProcess: process.pid });
+  const redis = createRedis(server.url);
+  const base = `bench-cpu-${randomUUID().slice(0, 8)}`;
+  const kafka = createKafka({ brokers: infra.brokers, clientId: base, logLevel: logLevel.NOTHING });
+  const topics = topicNames(`${base}.`);
+  await ensureTopics(kafka, [
+    { topic: topics.events, numPartitions: 12 },
+    { topic: topics.dlq, numPartitions: 1 },
+    { topic: topics.alerts, numPartitions: 1 },
+  ]);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  for (let i = 0; i < n; i += 5000)
+    await producer.send({
+      topic: topics.events,
+      messages: events.slice(i, Math.min(n, i + 5000)).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
+    });
+  await producer.disconnect();
+  console.log(`backlog-cpu: ${mix}, ${n} events, ${packsLabel()}`);
+  try {
+    const results = [];
+    for (let k = 0; k < runs; k++) {
+      const r = await run(kafka, topics, base, n, redis);
+      results.push(r);
+      console.log(
+        `run ${k + 1}: ${(n / r.cpu / 1000).toFixed(1)}k events/CPU-s (${((r.cpu * 1e6) / n).toFixed(1)} µs/event, system ${((r.sys * 1e6) / n).toFixed(1)}), ` +
+          `${(r.rate / 1000).toFixed(1)}k/s wall, GC ${((r.gc * 1000) / n).toFixed(2)} µs/event (${r.gcKinds}), Redis ${((r.redisCpu * 1e6) / n).toFixed(1)} µs/event and ${(r.bytesIn / n).toFixed(0)} B/event in, ` +
+          `${r.evaluations} evaluations for ${r.shops} shops; threads µs/event: ${r.threads.map(([k, v]) => `${k} ${((v * 1e6) / n).toFixed(1)}`).join(", ")}`,
+      );
+    }
+    console.log(
+      `median: ${(median(results.map((r) => n / r.cpu)) / 1000).toFixed(1)}k events/CPU-s; load ${(await import("node:os"))
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`,
+    );
+    if (heapOut) {
+      writeFileSync(heapOut, JSON.stringify(await allocationProfiled(() => run(kafka, topics, base, n, redis))));
+      console.log(`allocation profile: ${heapOut}`);
+    }
+    if (profileOut) {
+      const { profile } = await profiled(() => run(kafka, topics, base, n, redis));
+      writeFileSync(profileOut, JSON.stringify(profile));
+      console.log(`profile: ${profileOut}`);
+    }
+  } finally {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topics.events, topics.dlq, topics.alerts] }).catch(() => undefined);
+    await admin.disconnect();
+    redis.disconnect();
+    await server.stop();
+    await infra.stop();
+  }
+}
+
+await main();
