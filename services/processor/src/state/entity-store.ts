@@ -57,6 +57,19 @@ type ShopRead =
   | { kind: "none" }
   | { kind: "due"; due: string[]; scanned: string[] }
   | { kind: "aggregates"; aggregates: ReadAggregates; scanned: string[] };
+/** What one read of a shop asks (EntityStore.readShop). */
+interface ReadArgs {
+  shop: ShopRef;
+  pack: RulePack;
+  now: number;
+  calibration: CalibrationReads | undefined;
+  /** Entities whose records are read with the aggregates (those with a pending exclusion). */
+  appealedKeys: string[];
+  /** Re-reads so far (at most 3). */
+  attempt: number;
+  /** Look for due timers first (and take the sweep's step when `sweep`). */
+  dueCheck?: { sweep: boolean } | undefined;
+}
 /** A load's records and version (loadEntities.lua); `due`: the entities whose timers were due, when asked. */
 type LoadedEntities = LoadedShop & { version: string; due: string[] };
 
@@ -358,13 +371,13 @@ export class EntityStore {
     load.queue(p);
     const r = (await p.exec()) ?? [];
     const committed = commit?.settle(r[0]!);
-    const taken = await this.readTaken(read.take(r, at), shop, pack, now, calibration, [], 0, dueCheck);
+    const taken = await this.readTaken(read.take(r, at), { shop, pack, now, calibration, appealedKeys: [], attempt: 0, dueCheck });
     return { read: taken, load: load.take(r[loadAt]!), ...(committed === undefined ? {} : { committed }) };
   }
 
   /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all (never committed, or gone with its TTL). */
   async readAggregates(shop: ShopRef, pack: RulePack, now: number, calibration?: CalibrationReads): Promise<ReadAggregates | undefined> {
-    const read = await this.readShop(shop, pack, now, calibration, [], 0);
+    const read = await this.readShop({ shop, pack, now, calibration, appealedKeys: [], attempt: 0 });
     if (read.kind === "due") throw new Error("readAggregates: due timers reported without a due check");
     return read.kind === "none" ? undefined : read.aggregates;
   }
@@ -374,20 +387,11 @@ export class EntityStore {
    * aggregates at `now`, or, with `dueCheck`, the entities whose timers are due (no aggregates then) and,
    * when `dueCheck.sweep` and the sweep's interval has passed, the sweep's slice of records.
    */
-  private async readShop(
-    shop: ShopRef,
-    pack: RulePack,
-    now: number,
-    calibration: CalibrationReads | undefined,
-    /** Entities whose records are read with the aggregates (those with a pending exclusion). */
-    appealedKeys: string[],
-    attempt: number,
-    dueCheck?: { sweep: boolean },
-  ): Promise<ShopRead> {
-    const call = this.readCall(shop, pack, now, calibration, appealedKeys, dueCheck);
+  private async readShop(a: ReadArgs): Promise<ShopRead> {
+    const call = this.readCall(a.shop, a.pack, a.now, a.calibration, a.appealedKeys, a.dueCheck);
     const p = this.redis.pipeline();
     call.queue(p);
-    return this.readTaken(call.take((await p.exec()) ?? [], 0), shop, pack, now, calibration, appealedKeys, attempt, dueCheck);
+    return this.readTaken(call.take((await p.exec()) ?? [], 0), a);
   }
 
   /**
@@ -395,20 +399,11 @@ export class EntityStore {
    * are read in the same script as the aggregates (pending-effects.ts), so the shop is read again with them
    * when the state lists others (the sweep's slice of the first call is kept: the re-read takes no step).
    */
-  private async readTaken(
-    taken: ShopRead & { listed?: string[] },
-    shop: ShopRef,
-    pack: RulePack,
-    now: number,
-    calibration: CalibrationReads | undefined,
-    appealedKeys: string[],
-    attempt: number,
-    dueCheck?: { sweep: boolean },
-  ): Promise<ShopRead> {
+  private async readTaken(taken: ShopRead & { listed?: string[] }, a: ReadArgs): Promise<ShopRead> {
     if (taken.kind !== "aggregates") return taken;
     const { listed, ...read } = taken;
-    if (listed && listed.some((k) => !appealedKeys.includes(k)) && attempt < 3) {
-      const again = await this.readShop(shop, pack, now, calibration, listed, attempt + 1, dueCheck && { sweep: false });
+    if (listed && listed.some((k) => !a.appealedKeys.includes(k)) && a.attempt < 3) {
+      const again = await this.readShop({ ...a, appealedKeys: listed, attempt: a.attempt + 1, dueCheck: a.dueCheck && { sweep: false } });
       return again.kind === "none" ? again : { ...again, scanned: [...read.scanned, ...again.scanned] };
     }
     return read;

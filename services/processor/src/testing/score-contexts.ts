@@ -1,6 +1,7 @@
 import type { IndustryParams } from "@sg/config";
 import type { RulePack } from "@sg/rules";
 import type { ScoreContext } from "../scores/compute.js";
+import { mulberry32 } from "./random-events.js";
 
 /**
  * A random score context for any pack (tests: the forecast's numeric points, score totals): an industry's
@@ -11,7 +12,7 @@ import type { ScoreContext } from "../scores/compute.js";
  */
 export function randomScoreContext(pack: RulePack, seed: number): ScoreContext | undefined {
   const model = pack.score;
-  const r = rng(seed);
+  const r = mulberry32(seed);
   if (!model || seed % 5 === 0) return undefined;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const bands: NonNullable<IndustryParams["bands"]> = {};
@@ -68,16 +69,4 @@ export function randomScoreContext(pack: RulePack, seed: number): ScoreContext |
   if (r() < 0.7) ctx.lines = { total: pick([50, 60, 70, 75, 80, 85, 90, 95]) };
   if (seed % 5 === 1) ctx.industry = "unknown";
   return ctx;
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
