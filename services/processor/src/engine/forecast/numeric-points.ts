@@ -279,7 +279,9 @@ function measurePoint(
       if (k > 0) projected = ratio(num, d + k);
       break;
     }
-    case "avg_response_seconds": {
+    // A pending item counts as its cap (avg_response_seconds) or its imputed value (imputed_response_mean): m.addMs.
+    case "avg_response_seconds":
+    case "imputed_response_mean": {
       const sumMs = sums.sum(f.n, from, to, skip, paced);
       const d = sums.sum(f.d, from, to, skip, paced) + (m.xd ? sums.sum(f.xd, from, to, skip, paced) : 0);
       value = ratio(sumMs / 1000, d);
@@ -294,15 +296,6 @@ function measurePoint(
     case "overdue_refund_count": {
       value = sums.sum(f.v, from, to, skip, paced);
       if (k > 0) projected = value + k;
-      break;
-    }
-    case "imputed_response_mean": {
-      const sumMs = sums.sum(f.n, from, to, skip, paced);
-      const d = sums.sum(f.d, from, to, skip, paced) + (m.xd ? sums.sum(f.xd, from, to, skip, paced) : 0);
-      value = ratio(sumMs / 1000, d);
-      numerator = sumMs / 1000;
-      denominator = d;
-      if (k > 0) projected = ratio((sumMs + k * m.addMs) / 1000, d + k);
       break;
     }
     case "paid_order_count":
