@@ -434,7 +434,7 @@ export class EntityStore {
       SWEEP_EVERY_MS,
       appealedKeys.length,
       ...appealedKeys,
-      ...names.map((n) => held.get(n)?.stamp ?? ""),
+      names.map((n) => held.get(n)?.stamp ?? "").join(","),
     ];
     // How many commands this read queued (the calibration's vary): their replies are checked together.
     let queued = 0;
@@ -449,7 +449,7 @@ export class EntityStore {
         if (r[i]![0]) throw new Error("reading a shop's aggregates failed", { cause: r[i]![0] });
       }
       const reply = r[at]![1] as
-        [0] | [2, string[], string[]] | [1, string, (string | null)[], string[], ...([string] | [string, string[]])[]];
+        [0] | [2, string[], string[]] | [1, string, (string | null)[], string[], ...(0 | [string, string[]])[]];
       // A shop has state once any of its events was committed (the version is set), even when none of them
       // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
       if (Number(reply[0]) === 0) return { kind: "none" };
@@ -460,13 +460,15 @@ export class EntityStore {
       const [, timer, values, scanned] = reply as [1, string, (string | null)[], string[]];
       const parts = new Map<PartName, CachedPart>();
       names.forEach((name, i) => {
-        const [stamp, content] = reply[4 + i] as [string] | [string, string[]];
-        if (content === undefined) {
+        const got = reply[4 + i] as 0 | [string, string[]];
+        if (!Array.isArray(got)) {
+          // Unchanged: the stamp this process sent is current.
           const h = held.get(name);
-          if (h?.stamp !== stamp) throw new Error(`readAggregates.lua: part ${name} unchanged under a stamp this process does not hold`);
+          if (h === undefined) throw new Error(`readAggregates.lua: part ${name} unchanged, but this process holds none`);
           parts.set(name, h);
           return;
         }
+        const [stamp, content] = got;
         for (const x of content) this.bytesRead += x.length;
         parts.set(name, name === "p" ? pendingPart(stamp, content, parsePending) : hashPart(stamp, content));
       });

@@ -31,14 +31,14 @@
     ARGV[6] the sweep steps at most once per this many ms
     ARGV[7] k: the number of entity keys whose records are read (the entities with a pending exclusion)
     ARGV[8..7+k] those entity keys
-    ARGV[8+k] the stamp the caller holds for the "now" aggregates ("" none), ARGV[9+k] for the pending items,
-    ARGV[10+k..] for each day of KEYS[6..], in order
+    ARGV[8+k] the stamps the caller holds, joined by ",": for the "now" aggregates, the pending items, then each
+            day of KEYS[6..], in order ("" for a part it holds none of; stamps never contain ",")
   Output: { 0 } when the shop has no state (its version is unset);
           { 2, { due entity keys }, { key1, record1, ... } (the sweep's slice) } when timers are due; else
           { 1, the earliest timer's ms or "", { record or false per entity key }, { the sweep's slice },
-            part, part, ... } with one part per "now", pending, then each day: { stamp } when the caller's
-          stamp is current and the key exists (unchanged), else { stamp, content } (HGETALL, or
-          ZRANGE ... WITHSCORES for the pending items).
+            part, part, ... } with one part per "now", pending, then each day: 0 when the caller's stamp is
+          current and the key exists (unchanged: the caller keeps what it holds), else { stamp, content }
+          (HGETALL, or ZRANGE ... WITHSCORES for the pending items).
   Writes: only bookkeeping of the meta hash (epoch, stamps, the sweep's cursor and time); never the state or
   its version.
 ]]
@@ -81,17 +81,20 @@ if k > 0 then
 end
 local timer = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
 local out = { 1, timer[2] or '', records, scanned }
+-- The stamps the caller holds, in part order ("" where it holds none).
+local held = {}
+for s in string.gmatch(ARGV[8 + k] .. ',', '([^,]*),') do held[#held + 1] = s end
 -- One part: its key, stamp field, the caller's stamp, and how its content is read.
-local function part(key, field, held, read)
+local function part(key, field, mine, read)
   local s = stampOf(field)
-  if held == s and redis.call('EXISTS', key) == 1 then return { s } end
+  if mine == s and redis.call('EXISTS', key) == 1 then return 0 end
   return { s, read(key) }
 end
 local function hash(key) return redis.call('HGETALL', key) end
-out[#out + 1] = part(KEYS[2], 's:c', ARGV[8 + k], hash)
-out[#out + 1] = part(KEYS[3], 's:p', ARGV[9 + k], function(key) return redis.call('ZRANGE', key, 0, -1, 'WITHSCORES') end)
+out[#out + 1] = part(KEYS[2], 's:c', held[1], hash)
+out[#out + 1] = part(KEYS[3], 's:p', held[2], function(key) return redis.call('ZRANGE', key, 0, -1, 'WITHSCORES') end)
 for i = 6, #KEYS do
   local day = string.match(KEYS[i], ':day:(%d+)$')
-  out[#out + 1] = part(KEYS[i], 's:' .. day, ARGV[i + 4 + k], hash)
+  out[#out + 1] = part(KEYS[i], 's:' .. day, held[i - 3], hash)
 end
 return out
