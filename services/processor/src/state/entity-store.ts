@@ -448,8 +448,7 @@ export class EntityStore {
       for (let i = at; i < at + queued; i++) {
         if (r[i]![0]) throw new Error("reading a shop's aggregates failed", { cause: r[i]![0] });
       }
-      const reply = r[at]![1] as
-        [0] | [2, string[], string[]] | [1, string, (string | null)[], string[], ...(0 | [string, string[]])[]];
+      const reply = r[at]![1] as [0] | [2, string[], string[]] | [1, string, (string | null)[], string[], ...(0 | [string, string[]])[]];
       // A shop has state once any of its events was committed (the version is set), even when none of them
       // left a record (an event no metric reads): it is then evaluated like any shop, to no_data.
       if (Number(reply[0]) === 0) return { kind: "none" };
