@@ -15,14 +15,15 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { PerformanceObserver } from "node:perf_hooks";
-import { shopKey, snapshotKeys, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
+import { snapshotKeys, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedis } from "@sg/infra";
-import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
+import { createKafka, logLevel, type Kafka } from "@sg/kafka";
 import { createProcessor } from "@sg/processor";
 import { processorMetrics } from "../../services/processor/src/publish/telemetry.js";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { Registry } from "prom-client";
 import { benchInfra } from "./bench-infra.js";
+import { backlogTopics, produceBacklog } from "./backlog-topic.js";
 import { history } from "./engine-v2.js";
 import { cpuSince, median, profiled, redisCpu } from "./measure.js";
 import { BENCH_PACKS, packsLabel } from "./packs.js";
@@ -155,20 +156,8 @@ async function main() {
   const redis = createRedis(server.url);
   const base = `bench-cpu-${randomUUID().slice(0, 8)}`;
   const kafka = createKafka({ brokers: infra.brokers, clientId: base, logLevel: logLevel.NOTHING });
-  const topics = topicNames(`${base}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.events, numPartitions: 12 },
-    { topic: topics.dlq, numPartitions: 1 },
-    { topic: topics.alerts, numPartitions: 1 },
-  ]);
-  const producer = createProducer(kafka);
-  await producer.connect();
-  for (let i = 0; i < n; i += 5000)
-    await producer.send({
-      topic: topics.events,
-      messages: events.slice(i, Math.min(n, i + 5000)).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
-    });
-  await producer.disconnect();
+  const topics = await backlogTopics(kafka, base, 12);
+  await produceBacklog(kafka, topics.events, events);
   console.log(`backlog-cpu: ${mix}, ${n} events, ${packsLabel()}`);
   try {
     const results = [];

@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import { AlertRecord, parseEvent, shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedis } from "@sg/infra";
 import { benchInfra } from "./bench-infra.js";
-import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from "@sg/kafka";
+import { createKafka, createProducer, logLevel, type Kafka } from "@sg/kafka";
 import { createProcessor, evaluateShop, ProjectionWriter } from "@sg/processor";
 import { EntityStore } from "@sg/processor/state";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
@@ -29,6 +29,7 @@ import { disputeBreach, DISPUTE_METRIC } from "../src/breach.js";
 import { groupByShop } from "./apply-cost.js";
 import { mixOf, shopMonth } from "./history.js";
 import { BENCH_PACKS, packsLabel } from "./packs.js";
+import { backlogTopics, produceBacklog } from "./backlog-topic.js";
 import { evidenceRows } from "./evidence.js";
 import { dayEndRows } from "./day-end-bytes.js";
 import { ForecastProjections, forecastMoments } from "../../services/processor/src/engine/forecast/index.js";
@@ -477,16 +478,6 @@ export async function httpReads(
   }
 }
 
-async function withTopic(kafka: Kafka, run: string, partitions: number) {
-  const topics = topicNames(`${run}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.events, numPartitions: partitions },
-    { topic: topics.dlq, numPartitions: 1 },
-    { topic: topics.alerts, numPartitions: 1 },
-  ]);
-  return topics;
-}
-
 /**
  * Alert latency at the issue's scale: 2,000 shops (20 busy, 380 medium, 1,600 small) of 30-day history,
  * produced to sg.events and consumed by the processor like any backlog (loaded through the pipeline), then a
@@ -500,7 +491,7 @@ async function latency(c: Ctx) {
   const perDay = { busy: 4000, medium: 500, small: 50 };
   const run = `bench-lat-${randomUUID().slice(0, 8)}`;
   const kafka = createKafka({ brokers: c.brokers, clientId: run, logLevel: logLevel.NOTHING });
-  const topics = await withTopic(kafka, run, 12);
+  const topics = await backlogTopics(kafka, run, 12);
   const producer = createProducer(kafka);
   await producer.connect();
   const shops: { platform: Platform; shopId: string }[] = [];
@@ -708,15 +699,8 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
   const n = events.length;
   const run = `bench-bl-${randomUUID().slice(0, 8)}`;
   const kafka = createKafka({ brokers: c.brokers, clientId: run, logLevel: logLevel.NOTHING });
-  const topics = await withTopic(kafka, run, 12);
-  const producer = createProducer(kafka);
-  await producer.connect();
-  for (let i = 0; i < n; i += 5000)
-    await producer.send({
-      topic: topics.events,
-      messages: events.slice(i, Math.min(n, i + 5000)).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
-    });
-  await producer.disconnect();
+  const topics = await backlogTopics(kafka, run, 12);
+  await produceBacklog(kafka, topics.events, events);
   notes.push(`backlog, ${label}: ${what}; ${packsLabel()}.`);
   try {
     const bare: { rate: number; cpu: number }[] = [];

@@ -7,13 +7,14 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
+import { topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedisCluster, resolveLocalInfra } from "@sg/infra";
-import { createKafka, createProducer, ensureTopics, logLevel } from "@sg/kafka";
+import { createKafka, logLevel } from "@sg/kafka";
 import { createProcessor } from "@sg/processor";
 import { createRedis, createReplicaGate, deleteByPrefix, type Redis } from "@sg/redis";
 import { history } from "./engine-v2.js";
 import { median } from "./measure.js";
+import { backlogTopics, produceBacklog } from "./backlog-topic.js";
 import { BENCH_PACKS } from "./packs.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -84,19 +85,8 @@ export async function replicaWaitBench(o: ReplicaWaitOptions): Promise<void> {
     let shops = 0;
     for (; events.length < n; shops++) events.push(...history(platforms[shops % 4]!, `rw${shops}`, 3, 400));
     events.length = n;
-    await ensureTopics(kafka, [
-      { topic: topics.events, numPartitions: 6 },
-      { topic: topics.dlq, numPartitions: 1 },
-      { topic: topics.alerts, numPartitions: 1 },
-    ]);
-    const producer = createProducer(kafka);
-    await producer.connect();
-    for (let i = 0; i < n; i += 5000)
-      await producer.send({
-        topic: topics.events,
-        messages: events.slice(i, i + 5000).map((e) => ({ key: shopKey(e), value: JSON.stringify(e) })),
-      });
-    await producer.disconnect();
+    await backlogTopics(kafka, run, 6);
+    await produceBacklog(kafka, topics.events, events);
     o.line(
       `   method: ${n} events (${shops} shops × 3 days of 400/day, 4 platforms) produced once to a 6-partition sg.events; one processor in this process consumes all of it from a fresh group and key prefix on a local Redis Cluster of 3 masters + 3 replicas, timed from its group join until every record is applied and a flush evaluated every shop; without the wait and with REDIS_MIN_REPLICAS_ACK=1 (probe write + WAIT 1 on each master per batch), alternated ×${ALTERNATIONS}, medians`,
     );
