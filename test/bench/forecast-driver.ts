@@ -9,12 +9,12 @@
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { Session } from "node:inspector/promises";
 import { writeFileSync } from "node:fs";
-import { shopMonth } from "./history.js";
+import { busyShopMonth } from "./forecast.js";
 import { ForecastProjections, forecastMoments, forecastSourceOfState } from "../../services/processor/src/engine/forecast/index.js";
 import { forecastBy, pointsByColumns, type PointsSource } from "../../services/processor/src/engine/forecast/forecast.js";
 import { evaluatedPoints } from "../../services/processor/src/engine/forecast/points.js";
 import { pointsByNumbers } from "../../services/processor/src/engine/forecast/numeric-points.js";
-import { applyEvents, emptyShopState, evaluateState, packsOf } from "../../services/processor/src/engine/incremental/shop-state.js";
+import { emptyShopState, evaluateState } from "../../services/processor/src/engine/incremental/shop-state.js";
 import { median, pct } from "./measure.js";
 
 const modes: Record<string, PointsSource> = { cols: evaluatedPoints(pointsByColumns), numbers: pointsByNumbers };
@@ -23,23 +23,10 @@ const reps = Number(process.env.REPS ?? 1);
 const perDay = 4000;
 const evals = Number(process.env.BENCH_EVALS ?? 100);
 const stepMs = 36_000;
-const start = Date.parse(process.env.START ?? "2026-12-04T15:00:00+08:00");
-const shop = { platform: "douyin" as const, shopId: "busy" };
 const overrides = { pack: process.env.PACK ?? "latest" };
+const start = Date.parse(process.env.START ?? "2026-12-04T15:00:00+08:00");
 const end = start + evals * stepMs;
-const all = shopMonth({ ...shop, days: 30, perDay, nowMs: end }).map((event) => ({ event, atMs: Number(event.at) }));
-const packs = packsOf({ ...shop, now: start, shop: overrides });
-const store = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
-const apply = (s: ReturnType<typeof emptyShopState>, from: number, to: number) =>
-  applyEvents(
-    packs.store,
-    s,
-    all.filter((e) => e.atMs > from && e.atMs <= to),
-    to,
-    Infinity,
-    packs.chatKeepDays,
-    packs.closedKeepMs,
-  ).state;
+const { shop, packs, store, apply } = busyShopMonth({ perDay, start, end, overrides });
 let state = apply(emptyShopState(), -Infinity, start);
 const input = (now: number) => ({ ...shop, now, shop: overrides, pack: packs.evaluate, slots: packs.slots, store });
 const key = `${shop.platform}:${shop.shopId}`;

@@ -21,15 +21,14 @@ import { pointsByRecords } from "../../services/processor/src/engine/forecast/by
 import { applyEvents, emptyShopState, evaluateState, packsOf } from "../../services/processor/src/engine/incremental/shop-state.js";
 import { median, pct } from "./measure.js";
 
-export async function forecastBench(line: (s: string) => void): Promise<void> {
-  const perDay = Number(process.env.BENCH_BUSY_PER_DAY ?? 4000);
-  const evals = Number(process.env.BENCH_EVALS ?? 100);
-  const stepMs = Number(process.env.BENCH_EVAL_STEP_MS ?? 36_000);
-  const start = Date.parse("2026-03-31T15:00:00+08:00");
+/**
+ * The bench's busy shop (Douyin): a month of events up to `end` at `perDay` a day, its packs at `start` (with the
+ * shop's `overrides`), and `apply`, which applies its events of (from, to] to a state as the engine does.
+ */
+export function busyShopMonth(o: { perDay: number; start: number; end: number; overrides?: { pack?: string } }) {
   const shop = { platform: "douyin" as const, shopId: "busy" };
-  const end = start + evals * stepMs;
-  const all = shopMonth({ ...shop, days: 30, perDay, nowMs: end }).map((event) => ({ event, atMs: Number(event.at) }));
-  const packs = packsOf({ ...shop, now: start });
+  const all = shopMonth({ ...shop, days: 30, perDay: o.perDay, nowMs: o.end }).map((event) => ({ event, atMs: Number(event.at) }));
+  const packs = packsOf({ ...shop, now: o.start, ...(o.overrides ? { shop: o.overrides } : {}) });
   const store = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
   const apply = (s: ReturnType<typeof emptyShopState>, from: number, to: number) =>
     applyEvents(
@@ -41,6 +40,16 @@ export async function forecastBench(line: (s: string) => void): Promise<void> {
       packs.chatKeepDays,
       packs.closedKeepMs,
     ).state;
+  return { shop, all, packs, store, apply };
+}
+
+export async function forecastBench(line: (s: string) => void): Promise<void> {
+  const perDay = Number(process.env.BENCH_BUSY_PER_DAY ?? 4000);
+  const evals = Number(process.env.BENCH_EVALS ?? 100);
+  const stepMs = Number(process.env.BENCH_EVAL_STEP_MS ?? 36_000);
+  const start = Date.parse("2026-03-31T15:00:00+08:00");
+  const end = start + evals * stepMs;
+  const { shop, all, packs, store, apply } = busyShopMonth({ perDay, start, end });
   let state = apply(emptyShopState(), -Infinity, start);
   const input = (now: number) => ({ ...shop, now, shop: {}, pack: packs.evaluate, slots: packs.slots, store });
 
