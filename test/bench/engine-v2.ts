@@ -204,10 +204,13 @@ async function childEvaluations(
   choice: string | undefined,
   stepMs: number,
 ) {
-  const n = env("BENCH_CHILD_EVALS", 600);
+  const n = env("BENCH_CHILD_EVALS", 1100);
   // The first `warm` evaluations (and their forecasts) are the process's warm-up: V8 compiles the hot code
-  // during them (a processor runs for days). They are printed apart; the goal is read on the rest.
-  const warm = Math.min(env("BENCH_CHILD_WARMUP", 100), n - 1);
+  // during them (a processor runs for days, and one serving many shops makes 600 evaluations within seconds).
+  // Measured with --trace-opt (docs/bench.md "Warm-up"): TurboFan still compiled 20-40 functions per 50
+  // evaluations up to the 300th and about 10 per 50 at the 500th, each on a background thread that takes the
+  // second core. They are printed apart; the goal is read on the rest.
+  const warm = Math.min(env("BENCH_CHILD_WARMUP", 600), n - 1);
   const pc = `benchc-${randomUUID()}`;
   try {
     await applyAfter(new EntityStore(c.redis, pc), events);

@@ -22,6 +22,10 @@ interface ModelShape {
   points: number[][];
   /** Per dimension (in order), its score and weight, reused by each total. */
   dims: { score: number | null; weight: number | null }[];
+  /** Per dimension (in order), each of its indicators' position in `indicators` (-1: not an indicator of the model). */
+  at: number[][];
+  /** Each indicator's points for one total, by position (reused: the totals of one process run one at a time). */
+  pointsOf: (number | null)[];
 }
 
 const shapes = new WeakMap<ScoreModel, ModelShape>();
@@ -30,20 +34,21 @@ function shapeOf(model: ScoreModel): ModelShape {
   let s = shapes.get(model);
   if (!s) {
     const dimensions = Object.entries(model.dimensions);
+    const indicators = Object.entries(model.indicators);
+    const position = new Map(indicators.map(([id], k) => [id, k]));
     s = {
-      indicators: Object.entries(model.indicators),
+      indicators,
       dimensions,
       observed: new Set(dimensions.filter(([, d]) => d.observed).flatMap(([, d]) => d.indicators)),
       points: dimensions.map(([, d]) => d.indicators.map(() => 0)),
       dims: dimensions.map(() => ({ score: null, weight: null })),
+      at: dimensions.map(([, d]) => d.indicators.map((id) => position.get(id) ?? -1)),
+      pointsOf: indicators.map(() => null),
     };
     shapes.set(model, s);
   }
   return s;
 }
-
-/** Each indicator's points for one total, by id (reused: the totals of one process run one at a time). */
-const pointsOf = new Map<string, number | null>();
 
 /** computeScores(...).total: the score's total, or null (incomplete); undefined for a pack without a score. */
 export function scoreTotal(
@@ -66,12 +71,12 @@ export function scoreTotal(
     else if (ctx.flagship) cls = flagshipClass(params);
   }
   const shape = shapeOf(model);
-  pointsOf.clear();
+  const pointsOf = shape.pointsOf;
   for (let k = 0; k < shape.indicators.length; k++) {
     const [id, ind] = shape.indicators[k]!;
     const blocks = !shape.observed.has(id);
     if (ind.planned) {
-      pointsOf.set(id, null);
+      pointsOf[k] = null;
       if (blocks) blocked = true;
       continue;
     }
@@ -85,18 +90,18 @@ export function scoreTotal(
     if (small && m?.denominator !== undefined && m.denominator > 0 && m.denominator < small.below) {
       const bad = direction === "max" ? (m.numerator ?? 0) : m.denominator - (m.numerator ?? 0);
       if (bad <= small.maxBad) {
-        pointsOf.set(id, small.points);
+        pointsOf[k] = small.points;
         continue;
       }
     }
     if (blocks && (!band || !scale)) blocked = true;
     if (value === null && !ind.observed && blocks) blocked = true;
     if (!band || !scale || value === null || band.lines.length !== scale.length - 1) {
-      pointsOf.set(id, null);
+      pointsOf[k] = null;
       continue;
     }
     const bandNo = bandNumber(band.lines, direction, value);
-    pointsOf.set(id, scale[scale.length - bandNo]!);
+    pointsOf[k] = scale[scale.length - bandNo]!;
   }
 
   for (let k = 0; k < shape.dimensions.length; k++) {
@@ -111,9 +116,10 @@ export function scoreTotal(
       const w = inDimensionWeights(d, cls, id);
       if (!w) blocked = true;
       const pts = shape.points[k]!;
+      const at = shape.at[k]!;
       let known = true;
-      for (let j = 0; j < d.indicators.length; j++) {
-        const p = pointsOf.get(d.indicators[j]!) ?? null;
+      for (let j = 0; j < at.length; j++) {
+        const p = at[j]! < 0 ? null : (pointsOf[at[j]!] ?? null);
         if (p === null) known = false;
         else pts[j] = p;
       }
