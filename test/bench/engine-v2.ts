@@ -204,13 +204,14 @@ async function childEvaluations(
   choice: string | undefined,
   stepMs: number,
 ) {
-  const n = env("BENCH_CHILD_EVALS", 1100);
+  const n = env("BENCH_CHILD_EVALS", 2000);
   // The first `warm` evaluations (and their forecasts) are the process's warm-up: V8 compiles the hot code
-  // during them (a processor runs for days, and one serving many shops makes 600 evaluations within seconds).
-  // Measured with --trace-opt (docs/bench.md "Warm-up"): TurboFan still compiled 20-40 functions per 50
-  // evaluations up to the 300th and about 10 per 50 at the 500th, each on a background thread that takes the
-  // second core. They are printed apart; the goal is read on the rest.
-  const warm = Math.min(env("BENCH_CHILD_WARMUP", 600), n - 1);
+  // during them (a processor runs for days, and one serving many shops makes thousands of evaluations within
+  // seconds). Measured with --trace-opt (docs/bench.md "Warm-up"): TurboFan optimized 20-36 functions per 250
+  // evaluations up to the 1,000th (and deoptimized some on shapes first seen late, then optimized them again),
+  // 2-10 per 250 after the 1,250th; each compile takes 1-35 ms on a background thread, which takes the second
+  // core from Redis or from this process's main thread. They are printed apart; the goal is read on the rest.
+  const warm = Math.min(env("BENCH_CHILD_WARMUP", 1500), n - 1);
   const pc = `benchc-${randomUUID()}`;
   try {
     await applyAfter(new EntityStore(c.redis, pc), events);

@@ -8,9 +8,9 @@ import { testInfra, uniqueName } from "@sg/test";
 import { evaluateShop, type ShopSnapshot } from "./engine/evaluate.js";
 import { referenceEvaluate, referenceRollOff } from "./engine/reference/index.js";
 import { ForecastProjections } from "./engine/forecast/index.js";
-import { forecastFromStore, forecastReads, type EvaluationInputs } from "./state/forecast-reader.js";
+import { forecastFromStore, forecastPrefetch, forecastReads, type EvaluationInputs } from "./state/forecast-reader.js";
 import type { MetricOutput } from "./engine/types.js";
-import { EntityStore, type ShopEvents } from "./state/entity-store.js";
+import { EntityStore, packInForce, type ShopEvents } from "./state/entity-store.js";
 import { EvidenceProjection } from "./publish/evidence-projection.js";
 import { evidenceSides } from "./testing/evidence-agreement.js";
 import { deliveryPlan, modelStream, type DeliveryStep, type ModelStream } from "./testing/model-streams.js";
@@ -245,7 +245,9 @@ describe("the incremental engine equals the full-history reference", () => {
       /** `all2026`: also compare every 2026 pack (at the final evaluation: a stream's state after every restart, race and concurrent apply). */
       const compare = async (now: number, all2026 = false) => {
         let used: EvaluationInputs | undefined;
-        const inc = await store.evaluate(shop, now, overrides, (u) => (used = u));
+        // As the processor evaluates before a forecast: the forecast's read rides in the evaluation's round trips.
+        const rider = forecastPrefetch(store, shop, now, packInForce(shop, overrides, now), overrides, projections);
+        const inc = await store.evaluate(shop, now, overrides, (u) => (used = u), rider);
         const seen = [...delivered.values()];
         const ref = reference(now);
         expect(incView(inc, ref, seen, now), `evaluation at ${new Date(now).toISOString()}`).toEqual(view(ref));
@@ -405,7 +407,7 @@ describe("the incremental engine equals the full-history reference", () => {
       `model: ${runs} runs (incl. shrinking), ${compared} evaluations compared (${earlyWakes} woke earlier than the reference, ${concurrentApplies} after concurrent applies, ` +
         `${races} after an apply racing an evaluation; ${refusedCommits} commits refused and retried; ${calendarStreams} streams with a calendar; ${exclusionStreams} with exclusions, ${exclusionsChanged} changed by them; ` +
         `${evidenceItems} evidence items and ${forecastPoints} roll-off points compared; ${forecastsKept} forecasts with kept projections equal to fresh ones, ` +
-        `their timed entities read ${forecastReads.changed - readsBefore.changed} times as the entities written since, ${forecastReads.all - readsBefore.all} times whole), ${ms} ms, ` +
+        `their timed entities read ${forecastReads.changed - readsBefore.changed} times as the entities written since (${forecastReads.prefetched - readsBefore.prefetched} in the evaluation's round trips, ${forecastReads.prefetchedAfterCommit - readsBefore.prefetchedAfterCommit} of them after its commit), ${forecastReads.all - readsBefore.all} times whole), ${ms} ms, ` +
         `${seed === undefined ? "random" : "fixed"} seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}`,
     );
     if (result.failed) {
@@ -435,6 +437,8 @@ describe("the incremental engine equals the full-history reference", () => {
     expect(calendarStreams).toBeGreaterThan(0);
     expect(forecastPoints).toBeGreaterThan(0);
     expect(forecastReads.changed - readsBefore.changed).toBeGreaterThan(0);
+    expect(forecastReads.prefetched - readsBefore.prefetched).toBeGreaterThan(0);
+    expect(forecastReads.prefetchedAfterCommit - readsBefore.prefetchedAfterCommit).toBeGreaterThan(0);
     expect(exclusionStreams).toBeGreaterThan(0);
     expect(exclusionsChanged).toBeGreaterThan(0);
     expect(refusedCommits).toBeGreaterThanOrEqual(concurrentApplies);

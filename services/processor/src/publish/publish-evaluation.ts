@@ -9,7 +9,7 @@ import type { ProjectionWriter } from "./projection.js";
 import type { EntityStore } from "../state/entity-store.js";
 import type { DailyHistory } from "./day-end/daily-history.js";
 import { withForecast } from "../engine/forecast/index.js";
-import { forecastFromStore, ForecastThrottle, type EvaluationInputs } from "../state/forecast-reader.js";
+import { forecastFromStore, forecastPrefetch, ForecastThrottle, type EvaluationInputs } from "../state/forecast-reader.js";
 
 /** The forecast costs about 14 evaluations (docs/forecast.md "Cost"): a shop's is recomputed at most once a minute. */
 const forecasts = new ForecastThrottle();
@@ -44,7 +44,11 @@ export async function evaluateAndPublish(deps: {
   const overrides = shopOverridesFor(deps.config, shopKey);
   await deps.history?.takeDue(shop, nowMs, async (asOfMs) => (await store.evaluate(shop, asOfMs, overrides))?.snapshot);
   let used: EvaluationInputs | undefined;
-  const evaluated = await store.evaluate(shop, nowMs, overrides, (u) => (used = u));
+  // When the forecast is due, its read rides in the evaluation's round trips (forecastPrefetch).
+  const rider = forecasts.due(shopKey, nowMs)
+    ? forecastPrefetch(store, shop, nowMs, packInForce(shop, overrides, nowMs), overrides)
+    : undefined;
+  const evaluated = await store.evaluate(shop, nowMs, overrides, (u) => (used = u), rider);
   if (evaluated === undefined) {
     await store.clearDue(shopKey, deps.partition);
     return undefined;

@@ -63,6 +63,9 @@ export class CommitLog {
   /** A read of the shop's whole timed state at mark `mark` (what the forecast's projections now hold). */
   read(shopKey: string, mark: string): void {
     const c = this.shops.get(shopKey);
+    // Read at a known mark before the last (a read that rode in an evaluation's round trip, then commits of
+    // this process): the chain stays, its keys a superset of those written since `mark`.
+    if (c !== undefined && c.last !== mark && c.marks.has(mark)) return;
     // Read at the last known mark: the entities written before it are held; the chain starts here.
     if (c === undefined || c.last !== mark || c.keys.size > 0) this.put(shopKey, { marks: new Set([mark]), last: mark, keys: new Set() });
   }

@@ -38,6 +38,21 @@ describe("the commit log the forecast's timed read rests on", () => {
     expect(log.since("s", m(12))).toEqual({ expected: m(12), keys: [] });
   });
 
+  it("keeps the chain when the read was taken at a known mark before the last (a read that rode in an evaluation's round trip)", () => {
+    const log = new CommitLog();
+    log.read("s", m(4));
+    log.committed("s", m(4), m(5), delta(["o:1"]));
+    // The forecast's read was taken at 5; this process committed 6 before the forecast noted it.
+    log.committed("s", m(5), m(6), delta(["o:2"]));
+    log.read("s", m(5));
+    // What was written since 5 is still known (with what was written before it: a superset, re-read exactly).
+    expect(log.since("s", m(5))).toEqual({ expected: m(6), keys: ["o:1", "o:2"] });
+    // A read at the last mark starts the chain afresh, as before.
+    log.read("s", m(6));
+    expect(log.since("s", m(6))).toEqual({ expected: m(6), keys: [] });
+    expect(log.since("s", m(5))).toBeUndefined();
+  });
+
   it("tells a state that only reached a known version again (a rollback, then other commits) from the known one", () => {
     const log = new CommitLog();
     log.read("s", m(4, "a"));

@@ -33,6 +33,20 @@ import { AggregateCache, hashPart, pendingPart, type CachedPart, type PartName }
 import { uniqueToken } from "./unique-token.js";
 
 /**
+ * Reads that ride in each round trip of an evaluation's timer loop, after the evaluation's own commands in
+ * the same pipeline (one shop: one slot), so that what follows the evaluation needs no round trip of its own
+ * (forecast-reader.ts forecastPrefetch, the forecast's read). `queue` is told of the commit queued before
+ * them in that round trip, if any; what the taker it returns makes of the round trip that ends the evaluation
+ * reaches `used` (EvaluationInputs.prefetched).
+ */
+export interface EvaluationRider {
+  queue(
+    p: ReturnType<Redis["pipeline"]>,
+    commit: { version: string; token: string; delta: ShopDelta } | undefined,
+  ): (replies: PipelineReply[], commitReply: PipelineReply | undefined) => unknown;
+}
+
+/**
  * At most this many entity keys go to one load script call (loadEntities.lua): a shop's events of one batch
  * are applied in chunks under it, so no batch, however large for one shop, makes a script call unbounded.
  */
@@ -286,6 +300,8 @@ export class EntityStore {
     overrides: ShopOverrides,
     /** Told what the evaluation read and used (the forecast reads only what it did not, forecast-reader.ts). */
     used?: (inputs: EvaluationInputs) => void,
+    /** Reads to ride in the evaluation's round trips (EvaluationRider); what they read reaches `used`. */
+    rider?: EvaluationRider,
   ): Promise<ShopEvaluation | undefined> {
     const acc = this.accounting(shop.platform as Platform);
     const pack = packInForce(shop, overrides, now);
@@ -299,12 +315,14 @@ export class EntityStore {
     const expired = new Set<string>();
     const cal = overrides.score?.calibrate ? this.calibration.reads(shop, now) : undefined;
     let agg: ReadAggregates | undefined;
-    let next: { read: ShopRead; load: LoadedEntities } | undefined;
+    let next: { read: ShopRead; load: LoadedEntities; ridden: unknown } | undefined;
+    let prefetched: unknown;
     for (let conflicts = 0; ;) {
       // One call reads the aggregates, or, when timers are due, names their entities instead (readAggregates.lua).
-      const { read, load } = next ?? (await this.readWithDue(shop, pack, now, cal, undefined, { sweep }));
+      const { read, load, ridden } = next ?? (await this.readWithDue(shop, pack, now, cal, undefined, { sweep }, rider));
       next = undefined;
       sweep = false;
+      prefetched = ridden;
       if (read.kind === "none") return undefined;
       for (let i = 0; i < read.scanned.length; i += 2) {
         const k = read.scanned[i]!;
@@ -331,7 +349,7 @@ export class EntityStore {
       const cals = await this.calendarsFor(shop, loaded.records.values());
       const delta = computeDelta(acc.pack, loaded.records, [], now, keys, acc.chatKeepDays, acc.retention.closedKeepMs, cals);
       const commit = this.commitCall({ shop, version: loaded.version, delta }, now);
-      const after = await this.readWithDue(shop, pack, now, cal, commit, { sweep: false });
+      const after = await this.readWithDue(shop, pack, now, cal, commit, { sweep: false }, rider, { version: loaded.version, delta });
       if (after.committed !== -1) {
         expired.clear();
         next = after;
@@ -339,7 +357,7 @@ export class EntityStore {
     }
     const calibration = await agg.calibration;
     const shopOverrides = calibration ? { ...overrides, score: { ...overrides.score, calibration } } : overrides;
-    used?.({ pack, aggregates: agg, overrides: shopOverrides });
+    used?.({ pack, aggregates: agg, overrides: shopOverrides, prefetched });
     return evaluateAggregates(
       { platform: shop.platform as Platform, shopId: shop.shopId, asOf: now, shop: shopOverrides, pack },
       agg,
@@ -357,9 +375,12 @@ export class EntityStore {
     pack: RulePack,
     now: number,
     calibration: CalibrationReads | undefined,
-    commit: (NodeCall & { settle(reply: PipelineReply): number }) | undefined,
+    commit: (NodeCall & { token: string; settle(reply: PipelineReply): number }) | undefined,
     dueCheck: { sweep: boolean },
-  ): Promise<{ read: ShopRead; load: LoadedEntities; committed?: number }> {
+    rider?: EvaluationRider,
+    /** With `commit`: the version it was computed from and its delta (for the rider). */
+    made?: { version: string; delta: ShopDelta },
+  ): Promise<{ read: ShopRead; load: LoadedEntities; committed: number | undefined; ridden: unknown }> {
     const read = this.readCall(shop, pack, now, calibration, [], dueCheck);
     const load = this.loadCall(shop, [], [], now, true);
     // One shop's keys share one hash slot: one pipeline, in order, on a cluster too.
@@ -369,10 +390,14 @@ export class EntityStore {
     read.queue(p);
     const loadAt = p.length;
     load.queue(p);
+    const riderAt = p.length;
+    const ride = rider?.queue(p, commit && made ? { version: made.version, token: commit.token, delta: made.delta } : undefined);
     const r = (await p.exec()) ?? [];
     const committed = commit?.settle(r[0]!);
     const taken = await this.readTaken(read.take(r, at), { shop, pack, now, calibration, appealedKeys: [], attempt: 0, dueCheck });
-    return { read: taken, load: load.take(r[loadAt]!), ...(committed === undefined ? {} : { committed }) };
+    const ridden = ride?.(r.slice(riderAt), commit ? r[0] : undefined);
+    // Always the same fields (one object shape for V8, whatever the round trip held).
+    return { read: taken, load: load.take(r[loadAt]!), committed, ridden };
   }
 
   /** The aggregates one evaluation at `now` reads; undefined for a shop with no state at all (never committed, or gone with its TTL). */
@@ -621,10 +646,11 @@ export class EntityStore {
   private commitCall(
     c: { shop: ShopRef; version: string; delta: ShopDelta; seenAdds?: SeenAdds },
     now: number,
-  ): NodeCall & { settle(reply: PipelineReply): number } {
+  ): NodeCall & { token: string; settle(reply: PipelineReply): number } {
     const { keys, args, token } = this.commitArgs(c.shop, c.version, c.delta, c.seenAdds ?? new Map<string, number>(), now);
     return {
       keys,
+      token,
       queue: (p) => queueLuaScript(p, "commitEntities", keys, args),
       settle: ([err, reply]) => {
         if (err) throw new Error("committing a shop's state failed", { cause: err });

@@ -4,8 +4,8 @@ import { createRedis, deleteByPrefix } from "@sg/redis";
 import { testInfra, uniqueName } from "@sg/test";
 import { randomStream } from "../testing/random-events.js";
 import { ForecastProjections } from "../engine/forecast/index.js";
-import { EntityStore, type ShopEvents } from "./entity-store.js";
-import { forecastFromStore, forecastReads, type EvaluationInputs } from "./forecast-reader.js";
+import { EntityStore, packInForce, type ShopEvents } from "./entity-store.js";
+import { forecastFromStore, forecastPrefetch, forecastReads, type EvaluationInputs } from "./forecast-reader.js";
 
 const DAY = 86_400_000;
 /** Asia/Shanghai 2026-03-10 10:00 (chat metrics count 08:00–23:00). */
@@ -30,7 +30,14 @@ describe("the forecast's timed read after a rollback", () => {
       store.applyBatch(new Map<string, ShopEvents>([["k", { shop, events: events.map((event) => ({ event, atMs: NOW })) }]]), NOW, () => 0);
     const forecast = async (store: EntityStore, projections: ForecastProjections) => {
       let used: EvaluationInputs | undefined;
-      const ev = await store.evaluate(shop, NOW, {}, (u) => (used = u));
+      // As the processor does: the forecast's read rides in the evaluation's round trips when it can.
+      const ev = await store.evaluate(
+        shop,
+        NOW,
+        {},
+        (u) => (used = u),
+        forecastPrefetch(store, shop, NOW, packInForce(shop, {}, NOW), {}, projections),
+      );
       expect(ev).toBeDefined();
       return forecastFromStore(store, shop, NOW, ev!, used!, projections);
     };
@@ -64,9 +71,11 @@ describe("the forecast's timed read after a rollback", () => {
       expect(await version()).toBe(made);
 
       const reads = forecastReads.all;
+      const prefetched = forecastReads.prefetched;
       const f = await forecast(mine, kept);
-      // Read whole, not as "only what my commits wrote".
+      // Read whole, not as "only what my commits wrote" (nor from the evaluation's round trip: its mark was refused).
       expect(forecastReads.all).toBe(reads + 1);
+      expect(forecastReads.prefetched).toBe(prefetched);
       const fresh = await forecast(new EntityStore(redis, prefix, undefined, 0), new ForecastProjections());
       expect(f).toEqual(fresh);
     } finally {

@@ -1,5 +1,5 @@
 import type { Platform } from "@sg/events";
-import { queueLuaScript } from "@sg/redis";
+import { queueLuaScript, type PipelineReply } from "@sg/redis";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../engine/evaluate.js";
 import {
@@ -13,10 +13,13 @@ import {
   type ShopForecast,
   type TimedEntity,
 } from "../engine/forecast/index.js";
+import { dayNumber } from "../engine/incremental/contrib.js";
 import { decodeStored } from "../engine/incremental/codec.js";
 import type { ShopAggregates } from "../engine/incremental/measure.js";
 import type { ShopOverrides } from "../engine/types.js";
-import type { EntityStore } from "./entity-store.js";
+import type { ShopDelta } from "../engine/incremental/delta.js";
+import type { EntityStore, EvaluationRider } from "./entity-store.js";
+import { stateMark } from "./commit-log.js";
 import type { ShopRef } from "./keys.js";
 
 /**
@@ -30,10 +33,91 @@ export interface EvaluationInputs {
   pack: RulePack;
   aggregates: ShopAggregates;
   overrides: ShopOverrides;
+  /** What the evaluation's rider read in the round trip that ended it (forecastPrefetch's PrefetchedRead). */
+  prefetched?: unknown;
 }
 
-/** How this process's forecasts read their timed entities so far: all of them, or only those written since (the bench and the tests read it). */
-export const forecastReads = { all: 0, changed: 0 };
+/** The forecast's read as it rode in an evaluation's last round trip (forecastPrefetch). */
+interface PrefetchedRead {
+  /** The kept projections' mark it was read for: used only while they are still at it. */
+  keptVersion: string;
+  /** The days after today of the coming windows, as read. */
+  days: Map<number, Record<string, string>>;
+  /** forecastTimed.lua's reply ("k": the entities written since the kept mark). */
+  reply: (string | number)[];
+  /** Read after a timer pass's commit in the same round trip. */
+  afterCommit: boolean;
+}
+
+const isPrefetched = (x: unknown): x is PrefetchedRead =>
+  typeof x === "object" && x !== null && "keptVersion" in x && "days" in x && "reply" in x;
+
+/**
+ * The forecast's read, riding in each round trip of the evaluation before it (EntityStore.evaluate's rider,
+ * docs/forecast.md "Cost"): the days after today of the coming windows, and the timed entities written since
+ * the shop's kept projections were read, only when the state is at the mark this process expects
+ * (forecastTimed.lua's "=" form): the last mark its commit log knows or, with the timer pass's commit queued
+ * before it in the same round trip, the mark that commit makes. The reads of the round trip that ends the
+ * evaluation reach the forecast (EvaluationInputs.prefetched), which then makes no round trip of its own.
+ * Undefined when the shop has no kept projections for today (its forecast reads every timed entity); any
+ * other case the rider cannot serve (another writer, a refused commit) leaves the forecast to read as before.
+ */
+export function forecastPrefetch(
+  store: EntityStore,
+  shop: ShopRef,
+  now: number,
+  pack: RulePack,
+  overrides: ShopOverrides,
+  projections: ForecastProjections = defaultProjections,
+): EvaluationRider | undefined {
+  const acc = store.accounting(shop.platform as Platform);
+  const storeAcc = { pack: acc.pack, chatKeepDays: acc.chatKeepDays, closedKeepMs: acc.retention.closedKeepMs };
+  const shopKey = store.keys.entities(shop);
+  const keptVersion = projections.peek(shopKey, now, storeAcc, overrides.calendar);
+  if (keptVersion === undefined) return undefined;
+  const today = dayNumber(now);
+  const days = forecastDays(pack, now).filter((d) => d > today);
+  const last = pointAsOf(now, FORECAST_DAYS - 1);
+  return {
+    queue(p, commit) {
+      const since = store.commits.since(shopKey, keptVersion);
+      if (since === undefined) return () => undefined;
+      let expected = since.expected;
+      let keys: Iterable<string> = since.keys;
+      const bar = since.expected.indexOf("|");
+      if (commit) {
+        // The commit before this read must start from the last known mark; then it makes (version + 1, token).
+        if (since.expected.slice(0, bar) !== commit.version) return () => undefined;
+        expected = stateMark(Number(commit.version) + 1, commit.token);
+        keys = new Set([...since.keys, ...commit.delta.records.keys(), ...commit.delta.timers.keys()]);
+      }
+      for (const d of days) p.hgetall(store.keys.day(shop, d));
+      queueLuaScript(
+        p,
+        "forecastTimed",
+        [store.keys.timers(shop), store.keys.entities(shop), store.keys.shopMeta(shop)],
+        [last, MAX_FORECAST_TIMED, `=${expected}`, ...keys],
+      );
+      return (r, commitReply) => {
+        for (const [err] of r) if (err) throw new Error("reading a shop's forecast days and timed entities failed", { cause: err });
+        const reply = r[days.length]![1] as (string | number)[];
+        if (reply[2] !== "k") return undefined;
+        // The commit must have been made, from the mark known here (its reply names the token before it).
+        if (commit && !(Array.isArray(commitReply?.[1]) && String(commitReply[1][1]) === since.expected.slice(bar + 1))) return undefined;
+        const read: PrefetchedRead = { keptVersion, days: new Map(), reply, afterCommit: commit !== undefined };
+        days.forEach((d, i) => read.days.set(d, r[i]![1] as Record<string, string>));
+        return read;
+      };
+    },
+  };
+}
+
+/**
+ * How this process's forecasts read their timed entities so far: all of them, or only those written since; of
+ * those, how many rode in the evaluation's round trips (forecastPrefetch), and after a commit in the same round
+ * trip (the bench and the tests read it).
+ */
+export const forecastReads = { all: 0, changed: 0, prefetched: 0, prefetchedAfterCommit: 0 };
 
 /** This process's kept projections (a shop's forecast recomputes only the timed entities changed since its last). */
 const defaultProjections = new ForecastProjections();
@@ -61,23 +145,33 @@ export async function forecastFromStore(
   const shopKey = store.keys.entities(shop);
   const last = pointAsOf(now, FORECAST_DAYS - 1);
   const kept = projections.of(shopKey, now, storeAcc, forecastMoments(now), used.overrides.calendar);
-  const since = kept.storeVersion === undefined ? undefined : store.commits.since(shopKey, kept.storeVersion);
-  // One round trip: the days, then the timed entities (every key under the shop's hash tag: one slot).
-  const p = store.redis.pipeline();
-  for (const d of missing) p.hgetall(store.keys.day(shop, d));
-  queueLuaScript(
-    p,
-    "forecastTimed",
-    [store.keys.timers(shop), store.keys.entities(shop), store.keys.shopMeta(shop)],
-    [last, MAX_FORECAST_TIMED, since === undefined ? "" : since.expected, ...(since?.keys ?? [])],
-  );
-  const r = (await p.exec()) ?? [];
-  for (const [err] of r) if (err) throw new Error("reading a shop's forecast days and timed entities failed", { cause: err });
-  const reply = r[missing.length]![1] as (string | number)[];
+  const days = new Map(used.aggregates.days);
+  let reply: (string | number)[];
+  const pre = used.prefetched;
+  if (isPrefetched(pre) && pre.keptVersion === kept.storeVersion && missing.every((d) => pre.days.has(d))) {
+    // Read in the evaluation's last round trip (forecastPrefetch): no round trip here.
+    reply = pre.reply;
+    for (const d of missing) days.set(d, pre.days.get(d)!);
+    forecastReads.prefetched++;
+    if (pre.afterCommit) forecastReads.prefetchedAfterCommit++;
+  } else {
+    const since = kept.storeVersion === undefined ? undefined : store.commits.since(shopKey, kept.storeVersion);
+    // One round trip: the days, then the timed entities (every key under the shop's hash tag: one slot).
+    const p = store.redis.pipeline();
+    for (const d of missing) p.hgetall(store.keys.day(shop, d));
+    queueLuaScript(
+      p,
+      "forecastTimed",
+      [store.keys.timers(shop), store.keys.entities(shop), store.keys.shopMeta(shop)],
+      [last, MAX_FORECAST_TIMED, since === undefined ? "" : since.expected, ...(since?.keys ?? [])],
+    );
+    const r = (await p.exec()) ?? [];
+    for (const [err] of r) if (err) throw new Error("reading a shop's forecast days and timed entities failed", { cause: err });
+    reply = r[missing.length]![1] as (string | number)[];
+    missing.forEach((d, i) => days.set(d, r[i]![1] as Record<string, string>));
+  }
   if (Number(reply[0]) > MAX_FORECAST_TIMED) return undefined;
   const mark = String(reply[1]);
-  const days = new Map(used.aggregates.days);
-  missing.forEach((d, i) => days.set(d, r[i]![1] as Record<string, string>));
   /** An entity as read: timed (a record and a timer at or before the last point), or not (undefined). */
   const entity = (key: string, timerText: string, value: string): TimedEntity | undefined => {
     if (value === "" || timerText === "") return undefined;
@@ -135,10 +229,16 @@ const MAX_KEPT = 50_000;
 export class ForecastThrottle {
   private readonly last = new Map<string, { atMs: number; day: number; forecast: ShopForecast | undefined }>();
   constructor(private readonly everyMs = FORECAST_EVERY_MS) {}
+  /** Whether `get` at `now` computes the shop's forecast (rather than reusing its last). */
+  due(shopKey: string, now: number): boolean {
+    const kept = this.last.get(shopKey);
+    return !(kept && kept.day === Math.floor(pointAsOf(now, 0) / 86_400_000) && now >= kept.atMs && now - kept.atMs < this.everyMs);
+  }
+
   async get(shopKey: string, now: number, compute: () => Promise<ShopForecast | undefined>): Promise<ShopForecast | undefined> {
     const day = Math.floor(pointAsOf(now, 0) / 86_400_000);
     const kept = this.last.get(shopKey);
-    if (kept && kept.day === day && now >= kept.atMs && now - kept.atMs < this.everyMs) return kept.forecast;
+    if (!this.due(shopKey, now)) return kept!.forecast;
     const forecast = await compute();
     this.last.delete(shopKey);
     this.last.set(shopKey, { atMs: now, day, forecast });

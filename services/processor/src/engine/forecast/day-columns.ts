@@ -181,7 +181,14 @@ export class DeductionDays {
   private paced: { pace: ReadonlyMap<string, number>; fields: [string, number][] } | undefined;
 
   private pacedFields(pace: ReadonlyMap<string, number>): [string, number][] {
-    if (this.paced?.pace !== pace) this.paced = { pace, fields: [...pace].filter(([f]) => f.startsWith(SCORE_DAY_FIELD_PREFIX)) };
+    if (this.paced?.pace !== pace) {
+      const fields: [string, number][] = [];
+      // forEach, not a spread: no entry array per paced field (most are not deductions).
+      pace.forEach((perMs, f) => {
+        if (f.startsWith(SCORE_DAY_FIELD_PREFIX)) fields.push([f, perMs]);
+      });
+      this.paced = { pace, fields };
+    }
     return this.paced.fields;
   }
 

@@ -66,6 +66,16 @@ export function forecastWith(
   return forecastBy(evaluatedPoints(points), input, current, src, kept);
 }
 
+/** The last points' day names (the same for a whole Shanghai day: the points are that day's day-ends). */
+let lastDays: { first: number; days: string[] } | undefined;
+
+function pointDays(moments: readonly number[]): string[] {
+  if (lastDays !== undefined && lastDays.first === moments[0]) return lastDays.days;
+  const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
+  lastDays = { first: moments[0]!, days };
+  return days;
+}
+
 /** forecastShop with the points computed by `points`. */
 export function forecastBy(
   points: PointsSource,
@@ -79,7 +89,7 @@ export function forecastBy(
   const projections = kept ?? new TimedProjections(projectionDay(input.now), input.store, moments, input.shop.calendar);
   if (src.timed) projections.update(src.timed);
   else if (!kept) throw new Error("a forecast without its timed entities needs the shop's kept projections");
-  const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
+  const days = pointDays(moments);
   const at = points(input, src, projections, pace, moments, days);
 
   const metrics: Record<string, MetricForecast> = {};

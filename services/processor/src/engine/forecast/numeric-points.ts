@@ -134,6 +134,12 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
   const to = new Float64Array(metrics.length);
   const due = new Float64Array(metrics.length);
 
+  // Each distinct window once per point (most metrics share one): its first and last day.
+  const windows = [...new Set(metrics.map((m) => m.def.window))];
+  const windowOf = metrics.map((m) => windows.indexOf(m.def.window));
+  const windowFrom = new Float64Array(windows.length);
+  const windowTo = new Float64Array(windows.length);
+
   // Without a calendar (no stricter lines) a metric's lines are the same at every point.
   if (!shop.calendar) metrics.forEach((m, i) => (limits[i] = limitsFor(m.name, m.def, shop)));
   /** The score's bonus grants per `now` record (score-records.ts: they do not depend on the moment). */
@@ -144,12 +150,16 @@ export const pointsByNumbers: PointsSource = (input, src, projections, pace, mom
     const change = changes[k]!;
     const cur = items.curAt(change);
     sums.point(change, asOf);
+    for (let j = 0; j < windows.length; j++) {
+      const w = windowRange(windows[j]!, asOf);
+      windowFrom[j] = dayNumber(w.start);
+      windowTo[j] = dayNumber(w.end - 1);
+    }
     for (let i = 0; i < metrics.length; i++) {
       const m = metrics[i]!;
       if (shop.calendar) limits[i] = limitsFor(m.name, m.def, shop, asOf);
-      const w = windowRange(m.def.window, asOf);
-      from[i] = dayNumber(w.start);
-      to[i] = dayNumber(w.end - 1);
+      from[i] = windowFrom[windowOf[i]!]!;
+      to[i] = windowTo[windowOf[i]!]!;
       due[i] = 0;
     }
     if (bySlot.size > 0) items.forEachAt(change, (p, deadline) => countDue(p, deadline, metrics, bySlot, limits, from, to, asOf, due));

@@ -82,15 +82,33 @@ export const MIN_PACE_ELAPSED_MS = HOUR;
  * millisecond elapsed since today's 00:00 (at least MIN_PACE_ELAPSED_MS).
  */
 export function todaysPace(src: ForecastSource, now: number): Map<string, number> {
-  const today = src.days.get(dayNumber(now)) ?? {};
+  const today = src.days.get(dayNumber(now));
   const elapsed = Math.max(now - dayStart(now), MIN_PACE_ELAPSED_MS);
   const out = new Map<string, number>();
-  for (const [f, v] of Object.entries(today)) {
-    if (!PACED_FIELDS.has(f.slice(f.lastIndexOf("|") + 1))) continue;
-    const amount = Number(v);
-    if (amount !== 0) out.set(f, amount / elapsed);
-  }
+  if (today === undefined) return out;
+  const { fields, amounts } = pacedAmounts(today);
+  for (let i = 0; i < fields.length; i++) out.set(fields[i]!, amounts[i]! / elapsed);
   return out;
+}
+
+/** A day record's paced fields with an amount other than 0, in its field order: listed once per record (a frozen record is read by many forecasts). */
+const pacedOf = new WeakMap<Record<string, string>, { fields: string[]; amounts: number[] }>();
+
+function pacedAmounts(rec: Record<string, string>): { fields: string[]; amounts: number[] } {
+  let p = pacedOf.get(rec);
+  if (p === undefined) {
+    p = { fields: [], amounts: [] };
+    for (const f in rec) {
+      if (!PACED_FIELDS.has(f.slice(f.lastIndexOf("|") + 1))) continue;
+      const amount = Number(rec[f]);
+      if (amount !== 0) {
+        p.fields.push(f);
+        p.amounts.push(amount);
+      }
+    }
+    pacedOf.set(rec, p);
+  }
+  return p;
 }
 
 /** Paced day records by the record they were made from and the day (pacedAggregates). */

@@ -294,6 +294,25 @@ export class ForecastProjections {
     private readonly maxEntities = MAX_KEPT_ENTITIES,
   ) {}
 
+  /**
+   * The state mark the shop's kept projections were read at, when `of` at `now` would reuse them (the same
+   * day, accounting and calendar); undefined otherwise. Changes nothing (forecast-reader.ts forecastPrefetch).
+   */
+  peek(shopKey: string, now: number, acc: StoreAccounting, cal?: ShopCalendar): string | undefined {
+    const p = this.kept.get(shopKey);
+    return p !== undefined && this.reusable(p, now, acc, cal) ? p.storeVersion : undefined;
+  }
+
+  private reusable(p: TimedProjections, now: number, acc: StoreAccounting, cal: ShopCalendar | undefined): boolean {
+    return (
+      p.day === projectionDay(now) &&
+      p.acc.pack === acc.pack &&
+      p.acc.chatKeepDays === acc.chatKeepDays &&
+      p.acc.closedKeepMs === acc.closedKeepMs &&
+      p.calendar === contributionFingerprint(cal)
+    );
+  }
+
   of(shopKey: string, now: number, acc: StoreAccounting, moments: readonly number[], cal?: ShopCalendar): TimedProjections {
     const prev = this.last === undefined ? undefined : this.kept.get(this.last);
     if (prev) {
@@ -301,17 +320,9 @@ export class ForecastProjections {
       this.sizes.set(this.last!, prev.size);
     }
     this.last = shopKey;
-    const day = projectionDay(now);
     let p = this.kept.get(shopKey);
     this.drop(shopKey);
-    const same =
-      p !== undefined &&
-      p.day === day &&
-      p.acc.pack === acc.pack &&
-      p.acc.chatKeepDays === acc.chatKeepDays &&
-      p.acc.closedKeepMs === acc.closedKeepMs &&
-      p.calendar === contributionFingerprint(cal);
-    if (!same) p = new TimedProjections(day, acc, moments, cal);
+    if (p === undefined || !this.reusable(p, now, acc, cal)) p = new TimedProjections(projectionDay(now), acc, moments, cal);
     while (this.kept.size > 0 && (this.kept.size >= this.maxShops || this.entities + p!.size > this.maxEntities))
       this.drop(this.kept.keys().next().value!);
     this.kept.set(shopKey, p!);

@@ -148,7 +148,10 @@ function orderContribution(key: string, rec: OrderRec, pack: RulePack, asOf: num
   const b = new Builder(asOf);
   const o = orderFacts(key.slice(2), rec);
   const summaries = sortedSummaries(rec);
-  for (const [i, def] of packMetrics(pack)) {
+  // An indexed loop: no iterator result per metric (this runs per entity of every fold and timer pass).
+  const metrics = packMetrics(pack);
+  for (let x = 0; x < metrics.length; x++) {
+    const [i, def] = metrics[x]!;
     switch (def.kind) {
       case "first_review_rate":
         if (o.signedAt !== undefined) b.add(o.signedAt, i, "d");
@@ -274,7 +277,10 @@ function aftersaleContribution(key: string, rec: AftersaleRec, pack: RulePack, a
   const b = new Builder(asOf);
   const a = aftersaleFacts(key.slice(2), rec);
   const liabilityOf = () => a.arbitrated[a.arbitrated.length - 1]?.liability;
-  for (const [i, def] of packMetrics(pack)) {
+  // An indexed loop: no iterator result per metric (this runs per entity of every fold and timer pass).
+  const metrics = packMetrics(pack);
+  for (let x = 0; x < metrics.length; x++) {
+    const [i, def] = metrics[x]!;
     switch (def.kind) {
       case "aftersale_awaiting_hours": {
         if (!a.requested || !def.params.kinds.includes(a.requested.kind as never)) break;
@@ -367,7 +373,10 @@ function consumerContribution(
   const c = consumerFacts(id, rec);
   let ws: ReturnType<typeof waits> | undefined;
   const allWaits = () => (ws ??= waits(c));
-  for (const [i, def] of packMetrics(pack)) {
+  // An indexed loop: no iterator result per metric (this runs per entity of every fold and timer pass).
+  const metrics = packMetrics(pack);
+  for (let x = 0; x < metrics.length; x++) {
+    const [i, def] = metrics[x]!;
     switch (def.kind) {
       case "reply_consumer_day": {
         const base = durationMs(def.params.deadline);

@@ -12,12 +12,14 @@
     ARGV[1] the last point, ms: timers at or before it are read
     ARGV[2] at most this many entities
     ARGV[3] the state mark the caller expects ("<version>|<last commit's token>", state/commit-log.ts), or
-            "": read all
+            "": read all; "=" then the mark: only those keys, or nothing (the read that rides in an
+            evaluation's round trip, forecast-reader.ts ForecastPrefetch: the caller reads again itself)
     ARGV[4..] with ARGV[3]: the entity keys written since the caller's projections were read
   Output: { total, mark, "k", key1, timer1 or "", record1 or "", ... } when the state's mark is ARGV[3]: each
           key of ARGV[4..], its timer (whatever its value) and its record;
           { total, mark, "a", key1, timer1, record1 or "", ... } otherwise: the entities with a timer at
           or before ARGV[1], at most ARGV[2] of them.
+          { total, mark, "x" } when ARGV[3] is "=" and a mark that is not the state's;
           total is how many timers are at or before ARGV[1] (more than ARGV[2]: the caller knows it is cut);
           mark is the state's mark read ("0|": none yet).
   Bounds: at most ARGV[2] entries, or the keys given; HMGET CHUNK fields at a time.
@@ -26,7 +28,11 @@ local CHUNK = 500
 local limit = tonumber(ARGV[2])
 local total = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[1])
 local mark = (redis.call('HGET', KEYS[3], 'v') or '0') .. '|' .. (redis.call('HGET', KEYS[3], 'lt') or '')
-if ARGV[3] ~= '' and ARGV[3] == mark then
+local expected = ARGV[3]
+local strict = string.sub(expected, 1, 1) == '='
+if strict then expected = string.sub(expected, 2) end
+if strict and expected ~= mark then return { total, mark, 'x' } end
+if expected ~= '' and expected == mark then
   local out = { total, mark, 'k' }
   for i = 4, #ARGV, CHUNK do
     local keys = {}
