@@ -1,5 +1,5 @@
 import type { Platform } from "@sg/events";
-import { queueLuaScript, type PipelineReply } from "@sg/redis";
+import { queueLuaScript } from "@sg/redis";
 import type { RulePack } from "@sg/rules";
 import type { ShopEvaluation } from "../engine/evaluate.js";
 import {
@@ -17,7 +17,6 @@ import { dayNumber } from "../engine/incremental/contrib.js";
 import { decodeStored } from "../engine/incremental/codec.js";
 import type { ShopAggregates } from "../engine/incremental/measure.js";
 import type { ShopOverrides } from "../engine/types.js";
-import type { ShopDelta } from "../engine/incremental/delta.js";
 import type { EntityStore, EvaluationRider } from "./entity-store.js";
 import { stateMark } from "./commit-log.js";
 import type { ShopRef } from "./keys.js";

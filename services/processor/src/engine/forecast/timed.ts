@@ -323,12 +323,12 @@ export class ForecastProjections {
     let p = this.kept.get(shopKey);
     this.drop(shopKey);
     if (p === undefined || !this.reusable(p, now, acc, cal)) p = new TimedProjections(projectionDay(now), acc, moments, cal);
-    while (this.kept.size > 0 && (this.kept.size >= this.maxShops || this.entities + p!.size > this.maxEntities))
+    while (this.kept.size > 0 && (this.kept.size >= this.maxShops || this.entities + p.size > this.maxEntities))
       this.drop(this.kept.keys().next().value!);
-    this.kept.set(shopKey, p!);
-    this.sizes.set(shopKey, p!.size);
-    this.entities += p!.size;
-    return p!;
+    this.kept.set(shopKey, p);
+    this.sizes.set(shopKey, p.size);
+    this.entities += p.size;
+    return p;
   }
 
   private drop(shopKey: string): void {
