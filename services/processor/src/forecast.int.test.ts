@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateEventsV2WithForecast } from "./engine/forecast/index.js";
 import { silentLog } from "./log.js";
 import { createProcessor } from "./processor.js";
+import { forecastReads } from "./state/forecast-reader.js";
 
 /**
  * The forecast through the real pipeline (Kafka in, Redis state, the snapshot projection the read API and
@@ -24,7 +25,7 @@ describe("forecast end to end", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as CanonicalEvent);
-    const clock = toMillis(meta.at);
+    let clock = toMillis(meta.at);
     const { brokers, redisUrl } = testInfra();
     const run = uniqueName("fcst");
     const topics = topicNames(`${run}.`);
@@ -67,6 +68,33 @@ describe("forecast end to end", () => {
       expect(f.rollOff.points.map((x) => x.value)).toEqual([9 / 11, 9 / 11, 0.9, 0.9, 0.9, 0.9, 0.9]);
       expect(f.rollOff.crosses).toEqual({ line: "threshold", day: "2026-04-02" });
       expect(f.toRecover).toEqual({ goodItems: 29, line: "target" });
+
+      // Two minutes later (the throttle's minute has passed) one more order is paid: the processor's next forecast
+      // reads what that commit wrote in the evaluation's own round trip (forecastPrefetch), and still equals the
+      // pure engine's.
+      clock += 120_000;
+      const paid: CanonicalEvent = {
+        id: "f-later",
+        type: "order.paid",
+        platform: "douyin",
+        shopId: "d1",
+        at: new Date(clock).toISOString(),
+        orderId: "P2",
+      } as CanonicalEvent;
+      const prefetched = forecastReads.prefetched;
+      await producer.send({ topic: topics.events, messages: [{ key: "douyin:d1", value: JSON.stringify(paid) }] });
+      const s2 = await pollUntil(
+        async () => {
+          const raw = await redis.get(snapshotKeys(run).snapshot(shop));
+          const x = raw === null ? undefined : StoredSnapshot.parse(JSON.parse(raw));
+          return x?.metrics.pickup_24h_rate?.pending === 2 ? x : undefined;
+        },
+        { timeoutMs: 30_000, message: "a snapshot with the later order pending" },
+      );
+      const pure2 = evaluateEventsV2WithForecast({ ...shop, events: [...events, paid], asOf: clock });
+      for (const [name, m] of Object.entries(pure2!.snapshot.metrics)) expect(s2.metrics[name]?.forecast, name).toEqual(m.forecast);
+      expect(s2.scores?.forecast).toEqual(pure2!.snapshot.scores?.forecast);
+      expect(forecastReads.prefetched).toBeGreaterThan(prefetched);
     } finally {
       await p.stop();
       await producer.disconnect();
