@@ -80,7 +80,7 @@ describe("forecast end to end", () => {
         shopId: "d1",
         at: new Date(clock).toISOString(),
         orderId: "P2",
-      } as CanonicalEvent;
+      };
       const prefetched = forecastReads.prefetched;
       await producer.send({ topic: topics.events, messages: [{ key: "douyin:d1", value: JSON.stringify(paid) }] });
       const s2 = await pollUntil(

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { computeScores, type MetricReading, type ScoreContext } from "./compute.js";
 import { calibrationOptedIn, shopOverridesFor } from "./context.js";
 import { checkScoreConfig } from "./startup.js";
+import { scoreTotal } from "./total.js";
 
 /**
  * The calibration hook, computed by hand. The band tables and dimension weights below are test parameters,
@@ -68,6 +69,21 @@ function withMapping(): RulePack {
 }
 
 describe("score calibration from the platform's figures", () => {
+  it("the forecast's totals (scoreTotal) of a calibrating shop are computeScores', which the calibration changes", () => {
+    for (const pack of [sept, withMapping()]) {
+      const ctx: ScoreContext = {
+        industry: "tea",
+        parameters: { [pack.id]: { tea: TABLE } },
+        calibrate: true,
+        calibration: { figures: FIGURES, d0End: D0_END },
+      };
+      const full = computeScores({ pack, shopKey: SHOP, metrics: NOW, context: ctx })!.total;
+      // The calibration matters here: the same shop without it has another total (a fast path that ignored it would fail).
+      expect(full, pack.id).not.toBe(computeScores({ pack, shopKey: SHOP, metrics: NOW, context: { ...ctx, calibrate: false } })!.total);
+      expect(scoreTotal(pack, SHOP, NOW, ctx), pack.id).toBe(full);
+    }
+  });
+
   it("without a published mapping: the D0 figures unchanged, labelled, with the indicator changes beside them", () => {
     const s = score(sept, {});
     expect(s.dimensions).toEqual({

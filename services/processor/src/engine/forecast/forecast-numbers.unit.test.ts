@@ -52,6 +52,91 @@ function metricOverrides(pack: ReturnType<typeof selectablePacks>[number], seed:
 }
 
 describe("the forecast's numeric points", () => {
+  // The random streams give few at-risk points (about 20 of 45,000: a count of due items off by one at the lead
+  // time's edge would pass them): here a shop's pickup rate near its lines, with orders paid today still pending
+  // at today's day-end and lead times at random or exactly one item's deadline from that point (±1 ms), compared
+  // with the record path the same way. A planted `<` for `<=` in countDue fails it.
+  it("equal the record path's where pending items come due around the lead time (at-risk points)", () => {
+    const HOUR = 3_600_000;
+    const seen = { points: 0, atRisk: 0, withPending: 0 };
+    fc.assert(
+      fc.property(
+        fc.record({
+          good: fc.integer({ min: 15, max: 60 }),
+          late: fc.integer({ min: 0, max: 5 }),
+          // Paid today (so still pending at today's day-end, the only point before every deadline has passed).
+          pending: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
+          // A lead time in minutes, or exactly one pending item's deadline from the first point, ±1 ms.
+          lead: fc.oneof(
+            fc.integer({ min: 0, max: 30 * 60 }).map((minutes) => ({ minutes })),
+            fc.record({ item: fc.nat(7), delta: fc.constantFrom(-1, 0, 1) }),
+          ),
+          minute: fc.integer({ min: 60, max: 24 * 60 - 1 }),
+        }),
+        ({ good, late, pending, lead, minute }) => {
+          const now = Date.parse("2026-03-10T00:00:00+08:00") + minute * 60_000;
+          const shop = { platform: "douyin" as const, shopId: "r1" };
+          const events: CanonicalEvent[] = [];
+          const ev = (type: string, at: number, orderId: string) =>
+            events.push({
+              id: `e${events.length}`,
+              type,
+              platform: "douyin",
+              shopId: "r1",
+              at: new Date(at).toISOString(),
+              orderId,
+            } as CanonicalEvent);
+          for (let i = 0; i < good; i++) {
+            const t = now - (10 + (i % 15)) * DAY;
+            ev("order.paid", t, `G${i}`);
+            ev("logistics.picked_up", t + HOUR, `G${i}`);
+          }
+          for (let i = 0; i < late; i++) ev("order.paid", now - (12 + i) * DAY, `L${i}`);
+          const paidAt = pending.map((f) => now - Math.floor(f * minute * 60_000));
+          paidAt.forEach((t, i) => ev("order.paid", t, `P${i}`));
+          // The first point is today's day-end: an item is due there when its deadline (paid + 24 h) ≤ point + lead.
+          const leadMs =
+            "minutes" in lead
+              ? lead.minutes * 60_000
+              : Math.max(0, paidAt[lead.item % paidAt.length]! + DAY - forecastMoments(now)[0]! + lead.delta);
+          const leadMin = leadMs / 60_000;
+          const overrides: ShopOverrides = { metrics: { pickup_24h_rate: { leadTime: leadMs } } };
+          const packs = packsOf({ ...shop, now, shop: overrides });
+          const timed = events.map((event) => ({ event, atMs: Date.parse(String(event.at)) }));
+          const state = applyEvents(packs.store, emptyShopState(), timed, now, Infinity, packs.chatKeepDays, packs.closedKeepMs).state;
+          const r = evaluateState(state, { ...shop, now, shop: overrides });
+          expect(r.evaluation).toBeDefined();
+          const store = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
+          const input: ForecastInput = { ...shop, now, shop: overrides, pack: packs.evaluate, slots: packs.slots, store };
+          const src = forecastSourceOfState(r.state, packs.evaluate, now, r.aggregates);
+          const moments = forecastMoments(now);
+          const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
+          const projections = new TimedProjections(projectionDay(now), store, moments, undefined);
+          projections.update(src.timed!);
+          const pace = todaysPace(src, now);
+          const byNumbers = pointsByNumbers(input, src, projections, pace, moments, days);
+          const byRecords = evaluatedPoints(pointsByRecords)(input, src, projections, pace, moments, days);
+          for (const paced of [false, true])
+            for (const name of Object.keys(packs.evaluate.metrics)) {
+              const got = byNumbers.metric(name, paced);
+              expect(got, `${name} ${paced ? "at pace" : "roll-off"} at ${new Date(now).toISOString()}, lead ${leadMin} min`).toEqual(
+                byRecords.metric(name, paced),
+              );
+              for (const p of got) {
+                seen.points++;
+                if (p.status === "warning" && p.wrong?.target === false) seen.atRisk++;
+              }
+            }
+          if ((r.evaluation!.snapshot.metrics.pickup_24h_rate?.pending ?? 0) > 0) seen.withPending++;
+        },
+      ),
+      { numRuns: Number(process.env.SG_FORECAST_RUNS ?? 40) * 10, seed: 20_261_209 },
+    );
+    console.log(`at-risk check: ${JSON.stringify(seen)}`);
+    expect(seen.atRisk).toBeGreaterThan(100);
+    expect(seen.withPending).toBeGreaterThan(0);
+  });
+
   it(`equal the record path's, bit for bit, on ${RUNS} model streams`, { timeout: 600_000 }, () => {
     const seen = { points: 0, totals: 0, scoreBreach: 0, warning: 0, atRisk: 0, breach: 0, paced: 0, changed: 0, chosen: 0 };
     fc.assert(
