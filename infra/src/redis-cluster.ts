@@ -3,8 +3,9 @@
 // infrastructure without Docker"). Each server keeps an append-only file in its folder.
 import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { createRedis, type RedisNode } from "@sg/redis";
-import { defaultLog, isAlive, sleep, type Log } from "./daemon.js";
+import { defaultLog, freePort, isAlive, sleep, type Log } from "./daemon.js";
 import { redisStateFile } from "./paths.js";
 import { ensureRedis, type RedisHandle } from "./redis.js";
 
@@ -58,6 +59,24 @@ async function clusterOk(url: string): Promise<boolean> {
   }
 }
 
+/** Whether nothing listens on 127.0.0.1:`port` (a listen that succeeds, closed at once). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free port whose cluster bus port (port + 10,000, redis-server's default) is free too. */
+async function freeClusterPort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await portFree(port + 10_000))) return port;
+  }
+  throw new Error("redis cluster: found no free port whose bus port (port + 10,000) is free too, in 50 tries");
+}
+
 /** Starts a fresh local cluster; its URL is `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3`. */
 export async function ensureRedisCluster(options: EnsureRedisClusterOptions = {}): Promise<RedisClusterHandle> {
   const log = options.log ?? defaultLog;
@@ -92,9 +111,19 @@ export async function ensureRedisCluster(options: EnsureRedisClusterOptions = {}
         ...(options.stopWithProcess !== undefined ? { stopWithProcess: options.stopWithProcess } : {}),
       });
     for (let i = 0; i < masters * (1 + replicas); i++) {
-      const n = await startServer();
-      nodes.push(n);
-      dirs.push(stateOf(n.url).dir);
+      // A cluster node also listens on its bus port (port + 10,000), which a plain free port does not check: pick
+      // a port whose bus port is free too, and pick again if another process took either before the server bound.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const n = await startServer({ port: await freeClusterPort() });
+          nodes.push(n);
+          dirs.push(stateOf(n.url).dir);
+          break;
+        } catch (err) {
+          if (attempt >= 3 || !/Address already in use/.test(String(err))) throw err;
+          log(`redis cluster: a port was taken before the server bound it (attempt ${attempt}); picking another`);
+        }
+      }
     }
     const indexOf = (url: string) => {
       const i = nodes.findIndex((n) => n.url === url);
