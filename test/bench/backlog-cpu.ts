@@ -9,7 +9,9 @@
  * `npx tsx test/bench/profile-top.ts <file>`); with `--allocations <file>` one more run under the sampling heap
  * profiler (bytes allocated by function, collected objects included; Chrome DevTools reads it as .heapprofile).
  *
- * `npx tsx test/bench/backlog-cpu.ts [every|chat] [events=20000] [runs=3] [--profile out.cpuprofile] [--allocations out.heapprofile]`
+ * `month` = the latency section's shop-month mix, `events` read as shops (100 → 1 busy, 19 medium, 80 small).
+ *
+ * `npx tsx test/bench/backlog-cpu.ts [every|chat|month] [events=20000] [runs=3] [--profile out.cpuprofile] [--allocations out.heapprofile]`
  */
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -33,7 +35,19 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 function stream(mix: string, n: number): CanonicalEvent[] {
   const out: CanonicalEvent[] = [];
   if (mix === "chat") for (let s = 0; out.length < n; s++) out.push(...history("kuaishou", `ch${s}`, 1, 2000, 0.95));
-  else {
+  else if (mix === "month") {
+    // The latency section's shop-month mix (1 % busy, 19 % medium, 80 % small; Douyin and Kuaishou alternating),
+    // 30 days each, up to the present, produced shop after shop as that section does; n counts shops per 100.
+    const per = Math.max(1, Math.round(n / 100));
+    const kinds = [
+      ["busy", per, 4000],
+      ["medium", 19 * per, 500],
+      ["small", 80 * per, 50],
+    ] as const;
+    for (const [kind, count, perDay] of kinds)
+      for (let s = 0; s < count; s++) out.push(...history(s % 2 ? "douyin" : "kuaishou", `${kind}${s}`, 30, perDay));
+    return out;
+  } else {
     const platforms: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
     for (let s = 0; out.length < n; s++) out.push(...history(platforms[s % 4]!, `bl${s}`, 3, 400, undefined, 7));
   }
@@ -54,6 +68,14 @@ function threadCpu(): Map<string, number> {
       // the thread ended meanwhile
     }
   }
+  return out;
+}
+
+/** Redis's commands by name: calls and CPU µs (INFO commandstats; commands run by scripts included). */
+async function commandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
+  const out = new Map<string, { calls: number; usec: number }>();
+  for (const m of (await redis.info("commandstats")).matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g))
+    out.set(m[1]!, { calls: Number(m[2]), usec: Number(m[3]) });
   return out;
 }
 
@@ -113,6 +135,7 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
   });
   await p.start();
   const r0 = await redisCpu(redis);
+  const cs0 = await commandStats(redis);
   const in0 = await netInput(redis);
   const gc0 = gcMs;
   gcByKind.clear();
@@ -133,12 +156,16 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
     .join(", ");
   const threads = [...threadCpu()].map(([k, v]) => [k, v - (th0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
   const rc = (await redisCpu(redis)) - r0;
+  const commands = [...(await commandStats(redis))]
+    .map(([k, v]) => [k, v.calls - (cs0.get(k)?.calls ?? 0), v.usec - (cs0.get(k)?.usec ?? 0)] as const)
+    .filter(([, calls]) => calls > 0)
+    .sort((a, b) => b[2] - a[2]);
   const bytesIn = (await netInput(redis)) - in0;
   const evaluations = (await registry.getSingleMetric("sg_processor_shop_evaluations_total")!.get()).values[0]?.value ?? 0;
   const shops = await redis.zcard(snapshotKeys(prefix).shops());
   await p.stop();
   await deleteByPrefix(redis, prefix);
-  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops, threads, bytesIn, sys, gcKinds };
+  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops, threads, bytesIn, sys, gcKinds, commands };
 }
 
 async function main() {
@@ -148,9 +175,9 @@ async function main() {
   const hi = args.indexOf("--allocations");
   const heapOut = hi >= 0 ? args.splice(hi, 2)[1] : undefined;
   const mix = args[0] ?? "every";
-  const n = Number(args[1] ?? 20_000);
   const runs = Number(args[2] ?? 3);
-  const events = stream(mix, n);
+  const events = stream(mix, Number(args[1] ?? 20_000));
+  const n = events.length;
   const infra = await benchInfra();
   const server = await ensureRedis({ url: null, log: () => undefined, stopWithProcess: process.pid });
   const redis = createRedis(server.url);
@@ -170,6 +197,13 @@ async function main() {
           `${r.evaluations} evaluations for ${r.shops} shops; threads µs/event: ${r.threads.map(([k, v]) => `${k} ${((v * 1e6) / n).toFixed(1)}`).join(", ")}`,
       );
     }
+    console.log(
+      `Redis commands of the last run, per event: calls and µs (commandstats; a script's commands counted in it too): ${results
+        .at(-1)!
+        .commands.slice(0, 12)
+        .map(([k, calls, usec]) => `${k} ${(calls / n).toFixed(2)} / ${(usec / n).toFixed(2)}`)
+        .join(", ")}`,
+    );
     console.log(
       `median: ${(median(results.map((r) => n / r.cpu)) / 1000).toFixed(1)}k events/CPU-s; load ${(await import("node:os"))
         .loadavg()

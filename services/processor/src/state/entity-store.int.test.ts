@@ -157,9 +157,63 @@ describe("EntityStore", () => {
       expect(await redis.hexists(store.keys.entities(shop), "c:late")).toBe(1);
       const [, , left] = (await redis.hget(seenKey, "p"))!.split(",").map(Number);
       expect(left).toBeLessThan(n);
+      await expectHeadersHold(redis, seenKey);
+    } finally {
+      await deleteByPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it("reads the seen-id index's older layout (buckets without the header) and writes it back with the header", async () => {
+    const redis = createRedis(testInfra().redisUrl);
+    const prefix = uniqueName("es");
+    const store = new EntityStore(redis, prefix);
+    try {
+      const n = 600;
+      const events = Array.from({ length: n }, (_, i) =>
+        ev(`k${i}`, "chat.message", now - 20 * DAY + i * 60_000, { consumerId: `u${i % 30}`, sender: "consumer" }),
+      );
+      await store.applyBatch(batch(events), now, () => 0);
+      const seenKey = store.keys.seen(shop);
+      await expectHeadersHold(redis, seenKey);
+      // The layout before the header: every bucket's entries alone.
+      const fields = await redis.hgetallBuffer(seenKey);
+      for (const [f, v] of Object.entries(fields)) if (f !== "p") await redis.hset(seenKey, f, v.subarray(2));
+      const before = await stateOf(redis, prefix);
+      // Every id is still found in the older layout: the same ids with other bodies change nothing.
+      const impostors = events.map((e) => ({ ...e, at: Number(e.at) + 1000, consumerId: "impostor" }));
+      for (let i = 0; i < n; i += 100) await store.applyBatch(batch(impostors.slice(i, i + 100)), now, () => 0);
+      expect(await stateOf(redis, prefix)).toEqual(before);
+      // New ids of older events (so the headers they touch must go down): the buckets they touch are written with
+      // the header; the older ids are still held.
+      const older = events.map((e) => ({ ...e, id: `new-${e.id}`, at: Number(e.at) - 15 * DAY }));
+      await store.applyBatch(batch(older), now, () => 0);
+      await expectHeadersHold(redis, seenKey, true);
+      const after = await stateOf(redis, prefix);
+      for (let i = 0; i < n; i += 100) await store.applyBatch(batch(impostors.slice(i, i + 100)), now, () => 0);
+      expect(await stateOf(redis, prefix)).toEqual(after);
     } finally {
       await deleteByPrefix(redis, prefix);
       redis.disconnect();
     }
   });
 });
+
+/**
+ * Every bucket of the seen-id index is a 2-byte header, then whole entries, and no entry's day is before the
+ * header's (commitEntities.lua); with `someOld`, buckets still in the older layout (whole entries, no header)
+ * are allowed, but at least one has the header.
+ */
+async function expectHeadersHold(redis: ReturnType<typeof createRedis>, seenKey: string, someOld = false): Promise<void> {
+  const fields = await redis.hgetallBuffer(seenKey);
+  let headed = 0;
+  for (const [f, v] of Object.entries(fields)) {
+    if (f === "p") continue;
+    if (someOld && v.length % 14 === 0) continue;
+    expect(v.length % 14).toBe(2);
+    headed += 1;
+    const oldest = v.readUInt16BE(0);
+    for (let i = 2; i < v.length; i += 14) expect(v.readUInt16BE(i + 12)).toBeGreaterThanOrEqual(oldest);
+  }
+  expect(headed).toBeGreaterThan(0);
+}

@@ -33,12 +33,16 @@
     wrote no stamps moved the version past "sv", so the next stamped call starts a new epoch, voiding every
     stamp. When KEYS[2] has more than STAMPS_PRUNE fields, stamps of days 100 before the newest stamped day
     are dropped (a part without a stamp is read whole and stamped again).
-  Seen-id index layout: linear hashing over buckets "0".."n-1", n = 2^level + split. A bucket's value is its
-    entries, concatenated; field "p" is "level,split,count,cursor". A fingerprint's bucket is its first 3
+  Seen-id index layout: linear hashing over buckets "0".."n-1", n = 2^level + split. A bucket's value is a
+    2-byte header, the oldest day among its entries (big-endian; no entry is older), then its entries,
+    concatenated (so its length is 2 modulo 14; a value of a multiple of 14 bytes is the layout before the
+    header, read as entries alone and written back with it); field "p" is "level,split,count,cursor". A fingerprint's bucket is its first 3
     bytes modulo 2^level, or modulo 2^(level+1) when that bucket was already split. When count passes
     LOAD × n, bucket `split` is split in two, and so on (at most 2 + 2 × entries added / LOAD splits per
     call, so a call's work stays proportional to what it adds). Every bucket this call touches,
-    and one more in turn (`cursor`), loses its expired entries, so expiry needs no separate pass.
+    and one more in turn (`cursor`), loses its expired entries, so expiry needs no separate pass; a bucket
+    whose header says no entry is past the retention is not scanned (the scan was most of a commit's cost:
+    6 of 11 µs of Redis CPU per event before the header).
   Last commit's token: with ARGV[14], the token is also kept as "lt" in KEYS[2], so a reader can tell the
     state a known commit made from one that merely reached the same version (state/commit-log.ts).
   Output: the new state version, or -1 when the state changed since it was loaded (nothing applied); with
@@ -47,6 +51,7 @@
 local LOAD = 40
 local FP = 12
 local ENTRY = 14
+local HEAD = 2
 local STAMPS_PRUNE = 160
 
 local current = redis.call('HGET', KEYS[2], 'v') or '0'
@@ -124,6 +129,7 @@ local adds = ARGV[6]
 if #adds > 0 then
   local seen = KEYS[6]
   local floor = tonumber(ARGV[5])
+  local byte, sub = string.byte, string.sub
   local level, split, count, cursor = 0, 0, 0, 0
   local meta = redis.call('HGET', seen, 'p')
   if meta then
@@ -131,36 +137,66 @@ if #adds > 0 then
     level, split, count, cursor = tonumber(a), tonumber(b), tonumber(c), tonumber(d)
   end
   local function hashOf(fp)
-    return string.byte(fp, 1) * 65536 + string.byte(fp, 2) * 256 + string.byte(fp, 3)
+    local x, y, z = byte(fp, 1, 3)
+    return x * 65536 + y * 256 + z
   end
   local function bucketOf(h)
     local b = h % (2 ^ level)
     if b < split then b = h % (2 ^ (level + 1)) end
     return b
   end
-  -- Bucket number -> its entries (expired ones dropped), as read or changed by this call.
+  -- `body`'s entries with a day before `floor` dropped: the entries kept, the oldest day among them (nil when
+  -- none) and how many were dropped.
+  local function unexpired(body)
+    local kept, oldest = {}, nil
+    for i = 1, #body, ENTRY do
+      local hi, lo = byte(body, i + FP, i + FP + 1)
+      local day = hi * 256 + lo
+      if day >= floor then
+        kept[#kept + 1] = sub(body, i, i + ENTRY - 1)
+        if oldest == nil or day < oldest then oldest = day end
+      end
+    end
+    local nv = table.concat(kept)
+    return nv, oldest, (#body - #nv) / ENTRY
+  end
+  -- Bucket number -> { body = its entries as read (expired ones dropped), oldest = the oldest day held (nil when
+  -- empty), adds = entries added by this call, changed = whether it must be written }.
   local buckets = {}
   local function bucket(b)
-    local v = buckets[b]
-    if v == nil then
-      v = redis.call('HGET', seen, tostring(b)) or ''
-      local kept = {}
-      for i = 1, #v, ENTRY do
-        if string.byte(v, i + FP) * 256 + string.byte(v, i + FP + 1) >= floor then
-          kept[#kept + 1] = string.sub(v, i, i + ENTRY - 1)
+    local s = buckets[b]
+    if s == nil then
+      local v = redis.call('HGET', seen, tostring(b)) or ''
+      local body, oldest, changed = v, nil, false
+      if #v % ENTRY == HEAD then
+        local hi, lo = byte(v, 1, 2)
+        oldest = hi * 256 + lo
+        body = sub(v, HEAD + 1)
+      elseif #v > 0 then
+        changed = true -- the layout without the header: written again with it
+      end
+      -- Only a bucket whose oldest entry may be past the retention is scanned (an older bucket always is).
+      if #body > 0 and (oldest == nil or oldest < floor) then
+        local dropped
+        body, oldest, dropped = unexpired(body)
+        if dropped > 0 then
+          count = count - dropped
+          changed = true
         end
       end
-      local nv = table.concat(kept)
-      count = count - (#v - #nv) / ENTRY
-      v = nv
-      buckets[b] = v
+      s = { body = body, oldest = oldest, adds = {}, changed = changed }
+      buckets[b] = s
     end
-    return v
+    return s
   end
   for i = 1, #adds, ENTRY do
-    local e = string.sub(adds, i, i + ENTRY - 1)
-    local b = bucketOf(hashOf(e))
-    buckets[b] = bucket(b) .. e
+    local e = sub(adds, i, i + ENTRY - 1)
+    local s = bucket(bucketOf(hashOf(e)))
+    s.adds[#s.adds + 1] = e
+    local hi, lo = byte(e, FP + 1, FP + 2)
+    local day = hi * 256 + lo
+    if s.oldest == nil or day < s.oldest then s.oldest = day end
+    s.changed = true
     count = count + 1
   end
   local size = 2 ^ level + split
@@ -168,15 +204,25 @@ if #adds > 0 then
   cursor = (cursor + 1) % size
   for _ = 1, 2 + math.floor(2 * #adds / ENTRY / LOAD) do
     if count <= LOAD * size or level >= 23 then break end
-    local v = bucket(split)
+    local s = bucket(split)
+    local v = s.body .. table.concat(s.adds)
     local low, high = {}, {}
+    local lowOldest, highOldest = nil, nil
     local m = 2 ^ (level + 1)
     for i = 1, #v, ENTRY do
-      local e = string.sub(v, i, i + ENTRY - 1)
-      if hashOf(e) % m == split then low[#low + 1] = e else high[#high + 1] = e end
+      local e = sub(v, i, i + ENTRY - 1)
+      local hi, lo = byte(e, FP + 1, FP + 2)
+      local day = hi * 256 + lo
+      if hashOf(e) % m == split then
+        low[#low + 1] = e
+        if lowOldest == nil or day < lowOldest then lowOldest = day end
+      else
+        high[#high + 1] = e
+        if highOldest == nil or day < highOldest then highOldest = day end
+      end
     end
-    buckets[split] = table.concat(low)
-    buckets[split + 2 ^ level] = table.concat(high)
+    buckets[split] = { body = table.concat(low), oldest = lowOldest, adds = {}, changed = true }
+    buckets[split + 2 ^ level] = { body = table.concat(high), oldest = highOldest, adds = {}, changed = true }
     split = split + 1
     if split == 2 ^ level then
       level = level + 1
@@ -184,8 +230,16 @@ if #adds > 0 then
     end
     size = size + 1
   end
-  for b, v in pairs(buckets) do
-    if v == '' then redis.call('HDEL', seen, tostring(b)) else redis.call('HSET', seen, tostring(b), v) end
+  for b, s in pairs(buckets) do
+    if s.changed then
+      if #s.body + #s.adds == 0 then
+        redis.call('HDEL', seen, tostring(b))
+      else
+        local oldest = math.max(0, math.min(65535, s.oldest))
+        local head = string.char(math.floor(oldest / 256), oldest % 256)
+        redis.call('HSET', seen, tostring(b), head .. s.body .. table.concat(s.adds))
+      end
+    end
   end
   redis.call('HSET', seen, 'p', string.format('%d,%d,%d,%d', level, split, count, cursor))
   redis.call('EXPIRE', seen, tonumber(ARGV[4]))

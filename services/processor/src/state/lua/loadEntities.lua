@@ -40,7 +40,7 @@ end
 local version = redis.call('HGET', KEYS[2], 'v') or '0'
 
 -- The seen-id index: linear hashing over buckets "0".."n-1" (n = 2^level + split); field "p" holds
--- "level,split,count,cursor". A fingerprint's bucket is its first 3 bytes modulo 2^level, or modulo
+-- "level,split,count,cursor"; a bucket is a 2-byte header, then its entries. A fingerprint's bucket is its first 3 bytes modulo 2^level, or modulo
 -- 2^(level+1) when that bucket was already split.
 local floor = tonumber(ARGV[1])
 local fps = ARGV[2]
@@ -64,12 +64,15 @@ if #fps > 0 then
       buckets[b] = v
     end
     local held = '0'
-    local from = 1
+    -- The entries follow the bucket's 2-byte header (a bucket of a multiple of ENTRY bytes has none: the layout
+    -- before it, commitEntities.lua).
+    local head = #v % ENTRY
+    local from = head + 1
     while true do
       local at = string.find(v, fp, from, true)
       if not at then break end
       -- An entry starts every ENTRY bytes; a match elsewhere spans two entries. An expired entry is not held.
-      if (at - 1) % ENTRY == 0 and string.byte(v, at + FP) * 256 + string.byte(v, at + FP + 1) >= floor then
+      if (at - 1 - head) % ENTRY == 0 and string.byte(v, at + FP) * 256 + string.byte(v, at + FP + 1) >= floor then
         held = '1'
         break
       end
