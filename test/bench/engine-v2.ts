@@ -24,6 +24,11 @@ import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { startGatewayService } from "@sg/gateway";
 import { createLogger } from "@sg/logger";
 import { createRegistry } from "@sg/telemetry";
+import { Registry } from "prom-client";
+import { processorMetrics, type ProcessorMetrics } from "../../services/processor/src/publish/telemetry.js";
+
+/** How the evaluation loop runs (publish/evaluation-loop.ts), for the latency notes. */
+const EVAL_CONCURRENCY_NOTE = "64 at a time, passes every 250 ms start to start or back to back";
 import { snapshotKeys } from "@sg/events";
 import { disputeBreach, DISPUTE_METRIC } from "../src/breach.js";
 import { groupByShop } from "./apply-cost.js";
@@ -40,7 +45,7 @@ import {
   type EvaluationInputs,
 } from "../../services/processor/src/state/forecast-reader.js";
 import type { ChildEval, ChildReport } from "./eval-child.js";
-import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, summariseProfile, timedRead } from "./measure.js";
+import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, startProfile, summariseProfile, timedRead } from "./measure.js";
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -527,7 +532,16 @@ async function latency(c: Ctx) {
   // The bare kafkajs consumer on the same broker and topic first, for the backlog row's ratio: it reads the
   // whole history and does nothing with it (timed from its group join, like the processor below).
   const bareRate = await bareConsumerRate(kafka, topics.events, `${run}-bare`, loaded);
-  const p = benchProcessor(c, kafka, topics, run);
+  const registry = new Registry();
+  const p = benchProcessor(c, kafka, topics, run, c.redis, processorMetrics(registry));
+  /** Shop evaluations so far and their summed wall time (sg_processor_shop_evaluations_total, the duration histogram). */
+  const evalCounts = async () => {
+    const h = (await registry.getSingleMetric("sg_processor_evaluation_duration_seconds")!.get()).values;
+    return {
+      n: (await registry.getSingleMetric("sg_processor_shop_evaluations_total")!.get()).values[0]?.value ?? 0,
+      secs: h.find((v) => (v as { metricName?: string }).metricName === "sg_processor_evaluation_duration_seconds_sum")?.value ?? 0,
+    };
+  };
   const sentAt = new Map<string, number>();
   const lat: number[] = [];
   const reader = kafka.consumer({ groupId: `${run}-r`, maxWaitTimeInMs: 50 });
@@ -576,6 +590,11 @@ async function latency(c: Ctx) {
     let seq = 0;
     let probes = 0;
     let sent = 0;
+    // BENCH_LATENCY_PROFILE=<file>: a V8 CPU profile of this process (the processor's) over the live phase.
+    const profileOut = process.env.BENCH_LATENCY_PROFILE;
+    const session = profileOut ? await startProfile() : undefined;
+    const evals0 = await evalCounts();
+    const cpu0 = process.cpuUsage();
     const t0 = Date.now();
     for (let k = 0; Date.now() - t0 < secs * 1000; k++) {
       const now = Date.now();
@@ -596,9 +615,19 @@ async function latency(c: Ctx) {
       const wait = t0 + (k + 1) * tick - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    const achieved = sent / ((Date.now() - t0) / 1000);
+    const liveSecs = (Date.now() - t0) / 1000;
+    const achieved = sent / liveSecs;
+    const evals1 = await evalCounts();
+    const liveCpu = cpuSince(cpu0);
+    notes.push(
+      `latency: during the live phase (${liveSecs.toFixed(1)} s) the processor evaluated ${((evals1.n - evals0.n) / liveSecs).toFixed(0)} shops/s, each ${(((evals1.secs - evals0.secs) / Math.max(1, evals1.n - evals0.n)) * 1000).toFixed(1)} ms of wall time on average (sg_processor_evaluation_duration_seconds; ${EVAL_CONCURRENCY_NOTE}), and this process (the processor, the live producer and the alert reader) used ${(liveCpu / liveSecs).toFixed(2)} cores.`,
+    );
     const dl = Date.now() + 30_000;
     while (sentAt.size > 0 && Date.now() < dl) await new Promise((r) => setTimeout(r, 200));
+    if (session && profileOut) {
+      writeFileSync(profileOut, JSON.stringify(await session.stop()));
+      process.stderr.write(`latency: live phase profile in ${profileOut}\n`);
+    }
     const lost = sentAt.size;
     const p50 = lat.length ? pct(lat, 0.5) : NaN;
     const p99 = lost > 0 ? Infinity : pct(lat, 0.99);
@@ -634,8 +663,16 @@ async function latency(c: Ctx) {
 }
 
 /** The processor as the service runs it (EVAL_INTERVAL_MS 250, ticker 1 s), in this process, on the run's topics and keys. */
-function benchProcessor(c: Ctx, kafka: Kafka, topics: ReturnType<typeof topicNames>, run: string, redis: Redis = c.redis) {
+function benchProcessor(
+  c: Ctx,
+  kafka: Kafka,
+  topics: ReturnType<typeof topicNames>,
+  run: string,
+  redis: Redis = c.redis,
+  metrics?: ProcessorMetrics,
+) {
   return createProcessor({
+    ...(metrics ? { metrics } : {}),
     kafka,
     redis,
     topics,

@@ -88,6 +88,17 @@ export async function timedRead(url: string, token: string): Promise<{ ms: numbe
 
 /** A V8 CPU profile of this process around `fn` (node:inspector), for `summariseProfile`. */
 export async function profiled<T>(fn: () => Promise<T>): Promise<{ result: T; profile: Profiler.Profile }> {
+  const session = await startProfile();
+  try {
+    const result = await fn();
+    return { result, profile: await session.stop() };
+  } finally {
+    session.disconnect();
+  }
+}
+
+/** The V8 sampling profiler of this process, started now (every 0.5 ms); `stop` ends it and gives the profile. */
+export async function startProfile(): Promise<{ stop(): Promise<Profiler.Profile>; disconnect(): void }> {
   const session = new Session();
   session.connect();
   const post = <R>(method: string, params?: object) =>
@@ -95,13 +106,14 @@ export async function profiled<T>(fn: () => Promise<T>): Promise<{ result: T; pr
   await post("Profiler.enable");
   await post("Profiler.setSamplingInterval", { interval: 500 });
   await post("Profiler.start");
-  try {
-    const result = await fn();
-    const { profile } = await post<{ profile: Profiler.Profile }>("Profiler.stop");
-    return { result, profile };
-  } finally {
-    session.disconnect();
-  }
+  return {
+    async stop() {
+      const { profile } = await post<{ profile: Profiler.Profile }>("Profiler.stop");
+      session.disconnect();
+      return profile;
+    },
+    disconnect: () => session.disconnect(),
+  };
 }
 
 /**

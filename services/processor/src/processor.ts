@@ -163,6 +163,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       })();
       return stopping;
     },
-    flush: (throttle) => loop.flush(throttle),
+    flush: async (throttle) => {
+      await loop.flush(throttle);
+    },
   };
 }

@@ -36,9 +36,9 @@ export interface EvaluationLoopDeps {
 export interface EvaluationLoop {
   /** The shop changed (its events were applied): the next pass evaluates it. */
   markDirty(shopKey: string, partition: number): void;
-  /** Evaluates every shop changed since the last evaluation, and every shop whose deadline is due. */
-  flush(throttle?: boolean): Promise<void>;
-  /** Starts the passes, one every `everyMs` after the previous one ends. */
+  /** Evaluates every shop changed since the last evaluation, and every shop whose deadline is due; resolves to how many it evaluated. */
+  flush(throttle?: boolean): Promise<number>;
+  /** Starts the passes, one every `everyMs` (start to start; back to back when a pass takes longer). */
   start(everyMs: number): void;
   /** Schedules no more passes (a pass under way ends by itself; `flush` still works). */
   stop(): void;
@@ -63,15 +63,21 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
    * time; its changes are still all applied, only the re-evaluation is coalesced.
    */
   const lastEval = new Map<string, { at: number; ms: number }>();
+  /** The periodic passes' interval (start): a shop is re-evaluated by them no sooner than this after its last evaluation ended. */
+  let everyMs = 0;
 
-  async function flushOnce(throttle: boolean): Promise<void> {
+  /** Evaluates what is due and dirty; resolves to the number of shops evaluated. */
+  async function flushOnce(throttle: boolean): Promise<number> {
     const now = deps.clock();
-    // Only the owner of a partition fires its timers, so instances do not evaluate each other's shops.
+    // Only the owner of a partition fires its timers, so instances do not evaluate each other's shops. The
+    // partitions' due indexes are read at once (one round trip each, not one after another).
     let due = 0;
-    for (const p of deps.assigned()) {
-      for (const key of await store.dueShops(p, now)) {
+    const assigned = deps.assigned();
+    const dueByPartition = await Promise.all(assigned.map((p) => store.dueShops(p, now)));
+    for (let i = 0; i < assigned.length; i++) {
+      for (const key of dueByPartition[i]!) {
         due += 1;
-        if (!dirty.has(key)) dirty.set(key, p);
+        if (!dirty.has(key)) dirty.set(key, assigned[i]!);
       }
     }
     deps.metrics?.dueShops.set(due);
@@ -85,7 +91,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
     const wall = performance.now();
     const keys = [...dirty].filter(([k]) => {
       const last = lastEval.get(k);
-      return !throttle || !last || wall - last.at >= 4 * last.ms;
+      return !throttle || !last || wall - last.at >= Math.max(4 * last.ms, everyMs);
     });
     for (const [k] of keys) dirty.delete(k);
     if (keys.length > 0 && deps.pauseBeforeEvalMs) await new Promise((r) => setTimeout(r, deps.pauseBeforeEvalMs));
@@ -96,6 +102,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
       while (next < keys.length) await evaluateOne(keys[next++]!, now);
     };
     await Promise.all(Array.from({ length: Math.min(EVAL_CONCURRENCY, keys.length) }, worker));
+    return keys.length;
   }
 
   async function evaluateOne([key, partition]: [string, number], now: number): Promise<void> {
@@ -126,7 +133,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
     }
   }
 
-  function flush(throttle = false): Promise<void> {
+  function flush(throttle = false): Promise<number> {
     // Single-flight: a flush already under way is followed by one more, so nothing dirtied meanwhile waits.
     // The chain holds only settled-ok promises: a failed flush (Redis down) must neither poison the ones
     // after it nor leave a rejected promise that nobody handles (Node exits on those). The caller still
@@ -145,15 +152,23 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
 
   /**
    * One evaluation loop for changed shops and due deadlines (they used to be two intervals calling the same
-   * flush). Each pass is scheduled after the previous one ends, so a slow or failing Redis never piles up
-   * passes; a failed pass is logged and counted, and the next one retries what is still dirty.
+   * flush). A pass starts `everyMs` after the previous one started, or as soon as it ends when it took longer
+   * and evaluated shops (so a shop changed during a long pass waits for the rest of it, not for a further
+   * interval too: alert latency is about one pass, not two and a pause); a pass that evaluated nothing waits
+   * the whole interval. A shop is re-evaluated by the passes no sooner than `everyMs` after its last
+   * evaluation ended (and 4× its cost, above), so passes back to back do not evaluate a busy shop more often.
+   * Passes never overlap, so a slow or failing Redis never piles them up; a failed pass is logged and counted,
+   * and the next one retries what is still dirty.
    */
   let failedPasses = 0;
   let lastFailureLog = 0;
-  function scheduleLoop(everyMs: number): void {
+  function scheduleLoop(delayMs: number): void {
     timer = setTimeout(() => {
+      const started = performance.now();
+      let delay = everyMs;
       flush(true)
-        .then(() => {
+        .then((evaluated) => {
+          if (evaluated > 0) delay = Math.max(0, everyMs - (performance.now() - started));
           if (failedPasses > 0) deps.log.info({ failedPasses }, "evaluation passes succeed again");
           failedPasses = 0;
         })
@@ -167,9 +182,9 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
           }
         })
         .finally(() => {
-          if (active) scheduleLoop(everyMs);
+          if (active) scheduleLoop(delay);
         });
-    }, everyMs);
+    }, delayMs);
   }
 
   return {
@@ -177,9 +192,10 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
       dirty.set(shopKey, partition);
     },
     flush,
-    start(everyMs) {
+    start(intervalMs) {
       active = true;
-      scheduleLoop(everyMs);
+      everyMs = intervalMs;
+      scheduleLoop(intervalMs);
     },
     stop() {
       active = false;
