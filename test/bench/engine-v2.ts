@@ -11,7 +11,9 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { AlertRecord, parseEvent, shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
@@ -45,7 +47,7 @@ import {
   type EvaluationInputs,
 } from "../../services/processor/src/state/forecast-reader.js";
 import type { ChildEval, ChildReport } from "./eval-child.js";
-import { cpuSince, pct, median, profiled, redisCpu, socketBytesIn, startProfile, summariseProfile, timedRead } from "./measure.js";
+import { cpuSince, pct, median, profiled, redisCpu, sleep, socketBytesIn, startProfile, summariseProfile, timedRead } from "./measure.js";
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -502,19 +504,28 @@ export async function httpReads(
  * against the merchant (test/src/breach.ts: merchant_dispute_rate fires at any hour, where a chat probe
  * would fire nothing at night); latency = send → its firing record read from sg.alerts.
  */
-async function latency(c: Ctx) {
+async function latency(c0: Ctx) {
   const scale = env("BENCH_LATENCY_SCALE", 1);
   const counts = { busy: Math.max(1, Math.round(20 * scale)), medium: Math.round(380 * scale), small: Math.round(1600 * scale) };
   const perDay = { busy: 4000, medium: 500, small: 50 };
-  const run = `bench-lat-${randomUUID().slice(0, 8)}`;
+  // Dev loop for the live phase (docs/bench.md "Running it"): BENCH_LATENCY_KEEP=<dir> keeps the loaded state
+  // (Redis's append-only files, the topics and the group) after the backlog; BENCH_LATENCY_REUSE=<dir> starts
+  // from it (a redis-server of its own on a copy), skips the history and the backlog, and runs a warm-up live
+  // phase (the processor's caches are cold) before the measured one.
+  const keepDir = process.env.BENCH_LATENCY_KEEP;
+  const reuseDir = process.env.BENCH_LATENCY_REUSE;
+  const kept = reuseDir ? (JSON.parse(readFileSync(join(reuseDir, "run.json"), "utf8")) as KeptLatency) : undefined;
+  const reusedRedis = kept ? await reuseRedis(reuseDir!) : undefined;
+  const c: Ctx = reusedRedis ? { ...c0, redis: reusedRedis.client } : c0;
+  const run = kept?.run ?? `bench-lat-${randomUUID().slice(0, 8)}`;
   const kafka = createKafka({ brokers: c.brokers, clientId: run, logLevel: logLevel.NOTHING });
   const topics = await backlogTopics(kafka, run, 12);
   const producer = createProducer(kafka);
   await producer.connect();
-  const shops: { platform: Platform; shopId: string }[] = [];
-  let loaded = 0;
+  const shops: { platform: Platform; shopId: string }[] = kept?.shops ?? [];
+  let loaded = kept?.loaded ?? 0;
   const t0Produce = performance.now();
-  for (const [kind, n] of Object.entries(counts) as [keyof typeof counts, number][]) {
+  for (const [kind, n] of kept ? [] : (Object.entries(counts) as [keyof typeof counts, number][])) {
     for (let s = 0; s < n; s++) {
       const shop = { platform: (s % 2 ? "douyin" : "kuaishou") as Platform, shopId: `${kind}${s}` };
       shops.push(shop);
@@ -531,7 +542,7 @@ async function latency(c: Ctx) {
   const produceSecs = (performance.now() - t0Produce) / 1000;
   // The bare kafkajs consumer on the same broker and topic first, for the backlog row's ratio: it reads the
   // whole history and does nothing with it (timed from its group join, like the processor below).
-  const bareRate = await bareConsumerRate(kafka, topics.events, `${run}-bare`, loaded);
+  const bareRate = kept ? NaN : await bareConsumerRate(kafka, topics.events, `${run}-bare`, loaded);
   const registry = new Registry();
   const p = benchProcessor(c, kafka, topics, run, c.redis, processorMetrics(registry));
   /** Shop evaluations so far and their summed wall time (sg_processor_shop_evaluations_total, the duration histogram). */
@@ -544,9 +555,9 @@ async function latency(c: Ctx) {
   };
   const sentAt = new Map<string, number>();
   const lat: number[] = [];
-  const reader = kafka.consumer({ groupId: `${run}-r`, maxWaitTimeInMs: 50 });
+  const reader = kafka.consumer({ groupId: `${run}-r-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 50 });
   await reader.connect();
-  await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
+  await reader.subscribe({ topic: topics.alerts, fromBeginning: !kept });
   await reader.run({
     eachMessage: async ({ message }) => {
       const r = AlertRecord.parse(JSON.parse(message.value!.toString()));
@@ -561,77 +572,95 @@ async function latency(c: Ctx) {
     // The history goes through the processor as a backlog; the live phase starts once it is consumed and
     // the evaluations it caused are done.
     await p.start();
-    const t0Load = performance.now();
-    let shown = 0;
-    while (p.handled < loaded && performance.now() - t0Load < 1_800_000) {
-      await new Promise((r) => setTimeout(r, 200));
-      if (p.handled - shown >= 1_000_000) {
-        shown = p.handled;
-        process.stderr.write(`latency: processor consumed ${p.handled} of ${loaded}\n`);
+    if (!kept) {
+      const t0Load = performance.now();
+      let shown = 0;
+      while (p.handled < loaded && performance.now() - t0Load < 1_800_000) {
+        await new Promise((r) => setTimeout(r, 200));
+        if (p.handled - shown >= 1_000_000) {
+          shown = p.handled;
+          process.stderr.write(`latency: processor consumed ${p.handled} of ${loaded}\n`);
+        }
       }
+      // Timed until every evaluation the backlog caused has committed: a flush evaluates every shop still dirty.
+      await p.flush();
+      const loadSecs = (performance.now() - t0Load) / 1000;
+      const procRate = loaded / loadSecs;
+      rows.push({
+        row: `backlog throughput (${loaded} events of 30-day history, ${shops.length} shops, 12 partitions, from the group join until the last evaluation committed; bare consumer measured once, before: see the backlog section for the interleaved baseline)`,
+        before: "28k/s, 6% of bare (issue 8)",
+        after: `${(procRate / 1000).toFixed(1)}k/s, ${((procRate / bareRate) * 100).toFixed(0)}% of bare kafkajs ${(bareRate / 1000).toFixed(0)}k/s`,
+        goal: "≥ 100k/s or ≥ 20% of bare",
+        met: procRate >= 100_000 || procRate / bareRate >= 0.2,
+      });
+      notes.push(
+        `latency: ${loaded} events of 30-day history produced to sg.events in ${produceSecs.toFixed(0)} s and consumed by the processor in ${loadSecs.toFixed(0)} s (${(loaded / loadSecs / 1000).toFixed(1)}k events/s, evaluations included) before the live phase.`,
+      );
+      if (keepDir) await keepLatency(keepDir, c.redis, { run, shops, loaded });
     }
-    // Timed until every evaluation the backlog caused has committed: a flush evaluates every shop still dirty.
-    await p.flush();
-    const loadSecs = (performance.now() - t0Load) / 1000;
-    const procRate = loaded / loadSecs;
-    rows.push({
-      row: `backlog throughput (${loaded} events of 30-day history, ${shops.length} shops, 12 partitions, from the group join until the last evaluation committed; bare consumer measured once, before: see the backlog section for the interleaved baseline)`,
-      before: "28k/s, 6% of bare (issue 8)",
-      after: `${(procRate / 1000).toFixed(1)}k/s, ${((procRate / bareRate) * 100).toFixed(0)}% of bare kafkajs ${(bareRate / 1000).toFixed(0)}k/s`,
-      goal: "≥ 100k/s or ≥ 20% of bare",
-      met: procRate >= 100_000 || procRate / bareRate >= 0.2,
-    });
-    notes.push(
-      `latency: ${loaded} events of 30-day history produced to sg.events in ${produceSecs.toFixed(0)} s and consumed by the processor in ${loadSecs.toFixed(0)} s (${(loaded / loadSecs / 1000).toFixed(1)}k events/s, evaluations included) before the live phase.`,
-    );
     const secs = 20;
     const rate = 2000;
     const tick = 100;
     let seq = 0;
     let probes = 0;
     let sent = 0;
-    // BENCH_LATENCY_PROFILE=<file>: a V8 CPU profile of this process (the processor's) over the live phase.
-    const profileOut = process.env.BENCH_LATENCY_PROFILE;
-    const session = profileOut ? await startProfile() : undefined;
-    const evals0 = await evalCounts();
-    const cpu0 = process.cpuUsage();
-    const t0 = Date.now();
-    for (let k = 0; Date.now() - t0 < secs * 1000; k++) {
-      const now = Date.now();
-      const msgs: { key: string; value: string }[] = [];
-      if (k % 3 === 0) {
-        const shopId = `probe${probes++}`;
-        for (const e of disputeBreach(shopId, now)) msgs.push({ key: `kuaishou:${shopId}`, value: JSON.stringify(e) });
-        sentAt.set(shopId, now);
+    let achieved = 0;
+    /** One live phase: `secs` of conversations on the loaded shops, a probe every 300 ms, then up to 30 s for the probes to fire. */
+    const livePhase = async (measured: boolean) => {
+      probes = 0;
+      sent = 0;
+      lat.length = 0;
+      sentAt.clear();
+      const tag = measured ? "probe" : "warm";
+      // BENCH_LATENCY_PROFILE=<file>: a V8 CPU profile of this process (the processor's) over the live phase.
+      const profileOut = measured ? process.env.BENCH_LATENCY_PROFILE : undefined;
+      const session = profileOut ? await startProfile() : undefined;
+      const evals0 = await evalCounts();
+      const cpu0 = process.cpuUsage();
+      const redis0 = await redisCpu(c.redis);
+      const elu0 = performance.eventLoopUtilization();
+      const t0 = Date.now();
+      for (let k = 0; Date.now() - t0 < secs * 1000; k++) {
+        const now = Date.now();
+        const msgs: { key: string; value: string }[] = [];
+        if (k % 3 === 0) {
+          const shopId = `${tag}${probes++}-${run.slice(-4)}-${t0 % 100000}`;
+          for (const e of disputeBreach(shopId, now)) msgs.push({ key: `kuaishou:${shopId}`, value: JSON.stringify(e) });
+          sentAt.set(shopId, now);
+        }
+        while (msgs.length < (rate * tick) / 1000) {
+          const shop = shops[seq % shops.length]!;
+          for (const e of conversation(shop.platform, shop.shopId, `live${seq}-${t0}`, now - 130_000))
+            msgs.push({ key: shopKey(e), value: JSON.stringify(e) });
+          seq++;
+        }
+        await producer.send({ topic: topics.events, messages: msgs });
+        sent += msgs.length;
+        const wait = t0 + (k + 1) * tick - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      while (msgs.length < (rate * tick) / 1000) {
-        const shop = shops[seq % shops.length]!;
-        for (const e of conversation(shop.platform, shop.shopId, `live${seq}`, now - 130_000))
-          msgs.push({ key: shopKey(e), value: JSON.stringify(e) });
-        seq++;
+      const liveSecs = (Date.now() - t0) / 1000;
+      achieved = sent / liveSecs;
+      const evals1 = await evalCounts();
+      const liveCpu = cpuSince(cpu0);
+      const redisCores = ((await redisCpu(c.redis)) - redis0) / liveSecs;
+      const elu = performance.eventLoopUtilization(elu0).utilization;
+      notes.push(
+        `latency${measured ? "" : " (warm-up live phase, not measured)"}: during the live phase (${liveSecs.toFixed(1)} s) the processor evaluated ${((evals1.n - evals0.n) / liveSecs).toFixed(0)} shops/s, each ${(((evals1.secs - evals0.secs) / Math.max(1, evals1.n - evals0.n)) * 1000).toFixed(1)} ms of wall time on average (sg_processor_evaluation_duration_seconds; ${EVAL_CONCURRENCY_NOTE}); this process (the processor, the live producer and the alert reader) used ${(liveCpu / liveSecs).toFixed(2)} cores, its event loop busy ${(elu * 100).toFixed(0)} % of the time; redis-server ${redisCores.toFixed(2)} cores; the aggregate cache held ${p.store.aggregateCache.shopCount} shops, ${mbs(p.store.aggregateCache.size)} estimated (bound ${mbs(p.store.aggregateCache.maxBytes)}).`,
+      );
+      const dl = Date.now() + 30_000;
+      while (sentAt.size > 0 && Date.now() < dl) await new Promise((r) => setTimeout(r, 200));
+      if (session && profileOut) {
+        writeFileSync(profileOut, JSON.stringify(await session.stop()));
+        process.stderr.write(`latency: live phase profile in ${profileOut}\n`);
       }
-      await producer.send({ topic: topics.events, messages: msgs });
-      sent += msgs.length;
-      const wait = t0 + (k + 1) * tick - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-    const liveSecs = (Date.now() - t0) / 1000;
-    const achieved = sent / liveSecs;
-    const evals1 = await evalCounts();
-    const liveCpu = cpuSince(cpu0);
-    notes.push(
-      `latency: during the live phase (${liveSecs.toFixed(1)} s) the processor evaluated ${((evals1.n - evals0.n) / liveSecs).toFixed(0)} shops/s, each ${(((evals1.secs - evals0.secs) / Math.max(1, evals1.n - evals0.n)) * 1000).toFixed(1)} ms of wall time on average (sg_processor_evaluation_duration_seconds; ${EVAL_CONCURRENCY_NOTE}), and this process (the processor, the live producer and the alert reader) used ${(liveCpu / liveSecs).toFixed(2)} cores.`,
-    );
-    const dl = Date.now() + 30_000;
-    while (sentAt.size > 0 && Date.now() < dl) await new Promise((r) => setTimeout(r, 200));
-    if (session && profileOut) {
-      writeFileSync(profileOut, JSON.stringify(await session.stop()));
-      process.stderr.write(`latency: live phase profile in ${profileOut}\n`);
-    }
+    };
+    if (kept) await livePhase(false);
+    await livePhase(true);
     const lost = sentAt.size;
     const p50 = lat.length ? pct(lat, 0.5) : NaN;
     const p99 = lost > 0 ? Infinity : pct(lat, 0.99);
-    const scaleText = `${counts.busy} busy, ${counts.medium} medium, ${counts.small} small shops, ${loaded} events of 30-day history loaded through the pipeline, ${achieved.toFixed(0)} events/s for ${secs} s`;
+    const scaleText = `${kept ? `${shops.length} shops` : `${counts.busy} busy, ${counts.medium} medium, ${counts.small} small shops`}, ${loaded} events of 30-day history loaded through the pipeline${kept ? ` (kept state of ${reuseDir}, after a warm-up live phase)` : ""}, ${achieved.toFixed(0)} events/s for ${secs} s`;
     rows.push({
       row: `alert latency p50 / p99 (${scaleText})`,
       before: "p50 16.8 s / p99 24.3 s (issue 8, 200 medium shops)",
@@ -642,11 +671,12 @@ async function latency(c: Ctx) {
     // What the loaded shops' state takes in Redis, measured; at full scale the 10,000-shop mix below is this mix × 5.
     const used = await usage(c.redis, await keysOf(c.redis, `${run}:*`));
     const full = scale === 1;
-    rows.push({
-      row: `Redis for the ${shops.length} loaded shops (${loaded} events of 30-day history), measured by MEMORY USAGE${full ? "; ×5 for 10,000 shops" : ""}`,
-      before: "",
-      after: full ? `${mbs(used)}; ×5 = ${mbs(used * 5)}` : mbs(used),
-    });
+    if (!kept)
+      rows.push({
+        row: `Redis for the ${shops.length} loaded shops (${loaded} events of 30-day history), measured by MEMORY USAGE${full ? "; ×5 for 10,000 shops" : ""}`,
+        before: "",
+        after: full ? `${mbs(used)}; ×5 = ${mbs(used * 5)}` : mbs(used),
+      });
     notes.push(
       `latency: a probe is a new Kuaishou shop whose four refunds were just ruled against the merchant (12 events, merchant_dispute_rate breach), sent with the live load of 6-event conversations on the loaded shops; latency = send → its firing record read from sg.alerts. The processor runs in this process with the service's defaults (EVAL_INTERVAL_MS 250, ticker 1 s). The before column is issue 8's measurement, not re-run.`,
     );
@@ -654,12 +684,57 @@ async function latency(c: Ctx) {
     await p.stop();
     await reader.disconnect();
     await producer.disconnect();
-    await deleteByPrefix(c.redis, run);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topics.events, topics.dlq, topics.alerts] }).catch(() => undefined);
-    await admin.disconnect();
+    if (reusedRedis) await reusedRedis.stop();
+    else await deleteByPrefix(c.redis, run);
+    if (!keepDir && !kept) {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [topics.events, topics.dlq, topics.alerts] }).catch(() => undefined);
+      await admin.disconnect();
+    }
   }
+}
+
+/** What BENCH_LATENCY_KEEP writes beside Redis's files: the run (its key prefix, topics and group) and its shops. */
+interface KeptLatency {
+  run: string;
+  shops: { platform: Platform; shopId: string }[];
+  loaded: number;
+}
+
+/** Keeps the loaded state: Redis's append-only files (rewritten first, so they are compact) and the run. */
+async function keepLatency(dir: string, redis: Redis, run: KeptLatency): Promise<void> {
+  await redis.bgrewriteaof();
+  while (/aof_rewrite_in_progress:1|aof_rewrite_scheduled:1/.test(await redis.info("persistence"))) await sleep(200);
+  const from = (await redis.config("GET", "dir")) as string[];
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(from[1]!, "appendonlydir"), join(dir, "appendonlydir"), { recursive: true });
+  writeFileSync(join(dir, "run.json"), JSON.stringify(run));
+  process.stderr.write(`latency: loaded state kept in ${dir} (BENCH_LATENCY_REUSE=${dir} starts from it)\n`);
+}
+
+/** A redis-server of its own on a copy of the kept state. */
+async function reuseRedis(dir: string): Promise<{ client: Redis; stop(): Promise<void> }> {
+  const data = mkdtempSync(join(tmpdir(), "sg-lat-"));
+  cpSync(join(dir, "appendonlydir"), join(data, "appendonlydir"), { recursive: true });
+  const server = await ensureRedis({
+    url: null,
+    dataDir: data,
+    log: () => undefined,
+    stopWithProcess: process.pid,
+    startTimeoutMs: 300_000,
+  });
+  const client = createRedis(server.url);
+  process.stderr.write(`latency: reusing the state kept in ${dir} (${server.url})\n`);
+  return {
+    client,
+    async stop() {
+      client.disconnect();
+      await server.stop();
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The processor as the service runs it (EVAL_INTERVAL_MS 250, ticker 1 s), in this process, on the run's topics and keys. */

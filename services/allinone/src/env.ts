@@ -6,6 +6,7 @@ export const Env = BaseEnv.extend({
   GATEWAY_PORT: envPort(8080),
   EVENTS_PARTITIONS: SharedEnvVars.EVENTS_PARTITIONS(),
   EVAL_INTERVAL_MS: SharedEnvVars.EVAL_INTERVAL_MS(),
+  AGGREGATE_CACHE_MB: SharedEnvVars.AGGREGATE_CACHE_MB(),
   NOTIFIER_TICK_MS: SharedEnvVars.NOTIFIER_TICK_MS(),
   /** How often the reconciler looks for due pulls and imported days. */
   RECONCILER_TICK_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     eventsPartitions: env.EVENTS_PARTITIONS,
     evalIntervalMs: env.EVAL_INTERVAL_MS,
     exportShopLimit: env.EXPORT_SHOP_LIMIT,
+    aggregateCacheBytes: env.AGGREGATE_CACHE_MB * 1024 * 1024,
     replicaAck,
     config,
     log: createLogger({ name: "processor", level: env.LOG_LEVEL }),

@@ -22,6 +22,7 @@ const svc = await startProcessorService({
   eventsPartitions: env.EVENTS_PARTITIONS,
   evalIntervalMs: env.EVAL_INTERVAL_MS,
   exportShopLimit: env.EXPORT_SHOP_LIMIT,
+  aggregateCacheBytes: env.AGGREGATE_CACHE_MB * 1024 * 1024,
   pauseBeforeEvalMs: env.SG_TEST_PAUSE_BEFORE_EVAL_MS,
   testPoisonShops: new Set(
     env.SG_TEST_POISON_SHOPS.split(",")

@@ -27,6 +27,8 @@ export interface ProcessorDeps {
   metrics?: ProcessorMetrics;
   /** How often dirty shops are re-evaluated (ms). */
   evalIntervalMs?: number;
+  /** The bound of the aggregates kept between evaluations, bytes (state/aggregate-cache.ts; default 256 MB). */
+  aggregateCacheBytes?: number;
   /** How often the deadline ticker looks for due shops (ms); 0 turns the ticker off. */
   tickMs?: number;
   /**
@@ -76,7 +78,7 @@ export interface Processor {
 export function createProcessor(deps: ProcessorDeps): Processor {
   checkScoreConfig(deps.config);
   checkCalendarConfig(deps.config);
-  const store = new EntityStore(deps.redis, deps.keyPrefix);
+  const store = new EntityStore(deps.redis, deps.keyPrefix, undefined, deps.aggregateCacheBytes);
   // Deadline extensions and excluded regions decide items where their contributions are computed.
   store.calendars = deps.config.calendars;
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);
@@ -91,6 +93,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const producer: Producer = createProducer(deps.kafka);
   const progress = new PartitionProgress();
   deps.metrics?.watchProgress(progress);
+  deps.metrics?.watchAggregateCache(store.aggregateCache);
   let running = false;
   let stopping: Promise<void> | undefined;
 

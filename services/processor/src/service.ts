@@ -22,6 +22,8 @@ export interface ProcessorServiceOptions {
   evalIntervalMs: number;
   /** EXPORT_SHOP_LIMIT: shops whose metrics are exported as Prometheus gauges. */
   exportShopLimit?: number;
+  /** The bound of the aggregates kept between evaluations, bytes (AGGREGATE_CACHE_MB). */
+  aggregateCacheBytes?: number;
   /** SG_TEST_PAUSE_BEFORE_EVAL_MS (env.ts): test-only wait before each evaluation pass; 0 or unset in service. */
   pauseBeforeEvalMs?: number;
   /** SG_TEST_POISON_SHOPS (env.ts): test-only shops whose events fail to apply as poison would. */
@@ -57,6 +59,7 @@ export async function startProcessorService(
     log: o.log,
     metrics: processorMetrics(o.registry, o.exportShopLimit),
     evalIntervalMs: o.evalIntervalMs,
+    ...(o.aggregateCacheBytes !== undefined ? { aggregateCacheBytes: o.aggregateCacheBytes } : {}),
     ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
     ...(o.testPoisonShops && o.testPoisonShops.size > 0 ? { testPoisonShops: o.testPoisonShops } : {}),
     ...(o.pauseBeforeCommitMs ? { pauseBeforeCommitMs: o.pauseBeforeCommitMs } : {}),

@@ -158,6 +158,13 @@ export const SharedEnvVars = {
   EVENTS_PARTITIONS: () => envInt(12, { min: 1, max: 1000 }),
   /** How often changed shops are re-evaluated, ms. */
   EVAL_INTERVAL_MS: () => envInt(250, { min: 10, max: 60_000 }),
+  /**
+   * The processor's bound on the aggregates it keeps between evaluations (state/aggregate-cache.ts), MB. Size it
+   * to the shops the process evaluates often: about 32 KB a shop of the bench's mix of 30-day windows, 100 KB a busy
+   * one (estimated); a cache
+   * that cannot hold the active shops reads every day from Redis at every evaluation (docs/engine.md).
+   */
+  AGGREGATE_CACHE_MB: () => envInt(256, { min: 0, max: 65_536 }),
   /** Per-shop metric gauges are exported for at most this many shops (architecture.md). */
   EXPORT_SHOP_LIMIT: () => envInt(1000, { min: 0, max: 100_000 }),
   /** The notifier's ticker period, ms: the resolution of group_wait and the other timers. */

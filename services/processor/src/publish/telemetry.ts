@@ -39,6 +39,8 @@ export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
  * - `sg_processor_evaluation_duration_seconds`: histogram of one shop's evaluation (`evaluationSeconds.observe(s)`).
  * - `sg_processor_shop_evaluations_total`: shop evaluations (`evaluations.inc()`).
  * - `sg_processor_due_shops`: shops whose deadline was due in the last ticker pass (`dueShops.set(n)`).
+ * - `sg_processor_aggregate_cache_bytes` and `sg_processor_aggregate_cache_shops`: what the aggregate cache holds
+ *   (`watchAggregateCache(cache)`, read at each scrape; AGGREGATE_CACHE_MB bounds it).
  * - `sg_processor_alert_records_published_total{status,severity}`: records sent to sg.alerts (`alertPublished(record)`).
  * - `sg_processor_exported_shops`: shops exported as per-shop gauges.
  * - `sg_processor_pending_exclusions{platform}`: exclusions requested and not decided (docs/exclusions.md), summed
@@ -135,6 +137,23 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
       for (const p of progress.partitions()) this.set({ partition: String(p) }, progress.stalledSeconds(p));
     },
   });
+  let aggregateCache: { size: number; shopCount: number; maxBytes: number } | undefined;
+  new Gauge({
+    name: "sg_processor_aggregate_cache_bytes",
+    help: "Estimated bytes of the aggregates kept between evaluations (AGGREGATE_CACHE_MB bounds it)",
+    registers,
+    collect() {
+      if (aggregateCache) this.set(aggregateCache.size);
+    },
+  });
+  new Gauge({
+    name: "sg_processor_aggregate_cache_shops",
+    help: "Shops whose aggregates are kept between evaluations; fewer than the shops evaluated often means every day is read again",
+    registers,
+    collect() {
+      if (aggregateCache) this.set(aggregateCache.shopCount);
+    },
+  });
   const exported = new Set<string>();
   /** Label sets of firing alerts last exported, per shop, so resolved ones are removed. */
   const firing = new Map<string, Array<Record<string, string>>>();
@@ -224,6 +243,10 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     /** Exports, at each scrape, how long each owned partition with lag has not advanced. */
     watchProgress(p: PartitionProgress) {
       progress = p;
+    },
+    /** The store's aggregate cache, read at each scrape. */
+    watchAggregateCache(c: { size: number; shopCount: number; maxBytes: number }) {
+      aggregateCache = c;
     },
     /** Sets a partition's lag after a batch. */
     consumerLag(partition: number, lag: number) {

@@ -34,7 +34,7 @@ export function hashBytes(h: Record<string, string>): number {
 export class AggregateCache {
   private readonly shops = new Map<string, Map<PartName, CachedPart>>();
   private bytes = 0;
-  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+  constructor(readonly maxBytes = 256 * 1024 * 1024) {}
 
   /**
    * The shop's held parts at this moment, marking the shop recently used. A held map is never changed (keep
@@ -91,8 +91,15 @@ export class AggregateCache {
 /** A hash part, frozen. */
 export function hashPart(stamp: string, flat: readonly string[]): CachedPart {
   const data: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) data[flat[i]!] = flat[i + 1]!;
-  return { stamp, kind: "hash", data: Object.freeze(data), bytes: hashBytes(data) };
+  // hashBytes's estimate, counted in the same pass (a field listed twice, which HGETALL never sends, counts twice).
+  let bytes = ENTRY_OVERHEAD;
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i]!;
+    const v = flat[i + 1]!;
+    data[k] = v;
+    bytes += 2 * (k.length + v.length) + FIELD_OVERHEAD;
+  }
+  return { stamp, kind: "hash", data: Object.freeze(data), bytes };
 }
 
 /** A pending part, frozen, its items parsed by `parse`. */

@@ -106,6 +106,9 @@ export interface ShopEvents {
  * contributions, pending items, and entity timers. One load and one commit script call per shop and pass,
  * pipelined across shops; the commit is atomic per shop and refused if the state moved since the load.
  */
+/** The aggregate cache's default bound (AGGREGATE_CACHE_MB, shared/config). */
+export const DEFAULT_AGGREGATE_CACHE_BYTES = 256 * 1024 * 1024;
+
 export class EntityStore {
   readonly keys: Keys;
   /** Bytes of record, timer and aggregate values read by evaluations so far (the bench's "bytes read"). */
@@ -130,8 +133,12 @@ export class EntityStore {
     prefix: string,
     /** What a platform's shops account and keep (accounting.ts); tests give other packs. */
     readonly accounting: (platform: Platform) => Accounting = accountingFor,
-    /** The bound of the aggregates kept between evaluations (0: none kept, every part read each time). */
-    aggregateCacheBytes = 64 * 1024 * 1024,
+    /**
+     * The bound of the aggregates kept between evaluations (0: none kept, every part read each time). 256 MB holds
+     * about 8,000 shops of the bench's mix of 30-day windows (docs/engine.md); at 64 MB, a little less than its 2,000 shops
+     * took, a pass over them found none held.
+     */
+    aggregateCacheBytes = DEFAULT_AGGREGATE_CACHE_BYTES,
   ) {
     this.keys = createKeys(prefix);
     this.calibration = new CalibrationSource(redis, prefix);

@@ -193,8 +193,9 @@ export function fieldsOf(h: Record<string, string>, prefix: string, sorted: bool
   const key = sorted ? `s${prefix}` : prefix;
   const hit = memo?.get(key);
   if (hit) return hit;
-  const all = Object.keys(h);
-  const out = (sorted ? all.sort() : all).filter((f) => f.startsWith(prefix));
+  // Filtered first, then sorted: a day record has hundreds of fields and a handful with the prefix.
+  const out = Object.keys(h).filter((f) => f.startsWith(prefix));
+  if (sorted) out.sort();
   if (frozen) {
     if (memo) memo.set(key, out);
     else fieldsByRecord.set(h, new Map([[key, out]]));
