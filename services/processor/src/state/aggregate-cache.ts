@@ -31,10 +31,13 @@ export function hashBytes(h: Record<string, string>): number {
  * (estimated), least recently evaluated shops dropped first. Held contents are frozen: an evaluation
  * reads them and never changes them.
  */
+/** The cache's default bound (AGGREGATE_CACHE_MB, shared/config, has the same default). */
+export const DEFAULT_AGGREGATE_CACHE_BYTES = 256 * 1024 * 1024;
+
 export class AggregateCache {
   private readonly shops = new Map<string, Map<PartName, CachedPart>>();
   private bytes = 0;
-  constructor(readonly maxBytes = 256 * 1024 * 1024) {}
+  constructor(readonly maxBytes = DEFAULT_AGGREGATE_CACHE_BYTES) {}
 
   /**
    * The shop's held parts at this moment, marking the shop recently used. A held map is never changed (keep

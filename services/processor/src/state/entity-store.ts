@@ -29,7 +29,7 @@ import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 import { CommitLog, stateMark } from "./commit-log.js";
 import type { EvaluationInputs } from "./forecast-reader.js";
-import { AggregateCache, hashPart, pendingPart, type CachedPart, type PartName } from "./aggregate-cache.js";
+import { AggregateCache, DEFAULT_AGGREGATE_CACHE_BYTES, hashPart, pendingPart, type CachedPart, type PartName } from "./aggregate-cache.js";
 import { uniqueToken } from "./unique-token.js";
 
 /**
@@ -106,9 +106,6 @@ export interface ShopEvents {
  * contributions, pending items, and entity timers. One load and one commit script call per shop and pass,
  * pipelined across shops; the commit is atomic per shop and refused if the state moved since the load.
  */
-/** The aggregate cache's default bound (AGGREGATE_CACHE_MB, shared/config). */
-export const DEFAULT_AGGREGATE_CACHE_BYTES = 256 * 1024 * 1024;
-
 export class EntityStore {
   readonly keys: Keys;
   /** Bytes of record, timer and aggregate values read by evaluations so far (the bench's "bytes read"). */

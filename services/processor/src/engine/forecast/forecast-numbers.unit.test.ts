@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CanonicalEvent } from "@sg/events";
+import { type CanonicalEvent, type Platform } from "@sg/events";
 import { selectablePacks } from "@sg/rules";
 import { deliveryPlan, modelStream } from "../../testing/model-streams.js";
 import { modelCalendar } from "../../testing/model-calendars.js";
 import { randomScoreContext } from "../../testing/score-contexts.js";
 import { smallModelSpec } from "../../testing/small-model-spec.js";
-import { shopCalendar } from "../calendar-entries.js";
+import { shopCalendar, type ShopCalendar } from "../calendar-entries.js";
 import { applyEvents, emptyShopState, evaluateState, packsOf, type ShopState } from "../incremental/shop-state.js";
 import type { ShopOverrides } from "../types.js";
 import { pointsByRecords } from "./by-records.js";
@@ -49,6 +49,35 @@ function metricOverrides(pack: ReturnType<typeof selectablePacks>[number], seed:
       out[name] = { leadTime: "3d", threshold: def.threshold * (def.direction === "min" ? 0.9 : 1.1) ** (k - 4) };
   });
   return out;
+}
+
+/** The forecast's points of one evaluation by both paths, numbers (pointsByNumbers) and records (pointsByRecords), with their inputs. */
+function bothPaths(
+  shop: { platform: Platform; shopId: string },
+  now: number,
+  overrides: ShopOverrides,
+  packs: ReturnType<typeof packsOf>,
+  r: ReturnType<typeof evaluateState>,
+  calendar: ShopCalendar | undefined,
+) {
+  const store = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
+  const input: ForecastInput = { ...shop, now, shop: overrides, pack: packs.evaluate, slots: packs.slots, store };
+  const src = forecastSourceOfState(r.state, packs.evaluate, now, r.aggregates);
+  const moments = forecastMoments(now);
+  const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
+  const projections = new TimedProjections(projectionDay(now), store, moments, calendar);
+  projections.update(src.timed!);
+  const pace = todaysPace(src, now);
+  return {
+    store,
+    input,
+    src,
+    moments,
+    projections,
+    pace,
+    byNumbers: pointsByNumbers(input, src, projections, pace, moments, days),
+    byRecords: evaluatedPoints(pointsByRecords)(input, src, projections, pace, moments, days),
+  };
 }
 
 describe("the forecast's numeric points", () => {
@@ -106,16 +135,7 @@ describe("the forecast's numeric points", () => {
           const state = applyEvents(packs.store, emptyShopState(), timed, now, Infinity, packs.chatKeepDays, packs.closedKeepMs).state;
           const r = evaluateState(state, { ...shop, now, shop: overrides });
           expect(r.evaluation).toBeDefined();
-          const store = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
-          const input: ForecastInput = { ...shop, now, shop: overrides, pack: packs.evaluate, slots: packs.slots, store };
-          const src = forecastSourceOfState(r.state, packs.evaluate, now, r.aggregates);
-          const moments = forecastMoments(now);
-          const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
-          const projections = new TimedProjections(projectionDay(now), store, moments, undefined);
-          projections.update(src.timed!);
-          const pace = todaysPace(src, now);
-          const byNumbers = pointsByNumbers(input, src, projections, pace, moments, days);
-          const byRecords = evaluatedPoints(pointsByRecords)(input, src, projections, pace, moments, days);
+          const { byNumbers, byRecords } = bothPaths(shop, now, overrides, packs, r, undefined);
           for (const paced of [false, true])
             for (const name of Object.keys(packs.evaluate.metrics)) {
               const got = byNumbers.metric(name, paced);
@@ -167,16 +187,14 @@ describe("the forecast's numeric points", () => {
           const packs = packsOf({ ...shop, now, ...explicit, shop: overrides });
           if (packs.evaluate.id !== pack.id) return;
           if (chosen) seen.chosen++;
-          const store = { pack: packs.store, chatKeepDays: packs.chatKeepDays, closedKeepMs: packs.closedKeepMs };
-          const input: ForecastInput = { ...shop, now, shop: overrides, pack: packs.evaluate, slots: packs.slots, store };
-          const src = forecastSourceOfState(r.state, packs.evaluate, now, r.aggregates);
-          const moments = forecastMoments(now);
-          const days = moments.map((m) => toShanghaiIso(m).slice(0, 10));
-          const projections = new TimedProjections(projectionDay(now), store, moments, calendar);
-          projections.update(src.timed!);
-          const pace = todaysPace(src, now);
-          const byNumbers = pointsByNumbers(input, src, projections, pace, moments, days);
-          const byRecords = evaluatedPoints(pointsByRecords)(input, src, projections, pace, moments, days);
+          const { store, input, src, moments, projections, pace, byNumbers, byRecords } = bothPaths(
+            shop,
+            now,
+            overrides,
+            packs,
+            r,
+            calendar,
+          );
           const when = `${pack.id}${chosen ? " (chosen)" : ""}${calendar ? " with a calendar" : ""} at ${new Date(now).toISOString()}`;
           for (const paced of [false, true]) {
             for (const name of Object.keys(packs.evaluate.metrics)) {
