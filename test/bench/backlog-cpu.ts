@@ -11,7 +11,11 @@
  *
  * `month` = the latency section's shop-month mix, `events` read as shops (100 → 1 busy, 19 medium, 80 small).
  *
- * `npx tsx test/bench/backlog-cpu.ts [every|chat|month] [events=20000] [runs=3] [--profile out.cpuprofile] [--allocations out.heapprofile]`
+ * With `--evals K`, after the last run every shop is evaluated K more rounds one at a time (the loop stopped), timed
+ * by process CPU per evaluation and shop class; `--eval-profile <file>` records those rounds as a V8 CPU profile,
+ * `--eval-allocations <file>` K rounds more under the sampling heap profiler.
+ *
+ * `npx tsx test/bench/backlog-cpu.ts [every|chat|month] [events=20000] [runs=3] [--profile out.cpuprofile] [--allocations out.heapprofile] [--evals K] [--eval-profile f] [--eval-allocations f]`
  */
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,11 +24,13 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { snapshotKeys, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedis } from "@sg/infra";
 import { createKafka, logLevel, type Kafka } from "@sg/kafka";
-import { createProcessor } from "@sg/processor";
+import { createProcessor, ProjectionWriter, type Processor } from "@sg/processor";
+import { evaluateAndPublish } from "../../services/processor/src/publish/publish-evaluation.js";
 import { processorMetrics } from "../../services/processor/src/publish/telemetry.js";
 import { createRedis, deleteByPrefix, type Redis } from "@sg/redis";
 import { Registry } from "prom-client";
 import { benchInfra } from "./bench-infra.js";
+import { processorFlagsNote } from "./node-flags.js";
 import { backlogTopics, produceBacklog } from "./backlog-topic.js";
 import { history } from "./engine-v2.js";
 import { cpuSince, median, profiled, redisCpu } from "./measure.js";
@@ -116,7 +122,102 @@ new PerformanceObserver((l) => {
   }
 }).observe({ entryTypes: ["gc"] });
 
-async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: string, n: number, redis: Redis) {
+/** What `--evals K` measures after a run: every shop evaluated K rounds, one at a time, the clock moving. */
+interface EvalCost {
+  evaluations: number;
+  /** Process CPU µs per evaluation, by shop class (the shop id's prefix: busy, medium, small). */
+  cpuUs: Map<string, { n: number; cpu: number; wall: number }>;
+  redisUs: number;
+  gcUs: number;
+  /** The largest snapshot projection of each shop class, bytes. */
+  snapshotBytes: Map<string, number>;
+  /** Process CPU µs per evaluation: main thread, other threads, user, system. */
+  threads: string[];
+  /** Redis commandstats over the rounds: name, calls, µs. */
+  commands: (readonly [string, number, number])[];
+}
+
+/**
+ * The evaluation's cost on the loaded state, apart from the fold's: the processor's loop stopped, each shop
+ * evaluated in turn through evaluateAndPublish (the loop's own path: reads, alerts, projection, due index) at a
+ * clock that moves 1 s each round, timed one evaluation at a time by process CPU and wall.
+ */
+async function evalRounds(
+  kafka: Kafka,
+  p: Processor,
+  redis: Redis,
+  prefix: string,
+  topics: ReturnType<typeof topicNames>,
+  rounds: number,
+): Promise<EvalCost> {
+  const shops = await redis.zrange(snapshotKeys(prefix).shops(), 0, -1);
+  const producer = kafka.producer();
+  await producer.connect();
+  const projection = new ProjectionWriter(redis, prefix);
+  const cpuUs = new Map<string, { n: number; cpu: number; wall: number }>();
+  const r0 = await redisCpu(redis);
+  const cs0 = await commandStats(redis);
+  const gc0 = gcMs;
+  const th0 = threadCpu();
+  const all0 = process.cpuUsage();
+  let evaluations = 0;
+  const t0 = Date.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const shopKey of shops) {
+      const cls = /:([a-z]+)/.exec(shopKey)?.[1] ?? "?";
+      const c0 = process.cpuUsage();
+      const w0 = performance.now();
+      await evaluateAndPublish({
+        store: p.store,
+        projection,
+        producer,
+        alertsTopic: topics.alerts,
+        config: { packs: BENCH_PACKS },
+        shopKey,
+        partition: 0,
+        nowMs: t0 + r * 1000,
+      });
+      const c = process.cpuUsage(c0);
+      const e = cpuUs.get(cls) ?? { n: 0, cpu: 0, wall: 0 };
+      e.n++;
+      e.cpu += c.user + c.system;
+      e.wall += (performance.now() - w0) * 1000;
+      cpuUs.set(cls, e);
+      evaluations++;
+    }
+  }
+  const all = process.cpuUsage(all0);
+  const threads = [...threadCpu()].map(([k, v]) => `${k} ${(((v - (th0.get(k) ?? 0)) * 1e6) / evaluations).toFixed(0)}`);
+  threads.push(`user ${(all.user / evaluations).toFixed(0)}`, `system ${(all.system / evaluations).toFixed(0)}`);
+  const redisUs = ((await redisCpu(redis)) - r0) * 1e6;
+  const commands = [...(await commandStats(redis))]
+    .map(([k, v]) => [k, v.calls - (cs0.get(k)?.calls ?? 0), v.usec - (cs0.get(k)?.usec ?? 0)] as const)
+    .filter(([, calls]) => calls > 0)
+    .sort((a, b) => b[2] - a[2]);
+  await producer.disconnect();
+  const snapshotBytes = new Map<string, number>();
+  for (const shopKey of shops) {
+    const [platform, shopId] = [shopKey.slice(0, shopKey.indexOf(":")), shopKey.slice(shopKey.indexOf(":") + 1)];
+    const cls = /:([a-z]+)/.exec(shopKey)?.[1] ?? "?";
+    const len = await redis.strlen(snapshotKeys(prefix).snapshot({ platform, shopId }));
+    snapshotBytes.set(cls, Math.max(snapshotBytes.get(cls) ?? 0, len));
+  }
+  return {
+    evaluations,
+    cpuUs,
+    redisUs: redisUs / evaluations,
+    gcUs: ((gcMs - gc0) * 1000) / evaluations,
+    snapshotBytes,
+    commands,
+    threads,
+  };
+}
+
+let evalRoundsWanted = 0;
+let evalProfileOut: string | undefined;
+let evalAllocationsOut: string | undefined;
+
+async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: string, n: number, redis: Redis, withEvals = false) {
   const prefix = `${base}-${randomUUID().slice(0, 6)}`;
   const registry = new Registry();
   const metrics = processorMetrics(registry);
@@ -164,8 +265,21 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
   const evaluations = (await registry.getSingleMetric("sg_processor_shop_evaluations_total")!.get()).values[0]?.value ?? 0;
   const shops = await redis.zcard(snapshotKeys(prefix).shops());
   await p.stop();
+  let evalCost: EvalCost | undefined;
+  if (withEvals && evalRoundsWanted > 0) {
+    await evalRounds(kafka, p, redis, prefix, topics, 2); // warm-up: the caches and the compiler
+    if (evalAllocationsOut) {
+      const profile = await allocationProfiled(() => evalRounds(kafka, p, redis, prefix, topics, evalRoundsWanted));
+      writeFileSync(evalAllocationsOut, JSON.stringify(profile));
+    }
+    if (evalProfileOut) {
+      const { result, profile } = await profiled(() => evalRounds(kafka, p, redis, prefix, topics, evalRoundsWanted));
+      writeFileSync(evalProfileOut, JSON.stringify(profile));
+      evalCost = result;
+    } else evalCost = await evalRounds(kafka, p, redis, prefix, topics, evalRoundsWanted);
+  }
   await deleteByPrefix(redis, prefix);
-  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops, threads, bytesIn, sys, gcKinds, commands };
+  return { rate: p.handled / secs, cpu, gc, redisCpu: rc, evaluations, shops, threads, bytesIn, sys, gcKinds, commands, evalCost };
 }
 
 async function main() {
@@ -174,6 +288,12 @@ async function main() {
   const profileOut = pi >= 0 ? args.splice(pi, 2)[1] : undefined;
   const hi = args.indexOf("--allocations");
   const heapOut = hi >= 0 ? args.splice(hi, 2)[1] : undefined;
+  const ei = args.indexOf("--evals");
+  if (ei >= 0) evalRoundsWanted = Number(args.splice(ei, 2)[1]);
+  const epi = args.indexOf("--eval-profile");
+  if (epi >= 0) evalProfileOut = args.splice(epi, 2)[1];
+  const eai = args.indexOf("--eval-allocations");
+  if (eai >= 0) evalAllocationsOut = args.splice(eai, 2)[1];
   const mix = args[0] ?? "every";
   const runs = Number(args[2] ?? 3);
   const events = stream(mix, Number(args[1] ?? 20_000));
@@ -185,11 +305,11 @@ async function main() {
   const kafka = createKafka({ brokers: infra.brokers, clientId: base, logLevel: logLevel.NOTHING });
   const topics = await backlogTopics(kafka, base, 12);
   await produceBacklog(kafka, topics.events, events);
-  console.log(`backlog-cpu: ${mix}, ${n} events, ${packsLabel()}`);
+  console.log(`backlog-cpu: ${mix}, ${n} events, ${packsLabel()}; ${processorFlagsNote()}`);
   try {
     const results = [];
     for (let k = 0; k < runs; k++) {
-      const r = await run(kafka, topics, base, n, redis);
+      const r = await run(kafka, topics, base, n, redis, k === runs - 1);
       results.push(r);
       console.log(
         `run ${k + 1}: ${(n / r.cpu / 1000).toFixed(1)}k events/CPU-s (${((r.cpu * 1e6) / n).toFixed(1)} µs/event, system ${((r.sys * 1e6) / n).toFixed(1)}), ` +
@@ -197,6 +317,18 @@ async function main() {
           `${r.evaluations} evaluations for ${r.shops} shops; threads µs/event: ${r.threads.map(([k, v]) => `${k} ${((v * 1e6) / n).toFixed(1)}`).join(", ")}`,
       );
     }
+    const ec = results.at(-1)!.evalCost;
+    if (ec)
+      console.log(
+        `evaluations after the last run (${ec.evaluations}, one at a time through evaluateAndPublish, the loop stopped): ` +
+          [...ec.cpuUs]
+            .map(([k, e]) => `${k} ${e.n}: CPU ${(e.cpu / e.n).toFixed(0)} µs, wall ${(e.wall / e.n).toFixed(0)} µs`)
+            .join("; ") +
+          `; process CPU µs per evaluation: ${ec.threads.join(", ")}; Redis ${ec.redisUs.toFixed(0)} µs and GC ${ec.gcUs.toFixed(0)} µs per evaluation; largest snapshot ${[...ec.snapshotBytes].map(([k, b]) => `${k} ${(b / 1024).toFixed(1)} KB`).join(", ")}; Redis commands per evaluation, calls / µs: ${ec.commands
+            .slice(0, 10)
+            .map(([k, calls, usec]) => `${k} ${(calls / ec.evaluations).toFixed(1)} / ${(usec / ec.evaluations).toFixed(0)}`)
+            .join(", ")}${evalProfileOut ? `; profile: ${evalProfileOut}` : ""}`,
+      );
     console.log(
       `Redis commands of the last run, per event: calls and µs (commandstats; a script's commands counted in it too): ${results
         .at(-1)!

@@ -19,6 +19,7 @@ import { performance } from "node:perf_hooks";
 import { AlertRecord, parseEvent, shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedis } from "@sg/infra";
 import { benchInfra } from "./bench-infra.js";
+import { PROCESSOR_NODE_FLAGS } from "./node-flags.js";
 import { createKafka, createProducer, logLevel, type Kafka } from "@sg/kafka";
 import { createProcessor, evaluateShop, ProjectionWriter } from "@sg/processor";
 import { EntityStore, packInForce } from "@sg/processor/state";
@@ -231,26 +232,33 @@ async function childEvaluations(
     const prof = process.env.BENCH_CHILD_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CHILD_PROF] : [];
     // BENCH_CHILD_NODE_FLAGS: V8 flags for the child (e.g. "--max-semi-space-size=32"), printed with the row.
     prof.push(...(process.env.BENCH_CHILD_NODE_FLAGS ?? "").split(" ").filter(Boolean));
-    const child = spawn(process.execPath, [...prof, "--import", "tsx", fileURLToPath(new URL("./eval-child.ts", import.meta.url))], {
-      env: {
-        ...process.env,
-        REDIS_URL: c.redisUrl,
-        BENCH_CHILD_PREFIX: pc,
-        BENCH_CHILD_NOW: String(NOW),
-        BENCH_CHILD_EVALS: String(n),
-        BENCH_EVAL_STEP_MS: String(stepMs),
-        BENCH_PACK: choice ?? "",
-        BENCH_CHILD_PLATFORM: shop.platform,
-        BENCH_CHILD_SHOP: shop.shopId,
+    // The processor's own flags (node-flags.ts) unless BENCH_CHILD_NODE_FLAGS sets others after them.
+    const child = spawn(
+      process.execPath,
+      [...PROCESSOR_NODE_FLAGS, ...prof, "--import", "tsx", fileURLToPath(new URL("./eval-child.ts", import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          REDIS_URL: c.redisUrl,
+          BENCH_CHILD_PREFIX: pc,
+          BENCH_CHILD_NOW: String(NOW),
+          BENCH_CHILD_EVALS: String(n),
+          BENCH_EVAL_STEP_MS: String(stepMs),
+          BENCH_PACK: choice ?? "",
+          BENCH_CHILD_PLATFORM: shop.platform,
+          BENCH_CHILD_SHOP: shop.shopId,
+        },
+        stdio: ["ignore", "pipe", "inherit"],
       },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    );
     let stdout = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
     const code = await new Promise<number | null>((r) => child.once("exit", r));
     if (code !== 0) throw new Error(`eval-child exited with ${code}`);
     const rep = JSON.parse(stdout.trim().split("\n").pop()!) as ChildReport;
     if (process.env.BENCH_CHILD_DUMP) writeFileSync(process.env.BENCH_CHILD_DUMP, JSON.stringify(rep));
+    // BENCH_CHILD_STDOUT=<file>: the child's whole standard output (e.g. V8's --trace-gc lines with BENCH_CHILD_NODE_FLAGS).
+    if (process.env.BENCH_CHILD_STDOUT) writeFileSync(process.env.BENCH_CHILD_STDOUT, stdout);
     const steady = rep.evals.slice(warm);
     const wall = steady.map((e) => e.wallMs);
     const p99 = pct(wall, 0.99);
@@ -301,7 +309,12 @@ async function childEvaluations(
       `eval (child): the same history applied to a prefix of its own from this process, then test/bench/eval-child.ts in a child process (no history in its heap) runs one evaluation at the load's clock and ${n} on a clock moving ${stepMs / 1000} s each, each carrying the forecast's read (forecastPrefetch, as the processor evaluates a shop whose forecast is due) and followed by the forecast (timed apart; the forecast's figure adds the rider's own work inside the evaluation), the first ${warm} of them the warm-up (V8 compiles and re-optimizes the hot code for about 1,250 evaluations; a processor runs for days), printed apart; per evaluation: wall time (performance.now), CPU (process.cpuUsage), GC pauses inside it (perf_hooks "gc" entries), run-queue waits of its main thread and of redis-server's (/proc/<pid>/task/<pid>/schedstat); p99 = the ${Math.floor(0.99 * (n - warm)) + 1}th of the ${n - warm} after the warm-up. The row above it is the earlier method (in this process, beside the 110k events), kept for comparison.`,
     );
   } finally {
-    await deleteByPrefix(c.redis, pc);
+    // BENCH_CHILD_KEEP=1 (with REDIS_URL set): the loaded shop stays, and how to run the child on it again is printed.
+    if (process.env.BENCH_CHILD_KEEP)
+      console.error(
+        `eval (child) kept: REDIS_URL=${c.redisUrl} BENCH_CHILD_PREFIX=${pc} BENCH_CHILD_NOW=${NOW} BENCH_CHILD_EVALS=${env("BENCH_CHILD_EVALS", 2000)} BENCH_EVAL_STEP_MS=${stepMs} BENCH_PACK=${choice ?? ""} BENCH_CHILD_PLATFORM=${shop.platform} BENCH_CHILD_SHOP=${shop.shopId} node --import tsx test/bench/eval-child.ts`,
+      );
+    else await deleteByPrefix(c.redis, pc);
   }
 }
 

@@ -7,7 +7,8 @@
  * its wall time, this process's CPU time, the GC pauses inside it (perf_hooks), and the run-queue waits of
  * this process's main thread and of Redis's (/proc/<pid>/schedstat: time ready but not running).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { performance, PerformanceObserver, constants, type PerformanceEntry } from "node:perf_hooks";
 import type { Platform } from "@sg/events";
 import { EntityStore, packInForce } from "@sg/processor/state";
@@ -101,7 +102,24 @@ async function main() {
   const spans: { t0: number; t1: number }[] = [];
   const forecastSpans: { t0: number; t1: number }[] = [];
   const out: ChildEval[] = [];
+  // BENCH_CHILD_HEAP_WINDOW=<from>:<to>:<file> (a dev tool, not for a row): the sampling heap profiler from
+  // evaluation `from` to `to`, counting only objects still alive at `to`: what outlives evaluations (the
+  // scavenges' survivors), by where it was allocated.
+  const [hFrom, hTo, hFile] = (process.env.BENCH_CHILD_HEAP_WINDOW ?? "").split(":");
+  const heapSession = hFile ? new Session() : undefined;
+  const heapPost = <R>(method: string, params?: object) =>
+    new Promise<R>((resolve, reject) => heapSession!.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r as R))));
   for (let i = 1; i <= evals; i++) {
+    if (heapSession && i === Number(hFrom)) {
+      heapSession.connect();
+      await heapPost("HeapProfiler.enable");
+      await heapPost("HeapProfiler.startSampling", { samplingInterval: 1024 });
+    }
+    if (heapSession && i === Number(hTo)) {
+      await heapPost("HeapProfiler.collectGarbage");
+      writeFileSync(hFile!, JSON.stringify((await heapPost<{ profile: unknown }>("HeapProfiler.stopSampling")).profile));
+      heapSession.disconnect();
+    }
     const now = now0 + i * stepMs;
     const w0 = runQueueWaitMs(process.pid);
     const r0 = runQueueWaitMs(redisPid);

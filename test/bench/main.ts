@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { shopKey, type CanonicalEvent, type Platform } from "@sg/events";
 import { benchInfra } from "./bench-infra.js";
+import { processorFlagsNote } from "./node-flags.js";
 import { evaluateShop, runReplay } from "@sg/processor";
 import { EntityStore, type ShopEvents } from "@sg/processor/state";
 import { randomStream } from "@sg/processor/testing";
@@ -141,6 +142,7 @@ async function main() {
   try {
     line(`ScoreGuard benchmark (${new Date().toISOString()}, Node ${process.version}, sections: ${[...args.only].join(", ")})`);
     line(`Redis: ${infra.redisLabel} (the backlog, system, scaling and replica-wait sections start servers of their own)`);
+    line(`${processorFlagsNote()}; the processes the bench starts run with the processor's`);
     if (on("apply")) {
       const events = streams(200, 120);
       line(

@@ -25,6 +25,7 @@ import { createKafka, createProducer, ensureTopics, logLevel, type Kafka } from 
 import { createRedis, deleteByPrefix, isCluster, type RedisClient } from "@sg/redis";
 import { mixOf, shopMonth } from "./history.js";
 import { packsLabel, writePacksConfig } from "./packs.js";
+import { PROCESSOR_NODE_FLAGS } from "./node-flags.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const PLATFORMS: Platform[] = ["kuaishou", "douyin", "jd", "pdd"];
@@ -149,7 +150,7 @@ async function runOnce(
   const producer = createProducer(kafka);
   try {
     for (let i = 0; i < n; i++) {
-      const child = spawn(process.execPath, ["--import", "tsx", "services/processor/src/main.ts"], {
+      const child = spawn(process.execPath, [...PROCESSOR_NODE_FLAGS, "--import", "tsx", "services/processor/src/main.ts"], {
         cwd: root,
         env,
         stdio: ["ignore", "ignore", "pipe"],

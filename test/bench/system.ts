@@ -32,6 +32,7 @@ import { disputeBreach } from "../src/breach.js";
 import { shopMonth } from "./history.js";
 import { packsLabel, packsYaml } from "./packs.js";
 import { mbs, median, pct, procCpu, procRss, redisUsedMemory, sleep, timedRead } from "./measure.js";
+import { PROCESSOR_NODE_FLAGS } from "./node-flags.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const PARTITIONS = 12;
@@ -118,7 +119,13 @@ type Child = { name: string; proc: ChildProcess; log: string[] };
 function start(name: string, script: string, env: NodeJS.ProcessEnv): Child {
   // BENCH_SYSTEM_PROF=<dir>: each service writes V8 CPU profiles (one per thread) to <dir>/<service> when it stops (for looking into, not for a row).
   const prof = process.env.BENCH_SYSTEM_PROF ? ["--cpu-prof", "--cpu-prof-dir", join(process.env.BENCH_SYSTEM_PROF, name)] : [];
-  const proc = spawn(process.execPath, [...prof, "--import", "tsx", script], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+  // Each service as its start script runs it: the processor and the all-in-one with the processor's V8 flags.
+  const flags = /processor|allinone/.test(script) ? PROCESSOR_NODE_FLAGS : [];
+  const proc = spawn(process.execPath, [...flags, ...prof, "--import", "tsx", script], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const log: string[] = [];
   proc.stderr?.on("data", (b: Buffer) => {
     log.push(b.toString("utf8"));

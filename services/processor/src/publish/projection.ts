@@ -1,6 +1,6 @@
 import { snapshotKeys, StoredSnapshot, toShanghaiIso, type DueItem, type ShopSnapshot } from "@sg/events";
 import { STATE_TTL_SECONDS } from "../retention.js";
-import { defineLuaScripts, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
+import { defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
 
 /** Projection keys live as long as the shop's state. */
 const TTL_SECONDS = STATE_TTL_SECONDS;
@@ -31,7 +31,29 @@ export class ProjectionWriter {
 
   /** Writes the snapshots of several shops in one round trip; resolves once Redis has stored them all. */
   async write(items: readonly ProjectionInput[]): Promise<void> {
-    if (items.length === 0) return;
+    await this.writeWith(items);
+  }
+
+  /**
+   * Writes the snapshots with other writes of the same evaluation in the same round trip: `before` first, then the
+   * snapshots, then `after` (an evaluation's alert states, the snapshot, its due mark). On one node that is one
+   * pipeline, run in that order. On a cluster `after` is sent only once the rest is stored, since its calls may
+   * live on another node: a due mark is never moved past a snapshot that was not written. Throws on the first
+   * call that failed.
+   */
+  async writeWith(items: readonly ProjectionInput[], before: readonly NodeCall[] = [], after: readonly NodeCall[] = []): Promise<void> {
+    const { calls, settle } = this.calls(items);
+    const first = [...before, ...calls];
+    const together = !isCluster(this.redis) || after.length === 0;
+    const replies = await pipelineByNode(this.redis, together ? [...first, ...after] : first);
+    for (const [err] of replies) if (err) throw new Error("writing a shop snapshot failed", { cause: err });
+    settle();
+    if (together) return;
+    for (const [err] of await pipelineByNode(this.redis, after)) if (err) throw err;
+  }
+
+  /** The snapshots' calls (pipelineByNode: one command a call), and what to record once they are stored. */
+  private calls(items: readonly ProjectionInput[]): { calls: NodeCall[]; settle(): void } {
     const calls: NodeCall[] = [];
     const fresh: string[] = [];
     for (const { snapshot, asOfMs, due } of items) {
@@ -49,9 +71,7 @@ export class ProjectionWriter {
         fresh.push(key);
       }
     }
-    const replies = await pipelineByNode(this.redis, calls);
-    for (const [err] of replies) if (err) throw new Error("writing a shop snapshot failed", { cause: err });
-    for (const k of fresh) this.registered.add(k);
+    return { calls, settle: () => fresh.forEach((k) => this.registered.add(k)) };
   }
 
   private versionKey(s: { platform: string; shopId: string }): string {

@@ -44,32 +44,38 @@ export async function evaluateAndPublish(deps: {
   const overrides = shopOverridesFor(deps.config, shopKey);
   await deps.history?.takeDue(shop, nowMs, async (asOfMs) => (await store.evaluate(shop, asOfMs, overrides))?.snapshot);
   let used: EvaluationInputs | undefined;
-  // When the forecast is due, its read rides in the evaluation's round trips (forecastPrefetch).
-  const rider = forecasts.due(shopKey, nowMs)
-    ? forecastPrefetch(store, shop, nowMs, packInForce(shop, overrides, nowMs), overrides)
-    : undefined;
+  // The alert states' read, and the forecast's when it is due (forecastPrefetch), ride in the evaluation's
+  // round trips: an evaluation is two round trips in all, its read and its writes.
+  const rider = store.alertStatesRider(
+    shop,
+    forecasts.due(shopKey, nowMs) ? forecastPrefetch(store, shop, nowMs, packInForce(shop, overrides, nowMs), overrides) : undefined,
+  );
   const evaluated = await store.evaluate(shop, nowMs, overrides, (u) => (used = u), rider);
   if (evaluated === undefined) {
     await store.clearDue(shopKey, deps.partition);
     return undefined;
   }
-  const { records, states } = alertTransitions(evaluated, await store.alertStates(shop), nowMs);
+  const { records, states } = alertTransitions(evaluated, rider.states() ?? (await store.alertStates(shop)), nowMs);
   if (records.length > 0) {
     await deps.producer.send({
       topic: deps.alertsTopic,
       messages: records.map((r) => ({ key: alertKey(r), value: JSON.stringify(r) })),
     });
     for (const r of records) deps.metrics?.alertPublished(r);
-    await store.saveAlertStates(shop, states);
   }
   // The forecast rides on the snapshot (docs/forecast.md); the alerts and the wake-up do not depend on it, so
   // it is computed after the alerts went out: its cost never delays one.
   const forecast = used && (await forecasts.get(shopKey, nowMs, () => forecastFromStore(store, shop, nowMs, evaluated, used!)));
   const ev = forecast ? withForecast(evaluated, forecast) : evaluated;
-  await deps.projection.write([{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }]);
-  deps.evidence?.listIfWanted({ snapshot: ev.snapshot, pack: packInForce(shop, overrides, nowMs), shop: overrides, nowMs });
   const wake = Math.min(spreadRollover(shopKey, ev.nextWake), deps.history?.nextWake(shop, nowMs) ?? Infinity);
-  await store.setDue(shopKey, deps.partition, wake, nowMs);
+  // One round trip: the alert states (recorded only once their records are on sg.alerts, so a crash before
+  // re-publishes the same seq), the snapshot, then the wake-up (a failed write leaves the shop due).
+  await deps.projection.writeWith(
+    [{ snapshot: ev.snapshot, asOfMs: nowMs, due: ev.due }],
+    records.length > 0 ? store.alertStatesCalls(shop, states) : [],
+    [store.setDueCall(shopKey, deps.partition, wake, nowMs)],
+  );
+  deps.evidence?.listIfWanted({ snapshot: ev.snapshot, pack: packInForce(shop, overrides, nowMs), shop: overrides, nowMs });
   return ev;
 }
 

@@ -3,7 +3,6 @@ import type { Calendars } from "@sg/config";
 import { shopCalendar, type ShopCalendar } from "../engine/calendar-entries.js";
 import type { CalibrationInput, CanonicalEvent, Platform } from "@sg/events";
 import {
-  callLuaScript,
   defineLuaScripts,
   isCluster,
   pipelineByNode,
@@ -756,16 +755,51 @@ export class EntityStore {
   }
 
   /**
+   * A read of the shop's alert states that rides in the evaluation's round trips (EvaluationRider), before
+   * `inner`'s reads: `states()` gives what the round trip that ended the evaluation read (undefined before one,
+   * or when that read failed). What `inner` reads reaches `used` as it would alone.
+   */
+  alertStatesRider(shop: ShopRef, inner?: EvaluationRider): EvaluationRider & { states(): Record<string, string> | undefined } {
+    const key = this.keys.shopAlerts(shop);
+    let states: Record<string, string> | undefined;
+    return {
+      states: () => states,
+      queue(p, commit) {
+        p.hgetall(key);
+        const take = inner?.queue(p, commit);
+        return (replies, commitReply) => {
+          const [err, got] = replies[0] ?? [new Error("no reply"), null];
+          states = err ? undefined : (got as Record<string, string>);
+          return take?.(replies.slice(1), commitReply);
+        };
+      },
+    };
+  }
+
+  /** saveAlertStates's writes as calls for the caller's pipeline (pipelineByNode: one command a call). */
+  alertStatesCalls(shop: ShopRef, states: Record<string, string>): NodeCall[] {
+    if (Object.keys(states).length === 0) return [];
+    const key = this.keys.shopAlerts(shop);
+    return [
+      { keys: [key], queue: (p) => p.hset(key, states) },
+      { keys: [key], queue: (p) => p.expire(key, STATE_TTL_SECONDS) },
+    ];
+  }
+
+  /** setDue as a call for the caller's pipeline. */
+  setDueCall(shopKey: string, partition: number, atMs: number, evaluatedAt = Number.NEGATIVE_INFINITY): NodeCall {
+    const keys = [this.keys.due(partition)];
+    const args = [shopKey, Number.isFinite(evaluatedAt) ? evaluatedAt : -1, atMs, STATE_TTL_SECONDS];
+    return { keys, queue: (p) => queueLuaScript(p, "setDue", keys, args) };
+  }
+
+  /**
    * Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event. A mark
    * newer than `evaluatedAt` (an apply during the evaluation) is kept when it is sooner (setDue.lua).
    */
   async setDue(shopKey: string, partition: number, atMs: number, evaluatedAt = Number.NEGATIVE_INFINITY): Promise<void> {
-    await callLuaScript(
-      this.redis,
-      "setDue",
-      [this.keys.due(partition)],
-      [shopKey, Number.isFinite(evaluatedAt) ? evaluatedAt : -1, atMs, STATE_TTL_SECONDS],
-    );
+    const [reply] = await pipelineByNode(this.redis, [this.setDueCall(shopKey, partition, atMs, evaluatedAt)]);
+    if (reply?.[0]) throw reply[0];
   }
 
   async clearDue(shopKey: string, partition: number): Promise<void> {
