@@ -2,15 +2,7 @@ import { contribCalendars, type ContribCalendars } from "../engine/calendar-item
 import type { Calendars } from "@sg/config";
 import { shopCalendar, type ShopCalendar } from "../engine/calendar-entries.js";
 import type { CalibrationInput, CanonicalEvent, Platform } from "@sg/events";
-import {
-  defineLuaScripts,
-  isCluster,
-  pipelineByNode,
-  queueLuaScript,
-  type NodeCall,
-  type PipelineReply,
-  type Redis,
-} from "@sg/redis";
+import { defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type PipelineReply, type Redis } from "@sg/redis";
 import { toShanghaiIso } from "@sg/events";
 import { packForChoice, type RulePack } from "@sg/rules";
 import { accountingFor, type Accounting } from "../engine/incremental/accounting.js";
