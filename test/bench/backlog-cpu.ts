@@ -60,14 +60,15 @@ function stream(mix: string, n: number): CanonicalEvent[] {
   return out.slice(0, n);
 }
 
-/** CPU seconds of this process's main thread and of its other threads (V8's compiler and GC helpers, libuv's pool), from /proc/self/task. */
+/** CPU seconds of this process's main thread and of its other threads by name (V8's compiler and GC helpers, libuv's pool), from /proc/self/task. */
 function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
   const tick = 100; // USER_HZ
   for (const t of readdirSync("/proc/self/task")) {
     try {
       const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
-      const name = t === String(process.pid) ? "main" : "other threads";
+      // Threads by their name (V8's workers compile and collect garbage; libuv's pool does file and crypto work).
+      const name = t === String(process.pid) ? "main" : readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim() + (process.env.BENCH_THREAD_IDS ? `#${t}` : "");
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / tick);
     } catch {

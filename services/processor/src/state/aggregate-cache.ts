@@ -91,6 +91,19 @@ export class AggregateCache {
   }
 }
 
+/** A part's content is empty (a day or hash without fields, no pending items). */
+export function partIsEmpty(p: CachedPart): boolean {
+  if (p.kind === "pending") return p.data.length === 0;
+  for (const _ in p.data) return false;
+  return true;
+}
+
+/** The stamp of a held part as readAggregates.lua takes it: "" none held, "<stamp>!" held empty. */
+export function heldStamp(p: CachedPart | undefined): string {
+  if (p === undefined) return "";
+  return partIsEmpty(p) ? `${p.stamp}!` : p.stamp;
+}
+
 /** A hash part, frozen. */
 export function hashPart(stamp: string, flat: readonly string[]): CachedPart {
   const data: Record<string, string> = {};

@@ -20,7 +20,15 @@ import { SEEN_TTL_SECONDS, STATE_TTL_SECONDS } from "../retention.js";
 import { createKeys, type Keys, type ShopRef } from "./keys.js";
 import { CommitLog, stateMark } from "./commit-log.js";
 import type { EvaluationInputs } from "./forecast-reader.js";
-import { AggregateCache, DEFAULT_AGGREGATE_CACHE_BYTES, hashPart, pendingPart, type CachedPart, type PartName } from "./aggregate-cache.js";
+import {
+  AggregateCache,
+  DEFAULT_AGGREGATE_CACHE_BYTES,
+  hashPart,
+  heldStamp,
+  pendingPart,
+  type CachedPart,
+  type PartName,
+} from "./aggregate-cache.js";
 import { uniqueToken } from "./unique-token.js";
 
 /**
@@ -454,7 +462,8 @@ export class EntityStore {
       SWEEP_EVERY_MS,
       appealedKeys.length,
       ...appealedKeys,
-      names.map((n) => held.get(n)?.stamp ?? "").join(","),
+      // A part held empty is marked "!": unchanged while its stamp is (readAggregates.lua), with no EXISTS of its key.
+      names.map((n) => heldStamp(held.get(n))).join(","),
     ];
     // How many commands this read queued (the calibration's vary): their replies are checked together.
     let queued = 0;

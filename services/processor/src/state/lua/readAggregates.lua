@@ -32,12 +32,14 @@
     ARGV[7] k: the number of entity keys whose records are read (the entities with a pending exclusion)
     ARGV[8..7+k] those entity keys
     ARGV[8+k] the stamps the caller holds, joined by ",": for the "now" aggregates, the pending items, then each
-            day of KEYS[6..], in order ("" for a part it holds none of; stamps never contain ",")
+            day of KEYS[6..], in order ("" for a part it holds none of; stamps never contain "," nor "!"); a
+            stamp ending in "!" is of a part the caller holds empty
   Output: { 0 } when the shop has no state (its version is unset);
           { 2, { due entity keys }, { key1, record1, ... } (the sweep's slice) } when timers are due; else
           { 1, the earliest timer's ms or "", { record or false per entity key }, { the sweep's slice },
             part, part, ... } with one part per "now", pending, then each day: 0 when the caller's stamp is
-          current and the key exists (unchanged: the caller keeps what it holds), else { stamp, content }
+          current and the key exists, or the caller holds it empty (unchanged: the caller keeps what it holds;
+          a key can lose its content by expiring without a new stamp, never gain one), else { stamp, content }
           (HGETALL, or ZRANGE ... WITHSCORES for the pending items).
   Writes: only bookkeeping of the meta hash (epoch, stamps, the sweep's cursor and time); never the state or
   its version.
@@ -65,13 +67,6 @@ if not se or redis.call('HGET', meta, 'sv') ~= v then
 end
 local prefix = se .. ':'
 local fresh = prefix .. ARGV[2]
--- The part's valid stamp, given one now when it has none.
-local function stampOf(field)
-  local s = redis.call('HGET', meta, field)
-  if s and string.sub(s, 1, #prefix) == prefix then return s end
-  redis.call('HSET', meta, field, fresh)
-  return fresh
-end
 local k = tonumber(ARGV[7])
 local records = {}
 if k > 0 then
@@ -82,19 +77,45 @@ end
 local timer = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
 local out = { 1, timer[2] or '', records, scanned }
 -- The stamps the caller holds, in part order ("" where it holds none).
-local held = {}
-for s in string.gmatch(ARGV[8 + k] .. ',', '([^,]*),') do held[#held + 1] = s end
--- One part: its key, stamp field, the caller's stamp, and how its content is read.
-local function part(key, field, mine, read)
-  local s = stampOf(field)
-  if mine == s and redis.call('EXISTS', key) == 1 then return 0 end
-  return { s, read(key) }
+local held, heldEmpty = {}, {}
+for s in string.gmatch(ARGV[8 + k] .. ',', '([^,]*),') do
+  local empty = string.sub(s, -1) == '!'
+  held[#held + 1] = empty and string.sub(s, 1, -2) or s
+  heldEmpty[#held] = empty
 end
-local function hash(key) return redis.call('HGETALL', key) end
-out[#out + 1] = part(KEYS[2], 's:c', held[1], hash)
-out[#out + 1] = part(KEYS[3], 's:p', held[2], function(key) return redis.call('ZRANGE', key, 0, -1, 'WITHSCORES') end)
+-- The parts in order: the "now" aggregates, the pending items, then each day: key and stamp field.
+local keys, fields = { KEYS[2], KEYS[3] }, { 's:c', 's:p' }
 for i = 6, #KEYS do
-  local day = string.match(KEYS[i], ':day:(%d+)$')
-  out[#out + 1] = part(KEYS[i], 's:' .. day, held[i - 3], hash)
+  keys[#keys + 1] = KEYS[i]
+  fields[#fields + 1] = 's:' .. string.match(KEYS[i], ':day:(%d+)$')
+end
+-- Each part's valid stamp, read in one call; the parts without one are given `fresh` in one call.
+local stamps = redis.call('HMGET', meta, unpack(fields))
+local unstamped = {}
+for i = 1, #fields do
+  local s = stamps[i]
+  if not (s and string.sub(s, 1, #prefix) == prefix) then
+    stamps[i] = fresh
+    unstamped[#unstamped + 1] = fields[i]
+    unstamped[#unstamped + 1] = fresh
+  end
+end
+if #unstamped > 0 then redis.call('HSET', meta, unpack(unstamped)) end
+-- A part whose stamp the caller holds is unchanged if the caller holds it empty, or else if its key exists: those
+-- keys are counted in one call, and looked at one by one only when some are missing.
+local candidates = {}
+for i = 1, #fields do
+  if held[i] == stamps[i] and not heldEmpty[i] then candidates[#candidates + 1] = keys[i] end
+end
+local allExist = #candidates == 0 or redis.call('EXISTS', unpack(candidates)) == #candidates
+for i = 1, #fields do
+  local unchanged = held[i] == stamps[i] and (heldEmpty[i] or allExist or redis.call('EXISTS', keys[i]) == 1)
+  if unchanged then
+    out[#out + 1] = 0
+  elseif i == 2 then
+    out[#out + 1] = { stamps[i], redis.call('ZRANGE', keys[i], 0, -1, 'WITHSCORES') }
+  else
+    out[#out + 1] = { stamps[i], redis.call('HGETALL', keys[i]) }
+  end
 end
 return out
