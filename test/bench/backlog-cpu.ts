@@ -68,7 +68,10 @@ function threadCpu(): Map<string, number> {
     try {
       const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
       // Threads by their name (V8's workers compile and collect garbage; libuv's pool does file and crypto work).
-      const name = t === String(process.pid) ? "main" : readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim() + (process.env.BENCH_THREAD_IDS ? `#${t}` : "");
+      const name =
+        t === String(process.pid)
+          ? "main"
+          : readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim() + (process.env.BENCH_THREAD_IDS ? `#${t}` : "");
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / tick);
     } catch {
