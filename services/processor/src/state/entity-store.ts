@@ -749,12 +749,6 @@ export class EntityStore {
     return this.redis.hgetall(this.keys.shopAlerts(shop));
   }
 
-  async saveAlertStates(shop: ShopRef, states: Record<string, string>): Promise<void> {
-    if (Object.keys(states).length === 0) return;
-    const key = this.keys.shopAlerts(shop);
-    await this.redis.multi().hset(key, states).expire(key, STATE_TTL_SECONDS).exec();
-  }
-
   /**
    * A read of the shop's alert states that rides in the evaluation's round trips (EvaluationRider), before
    * `inner`'s reads: `states()` gives what the round trip that ended the evaluation read (undefined before one,
@@ -777,7 +771,7 @@ export class EntityStore {
     };
   }
 
-  /** saveAlertStates's writes as calls for the caller's pipeline (pipelineByNode: one command a call). */
+  /** The writes that record the shop's alert states, as calls for the caller's pipeline (pipelineByNode: one command a call). */
   alertStatesCalls(shop: ShopRef, states: Record<string, string>): NodeCall[] {
     if (Object.keys(states).length === 0) return [];
     const key = this.keys.shopAlerts(shop);
@@ -787,20 +781,15 @@ export class EntityStore {
     ];
   }
 
-  /** setDue as a call for the caller's pipeline. */
+  /**
+   * Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event, as a call
+   * for the caller's pipeline. A mark newer than `evaluatedAt` (an apply during the evaluation) is kept when it is
+   * sooner (setDue.lua).
+   */
   setDueCall(shopKey: string, partition: number, atMs: number, evaluatedAt = Number.NEGATIVE_INFINITY): NodeCall {
     const keys = [this.keys.due(partition)];
     const args = [shopKey, Number.isFinite(evaluatedAt) ? evaluatedAt : -1, atMs, STATE_TTL_SECONDS];
     return { keys, queue: (p) => queueLuaScript(p, "setDue", keys, args) };
-  }
-
-  /**
-   * Records when the shop (on `partition` of sg.events) must next be re-evaluated without a new event. A mark
-   * newer than `evaluatedAt` (an apply during the evaluation) is kept when it is sooner (setDue.lua).
-   */
-  async setDue(shopKey: string, partition: number, atMs: number, evaluatedAt = Number.NEGATIVE_INFINITY): Promise<void> {
-    const [reply] = await pipelineByNode(this.redis, [this.setDueCall(shopKey, partition, atMs, evaluatedAt)]);
-    if (reply?.[0]) throw reply[0];
   }
 
   async clearDue(shopKey: string, partition: number): Promise<void> {
