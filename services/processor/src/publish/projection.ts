@@ -1,11 +1,29 @@
-import { snapshotKeys, StoredSnapshot, toShanghaiIso, type DueItem, type ShopSnapshot } from "@sg/events";
+import { randomBytes } from "node:crypto";
+import { snapshotKeys, StoredSnapshot, toShanghaiIso, type DueItem, type MetricForecast, type ShopSnapshot } from "@sg/events";
 import { STATE_TTL_SECONDS } from "../retention.js";
-import { defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type Redis } from "@sg/redis";
+import { defineLuaScripts, isCluster, pipelineByNode, queueLuaScript, type NodeCall, type PipelineReply, type Redis } from "@sg/redis";
 
 /** Projection keys live as long as the shop's state. */
 const TTL_SECONDS = STATE_TTL_SECONDS;
 
 const LUA_DIR = new URL("./lua/", import.meta.url);
+
+/** The shops whose last sent forecasts this process remembers (least recently written forgotten first). */
+const MAX_SENT_FORECASTS = 50_000;
+
+/** This process's part of the forecast pieces' tokens: letters and digits only (writeSnapshot.lua's `%w`). */
+const TOKEN_PART = randomBytes(6).toString("hex");
+let tokenSeq = 0;
+
+/** The forecasts of one snapshot by piece id ("m<i>" the i-th metric with one, "s" the score's), in snapshot order. */
+type Forecasts = Map<string, MetricForecast>;
+
+/** The same forecast objects (the forecast is recomputed at most once a minute, ForecastThrottle; between, the same objects ride on every snapshot). */
+function sameForecasts(a: Forecasts, b: Forecasts): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, f] of a) if (b.get(id) !== f) return false;
+  return true;
+}
 
 export interface ProjectionInput {
   snapshot: ShopSnapshot;
@@ -21,6 +39,12 @@ export interface ProjectionInput {
 export class ProjectionWriter {
   private readonly keys;
   private readonly registered = new Set<string>();
+  /**
+   * Per shop, the forecasts last stored with its snapshot and their token: a snapshot whose forecasts are the same
+   * objects is sent with placeholders, and writeSnapshot.lua puts the stored pieces in (most of a snapshot's bytes:
+   * about 10 of 12.5 KB for a Douyin 2026 shop, docs/bench.md).
+   */
+  private readonly sentForecasts = new Map<string, { token: string; forecasts: Forecasts }>();
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -47,35 +71,111 @@ export class ProjectionWriter {
     const together = !isCluster(this.redis) || after.length === 0;
     const replies = await pipelineByNode(this.redis, together ? [...first, ...after] : first);
     for (const [err] of replies) if (err) throw new Error("writing a shop snapshot failed", { cause: err });
-    settle();
+    settle(replies.slice(before.length, before.length + calls.length));
     if (together) return;
     for (const [err] of await pipelineByNode(this.redis, after)) if (err) throw err;
   }
 
-  /** The snapshots' calls (pipelineByNode: one command a call), and what to record once they are stored. */
-  private calls(items: readonly ProjectionInput[]): { calls: NodeCall[]; settle(): void } {
+  /**
+   * The snapshots' calls (pipelineByNode: one command a call), and what to record once they are stored (given their
+   * replies, in the order of the calls).
+   */
+  private calls(items: readonly ProjectionInput[]): { calls: NodeCall[]; settle(replies: readonly PipelineReply[]): void } {
     const calls: NodeCall[] = [];
     const fresh: string[] = [];
+    /** Per snapshot call, by its index in `calls`: the shop and the forecasts it sent, if it sent any. */
+    const sent = new Map<number, { key: string; sent?: { token: string; forecasts: Forecasts } }>();
     for (const { snapshot, asOfMs, due } of items) {
       const shop = { platform: snapshot.platform, shopId: snapshot.shopId };
       const key = `${shop.platform}:${shop.shopId}`;
-      const body = JSON.stringify({ ...snapshot, asOf: toShanghaiIso(asOfMs), asOfMs, due });
-      const keys = [this.keys.snapshot(shop), this.versionKey(shop)];
-      calls.push({
-        keys,
-        queue: (p) => queueLuaScript(p, "writeSnapshot", keys, [body.slice(0, -1), TTL_SECONDS, this.keys.channel(), key]),
-      });
+      const { body, placeholders, pieces } = this.body(key, snapshot, asOfMs, due);
+      const keys = [this.keys.snapshot(shop), this.versionKey(shop), this.forecastKey(shop)];
+      const args = [
+        body.slice(0, -1),
+        TTL_SECONDS,
+        this.keys.channel(),
+        key,
+        placeholders,
+        ...(pieces ? [pieces.token, ...pieces.args] : []),
+      ];
+      sent.set(calls.length, { key, ...(pieces ? { sent: { token: pieces.token, forecasts: pieces.forecasts } } : {}) });
+      calls.push({ keys, queue: (p) => queueLuaScript(p, "writeSnapshot", keys, args) });
       if (!this.registered.has(key)) {
         const shops = this.keys.shops();
         calls.push({ keys: [shops], queue: (p) => p.zadd(shops, "NX", asOfMs, key) });
         fresh.push(key);
       }
     }
-    return { calls, settle: () => fresh.forEach((k) => this.registered.add(k)) };
+    return {
+      calls,
+      settle: (replies) => {
+        fresh.forEach((k) => this.registered.add(k));
+        for (const [i, { key, sent: pieces }] of sent) {
+          const reply = replies[i]?.[1];
+          const missing = Array.isArray(reply) ? Number(reply[1]) : 0;
+          if (missing > 0) this.sentForecasts.delete(key);
+          else if (pieces) this.rememberForecasts(key, pieces);
+        }
+      },
+    };
+  }
+
+  /**
+   * The snapshot's JSON, each forecast replaced by a placeholder (writeSnapshot.lua) when it has any, and the pieces
+   * to send with it when they are not the ones this process last stored for the shop.
+   */
+  private body(
+    key: string,
+    snapshot: ShopSnapshot,
+    asOfMs: number,
+    due: DueItem[],
+  ): { body: string; placeholders: number; pieces?: { token: string; forecasts: Forecasts; args: string[] } } {
+    const forecasts: Forecasts = new Map();
+    let i = 0;
+    for (const m of Object.values(snapshot.metrics)) if (m.forecast) forecasts.set(`m${i++}`, m.forecast);
+    if (snapshot.scores?.forecast) forecasts.set("s", snapshot.scores.forecast);
+    const asOf = toShanghaiIso(asOfMs);
+    if (forecasts.size === 0) return { body: JSON.stringify({ ...snapshot, asOf, asOfMs, due }), placeholders: 0 };
+    const held = this.sentForecasts.get(key);
+    const fresh = held === undefined || !sameForecasts(held.forecasts, forecasts);
+    const token = fresh ? `${TOKEN_PART}${(++tokenSeq).toString(36)}` : held.token;
+    // The placeholder goes last in its object, after the required fields, so a comma always precedes it.
+    const placeholder = (id: string) => `@@sgf:${token}:${id}`;
+    const metrics: Record<string, unknown> = {};
+    i = 0;
+    for (const [name, m] of Object.entries(snapshot.metrics)) {
+      if (!m.forecast) {
+        metrics[name] = m;
+        continue;
+      }
+      const { forecast: _, ...rest } = m;
+      metrics[name] = { ...rest, forecast: placeholder(`m${i++}`) };
+    }
+    let scores: unknown = snapshot.scores;
+    if (snapshot.scores?.forecast) {
+      const { forecast: _, ...rest } = snapshot.scores;
+      scores = { ...rest, forecast: placeholder("s") };
+    }
+    const body = JSON.stringify({ ...snapshot, metrics, ...(scores ? { scores } : {}), asOf, asOfMs, due });
+    if (!fresh) return { body, placeholders: forecasts.size };
+    const args: string[] = [];
+    for (const [id, f] of forecasts) args.push(id, JSON.stringify(f));
+    return { body, placeholders: forecasts.size, pieces: { token, forecasts, args } };
+  }
+
+  private rememberForecasts(key: string, sent: { token: string; forecasts: Forecasts }): void {
+    this.sentForecasts.delete(key);
+    this.sentForecasts.set(key, sent);
+    if (this.sentForecasts.size > MAX_SENT_FORECASTS) this.sentForecasts.delete(this.sentForecasts.keys().next().value!);
   }
 
   private versionKey(s: { platform: string; shopId: string }): string {
     return `${this.prefix}:{${s.platform}:${s.shopId}}:snapshot-version`;
+  }
+
+  /** The shop's forecast pieces (writeSnapshot.lua), under its hash tag. */
+  private forecastKey(s: { platform: string; shopId: string }): string {
+    return `${this.prefix}:{${s.platform}:${s.shopId}}:snapshot-forecasts`;
   }
 }
 

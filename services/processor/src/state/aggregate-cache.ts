@@ -5,8 +5,20 @@ export type PendingItem = ShopAggregates["pending"][number];
 
 /** One part of a shop's aggregates as this process last read it: the "now" hash, the pending items, or one day. */
 export type CachedPart =
-  | { readonly stamp: string; readonly kind: "hash"; readonly data: Readonly<Record<string, string>>; readonly bytes: number }
-  | { readonly stamp: string; readonly kind: "pending"; readonly data: readonly PendingItem[]; readonly bytes: number };
+  | {
+      readonly stamp: string;
+      readonly kind: "hash";
+      readonly data: Readonly<Record<string, string>>;
+      readonly bytes: number;
+      readonly empty: boolean;
+    }
+  | {
+      readonly stamp: string;
+      readonly kind: "pending";
+      readonly data: readonly PendingItem[];
+      readonly bytes: number;
+      readonly empty: boolean;
+    };
 
 /** The part names: "c" the now aggregates, "p" the pending items, else a day number. */
 export type PartName = "c" | "p" | number;
@@ -91,11 +103,12 @@ export class AggregateCache {
   }
 }
 
-/** A part's content is empty (a day or hash without fields, no pending items). */
+/**
+ * A part's content is empty (a day or hash without fields, no pending items). Noted when the part is made: a
+ * `for…in` over a frozen hash of many fields lists all its keys first (about 24 µs an evaluation, a profile).
+ */
 export function partIsEmpty(p: CachedPart): boolean {
-  if (p.kind === "pending") return p.data.length === 0;
-  for (const _ in p.data) return false;
-  return true;
+  return p.empty;
 }
 
 /** The stamp of a held part as readAggregates.lua takes it: "" none held, "<stamp>!" held empty. */
@@ -115,7 +128,7 @@ export function hashPart(stamp: string, flat: readonly string[]): CachedPart {
     data[k] = v;
     bytes += 2 * (k.length + v.length) + FIELD_OVERHEAD;
   }
-  return { stamp, kind: "hash", data: Object.freeze(data), bytes };
+  return { stamp, kind: "hash", data: Object.freeze(data), bytes, empty: flat.length === 0 };
 }
 
 /** A pending part, frozen, its items parsed by `parse`. */
@@ -126,5 +139,5 @@ export function pendingPart(stamp: string, flat: readonly string[], parse: (memb
     items.push(Object.freeze(parse(flat[i]!, Number(flat[i + 1]))));
     bytes += 2 * (flat[i]!.length + flat[i + 1]!.length) + FIELD_OVERHEAD;
   }
-  return { stamp, kind: "pending", data: Object.freeze(items), bytes };
+  return { stamp, kind: "pending", data: Object.freeze(items), bytes, empty: items.length === 0 };
 }
