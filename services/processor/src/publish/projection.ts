@@ -11,7 +11,11 @@ const LUA_DIR = new URL("./lua/", import.meta.url);
 /** The shops whose last sent forecasts this process remembers (least recently written forgotten first). */
 const MAX_SENT_FORECASTS = 50_000;
 
-/** This process's part of the forecast pieces' tokens: letters and digits only (writeSnapshot.lua's `%w`). */
+/** Where a forecast goes in the JSON sent (writeSnapshot.lua), and the cut the writer makes there (the id captured). */
+const PLACEHOLDER = "@@sgf:";
+const PLACEHOLDER_CUT = /,"forecast":"@@sgf:(\w+)"/;
+
+/** This process's part of the forecast pieces' tokens. */
 const TOKEN_PART = randomBytes(6).toString("hex");
 let tokenSeq = 0;
 
@@ -88,16 +92,9 @@ export class ProjectionWriter {
     for (const { snapshot, asOfMs, due } of items) {
       const shop = { platform: snapshot.platform, shopId: snapshot.shopId };
       const key = `${shop.platform}:${shop.shopId}`;
-      const { body, placeholders, pieces } = this.body(key, snapshot, asOfMs, due);
+      const { args: snapshotArgs, pieces } = this.snapshotArgs(key, snapshot, asOfMs, due);
       const keys = [this.keys.snapshot(shop), this.versionKey(shop), this.forecastKey(shop)];
-      const args = [
-        body.slice(0, -1),
-        TTL_SECONDS,
-        this.keys.channel(),
-        key,
-        placeholders,
-        ...(pieces ? [pieces.token, ...pieces.args] : []),
-      ];
+      const args = [snapshotArgs[0]!, TTL_SECONDS, this.keys.channel(), key, ...snapshotArgs.slice(1)];
       sent.set(calls.length, { key, ...(pieces ? { sent: { token: pieces.token, forecasts: pieces.forecasts } } : {}) });
       calls.push({ keys, queue: (p) => queueLuaScript(p, "writeSnapshot", keys, args) });
       if (!this.registered.has(key)) {
@@ -121,26 +118,26 @@ export class ProjectionWriter {
   }
 
   /**
-   * The snapshot's JSON, each forecast replaced by a placeholder (writeSnapshot.lua) when it has any, and the pieces
-   * to send with it when they are not the ones this process last stored for the shop.
+   * writeSnapshot.lua's arguments for the snapshot but the TTL, channel and message: the JSON (without its closing
+   * brace) when it has no forecast; else the JSON cut where each forecast goes, the pieces' token and the pieces
+   * themselves when they are not the ones this process last stored for the shop.
    */
-  private body(
+  private snapshotArgs(
     key: string,
     snapshot: ShopSnapshot,
     asOfMs: number,
     due: DueItem[],
-  ): { body: string; placeholders: number; pieces?: { token: string; forecasts: Forecasts; args: string[] } } {
+  ): { args: string[]; pieces?: { token: string; forecasts: Forecasts } } {
     const forecasts: Forecasts = new Map();
     let i = 0;
     for (const m of Object.values(snapshot.metrics)) if (m.forecast) forecasts.set(`m${i++}`, m.forecast);
     if (snapshot.scores?.forecast) forecasts.set("s", snapshot.scores.forecast);
     const asOf = toShanghaiIso(asOfMs);
-    if (forecasts.size === 0) return { body: JSON.stringify({ ...snapshot, asOf, asOfMs, due }), placeholders: 0 };
-    const held = this.sentForecasts.get(key);
-    const fresh = held === undefined || !sameForecasts(held.forecasts, forecasts);
-    const token = fresh ? `${TOKEN_PART}${(++tokenSeq).toString(36)}` : held.token;
-    // The placeholder goes last in its object, after the required fields, so a comma always precedes it.
-    const placeholder = (id: string) => `@@sgf:${token}:${id}`;
+    const whole = () => ({ args: [JSON.stringify({ ...snapshot, asOf, asOfMs, due }).slice(0, -1)] });
+    if (forecasts.size === 0) return whole();
+    // Each forecast replaced by a placeholder string, last in its object (after the required fields, so a comma
+    // precedes it), then the JSON cut there: a tenant's text cannot hold `,"forecast":"`, whose quotes a JSON
+    // string would escape.
     const metrics: Record<string, unknown> = {};
     i = 0;
     for (const [name, m] of Object.entries(snapshot.metrics)) {
@@ -149,18 +146,24 @@ export class ProjectionWriter {
         continue;
       }
       const { forecast: _, ...rest } = m;
-      metrics[name] = { ...rest, forecast: placeholder(`m${i++}`) };
+      metrics[name] = { ...rest, forecast: `${PLACEHOLDER}m${i++}` };
     }
     let scores: unknown = snapshot.scores;
     if (snapshot.scores?.forecast) {
       const { forecast: _, ...rest } = snapshot.scores;
-      scores = { ...rest, forecast: placeholder("s") };
+      scores = { ...rest, forecast: `${PLACEHOLDER}s` };
     }
-    const body = JSON.stringify({ ...snapshot, metrics, ...(scores ? { scores } : {}), asOf, asOfMs, due });
-    if (!fresh) return { body, placeholders: forecasts.size };
-    const args: string[] = [];
+    const cut = JSON.stringify({ ...snapshot, metrics, ...(scores ? { scores } : {}), asOf, asOfMs, due }).split(PLACEHOLDER_CUT);
+    // [JSON, id, JSON, id, ..., JSON]: every placeholder found, or (never expected) the whole JSON as before.
+    if (cut.length !== 2 * forecasts.size + 1) return whole();
+    cut[cut.length - 1] = cut[cut.length - 1]!.slice(0, -1);
+    const held = this.sentForecasts.get(key);
+    const fresh = held === undefined || !sameForecasts(held.forecasts, forecasts);
+    const token = fresh ? `${TOKEN_PART}${(++tokenSeq).toString(36)}` : held.token;
+    const args = [cut[0]!, String(forecasts.size), token, fresh ? token : "", ...cut.slice(1)];
+    if (!fresh) return { args };
     for (const [id, f] of forecasts) args.push(id, JSON.stringify(f));
-    return { body, placeholders: forecasts.size, pieces: { token, forecasts, args } };
+    return { args, pieces: { token, forecasts } };
   }
 
   private rememberForecasts(key: string, sent: { token: string; forecasts: Forecasts }): void {
