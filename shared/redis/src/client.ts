@@ -22,6 +22,7 @@ export function isCluster(client: RedisClient): client is Cluster {
  */
 export function createRedis(url: string, options: RedisOptions = {}, onError?: RedisErrorHandler): RedisClient {
   const client = buildClient(url, options);
+  coalesceWrites(client);
   // Every client has an `error` listener (`onError`, by default a throttled line on stderr with no secret in
   // it), so a Redis outage or a refused password is reported and the client reconnects, never an uncaught exception.
   listenForRedisErrors(client, onError);
@@ -49,4 +50,44 @@ function buildClient(url: string, options: RedisOptions): RedisClient {
     retryDelayOnTryAgain: 100,
   };
   return new Cluster(target.nodes, clusterOptions);
+}
+
+/** A connection's socket as ioredis holds it (a net.Socket, or a tls.TLSSocket). */
+type Stream = { write(...a: unknown[]): boolean; cork(): void; uncork(): void; sgCoalesced?: true };
+
+/**
+ * Commands written in one turn of the event loop leave in one system call: the first write of a turn corks the
+ * connection's socket, and the end of the turn (process.nextTick, which runs once the promise continuations that
+ * issue the other writes are done) uncorks it, so Node sends them with one writev. The processor evaluates 64
+ * shops at once and their replies arrive together, so their next round trips are issued in the same turn:
+ * Redis then reads them with one system call too. Measured (64 concurrent flows of two 3-command pipelines with
+ * about 0.4 ms of work between, docs/bench.md): Redis CPU per flow 30–34 → 7–12 µs, the client's 402–409 →
+ * 379–397 µs, the flow's wall time no longer. Every connection of the client, reconnections and a cluster's
+ * nodes included, is coalesced.
+ */
+export function coalesceWrites(client: RedisClient): void {
+  const patch = (node: Redis) => {
+    const stream = (node as unknown as { stream?: Stream }).stream;
+    if (!stream || stream.sgCoalesced) return;
+    stream.sgCoalesced = true;
+    const write = stream.write.bind(stream);
+    let corked = false;
+    stream.write = (...a: unknown[]) => {
+      if (!corked) {
+        corked = true;
+        stream.cork();
+        process.nextTick(() => {
+          corked = false;
+          stream.uncork();
+        });
+      }
+      return write(...a);
+    };
+  };
+  const watch = (node: Redis) => {
+    node.on("connect", () => patch(node));
+    patch(node);
+  };
+  if (isCluster(client)) client.on("+node", (node: Redis) => watch(node));
+  else watch(client);
 }
