@@ -33,6 +33,10 @@ import { shopMonth } from "./history.js";
 import { packsLabel, packsYaml } from "./packs.js";
 import { mbs, median, pct, procCpu, procRss, redisUsedMemory, sleep, timedRead } from "./measure.js";
 import { PROCESSOR_NODE_FLAGS } from "./node-flags.js";
+import { bucketQuantile, bucketsSince, parseBuckets, type Buckets } from "./histogram.js";
+
+/** The processor's histogram of how long a changed shop waits for its evaluation (telemetry.ts). */
+const WAIT_METRIC = "sg_processor_evaluation_wait_seconds";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const PARTITIONS = 12;
@@ -105,6 +109,15 @@ async function committed(kafka: Kafka, groupId: string, topic: string): Promise<
   }
 }
 
+/** The buckets of a histogram on the processor's /metrics page (empty when it cannot be read). */
+async function scrapeBuckets(port: number, metric: string): Promise<Buckets> {
+  try {
+    return parseBuckets(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), metric);
+  } catch {
+    return [];
+  }
+}
+
 async function scrape(port: number, metric: string): Promise<number> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -168,6 +181,8 @@ type Live = {
   readErrors: number;
   probes: number;
   evalsPerSec: number;
+  /** The processor's sg_processor_evaluation_wait_seconds over the live phase. */
+  wait: Buckets;
   procCpuPerSec: number;
   /** Cores used during the live phase, by process. */
   cpuShares: Record<string, number>;
@@ -234,6 +249,7 @@ async function livePhase(o: {
   let sent = 0;
   let probes = 0;
   const e0 = await scrape(o.metricsPort, "sg_processor_shop_evaluations_total");
+  const w0 = await scrapeBuckets(o.metricsPort, WAIT_METRIC);
   const c0 = procCpu(o.processorPid);
   const byProc0 = cpuByProcess(o.pids);
   const t0 = Date.now();
@@ -268,6 +284,7 @@ async function livePhase(o: {
   await Promise.all(inflight);
   const liveSecs = (Date.now() - t0) / 1000;
   const evals = (await scrape(o.metricsPort, "sg_processor_shop_evaluations_total")) - e0;
+  const wait = bucketsSince(await scrapeBuckets(o.metricsPort, WAIT_METRIC), w0);
   const cpu = procCpu(o.processorPid) - c0;
   const byProc1 = cpuByProcess(o.pids);
   const cpuShares = Object.fromEntries(Object.entries(byProc1).map(([k, v]) => [k, (v - byProc0[k]!) / liveSecs]));
@@ -288,6 +305,7 @@ async function livePhase(o: {
     readErrors,
     probes,
     evalsPerSec: evals / liveSecs,
+    wait,
     procCpuPerSec: cpu / liveSecs,
     cpuShares,
   };
@@ -465,6 +483,10 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       );
       line(
         `     evaluations/s ${r.evalsPerSec.toFixed(0)} (sg_processor_shop_evaluations_total), processor CPU ${r.procCpuPerSec.toFixed(2)} cores, RSS ${mbs(rss)}`,
+      );
+      const waits = r.wait.at(-1)?.count ?? 0;
+      line(
+        `     a changed shop's wait for its evaluation (${WAIT_METRIC}, ${waits} evaluations; interpolated in its buckets, as histogram_quantile): p50 ${(bucketQuantile(r.wait, 0.5) * 1000).toFixed(0)} ms, p99 ${(bucketQuantile(r.wait, 0.99) * 1000).toFixed(0)} ms`,
       );
       const shares = Object.entries(r.cpuShares);
       line(

@@ -26,6 +26,7 @@ describe("each service's /metrics passes promtool check metrics", () => {
       m.consumerLag(0, 3);
       m.observeEventAge(2);
       m.evaluationSeconds.observe(0.01);
+      m.evaluationWait.observe(0.3);
       m.alertPublished({ status: "firing", severity: "critical" });
       return r;
     },

@@ -160,6 +160,14 @@ export function pipelineDashboard(): Dashboard {
       )
       .withPanel(graph("Evaluation time", "s", "Time to evaluate one shop", quantiles("sg_processor_evaluation_duration_seconds")))
       .withPanel(
+        graph(
+          "Wait for evaluation",
+          "s",
+          "How long a changed shop waits for its evaluation to start (the queue of shops; alert latency and freshness include it)",
+          quantiles("sg_processor_evaluation_wait_seconds"),
+        ),
+      )
+      .withPanel(
         graph("Dead letters", "short", "Records sent to sg.events.dlq, by reason class", [
           q(`sum by (reason) (increase(sg_processor_dead_lettered_total[${RATE}]))`, "{{reason}}"),
         ]),

@@ -52,6 +52,12 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
   const { store } = deps;
   /** Shops to re-evaluate, with their partition of sg.events. */
   const dirty = new Map<string, number>();
+  /**
+   * When each shop changed first since its last evaluation started (performance.now()): its evaluation's wait is
+   * observed when the evaluation starts (sg_processor_evaluation_wait_seconds). Deadlines that come due are not
+   * changes and are not timed here.
+   */
+  const dirtySince = new Map<string, number>();
   let active = false;
   let timer: NodeJS.Timeout | undefined;
   /** The flush under way, if any; it never rejects (see `flush`). */
@@ -107,6 +113,11 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
 
   async function evaluateOne([key, partition]: [string, number], now: number): Promise<void> {
     const started = performance.now();
+    const since = dirtySince.get(key);
+    if (since !== undefined) {
+      dirtySince.delete(key);
+      deps.metrics?.evaluationWait.observe((started - since) / 1000);
+    }
     try {
       const ev = await evaluateAndPublish({
         store,
@@ -129,6 +140,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
       lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
     } catch (err) {
       dirty.set(key, partition);
+      if (since !== undefined && !dirtySince.has(key)) dirtySince.set(key, since);
       deps.log.error({ err, shop: key }, "evaluation failed; will retry");
     }
   }
@@ -190,6 +202,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
   return {
     markDirty(shopKey, partition) {
       dirty.set(shopKey, partition);
+      if (!dirtySince.has(shopKey)) dirtySince.set(shopKey, performance.now());
     },
     flush,
     start(intervalMs) {

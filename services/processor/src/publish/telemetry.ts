@@ -37,6 +37,9 @@ export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
  * - `sg_processor_event_age_seconds`: histogram of (processor clock − event `at`) when a batch is applied
  *   (`observeEventAge(ageSeconds)`).
  * - `sg_processor_evaluation_duration_seconds`: histogram of one shop's evaluation (`evaluationSeconds.observe(s)`).
+ * - `sg_processor_evaluation_wait_seconds`: histogram of how long a changed shop waited for its evaluation to start,
+ *   from its first change since its last evaluation started (`evaluationWait.observe(s)`, evaluation-loop.ts): the
+ *   queue of shops, which the alert latency and freshness include.
  * - `sg_processor_shop_evaluations_total`: shop evaluations (`evaluations.inc()`).
  * - `sg_processor_due_shops`: shops whose deadline was due in the last ticker pass (`dueShops.set(n)`).
  * - `sg_processor_aggregate_cache_bytes` and `sg_processor_aggregate_cache_shops`: what the aggregate cache holds
@@ -198,6 +201,12 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
       name: "sg_processor_evaluation_duration_seconds",
       help: "Time to evaluate one shop (load its state, compute every metric, publish alert changes)",
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    evaluationWait: new Histogram({
+      name: "sg_processor_evaluation_wait_seconds",
+      help: "Time a changed shop waits for its evaluation to start, from its first change since its last evaluation started",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30],
       registers,
     }),
     dueShops: new Gauge({ name: "sg_processor_due_shops", help: "Shops whose deadline was due in the last ticker pass", registers }),
