@@ -249,6 +249,20 @@ describe("dashboards against a real Prometheus", () => {
             const o = `m${wave}-${i}`;
             events.push(order(`p${o}`, "order.paid", t, o));
           }
+          // An appeal of one missed pickup, not yet decided: the pending-exclusion gauges (the pipeline dashboard's
+          // "Pending exclusions" panel) have a shop to count.
+          if (wave === 1) {
+            events.push({
+              id: `${run}-x${wave}`,
+              type: "exclusion.requested",
+              platform,
+              shopId,
+              at: new Date(t + 3_600_000).toISOString(),
+              scope: "order",
+              itemId: `m${wave}-0`,
+              reason: "appeal",
+            });
+          }
           for (let i = 0; i < (w.waiting ?? 0); i++) {
             const o = `w${wave}-${i}`;
             events.push(order(`p${o}`, "order.paid", Date.now() - 3_600_000, o));
