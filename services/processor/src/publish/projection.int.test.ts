@@ -53,7 +53,7 @@ describe("ProjectionWriter: forecasts stored apart, put back by writeSnapshot.lu
     const prefix = uniqueName("proj");
     const writer = new ProjectionWriter(redis, prefix);
     // A tenant's text that looks like a placeholder stays as it is (inside a JSON string every '"' is escaped).
-    const shopId = 'x,"forecast":"@@sgf:abc:m0"';
+    const shopId = 'x,"forecast":"@@sgf:m0"';
     const key = snapshotKeys(prefix).snapshot({ platform: "douyin", shopId });
     const f = { a: forecast(0.9), b: forecast(0.4), s: forecast(80) };
     const read = async () => StoredSnapshot.parse(JSON.parse((await redis.get(key))!));
