@@ -160,7 +160,7 @@ export class ProjectionWriter {
     const held = this.sentForecasts.get(key);
     const fresh = held === undefined || !sameForecasts(held.forecasts, forecasts);
     const token = fresh ? `${TOKEN_PART}${(++tokenSeq).toString(36)}` : held.token;
-    const args = [cut[0]!, String(forecasts.size), token, fresh ? token : "", ...cut.slice(1)];
+    const args = [cut[0]!, String(forecasts.size), token, fresh ? "1" : "", ...cut.slice(1)];
     if (!fresh) return { args };
     for (const [id, f] of forecasts) args.push(id, JSON.stringify(f));
     return { args, pieces: { token, forecasts } };

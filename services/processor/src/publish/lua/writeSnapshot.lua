@@ -18,7 +18,7 @@
     ARGV[4] the announced message: the shop's platform:shopId
     ARGV[5] n, how many forecasts go into the JSON (absent or 0: none, KEYS[3] is not read)
     ARGV[6] the token the pieces must be kept under
-    ARGV[7] the token of pieces sent with this call, which replace KEYS[3]'s (and take its TTL); '' when none are
+    ARGV[7] "1" when this call sends the pieces (kept under ARGV[6] in place of KEYS[3]'s, with its TTL), else ''
     ARGV[8..7+2n] per forecast: the id of its piece, then the JSON that follows it up to the next forecast
     ARGV[8+2n..] the pieces sent: id, forecast JSON, id, forecast JSON, ...
   Output: { the snapshot's version (1 for a shop's first snapshot), forecasts left out }
@@ -34,7 +34,7 @@ if n > 0 then
   local got = {}
   if ARGV[7] ~= '' then
     redis.call('DEL', pieces)
-    local fields = { 't', ARGV[7] }
+    local fields = { 't', ARGV[6] }
     for i = 8 + 2 * n, #ARGV, 2 do
       fields[#fields + 1] = ARGV[i]
       fields[#fields + 1] = ARGV[i + 1]
@@ -42,7 +42,6 @@ if n > 0 then
     end
     redis.call('HSET', pieces, unpack(fields))
     redis.call('EXPIRE', pieces, ttl)
-    if ARGV[7] ~= ARGV[6] then got = {} end
   else
     local ids = { 't' }
     for k = 1, n do ids[k + 1] = ARGV[6 + 2 * k] end
