@@ -75,8 +75,10 @@ export interface Notifier {
   registry: Registry;
 }
 
-/** After a start, group flushes wait at most this long for the consumer to read what arrived while none ran. */
+/** After its first join, group flushes wait at most this long for the consumer to read what arrived while none ran. */
 const CATCH_UP_MAX_MS = 15_000;
+/** kafkajs's default session timeout: a killed notifier stays a member of the group this long, and a new one's join waits for it. */
+const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 /** `createNotifier(deps)` is what tests drive; `main.ts` only reads env, builds clients and wires shutdown. */
 export function createNotifier(deps: NotifierDeps): Notifier {
@@ -159,9 +161,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   // After a start, groups are flushed only once this consumer has read sg.alerts up to where each of its
   // partitions ended when it joined, so what arrived while no notifier ran goes into the groups it belongs to
-  // (a group whose wait expired meanwhile is sent with it, not before it), or after CATCH_UP_MAX_MS at most.
+  // (a group whose wait expired meanwhile is sent with it, not before it), or after CATCH_UP_MAX_MS at most from
+  // the first join. The join itself can wait for a killed predecessor's session to run out (sessionTimeout), so
+  // before it the wait is bounded by sessionTimeout + CATCH_UP_MAX_MS from the start (a broker that never answers
+  // must not hold back groups already due in Redis for ever).
   let caughtUp = deps.kafka === undefined;
-  let startedAt = 0;
+  let catchUpDeadline = Infinity;
   /** Partition → the end offset at the join this consumer has still to read up to (exclusive). */
   const behind = new Map<number, bigint>();
   /** Partition → the next offset after the last record this consumer handled. */
@@ -210,7 +215,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   async function tick(): Promise<void> {
     const end = metrics.tickSeconds.startTimer();
     try {
-      if (!caughtUp && performance.now() - startedAt > CATCH_UP_MAX_MS) {
+      if (!caughtUp && performance.now() > catchUpDeadline) {
         logger.warn({ behind: [...behind.keys()] }, "sg.alerts not read up to its end at the join in time; flushing groups anyway");
         caughtUp = true;
       }
@@ -307,12 +312,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         maxWaitTimeInMs: 500,
         ...deps.consumerConfig,
       });
-      startedAt = performance.now();
+      const sessionTimeout = deps.consumerConfig?.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT_MS;
+      catchUpDeadline = performance.now() + sessionTimeout + CATCH_UP_MAX_MS;
       let joinedOnce = false;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         consumerJoined = true;
         if (joinedOnce) return;
         joinedOnce = true;
+        catchUpDeadline = Math.min(catchUpDeadline, performance.now() + CATCH_UP_MAX_MS);
         catchUpTargets(topics.alerts, groupId, payload.memberAssignment[topics.alerts] ?? []).catch((err: unknown) => {
           logger.warn({ err }, "could not read sg.alerts' end offsets at the join; groups flush without waiting for the catch-up");
           markCaughtUp();
