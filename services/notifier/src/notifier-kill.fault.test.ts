@@ -43,7 +43,9 @@ describe("notifier SIGKILL mid-group", () => {
       KEY_PREFIX: h.keyPrefix,
       NOTIFIER_GROUP: `${h.keyPrefix}-group`,
       NOTIFIER_PORT: "0",
-      NOTIFIER_TICK_MS: "5",
+      // The fastest tick allowed: the first pass after the restarted consumer's join comes before it has fetched
+      // what arrived meanwhile, so a flush that does not wait for that read fails here every time, not by chance.
+      NOTIFIER_TICK_MS: "10",
       LOG_LEVEL: "warn",
     };
     const ledger = faultLedger("notifier-sigkill");
@@ -61,7 +63,11 @@ describe("notifier SIGKILL mid-group", () => {
           return json !== null && Object.keys((JSON.parse(json) as GroupState).alerts).length === 2;
         },
         { timeoutMs: 90_000, message: "both alerts grouped in Redis" },
-      );
+      ).catch((err: unknown) => {
+        // What the notifier printed says why (a crash at start, a consumer that never joined).
+        console.error(`notifier output:\n${svc.output().slice(-8000)}`);
+        throw err;
+      });
       if (svc.exitedOnItsOwn) crashes++;
       await svc.kill("SIGKILL");
       // The kill counts as planned only inside group_wait: nothing was sent yet.
@@ -77,7 +83,10 @@ describe("notifier SIGKILL mid-group", () => {
       // the wait for that read counts from the join (a limit counted from the start once sent the group without c).
       await new Promise((r) => setTimeout(r, 11_000));
       svc = startService("services/notifier/src/main.ts", env);
-      const body = await pollUntil(() => hook.bodies[0], { timeoutMs: 90_000 }).catch(() => undefined);
+      const body = await pollUntil(() => hook.bodies[0], { timeoutMs: 90_000 }).catch(() => {
+        console.error(`notifier output:\n${svc.output().slice(-8000)}`);
+        return undefined;
+      });
       ledger.set({ alertsDelivered: body?.alerts.length ?? 0 });
       expect(body, "the group was sent after the restart").toBeDefined();
       expect(body!.alerts.map((x) => x.labels.metric).sort()).toEqual([
