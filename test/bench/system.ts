@@ -37,6 +37,8 @@ import { bucketQuantile, bucketsSince, parseBuckets, type Buckets } from "./hist
 
 /** The processor's histogram of how long a changed shop waits for its evaluation (telemetry.ts). */
 const WAIT_METRIC = "sg_processor_evaluation_wait_seconds";
+/** The processor's histogram, per applied batch, of the wall time from its oldest record's Kafka timestamp (telemetry.ts). */
+const DELAY_METRIC = "sg_processor_batch_delay_seconds";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const PARTITIONS = 12;
@@ -183,6 +185,8 @@ type Live = {
   evalsPerSec: number;
   /** The processor's sg_processor_evaluation_wait_seconds over the live phase. */
   wait: Buckets;
+  /** The processor's sg_processor_batch_delay_seconds over the live phase. */
+  delay: Buckets;
   procCpuPerSec: number;
   /** Cores used during the live phase, by process. */
   cpuShares: Record<string, number>;
@@ -250,6 +254,7 @@ async function livePhase(o: {
   let probes = 0;
   const e0 = await scrape(o.metricsPort, "sg_processor_shop_evaluations_total");
   const w0 = await scrapeBuckets(o.metricsPort, WAIT_METRIC);
+  const d0 = await scrapeBuckets(o.metricsPort, DELAY_METRIC);
   const c0 = procCpu(o.processorPid);
   const byProc0 = cpuByProcess(o.pids);
   const t0 = Date.now();
@@ -285,6 +290,7 @@ async function livePhase(o: {
   const liveSecs = (Date.now() - t0) / 1000;
   const evals = (await scrape(o.metricsPort, "sg_processor_shop_evaluations_total")) - e0;
   const wait = bucketsSince(await scrapeBuckets(o.metricsPort, WAIT_METRIC), w0);
+  const delay = bucketsSince(await scrapeBuckets(o.metricsPort, DELAY_METRIC), d0);
   const cpu = procCpu(o.processorPid) - c0;
   const byProc1 = cpuByProcess(o.pids);
   const cpuShares = Object.fromEntries(Object.entries(byProc1).map(([k, v]) => [k, (v - byProc0[k]!) / liveSecs]));
@@ -306,6 +312,7 @@ async function livePhase(o: {
     probes,
     evalsPerSec: evals / liveSecs,
     wait,
+    delay,
     procCpuPerSec: cpu / liveSecs,
     cpuShares,
   };
@@ -487,6 +494,10 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       const waits = r.wait.at(-1)?.count ?? 0;
       line(
         `     a changed shop's wait for its evaluation (${WAIT_METRIC}, ${waits} evaluations; interpolated in its buckets, as histogram_quantile): p50 ${(bucketQuantile(r.wait, 0.5) * 1000).toFixed(0)} ms, p99 ${(bucketQuantile(r.wait, 0.99) * 1000).toFixed(0)} ms`,
+      );
+      const batches = r.delay.at(-1)?.count ?? 0;
+      line(
+        `     a batch's delay, gateway's send → applied (${DELAY_METRIC}, ${batches} batches, from each batch's oldest record; interpolated, as histogram_quantile): p50 ${(bucketQuantile(r.delay, 0.5) * 1000).toFixed(0)} ms, p99 ${(bucketQuantile(r.delay, 0.99) * 1000).toFixed(0)} ms`,
       );
       const shares = Object.entries(r.cpuShares);
       line(

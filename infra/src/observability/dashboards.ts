@@ -158,6 +158,14 @@ export function pipelineDashboard(): Dashboard {
           quantiles("sg_processor_event_age_seconds"),
         ),
       )
+      .withPanel(
+        graph(
+          "Delay to apply",
+          "s",
+          "Per applied batch: from its oldest record's Kafka timestamp (the gateway's send) to the batch applied (the pipeline's part before the queue of shops)",
+          quantiles("sg_processor_batch_delay_seconds"),
+        ),
+      )
       .withPanel(graph("Evaluation time", "s", "Time to evaluate one shop", quantiles("sg_processor_evaluation_duration_seconds")))
       .withPanel(
         graph(

@@ -152,6 +152,9 @@ export function createBatchHandler(deps: BatchApplyDeps): BatchHandler {
     await deps.replicas?.wait(replicaMark);
     // Offsets are resolved only now that Redis has applied the batch and the dead letters are acknowledged.
     resolveOffset(last.offset);
+    // Wall time, not deps.clock (a test clock): Kafka's record timestamps are the producer's wall clock.
+    const oldest = Number(batch.messages[0]!.timestamp);
+    if (Number.isFinite(oldest) && oldest > 0) deps.metrics?.observeBatchDelay((Date.now() - oldest) / 1000);
     handled += batch.messages.length;
     let applied = 0;
     const refusedOf = new Map<string, number>();

@@ -36,6 +36,9 @@ export function shopLimitsOf(ev: Pick<ShopEvaluation, "states">): ShopLimits {
  *   (`consumerLag(partition, lag)`; `partitionsAssigned(partitions)` drops partitions that moved away).
  * - `sg_processor_event_age_seconds`: histogram of (processor clock − event `at`) when a batch is applied
  *   (`observeEventAge(ageSeconds)`).
+ * - `sg_processor_batch_delay_seconds`: histogram, once per applied batch, of the wall time from its oldest record's
+ *   Kafka timestamp (the gateway's send) to the moment the batch is applied and its offset resolved
+ *   (`observeBatchDelay(s)`): the part of the alert latency before the evaluation's queue.
  * - `sg_processor_evaluation_duration_seconds`: histogram of one shop's evaluation (`evaluationSeconds.observe(s)`).
  * - `sg_processor_evaluation_wait_seconds`: histogram of how long a changed shop waited for its evaluation to start,
  *   from its first change since its last evaluation started (`evaluationWait.observe(s)`, evaluation-loop.ts): the
@@ -120,6 +123,12 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     name: "sg_processor_event_age_seconds",
     help: "Age of an event (processor clock minus its `at`) when its batch is applied to Redis",
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
+    registers,
+  });
+  const batchDelay = new Histogram({
+    name: "sg_processor_batch_delay_seconds",
+    help: "Per applied batch: wall time from its oldest record's Kafka timestamp to the batch applied and its offset resolved",
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
     registers,
   });
   const alertsPublished = new Counter({
@@ -272,6 +281,9 @@ export function processorMetrics(registry: Registry, shopLimit = 1000) {
     },
     observeEventAge(ageSeconds: number) {
       eventAge.observe(Math.max(0, ageSeconds));
+    },
+    observeBatchDelay(seconds: number) {
+      batchDelay.observe(Math.max(0, seconds));
     },
     alertPublished(record: ScoreAlertRecordView) {
       alertsPublished.inc({ status: record.status, severity: record.severity });
