@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CanonicalEvent } from "@sg/events";
 import { createRegistry } from "@sg/telemetry";
 import { pollUntil } from "@sg/test";
+import { histogramTotals } from "../testing/histogram-totals.js";
 import { testPipeline } from "../testing/test-processor.js";
 import { processorMetrics } from "../publish/telemetry.js";
 
@@ -29,12 +30,7 @@ describe("the batch's delay", () => {
       await new Promise((r) => setTimeout(r, 1500));
       const p = await pipe.startTestProcessor({ clock: () => now, metrics });
       await pipe.untilHandled(p);
-      const delay = async () => {
-        const [m] = await registry.getMetricsAsJSON().then((all) => all.filter((x) => x.name === "sg_processor_batch_delay_seconds"));
-        const values = (m?.values ?? []) as { metricName?: string; value: number }[];
-        const of = (name: string) => values.find((v) => v.metricName === name)?.value ?? 0;
-        return { count: of("sg_processor_batch_delay_seconds_count"), sum: of("sg_processor_batch_delay_seconds_sum") };
-      };
+      const delay = () => histogramTotals(registry, "sg_processor_batch_delay_seconds");
       const seen = await pollUntil(async () => ((await delay()).count >= 1 ? delay() : undefined), { message: "a batch's delay" });
       const elapsed = (Date.now() - sentAt) / 1000;
       // Each batch's delay lies between the 1.5 s the records waited and the time since they were sent.

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CanonicalEvent } from "@sg/events";
 import { createRegistry } from "@sg/telemetry";
 import { pollUntil } from "@sg/test";
+import { histogramTotals } from "../testing/histogram-totals.js";
 import { testPipeline } from "../testing/test-processor.js";
 import { processorMetrics } from "./telemetry.js";
 
@@ -26,12 +27,7 @@ describe("the evaluation's wait", () => {
         }) as unknown as CanonicalEvent;
       await pipe.send([paid("w1", "A"), paid("w1", "B"), paid("w2", "A")]);
       await pipe.untilHandled(p);
-      const wait = async () => {
-        const [m] = await registry.getMetricsAsJSON().then((all) => all.filter((x) => x.name === "sg_processor_evaluation_wait_seconds"));
-        const values = (m?.values ?? []) as { metricName?: string; value: number }[];
-        const of = (name: string) => values.find((v) => v.metricName === name)?.value ?? 0;
-        return { count: of("sg_processor_evaluation_wait_seconds_count"), sum: of("sg_processor_evaluation_wait_seconds_sum") };
-      };
+      const wait = () => histogramTotals(registry, "sg_processor_evaluation_wait_seconds");
       const seen = await pollUntil(async () => ((await wait()).count >= 2 ? wait() : undefined), { message: "two evaluations' waits" });
       // Two shops changed, each waited once (the two events of w1 are one wait), at least the pass's pause each.
       expect(seen.count).toBe(2);
