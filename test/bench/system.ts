@@ -111,13 +111,19 @@ async function committed(kafka: Kafka, groupId: string, topic: string): Promise<
   }
 }
 
-/** The buckets of a histogram on the processor's /metrics page (empty when it cannot be read). */
-async function scrapeBuckets(port: number, metric: string): Promise<Buckets> {
+/** The buckets of each of `metrics` from one read of the processor's /metrics page (empty when it cannot be read). */
+async function scrapeBuckets(port: number, metrics: readonly string[]): Promise<Buckets[]> {
   try {
-    return parseBuckets(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), metric);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return metrics.map((m) => parseBuckets(text, m));
   } catch {
-    return [];
+    return metrics.map(() => []);
   }
+}
+
+/** p50 and p99 of buckets in seconds, as milliseconds. */
+function quantilesMs(b: Buckets): string {
+  return `p50 ${(bucketQuantile(b, 0.5) * 1000).toFixed(0)} ms, p99 ${(bucketQuantile(b, 0.99) * 1000).toFixed(0)} ms`;
 }
 
 async function scrape(port: number, metric: string): Promise<number> {
@@ -253,8 +259,7 @@ async function livePhase(o: {
   let sent = 0;
   let probes = 0;
   const e0 = await scrape(o.metricsPort, "sg_processor_shop_evaluations_total");
-  const w0 = await scrapeBuckets(o.metricsPort, WAIT_METRIC);
-  const d0 = await scrapeBuckets(o.metricsPort, DELAY_METRIC);
+  const [w0, d0] = await scrapeBuckets(o.metricsPort, [WAIT_METRIC, DELAY_METRIC]);
   const c0 = procCpu(o.processorPid);
   const byProc0 = cpuByProcess(o.pids);
   const t0 = Date.now();
@@ -289,8 +294,9 @@ async function livePhase(o: {
   await Promise.all(inflight);
   const liveSecs = (Date.now() - t0) / 1000;
   const evals = (await scrape(o.metricsPort, "sg_processor_shop_evaluations_total")) - e0;
-  const wait = bucketsSince(await scrapeBuckets(o.metricsPort, WAIT_METRIC), w0);
-  const delay = bucketsSince(await scrapeBuckets(o.metricsPort, DELAY_METRIC), d0);
+  const [w1, d1] = await scrapeBuckets(o.metricsPort, [WAIT_METRIC, DELAY_METRIC]);
+  const wait = bucketsSince(w1!, w0!);
+  const delay = bucketsSince(d1!, d0!);
   const cpu = procCpu(o.processorPid) - c0;
   const byProc1 = cpuByProcess(o.pids);
   const cpuShares = Object.fromEntries(Object.entries(byProc1).map(([k, v]) => [k, (v - byProc0[k]!) / liveSecs]));
@@ -493,11 +499,11 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       );
       const waits = r.wait.at(-1)?.count ?? 0;
       line(
-        `     a changed shop's wait for its evaluation (${WAIT_METRIC}, ${waits} evaluations; interpolated in its buckets, as histogram_quantile): p50 ${(bucketQuantile(r.wait, 0.5) * 1000).toFixed(0)} ms, p99 ${(bucketQuantile(r.wait, 0.99) * 1000).toFixed(0)} ms`,
+        `     a changed shop's wait for its evaluation (${WAIT_METRIC}, ${waits} evaluations; interpolated in its buckets, as histogram_quantile): ${quantilesMs(r.wait)}`,
       );
       const batches = r.delay.at(-1)?.count ?? 0;
       line(
-        `     a batch's delay, gateway's send → applied (${DELAY_METRIC}, ${batches} batches, from each batch's oldest record; interpolated, as histogram_quantile): p50 ${(bucketQuantile(r.delay, 0.5) * 1000).toFixed(0)} ms, p99 ${(bucketQuantile(r.delay, 0.99) * 1000).toFixed(0)} ms`,
+        `     a batch's delay, gateway's send → applied (${DELAY_METRIC}, ${batches} batches, from each batch's oldest record; interpolated, as histogram_quantile): ${quantilesMs(r.delay)}`,
       );
       const shares = Object.entries(r.cpuShares);
       line(
