@@ -17,6 +17,12 @@ import { EntityStore } from "./state/entity-store.js";
 export interface ProcessorDeps {
   kafka: Kafka;
   redis: Redis;
+  /**
+   * A second connection for applying events (the consume path's loads and commits), so a batch's round trips
+   * do not queue behind the evaluations' reads on one socket; the replica gate (`replicas`) must watch this one.
+   * Unset: `redis` carries both.
+   */
+  applyRedis?: Redis;
   topics: Topics;
   keyPrefix: string;
   groupId: string;
@@ -78,7 +84,7 @@ export interface Processor {
 export function createProcessor(deps: ProcessorDeps): Processor {
   checkScoreConfig(deps.config);
   checkCalendarConfig(deps.config);
-  const store = new EntityStore(deps.redis, deps.keyPrefix, undefined, deps.aggregateCacheBytes);
+  const store = new EntityStore(deps.redis, deps.keyPrefix, undefined, deps.aggregateCacheBytes, deps.applyRedis);
   // Deadline extensions and excluded regions decide items where their contributions are computed.
   store.calendars = deps.config.calendars;
   const projection = new ProjectionWriter(deps.redis, deps.keyPrefix);

@@ -45,12 +45,16 @@ export async function startProcessorService(
 ): Promise<{ processor: Processor; kafka: Kafka; redis: Redis; ready(): Promise<boolean>; stop(): Promise<void> }> {
   const topics = topicNames(o.topicPrefix);
   const kafka = createKafka({ brokers: o.brokers, clientId: "sg-processor", logger: o.log });
-  const redis = createRedis(o.redisUrl, {}, (err, info) => o.log.warn({ err, ...info }, "redis connection error; reconnecting"));
+  const onError = (err: Error, info: object) => o.log.warn({ err, ...info }, "redis connection error; reconnecting");
+  const redis = createRedis(o.redisUrl, {}, onError);
+  // The consume path's own connection (ProcessorDeps.applyRedis); the replica gate watches the writes made on it.
+  const applyRedis = createRedis(o.redisUrl, {}, onError);
   await ensurePipelineTopics(kafka, topics, o.eventsPartitions);
-  const replicas = o.replicaAck && o.replicaAck.minReplicas > 0 ? replicaGate(redis, o.replicaAck, o.keyPrefix, o.log) : undefined;
+  const replicas = o.replicaAck && o.replicaAck.minReplicas > 0 ? replicaGate(applyRedis, o.replicaAck, o.keyPrefix, o.log) : undefined;
   const processor = createProcessor({
     kafka,
     redis,
+    applyRedis,
     topics,
     keyPrefix: o.keyPrefix,
     groupId: o.groupId,
@@ -73,19 +77,23 @@ export async function startProcessorService(
     if (processor.progress.stalled(o.stallAfterMs ?? PARTITION_STALL_MS).length > 0) return false;
     try {
       // Not ready while writes do not reach the replicas: batches are then retried, not acknowledged.
-      return (await redis.ping()) === "PONG" && (replicas === undefined || (await replicas.healthy()));
+      const [a, b] = await Promise.all([redis.ping(), applyRedis.ping()]);
+      return a === "PONG" && b === "PONG" && (replicas === undefined || (await replicas.healthy()));
     } catch {
       return false;
     }
   }
-  registerServiceHealth(o.registry, "processor", { ready, redis: () => redis.status === "ready" });
+  registerServiceHealth(o.registry, "processor", { ready, redis: () => redis.status === "ready" && applyRedis.status === "ready" });
   return {
     processor,
     kafka,
     redis,
     ready,
     stop() {
-      stopped ??= processor.stop().finally(() => redis.disconnect());
+      stopped ??= processor.stop().finally(() => {
+        redis.disconnect();
+        applyRedis.disconnect();
+      });
       return stopped;
     },
   };

@@ -64,11 +64,13 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
   let flushing: Promise<void> | undefined;
 
   /**
-   * Wall-clock cost of each shop's last evaluation. A periodic flush re-evaluates a shop no sooner than 4×
-   * its last evaluation took, so one very large shop cannot take more than about a fifth of the processor's
-   * time; its changes are still all applied, only the re-evaluation is coalesced.
+   * Each shop's last evaluation: when it ended and its own cost (ownCostMs). A periodic flush re-evaluates a
+   * shop no sooner than 4× that cost, so one very large shop cannot take more than about a fifth of the
+   * processor's time; its changes are still all applied, only the re-evaluation is coalesced.
    */
   const lastEval = new Map<string, { at: number; ms: number }>();
+  /** Evaluations under way now (up to EVAL_CONCURRENCY share the event loop and the Redis connection). */
+  let inFlight = 0;
   /** The periodic passes' interval (start): a shop is re-evaluated by them no sooner than this after its last evaluation ended. */
   let everyMs = 0;
 
@@ -113,6 +115,7 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
 
   async function evaluateOne([key, partition]: [string, number], now: number): Promise<void> {
     const started = performance.now();
+    const sharedWith = ++inFlight;
     const since = dirtySince.get(key);
     if (since !== undefined) {
       dirtySince.delete(key);
@@ -137,11 +140,14 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
       if (ev) deps.metrics?.exportShop(ev.snapshot, shopLimitsOf(ev));
       if (ev) deps.metrics?.scoreEvaluated(ev.snapshot);
       if (ev) deps.metrics?.pendingExclusions(ev, partition);
-      lastEval.set(key, { at: performance.now(), ms: performance.now() - started });
+      const ended = performance.now();
+      lastEval.set(key, { at: ended, ms: ownCostMs(ended - started, sharedWith, inFlight) });
     } catch (err) {
       dirty.set(key, partition);
       if (since !== undefined && !dirtySince.has(key)) dirtySince.set(key, since);
       deps.log.error({ err, shop: key }, "evaluation failed; will retry");
+    } finally {
+      inFlight--;
     }
   }
 
@@ -215,4 +221,15 @@ export function createEvaluationLoop(deps: EvaluationLoopDeps): EvaluationLoop {
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+/**
+ * An evaluation's own cost from its wall time: evaluations under way together share the event loop and the
+ * Redis connection, so each one's wall time counts the others' work too. Shared by `n` (the mean of how many
+ * were under way when it started and when it ended, itself included), its own share is wall / n. Throttling
+ * on wall time alone held every shop back by 4× a pass's length whenever 64 ran at once (docs/engine.md).
+ */
+export function ownCostMs(wallMs: number, underWayAtStart: number, underWayAtEnd: number): number {
+  const n = Math.max(1, (underWayAtStart + underWayAtEnd) / 2);
+  return wallMs / n;
 }

@@ -135,10 +135,17 @@ export class EntityStore {
      * took, a pass over them found none held.
      */
     aggregateCacheBytes = DEFAULT_AGGREGATE_CACHE_BYTES,
+    /**
+     * The connection for applying events (loads, commits, calendar tags): a connection of its own keeps a batch's
+     * round trips from queueing behind the evaluations' reads on one socket (docs/engine.md "Two connections").
+     * Default: `redis`.
+     */
+    readonly applyRedis: Redis = redis,
   ) {
     this.keys = createKeys(prefix);
     this.calibration = new CalibrationSource(redis, prefix);
     defineLuaScripts(redis, LUA_DIR);
+    if (applyRedis !== redis) defineLuaScripts(applyRedis, LUA_DIR);
     this.aggregateCache = new AggregateCache(aggregateCacheBytes);
   }
 
@@ -237,7 +244,7 @@ export class EntityStore {
     let cals = contribCalendars(this.calendarOf(shop));
     for (const r of records) {
       if (r?.cal !== undefined && !cals.known.has(r.cal)) {
-        const past = await this.redis.hgetall(this.keys.calendars(shop));
+        const past = await this.applyRedis.hgetall(this.keys.calendars(shop));
         cals = contribCalendars(cals.current, Object.entries(past));
         break;
       }
@@ -246,7 +253,7 @@ export class EntityStore {
     const written = this.tagsWritten.get(k);
     if (cals.tag !== "" && (written?.tag !== cals.tag || Date.now() - written.at > 86_400_000)) {
       const key = this.keys.calendars(shop);
-      await this.redis.multi().hsetnx(key, cals.tag, cals.fingerprint).expire(key, STATE_TTL_SECONDS).exec();
+      await this.applyRedis.multi().hsetnx(key, cals.tag, cals.fingerprint).expire(key, STATE_TTL_SECONDS).exec();
       this.tagsWritten.set(k, { tag: cals.tag, at: Date.now() });
     }
     return cals;
@@ -566,7 +573,7 @@ export class EntityStore {
     now: number,
   ): Promise<LoadedEntities[]> {
     const calls = reqs.map((r) => this.loadCall(r.shop, r.keys, r.ids, now));
-    const replies = await pipelineByNode(this.redis, calls);
+    const replies = await pipelineByNode(this.applyRedis, calls);
     return replies.map((reply, i) => calls[i]!.take(reply, reqs[i]!.shopKey));
   }
 
@@ -632,12 +639,13 @@ export class EntityStore {
     // The due marks must be durable before the commits. One node runs one pipeline in order; a cluster's
     // nodes do not order their pipelines, so there the marks go first, in a round trip of their own.
     let replies;
-    if (isCluster(this.redis)) {
-      const r = await pipelineByNode(this.redis, marks);
+    const conn = this.applyRedis;
+    if (isCluster(conn)) {
+      const r = await pipelineByNode(conn, marks);
       for (const [err] of r) if (err) throw new Error("marking shops due failed", { cause: err });
-      replies = await pipelineByNode(this.redis, writes);
+      replies = await pipelineByNode(conn, writes);
     } else {
-      replies = (await pipelineByNode(this.redis, [...marks, ...writes])).slice(marks.length);
+      replies = (await pipelineByNode(conn, [...marks, ...writes])).slice(marks.length);
     }
     for (const [err] of replies) if (err) throw new Error("committing a shop's state failed", { cause: err });
     return replies.map((r, i) => writes[i]!.settle(r));
