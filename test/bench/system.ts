@@ -39,6 +39,8 @@ import { bucketQuantile, bucketsSince, parseBuckets, type Buckets } from "./hist
 const WAIT_METRIC = "sg_processor_evaluation_wait_seconds";
 /** The processor's histogram, per applied batch, of the wall time from its oldest record's Kafka timestamp (telemetry.ts). */
 const DELAY_METRIC = "sg_processor_batch_delay_seconds";
+/** The notifier's histogram, per sg.alerts record, of the wall time from its Kafka timestamp to its ingest (metrics.ts). */
+const RECORD_METRIC = "sg_notifier_record_delay_seconds";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const PARTITIONS = 12;
@@ -111,7 +113,7 @@ async function committed(kafka: Kafka, groupId: string, topic: string): Promise<
   }
 }
 
-/** The buckets of each of `metrics` from one read of the processor's /metrics page (empty when it cannot be read). */
+/** The buckets of each of `metrics` from one read of a service's /metrics page (empty when it cannot be read). */
 async function scrapeBuckets(port: number, metrics: readonly string[]): Promise<Buckets[]> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -193,6 +195,8 @@ type Live = {
   wait: Buckets;
   /** The processor's sg_processor_batch_delay_seconds over the live phase. */
   delay: Buckets;
+  /** The notifier's sg_notifier_record_delay_seconds over the live phase. */
+  records: Buckets;
   procCpuPerSec: number;
   /** Cores used during the live phase, by process. */
   cpuShares: Record<string, number>;
@@ -213,6 +217,8 @@ async function livePhase(o: {
   run: string;
   processorPid: number;
   metricsPort: number;
+  /** The notifier's /metrics port (the same as `metricsPort` in the all-in-one). */
+  notifierPort: number;
   /** Every process whose CPU the live phase reports, by name (the processor's included). */
   pids: Record<string, number[]>;
 }): Promise<Live> {
@@ -260,6 +266,7 @@ async function livePhase(o: {
   let probes = 0;
   const e0 = await scrape(o.metricsPort, "sg_processor_shop_evaluations_total");
   const [w0, d0] = await scrapeBuckets(o.metricsPort, [WAIT_METRIC, DELAY_METRIC]);
+  const [n0] = await scrapeBuckets(o.notifierPort, [RECORD_METRIC]);
   const c0 = procCpu(o.processorPid);
   const byProc0 = cpuByProcess(o.pids);
   const t0 = Date.now();
@@ -295,8 +302,10 @@ async function livePhase(o: {
   const liveSecs = (Date.now() - t0) / 1000;
   const evals = (await scrape(o.metricsPort, "sg_processor_shop_evaluations_total")) - e0;
   const [w1, d1] = await scrapeBuckets(o.metricsPort, [WAIT_METRIC, DELAY_METRIC]);
+  const [n1] = await scrapeBuckets(o.notifierPort, [RECORD_METRIC]);
   const wait = bucketsSince(w1!, w0!);
   const delay = bucketsSince(d1!, d0!);
+  const records = bucketsSince(n1!, n0!);
   const cpu = procCpu(o.processorPid) - c0;
   const byProc1 = cpuByProcess(o.pids);
   const cpuShares = Object.fromEntries(Object.entries(byProc1).map(([k, v]) => [k, (v - byProc0[k]!) / liveSecs]));
@@ -319,6 +328,7 @@ async function livePhase(o: {
     evalsPerSec: evals / liveSecs,
     wait,
     delay,
+    records,
     procCpuPerSec: cpu / liveSecs,
     cpuShares,
   };
@@ -505,6 +515,10 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       line(
         `     a batch's delay, gateway's send → applied (${DELAY_METRIC}, ${batches} batches, from each batch's oldest record; interpolated, as histogram_quantile): ${quantilesMs(r.delay)}`,
       );
+      const records = r.records.at(-1)?.count ?? 0;
+      line(
+        `     an alert record's delay, processor's send → notifier ingested (${RECORD_METRIC}, ${records} records; interpolated, as histogram_quantile): ${quantilesMs(r.records)}`,
+      );
       const shares = Object.entries(r.cpuShares);
       line(
         `     CPU during the live phase, cores of the machine's ${cpus().length}: ${shares.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; together ${shares.reduce((n, [, v]) => n + v, 0).toFixed(2)}`,
@@ -520,6 +534,7 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       run: `${run}a`,
       processorPid: proc.pid!,
       metricsPort: ports.processor,
+      notifierPort: ports.notifier,
       pids: {
         processor: [proc.pid!],
         gateway: [children[2]!.proc.pid!],
@@ -546,6 +561,7 @@ export async function systemBench(o: SystemOptions): Promise<void> {
       run: `${run}b`,
       processorPid: aio.proc.pid!,
       metricsPort: ops,
+      notifierPort: ops,
       pids: {
         "all-in-one": [aio.proc.pid!],
         "redis-server": [redisPid],

@@ -64,3 +64,4 @@ export async function holdsFor(
 export { readTopic, type TopicReader } from "./topic-reader.js";
 export { testCluster, isClusterUrl, type TestCluster } from "./cluster.js";
 export { disputeBreach, DISPUTE_METRIC, DISPUTE_AFTERSALES, DISPUTE_FACTS_PER_AFTERSALE, type BreachEvent } from "./breach.js";
+export { histogramTotals } from "./histogram-totals.js";

@@ -258,6 +258,14 @@ export function pipelineDashboard(): Dashboard {
       )
       .withRow(new RowBuilder("Delivery"))
       .withPanel(
+        graph(
+          "Delay to the notifier",
+          "s",
+          "Per sg.alerts record: from its Kafka timestamp (the processor's send) to the record ingested into its groups",
+          quantiles("sg_notifier_record_delay_seconds"),
+        ),
+      )
+      .withPanel(
         graph("Notifications by channel and result", "ops", "Notifications sent, or given up (permanent, too_large, retry_exhausted)", [
           q(`sum by (channel, result) (rate(sg_notifier_notification_deliveries_total[${RATE}]))`, "{{channel}} {{result}}"),
         ]),

@@ -64,6 +64,12 @@ export function createNotifierMetrics(
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    recordDelay: new Histogram({
+      name: "sg_notifier_record_delay_seconds",
+      help: "Per sg.alerts record: wall time from its Kafka timestamp (the processor's send) to the record ingested into its groups",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers,
+    }),
     tickSeconds: new Histogram({
       name: "sg_notifier_tick_seconds",
       help: "Time of one ticker pass (due groups and deliveries)",

@@ -291,6 +291,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       } else {
         soonest = await engine.ingest(parsed);
       }
+      // Wall time, not the notifier's clock (a test clock): Kafka's timestamps are the producer's wall clock.
+      const sentAt = Number(message.timestamp);
+      if (Number.isFinite(sentAt) && sentAt > 0) metrics.recordDelay.observe(Math.max(0, (Date.now() - sentAt) / 1000));
       // The offset is resolved only once Redis has the effect (style.md, after kafkajs runner.js), on its replicas too.
       await deps.replicas?.wait(replicaMark);
       resolveOffset(message.offset);

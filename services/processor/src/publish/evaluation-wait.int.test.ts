@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CanonicalEvent } from "@sg/events";
 import { createRegistry } from "@sg/telemetry";
-import { pollUntil } from "@sg/test";
-import { histogramTotals } from "../testing/histogram-totals.js";
+import { histogramTotals, pollUntil } from "@sg/test";
 import { testPipeline } from "../testing/test-processor.js";
 import { processorMetrics } from "./telemetry.js";
 
