@@ -52,8 +52,6 @@ export interface ProcessorDeps {
    * resolved, is logged and held this long, so a test can kill the process with a batch in flight. Unset in service.
    */
   pauseBeforeCommitMs?: number;
-  /** How often applied offsets of sg.events are committed (consume/applied-offsets.ts; default OFFSET_COMMIT_MS, 1 s). */
-  offsetCommitMs?: number;
   /** REDIS_MIN_REPLICAS_ACK: a batch's offsets move only once its Redis writes reached the replicas. */
   replicas?: ReplicaGate;
   /** End-of-day values (publish/day-end): the settle delay; default DAY_END_SETTLE_MS of @sg/events. */
@@ -142,7 +140,6 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     log: deps.log,
     metrics: deps.metrics,
     isRunning: () => running,
-    ...(deps.offsetCommitMs !== undefined ? { commitEveryMs: deps.offsetCommitMs } : {}),
   });
 
   return {

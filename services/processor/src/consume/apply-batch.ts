@@ -46,7 +46,7 @@ export function createBatchHandler(deps: BatchApplyDeps): BatchHandler {
   const { store, producer, progress } = deps;
   let handled = 0;
 
-  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+  async function eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     // Before any write of the batch: a Redis master connection lost from here on fails the replica wait.
     const replicaMark = deps.replicas?.mark();
@@ -170,7 +170,7 @@ export function createBatchHandler(deps: BatchApplyDeps): BatchHandler {
     deps.metrics?.duplicates.inc(batch.messages.length - dead.length - applied);
     deps.metrics?.eventsConsumed.inc(batch.messages.length);
     deps.metrics?.consumerLag(batch.partition, lag);
-    // The offset is committed by the consumer's supervisor, at most a second from now (applied-offsets.ts).
+    await commitOffsetsIfNecessary();
     await heartbeat();
   }
 

@@ -2,7 +2,6 @@ import type { Consumer, EachBatchPayload, Kafka } from "@sg/kafka";
 import type { Log } from "../log.js";
 import type { ProcessorMetrics } from "../publish/telemetry.js";
 import type { PartitionProgress } from "./partition-progress.js";
-import { AppliedOffsets, OFFSET_COMMIT_MS, type OffsetCommit } from "./applied-offsets.js";
 
 export interface ConsumerSupervisorDeps {
   kafka: Kafka;
@@ -15,8 +14,6 @@ export interface ConsumerSupervisorDeps {
   metrics?: ProcessorMetrics | undefined;
   /** Whether the processor still runs: a crashed consumer is restarted only while it does. */
   isRunning(): boolean;
-  /** How often applied offsets are committed (default OFFSET_COMMIT_MS). */
-  commitEveryMs?: number;
 }
 
 export interface ConsumerSupervisor {
@@ -38,31 +35,6 @@ export interface ConsumerSupervisor {
 export function createConsumerSupervisor(deps: ConsumerSupervisorDeps): ConsumerSupervisor {
   let consumer: Consumer | undefined;
   let assigned: number[] = [];
-  const offsets = new AppliedOffsets();
-  let commitTimer: NodeJS.Timeout | undefined;
-  let committing: Promise<void> | undefined;
-  /** Set by `stop`: batches kafkajs still hands over are left unapplied (delivered again to the next owner). */
-  let stopping = false;
-  /** The batch being applied, which `stop` waits for before the last commit. */
-  let inHand: Promise<void> | undefined;
-
-  /** Commits what `c` applied since the last commit (applied-offsets.ts); one commit at a time. */
-  function commitApplied(c: Consumer): Promise<void> {
-    committing ??= (async () => {
-      const due: OffsetCommit[] = offsets.due(assigned);
-      if (due.length === 0) return;
-      await c.commitOffsets(due.map((d) => ({ topic: deps.topic, ...d })));
-      offsets.acknowledged(due);
-    })()
-      .catch((err: unknown) => {
-        // A rebalance or a broker away: the offsets are committed at the next try, or delivered again.
-        deps.log.warn({ err }, "committing sg.events offsets failed; retried in a moment");
-      })
-      .finally(() => {
-        committing = undefined;
-      });
-    return committing;
-  }
 
   async function startConsumer(): Promise<Consumer> {
     // 10 s: a crashed member's partitions move to a restarted one sooner than with the 30 s default.
@@ -74,7 +46,6 @@ export function createConsumerSupervisor(deps: ConsumerSupervisorDeps): Consumer
       retry: { restartOnFailure: async () => deps.isRunning() },
     });
     c.on(c.events.GROUP_JOIN, (e) => {
-      offsets.reset();
       assigned = e.payload.memberAssignment[deps.topic] ?? [];
       deps.progress.assigned(assigned);
       deps.metrics?.partitionsAssigned(assigned);
@@ -87,27 +58,7 @@ export function createConsumerSupervisor(deps: ConsumerSupervisorDeps): Consumer
     });
     await c.connect();
     await c.subscribe({ topics: [deps.topic], fromBeginning: true });
-    // Offsets are committed by this supervisor once a second (applied-offsets.ts), not by kafkajs after every batch.
-    await c.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async (payload) => {
-        if (stopping) return;
-        const applying = deps.eachBatch({
-          ...payload,
-          resolveOffset: (offset) => {
-            payload.resolveOffset(offset);
-            offsets.markApplied(payload.batch.partition, offset);
-          },
-        });
-        inHand = applying;
-        try {
-          await applying;
-        } finally {
-          if (inHand === applying) inHand = undefined;
-        }
-      },
-    });
+    await c.run({ eachBatchAutoResolve: false, eachBatch: deps.eachBatch });
     return c;
   }
 
@@ -131,20 +82,8 @@ export function createConsumerSupervisor(deps: ConsumerSupervisorDeps): Consumer
   return {
     async start() {
       consumer = await startConsumer();
-      commitTimer = setInterval(() => {
-        if (consumer) void commitApplied(consumer);
-      }, deps.commitEveryMs ?? OFFSET_COMMIT_MS);
-      commitTimer.unref();
     },
     async stop() {
-      if (commitTimer) clearInterval(commitTimer);
-      stopping = true;
-      if (consumer) {
-        // The batch in hand finishes; then everything applied is committed while the consumer still runs.
-        await inHand?.catch(() => undefined);
-        await committing;
-        await commitApplied(consumer);
-      }
       await consumer?.disconnect();
     },
     get assigned() {
