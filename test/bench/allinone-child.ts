@@ -31,6 +31,7 @@ const processor = await startProcessorService({
   eventsPartitions: Number(need("EVENTS_PARTITIONS")),
   evalIntervalMs: 250,
   exportShopLimit: 1000,
+  partitionsConcurrently: Number(e.PROCESSOR_PARTITIONS_AT_ONCE ?? 1),
   config,
   log: createLogger({ name: "processor", level }),
   registry,

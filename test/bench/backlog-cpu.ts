@@ -237,6 +237,7 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
     metrics,
     evalIntervalMs: 250,
     tickMs: 1000,
+    partitionsConcurrently: Number(process.env.BENCH_PARTITIONS_AT_ONCE ?? 1), // PROCESSOR_PARTITIONS_AT_ONCE
   });
   await p.start();
   const r0 = await redisCpu(redis);

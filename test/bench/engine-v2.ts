@@ -771,6 +771,8 @@ function benchProcessor(
     log: silent,
     evalIntervalMs: 250,
     tickMs: 1000,
+    // PROCESSOR_PARTITIONS_AT_ONCE's setting for the bench (docs/bench.md); default 1, as deployed.
+    partitionsConcurrently: PARTITIONS_AT_ONCE,
   });
 }
 
@@ -838,7 +840,7 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
   const kafka = createKafka({ brokers: c.brokers, clientId: run, logLevel: logLevel.NOTHING });
   const topics = await backlogTopics(kafka, run, 12);
   await produceBacklog(kafka, topics.events, events);
-  notes.push(`backlog, ${label}: ${what}; ${packsLabel()}.`);
+  notes.push(`backlog, ${label}: ${what}; ${packsLabel()}; partitions applied at once: ${PARTITIONS_AT_ONCE} (BENCH_PARTITIONS_AT_ONCE).`);
   try {
     const bare: { rate: number; cpu: number }[] = [];
     const proc: ProcRun[] = [];
@@ -886,6 +888,9 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
     await admin.disconnect();
   }
 }
+
+/** BENCH_PARTITIONS_AT_ONCE: the bench's processors apply this many partitions' batches at once (PROCESSOR_PARTITIONS_AT_ONCE). */
+const PARTITIONS_AT_ONCE = env("BENCH_PARTITIONS_AT_ONCE", 1);
 
 /** Processor runs over each backlog topic before the counted ones (BENCH_BACKLOG_WARMUPS, default 3: at 20,000 events the fourth run is the first warm one). */
 const BACKLOG_WARMUPS = env("BENCH_BACKLOG_WARMUPS", 3);

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     evalIntervalMs: env.EVAL_INTERVAL_MS,
     exportShopLimit: env.EXPORT_SHOP_LIMIT,
     aggregateCacheBytes: env.AGGREGATE_CACHE_MB * 1024 * 1024,
+    partitionsConcurrently: env.PROCESSOR_PARTITIONS_AT_ONCE,
     replicaAck,
     config,
     log: createLogger({ name: "processor", level: env.LOG_LEVEL }),

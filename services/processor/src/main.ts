@@ -23,6 +23,7 @@ const svc = await startProcessorService({
   evalIntervalMs: env.EVAL_INTERVAL_MS,
   exportShopLimit: env.EXPORT_SHOP_LIMIT,
   aggregateCacheBytes: env.AGGREGATE_CACHE_MB * 1024 * 1024,
+  partitionsConcurrently: env.PROCESSOR_PARTITIONS_AT_ONCE,
   pauseBeforeEvalMs: env.SG_TEST_PAUSE_BEFORE_EVAL_MS,
   testPoisonShops: new Set(
     env.SG_TEST_POISON_SHOPS.split(",")

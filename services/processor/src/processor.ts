@@ -37,6 +37,8 @@ export interface ProcessorDeps {
   aggregateCacheBytes?: number;
   /** How often the deadline ticker looks for due shops (ms); 0 turns the ticker off. */
   tickMs?: number;
+  /** Batches of this many partitions applied at once (kafkajs `partitionsConsumedConcurrently`); default 1. */
+  partitionsConcurrently?: number;
   /**
    * Test-only (env.ts SG_TEST_PAUSE_BEFORE_EVAL_MS): an evaluation pass with shops to evaluate waits this long
    * first, so a test can kill the process after the offset commit and before the evaluation. Unset in service.
@@ -140,6 +142,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     log: deps.log,
     metrics: deps.metrics,
     isRunning: () => running,
+    partitionsConcurrently: deps.partitionsConcurrently,
   });
 
   return {

@@ -24,6 +24,8 @@ export interface ProcessorServiceOptions {
   exportShopLimit?: number;
   /** The bound of the aggregates kept between evaluations, bytes (AGGREGATE_CACHE_MB). */
   aggregateCacheBytes?: number;
+  /** PROCESSOR_PARTITIONS_AT_ONCE: batches of this many partitions applied at once (default 1). */
+  partitionsConcurrently?: number;
   /** SG_TEST_PAUSE_BEFORE_EVAL_MS (env.ts): test-only wait before each evaluation pass; 0 or unset in service. */
   pauseBeforeEvalMs?: number;
   /** SG_TEST_POISON_SHOPS (env.ts): test-only shops whose events fail to apply as poison would. */
@@ -64,6 +66,7 @@ export async function startProcessorService(
     metrics: processorMetrics(o.registry, o.exportShopLimit),
     evalIntervalMs: o.evalIntervalMs,
     ...(o.aggregateCacheBytes !== undefined ? { aggregateCacheBytes: o.aggregateCacheBytes } : {}),
+    ...(o.partitionsConcurrently !== undefined ? { partitionsConcurrently: o.partitionsConcurrently } : {}),
     ...(o.pauseBeforeEvalMs ? { pauseBeforeEvalMs: o.pauseBeforeEvalMs } : {}),
     ...(o.testPoisonShops && o.testPoisonShops.size > 0 ? { testPoisonShops: o.testPoisonShops } : {}),
     ...(o.pauseBeforeCommitMs ? { pauseBeforeCommitMs: o.pauseBeforeCommitMs } : {}),

@@ -165,6 +165,11 @@ export const SharedEnvVars = {
    * that cannot hold the active shops reads every day from Redis at every evaluation (docs/engine.md).
    */
   AGGREGATE_CACHE_MB: () => envInt(256, { min: 0, max: 65_536 }),
+  /**
+   * How many partitions' batches of sg.events the processor applies at once (kafkajs
+   * `partitionsConsumedConcurrently`): while one batch waits on Redis another is folded (docs/engine.md).
+   */
+  PROCESSOR_PARTITIONS_AT_ONCE: () => envInt(1, { min: 1, max: 64 }),
   /** Per-shop metric gauges are exported for at most this many shops (architecture.md). */
   EXPORT_SHOP_LIMIT: () => envInt(1000, { min: 0, max: 100_000 }),
   /** The notifier's ticker period, ms: the resolution of group_wait and the other timers. */

@@ -14,6 +14,8 @@ export interface ConsumerSupervisorDeps {
   metrics?: ProcessorMetrics | undefined;
   /** Whether the processor still runs: a crashed consumer is restarted only while it does. */
   isRunning(): boolean;
+  /** Batches of this many partitions applied at once (kafkajs `partitionsConsumedConcurrently`); default 1. */
+  partitionsConcurrently?: number | undefined;
 }
 
 export interface ConsumerSupervisor {
@@ -58,7 +60,11 @@ export function createConsumerSupervisor(deps: ConsumerSupervisorDeps): Consumer
     });
     await c.connect();
     await c.subscribe({ topics: [deps.topic], fromBeginning: true });
-    await c.run({ eachBatchAutoResolve: false, eachBatch: deps.eachBatch });
+    await c.run({
+      eachBatchAutoResolve: false,
+      eachBatch: deps.eachBatch,
+      partitionsConsumedConcurrently: deps.partitionsConcurrently ?? 1,
+    });
     return c;
   }
 
