@@ -21,6 +21,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { PerformanceObserver } from "node:perf_hooks";
+import { PROCESSOR_PARTITIONS_AT_ONCE_DEFAULT } from "@sg/config";
 import { snapshotKeys, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedis } from "@sg/infra";
 import { createKafka, logLevel, type Kafka } from "@sg/kafka";
@@ -237,7 +238,8 @@ async function run(kafka: Kafka, topics: ReturnType<typeof topicNames>, base: st
     metrics,
     evalIntervalMs: 250,
     tickMs: 1000,
-    partitionsConcurrently: Number(process.env.BENCH_PARTITIONS_AT_ONCE ?? 1), // PROCESSOR_PARTITIONS_AT_ONCE
+    // PROCESSOR_PARTITIONS_AT_ONCE, the processor service's default unless BENCH_PARTITIONS_AT_ONCE says otherwise.
+    partitionsConcurrently: Number(process.env.BENCH_PARTITIONS_AT_ONCE ?? PROCESSOR_PARTITIONS_AT_ONCE_DEFAULT),
   });
   await p.start();
   const r0 = await redisCpu(redis);

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import { PROCESSOR_PARTITIONS_AT_ONCE_DEFAULT } from "@sg/config";
 import { AlertRecord, parseEvent, shopKey, topicNames, type CanonicalEvent, type Platform } from "@sg/events";
 import { ensureRedis } from "@sg/infra";
 import { benchInfra } from "./bench-infra.js";
@@ -771,7 +772,6 @@ function benchProcessor(
     log: silent,
     evalIntervalMs: 250,
     tickMs: 1000,
-    // PROCESSOR_PARTITIONS_AT_ONCE's setting for the bench (docs/bench.md); default 1, as deployed.
     partitionsConcurrently: PARTITIONS_AT_ONCE,
   });
 }
@@ -889,8 +889,11 @@ async function backlogMix(c: Ctx, label: string, what: string, events: Canonical
   }
 }
 
-/** BENCH_PARTITIONS_AT_ONCE: the bench's processors apply this many partitions' batches at once (PROCESSOR_PARTITIONS_AT_ONCE). */
-const PARTITIONS_AT_ONCE = env("BENCH_PARTITIONS_AT_ONCE", 1);
+/**
+ * BENCH_PARTITIONS_AT_ONCE: the bench's processors apply this many partitions' batches at once; default the
+ * processor service's (PROCESSOR_PARTITIONS_AT_ONCE), so the backlog and latency rows are the service's as deployed.
+ */
+const PARTITIONS_AT_ONCE = env("BENCH_PARTITIONS_AT_ONCE", PROCESSOR_PARTITIONS_AT_ONCE_DEFAULT);
 
 /** Processor runs over each backlog topic before the counted ones (BENCH_BACKLOG_WARMUPS, default 3: at 20,000 events the fourth run is the first warm one). */
 const BACKLOG_WARMUPS = env("BENCH_BACKLOG_WARMUPS", 3);

@@ -7,7 +7,8 @@ export const Env = BaseEnv.extend({
   EVENTS_PARTITIONS: SharedEnvVars.EVENTS_PARTITIONS(),
   EVAL_INTERVAL_MS: SharedEnvVars.EVAL_INTERVAL_MS(),
   AGGREGATE_CACHE_MB: SharedEnvVars.AGGREGATE_CACHE_MB(),
-  PROCESSOR_PARTITIONS_AT_ONCE: SharedEnvVars.PROCESSOR_PARTITIONS_AT_ONCE(),
+  // 1, not the processor service's default: the all-in-one's loop also serves the gateway and the notifier.
+  PROCESSOR_PARTITIONS_AT_ONCE: SharedEnvVars.PROCESSOR_PARTITIONS_AT_ONCE(1),
   NOTIFIER_TICK_MS: SharedEnvVars.NOTIFIER_TICK_MS(),
   /** How often the reconciler looks for due pulls and imported days. */
   RECONCILER_TICK_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),

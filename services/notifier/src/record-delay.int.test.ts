@@ -1,23 +1,14 @@
 // sg_notifier_record_delay_seconds: from an sg.alerts record's Kafka timestamp (the processor's send) to the
 // record ingested into its groups, in wall time whatever the notifier's clock says.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { histogramTotals, pollUntil } from "../../../test/src/index.js";
-import { startWebhookReceiver, type WebhookReceiver } from "../../../test/robots/index.js";
-import { alert, FAST_TIMERS, startHarness, type Harness } from "../testing/harness.js";
+import { alert, FAST_TIMERS, harnessWithHook } from "../testing/harness.js";
 
 describe("an alert record's delay to the notifier", () => {
-  let h: Harness;
-  let hook: WebhookReceiver;
-  beforeAll(async () => {
-    h = await startHarness();
-    hook = await startWebhookReceiver();
-  });
-  afterAll(async () => {
-    await h?.close();
-    await hook?.close();
-  });
+  const ctx = harnessWithHook();
 
   it("is the wall time since the record was produced, whatever the notifier's clock says", async () => {
+    const { h, hook } = ctx;
     const sentAt = Date.now();
     await h.publish([alert({ shopId: "rd1" }), alert({ shopId: "rd2" })]);
     // The records wait 1.5 s in Kafka before any notifier runs.

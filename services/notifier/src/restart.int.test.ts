@@ -1,26 +1,17 @@
 // A notifier stopped mid-group and replaced by a new instance on the same Redis and topic sends the group
 // once, with everything it held plus what arrived while no notifier ran (no duplicate, nothing lost).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pollUntil } from "../../../test/src/index.js";
-import { startWebhookReceiver, type WebhookReceiver } from "../../../test/robots/index.js";
+import { startWebhookReceiver } from "../../../test/robots/index.js";
 import { createKeys } from "./keys.js";
 import type { GroupState } from "./model/group.js";
-import { alert, startHarness, type Harness } from "../testing/harness.js";
+import { alert, harnessWithHook } from "../testing/harness.js";
 
 describe("notifier restart", () => {
-  let h: Harness;
-  let hook: WebhookReceiver;
-
-  beforeAll(async () => {
-    h = await startHarness();
-    hook = await startWebhookReceiver();
-  });
-  afterAll(async () => {
-    await h?.close();
-    await hook?.close();
-  });
+  const ctx = harnessWithHook();
 
   it("keeps a pending group across a restart and sends it exactly once", async () => {
+    const { h, hook } = ctx;
     const config = {
       receivers: { hook: { type: "webhook" as const, url: hook.url } },
       // group_wait long enough for the replacement to join the consumer group before the flush.
@@ -58,6 +49,7 @@ describe("notifier restart", () => {
   });
 
   it("takes over delivery when a crashed instance left its receiver lease behind", async () => {
+    const { h } = ctx;
     const hook2 = await startWebhookReceiver({ path: "/api/hook2" });
     try {
       const config = {

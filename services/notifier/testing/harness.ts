@@ -6,6 +6,8 @@ import { ensurePipelineTopics } from "@sg/events/runtime";
 import { createKafka, createProducer, type Kafka, type Producer } from "@sg/kafka";
 import { createLogger, type Logger } from "@sg/logger";
 import { createRedis, type Redis } from "@sg/redis";
+import { afterAll, beforeAll } from "vitest";
+import { startWebhookReceiver, type WebhookReceiver } from "../../../test/robots/index.js";
 import { testInfra, uniqueName } from "../../../test/src/index.js";
 import { createNotifier, type Notifier, type NotifierDeps } from "../src/notifier.js";
 
@@ -125,3 +127,30 @@ export function alert(over: Partial<AlertRecord> & Pick<AlertRecord, "shopId">):
 }
 
 export const FAST_TIMERS = { groupWait: "1s", groupInterval: "2s", repeatInterval: "1h", resolveAfter: "1s" } as const;
+
+/**
+ * A harness and a webhook receiver for the enclosing describe block: started before its tests, closed after
+ * them. Read `h` and `hook` inside the tests (they exist once the block's beforeAll has run).
+ */
+export function harnessWithHook(): { readonly h: Harness; readonly hook: WebhookReceiver } {
+  let h: Harness | undefined;
+  let hook: WebhookReceiver | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+    hook = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await hook?.close();
+  });
+  return {
+    get h() {
+      if (!h) throw new Error("harnessWithHook: read inside a test, after beforeAll");
+      return h;
+    },
+    get hook() {
+      if (!hook) throw new Error("harnessWithHook: read inside a test, after beforeAll");
+      return hook;
+    },
+  };
+}

@@ -13,6 +13,7 @@ export {
   envBool,
   BaseEnv,
   SharedEnvVars,
+  PROCESSOR_PARTITIONS_AT_ONCE_DEFAULT,
   requireInfra,
   type Infra,
   LOG_LEVELS,
