@@ -155,8 +155,8 @@ export type BaseEnv = z.infer<typeof BaseEnv>;
 /** Variables more than one process reads (a service and the all-in-one), with one default and one range each. */
 /**
  * The processor service's PROCESSOR_PARTITIONS_AT_ONCE: three partitions' batches applied at once. At 1,000 shops and
- * 5,000 live events/s a batch's delay p50 fell from 1.36–1.74 s to 91–217 ms and the alert p99 from 5.1–7.8 s to
- * 3.0–3.6 s; a backlog is consumed ~15 % faster (docs/bench.md, runs of 2026-12-07/08 23:45–00:31 UTC). The all-in-one
+ * 5,000 live events/s a batch's delay p50 fell from 1.36–1.74 s to 91–217 ms and the alert's median from 2.0–3.1 s to
+ * 0.5–1.1 s; a backlog is consumed ~15 % faster (docs/bench.md, runs of 2026-12-07/08 23:45–01:16 UTC). The all-in-one
  * keeps 1: its event loop is shared with the gateway and the notifier, whose delays grew with 3.
  */
 export const PROCESSOR_PARTITIONS_AT_ONCE_DEFAULT = 3;
