@@ -24,7 +24,7 @@ export interface ProcessorServiceOptions {
   exportShopLimit?: number;
   /** The bound of the aggregates kept between evaluations, bytes (AGGREGATE_CACHE_MB). */
   aggregateCacheBytes?: number;
-  /** PROCESSOR_PARTITIONS_AT_ONCE: batches of this many partitions applied at once (default 1). */
+  /** Batches of this many partitions applied at once; unset: 1. main.ts passes PROCESSOR_PARTITIONS_AT_ONCE (3 by default). */
   partitionsConcurrently?: number;
   /** SG_TEST_PAUSE_BEFORE_EVAL_MS (env.ts): test-only wait before each evaluation pass; 0 or unset in service. */
   pauseBeforeEvalMs?: number;
